@@ -1,0 +1,91 @@
+/**
+ * Reads Celery's result backend. Read-only by construction: the only commands
+ * sent are MGET, PTTL and PING.
+ */
+import type { Redis } from 'ioredis';
+import type { CeleryKeys } from '../celery/keys.ts';
+import { decodeTaskMeta } from '../celery/meta.ts';
+import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
+import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import type { TaskSnapshot } from './task-snapshot.ts';
+
+export interface BackendHealth {
+  readonly up: boolean;
+  /** Round-trip time of a PING, when it answered. */
+  readonly latencyMs: number | null;
+  readonly error: string | null;
+  readonly checkedAt: Date;
+}
+
+// PTTL's answers for a key without expiry and for a missing key.
+const NO_EXPIRY = -1;
+const NO_KEY = -2;
+
+export class ResultBackend {
+  /** Round trips made to Redis (one per pipeline), for tests and metrics. */
+  roundTrips = 0;
+
+  constructor(
+    readonly redis: Redis,
+    readonly keys: CeleryKeys,
+  ) {}
+
+  /**
+   * Reads many tasks in one round trip: MGET of every key plus a PTTL of each,
+   * sent as one pipeline. Returns, in the order of `ids`, a snapshot or the
+   * MetaDecodeError of that task. Throws BackendUnavailableError when Redis
+   * does not answer.
+   */
+  async readTasks(ids: readonly string[]): Promise<(TaskSnapshot | MetaDecodeError)[]> {
+    if (ids.length === 0) return [];
+    const keys = ids.map((id) => this.keys.task(id));
+    const pipeline = this.redis.pipeline().mgetBuffer(...keys);
+    for (const key of keys) pipeline.pttl(key);
+    const replies = (await this.#exec(() => pipeline.exec())) ?? [];
+    const readAt = new Date();
+    const [mgetError, values] = replies[0] ?? [new Error('no reply to MGET'), null];
+    if (mgetError) throw new BackendUnavailableError(mgetError.message, { cause: mgetError });
+    return ids.map((id, index) => {
+      const key = keys[index] as string;
+      const value = (values as (Buffer | null)[])[index] ?? null;
+      const [ttlError, ttlReply] = replies[index + 1] ?? [null, NO_KEY];
+      const pttl = ttlError ? NO_KEY : Number(ttlReply);
+      if (value === null) {
+        // MGET answers nil for a key of another type too; PTTL tells them apart.
+        if (pttl !== NO_KEY) return new MetaDecodeError(key, 'the key exists but is not a string');
+        return { id, meta: null, ttlMs: null, readAt };
+      }
+      try {
+        const meta = decodeTaskMeta(id, key, value);
+        // A key that expired between MGET and PTTL reads as "expires now".
+        const ttlMs = pttl === NO_EXPIRY ? null : Math.max(pttl, 0);
+        return { id, meta, ttlMs, readAt };
+      } catch (error) {
+        if (error instanceof MetaDecodeError) return error;
+        throw error;
+      }
+    });
+  }
+
+  /** PINGs Redis and reports whether and how fast it answered; never throws. */
+  async health(): Promise<BackendHealth> {
+    const started = performance.now();
+    try {
+      await this.#exec(() => this.redis.ping());
+      return { up: true, latencyMs: performance.now() - started, error: null, checkedAt: new Date() };
+    } catch (error) {
+      return { up: false, latencyMs: null, error: (error as Error).message, checkedAt: new Date() };
+    }
+  }
+
+  async #exec<T>(command: () => Promise<T>): Promise<T> {
+    this.roundTrips += 1;
+    try {
+      return await command();
+    } catch (error) {
+      if (error instanceof BackendUnavailableError) throw error;
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new BackendUnavailableError(reason, { cause: error });
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Celery's serialized exception (backends/base.py, `prepare_exception` with a
+ * JSON serializer): `{"exc_type", "exc_message", "exc_module"}` where
+ * `exc_message` is the exception's `args` as a list.
+ */
+export interface CeleryException {
+  /** `exc_type`: the class's qualified name, e.g. "ValueError". */
+  readonly type: string;
+  /** What Python's `str(exc)` prints for these args. */
+  readonly message: string;
+  /** `exc_module`, e.g. "builtins"; null when Celery stored none. */
+  readonly module: string | null;
+  /** `exc_message` as stored: the exception's args. */
+  readonly args: readonly unknown[];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pythonStr(arg: unknown): string {
+  return typeof arg === 'string' ? arg : JSON.stringify(arg);
+}
+
+/** Decodes an exception dict, or returns null when `value` is not one. */
+export function decodeException(value: unknown): CeleryException | null {
+  if (!isRecord(value) || typeof value.exc_type !== 'string') return null;
+  const raw = value.exc_message;
+  // Older Celery (and some custom backends) stored a plain string.
+  const args: readonly unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
+  // str(exc) is '' for no args, str(arg) for one, and the tuple's repr for more.
+  const message =
+    args.length === 0 ? '' : args.length === 1 ? pythonStr(args[0]) : JSON.stringify(args);
+  return {
+    type: value.exc_type,
+    message,
+    module: typeof value.exc_module === 'string' ? value.exc_module : null,
+    args,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The only reader of process.env and argv. Each option has a CLI flag and an
+ * environment variable; the flag wins. The result is validated and frozen.
+ */
+import { parseArgs } from 'node:util';
+import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
+import { ConfigError } from './errors/config-error.ts';
+
+export interface Config {
+  /** Celery's `result_backend` URL, parsed. */
+  readonly backend: RedisTarget;
+  /** Celery's `global_keyprefix` (result_backend_transport_options), '' for none. */
+  readonly globalKeyprefix: string;
+  readonly host: string;
+  readonly port: number;
+  /** Ids must match this, or the request gets INVALID_TASK_ID without touching Redis. */
+  readonly taskIdPattern: RegExp;
+  /** Most ids one `tasks(ids)` may ask for. */
+  readonly maxIds: number;
+  /** Redis command timeout, in ms. */
+  readonly redisTimeoutMs: number;
+  readonly graphiql: boolean;
+}
+
+/** Celery's own task ids are uuid4 strings. */
+export const UUID_PATTERN = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
+interface OptionSpec {
+  readonly env: string;
+  readonly default: string;
+  readonly help: string;
+}
+
+/** Every option, by its CLI flag name (`--backend`). Also the source of `--help`. */
+export const OPTIONS = {
+  backend: { env: 'CELERY_RESULT_BACKEND', default: 'redis://localhost:6379/0', help: "Celery's result_backend URL" },
+  'global-keyprefix': { env: 'CELERY_GLOBAL_KEYPREFIX', default: '', help: "Celery's global_keyprefix (Celery ≥ 5.3)" },
+  host: { env: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
+  port: { env: 'PORT', default: '4000', help: 'port to listen on' },
+  'task-id-pattern': { env: 'LENS_TASK_ID_PATTERN', default: UUID_PATTERN, help: 'regular expression every task id must match' },
+  'max-ids': { env: 'LENS_MAX_IDS', default: '1000', help: 'most ids in one tasks(ids) query' },
+  'redis-timeout-ms': { env: 'LENS_REDIS_TIMEOUT_MS', default: '2000', help: 'Redis command timeout in ms' },
+  graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
+} as const satisfies Record<string, OptionSpec>;
+
+type OptionName = keyof typeof OPTIONS;
+
+function integer(name: OptionName, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return Number(text);
+}
+
+function boolean(name: OptionName, text: string): boolean {
+  if (/^(true|1|yes|on)$/i.test(text)) return true;
+  if (/^(false|0|no|off)$/i.test(text)) return false;
+  throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be true or false, got "${text}"`);
+}
+
+function pattern(text: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch (error) {
+    throw new ConfigError(`--task-id-pattern is not a valid regular expression: ${(error as Error).message}`);
+  }
+}
+
+export function loadConfig(
+  argv: readonly string[] = process.argv.slice(2),
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Config {
+  let flags: Partial<Record<OptionName, string>>;
+  try {
+    const options = Object.fromEntries(
+      Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }]),
+    );
+    flags = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values as Partial<
+      Record<OptionName, string>
+    >;
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const get = (name: OptionName): string => flags[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
+  return Object.freeze({
+    backend: parseRedisUrl(get('backend')),
+    globalKeyprefix: get('global-keyprefix'),
+    host: get('host'),
+    port: integer('port', get('port'), 0, 65535),
+    taskIdPattern: pattern(get('task-id-pattern')),
+    maxIds: integer('max-ids', get('max-ids'), 1, 100_000),
+    redisTimeoutMs: integer('redis-timeout-ms', get('redis-timeout-ms'), 10, 600_000),
+    graphiql: boolean('graphiql', get('graphiql')),
+  });
+}

@@ -1,0 +1,8 @@
+import type { ResultBackend } from '../backend/result-backend.ts';
+import type { Config } from '../config.ts';
+
+/** What every resolver gets; built once per request by app.ts. */
+export interface LensContext {
+  readonly backend: ResultBackend;
+  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix'>;
+}

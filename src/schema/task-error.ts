@@ -1,0 +1,30 @@
+import type { CeleryException } from '../celery/exception.ts';
+import { builder } from './builder.ts';
+
+export interface TaskErrorShape {
+  readonly exception: CeleryException;
+  readonly traceback: string | null;
+}
+
+export const TaskErrorRef = builder.objectRef<TaskErrorShape>('TaskError').implement({
+  description: 'The exception of a FAILURE, RETRY or REVOKED task, as Celery serialized it.',
+  fields: (t) => ({
+    type: t.string({ description: 'Exception class, e.g. "ValueError".', resolve: (e) => e.exception.type }),
+    message: t.string({ description: "What Python's str(exc) gives.", resolve: (e) => e.exception.message }),
+    module: t.string({
+      nullable: true,
+      description: 'Module of the exception class, e.g. "builtins".',
+      resolve: (e) => e.exception.module,
+    }),
+    args: t.field({
+      type: 'JSON',
+      description: "The exception's args as stored (Celery's exc_message list).",
+      resolve: (e) => e.exception.args,
+    }),
+    traceback: t.string({
+      nullable: true,
+      description: 'The formatted Python traceback.',
+      resolve: (e) => e.traceback,
+    }),
+  }),
+});

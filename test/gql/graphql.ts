@@ -1,0 +1,46 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Celery's task state. Custom states map to CUSTOM; `Task.rawState` keeps the exact string. */
+export type TaskState =
+  /** A state the application set with update_state(), e.g. PROGRESS; see `rawState` and `meta`. */
+  | 'CUSTOM'
+  /** The task raised; `error` holds the exception and traceback. */
+  | 'FAILURE'
+  /** The task asked Celery not to store its state (raised Ignore). */
+  | 'IGNORED'
+  /** No result key: never sent, still queued, or expired. Celery cannot tell which. */
+  | 'PENDING'
+  /** A worker received the task. */
+  | 'RECEIVED'
+  /** A worker rejected the task. */
+  | 'REJECTED'
+  /** The task is waiting to be retried; `error` holds the exception that caused it. */
+  | 'RETRY'
+  /** The task was revoked. */
+  | 'REVOKED'
+  /** A worker started the task (stored only with task_track_started=True). */
+  | 'STARTED'
+  /** The task returned; `result` holds its return value. */
+  | 'SUCCESS';
+
+export type TaskQueryQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type TaskQueryQuery = { task: { id: string, exists: boolean, state: TaskState, rawState: string, ready: boolean, successful: boolean, failed: boolean, result: unknown, meta: unknown, name: string | null, args: unknown, kwargs: unknown, worker: string | null, queue: string | null, retries: number | null, dateDone: string | null, expiresAt: string | null, ttlSeconds: number | null, parentId: string | null, groupId: string | null, error: { type: string, message: string, module: string | null, args: unknown, traceback: string | null } | null } | null };
+
+export type TasksQueryQueryVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+
+export type TasksQueryQuery = { tasks: Array<{ id: string, state: TaskState, exists: boolean } | null> };
+
+
+export const TaskQueryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TaskQuery"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"task"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"exists"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"rawState"}},{"kind":"Field","name":{"kind":"Name","value":"ready"}},{"kind":"Field","name":{"kind":"Name","value":"successful"}},{"kind":"Field","name":{"kind":"Name","value":"failed"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"meta"}},{"kind":"Field","name":{"kind":"Name","value":"error"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"module"}},{"kind":"Field","name":{"kind":"Name","value":"args"}},{"kind":"Field","name":{"kind":"Name","value":"traceback"}}]}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"args"}},{"kind":"Field","name":{"kind":"Name","value":"kwargs"}},{"kind":"Field","name":{"kind":"Name","value":"worker"}},{"kind":"Field","name":{"kind":"Name","value":"queue"}},{"kind":"Field","name":{"kind":"Name","value":"retries"}},{"kind":"Field","name":{"kind":"Name","value":"dateDone"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"ttlSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"parentId"}},{"kind":"Field","name":{"kind":"Name","value":"groupId"}}]}}]}}]} as unknown as DocumentNode<TaskQueryQuery, TaskQueryQueryVariables>;
+export const TasksQueryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TasksQuery"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"ids"}},"type":{"kind":"NonNullType","type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tasks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"ids"},"value":{"kind":"Variable","name":{"kind":"Name","value":"ids"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"exists"}}]}}]}}]} as unknown as DocumentNode<TasksQueryQuery, TasksQueryQueryVariables>;

@@ -1,0 +1,34 @@
+/**
+ * Writes task meta the way Celery's Redis backend does (SETEX of the JSON, in
+ * Celery's field order), for integration tests that need no worker. The
+ * interop suite checks these shapes against a real worker.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+export interface MetaFields {
+  status: string;
+  result?: unknown;
+  traceback?: string | null;
+  children?: unknown[];
+  date_done?: string | null;
+  group_id?: string;
+  parent_id?: string;
+  name?: string;
+  args?: unknown[];
+  kwargs?: Record<string, unknown>;
+  worker?: string;
+  retries?: number;
+  queue?: string;
+}
+
+export async function writeMeta(
+  redis: Redis,
+  fields: MetaFields,
+  { id = randomUUID(), ttl = 3600, prefix = '' }: { id?: string; ttl?: number; prefix?: string } = {},
+): Promise<string> {
+  const { status, result = null, traceback = null, children = [], date_done = null, ...rest } = fields;
+  const meta = { status, result, traceback, children, date_done, ...rest, task_id: id };
+  await redis.setex(`${prefix}celery-task-meta-${id}`, ttl, JSON.stringify(meta));
+  return id;
+}

@@ -1,0 +1,93 @@
+/**
+ * Starts a private redis-server on a free port for a test file, and lets the
+ * test kill and restart it (same port) to exercise outages.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { ensureDebianPackages, runs } from './debian.ts';
+
+export interface RedisServer {
+  readonly port: number;
+  /** redis://127.0.0.1:<port>/<db> */
+  url(db?: number): string;
+  /** A plain ioredis client for arranging data; closed by stop(). */
+  client(db?: number): Redis;
+  /** SIGKILL: the server vanishes as in a crash. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: it keeps nothing on disk). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not answer: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    } finally {
+      probe.disconnect();
+    }
+  }
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  ensureDebianPackages(() => runs('redis-server', ['--version']), ['redis-server']);
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const clients: Redis[] = [];
+
+  const launch = async () => {
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '16'],
+      { stdio: 'ignore' },
+    );
+    child = proc;
+    await waitForPing(port, 10_000);
+  };
+  const kill = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null) return;
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    proc.kill('SIGKILL');
+    await exited;
+  };
+
+  await launch();
+  return {
+    port,
+    url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+    client: (db = 0) => {
+      const client = new Redis({ port, host: '127.0.0.1', db, maxRetriesPerRequest: 1 });
+      client.on('error', () => {});
+      clients.push(client);
+      return client;
+    },
+    kill,
+    restart: launch,
+    stop: async () => {
+      for (const client of clients) client.disconnect();
+      await kill();
+    },
+  };
+}

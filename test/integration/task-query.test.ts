@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
+import { execute } from '../helpers/graphql.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+
+const TaskQuery = graphql(`
+  query TaskQuery($id: ID!) {
+    task(id: $id) {
+      id exists state rawState ready successful failed
+      result meta
+      error { type message module args traceback }
+      name args kwargs worker queue retries
+      dateDone expiresAt ttlSeconds parentId groupId
+    }
+  }
+`);
+
+const TasksQuery = graphql(`
+  query TasksQuery($ids: [ID!]!) {
+    tasks(ids: $ids) { id state exists }
+  }
+`);
+
+let redis: RedisServer;
+let client: Redis;
+let app: Awaited<ReturnType<typeof startApp>>;
+const leftovers: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+  leftovers.push(() => redis.stop());
+  client = redis.client();
+  app = await startApp(redis.url());
+  leftovers.push(() => app.stop());
+});
+afterAll(async () => {
+  for (const dispose of leftovers.reverse()) await dispose();
+});
+
+describe('task(id)', () => {
+  it('answers PENDING with exists: false for a valid id that has no key', async () => {
+    const id = randomUUID();
+    const { data, errors } = await execute(app, TaskQuery, { id });
+    expect(errors).toBeUndefined();
+    expect(data?.task).toMatchObject({ id, exists: false, state: 'PENDING', rawState: 'PENDING', ready: false, ttlSeconds: null, expiresAt: null, result: null });
+  });
+
+  it('reads a SUCCESS with result_extended fields, dateDone as UTC and the TTL', async () => {
+    const id = await writeMeta(
+      client,
+      { status: 'SUCCESS', result: 5, date_done: '2026-11-24T20:19:18.236501', name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', retries: 0, queue: 'celery' },
+      { ttl: 3600 },
+    );
+    const { data } = await execute(app, TaskQuery, { id });
+    expect(data?.task).toMatchObject({
+      exists: true, state: 'SUCCESS', ready: true, successful: true, failed: false, result: 5, meta: null, error: null,
+      name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', queue: 'celery', retries: 0,
+      dateDone: '2026-11-24T20:19:18.236Z',
+    });
+    expect(data?.task?.ttlSeconds).toBeGreaterThan(3590);
+    expect(data?.task?.ttlSeconds).toBeLessThanOrEqual(3600);
+    const expires = Date.parse(data?.task?.expiresAt ?? '');
+    expect(Math.abs(expires - (Date.now() + 3600_000))).toBeLessThan(10_000);
+  });
+
+  it('reads a FAILURE as a typed error with traceback', async () => {
+    const id = await writeMeta(client, {
+      status: 'FAILURE',
+      result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' },
+      traceback: 'Traceback (most recent call last):\nValueError: kaboom\n',
+      date_done: '2026-11-24T20:19:18.236501',
+    });
+    const { data } = await execute(app, TaskQuery, { id });
+    expect(data?.task).toMatchObject({
+      state: 'FAILURE', failed: true, ready: true, result: null, meta: null,
+      error: { type: 'ValueError', message: 'kaboom', module: 'builtins', args: ['kaboom'], traceback: expect.stringContaining('ValueError: kaboom') },
+    });
+  });
+
+  it('keeps custom states: rawState and meta', async () => {
+    const id = await writeMeta(client, { status: 'PROGRESS', result: { current: 3, total: 10 } });
+    const { data } = await execute(app, TaskQuery, { id });
+    expect(data?.task).toMatchObject({ state: 'CUSTOM', rawState: 'PROGRESS', ready: false, meta: { current: 3, total: 10 }, result: null, dateDone: null });
+  });
+
+  it('does not take a retry for its own parent', async () => {
+    const id = randomUUID();
+    await writeMeta(client, {
+      status: 'RETRY', parent_id: id, retries: 1,
+      result: { exc_type: 'Retry', exc_message: ['Retry in 1s'], exc_module: 'celery.exceptions' },
+    }, { id });
+    const parent = randomUUID();
+    const child = await writeMeta(client, { status: 'SUCCESS', result: 1, parent_id: parent, group_id: 'g1' });
+    expect((await execute(app, TaskQuery, { id })).data?.task).toMatchObject({ state: 'RETRY', parentId: null, retries: 1, error: { type: 'Retry' } });
+    expect((await execute(app, TaskQuery, { id: child })).data?.task).toMatchObject({ parentId: parent, groupId: 'g1' });
+  });
+
+  it('reports a key without expiry as expiresAt null', async () => {
+    const id = randomUUID();
+    await client.set(`celery-task-meta-${id}`, JSON.stringify({ status: 'SUCCESS', result: null, traceback: null, children: [], date_done: null, task_id: id }));
+    const { data } = await execute(app, TaskQuery, { id });
+    expect(data?.task).toMatchObject({ exists: true, expiresAt: null, ttlSeconds: null });
+  });
+});
+
+describe('bad input', () => {
+  it('answers INVALID_TASK_ID for an id that fails the pattern, without failing the rest', async () => {
+    const good = randomUUID();
+    const { data, errors } = await execute(app, TasksQuery, { ids: [good, 'not-an-id', `${good}x`] });
+    expect(data?.tasks).toEqual([{ id: good, state: 'PENDING', exists: false }, null, null]);
+    expect(errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['tasks', 1], 'INVALID_TASK_ID'],
+      [['tasks', 2], 'INVALID_TASK_ID'],
+    ]);
+  });
+
+  it('answers TOO_MANY_IDS past the limit', async () => {
+    const ids = Array.from({ length: 1001 }, () => randomUUID());
+    const { data, errors } = await execute(app, TasksQuery, { ids });
+    expect(data).toBeNull();
+    expect(errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_IDS', count: 1001, limit: 1000 });
+  });
+
+  it.each([
+    ['pickle', Buffer.from('80049526000000000000007d94288c06737461747573948c07535543434553539475', 'hex'), /pickle/],
+    ['garbage', Buffer.from('not json at all'), /not JSON/],
+    ['a JSON string', Buffer.from('"SUCCESS"'), /expected to be a JSON object, got a string/],
+    ['a bad status', Buffer.from('{"status": 3}'), /"status" is expected to be a string, got a number/],
+    ['a bad date', Buffer.from('{"status":"SUCCESS","date_done":"soon"}'), /"date_done" is not an ISO date/],
+  ])('answers UNDECODABLE_META for %s, and the other tasks still resolve', async (_name, value, message) => {
+    const bad = randomUUID();
+    await client.setex(`celery-task-meta-${bad}`, 60, value);
+    const good = await writeMeta(client, { status: 'SUCCESS', result: 1 });
+    const { data, errors } = await execute(app, TasksQuery, { ids: [bad, good] });
+    expect(data?.tasks).toEqual([null, { id: good, state: 'SUCCESS', exists: true }]);
+    expect(errors?.[0]).toMatchObject({ path: ['tasks', 0], extensions: { code: 'UNDECODABLE_META' } });
+    expect(errors?.[0]?.message).toMatch(message);
+  });
+
+  it('answers UNDECODABLE_META for a task key of the wrong Redis type', async () => {
+    const id = randomUUID();
+    await client.rpush(`celery-task-meta-${id}`, 'x');
+    const { errors } = await execute(app, TaskQuery, { id });
+    expect(errors?.[0]).toMatchObject({ extensions: { code: 'UNDECODABLE_META' }, message: expect.stringMatching(/not a string/) });
+  });
+});
+
+describe('batching', () => {
+  it('reads 1,000 tasks in one round trip: one MGET and one PTTL per key, nothing else', async () => {
+    const ids = Array.from({ length: 1000 }, () => randomUUID());
+    for (const id of ids.slice(0, 500)) await writeMeta(client, { status: 'SUCCESS', result: id }, { id });
+    await client.config('RESETSTAT');
+    const before = app.backend.roundTrips;
+    const { data, errors } = await execute(app, TasksQuery, { ids });
+    expect(errors).toBeUndefined();
+    expect(data?.tasks.filter((t) => t?.exists)).toHaveLength(500);
+    expect(data?.tasks.map((t) => t?.id)).toEqual(ids);
+    expect(app.backend.roundTrips - before).toBe(1);
+    const stats = await client.info('commandstats');
+    const calls = Object.fromEntries(
+      [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]),
+    );
+    // RESETSTAT cleared the counters; this INFO is counted only after it answers.
+    expect(calls).toEqual({ mget: 1, pttl: 1000 });
+  });
+
+  it('deduplicates repeated ids and keeps their order', async () => {
+    const id = await writeMeta(client, { status: 'SUCCESS', result: 'x' });
+    const other = randomUUID();
+    const { data } = await execute(app, TasksQuery, { ids: [id, other, id] });
+    expect(data?.tasks.map((t) => [t?.id, t?.state])).toEqual([[id, 'SUCCESS'], [other, 'PENDING'], [id, 'SUCCESS']]);
+  });
+});
+
+describe('where Celery keeps its keys', () => {
+  it('reads the db of the URL and the global_keyprefix', async () => {
+    const db3 = redis.client(3);
+    const id = await writeMeta(db3, { status: 'SUCCESS', result: 'db3' }, { prefix: 'prod_' });
+    const prefixed = await startApp(redis.url(3), ['--global-keyprefix', 'prod']);
+    leftovers.push(() => prefixed.stop());
+    expect((await execute(prefixed, TaskQuery, { id })).data?.task).toMatchObject({ exists: true, result: 'db3' });
+    expect((await execute(app, TaskQuery, { id })).data?.task).toMatchObject({ exists: false });
+  });
+});

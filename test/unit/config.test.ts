@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { UUID_PATTERN, loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors/config-error.ts';
+
+describe('loadConfig', () => {
+  it("defaults to Celery's default backend and safe limits", () => {
+    const config = loadConfig([], {});
+    expect(config.backend.redacted).toBe('redis://localhost:6379/0');
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, maxIds: 1000, graphiql: true, globalKeyprefix: '' });
+    expect(config.taskIdPattern.source).toBe(UUID_PATTERN);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads env, and flags win over env', () => {
+    const env = { CELERY_RESULT_BACKEND: 'redis://h:1/2', PORT: '5000', LENS_MAX_IDS: '10', CELERY_GLOBAL_KEYPREFIX: 'p' };
+    expect(loadConfig([], env)).toMatchObject({ port: 5000, maxIds: 10, globalKeyprefix: 'p' });
+    expect(loadConfig(['--port', '6000', '--backend', 'redis://x/4'], env)).toMatchObject({ port: 6000, backend: { host: 'x', db: 4 } });
+  });
+
+  it('names the option and its env variable in errors', () => {
+    expect(() => loadConfig([], { PORT: 'eighty' })).toThrow('--port (PORT) must be an integer from 0 to 65535, got "eighty"');
+    expect(() => loadConfig(['--max-ids', '0'], {})).toThrow(ConfigError);
+    expect(() => loadConfig(['--graphiql', 'maybe'], {})).toThrow(/--graphiql \(LENS_GRAPHIQL\) must be true or false/);
+    expect(() => loadConfig(['--task-id-pattern', '('], {})).toThrow(/not a valid regular expression/);
+    expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
+  });
+});
