@@ -29,10 +29,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
     if (connected !== true) log(`celery-lens: result backend ${config.backend.redacted} is up`);
     connected = true;
   });
-  redis.on('error', (error: Error) => {
-    if (connected !== false) log(`celery-lens: result backend ${config.backend.redacted} is down: ${error.message}`);
+  const down = (reason: string) => {
+    if (connected !== false) log(`celery-lens: result backend ${config.backend.redacted} is down: ${reason}`);
     connected = false;
-  });
+  };
+  // 'close' comes first when an open connection drops; 'error' when connecting fails.
+  redis.on('close', () => down('connection closed'));
+  redis.on('error', (error: Error) => down(error.message));
 
   const context: LensContext = { backend, config };
   const yoga = createYoga<object, LensContext>({

@@ -14,10 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
 };
 const documents: Documents = {
+    "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
 };
@@ -36,6 +38,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"): (typeof documents)["\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
