@@ -1,8 +1,13 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ExecutionArgs } from 'graphql';
 import { createYoga } from 'graphql-yoga';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import { createRedis } from './backend/connection.ts';
 import { ResultBackend } from './backend/result-backend.ts';
+import { TaskWatcher } from './backend/task-watcher.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
@@ -15,13 +20,21 @@ export interface AppOptions {
   readonly log?: (line: string) => void;
 }
 
+/** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
+interface EnvelopedRoot {
+  readonly execute: (args: ExecutionArgs) => OperationResult;
+  readonly subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
 export function createApp(config: Config, options: AppOptions = {}) {
   const log = options.log ?? ((line: string) => console.error(line));
-  const redis = createRedis(config.backend, {
-    commandTimeoutMs: config.redisTimeoutMs,
-    connectionName: 'celery-lens',
-  });
-  const backend = new ResultBackend(redis, celeryKeys(config.globalKeyprefix));
+  const settings = { commandTimeoutMs: config.redisTimeoutMs };
+  const redis = createRedis(config.backend, { ...settings, connectionName: 'celery-lens' });
+  // Pub/sub needs a connection of its own; one per process, shared by every subscriber.
+  const subscriber = createRedis(config.backend, { ...settings, connectionName: 'celery-lens-sub' });
+  const keys = celeryKeys(config.globalKeyprefix);
+  const backend = new ResultBackend(redis, keys);
+  const watcher = new TaskWatcher(subscriber, backend, keys);
 
   // Say each change of connection state once, not every retry.
   let connected: boolean | null = null;
@@ -36,29 +49,66 @@ export function createApp(config: Config, options: AppOptions = {}) {
   // 'close' comes first when an open connection drops; 'error' when connecting fails.
   redis.on('close', () => down('connection closed'));
   redis.on('error', (error: Error) => down(error.message));
+  subscriber.on('error', () => {
+    // Reported through the read connection above; the subscriber reconnects by itself.
+  });
 
-  const context: LensContext = { backend, config };
+  const context: LensContext = { backend, watcher, config };
   const yoga = createYoga<object, LensContext>({
     schema,
     context: () => ({ ...context }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: config.graphiql
-      ? { title: 'celery-lens', defaultTabs: [{ query: GRAPHIQL_EXAMPLE, variables: GRAPHIQL_VARIABLES }] }
+      ? {
+          title: 'celery-lens',
+          defaultTabs: [{ query: GRAPHIQL_EXAMPLE, variables: GRAPHIQL_VARIABLES }],
+          subscriptionsProtocol: 'WS',
+        }
       : false,
     plugins: [...useHealth(backend)],
   });
   const server: Server = createServer(yoga);
 
+  // graphql-ws on the same path; operations go through yoga.getEnveloped so
+  // they pass the same plugins as HTTP ones.
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsDisposable = useServer(
+    {
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+        const args: ExecutionArgs = {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document: enveloped.parse(params.query),
+          variableValues: params.variables,
+          contextValue: await enveloped.contextFactory(),
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } as EnvelopedRoot,
+        };
+        const errors = enveloped.validate(args.schema, args.document);
+        return errors.length > 0 ? errors : args;
+      },
+    },
+    wsServer,
+  );
+
   return {
     yoga,
     server,
     backend,
+    watcher,
+    subscriber,
     /** Connects to Redis (without failing when it is down) and listens. */
     async start(): Promise<{ url: string; port: number }> {
-      await redis.connect().catch(() => {
-        // Not fatal: the client keeps retrying and requests say BACKEND_UNAVAILABLE meanwhile.
-      });
+      await Promise.all(
+        [redis, subscriber].map((connection) =>
+          connection.connect().catch(() => {
+            // Not fatal: the client keeps retrying and requests say BACKEND_UNAVAILABLE meanwhile.
+          }),
+        ),
+      );
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => resolve());
@@ -67,9 +117,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
     async stop(): Promise<void> {
+      await wsDisposable.dispose();
+      wsServer.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       redis.disconnect();
+      subscriber.disconnect();
     },
   };
 }

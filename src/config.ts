@@ -20,6 +20,8 @@ export interface Config {
   /** Redis command timeout, in ms. */
   readonly redisTimeoutMs: number;
   readonly graphiql: boolean;
+  /** Updates queued for a slow subscriber before it gets only the latest per task. */
+  readonly maxQueued: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -40,6 +42,7 @@ export const OPTIONS = {
   'task-id-pattern': { env: 'LENS_TASK_ID_PATTERN', default: UUID_PATTERN, help: 'regular expression every task id must match' },
   'max-ids': { env: 'LENS_MAX_IDS', default: '1000', help: 'most ids in one tasks(ids) query' },
   'redis-timeout-ms': { env: 'LENS_REDIS_TIMEOUT_MS', default: '2000', help: 'Redis command timeout in ms' },
+  'max-queued': { env: 'LENS_MAX_QUEUED', default: '64', help: 'updates queued per slow subscriber before collapsing to the latest per task' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -91,5 +94,6 @@ export function loadConfig(
     maxIds: integer('max-ids', get('max-ids'), 1, 100_000),
     redisTimeoutMs: integer('redis-timeout-ms', get('redis-timeout-ms'), 10, 600_000),
     graphiql: boolean('graphiql', get('graphiql')),
+    maxQueued: integer('max-queued', get('max-queued'), 1, 100_000),
   });
 }

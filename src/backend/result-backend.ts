@@ -37,6 +37,11 @@ export class ResultBackend {
    * does not answer.
    */
   async readTasks(ids: readonly string[]): Promise<(TaskSnapshot | MetaDecodeError)[]> {
+    return (await this.readTasksRaw(ids)).map((read) => read.update);
+  }
+
+  /** readTasks, with the raw bytes of each value (null when there is no key). */
+  async readTasksRaw(ids: readonly string[]): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
     const pipeline = this.redis.pipeline().mgetBuffer(...keys);
@@ -52,19 +57,27 @@ export class ResultBackend {
       const pttl = ttlError ? NO_KEY : Number(ttlReply);
       if (value === null) {
         // MGET answers nil for a key of another type too; PTTL tells them apart.
-        if (pttl !== NO_KEY) return new MetaDecodeError(key, 'the key exists but is not a string');
-        return { id, meta: null, ttlMs: null, readAt };
+        if (pttl !== NO_KEY) return { update: new MetaDecodeError(key, 'the key exists but is not a string'), raw: null };
+        return { update: { id, meta: null, ttlMs: null, readAt }, raw: null };
       }
       try {
         const meta = decodeTaskMeta(id, key, value);
         // A key that expired between MGET and PTTL reads as "expires now".
         const ttlMs = pttl === NO_EXPIRY ? null : Math.max(pttl, 0);
-        return { id, meta, ttlMs, readAt };
+        return { update: { id, meta, ttlMs, readAt }, raw: value };
       } catch (error) {
-        if (error instanceof MetaDecodeError) return error;
+        if (error instanceof MetaDecodeError) return { update: error, raw: value };
         throw error;
       }
     });
+  }
+
+  /** Milliseconds to live of each key, in one round trip; null: no expiry or no key. */
+  async ttls(keys: readonly string[]): Promise<(number | null)[]> {
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.pttl(key);
+    const replies = (await this.#exec(() => pipeline.exec())) ?? [];
+    return replies.map(([error, ttl]) => (error || Number(ttl) < 0 ? null : Number(ttl)));
   }
 
   /** PINGs Redis and reports whether and how fast it answered; never throws. */

@@ -22,3 +22,9 @@ builder.addScalarType('JSON', JSONResolver);
 builder.queryType({
   description: 'Read Celery task state straight from the Redis result backend.',
 });
+
+builder.subscriptionType({
+  description:
+    "Live task state from Celery's publish-on-set: each emits the current state at once, then every change. " +
+    'Over graphql-ws (WebSocket) or SSE on /graphql.',
+});

@@ -1,8 +1,10 @@
 import type { ResultBackend } from '../backend/result-backend.ts';
+import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { Config } from '../config.ts';
 
 /** What every resolver gets; built once per request by app.ts. */
 export interface LensContext {
   readonly backend: ResultBackend;
-  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix'>;
+  readonly watcher: TaskWatcher;
+  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued'>;
 }

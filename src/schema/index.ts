@@ -1,5 +1,6 @@
 import { builder } from './builder.ts';
 import './task.ts';
+import './task-subscriptions.ts';
 import './backend-health.ts';
 
 export const schema = builder.toSchema();

@@ -15,11 +15,17 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
+    "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
+    "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
+    "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": typeof types.WatchTasksDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
 };
 const documents: Documents = {
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
+    "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
+    "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
+    "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": types.WatchTasksDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
 };
@@ -42,6 +48,18 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"): (typeof documents)["\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n"): (typeof documents)["\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n"): (typeof documents)["\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n"): (typeof documents)["\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

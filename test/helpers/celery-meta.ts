@@ -1,7 +1,8 @@
 /**
- * Writes task meta the way Celery's Redis backend does (SETEX of the JSON, in
- * Celery's field order), for integration tests that need no worker. The
- * interop suite checks these shapes against a real worker.
+ * Writes task meta the way Celery's Redis backend does: SETEX of the JSON (in
+ * Celery's field order) and PUBLISH of the same bytes on the key's channel, in
+ * one MULTI/EXEC. For integration tests that need no worker; the interop suite
+ * checks these shapes against a real worker.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -29,6 +30,8 @@ export async function writeMeta(
 ): Promise<string> {
   const { status, result = null, traceback = null, children = [], date_done = null, ...rest } = fields;
   const meta = { status, result, traceback, children, date_done, ...rest, task_id: id };
-  await redis.setex(`${prefix}celery-task-meta-${id}`, ttl, JSON.stringify(meta));
+  const key = `${prefix}celery-task-meta-${id}`;
+  const value = JSON.stringify(meta);
+  await redis.multi().setex(key, ttl, value).publish(key, value).exec();
   return id;
 }

@@ -1,0 +1,242 @@
+/**
+ * Live task updates from Celery's publish-on-set (docs/celery-wire-format.md,
+ * "Pub/sub"): every write of `celery-task-meta-<id>` is also PUBLISHed, with
+ * the same bytes, on a channel named after the key.
+ *
+ * One subscriber connection per process, whatever the number of clients: a
+ * channel is SUBSCRIBEd when its first watcher comes and UNSUBSCRIBEd when its
+ * last one leaves, and each message is decoded once and fanned out in process.
+ *
+ * No lost update: a task is subscribed first and read second; messages that
+ * arrive meanwhile are held, and since Celery publishes exactly the bytes it
+ * stores, the held messages up to the one equal to the read value are older
+ * than the read and dropped, the rest are newer and kept. After the
+ * subscriber connection comes back every channel is subscribed again and
+ * every watched key re-read the same way, so a change made while Redis was
+ * away still arrives.
+ */
+import type { Redis } from 'ioredis';
+import type { CeleryKeys } from '../celery/keys.ts';
+import { decodeTaskMeta } from '../celery/meta.ts';
+import { READY_STATES } from '../celery/states.ts';
+import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
+import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import type { ResultBackend } from './result-backend.ts';
+import type { TaskSnapshot } from './task-snapshot.ts';
+
+export type TaskUpdate = TaskSnapshot | MetaDecodeError;
+export type UpdateListener = (update: TaskUpdate) => void;
+
+export interface Watch {
+  /** The task as it is now (after merging what arrived while reading). */
+  readonly current: TaskUpdate;
+  /** Stops this watcher; the channel is unsubscribed after its last one. */
+  stop(): void;
+}
+
+interface Entry {
+  readonly id: string;
+  readonly key: string;
+  readonly listeners: Set<UpdateListener>;
+  /** Resolves once the channel is subscribed and the key read. */
+  ready: Promise<void>;
+  /** Raw bytes of the last value taken (null: no key seen yet). */
+  raw: Buffer | null;
+  /** The last value notified to listeners (what a new watcher starts from). */
+  current: TaskUpdate | null;
+  /** The last value taken, ahead of `current` while its TTL is looked up. */
+  lastTaken: TaskUpdate | null;
+  /** Messages held while a read is in flight; null when none is. */
+  held: Buffer[] | null;
+  /** Notifications in order: a message waits for its TTL without being overtaken. */
+  tail: Promise<void>;
+}
+
+// Resubscribe and re-read in slices, so one huge command never blocks Redis.
+const SLICE = 1000;
+
+export class TaskWatcher {
+  readonly #entries = new Map<string, Entry>();
+  #connectedOnce = false;
+  #pttlQueue: { key: string; resolve: (ttl: number | null) => void }[] = [];
+
+  constructor(
+    /** A dedicated connection: it is put in subscriber mode. */
+    readonly subscriber: Redis,
+    readonly backend: ResultBackend,
+    readonly keys: CeleryKeys,
+  ) {
+    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
+    subscriber.on('ready', () => {
+      if (this.#connectedOnce) void this.#resync();
+      this.#connectedOnce = true;
+    });
+  }
+
+  /** Number of task channels subscribed now. */
+  get channelCount(): number {
+    return this.#entries.size;
+  }
+
+  async watch(id: string, listener: UpdateListener): Promise<Watch> {
+    let entry = this.#entries.get(id);
+    if (!entry) {
+      const created: Entry = {
+        id,
+        key: this.keys.task(id),
+        listeners: new Set(),
+        ready: Promise.resolve(),
+        raw: null,
+        current: null,
+        lastTaken: null,
+        held: null,
+        tail: Promise.resolve(),
+      };
+      created.ready = this.#start(created);
+      this.#entries.set(id, created);
+      entry = created;
+    }
+    const watched = entry;
+    watched.listeners.add(listener);
+    const stop = () => this.#remove(watched, listener);
+    try {
+      await watched.ready;
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return { current: watched.current as TaskUpdate, stop };
+  }
+
+  async #start(entry: Entry): Promise<void> {
+    try {
+      await this.subscriber.subscribe(entry.key);
+    } catch (error) {
+      this.#entries.delete(entry.id);
+      throw new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
+    }
+    try {
+      await this.#read([entry]);
+      await entry.tail;
+    } catch (error) {
+      this.#drop(entry);
+      throw error;
+    }
+  }
+
+  #remove(entry: Entry, listener: UpdateListener): void {
+    entry.listeners.delete(listener);
+    if (entry.listeners.size === 0) this.#drop(entry);
+  }
+
+  #drop(entry: Entry): void {
+    if (this.#entries.get(entry.id) !== entry) return;
+    this.#entries.delete(entry.id);
+    // Commands on one connection run in order: a later SUBSCRIBE of the same channel still wins.
+    this.subscriber.unsubscribe(entry.key).catch(() => {
+      // Connection gone: nothing is subscribed on it any more.
+    });
+  }
+
+  /** Reads the entries' keys while holding their messages, then merges. */
+  async #read(entries: readonly Entry[]): Promise<void> {
+    for (const entry of entries) entry.held ??= [];
+    let values: { update: TaskUpdate; raw: Buffer | null }[];
+    try {
+      values = await this.backend.readTasksRaw(entries.map((entry) => entry.id));
+    } catch (error) {
+      for (const entry of entries) entry.held = null;
+      throw error;
+    }
+    entries.forEach((entry, index) => {
+      const held = entry.held ?? [];
+      entry.held = null;
+      const read = values[index];
+      if (!read) return;
+      // Held messages up to the one equal to the read value are older than it.
+      const same = read.raw === null ? -1 : held.findLastIndex((message) => message.equals(read.raw as Buffer));
+      this.#take(entry, read.update, read.raw, 'read');
+      for (const message of held.slice(same + 1)) this.#takeMessage(entry, message);
+    });
+  }
+
+  #onMessage(channel: string, message: Buffer): void {
+    const id = this.keys.taskIdOf(channel);
+    const entry = id === null ? undefined : this.#entries.get(id);
+    if (!entry) return;
+    if (entry.held) entry.held.push(message);
+    else this.#takeMessage(entry, message);
+  }
+
+  #takeMessage(entry: Entry, message: Buffer): void {
+    if (entry.raw?.equals(message)) return;
+    let meta: TaskSnapshot['meta'];
+    try {
+      meta = decodeTaskMeta(entry.id, entry.key, message);
+    } catch (error) {
+      if (error instanceof MetaDecodeError) this.#take(entry, error, message, 'message');
+      return;
+    }
+    const snapshot: TaskSnapshot = { id: entry.id, meta, ttlMs: null, readAt: new Date() };
+    this.#take(entry, snapshot, message, 'message');
+  }
+
+  /**
+   * Takes a value as the entry's current one and tells its listeners, unless
+   * it repeats the last value, or would move a ready task back to not ready,
+   * or is a vanished key (expired) after one was seen.
+   */
+  #take(entry: Entry, update: TaskUpdate, raw: Buffer | null, source: 'read' | 'message'): void {
+    if (raw !== null && entry.raw?.equals(raw)) return;
+    const previous = entry.lastTaken;
+    if (previous && !(previous instanceof Error) && previous.meta) {
+      const next = update instanceof Error ? null : update;
+      if (next && next.meta === null) return;
+      if (READY_STATES.has(previous.meta.state) && next?.meta && !READY_STATES.has(next.meta.state)) return;
+    }
+    if (source === 'read' && raw === null && previous) return;
+    entry.raw = raw;
+    entry.lastTaken = update;
+    // A published value carries no TTL: one batched PTTL per message, not per client.
+    const ttl = source === 'message' && !(update instanceof Error) ? this.#pttl(entry.key) : null;
+    entry.tail = entry.tail.then(async () => {
+      const final = ttl && !(update instanceof Error) ? { ...update, ttlMs: await ttl } : update;
+      entry.current = final;
+      for (const listener of entry.listeners) listener(final);
+    });
+  }
+
+  async #resync(): Promise<void> {
+    for (let attempt = 0; this.#entries.size > 0; attempt += 1) {
+      const entries = [...this.#entries.values()];
+      try {
+        for (let start = 0; start < entries.length; start += SLICE) {
+          const slice = entries.slice(start, start + SLICE);
+          await this.subscriber.subscribe(...slice.map((entry) => entry.key));
+          await this.#read(slice);
+        }
+        return;
+      } catch {
+        // The read connection may come back a little after the subscriber: try again.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
+        if (this.subscriber.status !== 'ready') return; // the next 'ready' resyncs
+      }
+    }
+  }
+
+  /** PTTL of a key, batched with every other asked for in the same tick. */
+  #pttl(key: string): Promise<number | null> {
+    return new Promise((resolve) => {
+      this.#pttlQueue.push({ key, resolve });
+      if (this.#pttlQueue.length > 1) return;
+      setImmediate(() => {
+        const batch = this.#pttlQueue;
+        this.#pttlQueue = [];
+        this.backend.ttls(batch.map((item) => item.key)).then(
+          (ttls) => batch.forEach((item, index) => item.resolve(ttls[index] ?? null)),
+          () => batch.forEach((item) => item.resolve(null)),
+        );
+      });
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { openTaskStream, type TaskStreamOptions } from '../backend/task-stream.ts';
+import type { TaskUpdate } from '../backend/task-watcher.ts';
+import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
+import { LensError } from '../errors/lens-error.ts';
+import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
+import { builder } from './builder.ts';
+import type { LensContext } from './context.ts';
+import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { TaskRef } from './task.ts';
+
+function checkIds(ids: readonly (string | number)[], context: LensContext): string[] {
+  if (ids.length > context.config.maxIds) throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
+  return ids.map((raw) => {
+    const id = String(raw);
+    if (!context.config.taskIdPattern.test(id)) throw toGraphQLError(new InvalidTaskIdError(id, context.config.taskIdPattern));
+    return id;
+  });
+}
+
+function stream(ids: string[], context: LensContext, options: TaskStreamOptions) {
+  return withCodes(() => openTaskStream(context.watcher, ids, { maxQueued: context.config.maxQueued, ...options }));
+}
+
+/** An update that could not be decoded is an error event; the stream goes on. */
+function resolveUpdate(update: TaskUpdate) {
+  if (update instanceof LensError) throw toGraphQLError(update);
+  return update;
+}
+
+builder.subscriptionFields((t) => ({
+  task: t.field({
+    type: TaskRef,
+    description:
+      'The task now, then every change of it (each PROGRESS step while you keep up). ' +
+      'Completes after a ready state (SUCCESS, FAILURE, REVOKED) unless untilReady is false.',
+    args: {
+      id: t.arg.id({ required: true }),
+      untilReady: t.arg.boolean({ defaultValue: true, required: true }),
+    },
+    subscribe: (_root, { id, untilReady }, context) => stream(checkIds([id], context), context, { untilReady }),
+    resolve: resolveUpdate,
+  }),
+  taskCompleted: t.field({
+    type: TaskRef,
+    description: 'Emits once, the final state (at once if the task is already done), then completes.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, { id }, context) => stream(checkIds([id], context), context, { readyOnly: true }),
+    resolve: resolveUpdate,
+  }),
+  tasks: t.field({
+    type: TaskRef,
+    description:
+      'One stream for many tasks: the current state of each, then every change; each event is the Task it is about. ' +
+      'Completes when all are ready unless untilReady is false. A slow client gets the latest state of each task.',
+    args: {
+      ids: t.arg.idList({ required: true }),
+      untilReady: t.arg.boolean({ defaultValue: true, required: true }),
+    },
+    subscribe: (_root, { ids, untilReady }, context) => stream(checkIds(ids, context), context, { untilReady }),
+    resolve: resolveUpdate,
+  }),
+}));
