@@ -1,4 +1,5 @@
 import { expiresAt, type TaskSnapshot } from '../backend/task-snapshot.ts';
+import { decodeResultTuple, taskIdsOf } from '../celery/result-tuple.ts';
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
 import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
 import { LensError } from '../errors/lens-error.ts';
@@ -140,6 +141,27 @@ export const TaskRef = builder.loadableObject('Task', {
     }),
   }),
 });
+
+// Graph edges, loaded through the same per-request batch as everything else.
+builder.objectFields(TaskRef, (t) => ({
+  parent: t.field({
+    type: TaskRef,
+    nullable: true,
+    description: 'The task that sent this one (from `parentId`).',
+    resolve: (task) => task.meta?.parentId ?? null,
+  }),
+  children: t.field({
+    type: [TaskRef],
+    description:
+      "Tasks this one sent, from Celery's `children` (stored when it finished): chain links, and every member of " +
+      'a group it launched, as AsyncResult.children.',
+    resolve: (task) =>
+      (task.meta?.children ?? []).flatMap((child) => {
+        const node = decodeResultTuple(child);
+        return node ? taskIdsOf(node) : [];
+      }),
+  }),
+}));
 
 builder.queryFields((t) => ({
   task: t.field({

@@ -1,0 +1,123 @@
+/**
+ * Drives Debian's Celery (python3-celery 5.2, under /usr/bin/python3) for the
+ * interop suite: a real worker process, and lens_cli.py to send tasks and to
+ * ask AsyncResult for its own view.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages, runs } from './debian.ts';
+
+const PYTHON = '/usr/bin/python3';
+const FIXTURES = fileURLToPath(new URL('../fixtures/celery/', import.meta.url));
+
+export async function ensureCelery(): Promise<void> {
+  ensureDebianPackages(
+    () => runs(PYTHON, ['-c', 'import celery, redis']) && runs('redis-server', ['--version']),
+    ['redis-server', 'python3-celery', 'python3-redis'],
+  );
+}
+
+export interface CeleryEnv {
+  readonly brokerUrl: string;
+  readonly backendUrl: string;
+  /** @default true */
+  readonly resultExtended?: boolean;
+  /** @default true */
+  readonly trackStarted?: boolean;
+  /** worker_send_task_events and task_send_sent_event. @default true */
+  readonly events?: boolean;
+  /** result_expires, in seconds. @default 3600 */
+  readonly resultExpires?: number;
+}
+
+export interface WorkerOptions extends CeleryEnv {
+  /** Queues to consume. @default ['celery'] */
+  readonly queues?: readonly string[];
+  /** Threads. @default 8 */
+  readonly concurrency?: number;
+}
+
+export interface CeleryWorker {
+  /** The worker's node name, e.g. lens-1a2b@host. */
+  readonly hostname: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
+  const flag = (value: boolean | undefined) => (value === false ? '0' : '1');
+  return {
+    ...process.env,
+    PYTHONPATH: FIXTURES,
+    PYTHONDONTWRITEBYTECODE: '1',
+    LENS_BROKER_URL: options.brokerUrl,
+    LENS_BACKEND_URL: options.backendUrl,
+    LENS_RESULT_EXTENDED: flag(options.resultExtended),
+    LENS_TRACK_STARTED: flag(options.trackStarted),
+    LENS_EVENTS: flag(options.events),
+    LENS_RESULT_EXPIRES: String(options.resultExpires ?? 3600),
+  };
+}
+
+export async function startWorker(options: WorkerOptions): Promise<CeleryWorker> {
+  const hostname = `lens-${randomUUID().slice(0, 8)}@%h`;
+  const child: ChildProcess = spawn(
+    PYTHON,
+    [
+      '-m', 'celery', '-A', 'lens_app', 'worker',
+      '--pool', 'threads', '--concurrency', String(options.concurrency ?? 8),
+      '--queues', (options.queues ?? ['celery']).join(','),
+      '--hostname', hostname,
+      '--without-mingle', '--without-gossip', '--without-heartbeat',
+      '--loglevel', 'INFO',
+    ],
+    { cwd: FIXTURES, env: pythonEnv(options), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let log = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/ ready\.\s*$/m.test(log)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`celery worker exited (${code}) before it was ready:\n${log}`)));
+    setTimeout(() => reject(new Error(`celery worker not ready after 30 s:\n${log}`)), 30_000).unref();
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await ready;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { hostname, output: () => log, stop };
+}
+
+/** Runs lens_cli.py: `send` tasks, `view` AsyncResults, or `wait` until ready and view. */
+export function celery<T = unknown>(command: 'send' | 'view' | 'wait', input: unknown, options: CeleryEnv): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      PYTHON,
+      [`${FIXTURES}lens_cli.py`, command],
+      { cwd: FIXTURES, env: pythonEnv(options), maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`lens_cli.py ${command} failed: ${stderr || error.message}`));
+        try {
+          resolve(JSON.parse(stdout) as T);
+        } catch {
+          reject(new Error(`lens_cli.py ${command} printed no JSON: ${stdout.slice(0, 500)} ${stderr.slice(0, 500)}`));
+        }
+      },
+    );
+    child.stdin?.end(JSON.stringify(input));
+  });
+}
