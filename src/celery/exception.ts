@@ -38,3 +38,23 @@ export function decodeException(value: unknown): CeleryException | null {
     args,
   };
 }
+
+/**
+ * The exception named by a traceback's last line ("celery.exceptions.Retry:
+ * Retry in 1s"). Celery 5.2 stores a RETRY from `self.retry()` with a null
+ * result and only the traceback, so this is all there is to show.
+ */
+export function exceptionFromTraceback(traceback: string): CeleryException | null {
+  const last = traceback.trimEnd().split('\n').at(-1) ?? '';
+  const match = /^([A-Za-z_][\w.]*)(?::\s?(.*))?$/.exec(last);
+  if (!match) return null;
+  const qualified = match[1] as string;
+  const dot = qualified.lastIndexOf('.');
+  const message = match[2] ?? '';
+  return {
+    type: dot === -1 ? qualified : qualified.slice(dot + 1),
+    message,
+    module: dot === -1 ? null : qualified.slice(0, dot),
+    args: message === '' ? [] : [message],
+  };
+}

@@ -4,7 +4,7 @@
  */
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { parseCeleryDate } from './date.ts';
-import { type CeleryException, decodeException } from './exception.ts';
+import { type CeleryException, decodeException, exceptionFromTraceback } from './exception.ts';
 import { EXCEPTION_STATES } from './states.ts';
 
 /** The meta exactly as Celery 5 stores it (fields in Celery's order). */
@@ -33,7 +33,10 @@ export interface TaskMeta {
   readonly state: string;
   /** `result` as stored: return value, exception dict, or a state's meta. */
   readonly result: unknown;
-  /** The decoded exception when the state is an exception state. */
+  /**
+   * The exception of an exception state: the stored exception dict, or, when
+   * Celery stored none (RETRY in 5.2), the one the traceback ends with.
+   */
   readonly exception: CeleryException | null;
   readonly traceback: string | null;
   /** Celery's result tuples of the children (decoded by the graph code). */
@@ -41,7 +44,8 @@ export interface TaskMeta {
   readonly dateDone: Date | null;
   /**
    * `parent_id`, except when it is the task's own id: a retried task is
-   * re-sent from inside itself, so Celery records itself as its parent.
+   * re-sent from inside itself, so Celery records itself as its parent
+   * (and as its own child; both self-references are dropped).
    */
   readonly parentId: string | null;
   readonly groupId: string | null;
@@ -73,6 +77,10 @@ function optionalString(meta: Record<string, unknown>, field: string, key: strin
     throw new MetaDecodeError(key, `"${field}" is expected to be a string, got ${describe(value)}`);
   }
   return value;
+}
+
+function isSelf(tuple: unknown, id: string): boolean {
+  return Array.isArray(tuple) && Array.isArray(tuple[0]) && tuple[0][0] === id && tuple[1] === null;
 }
 
 /**
@@ -116,13 +124,18 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array): Task
     throw new MetaDecodeError(key, `"retries" is expected to be an integer, got ${describe(retries)}`);
   }
   const parentId = optionalString(meta, 'parent_id', key);
+  const traceback = optionalString(meta, 'traceback', key);
+  const isException = EXCEPTION_STATES.has(meta.status);
   return {
     id,
     state: meta.status,
     result: meta.result ?? null,
-    exception: EXCEPTION_STATES.has(meta.status) ? decodeException(meta.result) : null,
-    traceback: optionalString(meta, 'traceback', key),
-    children,
+    exception: isException
+      ? (decodeException(meta.result) ?? (traceback ? exceptionFromTraceback(traceback) : null))
+      : null,
+    traceback,
+    // A retried task is re-sent from inside itself: Celery lists it among its own children.
+    children: children.filter((child) => !isSelf(child, id)),
     dateDone,
     parentId: parentId === id ? null : parentId,
     groupId: optionalString(meta, 'group_id', key),

@@ -29,6 +29,8 @@ export interface CeleryEnv {
   readonly events?: boolean;
   /** result_expires, in seconds. @default 3600 */
   readonly resultExpires?: number;
+  /** result_serializer. @default 'json' */
+  readonly resultSerializer?: 'json' | 'pickle';
 }
 
 export interface WorkerOptions extends CeleryEnv {
@@ -57,6 +59,7 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
     LENS_TRACK_STARTED: flag(options.trackStarted),
     LENS_EVENTS: flag(options.events),
     LENS_RESULT_EXPIRES: String(options.resultExpires ?? 3600),
+    LENS_RESULT_SERIALIZER: options.resultSerializer ?? 'json',
   };
 }
 
@@ -102,8 +105,8 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
   return { hostname, output: () => log, stop };
 }
 
-/** Runs lens_cli.py: `send` tasks, `view` AsyncResults, or `wait` until ready and view. */
-export function celery<T = unknown>(command: 'send' | 'view' | 'wait', input: unknown, options: CeleryEnv): Promise<T> {
+/** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, or `revoke`. */
+export function celery<T = unknown>(command: 'send' | 'view' | 'wait' | 'revoke', input: unknown, options: CeleryEnv): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       PYTHON,
