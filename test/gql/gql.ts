@@ -20,6 +20,9 @@ type Documents = {
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": typeof types.WatchTasksDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
+    "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
+    "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
+    "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": typeof types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
 };
 const documents: Documents = {
@@ -29,6 +32,9 @@ const documents: Documents = {
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": types.WatchTasksDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
+    "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
+    "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
+    "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": types.InteropTaskDocument,
 };
 
@@ -70,6 +76,18 @@ export function graphql(source: "\n  query TaskQuery($id: ID!) {\n    task(id: $
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n"): (typeof documents)["\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n"): (typeof documents)["\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n"): (typeof documents)["\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n"): (typeof documents)["\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,109 @@
+/** Subscriptions fed by a real Celery 5.2 worker's publish-on-set. */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
+import { execute } from '../helpers/graphql.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { subscribe, wsClient } from '../helpers/ws-client.ts';
+
+const Completed = graphql(`
+  subscription InteropCompleted($id: ID!) {
+    taskCompleted(id: $id) { id state result }
+  }
+`);
+const Watch = graphql(`
+  subscription InteropWatch($id: ID!) {
+    task(id: $id) { id rawState meta result }
+  }
+`);
+const States = graphql(`
+  query InteropStates($ids: [ID!]!) {
+    tasks(ids: $ids) { id state }
+  }
+`);
+
+let redis: RedisServer;
+let worker: CeleryWorker;
+let app: Awaited<ReturnType<typeof startApp>>;
+const env = () => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
+const leftovers: (() => unknown)[] = [];
+
+beforeAll(async () => {
+  await ensureCelery();
+  redis = await startRedis();
+  worker = await startWorker({ ...env(), queues: ['subs'], concurrency: 16 });
+  app = await startApp(redis.url());
+}, 120_000);
+afterAll(async () => {
+  for (const dispose of leftovers.reverse()) await dispose();
+  await app?.stop();
+  await worker?.stop();
+  await redis?.stop();
+});
+
+function ws() {
+  const client = wsClient(app.url);
+  leftovers.push(() => client.dispose());
+  return client;
+}
+
+async function numsub(ids: string[]): Promise<number[]> {
+  const reply = (await redis.client().pubsub('NUMSUB', ...ids.map((id) => `celery-task-meta-${id}`))) as (string | number)[];
+  return reply.filter((_, index) => index % 2 === 1).map(Number);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('awaiting completion with a real worker', () => {
+  it('50 concurrent tasks: every subscriber gets its final state exactly once', async () => {
+    const ids = Array.from({ length: 50 }, () => randomUUID());
+    const client = ws();
+    const subs = ids.map((id) => subscribe(client, Completed, { id }));
+    await until(async () => (await numsub(ids)).every((count) => count === 1));
+    await celery('send', ids.map((id, i) => ({ task: 'add', args: [i, 1000], queue: 'subs', task_id: id })), env());
+    await Promise.all(subs.map((sub) => sub.done));
+    expect(subs.map((sub) => sub.events)).toEqual(
+      ids.map((id, i) => [{ taskCompleted: { id, state: 'SUCCESS', result: i + 1000 } }]),
+    );
+    await until(async () => (await numsub(ids)).every((count) => count === 0));
+  });
+
+  it('a PROGRESS task streams each progress meta in order', async () => {
+    const id = randomUUID();
+    const sub = subscribe(ws(), Watch, { id });
+    await sub.waitFor(1);
+    await celery('send', [{ task: 'progress', args: [5, 0.2], queue: 'subs', task_id: id }], env());
+    await sub.done;
+    expect(sub.events.map((e) => [e.task.rawState, e.task.meta ?? e.task.result])).toEqual([
+      ['PENDING', null],
+      ['STARTED', { pid: expect.any(Number), hostname: expect.stringMatching(/^lens-/) }],
+      ...[1, 2, 3, 4, 5].map((current) => ['PROGRESS', { current, total: 5 }]),
+      ['SUCCESS', { done: 5 }],
+    ]);
+  });
+
+  it('Redis killed and restarted while tasks run: every subscriber still receives every final state', async () => {
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const subs = ids.map((id) => subscribe(ws(), Completed, { id }));
+    await until(async () => (await numsub(ids)).every((count) => count === 1));
+    await celery('send', ids.map((id) => ({ task: 'sleep', args: [3], queue: 'subs', task_id: id })), env());
+    // Kill it once every task is running, so their results are written after the restart.
+    await until(async () => {
+      const { data } = await execute(app, States, { ids });
+      return data?.tasks.every((task) => task?.state === 'STARTED') ?? false;
+    });
+    await redis.kill();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.restart();
+    await Promise.all(subs.map((sub) => sub.done));
+    expect(subs.map((sub) => sub.events)).toEqual(ids.map((id) => [{ taskCompleted: { id, state: 'SUCCESS', result: 3 } }]));
+  }, 60_000);
+});
