@@ -96,6 +96,7 @@ await sleep(1000);
 const rssAfter = rssKiB(pid);
 const clientList = (await publisher.client('LIST')) as string;
 const lensConnections = clientList.split('\n').filter((line) => / name=celery-lens/.test(line)).length;
+const subscriberConnections = clientList.split('\n').filter((line) => / name=celery-lens-sub /.test(line)).length;
 
 // Publish at RATE/s in 10 ms ticks, in Celery's format, to random watched tasks.
 let sent = 0;
@@ -132,7 +133,7 @@ subscriptions benchmark (${SUBS} graphql-ws clients, 1 subscription each; ${RATE
   connect + first event        ${openSeconds.toFixed(1)} s for ${initial} subscriptions
   server RSS                   ${(rssBefore / 1024).toFixed(1)} MiB idle → ${(rssAfter / 1024).toFixed(1)} MiB with ${SUBS} subscriptions
   RSS per subscription         ${fmt((rssAfter - rssBefore) / SUBS)} KiB
-  Redis connections (server)   ${lensConnections}
+  Redis connections (server)   ${lensConnections} (${subscriberConnections} of them the pub/sub subscriber)
   updates published/received   ${sent} / ${received}
   publish→client latency       p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(latencies.at(-1) ?? NaN)} ms
 `);

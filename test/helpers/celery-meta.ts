@@ -35,3 +35,9 @@ export async function writeMeta(
   await redis.multi().setex(key, ttl, value).publish(key, value).exec();
   return id;
 }
+
+/** PUBSUB NUMSUB of each task's channel: how many connections listen to it. */
+export async function taskSubscribers(redis: Redis, ids: readonly string[], prefix = ''): Promise<number[]> {
+  const reply = (await redis.pubsub('NUMSUB', ...ids.map((id) => `${prefix}celery-task-meta-${id}`))) as (string | number)[];
+  return reply.filter((_, index) => index % 2 === 1).map(Number);
+}

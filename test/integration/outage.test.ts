@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
+import { until } from '../helpers/until.ts';
 import { execute } from '../helpers/graphql.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
 
 const StateQuery = graphql(`
   query StateQuery($id: ID!) {
@@ -12,61 +13,49 @@ const StateQuery = graphql(`
   }
 `);
 
-let redis: RedisServer;
-let app: Awaited<ReturnType<typeof startApp>>;
+const lens = useLens();
 
-beforeAll(async () => {
-  redis = await startRedis();
-  app = await startApp(redis.url());
-});
-afterAll(async () => {
-  await app.stop();
-  await redis.stop();
-});
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Runs `probe` until `done` holds of its answer (or time is up), and returns that answer. */
+async function settle<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  let value = await probe();
+  await until(async () => done((value = await probe()))).catch(() => {});
+  return value;
 }
 
 describe('Redis outage', () => {
   it('answers BACKEND_UNAVAILABLE while Redis is down, stays up, and heals by itself', async () => {
     const id = randomUUID();
-    expect((await execute(app, StateQuery, { id })).data?.task?.state).toBe('PENDING');
+    expect((await execute(lens.app, StateQuery, { id })).data?.task?.state).toBe('PENDING');
 
-    await redis.kill();
-    const down = await execute(app, StateQuery, { id });
+    await lens.redis.kill();
+    const down = await execute(lens.app, StateQuery, { id });
     expect(down.data).toEqual({ task: null });
     expect(down.errors?.[0]?.extensions?.code).toBe('BACKEND_UNAVAILABLE');
     expect(down.errors?.[0]?.message).toMatch(/^the Celery result backend is unavailable/);
 
-    const health = await app.yoga.fetch('http://yoga/healthz');
+    const health = await lens.app.yoga.fetch('http://yoga/healthz');
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'degraded', backend: 'down', up: false });
-    expect((await app.yoga.fetch('http://yoga/readyz')).status).toBe(503);
+    expect((await lens.app.yoga.fetch('http://yoga/readyz')).status).toBe(503);
 
-    await redis.restart();
-    await writeMeta(redis.client(), { status: 'SUCCESS', result: 1 }, { id });
-    const healed = await until(() => execute(app, StateQuery, { id }), (r) => r.data?.task?.state === 'SUCCESS');
+    await lens.redis.restart();
+    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1 }, { id });
+    const healed = await settle(() => execute(lens.app, StateQuery, { id }), (r) => r.data?.task?.state === 'SUCCESS');
     expect(healed.errors).toBeUndefined();
     expect(healed.data?.task?.state).toBe('SUCCESS');
-    expect((await app.yoga.fetch('http://yoga/readyz')).status).toBe(200);
-    expect(app.logs.some((line) => line.includes('is down'))).toBe(true);
-    expect(app.logs.filter((line) => line.includes('is up')).length).toBeGreaterThanOrEqual(2);
+    expect((await lens.app.yoga.fetch('http://yoga/readyz')).status).toBe(200);
+    expect(lens.app.logs.some((line) => line.includes('is down'))).toBe(true);
+    expect(lens.app.logs.filter((line) => line.includes('is up')).length).toBeGreaterThanOrEqual(2);
   });
 
   it('starts while Redis is down and serves once it comes up', async () => {
-    await redis.kill();
-    const late = await startApp(redis.url());
+    await lens.redis.kill();
+    const late = await startApp(lens.redis.url());
     try {
       const id = randomUUID();
       expect((await execute(late, StateQuery, { id })).errors?.[0]?.extensions?.code).toBe('BACKEND_UNAVAILABLE');
-      await redis.restart();
-      const healed = await until(() => execute(late, StateQuery, { id }), (r) => r.errors === undefined);
+      await lens.redis.restart();
+      const healed = await settle(() => execute(late, StateQuery, { id }), (r) => r.errors === undefined);
       expect(healed.data?.task?.state).toBe('PENDING');
     } finally {
       await late.stop();

@@ -5,7 +5,8 @@ import { openTaskStream } from '../../src/backend/task-stream.ts';
 import type { TaskUpdate } from '../../src/backend/task-watcher.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
-import { writeMeta } from '../helpers/celery-meta.ts';
+import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
+import { until } from '../helpers/until.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
@@ -49,18 +50,7 @@ function ws() {
   return c;
 }
 
-const numsub = async (ids: string[]) => {
-  const reply = (await client.pubsub('NUMSUB', ...ids.map((id) => `celery-task-meta-${id}`))) as (string | number)[];
-  return reply.filter((_, index) => index % 2 === 1).map(Number);
-};
-
-async function until(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const numsub = (ids: string[]) => taskSubscribers(client, ids);
 
 describe('subscription task(id)', () => {
   it('emits the current state, each PROGRESS meta in order, then completes after SUCCESS', async () => {

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
+import { taskSubscribers } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
 const Completed = graphql(`
@@ -49,18 +51,7 @@ function ws() {
   return client;
 }
 
-async function numsub(ids: string[]): Promise<number[]> {
-  const reply = (await redis.client().pubsub('NUMSUB', ...ids.map((id) => `celery-task-meta-${id}`))) as (string | number)[];
-  return reply.filter((_, index) => index % 2 === 1).map(Number);
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const numsub = (ids: string[]) => taskSubscribers(redis.client(), ids);
 
 describe('awaiting completion with a real worker', () => {
   it('50 concurrent tasks: every subscriber gets its final state exactly once', async () => {
