@@ -22,6 +22,11 @@ export interface Config {
   readonly graphiql: boolean;
   /** Updates queued for a slow subscriber before it gets only the latest per task. */
   readonly maxQueued: number;
+  /** Most nodes a task graph (taskGraph, Task.root) may visit. */
+  readonly maxGraphNodes: number;
+  /** Query limits: selection depth and Pothos complexity. */
+  readonly maxDepth: number;
+  readonly maxComplexity: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -43,6 +48,9 @@ export const OPTIONS = {
   'max-ids': { env: 'LENS_MAX_IDS', default: '1000', help: 'most ids in one tasks(ids) query' },
   'redis-timeout-ms': { env: 'LENS_REDIS_TIMEOUT_MS', default: '2000', help: 'Redis command timeout in ms' },
   'max-queued': { env: 'LENS_MAX_QUEUED', default: '64', help: 'updates queued per slow subscriber before collapsing to the latest per task' },
+  'max-graph-nodes': { env: 'LENS_MAX_GRAPH_NODES', default: '5000', help: 'most nodes one task graph may visit' },
+  'max-depth': { env: 'LENS_MAX_DEPTH', default: '15', help: 'deepest selection a query may make' },
+  'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -95,5 +103,8 @@ export function loadConfig(
     redisTimeoutMs: integer('redis-timeout-ms', get('redis-timeout-ms'), 10, 600_000),
     graphiql: boolean('graphiql', get('graphiql')),
     maxQueued: integer('max-queued', get('max-queued'), 1, 100_000),
+    maxGraphNodes: integer('max-graph-nodes', get('max-graph-nodes'), 1, 1_000_000),
+    maxDepth: integer('max-depth', get('max-depth'), 2, 1000),
+    maxComplexity: integer('max-complexity', get('max-complexity'), 10, 100_000_000),
   });
 }

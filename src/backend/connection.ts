@@ -34,6 +34,8 @@ export function createRedis(target: RedisTarget, settings: ConnectionSettings): 
     lazyConnect: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
+    // TaskWatcher resubscribes itself, then re-reads: the order is what makes the gap fill exact.
+    autoResubscribe: false,
     commandTimeout: settings.commandTimeoutMs,
     connectTimeout: Math.max(settings.commandTimeoutMs, 1000),
     // 50 ms, 100 ms, … capped at 1 s: heal quickly after a Redis restart.

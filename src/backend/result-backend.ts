@@ -4,10 +4,23 @@
  */
 import type { Redis } from 'ioredis';
 import type { CeleryKeys } from '../celery/keys.ts';
+import { decodeGroupMeta } from '../celery/group-meta.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
+
+/** What Redis holds about a group: a saved member list, and a running chord's counters. */
+export interface GroupSnapshot {
+  readonly id: string;
+  /** Task ids from a saved group (GroupResult.save()); null when not saved. */
+  readonly memberIds: readonly string[] | null;
+  /** Whether celery-taskset-meta-<id> exists. */
+  readonly saved: boolean;
+  /** A running chord's header size and how many header tasks finished. */
+  readonly chordSize: number | null;
+  readonly chordDone: number | null;
+}
 
 export interface BackendHealth {
   readonly up: boolean;
@@ -67,6 +80,24 @@ export class ResultBackend {
         return { update: { id, meta, ttlMs, readAt }, raw: value };
       } catch (error) {
         if (error instanceof MetaDecodeError) return { update: error, raw: value };
+        throw error;
+      }
+    });
+  }
+
+  /** Reads many groups in one round trip: one MGET of their taskset, `.s` and `.t` keys. */
+  async readGroups(ids: readonly string[]): Promise<(GroupSnapshot | MetaDecodeError)[]> {
+    if (ids.length === 0) return [];
+    const keys = ids.flatMap((id) => [this.keys.group(id), this.keys.chordSize(id), this.keys.chordDone(id)]);
+    const values = await this.#exec(() => this.redis.mgetBuffer(...keys));
+    const count = (value: Buffer | null | undefined) => (value ? Number(value.toString()) || 0 : null);
+    return ids.map((id, index) => {
+      const [saved, size, done] = values.slice(index * 3, index * 3 + 3);
+      try {
+        const memberIds = saved ? decodeGroupMeta(this.keys.group(id), saved) : null;
+        return { id, memberIds, saved: memberIds !== null, chordSize: count(size), chordDone: count(done) };
+      } catch (error) {
+        if (error instanceof MetaDecodeError) return error;
         throw error;
       }
     });

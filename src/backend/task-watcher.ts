@@ -112,7 +112,7 @@ export class TaskWatcher {
     try {
       await this.subscriber.subscribe(entry.key);
     } catch (error) {
-      this.#entries.delete(entry.id);
+      if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
       throw new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
     }
     try {

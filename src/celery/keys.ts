@@ -12,6 +12,9 @@ export interface CeleryKeys {
   task(id: string): string;
   /** Key of a saved group (GroupResult.save()): `celery-taskset-meta-<id>`. */
   group(id: string): string;
+  /** A running chord's size (`.s`) and finished-header counter (`.t`); gone once it fires. */
+  chordSize(groupId: string): string;
+  chordDone(groupId: string): string;
   /** The task id in a task key or channel name, or null when it is not one. */
   taskIdOf(keyOrChannel: string): string | null;
 }
@@ -34,6 +37,8 @@ export function celeryKeys(globalKeyprefix = ''): CeleryKeys {
   return {
     task: (id) => taskPrefix + id,
     group: (id) => groupPrefix + id,
+    chordSize: (id) => `${groupPrefix}${id}.s`,
+    chordDone: (id) => `${groupPrefix}${id}.t`,
     taskIdOf: (name) => (name.startsWith(taskPrefix) ? name.slice(taskPrefix.length) : null),
   };
 }

@@ -36,3 +36,8 @@ export function decodeResultTuple(value: unknown, depth = 0): ResultNode | null 
 export function taskIdsOf(node: ResultNode): string[] {
   return node.kind === 'task' ? [node.id] : node.members.flatMap(taskIdsOf);
 }
+
+/** Decodes a task's `children` field, skipping entries that are not result tuples. */
+export function decodeChildren(children: readonly unknown[]): ResultNode[] {
+  return children.map((child) => decodeResultTuple(child)).filter((node) => node !== null);
+}

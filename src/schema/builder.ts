@@ -1,5 +1,7 @@
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { LensContext } from './context.ts';
 
@@ -12,8 +14,23 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [DataloaderPlugin],
+  plugins: [DataloaderPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // Bounds what one operation may ask for, before anything runs: each field
+  // costs 1, a list multiplies its selection (by 10, or by the ids given).
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: (context) => ({ depth: context.config.maxDepth, complexity: context.config.maxComplexity }),
+    complexityError: (kind, result) => {
+      // kind is "Depth", "Complexity" or "Breadth".
+      const measure = kind.toLowerCase() as 'depth' | 'complexity' | 'breadth';
+      const limit = { depth: result.maxDepth, complexity: result.maxComplexity, breadth: result.maxBreadth }[measure];
+      return new GraphQLError(`the query's ${measure} is ${result[measure]}; the limit is ${limit}`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX', measure, value: result[measure], limit },
+      });
+    },
+  },
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);

@@ -6,5 +6,5 @@ import type { Config } from '../config.ts';
 export interface LensContext {
   readonly backend: ResultBackend;
   readonly watcher: TaskWatcher;
-  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued'>;
+  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity'>;
 }

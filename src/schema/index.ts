@@ -1,5 +1,8 @@
 import { builder } from './builder.ts';
 import './task.ts';
+import './task-links.ts';
+import './group.ts';
+import './task-graph.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';
 

@@ -6,6 +6,7 @@ import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { forgetLoaded } from './forget-loaded.ts';
 import { TaskRef } from './task.ts';
 
 function checkIds(ids: readonly (string | number)[], context: LensContext): string[] {
@@ -22,7 +23,8 @@ function stream(ids: string[], context: LensContext, options: TaskStreamOptions)
 }
 
 /** An update that could not be decoded is an error event; the stream goes on. */
-function resolveUpdate(update: TaskUpdate) {
+function resolveUpdate(update: TaskUpdate, _args: unknown, context: LensContext) {
+  forgetLoaded(context);
   if (update instanceof LensError) throw toGraphQLError(update);
   return update;
 }
@@ -56,6 +58,7 @@ builder.subscriptionFields((t) => ({
       ids: t.arg.idList({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
     },
+    complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
     subscribe: (_root, { ids, untilReady }, context) => stream(checkIds(ids, context), context, { untilReady }),
     resolve: resolveUpdate,
   }),

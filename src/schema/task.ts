@@ -1,5 +1,4 @@
 import { expiresAt, type TaskSnapshot } from '../backend/task-snapshot.ts';
-import { decodeResultTuple, taskIdsOf } from '../celery/result-tuple.ts';
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
 import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
 import { LensError } from '../errors/lens-error.ts';
@@ -142,26 +141,7 @@ export const TaskRef = builder.loadableObject('Task', {
   }),
 });
 
-// Graph edges, loaded through the same per-request batch as everything else.
-builder.objectFields(TaskRef, (t) => ({
-  parent: t.field({
-    type: TaskRef,
-    nullable: true,
-    description: 'The task that sent this one (from `parentId`).',
-    resolve: (task) => task.meta?.parentId ?? null,
-  }),
-  children: t.field({
-    type: [TaskRef],
-    description:
-      "Tasks this one sent, from Celery's `children` (stored when it finished): chain links, and every member of " +
-      'a group it launched, as AsyncResult.children.',
-    resolve: (task) =>
-      (task.meta?.children ?? []).flatMap((child) => {
-        const node = decodeResultTuple(child);
-        return node ? taskIdsOf(node) : [];
-      }),
-  }),
-}));
+
 
 builder.queryFields((t) => ({
   task: t.field({
@@ -177,6 +157,7 @@ builder.queryFields((t) => ({
     description:
       'Many tasks in one Redis round trip, in the order asked. An id that fails gets null and an error at its index.',
     args: { ids: t.arg.idList({ required: true }) },
+    complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
     resolve: (_root, { ids }, context) => {
       if (ids.length > context.config.maxIds) {
         throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));

@@ -1,0 +1,12 @@
+import type { LensContext } from './context.ts';
+import { GroupRef } from './group.ts';
+import { TaskRef } from './task.ts';
+
+/**
+ * Drops what this context's loaders cached. A subscription keeps one context
+ * for all its events: each event must read fresh links (parent, children, …).
+ */
+export function forgetLoaded(context: LensContext): void {
+  TaskRef.getDataloader(context).clearAll();
+  GroupRef.getDataloader(context).clearAll();
+}

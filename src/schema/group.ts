@@ -1,0 +1,88 @@
+import type { GroupSnapshot } from '../backend/result-backend.ts';
+import { CeleryStates, READY_STATES } from '../celery/states.ts';
+import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
+import { LensError } from '../errors/lens-error.ts';
+import { builder } from './builder.ts';
+import type { LensContext } from './context.ts';
+import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { loadTasks } from './load.ts';
+import { TaskRef } from './task.ts';
+
+async function loadGroups(ids: readonly string[], context: LensContext) {
+  const pattern = context.config.taskIdPattern;
+  const valid = ids.filter((id) => pattern.test(id));
+  const groups = await withCodes(() => context.backend.readGroups(valid));
+  const byId = new Map(valid.map((id, index) => [id, groups[index]]));
+  return ids.map((id) => {
+    const loaded = byId.get(id) ?? new InvalidTaskIdError(id, pattern);
+    return loaded instanceof LensError ? toGraphQLError(loaded) : loaded;
+  });
+}
+
+/** Member states, once per group and request. */
+async function memberStates(group: GroupSnapshot, context: LensContext): Promise<string[]> {
+  const tasks = await loadTasks(context, group.memberIds ?? []);
+  return tasks.map((task) => task?.meta?.state ?? CeleryStates.PENDING);
+}
+
+export const GroupRef = builder.loadableObject('Group', {
+  description:
+    'A Celery group (or chord header). Its tasks are known when the group was saved (GroupResult.save()) or when ' +
+    'it was reached through the task that launched it; a running chord also shows its size and progress.',
+  load: (ids: string[], context: LensContext) => loadGroups(ids, context),
+  cacheResolved: (group) => group.id,
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'The group id (GroupResult.id).' }),
+    membersKnown: t.boolean({
+      description: 'Whether `tasks` is the whole group. False for an unsaved group reached by id alone.',
+      resolve: (group) => group.memberIds !== null,
+    }),
+    saved: t.exposeBoolean('saved', {
+      description: 'Whether the group was saved with GroupResult.save() (celery-taskset-meta-<id>).',
+    }),
+    tasks: t.field({
+      type: [TaskRef],
+      description: "The group's tasks, in Celery's order.",
+      resolve: (group) => [...(group.memberIds ?? [])],
+    }),
+    size: t.int({
+      nullable: true,
+      description: 'Number of tasks (a running chord reports its size even when its members are unknown).',
+      resolve: (group) => group.memberIds?.length ?? group.chordSize,
+    }),
+    completed: t.int({
+      nullable: true,
+      description: 'Tasks in a ready state (as GroupResult.completed_count() counts SUCCESS only, see `successful`).',
+      resolve: async (group, _args, context) =>
+        group.memberIds ? (await memberStates(group, context)).filter((s) => READY_STATES.has(s)).length : group.chordDone,
+    }),
+    failed: t.int({
+      nullable: true,
+      description: 'Tasks in FAILURE.',
+      resolve: async (group, _args, context) =>
+        group.memberIds ? (await memberStates(group, context)).filter((s) => s === CeleryStates.FAILURE).length : null,
+    }),
+    ready: t.boolean({
+      nullable: true,
+      description: 'Every task is ready (GroupResult.ready()); null when the tasks are unknown.',
+      resolve: async (group, _args, context) =>
+        group.memberIds ? (await memberStates(group, context)).every((s) => READY_STATES.has(s)) : null,
+    }),
+    successful: t.boolean({
+      nullable: true,
+      description: 'Every task succeeded (GroupResult.successful()); null when the tasks are unknown.',
+      resolve: async (group, _args, context) =>
+        group.memberIds ? (await memberStates(group, context)).every((s) => s === CeleryStates.SUCCESS) : null,
+    }),
+  }),
+});
+
+builder.queryField('group', (t) =>
+  t.field({
+    type: GroupRef,
+    nullable: true,
+    description: 'A group by id: its tasks when it was saved (GroupResult.save()), a running chord’s progress.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }) => String(id),
+  }),
+);
