@@ -14,6 +14,10 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": typeof types.GraphDocument,
+    "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.LinksDocument,
+    "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
+    "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": typeof types.GraphUpdatesDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
@@ -26,6 +30,10 @@ type Documents = {
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
 };
 const documents: Documents = {
+    "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": types.GraphDocument,
+    "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.LinksDocument,
+    "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
+    "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": types.GraphUpdatesDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
@@ -52,6 +60,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n"): (typeof documents)["\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n"): (typeof documents)["\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n"): (typeof documents)["\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"): (typeof documents)["\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
+import { execute } from '../helpers/graphql.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
+import { subscribe, wsClient } from '../helpers/ws-client.ts';
+
+const Graph = graphql(`
+  query Graph($rootId: ID!, $maxDepth: Int! = 10) {
+    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {
+      rootId truncated ready
+      nodes { id kind depth task { state exists } group { id size } }
+      edges { from to kind }
+    }
+  }
+`);
+const Links = graphql(`
+  query Links($id: ID!) {
+    task(id: $id) {
+      id
+      parent { id }
+      root { id }
+      children { id state }
+      group { id saved membersKnown size completed failed ready successful tasks { id } }
+      chordHeader { id }
+    }
+  }
+`);
+const SavedGroup = graphql(`
+  query SavedGroup($id: ID!) {
+    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }
+  }
+`);
+const GraphUpdates = graphql(`
+  subscription GraphUpdates($rootId: ID!) {
+    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }
+  }
+`);
+
+const lens = useLens();
+let client: Redis;
+beforeAll(() => {
+  client = lens.redis.client();
+});
+
+const one = (id: string) => [[id, null], null];
+const group = (id: string, members: string[]) => [[id, null], members.map(one)];
+const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501', ...extra });
+
+describe('taskGraph', () => {
+  it('loads a 1,000-task workflow level by level: one MGET per level, not one per task', async () => {
+    // root → group of 10 → each → group of 10 → each → group of 10: 1,111 tasks and 111 groups on 4 levels.
+    const root = randomUUID();
+    const pipeline = client.pipeline();
+    let groups = 0;
+    let tasks = 1;
+    const fanOut = (parent: string, depth: number, extra: Record<string, unknown>) => {
+      if (depth === 3) {
+        pipeline.setex(`celery-task-meta-${parent}`, 600, JSON.stringify({ ...done(extra), children: [], task_id: parent }));
+        return;
+      }
+      const gid = randomUUID();
+      const members = Array.from({ length: 10 }, () => randomUUID());
+      groups += 1;
+      tasks += 10;
+      pipeline.setex(`celery-task-meta-${parent}`, 600, JSON.stringify({ ...done(extra), children: [group(gid, members)], task_id: parent }));
+      for (const member of members) fanOut(member, depth + 1, { group_id: gid, parent_id: parent });
+    };
+    fanOut(root, 0, {});
+    await pipeline.exec();
+    expect([tasks, groups]).toEqual([1111, 111]);
+
+    const before = lens.app.backend.roundTrips;
+    const { data, errors } = await execute(lens.app, Graph, { rootId: root });
+    const roundTrips = lens.app.backend.roundTrips - before;
+    expect(errors).toBeUndefined();
+    const graph = data!.taskGraph;
+    expect(graph.nodes.filter((n) => n.kind === 'TASK')).toHaveLength(1111);
+    expect(graph.nodes.filter((n) => n.kind === 'GROUP')).toHaveLength(111);
+    expect(graph.edges.filter((e) => e.kind === 'MEMBER')).toHaveLength(1110);
+    expect(graph.edges.filter((e) => e.kind === 'CHILD')).toHaveLength(111);
+    expect(Math.max(...graph.nodes.map((n) => n.depth))).toBe(3);
+    expect(graph.nodes.every((n) => n.kind === 'GROUP' || n.task?.state === 'SUCCESS')).toBe(true);
+    expect([graph.truncated, graph.ready]).toEqual([false, true]);
+    // 4 levels of tasks, and every group node's saved-group lookup in one more MGET.
+    expect(roundTrips).toBe(5);
+  });
+
+  it('stops at maxDepth and says so', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, done({ children: [one(b)] }), { id: a });
+    await writeMeta(client, done({ children: [one(c)], parent_id: a }), { id: b });
+    const { data } = await execute(lens.app, Graph, { rootId: a, maxDepth: 1 });
+    expect(data?.taskGraph.nodes.map((n) => n.id)).toEqual([a, b]);
+    expect(data?.taskGraph.truncated).toBe(true);
+  });
+
+  it('survives cycles and shows expired (missing) tasks as nodes without a key', async () => {
+    const [a, b, gone] = [randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, done({ children: [one(b), one(gone)] }), { id: a });
+    await writeMeta(client, done({ children: [one(a)] }), { id: b });
+    const { data } = await execute(lens.app, Graph, { rootId: a });
+    expect(data?.taskGraph.nodes.map((n) => [n.id, n.task?.exists])).toEqual([[a, true], [b, true], [gone, false]]);
+    expect(data?.taskGraph.edges).toContainEqual({ from: b, to: a, kind: 'CHILD' });
+    expect(data?.taskGraph.ready).toBe(false);
+  });
+
+  it('answers GRAPH_TOO_LARGE past --max-graph-nodes', async () => {
+    const small = await startApp(lens.redis.url(), ['--max-graph-nodes', '5']);
+    try {
+      const root = randomUUID();
+      await writeMeta(client, done({ children: [group(randomUUID(), Array.from({ length: 10 }, () => randomUUID()))] }), { id: root });
+      const { data, errors } = await execute(small, Graph, { rootId: root });
+      expect(data).toBeNull();
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'GRAPH_TOO_LARGE', limit: 5 });
+    } finally {
+      await small.stop();
+    }
+  });
+});
+
+describe('links on Task', () => {
+  it('parent, root and children along a chain', async () => {
+    const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, done({ children: [one(b)] }), { id: a });
+    await writeMeta(client, done({ children: [one(c)], parent_id: a }), { id: b });
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: b }, { id: c });
+    const { data } = await execute(lens.app, Links, { id: c });
+    expect(data?.task).toMatchObject({ parent: { id: b }, root: { id: a }, children: [], group: null, chordHeader: null });
+    expect((await execute(lens.app, Links, { id: a })).data?.task).toMatchObject({ parent: null, root: { id: a }, children: [{ id: b, state: 'SUCCESS' }] });
+  });
+
+  it("an unsaved group launched from a task: members come from the parent's children tuple", async () => {
+    const [parent, gid, m1, m2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, done({ children: [group(gid, [m1, m2])] }), { id: parent });
+    await writeMeta(client, done({ group_id: gid, parent_id: parent }), { id: m1 });
+    await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null }, date_done: '2026-11-24T20:19:18', group_id: gid, parent_id: parent }, { id: m2 });
+    const { data } = await execute(lens.app, Links, { id: m1 });
+    expect(data?.task?.group).toEqual({
+      id: gid, saved: false, membersKnown: true, size: 2, completed: 2, failed: 1, ready: true, successful: false, tasks: [{ id: m1 }, { id: m2 }],
+    });
+  });
+
+  it('a chord callback knows its header group; a chain link after a group member does not pretend to', async () => {
+    const [gid, h1, h2, body] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, done({ group_id: gid }), { id: h1 });
+    await writeMeta(client, done({ group_id: gid }), { id: h2 });
+    await writeMeta(client, done({ parent_id: h2 }), { id: body });
+    expect((await execute(lens.app, Links, { id: body })).data?.task?.chordHeader).toEqual({ id: gid });
+    // A task the member sent while running is in its children: not a chord callback.
+    const [spawner, spawned] = [randomUUID(), randomUUID()];
+    await writeMeta(client, done({ group_id: gid, children: [one(spawned)] }), { id: spawner });
+    await writeMeta(client, done({ parent_id: spawner }), { id: spawned });
+    expect((await execute(lens.app, Links, { id: spawned })).data?.task?.chordHeader).toBeNull();
+  });
+});
+
+describe('group(id)', () => {
+  it('reads a saved group (GroupResult.save()) with its progress', async () => {
+    const [gid, m1, m2] = [randomUUID(), randomUUID(), randomUUID()];
+    await client.set(`celery-taskset-meta-${gid}`, JSON.stringify({ result: group(gid, [m1, m2]) }));
+    await writeMeta(client, done({ group_id: gid }), { id: m1 });
+    const { data } = await execute(lens.app, SavedGroup, { id: gid });
+    expect(data?.group).toEqual({
+      id: gid, saved: true, membersKnown: true, size: 2, completed: 1, failed: 0, ready: false, successful: false,
+      tasks: [{ id: m1, state: 'SUCCESS' }, { id: m2, state: 'PENDING' }],
+    });
+  });
+
+  it('shows a running chord’s size and progress, and an unknown group as unknown', async () => {
+    const gid = randomUUID();
+    await client.set(`celery-taskset-meta-${gid}.s`, '3');
+    await client.set(`celery-taskset-meta-${gid}.t`, '1');
+    expect((await execute(lens.app, SavedGroup, { id: gid })).data?.group).toMatchObject({ saved: false, membersKnown: false, size: 3, completed: 1, ready: null, tasks: [] });
+    expect((await execute(lens.app, SavedGroup, { id: randomUUID() })).data?.group).toMatchObject({ saved: false, membersKnown: false, size: null, completed: null });
+  });
+});
+
+describe('query limits', () => {
+  it('answers QUERY_TOO_COMPLEX for a query deeper than --max-depth, before touching Redis', async () => {
+    const deep = `{ task(id: "${randomUUID()}") { ${'parent { '.repeat(20)}id${' }'.repeat(20)} } }`;
+    const before = lens.app.backend.roundTrips;
+    const response = await lens.app.yoga.fetch('http://yoga/graphql', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: deep }),
+    });
+    const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'depth', limit: 15 });
+    expect(lens.app.backend.roundTrips).toBe(before);
+  });
+
+  it('counts tasks(ids) by the number of ids', async () => {
+    // 53 per task: 20 fields, children (1 + 10 × 2), error (1 + 5), parent (1 + 2), group (1 + 2).
+    const query = `query ($ids: [ID!]!) { tasks(ids: $ids) { id state rawState result meta name args kwargs worker queue retries
+      dateDone expiresAt ttlSeconds parentId groupId exists ready successful failed children { id state }
+      error { type message module args traceback } parent { id state } group { id size } } }`;
+    const ask = async (count: number) => {
+      const ids = Array.from({ length: count }, () => randomUUID());
+      const response = await lens.app.yoga.fetch('http://yoga/graphql', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { ids } }),
+      });
+      return (await response.json()) as { data?: { tasks: unknown[] }; errors?: { extensions: Record<string, unknown> }[] };
+    };
+    expect((await ask(1000)).errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity', value: 53001, limit: 50000 });
+    const small = await ask(100);
+    expect(small.errors).toBeUndefined();
+    expect(small.data?.tasks).toHaveLength(100);
+  });
+});
+
+describe('subscription taskGraph', () => {
+  it('streams the graph as it grows and completes when every task is ready', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
+    const ws = wsClient(lens.app.url);
+    try {
+      const sub = subscribe(ws, GraphUpdates, { rootId: a });
+      await sub.waitFor(1);
+      await writeMeta(client, done({ children: [one(b)] }), { id: a });
+      await sub.waitFor(2);
+      await writeMeta(client, done({ parent_id: a }), { id: b });
+      await sub.done;
+      expect(sub.events.map((e) => [e.taskGraph.ready, e.taskGraph.nodes.map((n) => n.task?.state)])).toEqual([
+        [false, ['STARTED']],
+        [false, ['SUCCESS', 'PENDING']],
+        [true, ['SUCCESS', 'SUCCESS']],
+      ]);
+      expect(sub.events[2]?.taskGraph.edges).toEqual([{ from: a, to: b, kind: 'CHILD' }]);
+    } finally {
+      await ws.dispose();
+    }
+  });
+});
