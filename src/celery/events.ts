@@ -1,0 +1,111 @@
+/**
+ * Celery's monitoring events as they cross a Redis broker
+ * (docs/celery-wire-format.md, "Events"): PUBLISHed on `/<db>.celeryev/<routing
+ * key>` inside a kombu envelope whose base64 `body` is one event, or (for
+ * `task.multi`, the worker's batches) a JSON list of events.
+ */
+
+export const TASK_EVENT_TYPES = [
+  'task-sent',
+  'task-received',
+  'task-started',
+  'task-succeeded',
+  'task-failed',
+  'task-retried',
+  'task-revoked',
+  'task-rejected',
+] as const;
+export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
+
+export interface TaskEvent {
+  readonly kind: 'task';
+  readonly type: TaskEventType;
+  readonly taskId: string;
+  /** When it happened, in ms since the epoch (Celery sends float seconds). */
+  readonly at: number;
+  /** Worker (or, for task-sent, client) node name. */
+  readonly hostname: string | null;
+  readonly name: string | null;
+  readonly parentId: string | null;
+  readonly rootId: string | null;
+  readonly retries: number | null;
+  readonly queue: string | null;
+  /** task-succeeded: seconds the task ran. */
+  readonly runtime: number | null;
+  /** task-failed / task-retried: the exception's repr. */
+  readonly exception: string | null;
+}
+
+export interface WorkerEvent {
+  readonly kind: 'worker';
+  readonly type: 'worker-online' | 'worker-heartbeat' | 'worker-offline';
+  readonly hostname: string;
+  readonly at: number;
+  /** Tasks running on it now, and processed since it started. */
+  readonly active: number | null;
+  readonly processed: number | null;
+}
+
+export type CeleryEvent = TaskEvent | WorkerEvent;
+
+const WORKER_TYPES = new Set(['worker-online', 'worker-heartbeat', 'worker-offline']);
+const TASK_TYPES: ReadonlySet<string> = new Set(TASK_EVENT_TYPES);
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+function decodeOne(value: unknown): CeleryEvent | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const event = value as Record<string, unknown>;
+  const seconds = number(event.timestamp);
+  if (typeof event.type !== 'string' || seconds === null) return null;
+  const at = Math.round(seconds * 1000);
+  if (WORKER_TYPES.has(event.type) && text(event.hostname)) {
+    return {
+      kind: 'worker',
+      type: event.type as WorkerEvent['type'],
+      hostname: event.hostname as string,
+      at,
+      active: number(event.active),
+      processed: number(event.processed),
+    };
+  }
+  if (!TASK_TYPES.has(event.type) || !text(event.uuid)) return null;
+  return {
+    kind: 'task',
+    type: event.type as TaskEventType,
+    taskId: event.uuid as string,
+    at,
+    hostname: text(event.hostname),
+    name: text(event.name),
+    parentId: text(event.parent_id),
+    rootId: text(event.root_id),
+    retries: number(event.retries),
+    queue: text(event.queue) ?? text(event.routing_key),
+    runtime: number(event.runtime),
+    exception: text(event.exception),
+  };
+}
+
+/**
+ * Decodes one pub/sub message of the event exchange. Never throws: a message
+ * that is not a kombu envelope of JSON events gives no events.
+ */
+export function decodeEventMessage(message: Buffer | string): CeleryEvent[] {
+  try {
+    const envelope = JSON.parse(message.toString()) as { body?: unknown; properties?: { body_encoding?: unknown } };
+    if (typeof envelope.body !== 'string') return [];
+    const body =
+      envelope.properties?.body_encoding === 'base64' ? Buffer.from(envelope.body, 'base64').toString('utf8') : envelope.body;
+    const decoded: unknown = JSON.parse(body);
+    const events = Array.isArray(decoded) ? decoded : [decoded];
+    return events.map(decodeOne).filter((event) => event !== null);
+  } catch {
+    return [];
+  }
+}
+
+/** The pub/sub pattern of the event exchange on broker db `db`. */
+export function eventChannelPattern(db: number): string {
+  return `/${db}.celeryev/*`;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEventMessage, eventChannelPattern } from '../../src/celery/events.ts';
+import { allCaptures, capture, idOf } from '../helpers/payloads.ts';
+
+describe('decodeEventMessage on events captured from Celery 5.2.6', () => {
+  it('decodes task.sent envelopes and task.multi batches into the lifecycle of a task', () => {
+    const c = capture('success');
+    const id = idOf(c, 'task');
+    const events = c.events.flatMap((e) => decodeEventMessage(e.message)).filter((e) => e.kind === 'task' && e.taskId === id);
+    expect(events.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-succeeded']);
+    const [sent, received, , succeeded] = events as Extract<(typeof events)[number], { kind: 'task' }>[];
+    expect(sent).toMatchObject({ name: 'lens.add', rootId: id, parentId: null, retries: 0, queue: 'success' });
+    expect(received?.hostname).toMatch(/^lens-.*@/);
+    expect(succeeded?.runtime).toBeGreaterThan(0);
+    const times = events.map((e) => e.at);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(Math.abs((sent?.at ?? 0) - Date.now())).toBeLessThan(365 * 24 * 3600 * 1000);
+  });
+
+  it('decodes retries and failures', () => {
+    const retry = capture('retry');
+    const types = retry.events.flatMap((e) => decodeEventMessage(e.message)).map((e) => e.type);
+    expect(types).toContain('task-retried');
+    const failure = capture('failure');
+    const failed = failure.events.flatMap((e) => decodeEventMessage(e.message)).find((e) => e.type === 'task-failed');
+    // 5.2.6 sends billiard's wrapper's repr, not the exception: the meta is where errors are read.
+    expect(failed).toMatchObject({ kind: 'task', exception: 'ExceptionWithTraceback()' });
+  });
+
+  it('finds every captured event on the pattern of its broker db, and gives nothing for garbage', () => {
+    for (const c of allCaptures()) {
+      for (const e of c.events) {
+        expect(e.channel.startsWith(eventChannelPattern(15).slice(0, -1))).toBe(true);
+        expect(decodeEventMessage(e.message).length).toBeGreaterThan(0);
+      }
+    }
+    for (const bad of ['', 'nope', '{"body": 3}', '{"body": "e30="}', JSON.stringify({ body: Buffer.from('[{"type":"task-sent"}]').toString('base64'), properties: { body_encoding: 'base64' } })]) {
+      expect(decodeEventMessage(bad)).toEqual([]);
+    }
+  });
+});
