@@ -5,9 +5,15 @@ import { createYoga } from 'graphql-yoga';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { BrokerQueues } from './backend/broker-queues.ts';
 import { createRedis } from './backend/connection.ts';
+import { EventConsumer } from './backend/event-consumer.ts';
+import { HistoryStore } from './backend/history-store.ts';
+import { lensKeys } from './backend/lens-keys.ts';
+import { sameServer } from './backend/redis-url.ts';
 import { ResultBackend } from './backend/result-backend.ts';
 import { TaskWatcher } from './backend/task-watcher.ts';
+import { eventChannelPattern } from './celery/events.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
@@ -35,6 +41,31 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const keys = celeryKeys(config.globalKeyprefix);
   const backend = new ResultBackend(redis, keys);
   const watcher = new TaskWatcher(subscriber, backend, keys);
+  const connections = [redis, subscriber];
+
+  // Our own records live beside Celery's results, under --lens-prefix.
+  const history = new HistoryStore(redis, lensKeys(config.lensPrefix), {
+    historyTtlSeconds: config.resultExpires + 86_400,
+    tombstoneTtlSeconds: config.tombstoneSeconds,
+  });
+  const brokerIsBackend = sameServer(config.broker, config.backend);
+  const brokerReader =
+    brokerIsBackend && config.broker.db === config.backend.db
+      ? redis
+      : createRedis(config.broker, { ...settings, connectionName: 'celery-lens-broker' });
+  if (brokerReader !== redis) connections.push(brokerReader);
+  const queues = new BrokerQueues(brokerReader, config.queues, config.queueScanLimit);
+  let consumer: EventConsumer | null = null;
+  if (config.consume) {
+    const events = eventChannelPattern(config.broker.db);
+    const onBackend = createRedis(config.backend, { ...settings, connectionName: 'celery-lens-events' });
+    const sources = [{ connection: onBackend, patterns: brokerIsBackend ? [keys.taskPattern, events] : [keys.taskPattern] }];
+    if (!brokerIsBackend) {
+      sources.push({ connection: createRedis(config.broker, { ...settings, connectionName: 'celery-lens-events' }), patterns: [events] });
+    }
+    for (const source of sources) connections.push(source.connection);
+    consumer = new EventConsumer(sources, history, keys, keys.taskPattern);
+  }
 
   // Say each change of connection state once, not every retry.
   let connected: boolean | null = null;
@@ -49,11 +80,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
   // 'close' comes first when an open connection drops; 'error' when connecting fails.
   redis.on('close', () => down('connection closed'));
   redis.on('error', (error: Error) => down(error.message));
-  subscriber.on('error', () => {
-    // Reported through the read connection above; the subscriber reconnects by itself.
-  });
 
-  const context: LensContext = { backend, watcher, config };
+  for (const connection of connections.filter((c) => c !== redis)) {
+    connection.on('error', () => {
+      // Reported through the read connection above; each reconnects by itself.
+    });
+  }
+
+  const context: LensContext = { backend, watcher, history, queues, consumer, config };
   const yoga = createYoga<object, LensContext>({
     schema,
     context: () => ({ ...context }),
@@ -100,10 +134,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     backend,
     watcher,
     subscriber,
+    history,
+    consumer,
     /** Connects to Redis (without failing when it is down) and listens. */
     async start(): Promise<{ url: string; port: number }> {
       await Promise.all(
-        [redis, subscriber].map((connection) =>
+        connections.map((connection) =>
           connection.connect().catch(() => {
             // Not fatal: the client keeps retrying and requests say BACKEND_UNAVAILABLE meanwhile.
           }),
@@ -121,8 +157,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       wsServer.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      redis.disconnect();
-      subscriber.disconnect();
+      for (const connection of connections) connection.disconnect();
     },
   };
 }

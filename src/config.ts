@@ -9,6 +9,19 @@ import { ConfigError } from './errors/config-error.ts';
 export interface Config {
   /** Celery's `result_backend` URL, parsed. */
   readonly backend: RedisTarget;
+  /** Celery's `broker_url` (events and queues); the backend when not set. */
+  readonly broker: RedisTarget;
+  /** Prefix of celery-lens' own keys (timelines, tombstones, goals). */
+  readonly lensPrefix: string;
+  /** Celery's result_expires, in seconds: timelines live a day longer. */
+  readonly resultExpires: number;
+  /** How long a tombstone keeps a final outcome, in seconds. */
+  readonly tombstoneSeconds: number;
+  /** Broker queues searched for a task nothing else knows, and how deep. */
+  readonly queues: readonly string[];
+  readonly queueScanLimit: number;
+  /** Whether this process consumes events and published states. */
+  readonly consume: boolean;
   /** Celery's `global_keyprefix` (result_backend_transport_options), '' for none. */
   readonly globalKeyprefix: string;
   readonly host: string;
@@ -41,6 +54,7 @@ interface OptionSpec {
 /** Every option, by its CLI flag name (`--backend`). Also the source of `--help`. */
 export const OPTIONS = {
   backend: { env: 'CELERY_RESULT_BACKEND', default: 'redis://localhost:6379/0', help: "Celery's result_backend URL" },
+  broker: { env: 'CELERY_BROKER_URL', default: '', help: "Celery's broker_url, for events and queued messages (default: the backend)" },
   'global-keyprefix': { env: 'CELERY_GLOBAL_KEYPREFIX', default: '', help: "Celery's global_keyprefix (Celery ≥ 5.3)" },
   host: { env: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
   port: { env: 'PORT', default: '4000', help: 'port to listen on' },
@@ -48,6 +62,12 @@ export const OPTIONS = {
   'max-ids': { env: 'LENS_MAX_IDS', default: '1000', help: 'most ids in one tasks(ids) query' },
   'redis-timeout-ms': { env: 'LENS_REDIS_TIMEOUT_MS', default: '2000', help: 'Redis command timeout in ms' },
   'max-queued': { env: 'LENS_MAX_QUEUED', default: '64', help: 'updates queued per slow subscriber before collapsing to the latest per task' },
+  'lens-prefix': { env: 'LENS_PREFIX', default: 'celery-lens:', help: "prefix of celery-lens' own keys" },
+  'result-expires': { env: 'CELERY_RESULT_EXPIRES', default: '86400', help: "Celery's result_expires in seconds (timelines are kept a day longer)" },
+  'tombstone-days': { env: 'LENS_TOMBSTONE_DAYS', default: '30', help: 'days a final outcome is kept after Celery forgets it' },
+  queues: { env: 'LENS_QUEUES', default: 'celery', help: 'broker queues (comma-separated) searched for queued tasks' },
+  'queue-scan-limit': { env: 'LENS_QUEUE_SCAN_LIMIT', default: '10000', help: 'messages read from the head of each queue at most' },
+  consume: { env: 'LENS_CONSUME', default: 'true', help: 'consume Celery events and published states (true/false)' },
   'max-graph-nodes': { env: 'LENS_MAX_GRAPH_NODES', default: '5000', help: 'most nodes one task graph may visit' },
   'max-depth': { env: 'LENS_MAX_DEPTH', default: '15', help: 'deepest selection a query may make' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
@@ -93,8 +113,16 @@ export function loadConfig(
     throw new ConfigError((error as Error).message);
   }
   const get = (name: OptionName): string => flags[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
+  const backend = parseRedisUrl(get('backend'));
   return Object.freeze({
-    backend: parseRedisUrl(get('backend')),
+    backend,
+    broker: get('broker') === '' ? backend : parseRedisUrl(get('broker')),
+    lensPrefix: get('lens-prefix'),
+    resultExpires: integer('result-expires', get('result-expires'), 1, 10 * 365 * 86400),
+    tombstoneSeconds: integer('tombstone-days', get('tombstone-days'), 1, 3650) * 86400,
+    queues: get('queues').split(',').map((queue) => queue.trim()).filter((queue) => queue !== ''),
+    queueScanLimit: integer('queue-scan-limit', get('queue-scan-limit'), 0, 1_000_000),
+    consume: boolean('consume', get('consume')),
     globalKeyprefix: get('global-keyprefix'),
     host: get('host'),
     port: integer('port', get('port'), 0, 65535),

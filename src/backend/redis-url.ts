@@ -102,3 +102,8 @@ export function parseRedisUrl(input: string): RedisTarget {
     redacted: redactedUrl.href,
   };
 }
+
+/** Whether two targets are the same Redis server (pub/sub ignores the db). */
+export function sameServer(a: RedisTarget, b: RedisTarget): boolean {
+  return a.host === b.host && a.port === b.port && a.path === b.path;
+}

@@ -15,6 +15,8 @@ export interface CeleryKeys {
   /** A running chord's size (`.s`) and finished-header counter (`.t`); gone once it fires. */
   chordSize(groupId: string): string;
   chordDone(groupId: string): string;
+  /** PSUBSCRIBE pattern of every task channel. */
+  readonly taskPattern: string;
   /** The task id in a task key or channel name, or null when it is not one. */
   taskIdOf(keyOrChannel: string): string | null;
 }
@@ -39,6 +41,7 @@ export function celeryKeys(globalKeyprefix = ''): CeleryKeys {
     group: (id) => groupPrefix + id,
     chordSize: (id) => `${groupPrefix}${id}.s`,
     chordDone: (id) => `${groupPrefix}${id}.t`,
+    taskPattern: `${taskPrefix}*`,
     taskIdOf: (name) => (name.startsWith(taskPrefix) ? name.slice(taskPrefix.length) : null),
   };
 }

@@ -1,4 +1,7 @@
 import type { ResultBackend } from '../backend/result-backend.ts';
+import type { BrokerQueues } from '../backend/broker-queues.ts';
+import type { EventConsumer } from '../backend/event-consumer.ts';
+import type { HistoryStore } from '../backend/history-store.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { Config } from '../config.ts';
 
@@ -6,5 +9,8 @@ import type { Config } from '../config.ts';
 export interface LensContext {
   readonly backend: ResultBackend;
   readonly watcher: TaskWatcher;
+  readonly history: HistoryStore;
+  readonly queues: BrokerQueues;
+  readonly consumer: EventConsumer | null;
   readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity'>;
 }

@@ -1,5 +1,6 @@
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
+import { forgetHistory } from './task-history.ts';
 import { TaskRef } from './task.ts';
 
 /**
@@ -9,4 +10,5 @@ import { TaskRef } from './task.ts';
 export function forgetLoaded(context: LensContext): void {
   TaskRef.getDataloader(context).clearAll();
   GroupRef.getDataloader(context).clearAll();
+  forgetHistory(context);
 }

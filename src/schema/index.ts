@@ -1,6 +1,7 @@
 import { builder } from './builder.ts';
 import './task.ts';
 import './task-links.ts';
+import './task-history.ts';
 import './group.ts';
 import './task-graph.ts';
 import './task-subscriptions.ts';

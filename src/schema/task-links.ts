@@ -11,6 +11,7 @@ import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
 import { loadTask } from './load.ts';
+import { loadHistory } from './task-history.ts';
 import { TaskRef } from './task.ts';
 
 /** The group node with this id among a task's children, searched depth-first. */
@@ -67,9 +68,13 @@ builder.objectFields(TaskRef, (t) => ({
   children: t.field({
     type: [TaskRef],
     description:
-      "Tasks this one sent, from Celery's `children` (stored when it finished): chain links, and every member of " +
-      'a group it launched, as AsyncResult.children.',
-    resolve: (task) => decodeChildren(task.meta?.children ?? []).flatMap(taskIdsOf),
+      "Tasks this one sent: Celery's `children` (stored when it finishes: chain links, and every member of a group " +
+      "it launched, as AsyncResult.children), then those celery-lens saw naming it as parent while it still runs.",
+    resolve: async (task, _args, context) => {
+      const stored = decodeChildren(task.meta?.children ?? []).flatMap(taskIdsOf);
+      const seen = (await loadHistory(context, task.id)).childIds;
+      return [...stored, ...seen.filter((id) => !stored.includes(id))];
+    },
   }),
   group: t.field({
     type: GroupRef,

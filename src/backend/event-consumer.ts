@@ -1,0 +1,72 @@
+/**
+ * Feeds the HistoryStore from two pub/sub streams, on one subscriber
+ * connection per Redis server:
+ *
+ * - `celery-task-meta-*` on the result backend: every state Celery stores is
+ *   published there (docs/celery-wire-format.md, "Pub/sub"), so final
+ *   outcomes become tombstones and parent links become child indexes even
+ *   with events off;
+ * - `/<db>.celeryev/*` on the broker: Celery's events, for the timeline.
+ *
+ * Pattern subscriptions are renewed on every reconnect. What was published
+ * while the connection was down is lost (pub/sub is at-most-once); the
+ * result backend still has the states, only timestamps are missing.
+ */
+import type { Redis } from 'ioredis';
+import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/events.ts';
+import type { CeleryKeys } from '../celery/keys.ts';
+import { decodeTaskMeta } from '../celery/meta.ts';
+import type { HistoryStore } from './history-store.ts';
+
+export interface ConsumerSource {
+  readonly connection: Redis;
+  /** Patterns to PSUBSCRIBE on it. */
+  readonly patterns: readonly string[];
+}
+
+export class EventConsumer {
+  /** The latest event of each worker (heartbeats every 2 s by default). */
+  readonly workers = new Map<string, WorkerEvent>();
+  /** Messages handled, and failures to record one (Redis away, bad payload). */
+  handled = 0;
+  failed = 0;
+
+  constructor(
+    readonly sources: readonly ConsumerSource[],
+    readonly store: HistoryStore,
+    readonly celery: CeleryKeys,
+    readonly metaPattern: string,
+  ) {
+    for (const { connection, patterns } of sources) {
+      connection.on('ready', () => {
+        connection.psubscribe(...patterns).catch(() => {
+          // Reconnecting; the next 'ready' subscribes again.
+        });
+      });
+      connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
+        void this.#handle(pattern.toString(), channel.toString(), message);
+      });
+    }
+  }
+
+  async #handle(pattern: string, channel: string, message: Buffer): Promise<void> {
+    try {
+      if (pattern === this.metaPattern) {
+        const id = this.celery.taskIdOf(channel);
+        if (id) await this.store.recordMeta(decodeTaskMeta(id, channel, message));
+      } else {
+        const events = decodeEventMessage(message);
+        const tasks: TaskEvent[] = [];
+        for (const event of events) {
+          if (event.kind === 'task') tasks.push(event);
+          else this.workers.set(event.hostname, event);
+        }
+        await this.store.recordEvents(tasks);
+      }
+      this.handled += 1;
+    } catch {
+      // An undecodable meta (pickle) or a Redis hiccup loses this message only.
+      this.failed += 1;
+    }
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * What celery-lens knows about a task beyond Celery's result key: event
+ * timestamps, the disambiguated status, and the last outcome after the key
+ * expired. Loaded per request in one round trip for all tasks of a tick.
+ */
+import DataLoader from 'dataloader';
+import type { TaskHistory, TimelineEntry } from '../backend/history-store.ts';
+import { TaskStatuses, decideStatus } from '../backend/task-status.ts';
+import type { TaskSnapshot } from '../backend/task-snapshot.ts';
+import { builder } from './builder.ts';
+import type { LensContext } from './context.ts';
+import { withCodes } from './graphql-error.ts';
+import { TaskRef } from './task.ts';
+
+interface Loaders {
+  readonly history: DataLoader<string, TaskHistory>;
+  readonly queued: DataLoader<string, string | null>;
+}
+
+// One set of loaders per request context, like Pothos' own.
+const loaders = new WeakMap<LensContext, Loaders>();
+
+function loadersOf(context: LensContext): Loaders {
+  let found = loaders.get(context);
+  if (!found) {
+    found = {
+      history: new DataLoader((ids: readonly string[]) => withCodes(() => context.history.readHistory(ids))),
+      queued: new DataLoader((ids: readonly string[]) => withCodes(() => context.queues.find(ids))),
+    };
+    loaders.set(context, found);
+  }
+  return found;
+}
+
+/** Drops cached history (a subscription re-resolves each event fresh). */
+export function forgetHistory(context: LensContext): void {
+  loaders.delete(context);
+}
+
+const historyOf = (task: TaskSnapshot, context: LensContext) => loadersOf(context).history.load(task.id);
+
+/** The history of a task, through the request's batch. */
+export const loadHistory = (context: LensContext, id: string) => loadersOf(context).history.load(id);
+
+async function statusOf(task: TaskSnapshot, context: LensContext) {
+  if (task.meta) return decideStatus(task, null, null);
+  const history = await historyOf(task, context);
+  const needsQueue = !history.tombstone && history.timeline.length === 0;
+  const queuedIn = needsQueue ? await loadersOf(context).queued.load(task.id) : null;
+  return decideStatus(task, history, queuedIn);
+}
+
+const TaskStatusEnum = builder.enumType('TaskStatus', {
+  description: "Celery's PENDING disambiguated, from every piece of evidence celery-lens has (see statusReason).",
+  values: {
+    UNKNOWN: { description: 'No result, no tombstone, no event, no queued message.' },
+    QUEUED: { description: 'Sent or received, not started (events, or its message in a broker queue).' },
+    RUNNING: { description: 'Started, or in a custom state such as PROGRESS.' },
+    RETRYING: { description: 'Waiting to be retried.' },
+    SUCCEEDED: { description: 'Returned.' },
+    FAILED: { description: 'Raised (or was rejected).' },
+    REVOKED: { description: 'Revoked.' },
+    EXPIRED: { description: "It did exist; Celery's result is gone (see lastOutcome)." },
+  } satisfies Record<keyof typeof TaskStatuses, { description: string }>,
+});
+
+const EventTypeEnum = builder.enumType('TaskEventType', {
+  values: ['SENT', 'RECEIVED', 'STARTED', 'SUCCEEDED', 'FAILED', 'RETRIED', 'REVOKED', 'REJECTED'] as const,
+});
+
+const TimelineEntryRef = builder.objectRef<TimelineEntry>('TaskTimelineEntry').implement({
+  description: 'One Celery event about the task.',
+  fields: (t) => ({
+    type: t.field({
+      type: EventTypeEnum,
+      resolve: (entry) => entry.type.replace(/^task-/, '').toUpperCase() as 'SENT',
+    }),
+    at: t.field({ type: 'DateTime', resolve: (entry) => new Date(entry.at) }),
+    hostname: t.exposeString('hostname', { nullable: true, description: 'The worker (or, for SENT, the client).' }),
+  }),
+});
+
+const OutcomeRef = builder.objectRef<NonNullable<TaskHistory['tombstone']>>('TaskOutcome').implement({
+  description: 'The final state celery-lens saw, kept after Celery forgets the result.',
+  fields: (t) => ({
+    state: t.exposeString('state'),
+    dateDone: t.field({ type: 'DateTime', nullable: true, resolve: (o) => (o.dateDone ? new Date(o.dateDone) : null) }),
+    errorType: t.exposeString('errorType', { nullable: true }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    name: t.exposeString('name', { nullable: true }),
+    recordedAt: t.field({ type: 'DateTime', resolve: (o) => new Date(o.recordedAt) }),
+  }),
+});
+
+const time = (pick: (history: TaskHistory) => number | null) => (task: TaskSnapshot, _args: object, context: LensContext) =>
+  historyOf(task, context).then((history) => {
+    const ms = pick(history);
+    return ms === null ? null : new Date(ms);
+  });
+
+builder.objectFields(TaskRef, (t) => ({
+  status: t.field({
+    type: TaskStatusEnum,
+    description: "Celery's state disambiguated: UNKNOWN, QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, REVOKED or EXPIRED.",
+    resolve: async (task, _args, context) => (await statusOf(task, context)).status,
+  }),
+  statusReason: t.string({
+    description: 'Which evidence decided `status`.',
+    resolve: async (task, _args, context) => (await statusOf(task, context)).reason,
+  }),
+  sentAt: t.field({ type: 'DateTime', nullable: true, description: 'task-sent (task_send_sent_event).', resolve: time((h) => h.sentAt) }),
+  receivedAt: t.field({ type: 'DateTime', nullable: true, description: 'Last task-received.', resolve: time((h) => h.receivedAt) }),
+  startedAt: t.field({ type: 'DateTime', nullable: true, description: 'Last task-started.', resolve: time((h) => h.startedAt) }),
+  finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'task-succeeded/-failed/-revoked/-rejected.', resolve: time((h) => h.finishedAt) }),
+  runtime: t.float({
+    nullable: true,
+    description: 'Seconds the task ran (task-succeeded).',
+    resolve: async (task, _args, context) => (await historyOf(task, context)).runtime,
+  }),
+  timeline: t.field({
+    type: [TimelineEntryRef],
+    description: "Celery's events about the task, in time order (needs worker_send_task_events).",
+    resolve: async (task, _args, context) => [...(await historyOf(task, context)).timeline],
+  }),
+  lastOutcome: t.field({
+    type: OutcomeRef,
+    nullable: true,
+    description: 'The final state celery-lens recorded (kept --tombstone-days after Celery forgets it).',
+    resolve: async (task, _args, context) => (await historyOf(task, context)).tombstone,
+  }),
+}));
