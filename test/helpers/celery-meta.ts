@@ -41,3 +41,18 @@ export async function taskSubscribers(redis: Redis, ids: readonly string[], pref
   const reply = (await redis.pubsub('NUMSUB', ...ids.map((id) => `${prefix}celery-task-meta-${id}`))) as (string | number)[];
   return reply.filter((_, index) => index % 2 === 1).map(Number);
 }
+
+/**
+ * Publishes Celery events the way a worker does over a Redis broker: a kombu
+ * envelope with the base64 JSON list on `/<db>.celeryev/task.multi`.
+ */
+export async function publishEvents(redis: Redis, db: number, events: Record<string, unknown>[]): Promise<void> {
+  const envelope = {
+    body: Buffer.from(JSON.stringify(events)).toString('base64'),
+    'content-encoding': 'utf-8',
+    'content-type': 'application/json',
+    headers: { hostname: 'lens-test@vm' },
+    properties: { delivery_mode: 1, delivery_info: { exchange: 'celeryev', routing_key: 'task.multi' }, priority: 0, body_encoding: 'base64', delivery_tag: randomUUID() },
+  };
+  await redis.publish(`/${db}.celeryev/task.multi`, JSON.stringify(envelope));
+}

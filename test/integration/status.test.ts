@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
+import { execute } from '../helpers/graphql.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
+import { until } from '../helpers/until.ts';
+
+const Status = graphql(`
+  query Status($id: ID!) {
+    task(id: $id) {
+      state exists status statusReason
+      sentAt receivedAt startedAt finishedAt runtime
+      timeline { type at hostname }
+      lastOutcome { state dateDone errorType errorMessage }
+      children { id }
+    }
+  }
+`);
+
+const lens = useLens();
+const now = () => Date.now() / 1000;
+const event = (type: string, uuid: string, extra: Record<string, unknown> = {}) => ({
+  hostname: 'lens-w1@vm', utcoffset: 0, pid: 1, clock: 1, uuid, timestamp: now(), type, ...extra,
+});
+const status = async (id: string) => (await execute(lens.app, Status, { id })).data!.task!;
+
+describe('Task.status: PENDING disambiguated', () => {
+  it('UNKNOWN for an id nothing knows', async () => {
+    expect(await status(randomUUID())).toMatchObject({ state: 'PENDING', exists: false, status: 'UNKNOWN', statusReason: expect.stringMatching(/^no result, no tombstone/) });
+  });
+
+  it('QUEUED → RUNNING from events, then the backend decides; timestamps and timeline in order', async () => {
+    const id = randomUUID();
+    await publishEvents(lens.redis.client(), 0, [event('task-sent', id, { name: 'lens.add', queue: 'celery', retries: 0, root_id: id, parent_id: null })]);
+    await until(async () => (await status(id)).status === 'QUEUED');
+    expect((await status(id)).statusReason).toMatch(/^the last event is task-sent/);
+    await publishEvents(lens.redis.client(), 0, [event('task-received', id), event('task-started', id)]);
+    await until(async () => (await status(id)).status === 'RUNNING');
+    await publishEvents(lens.redis.client(), 0, [event('task-succeeded', id, { result: '5', runtime: 0.25 })]);
+    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 5, date_done: '2026-11-24T20:19:18.236501' }, { id });
+    await until(async () => (await status(id)).timeline.length === 4);
+    const task = await status(id);
+    expect(task).toMatchObject({ status: 'SUCCEEDED', statusReason: 'the result backend says SUCCESS', runtime: 0.25 });
+    expect(task.timeline.map((e) => e.type)).toEqual(['SENT', 'RECEIVED', 'STARTED', 'SUCCEEDED']);
+    const times = [task.sentAt, task.receivedAt, task.startedAt, task.finishedAt].map((t) => Date.parse(t ?? ''));
+    expect(times.every((t) => Number.isFinite(t))).toBe(true);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+
+  it('EXPIRED with the last known outcome once Celery forgets a result', async () => {
+    const id = randomUUID();
+    await writeMeta(lens.redis.client(), {
+      status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' }, date_done: '2026-11-24T20:19:18.236501',
+    }, { id });
+    await until(async () => (await status(id)).lastOutcome !== null);
+    await lens.redis.client().del(`celery-task-meta-${id}`); // what result_expires does
+    expect(await status(id)).toMatchObject({
+      state: 'PENDING', exists: false, status: 'EXPIRED',
+      lastOutcome: { state: 'FAILURE', dateDone: '2026-11-24T20:19:18.236Z', errorType: 'ValueError', errorMessage: 'kaboom' },
+    });
+    expect((await status(id)).statusReason).toMatch(/celery-lens saw it end FAILURE at 2026-11-24T20:19:18.236Z/);
+  });
+
+  it('knows the children of a running task from the events', async () => {
+    const [parent, child] = [randomUUID(), randomUUID()];
+    await writeMeta(lens.redis.client(), { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: parent });
+    await publishEvents(lens.redis.client(), 0, [event('task-sent', child, { parent_id: parent, root_id: parent })]);
+    await until(async () => (await status(parent)).children.length === 1);
+    expect((await status(parent)).children).toEqual([{ id: child }]);
+  });
+
+  it('two celery-lens processes on one Redis record each event once', async () => {
+    const second = await startApp(lens.redis.url());
+    try {
+      const id = randomUUID();
+      // Both processes' consumers hold their two pattern subscriptions.
+      await until(async () => {
+        const clients = (await lens.redis.client().client('LIST')) as string;
+        return clients.split('\n').filter((line) => line.includes('name=celery-lens-events') && line.includes('psub=2')).length === 2;
+      });
+      await publishEvents(lens.redis.client(), 0, [event('task-sent', id), event('task-received', id), event('task-started', id)]);
+      await until(async () => (await status(id)).timeline.length === 3);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await status(id)).timeline).toHaveLength(3);
+      expect(await lens.redis.client().zcard(`celery-lens:events:${id}`)).toBe(3);
+    } finally {
+      await second.stop();
+    }
+  });
+});
