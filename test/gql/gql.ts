@@ -28,6 +28,8 @@ type Documents = {
     "\n  query WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes { id kind task { state } }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
+    "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
+    "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": typeof types.InteropStatesDocument,
@@ -48,6 +50,8 @@ const documents: Documents = {
     "\n  query WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes { id kind task { state } }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
+    "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
+    "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": types.InteropStatesDocument,
@@ -124,6 +128,14 @@ export function graphql(source: "\n  query WorkflowTask($id: ID!) {\n    task(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n"): (typeof documents)["\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n"): (typeof documents)["\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n"): (typeof documents)["\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -25,8 +25,10 @@ export interface CeleryEnv {
   readonly resultExtended?: boolean;
   /** @default true */
   readonly trackStarted?: boolean;
-  /** worker_send_task_events and task_send_sent_event. @default true */
+  /** worker_send_task_events (and task_send_sent_event unless `sentEvent` says). @default true */
   readonly events?: boolean;
+  /** task_send_sent_event, for the sending side. @default events */
+  readonly sentEvent?: boolean;
   /** result_expires, in seconds. @default 3600 */
   readonly resultExpires?: number;
   /** result_serializer. @default 'json' */
@@ -58,6 +60,7 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
     LENS_RESULT_EXTENDED: flag(options.resultExtended),
     LENS_TRACK_STARTED: flag(options.trackStarted),
     LENS_EVENTS: flag(options.events),
+    LENS_SENT_EVENT: flag(options.sentEvent ?? options.events),
     LENS_RESULT_EXPIRES: String(options.resultExpires ?? 3600),
     LENS_RESULT_SERIALIZER: options.resultSerializer ?? 'json',
   };
