@@ -66,6 +66,23 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
   'task-started': 'startedAt',
 };
 
+// Celery stamps task-sent after the client published the message, so a fast
+// worker can stamp task-received a few ms earlier. Within this window the
+// events are put back in causal order.
+const SENT_SKEW_MS = 1000;
+
+/** Time order, except that a send is never shown after the receipt it caused. */
+function causalOrder(timeline: TimelineEntry[]): TimelineEntry[] {
+  for (let index = 1; index < timeline.length; index += 1) {
+    const [before, after] = [timeline[index - 1] as TimelineEntry, timeline[index] as TimelineEntry];
+    if (before.type === 'task-received' && after.type === 'task-sent' && after.at - before.at < SENT_SKEW_MS) {
+      timeline[index - 1] = after;
+      timeline[index] = before;
+    }
+  }
+  return timeline;
+}
+
 const num = (value: string | undefined) => (value === undefined || value === '' ? null : Number(value));
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
@@ -143,12 +160,14 @@ export class HistoryStore {
         return value;
       };
       const hash = (reply(0) ?? {}) as Record<string, string>;
-      const timeline = ((reply(1) ?? []) as string[]).map((entry) => JSON.parse(entry) as TimelineEntry);
+      const timeline = causalOrder(((reply(1) ?? []) as string[]).map((entry) => JSON.parse(entry) as TimelineEntry));
       const tomb = reply(3) as string | null;
+      const [sentAt, receivedAt] = [num(hash.sentAt), num(hash.receivedAt)];
+      const skewed = sentAt !== null && receivedAt !== null && sentAt > receivedAt && sentAt - receivedAt < SENT_SKEW_MS;
       return {
         id,
-        sentAt: num(hash.sentAt),
-        receivedAt: num(hash.receivedAt),
+        sentAt: skewed ? receivedAt : sentAt,
+        receivedAt,
         startedAt: num(hash.startedAt),
         finishedAt: num(hash.finishedAt),
         worker: str(hash.worker),

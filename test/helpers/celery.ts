@@ -75,7 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
       '--pool', 'threads', '--concurrency', String(options.concurrency ?? 8),
       '--queues', (options.queues ?? ['celery']).join(','),
       '--hostname', hostname,
-      '--without-mingle', '--without-gossip', '--without-heartbeat',
+      '--without-mingle', '--without-gossip',
       '--loglevel', 'INFO',
     ],
     { cwd: FIXTURES, env: pythonEnv(options), stdio: ['ignore', 'pipe', 'pipe'] },
