@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
 import { BrokerQueues } from './backend/broker-queues.ts';
 import { createRedis } from './backend/connection.ts';
 import { EventConsumer } from './backend/event-consumer.ts';
+import { GoalStore } from './backend/goal-store.ts';
 import { HistoryStore } from './backend/history-store.ts';
 import { lensKeys } from './backend/lens-keys.ts';
 import { sameServer } from './backend/redis-url.ts';
@@ -44,7 +45,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const connections = [redis, subscriber];
 
   // Our own records live beside Celery's results, under --lens-prefix.
-  const history = new HistoryStore(redis, lensKeys(config.lensPrefix), {
+  const ownKeys = lensKeys(config.lensPrefix);
+  const goals = new GoalStore(redis, subscriber, ownKeys);
+  const history = new HistoryStore(redis, ownKeys, {
     historyTtlSeconds: config.resultExpires + 86_400,
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
@@ -87,7 +90,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     });
   }
 
-  const context: LensContext = { backend, watcher, history, queues, consumer, config };
+  const context: LensContext = { backend, watcher, history, queues, consumer, goals, config };
   const yoga = createYoga<object, LensContext>({
     schema,
     context: () => ({ ...context }),

@@ -40,6 +40,10 @@ builder.queryType({
   description: 'Read Celery task state straight from the Redis result backend.',
 });
 
+builder.mutationType({
+  description: "Business goals: the application's own state, kept apart from Celery's (celery-lens' keys only).",
+});
+
 builder.subscriptionType({
   description:
     "Live task state from Celery's publish-on-set: each emits the current state at once, then every change. " +

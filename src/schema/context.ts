@@ -1,6 +1,7 @@
 import type { ResultBackend } from '../backend/result-backend.ts';
 import type { BrokerQueues } from '../backend/broker-queues.ts';
 import type { EventConsumer } from '../backend/event-consumer.ts';
+import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { Config } from '../config.ts';
@@ -12,5 +13,6 @@ export interface LensContext {
   readonly history: HistoryStore;
   readonly queues: BrokerQueues;
   readonly consumer: EventConsumer | null;
+  readonly goals: GoalStore;
   readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity'>;
 }

@@ -4,6 +4,7 @@ import './task-links.ts';
 import './task-history.ts';
 import './group.ts';
 import './task-graph.ts';
+import './goal.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';
 

@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": typeof types.CreateDocument,
+    "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": typeof types.UpdateDocument,
+    "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": typeof types.AttachDocument,
+    "\n  query ReadGoal($key: ID!) {\n    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }\n  }\n": typeof types.ReadGoalDocument,
+    "\n  subscription WatchGoal($key: ID!) {\n    goal(key: $key) { status currentTask { id state } }\n  }\n": typeof types.WatchGoalDocument,
     "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": typeof types.GraphDocument,
     "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.LinksDocument,
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
@@ -36,6 +41,11 @@ type Documents = {
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
 };
 const documents: Documents = {
+    "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": types.CreateDocument,
+    "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": types.UpdateDocument,
+    "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": types.AttachDocument,
+    "\n  query ReadGoal($key: ID!) {\n    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }\n  }\n": types.ReadGoalDocument,
+    "\n  subscription WatchGoal($key: ID!) {\n    goal(key: $key) { status currentTask { id state } }\n  }\n": types.WatchGoalDocument,
     "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": types.GraphDocument,
     "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.LinksDocument,
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
@@ -72,6 +82,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n"): (typeof documents)["\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n"): (typeof documents)["\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n"): (typeof documents)["\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ReadGoal($key: ID!) {\n    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }\n  }\n"): (typeof documents)["\n  query ReadGoal($key: ID!) {\n    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchGoal($key: ID!) {\n    goal(key: $key) { status currentTask { id state } }\n  }\n"): (typeof documents)["\n  subscription WatchGoal($key: ID!) {\n    goal(key: $key) { status currentTask { id state } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

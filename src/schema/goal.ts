@@ -1,0 +1,143 @@
+import { type Goal, GoalStatuses, checkGoalKey } from '../backend/goal-store.ts';
+import type { Watch } from '../backend/task-watcher.ts';
+import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
+import { builder } from './builder.ts';
+import type { LensContext } from './context.ts';
+import { forgetLoaded } from './forget-loaded.ts';
+import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { TaskRef } from './task.ts';
+
+const GoalStatusEnum = builder.enumType('GoalStatus', {
+  description: "The application's own status of a goal, set by its mutations (not derived from Celery).",
+  values: GoalStatuses,
+});
+
+const GoalRef = builder.objectRef<Goal>('Goal').implement({
+  description:
+    "An application-level goal (e.g. `report:42`) with the Celery tasks that worked on it. Its status is the app's, " +
+    "stored apart from Celery's task state; the tasks' states are read from Celery as usual.",
+  fields: (t) => ({
+    key: t.exposeID('key'),
+    status: t.field({ type: GoalStatusEnum, resolve: (goal) => goal.status }),
+    metadata: t.field({ type: 'JSON', nullable: true, resolve: (goal) => goal.metadata }),
+    attempts: t.field({ type: [TaskRef], description: 'Tasks attached to the goal, oldest first.', resolve: (goal) => [...goal.attempts] }),
+    currentTask: t.field({
+      type: TaskRef,
+      nullable: true,
+      description: 'The last attached task.',
+      resolve: (goal) => goal.attempts.at(-1) ?? null,
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const goalKey = (key: string | number) => withCodes(async () => checkGoalKey(String(key)));
+
+builder.queryField('goal', (t) =>
+  t.field({
+    type: GoalRef,
+    nullable: true,
+    args: { key: t.arg.id({ required: true }) },
+    resolve: async (_root, { key }, context) => withCodes(() => context.goals.read(String(key))),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  createGoal: t.field({
+    type: GoalRef,
+    description: 'Creates a goal (GOAL_EXISTS if the key has one).',
+    args: {
+      key: t.arg.id({ required: true }),
+      status: t.arg({ type: GoalStatusEnum, defaultValue: 'PENDING', required: true }),
+      metadata: t.arg({ type: 'JSON' }),
+    },
+    resolve: async (_root, { key, status, metadata }, context) =>
+      withCodes(async () => context.goals.create(await goalKey(key), status, metadata ?? null)),
+  }),
+  updateGoalStatus: t.field({
+    type: GoalRef,
+    description: "Sets a goal's status, and its metadata when given (GOAL_NOT_FOUND if there is none).",
+    args: {
+      key: t.arg.id({ required: true }),
+      status: t.arg({ type: GoalStatusEnum, required: true }),
+      metadata: t.arg({ type: 'JSON' }),
+    },
+    resolve: async (_root, { key, status, metadata }, context) =>
+      withCodes(async () => context.goals.update(await goalKey(key), status, metadata ?? undefined)),
+  }),
+  attachTask: t.field({
+    type: GoalRef,
+    description: 'Adds a Celery task to a goal; it becomes `currentTask`.',
+    args: { key: t.arg.id({ required: true }), taskId: t.arg.id({ required: true }) },
+    resolve: async (_root, { key, taskId }, context) => {
+      const id = String(taskId);
+      if (!context.config.taskIdPattern.test(id)) throw toGraphQLError(new InvalidTaskIdError(id, context.config.taskIdPattern));
+      return withCodes(async () => context.goals.attach(await goalKey(key), id));
+    },
+  }),
+}));
+
+/** Wakes a waiting loop; several wake-ups before it looks count as one. */
+function signal() {
+  let wake: (() => void) | null = null;
+  let pending = false;
+  return {
+    notify: () => {
+      pending = true;
+      wake?.();
+    },
+    wait: () =>
+      pending
+        ? Promise.resolve().then(() => {
+            pending = false;
+          })
+        : new Promise<void>((resolve) => {
+            wake = () => {
+              wake = null;
+              pending = false;
+              resolve();
+            };
+          }),
+  };
+}
+
+/** The goal now, then after every change of it or of its current task. */
+async function* goalUpdates(key: string, context: LensContext): AsyncGenerator<Goal | null> {
+  const changed = signal();
+  const stopGoal = await withCodes(() => context.goals.watch(key, changed.notify));
+  let task = null as { id: string; watch: Watch } | null;
+  try {
+    for (;;) {
+      const goal = await withCodes(() => context.goals.read(key));
+      const current = goal?.attempts.at(-1) ?? null;
+      if (current !== (task?.id ?? null)) {
+        task?.watch.stop();
+        // The watcher also reports the state it starts from: only later changes should wake us.
+        let armed = false;
+        const watch = current ? await withCodes(() => context.watcher.watch(current, () => armed && changed.notify())) : null;
+        armed = true;
+        task = current && watch ? { id: current, watch } : null;
+      }
+      yield goal;
+      await changed.wait();
+    }
+  } finally {
+    stopGoal();
+    task?.watch.stop();
+  }
+}
+
+builder.subscriptionField('goal', (t) =>
+  t.field({
+    type: GoalRef,
+    nullable: true,
+    description: 'The goal now, then again whenever it changes or its current task changes state. Null while there is none.',
+    args: { key: t.arg.id({ required: true }) },
+    subscribe: async (_root, { key }, context) => goalUpdates(await goalKey(key), context),
+    resolve: (goal, _args, context) => {
+      forgetLoaded(context);
+      return goal;
+    },
+  }),
+);

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
+import { execute } from '../helpers/graphql.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
+import { subscribe, wsClient } from '../helpers/ws-client.ts';
+
+const Create = graphql(`
+  mutation Create($key: ID!, $metadata: JSON) {
+    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }
+  }
+`);
+const Update = graphql(`
+  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {
+    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }
+  }
+`);
+const Attach = graphql(`
+  mutation Attach($key: ID!, $taskId: ID!) {
+    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }
+  }
+`);
+const ReadGoal = graphql(`
+  query ReadGoal($key: ID!) {
+    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }
+  }
+`);
+const WatchGoal = graphql(`
+  subscription WatchGoal($key: ID!) {
+    goal(key: $key) { status currentTask { id state } }
+  }
+`);
+
+const lens = useLens();
+const key = () => `report:${randomUUID()}`;
+
+describe('business goals', () => {
+  it('create, update, attach attempts; status is kept apart from Celery state', async () => {
+    const k = key();
+    const created = await execute(lens.app, Create, { key: k, metadata: { user: 7 } });
+    expect(created.data?.createGoal).toMatchObject({ key: k, status: 'PENDING', metadata: { user: 7 }, attempts: [], currentTask: null });
+    const [first, second] = [randomUUID(), randomUUID()];
+    await writeMeta(lens.redis.client(), { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null } }, { id: first });
+    await execute(lens.app, Attach, { key: k, taskId: first });
+    const attached = await execute(lens.app, Attach, { key: k, taskId: second });
+    expect(attached.data?.attachTask).toEqual({ key: k, attempts: [{ id: first }, { id: second }], currentTask: { id: second, state: 'PENDING' } });
+    await execute(lens.app, Update, { key: k, status: 'RUNNING' });
+    const { data } = await execute(lens.app, ReadGoal, { key: k });
+    expect(data?.goal).toEqual({
+      key: k, status: 'RUNNING', metadata: { user: 7 },
+      attempts: [{ id: first, status: 'FAILED' }, { id: second, status: 'UNKNOWN' }],
+      currentTask: { id: second, state: 'PENDING' },
+    });
+    // No TTL: goals outlive Celery's results.
+    expect(await lens.redis.client().ttl(`celery-lens:goal:${k}`)).toBe(-1);
+  });
+
+  it('answers coded errors', async () => {
+    const k = key();
+    await execute(lens.app, Create, { key: k });
+    expect((await execute(lens.app, Create, { key: k })).errors?.[0]?.extensions?.code).toBe('GOAL_EXISTS');
+    expect((await execute(lens.app, Update, { key: key(), status: 'FAILED' })).errors?.[0]?.extensions?.code).toBe('GOAL_NOT_FOUND');
+    expect((await execute(lens.app, Create, { key: 'has space' })).errors?.[0]?.extensions?.code).toBe('INVALID_GOAL_KEY');
+    expect((await execute(lens.app, Attach, { key: k, taskId: 'nope' })).errors?.[0]?.extensions?.code).toBe('INVALID_TASK_ID');
+    expect((await execute(lens.app, ReadGoal, { key: key() })).data?.goal).toBeNull();
+  });
+
+  it('the goal subscription fires on goal changes, on another process, and when the current task changes', async () => {
+    const k = key();
+    const other = await startApp(lens.redis.url());
+    const client = wsClient(lens.app.url);
+    try {
+      await execute(lens.app, Create, { key: k });
+      const sub = subscribe(client, WatchGoal, { key: k });
+      await sub.waitFor(1);
+      const task = randomUUID();
+      await execute(other, Attach, { key: k, taskId: task }); // a change made through another process
+      await sub.waitFor(2);
+      await writeMeta(lens.redis.client(), { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: task });
+      await sub.waitFor(3);
+      await execute(other, Update, { key: k, status: 'SUCCEEDED' });
+      await sub.waitFor(4);
+      sub.stop();
+      expect(sub.events.map((e) => [e.goal?.status, e.goal?.currentTask?.state ?? null])).toEqual([
+        ['PENDING', null],
+        ['PENDING', 'PENDING'],
+        ['PENDING', 'STARTED'],
+        ['SUCCEEDED', 'STARTED'],
+      ]);
+    } finally {
+      await client.dispose();
+      await other.stop();
+    }
+  });
+});
