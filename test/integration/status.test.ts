@@ -26,6 +26,21 @@ const event = (type: string, uuid: string, extra: Record<string, unknown> = {}) 
 });
 const status = async (id: string) => (await execute(lens.app, Status, { id })).data!.task!;
 
+const Workers = graphql(`
+  query Workers {
+    workers { hostname online active processed }
+  }
+`);
+
+describe('workers', () => {
+  it('lists workers from their heartbeats', async () => {
+    const hostname = `lens-${randomUUID().slice(0, 8)}@vm`;
+    await publishEvents(lens.redis.client(), 0, [{ hostname, type: 'worker-heartbeat', timestamp: now(), active: 2, processed: 40, freq: 2 }]);
+    await until(async () => ((await execute(lens.app, Workers)).data?.workers.length ?? 0) > 0);
+    expect((await execute(lens.app, Workers)).data?.workers).toContainEqual({ hostname, online: true, active: 2, processed: 40 });
+  });
+});
+
 describe('Task.status: PENDING disambiguated', () => {
   it('UNKNOWN for an id nothing knows', async () => {
     expect(await status(randomUUID())).toMatchObject({ state: 'PENDING', exists: false, status: 'UNKNOWN', statusReason: expect.stringMatching(/^no result, no tombstone/) });
