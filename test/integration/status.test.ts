@@ -86,6 +86,20 @@ describe('Task.status: PENDING disambiguated', () => {
     expect((await status(parent)).children).toEqual([{ id: child }]);
   });
 
+  it('the consumer survives a Redis restart: later events and outcomes are recorded again', async () => {
+    await lens.redis.kill();
+    await lens.redis.restart();
+    const id = randomUUID();
+    const client = lens.redis.client();
+    // Re-subscribed once its connection is back: keep publishing until it hears.
+    await until(async () => {
+      await publishEvents(client, 0, [event('task-sent', id)]);
+      return (await status(id).catch(() => null))?.status === 'QUEUED';
+    }, 15_000);
+    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501' }, { id });
+    await until(async () => (await status(id)).lastOutcome?.state === 'SUCCESS');
+  });
+
   it('two celery-lens processes on one Redis record each event once', async () => {
     const second = await startApp(lens.redis.url());
     try {
