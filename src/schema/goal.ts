@@ -1,10 +1,10 @@
 import { type Goal, GoalStatuses, checkGoalKey } from '../backend/goal-store.ts';
 import type { Watch } from '../backend/task-watcher.ts';
-import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
 import { builder } from './builder.ts';
+import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
 import { forgetLoaded } from './forget-loaded.ts';
-import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { withCodes } from './graphql-error.ts';
 import { TaskRef } from './task.ts';
 
 const GoalStatusEnum = builder.enumType('GoalStatus', {
@@ -71,8 +71,7 @@ builder.mutationFields((t) => ({
     description: 'Adds a Celery task to a goal; it becomes `currentTask`.',
     args: { key: t.arg.id({ required: true }), taskId: t.arg.id({ required: true }) },
     resolve: async (_root, { key, taskId }, context) => {
-      const id = String(taskId);
-      if (!context.config.taskIdPattern.test(id)) throw toGraphQLError(new InvalidTaskIdError(id, context.config.taskIdPattern));
+      const id = checkTaskId(taskId, context);
       return withCodes(async () => context.goals.attach(await goalKey(key), id));
     },
   }),

@@ -1,23 +1,10 @@
 import type { GroupSnapshot } from '../backend/result-backend.ts';
 import { CeleryStates, READY_STATES } from '../celery/states.ts';
-import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
-import { LensError } from '../errors/lens-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
-import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { batchById } from './task-ids.ts';
 import { loadTasks } from './load.ts';
 import { TaskRef } from './task.ts';
-
-async function loadGroups(ids: readonly string[], context: LensContext) {
-  const pattern = context.config.taskIdPattern;
-  const valid = ids.filter((id) => pattern.test(id));
-  const groups = await withCodes(() => context.backend.readGroups(valid));
-  const byId = new Map(valid.map((id, index) => [id, groups[index]]));
-  return ids.map((id) => {
-    const loaded = byId.get(id) ?? new InvalidTaskIdError(id, pattern);
-    return loaded instanceof LensError ? toGraphQLError(loaded) : loaded;
-  });
-}
 
 /** Member states, once per group and request. */
 async function memberStates(group: GroupSnapshot, context: LensContext): Promise<string[]> {
@@ -29,7 +16,7 @@ export const GroupRef = builder.loadableObject('Group', {
   description:
     'A Celery group (or chord header). Its tasks are known when the group was saved (GroupResult.save()) or when ' +
     'it was reached through the task that launched it; a running chord also shows its size and progress.',
-  load: (ids: string[], context: LensContext) => loadGroups(ids, context),
+  load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => context.backend.readGroups(valid)),
   cacheResolved: (group) => group.id,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The group id (GroupResult.id).' }),

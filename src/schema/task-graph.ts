@@ -3,11 +3,11 @@ import { walkGraph } from '../backend/graph-walk.ts';
 import { openTaskStream } from '../backend/task-stream.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { READY_STATES } from '../celery/states.ts';
-import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
 import { builder } from './builder.ts';
+import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
-import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { loadTasks } from './load.ts';
 import { TaskRef } from './task.ts';
@@ -76,7 +76,7 @@ function unready(graph: TaskGraph): string[] {
 }
 
 function walk(rootId: string, maxDepth: number, context: LensContext, load = (ids: readonly string[]) => loadTasks(context, ids)) {
-  if (!context.config.taskIdPattern.test(rootId)) throw toGraphQLError(new InvalidTaskIdError(rootId, context.config.taskIdPattern));
+  checkTaskId(rootId, context);
   return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load }));
 }
 

@@ -1,9 +1,9 @@
 import { openTaskStream, type TaskStreamOptions } from '../backend/task-stream.ts';
 import type { TaskUpdate } from '../backend/task-watcher.ts';
-import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { builder } from './builder.ts';
+import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
@@ -11,11 +11,7 @@ import { TaskRef } from './task.ts';
 
 function checkIds(ids: readonly (string | number)[], context: LensContext): string[] {
   if (ids.length > context.config.maxIds) throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
-  return ids.map((raw) => {
-    const id = String(raw);
-    if (!context.config.taskIdPattern.test(id)) throw toGraphQLError(new InvalidTaskIdError(id, context.config.taskIdPattern));
-    return id;
-  });
+  return ids.map((id) => checkTaskId(id, context));
 }
 
 function stream(ids: string[], context: LensContext, options: TaskStreamOptions) {

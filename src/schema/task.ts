@@ -1,36 +1,20 @@
 import { expiresAt, type TaskSnapshot } from '../backend/task-snapshot.ts';
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
-import { InvalidTaskIdError } from '../errors/invalid-task-id-error.ts';
-import { LensError } from '../errors/lens-error.ts';
-import type { GraphQLError } from 'graphql';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
-import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { batchById } from './task-ids.ts';
+import { toGraphQLError } from './graphql-error.ts';
 import { TaskErrorRef } from './task-error.ts';
 import { TaskStateEnum } from './task-state.ts';
-
-/**
- * The batch function behind every Task: ids that fail the pattern are
- * answered without touching Redis, the rest are read in one round trip.
- */
-async function loadTasks(ids: readonly string[], context: LensContext): Promise<(TaskSnapshot | GraphQLError)[]> {
-  const pattern = context.config.taskIdPattern;
-  const valid = ids.filter((id) => pattern.test(id));
-  const snapshots = await withCodes(() => context.backend.readTasks(valid));
-  const byId = new Map(valid.map((id, index) => [id, snapshots[index]]));
-  return ids.map((id) => {
-    const loaded = byId.get(id) ?? new InvalidTaskIdError(id, pattern);
-    return loaded instanceof LensError ? toGraphQLError(loaded) : loaded;
-  });
-}
 
 const rawState = (task: TaskSnapshot): string => task.meta?.state ?? CeleryStates.PENDING;
 
 export const TaskRef = builder.loadableObject('Task', {
   description:
     'One Celery task, read from its `celery-task-meta-<id>` key. A task with no key is PENDING with `exists: false`.',
-  load: (ids: string[], context: LensContext) => loadTasks(ids, context),
+  // Ids that fail the pattern are answered without touching Redis; the rest are read in one round trip.
+  load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => context.backend.readTasks(valid)),
   // Pothos' default cache key is the id; snapshots resolved directly are cached by theirs.
   cacheResolved: (task) => task.id,
   fields: (t) => ({

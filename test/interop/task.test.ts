@@ -80,7 +80,7 @@ async function both(ids: string[], db = 0) {
   const views = await celery<PyView[]>('wait', { ids, timeout: 30 }, env(db, db === 0));
   const { data, errors } = await execute(apps[db]!, InteropTask, { ids });
   expect(errors).toBeUndefined();
-  return ids.map((id, index) => ({ ours: data!.tasks[index]!, celery: views[index]! }));
+  return ids.map((_id, index) => ({ ours: data!.tasks[index]!, celery: views[index]! }));
 }
 
 async function one(id: string, db = 0) {
