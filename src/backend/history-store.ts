@@ -125,6 +125,10 @@ export class HistoryStore {
   async recordMeta(meta: TaskMeta): Promise<void> {
     const pipeline = this.redis.pipeline();
     if (meta.parentId) this.#child(pipeline, meta.parentId, meta.id, Date.now());
+    if (meta.groupId) {
+      const key = this.keys.groupMembers(meta.groupId);
+      pipeline.zadd(key, 'NX', Date.now(), meta.id).expire(key, this.settings.historyTtlSeconds);
+    }
     if (READY_STATES.has(meta.state)) {
       const tombstone: Tombstone = {
         state: meta.state,
@@ -143,6 +147,15 @@ export class HistoryStore {
   #child(pipeline: ReturnType<Redis['pipeline']>, parentId: string, childId: string, at: number): void {
     const key = this.keys.children(parentId);
     pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
+  }
+
+  /** Members seen (in published metas) for each group, in one round trip; [] when none. */
+  async readGroupMembers(groupIds: readonly string[]): Promise<string[][]> {
+    if (groupIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of groupIds) pipeline.zrange(this.keys.groupMembers(id), 0, -1);
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, members]) => (error ? [] : (members as string[])));
   }
 
   /** Reads the history of many tasks in one round trip. */

@@ -9,6 +9,8 @@ export interface LensKeys {
   events(taskId: string): string;
   /** ZSET: ids of tasks that named this one as their parent (score: first seen, ms). */
   children(taskId: string): string;
+  /** ZSET: ids of tasks seen with this group_id (score: first seen, ms). */
+  groupMembers(groupId: string): string;
   /** STRING: the last final outcome seen, kept after Celery's key expires. */
   tombstone(taskId: string): string;
   /** HASH + LIST: a business goal and its task attempts; no TTL. */
@@ -23,6 +25,7 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     history: (id) => `${prefix}task:${id}`,
     events: (id) => `${prefix}events:${id}`,
     children: (id) => `${prefix}children:${id}`,
+    groupMembers: (id) => `${prefix}group:${id}`,
     tombstone: (id) => `${prefix}tomb:${id}`,
     goal: (key) => `${prefix}goal:${key}`,
     goalAttempts: (key) => `${prefix}goal:${key}:attempts`,

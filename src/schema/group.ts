@@ -6,6 +6,21 @@ import { batchById } from './task-ids.ts';
 import { loadTasks } from './load.ts';
 import { TaskRef } from './task.ts';
 
+/**
+ * Groups as Celery stores them; an unsaved group's members come from what
+ * celery-lens saw published with its group_id (one more round trip, only for those).
+ */
+async function readGroups(ids: readonly string[], context: LensContext) {
+  const groups = await context.backend.readGroups(ids);
+  const unsaved = groups.filter((group): group is GroupSnapshot => !(group instanceof Error) && group.memberIds === null);
+  const seen = await context.history.readGroupMembers(unsaved.map((group) => group.id));
+  const byId = new Map(unsaved.map((group, index) => [group.id, seen[index] ?? []]));
+  return groups.map((group) => {
+    const members = group instanceof Error ? undefined : byId.get(group.id);
+    return members && members.length > 0 && !(group instanceof Error) ? { ...group, memberIds: members } : group;
+  });
+}
+
 /** Member states, once per group and request. */
 async function memberStates(group: GroupSnapshot, context: LensContext): Promise<string[]> {
   const tasks = await loadTasks(context, group.memberIds ?? []);
@@ -16,12 +31,14 @@ export const GroupRef = builder.loadableObject('Group', {
   description:
     'A Celery group (or chord header). Its tasks are known when the group was saved (GroupResult.save()) or when ' +
     'it was reached through the task that launched it; a running chord also shows its size and progress.',
-  load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => context.backend.readGroups(valid)),
+  load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => readGroups(valid, context)),
   cacheResolved: (group) => group.id,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The group id (GroupResult.id).' }),
     membersKnown: t.boolean({
-      description: 'Whether `tasks` is the whole group. False for an unsaved group reached by id alone.',
+      description:
+        'Whether `tasks` is known: from a saved group, from the task that launched it, or from what celery-lens saw ' +
+        'published with its group_id (then members that never ran while it listened are missing).',
       resolve: (group) => group.memberIds !== null,
     }),
     saved: t.exposeBoolean('saved', {

@@ -28,14 +28,15 @@ function findGroup(nodes: readonly ResultNode[], id: string): ResultNode | null 
 
 /**
  * The group a task belongs to: the saved group, else the group tuple in the
- * parent's `children` (a group launched from inside a task), else what a
- * running chord's counters say.
+ * parent's `children` (a group launched from inside a task, in Celery's
+ * order), else the members celery-lens saw published and a running chord's
+ * counters.
  */
 async function groupOf(task: TaskSnapshot, context: LensContext) {
   const groupId = task.meta?.groupId;
   if (!groupId) return null;
   const group = await GroupRef.getDataloader(context).load(groupId);
-  if (group.memberIds || !task.meta?.parentId) return group;
+  if (group.saved || !task.meta?.parentId) return group;
   const parent = await loadTask(context, task.meta.parentId);
   const node = parent?.meta ? findGroup(decodeChildren(parent.meta.children), groupId) : null;
   return node ? { ...group, memberIds: taskIdsOf(node) } : group;
@@ -99,3 +100,29 @@ builder.objectFields(TaskRef, (t) => ({
     },
   }),
 }));
+
+builder.objectField(GroupRef, 'chordCallback', (t) =>
+  t.field({
+    type: TaskRef,
+    nullable: true,
+    description:
+      "When this group is a chord's header: its callback. Celery sends it from the last header task after that " +
+      "task stored its result, so it is the child celery-lens saw that the member's stored `children` lack.",
+    resolve: async (group, _args, context) => {
+      const members = group.memberIds ?? [];
+      const [tasks, histories] = await Promise.all([
+        Promise.all(members.map((id) => loadTask(context, id))),
+        Promise.all(members.map((id) => loadHistory(context, id))),
+      ]);
+      for (const [index, history] of histories.entries()) {
+        const meta = tasks[index]?.meta;
+        // A running member's children are not stored yet: only a finished one can tell.
+        if (!meta || !READY_STATES.has(meta.state)) continue;
+        const stored = decodeChildren(meta.children).flatMap(taskIdsOf);
+        const callback = history.childIds.find((id) => !stored.includes(id));
+        if (callback) return callback;
+      }
+      return null;
+    },
+  }),
+);

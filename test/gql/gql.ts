@@ -22,6 +22,7 @@ type Documents = {
     "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": typeof types.GraphDocument,
     "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.LinksDocument,
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
+    "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": typeof types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": typeof types.GraphUpdatesDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
@@ -34,6 +35,7 @@ type Documents = {
     "\n  query WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes { id kind task { state } }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
+    "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
@@ -50,6 +52,7 @@ const documents: Documents = {
     "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": types.GraphDocument,
     "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.LinksDocument,
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
+    "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": types.GraphUpdatesDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
@@ -62,6 +65,7 @@ const documents: Documents = {
     "\n  query WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes { id kind task { state } }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
+    "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
@@ -119,6 +123,10 @@ export function graphql(source: "\n  query SavedGroup($id: ID!) {\n    group(id:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n"): (typeof documents)["\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"): (typeof documents)["\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -164,6 +172,10 @@ export function graphql(source: "\n  query WorkflowTask($id: ID!) {\n    task(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n"): (typeof documents)["\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n"): (typeof documents)["\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

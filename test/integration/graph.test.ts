@@ -6,6 +6,7 @@ import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
 const Graph = graphql(`
@@ -32,6 +33,11 @@ const Links = graphql(`
 const SavedGroup = graphql(`
   query SavedGroup($id: ID!) {
     group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }
+  }
+`);
+const Header = graphql(`
+  query Header($id: ID!) {
+    group(id: $id) { membersKnown tasks { id } chordCallback { id } }
   }
 `);
 const GraphUpdates = graphql(`
@@ -150,6 +156,9 @@ describe('links on Task', () => {
     await writeMeta(client, done({ group_id: gid }), { id: h2 });
     await writeMeta(client, done({ parent_id: h2 }), { id: body });
     expect((await execute(lens.app, Links, { id: body })).data?.task?.chordHeader).toEqual({ id: gid });
+    // And from the header: members and callback from what celery-lens saw published.
+    await until(async () => (await execute(lens.app, Header, { id: gid })).data?.group?.chordCallback?.id === body);
+    expect((await execute(lens.app, Header, { id: gid })).data?.group).toEqual({ membersKnown: true, tasks: [{ id: h1 }, { id: h2 }], chordCallback: { id: body } });
     // A task the member sent while running is in its children: not a chord callback.
     const [spawner, spawned] = [randomUUID(), randomUUID()];
     await writeMeta(client, done({ group_id: gid, children: [one(spawned)] }), { id: spawner });

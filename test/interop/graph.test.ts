@@ -9,6 +9,7 @@ import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
 
 const WorkflowGraph = graphql(`
   query WorkflowGraph($rootId: ID!) {
@@ -34,6 +35,11 @@ const WorkflowTask = graphql(`
 const WorkflowGroup = graphql(`
   query WorkflowGroup($id: ID!) {
     group(id: $id) { saved size completed ready successful tasks { id } }
+  }
+`);
+const ChordHeader = graphql(`
+  query ChordHeader($id: ID!) {
+    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }
   }
 `);
 
@@ -125,7 +131,7 @@ describe('graphs of real workflows', () => {
     expect(await taskOf(members[1]!)).toMatchObject({ parent: { id: parent }, group: { id: gid, membersKnown: true, tasks: members.map((id) => ({ id })) } });
   });
 
-  it('a chord of 3 + callback: the callback finds its header group; members carry it', async () => {
+  it('a chord of 3 + callback: the callback finds its header group, the header finds its members and callback', async () => {
     const sent = await send({ chord: [add(1, 1), add(2, 2), add(3, 3)], body: { task: 'tsum', queue: q } });
     const [body] = await wait([sent.id]);
     expect(body!.result).toBe(12);
@@ -134,5 +140,10 @@ describe('graphs of real workflows', () => {
     expect(callback.chordHeader).toEqual({ id: sent.groupId });
     expect(sent.ids).toContain(callback.parent?.id);
     for (const member of sent.ids) expect((await taskOf(member)).group?.id).toBe(sent.groupId);
+    // From the header side: members and callback as celery-lens saw them published.
+    await until(async () => (await execute(app, ChordHeader, { id: sent.groupId! })).data?.group?.chordCallback !== null);
+    const { data } = await execute(app, ChordHeader, { id: sent.groupId! });
+    expect(data?.group).toMatchObject({ saved: false, membersKnown: true, chordCallback: { id: sent.id, result: 12 } });
+    expect(data?.group?.tasks.map((t) => t.id).sort()).toEqual([...sent.ids].sort());
   });
 });
