@@ -90,7 +90,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     });
   }
 
-  const context: LensContext = { backend, watcher, history, queues, consumer, goals, config };
+  const shutdown = new AbortController();
+  const context: LensContext = { backend, watcher, history, queues, consumer, goals, config, shutdown: shutdown.signal };
   const yoga = createYoga<object, LensContext>({
     schema,
     context: () => ({ ...context }),
@@ -155,11 +156,23 @@ export function createApp(config: Config, options: AppOptions = {}) {
       const { port } = server.address() as AddressInfo;
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
+    /**
+     * Graceful stop: refuse new connections, complete every live subscription
+     * (SSE streams end with `event: complete`), close WebSockets with
+     * graphql-ws' close code (1001 Going Away), then drop what is left and
+     * disconnect from Redis.
+     */
     async stop(): Promise<void> {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      shutdown.abort();
+      // Let completed streams flush their last event.
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await wsDisposable.dispose();
       wsServer.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), 2000);
+      await closed;
+      clearTimeout(grace);
       for (const connection of connections) connection.disconnect();
     },
   };

@@ -106,9 +106,11 @@ export function loadConfig(
     const options = Object.fromEntries(
       Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }]),
     );
-    flags = parseArgs({ args: [...argv], options, allowPositionals: false, strict: true }).values as Partial<
-      Record<OptionName, string>
-    >;
+    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    // `serve` is the only command (and the default).
+    const extra = parsed.positionals.filter((word, index) => !(index === 0 && word === 'serve'));
+    if (extra.length > 0) throw new Error(`unknown command or argument "${extra[0]}" (see --help)`);
+    flags = parsed.values as Partial<Record<OptionName, string>>;
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -135,4 +137,22 @@ export function loadConfig(
     maxDepth: integer('max-depth', get('max-depth'), 2, 1000),
     maxComplexity: integer('max-complexity', get('max-complexity'), 10, 100_000_000),
   });
+}
+
+/** The text of `celery-lens --help`: every option with its variable and default. */
+export function usage(): string {
+  const rows = Object.entries(OPTIONS).map(([name, spec]) => {
+    const fallback = spec.default === '' ? '' : ` (default: ${spec.default.length > 40 ? 'a UUID' : spec.default})`;
+    return `  --${name.padEnd(18)} ${spec.env.padEnd(24)} ${spec.help}${fallback}`;
+  });
+  return [
+    'Usage: celery-lens [serve] [options]',
+    '',
+    "GraphQL status API for Celery tasks, read from Celery's Redis result backend.",
+    'Every option can also be set by the environment variable beside it; the flag wins.',
+    '',
+    `  ${'option'.padEnd(20)} ${'environment'.padEnd(24)} meaning`,
+    ...rows,
+    `  --${'help'.padEnd(18)} ${''.padEnd(24)} print this and exit`,
+  ].join('\n');
 }

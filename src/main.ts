@@ -1,6 +1,11 @@
 import { createApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { loadConfig, usage } from './config.ts';
 import { ConfigError } from './errors/config-error.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(usage());
+  process.exit(0);
+}
 
 try {
   const config = loadConfig();

@@ -50,23 +50,36 @@ export class EventConsumer {
   }
 
   async #handle(pattern: string, channel: string, message: Buffer): Promise<void> {
+    let record: () => Promise<void>;
     try {
       if (pattern === this.metaPattern) {
         const id = this.celery.taskIdOf(channel);
-        if (id) await this.store.recordMeta(decodeTaskMeta(id, channel, message));
+        if (!id) return;
+        const meta = decodeTaskMeta(id, channel, message);
+        record = () => this.store.recordMeta(meta);
       } else {
-        const events = decodeEventMessage(message);
         const tasks: TaskEvent[] = [];
-        for (const event of events) {
+        for (const event of decodeEventMessage(message)) {
           if (event.kind === 'task') tasks.push(event);
           else this.workers.set(event.hostname, event);
         }
-        await this.store.recordEvents(tasks);
+        record = () => this.store.recordEvents(tasks);
       }
-      this.handled += 1;
     } catch {
-      // An undecodable meta (pickle) or a Redis hiccup loses this message only.
-      this.failed += 1;
+      this.failed += 1; // an undecodable meta (pickle serializer)
+      return;
     }
+    // Writes are idempotent: a slow or briefly unavailable Redis is retried.
+    for (const delayMs of [100, 400, 1600, 0]) {
+      try {
+        await record();
+        this.handled += 1;
+        return;
+      } catch {
+        if (delayMs === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    this.failed += 1;
   }
 }

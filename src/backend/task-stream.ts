@@ -16,6 +16,8 @@ export interface TaskStreamOptions {
   readonly readyOnly?: boolean;
   /** Updates queued for a slow client before collapsing to the latest per task. @default 64 */
   readonly maxQueued?: number;
+  /** Completes the stream when aborted (process shutdown). */
+  readonly signal?: AbortSignal;
 }
 
 interface Item {
@@ -35,7 +37,7 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
 
   constructor(
     readonly ids: readonly string[],
-    readonly options: Required<TaskStreamOptions>,
+    readonly options: Required<Omit<TaskStreamOptions, 'signal'>>,
   ) {}
 
   async open(watcher: TaskWatcher): Promise<this> {
@@ -131,5 +133,6 @@ export function openTaskStream(
     readyOnly: options.readyOnly ?? false,
     maxQueued: options.maxQueued ?? 64,
   });
+  options.signal?.addEventListener('abort', () => void stream.return(), { once: true });
   return stream.open(watcher);
 }

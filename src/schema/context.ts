@@ -14,5 +14,7 @@ export interface LensContext {
   readonly queues: BrokerQueues;
   readonly consumer: EventConsumer | null;
   readonly goals: GoalStore;
+  /** Aborted when the process shuts down: every live subscription completes. */
+  readonly shutdown: AbortSignal;
   readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity'>;
 }

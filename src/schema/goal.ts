@@ -105,6 +105,7 @@ function signal() {
 async function* goalUpdates(key: string, context: LensContext): AsyncGenerator<Goal | null> {
   const changed = signal();
   const stopGoal = await withCodes(() => context.goals.watch(key, changed.notify));
+  context.shutdown.addEventListener('abort', changed.notify, { once: true });
   let task = null as { id: string; watch: Watch } | null;
   try {
     for (;;) {
@@ -120,6 +121,7 @@ async function* goalUpdates(key: string, context: LensContext): AsyncGenerator<G
       }
       yield goal;
       await changed.wait();
+      if (context.shutdown.aborted) return;
     }
   } finally {
     stopGoal();

@@ -97,7 +97,9 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     const waiting = unready(graph);
     if (waiting.length === 0) return;
     const known = new Map(graph.nodes.map((node) => [node.id, node.task]));
-    const stream = await withCodes(() => openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued }));
+    const stream = await withCodes(() =>
+      openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown }),
+    );
     try {
       for await (const update of stream) {
         if (update instanceof Error || !sameState(known.get(update.id) ?? null, update)) break;
@@ -105,6 +107,7 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     } finally {
       await stream.return?.();
     }
+    if (context.shutdown.aborted) return;
   }
 }
 

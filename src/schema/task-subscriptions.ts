@@ -15,7 +15,9 @@ function checkIds(ids: readonly (string | number)[], context: LensContext): stri
 }
 
 function stream(ids: string[], context: LensContext, options: TaskStreamOptions) {
-  return withCodes(() => openTaskStream(context.watcher, ids, { maxQueued: context.config.maxQueued, ...options }));
+  return withCodes(() =>
+    openTaskStream(context.watcher, ids, { maxQueued: context.config.maxQueued, signal: context.shutdown, ...options }),
+  );
 }
 
 /** An update that could not be decoded is an error event; the stream goes on. */

@@ -10,7 +10,7 @@ export async function startApp(
   flags: readonly string[] = [],
 ): Promise<App & { url: string; logs: string[] }> {
   const logs: string[] = [];
-  const config = loadConfig(['--backend', backendUrl, '--port', '0', '--redis-timeout-ms', '500', ...flags], {});
+  const config = loadConfig(['--backend', backendUrl, '--port', '0', ...flags], {});
   const app = createApp(config, { log: (line) => logs.push(line) });
   const { url } = await app.start();
   return Object.assign(app, { url, logs });
