@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionArgs } from 'graphql';
 import { createYoga } from 'graphql-yoga';
+import { type Logger, pino } from 'pino';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -19,12 +20,14 @@ import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
 import { useHealth } from './plugins/use-health.ts';
+import { createMetrics } from './plugins/use-metrics.ts';
+import { useOperationLog } from './plugins/use-operation-log.ts';
 import type { LensContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 
 export interface AppOptions {
-  /** Where connection state changes are reported. @default console.error */
-  readonly log?: (line: string) => void;
+  /** Structured logs (JSON lines). @default pino() to stdout */
+  readonly logger?: Logger;
 }
 
 /** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
@@ -34,7 +37,7 @@ interface EnvelopedRoot {
 }
 
 export function createApp(config: Config, options: AppOptions = {}) {
-  const log = options.log ?? ((line: string) => console.error(line));
+  const logger = options.logger ?? pino();
   const settings = { commandTimeoutMs: config.redisTimeoutMs };
   const redis = createRedis(config.backend, { ...settings, connectionName: 'celery-lens' });
   // Pub/sub needs a connection of its own; one per process, shared by every subscriber.
@@ -70,14 +73,22 @@ export function createApp(config: Config, options: AppOptions = {}) {
     consumer = new EventConsumer(sources, history, keys, keys.taskPattern);
   }
 
+  const metrics = createMetrics({
+    channels: () => watcher.channelCount,
+    listeners: () => watcher.listenerCount,
+    consumed: () => consumer && { handled: consumer.handled, failed: consumer.failed },
+  });
+  backend.onRoundTrip = (seconds) => metrics.redisLatency.observe(seconds);
+
   // Say each change of connection state once, not every retry.
   let connected: boolean | null = null;
   redis.on('ready', () => {
-    if (connected !== true) log(`celery-lens: result backend ${config.backend.redacted} is up`);
+    if (connected === false) metrics.reconnects.inc();
+    if (connected !== true) logger.info({ backend: config.backend.redacted }, 'result backend is up');
     connected = true;
   });
   const down = (reason: string) => {
-    if (connected !== false) log(`celery-lens: result backend ${config.backend.redacted} is down: ${reason}`);
+    if (connected !== false) logger.warn({ backend: config.backend.redacted, reason }, 'result backend is down');
     connected = false;
   };
   // 'close' comes first when an open connection drops; 'error' when connecting fails.
@@ -104,7 +115,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
           subscriptionsProtocol: 'WS',
         }
       : false,
-    plugins: [...useHealth(backend)],
+    // Yoga's own logger would print stack traces of masked errors; they go through pino here.
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => logger.warn({ detail: args.map(String) }, 'yoga'),
+      error: (...args: unknown[]) => logger.error({ detail: args.map((a) => (a instanceof Error ? a.stack : String(a))) }, 'unexpected error'),
+    },
+    plugins: [...useHealth(backend), metrics.plugin, useOperationLog(logger, metrics.errorsByCode)],
   });
   const server: Server = createServer(yoga);
 
@@ -140,6 +158,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     subscriber,
     history,
     consumer,
+    metrics,
+    logger,
     /** Connects to Redis (without failing when it is down) and listens. */
     async start(): Promise<{ url: string; port: number }> {
       await Promise.all(

@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { loadConfig, usage } from './config.ts';
 import { ConfigError } from './errors/config-error.ts';
@@ -9,11 +10,12 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 
 try {
   const config = loadConfig();
-  const app = createApp(config);
+  const logger = pino({ base: { service: 'celery-lens' } });
+  const app = createApp(config, { logger });
   const { url } = await app.start();
-  console.error(`celery-lens: serving ${url} (reading ${config.backend.redacted})`);
+  logger.info({ url, backend: config.backend.redacted, broker: config.broker.redacted }, 'serving');
   const shutdown = (signal: string) => {
-    console.error(`celery-lens: ${signal}, shutting down`);
+    logger.info({ signal }, 'shutting down');
     app.stop().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -37,6 +37,8 @@ const NO_KEY = -2;
 export class ResultBackend {
   /** Round trips made to Redis (one per pipeline), for tests and metrics. */
   roundTrips = 0;
+  /** Called with each round trip's duration in seconds (metrics). */
+  onRoundTrip: (seconds: number) => void = () => {};
 
   constructor(
     readonly redis: Redis,
@@ -124,8 +126,11 @@ export class ResultBackend {
 
   async #exec<T>(command: () => Promise<T>): Promise<T> {
     this.roundTrips += 1;
+    const started = performance.now();
     try {
-      return await command();
+      const result = await command();
+      this.onRoundTrip((performance.now() - started) / 1000);
+      return result;
     } catch (error) {
       if (error instanceof BackendUnavailableError) throw error;
       const reason = error instanceof Error ? error.message : String(error);

@@ -78,6 +78,13 @@ export class TaskWatcher {
     return this.#entries.size;
   }
 
+  /** Number of watchers over all channels (one per task per subscription). */
+  get listenerCount(): number {
+    let count = 0;
+    for (const entry of this.#entries.values()) count += entry.listeners.size;
+    return count;
+  }
+
   async watch(id: string, listener: UpdateListener): Promise<Watch> {
     let entry = this.#entries.get(id);
     if (!entry) {

@@ -24,6 +24,8 @@ type Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": typeof types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": typeof types.GraphUpdatesDocument,
+    "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
+    "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
@@ -54,6 +56,8 @@ const documents: Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": types.GraphUpdatesDocument,
+    "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
+    "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
@@ -128,6 +132,14 @@ export function graphql(source: "\n  query Header($id: ID!) {\n    group(id: $id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"): (typeof documents)["\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n"): (typeof documents)["\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n"): (typeof documents)["\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
