@@ -19,6 +19,8 @@ import { eventChannelPattern } from './celery/events.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
+import { useDisableIntrospection } from '@envelop/disable-introspection';
+import { useAuth } from './plugins/use-auth.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
@@ -73,6 +75,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     consumer = new EventConsumer(sources, history, keys, keys.taskPattern);
   }
 
+  if (!config.auth) {
+    logger.warn(
+      { host: config.host },
+      'AUTH IS OFF: anyone who can reach this port reads every task result, args and kwargs. Use --auth with --api-keys or --jwt-secret/--jwks-url outside local development.',
+    );
+  }
   const metrics = createMetrics({
     channels: () => watcher.channelCount,
     listeners: () => watcher.listenerCount,
@@ -122,7 +130,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
       warn: (...args: unknown[]) => logger.warn({ detail: args.map(String) }, 'yoga'),
       error: (...args: unknown[]) => logger.error({ detail: args.map((a) => (a instanceof Error ? a.stack : String(a))) }, 'unexpected error'),
     },
-    plugins: [...useHealth(backend), metrics.plugin, useOperationLog(logger, metrics.errorsByCode)],
+    plugins: [
+      ...useHealth(backend),
+      metrics.plugin,
+      useOperationLog(logger, metrics.errorsByCode),
+      ...useAuth(config),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
   });
   const server: Server = createServer(yoga);
 

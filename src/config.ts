@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
+import { type ApiKey, parseScopes } from './auth/principal.ts';
 import { ConfigError } from './errors/config-error.ts';
 
 export interface Config {
@@ -33,6 +34,12 @@ export interface Config {
   /** Redis command timeout, in ms. */
   readonly redisTimeoutMs: number;
   readonly graphiql: boolean;
+  /** Whether every request must carry a valid API key or JWT. */
+  readonly auth: boolean;
+  readonly apiKeys: readonly ApiKey[];
+  /** JWT verification: an HS256 shared secret and/or a JWKS URL; optional audience and issuer. */
+  readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly audience: string | null; readonly issuer: string | null };
+  readonly introspection: boolean;
   /** Updates queued for a slow subscriber before it gets only the latest per task. */
   readonly maxQueued: number;
   /** Most nodes a task graph (taskGraph, Task.root) may visit. */
@@ -72,6 +79,13 @@ export const OPTIONS = {
   'max-depth': { env: 'LENS_MAX_DEPTH', default: '15', help: 'deepest selection a query may make' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
+  auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
+  'api-keys': { env: 'LENS_API_KEYS', default: '', help: 'API keys as name:sha256hex:scope+scope, comma-separated' },
+  'jwt-secret': { env: 'LENS_JWT_SECRET', default: '', help: 'HS256 secret to verify JWTs' },
+  'jwks-url': { env: 'LENS_JWKS_URL', default: '', help: 'JWKS URL to verify RS256 JWTs' },
+  'jwt-audience': { env: 'LENS_JWT_AUDIENCE', default: '', help: 'required JWT aud' },
+  'jwt-issuer': { env: 'LENS_JWT_ISSUER', default: '', help: 'required JWT iss' },
+  introspection: { env: 'LENS_INTROSPECTION', default: 'true', help: 'allow schema introspection (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -95,6 +109,22 @@ function pattern(text: string): RegExp {
   } catch (error) {
     throw new ConfigError(`--task-id-pattern is not a valid regular expression: ${(error as Error).message}`);
   }
+}
+
+function apiKeys(text: string): ApiKey[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [name, hex, scopes] = entry.split(':');
+      if (!name || !hex || !/^[0-9a-f]{64}$/i.test(hex) || scopes === undefined || parseScopes(scopes).size === 0) {
+        throw new ConfigError(
+          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload)`,
+        );
+      }
+      return { name, sha256: Buffer.from(hex, 'hex'), scopes: parseScopes(scopes) };
+    });
 }
 
 export function loadConfig(
@@ -132,6 +162,15 @@ export function loadConfig(
     maxIds: integer('max-ids', get('max-ids'), 1, 100_000),
     redisTimeoutMs: integer('redis-timeout-ms', get('redis-timeout-ms'), 10, 600_000),
     graphiql: boolean('graphiql', get('graphiql')),
+    auth: boolean('auth', get('auth')),
+    apiKeys: apiKeys(get('api-keys')),
+    jwt: {
+      secret: get('jwt-secret') || null,
+      jwksUrl: get('jwks-url') || null,
+      audience: get('jwt-audience') || null,
+      issuer: get('jwt-issuer') || null,
+    },
+    introspection: boolean('introspection', get('introspection')),
     maxQueued: integer('max-queued', get('max-queued'), 1, 100_000),
     maxGraphNodes: integer('max-graph-nodes', get('max-graph-nodes'), 1, 1_000_000),
     maxDepth: integer('max-depth', get('max-depth'), 2, 1000),

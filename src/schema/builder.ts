@@ -1,20 +1,36 @@
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { principalOf } from '../plugins/use-auth.ts';
 import type { LensContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
   Context: LensContext;
   // Fields are non-null unless they say `nullable: true`: clients get honest types.
   DefaultFieldNullability: false;
+  /** status: states, timestamps, graphs. payload: results, args, kwargs, tracebacks, metas. */
+  AuthScopes: { status: boolean; payload: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [DataloaderPlugin, ComplexityPlugin],
+  // ScopeAuth first: a forbidden field is refused before anything loads.
+  plugins: [ScopeAuthPlugin, DataloaderPlugin, ComplexityPlugin],
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    authScopes: (context) => {
+      const scopes = principalOf(context.config, context)?.scopes;
+      return { status: scopes?.has('status') ?? false, payload: scopes?.has('payload') ?? false };
+    },
+    unauthorizedError: (_parent, _context, info) =>
+      new GraphQLError(`not allowed to read ${info.parentType.name}.${info.fieldName}: the credential lacks the scope it needs`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+  },
   defaultFieldNullability: false,
   // Bounds what one operation may ask for, before anything runs: each field
   // costs 1, a list multiplies its selection (by 10, or by the ids given).
@@ -36,16 +52,20 @@ export const builder = new SchemaBuilder<{
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);
 
+// Everything needs the status scope; payload fields ask for more where they are defined.
 builder.queryType({
   description: 'Read Celery task state straight from the Redis result backend.',
+  authScopes: { status: true },
 });
 
 builder.mutationType({
   description: "Business goals: the application's own state, kept apart from Celery's (celery-lens' keys only).",
+  authScopes: { status: true },
 });
 
 builder.subscriptionType({
   description:
     "Live task state from Celery's publish-on-set: each emits the current state at once, then every change. " +
     'Over graphql-ws (WebSocket) or SSE on /graphql.',
+  authScopes: { status: true },
 });

@@ -16,5 +16,5 @@ export interface LensContext {
   readonly goals: GoalStore;
   /** Aborted when the process shuts down: every live subscription completes. */
   readonly shutdown: AbortSignal;
-  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity'>;
+  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'>;
 }

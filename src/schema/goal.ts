@@ -19,7 +19,8 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
   fields: (t) => ({
     key: t.exposeID('key'),
     status: t.field({ type: GoalStatusEnum, resolve: (goal) => goal.status }),
-    metadata: t.field({ type: 'JSON', nullable: true, resolve: (goal) => goal.metadata }),
+    metadata: t.field({
+      authScopes: { payload: true }, type: 'JSON', nullable: true, resolve: (goal) => goal.metadata }),
     attempts: t.field({ type: [TaskRef], description: 'Tasks attached to the goal, oldest first.', resolve: (goal) => [...goal.attempts] }),
     currentTask: t.field({
       type: TaskRef,

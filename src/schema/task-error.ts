@@ -10,18 +10,21 @@ export const TaskErrorRef = builder.objectRef<TaskErrorShape>('TaskError').imple
   description: 'The exception of a FAILURE, RETRY or REVOKED task, as Celery serialized it.',
   fields: (t) => ({
     type: t.string({ description: 'Exception class, e.g. "ValueError".', resolve: (e) => e.exception.type }),
-    message: t.string({ description: "What Python's str(exc) gives.", resolve: (e) => e.exception.message }),
+    message: t.string({
+      authScopes: { payload: true }, description: "What Python's str(exc) gives.", resolve: (e) => e.exception.message }),
     module: t.string({
       nullable: true,
       description: 'Module of the exception class, e.g. "builtins".',
       resolve: (e) => e.exception.module,
     }),
     args: t.field({
+      authScopes: { payload: true },
       type: 'JSON',
       description: "The exception's args as stored (Celery's exc_message list).",
       resolve: (e) => e.exception.args,
     }),
     traceback: t.string({
+      authScopes: { payload: true },
       nullable: true,
       description: 'The formatted Python traceback.',
       resolve: (e) => e.traceback,

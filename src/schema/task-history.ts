@@ -86,7 +86,7 @@ const OutcomeRef = builder.objectRef<NonNullable<TaskHistory['tombstone']>>('Tas
     state: t.exposeString('state'),
     dateDone: t.field({ type: 'DateTime', nullable: true, resolve: (o) => (o.dateDone ? new Date(o.dateDone) : null) }),
     errorType: t.exposeString('errorType', { nullable: true }),
-    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true, authScopes: { payload: true } }),
     name: t.exposeString('name', { nullable: true }),
     recordedAt: t.field({ type: 'DateTime', resolve: (o) => new Date(o.recordedAt) }),
   }),

@@ -42,12 +42,14 @@ export const TaskRef = builder.loadableObject('Task', {
     successful: t.boolean({ resolve: (task) => rawState(task) === CeleryStates.SUCCESS }),
     failed: t.boolean({ resolve: (task) => rawState(task) === CeleryStates.FAILURE }),
     result: t.field({
+      authScopes: { payload: true },
       type: 'JSON',
       nullable: true,
       description: 'The return value, once the task succeeded; null in every other state.',
       resolve: (task) => (task.meta?.state === CeleryStates.SUCCESS ? task.meta.result : null),
     }),
     meta: t.field({
+      authScopes: { payload: true },
       type: 'JSON',
       nullable: true,
       description:
@@ -69,12 +71,14 @@ export const TaskRef = builder.loadableObject('Task', {
       resolve: (task) => task.meta?.name ?? null,
     }),
     args: t.field({
+      authScopes: { payload: true },
       type: 'JSON',
       nullable: true,
       description: 'Positional arguments (needs result_extended=True).',
       resolve: (task) => task.meta?.args ?? null,
     }),
     kwargs: t.field({
+      authScopes: { payload: true },
       type: 'JSON',
       nullable: true,
       description: 'Keyword arguments (needs result_extended=True).',

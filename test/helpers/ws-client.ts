@@ -16,8 +16,14 @@ export interface Subscription<T> {
   stop(): void;
 }
 
-export function wsClient(httpUrl: string): Client {
-  return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+export function wsClient(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: httpUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    lazy: true,
+    retryAttempts: 0,
+    ...(connectionParams ? { connectionParams } : {}),
+  });
 }
 
 export function subscribe<TResult, TVariables extends Record<string, unknown>>(

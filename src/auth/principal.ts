@@ -1,0 +1,39 @@
+/**
+ * Who is asking, and what they may read. Scopes: `status` (states,
+ * timestamps, graphs) and `payload` (results, args, kwargs, tracebacks,
+ * metas: what often holds personal or secret data).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export const SCOPES = ['status', 'payload'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface Principal {
+  /** The key's name or the token's subject, for logs. */
+  readonly id: string;
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+export interface ApiKey {
+  readonly name: string;
+  /** SHA-256 of the key, hex. The key itself is never configured. */
+  readonly sha256: Buffer;
+  readonly scopes: ReadonlySet<Scope>;
+}
+
+export function parseScopes(text: string): Set<Scope> {
+  const scopes = new Set<Scope>();
+  for (const word of text.split(/[\s+,]+/)) {
+    const scope = word.replace(/^celery-lens:/, '');
+    if ((SCOPES as readonly string[]).includes(scope)) scopes.add(scope as Scope);
+  }
+  return scopes;
+}
+
+export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/** The API key matching `presented`, compared in constant time. */
+export function findApiKey(keys: readonly ApiKey[], presented: string): ApiKey | null {
+  const digest = sha256(presented);
+  return keys.find((key) => timingSafeEqual(key.sha256, digest)) ?? null;
+}
