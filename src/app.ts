@@ -24,6 +24,7 @@ import { useAuth } from './plugins/use-auth.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
+import { useQueryLimits } from './plugins/use-query-limits.ts';
 import type { LensContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 
@@ -135,6 +136,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
       ...useAuth(config),
+      useQueryLimits(config),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   });

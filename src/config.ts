@@ -47,6 +47,9 @@ export interface Config {
   /** Query limits: selection depth and Pothos complexity. */
   readonly maxDepth: number;
   readonly maxComplexity: number;
+  readonly maxAliases: number;
+  readonly maxTokens: number;
+  readonly maxDirectives: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -77,6 +80,9 @@ export const OPTIONS = {
   consume: { env: 'LENS_CONSUME', default: 'true', help: 'consume Celery events and published states (true/false)' },
   'max-graph-nodes': { env: 'LENS_MAX_GRAPH_NODES', default: '5000', help: 'most nodes one task graph may visit' },
   'max-depth': { env: 'LENS_MAX_DEPTH', default: '15', help: 'deepest selection a query may make' },
+  'max-aliases': { env: 'LENS_MAX_ALIASES', default: '30', help: 'most aliases in one operation' },
+  'max-tokens': { env: 'LENS_MAX_TOKENS', default: '2000', help: 'most tokens in one document (an id list counts each id)' },
+  'max-directives': { env: 'LENS_MAX_DIRECTIVES', default: '20', help: 'most directives in one operation' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
@@ -175,6 +181,9 @@ export function loadConfig(
     maxGraphNodes: integer('max-graph-nodes', get('max-graph-nodes'), 1, 1_000_000),
     maxDepth: integer('max-depth', get('max-depth'), 2, 1000),
     maxComplexity: integer('max-complexity', get('max-complexity'), 10, 100_000_000),
+    maxAliases: integer('max-aliases', get('max-aliases'), 0, 100_000),
+    maxTokens: integer('max-tokens', get('max-tokens'), 100, 10_000_000),
+    maxDirectives: integer('max-directives', get('max-directives'), 0, 100_000),
   });
 }
 

@@ -202,6 +202,21 @@ describe('query limits', () => {
     expect(lens.app.backend.roundTrips).toBe(before);
   });
 
+  it.each([
+    ['aliases', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: backend { up }`).join(' ')} }`, { measure: 'maxAliases', limit: 30 }],
+    ['directives', `{ backend { ${Array.from({ length: 21 }, () => 'up @include(if: true)').join(' ')} } }`, { measure: 'maxDirectives', limit: 20 }],
+    ['tokens', `{ tasks(ids: [${Array.from({ length: 2100 }, () => `"${randomUUID()}"`).join(',')}]) { id } }`, { measure: 'maxTokens', limit: 2000 }],
+  ])('answers QUERY_TOO_COMPLEX for too many %s, before touching Redis', async (_name, query, extensions) => {
+    const before = lens.app.backend.roundTrips;
+    const response = await lens.app.yoga.fetch('http://yoga/graphql', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', ...extensions });
+    expect(lens.app.backend.roundTrips).toBe(before);
+  });
+
   it('counts tasks(ids) by the number of ids', async () => {
     // 53 per task: 20 fields, children (1 + 10 × 2), error (1 + 5), parent (1 + 2), group (1 + 2).
     const query = `query ($ids: [ID!]!) { tasks(ids: $ids) { id state rawState result meta name args kwargs worker queue retries
