@@ -5,7 +5,8 @@ import { createYoga } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { GraphQLError } from 'graphql';
 import { BrokerQueues } from './backend/broker-queues.ts';
 import { createRedis } from './backend/connection.ts';
 import { EventConsumer } from './backend/event-consumer.ts';
@@ -21,6 +22,7 @@ import type { Config } from './config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { useAuth } from './plugins/use-auth.ts';
+import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
@@ -132,6 +134,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       error: (...args: unknown[]) => logger.error({ detail: args.map((a) => (a instanceof Error ? a.stack : String(a))) }, 'unexpected error'),
     },
     plugins: [
+      useBodyLimit(config.maxBodyBytes),
       ...useHealth(backend),
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
@@ -144,12 +147,33 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
   // graphql-ws on the same path; operations go through yoga.getEnveloped so
   // they pass the same plugins as HTTP ones.
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.maxBodyBytes });
+  // Live subscriptions per connection, to cap them.
+  const liveSubscriptions = new WeakMap<object, Set<string>>();
   const wsDisposable = useServer(
     {
+      // Past the cap a new connection is closed with graphql-ws' 4403 Forbidden.
+      onConnect: () => wsServer.clients.size <= config.maxWsConnections,
+      onComplete: (ctx, id) => {
+        liveSubscriptions.get(ctx)?.delete(id);
+      },
+      onError: (ctx, id) => {
+        liveSubscriptions.get(ctx)?.delete(id);
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
+        const live = liveSubscriptions.get(ctx) ?? new Set<string>();
+        liveSubscriptions.set(ctx, live);
+        // Counted before any await: subscribe messages sent back to back must not all pass.
+        if (live.size >= config.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`this connection already has ${live.size} subscriptions; the limit is ${config.maxSubscriptionsPerConnection}`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: config.maxSubscriptionsPerConnection },
+            }),
+          ];
+        }
+        live.add(id);
         const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
         const args: ExecutionArgs = {
           schema: enveloped.schema,
@@ -160,15 +184,38 @@ export function createApp(config: Config, options: AppOptions = {}) {
           rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } as EnvelopedRoot,
         };
         const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        if (errors.length > 0) {
+          live.delete(id);
+          return errors;
+        }
+        return args;
       },
     },
     wsServer,
   );
 
+  // Keepalive: a socket that does not answer a ping within the idle timeout is dropped.
+  const alive = new WeakSet<WebSocket>();
+  wsServer.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const keepalive = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, config.wsIdleTimeoutMs / 2);
+  keepalive.unref();
+
   return {
     yoga,
     server,
+    wsServer,
     backend,
     watcher,
     subscriber,
@@ -201,6 +248,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async stop(): Promise<void> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       shutdown.abort();
+      clearInterval(keepalive);
       // Let completed streams flush their last event.
       await new Promise((resolve) => setTimeout(resolve, 100));
       await wsDisposable.dispose();

@@ -50,6 +50,12 @@ export interface Config {
   readonly maxAliases: number;
   readonly maxTokens: number;
   readonly maxDirectives: number;
+  /** Largest request body accepted, in bytes. */
+  readonly maxBodyBytes: number;
+  /** WebSocket caps: connections per process, subscriptions per connection, and ms without a pong. */
+  readonly maxWsConnections: number;
+  readonly maxSubscriptionsPerConnection: number;
+  readonly wsIdleTimeoutMs: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -83,6 +89,10 @@ export const OPTIONS = {
   'max-aliases': { env: 'LENS_MAX_ALIASES', default: '30', help: 'most aliases in one operation' },
   'max-tokens': { env: 'LENS_MAX_TOKENS', default: '2000', help: 'most tokens in one document (an id list counts each id)' },
   'max-directives': { env: 'LENS_MAX_DIRECTIVES', default: '20', help: 'most directives in one operation' },
+  'max-body-bytes': { env: 'LENS_MAX_BODY_BYTES', default: '102400', help: 'largest request body in bytes' },
+  'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
+  'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
+  'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
@@ -184,6 +194,10 @@ export function loadConfig(
     maxAliases: integer('max-aliases', get('max-aliases'), 0, 100_000),
     maxTokens: integer('max-tokens', get('max-tokens'), 100, 10_000_000),
     maxDirectives: integer('max-directives', get('max-directives'), 0, 100_000),
+    maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 1024, 1_000_000_000),
+    maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
+    maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),
+    wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
   });
 }
 
