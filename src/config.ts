@@ -209,6 +209,7 @@ export function usage(): string {
   });
   return [
     'Usage: celery-lens [serve] [options]',
+    '       celery-lens acl [options]     print the Redis ACL rule celery-lens needs',
     '',
     "GraphQL status API for Celery tasks, read from Celery's Redis result backend.",
     'Every option can also be set by the environment variable beside it; the flag wins.',

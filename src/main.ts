@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { createApp } from './app.ts';
+import { aclRule } from './backend/acl.ts';
 import { loadConfig, usage } from './config.ts';
 import { ConfigError } from './errors/config-error.ts';
 
@@ -9,6 +10,13 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 }
 
 try {
+  if (process.argv[2] === 'acl') {
+    // `celery-lens acl [options]`: the least-privilege Redis user for this configuration.
+    const config = loadConfig(process.argv.slice(3));
+    const rule = aclRule(config, 'celery-lens', '<password>');
+    console.log(rule.map((word) => (/[*<>~&%|]/.test(word) ? `'${word}'` : word)).join(' '));
+    process.exit(0);
+  }
   const config = loadConfig();
   const logger = pino({ base: { service: 'celery-lens' } });
   const app = createApp(config, { logger });

@@ -14,6 +14,9 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": typeof types.AclEverythingDocument,
+    "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
+    "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
     "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": typeof types.CreateDocument,
     "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": typeof types.UpdateDocument,
     "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": typeof types.AttachDocument,
@@ -46,6 +49,9 @@ type Documents = {
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
 };
 const documents: Documents = {
+    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": types.AclEverythingDocument,
+    "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
+    "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
     "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": types.CreateDocument,
     "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": types.UpdateDocument,
     "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": types.AttachDocument,
@@ -92,6 +98,18 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n"): (typeof documents)["\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"): (typeof documents)["\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"): (typeof documents)["\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,87 @@
+/** The whole of celery-lens under the least-privilege Redis user it documents. */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aclRule } from '../../src/backend/acl.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startApp } from '../helpers/app.ts';
+import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
+import { until } from '../helpers/until.ts';
+import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { graphql } from '../gql/index.js';
+import { execute } from '../helpers/graphql.ts';
+
+const Everything = graphql(`
+  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {
+    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }
+    taskGraph(rootId: $parent) { nodes { id } }
+    goal(key: $goal) { status currentTask { id } }
+    backend { up }
+  }
+`);
+const MakeGoal = graphql(`
+  mutation AclGoal($key: ID!, $taskId: ID!) {
+    createGoal(key: $key) { key }
+    attachTask(key: $key, taskId: $taskId) { key }
+  }
+`);
+const Completed = graphql(`
+  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }
+`);
+
+const lens = useLens();
+const PASSWORD = randomUUID();
+let app: Awaited<ReturnType<typeof startApp>>;
+let restricted: Redis;
+
+beforeAll(async () => {
+  const [command, ...args] = aclRule(loadConfig([], {}), 'celery-lens', PASSWORD);
+  await lens.redis.client().call(command as string, ...args);
+  const url = `redis://celery-lens:${PASSWORD}@127.0.0.1:${lens.redis.port}/0`;
+  app = await startApp(url);
+  restricted = new Redis(url, { maxRetriesPerRequest: 0 });
+});
+afterAll(async () => {
+  restricted.disconnect();
+  await app.stop();
+});
+
+describe('least privilege (celery-lens acl)', () => {
+  it('every read, the consumer, goals and subscriptions work under the ACL user', async () => {
+    const admin = lens.redis.client();
+    const [parent, id, goal] = [randomUUID(), randomUUID(), `job:${randomUUID()}`];
+    const client = wsClient(app.url);
+    try {
+      const sub = subscribe(client, Completed, { id });
+      await until(async () => ((await admin.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 1);
+      await publishEvents(admin, 0, [{ type: 'task-sent', uuid: id, timestamp: Date.now() / 1000, parent_id: parent, hostname: 'c' }]);
+      await writeMeta(admin, { status: 'SUCCESS', result: 1, children: [[[id, null], null]] }, { id: parent });
+      await writeMeta(admin, { status: 'SUCCESS', result: 2, parent_id: parent, group_id: randomUUID() }, { id });
+      await sub.done;
+      expect(sub.events).toEqual([{ taskCompleted: { state: 'SUCCESS' } }]);
+      const made = await execute(app, MakeGoal, { key: goal, taskId: id });
+      expect(made.errors).toBeUndefined();
+      await until(async () => (await execute(app, Everything, { id, parent, goal })).data?.task?.lastOutcome !== null);
+      const { data, errors } = await execute(app, Everything, { id, parent, goal });
+      expect(errors).toBeUndefined();
+      expect(data).toMatchObject({
+        task: { state: 'SUCCESS', status: 'SUCCEEDED', result: 2, timeline: [{ type: 'SENT' }], lastOutcome: { state: 'SUCCESS' }, parent: { id: parent } },
+        taskGraph: { nodes: [{ id: parent }, { id }] },
+        goal: { status: 'PENDING', currentTask: { id } },
+        backend: { up: true },
+      });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it("refuses the user any write to Celery's keys", async () => {
+    const key = `celery-task-meta-${randomUUID()}`;
+    await expect(restricted.set(key, '{}')).rejects.toThrow(/NOPERM/);
+    await expect(restricted.del(key)).rejects.toThrow(/NOPERM/);
+    await expect(restricted.lpush('celery', 'x')).rejects.toThrow(/NOPERM/);
+    await expect(restricted.flushdb()).rejects.toThrow(/NOPERM/);
+    expect(await restricted.set('celery-lens:probe', '1')).toBe('OK');
+  });
+});
