@@ -27,6 +27,7 @@ import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { useRateLimit } from './plugins/use-rate-limit.ts';
 import type { LensContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
 
@@ -140,6 +141,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       useOperationLog(logger, metrics.errorsByCode),
       ...useAuth(config),
       useQueryLimits(config),
+      ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   });

@@ -50,6 +50,9 @@ export interface Config {
   readonly maxAliases: number;
   readonly maxTokens: number;
   readonly maxDirectives: number;
+  /** Root fields one caller may ask for per window (0: no limit), and the window in seconds. */
+  readonly rateLimit: number;
+  readonly rateLimitWindowSeconds: number;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
   /** WebSocket caps: connections per process, subscriptions per connection, and ms without a pong. */
@@ -89,6 +92,8 @@ export const OPTIONS = {
   'max-aliases': { env: 'LENS_MAX_ALIASES', default: '30', help: 'most aliases in one operation' },
   'max-tokens': { env: 'LENS_MAX_TOKENS', default: '2000', help: 'most tokens in one document (an id list counts each id)' },
   'max-directives': { env: 'LENS_MAX_DIRECTIVES', default: '20', help: 'most directives in one operation' },
+  'rate-limit': { env: 'LENS_RATE_LIMIT', default: '1200', help: 'root fields one caller (credential or address) may ask per window; 0 for none' },
+  'rate-limit-window': { env: 'LENS_RATE_LIMIT_WINDOW', default: '60', help: 'rate limit window in seconds' },
   'max-body-bytes': { env: 'LENS_MAX_BODY_BYTES', default: '102400', help: 'largest request body in bytes' },
   'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
@@ -194,6 +199,8 @@ export function loadConfig(
     maxAliases: integer('max-aliases', get('max-aliases'), 0, 100_000),
     maxTokens: integer('max-tokens', get('max-tokens'), 100, 10_000_000),
     maxDirectives: integer('max-directives', get('max-directives'), 0, 100_000),
+    rateLimit: integer('rate-limit', get('rate-limit'), 0, 100_000_000),
+    rateLimitWindowSeconds: integer('rate-limit-window', get('rate-limit-window'), 1, 86_400),
     maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 1024, 1_000_000_000),
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),

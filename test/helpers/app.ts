@@ -18,7 +18,8 @@ export async function startApp(
       done();
     },
   });
-  const config = loadConfig(['--backend', backendUrl, '--port', '0', ...flags], {});
+  // Polling loops in tests would trip the production rate limit; the limit has its own test.
+  const config = loadConfig(['--backend', backendUrl, '--port', '0', '--rate-limit', '0', ...flags], {});
   const app = createApp(config, { logger: pino(sink) });
   const { url } = await app.start();
   return Object.assign(app, { url, logs });
