@@ -136,7 +136,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
-      ...useHealth(backend),
+      ...useHealth({ backend, subscriber, consumer }),
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
       ...useAuth(config),

@@ -30,6 +30,14 @@ export class EventConsumer {
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
+  /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
+  lastEventLagMs: number | null = null;
+  lastEventAt: number | null = null;
+
+  /** Whether every consumer connection is up. */
+  get connected(): boolean {
+    return this.sources.every((source) => source.connection.status === 'ready');
+  }
 
   constructor(
     readonly sources: readonly ConsumerSource[],
@@ -59,9 +67,12 @@ export class EventConsumer {
         record = () => this.store.recordMeta(meta);
       } else {
         const tasks: TaskEvent[] = [];
+        const receivedAt = Date.now();
         for (const event of decodeEventMessage(message)) {
           if (event.kind === 'task') tasks.push(event);
           else this.workers.set(event.hostname, event);
+          this.lastEventLagMs = receivedAt - event.at;
+          this.lastEventAt = event.at;
         }
         record = () => this.store.recordEvents(tasks);
       }

@@ -38,6 +38,13 @@ describe('workers', () => {
     await publishEvents(lens.redis.client(), 0, [{ hostname, type: 'worker-heartbeat', timestamp: now(), active: 2, processed: 40, freq: 2 }]);
     await until(async () => ((await execute(lens.app, Workers)).data?.workers.length ?? 0) > 0);
     expect((await execute(lens.app, Workers)).data?.workers).toContainEqual({ hostname, online: true, active: 2, processed: 40 });
+    // /readyz reports the event stream and how late its last event arrived.
+    const ready = await lens.app.yoga.fetch('http://yoga/readyz');
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { subscriber: string; events: { consumer: string; lagMs: number } };
+    expect(body).toMatchObject({ subscriber: 'up', events: { consumer: 'up' } });
+    expect(body.events.lagMs).toBeGreaterThanOrEqual(0);
+    expect(body.events.lagMs).toBeLessThan(5000);
   });
 });
 
