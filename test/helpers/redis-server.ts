@@ -4,8 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import { Redis, type RedisOptions } from 'ioredis';
 import { ensureDebianPackages, runs } from './debian.ts';
+import type { TlsFiles } from './tls-certs.ts';
 
 export interface RedisServer {
   readonly port: number;
@@ -31,10 +33,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+async function waitForPing(port: number, timeoutMs: number, tls: RedisOptions['tls']): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(tls ? { tls } : {}) });
     probe.on('error', () => {});
     try {
       await probe.connect();
@@ -49,20 +51,26 @@ async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** With `tls`, the server listens only on TLS (`url()` is then rediss://). */
+export async function startRedis(options: { tls?: TlsFiles } = {}): Promise<RedisServer> {
   ensureDebianPackages(() => runs('redis-server', ['--version']), ['redis-server']);
   const port = await freePort();
+  const tls = options.tls;
+  const clientTls = tls ? { ca: readFileSync(tls.caFile) } : undefined;
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
   let child: ChildProcess | null = null;
   const clients: Redis[] = [];
 
   const launch = async () => {
     const proc = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '16'],
+      [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--databases', '16'],
       { stdio: 'ignore' },
     );
     child = proc;
-    await waitForPing(port, 10_000);
+    await waitForPing(port, 10_000, clientTls);
   };
   const kill = async () => {
     const proc = child;
@@ -76,9 +84,9 @@ export async function startRedis(): Promise<RedisServer> {
   await launch();
   return {
     port,
-    url: (db = 0) => `redis://127.0.0.1:${port}/${db}`,
+    url: (db = 0) => `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}/${db}`,
     client: (db = 0) => {
-      const client = new Redis({ port, host: '127.0.0.1', db, maxRetriesPerRequest: 1 });
+      const client = new Redis({ port, host: '127.0.0.1', db, maxRetriesPerRequest: 1, ...(clientTls ? { tls: clientTls } : {}) });
       client.on('error', () => {});
       clients.push(client);
       return client;
