@@ -44,7 +44,11 @@ interface EnvelopedRoot {
 
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
-  const settings = { commandTimeoutMs: config.redisTimeoutMs };
+  const settings = {
+    commandTimeoutMs: config.redisTimeoutMs,
+    sentinelMaster: config.sentinelMaster,
+    sentinelPassword: config.sentinelPassword,
+  };
   const redis = createRedis(config.backend, { ...settings, connectionName: 'celery-lens' });
   // Pub/sub needs a connection of its own; one per process, shared by every subscriber.
   const subscriber = createRedis(config.backend, { ...settings, connectionName: 'celery-lens-sub' });
@@ -120,6 +124,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     context: () => ({ ...context }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Off unless asked for: a batch multiplies everything a request may cost.
+    batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
     graphiql: config.graphiql
       ? {
           title: 'celery-lens',

@@ -23,6 +23,9 @@ export interface Config {
   readonly queueScanLimit: number;
   /** Whether this process consumes events and published states. */
   readonly consume: boolean;
+  /** Sentinel master name (Celery's transport option master_name) and the sentinels' password. */
+  readonly sentinelMaster: string | null;
+  readonly sentinelPassword: string | null;
   /** Celery's `global_keyprefix` (result_backend_transport_options), '' for none. */
   readonly globalKeyprefix: string;
   readonly host: string;
@@ -53,6 +56,8 @@ export interface Config {
   /** Root fields one caller may ask for per window (0: no limit), and the window in seconds. */
   readonly rateLimit: number;
   readonly rateLimitWindowSeconds: number;
+  /** Operations one HTTP request may batch (0: batching off). */
+  readonly maxBatch: number;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
   /** WebSocket caps: connections per process, subscriptions per connection, and ms without a pong. */
@@ -74,6 +79,8 @@ interface OptionSpec {
 export const OPTIONS = {
   backend: { env: 'CELERY_RESULT_BACKEND', default: 'redis://localhost:6379/0', help: "Celery's result_backend URL" },
   broker: { env: 'CELERY_BROKER_URL', default: '', help: "Celery's broker_url, for events and queued messages (default: the backend)" },
+  'sentinel-master': { env: 'CELERY_SENTINEL_MASTER_NAME', default: '', help: "Celery's master_name transport option, for sentinel:// URLs" },
+  'sentinel-password': { env: 'CELERY_SENTINEL_PASSWORD', default: '', help: "the sentinels' own password (Celery's sentinel_kwargs)" },
   'global-keyprefix': { env: 'CELERY_GLOBAL_KEYPREFIX', default: '', help: "Celery's global_keyprefix (Celery ≥ 5.3)" },
   host: { env: 'HOST', default: '127.0.0.1', help: 'address to listen on' },
   port: { env: 'PORT', default: '4000', help: 'port to listen on' },
@@ -94,6 +101,7 @@ export const OPTIONS = {
   'max-directives': { env: 'LENS_MAX_DIRECTIVES', default: '20', help: 'most directives in one operation' },
   'rate-limit': { env: 'LENS_RATE_LIMIT', default: '1200', help: 'root fields one caller (credential or address) may ask per window; 0 for none' },
   'rate-limit-window': { env: 'LENS_RATE_LIMIT_WINDOW', default: '60', help: 'rate limit window in seconds' },
+  'max-batch': { env: 'LENS_MAX_BATCH', default: '0', help: 'operations one HTTP request may batch (0: no batching)' },
   'max-body-bytes': { env: 'LENS_MAX_BODY_BYTES', default: '102400', help: 'largest request body in bytes' },
   'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
@@ -167,10 +175,15 @@ export function loadConfig(
   }
   const get = (name: OptionName): string => flags[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
   const backend = parseRedisUrl(get('backend'));
+  if (backend.sentinels && get('sentinel-master') === '') {
+    throw new ConfigError('a sentinel:// backend needs --sentinel-master (CELERY_SENTINEL_MASTER_NAME), Celery\'s master_name');
+  }
   return Object.freeze({
     backend,
     broker: get('broker') === '' ? backend : parseRedisUrl(get('broker')),
     lensPrefix: get('lens-prefix'),
+    sentinelMaster: get('sentinel-master') || null,
+    sentinelPassword: get('sentinel-password') || null,
     resultExpires: integer('result-expires', get('result-expires'), 1, 10 * 365 * 86400),
     tombstoneSeconds: integer('tombstone-days', get('tombstone-days'), 1, 3650) * 86400,
     queues: get('queues').split(',').map((queue) => queue.trim()).filter((queue) => queue !== ''),
@@ -201,6 +214,7 @@ export function loadConfig(
     maxDirectives: integer('max-directives', get('max-directives'), 0, 100_000),
     rateLimit: integer('rate-limit', get('rate-limit'), 0, 100_000_000),
     rateLimitWindowSeconds: integer('rate-limit-window', get('rate-limit-window'), 1, 86_400),
+    maxBatch: integer('max-batch', get('max-batch'), 0, 1000),
     maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 1024, 1_000_000_000),
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),

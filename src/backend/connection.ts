@@ -4,6 +4,9 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from './redis-url.ts';
 
 export interface ConnectionSettings {
+  /** Sentinel: the master's name, and the sentinels' own password if they have one. */
+  readonly sentinelMaster?: string | null;
+  readonly sentinelPassword?: string | null;
   /** Per-command timeout; a command past it fails as BACKEND_UNAVAILABLE. */
   readonly commandTimeoutMs: number;
   /** Name shown by CLIENT LIST, so operators can tell our connections apart. */
@@ -40,7 +43,15 @@ export function createRedis(target: RedisTarget, settings: ConnectionSettings): 
     connectTimeout: Math.max(settings.commandTimeoutMs, 1000),
     // 50 ms, 100 ms, … capped at 1 s: heal quickly after a Redis restart.
     retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
-    ...(target.path ? { path: target.path } : { host: target.host ?? 'localhost', port: target.port ?? 6379 }),
+    ...(target.sentinels
+      ? {
+          sentinels: target.sentinels.map((sentinel) => ({ ...sentinel })),
+          name: settings.sentinelMaster ?? 'mymaster',
+          ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
+        }
+      : target.path
+        ? { path: target.path }
+        : { host: target.host ?? 'localhost', port: target.port ?? 6379 }),
     ...(target.username ? { username: target.username } : {}),
     ...(target.password ? { password: target.password } : {}),
   };

@@ -14,6 +14,8 @@ export interface TlsOptions {
 }
 
 export interface RedisTarget {
+  /** sentinel://: the sentinels to ask for the master (named by --sentinel-master). */
+  readonly sentinels: readonly { readonly host: string; readonly port: number }[] | null;
   readonly host: string | null;
   readonly port: number | null;
   /** Unix socket path (socket://, redis+socket://, unix://). */
@@ -51,7 +53,42 @@ function parseCertReqs(value: string | null): TlsOptions['verify'] {
   }
 }
 
+/**
+ * Celery's Sentinel form: `sentinel://[:password@]host:port[/db];sentinel://…`
+ * (the master's name comes from transport options: --sentinel-master here).
+ */
+function parseSentinelUrl(input: string): RedisTarget {
+  const parts = input.split(';').map((part) => part.trim()).filter((part) => part !== '');
+  const urls = parts.map((part) => {
+    try {
+      return new URL(part);
+    } catch {
+      throw new ConfigError(`backend URL is not a URL: "${part}"`);
+    }
+  });
+  const first = urls[0] as URL;
+  if (urls.some((url) => url.protocol !== 'sentinel:')) throw new ConfigError('every part of a sentinel backend URL must be sentinel://');
+  const password = first.password === '' ? null : decodeURIComponent(first.password);
+  const redacted = urls.map((original) => {
+    const url = new URL(original);
+    if (url.password !== '') url.password = '***';
+    return url.href;
+  });
+  return {
+    sentinels: urls.map((url) => ({ host: url.hostname || 'localhost', port: url.port === '' ? 26379 : Number(url.port) })),
+    host: null,
+    port: null,
+    path: null,
+    db: parseDb(first.pathname.replace(/^\//, '') || '0', input),
+    username: first.username === '' ? null : decodeURIComponent(first.username),
+    password,
+    tls: null,
+    redacted: redacted.join(';'),
+  };
+}
+
 export function parseRedisUrl(input: string): RedisTarget {
+  if (input.startsWith('sentinel://')) return parseSentinelUrl(input);
   // Celery splits "redis+socket://" into backend "redis" and URL "socket://".
   const text = input.startsWith('redis+socket://') ? input.slice('redis+'.length) : input;
   let url: URL;
@@ -61,13 +98,10 @@ export function parseRedisUrl(input: string): RedisTarget {
     throw new ConfigError(`backend URL is not a URL: "${input}"`);
   }
   const scheme = url.protocol.replace(/:$/, '');
-  if (scheme === 'sentinel') {
-    throw new ConfigError('sentinel:// backends are not supported yet; point celery-lens at the master');
-  }
   if (!['redis', 'rediss', 'socket', 'unix'].includes(scheme)) {
     throw new ConfigError(
       `unsupported backend URL scheme "${scheme}:": celery-lens reads Redis result backends ` +
-        '(redis://, rediss://, redis+socket://, unix://)',
+        '(redis://, rediss://, redis+socket://, unix://, sentinel://)',
     );
   }
   const query = url.searchParams;
@@ -84,6 +118,7 @@ export function parseRedisUrl(input: string): RedisTarget {
   const redactedUrl = new URL(url.href);
   if (password !== null) redactedUrl.password = '***';
   return {
+    sentinels: null,
     host: isSocket ? null : url.hostname.replace(/^\[|\]$/g, '') || 'localhost',
     port: isSocket ? null : url.port === '' ? 6379 : Number(url.port),
     path: isSocket ? decodeURIComponent(url.pathname) : null,
@@ -105,5 +140,6 @@ export function parseRedisUrl(input: string): RedisTarget {
 
 /** Whether two targets are the same Redis server (pub/sub ignores the db). */
 export function sameServer(a: RedisTarget, b: RedisTarget): boolean {
+  if (a.sentinels || b.sentinels) return JSON.stringify(a.sentinels) === JSON.stringify(b.sentinels);
   return a.host === b.host && a.port === b.port && a.path === b.path;
 }

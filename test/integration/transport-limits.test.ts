@@ -52,6 +52,22 @@ describe('rate limit', () => {
 });
 
 describe('transport limits', () => {
+  it('batches only with --max-batch, up to it (413 BAD_REQUEST past it)', async () => {
+    const post = async (target: Pick<typeof app, 'yoga'>, body: unknown) =>
+      target.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const op = { query: '{ backend { up } }' };
+    expect((await post(app, [op, op])).status).toBe(400);
+    const batching = await startApp(lens.redis.url(), ['--max-batch', '2']);
+    try {
+      expect(await (await post(batching, [op, op])).json()).toEqual([{ data: { backend: { up: true } } }, { data: { backend: { up: true } } }]);
+      const refused = await post(batching, [op, op, op]);
+      expect(refused.status).toBe(413);
+      expect(await refused.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
+    } finally {
+      await batching.stop();
+    }
+  });
+
   it('refuses a body over --max-body-bytes with 413 REQUEST_TOO_LARGE', async () => {
     const response = await fetch(app.url, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ backend { up } }', pad: 'x'.repeat(4096) }),

@@ -32,10 +32,15 @@ describe('parseRedisUrl (Celery result_backend forms)', () => {
     expect(parseRedisUrl('unix:///run/redis.sock?db=5')).toMatchObject({ path: '/run/redis.sock', db: 5 });
   });
 
+  it("reads Celery's sentinel form: several sentinel:// URLs separated by ;", () => {
+    const target = parseRedisUrl('sentinel://:s3cret@s1:26379/2;sentinel://:s3cret@s2:26380/2;sentinel://s3');
+    expect(target).toMatchObject({ sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 26380 }, { host: 's3', port: 26379 }], db: 2, password: 's3cret', host: null });
+    expect(target.redacted).not.toContain('s3cret');
+  });
+
   it('rejects other schemes and bad databases with a clear message', () => {
     expect(() => parseRedisUrl('amqp://guest@localhost//')).toThrow(/unsupported backend URL scheme "amqp:"/);
     expect(() => parseRedisUrl('redis://h/x')).toThrow(/bad database number "x"/);
     expect(() => parseRedisUrl('not a url')).toThrow(/not a URL/);
-    expect(() => parseRedisUrl('sentinel://h:26379')).toThrow(/sentinel/);
   });
 });
