@@ -103,6 +103,34 @@ describe('auth over HTTP', () => {
   });
 });
 
+describe('JWT verified with a JWKS', () => {
+  it('accepts an RS256 token whose key the JWKS publishes, refuses one signed by another key', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createServer } = await import('node:http');
+    const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const jwk = { ...signing.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' };
+    const jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const address = jwks.address() as { port: number };
+    const rs = await startApp(lens.redis.url(), ['--auth', 'true', '--jwks-url', `http://127.0.0.1:${address.port}/jwks.json`, '--jwt-audience', 'celery-lens']);
+    try {
+      const sign = (key: typeof signing.privateKey, audience = 'celery-lens') =>
+        jwt.sign({ sub: 'svc', scope: 'status' }, key.export({ format: 'pem', type: 'pkcs8' }), { algorithm: 'RS256', keyid: 'k1', audience, expiresIn: 60 });
+      const ask = async (bearer: string) =>
+        (await (await rs.yoga.fetch('http://yoga/graphql', {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query: '{ backend { up } }' }),
+        })).json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+      expect(await ask(sign(signing.privateKey))).toEqual({ data: { backend: { up: true } } });
+      expect((await ask(sign(stranger.privateKey))).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await ask(sign(signing.privateKey, 'someone-else'))).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    } finally {
+      await rs.stop();
+      jwks.close();
+    }
+  });
+});
+
 describe('auth over SSE', () => {
   it('401 without a credential, FORBIDDEN payload for status-only, full with payload', async () => {
     expect((await sse({})).status).toBe(401);
