@@ -1,0 +1,59 @@
+/** Many graphql-ws clients, one subscription each, opened in batches. */
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Subscribers {
+  /** Every `data` received after the first, with the time it arrived (ms since epoch). */
+  readonly received: { id: string; data: unknown; at: number }[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens one client per id (or `perClient` subscriptions per client) running
+ * `query(id)`; resolves once every subscription delivered its first event.
+ */
+export async function openSubscribers(
+  url: string,
+  ids: readonly string[],
+  query: (id: string) => string,
+  { perClient = 1, skipFirst = true }: { perClient?: number; skipFirst?: boolean } = {},
+): Promise<Subscribers> {
+  const received: Subscribers['received'] = [];
+  const clients: Client[] = [];
+  const wsUrl = url.replace(/^http/, 'ws');
+  const groups: string[][] = [];
+  for (let start = 0; start < ids.length; start += perClient) groups.push(ids.slice(start, start + perClient));
+  for (let start = 0; start < groups.length; start += 250) {
+    await Promise.all(
+      groups.slice(start, start + 250).map(async (group) => {
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+        clients.push(client);
+        await Promise.all(
+          group.map(
+            (id) =>
+              new Promise<void>((resolve, reject) => {
+                let first = skipFirst;
+                client.subscribe(
+                  { query: query(id) },
+                  {
+                    next: ({ data }) => {
+                      if (first) {
+                        first = false;
+                        resolve();
+                        return;
+                      }
+                      received.push({ id, data, at: performance.timeOrigin + performance.now() });
+                      resolve();
+                    },
+                    error: reject,
+                    complete: () => resolve(),
+                  },
+                );
+              }),
+          ),
+        );
+      }),
+    );
+  }
+  return { received, close: async () => void (await Promise.all(clients.map((client) => client.dispose()))) };
+}
