@@ -1,6 +1,6 @@
 /**
  * /metrics in Prometheus' format: the Guild's usePrometheus for requests
- * (count and latency by operation, errors, phases), plus what is particular to
+ * (count and latency by operation, errors, HTTP duration), plus what is particular to
  * celery-lens: live subscriptions, Redis round trips and their latency,
  * reconnects, consumed events. One registry per app, so several apps can live
  * in one process (tests) without clashing.
@@ -58,7 +58,26 @@ export function createMetrics(source: LensMetricsSource) {
       this.set({ result: 'failed' }, consumed.failed);
     },
   });
-  const plugin: Plugin = usePrometheus({ endpoint: '/metrics', registry });
+  // Request-level series only: the per-phase histograms and the deprecated-field
+  // visitor cost several percent of throughput on every request.
+  const plugin: Plugin = usePrometheus({
+    endpoint: '/metrics',
+    registry,
+    metrics: {
+      graphql_envelop_request: true,
+      graphql_envelop_request_duration: true,
+      graphql_envelop_error_result: true,
+      graphql_yoga_http_duration: true,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_schema_change: false,
+    },
+  });
   return { registry, plugin, redisLatency, reconnects, errorsByCode };
 }
 
