@@ -54,7 +54,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const subscriber = createRedis(config.backend, { ...settings, connectionName: 'celery-lens-sub' });
   const keys = celeryKeys(config.globalKeyprefix);
   const backend = new ResultBackend(redis, keys);
-  const watcher = new TaskWatcher(subscriber, backend, keys);
+  const watcher = new TaskWatcher(subscriber, backend, keys, config.resultExpires * 1000);
   const connections = [redis, subscriber];
 
   // Our own records live beside Celery's results, under --lens-prefix.

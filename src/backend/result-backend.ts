@@ -55,13 +55,30 @@ export class ResultBackend {
     return (await this.readTasksRaw(ids)).map((read) => read.update);
   }
 
-  /** readTasks, with the raw bytes of each value (null when there is no key). */
-  async readTasksRaw(ids: readonly string[]): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
+  /**
+   * readTasks, with the raw bytes of each value (null when there is no key).
+   * With `ttlOfMissing: false` the PTTLs are asked in a second round trip,
+   * for the keys that exist only (watchers of tasks not done yet).
+   */
+  async readTasksRaw(
+    ids: readonly string[],
+    { ttlOfMissing = true }: { ttlOfMissing?: boolean } = {},
+  ): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
     const pipeline = this.redis.pipeline().mgetBuffer(...keys);
-    for (const key of keys) pipeline.pttl(key);
-    const replies = (await this.#exec(() => pipeline.exec())) ?? [];
+    if (ttlOfMissing) for (const key of keys) pipeline.pttl(key);
+    type Reply = [Error | null, unknown];
+    let replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    if (!ttlOfMissing) {
+      const values = (replies[0]?.[1] ?? []) as (Buffer | null)[];
+      const existing = keys.filter((_key, index) => values[index] !== null);
+      const ttlPipeline = this.redis.pipeline();
+      for (const key of existing) ttlPipeline.pttl(key);
+      const ttls: Reply[] = existing.length > 0 ? ((await this.#exec(() => ttlPipeline.exec())) ?? []) : [];
+      const byKey = new Map(existing.map((key, index): [string, Reply] => [key, ttls[index] ?? [null, NO_KEY]]));
+      replies = [replies[0] ?? [null, []], ...keys.map((key): Reply => byKey.get(key) ?? [null, NO_KEY])];
+    }
     const readAt = new Date();
     const [mgetError, values] = replies[0] ?? [new Error('no reply to MGET'), null];
     if (mgetError) throw new BackendUnavailableError(mgetError.message, { cause: mgetError });
@@ -103,14 +120,6 @@ export class ResultBackend {
         throw error;
       }
     });
-  }
-
-  /** Milliseconds to live of each key, in one round trip; null: no expiry or no key. */
-  async ttls(keys: readonly string[]): Promise<(number | null)[]> {
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.pttl(key);
-    const replies = (await this.#exec(() => pipeline.exec())) ?? [];
-    return replies.map(([error, ttl]) => (error || Number(ttl) < 0 ? null : Number(ttl)));
   }
 
   /** PINGs Redis and reports whether and how fast it answered; never throws. */

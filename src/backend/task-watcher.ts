@@ -58,13 +58,21 @@ const SLICE = 1000;
 export class TaskWatcher {
   readonly #entries = new Map<string, Entry>();
   #connectedOnce = false;
-  #pttlQueue: { key: string; resolve: (ttl: number | null) => void }[] = [];
+  /** Watches opened in this tick, started together: one SUBSCRIBE, one read. */
+  #starting: { entry: Entry; settle: (error?: unknown) => void }[] = [];
+  /** Channels to leave, left together in one UNSUBSCRIBE. */
+  #stopping = new Set<string>();
 
   constructor(
     /** A dedicated connection: it is put in subscriber mode. */
     readonly subscriber: Redis,
     readonly backend: ResultBackend,
     readonly keys: CeleryKeys,
+    /**
+     * TTL of a published value: Celery SETEXes every write with its
+     * result_expires, so no PTTL is needed per update. @default 1 day
+     */
+    readonly publishedTtlMs = 86_400_000,
   ) {
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     subscriber.on('ready', () => {
@@ -115,19 +123,36 @@ export class TaskWatcher {
     return { current: watched.current as TaskUpdate, stop };
   }
 
-  async #start(entry: Entry): Promise<void> {
+  #start(entry: Entry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#starting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (this.#starting.length === 1) setImmediate(() => void this.#startBatch());
+    });
+  }
+
+  /** Subscribe first, read second, for every watch opened in the last tick at once. */
+  async #startBatch(): Promise<void> {
+    const batch = this.#starting.splice(0).filter(({ entry }) => this.#entries.get(entry.id) === entry);
+    if (batch.length === 0) return;
+    const entries = batch.map(({ entry }) => entry);
+    await this.#flushStops();
     try {
-      await this.subscriber.subscribe(entry.key);
+      await this.subscriber.subscribe(...entries.map((entry) => entry.key));
     } catch (error) {
-      if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
-      throw new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
+      for (const entry of entries) if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
+      const failure = new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
+      for (const { settle } of batch) settle(failure);
+      return;
     }
     try {
-      await this.#read([entry]);
-      await entry.tail;
+      await this.#read(entries);
+      await Promise.all(entries.map((entry) => entry.tail));
+      for (const { settle } of batch) settle();
     } catch (error) {
-      this.#drop(entry);
-      throw error;
+      for (const { entry, settle } of batch) {
+        this.#drop(entry);
+        settle(error);
+      }
     }
   }
 
@@ -139,8 +164,21 @@ export class TaskWatcher {
   #drop(entry: Entry): void {
     if (this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id);
+    this.#stopping.add(entry.key);
+    if (this.#stopping.size === 1) setImmediate(() => void this.#flushStops());
+  }
+
+  /** One UNSUBSCRIBE for every channel left since the last one. */
+  async #flushStops(): Promise<void> {
+    // A channel watched again meanwhile stays subscribed.
+    const keys = [...this.#stopping].filter((key) => {
+      const id = this.keys.taskIdOf(key);
+      return id === null || !this.#entries.has(id);
+    });
+    this.#stopping.clear();
+    if (keys.length === 0) return;
     // Commands on one connection run in order: a later SUBSCRIBE of the same channel still wins.
-    this.subscriber.unsubscribe(entry.key).catch(() => {
+    await this.subscriber.unsubscribe(...keys).catch(() => {
       // Connection gone: nothing is subscribed on it any more.
     });
   }
@@ -150,7 +188,10 @@ export class TaskWatcher {
     for (const entry of entries) entry.held ??= [];
     let values: { update: TaskUpdate; raw: Buffer | null }[];
     try {
-      values = await this.backend.readTasksRaw(entries.map((entry) => entry.id));
+      values = await this.backend.readTasksRaw(
+        entries.map((entry) => entry.id),
+        { ttlOfMissing: false },
+      );
     } catch (error) {
       for (const entry of entries) entry.held = null;
       throw error;
@@ -204,10 +245,9 @@ export class TaskWatcher {
     if (source === 'read' && raw === null && previous) return;
     entry.raw = raw;
     entry.lastTaken = update;
-    // A published value carries no TTL: one batched PTTL per message, not per client.
-    const ttl = source === 'message' && !(update instanceof Error) ? this.#pttl(entry.key) : null;
-    entry.tail = entry.tail.then(async () => {
-      const final = ttl && !(update instanceof Error) ? { ...update, ttlMs: await ttl } : update;
+    // A published value was just SETEXed with result_expires.
+    const final = source === 'message' && !(update instanceof Error) ? { ...update, ttlMs: this.publishedTtlMs } : update;
+    entry.tail = entry.tail.then(() => {
       entry.current = final;
       for (const listener of entry.listeners) listener(final);
     });
@@ -229,21 +269,5 @@ export class TaskWatcher {
         if (this.subscriber.status !== 'ready') return; // the next 'ready' resyncs
       }
     }
-  }
-
-  /** PTTL of a key, batched with every other asked for in the same tick. */
-  #pttl(key: string): Promise<number | null> {
-    return new Promise((resolve) => {
-      this.#pttlQueue.push({ key, resolve });
-      if (this.#pttlQueue.length > 1) return;
-      setImmediate(() => {
-        const batch = this.#pttlQueue;
-        this.#pttlQueue = [];
-        this.backend.ttls(batch.map((item) => item.key)).then(
-          (ttls) => batch.forEach((item, index) => item.resolve(ttls[index] ?? null)),
-          () => batch.forEach((item) => item.resolve(null)),
-        );
-      });
-    });
   }
 }

@@ -34,7 +34,8 @@ const leftovers: (() => unknown)[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   client = redis.client();
-  app = await startApp(redis.url());
+  // As Celery's result_expires in these tests' writes (writeMeta: 3600 s).
+  app = await startApp(redis.url(), ['--result-expires', '3600']);
 });
 afterEach(async () => {
   for (const dispose of leftovers.splice(0).reverse()) await dispose();
@@ -65,7 +66,7 @@ describe('subscription task(id)', () => {
       ...[1, 2, 3, 4, 5].map((step) => ['PROGRESS', { current: step, total: 5 }]),
       ['SUCCESS', 'done'],
     ]);
-    // Published values carry no TTL; celery-lens looks it up once per change.
+    // A published value carries no TTL: it was just SETEXed with result_expires.
     expect(sub.events.at(-1)?.task.ttlSeconds).toBe(3600);
     await until(async () => (await numsub([id]))[0] === 0);
   });
