@@ -1,12 +1,7 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ExecutionArgs } from 'graphql';
 import { createYoga } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
-import type { OperationResult } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { type WebSocket, WebSocketServer } from 'ws';
-import { GraphQLError } from 'graphql';
 import { BrokerQueues } from './backend/broker-queues.ts';
 import { createRedis } from './backend/connection.ts';
 import { EventConsumer } from './backend/event-consumer.ts';
@@ -30,17 +25,13 @@ import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import type { LensContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
+import { attachWebSockets } from './ws-server.ts';
 
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
   readonly logger?: Logger;
 }
 
-/** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
-interface EnvelopedRoot {
-  readonly execute: (args: ExecutionArgs) => OperationResult;
-  readonly subscribe: (args: ExecutionArgs) => OperationResult;
-}
 
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
@@ -153,77 +144,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
   });
   const server: Server = createServer(yoga);
 
-  // graphql-ws on the same path; operations go through yoga.getEnveloped so
-  // they pass the same plugins as HTTP ones.
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: config.maxBodyBytes });
-  // Live subscriptions per connection, to cap them.
-  const liveSubscriptions = new WeakMap<object, Set<string>>();
-  const wsDisposable = useServer(
-    {
-      // Past the cap a new connection is closed with graphql-ws' 4403 Forbidden.
-      onConnect: () => wsServer.clients.size <= config.maxWsConnections,
-      onComplete: (ctx, id) => {
-        liveSubscriptions.get(ctx)?.delete(id);
-      },
-      onError: (ctx, id) => {
-        liveSubscriptions.get(ctx)?.delete(id);
-      },
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, id, params) => {
-        const live = liveSubscriptions.get(ctx) ?? new Set<string>();
-        liveSubscriptions.set(ctx, live);
-        // Counted before any await: subscribe messages sent back to back must not all pass.
-        if (live.size >= config.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(`this connection already has ${live.size} subscriptions; the limit is ${config.maxSubscriptionsPerConnection}`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: config.maxSubscriptionsPerConnection },
-            }),
-          ];
-        }
-        live.add(id);
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
-        const args: ExecutionArgs = {
-          schema: enveloped.schema,
-          operationName: params.operationName,
-          document: enveloped.parse(params.query),
-          variableValues: params.variables,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } as EnvelopedRoot,
-        };
-        const errors = enveloped.validate(args.schema, args.document);
-        if (errors.length > 0) {
-          live.delete(id);
-          return errors;
-        }
-        return args;
-      },
-    },
-    wsServer,
-  );
-
-  // Keepalive: a socket that does not answer a ping within the idle timeout is dropped.
-  const alive = new WeakSet<WebSocket>();
-  wsServer.on('connection', (socket) => {
-    alive.add(socket);
-    socket.on('pong', () => alive.add(socket));
-  });
-  const keepalive = setInterval(() => {
-    for (const socket of wsServer.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.delete(socket);
-      socket.ping();
-    }
-  }, config.wsIdleTimeoutMs / 2);
-  keepalive.unref();
+  const websockets = attachWebSockets(server, yoga, config);
 
   return {
     yoga,
     server,
-    wsServer,
+    wsServer: websockets.wsServer,
     backend,
     watcher,
     subscriber,
@@ -256,11 +182,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async stop(): Promise<void> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       shutdown.abort();
-      clearInterval(keepalive);
       // Let completed streams flush their last event.
       await new Promise((resolve) => setTimeout(resolve, 100));
-      await wsDisposable.dispose();
-      wsServer.close();
+      await websockets.close();
       server.closeIdleConnections();
       const grace = setTimeout(() => server.closeAllConnections(), 2000);
       await closed;

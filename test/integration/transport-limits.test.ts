@@ -92,6 +92,18 @@ describe('transport limits', () => {
     c.socket.close();
   });
 
+  it('answers a syntax error over WebSocket as an error of that operation; the connection stays', async () => {
+    const c = connect();
+    await c.acked;
+    c.socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { task(' } }));
+    await until(() => c.messages.some((m) => m.id === 'bad'));
+    expect(c.messages.find((m) => m.id === 'bad')).toMatchObject({ type: 'error', payload: [{ message: expect.stringMatching(/Syntax Error/) }] });
+    c.subscribe('good');
+    await until(() => c.messages.some((m) => m.id === 'good'));
+    expect(c.messages.find((m) => m.id === 'good')?.type).toBe('next');
+    c.socket.close();
+  });
+
   it('closes connections past --max-ws-connections with 4403', async () => {
     await until(() => app.wsServer.clients.size === 0);
     const [a, b] = [connect(), connect()];

@@ -1,0 +1,101 @@
+/**
+ * graphql-ws on the HTTP server's /graphql path. Operations go through
+ * yoga.getEnveloped, so they pass the same plugins as HTTP ones (auth,
+ * limits, logs, metrics). Caps: connections per process (4403 past it),
+ * subscriptions per connection (TOO_MANY_SUBSCRIPTIONS), and a ping
+ * keepalive that drops sockets silent for --ws-idle-timeout-ms.
+ */
+import type { Server } from 'node:http';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import type { OperationResult } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { Config } from './config.ts';
+import type { LensContext } from './schema/context.ts';
+
+/** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
+interface EnvelopedRoot {
+  readonly execute: (args: ExecutionArgs) => OperationResult;
+  readonly subscribe: (args: ExecutionArgs) => OperationResult;
+}
+
+type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs'>;
+
+export function attachWebSockets(server: Server, yoga: YogaServerInstance<object, LensContext>, limits: Limits) {
+  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
+  // Live subscriptions per connection, to cap them.
+  const live = new WeakMap<object, Set<string>>();
+  const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);
+  const disposable = useServer(
+    {
+      onConnect: () => wsServer.clients.size <= limits.maxWsConnections,
+      onComplete: (ctx, id) => void release(ctx, id),
+      onError: (ctx, id) => void release(ctx, id),
+      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, id, params) => {
+        const ids = live.get(ctx) ?? new Set<string>();
+        live.set(ctx, ids);
+        // Counted before any await: subscribe messages sent back to back must not all pass.
+        if (ids.size >= limits.maxSubscriptionsPerConnection) {
+          return [
+            new GraphQLError(`this connection already has ${ids.size} subscriptions; the limit is ${limits.maxSubscriptionsPerConnection}`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: limits.maxSubscriptionsPerConnection },
+            }),
+          ];
+        }
+        ids.add(id);
+        try {
+          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+          const args: ExecutionArgs = {
+            schema: enveloped.schema,
+            operationName: params.operationName,
+            document: enveloped.parse(params.query),
+            variableValues: params.variables,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } as EnvelopedRoot,
+          };
+          const errors = enveloped.validate(args.schema, args.document);
+          if (errors.length === 0) return args;
+          ids.delete(id);
+          return errors;
+        } catch (error) {
+          // A syntax error or a parse-time limit: an error for this operation, not the connection.
+          ids.delete(id);
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+      },
+    },
+    wsServer,
+  );
+
+  // Keepalive: a socket that does not answer a ping within the idle timeout is dropped.
+  const alive = new WeakSet<WebSocket>();
+  wsServer.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const keepalive = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, limits.wsIdleTimeoutMs / 2);
+  keepalive.unref();
+
+  return {
+    wsServer,
+    /** Completes every subscription and closes sockets with 1001 (Going Away). */
+    async close(): Promise<void> {
+      clearInterval(keepalive);
+      await disposable.dispose();
+      wsServer.close();
+    },
+  };
+}
