@@ -71,14 +71,22 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
 // events are put back in causal order.
 const SENT_SKEW_MS = 1000;
 
-/** Time order, except that a send is never shown after the receipt it caused. */
+/**
+ * Time order, except that a send is never shown after what it caused: a
+ * task-sent stamped within the window after task-received/-started moves
+ * back before them.
+ */
 function causalOrder(timeline: TimelineEntry[]): TimelineEntry[] {
-  for (let index = 1; index < timeline.length; index += 1) {
-    const [before, after] = [timeline[index - 1] as TimelineEntry, timeline[index] as TimelineEntry];
-    if (before.type === 'task-received' && after.type === 'task-sent' && after.at - before.at < SENT_SKEW_MS) {
-      timeline[index - 1] = after;
-      timeline[index] = before;
+  for (let index = 0; index < timeline.length; index += 1) {
+    const sent = timeline[index] as TimelineEntry;
+    if (sent.type !== 'task-sent') continue;
+    let to = index;
+    while (to > 0) {
+      const before = timeline[to - 1] as TimelineEntry;
+      if ((before.type !== 'task-received' && before.type !== 'task-started') || sent.at - before.at >= SENT_SKEW_MS) break;
+      to -= 1;
     }
+    if (to < index) timeline.splice(to, 0, ...timeline.splice(index, 1));
   }
   return timeline;
 }
@@ -175,13 +183,14 @@ export class HistoryStore {
       const hash = (reply(0) ?? {}) as Record<string, string>;
       const timeline = causalOrder(((reply(1) ?? []) as string[]).map((entry) => JSON.parse(entry) as TimelineEntry));
       const tomb = reply(3) as string | null;
-      const [sentAt, receivedAt] = [num(hash.sentAt), num(hash.receivedAt)];
-      const skewed = sentAt !== null && receivedAt !== null && sentAt > receivedAt && sentAt - receivedAt < SENT_SKEW_MS;
+      const [sentAt, receivedAt, startedAt] = [num(hash.sentAt), num(hash.receivedAt), num(hash.startedAt)];
+      // The send happened before the first thing it caused.
+      const caused = [receivedAt, startedAt].filter((at): at is number => at !== null && sentAt !== null && at < sentAt && sentAt - at < SENT_SKEW_MS);
       return {
         id,
-        sentAt: skewed ? receivedAt : sentAt,
+        sentAt: caused.length > 0 ? Math.min(...caused) : sentAt,
         receivedAt,
-        startedAt: num(hash.startedAt),
+        startedAt,
         finishedAt: num(hash.finishedAt),
         worker: str(hash.worker),
         name: str(hash.name),
