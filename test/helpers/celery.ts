@@ -38,8 +38,15 @@ export interface CeleryEnv {
 export interface WorkerOptions extends CeleryEnv {
   /** Queues to consume. @default ['celery'] */
   readonly queues?: readonly string[];
-  /** Threads. @default 8 */
+  /** Threads or processes. @default 8 */
   readonly concurrency?: number;
+  /**
+   * `threads` starts fast; `prefork` is what most deployments run. Celery
+   * 5.2's threads pool can lose batched task events (its event buffer is
+   * published, then cleared, while worker threads append to it): tests of
+   * the event timeline use prefork. @default 'threads'
+   */
+  readonly pool?: 'threads' | 'prefork';
 }
 
 export interface CeleryWorker {
@@ -72,7 +79,7 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
     PYTHON,
     [
       '-m', 'celery', '-A', 'lens_app', 'worker',
-      '--pool', 'threads', '--concurrency', String(options.concurrency ?? 8),
+      '--pool', options.pool ?? 'threads', '--concurrency', String(options.concurrency ?? (options.pool === 'prefork' ? 2 : 8)),
       '--queues', (options.queues ?? ['celery']).join(','),
       '--hostname', hostname,
       '--without-mingle', '--without-gossip',

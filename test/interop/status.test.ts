@@ -38,7 +38,9 @@ const quiet = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.ur
 beforeAll(async () => {
   await ensureCelery();
   redis = await startRedis();
-  workers.push(...(await Promise.all([startWorker({ ...loud(), queues: ['loud'] }), startWorker({ ...quiet(), queues: ['quiet'] })])));
+  workers.push(
+    ...(await Promise.all([startWorker({ ...loud(), queues: ['loud'], pool: 'prefork' }), startWorker({ ...quiet(), queues: ['quiet'] })])),
+  );
   app = await startApp(redis.url(0), ['--broker', redis.url(15), '--queues', 'celery,lonely']);
 }, 120_000);
 afterAll(async () => {
