@@ -109,7 +109,7 @@ async function p2(lens: Served, redis: Redis) {
 async function p3p4(lens: Served, redis: Redis) {
   const idle = lens.rssKiB();
   const ids = Array.from({ length: 10_000 }, () => randomUUID());
-  const query = (id: string) => `subscription { task(id: "${id}", untilReady: false) { meta } }`;
+  const query = 'subscription Watch($id: ID!) { task(id: $id, untilReady: false) { meta } }';
   const first = await openSubscribers(lens.url, ids.slice(0, 1000), query);
   await sleep(1000);
   const at1k = lens.rssKiB();
@@ -159,6 +159,29 @@ async function p3p4(lens: Served, redis: Redis) {
   await Promise.all([first.close(), rest.close()]);
 }
 
+/** P3 again with 100 subscriptions per WebSocket, on a fresh process, to separate sockets from subscriptions. */
+async function p3Multiplexed(redisUrl: string) {
+  const lens = await startLens(redisUrl);
+  try {
+    await sleep(500);
+    const idle = lens.rssKiB();
+    const ids = Array.from({ length: 10_000 }, () => randomUUID());
+    const subs = await openSubscribers(lens.url, ids, 'subscription Watch($id: ID!) { task(id: $id, untilReady: false) { meta } }', { perClient: 100 });
+    await sleep(1000);
+    const rss = lens.rssKiB();
+    rows.push({
+      case: 'P3 10000 idle subscriptions, 100 per WebSocket',
+      lens: `${fmt((rss - idle) / 10_000)} KiB/subscription (RSS ${fmt(idle / 1024, 0)} → ${fmt(rss / 1024, 0)} MiB)`,
+      baseline: '(100 WebSockets)',
+      ratio: '',
+      target: '≤ 10 KiB',
+    });
+    await subs.close();
+  } finally {
+    await lens.stop();
+  }
+}
+
 /**
  * Writes the final states in Celery's format, 100 per second (so the tasks
  * finish over 10 s after the clients start waiting); returns when each was written.
@@ -203,7 +226,7 @@ async function p5(redisUrl: string, redis: Redis) {
   const lens = await startLens(redisUrl);
   const awaited = Array.from({ length: 1000 }, () => randomUUID());
   await redis.config('RESETSTAT');
-  const opening = openSubscribers(lens.url, awaited, (id) => `subscription { taskCompleted(id: "${id}") { state } }`, { perClient: 100, skipFirst: false });
+  const opening = openSubscribers(lens.url, awaited, 'subscription Await($id: ID!) { taskCompleted(id: $id) { state } }', { perClient: 100, skipFirst: false });
   await sleep(3000); // every subscription is open and has read its task
   const subWritten = await finish(redis, awaited);
   const subscribers = await opening;
@@ -244,6 +267,7 @@ try {
       await bare?.stop();
     }
   }
+  if (only.has('P3')) await p3Multiplexed(redis.url());
   if (only.has('P5')) await p5(redis.url(), client);
 } finally {
   await redis.stop();

@@ -10,12 +10,13 @@ export interface Subscribers {
 
 /**
  * Opens one client per id (or `perClient` subscriptions per client) running
- * `query(id)`; resolves once every subscription delivered its first event.
+ * `query` with `{ id }` as variables (one document for all, as real clients
+ * send); resolves once every subscription delivered its first event.
  */
 export async function openSubscribers(
   url: string,
   ids: readonly string[],
-  query: (id: string) => string,
+  query: string,
   { perClient = 1, skipFirst = true }: { perClient?: number; skipFirst?: boolean } = {},
 ): Promise<Subscribers> {
   const received: Subscribers['received'] = [];
@@ -34,7 +35,7 @@ export async function openSubscribers(
               new Promise<void>((resolve, reject) => {
                 let first = skipFirst;
                 client.subscribe(
-                  { query: query(id) },
+                  { query, variables: { id } },
                   {
                     next: ({ data }) => {
                       if (first) {
