@@ -3,12 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
 import { BrokerQueues } from './backend/broker-queues.ts';
+import type { Redis } from 'ioredis';
 import { createRedis } from './backend/connection.ts';
 import { EventConsumer } from './backend/event-consumer.ts';
 import { GoalStore } from './backend/goal-store.ts';
 import { HistoryStore } from './backend/history-store.ts';
 import { lensKeys } from './backend/lens-keys.ts';
-import { sameServer } from './backend/redis-url.ts';
+import { type RedisTarget, sameServer } from './backend/redis-url.ts';
 import { ResultBackend } from './backend/result-backend.ts';
 import { TaskWatcher } from './backend/task-watcher.ts';
 import { eventChannelPattern } from './celery/events.ts';
@@ -40,13 +41,19 @@ export function createApp(config: Config, options: AppOptions = {}) {
     sentinelMaster: config.sentinelMaster,
     sentinelPassword: config.sentinelPassword,
   };
-  const redis = createRedis(config.backend, { ...settings, connectionName: 'celery-lens' });
+  // Every Redis connection of the process, named for CLIENT LIST, started and closed together.
+  const connections: Redis[] = [];
+  const connect = (target: RedisTarget, name: string) => {
+    const connection = createRedis(target, { ...settings, connectionName: name });
+    connections.push(connection);
+    return connection;
+  };
+  const redis = connect(config.backend, 'celery-lens');
   // Pub/sub needs a connection of its own; one per process, shared by every subscriber.
-  const subscriber = createRedis(config.backend, { ...settings, connectionName: 'celery-lens-sub' });
+  const subscriber = connect(config.backend, 'celery-lens-sub');
   const keys = celeryKeys(config.globalKeyprefix);
   const backend = new ResultBackend(redis, keys);
   const watcher = new TaskWatcher(subscriber, backend, keys, config.resultExpires * 1000);
-  const connections = [redis, subscriber];
 
   // Our own records live beside Celery's results, under --lens-prefix.
   const ownKeys = lensKeys(config.lensPrefix);
@@ -57,21 +64,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
   });
   const brokerIsBackend = sameServer(config.broker, config.backend);
   const brokerReader =
-    brokerIsBackend && config.broker.db === config.backend.db
-      ? redis
-      : createRedis(config.broker, { ...settings, connectionName: 'celery-lens-broker' });
-  if (brokerReader !== redis) connections.push(brokerReader);
+    brokerIsBackend && config.broker.db === config.backend.db ? redis : connect(config.broker, 'celery-lens-broker');
   const queues = new BrokerQueues(brokerReader, config.queues, config.queueScanLimit);
   let consumer: EventConsumer | null = null;
   if (config.consume) {
     const events = eventChannelPattern(config.broker.db);
-    const onBackend = createRedis(config.backend, { ...settings, connectionName: 'celery-lens-events' });
-    const sources = [{ connection: onBackend, patterns: brokerIsBackend ? [keys.taskPattern, events] : [keys.taskPattern] }];
-    if (!brokerIsBackend) {
-      sources.push({ connection: createRedis(config.broker, { ...settings, connectionName: 'celery-lens-events' }), patterns: [events] });
-    }
-    for (const source of sources) connections.push(source.connection);
-    consumer = new EventConsumer(sources, history, keys, keys.taskPattern);
+    const sources = [
+      { connection: connect(config.backend, 'celery-lens-events'), patterns: brokerIsBackend ? [keys.taskPattern, events] : [keys.taskPattern] },
+      ...(brokerIsBackend ? [] : [{ connection: connect(config.broker, 'celery-lens-events'), patterns: [events] }]),
+    ];
+    consumer = new EventConsumer(sources, history, keys);
   }
 
   if (!config.auth) {

@@ -43,7 +43,6 @@ export class EventConsumer {
     readonly sources: readonly ConsumerSource[],
     readonly store: HistoryStore,
     readonly celery: CeleryKeys,
-    readonly metaPattern: string,
   ) {
     for (const { connection, patterns } of sources) {
       connection.on('ready', () => {
@@ -60,7 +59,7 @@ export class EventConsumer {
   async #handle(pattern: string, channel: string, message: Buffer): Promise<void> {
     let record: () => Promise<void>;
     try {
-      if (pattern === this.metaPattern) {
+      if (pattern === this.celery.taskPattern) {
         const id = this.celery.taskIdOf(channel);
         if (!id) return;
         const meta = decodeTaskMeta(id, channel, message);

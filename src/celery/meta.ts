@@ -106,7 +106,8 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array): Task
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new MetaDecodeError(key, `task meta is expected to be a JSON object, got ${describe(parsed)}`);
   }
-  const meta = parsed as Record<string, unknown>;
+  // Celery's field names, values not yet trusted.
+  const meta = parsed as { readonly [Field in keyof RawTaskMeta]?: unknown };
   if (typeof meta.status !== 'string') {
     throw new MetaDecodeError(key, `"status" is expected to be a string, got ${describe(meta.status)}`);
   }

@@ -80,5 +80,3 @@ export function createMetrics(source: LensMetricsSource) {
   });
   return { registry, plugin, redisLatency, reconnects, errorsByCode };
 }
-
-export type LensMetrics = ReturnType<typeof createMetrics>;

@@ -37,14 +37,12 @@ export function forgetHistory(context: LensContext): void {
   loaders.delete(context);
 }
 
-const historyOf = (task: TaskSnapshot, context: LensContext) => loadersOf(context).history.load(task.id);
-
 /** The history of a task, through the request's batch. */
 export const loadHistory = (context: LensContext, id: string) => loadersOf(context).history.load(id);
 
 async function statusOf(task: TaskSnapshot, context: LensContext) {
   if (task.meta) return decideStatus(task, null, null);
-  const history = await historyOf(task, context);
+  const history = await loadHistory(context, task.id);
   const needsQueue = !history.tombstone && history.timeline.length === 0;
   const queuedIn = needsQueue ? await loadersOf(context).queued.load(task.id) : null;
   return decideStatus(task, history, queuedIn);
@@ -93,7 +91,7 @@ const OutcomeRef = builder.objectRef<NonNullable<TaskHistory['tombstone']>>('Tas
 });
 
 const time = (pick: (history: TaskHistory) => number | null) => (task: TaskSnapshot, _args: object, context: LensContext) =>
-  historyOf(task, context).then((history) => {
+  loadHistory(context, task.id).then((history) => {
     const ms = pick(history);
     return ms === null ? null : new Date(ms);
   });
@@ -115,17 +113,17 @@ builder.objectFields(TaskRef, (t) => ({
   runtime: t.float({
     nullable: true,
     description: 'Seconds the task ran (task-succeeded).',
-    resolve: async (task, _args, context) => (await historyOf(task, context)).runtime,
+    resolve: async (task, _args, context) => (await loadHistory(context, task.id)).runtime,
   }),
   timeline: t.field({
     type: [TimelineEntryRef],
     description: "Celery's events about the task, in time order (needs worker_send_task_events).",
-    resolve: async (task, _args, context) => [...(await historyOf(task, context)).timeline],
+    resolve: async (task, _args, context) => [...(await loadHistory(context, task.id)).timeline],
   }),
   lastOutcome: t.field({
     type: OutcomeRef,
     nullable: true,
     description: 'The final state celery-lens recorded (kept --tombstone-days after Celery forgets it).',
-    resolve: async (task, _args, context) => (await historyOf(task, context)).tombstone,
+    resolve: async (task, _args, context) => (await loadHistory(context, task.id)).tombstone,
   }),
 }));
