@@ -15,6 +15,7 @@ import { TaskWatcher } from './backend/task-watcher.ts';
 import { eventChannelPattern } from './celery/events.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
+import { jsonPostListener } from './http/json-post.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { useAuth } from './plugins/use-auth.ts';
@@ -22,6 +23,7 @@ import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
+import { useTtlOnDemand } from './plugins/use-ttl-on-demand.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import type { LensContext } from './schema/context.ts';
@@ -142,9 +144,19 @@ export function createApp(config: Config, options: AppOptions = {}) {
       useQueryLimits(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      useTtlOnDemand(),
     ],
   });
-  const server: Server = createServer(yoga);
+  const server: Server = createServer(
+    config.fastPath
+      ? jsonPostListener(yoga, {
+          endpoint: '/graphql',
+          maxBodyBytes: config.maxBodyBytes,
+          maxTokens: config.maxTokens,
+          jwt: config.jwt.secret !== null || config.jwt.jwksUrl !== null,
+        })
+      : yoga,
+  );
 
   const websockets = attachWebSockets(server, yoga, config);
 

@@ -12,7 +12,7 @@ const COMMANDS = [
   // connection: ioredis' ready check, db selection, connection names
   'ping', 'info', 'select', 'client|setname',
   // reading Celery's keys and the broker queues
-  'mget', 'get', 'pttl', 'lrange',
+  'mget', 'get', 'pttl', 'exists', 'lrange',
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
   // pub/sub

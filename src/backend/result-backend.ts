@@ -1,6 +1,6 @@
 /**
  * Reads Celery's result backend. Read-only by construction: the only commands
- * sent are MGET, PTTL and PING.
+ * sent are MGET, PTTL, EXISTS and PING.
  */
 import type { Redis } from 'ioredis';
 import type { CeleryKeys } from '../celery/keys.ts';
@@ -34,6 +34,17 @@ export interface BackendHealth {
 const NO_EXPIRY = -1;
 const NO_KEY = -2;
 
+type Reply = [Error | null, unknown];
+const pttlOf = (reply: Reply | undefined): number => (!reply || reply[0] ? NO_KEY : Number(reply[1]));
+
+/**
+ * Which TTLs a read asks for: 'all' pipelines a PTTL per key (queries that
+ * select ttlSeconds or expiresAt); 'existing' asks them afterwards for the
+ * keys that exist (watchers of tasks not done yet); 'none' asks none, and
+ * pipelines one EXISTS to still tell a key of another type from no key.
+ */
+export type TtlRead = 'all' | 'existing' | 'none';
+
 export class ResultBackend {
   /** Round trips made to Redis (one per pipeline), for tests and metrics. */
   roundTrips = 0;
@@ -46,56 +57,58 @@ export class ResultBackend {
   ) {}
 
   /**
-   * Reads many tasks in one round trip: MGET of every key plus a PTTL of each,
-   * sent as one pipeline. Returns, in the order of `ids`, a snapshot or the
-   * MetaDecodeError of that task. Throws BackendUnavailableError when Redis
-   * does not answer.
+   * Reads many tasks in one round trip: MGET of every key, pipelined with
+   * what `ttl` asks for (see TtlRead). Returns, in the order of `ids`, a
+   * snapshot or the MetaDecodeError of that task. Throws
+   * BackendUnavailableError when Redis does not answer.
    */
-  async readTasks(ids: readonly string[]): Promise<(TaskSnapshot | MetaDecodeError)[]> {
-    return (await this.readTasksRaw(ids)).map((read) => read.update);
+  async readTasks(ids: readonly string[], options: { ttl?: TtlRead } = {}): Promise<(TaskSnapshot | MetaDecodeError)[]> {
+    return (await this.readTasksRaw(ids, options)).map((read) => read.update);
   }
 
-  /**
-   * readTasks, with the raw bytes of each value (null when there is no key).
-   * With `ttlOfMissing: false` the PTTLs are asked in a second round trip,
-   * for the keys that exist only (watchers of tasks not done yet).
-   */
+  /** readTasks, with the raw bytes of each value (null when there is no key). */
   async readTasksRaw(
     ids: readonly string[],
-    { ttlOfMissing = true }: { ttlOfMissing?: boolean } = {},
+    { ttl = 'all' }: { ttl?: TtlRead } = {},
   ): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
     const pipeline = this.redis.pipeline().mgetBuffer(...keys);
-    if (ttlOfMissing) for (const key of keys) pipeline.pttl(key);
-    type Reply = [Error | null, unknown];
-    let replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
-    if (!ttlOfMissing) {
-      const values = (replies[0]?.[1] ?? []) as (Buffer | null)[];
-      const existing = keys.filter((_key, index) => values[index] !== null);
-      const ttlPipeline = this.redis.pipeline();
-      for (const key of existing) ttlPipeline.pttl(key);
-      const ttls: Reply[] = existing.length > 0 ? ((await this.#exec(() => ttlPipeline.exec())) ?? []) : [];
-      const byKey = new Map(existing.map((key, index): [string, Reply] => [key, ttls[index] ?? [null, NO_KEY]]));
-      replies = [replies[0] ?? [null, []], ...keys.map((key): Reply => byKey.get(key) ?? [null, NO_KEY])];
-    }
+    if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
+    if (ttl === 'none') pipeline.exists(...keys);
+    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
     const readAt = new Date();
-    const [mgetError, values] = replies[0] ?? [new Error('no reply to MGET'), null];
+    const [mgetError, reply] = replies[0] ?? [new Error('no reply to MGET'), null];
     if (mgetError) throw new BackendUnavailableError(mgetError.message, { cause: mgetError });
+    const values = reply as (Buffer | null)[];
+    // PTTL answers by index; undefined where none was asked.
+    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((_key, index) => pttlOf(replies[index + 1])) : [];
+    // MGET answers nil for a key of another type too. With 'none', EXISTS
+    // counting more keys than MGET found values says one is; PTTL tells which.
+    const present = values.filter((value) => value !== null).length;
+    const second = values.flatMap((value, index) =>
+      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && Number(replies[1]?.[1]) > present) ? [index] : [],
+    );
+    if (second.length > 0) {
+      const ttlPipeline = this.redis.pipeline();
+      for (const index of second) ttlPipeline.pttl(keys[index] as string);
+      const ttls: Reply[] = (await this.#exec(() => ttlPipeline.exec())) ?? [];
+      second.forEach((index, at) => {
+        pttls[index] = pttlOf(ttls[at]);
+      });
+    }
     return ids.map((id, index) => {
       const key = keys[index] as string;
-      const value = (values as (Buffer | null)[])[index] ?? null;
-      const [ttlError, ttlReply] = replies[index + 1] ?? [null, NO_KEY];
-      const pttl = ttlError ? NO_KEY : Number(ttlReply);
+      const value = values[index] ?? null;
+      const pttl = pttls[index];
       if (value === null) {
-        // MGET answers nil for a key of another type too; PTTL tells them apart.
-        if (pttl !== NO_KEY) return { update: new MetaDecodeError(key, 'the key exists but is not a string'), raw: null };
+        if (pttl !== undefined && pttl !== NO_KEY) return { update: new MetaDecodeError(key, 'the key exists but is not a string'), raw: null };
         return { update: { id, meta: null, ttlMs: null, readAt }, raw: null };
       }
       try {
         const meta = decodeTaskMeta(id, key, value);
         // A key that expired between MGET and PTTL reads as "expires now".
-        const ttlMs = pttl === NO_EXPIRY ? null : Math.max(pttl, 0);
+        const ttlMs = pttl === undefined || pttl === NO_EXPIRY ? null : Math.max(pttl, 0);
         return { update: { id, meta, ttlMs, readAt }, raw: value };
       } catch (error) {
         if (error instanceof MetaDecodeError) return { update: error, raw: value };

@@ -5,7 +5,7 @@ export interface TaskSnapshot {
   readonly id: string;
   /** null when there is no key: Celery's ambiguous PENDING. */
   readonly meta: TaskMeta | null;
-  /** Milliseconds left before Redis expires the key; null when it never expires or is absent. */
+  /** Milliseconds left before Redis expires the key; null when it never expires, is absent, or was not read (TtlRead 'none'). */
   readonly ttlMs: number | null;
   /** When the read was made, to turn the TTL into an instant. */
   readonly readAt: Date;

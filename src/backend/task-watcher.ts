@@ -190,7 +190,7 @@ export class TaskWatcher {
     try {
       values = await this.backend.readTasksRaw(
         entries.map((entry) => entry.id),
-        { ttlOfMissing: false },
+        { ttl: 'existing' },
       );
     } catch (error) {
       for (const entry of entries) entry.held = null;

@@ -67,7 +67,8 @@ export function createMetrics(source: LensMetricsSource) {
       graphql_envelop_request: true,
       graphql_envelop_request_duration: true,
       graphql_envelop_error_result: true,
-      graphql_yoga_http_duration: true,
+      // Off: JSON POSTs are answered outside Yoga's HTTP hooks (src/http/json-post.ts); request duration covers both.
+      graphql_yoga_http_duration: false,
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: false,

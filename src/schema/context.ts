@@ -1,4 +1,4 @@
-import type { ResultBackend } from '../backend/result-backend.ts';
+import type { ResultBackend, TtlRead } from '../backend/result-backend.ts';
 import type { BrokerQueues } from '../backend/broker-queues.ts';
 import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
@@ -16,5 +16,7 @@ export interface LensContext {
   readonly goals: GoalStore;
   /** Aborted when the process shuts down: every live subscription completes. */
   readonly shutdown: AbortSignal;
+  /** Whether this operation's reads ask for key TTLs (plugins/use-ttl-on-demand.ts); all when unset. */
+  readonly ttlRead?: TtlRead;
   readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'>;
 }

@@ -82,7 +82,7 @@ function walk(rootId: string, maxDepth: number, context: LensContext, load = (id
 
 /** Fresh reads for a subscription (its request-wide DataLoader cache would go stale). */
 async function readLevel(context: LensContext, ids: readonly string[]): Promise<(TaskSnapshot | null)[]> {
-  const read = await context.backend.readTasks(ids);
+  const read = await context.backend.readTasks(ids, { ttl: context.ttlRead });
   return read.map((task) => (task instanceof Error ? null : task));
 }
 

@@ -14,7 +14,7 @@ export const TaskRef = builder.loadableObject('Task', {
   description:
     'One Celery task, read from its `celery-task-meta-<id>` key. A task with no key is PENDING with `exists: false`.',
   // Ids that fail the pattern are answered without touching Redis; the rest are read in one round trip.
-  load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => context.backend.readTasks(valid)),
+  load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => context.backend.readTasks(valid, { ttl: context.ttlRead })),
   // Pothos' default cache key is the id; snapshots resolved directly are cached by theirs.
   cacheResolved: (task) => task.id,
   fields: (t) => ({

@@ -25,6 +25,14 @@ const TasksQuery = graphql(`
   }
 `);
 
+// The TTL asked through a fragment, as a client's generated code often does.
+const TasksWithTtlQuery = graphql(`
+  query TasksWithTtlQuery($ids: [ID!]!) {
+    tasks(ids: $ids) { id exists ...Expiry }
+  }
+  fragment Expiry on Task { ttlSeconds }
+`);
+
 let redis: RedisServer;
 let client: Redis;
 let app: Awaited<ReturnType<typeof startApp>>;
@@ -150,22 +158,53 @@ describe('bad input', () => {
 });
 
 describe('batching', () => {
-  it('reads 1,000 tasks in one round trip: one MGET and one PTTL per key, nothing else', async () => {
-    const ids = Array.from({ length: 1000 }, () => randomUUID());
-    for (const id of ids.slice(0, 500)) await writeMeta(client, { status: 'SUCCESS', result: id }, { id });
+  /** The Redis commands, and round trips, that `run` caused. */
+  async function commandsDuring(run: () => Promise<void>) {
     await client.config('RESETSTAT');
     const before = app.backend.roundTrips;
-    const { data, errors } = await execute(app, TasksQuery, { ids });
-    expect(errors).toBeUndefined();
-    expect(data?.tasks.filter((t) => t?.exists)).toHaveLength(500);
-    expect(data?.tasks.map((t) => t?.id)).toEqual(ids);
+    await run();
     expect(app.backend.roundTrips - before).toBe(1);
     const stats = await client.info('commandstats');
-    const calls = Object.fromEntries(
-      [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]),
-    );
     // RESETSTAT cleared the counters; this INFO is counted only after it answers.
+    return Object.fromEntries([...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]));
+  }
+
+  it('reads 1,000 tasks in one round trip: one MGET and one EXISTS when no TTL is asked for', async () => {
+    const ids = Array.from({ length: 1000 }, () => randomUUID());
+    for (const id of ids.slice(0, 500)) await writeMeta(client, { status: 'SUCCESS', result: id }, { id });
+    const calls = await commandsDuring(async () => {
+      const { data, errors } = await execute(app, TasksQuery, { ids });
+      expect(errors).toBeUndefined();
+      expect(data?.tasks.map((t) => t?.id)).toEqual(ids);
+      expect(data?.tasks.filter((t) => t?.exists)).toHaveLength(500);
+    });
+    expect(calls).toEqual({ mget: 1, exists: 1 });
+  });
+
+  it('reads a PTTL per key, in the same round trip, when the query asks for ttlSeconds (here in a fragment)', async () => {
+    const ids = Array.from({ length: 1000 }, () => randomUUID());
+    for (const id of ids.slice(0, 500)) await writeMeta(client, { status: 'SUCCESS', result: id }, { id, ttl: 600 });
+    let ttls: (number | null | undefined)[] = [];
+    const calls = await commandsDuring(async () => {
+      const { data, errors } = await execute(app, TasksWithTtlQuery, { ids });
+      expect(errors).toBeUndefined();
+      ttls = data?.tasks.map((t) => t?.ttlSeconds) ?? [];
+    });
     expect(calls).toEqual({ mget: 1, pttl: 1000 });
+    expect(ttls).toHaveLength(1000);
+    expect(ttls?.slice(0, 500).every((ttl) => typeof ttl === 'number' && ttl > 590 && ttl <= 600)).toBe(true);
+    expect(ttls?.slice(500).every((ttl) => ttl === null)).toBe(true);
+  });
+
+  it('still tells a key of the wrong Redis type from no key when no TTL is asked for', async () => {
+    const wrong = randomUUID();
+    await client.rpush(`celery-task-meta-${wrong}`, 'x');
+    const good = await writeMeta(client, { status: 'SUCCESS', result: 1 });
+    const missing = randomUUID();
+    const { data, errors } = await execute(app, TasksQuery, { ids: [good, wrong, missing] });
+    expect(data?.tasks).toEqual([{ id: good, state: 'SUCCESS', exists: true }, null, { id: missing, state: 'PENDING', exists: false }]);
+    expect(errors).toHaveLength(1);
+    expect(errors?.[0]).toMatchObject({ path: ['tasks', 1], extensions: { code: 'UNDECODABLE_META' }, message: expect.stringMatching(/not a string/) });
   });
 
   it('deduplicates repeated ids and keeps their order', async () => {
