@@ -23,6 +23,7 @@ import { useBodyLimit } from './plugins/use-body-limit.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
+import { useGraphQLJsExecutor } from './plugins/use-graphql-js-executor.ts';
 import { useTtlOnDemand } from './plugins/use-ttl-on-demand.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
@@ -145,6 +146,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
+      useGraphQLJsExecutor(),
     ],
   });
   const server: Server = createServer(
