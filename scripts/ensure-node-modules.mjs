@@ -1,4 +1,4 @@
-// Runs before `npm start` and `npm test` (plain JS: it must work before any
+// Runs before `npm start`, `npm test` and `npm run bench` (plain JS: it must work before any
 // dependency is installed). Installs the locked dependencies when they are
 // missing or older than package-lock.json, so a fresh clone needs no extra step.
 import { execSync } from 'node:child_process';

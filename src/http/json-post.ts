@@ -68,12 +68,18 @@ function responseType(accept: string): ResponseType | null {
   return RESPONSE_TYPES.find((type) => type === chosen) ?? null;
 }
 
-/** Bounded memo of small per-string answers (operation types, Accept decisions). */
-function memo<T>(compute: (key: string) => T, size = 1000): (key: string) => T {
+/**
+ * Bounded memo of small per-string answers (operation types, Accept
+ * decisions): at most `size` keys of at most `maxKeyLength` characters, so
+ * distinct large bodies cannot grow it past a few MiB; longer keys are
+ * computed each time.
+ */
+function memo<T>(compute: (key: string) => T, size = 1000, maxKeyLength = 4096): (key: string) => T {
   const cache = new Map<string, T>();
   return (key) => {
     if (cache.has(key)) return cache.get(key) as T;
     const value = compute(key);
+    if (key.length > maxKeyLength) return value;
     if (cache.size >= size) cache.clear();
     cache.set(key, value);
     return value;

@@ -21,7 +21,7 @@ const FLAGS = [
   '--jwt-secret', SECRET,
   '--max-batch', '3',
   '--max-aliases', '3',
-  '--max-body-bytes', '4096',
+  '--max-body-bytes', '8192',
 ];
 let fast: Awaited<ReturnType<typeof startApp>>;
 let yoga: Awaited<ReturnType<typeof startApp>>;
@@ -89,7 +89,8 @@ const CASES: [string, () => Sent][] = [
   ['a JSON body that is not an operation', () => ({ body: json({ nothing: true }) })],
   ['extensions', () => ({ body: json({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'abc' } } }) })],
   ['a batch', () => ({ body: json([{ query: '{ __typename }' }, { query: `{ task(id: "${done}") { state } }` }]) })],
-  ['a body over the declared limit', () => ({ body: json({ query: `{ __typename } # ${'x'.repeat(5000)}` }) })],
+  ['a body over the declared limit', () => ({ body: json({ query: `{ __typename } # ${'x'.repeat(9000)}` }) })],
+  ['a long query (not memoized)', () => ({ body: json({ query: `{ task(id: "${done}") { state } } # ${'x'.repeat(5000)}` }) })],
   ['accept: application/graphql-response+json, validation error', () => ({
     headers: { accept: 'application/graphql-response+json' },
     body: json({ query: '{ nope }' }),
@@ -119,7 +120,7 @@ describe('the JSON POST fast path answers as Yoga does', () => {
   });
 
   it('refuses a chunked body past --max-body-bytes with 413 before parsing it', async () => {
-    const big = new TextEncoder().encode(json({ query: `{ __typename } # ${'x'.repeat(10_000)}` }));
+    const big = new TextEncoder().encode(json({ query: `{ __typename } # ${'x'.repeat(20_000)}` }));
     const response = await fetch(fast.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': FULL_KEY },
@@ -133,7 +134,7 @@ describe('the JSON POST fast path answers as Yoga does', () => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: 4096 } }] });
+    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: 8192 } }] });
   });
 
   it('streams a replayed subscription as it happens, not when it ends', async () => {
