@@ -1,4 +1,5 @@
 import { type Server, createServer } from 'node:http';
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
 import { type Logger, pino } from 'pino';
@@ -114,6 +115,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
   }
 
   const shutdown = new AbortController();
+  // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
+  setMaxListeners(0, shutdown.signal);
   const context: LensContext = { backend, watcher, history, queues, consumer, goals, config, shutdown: shutdown.signal };
   const yoga = createYoga<object, LensContext>({
     schema,
@@ -173,6 +176,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     consumer,
     metrics,
     logger,
+    /** Aborted by stop(): every live subscription listens to it while it lasts. */
+    shutdown: shutdown.signal,
     /** Connects to Redis (without failing when it is down) and listens. */
     async start(): Promise<{ url: string; port: number }> {
       await Promise.all(

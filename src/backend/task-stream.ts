@@ -34,6 +34,8 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   readonly #watches: Watch[] = [];
   #waiting: ((result: IteratorResult<TaskUpdate>) => void) | null = null;
   #closed = false;
+  /** Removes the abort listener: the signal (process shutdown) outlives every stream. */
+  #unlisten: () => void = () => {};
 
   constructor(
     readonly ids: readonly string[],
@@ -109,12 +111,20 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   async return(): Promise<IteratorResult<TaskUpdate>> {
     if (!this.#closed) {
       this.#closed = true;
+      this.#unlisten();
       for (const watch of this.#watches.splice(0)) watch.stop();
       const waiting = this.#waiting;
       this.#waiting = null;
       waiting?.({ value: undefined, done: true });
     }
     return { value: undefined, done: true };
+  }
+
+  /** Completes the stream when `signal` aborts. */
+  closeOn(signal: AbortSignal): void {
+    const close = () => void this.return();
+    signal.addEventListener('abort', close, { once: true });
+    this.#unlisten = () => signal.removeEventListener('abort', close);
   }
 
   [Symbol.asyncIterator](): this {
@@ -133,6 +143,6 @@ export function openTaskStream(
     readyOnly: options.readyOnly ?? false,
     maxQueued: options.maxQueued ?? 64,
   });
-  options.signal?.addEventListener('abort', () => void stream.return(), { once: true });
+  if (options.signal) stream.closeOn(options.signal);
   return stream.open(watcher);
 }

@@ -6,6 +6,7 @@ import type { LensContext } from './context.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { withCodes } from './graphql-error.ts';
 import { TaskRef } from './task.ts';
+import { stoppable } from './stoppable.ts';
 
 const GoalStatusEnum = builder.enumType('GoalStatus', {
   description: "The application's own status of a goal, set by its mutations (not derived from Celery).",
@@ -103,10 +104,11 @@ function signal() {
 }
 
 /** The goal now, then after every change of it or of its current task. */
-async function* goalUpdates(key: string, context: LensContext): AsyncGenerator<Goal | null> {
+async function* goalUpdates(key: string, context: LensContext, stopped: AbortSignal): AsyncGenerator<Goal | null, void> {
   const changed = signal();
   const stopGoal = await withCodes(() => context.goals.watch(key, changed.notify));
   context.shutdown.addEventListener('abort', changed.notify, { once: true });
+  stopped.addEventListener('abort', changed.notify, { once: true });
   let task = null as { id: string; watch: Watch } | null;
   try {
     for (;;) {
@@ -122,9 +124,10 @@ async function* goalUpdates(key: string, context: LensContext): AsyncGenerator<G
       }
       yield goal;
       await changed.wait();
-      if (context.shutdown.aborted) return;
+      if (context.shutdown.aborted || stopped.aborted) return;
     }
   } finally {
+    context.shutdown.removeEventListener('abort', changed.notify);
     stopGoal();
     task?.watch.stop();
   }
@@ -136,7 +139,10 @@ builder.subscriptionField('goal', (t) =>
     nullable: true,
     description: 'The goal now, then again whenever it changes or its current task changes state. Null while there is none.',
     args: { key: t.arg.id({ required: true }) },
-    subscribe: async (_root, { key }, context) => goalUpdates(await goalKey(key), context),
+    subscribe: async (_root, { key }, context) => {
+      const checked = await goalKey(key);
+      return stoppable((stopped) => goalUpdates(checked, context, stopped));
+    },
     resolve: (goal, _args, context) => {
       forgetLoaded(context);
       return goal;

@@ -10,6 +10,7 @@ import { GroupRef } from './group.ts';
 import { withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { loadTasks } from './load.ts';
+import { stoppable } from './stoppable.ts';
 import { TaskRef } from './task.ts';
 
 const NodeKind = builder.enumType('TaskGraphNodeKind', { values: ['TASK', 'GROUP'] as const });
@@ -90,8 +91,8 @@ const sameState = (a: TaskSnapshot | null, b: TaskSnapshot | null) =>
   a?.meta?.state === b?.meta?.state && JSON.stringify(a?.meta?.result) === JSON.stringify(b?.meta?.result);
 
 /** Emits the graph, then again after every change of one of its unready tasks, until all are ready. */
-async function* graphUpdates(rootId: string, maxDepth: number, context: LensContext): AsyncGenerator<TaskGraph> {
-  for (;;) {
+async function* graphUpdates(rootId: string, maxDepth: number, context: LensContext, stopped: AbortSignal): AsyncGenerator<TaskGraph, void> {
+  while (!stopped.aborted) {
     const graph = await walk(rootId, maxDepth, context, (ids) => readLevel(context, ids));
     yield graph;
     const waiting = unready(graph);
@@ -100,11 +101,16 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     const stream = await withCodes(() =>
       openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown }),
     );
+    const close = () => void stream.return?.();
+    stopped.addEventListener('abort', close, { once: true });
+    // The client may have left while the stream was opening.
+    if (stopped.aborted) close();
     try {
       for await (const update of stream) {
         if (update instanceof Error || !sameState(known.get(update.id) ?? null, update)) break;
       }
     } finally {
+      stopped.removeEventListener('abort', close);
       await stream.return?.();
     }
     if (context.shutdown.aborted) return;
@@ -127,7 +133,7 @@ builder.subscriptionField('taskGraph', (t) =>
     type: GraphRef,
     description: 'The workflow graph now, then again after every change, until every task in it is ready.',
     args: { rootId: t.arg.id({ required: true }), maxDepth: t.arg.int({ ...maxDepthArg, required: true }) },
-    subscribe: (_root, { rootId, maxDepth }, context) => graphUpdates(String(rootId), maxDepth, context),
+    subscribe: (_root, { rootId, maxDepth }, context) => stoppable((stopped) => graphUpdates(String(rootId), maxDepth, context, stopped)),
     resolve: (graph, _args, context) => {
       forgetLoaded(context);
       return graph;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
+import { until } from '../helpers/until.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
@@ -71,6 +73,8 @@ describe('business goals', () => {
     const k = key();
     const other = await startApp(lens.redis.url());
     const client = wsClient(lens.app.url);
+    const listening = () => getEventListeners(lens.app.shutdown, 'abort').length;
+    const before = listening();
     try {
       await execute(lens.app, Create, { key: k });
       const sub = subscribe(client, WatchGoal, { key: k });
@@ -82,7 +86,10 @@ describe('business goals', () => {
       await sub.waitFor(3);
       await execute(other, Update, { key: k, status: 'SUCCEEDED' });
       await sub.waitFor(4);
+      expect(listening()).toBe(before + 1);
       sub.stop();
+      // The ended subscription no longer listens for shutdown.
+      await until(() => listening() === before);
       expect(sub.events.map((e) => [e.goal?.status, e.goal?.currentTask?.state ?? null])).toEqual([
         ['PENDING', null],
         ['PENDING', 'PENDING'],

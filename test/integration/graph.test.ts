@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
-import { writeMeta } from '../helpers/celery-meta.ts';
+import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
@@ -254,6 +254,21 @@ describe('subscription taskGraph', () => {
         [true, ['SUCCESS', 'SUCCESS']],
       ]);
       expect(sub.events[2]?.taskGraph.edges).toEqual([{ from: a, to: b, kind: 'CHILD' }]);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('lets go of its tasks as soon as the client leaves, though none of them changed', async () => {
+    const a = randomUUID();
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
+    const ws = wsClient(lens.app.url);
+    try {
+      const sub = subscribe(ws, GraphUpdates, { rootId: a });
+      await sub.waitFor(1);
+      await until(async () => (await taskSubscribers(client, [a]))[0] === 1);
+      sub.stop();
+      await until(async () => (await taskSubscribers(client, [a]))[0] === 0);
     } finally {
       await ws.dispose();
     }

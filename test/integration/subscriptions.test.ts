@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openTaskStream } from '../../src/backend/task-stream.ts';
@@ -115,6 +116,17 @@ describe('subscription taskCompleted(id)', () => {
     await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' } }, { id });
     await sub.done;
     expect(sub.events).toEqual([{ taskCompleted: { id, state: 'FAILURE', result: null, error: { type: 'ValueError', message: 'kaboom' } } }]);
+  });
+
+  it('stops listening for shutdown when it ends (no listener left behind per subscription)', async () => {
+    const listening = () => getEventListeners(app.shutdown, 'abort').length;
+    const before = listening();
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    const subs = ids.map((id) => subscribe(ws(), TaskCompleted, { id }));
+    await until(() => listening() === before + ids.length);
+    for (const id of ids) await writeMeta(client, { status: 'SUCCESS', result: 1 }, { id });
+    await Promise.all(subs.map((sub) => sub.done));
+    await until(() => listening() === before);
   });
 
   it('works over SSE (Yoga built-in) too', async () => {
