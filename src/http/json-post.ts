@@ -114,8 +114,9 @@ class RequestView {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
-  return new Promise((resolve, reject) => {
+/** The body, or why there is none to answer: over the limit, or the client left before sending it all. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too large' | 'aborted'> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -129,7 +130,9 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
+    // A client that goes away is not a server error: nothing to answer, nothing to log.
+    req.on('error', () => resolve('aborted'));
+    req.on('close', () => resolve('aborted'));
   });
 }
 
@@ -188,6 +191,7 @@ export function jsonPostListener<Context extends object>(yoga: YogaServerInstanc
 
   const serve = async (req: IncomingMessage, res: ServerResponse, type: ResponseType) => {
     const body = await readBody(req, options.maxBodyBytes);
+    if (body === 'aborted') return;
     if (body === 'too large') {
       const { status, json } = tooLarge(`the request body has more than ${options.maxBodyBytes} bytes`, options.maxBodyBytes);
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...corsHeaders(req) }).end(JSON.stringify(json));

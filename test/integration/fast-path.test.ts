@@ -4,11 +4,13 @@
  * requests; status, content type, CORS headers and body must match.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { until } from '../helpers/until.ts';
 
 const lens = useLens();
 const SECRET = 'fast-path-secret-with-enough-entropy-0123';
@@ -135,6 +137,19 @@ describe('the JSON POST fast path answers as Yoga does', () => {
     } as RequestInit);
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: 8192 } }] });
+  });
+
+  it('lets a client leave halfway through its body: nothing logged as an error, and it goes on serving', async () => {
+    const { port, pathname } = new URL(fast.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`POST ${pathname} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: ${FULL_KEY}\r\ncontent-length: 1000\r\n\r\n{"query":`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await until(() => socket.closed);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(fast.logs.filter((line) => line.includes('unexpected error'))).toEqual([]);
+    expect((await answer(fast.url, { body: json({ query: '{ __typename }' }) })).body).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('streams a replayed subscription as it happens, not when it ends', async () => {
