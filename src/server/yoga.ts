@@ -4,11 +4,11 @@
  * limits, and how operations execute.
  */
 import { useDisableIntrospection } from '@envelop/disable-introspection';
-import { createYoga } from 'graphql-yoga';
+import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from '../graphiql-example.ts';
+import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
 import { useAuth } from '../plugins/use-auth.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
@@ -20,6 +20,22 @@ import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
+
+/**
+ * GraphiQL from the package itself: Yoga's default page loads its scripts and
+ * styles from a CDN, which never arrive offline, behind a proxy or under a
+ * strict CSP. The bundle (9 MB) is imported on the first visit, not at start.
+ */
+const graphiqlPages = new Map<string, Promise<string>>();
+function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
+  const key = JSON.stringify(options);
+  let page = graphiqlPages.get(key);
+  if (!page) {
+    page = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL: render }) => render(options));
+    graphiqlPages.set(key, page);
+  }
+  return page;
+}
 
 export interface YogaParts {
   readonly config: Config;
@@ -41,10 +57,11 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     graphiql: config.graphiql
       ? {
           title: 'celery-lens',
-          defaultTabs: [{ query: GRAPHIQL_EXAMPLE, variables: GRAPHIQL_VARIABLES }],
+          defaultTabs: [{ query: GRAPHIQL_EXAMPLE }, { query: GRAPHIQL_SUBSCRIPTION_EXAMPLE }],
           subscriptionsProtocol: 'WS',
         }
       : false,
+    renderGraphiQL,
     // Yoga's own logger would print stack traces of masked errors; they go through pino here.
     logging: {
       debug: () => {},
