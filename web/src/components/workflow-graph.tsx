@@ -1,0 +1,73 @@
+import { type Edge, MarkerType, ReactFlow } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useMemo, useState } from 'react';
+import { NODE_SIZE, layout } from '../graph/layout.ts';
+import { type GraphData, graphCounts, viewModel } from '../graph/model.ts';
+import { GraphActionsContext, type ViewFlowNode, nodeTypes } from './graph-nodes.tsx';
+import { StatusCounts } from './status-counts.tsx';
+
+/**
+ * The workflow as a layered drawing. Positions depend on the structure only:
+ * when a task changes state its node is recoloured where it stands.
+ */
+export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selectedId: string | null }) {
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const model = useMemo(() => viewModel(graph, expanded), [graph, expanded]);
+  // Keyed by the structure string: a new graph object with the same nodes and edges keeps its layout.
+  const positions = useMemo(() => layout(model.nodes, model.edges), [model.structure]);
+  const nodes = useMemo<ViewFlowNode[]>(
+    () =>
+      model.nodes.map((view) => ({
+        id: view.id,
+        type: view.kind,
+        position: positions.get(view.id) ?? { x: 0, y: 0 },
+        data: { view },
+        ...NODE_SIZE[view.kind],
+      })),
+    [model, positions],
+  );
+  const edges = useMemo<Edge[]>(
+    () =>
+      model.edges.map((edge) => ({
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        markerEnd: { type: MarkerType.ArrowClosed },
+        className: `edge-${edge.kind.toLowerCase()}`,
+      })),
+    [model.edges],
+  );
+  const expand = useCallback((groupId: string) => setExpanded((old) => new Set([...old, groupId])), []);
+  const actions = useMemo(() => ({ selectedId, expand }), [selectedId, expand]);
+  const counts = useMemo(() => graphCounts(graph), [graph]);
+  return (
+    <section className="graph-panel" aria-label="Workflow graph">
+      <div className="graph-head">
+        <h2>Workflow</h2>
+        <StatusCounts counts={counts} />
+      </div>
+      {graph.truncated ? (
+        <p className="notice" data-testid="graph-truncated" role="status">
+          The graph is truncated: the walk stopped at its depth limit, deeper tasks are not shown.
+        </p>
+      ) : null}
+      <div className="graph" data-testid="workflow-graph" data-node-count={graph.nodes.length} data-ready={graph.ready}>
+        <GraphActionsContext.Provider value={actions}>
+          <ReactFlow
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            fitView
+            minZoom={0.05}
+            nodesDraggable={false}
+            nodesConnectable={false}
+            nodesFocusable={false}
+            edgesFocusable={false}
+            elementsSelectable={false}
+            onlyRenderVisibleElements={nodes.length > 300}
+          />
+        </GraphActionsContext.Provider>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+/**
+ * Every operation the page sends. Typed by codegen (`npm run codegen`) into
+ * ./generated from the server's schema.graphql.
+ */
+import { graphql } from './generated/index.ts';
+
+/** The task card: every field the card shows, live until the page leaves. */
+export const TaskLive = graphql(`
+  subscription TaskLive($id: ID!) {
+    task(id: $id, untilReady: false) {
+      id
+      status
+      statusReason
+      state
+      rawState
+      exists
+      ready
+      name
+      args
+      kwargs
+      worker
+      queue
+      retries
+      meta
+      result
+      errorType: error { type module }
+      errorDetail: error { message traceback }
+      sentAt
+      receivedAt
+      startedAt
+      dateDone
+      finishedAt
+      runtime
+      expiresAt
+      lastOutcome { state dateDone recordedAt errorType errorMessage name }
+      parentId
+      groupId
+      root { id }
+    }
+  }
+`);
+
+/** The workflow below a root: nodes recoloured in place as their tasks change. */
+export const WorkflowGraph = graphql(`
+  subscription WorkflowGraph($rootId: ID!) {
+    taskGraph(rootId: $rootId) {
+      rootId
+      ready
+      truncated
+      nodes {
+        id
+        kind
+        depth
+        task { id status name sentAt receivedAt startedAt dateDone finishedAt }
+        group { id size }
+      }
+      edges { from to kind }
+    }
+  }
+`);
+
+export const Workers = graphql(`
+  query Workers {
+    workers { hostname online lastSeen active processed }
+  }
+`);

@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { TaskCard } from '../components/task-card.tsx';
+import { Timeline } from '../components/timeline.tsx';
+import { WorkersList } from '../components/workers-list.tsx';
+import { WorkflowGraph } from '../components/workflow-graph.tsx';
+import { TaskLive, WorkflowGraph as WorkflowGraphDocument } from '../graphql/documents.ts';
+import { STATUS } from '../status.ts';
+import { isFinal, useLive } from '../use-live.ts';
+
+/** `/tasks/<id>`: the live card, and the graph and timeline of its workflow (from its root). */
+export function TaskRoute({ id }: { id: string }) {
+  const live = useLive(TaskLive, { id });
+  // A result for the previous id may still be showing for one render after a navigation.
+  const task = live.result?.data?.task?.id === id ? live.result.data.task : null;
+  // Kept while moving between tasks of one workflow, so the graph stays where it is.
+  const [rootId, setRootId] = useState<string | null>(null);
+  const taskRoot = task?.root.id ?? null;
+  useEffect(() => {
+    if (taskRoot !== null) setRootId(taskRoot);
+  }, [taskRoot]);
+  const graphLive = useLive(WorkflowGraphDocument, rootId === null ? null : { rootId }, (data) => data.taskGraph.ready);
+  const graph = graphLive.result?.data?.taskGraph ?? null;
+
+  useEffect(() => {
+    document.title = task ? `${STATUS[task.status].label} · ${task.name ?? id} · celery-lens` : `${id} · celery-lens`;
+  }, [task, id]);
+
+  return (
+    <main className="task-page">
+      <div className="task-column">
+        {live.failure ? <ErrorMessage errors={live.failure} retrying={!isFinal(live.failure)} /> : null}
+        {task ? (
+          <TaskCard task={task} errors={live.result?.errors ?? []} />
+        ) : live.failure ? null : (
+          <p className="muted" role="status">Loading task {id}…</p>
+        )}
+        <WorkersList />
+      </div>
+      <div className="workflow-column">
+        {graphLive.failure ? <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} /> : null}
+        {graph && rootId !== null ? (
+          <>
+            <WorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
+            <Timeline graph={graph} />
+          </>
+        ) : null}
+      </div>
+    </main>
+  );
+}
