@@ -1,10 +1,25 @@
-import { type Edge, MarkerType, ReactFlow } from '@xyflow/react';
+import { type Edge, MarkerType, ReactFlow, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NODE_SIZE, layout } from '../graph/layout.ts';
 import { type GraphData, graphCounts, viewModel } from '../graph/model.ts';
 import { GraphActionsContext, type ViewFlowNode, nodeTypes } from './graph-nodes.tsx';
 import { StatusCounts } from './status-counts.tsx';
+
+const ignoreClick = () => {};
+
+/** Frames the whole graph again when nodes come or go (a status change alone moves nothing). */
+function FitOnGrowth({ structure }: { structure: string }) {
+  const flow = useReactFlow();
+  useEffect(() => {
+    // After React Flow has placed the new nodes.
+    const frame = requestAnimationFrame(() => {
+      flow.fitView().catch(() => {});
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [flow, structure]);
+  return null;
+}
 
 /**
  * The workflow as a layered drawing. Positions depend on the structure only:
@@ -65,7 +80,11 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
             edgesFocusable={false}
             elementsSelectable={false}
             onlyRenderVisibleElements={nodes.length > 300}
-          />
+            // The nodes' own buttons act; a click handler is what makes React Flow let pointer events reach them.
+            onNodeClick={ignoreClick}
+          >
+            <FitOnGrowth structure={model.structure} />
+          </ReactFlow>
         </GraphActionsContext.Provider>
       </div>
     </section>

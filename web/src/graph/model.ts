@@ -31,6 +31,30 @@ export interface ViewModel {
   readonly structure: string;
 }
 
+/**
+ * The graph with each chord's callback as a task node after its header group.
+ * taskGraph follows stored `children` only, and no task stores the callback
+ * as its child; the header group knows it once it was sent.
+ */
+export function withChordCallbacks(graph: GraphData): GraphData {
+  const known = new Set(graph.nodes.map((node) => node.id));
+  const nodes = [...graph.nodes];
+  const edges = [...graph.edges];
+  for (const node of graph.nodes) {
+    const callback = node.group?.chordCallback;
+    if (!callback) continue;
+    if (!known.has(callback.id)) {
+      known.add(callback.id);
+      nodes.push({ id: callback.id, kind: 'TASK', depth: node.depth + 1, task: callback, group: null });
+    }
+    edges.push({ from: node.id, to: callback.id, kind: 'CHILD' });
+  }
+  return nodes.length === graph.nodes.length ? graph : { ...graph, nodes, edges, ready: graph.ready && nodes.every((n) => n.kind !== 'TASK' || n.task?.ready === true) };
+}
+
+/** Whether nothing in the graph can change any more (the subscription ends then). */
+export const graphDone = (graph: GraphData) => withChordCallbacks(graph).ready;
+
 export const summaryId = (groupId: string) => `summary:${groupId}`;
 
 export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): ViewModel {

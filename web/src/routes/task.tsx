@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
 import { WorkflowGraph } from '../components/workflow-graph.tsx';
+import { graphDone, withChordCallbacks } from '../graph/model.ts';
 import { TaskLive, WorkflowGraph as WorkflowGraphDocument } from '../graphql/documents.ts';
 import { STATUS } from '../status.ts';
 import { isFinal, useLive } from '../use-live.ts';
@@ -19,8 +20,9 @@ export function TaskRoute({ id }: { id: string }) {
   useEffect(() => {
     if (taskRoot !== null) setRootId(taskRoot);
   }, [taskRoot]);
-  const graphLive = useLive(WorkflowGraphDocument, rootId === null ? null : { rootId }, (data) => data.taskGraph.ready);
-  const graph = graphLive.result?.data?.taskGraph ?? null;
+  const graphLive = useLive(WorkflowGraphDocument, rootId === null ? null : { rootId }, (data) => graphDone(data.taskGraph));
+  const served = graphLive.result?.data?.taskGraph ?? null;
+  const graph = useMemo(() => (served ? withChordCallbacks(served) : null), [served]);
 
   useEffect(() => {
     document.title = task ? `${STATUS[task.status].label} · ${task.name ?? id} · celery-lens` : `${id} · celery-lens`;

@@ -68,7 +68,9 @@ export type WorkflowGraphSubscriptionVariables = Exact<{
 }>;
 
 
-export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null, group: { id: string, size: number | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
+export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null, group: { id: string, size: number | null, chordCallback: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
+
+export type GraphTaskFragment = { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null };
 
 export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -93,7 +95,19 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const GraphTaskFragmentDoc = new TypedDocumentString(`
+    fragment GraphTask on Task {
+  id
+  status
+  ready
+  name
+  sentAt
+  receivedAt
+  startedAt
+  dateDone
+  finishedAt
+}
+    `, {"fragmentName":"GraphTask"}) as unknown as TypedDocumentString<GraphTaskFragment, unknown>;
 export const TaskLiveDocument = new TypedDocumentString(`
     subscription TaskLive($id: ID!) {
   task(id: $id, untilReady: false) {
@@ -154,18 +168,14 @@ export const WorkflowGraphDocument = new TypedDocumentString(`
       kind
       depth
       task {
-        id
-        status
-        name
-        sentAt
-        receivedAt
-        startedAt
-        dateDone
-        finishedAt
+        ...GraphTask
       }
       group {
         id
         size
+        chordCallback {
+          ...GraphTask
+        }
       }
     }
     edges {
@@ -175,7 +185,17 @@ export const WorkflowGraphDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<WorkflowGraphSubscription, WorkflowGraphSubscriptionVariables>;
+    fragment GraphTask on Task {
+  id
+  status
+  ready
+  name
+  sentAt
+  receivedAt
+  startedAt
+  dateDone
+  finishedAt
+}`) as unknown as TypedDocumentString<WorkflowGraphSubscription, WorkflowGraphSubscriptionVariables>;
 export const WorkersDocument = new TypedDocumentString(`
     query Workers {
   workers {
