@@ -82,4 +82,6 @@ export function SummaryNode({ data }: NodeProps<ViewFlowNode>) {
   );
 }
 
-export const nodeTypes = { task: TaskNode, group: GroupNode, summary: SummaryNode };
+/** Our own type names: React Flow styles its built-in `group` type. */
+export const NODE_TYPE: Readonly<Record<ViewNode['kind'], string>> = { task: 'lensTask', group: 'lensGroup', summary: 'lensSummary' };
+export const nodeTypes = { lensTask: TaskNode, lensGroup: GroupNode, lensSummary: SummaryNode };

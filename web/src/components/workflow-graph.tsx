@@ -3,10 +3,12 @@ import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NODE_SIZE, layout } from '../graph/layout.ts';
 import { type GraphData, graphCounts, viewModel } from '../graph/model.ts';
-import { GraphActionsContext, type ViewFlowNode, nodeTypes } from './graph-nodes.tsx';
+import { GraphActionsContext, NODE_TYPE, type ViewFlowNode, nodeTypes } from './graph-nodes.tsx';
 import { StatusCounts } from './status-counts.tsx';
 
 const ignoreClick = () => {};
+/** A lone node is not blown up to fill the pane. */
+const FIT = { maxZoom: 1.2, padding: 0.1 };
 
 /** Frames the whole graph again when nodes come or go (a status change alone moves nothing). */
 function FitOnGrowth({ structure }: { structure: string }) {
@@ -14,7 +16,7 @@ function FitOnGrowth({ structure }: { structure: string }) {
   useEffect(() => {
     // After React Flow has placed the new nodes.
     const frame = requestAnimationFrame(() => {
-      flow.fitView().catch(() => {});
+      flow.fitView(FIT).catch(() => {});
     });
     return () => cancelAnimationFrame(frame);
   }, [flow, structure]);
@@ -34,7 +36,7 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
     () =>
       model.nodes.map((view) => ({
         id: view.id,
-        type: view.kind,
+        type: NODE_TYPE[view.kind],
         position: positions.get(view.id) ?? { x: 0, y: 0 },
         data: { view },
         ...NODE_SIZE[view.kind],
@@ -73,6 +75,7 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
             edges={edges}
             nodeTypes={nodeTypes}
             fitView
+            fitViewOptions={FIT}
             minZoom={0.05}
             nodesDraggable={false}
             nodesConnectable={false}

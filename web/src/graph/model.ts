@@ -52,8 +52,18 @@ export function withChordCallbacks(graph: GraphData): GraphData {
   return nodes.length === graph.nodes.length ? graph : { ...graph, nodes, edges, ready: graph.ready && nodes.every((n) => n.kind !== 'TASK' || n.task?.ready === true) };
 }
 
-/** Whether nothing in the graph can change any more (the subscription ends then). */
-export const graphDone = (graph: GraphData) => withChordCallbacks(graph).ready;
+/**
+ * Whether nothing in the graph can change any more. The server's stream ends
+ * when every task it walked is ready, which for a chord is the moment the
+ * last header task stores its result, just before it sends the callback: a
+ * graph with a group whose callback is not known yet is looked at again a
+ * few times (`lookedAgain`) before it is taken as done.
+ */
+export function graphDone(graph: GraphData, lookedAgain: number): boolean {
+  if (!withChordCallbacks(graph).ready) return false;
+  const callbackUnknown = graph.nodes.some((node) => node.kind === 'GROUP' && !node.group?.chordCallback);
+  return !callbackUnknown || lookedAgain >= 2;
+}
 
 export const summaryId = (groupId: string) => `summary:${groupId}`;
 

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
@@ -20,7 +20,15 @@ export function TaskRoute({ id }: { id: string }) {
   useEffect(() => {
     if (taskRoot !== null) setRootId(taskRoot);
   }, [taskRoot]);
-  const graphLive = useLive(WorkflowGraphDocument, rootId === null ? null : { rootId }, (data) => graphDone(data.taskGraph));
+  const lookedAgain = useRef(0);
+  useEffect(() => {
+    lookedAgain.current = 0;
+  }, [rootId]);
+  const graphLive = useLive(WorkflowGraphDocument, rootId === null ? null : { rootId }, (data) => {
+    const done = graphDone(data.taskGraph, lookedAgain.current);
+    if (!done) lookedAgain.current += 1;
+    return done;
+  });
   const served = graphLive.result?.data?.taskGraph ?? null;
   const graph = useMemo(() => (served ? withChordCallbacks(served) : null), [served]);
 
@@ -37,7 +45,6 @@ export function TaskRoute({ id }: { id: string }) {
         ) : live.failure ? null : (
           <p className="muted" role="status">Loading task {id}…</p>
         )}
-        <WorkersList />
       </div>
       <div className="workflow-column">
         {graphLive.failure ? <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} /> : null}
@@ -47,6 +54,7 @@ export function TaskRoute({ id }: { id: string }) {
             <Timeline graph={graph} />
           </>
         ) : null}
+        <WorkersList />
       </div>
     </main>
   );
