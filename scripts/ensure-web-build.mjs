@@ -24,6 +24,8 @@ if (existsSync(`${root}web/src`)) {
     execFileSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', `${root}web/vite.config.ts`, '--logLevel', 'warn'], {
       cwd: root,
       stdio: 'inherit',
+      // Under the test runner NODE_ENV is "test", and Vite would bundle React's development build.
+      env: { ...process.env, NODE_ENV: 'production' },
     });
   }
 }
