@@ -8,6 +8,7 @@ import { decodeGroupMeta } from '../celery/group-meta.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { type Reply, unavailable, valueOf } from './redis-replies.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
 /** What Redis holds about a group: a saved member list, and a running chord's counters. */
@@ -34,8 +35,8 @@ export interface BackendHealth {
 const NO_EXPIRY = -1;
 const NO_KEY = -2;
 
-type Reply = [Error | null, unknown];
-const pttlOf = (reply: Reply | undefined): number => (!reply || reply[0] ? NO_KEY : Number(reply[1]));
+// A PTTL or EXISTS that failed must not read as "no key": the read fails instead.
+const numberOf = (reply: Reply | undefined, key: string): number => Number(valueOf(reply, key));
 
 /**
  * Which TTLs a read asks for: 'all' pipelines a PTTL per key (queries that
@@ -82,19 +83,19 @@ export class ResultBackend {
     if (mgetError) throw new BackendUnavailableError(mgetError.message, { cause: mgetError });
     const values = reply as (Buffer | null)[];
     // PTTL answers by index; undefined where none was asked.
-    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((_key, index) => pttlOf(replies[index + 1])) : [];
+    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((key, index) => numberOf(replies[index + 1], key)) : [];
     // MGET answers nil for a key of another type too. With 'none', EXISTS
     // counting more keys than MGET found values says one is; PTTL tells which.
     const present = values.filter((value) => value !== null).length;
     const second = values.flatMap((value, index) =>
-      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && Number(replies[1]?.[1]) > present) ? [index] : [],
+      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && numberOf(replies[1], 'EXISTS') > present) ? [index] : [],
     );
     if (second.length > 0) {
       const ttlPipeline = this.redis.pipeline();
       for (const index of second) ttlPipeline.pttl(keys[index] as string);
       const ttls: Reply[] = (await this.#exec(() => ttlPipeline.exec())) ?? [];
       second.forEach((index, at) => {
-        pttls[index] = pttlOf(ttls[at]);
+        pttls[index] = numberOf(ttls[at], keys[index] as string);
       });
     }
     return ids.map((id, index) => {
@@ -154,9 +155,7 @@ export class ResultBackend {
       this.onRoundTrip((performance.now() - started) / 1000);
       return result;
     } catch (error) {
-      if (error instanceof BackendUnavailableError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new BackendUnavailableError(reason, { cause: error });
+      throw unavailable(error);
     }
   }
 }
