@@ -17,6 +17,10 @@ type Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": typeof types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
+    "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": typeof types.KeysCreateDocument,
+    "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": typeof types.KeysAttachDocument,
+    "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": typeof types.KeysUpdateDocument,
+    "\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n": typeof types.KeysReadDocument,
     "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": typeof types.CreateDocument,
     "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": typeof types.UpdateDocument,
     "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": typeof types.AttachDocument,
@@ -40,6 +44,7 @@ type Documents = {
     "\n  subscription StoreWatch($key: ID!) { goal(key: $key) { status } }\n": typeof types.StoreWatchDocument,
     "\n  query StoreHistory($id: ID!) { task(id: $id) { id timeline { type } } }\n": typeof types.StoreHistoryDocument,
     "\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n": typeof types.StoreOutcomeDocument,
+    "\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n": typeof types.StoreHistoriesDocument,
     "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n": typeof types.StoreStatusDocument,
     "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n": typeof types.StoreMembersDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
@@ -64,6 +69,10 @@ const documents: Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
+    "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": types.KeysCreateDocument,
+    "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": types.KeysAttachDocument,
+    "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": types.KeysUpdateDocument,
+    "\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n": types.KeysReadDocument,
     "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": types.CreateDocument,
     "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": types.UpdateDocument,
     "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": types.AttachDocument,
@@ -87,6 +96,7 @@ const documents: Documents = {
     "\n  subscription StoreWatch($key: ID!) { goal(key: $key) { status } }\n": types.StoreWatchDocument,
     "\n  query StoreHistory($id: ID!) { task(id: $id) { id timeline { type } } }\n": types.StoreHistoryDocument,
     "\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n": types.StoreOutcomeDocument,
+    "\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n": types.StoreHistoriesDocument,
     "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n": types.StoreStatusDocument,
     "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n": types.StoreMembersDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
@@ -134,6 +144,22 @@ export function graphql(source: "\n  mutation AclGoal($key: ID!, $taskId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"): (typeof documents)["\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n"): (typeof documents)["\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n"): (typeof documents)["\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n"): (typeof documents)["\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n"): (typeof documents)["\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -226,6 +252,10 @@ export function graphql(source: "\n  query StoreHistory($id: ID!) { task(id: $id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n"): (typeof documents)["\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n"): (typeof documents)["\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -40,6 +40,9 @@ const History = graphql(`
 const Outcome = graphql(`
   query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }
 `);
+const Histories = graphql(`
+  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }
+`);
 const Status = graphql(`
   query StoreStatus($id: ID!) { task(id: $id) { id status } }
 `);
@@ -160,6 +163,27 @@ describe('history and group members when Redis fails', () => {
     expect(codeOf(await execute(app, History, { id }))).toBe('BACKEND_UNAVAILABLE');
     expect(codeOf(await execute(app, Outcome, { id }))).toBe('BACKEND_UNAVAILABLE');
     expect(codeOf(await execute(app, Members, { id }))).toBe('BACKEND_UNAVAILABLE');
+  });
+});
+
+describe('history celery-lens cannot read', () => {
+  it('a timeline or tombstone of another type or garbage is UNDECODABLE_LENS_DATA for that task; the others resolve', async () => {
+    const redis = lens.redis.client();
+    const [fine, wrongType, garbageEntry, garbageTomb, garbageTime] = Array.from({ length: 5 }, () => randomUUID()) as [string, string, string, string, string];
+    await redis.set(`celery-lens:events:${wrongType}`, 'not a zset');
+    await redis.zadd(`celery-lens:events:${garbageEntry}`, 1, '{"type":"task-sent"');
+    await redis.set(`celery-lens:tomb:${garbageTomb}`, '{"state":1}');
+    await redis.hset(`celery-lens:task:${garbageTime}`, { sentAt: 'soon' });
+    const result = await execute(lens.app, Histories, { ids: [fine, wrongType, garbageEntry, garbageTomb, garbageTime] });
+    expect(result.data?.tasks?.map((task) => task?.id ?? null)).toEqual([fine, null, null, null, null]);
+    expect(result.errors?.map((error) => [error.path?.[1], error.extensions?.code, error.extensions?.key])).toEqual(
+      expect.arrayContaining([
+        [1, 'UNDECODABLE_LENS_DATA', `celery-lens:events:${wrongType}`],
+        [2, 'UNDECODABLE_LENS_DATA', `celery-lens:events:${garbageEntry}`],
+        [3, 'UNDECODABLE_LENS_DATA', `celery-lens:tomb:${garbageTomb}`],
+        [4, 'UNDECODABLE_LENS_DATA', `celery-lens:task:${garbageTime}`],
+      ]),
+    );
   });
 });
 
