@@ -27,6 +27,8 @@ import { useOperationLog } from './plugins/use-operation-log.ts';
 import { useGraphQLJsExecutor } from './plugins/use-graphql-js-executor.ts';
 import { useTtlOnDemand } from './plugins/use-ttl-on-demand.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { useOperationChecks } from './plugins/use-operation-checks.ts';
+import { useParamErrors } from './plugins/use-param-errors.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import type { LensContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
@@ -141,11 +143,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
+      useParamErrors(),
       ...useHealth({ backend, subscriber, consumer }),
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
       ...useAuth(config),
       useQueryLimits(config),
+      useOperationChecks(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),

@@ -9,7 +9,7 @@
  * receiving the same pub/sub messages never double count.
  */
 import type { Redis } from 'ioredis';
-import type { TaskEvent, TaskEventType } from '../celery/events.ts';
+import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
@@ -110,7 +110,8 @@ function decodeJson<T>(key: string, text: string, what: string, valid: (value: R
   return value as T;
 }
 
-const isEntry = (entry: Record<string, unknown>) => typeof entry.type === 'string' && entry.type.startsWith('task-') && Number.isFinite(entry.at);
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
+const isEntry = (entry: Record<string, unknown>) => EVENT_TYPES.has(entry.type) && Number.isFinite(entry.at);
 const isTombstone = (tomb: Record<string, unknown>) => typeof tomb.state === 'string' && Number.isFinite(tomb.recordedAt);
 
 /** The numeric fields of a history hash, or a LensDataError naming the first that is not a number. */

@@ -123,12 +123,19 @@ export class ResultBackend {
     if (ids.length === 0) return [];
     const keys = ids.flatMap((id) => [this.keys.group(id), this.keys.chordSize(id), this.keys.chordDone(id)]);
     const values = await this.#exec(() => this.redis.mgetBuffer(...keys));
-    const count = (value: Buffer | null | undefined) => (value ? Number(value.toString()) || 0 : null);
+    // Celery INCRs these: anything but a count that fits a GraphQL Int is not Celery's.
+    const count = (key: string, value: Buffer | null | undefined) => {
+      if (!value) return null;
+      const text = value.toString();
+      if (!/^\d{1,10}$/.test(text) || Number(text) > 2 ** 31 - 1) throw new MetaDecodeError(key, `the chord counter is not a count: ${JSON.stringify(text.slice(0, 40))}`);
+      return Number(text);
+    };
     return ids.map((id, index) => {
       const [saved, size, done] = values.slice(index * 3, index * 3 + 3);
       try {
         const memberIds = saved ? decodeGroupMeta(this.keys.group(id), saved) : null;
-        return { id, memberIds, saved: memberIds !== null, chordSize: count(size), chordDone: count(done) };
+        const [chordSize, chordDone] = [count(this.keys.chordSize(id), size), count(this.keys.chordDone(id), done)];
+        return { id, memberIds, saved: memberIds !== null, chordSize, chordDone };
       } catch (error) {
         if (error instanceof MetaDecodeError) return error;
         throw error;
