@@ -65,6 +65,18 @@ describe('requests that cannot run: coded, HTTP 400, no data', () => {
     for (const answer of await postBoth({ query: costly, variables: { ids: [randomUUID()] } })) expect(summary(answer)).toMatchObject({ status: 200, codes: undefined });
   });
 
+  it('subscriptions are checked the same way before they start (SSE)', async () => {
+    const deep = `subscription { task(id: "${randomUUID()}") { ${'parent { '.repeat(6)}id${' }'.repeat(6)} } }`;
+    const badVariable = 'subscription ($id: ID!) { task(id: $id) { id } }';
+    for (const [body, code] of [[{ query: deep }, 'QUERY_TOO_COMPLEX'], [{ query: badVariable, variables: { id: {} } }, 'BAD_USER_INPUT']] as const) {
+      const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) };
+      for (const response of [await fetch(lens.app.url, init), await lens.app.yoga.fetch('http://yoga/graphql', init)]) {
+        const text = await response.text();
+        expect([response.status, text.includes(`"code":"${code}"`), text.includes('"data"')]).toEqual([400, true, false]);
+      }
+    }
+  });
+
   it.each([
     ['variables', 'variables=%7Bbad'],
     ['extensions', 'extensions=%7Bbad'],
