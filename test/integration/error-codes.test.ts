@@ -85,6 +85,14 @@ describe('requests that cannot run: coded, HTTP 400, no data', () => {
     const response = await fetch(url, { headers: { accept: 'application/json' } });
     const body = (await response.json()) as Answer['body'];
     expect({ status: response.status, codes: body.errors?.map((error) => error.extensions?.code) }).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
+    // The same parameters in a form-encoded POST body.
+    const form = await fetch(lens.app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: `query=${encodeURIComponent('{ backend { up } }')}&${param}`,
+    });
+    expect(form.status).toBe(400);
+    expect(((await form.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
   });
 });
 
