@@ -111,21 +111,32 @@ function decodeJson<T>(key: string, text: string, what: string, valid: (value: R
 }
 
 const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
-const isEntry = (entry: Record<string, unknown>) => EVENT_TYPES.has(entry.type) && Number.isFinite(entry.at);
-const isTombstone = (tomb: Record<string, unknown>) => typeof tomb.state === 'string' && Number.isFinite(tomb.recordedAt);
+// What a JavaScript Date can hold (±100,000,000 days), so every time shown is a valid DateTime.
+const isTime = (ms: unknown) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
+const isText = (value: unknown) => value === null || typeof value === 'string';
+const isEntry = (entry: Record<string, unknown>) => EVENT_TYPES.has(entry.type) && isTime(entry.at) && isText(entry.hostname ?? null);
+const isTombstone = (tomb: Record<string, unknown>) =>
+  typeof tomb.state === 'string' &&
+  isTime(tomb.recordedAt) &&
+  [tomb.errorType, tomb.errorMessage, tomb.name].every((field) => isText(field ?? null)) &&
+  (tomb.dateDone == null || (typeof tomb.dateDone === 'string' && !Number.isNaN(Date.parse(tomb.dateDone))));
 
-/** The numeric fields of a history hash, or a LensDataError naming the first that is not a number. */
-function numbers(key: string, hash: Record<string, string>, fields: readonly string[]): Record<string, number | null> {
+/** The numeric fields of a history hash, or a LensDataError naming the first that is not a number (or, for times, not a time). */
+function numbers(key: string, hash: Record<string, string>, fields: readonly string[], times: ReadonlySet<string>): Record<string, number | null> {
   return Object.fromEntries(
     fields.map((field) => {
       const value = hash[field];
       if (value === undefined || value === '') return [field, null];
       const parsed = Number(value);
-      if (!Number.isFinite(parsed)) throw new LensDataError(key, `"${field}" is not a number: ${JSON.stringify(value.slice(0, 40))}`);
+      if (!Number.isFinite(parsed) || (times.has(field) && !isTime(parsed))) {
+        throw new LensDataError(key, `"${field}" is not a ${times.has(field) ? 'time in ms' : 'number'}: ${JSON.stringify(value.slice(0, 40))}`);
+      }
       return [field, parsed];
     }),
   );
 }
+
+const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
 export class HistoryStore {
   constructor(
@@ -234,7 +245,7 @@ export class HistoryStore {
     const timeline = causalOrder(entries.map((entry) => decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry)));
     const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
     const tomb = valueOf(tombReply, tombKey) as string | null;
-    const n = numbers(historyKey, hash, ['sentAt', 'receivedAt', 'startedAt', 'finishedAt', 'retries', 'runtime']);
+    const n = numbers(historyKey, hash, [...TIMES, 'retries', 'runtime'], TIMES);
     const [sentAt, receivedAt, startedAt] = [n.sentAt ?? null, n.receivedAt ?? null, n.startedAt ?? null];
     // The send happened before the first thing it caused.
     const caused = [receivedAt, startedAt].filter((at): at is number => at !== null && sentAt !== null && at < sentAt && sentAt - at < SENT_SKEW_MS);
