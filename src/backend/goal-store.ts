@@ -140,7 +140,11 @@ export class GoalStore {
     if (!set) {
       set = new Set();
       this.#listeners.set(channel, set);
-      await guarded(() => this.subscriber.subscribe(channel));
+      // A failed SUBSCRIBE must not leave the channel looking subscribed to the next watcher.
+      await guarded(() => this.subscriber.subscribe(channel)).catch((error: unknown) => {
+        if (set?.size === 0 && this.#listeners.get(channel) === set) this.#listeners.delete(channel);
+        throw error;
+      });
     }
     set.add(onChange);
     return () => {

@@ -133,6 +133,32 @@ describe('goals when Redis fails', () => {
   });
 });
 
+describe('goal subscriptions after a refused SUBSCRIBE', () => {
+  it('a later subscription to the same goal still subscribes and hears changes', async () => {
+    const password = randomUUID();
+    const admin = lens.redis.client();
+    await admin.call('ACL', 'SETUSER', 'no-goal-channels', 'reset', 'on', `>${password}`, '~*', '&celery-task-meta-*', '+@all');
+    const app = await startApp(`redis://no-goal-channels:${password}@127.0.0.1:${lens.redis.port}/0`, ['--consume', 'false']);
+    leftovers.push(() => app.stop());
+    const key = `refused:${randomUUID()}`;
+    await execute(lens.app, GoalCreate, { key });
+    const client = wsClient(app.url);
+    leftovers.push(async () => {
+      await client.dispose();
+    });
+    const refused = subscribe(client, GoalWatch, { key });
+    await expect(refused.done).rejects.toThrow(/BACKEND_UNAVAILABLE/);
+
+    await admin.call('ACL', 'SETUSER', 'no-goal-channels', 'allchannels');
+    const watch = subscribe(client, GoalWatch, { key });
+    await watch.waitFor(1);
+    await execute(lens.app, GoalUpdate, { key });
+    await watch.waitFor(2);
+    expect(watch.events.map((event) => event.goal?.status)).toEqual(['PENDING', 'RUNNING']);
+    watch.stop();
+  });
+});
+
 describe('history and group members when Redis fails', () => {
   it('the history store throws BACKEND_UNAVAILABLE while Redis is down or stalled, never an empty history', async () => {
     const config = loadConfig(['--backend', lens.redis.url(), '--redis-timeout-ms', String(TIMEOUT_MS)], {});
