@@ -16,6 +16,8 @@ import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
 import { useOperationLog } from '../plugins/use-operation-log.ts';
 import { useQueryLimits } from '../plugins/use-query-limits.ts';
+import { useOperationChecks } from '../plugins/use-operation-checks.ts';
+import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
@@ -73,6 +75,7 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
+      useParamErrors(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       // Static files, public like /healthz: the page asks for a key before it reads anything.
       ...(config.ui ? [useWebPage()] : []),
@@ -80,6 +83,7 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
       useOperationLog(logger, metrics.errorsByCode),
       ...useAuth(config),
       useQueryLimits(config),
+      useOperationChecks(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
