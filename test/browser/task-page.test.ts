@@ -10,6 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
+import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { type PageUnderTest, card, graphNode, openPage } from '../helpers/page.ts';
@@ -156,6 +157,22 @@ describe('the task page', () => {
     await page.goto(`${origin()}/tasks/${ids[0]}`);
     await page.getByTestId('graph-truncated').waitFor();
     expect(await page.locator('[data-testid="workflow-graph"] [data-task-id]').count()).toBe(11);
+  });
+
+  it('says so when a workflow has more tasks than --max-graph-nodes, and still shows the card', async () => {
+    const small = await startApp(lens.redis.url(), ['--max-graph-nodes', '3']);
+    try {
+      const [root, ...children] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: DONE, children: children.map(one) }, { id: root });
+      const smallOrigin = new URL(small.url).origin;
+      const { page } = await openPage(browser, smallOrigin).then((opened) => (open.push(opened), opened));
+      await page.goto(`${smallOrigin}/tasks/${root}`);
+      await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('GRAPH_TOO_LARGE');
+      expect(await page.getByTestId('error-message').innerText()).not.toMatch(/trying again/);
+      expect(await card(page).getAttribute('data-status')).toBe('SUCCEEDED');
+    } finally {
+      await small.stop();
+    }
   });
 
   it('works with the keyboard, and at 390 px wide without sideways scrolling', async () => {
