@@ -15,7 +15,9 @@ export function TaskRoute({ id }: { id: string }) {
   // A result for the previous id may still be showing for one render after a navigation.
   const task = live.result?.data?.task?.id === id ? live.result.data.task : null;
   // Kept while moving between tasks of one workflow, so the graph stays where it is.
-  const [rootId, setRootId] = useState<string | null>(null);
+  // Until the task says where its root is, the graph starts from the task itself (a deep link is
+  // often to a root): the two subscriptions run side by side instead of one after the other.
+  const [rootId, setRootId] = useState<string>(id);
   const taskRoot = task?.root.id ?? null;
   useEffect(() => {
     if (taskRoot !== null) setRootId(taskRoot);
@@ -24,7 +26,7 @@ export function TaskRoute({ id }: { id: string }) {
   useEffect(() => {
     lookedAgain.current = 0;
   }, [rootId]);
-  const graphLive = useLive(WorkflowGraphDocument, rootId === null ? null : { rootId }, (data) => {
+  const graphLive = useLive(WorkflowGraphDocument, live.failure && isFinal(live.failure) ? null : { rootId }, (data) => {
     const done = graphDone(data.taskGraph, lookedAgain.current);
     if (!done) lookedAgain.current += 1;
     return done;
@@ -49,8 +51,8 @@ export function TaskRoute({ id }: { id: string }) {
         )}
       </div>
       <div className="workflow-column">
-        {graphLive.failure ? <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} /> : null}
-        {graph && rootId !== null ? (
+        {graphLive.failure && task ? <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} /> : null}
+        {graph && !live.failure ? (
           <>
             <WorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
             <Timeline graph={graph} />
