@@ -1,8 +1,8 @@
 /**
  * How each TaskStatus looks, everywhere on the page: a colour AND an icon AND
- * a label, so no state is told by colour alone and QUEUED never looks like
- * SUCCEEDED. Colours are distinct for the common kinds of colour blindness
- * in pairs that matter (running/succeeded/failed) and carry text contrast ≥ 4.5:1 on white.
+ * a label, so no state is told by colour alone (colour-blind readers, greyscale
+ * screenshots) and QUEUED never looks like SUCCEEDED. Each text colour keeps a
+ * contrast of at least 4.5:1 on its own background.
  */
 import type { TaskStatus } from './graphql/generated/graphql.ts';
 
