@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
-import { navigate, taskIdFromInput, taskPath } from '../router.ts';
+import { navigate, taskPath } from '../router.ts';
+import { taskIdFromInput } from '../task-id-input.ts';
 
 /** Finds a task by id, or by a pasted URL that ends in one. */
 export function SearchBox({ initial = '' }: { initial?: string }) {
