@@ -27,6 +27,7 @@ import { useOperationLog } from './plugins/use-operation-log.ts';
 import { useGraphQLJsExecutor } from './plugins/use-graphql-js-executor.ts';
 import { useTtlOnDemand } from './plugins/use-ttl-on-demand.ts';
 import { useQueryLimits } from './plugins/use-query-limits.ts';
+import { useResponseLimit } from './plugins/use-response-limit.ts';
 import { useRateLimit } from './plugins/use-rate-limit.ts';
 import type { LensContext } from './schema/context.ts';
 import { schema } from './schema/index.ts';
@@ -56,7 +57,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   // Pub/sub needs a connection of its own; one per process, shared by every subscriber.
   const subscriber = connect(config.backend, 'celery-lens-sub');
   const keys = celeryKeys(config.globalKeyprefix);
-  const backend = new ResultBackend(redis, keys);
+  const backend = new ResultBackend(redis, keys, { maxValueBytes: config.maxValueBytes });
   const watcher = new TaskWatcher(subscriber, backend, keys, config.resultExpires * 1000);
 
   // Our own records live beside Celery's results, under --lens-prefix.
@@ -141,6 +142,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
+      // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
+      useResponseLimit(config.maxResponseBytes),
       ...useHealth({ backend, subscriber, consumer }),
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
