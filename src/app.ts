@@ -21,6 +21,7 @@ import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useClientGone } from './plugins/use-client-gone.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
@@ -144,6 +145,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       useBodyLimit(config.maxBodyBytes),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
+      useClientGone(),
       ...useHealth({ backend, subscriber, consumer }),
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
