@@ -119,7 +119,8 @@ describe('transport limits', () => {
     const idle = Array.from({ length: 2 }, () => new WebSocket(app.url.replace('http', 'ws'), 'graphql-transport-ws'));
     await Promise.all(idle.map((socket) => new Promise((resolve) => socket.once('open', resolve))));
     const [a, b] = [connect(), connect()];
-    await Promise.all([a.acked, b.acked]);
+    const refused = (closed: Promise<number>) => closed.then((code) => Promise.reject(new Error(`closed with ${code}`)));
+    await Promise.race([Promise.all([a.acked, b.acked]), refused(a.closed), refused(b.closed)]);
     // The cap still holds for initialised ones.
     expect(await connect().closed).toBe(4403);
     for (const socket of [a.socket, b.socket, ...idle]) socket.close();
