@@ -42,13 +42,16 @@ export function exceedsJsonLimits(value: unknown, limits: JsonLimits): JsonExces
       const depth = item.depth + 1;
       if (depth > limits.maxDepth) return { measure: 'depth', limit: limits.maxDepth };
       if (Array.isArray(current)) {
-        bytes += 2 + current.length;
+        // Brackets and the commas between elements.
+        bytes += 2 + Math.max(current.length - 1, 0);
         for (const element of current as unknown[]) stack.push({ value: element, depth });
       } else {
         const record = current as Record<string, unknown>;
-        bytes += 2;
-        for (const key of Object.keys(record)) {
-          bytes += key.length + 4;
+        const keys = Object.keys(record);
+        bytes += 2 + Math.max(keys.length - 1, 0);
+        for (const key of keys) {
+          // The key's quotes and its colon.
+          bytes += key.length + 3;
           stack.push({ value: record[key], depth });
         }
       }

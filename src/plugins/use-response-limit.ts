@@ -34,19 +34,33 @@ export const safeStringify: Stringify = (result) => {
   }
 };
 
+/** JSON of `answer`, made once however many subscribers it goes to (use-shared-events.ts shares results). */
+function stringifyOnce(answer: ExecutionResult): Stringify {
+  let json: string | undefined;
+  // Yoga hands a copy when it strips internals from errors: that one is serialized as it is.
+  return (result) => (result === answer ? (json ??= safeStringify(result)) : safeStringify(result));
+}
+
 export function useResponseLimit(maxBytes: number): Plugin {
+  // What each result is answered with: a shared result is measured once, not once per subscriber.
+  const answers = new WeakMap<ExecutionResult, ExecutionResult>();
   const bound = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
-    const excess = exceedsJsonLimits(result.data, { maxBytes, maxDepth: MAX_RESPONSE_DEPTH });
-    const bounded: ExecutionResult & { stringify?: Stringify } = excess
-      ? tooLargeResult(
-          excess.measure === 'bytes'
-            ? `the response is larger than ${maxBytes} bytes (--max-response-bytes); select fewer values at once`
-            : `the response is nested deeper than ${excess.limit} levels`,
-          { measure: excess.measure, limit: excess.limit },
-        )
-      : result;
-    bounded.stringify = safeStringify;
-    if (excess) setResult(bounded);
+    let answer = answers.get(result);
+    if (!answer) {
+      const excess = exceedsJsonLimits(result.data, { maxBytes, maxDepth: MAX_RESPONSE_DEPTH });
+      const chosen: ExecutionResult & { stringify?: Stringify } = excess
+        ? tooLargeResult(
+            excess.measure === 'bytes'
+              ? `the response is larger than ${maxBytes} bytes (--max-response-bytes); select fewer values at once`
+              : `the response is nested deeper than ${excess.limit} levels`,
+            { measure: excess.measure, limit: excess.limit },
+          )
+        : result;
+      chosen.stringify = stringifyOnce(chosen);
+      answers.set(result, chosen);
+      answer = chosen;
+    }
+    if (answer !== result) setResult(answer);
   };
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, bound) }),

@@ -19,6 +19,7 @@ import { useOperationLog } from '../plugins/use-operation-log.ts';
 import { useQueryLimits } from '../plugins/use-query-limits.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useResponseLimit } from '../plugins/use-response-limit.ts';
+import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
@@ -86,6 +87,8 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
       useGraphQLJsExecutor(),
+      // After it: its subscribe is replaced by one that shares each event's result among subscribers.
+      useSharedEvents(config),
     ],
   });
 }

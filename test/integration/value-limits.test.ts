@@ -187,6 +187,22 @@ describe('a stored value nested 20,000 levels deep', () => {
     }
     await stillServes(served);
   });
+
+  it('20 SSE subscribers of a 3 MB result (under the cap): each gets it whole, the process serializes it once', async () => {
+    const served = await serve();
+    const id = randomUUID();
+    const query = `subscription { task(id: "${id}", untilReady: true) { state result } }`;
+    const subscribers = Array.from({ length: 20 }, () => sse(served.url, query, 'POST', 2));
+    await Promise.all(subscribers.map((subscriber) => subscriber.first));
+    const before = served.peakRss();
+    const rows = Array.from({ length: 30_000 }, (_, index) => ({ row: index, text: 'w'.repeat(80) }));
+    await writeRaw(id, JSON.stringify(rows));
+    const received = await Promise.all(subscribers.map((subscriber) => subscriber.events));
+    const grown = served.peakRss() - before;
+    console.log(`peak RSS ${Math.round(before / 2 ** 20)} MiB before the 3 MB update, +${Math.round(grown / 2 ** 20)} MiB for it`);
+    for (const events of received) expect((events.at(-1)?.data as { task: { result: unknown[] } }).task.result).toHaveLength(30_000);
+    await stillServes(served);
+  });
 });
 
 describe('--max-value-bytes and --max-response-bytes', () => {

@@ -24,13 +24,13 @@ describe('decodeTaskMeta with value limits', () => {
   const meta = (fields: string) => Buffer.from(`{"status":"SUCCESS","traceback":null,"children":[],"date_done":null,${fields}}`);
 
   it('puts a ValueTooLargeError in place of each value past a limit; the rest decodes', () => {
-    const decoded = decodeTaskMeta('t', 'k', meta(`"result":${JSON.stringify('x'.repeat(2000))},"args":[1],"kwargs":{"a":${'['.repeat(1001)}${']'.repeat(1001)}}`), {
-      maxValueBytes: 1024,
+    const decoded = decodeTaskMeta('t', 'k', meta(`"result":${JSON.stringify('x'.repeat(3000))},"args":[1],"kwargs":{"a":${'['.repeat(1001)}${']'.repeat(1001)}}`), {
+      maxValueBytes: 2500,
     });
     expect(decoded.state).toBe('SUCCESS');
     expect(decoded.args).toEqual([1]);
     expect(decoded.result).toBeInstanceOf(ValueTooLargeError);
-    expect((decoded.result as ValueTooLargeError).details).toEqual({ field: 'result', measure: 'bytes', limit: 1024 });
+    expect((decoded.result as ValueTooLargeError).details).toEqual({ field: 'result', measure: 'bytes', limit: 2500 });
     expect((decoded.kwargs as ValueTooLargeError).details).toEqual({ field: 'kwargs', measure: 'depth', limit: 1000 });
   });
 
