@@ -205,6 +205,25 @@ describe('a stored value nested 20,000 levels deep', () => {
   });
 });
 
+describe('a value nested 20,000 levels deep that no decoder bounded (a goal\'s stored metadata)', () => {
+  it('answers RESPONSE_TOO_LARGE on every transport instead of failing to serialize; the process stays up', async () => {
+    const served = await serve();
+    const key = `report:${randomUUID()}`;
+    await redis.hset(`celery-lens:goal:${key}`, { createdAt: Date.now(), status: 'RUNNING', metadata: `{"a":${deep(20_000)}}` });
+    const query = `{ goal(key: "${key}") { status metadata } }`;
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const response = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify({ query }) });
+      expect(await response.json()).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'depth' } }] });
+    }
+    const subscription = `subscription { goal(key: "${key}") { status metadata } }`;
+    const subscribers = [sse(served.url, subscription, 'POST', 1), sse(served.url, subscription, 'GET', 1), ws(served.url, subscription, 1)];
+    for (const events of await Promise.all(subscribers.map((subscriber) => subscriber.events))) {
+      expect(events[0]).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'depth' } }] });
+    }
+    await stillServes(served);
+  });
+});
+
 describe('--max-value-bytes and --max-response-bytes', () => {
   let app: Awaited<ReturnType<typeof startApp>>;
   beforeAll(async () => {
