@@ -17,6 +17,8 @@ import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
 import { useOperationLog } from '../plugins/use-operation-log.ts';
 import { useQueryLimits } from '../plugins/use-query-limits.ts';
+import { useOperationChecks } from '../plugins/use-operation-checks.ts';
+import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useResponseLimit } from '../plugins/use-response-limit.ts';
 import { useSharedEvents } from '../plugins/use-shared-events.ts';
@@ -75,6 +77,7 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
+      useParamErrors(),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),
@@ -83,6 +86,7 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
       useOperationLog(logger, metrics.errorsByCode),
       ...useAuth(config),
       useQueryLimits(config),
+      useOperationChecks(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),

@@ -234,10 +234,11 @@ describe('--max-value-bytes and --max-response-bytes', () => {
     }`);
     expect(body.data).toEqual({
       task: { state: 'SUCCESS', name: 'lens.big', args: [1], result: null, kwargs: null },
-      // message and args are non-null: their error nulls the TaskError, as GraphQL says.
-      failed: { state: 'FAILURE', error: null },
+      failed: { state: 'FAILURE', error: { type: 'ValueError', module: 'builtins', message: null, args: null, traceback: null } },
     });
-    for (const path of ['task.result', 'task.kwargs', 'failed.error.message']) expect(codeAt(body, path)).toBe('VALUE_TOO_LARGE');
+    for (const path of ['task.result', 'task.kwargs', 'failed.error.message', 'failed.error.args', 'failed.error.traceback']) {
+      expect(codeAt(body, path)).toBe('VALUE_TOO_LARGE');
+    }
     expect(new Set(body.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['VALUE_TOO_LARGE']));
     const traceback = await post(`{ task(id: "${failed}") { error { type module traceback } } }`);
     expect(traceback.data).toEqual({ task: { error: { type: 'ValueError', module: 'builtins', traceback: null } } });
