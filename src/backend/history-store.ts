@@ -13,13 +13,9 @@ import type { TaskEvent, TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
 import type { LensKeys } from './lens-keys.ts';
+import { type TimelineEntry, causalOrder, firstSentAt } from './timeline-order.ts';
 
-export interface TimelineEntry {
-  readonly type: TaskEventType;
-  /** ms since the epoch. */
-  readonly at: number;
-  readonly hostname: string | null;
-}
+export type { TimelineEntry } from './timeline-order.ts';
 
 export interface Tombstone {
   readonly state: string;
@@ -66,32 +62,8 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
   'task-started': 'startedAt',
 };
 
-// Celery stamps task-sent after the client published the message, so a fast
-// worker can stamp task-received a few ms earlier. Within this window the
-// events are put back in causal order.
-const SENT_SKEW_MS = 1000;
-
-/**
- * Time order, except that a send is never shown after what it caused: a
- * task-sent stamped within the window after task-received/-started moves
- * back before them.
- */
-function causalOrder(timeline: TimelineEntry[]): TimelineEntry[] {
-  for (let index = 0; index < timeline.length; index += 1) {
-    const sent = timeline[index] as TimelineEntry;
-    if (sent.type !== 'task-sent') continue;
-    let to = index;
-    while (to > 0) {
-      const before = timeline[to - 1] as TimelineEntry;
-      if ((before.type !== 'task-received' && before.type !== 'task-started') || sent.at - before.at >= SENT_SKEW_MS) break;
-      to -= 1;
-    }
-    if (to < index) timeline.splice(to, 0, ...timeline.splice(index, 1));
-  }
-  return timeline;
-}
-
 const num = (value: string | undefined) => (value === undefined || value === '' ? null : Number(value));
+const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) => timeline.findLast((entry) => entry.type === type)?.at ?? null;
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
 export class HistoryStore {
@@ -122,7 +94,8 @@ export class HistoryStore {
       if (Object.keys(fields).length > 0) pipeline.hset(key, fields);
       if (event.type === 'task-sent') pipeline.hsetnx(key, 'sentAt', event.at);
       pipeline.expire(key, ttl);
-      const entry: TimelineEntry = { type: event.type, at: event.at, hostname: event.hostname };
+      // The attempt number tells a retry's re-send from the send its receipt answers (timeline-order.ts).
+      const entry: TimelineEntry = { type: event.type, at: event.at, hostname: event.hostname, ...(event.retries === null ? {} : { retries: event.retries }) };
       pipeline.zadd(this.keys.events(event.taskId), event.at, JSON.stringify(entry)).expire(this.keys.events(event.taskId), ttl);
       if (event.parentId && event.parentId !== event.taskId) this.#child(pipeline, event.parentId, event.taskId, event.at);
     }
@@ -183,14 +156,12 @@ export class HistoryStore {
       const hash = (reply(0) ?? {}) as Record<string, string>;
       const timeline = causalOrder(((reply(1) ?? []) as string[]).map((entry) => JSON.parse(entry) as TimelineEntry));
       const tomb = reply(3) as string | null;
-      const [sentAt, receivedAt, startedAt] = [num(hash.sentAt), num(hash.receivedAt), num(hash.startedAt)];
-      // The send happened before the first thing it caused.
-      const caused = [receivedAt, startedAt].filter((at): at is number => at !== null && sentAt !== null && at < sentAt && sentAt - at < SENT_SKEW_MS);
       return {
         id,
-        sentAt: caused.length > 0 ? Math.min(...caused) : sentAt,
-        receivedAt,
-        startedAt,
+        sentAt: firstSentAt(timeline) ?? num(hash.sentAt),
+        // The latest in time, whatever order the events arrived in.
+        receivedAt: lastAt(timeline, 'task-received') ?? num(hash.receivedAt),
+        startedAt: lastAt(timeline, 'task-started') ?? num(hash.startedAt),
         finishedAt: num(hash.finishedAt),
         worker: str(hash.worker),
         name: str(hash.name),

@@ -75,6 +75,11 @@ const TimelineEntryRef = builder.objectRef<TimelineEntry>('TaskTimelineEntry').i
     }),
     at: t.field({ type: 'DateTime', resolve: (entry) => new Date(entry.at) }),
     hostname: t.exposeString('hostname', { nullable: true, description: 'The worker (or, for SENT, the client).' }),
+    retries: t.int({
+      nullable: true,
+      description: 'SENT and RECEIVED: the attempt (0 for the first, 1 for the first retry, …), which tells a retry’s re-send apart.',
+      resolve: (entry) => entry.retries ?? null,
+    }),
   }),
 });
 
