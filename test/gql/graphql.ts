@@ -81,7 +81,7 @@ export type AclEverythingQueryVariables = Exact<{
 }>;
 
 
-export type AclEverythingQuery = { task: { state: TaskState, status: TaskStatus, result: unknown, timeline: Array<{ type: TaskEventType }>, lastOutcome: { state: string } | null, parent: { id: string } | null, children: Array<{ id: string }>, group: { id: string, tasks: Array<{ id: string }> } | null } | null, taskGraph: { nodes: Array<{ id: string }> }, goal: { status: GoalStatus, currentTask: { id: string } | null } | null, backend: { up: boolean } };
+export type AclEverythingQuery = { task: { state: TaskState, status: TaskStatus, result: unknown, timeline: Array<{ type: TaskEventType }>, lastOutcome: { state: string } | null, parent: { id: string } | null, children: Array<{ id: string } | null> | null, group: { id: string, tasks: Array<{ id: string } | null> | null } | null } | null, taskGraph: { nodes: Array<{ id: string }> }, goal: { status: GoalStatus, currentTask: { id: string } | null } | null, backend: { up: boolean } };
 
 export type AclGoalMutationVariables = Exact<{
   key: string | number;
@@ -150,21 +150,21 @@ export type LinksQueryVariables = Exact<{
 }>;
 
 
-export type LinksQuery = { task: { id: string, parent: { id: string } | null, root: { id: string }, children: Array<{ id: string, state: TaskState }>, group: { id: string, saved: boolean, membersKnown: boolean, size: number | null, completed: number | null, failed: number | null, ready: boolean | null, successful: boolean | null, tasks: Array<{ id: string }> } | null, chordHeader: { id: string } | null } | null };
+export type LinksQuery = { task: { id: string, parent: { id: string } | null, root: { id: string } | null, children: Array<{ id: string, state: TaskState } | null> | null, group: { id: string, saved: boolean, membersKnown: boolean, size: number | null, completed: number | null, failed: number | null, ready: boolean | null, successful: boolean | null, tasks: Array<{ id: string } | null> | null } | null, chordHeader: { id: string } | null } | null };
 
 export type SavedGroupQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type SavedGroupQuery = { group: { id: string, saved: boolean, membersKnown: boolean, size: number | null, completed: number | null, failed: number | null, ready: boolean | null, successful: boolean | null, tasks: Array<{ id: string, state: TaskState }> } | null };
+export type SavedGroupQuery = { group: { id: string, saved: boolean, membersKnown: boolean, size: number | null, completed: number | null, failed: number | null, ready: boolean | null, successful: boolean | null, tasks: Array<{ id: string, state: TaskState } | null> | null } | null };
 
 export type HeaderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type HeaderQuery = { group: { membersKnown: boolean, tasks: Array<{ id: string }>, chordCallback: { id: string } | null } | null };
+export type HeaderQuery = { group: { membersKnown: boolean, tasks: Array<{ id: string } | null> | null, chordCallback: { id: string } | null } | null };
 
 export type GraphUpdatesSubscriptionVariables = Exact<{
   rootId: string | number;
@@ -206,7 +206,7 @@ export type StatusQueryVariables = Exact<{
 }>;
 
 
-export type StatusQuery = { task: { state: TaskState, exists: boolean, status: TaskStatus, statusReason: string, sentAt: string | null, receivedAt: string | null, startedAt: string | null, finishedAt: string | null, runtime: number | null, timeline: Array<{ type: TaskEventType, at: string, hostname: string | null, retries: number | null }>, lastOutcome: { state: string, dateDone: string | null, errorType: string | null, errorMessage: string | null } | null, children: Array<{ id: string }> } | null };
+export type StatusQuery = { task: { state: TaskState, exists: boolean, status: TaskStatus, statusReason: string, sentAt: string | null, receivedAt: string | null, startedAt: string | null, finishedAt: string | null, runtime: number | null, timeline: Array<{ type: TaskEventType, at: string, hostname: string | null, retries: number | null }>, lastOutcome: { state: string, dateDone: string | null, errorType: string | null, errorMessage: string | null } | null, children: Array<{ id: string } | null> | null } | null };
 
 export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -277,21 +277,21 @@ export type WorkflowTaskQueryVariables = Exact<{
 }>;
 
 
-export type WorkflowTaskQuery = { task: { state: TaskState, parent: { id: string } | null, root: { id: string }, children: Array<{ id: string }>, group: { id: string, membersKnown: boolean, tasks: Array<{ id: string }> } | null, chordHeader: { id: string } | null } | null };
+export type WorkflowTaskQuery = { task: { state: TaskState, parent: { id: string } | null, root: { id: string } | null, children: Array<{ id: string } | null> | null, group: { id: string, membersKnown: boolean, tasks: Array<{ id: string } | null> | null } | null, chordHeader: { id: string } | null } | null };
 
 export type WorkflowGroupQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type WorkflowGroupQuery = { group: { saved: boolean, size: number | null, completed: number | null, ready: boolean | null, successful: boolean | null, tasks: Array<{ id: string }> } | null };
+export type WorkflowGroupQuery = { group: { saved: boolean, size: number | null, completed: number | null, ready: boolean | null, successful: boolean | null, tasks: Array<{ id: string } | null> | null } | null };
 
 export type ChordHeaderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ChordHeaderQuery = { group: { saved: boolean, membersKnown: boolean, tasks: Array<{ id: string }>, chordCallback: { id: string, result: unknown } | null } | null };
+export type ChordHeaderQuery = { group: { saved: boolean, membersKnown: boolean, tasks: Array<{ id: string } | null> | null, chordCallback: { id: string, result: unknown } | null } | null };
 
 export type WhyQueryVariables = Exact<{
   id: string | number;
@@ -333,7 +333,7 @@ export type InteropTaskQueryVariables = Exact<{
 }>;
 
 
-export type InteropTaskQuery = { tasks: Array<{ id: string, exists: boolean, state: TaskState, rawState: string, ready: boolean, successful: boolean, failed: boolean, result: unknown, meta: unknown, name: string | null, args: unknown, kwargs: unknown, worker: string | null, queue: string | null, retries: number | null, dateDone: string | null, parentId: string | null, groupId: string | null, error: { type: string, message: string, module: string | null, args: unknown, traceback: string | null } | null, parent: { id: string } | null, children: Array<{ id: string }> } | null> };
+export type InteropTaskQuery = { tasks: Array<{ id: string, exists: boolean, state: TaskState, rawState: string, ready: boolean, successful: boolean, failed: boolean, result: unknown, meta: unknown, name: string | null, args: unknown, kwargs: unknown, worker: string | null, queue: string | null, retries: number | null, dateDone: string | null, parentId: string | null, groupId: string | null, error: { type: string, message: string, module: string | null, args: unknown, traceback: string | null } | null, parent: { id: string } | null, children: Array<{ id: string } | null> | null } | null> };
 
 export const ExpiryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Expiry"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Task"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"ttlSeconds"}}]}}]} as unknown as DocumentNode<ExpiryFragment, unknown>;
 export const AclEverythingDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AclEverything"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"parent"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"goal"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"task"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"result"}},{"kind":"Field","name":{"kind":"Name","value":"timeline"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"type"}}]}},{"kind":"Field","name":{"kind":"Name","value":"lastOutcome"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"state"}}]}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"children"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"group"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"tasks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"taskGraph"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"rootId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"parent"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"goal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"key"},"value":{"kind":"Variable","name":{"kind":"Name","value":"goal"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"currentTask"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"backend"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"up"}}]}}]}}]} as unknown as DocumentNode<AclEverythingQuery, AclEverythingQueryVariables>;

@@ -90,7 +90,7 @@ describe('Task.status: PENDING disambiguated', () => {
     const [parent, child] = [randomUUID(), randomUUID()];
     await writeMeta(lens.redis.client(), { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: parent });
     await publishEvents(lens.redis.client(), 0, [event('task-sent', child, { parent_id: parent, root_id: parent })]);
-    await until(async () => (await status(parent)).children.length === 1);
+    await until(async () => (await status(parent)).children?.length === 1);
     expect((await status(parent)).children).toEqual([{ id: child }]);
   });
 
