@@ -5,7 +5,7 @@
  * "Result tuples".
  */
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
-import { type ResultNode, decodeChildren, taskIdsOf } from '../celery/result-tuple.ts';
+import { type ResultNode, decodeChildren, decodeResultTuple, taskIdsOf } from '../celery/result-tuple.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { GraphTooLargeError } from '../errors/graph-too-large-error.ts';
 import { builder } from './builder.ts';
@@ -43,6 +43,15 @@ async function groupOf(task: TaskSnapshot, context: LensContext) {
   const parent = await loadTask(context, task.meta.parentId);
   const node = parent?.meta ? findGroup(decodeChildren(parent.meta.children), groupId) : null;
   return node ? { ...group, memberIds: taskIdsOf(node) } : group;
+}
+
+/** Stored children (decoded one by one, as far as they are read), then the ones celery-lens saw. */
+function* childIdsOf(task: TaskSnapshot, seen: readonly string[]): Generator<string> {
+  for (const raw of task.meta?.children ?? []) {
+    const node = decodeResultTuple(raw);
+    if (node) yield* taskIdsOf(node);
+  }
+  yield* seen;
 }
 
 /** The task ids in a task's stored `children`, groups flattened to their members. */
@@ -112,9 +121,8 @@ builder.objectFields(TaskRef, (t) => ({
     args: { offset: t.arg.int({ description: pageArgDescriptions.offset }), limit: t.arg.int({ description: pageArgDescriptions.limit }) },
     complexity: (args) => ({ field: 1, multiplier: args.limit ?? 10 }),
     resolve: async (task, args, context) => {
-      const ids = new Set(spawnedBy(task));
-      for (const id of (await loadHistory(context, task.id)).childIds) ids.add(id);
-      return pageOfIds([...ids], args, context, `task ${task.id}`);
+      const seen = (await loadHistory(context, task.id)).childIds;
+      return pageOfIds(childIdsOf(task, seen), args, context, `task ${task.id}`);
     },
   }),
   group: t.field({

@@ -13,19 +13,31 @@ export interface PageArgs {
   readonly limit?: number | null;
 }
 
-/** The ids of one page; throws a coded error for a bad page or a list too long to answer whole. */
-export function pageOfIds(ids: readonly string[], { offset, limit }: PageArgs, context: LensContext, what: string): string[] {
+/**
+ * The ids of one page, duplicates dropped, reading `ids` no further than the
+ * page needs (the list may be a fan-out). Throws a coded error for a bad page,
+ * or for a list longer than --max-ids asked for without `limit`.
+ */
+export function pageOfIds(ids: Iterable<string>, { offset, limit }: PageArgs, context: LensContext, what: string): string[] {
   const max = context.config.maxIds;
   const from = offset ?? 0;
   if (from < 0) throw toGraphQLError(new InvalidArgumentError('offset', `must be 0 or more, got ${from}`));
   if (limit !== null && limit !== undefined) {
     if (limit < 0) throw toGraphQLError(new InvalidArgumentError('limit', `must be 0 or more, got ${limit}`));
     if (limit > max) throw toGraphQLError(new TooManyIdsError(limit, max));
-    return ids.slice(from, from + limit);
   }
-  const count = Math.max(ids.length - from, 0);
-  if (count > max) throw toGraphQLError(new TooManyIdsError(count, max, `${what} has ${count} tasks`));
-  return ids.slice(from);
+  // Without a limit, one id past the most an answer may list tells the list is too long.
+  const end = from + (limit ?? max + 1);
+  const unique = new Set<string>();
+  for (const id of ids) {
+    if (unique.size >= end) break;
+    unique.add(id);
+  }
+  const page = [...unique].slice(from, end);
+  if ((limit === null || limit === undefined) && page.length > max) {
+    throw toGraphQLError(new TooManyIdsError(null, max, `${what} has more than ${max} tasks`));
+  }
+  return page;
 }
 
 /** The arguments every paged task list takes, for `t.arg`. */
