@@ -62,6 +62,9 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
   'task-started': 'startedAt',
 };
 
+/** Events kept per task: about 250 attempts of a retried task. */
+export const MAX_TIMELINE = 1000;
+
 const num = (value: string | undefined) => (value === undefined || value === '' ? null : Number(value));
 const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) => timeline.findLast((entry) => entry.type === type)?.at ?? null;
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
@@ -96,7 +99,9 @@ export class HistoryStore {
       pipeline.expire(key, ttl);
       // The attempt number tells a retry's re-send from the send its receipt answers (timeline-order.ts).
       const entry: TimelineEntry = { type: event.type, at: event.at, hostname: event.hostname, ...(event.retries === null ? {} : { retries: event.retries }) };
-      pipeline.zadd(this.keys.events(event.taskId), event.at, JSON.stringify(entry)).expire(this.keys.events(event.taskId), ttl);
+      const events = this.keys.events(event.taskId);
+      // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
+      pipeline.zadd(events, event.at, JSON.stringify(entry)).zremrangebyrank(events, 0, -MAX_TIMELINE - 1).expire(events, ttl);
       if (event.parentId && event.parentId !== event.taskId) this.#child(pipeline, event.parentId, event.taskId, event.at);
     }
     await pipeline.exec();

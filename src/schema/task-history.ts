@@ -4,7 +4,7 @@
  * expired. Loaded per request in one round trip for all tasks of a tick.
  */
 import DataLoader from 'dataloader';
-import type { TaskHistory, TimelineEntry } from '../backend/history-store.ts';
+import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../backend/history-store.ts';
 import { TaskStatuses, decideStatus } from '../backend/task-status.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
@@ -122,7 +122,7 @@ builder.objectFields(TaskRef, (t) => ({
   }),
   timeline: t.field({
     type: [TimelineEntryRef],
-    description: "Celery's events about the task, in time order (needs worker_send_task_events).",
+    description: `Celery's events about the task in the order they happened, the latest ${MAX_TIMELINE} (needs worker_send_task_events).`,
     resolve: async (task, _args, context) => [...(await loadHistory(context, task.id)).timeline],
   }),
   lastOutcome: t.field({

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/backend/history-store.ts';
+import { HistoryStore, MAX_TIMELINE } from '../../src/backend/history-store.ts';
 import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { type TaskEvent, decodeEventMessage } from '../../src/celery/events.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
@@ -78,5 +78,19 @@ describe('retry timelines', () => {
     ]);
     const [read] = await history.readHistory(['t3']);
     expect(read?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-failed']);
+  });
+});
+
+describe('timeline size', () => {
+  it(`keeps the latest ${MAX_TIMELINE} events of a task, however many arrive`, async () => {
+    const store = new HistoryStore(lens.redis.client(), lensKeys(`flood-${randomUUID()}:`), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+    const base = { kind: 'task', taskId: 't4', hostname: 'w', name: null, parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null } as const;
+    const at = Date.now();
+    const flood = Array.from({ length: MAX_TIMELINE + 100 }, (_, index) => ({ ...base, type: 'task-received' as const, at: at + index }));
+    await store.recordEvents(flood);
+    const [read] = await store.readHistory(['t4']);
+    expect(read?.timeline).toHaveLength(MAX_TIMELINE);
+    expect(read?.timeline.at(0)?.at).toBe(at + 100);
+    expect(read?.timeline.at(-1)?.at).toBe(at + MAX_TIMELINE + 99);
   });
 });
