@@ -101,7 +101,10 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     const stream = await withCodes(() =>
       openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown }),
     );
-    const close = () => void stream.return?.();
+    const close = () => {
+      // Ending the stream only releases its subscriptions; the finally below awaits it again.
+      stream.return?.(undefined).catch(() => {});
+    };
     stopped.addEventListener('abort', close, { once: true });
     // The client may have left while the stream was opening.
     if (stopped.aborted) close();
