@@ -86,9 +86,10 @@ export class BrokerQueues {
     return index;
   }
 
-  async #range(queue: string, start: number, stop: number): Promise<string[]> {
+  /** As Buffers: most ids are read without decoding the message to a string. */
+  async #range(queue: string, start: number, stop: number): Promise<Buffer[]> {
     try {
-      return await this.redis.lrange(queue, start, stop);
+      return await this.redis.lrangeBuffer(queue, start, stop);
     } catch (error) {
       // A key of another type under a queue's name holds no messages.
       if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return [];

@@ -23,37 +23,51 @@ function parse(text: string): unknown {
   }
 }
 
-// In JSON text `"id"` followed by a colon can only be a key: inside a string every quote is escaped.
-const HEADERS_KEY = /"headers"\s*:\s*\{/g;
-const ID_KEY = /"id"\s*:\s*/g;
+const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const [QUOTE, COLON, BACKSLASH] = [0x22, 0x3a, 0x5c];
+const NESTING = new Set([0x7b, 0x7d, 0x5b, 0x5d]); // { } [ ]
+const [OPEN, HEADERS_KEY, ID_KEY] = [0x7b, Buffer.from('"headers"'), Buffer.from('"id"')];
+
+/** Where the value after the key ending at `from` starts: past spaces, one colon, spaces; -1 when no colon. */
+function valueAfterKey(message: Buffer, from: number): number {
+  let at = from;
+  while (WHITESPACE.has(message[at] ?? -1)) at += 1;
+  if (message[at] !== COLON) return -1;
+  at += 1;
+  while (WHITESPACE.has(message[at] ?? -1)) at += 1;
+  return at;
+}
 
 /**
- * headers.id without parsing the message, when the layout proves where it is:
- * `headers` is the first object in the envelope (body, content-type… are
- * strings before it, as kombu writes them), nothing opens or closes in the
- * headers before their `id`, and the id is a plain string. Else null, and
- * the message is parsed.
+ * headers.id without parsing (or even decoding) the message, when the layout
+ * proves where it is: `headers` is the first object in the envelope (body,
+ * content-type… are strings before it, as kombu writes them), nothing opens
+ * or closes in the headers before their `id`, and the id is a plain string.
+ * In JSON, `"id"` followed by a colon can only be a key: inside a string every
+ * quote is escaped. Else null, and the message is parsed.
  */
-function headerIdByLayout(message: string): string | null {
-  HEADERS_KEY.lastIndex = 0;
-  const headers = message.startsWith('{') ? HEADERS_KEY.exec(message) : null;
-  if (!headers || message.indexOf('{', 1) !== HEADERS_KEY.lastIndex - 1) return null;
-  ID_KEY.lastIndex = HEADERS_KEY.lastIndex;
-  const key = ID_KEY.exec(message);
-  if (!key || /[{}[\]]/.test(message.slice(HEADERS_KEY.lastIndex, key.index))) return null;
-  const start = ID_KEY.lastIndex;
-  const end = message.indexOf('"', start + 1);
-  if (message[start] !== '"' || end < 0) return null;
-  const id = message.slice(start + 1, end);
-  return id === '' || id.includes('\\') ? null : id;
+function headerIdByLayout(message: Buffer): string | null {
+  const headersKey = message.indexOf(HEADERS_KEY);
+  if (message[0] !== OPEN || headersKey < 0) return null;
+  const brace = valueAfterKey(message, headersKey + HEADERS_KEY.length);
+  if (brace < 0 || message[brace] !== OPEN || message.indexOf(OPEN, 1) !== brace) return null;
+  const idKey = message.indexOf(ID_KEY, brace);
+  if (idKey < 0) return null;
+  for (let at = brace + 1; at < idKey; at += 1) if (NESTING.has(message[at] as number)) return null;
+  const start = valueAfterKey(message, idKey + ID_KEY.length);
+  if (start < 0 || message[start] !== QUOTE) return null;
+  const end = message.indexOf(QUOTE, start + 1);
+  if (end < 0 || message.subarray(start + 1, end).includes(BACKSLASH)) return null;
+  return end > start + 1 ? message.toString('utf8', start + 1, end) : null;
 }
 
 /** The id of the task a queued message carries; null when it is not a JSON task message. Never throws. */
-export function taskIdOfMessage(message: string): string | null {
+export function taskIdOfMessage(message: Buffer | string): string | null {
+  const bytes = typeof message === 'string' ? Buffer.from(message) : message;
   // Most messages: their id is read where it stands (a scan reads thousands).
-  const quick = headerIdByLayout(message);
+  const quick = headerIdByLayout(bytes);
   if (quick !== null) return quick;
-  const envelope = parse(message);
+  const envelope = parse(bytes.toString('utf8'));
   if (!isObject(envelope)) return null;
   const headers = envelope.headers;
   if (isObject(headers) && typeof headers.id === 'string') return headers.id;
