@@ -9,10 +9,12 @@
  * each message's task id once into an index, and every request that comes
  * while it runs, or within `shareMs` after, answers from that index. A
  * request's own work is one lookup per id.
+ *
+ * A broker that does not answer is BACKEND_UNAVAILABLE, never "not queued".
  */
 import type { Redis } from 'ioredis';
 import { taskIdOfMessage } from '../celery/task-message.ts';
-import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
+import { isWrongType, unavailable } from './redis-replies.ts';
 
 export interface BrokerQueuesOptions {
   /** Messages read by one LRANGE. @default 500 */
@@ -91,10 +93,10 @@ export class BrokerQueues {
     try {
       return await this.redis.lrangeBuffer(queue, start, stop);
     } catch (error) {
-      // A key of another type under a queue's name holds no messages.
-      if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return [];
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new BackendUnavailableError(reason, { cause: error });
+      // A configured name that is not a list holds no waiting messages; any other
+      // failure means we could not look, which is not "not queued".
+      if (isWrongType(error)) return [];
+      throw unavailable(error);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore, MAX_TIMELINE } from '../../src/backend/history-store.ts';
+import { HistoryStore, MAX_TIMELINE, type TaskHistory } from '../../src/backend/history-store.ts';
 import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { type TaskEvent, decodeEventMessage } from '../../src/celery/events.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
@@ -18,7 +18,7 @@ describe('HistoryStore.readHistory', () => {
       { ...base, type: 'task-sent', at: at + 3 },
       { ...base, type: 'task-started', at: at + 5 },
     ]);
-    const [history] = await store.readHistory(['t1']);
+    const [history] = (await store.readHistory(['t1'])) as TaskHistory[];
     expect(history?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started']);
     expect(history?.sentAt).toBe(at);
     expect(history?.receivedAt).toBe(at);
@@ -30,7 +30,7 @@ describe('HistoryStore.readHistory', () => {
       { ...base2, type: 'task-sent', at: at + 2 },
       { ...base2, type: 'task-succeeded', at: at + 3 },
     ]);
-    const [second] = await store.readHistory(['t2']);
+    const [second] = (await store.readHistory(['t2'])) as TaskHistory[];
     expect(second?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-succeeded']);
     expect(second?.sentAt).toBe(at);
   });
@@ -46,7 +46,7 @@ describe('retry timelines', () => {
     const history = store();
     // In arrival order, in one batch and one event at a time: the order read back is the same.
     await history.recordEvents(events);
-    const [read] = await history.readHistory([id]);
+    const [read] = (await history.readHistory([id])) as TaskHistory[];
     const lifecycle = [
       'task-sent', 'task-received', 'task-started', // attempt 0 runs and calls retry():
       'task-sent', 'task-received', 'task-retried', // it re-sends (retries 1, eta 0.1 s), the worker takes the message, attempt 0 ends
@@ -63,7 +63,7 @@ describe('retry timelines', () => {
 
     const oneByOne = store();
     for (const event of [...events].reverse()) await oneByOne.recordEvents([event]);
-    expect((await oneByOne.readHistory([id]))[0]?.timeline.map((e) => e.type)).toEqual(lifecycle);
+    expect(((await oneByOne.readHistory([id])) as TaskHistory[])[0]?.timeline.map((e) => e.type)).toEqual(lifecycle);
   });
 
   it('events stamped in the same millisecond keep their lifecycle order', async () => {
@@ -76,7 +76,7 @@ describe('retry timelines', () => {
       { ...base, type: 'task-received', at },
       { ...base, type: 'task-sent', at, retries: 0 },
     ]);
-    const [read] = await history.readHistory(['t3']);
+    const [read] = (await history.readHistory(['t3'])) as TaskHistory[];
     expect(read?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-failed']);
   });
 });
@@ -88,7 +88,7 @@ describe('timeline size', () => {
     const at = Date.now();
     const flood = Array.from({ length: MAX_TIMELINE + 100 }, (_, index) => ({ ...base, type: 'task-received' as const, at: at + index }));
     await store.recordEvents(flood);
-    const [read] = await store.readHistory(['t4']);
+    const [read] = (await store.readHistory(['t4'])) as TaskHistory[];
     expect(read?.timeline).toHaveLength(MAX_TIMELINE);
     expect(read?.timeline.at(0)?.at).toBe(at + 100);
     expect(read?.timeline.at(-1)?.at).toBe(at + MAX_TIMELINE + 99);
