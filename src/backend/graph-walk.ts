@@ -6,6 +6,7 @@
  */
 import { type ResultNode, decodeChildren } from '../celery/result-tuple.ts';
 import { GraphTooLargeError } from '../errors/graph-too-large-error.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
 export interface GraphNode {
@@ -30,45 +31,73 @@ export interface TaskGraph {
   readonly rootId: string;
   readonly nodes: readonly GraphNode[];
   readonly edges: readonly GraphEdge[];
-  /** True when maxDepth stopped the walk before the leaves. */
+  /** True when maxDepth stopped the walk before the leaves (edges never lead out of `nodes`). */
   readonly truncated: boolean;
 }
 
 export type LevelLoader = (ids: readonly string[]) => Promise<readonly (TaskSnapshot | null)[]>;
 
-export async function walkGraph(
-  rootId: string,
-  { maxDepth, maxNodes, load }: { maxDepth: number; maxNodes: number; load: LevelLoader },
-): Promise<TaskGraph> {
+interface WalkOptions {
+  /** Levels below the root to follow; 0 is the root alone. */
+  readonly maxDepth: number;
+  /** Most nodes (tasks and groups); edges may be twice as many. */
+  readonly maxNodes: number;
+  readonly load: LevelLoader;
+}
+
+/**
+ * Breadth-first, one `load` per level. Linear in what it reads: ids are kept in
+ * sets, duplicate edges are dropped, and GRAPH_TOO_LARGE is thrown as soon as
+ * the node (or edge) count passes its limit, before the next level is read.
+ * The last level's edges are kept only towards nodes the graph holds.
+ */
+export async function walkGraph(rootId: string, { maxDepth, maxNodes, load }: WalkOptions): Promise<TaskGraph> {
+  if (!Number.isSafeInteger(maxDepth) || maxDepth < 0) {
+    throw new InvalidArgumentError('maxDepth', `must be 0 (the root alone) or more, got ${maxDepth}`);
+  }
   const nodes = new Map<string, GraphNode>();
-  const edges: GraphEdge[] = [];
+  const edges = new Map<string, GraphEdge>();
+  const addNode = (node: GraphNode) => {
+    nodes.set(node.id, node);
+    if (nodes.size > maxNodes) throw new GraphTooLargeError(maxNodes);
+  };
+  const addEdge = (from: string, to: string, kind: GraphEdge['kind']) => {
+    edges.set(`${kind} ${from} ${to}`, { from, to, kind });
+    if (edges.size > 2 * maxNodes) throw new GraphTooLargeError(maxNodes);
+  };
   let level = [rootId];
   let truncated = false;
 
   for (let depth = 0; level.length > 0; depth += 1) {
-    if (depth > maxDepth) {
-      truncated = true;
+    const tasks = await load(level);
+    level.forEach((id, index) => addNode({ id, kind: 'TASK', depth, task: tasks[index] ?? null, memberIds: [] }));
+    const children = level.map((_id, index) => decodeChildren(tasks[index]?.meta?.children ?? []));
+    if (depth === maxDepth) {
+      // The edges that stay inside the graph; any other child means it was cut here.
+      level.forEach((id, index) => {
+        for (const child of children[index] ?? []) {
+          if (nodes.get(child.id)?.kind === (child.kind === 'task' ? 'TASK' : 'GROUP')) addEdge(id, child.id, 'CHILD');
+          else truncated = true;
+        }
+      });
       break;
     }
-    const tasks = await load(level);
-    const next: string[] = [];
+    const next = new Set<string>();
     const visit = (from: string, node: ResultNode, kind: GraphEdge['kind']) => {
-      edges.push({ from, to: node.id, kind });
-      if (nodes.has(node.id)) return; // a cycle, or a task reached twice
+      addEdge(from, node.id, kind);
+      if (nodes.has(node.id) || next.has(node.id)) return; // a cycle, or a task reached twice
       if (node.kind === 'task') {
-        if (!next.includes(node.id)) next.push(node.id);
+        next.add(node.id);
+        if (nodes.size + next.size > maxNodes) throw new GraphTooLargeError(maxNodes);
         return;
       }
-      nodes.set(node.id, { id: node.id, kind: 'GROUP', depth: depth + 1, task: null, memberIds: node.members.map((m) => m.id) });
+      addNode({ id: node.id, kind: 'GROUP', depth: depth + 1, task: null, memberIds: node.members.map((m) => m.id) });
       for (const member of node.members) visit(node.id, member, 'MEMBER');
     };
     level.forEach((id, index) => {
-      const task = tasks[index] ?? null;
-      nodes.set(id, { id, kind: 'TASK', depth, task, memberIds: [] });
-      for (const child of decodeChildren(task?.meta?.children ?? [])) visit(id, child, 'CHILD');
+      for (const child of children[index] ?? []) visit(id, child, 'CHILD');
     });
-    if (nodes.size + next.length > maxNodes) throw new GraphTooLargeError(maxNodes);
-    level = next.filter((id) => !nodes.has(id));
+    level = [...next].filter((id) => !nodes.has(id));
   }
-  return { rootId, nodes: [...nodes.values()], edges, truncated };
+  return { rootId, nodes: [...nodes.values()], edges: [...edges.values()], truncated };
 }

@@ -16,13 +16,9 @@ import { LensDataError } from '../errors/lens-data-error.ts';
 import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from './redis-replies.ts';
+import { type TimelineEntry, causalOrder, firstSentAt } from './timeline-order.ts';
 
-export interface TimelineEntry {
-  readonly type: TaskEventType;
-  /** ms since the epoch. */
-  readonly at: number;
-  readonly hostname: string | null;
-}
+export type { TimelineEntry } from './timeline-order.ts';
 
 export interface Tombstone {
   readonly state: string;
@@ -69,31 +65,10 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
   'task-started': 'startedAt',
 };
 
-// Celery stamps task-sent after the client published the message, so a fast
-// worker can stamp task-received a few ms earlier. Within this window the
-// events are put back in causal order.
-const SENT_SKEW_MS = 1000;
+/** Events kept per task: about 250 attempts of a retried task. */
+export const MAX_TIMELINE = 1000;
 
-/**
- * Time order, except that a send is never shown after what it caused: a
- * task-sent stamped within the window after task-received/-started moves
- * back before them.
- */
-function causalOrder(timeline: TimelineEntry[]): TimelineEntry[] {
-  for (let index = 0; index < timeline.length; index += 1) {
-    const sent = timeline[index] as TimelineEntry;
-    if (sent.type !== 'task-sent') continue;
-    let to = index;
-    while (to > 0) {
-      const before = timeline[to - 1] as TimelineEntry;
-      if ((before.type !== 'task-received' && before.type !== 'task-started') || sent.at - before.at >= SENT_SKEW_MS) break;
-      to -= 1;
-    }
-    if (to < index) timeline.splice(to, 0, ...timeline.splice(index, 1));
-  }
-  return timeline;
-}
-
+const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) => timeline.findLast((entry) => entry.type === type)?.at ?? null;
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -114,7 +89,8 @@ const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
 // What a JavaScript Date can hold (±100,000,000 days), so every time shown is a valid DateTime.
 const isTime = (ms: unknown) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
 const isText = (value: unknown) => value === null || typeof value === 'string';
-const isEntry = (entry: Record<string, unknown>) => EVENT_TYPES.has(entry.type) && isTime(entry.at) && isText(entry.hostname ?? null);
+const isEntry = (entry: Record<string, unknown>) =>
+  EVENT_TYPES.has(entry.type) && isTime(entry.at) && isText(entry.hostname ?? null) && (entry.retries === undefined || Number.isSafeInteger(entry.retries));
 const isTombstone = (tomb: Record<string, unknown>) =>
   typeof tomb.state === 'string' &&
   isTime(tomb.recordedAt) &&
@@ -166,8 +142,11 @@ export class HistoryStore {
       if (Object.keys(fields).length > 0) pipeline.hset(key, fields);
       if (event.type === 'task-sent') pipeline.hsetnx(key, 'sentAt', event.at);
       pipeline.expire(key, ttl);
-      const entry: TimelineEntry = { type: event.type, at: event.at, hostname: event.hostname };
-      pipeline.zadd(this.keys.events(event.taskId), event.at, JSON.stringify(entry)).expire(this.keys.events(event.taskId), ttl);
+      // The attempt number tells a retry's re-send from the send its receipt answers (timeline-order.ts).
+      const entry: TimelineEntry = { type: event.type, at: event.at, hostname: event.hostname, ...(event.retries === null ? {} : { retries: event.retries }) };
+      const events = this.keys.events(event.taskId);
+      // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
+      pipeline.zadd(events, event.at, JSON.stringify(entry)).zremrangebyrank(events, 0, -MAX_TIMELINE - 1).expire(events, ttl);
       if (event.parentId && event.parentId !== event.taskId) this.#child(pipeline, event.parentId, event.taskId, event.at);
     }
     await this.#write(pipeline);
@@ -246,14 +225,12 @@ export class HistoryStore {
     const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
     const tomb = valueOf(tombReply, tombKey) as string | null;
     const n = numbers(historyKey, hash, [...TIMES, 'retries', 'runtime'], TIMES);
-    const [sentAt, receivedAt, startedAt] = [n.sentAt ?? null, n.receivedAt ?? null, n.startedAt ?? null];
-    // The send happened before the first thing it caused.
-    const caused = [receivedAt, startedAt].filter((at): at is number => at !== null && sentAt !== null && at < sentAt && sentAt - at < SENT_SKEW_MS);
     return {
       id,
-      sentAt: caused.length > 0 ? Math.min(...caused) : sentAt,
-      receivedAt,
-      startedAt,
+      sentAt: firstSentAt(timeline) ?? n.sentAt ?? null,
+      // The latest in time, whatever order the events arrived in.
+      receivedAt: lastAt(timeline, 'task-received') ?? n.receivedAt ?? null,
+      startedAt: lastAt(timeline, 'task-started') ?? n.startedAt ?? null,
       finishedAt: n.finishedAt ?? null,
       worker: str(hash.worker),
       name: str(hash.name),

@@ -28,13 +28,25 @@ export function decodeResultTuple(value: unknown, depth = 0): ResultNode | null 
   const parent = parentTuple ? decodeResultTuple(parentTuple, depth + 1) : null;
   if (nodes === null || nodes === undefined) return { kind: 'task', id, parent };
   if (!Array.isArray(nodes)) return null;
-  const members = nodes.map((node) => decodeResultTuple(node, depth + 1)).filter((node) => node !== null);
+  const members: ResultNode[] = [];
+  for (const node of nodes) {
+    const member = decodeResultTuple(node, depth + 1);
+    if (member) members.push(member);
+  }
   return { kind: 'group', id, parent, members };
 }
 
 /** The task ids a result stands for: itself, or every task of a (nested) group. */
 export function taskIdsOf(node: ResultNode): string[] {
-  return node.kind === 'task' ? [node.id] : node.members.flatMap(taskIdsOf);
+  const ids: string[] = [];
+  collectTaskIds(node, ids);
+  return ids;
+}
+
+// Into one array: a group of 100,000 makes no array per member.
+function collectTaskIds(node: ResultNode, into: string[]): void {
+  if (node.kind === 'task') into.push(node.id);
+  else for (const member of node.members) collectTaskIds(member, into);
 }
 
 /** Decodes a task's `children` field, skipping entries that are not result tuples. */

@@ -1,9 +1,12 @@
 import type { GroupSnapshot } from '../backend/result-backend.ts';
 import { CeleryStates, READY_STATES } from '../celery/states.ts';
+import { GraphTooLargeError } from '../errors/graph-too-large-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { batchById } from './task-ids.ts';
+import { toGraphQLError } from './graphql-error.ts';
 import { loadTasks } from './load.ts';
+import { pageArgDescriptions, pageOfIds } from './task-page.ts';
 import { TaskRef } from './task.ts';
 
 /**
@@ -21,9 +24,16 @@ async function readGroups(ids: readonly string[], context: LensContext) {
   });
 }
 
-/** Member states, once per group and request. */
+/**
+ * Member states (once per group and request, through the Task loader): one
+ * MGET of every member, so a group of more than --max-graph-nodes tasks is
+ * GRAPH_TOO_LARGE before anything is read.
+ */
 async function memberStates(group: GroupSnapshot, context: LensContext): Promise<string[]> {
-  const tasks = await loadTasks(context, group.memberIds ?? []);
+  const members = group.memberIds ?? [];
+  const limit = context.config.maxGraphNodes;
+  if (members.length > limit) throw toGraphQLError(new GraphTooLargeError(limit, `group ${group.id}`));
+  const tasks = await loadTasks(context, members);
   return tasks.map((task) => task?.meta?.state ?? CeleryStates.PENDING);
 }
 
@@ -46,8 +56,14 @@ export const GroupRef = builder.loadableObject('Group', {
     }),
     tasks: t.field({
       type: [TaskRef],
-      description: "The group's tasks, in Celery's order.",
-      resolve: (group) => [...(group.memberIds ?? [])],
+      // Null (with the error at its path) when it cannot be answered whole; null items are tasks that cannot be read.
+      nullable: { list: true, items: true },
+      description:
+        "The group's tasks, in Celery's order. A task that cannot be read is null with its error; more than " +
+        '--max-ids tasks need `limit`.',
+      args: { offset: t.arg.int({ description: pageArgDescriptions.offset }), limit: t.arg.int({ description: pageArgDescriptions.limit }) },
+      complexity: (args) => ({ field: 1, multiplier: args.limit ?? 10 }),
+      resolve: (group, args, context) => pageOfIds(group.memberIds ?? [], args, context, `group ${group.id}`),
     }),
     size: t.int({
       nullable: true,

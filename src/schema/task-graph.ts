@@ -62,7 +62,7 @@ const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
     rootId: t.exposeID('rootId'),
     nodes: t.field({ type: [NodeRef], resolve: (graph) => [...graph.nodes] }),
     edges: t.field({ type: [EdgeRef], resolve: (graph) => [...graph.edges] }),
-    truncated: t.exposeBoolean('truncated', { description: 'maxDepth stopped the walk before the leaves.' }),
+    truncated: t.exposeBoolean('truncated', { description: 'maxDepth stopped the walk before the leaves (no edge leads to a node left out).' }),
     ready: t.boolean({
       description: 'Every task node is in a ready state.',
       resolve: (graph) => unready(graph).length === 0,
@@ -101,7 +101,10 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     const stream = await withCodes(() =>
       openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown }),
     );
-    const close = () => void stream.return?.();
+    const close = () => {
+      // Ending the stream only releases its subscriptions; the finally below awaits it again.
+      stream.return?.(undefined).catch(() => {});
+    };
     stopped.addEventListener('abort', close, { once: true });
     // The client may have left while the stream was opening.
     if (stopped.aborted) close();
@@ -117,7 +120,7 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
   }
 }
 
-const maxDepthArg = { defaultValue: 10, description: 'Levels to follow below the root.' } as const;
+const maxDepthArg = { defaultValue: 10, description: 'Levels to follow below the root: 0 is the root alone; negative is INVALID_ARGUMENT.' } as const;
 
 builder.queryField('taskGraph', (t) =>
   t.field({

@@ -5,7 +5,7 @@
  */
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import type { TaskHistory, TimelineEntry } from '../backend/history-store.ts';
+import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../backend/history-store.ts';
 import { TaskStatuses, decideStatus } from '../backend/task-status.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
@@ -66,6 +66,11 @@ const TimelineEntryRef = builder.objectRef<TimelineEntry>('TaskTimelineEntry').i
     }),
     at: t.field({ type: 'DateTime', resolve: (entry) => new Date(entry.at) }),
     hostname: t.exposeString('hostname', { nullable: true, description: 'The worker (or, for SENT, the client).' }),
+    retries: t.int({
+      nullable: true,
+      description: 'SENT and RECEIVED: the attempt (0 for the first, 1 for the first retry, …), which tells a retry’s re-send apart.',
+      resolve: (entry) => entry.retries ?? null,
+    }),
   }),
 });
 
@@ -108,7 +113,7 @@ builder.objectFields(TaskRef, (t) => ({
   }),
   timeline: t.field({
     type: [TimelineEntryRef],
-    description: "Celery's events about the task, in time order (needs worker_send_task_events).",
+    description: `Celery's events about the task in the order they happened, the latest ${MAX_TIMELINE} (needs worker_send_task_events).`,
     resolve: async (task, _args, context) => [...(await loadHistory(context, task.id)).timeline],
   }),
   lastOutcome: t.field({

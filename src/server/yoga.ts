@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
 import { useAuth } from '../plugins/use-auth.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
+import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
@@ -19,6 +20,8 @@ import { useQueryLimits } from '../plugins/use-query-limits.ts';
 import { useOperationChecks } from '../plugins/use-operation-checks.ts';
 import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
+import { useResponseLimit } from '../plugins/use-response-limit.ts';
+import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
@@ -76,6 +79,9 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     plugins: [
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
+      // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
+      useResponseLimit(config.maxResponseBytes),
+      useClientGone(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       // Static files, public like /healthz: the page asks for a key before it reads anything.
       ...(config.ui ? [useWebPage()] : []),
@@ -88,6 +94,8 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
       useGraphQLJsExecutor(),
+      // After it: its subscribe is replaced by one that shares each event's result among subscribers.
+      useSharedEvents(config),
     ],
   });
 }

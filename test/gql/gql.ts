@@ -35,7 +35,7 @@ type Documents = {
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
-    "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
+    "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": typeof types.StoreCreateDocument,
@@ -58,7 +58,7 @@ type Documents = {
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
-    "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
+    "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
@@ -87,7 +87,7 @@ const documents: Documents = {
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
-    "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
+    "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": types.StoreCreateDocument,
@@ -110,7 +110,7 @@ const documents: Documents = {
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
-    "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
+    "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
@@ -219,7 +219,7 @@ export function graphql(source: "\n  query ViaSentinel($id: ID!) {\n    task(id:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n"];
+export function graphql(source: "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -311,7 +311,7 @@ export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n"): (typeof documents)["\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type }\n      lastOutcome { state errorType }\n    }\n  }\n"];
+export function graphql(source: "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n"): (typeof documents)["\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

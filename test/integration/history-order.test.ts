@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore, type TaskHistory } from '../../src/backend/history-store.ts';
+import { HistoryStore, MAX_TIMELINE, type TaskHistory } from '../../src/backend/history-store.ts';
 import { lensKeys } from '../../src/backend/lens-keys.ts';
+import { type TaskEvent, decodeEventMessage } from '../../src/celery/events.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { capture, idOf } from '../helpers/payloads.ts';
 
 const lens = useLens();
 
@@ -30,5 +33,64 @@ describe('HistoryStore.readHistory', () => {
     const [second] = (await store.readHistory(['t2'])) as TaskHistory[];
     expect(second?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-succeeded']);
     expect(second?.sentAt).toBe(at);
+  });
+});
+
+describe('retry timelines', () => {
+  const store = () => new HistoryStore(lens.redis.client(), lensKeys(`retry-${randomUUID()}:`), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+
+  it("keeps each re-send after the attempt that sent it (events of a real retried task, Celery 5.2.6)", async () => {
+    const c = capture('retry');
+    const id = idOf(c, 'task');
+    const events = c.events.flatMap((e) => decodeEventMessage(e.message)).filter((e): e is TaskEvent => e.kind === 'task' && e.taskId === id);
+    const history = store();
+    // In arrival order, in one batch and one event at a time: the order read back is the same.
+    await history.recordEvents(events);
+    const [read] = (await history.readHistory([id])) as TaskHistory[];
+    const lifecycle = [
+      'task-sent', 'task-received', 'task-started', // attempt 0 runs and calls retry():
+      'task-sent', 'task-received', 'task-retried', // it re-sends (retries 1, eta 0.1 s), the worker takes the message, attempt 0 ends
+      'task-started', 'task-sent', 'task-received', 'task-retried', // attempt 1 does the same
+      'task-started', 'task-succeeded', // attempt 2 succeeds
+    ];
+    expect(read?.timeline.map((e) => e.type)).toEqual(lifecycle);
+    // Each receipt answers the send just before it (Celery numbers both with the attempt).
+    const attempts = read?.timeline.filter((e) => e.type === 'task-sent' || e.type === 'task-received').map((e) => e.retries);
+    expect(attempts).toEqual([0, 0, 1, 1, 2, 2]);
+    const sent = events.find((e) => e.type === 'task-sent')!;
+    expect(read?.sentAt).toBe(sent.at);
+    expect(read?.receivedAt).toBe(Math.max(...events.filter((e) => e.type === 'task-received').map((e) => e.at)));
+
+    const oneByOne = store();
+    for (const event of [...events].reverse()) await oneByOne.recordEvents([event]);
+    expect(((await oneByOne.readHistory([id])) as TaskHistory[])[0]?.timeline.map((e) => e.type)).toEqual(lifecycle);
+  });
+
+  it('events stamped in the same millisecond keep their lifecycle order', async () => {
+    const history = store();
+    const at = Date.now();
+    const base = { kind: 'task', taskId: 't3', hostname: 'w', name: null, parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null } as const;
+    await history.recordEvents([
+      { ...base, type: 'task-failed', at: at + 1 },
+      { ...base, type: 'task-started', at: at + 1 },
+      { ...base, type: 'task-received', at },
+      { ...base, type: 'task-sent', at, retries: 0 },
+    ]);
+    const [read] = (await history.readHistory(['t3'])) as TaskHistory[];
+    expect(read?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-failed']);
+  });
+});
+
+describe('timeline size', () => {
+  it(`keeps the latest ${MAX_TIMELINE} events of a task, however many arrive`, async () => {
+    const store = new HistoryStore(lens.redis.client(), lensKeys(`flood-${randomUUID()}:`), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+    const base = { kind: 'task', taskId: 't4', hostname: 'w', name: null, parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null } as const;
+    const at = Date.now();
+    const flood = Array.from({ length: MAX_TIMELINE + 100 }, (_, index) => ({ ...base, type: 'task-received' as const, at: at + index }));
+    await store.recordEvents(flood);
+    const [read] = (await store.readHistory(['t4'])) as TaskHistory[];
+    expect(read?.timeline).toHaveLength(MAX_TIMELINE);
+    expect(read?.timeline.at(0)?.at).toBe(at + 100);
+    expect(read?.timeline.at(-1)?.at).toBe(at + MAX_TIMELINE + 99);
   });
 });

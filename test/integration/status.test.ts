@@ -12,7 +12,7 @@ const Status = graphql(`
     task(id: $id) {
       state exists status statusReason
       sentAt receivedAt startedAt finishedAt runtime
-      timeline { type at hostname }
+      timeline { type at hostname retries }
       lastOutcome { state dateDone errorType errorMessage }
       children { id }
     }
@@ -66,6 +66,7 @@ describe('Task.status: PENDING disambiguated', () => {
     const task = await status(id);
     expect(task).toMatchObject({ status: 'SUCCEEDED', statusReason: 'the result backend says SUCCESS', runtime: 0.25 });
     expect(task.timeline.map((e) => e.type)).toEqual(['SENT', 'RECEIVED', 'STARTED', 'SUCCEEDED']);
+    expect(task.timeline.map((e) => e.retries)).toEqual([0, null, null, null]);
     const times = [task.sentAt, task.receivedAt, task.startedAt, task.finishedAt].map((t) => Date.parse(t ?? ''));
     expect(times.every((t) => Number.isFinite(t))).toBe(true);
     expect([...times].sort((a, b) => a - b)).toEqual(times);
@@ -89,7 +90,7 @@ describe('Task.status: PENDING disambiguated', () => {
     const [parent, child] = [randomUUID(), randomUUID()];
     await writeMeta(lens.redis.client(), { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: parent });
     await publishEvents(lens.redis.client(), 0, [event('task-sent', child, { parent_id: parent, root_id: parent })]);
-    await until(async () => (await status(parent)).children.length === 1);
+    await until(async () => (await status(parent)).children?.length === 1);
     expect((await status(parent)).children).toEqual([{ id: child }]);
   });
 

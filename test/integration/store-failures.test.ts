@@ -229,7 +229,8 @@ describe('the broker scan when the broker fails', () => {
     expect((await execute(app, Status, { id })).data?.task?.status).toBe('UNKNOWN');
 
     const resume = await stall(broker);
-    expect(codeOf(await execute(app, Status, { id }))).toBe('BACKEND_UNAVAILABLE');
+    // One scan answers the requests of the next second (broker-queues.ts); the first scan after that meets the stall.
+    await until(async () => codeOf(await execute(app, Status, { id })) === 'BACKEND_UNAVAILABLE', 5000);
     resume();
     await broker.kill();
     expect(codeOf(await execute(app, Status, { id }))).toBe('BACKEND_UNAVAILABLE');

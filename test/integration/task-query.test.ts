@@ -5,6 +5,7 @@ import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
+import { until } from '../helpers/until.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 
 const TaskQuery = graphql(`
@@ -171,7 +172,9 @@ describe('batching', () => {
 
   it('reads 1,000 tasks in one round trip: one MGET and one EXISTS when no TTL is asked for', async () => {
     const ids = Array.from({ length: 1000 }, () => randomUUID());
+    const handled = app.consumer?.handled ?? 0;
     for (const id of ids.slice(0, 500)) await writeMeta(client, { status: 'SUCCESS', result: id }, { id });
+    await until(() => (app.consumer?.handled ?? 0) >= handled + 500);
     const calls = await commandsDuring(async () => {
       const { data, errors } = await execute(app, TasksQuery, { ids });
       expect(errors).toBeUndefined();
@@ -183,7 +186,10 @@ describe('batching', () => {
 
   it('reads a PTTL per key, in the same round trip, when the query asks for ttlSeconds (here in a fragment)', async () => {
     const ids = Array.from({ length: 1000 }, () => randomUUID());
+    const handled = app.consumer?.handled ?? 0;
     for (const id of ids.slice(0, 500)) await writeMeta(client, { status: 'SUCCESS', result: id }, { id, ttl: 600 });
+    // The consumer records each published state (a tombstone SET): let it finish before counting commands.
+    await until(() => (app.consumer?.handled ?? 0) >= handled + 500);
     let ttls: (number | null | undefined)[] = [];
     const calls = await commandsDuring(async () => {
       const { data, errors } = await execute(app, TasksWithTtlQuery, { ids });

@@ -90,7 +90,7 @@ describe('graphs of real workflows', () => {
     expect(graph.edges).toEqual([{ from: a, to: b, kind: 'CHILD' }, { from: b, to: c, kind: 'CHILD' }]);
     expect(graph.ready).toBe(true);
     // Celery: AsyncResult.children of each link, and the .parent chain of the result it handed back.
-    for (const view of views) expect((await taskOf(view.id)).children.map((t) => t.id)).toEqual(view.children ?? []);
+    for (const view of views) expect((await taskOf(view.id)).children?.map((t) => t?.id)).toEqual(view.children ?? []);
     expect(await taskOf(c)).toMatchObject({ parent: { id: b }, root: { id: a }, group: null, chordHeader: null });
   });
 
@@ -127,7 +127,7 @@ describe('graphs of real workflows', () => {
     const graph = await graphOf(parent);
     expect(graph.nodes.map((n) => [n.id, n.kind])).toEqual([[parent, 'TASK'], [gid, 'GROUP'], ...members.map((m) => [m, 'TASK'])]);
     expect(graph.edges).toEqual([{ from: parent, to: gid, kind: 'CHILD' }, ...members.map((m) => ({ from: gid, to: m, kind: 'MEMBER' }))]);
-    expect((await taskOf(parent)).children.map((t) => t.id)).toEqual(members);
+    expect((await taskOf(parent)).children?.map((t) => t?.id)).toEqual(members);
     expect(await taskOf(members[1]!)).toMatchObject({ parent: { id: parent }, group: { id: gid, membersKnown: true, tasks: members.map((id) => ({ id })) } });
   });
 
@@ -144,6 +144,6 @@ describe('graphs of real workflows', () => {
     await until(async () => (await execute(app, ChordHeader, { id: sent.groupId! })).data?.group?.chordCallback !== null);
     const { data } = await execute(app, ChordHeader, { id: sent.groupId! });
     expect(data?.group).toMatchObject({ saved: false, membersKnown: true, chordCallback: { id: sent.id, result: 12 } });
-    expect(data?.group?.tasks.map((t) => t.id).sort()).toEqual([...sent.ids].sort());
+    expect(data?.group?.tasks?.map((t) => t?.id).sort()).toEqual([...sent.ids].sort());
   });
 });

@@ -17,7 +17,7 @@ const Why = graphql(`
     task(id: $id) {
       state exists status statusReason
       sentAt receivedAt startedAt finishedAt
-      timeline { type }
+      timeline { type retries }
       lastOutcome { state errorType }
     }
   }
@@ -83,6 +83,24 @@ describe('PENDING disambiguated, with a real worker', () => {
     const silent = await send(quiet(), { task: 'add', args: [2, 2], queue: 'quiet' });
     await celery('wait', { ids: [silent], timeout: 30 }, quiet());
     expect(await why(silent)).toMatchObject({ status: 'SUCCEEDED', sentAt: null, startedAt: null, timeline: [] });
+  });
+
+  it("a retried task's timeline: each re-send after the attempt that sent it, each receipt after its send", async () => {
+    const id = randomUUID();
+    await send(loud(), { task: 'flaky', args: [2], queue: 'loud', task_id: id });
+    // 3 attempts: SENT, RECEIVED, STARTED each, 2 RETRIED, 1 SUCCEEDED; events arrive in batches.
+    await until(async () => (await why(id)).timeline.length === 12, 20_000);
+    const timeline = (await why(id)).timeline;
+    expect(timeline[0]).toEqual({ type: 'SENT', retries: 0 });
+    expect(timeline.at(-1)?.type).toBe('SUCCEEDED');
+    for (const attempt of [0, 1, 2]) {
+      const sent = timeline.findIndex((e) => e.type === 'SENT' && e.retries === attempt);
+      const received = timeline.findIndex((e) => e.type === 'RECEIVED' && e.retries === attempt);
+      expect(sent).toBeGreaterThanOrEqual(0);
+      expect(received).toBeGreaterThan(sent);
+      // Attempt N is re-sent by attempt N-1 while it runs: after the starts of attempts 0 … N-1.
+      expect(timeline.slice(0, sent).filter((e) => e.type === 'STARTED')).toHaveLength(attempt);
+    }
   });
 
   it('result_expires=2: once Celery forgets the result, EXPIRED with its old outcome', async () => {

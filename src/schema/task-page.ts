@@ -1,0 +1,47 @@
+/**
+ * Lists of tasks inside an answer (Task.children, Group.tasks) can be as long
+ * as a fan-out: 100,000 children. One answer lists at most --max-ids of them,
+ * like tasks(ids); a longer list is TOO_MANY_IDS unless the client pages it.
+ */
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
+import type { LensContext } from './context.ts';
+import { toGraphQLError } from './graphql-error.ts';
+
+export interface PageArgs {
+  readonly offset?: number | null;
+  readonly limit?: number | null;
+}
+
+/**
+ * The ids of one page, duplicates dropped, reading `ids` no further than the
+ * page needs (the list may be a fan-out). Throws a coded error for a bad page,
+ * or for a list longer than --max-ids asked for without `limit`.
+ */
+export function pageOfIds(ids: Iterable<string>, { offset, limit }: PageArgs, context: LensContext, what: string): string[] {
+  const max = context.config.maxIds;
+  const from = offset ?? 0;
+  if (from < 0) throw toGraphQLError(new InvalidArgumentError('offset', `must be 0 or more, got ${from}`));
+  if (limit !== null && limit !== undefined) {
+    if (limit < 0) throw toGraphQLError(new InvalidArgumentError('limit', `must be 0 or more, got ${limit}`));
+    if (limit > max) throw toGraphQLError(new TooManyIdsError(limit, max));
+  }
+  // Without a limit, one id past the most an answer may list tells the list is too long.
+  const end = from + (limit ?? max + 1);
+  const unique = new Set<string>();
+  for (const id of ids) {
+    if (unique.size >= end) break;
+    unique.add(id);
+  }
+  const page = [...unique].slice(from, end);
+  if ((limit === null || limit === undefined) && page.length > max) {
+    throw toGraphQLError(new TooManyIdsError(null, max, `${what} has more than ${max} tasks`));
+  }
+  return page;
+}
+
+/** The arguments every paged task list takes, for `t.arg`. */
+export const pageArgDescriptions = {
+  offset: 'Tasks to skip (0 by default).',
+  limit: 'Most tasks to answer, at most --max-ids. Without it a list longer than --max-ids is TOO_MANY_IDS.',
+} as const;
