@@ -89,7 +89,7 @@ export function TaskCard({ task, errors }: { task: LiveTask; errors: readonly Gq
         <Row label="Retries">{task.retries ?? '—'}</Row>
         <Row label="Result expires"><ExpiryCountdown expiresAt={task.expiresAt} /></Row>
         {task.parentId ? <Row label="Parent"><TaskLink id={task.parentId} /></Row> : null}
-        {task.root.id !== task.id ? <Row label="Workflow root"><TaskLink id={task.root.id} /></Row> : null}
+        {task.root && task.root.id !== task.id ? <Row label="Workflow root"><TaskLink id={task.root.id} /></Row> : null}
         {task.groupId ? <Row label="Group"><code>{task.groupId}</code></Row> : null}
         {task.lastOutcome ? (
           <Row label="Last outcome" testId="task-last-outcome">

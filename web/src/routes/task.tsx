@@ -18,7 +18,7 @@ export function TaskRoute({ id }: { id: string }) {
   // Until the task says where its root is, the graph starts from the task itself (a deep link is
   // often to a root): the two subscriptions run side by side instead of one after the other.
   const [rootId, setRootId] = useState<string>(id);
-  const taskRoot = task?.root.id ?? null;
+  const taskRoot = task?.root?.id ?? null;
   useEffect(() => {
     if (taskRoot !== null) setRootId(taskRoot);
   }, [taskRoot]);
