@@ -13,6 +13,7 @@ import { lensKeys } from './backend/lens-keys.ts';
 import { type RedisTarget, sameServer } from './backend/redis-url.ts';
 import { ResultBackend } from './backend/result-backend.ts';
 import { TaskWatcher } from './backend/task-watcher.ts';
+import { WatchQuota } from './backend/watch-quota.ts';
 import { eventChannelPattern } from './celery/events.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
@@ -57,7 +58,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const subscriber = connect(config.backend, 'celery-lens-sub');
   const keys = celeryKeys(config.globalKeyprefix);
   const backend = new ResultBackend(redis, keys);
-  const watcher = new TaskWatcher(subscriber, backend, keys, config.resultExpires * 1000);
+  const watcher = new TaskWatcher(subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
 
   // Our own records live beside Celery's results, under --lens-prefix.
   const ownKeys = lensKeys(config.lensPrefix);
@@ -117,10 +118,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
   setMaxListeners(0, shutdown.signal);
-  const context: LensContext = { backend, watcher, history, queues, consumer, goals, config, shutdown: shutdown.signal };
+  const context: Omit<LensContext, 'watchQuota'> = { backend, watcher, history, queues, consumer, goals, config, shutdown: shutdown.signal };
   const yoga = createYoga<object, LensContext>({
     schema,
-    context: () => ({ ...context }),
+    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
+    context: (initial) => ({
+      ...context,
+      watchQuota: (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection'),
+    }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // Off unless asked for: a batch multiplies everything a request may cost.

@@ -7,8 +7,10 @@
  * celery-lens process hear it.
  */
 import type { Redis } from 'ioredis';
+import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { GoalExistsError, GoalNotFoundError, InvalidGoalKeyError } from '../errors/goal-errors.ts';
 import type { LensKeys } from './lens-keys.ts';
+import { SubscriberChannels } from './subscriber-channels.ts';
 
 export const GoalStatuses = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type GoalStatus = (typeof GoalStatuses)[number];
@@ -31,7 +33,10 @@ export function checkGoalKey(key: string): string {
 }
 
 export class GoalStore {
-  readonly #listeners = new Map<string, Set<() => void>>();
+  /** By channel: who listens, and the SUBSCRIBE every one of them waits for. */
+  readonly #listeners = new Map<string, { readonly listeners: Set<() => void>; readonly subscribed: Promise<void> }>();
+  /** Goal channels held on the shared subscriber (chunked, reconciled after timeouts). */
+  readonly #channels: SubscriberChannels;
 
   constructor(
     readonly redis: Redis,
@@ -39,20 +44,28 @@ export class GoalStore {
     readonly subscriber: Redis,
     readonly keys: LensKeys,
   ) {
+    this.#channels = new SubscriberChannels(subscriber, (channel) => this.#listeners.has(channel));
     subscriber.on('messageBuffer', (channel: Buffer) => {
-      for (const listener of this.#listeners.get(channel.toString()) ?? []) listener();
+      for (const listener of this.#listeners.get(channel.toString())?.listeners ?? []) listener();
     });
     // After a reconnect: subscribe again, and tell everyone to re-read (changes may have been missed).
     subscriber.on('ready', () => {
       const channels = [...this.#listeners.keys()];
       if (channels.length === 0) return;
-      this.subscriber.subscribe(...channels).then(
+      this.#channels.subscribe(channels).then(
         () => {
-          for (const set of this.#listeners.values()) for (const listener of set) listener();
+          for (const entry of this.#listeners.values()) for (const listener of entry.listeners) listener();
         },
-        () => {},
+        () => {
+          // Down again: the next 'ready' retries.
+        },
       );
     });
+  }
+
+  /** Goal channels the subscriber connection holds (or may, until reconciled). */
+  get channelCount(): number {
+    return this.#channels.count;
   }
 
   async read(key: string): Promise<Goal | null> {
@@ -90,23 +103,36 @@ export class GoalStore {
     return this.#change(key, { updatedAt: Date.now() });
   }
 
-  /** Calls `onChange` after every change of the goal; returns the unsubscribe. */
+  /**
+   * Calls `onChange` after every change of the goal; resolves with the
+   * unsubscribe once the channel is subscribed (BACKEND_UNAVAILABLE if it cannot be).
+   */
   async watch(key: string, onChange: () => void): Promise<() => void> {
     const channel = this.keys.goalChannel(checkGoalKey(key));
-    let set = this.#listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(channel, set);
-      await this.subscriber.subscribe(channel);
+    let entry = this.#listeners.get(channel);
+    if (!entry) {
+      const subscribed = this.#channels.subscribe([channel]).catch((error: unknown) => {
+        throw new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
+      });
+      entry = { listeners: new Set(), subscribed };
+      this.#listeners.set(channel, entry);
     }
-    set.add(onChange);
-    return () => {
-      set.delete(onChange);
-      if (set.size === 0 && this.#listeners.get(channel) === set) {
+    const joined = entry;
+    joined.listeners.add(onChange);
+    const stop = () => {
+      joined.listeners.delete(onChange);
+      if (joined.listeners.size === 0 && this.#listeners.get(channel) === joined) {
         this.#listeners.delete(channel);
-        this.subscriber.unsubscribe(channel).catch(() => {});
+        this.#channels.release([channel]);
       }
     };
+    try {
+      await joined.subscribed;
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
   }
 
   async #mustExist(key: string): Promise<void> {

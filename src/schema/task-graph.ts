@@ -99,7 +99,7 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     if (waiting.length === 0) return;
     const known = new Map(graph.nodes.map((node) => [node.id, node.task]));
     const stream = await withCodes(() =>
-      openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown }),
+      openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota }),
     );
     const close = () => void stream.return?.();
     stopped.addEventListener('abort', close, { once: true });
