@@ -29,6 +29,9 @@ export interface TaskStreamOptions {
   readonly quota?: WatchQuota;
 }
 
+/** Queued updates handed out in a row before letting the event loop run. */
+const BURST = 100;
+
 interface Item {
   readonly id: string;
   readonly update: TaskUpdate;
@@ -45,13 +48,19 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   #closed = false;
   /** Removes the abort listener: the signal (process shutdown) outlives every stream. */
   #unlisten: () => void = () => {};
+  /** Updates delivered from the queue since the stream last waited or yielded. */
+  #burst = 0;
+  /** Queue length past which it collapses: maxQueued, or twice the tasks kept at the last collapse. */
+  #collapseAt: number;
   /** Gives the watches back to the quotas. */
   #release: Release = () => {};
 
   constructor(
     readonly ids: readonly string[],
     readonly options: Required<Omit<TaskStreamOptions, 'signal' | 'quota'>>,
-  ) {}
+  ) {
+    this.#collapseAt = options.maxQueued;
+  }
 
   async open(watcher: TaskWatcher, quota: WatchQuota | undefined): Promise<this> {
     this.#release = watcher.reserve(this.ids.length, quota);
@@ -94,7 +103,7 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     for (const item of this.#queue) currents.push(item);
     this.#queue.length = 0;
     for (const item of currents) this.#queue.push(item);
-    if (this.#queue.length > this.options.maxQueued) this.#collapse();
+    if (this.#queue.length > this.#collapseAt) this.#collapse();
   }
 
   push(id: string, update: TaskUpdate): void {
@@ -107,10 +116,14 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
       return;
     }
     this.#queue.push({ id, update });
-    if (this.#queue.length > this.options.maxQueued) this.#collapse();
+    if (this.#queue.length > this.#collapseAt) this.#collapse();
   }
 
-  /** Keeps the latest update of each task, in the order of those updates. */
+  /**
+   * Keeps the latest update of each task, in the order of those updates.
+   * The next collapse waits until the queue doubles: with more tasks than
+   * `maxQueued`, collapsing at every push would cost O(tasks) each time.
+   */
   #collapse(): void {
     const seen = new Set<string>();
     const kept: Item[] = [];
@@ -122,6 +135,7 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     }
     this.#queue.length = 0;
     for (let index = kept.length - 1; index >= 0; index -= 1) this.#queue.push(kept[index] as Item);
+    this.#collapseAt = Math.max(this.options.maxQueued, 2 * kept.length);
   }
 
   #deliver(item: Item): IteratorResult<TaskUpdate> {
@@ -131,13 +145,21 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   }
 
   next(): Promise<IteratorResult<TaskUpdate>> {
+    // A backlog read in one go would be a chain of microtasks starving the
+    // event loop (and every Redis reply, whose command then times out).
+    if (this.#burst >= BURST && this.#queue.length > 0) {
+      this.#burst = 0;
+      return new Promise((resolve) => setImmediate(() => resolve(this.next())));
+    }
     for (;;) {
       const item = this.#queue.shift();
       if (!item) break;
       if (this.options.readyOnly && !isReady(item.update) && !(item.update instanceof Error)) continue;
       if (this.options.readyOnly && this.#readySeen.has(item.id)) continue;
+      this.#burst += 1;
       return Promise.resolve(this.#deliver(item));
     }
+    this.#burst = 0;
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.#waiting = resolve;
