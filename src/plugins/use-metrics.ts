@@ -81,3 +81,4 @@ export function createMetrics(source: LensMetricsSource) {
   });
   return { registry, plugin, redisLatency, reconnects, errorsByCode };
 }
+export type Metrics = ReturnType<typeof createMetrics>;

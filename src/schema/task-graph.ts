@@ -101,7 +101,11 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     const stream = await withCodes(() =>
       openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota }),
     );
-    const close = () => void stream.return?.();
+    const close = () => {
+      stream.return?.().catch(() => {
+        // A task stream's return() only stops its watches: it does not reject.
+      });
+    };
     stopped.addEventListener('abort', close, { once: true });
     // The client may have left while the stream was opening.
     if (stopped.aborted) close();
