@@ -79,20 +79,29 @@ export class SubscriberChannels {
 
   /**
    * UNSUBSCRIBEs those of `channels` nobody wants any more (checked as each
-   * chunk is sent, so a channel watched again meanwhile stays). Never rejects:
-   * a failure leaves the channels in doubt, and the reconciliation retries.
+   * chunk is sent, so a channel watched again meanwhile stays). Chunks go one
+   * after the other: each command's timeout then runs from its own sending,
+   * not behind the replies of every chunk before it. Never rejects: a failure
+   * leaves the channels in doubt, and the reconciliation retries.
    */
   release(channels: Iterable<string>): void {
-    const unwanted = [...channels].filter((channel) => !this.wanted(channel));
-    for (let start = 0; start < unwanted.length; start += this.#chunk) {
-      const chunk = unwanted.slice(start, start + this.#chunk);
-      this.#unsubscribe(chunk).then(
-        (ok) => {
-          if (!ok) this.#reconcileSoon();
-        },
-        () => this.#reconcileSoon(),
-      );
+    const leaving = [...channels];
+    this.#leave(leaving).then(
+      (ok) => {
+        if (!ok) this.#reconcileSoon();
+      },
+      () => this.#reconcileSoon(),
+    );
+  }
+
+  /** Resolves false if a chunk failed. */
+  async #leave(channels: readonly string[]): Promise<boolean> {
+    let ok = true;
+    for (let start = 0; start < channels.length; start += this.#chunk) {
+      const chunk = channels.slice(start, start + this.#chunk).filter((channel) => !this.wanted(channel));
+      if (chunk.length > 0 && !(await this.#unsubscribe(chunk))) ok = false;
     }
+    return ok;
   }
 
   /** Resolves false when the command failed (its channels are then in doubt). */
@@ -113,14 +122,12 @@ export class SubscriberChannels {
   #reconcileSoon(): void {
     if (this.#reconciling || this.#doubt.size === 0) return;
     this.#reconciling = true;
-    this.#reconcile().then(
-      () => {
-        this.#reconciling = false;
-      },
-      () => {
-        this.#reconciling = false;
-      },
-    );
+    const done = () => {
+      this.#reconciling = false;
+      // Doubts raised between the loop's last look and now.
+      if (this.#doubt.size > 0 && this.connection.status === 'ready') this.#reconcileSoon();
+    };
+    this.#reconcile().then(done, done);
   }
 
   /** UNSUBSCRIBEs the unwanted channels in doubt until Redis confirms it, with backoff. */
@@ -131,12 +138,7 @@ export class SubscriberChannels {
       if (this.#doubt.size === 0) return;
       // Not connected: 'close' empties the sets and 'ready' starts again.
       if (this.connection.status !== 'ready') return;
-      const doubtful = [...this.#doubt];
-      let failed = false;
-      for (let start = 0; start < doubtful.length; start += this.#chunk) {
-        const chunk = doubtful.slice(start, start + this.#chunk).filter((channel) => !this.wanted(channel));
-        if (chunk.length > 0 && !(await this.#unsubscribe(chunk))) failed = true;
-      }
+      const failed = !(await this.#leave([...this.#doubt]));
       if (!failed) continue;
       await new Promise((resolve) => setTimeout(resolve, Math.min(this.#retryMs * 2 ** attempt, 2000)).unref());
     }

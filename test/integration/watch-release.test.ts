@@ -43,9 +43,10 @@ describe('releasing more than 125k watched channels in one tick', () => {
     expect(await subscribed()).toEqual([132_000]);
     for (const watch of watches) watch.stop();
     await until(async () => (await subscribed())[0] === 0, 20_000);
-    expect(watcher.channelCount).toBe(0);
+    // Under load an UNSUBSCRIBE may time out client-side after Redis ran it: the count follows once confirmed.
+    await until(() => watcher.channelCount === 0, 20_000);
     const base = lens.app.url.replace('/graphql', '');
-    expect(await metric(base)).toBe('0');
+    await until(async () => (await metric(base)) === '0');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
   }, 60_000);
 });
@@ -103,7 +104,7 @@ describe('in a real process', () => {
     await until(async () => (await subscribed())[0] === 0, 20_000);
     expect(lensProcess.child.exitCode).toBe(null);
     expect((await fetch(`${lensProcess.base}/healthz`)).status).toBe(200);
-    expect(await metric(lensProcess.base)).toBe('0');
+    await until(async () => (await metric(lensProcess.base)) === '0', 20_000);
 
     // SIGTERM completes every subscription at once: as many channels left in one tick.
     await watchGraphs(lensProcess.base);
