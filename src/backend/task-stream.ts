@@ -63,7 +63,13 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   }
 
   async open(watcher: TaskWatcher, quota: WatchQuota | undefined): Promise<this> {
-    this.#release = watcher.reserve(this.ids.length, quota);
+    try {
+      this.#release = watcher.reserve(this.ids.length, quota);
+    } catch (error) {
+      // Refused: stop listening to the shutdown signal like any ended stream.
+      this.#close();
+      throw error;
+    }
     // Nothing to watch: nothing can ever be emitted, so it is complete at once.
     if (this.ids.length === 0) await this.return();
     const opened: { id: string; watch: Watch }[] = [];

@@ -5,6 +5,7 @@
  * TOO_MANY_WATCHES and are given back when subscriptions end.
  */
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { graphql } from '../gql/index.js';
@@ -99,8 +100,11 @@ describe('watch quotas', () => {
     const c = ws();
     const five = subscribe(c, WatchTasks, { ids: ids(5) });
     await five.waitFor(5);
+    const listening = getEventListeners(lens.app.shutdown, 'abort').length;
     const two = subscribe(c, WatchTasks, { ids: ids(2) });
     await two.done;
+    // A refused subscription leaves no listener behind.
+    expect(getEventListeners(lens.app.shutdown, 'abort').length).toBe(listening);
     expect(two.errors).toMatchObject([{ extensions: { code: 'TOO_MANY_WATCHES', scope: 'connection', limit: 6, held: 5, requested: 2 } }]);
     five.stop();
     await until(() => lens.app.watcher.quota.used === 0);
