@@ -26,6 +26,12 @@ const WatchTasks = graphql(`
   }
 `);
 
+const WatchGoal = graphql(`
+  subscription WatchGoal($key: ID!) {
+    goal(key: $key) { status currentTask { id state } }
+  }
+`);
+
 const lens = useLens(['--redis-timeout-ms', '300', '--max-watches', '12', '--max-watches-per-connection', '6']);
 let client: Redis;
 const leftovers: (() => unknown)[] = [];
@@ -92,6 +98,22 @@ describe('a stalled Redis', () => {
     await until(async () => (await taskSubscribers(client, [open, late])).every((count) => count === 0));
     await until(async () => (await subscriberInfo()).sub === 0 && (await metric()) === 0);
     expect(lens.app.watcher.listenerCount).toBe(0);
+  });
+
+  it("a goal's SUBSCRIBE that timed out is answered BACKEND_UNAVAILABLE and its channel left again", async () => {
+    const goalKey = `report:${randomUUID()}`;
+    lens.redis.pause();
+    const sub = subscribe(ws(), WatchGoal, { key: goalKey });
+    // The goal stream fails at its first step: graphql-ws answers with an `error` message.
+    const failure = await sub.done.then(() => null, (error: Error) => error.message);
+    expect(failure ?? JSON.stringify(sub.errors)).toContain('"code":"BACKEND_UNAVAILABLE"');
+    lens.redis.resume();
+    await until(async () => {
+      const info = await subscriberInfo();
+      return info.cmd === 'unsubscribe' && info.sub === 0;
+    });
+    const [, count] = (await client.pubsub('NUMSUB', `celery-lens:goal:${goalKey}`)) as [string, number];
+    expect(count).toBe(0);
   });
 });
 
