@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
 import { useAuth } from '../plugins/use-auth.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
+import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
@@ -20,6 +21,8 @@ import { useQueryLimits } from '../plugins/use-query-limits.ts';
 import { useOperationChecks } from '../plugins/use-operation-checks.ts';
 import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
+import { useResponseLimit } from '../plugins/use-response-limit.ts';
+import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
@@ -80,6 +83,9 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     plugins: [
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
+      // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
+      useResponseLimit(config.maxResponseBytes),
+      useClientGone(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       metrics.plugin,
       useOperationLog(logger, metrics.errorsByCode),
@@ -90,6 +96,8 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
       useGraphQLJsExecutor(),
+      // After it: its subscribe is replaced by one that shares each event's result among subscribers.
+      useSharedEvents(config),
     ],
   });
 }
