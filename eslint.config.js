@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'test/gql/', 'web/dist/', 'coverage/'] },
+  { ignores: ['node_modules/', 'test/gql/', 'web/dist/', 'coverage/', '.tmp/', 'test-artifacts/'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

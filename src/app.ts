@@ -48,7 +48,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
   setMaxListeners(0, shutdown.signal);
-  const context: LensContext = { ...stores, config, shutdown: shutdown.signal };
+  const context: Omit<LensContext, 'watchQuota'> = { ...stores, config, shutdown: shutdown.signal };
   const yoga = createLensYoga({ config, context, logger, metrics, subscriber: connections.subscriber });
   const http = createHttpServer(
     config.fastPath

@@ -70,6 +70,9 @@ export interface Config {
   readonly maxWsConnections: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly wsIdleTimeoutMs: number;
+  /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
+  readonly maxWatches: number;
+  readonly maxWatchesPerConnection: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -115,6 +118,8 @@ export const OPTIONS = {
   'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
+  'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
+  'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
@@ -231,6 +236,8 @@ export function loadConfig(
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
+    maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
+    maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
   });
 }
 

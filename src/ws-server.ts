@@ -13,6 +13,7 @@ import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { WatchQuota } from './backend/watch-quota.ts';
 import type { Config } from './config.ts';
 import type { LensContext } from './schema/context.ts';
 
@@ -22,13 +23,20 @@ interface EnvelopedRoot {
   readonly subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
-type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs'>;
+type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs' | 'maxWatchesPerConnection'>;
 
 export function attachWebSockets(server: Server, yoga: YogaServerInstance<object, LensContext>, limits: Limits) {
   const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
   // Live subscriptions per connection, to cap them.
   const live = new WeakMap<object, Set<string>>();
   const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);
+  // Task watches per connection, over all its subscriptions (given back as each ends).
+  const quotas = new WeakMap<object, WatchQuota>();
+  const quotaOf = (ctx: object) => {
+    const quota = quotas.get(ctx) ?? new WatchQuota(limits.maxWatchesPerConnection, 'connection');
+    quotas.set(ctx, quota);
+    return quota;
+  };
   // Connections past connection_init: only they hold a slot, so idle raw sockets cannot keep clients out.
   const initialised = new Set<object>();
   const disposable = useServer(
@@ -56,7 +64,7 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
         }
         ids.add(id);
         try {
-          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, watchQuota: quotaOf(ctx) });
           const args: ExecutionArgs = {
             schema: enveloped.schema,
             operationName: params.operationName,

@@ -7,6 +7,7 @@ import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
 import { useAuth } from '../plugins/use-auth.ts';
@@ -44,8 +45,8 @@ function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
 
 export interface YogaParts {
   readonly config: Config;
-  /** Shared by every operation; each gets a shallow copy (loaders hang off it). */
-  readonly context: LensContext;
+  /** Shared by every operation; each gets a shallow copy (loaders hang off it) and its connection's watch quota. */
+  readonly context: Omit<LensContext, 'watchQuota'>;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly subscriber: Redis;
@@ -54,7 +55,11 @@ export interface YogaParts {
 export function createLensYoga({ config, context, logger, metrics, subscriber }: YogaParts) {
   return createYoga<object, LensContext>({
     schema,
-    context: () => ({ ...context }),
+    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
+    context: (initial) => ({
+      ...context,
+      watchQuota: (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection'),
+    }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     // Off unless asked for: a batch multiplies everything a request may cost.

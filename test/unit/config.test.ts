@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.backend.redacted).toBe('redis://localhost:6379/0');
     expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, maxIds: 1000, graphiql: true, globalKeyprefix: '' });
     expect(config.taskIdPattern.source).toBe(UUID_PATTERN);
+    expect(config).toMatchObject({ maxWatches: 100_000, maxWatchesPerConnection: 10_000 });
     expect(config).toMatchObject({ maxValueBytes: 4 * 1024 * 1024, maxResponseBytes: 64 * 1024 * 1024 });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -24,5 +25,6 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--graphiql', 'maybe'], {})).toThrow(/--graphiql \(LENS_GRAPHIQL\) must be true or false/);
     expect(() => loadConfig(['--task-id-pattern', '('], {})).toThrow(/not a valid regular expression/);
     expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
+    expect(() => loadConfig(['--max-watches', '0'], {})).toThrow('--max-watches (LENS_MAX_WATCHES) must be an integer from 1 to 10000000, got "0"');
   });
 });
