@@ -17,10 +17,12 @@ import { eventChannelPattern } from './celery/events.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
 import { jsonPostListener } from './http/json-post.ts';
+import { listedOrigin } from './http/origin.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_VARIABLES } from './graphiql-example.ts';
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { useAuth } from './plugins/use-auth.ts';
 import { useBodyLimit } from './plugins/use-body-limit.ts';
+import { useCsrfGuard } from './plugins/use-csrf-guard.ts';
 import { useHealth } from './plugins/use-health.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import { useOperationLog } from './plugins/use-operation-log.ts';
@@ -90,7 +92,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     channels: () => watcher.channelCount,
     listeners: () => watcher.listenerCount,
     consumed: () => consumer && { handled: consumer.handled, failed: consumer.failed },
-  });
+  }, { operations: config.metricsOperations, apiKeys: config.metricsAuth ? config.apiKeys : null });
   backend.onRoundTrip = (seconds) => metrics.redisLatency.observe(seconds);
 
   // Say each change of connection state once, not every retry.
@@ -123,6 +125,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     context: () => ({ ...context }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/http/origin.ts).
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && listedOrigin(config.corsOrigins, origin) ? {} : false;
+    },
     // Off unless asked for: a batch multiplies everything a request may cost.
     batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
     graphiql: config.graphiql
@@ -141,9 +148,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
+      useCsrfGuard(),
       ...useHealth({ backend, subscriber, consumer }),
       metrics.plugin,
-      useOperationLog(logger, metrics.errorsByCode),
+      useOperationLog(logger, metrics.countError),
       ...useAuth(config),
       useQueryLimits(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
@@ -159,6 +167,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
           maxBodyBytes: config.maxBodyBytes,
           maxTokens: config.maxTokens,
           jwt: config.jwt.secret !== null || config.jwt.jwksUrl !== null,
+          corsOrigins: config.corsOrigins,
         })
       : yoga,
   );

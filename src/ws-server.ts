@@ -12,6 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
+import { upgradeAllowed } from './http/origin.ts';
 import type { LensContext } from './schema/context.ts';
 
 /** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
@@ -20,10 +21,19 @@ interface EnvelopedRoot {
   readonly subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
-type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs'>;
+type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs' | 'corsOrigins'>;
 
 export function attachWebSockets(server: Server, yoga: YogaServerInstance<object, LensContext>, limits: Limits) {
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: limits.maxBodyBytes,
+    // A page on another site must not open a socket with the visitor's network position (--cors-origins).
+    verifyClient: ({ origin, req }, accept) =>
+      upgradeAllowed(limits.corsOrigins, origin || undefined, req.headers.host)
+        ? accept(true)
+        : accept(false, 403, 'Origin not allowed (see --cors-origins)'),
+  });
   // Live subscriptions per connection, to cap them.
   const live = new WeakMap<object, Set<string>>();
   const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);
