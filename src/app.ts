@@ -37,8 +37,34 @@ import { attachWebSockets } from './ws-server.ts';
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
   readonly logger?: Logger;
+  /** One line per GraphQL operation, where speed matters more than promptness. @default the logger */
+  readonly operationLogger?: Logger;
 }
 
+
+/**
+ * Consumer failures as error lines: each distinct one once a minute, and at
+ * most 10 lines a minute in all, since a refused write (NOPERM) or a
+ * publisher of garbage would otherwise log once per message.
+ */
+function consumerReporter(logger: Logger, failed: () => number) {
+  const said = new Set<string>();
+  let windowStart = 0;
+  let lines = 0;
+  return (what: string, error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    const now = Date.now();
+    if (now - windowStart > 60_000) {
+      windowStart = now;
+      lines = 0;
+      said.clear();
+    }
+    if (said.has(`${what}:${reason}`) || lines >= 10) return;
+    said.add(`${what}:${reason}`);
+    lines += 1;
+    logger.error({ what, reason: reason.slice(0, 500), failed: failed() }, 'event consumer failure');
+  };
+}
 
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
@@ -79,7 +105,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       { connection: connect(config.backend, 'celery-lens-events'), patterns: brokerIsBackend ? [keys.taskPattern, events] : [keys.taskPattern] },
       ...(brokerIsBackend ? [] : [{ connection: connect(config.broker, 'celery-lens-events'), patterns: [events] }]),
     ];
-    consumer = new EventConsumer(sources, history, keys);
+    consumer = new EventConsumer(sources, history, keys, consumerReporter(logger, () => consumer?.failed ?? 0));
   }
 
   if (!config.auth) {
@@ -151,7 +177,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       useCsrfGuard(),
       ...useHealth({ backend, subscriber, consumer }),
       metrics.plugin,
-      useOperationLog(logger, metrics.countError),
+      useOperationLog(options.operationLogger ?? logger, metrics.countError),
       ...useAuth(config),
       useQueryLimits(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
