@@ -53,7 +53,7 @@ describe('process logs', () => {
   });
 
   it('--auth true with no API keys, JWT secret or JWKS URL exits 2 with one clear line', () => {
-    const run = spawnSync(process.execPath, [BIN, '--backend', lens.redis.url(), '--auth', 'true'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BIN, '--backend', lens.redis.url(), '--auth', 'true'], { encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
       'celery-lens: --auth true needs a credential source: --api-keys (LENS_API_KEYS), --jwt-secret (LENS_JWT_SECRET) or --jwks-url (LENS_JWKS_URL); without one every request would be refused',
