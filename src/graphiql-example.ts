@@ -1,12 +1,19 @@
-/** The operation GraphiQL opens with: something useful on the first click. */
-export const GRAPHIQL_EXAMPLE = /* GraphQL */ `# celery-lens: Celery task state straight from the Redis result backend.
-# Put a task id (from AsyncResult.id / task.delay().id) in the variables below.
+/**
+ * The operations GraphiQL opens with: something useful on the first click.
+ * The id is a default value in the operation itself, not in the variables
+ * pane: the bundled GraphiQL (5.x) ignores a tab's variables.
+ */
+const EXAMPLE_ID = '00000000-0000-0000-0000-000000000000';
 
-query TaskStatus($id: ID!) {
+export const GRAPHIQL_EXAMPLE = /* GraphQL */ `# celery-lens: Celery task state straight from the Redis result backend.
+# Replace the id (AsyncResult.id / task.delay().id), or pass {"id": "…"} as variables.
+
+query TaskStatus($id: ID! = "${EXAMPLE_ID}") {
   task(id: $id) {
     id
     exists      # false: Celery would say PENDING (queued, unknown or expired)
     state
+    status      # PENDING disambiguated: QUEUED, UNKNOWN, EXPIRED, …
     rawState    # custom states such as PROGRESS keep their name here
     meta        # update_state(meta=...) of a custom state
     result
@@ -22,4 +29,17 @@ query TaskStatus($id: ID!) {
 }
 `;
 
-export const GRAPHIQL_VARIABLES = JSON.stringify({ id: '00000000-0000-0000-0000-000000000000' }, null, 2);
+export const GRAPHIQL_SUBSCRIPTION_EXAMPLE = /* GraphQL */ `# Every change of one task as it happens (each PROGRESS step), over graphql-ws.
+
+subscription TaskUpdates($id: ID! = "${EXAMPLE_ID}") {
+  task(id: $id, untilReady: false) {
+    id
+    state
+    status
+    rawState
+    meta
+    result
+    error { type message }
+  }
+}
+`;

@@ -58,7 +58,9 @@ export class EventConsumer {
         });
       });
       connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
-        void this.#handle(pattern.toString(), channel.toString(), message);
+        this.#handle(pattern.toString(), channel.toString(), message).catch(() => {
+          this.failed += 1; // #handle counts its own failures; this is a last resort
+        });
       });
     }
   }

@@ -90,7 +90,7 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
 
   #deliver(item: Item): IteratorResult<TaskUpdate> {
     if (isReady(item.update)) this.#readySeen.add(item.id);
-    if (this.options.untilReady && this.#readySeen.size === this.ids.length) void this.return();
+    if (this.options.untilReady && this.#readySeen.size === this.ids.length) this.#close();
     return { value: item.update, done: false };
   }
 
@@ -108,7 +108,12 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     });
   }
 
-  async return(): Promise<IteratorResult<TaskUpdate>> {
+  return(): Promise<IteratorResult<TaskUpdate>> {
+    this.#close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  #close(): void {
     if (!this.#closed) {
       this.#closed = true;
       this.#unlisten();
@@ -117,12 +122,11 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
       this.#waiting = null;
       waiting?.({ value: undefined, done: true });
     }
-    return { value: undefined, done: true };
   }
 
   /** Completes the stream when `signal` aborts. */
   closeOn(signal: AbortSignal): void {
-    const close = () => void this.return();
+    const close = () => this.#close();
     signal.addEventListener('abort', close, { once: true });
     this.#unlisten = () => signal.removeEventListener('abort', close);
   }

@@ -229,7 +229,8 @@ export function jsonPostListener<Context extends object>(yoga: YogaServerInstanc
       !(options.jwt && req.headers.authorization !== undefined) &&
       Number(req.headers['content-length'] ?? 0) <= options.maxBodyBytes;
     if (!plain) {
-      void yoga(req, res);
+      // Yoga answers its own errors; a rejection here is a client gone mid-answer.
+      Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
       return;
     }
     serve(req, res, type).catch((error: unknown) => {

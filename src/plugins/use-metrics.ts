@@ -176,3 +176,4 @@ export function createMetrics(source: LensMetricsSource, options: MetricsOptions
   const code = boundedLabel([], 100, 'OTHER');
   return { registry, plugin, ...own, countError: (value: string) => own.errorsByCode.inc({ code: code(value) }) };
 }
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -3,6 +3,7 @@
  * timestamps, the disambiguated status, and the last outcome after the key
  * expired. Loaded per request in one round trip for all tasks of a tick.
  */
+import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import type { TaskHistory, TimelineEntry } from '../backend/history-store.ts';
 import { TaskStatuses, decideStatus } from '../backend/task-status.ts';
@@ -12,29 +13,15 @@ import type { LensContext } from './context.ts';
 import { withCodes } from './graphql-error.ts';
 import { TaskRef } from './task.ts';
 
-interface Loaders {
-  readonly history: DataLoader<string, TaskHistory>;
-  readonly queued: DataLoader<string, string | null>;
-}
-
-// One set of loaders per request context, like Pothos' own.
-const loaders = new WeakMap<LensContext, Loaders>();
-
-function loadersOf(context: LensContext): Loaders {
-  let found = loaders.get(context);
-  if (!found) {
-    found = {
-      history: new DataLoader((ids: readonly string[]) => withCodes(() => context.history.readHistory(ids))),
-      queued: new DataLoader((ids: readonly string[]) => withCodes(() => context.queues.find(ids))),
-    };
-    loaders.set(context, found);
-  }
-  return found;
-}
+// One set of loaders per request context, the way Pothos keeps its own.
+const loadersOf = createContextCache((context: LensContext) => ({
+  history: new DataLoader((ids: readonly string[]) => withCodes(() => context.history.readHistory(ids))),
+  queued: new DataLoader((ids: readonly string[]) => withCodes(() => context.queues.find(ids))),
+}));
 
 /** Drops cached history (a subscription re-resolves each event fresh). */
 export function forgetHistory(context: LensContext): void {
-  loaders.delete(context);
+  loadersOf.delete(context);
 }
 
 /** The history of a task, through the request's batch. */

@@ -1,0 +1,113 @@
+/**
+ * `npm run demo`: everything needed to look at celery-lens without a Celery
+ * deployment, each part private and on a free port: a redis-server, a real
+ * Celery worker (Debian's python3-celery), a loop sending realistic
+ * workflows, and celery-lens itself as `npm start` runs it. Ctrl-C (or
+ * `--seconds N`) stops everything it started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureCelery } from '../test/helpers/celery.ts';
+import { freePort, startRedis } from '../test/helpers/redis-server.ts';
+
+const PYTHON = '/usr/bin/python3';
+const HERE = fileURLToPath(new URL('./', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+const { values: options } = parseArgs({
+  options: {
+    seconds: { type: 'string' }, // stop by itself after this long (tests)
+    interval: { type: 'string', default: '4' }, // seconds between workflows
+  },
+});
+
+const logs = mkdtempSync(join(tmpdir(), 'celery-lens-demo-'));
+const children: ChildProcess[] = [];
+
+/** Starts a process in its own group (a Celery worker forks; tsx runs node): one kill reaches all. */
+function start(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
+  const log = openSync(join(logs, `${name}.log`), 'a');
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', name === 'sender' ? 'pipe' : log, log] });
+  children.push(child);
+  return child;
+}
+
+function kill(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`${what} did not come up in ${timeoutMs / 1000} s (logs: ${logs})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function main(): Promise<void> {
+  await ensureCelery();
+  const redis = await startRedis();
+  stops.push(() => redis.stop());
+  const backend = redis.url(0);
+  const celeryEnv = { DEMO_BROKER_URL: backend, DEMO_BACKEND_URL: backend, PYTHONPATH: HERE, PYTHONDONTWRITEBYTECODE: '1' };
+
+  // prefork, as most deployments run it: it also lets a revoke terminate a running task.
+  start('worker', PYTHON, ['-m', 'celery', '-A', 'demo_app', 'worker', '--pool', 'prefork', '--concurrency', '4', '--hostname', 'demo@%h', '--without-mingle', '--without-gossip', '--loglevel', 'INFO'], celeryEnv, HERE);
+  const port = await freePort();
+  const lens = start('celery-lens', join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
+  const origin = `http://127.0.0.1:${port}`;
+  await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens');
+  await until(async () => (await redis.client().keys('_kombu.binding.*')).length > 0, 'the Celery worker');
+
+  const sender = start('sender', PYTHON, ['send_workflows.py', options.interval ?? '4'], celeryEnv, HERE);
+  console.log(`celery-lens demo (logs in ${logs})
+  page       ${origin}/
+  GraphiQL   ${origin}/graphql
+  backend    ${backend}  (Redis: broker and result backend of the demo's worker)
+Sending a workflow every ${options.interval} s: a chord, a chain with PROGRESS, a group of 20, a failure, a retry, a revoked task; and one 60 s report. Ctrl-C stops everything.`);
+  let first = true;
+  for await (const line of createInterface({ input: sender.stdout as NodeJS.ReadableStream })) {
+    const { kind, id } = JSON.parse(line) as { kind: string; id: string };
+    console.log(`  ${kind.padEnd(8)} ${origin}/tasks/${id}`);
+    if (first && kind === 'chord') {
+      console.log(`Open a running workflow: ${origin}/tasks/${id}`);
+      first = false;
+    }
+  }
+  if (lens.exitCode !== null) throw new Error(`celery-lens exited (${lens.exitCode}); logs: ${logs}`);
+}
+
+const stops: (() => Promise<void>)[] = [];
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (stopping) return new Promise<never>(() => {});
+  stopping = true;
+  // SIGQUIT: Celery's cold shutdown, without waiting a minute for the long task.
+  for (const child of children) kill(child, child.spawnargs.includes('worker') ? 'SIGQUIT' : 'SIGTERM');
+  const exits = children.filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit'));
+  const timer = setTimeout(() => children.forEach((child) => kill(child, 'SIGKILL')), 5000);
+  await Promise.all(exits);
+  clearTimeout(timer);
+  for (const stop of stops) await stop();
+  if (code === 0) rmSync(logs, { recursive: true, force: true });
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void stopAll(0).catch(() => process.exit(1)));
+process.once('SIGTERM', () => void stopAll(0).catch(() => process.exit(1)));
+if (options.seconds) setTimeout(() => void stopAll(0).catch(() => process.exit(1)), Number(options.seconds) * 1000);
+main().catch(async (error: unknown) => {
+  console.error(`celery-lens demo: ${error instanceof Error ? error.message : String(error)}`);
+  await stopAll(1);
+});

@@ -1,0 +1,98 @@
+/**
+ * Yoga with every plugin, in the order they must run: body limit and health
+ * before anything parses, metrics and logs around everything, then auth,
+ * limits, and how operations execute.
+ */
+import { useDisableIntrospection } from '@envelop/disable-introspection';
+import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
+import { useAuth } from '../plugins/use-auth.ts';
+import { listedOrigin } from '../http/origin.ts';
+import { useBodyLimit } from '../plugins/use-body-limit.ts';
+import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
+import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
+import { useHealth } from '../plugins/use-health.ts';
+import type { Metrics } from '../plugins/use-metrics.ts';
+import { useOperationLog } from '../plugins/use-operation-log.ts';
+import { useQueryLimits } from '../plugins/use-query-limits.ts';
+import { useRateLimit } from '../plugins/use-rate-limit.ts';
+import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
+import type { LensContext } from '../schema/context.ts';
+import { schema } from '../schema/index.ts';
+
+/**
+ * GraphiQL from the package itself: Yoga's default page loads its scripts and
+ * styles from a CDN, which never arrive offline, behind a proxy or under a
+ * strict CSP. The bundle (9 MB) is imported on the first visit, not at start.
+ */
+const graphiqlPages = new Map<string, Promise<string>>();
+function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
+  const key = JSON.stringify(options);
+  let page = graphiqlPages.get(key);
+  if (!page) {
+    page = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL: render }) => render(options));
+    graphiqlPages.set(key, page);
+  }
+  return page;
+}
+
+export interface YogaParts {
+  readonly config: Config;
+  /** Shared by every operation; each gets a shallow copy (loaders hang off it). */
+  readonly context: LensContext;
+  readonly logger: Logger;
+  /** Per-operation lines (buffered in production). */
+  readonly operationLogger: Logger;
+  readonly metrics: Metrics;
+  readonly subscriber: Redis;
+}
+
+export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber }: YogaParts) {
+  return createYoga<object, LensContext>({
+    schema,
+    context: () => ({ ...context }),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/http/origin.ts).
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && listedOrigin(config.corsOrigins, origin) ? {} : false;
+    },
+    // Off unless asked for: a batch multiplies everything a request may cost.
+    batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
+    graphiql: config.graphiql
+      ? {
+          title: 'celery-lens',
+          defaultTabs: [{ query: GRAPHIQL_EXAMPLE }, { query: GRAPHIQL_SUBSCRIPTION_EXAMPLE }],
+          subscriptionsProtocol: 'WS',
+        }
+      : false,
+    renderGraphiQL,
+    // Yoga's own logger would print stack traces of masked errors; they go through pino here.
+    logging: {
+      debug: () => {},
+      info: () => {},
+      warn: (...args: unknown[]) => logger.warn({ detail: args.map(String) }, 'yoga'),
+      error: (...args: unknown[]) =>
+        logger.error({ detail: args.map((a) => (a instanceof Error ? a.stack : String(a))) }, 'unexpected error'),
+    },
+    plugins: [
+      useBodyLimit(config.maxBodyBytes),
+      useCsrfGuard(),
+      ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
+      metrics.plugin,
+      useOperationLog(operationLogger, metrics.countError),
+      ...useAuth(config),
+      useQueryLimits(config),
+      ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      useTtlOnDemand(),
+      useGraphQLJsExecutor(),
+    ],
+  });
+}
+
+export type LensYoga = ReturnType<typeof createLensYoga>;

@@ -1,0 +1,66 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium, offlineContext } from '../helpers/browser.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
+
+// The id GraphiQL's examples carry as their default value (src/graphiql-example.ts).
+const EXAMPLE_ID = '00000000-0000-0000-0000-000000000000';
+
+const lens = useLens();
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** An editor's text, with the non-breaking spaces Monaco draws turned back into spaces. */
+async function editorText(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).innerText()).replaceAll('\u00a0', ' ');
+}
+
+/** The response pane's text once it matches `pattern`. */
+async function responseMatching(page: Page, pattern: RegExp): Promise<string> {
+  await expect.poll(() => editorText(page, '.graphiql-response'), { timeout: 15_000 }).toMatch(pattern);
+  return editorText(page, '.graphiql-response');
+}
+
+describe('GraphiQL', () => {
+  it('renders, runs the example query and a live subscription with every outside request blocked', async () => {
+    const origin = new URL(lens.app.url).origin;
+    const { context, blocked } = await offlineContext(browser, origin);
+    try {
+      const page = await context.newPage();
+      await page.goto(lens.app.url);
+      await page.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
+      // The editor is up once the example's text is in it.
+      await expect.poll(async () => editorText(page, '.graphiql-query-editor'), { timeout: 15_000 }).toMatch(/TaskStatus/);
+
+      await page.locator('.graphiql-execute-button').click();
+      const answer = await responseMatching(page, /"exists": false/);
+      expect(answer).toMatch(/"state": "PENDING"/);
+      expect(answer).toMatch(/"up": true/);
+      await page.screenshot({ path: join(ARTIFACTS, 'graphiql-query.png') });
+
+      // The second tab: a subscription over graphql-ws, updated as the task changes.
+      await page.locator('.graphiql-tab-button', { hasText: 'TaskUpdates' }).click();
+      await expect.poll(async () => editorText(page, '.graphiql-query-editor')).toMatch(/subscription TaskUpdates/);
+      await page.locator('.graphiql-execute-button').click();
+      await responseMatching(page, /"status": "UNKNOWN"/);
+      const redis = lens.redis.client();
+      await writeMeta(redis, { status: 'PROGRESS', result: { current: 3, total: 10 } }, { id: EXAMPLE_ID });
+      await responseMatching(page, /"rawState": "PROGRESS"/);
+      await writeMeta(redis, { status: 'SUCCESS', result: 42 }, { id: EXAMPLE_ID });
+      const done = await responseMatching(page, /"state": "SUCCESS"/);
+      expect(done).toMatch(/"result": 42/);
+      await page.screenshot({ path: join(ARTIFACTS, 'graphiql-subscription.png') });
+
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
