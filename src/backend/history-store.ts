@@ -9,10 +9,13 @@
  * receiving the same pub/sub messages never double count.
  */
 import type { Redis } from 'ioredis';
-import type { TaskEvent, TaskEventType } from '../celery/events.ts';
+import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
+import { LensDataError } from '../errors/lens-data-error.ts';
+import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
+import { type Reply, execAll, valueOf } from './redis-replies.ts';
 
 export interface TimelineEntry {
   readonly type: TaskEventType;
@@ -91,8 +94,49 @@ function causalOrder(timeline: TimelineEntry[]): TimelineEntry[] {
   return timeline;
 }
 
-const num = (value: string | undefined) => (value === undefined || value === '' ? null : Number(value));
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** JSON celery-lens wrote under `key`, checked by `valid`; anything else is a LensDataError. */
+function decodeJson<T>(key: string, text: string, what: string, valid: (value: Record<string, unknown>) => boolean): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    throw new LensDataError(key, `${what} is not JSON`);
+  }
+  if (!isObject(value) || !valid(value)) throw new LensDataError(key, `${what} is not one celery-lens wrote`);
+  return value as T;
+}
+
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
+// What a JavaScript Date can hold (±100,000,000 days), so every time shown is a valid DateTime.
+const isTime = (ms: unknown) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
+const isText = (value: unknown) => value === null || typeof value === 'string';
+const isEntry = (entry: Record<string, unknown>) => EVENT_TYPES.has(entry.type) && isTime(entry.at) && isText(entry.hostname ?? null);
+const isTombstone = (tomb: Record<string, unknown>) =>
+  typeof tomb.state === 'string' &&
+  isTime(tomb.recordedAt) &&
+  [tomb.errorType, tomb.errorMessage, tomb.name].every((field) => isText(field ?? null)) &&
+  (tomb.dateDone == null || (typeof tomb.dateDone === 'string' && !Number.isNaN(Date.parse(tomb.dateDone))));
+
+/** The numeric fields of a history hash, or a LensDataError naming the first that is not a number (or, for times, not a time). */
+function numbers(key: string, hash: Record<string, string>, fields: readonly string[], times: ReadonlySet<string>): Record<string, number | null> {
+  return Object.fromEntries(
+    fields.map((field) => {
+      const value = hash[field];
+      if (value === undefined || value === '') return [field, null];
+      const parsed = Number(value);
+      if (!Number.isFinite(parsed) || (times.has(field) && !isTime(parsed))) {
+        throw new LensDataError(key, `"${field}" is not a ${times.has(field) ? 'time in ms' : 'number'}: ${JSON.stringify(value.slice(0, 40))}`);
+      }
+      return [field, parsed];
+    }),
+  );
+}
+
+const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
 export class HistoryStore {
   constructor(
@@ -126,7 +170,7 @@ export class HistoryStore {
       pipeline.zadd(this.keys.events(event.taskId), event.at, JSON.stringify(entry)).expire(this.keys.events(event.taskId), ttl);
       if (event.parentId && event.parentId !== event.taskId) this.#child(pipeline, event.parentId, event.taskId, event.at);
     }
-    await pipeline.exec();
+    await this.#write(pipeline);
   }
 
   /** Records what a published task meta tells: its parent link, and a final outcome. */
@@ -148,7 +192,12 @@ export class HistoryStore {
       };
       pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
     }
-    if (pipeline.length > 0) await pipeline.exec();
+    if (pipeline.length > 0) await this.#write(pipeline);
+  }
+
+  /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
+  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+    for (const reply of await execAll(pipeline)) valueOf(reply, 'a celery-lens history key');
   }
 
   /** Children in the order they were first seen (NX: a later sighting keeps the first time). */
@@ -162,47 +211,60 @@ export class HistoryStore {
     if (groupIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of groupIds) pipeline.zrange(this.keys.groupMembers(id), 0, -1);
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.map(([error, members]) => (error ? [] : (members as string[])));
+    const replies = await execAll(pipeline);
+    return groupIds.map((id, index) => valueOf(replies[index], this.keys.groupMembers(id)) as string[]);
   }
 
-  /** Reads the history of many tasks in one round trip. */
-  async readHistory(ids: readonly string[]): Promise<TaskHistory[]> {
+  /**
+   * Reads the history of many tasks in one round trip: for each, its
+   * history, or the LensDataError of a key of it celery-lens cannot read.
+   * Throws BACKEND_UNAVAILABLE when Redis does not answer.
+   */
+  async readHistory(ids: readonly string[]): Promise<(TaskHistory | LensError)[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) {
       pipeline.hgetall(this.keys.history(id)).zrange(this.keys.events(id), 0, -1).zrange(this.keys.children(id), 0, -1).get(this.keys.tombstone(id));
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await execAll(pipeline);
     return ids.map((id, index) => {
-      const reply = (offset: number) => {
-        const [error, value] = replies[index * 4 + offset] ?? [null, null];
-        if (error) throw error;
-        return value;
-      };
-      const hash = (reply(0) ?? {}) as Record<string, string>;
-      const timeline = causalOrder(((reply(1) ?? []) as string[]).map((entry) => JSON.parse(entry) as TimelineEntry));
-      const tomb = reply(3) as string | null;
-      const [sentAt, receivedAt, startedAt] = [num(hash.sentAt), num(hash.receivedAt), num(hash.startedAt)];
-      // The send happened before the first thing it caused.
-      const caused = [receivedAt, startedAt].filter((at): at is number => at !== null && sentAt !== null && at < sentAt && sentAt - at < SENT_SKEW_MS);
-      return {
-        id,
-        sentAt: caused.length > 0 ? Math.min(...caused) : sentAt,
-        receivedAt,
-        startedAt,
-        finishedAt: num(hash.finishedAt),
-        worker: str(hash.worker),
-        name: str(hash.name),
-        queue: str(hash.queue),
-        parentId: str(hash.parentId),
-        rootId: str(hash.rootId),
-        retries: num(hash.retries),
-        runtime: num(hash.runtime),
-        timeline,
-        childIds: (reply(2) ?? []) as string[],
-        tombstone: tomb ? (JSON.parse(tomb) as Tombstone) : null,
-      };
+      try {
+        return this.#decodeHistory(id, replies.slice(index * 4, index * 4 + 4));
+      } catch (error) {
+        if (error instanceof LensDataError) return error;
+        throw error;
+      }
     });
+  }
+
+  /** One task's history from its four replies (HGETALL, ZRANGE events, ZRANGE children, GET tombstone). */
+  #decodeHistory(id: string, [hashReply, eventsReply, childrenReply, tombReply]: Reply[]): TaskHistory {
+    const [historyKey, eventsKey, tombKey] = [this.keys.history(id), this.keys.events(id), this.keys.tombstone(id)];
+    const hash = valueOf(hashReply, historyKey) as Record<string, string>;
+    const entries = valueOf(eventsReply, eventsKey) as string[];
+    const timeline = causalOrder(entries.map((entry) => decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry)));
+    const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
+    const tomb = valueOf(tombReply, tombKey) as string | null;
+    const n = numbers(historyKey, hash, [...TIMES, 'retries', 'runtime'], TIMES);
+    const [sentAt, receivedAt, startedAt] = [n.sentAt ?? null, n.receivedAt ?? null, n.startedAt ?? null];
+    // The send happened before the first thing it caused.
+    const caused = [receivedAt, startedAt].filter((at): at is number => at !== null && sentAt !== null && at < sentAt && sentAt - at < SENT_SKEW_MS);
+    return {
+      id,
+      sentAt: caused.length > 0 ? Math.min(...caused) : sentAt,
+      receivedAt,
+      startedAt,
+      finishedAt: n.finishedAt ?? null,
+      worker: str(hash.worker),
+      name: str(hash.name),
+      queue: str(hash.queue),
+      parentId: str(hash.parentId),
+      rootId: str(hash.rootId),
+      retries: n.retries ?? null,
+      runtime: n.runtime ?? null,
+      timeline,
+      childIds,
+      tombstone: tomb === null ? null : decodeJson<Tombstone>(tombKey, tomb, 'the tombstone', isTombstone),
+    };
   }
 }

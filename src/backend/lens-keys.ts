@@ -13,13 +13,24 @@ export interface LensKeys {
   groupMembers(groupId: string): string;
   /** STRING: the last final outcome seen, kept after Celery's key expires. */
   tombstone(taskId: string): string;
-  /** HASH + LIST: a business goal and its task attempts; no TTL. */
+  /** HASH: a business goal; no TTL. */
   goal(goalKey: string): string;
+  /**
+   * LIST: a goal's task attempts; no TTL. Its own kind (`goal-attempts:`), not
+   * a suffix of the goal's key: goal keys may contain `:`, so `goal:K:attempts`
+   * was also the hash of the goal `K:attempts`.
+   */
   goalAttempts(goalKey: string): string;
+  /** LIST: attempts as earlier versions stored them; read, never written (see GoalStore.read). */
+  legacyGoalAttempts(goalKey: string): string;
   /** Pub/sub channel announcing changes of a goal. */
   goalChannel(goalKey: string): string;
 }
 
+/**
+ * Every key is `<prefix><kind>:<id>`, with kinds that contain no `:`, so the
+ * kind decides the type and no two (kind, id) pairs share a key.
+ */
 export function lensKeys(prefix = 'celery-lens:'): LensKeys {
   return {
     history: (id) => `${prefix}task:${id}`,
@@ -28,7 +39,8 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     groupMembers: (id) => `${prefix}group:${id}`,
     tombstone: (id) => `${prefix}tomb:${id}`,
     goal: (key) => `${prefix}goal:${key}`,
-    goalAttempts: (key) => `${prefix}goal:${key}:attempts`,
+    goalAttempts: (key) => `${prefix}goal-attempts:${key}`,
+    legacyGoalAttempts: (key) => `${prefix}goal:${key}:attempts`,
     goalChannel: (key) => `${prefix}goal:${key}`,
   };
 }

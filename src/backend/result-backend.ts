@@ -8,6 +8,7 @@ import { decodeGroupMeta } from '../celery/group-meta.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { type Reply, unavailable, valueOf } from './redis-replies.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 
 /** What Redis holds about a group: a saved member list, and a running chord's counters. */
@@ -34,8 +35,8 @@ export interface BackendHealth {
 const NO_EXPIRY = -1;
 const NO_KEY = -2;
 
-type Reply = [Error | null, unknown];
-const pttlOf = (reply: Reply | undefined): number => (!reply || reply[0] ? NO_KEY : Number(reply[1]));
+// A PTTL or EXISTS that failed must not read as "no key": the read fails instead.
+const numberOf = (reply: Reply | undefined, key: string): number => Number(valueOf(reply, key));
 
 /**
  * Which TTLs a read asks for: 'all' pipelines a PTTL per key (queries that
@@ -82,19 +83,19 @@ export class ResultBackend {
     if (mgetError) throw new BackendUnavailableError(mgetError.message, { cause: mgetError });
     const values = reply as (Buffer | null)[];
     // PTTL answers by index; undefined where none was asked.
-    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((_key, index) => pttlOf(replies[index + 1])) : [];
+    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((key, index) => numberOf(replies[index + 1], key)) : [];
     // MGET answers nil for a key of another type too. With 'none', EXISTS
     // counting more keys than MGET found values says one is; PTTL tells which.
     const present = values.filter((value) => value !== null).length;
     const second = values.flatMap((value, index) =>
-      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && Number(replies[1]?.[1]) > present) ? [index] : [],
+      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && numberOf(replies[1], 'EXISTS') > present) ? [index] : [],
     );
     if (second.length > 0) {
       const ttlPipeline = this.redis.pipeline();
       for (const index of second) ttlPipeline.pttl(keys[index] as string);
       const ttls: Reply[] = (await this.#exec(() => ttlPipeline.exec())) ?? [];
       second.forEach((index, at) => {
-        pttls[index] = pttlOf(ttls[at]);
+        pttls[index] = numberOf(ttls[at], keys[index] as string);
       });
     }
     return ids.map((id, index) => {
@@ -122,12 +123,19 @@ export class ResultBackend {
     if (ids.length === 0) return [];
     const keys = ids.flatMap((id) => [this.keys.group(id), this.keys.chordSize(id), this.keys.chordDone(id)]);
     const values = await this.#exec(() => this.redis.mgetBuffer(...keys));
-    const count = (value: Buffer | null | undefined) => (value ? Number(value.toString()) || 0 : null);
+    // Celery INCRs these: anything but a count that fits a GraphQL Int is not Celery's.
+    const count = (key: string, value: Buffer | null | undefined) => {
+      if (!value) return null;
+      const text = value.toString();
+      if (!/^\d{1,10}$/.test(text) || Number(text) > 2 ** 31 - 1) throw new MetaDecodeError(key, `the chord counter is not a count: ${JSON.stringify(text.slice(0, 40))}`);
+      return Number(text);
+    };
     return ids.map((id, index) => {
       const [saved, size, done] = values.slice(index * 3, index * 3 + 3);
       try {
         const memberIds = saved ? decodeGroupMeta(this.keys.group(id), saved) : null;
-        return { id, memberIds, saved: memberIds !== null, chordSize: count(size), chordDone: count(done) };
+        const [chordSize, chordDone] = [count(this.keys.chordSize(id), size), count(this.keys.chordDone(id), done)];
+        return { id, memberIds, saved: memberIds !== null, chordSize, chordDone };
       } catch (error) {
         if (error instanceof MetaDecodeError) return error;
         throw error;
@@ -154,9 +162,7 @@ export class ResultBackend {
       this.onRoundTrip((performance.now() - started) / 1000);
       return result;
     } catch (error) {
-      if (error instanceof BackendUnavailableError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new BackendUnavailableError(reason, { cause: error });
+      throw unavailable(error);
     }
   }
 }

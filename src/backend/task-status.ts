@@ -31,24 +31,26 @@ export interface StatusDecision {
   readonly reason: string;
 }
 
-const FROM_STATE: Record<string, TaskStatus> = {
-  [CeleryStates.SUCCESS]: 'SUCCEEDED',
-  [CeleryStates.FAILURE]: 'FAILED',
-  [CeleryStates.REVOKED]: 'REVOKED',
-  [CeleryStates.REJECTED]: 'FAILED',
-  [CeleryStates.RETRY]: 'RETRYING',
-  [CeleryStates.STARTED]: 'RUNNING',
-  [CeleryStates.RECEIVED]: 'QUEUED',
-  [CeleryStates.PENDING]: 'QUEUED',
-  [CeleryStates.IGNORED]: 'SUCCEEDED',
-};
+// Maps, not object literals: a custom state may be named "constructor" or
+// "__proto__", which an object lookup would find on Object.prototype.
+const FROM_STATE: ReadonlyMap<string, TaskStatus> = new Map([
+  [CeleryStates.SUCCESS, 'SUCCEEDED'],
+  [CeleryStates.FAILURE, 'FAILED'],
+  [CeleryStates.REVOKED, 'REVOKED'],
+  [CeleryStates.REJECTED, 'FAILED'],
+  [CeleryStates.RETRY, 'RETRYING'],
+  [CeleryStates.STARTED, 'RUNNING'],
+  [CeleryStates.RECEIVED, 'QUEUED'],
+  [CeleryStates.PENDING, 'QUEUED'],
+  [CeleryStates.IGNORED, 'SUCCEEDED'],
+]);
 
-const FROM_EVENT: Record<string, TaskStatus> = {
-  'task-sent': 'QUEUED',
-  'task-received': 'QUEUED',
-  'task-started': 'RUNNING',
-  'task-retried': 'RETRYING',
-};
+const FROM_EVENT: ReadonlyMap<string, TaskStatus> = new Map([
+  ['task-sent', 'QUEUED'],
+  ['task-received', 'QUEUED'],
+  ['task-started', 'RUNNING'],
+  ['task-retried', 'RETRYING'],
+]);
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -59,7 +61,7 @@ export function decideStatus(
 ): StatusDecision {
   const state = task.meta?.state;
   if (state !== undefined) {
-    const status = FROM_STATE[state] ?? 'RUNNING';
+    const status = FROM_STATE.get(state) ?? 'RUNNING';
     const custom = isBuiltinState(state) ? '' : ' (a custom state, set while the task runs)';
     return { status, reason: `the result backend says ${state}${custom}` };
   }
@@ -72,7 +74,7 @@ export function decideStatus(
   }
   const last = history?.timeline.at(-1);
   if (last) {
-    const status = FROM_EVENT[last.type];
+    const status = FROM_EVENT.get(last.type);
     if (status) return { status, reason: `the last event is ${last.type} at ${iso(last.at)}` };
     return {
       status: 'EXPIRED',

@@ -53,12 +53,16 @@ const TASK_TYPES: ReadonlySet<string> = new Set(TASK_EVENT_TYPES);
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+// Counters shown as GraphQL Ints (32 bits); anything else is not a count a worker sends.
+const count = (value: unknown): number | null => (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 31 ? (value as number) : null);
+// Seconds since the epoch that a JavaScript Date (and so a DateTime) can hold.
+const MAX_SECONDS = 8.64e12;
 
 function decodeOne(value: unknown): CeleryEvent | null {
   if (typeof value !== 'object' || value === null) return null;
   const event = value as Record<string, unknown>;
   const seconds = number(event.timestamp);
-  if (typeof event.type !== 'string' || seconds === null) return null;
+  if (typeof event.type !== 'string' || seconds === null || Math.abs(seconds) > MAX_SECONDS) return null;
   const at = Math.round(seconds * 1000);
   if (WORKER_TYPES.has(event.type) && text(event.hostname)) {
     return {
@@ -66,8 +70,8 @@ function decodeOne(value: unknown): CeleryEvent | null {
       type: event.type as WorkerEvent['type'],
       hostname: event.hostname as string,
       at,
-      active: number(event.active),
-      processed: number(event.processed),
+      active: count(event.active),
+      processed: count(event.processed),
     };
   }
   if (!TASK_TYPES.has(event.type) || !text(event.uuid)) return null;
@@ -80,7 +84,7 @@ function decodeOne(value: unknown): CeleryEvent | null {
     name: text(event.name),
     parentId: text(event.parent_id),
     rootId: text(event.root_id),
-    retries: number(event.retries),
+    retries: count(event.retries),
     queue: text(event.queue) ?? text(event.routing_key),
     runtime: number(event.runtime),
     exception: text(event.exception),

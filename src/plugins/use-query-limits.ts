@@ -1,7 +1,7 @@
 /**
  * Limits on what one document may contain, checked while parsing and
  * validating (before anything runs), with graphql-armor: aliases, tokens and
- * directives. Depth and complexity are Pothos' (see schema/builder.ts). Every
+ * directives. Depth and complexity: use-operation-checks.ts. Every
  * rejection is a QUERY_TOO_COMPLEX error naming the measure and its limit.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';

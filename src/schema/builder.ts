@@ -32,20 +32,12 @@ export const builder = new SchemaBuilder<{
       }),
   },
   defaultFieldNullability: false,
-  // Bounds what one operation may ask for, before anything runs: each field
-  // costs 1, a list multiplies its selection (by 10, or by the ids given).
+  // The weights of what one operation may ask for: each field costs 1, a list
+  // multiplies its selection (by 10, or by the ids given). The limits are
+  // checked before anything runs, by src/plugins/use-operation-checks.ts.
   complexity: {
     defaultComplexity: 1,
     defaultListMultiplier: 10,
-    limit: (context) => ({ depth: context.config.maxDepth, complexity: context.config.maxComplexity }),
-    complexityError: (kind, result) => {
-      // kind is "Depth", "Complexity" or "Breadth".
-      const measure = kind.toLowerCase() as 'depth' | 'complexity' | 'breadth';
-      const limit = { depth: result.maxDepth, complexity: result.maxComplexity, breadth: result.maxBreadth }[measure];
-      return new GraphQLError(`the query's ${measure} is ${result[measure]}; the limit is ${limit}`, {
-        extensions: { code: 'QUERY_TOO_COMPLEX', measure, value: result[measure], limit },
-      });
-    },
   },
 });
 

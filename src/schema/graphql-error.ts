@@ -21,3 +21,16 @@ export async function withCodes<T>(work: () => Promise<T>): Promise<T> {
     throw error instanceof LensError ? toGraphQLError(error) : error;
   }
 }
+
+const INT_MIN = -(2 ** 31);
+const INT_MAX = 2 ** 31 - 1;
+
+/**
+ * A stored number that a GraphQL Int field returns. Outside Int's 32 bits
+ * graphql-js would fail the field with an uncoded error; this makes it the
+ * field's coded error (`error()`), and the rest of the answer still resolves.
+ */
+export function storedInt(value: number | null, error: () => LensError): number | null {
+  if (value === null || (Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX)) return value;
+  throw toGraphQLError(error());
+}

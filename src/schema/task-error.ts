@@ -10,8 +10,14 @@ export const TaskErrorRef = builder.objectRef<TaskErrorShape>('TaskError').imple
   description: 'The exception of a FAILURE, RETRY or REVOKED task, as Celery serialized it.',
   fields: (t) => ({
     type: t.string({ description: 'Exception class, e.g. "ValueError".', resolve: (e) => e.exception.type }),
+    // Payload fields are nullable: refusing them (FORBIDDEN) to a status-only
+    // credential must not null the whole error, whose type it may read.
     message: t.string({
-      authScopes: { payload: true }, description: "What Python's str(exc) gives.", resolve: (e) => e.exception.message }),
+      authScopes: { payload: true },
+      nullable: true,
+      description: "What Python's str(exc) gives. Needs the payload scope.",
+      resolve: (e) => e.exception.message,
+    }),
     module: t.string({
       nullable: true,
       description: 'Module of the exception class, e.g. "builtins".',
@@ -20,13 +26,14 @@ export const TaskErrorRef = builder.objectRef<TaskErrorShape>('TaskError').imple
     args: t.field({
       authScopes: { payload: true },
       type: 'JSON',
-      description: "The exception's args as stored (Celery's exc_message list).",
+      nullable: true,
+      description: "The exception's args as stored (Celery's exc_message list). Needs the payload scope.",
       resolve: (e) => e.exception.args,
     }),
     traceback: t.string({
       authScopes: { payload: true },
       nullable: true,
-      description: 'The formatted Python traceback.',
+      description: 'The formatted Python traceback. Needs the payload scope.',
       resolve: (e) => e.traceback,
     }),
   }),

@@ -10,12 +10,16 @@ import { TaskStatuses, decideStatus } from '../backend/task-status.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
-import { withCodes } from './graphql-error.ts';
+import { LensError } from '../errors/lens-error.ts';
+import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { TaskRef } from './task.ts';
 
 // One set of loaders per request context, the way Pothos keeps its own.
 const loadersOf = createContextCache((context: LensContext) => ({
-  history: new DataLoader((ids: readonly string[]) => withCodes(() => context.history.readHistory(ids))),
+  // A task whose own keys are unreadable gets its error; the others still resolve.
+  history: new DataLoader<string, TaskHistory>(async (ids: readonly string[]) =>
+    (await withCodes(() => context.history.readHistory(ids))).map((read) => (read instanceof LensError ? toGraphQLError(read) : read)),
+  ),
   queued: new DataLoader((ids: readonly string[]) => withCodes(() => context.queues.find(ids))),
 }));
 

@@ -4,11 +4,16 @@ import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { batchById } from './task-ids.ts';
-import { toGraphQLError } from './graphql-error.ts';
+import { storedInt, toGraphQLError } from './graphql-error.ts';
+import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { TaskErrorRef } from './task-error.ts';
 import { TaskStateEnum } from './task-state.ts';
 
 const rawState = (task: TaskSnapshot): string => task.meta?.state ?? CeleryStates.PENDING;
+
+// Redis accepts TTLs of millions of years; GraphQL's Int and DateTime do not.
+const ttlBeyond = (task: TaskSnapshot, context: LensContext) =>
+  new MetaDecodeError(context.backend.keys.task(task.id), `its TTL of ${task.ttlMs} ms is beyond what ttlSeconds and expiresAt can show`);
 
 export const TaskRef = builder.loadableObject('Task', {
   description:
@@ -97,7 +102,8 @@ export const TaskRef = builder.loadableObject('Task', {
     retries: t.int({
       nullable: true,
       description: 'How many times the task was retried (needs result_extended=True).',
-      resolve: (task) => task.meta?.retries ?? null,
+      resolve: (task, _args, context) =>
+        storedInt(task.meta?.retries ?? null, () => new MetaDecodeError(context.backend.keys.task(task.id), `"retries" is ${task.meta?.retries}, beyond a GraphQL Int`)),
     }),
     dateDone: t.field({
       type: 'DateTime',
@@ -109,12 +115,16 @@ export const TaskRef = builder.loadableObject('Task', {
       type: 'DateTime',
       nullable: true,
       description: "When Redis will drop the result (Celery's result_expires); null when it never expires or is absent.",
-      resolve: expiresAt,
+      resolve: (task, _args, context) => {
+        const at = expiresAt(task);
+        if (at && Number.isNaN(at.getTime())) throw toGraphQLError(ttlBeyond(task, context));
+        return at;
+      },
     }),
     ttlSeconds: t.int({
       nullable: true,
       description: 'Seconds left before the result expires, rounded as Redis TTL rounds.',
-      resolve: (task) => (task.ttlMs === null ? null : Math.round(task.ttlMs / 1000)),
+      resolve: (task, _args, context) => storedInt(task.ttlMs === null ? null : Math.round(task.ttlMs / 1000), () => ttlBeyond(task, context)),
     }),
     parentId: t.id({
       nullable: true,

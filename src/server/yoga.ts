@@ -18,6 +18,8 @@ import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
 import { useOperationLog } from '../plugins/use-operation-log.ts';
 import { useQueryLimits } from '../plugins/use-query-limits.ts';
+import { useOperationChecks } from '../plugins/use-operation-checks.ts';
+import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import type { LensContext } from '../schema/context.ts';
@@ -81,12 +83,14 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
     },
     plugins: [
       useBodyLimit(config.maxBodyBytes),
+      useParamErrors(),
       useCsrfGuard(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       metrics.plugin,
       useOperationLog(operationLogger, metrics.countError),
       ...useAuth(config),
       useQueryLimits(config),
+      useOperationChecks(config),
       ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),

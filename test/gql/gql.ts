@@ -17,6 +17,10 @@ type Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": typeof types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
+    "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": typeof types.KeysCreateDocument,
+    "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": typeof types.KeysAttachDocument,
+    "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": typeof types.KeysUpdateDocument,
+    "\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n": typeof types.KeysReadDocument,
     "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": typeof types.CreateDocument,
     "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": typeof types.UpdateDocument,
     "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": typeof types.AttachDocument,
@@ -33,6 +37,16 @@ type Documents = {
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
+    "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
+    "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": typeof types.StoreCreateDocument,
+    "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n": typeof types.StoreUpdateDocument,
+    "\n  mutation StoreAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key } }\n": typeof types.StoreAttachDocument,
+    "\n  subscription StoreWatch($key: ID!) { goal(key: $key) { status } }\n": typeof types.StoreWatchDocument,
+    "\n  query StoreHistory($id: ID!) { task(id: $id) { id timeline { type } } }\n": typeof types.StoreHistoryDocument,
+    "\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n": typeof types.StoreOutcomeDocument,
+    "\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n": typeof types.StoreHistoriesDocument,
+    "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n": typeof types.StoreStatusDocument,
+    "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n": typeof types.StoreMembersDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": typeof types.WatchTasksDocument,
@@ -55,6 +69,10 @@ const documents: Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
+    "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": types.KeysCreateDocument,
+    "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": types.KeysAttachDocument,
+    "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": types.KeysUpdateDocument,
+    "\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n": types.KeysReadDocument,
     "\n  mutation Create($key: ID!, $metadata: JSON) {\n    createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } currentTask { id } createdAt updatedAt }\n  }\n": types.CreateDocument,
     "\n  mutation Update($key: ID!, $status: GoalStatus!, $metadata: JSON) {\n    updateGoalStatus(key: $key, status: $status, metadata: $metadata) { key status metadata }\n  }\n": types.UpdateDocument,
     "\n  mutation Attach($key: ID!, $taskId: ID!) {\n    attachTask(key: $key, taskId: $taskId) { key attempts { id } currentTask { id state } }\n  }\n": types.AttachDocument,
@@ -71,6 +89,16 @@ const documents: Documents = {
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
+    "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
+    "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": types.StoreCreateDocument,
+    "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n": types.StoreUpdateDocument,
+    "\n  mutation StoreAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key } }\n": types.StoreAttachDocument,
+    "\n  subscription StoreWatch($key: ID!) { goal(key: $key) { status } }\n": types.StoreWatchDocument,
+    "\n  query StoreHistory($id: ID!) { task(id: $id) { id timeline { type } } }\n": types.StoreHistoryDocument,
+    "\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n": types.StoreOutcomeDocument,
+    "\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n": types.StoreHistoriesDocument,
+    "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n": types.StoreStatusDocument,
+    "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n": types.StoreMembersDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": types.WatchTasksDocument,
@@ -116,6 +144,22 @@ export function graphql(source: "\n  mutation AclGoal($key: ID!, $taskId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"): (typeof documents)["\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n"): (typeof documents)["\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n"): (typeof documents)["\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n"): (typeof documents)["\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n"): (typeof documents)["\n  query KeysRead($key: ID!) { goal(key: $key) { key status metadata attempts { id } createdAt updatedAt } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -180,6 +224,46 @@ export function graphql(source: "\n  query Status($id: ID!) {\n    task(id: $id)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Workers {\n    workers { hostname online active processed }\n  }\n"): (typeof documents)["\n  query Workers {\n    workers { hostname online active processed }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n"): (typeof documents)["\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n"): (typeof documents)["\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n"): (typeof documents)["\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StoreAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key } }\n"): (typeof documents)["\n  mutation StoreAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription StoreWatch($key: ID!) { goal(key: $key) { status } }\n"): (typeof documents)["\n  subscription StoreWatch($key: ID!) { goal(key: $key) { status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreHistory($id: ID!) { task(id: $id) { id timeline { type } } }\n"): (typeof documents)["\n  query StoreHistory($id: ID!) { task(id: $id) { id timeline { type } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n"): (typeof documents)["\n  query StoreOutcome($id: ID!) { task(id: $id) { id lastOutcome { state } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n"): (typeof documents)["\n  query StoreHistories($ids: [ID!]!) { tasks(ids: $ids) { id timeline { type } lastOutcome { state } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n"): (typeof documents)["\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n"): (typeof documents)["\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

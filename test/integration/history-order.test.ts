@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HistoryStore } from '../../src/backend/history-store.ts';
+import { HistoryStore, type TaskHistory } from '../../src/backend/history-store.ts';
 import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 
@@ -15,7 +15,7 @@ describe('HistoryStore.readHistory', () => {
       { ...base, type: 'task-sent', at: at + 3 },
       { ...base, type: 'task-started', at: at + 5 },
     ]);
-    const [history] = await store.readHistory(['t1']);
+    const [history] = (await store.readHistory(['t1'])) as TaskHistory[];
     expect(history?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started']);
     expect(history?.sentAt).toBe(at);
     expect(history?.receivedAt).toBe(at);
@@ -27,7 +27,7 @@ describe('HistoryStore.readHistory', () => {
       { ...base2, type: 'task-sent', at: at + 2 },
       { ...base2, type: 'task-succeeded', at: at + 3 },
     ]);
-    const [second] = await store.readHistory(['t2']);
+    const [second] = (await store.readHistory(['t2'])) as TaskHistory[];
     expect(second?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-succeeded']);
     expect(second?.sentAt).toBe(at);
   });

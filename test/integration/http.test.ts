@@ -10,7 +10,7 @@ describe('HTTP', () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain('celery-lens');
-    expect(html).toContain('query TaskStatus($id: ID!)');
+    expect(html).toContain('query TaskStatus($id: ID! = ');
   });
 
   it('answers POST queries on a real port', async () => {

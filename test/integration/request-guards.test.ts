@@ -73,21 +73,33 @@ describe('--max-body-bytes', () => {
 });
 
 describe('cross-site requests', () => {
-  it('a form-encoded, multipart or text/plain mutation is refused (415) and does not run', async () => {
+  it('a form-encoded or multipart mutation is refused (415) and does not run; text/plain is not run either', async () => {
     const key = `csrf-${randomUUID()}`;
     const mutation = `mutation { createGoal(key: "${key}") { key } }`;
     for (const app of [apps.fast, apps.yoga]) {
       const sent = [
         ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
+        ['Application/X-WWW-Form-Urlencoded; charset=UTF-8', `query=${encodeURIComponent(mutation)}`],
+        ['multipart/form-data; boundary=b', `--b\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--b--\r\n`],
         ['text/plain', JSON.stringify({ query: mutation })],
         ['text/plain;charset=UTF-8', JSON.stringify({ query: mutation })],
-        ['multipart/form-data; boundary=b', `--b\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--b--\r\n`],
       ];
       for (const [type, body] of sent) {
         const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': type!, origin: 'https://evil.example' }, body });
-        expect(response.status).toBe(415);
-        expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] });
+        const text = await response.text();
+        expect([type, response.status]).toEqual([type, 415]);
+        // Bodies Yoga parses reach the guard; the others Yoga refuses itself, with an empty 415.
+        if (type === 'application/x-www-form-urlencoded' || type!.startsWith('multipart')) {
+          expect(JSON.parse(text)).toMatchObject({ errors: [{ extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' } }] });
+        }
       }
+      // A query in a form is still answered: the page cannot read it, and a GET does the same.
+      const query = await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body: `query=${encodeURIComponent('{ __typename }')}`,
+      });
+      expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
     }
     expect(await lens.redis.client().keys(`*${key}*`)).toEqual([]);
   });

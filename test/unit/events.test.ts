@@ -39,3 +39,20 @@ describe('decodeEventMessage on events captured from Celery 5.2.6', () => {
     }
   });
 });
+
+describe('decodeEventMessage on values no worker sends', () => {
+  const envelope = (events: unknown[]) => JSON.stringify({ body: JSON.stringify(events) });
+  it('drops events whose time no Date holds, and counts beyond a GraphQL Int', () => {
+    const decoded = decodeEventMessage(
+      envelope([
+        { type: 'task-sent', uuid: 'far', timestamp: 1e300 },
+        { type: 'worker-heartbeat', hostname: 'w@h', timestamp: 1, active: 2 ** 31, processed: -1 },
+        { type: 'task-retried', uuid: 'r', timestamp: 1, retries: 2 ** 40 },
+      ]),
+    );
+    expect(decoded).toEqual([
+      { kind: 'worker', type: 'worker-heartbeat', hostname: 'w@h', at: 1000, active: null, processed: null },
+      expect.objectContaining({ kind: 'task', taskId: 'r', retries: null }),
+    ]);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { celeryKeys, normalizeGlobalKeyprefix } from '../../src/celery/keys.ts';
 
 describe('Celery key names', () => {
@@ -17,5 +18,18 @@ describe('Celery key names', () => {
     expect(celeryKeys('app:').group('g')).toBe('app:celery-taskset-meta-g');
     expect(celeryKeys('prod').taskIdOf('prod_celery-task-meta-x')).toBe('x');
     expect(celeryKeys('prod').taskIdOf('celery-task-meta-x')).toBeNull();
+  });
+});
+
+describe("celery-lens' own key names", () => {
+  it('never give two (kind, id) pairs one key, whatever `:` the ids hold', () => {
+    const keys = lensKeys();
+    const ids = ['K', 'K:attempts', 'attempts', 'K:attempts:attempts', 'a:b', 'goal:K', ':', 'x-attempts'];
+    const kinds = ['history', 'events', 'children', 'groupMembers', 'tombstone', 'goal', 'goalAttempts'] as const;
+    const all = kinds.flatMap((kind) => ids.map((id) => keys[kind](id)));
+    expect(new Set(all).size).toBe(all.length);
+    expect(keys.goalAttempts('K')).toBe('celery-lens:goal-attempts:K');
+    // Where earlier versions kept a goal's attempts (read, never written).
+    expect(keys.legacyGoalAttempts('K')).toBe('celery-lens:goal:K:attempts');
   });
 });
