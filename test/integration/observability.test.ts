@@ -147,6 +147,24 @@ describe('event consumer failures', () => {
     }
   });
 
+  it('are logged: writes the ACL refuses (NOPERM), after the retries', async () => {
+    const password = randomUUID();
+    // Another wrong ACL: keys read-only, so celery-lens cannot record what it hears.
+    await lens.redis.client().call('ACL', 'SETUSER', 'read-only', 'reset', 'on', `>${password}`, '%R~*', '+@all', 'allchannels');
+    const mute = await startApp(`redis://read-only:${password}@127.0.0.1:${lens.redis.port}/0`);
+    try {
+      // Published until one is heard: nothing tells when its PSUBSCRIBE is in place (NUMPAT counts unique patterns).
+      let polls = 0;
+      await until(async () => {
+        if (polls++ % 10 === 0) await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1 });
+        return failures(mute).length > 0;
+      });
+      expect(failures(mute)[0]).toMatchObject({ level: 50, what: 'record', reason: expect.stringContaining('NOPERM'), failed: expect.any(Number) });
+    } finally {
+      await mute.stop();
+    }
+  });
+
   it('are logged: a published meta it cannot decode, once however often it comes', async () => {
     const id = randomUUID();
     for (let i = 0; i < 5; i += 1) await lens.redis.client().publish(`celery-task-meta-${id}`, '\x80\x04pickled');
