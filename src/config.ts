@@ -66,6 +66,10 @@ export interface Config {
   readonly maxBatch: number;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes: number;
+  /** Largest stored value (result, args, kwargs, traceback) answered, in bytes of JSON; larger ones are VALUE_TOO_LARGE. */
+  readonly maxValueBytes: number;
+  /** Largest response or subscription event, in bytes of JSON; a larger one is RESPONSE_TOO_LARGE. */
+  readonly maxResponseBytes: number;
   /** Plain JSON POSTs of queries skip Yoga's Fetch layer (src/http/json-post.ts). */
   readonly fastPath: boolean;
   /** WebSocket caps: connections per process, subscriptions per connection, and ms without a pong. */
@@ -111,6 +115,8 @@ export const OPTIONS = {
   'rate-limit-window': { env: 'LENS_RATE_LIMIT_WINDOW', default: '60', help: 'rate limit window in seconds' },
   'max-batch': { env: 'LENS_MAX_BATCH', default: '0', help: 'operations one HTTP request may batch (0: no batching)' },
   'max-body-bytes': { env: 'LENS_MAX_BODY_BYTES', default: '102400', help: 'largest request body in bytes' },
+  'max-value-bytes': { env: 'LENS_MAX_VALUE_BYTES', default: '4194304', help: 'largest stored value (result, args, kwargs, traceback) answered; larger ones are VALUE_TOO_LARGE' },
+  'max-response-bytes': { env: 'LENS_MAX_RESPONSE_BYTES', default: '67108864', help: 'largest response or subscription event; a larger one is RESPONSE_TOO_LARGE' },
   'fast-path': { env: 'LENS_FAST_PATH', default: 'true', help: "answer plain JSON POSTs of queries without Yoga's Fetch layer (same plugins, same answers)" },
   'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
@@ -260,6 +266,8 @@ export function loadConfig(
     rateLimitWindowSeconds: integer('rate-limit-window', get('rate-limit-window'), 1, 86_400),
     maxBatch: integer('max-batch', get('max-batch'), 0, 1000),
     maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 1024, 1_000_000_000),
+    maxValueBytes: integer('max-value-bytes', get('max-value-bytes'), 1024, 500_000_000),
+    maxResponseBytes: integer('max-response-bytes', get('max-response-bytes'), 1024, 500_000_000),
     fastPath: boolean('fast-path', get('fast-path')),
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),

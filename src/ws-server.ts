@@ -1,16 +1,18 @@
 /**
  * graphql-ws on the HTTP server's /graphql path. Operations go through
  * yoga.getEnveloped, so they pass the same plugins as HTTP ones (auth,
- * limits, logs, metrics). Caps: connections per process (4403 past it),
- * subscriptions per connection (TOO_MANY_SUBSCRIPTIONS), and a ping
- * keepalive that drops sockets silent for --ws-idle-timeout-ms.
+ * limits, logs, metrics). Caps: initialised connections per process (4403
+ * past it; a socket that never sends connection_init does not count, and
+ * graphql-ws closes it after 3 s), subscriptions per connection
+ * (TOO_MANY_SUBSCRIPTIONS), and graphql-ws' ping keepalive, which drops a
+ * socket that answers no ping within --ws-idle-timeout-ms.
  */
 import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
 import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
 import { upgradeAllowed } from './http/origin.ts';
 import type { LensContext } from './schema/context.ts';
@@ -37,9 +39,16 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
   // Live subscriptions per connection, to cap them.
   const live = new WeakMap<object, Set<string>>();
   const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);
+  // Connections past connection_init: only they hold a slot, so idle raw sockets cannot keep clients out.
+  const initialised = new Set<object>();
   const disposable = useServer(
     {
-      onConnect: () => wsServer.clients.size <= limits.maxWsConnections,
+      onConnect: (ctx) => {
+        if (initialised.size >= limits.maxWsConnections) return false;
+        initialised.add(ctx);
+        return true;
+      },
+      onClose: (ctx) => void initialised.delete(ctx),
       onComplete: (ctx, id) => void release(ctx, id),
       onError: (ctx, id) => void release(ctx, id),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
@@ -79,31 +88,15 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
       },
     },
     wsServer,
+    // graphql-ws pings every keepAlive ms and terminates a socket whose pong is not back keepAlive ms later:
+    // a silent socket goes between one and two intervals after it fell silent, at most the idle timeout.
+    limits.wsIdleTimeoutMs / 2,
   );
-
-  // Keepalive: a socket that does not answer a ping within the idle timeout is dropped.
-  const alive = new WeakSet<WebSocket>();
-  wsServer.on('connection', (socket) => {
-    alive.add(socket);
-    socket.on('pong', () => alive.add(socket));
-  });
-  const keepalive = setInterval(() => {
-    for (const socket of wsServer.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.delete(socket);
-      socket.ping();
-    }
-  }, limits.wsIdleTimeoutMs / 2);
-  keepalive.unref();
 
   return {
     wsServer,
     /** Completes every subscription and closes sockets with 1001 (Going Away). */
     async close(): Promise<void> {
-      clearInterval(keepalive);
       await disposable.dispose();
       wsServer.close();
     },

@@ -5,7 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeGroupMeta } from '../celery/group-meta.ts';
-import { decodeTaskMeta } from '../celery/meta.ts';
+import { DEFAULT_VALUE_LIMITS, type ValueLimits, decodeTaskMeta } from '../celery/meta.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { type Reply, unavailable, valueOf } from './redis-replies.ts';
@@ -55,6 +55,8 @@ export class ResultBackend {
   constructor(
     readonly redis: Redis,
     readonly keys: CeleryKeys,
+    /** Bounds on the values decoded (the watcher decodes published ones with the same). */
+    readonly valueLimits: ValueLimits = DEFAULT_VALUE_LIMITS,
   ) {}
 
   /**
@@ -107,7 +109,7 @@ export class ResultBackend {
         return { update: { id, meta: null, ttlMs: null, readAt }, raw: null };
       }
       try {
-        const meta = decodeTaskMeta(id, key, value);
+        const meta = decodeTaskMeta(id, key, value, this.valueLimits);
         // A key that expired between MGET and PTTL reads as "expires now".
         const ttlMs = pttl === undefined || pttl === NO_EXPIRY ? null : Math.max(pttl, 0);
         return { update: { id, meta, ttlMs, readAt }, raw: value };

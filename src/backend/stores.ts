@@ -15,10 +15,10 @@ import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit'>;
+type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes'>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
-  const backend = new ResultBackend(connections.redis, keys);
+  const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
   const watcher = new TaskWatcher(connections.subscriber, backend, keys, config.resultExpires * 1000);
   const ownKeys = lensKeys(config.lensPrefix);
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);

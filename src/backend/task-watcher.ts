@@ -220,7 +220,7 @@ export class TaskWatcher {
     if (entry.raw?.equals(message)) return;
     let meta: TaskSnapshot['meta'];
     try {
-      meta = decodeTaskMeta(entry.id, entry.key, message);
+      meta = decodeTaskMeta(entry.id, entry.key, message, this.backend.valueLimits);
     } catch (error) {
       if (error instanceof MetaDecodeError) this.#take(entry, error, message, 'message');
       return;

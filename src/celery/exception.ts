@@ -1,3 +1,5 @@
+import type { ValueTooLargeError } from '../errors/value-too-large-error.ts';
+
 /**
  * Celery's serialized exception (backends/base.py, `prepare_exception` with a
  * JSON serializer): `{"exc_type", "exc_message", "exc_module"}` where
@@ -12,6 +14,8 @@ export interface CeleryException {
   readonly module: string | null;
   /** `exc_message` as stored: the exception's args. */
   readonly args: readonly unknown[];
+  /** Set when the stored exception passed the value limits: message and args are withheld. */
+  readonly tooLarge?: ValueTooLargeError;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

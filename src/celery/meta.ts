@@ -3,8 +3,10 @@
  * See docs/celery-wire-format.md, "Task meta".
  */
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { ValueTooLargeError } from '../errors/value-too-large-error.ts';
 import { parseCeleryDate } from './date.ts';
 import { type CeleryException, decodeException, exceptionFromTraceback } from './exception.ts';
+import { exceedsJsonLimits } from './json-size.ts';
 import { EXCEPTION_STATES } from './states.ts';
 
 /** The meta exactly as Celery 5 stores it (fields in Celery's order). */
@@ -31,14 +33,18 @@ export interface TaskMeta {
   readonly id: string;
   /** `status` exactly as stored; custom states such as PROGRESS included. */
   readonly state: string;
-  /** `result` as stored: return value, exception dict, or a state's meta. */
+  /**
+   * `result` as stored: return value, exception dict, or a state's meta. A
+   * ValueTooLargeError in its place (and in args, kwargs, traceback and the
+   * exception's message and args) when it passes the value limits.
+   */
   readonly result: unknown;
   /**
    * The exception of an exception state: the stored exception dict, or, when
    * Celery stored none (RETRY in 5.2), the one the traceback ends with.
    */
   readonly exception: CeleryException | null;
-  readonly traceback: string | null;
+  readonly traceback: string | ValueTooLargeError | null;
   /** Celery's result tuples of the children (decoded by the graph code). */
   readonly children: readonly unknown[];
   readonly dateDone: Date | null;
@@ -58,6 +64,21 @@ export interface TaskMeta {
   /** False when the worker ran without result_extended (no name/args/...). */
   readonly extended: boolean;
 }
+
+/** Bounds on each stored value celery-lens hands on (result, args, kwargs, traceback). */
+export interface ValueLimits {
+  /** Largest value in bytes of JSON (--max-value-bytes). */
+  readonly maxValueBytes: number;
+}
+
+/**
+ * Python's json module cannot write a value nested deeper than its recursion
+ * limit (1000), so no value Celery stored is deeper; JSON.stringify and the
+ * code around it overflow the stack a few thousand levels down.
+ */
+export const MAX_VALUE_DEPTH = 1000;
+
+export const DEFAULT_VALUE_LIMITS: ValueLimits = { maxValueBytes: 4 * 1024 * 1024 };
 
 // pickle protocol 2..5 starts with PROTO (0x80) and the protocol number.
 function looksLikePickle(bytes: Uint8Array): boolean {
@@ -83,11 +104,33 @@ function isSelf(tuple: unknown, id: string): boolean {
   return Array.isArray(tuple) && Array.isArray(tuple[0]) && tuple[0][0] === id && tuple[1] === null;
 }
 
+/** The value, or the ValueTooLargeError that stands for it when it passes a limit. */
+function bounded(value: unknown, field: string, key: string, limits: ValueLimits): unknown {
+  const excess = exceedsJsonLimits(value, { maxBytes: limits.maxValueBytes, maxDepth: MAX_VALUE_DEPTH });
+  return excess ? new ValueTooLargeError(key, field, excess.measure, excess.limit) : value;
+}
+
+/**
+ * The exception of an exception state. When the stored exception dict passes
+ * the limits its type and module are still told; its message and args are
+ * the error (`tooLarge`), never a str() of them.
+ */
+function exceptionOf(raw: unknown, result: unknown, traceback: string | null): CeleryException | null {
+  if (result instanceof ValueTooLargeError) {
+    const record = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    if (typeof record.exc_type === 'string') {
+      const module = typeof record.exc_module === 'string' ? record.exc_module : null;
+      return { type: record.exc_type, module, message: '', args: [], tooLarge: result };
+    }
+  }
+  return decodeException(result) ?? (traceback ? exceptionFromTraceback(traceback) : null);
+}
+
 /**
  * Decodes the raw bytes of a task key. Throws MetaDecodeError (never anything
  * else) when the value is not Celery's JSON meta.
  */
-export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array): TaskMeta {
+export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array, limits: ValueLimits = DEFAULT_VALUE_LIMITS): TaskMeta {
   if (looksLikePickle(bytes)) {
     throw new MetaDecodeError(
       key,
@@ -127,22 +170,24 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array): Task
   const parentId = optionalString(meta, 'parent_id', key);
   const traceback = optionalString(meta, 'traceback', key);
   const isException = EXCEPTION_STATES.has(meta.status);
+  const result = bounded(meta.result ?? null, 'result', key, limits);
   return {
     id,
     state: meta.status,
-    result: meta.result ?? null,
-    exception: isException
-      ? (decodeException(meta.result) ?? (traceback ? exceptionFromTraceback(traceback) : null))
-      : null,
-    traceback,
+    result,
+    exception: isException ? exceptionOf(meta.result, result, traceback) : null,
+    traceback:
+      traceback !== null && traceback.length > limits.maxValueBytes
+        ? new ValueTooLargeError(key, 'traceback', 'bytes', limits.maxValueBytes)
+        : traceback,
     // A retried task is re-sent from inside itself: Celery lists it among its own children.
     children: children.filter((child) => !isSelf(child, id)),
     dateDone,
     parentId: parentId === id ? null : parentId,
     groupId: optionalString(meta, 'group_id', key),
     name: optionalString(meta, 'name', key),
-    args: meta.args ?? null,
-    kwargs: meta.kwargs ?? null,
+    args: bounded(meta.args ?? null, 'args', key, limits),
+    kwargs: bounded(meta.kwargs ?? null, 'kwargs', key, limits),
     worker: optionalString(meta, 'worker', key),
     retries: retries as number | null,
     queue: optionalString(meta, 'queue', key),

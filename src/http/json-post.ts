@@ -139,7 +139,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
   });
 }
 
-/** Writes a Fetch Response to Node's response, streaming its body (an SSE subscription lasts). */
+/** Resolves when `res` can take more (drain), or will take nothing more (close). */
+function writable(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes a Fetch Response to Node's response, streaming its body (an SSE
+ * subscription lasts). The next chunk is read only once the socket took the
+ * last one: a client that stops reading leaves its updates in its
+ * subscription's bounded queue (which keeps the latest per task), not in
+ * this process' socket buffers. A client that leaves cancels the body at once.
+ */
 async function send(res: ServerResponse, response: Response, extra: Record<string, string>): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -151,14 +170,20 @@ async function send(res: ServerResponse, response: Response, extra: Record<strin
     return;
   }
   const reader = response.body.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    if (res.destroyed) {
-      await reader.cancel();
-      return;
+  const cancel = () => {
+    // The stream's own cancel ends the subscription; nothing is left to tell the client.
+    reader.cancel().catch(() => {});
+  };
+  res.once('close', cancel);
+  try {
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      if (res.destroyed) return;
+      if (!res.write(chunk.value)) await writable(res);
     }
-    res.write(chunk.value);
+    res.end();
+  } finally {
+    res.off('close', cancel);
   }
-  res.end();
 }
 
 export function jsonPostListener<Context extends object>(yoga: YogaServerInstance<object, Context>, options: JsonPostOptions): Listener {

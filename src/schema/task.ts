@@ -1,6 +1,7 @@
 import { expiresAt, type TaskSnapshot } from '../backend/task-snapshot.ts';
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
+import { ValueTooLargeError } from '../errors/value-too-large-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { batchById } from './task-ids.ts';
@@ -10,6 +11,12 @@ import { TaskErrorRef } from './task-error.ts';
 import { TaskStateEnum } from './task-state.ts';
 
 const rawState = (task: TaskSnapshot): string => task.meta?.state ?? CeleryStates.PENDING;
+
+/** A stored value past the value limits answers its own field with VALUE_TOO_LARGE; state and the rest still resolve. */
+function payload(value: unknown): unknown {
+  if (value instanceof ValueTooLargeError) throw toGraphQLError(value);
+  return value;
+}
 
 // Redis accepts TTLs of millions of years; GraphQL's Int and DateTime do not.
 const ttlBeyond = (task: TaskSnapshot, context: LensContext) =>
@@ -51,7 +58,7 @@ export const TaskRef = builder.loadableObject('Task', {
       type: 'JSON',
       nullable: true,
       description: 'The return value, once the task succeeded; null in every other state.',
-      resolve: (task) => (task.meta?.state === CeleryStates.SUCCESS ? task.meta.result : null),
+      resolve: (task) => payload(task.meta?.state === CeleryStates.SUCCESS ? task.meta.result : null),
     }),
     meta: t.field({
       authScopes: { payload: true },
@@ -61,7 +68,7 @@ export const TaskRef = builder.loadableObject('Task', {
         'The meta of an in-between state: what update_state(meta=...) stored for a custom state such as PROGRESS, ' +
         '{pid, hostname} for STARTED. Null for SUCCESS and for exception states.',
       resolve: (task) =>
-        task.meta && task.meta.state !== CeleryStates.SUCCESS && !task.meta.exception ? task.meta.result : null,
+        payload(task.meta && task.meta.state !== CeleryStates.SUCCESS && !task.meta.exception ? task.meta.result : null),
     }),
     error: t.field({
       type: TaskErrorRef,
@@ -80,14 +87,14 @@ export const TaskRef = builder.loadableObject('Task', {
       type: 'JSON',
       nullable: true,
       description: 'Positional arguments (needs result_extended=True).',
-      resolve: (task) => task.meta?.args ?? null,
+      resolve: (task) => payload(task.meta?.args ?? null),
     }),
     kwargs: t.field({
       authScopes: { payload: true },
       type: 'JSON',
       nullable: true,
       description: 'Keyword arguments (needs result_extended=True).',
-      resolve: (task) => task.meta?.kwargs ?? null,
+      resolve: (task) => payload(task.meta?.kwargs ?? null),
     }),
     worker: t.string({
       nullable: true,

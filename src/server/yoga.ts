@@ -13,6 +13,7 @@ import { useAuth } from '../plugins/use-auth.ts';
 import { listedOrigin } from '../http/origin.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
 import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
+import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
@@ -21,6 +22,8 @@ import { useQueryLimits } from '../plugins/use-query-limits.ts';
 import { useOperationChecks } from '../plugins/use-operation-checks.ts';
 import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
+import { useResponseLimit } from '../plugins/use-response-limit.ts';
+import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
@@ -85,6 +88,9 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
       useCsrfGuard(),
+      // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
+      useResponseLimit(config.maxResponseBytes),
+      useClientGone(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       metrics.plugin,
       useOperationLog(operationLogger, metrics.countError),
@@ -95,6 +101,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
       useGraphQLJsExecutor(),
+      // After it: its subscribe is replaced by one that shares each event's result among subscribers.
+      useSharedEvents(config),
     ],
   });
 }

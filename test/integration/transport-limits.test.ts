@@ -114,11 +114,40 @@ describe('transport limits', () => {
     b.socket.close();
   });
 
+  it('counts only initialised connections against --max-ws-connections: raw sockets that never init keep no client out', async () => {
+    await until(() => app.wsServer.clients.size === 0);
+    const idle = Array.from({ length: 2 }, () => new WebSocket(app.url.replace('http', 'ws'), 'graphql-transport-ws'));
+    await Promise.all(idle.map((socket) => new Promise((resolve) => socket.once('open', resolve))));
+    const [a, b] = [connect(), connect()];
+    const refused = (closed: Promise<number>) => closed.then((code) => Promise.reject(new Error(`closed with ${code}`)));
+    await Promise.race([Promise.all([a.acked, b.acked]), refused(a.closed), refused(b.closed)]);
+    // The cap still holds for initialised ones.
+    expect(await connect().closed).toBe(4403);
+    for (const socket of [a.socket, b.socket, ...idle]) socket.close();
+  });
+
+  it("pings at --ws-idle-timeout-ms' pace, not graphql-ws' default 12 s (one keepalive)", async () => {
+    const slow = await startApp(lens.redis.url(), ['--ws-idle-timeout-ms', '28000']);
+    try {
+      const socket = new WebSocket(slow.url.replace('http', 'ws'), 'graphql-transport-ws');
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      const opened = Date.now();
+      // Pinged every half timeout (14 s): a ping at 12 s would be a second keepalive running.
+      await new Promise((resolve) => socket.once('ping', resolve));
+      expect(Date.now() - opened).toBeGreaterThan(13_000);
+      socket.close();
+    } finally {
+      await slow.stop();
+    }
+  }, 20_000);
+
   it('drops a connection that answers no ping within --ws-idle-timeout-ms', async () => {
     const silent = connect({ answerPings: false });
     await silent.acked;
     const started = Date.now();
     expect(await silent.closed).toBe(1006);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Pinged every 200 ms, terminated when a pong is 200 ms late: about the timeout after it fell silent.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -8,6 +8,7 @@ describe('loadConfig', () => {
     expect(config.backend.redacted).toBe('redis://localhost:6379/0');
     expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, maxIds: 1000, graphiql: true, globalKeyprefix: '' });
     expect(config.taskIdPattern.source).toBe(UUID_PATTERN);
+    expect(config).toMatchObject({ maxValueBytes: 4 * 1024 * 1024, maxResponseBytes: 64 * 1024 * 1024 });
     expect(Object.isFrozen(config)).toBe(true);
   });
 

@@ -1,0 +1,30 @@
+/**
+ * Ends an HTTP subscription (SSE, GET or POST) as soon as its client's
+ * connection closes. Yoga's event stream only notices a gone client when it
+ * next writes, an update or its keep-alive 12 s later, and until then the
+ * subscription holds its watches and Redis channels. The request's signal
+ * aborts when the response closes (Yoga's Node adapter, and the fast path's
+ * replay); graphql-ws ends its own subscriptions when a socket closes.
+ */
+import type { Plugin } from 'graphql-yoga';
+
+export function useClientGone(): Plugin {
+  return {
+    onSubscribe({ args }) {
+      const signal = (args.contextValue as { request?: Request }).request?.signal;
+      if (!signal) return undefined;
+      return {
+        onSubscribeResult({ result }) {
+          if (!(Symbol.asyncIterator in Object(result))) return;
+          const stream = result as AsyncIterableIterator<unknown>;
+          const end = () => {
+            // return() settles a pending next() as done; what it rejects with is the stream's own business.
+            stream.return?.().catch(() => {});
+          };
+          if (signal.aborted) end();
+          else signal.addEventListener('abort', end, { once: true });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * One execution per event and distinct selection, shared by every
+ * subscriber that asked for the same: the watcher hands the same decoded
+ * update to each subscription of a task, and those with the same document,
+ * variables and scopes get the same result object, so it is serialized once
+ * (use-response-limit.ts memoizes its JSON) instead of once per subscriber.
+ * 20 subscribers of a large result hold one copy of its JSON, not 20.
+ */
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Config } from '../config.ts';
+import { principalOf } from '../auth/principal-of.ts';
+
+type Outcome = ExecutionResult | Promise<ExecutionResult>;
+
+/** A small number per document: Yoga's parse cache hands back the same document for the same text. */
+const documentIds = new WeakMap<DocumentNode, number>();
+let nextDocumentId = 0;
+
+/**
+ * Results by event, then by selection, for the subscribers the event reaches
+ * together (in one turn of the event loop); forgotten right after, so no
+ * result outlives its delivery (the watcher keeps each task's last update).
+ */
+const shared = new WeakMap<object, Map<string, Outcome>>();
+
+function selectionKey(args: ExecutionArgs, config: Pick<Config, 'auth' | 'apiKeys'>): string {
+  let id = documentIds.get(args.document);
+  if (id === undefined) {
+    id = (nextDocumentId += 1);
+    documentIds.set(args.document, id);
+  }
+  const scopes = [...(principalOf(config, args.contextValue as object)?.scopes ?? [])].sort().join('+');
+  return `${id}\n${args.operationName ?? ''}\n${scopes}\n${JSON.stringify(args.variableValues ?? {})}`;
+}
+
+/** Maps each event of `source` to its result; return() reaches the source at once, as graphql-js' own mapping does. */
+function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => Outcome): AsyncIterableIterator<ExecutionResult> {
+  const close = async () => {
+    await source.return?.();
+    return { value: undefined, done: true } as const;
+  };
+  return {
+    async next() {
+      const event = await source.next();
+      if (event.done) return { value: undefined, done: true };
+      try {
+        return { value: await map(event.value), done: false };
+      } catch (error) {
+        await close();
+        throw error;
+      }
+    },
+    return: close,
+    async throw(error: unknown) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+export function useSharedEvents(config: Pick<Config, 'auth' | 'apiKeys'>): Plugin {
+  const subscribe = async (args: ExecutionArgs) => {
+    const stream = await createSourceEventStream(args);
+    if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
+    const key = selectionKey(args, config);
+    return mapEvents((stream as AsyncIterable<unknown>)[Symbol.asyncIterator](), (event) => {
+      const run = () => execute({ ...args, rootValue: event });
+      if (typeof event !== 'object' || event === null) return run();
+      let results = shared.get(event);
+      if (!results) {
+        results = new Map();
+        shared.set(event, results);
+        const forget = event;
+        setImmediate(() => shared.delete(forget));
+      }
+      let result = results.get(key);
+      if (!result) {
+        result = run();
+        results.set(key, result);
+      }
+      return result;
+    });
+  };
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(subscribe);
+    },
+  };
+}
