@@ -15,6 +15,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { WatchQuota } from './backend/watch-quota.ts';
 import type { Config } from './config.ts';
+import { upgradeAllowed } from './http/origin.ts';
 import type { LensContext } from './schema/context.ts';
 
 /** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
@@ -23,10 +24,22 @@ interface EnvelopedRoot {
   readonly subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
-type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs' | 'maxWatchesPerConnection'>;
+type Limits = Pick<
+  Config,
+  'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs' | 'maxWatchesPerConnection' | 'corsOrigins'
+>;
 
 export function attachWebSockets(server: Server, yoga: YogaServerInstance<object, LensContext>, limits: Limits) {
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: limits.maxBodyBytes,
+    // A page on another site must not open a socket with the visitor's network position (--cors-origins).
+    verifyClient: ({ origin, req }, accept) =>
+      upgradeAllowed(limits.corsOrigins, origin || undefined, req.headers.host)
+        ? accept(true)
+        : accept(false, 403, 'Origin not allowed (see --cors-origins)'),
+  });
   // Live subscriptions per connection, to cap them.
   const live = new WeakMap<object, Set<string>>();
   const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);

@@ -11,7 +11,9 @@ import { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
 import { useAuth } from '../plugins/use-auth.ts';
+import { listedOrigin } from '../http/origin.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
+import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
 import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
@@ -48,11 +50,13 @@ export interface YogaParts {
   /** Shared by every operation; each gets a shallow copy (loaders hang off it) and its connection's watch quota. */
   readonly context: Omit<LensContext, 'watchQuota'>;
   readonly logger: Logger;
+  /** Per-operation lines (buffered in production). */
+  readonly operationLogger: Logger;
   readonly metrics: Metrics;
   readonly subscriber: Redis;
 }
 
-export function createLensYoga({ config, context, logger, metrics, subscriber }: YogaParts) {
+export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber }: YogaParts) {
   return createYoga<object, LensContext>({
     schema,
     // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
@@ -62,6 +66,11 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/http/origin.ts).
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && listedOrigin(config.corsOrigins, origin) ? {} : false;
+    },
     // Off unless asked for: a batch multiplies everything a request may cost.
     batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
     graphiql: config.graphiql
@@ -83,12 +92,13 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     plugins: [
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
+      useCsrfGuard(),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       metrics.plugin,
-      useOperationLog(logger, metrics.errorsByCode),
+      useOperationLog(operationLogger, metrics.countError),
       ...useAuth(config),
       useQueryLimits(config),
       useOperationChecks(config),

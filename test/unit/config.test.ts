@@ -27,4 +27,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
     expect(() => loadConfig(['--max-watches', '0'], {})).toThrow('--max-watches (LENS_MAX_WATCHES) must be an integer from 1 to 10000000, got "0"');
   });
+
+  it('--cors-origins: origins only, same-origin (none) by default', () => {
+    expect(loadConfig([], {}).corsOrigins).toEqual([]);
+    expect(loadConfig(['--cors-origins', 'https://a.example, http://b.example:8080/,*'], {}).corsOrigins).toEqual([
+      'https://a.example',
+      'http://b.example:8080',
+      '*',
+    ]);
+    for (const bad of ['a.example', 'https://a.example/path', 'null', 'file:///x']) {
+      expect(() => loadConfig(['--cors-origins', bad], {})).toThrow(/--cors-origins \(LENS_CORS_ORIGINS\).*is not an origin/);
+    }
+  });
+
+  it('--auth true needs a credential source; --metrics-auth needs --auth and API keys', () => {
+    expect(() => loadConfig(['--auth', 'true'], {})).toThrow(/--auth true needs a credential source/);
+    expect(loadConfig(['--auth', 'true', '--jwt-secret', 's'], {}).auth).toBe(true);
+    expect(() => loadConfig(['--metrics-auth', 'true'], {})).toThrow(/--metrics-auth true needs --auth true and --api-keys/);
+    expect(() => loadConfig(['--metrics-auth', 'true', '--auth', 'true', '--jwt-secret', 's'], {})).toThrow(/--metrics-auth/);
+    expect(loadConfig([], {})).toMatchObject({ metricsAuth: false, metricsOperations: [] });
+  });
 });
