@@ -13,6 +13,7 @@ import { jsonPostListener } from './http/json-post.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
 import { logBackendState } from './server/backend-state.ts';
+import { consumerReporter } from './server/consumer-reporter.ts';
 import { createHttpServer } from './server/http-server.ts';
 import { createLensYoga } from './server/yoga.ts';
 import { attachWebSockets } from './ws-server.ts';
@@ -20,6 +21,8 @@ import { attachWebSockets } from './ws-server.ts';
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
   readonly logger?: Logger;
+  /** One line per GraphQL operation, where speed matters more than promptness. @default the logger */
+  readonly operationLogger?: Logger;
 }
 
 /** How long in-flight requests may take to finish once stop() is called, in ms. */
@@ -29,7 +32,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
   const keys = celeryKeys(config.globalKeyprefix);
   const connections = openConnections(config, keys);
-  const stores = createStores(config, connections, keys);
+  // Called only once messages flow, when `stores` is set.
+  const stores = createStores(config, connections, keys, consumerReporter(logger, () => stores.consumer?.failed ?? 0));
   const { backend, watcher, consumer } = stores;
   if (!config.auth) {
     logger.warn(
@@ -41,15 +45,16 @@ export function createApp(config: Config, options: AppOptions = {}) {
     channels: () => watcher.channelCount,
     listeners: () => watcher.listenerCount,
     consumed: () => consumer && { handled: consumer.handled, failed: consumer.failed },
-  });
+  }, { operations: config.metricsOperations, apiKeys: config.metricsAuth ? config.apiKeys : null });
   backend.onRoundTrip = (seconds) => metrics.redisLatency.observe(seconds);
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
 
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
   setMaxListeners(0, shutdown.signal);
-  const context: LensContext = { ...stores, config, shutdown: shutdown.signal };
-  const yoga = createLensYoga({ config, context, logger, metrics, subscriber: connections.subscriber });
+  const context: Omit<LensContext, 'watchQuota'> = { ...stores, config, shutdown: shutdown.signal };
+  const operationLogger = options.operationLogger ?? logger;
+  const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber });
   const http = createHttpServer(
     config.fastPath
       ? jsonPostListener(yoga, {
@@ -57,6 +62,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
           maxBodyBytes: config.maxBodyBytes,
           maxTokens: config.maxTokens,
           jwt: config.jwt.secret !== null || config.jwt.jwksUrl !== null,
+          corsOrigins: config.corsOrigins,
         })
       : yoga,
   );

@@ -45,6 +45,12 @@ export interface Config {
   /** JWT verification: an HS256 shared secret and/or a JWKS URL; optional audience and issuer. */
   readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly audience: string | null; readonly issuer: string | null };
   readonly introspection: boolean;
+  /** Browser origins allowed cross-origin (CORS with credentials, WebSocket upgrades); '*' for any. Empty: same-origin only. */
+  readonly corsOrigins: readonly string[];
+  /** Operation names /metrics labels by name; others are "other". Empty: the first ones seen, up to a bound. */
+  readonly metricsOperations: readonly string[];
+  /** Whether /metrics needs an API key (with --auth). */
+  readonly metricsAuth: boolean;
   /** Updates queued for a slow subscriber before it gets only the latest per task. */
   readonly maxQueued: number;
   /** Most nodes a task graph (taskGraph, Task.root) may visit. */
@@ -72,6 +78,9 @@ export interface Config {
   readonly maxWsConnections: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly wsIdleTimeoutMs: number;
+  /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
+  readonly maxWatches: number;
+  readonly maxWatchesPerConnection: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -117,6 +126,8 @@ export const OPTIONS = {
   'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
+  'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
+  'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
@@ -127,6 +138,9 @@ export const OPTIONS = {
   'jwt-audience': { env: 'LENS_JWT_AUDIENCE', default: '', help: 'required JWT aud' },
   'jwt-issuer': { env: 'LENS_JWT_ISSUER', default: '', help: 'required JWT iss' },
   introspection: { env: 'LENS_INTROSPECTION', default: 'true', help: 'allow schema introspection (true/false)' },
+  'cors-origins': { env: 'LENS_CORS_ORIGINS', default: '', help: "browser origins (comma-separated, e.g. https://app.example) allowed cross-origin requests and WebSockets; '*' for any (default: same-origin only)" },
+  'metrics-operations': { env: 'LENS_METRICS_OPERATIONS', default: '', help: 'operation names /metrics labels by name (comma-separated); others are "other" (default: the first 50 names seen)' },
+  'metrics-auth': { env: 'LENS_METRICS_AUTH', default: 'false', help: '/metrics needs an API key too (x-api-key or Authorization: Bearer; needs --auth) (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
 type OptionName = keyof typeof OPTIONS;
@@ -168,6 +182,38 @@ function apiKeys(text: string): ApiKey[] {
     });
 }
 
+function list(text: string): string[] {
+  return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** Origins as browsers send them: scheme://host[:port], nothing more; or '*'. */
+function origins(text: string): string[] {
+  return list(text).map((item) => {
+    let origin: string | null = null;
+    try {
+      origin = item === '*' ? '*' : new URL(item).origin;
+    } catch {
+      // Reported below.
+    }
+    if (origin === null || origin === 'null' || (origin !== item && `${origin}/` !== item)) {
+      throw new ConfigError(`--cors-origins (LENS_CORS_ORIGINS): "${item.slice(0, 80)}" is not an origin like https://app.example:8443 (or '*')`);
+    }
+    return origin;
+  });
+}
+
+/** Options that are each valid but not together. */
+function checkAuth(config: Pick<Config, 'auth' | 'apiKeys' | 'jwt' | 'metricsAuth'>): void {
+  if (config.auth && config.apiKeys.length === 0 && config.jwt.secret === null && config.jwt.jwksUrl === null) {
+    throw new ConfigError(
+      '--auth true needs a credential source: --api-keys (LENS_API_KEYS), --jwt-secret (LENS_JWT_SECRET) or --jwks-url (LENS_JWKS_URL); without one every request would be refused',
+    );
+  }
+  if (config.metricsAuth && !(config.auth && config.apiKeys.length > 0)) {
+    throw new ConfigError('--metrics-auth true needs --auth true and --api-keys (LENS_API_KEYS): /metrics is scraped with an API key');
+  }
+}
+
 export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -190,7 +236,7 @@ export function loadConfig(
   if (backend.sentinels && get('sentinel-master') === '') {
     throw new ConfigError('a sentinel:// backend needs --sentinel-master (CELERY_SENTINEL_MASTER_NAME), Celery\'s master_name');
   }
-  return Object.freeze({
+  const config: Config = Object.freeze({
     backend,
     broker: get('broker') === '' ? backend : parseRedisUrl(get('broker')),
     lensPrefix: get('lens-prefix'),
@@ -235,7 +281,14 @@ export function loadConfig(
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
+    maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
+    maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
+    corsOrigins: origins(get('cors-origins')),
+    metricsOperations: list(get('metrics-operations')),
+    metricsAuth: boolean('metrics-auth', get('metrics-auth')),
   });
+  checkAuth(config);
+  return config;
 }
 
 /** The text of `celery-lens --help`: every option with its variable and default. */

@@ -13,7 +13,9 @@ import type { OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { WatchQuota } from './backend/watch-quota.ts';
 import type { Config } from './config.ts';
+import { upgradeAllowed } from './http/origin.ts';
 import type { LensContext } from './schema/context.ts';
 
 /** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
@@ -22,13 +24,32 @@ interface EnvelopedRoot {
   readonly subscribe: (args: ExecutionArgs) => OperationResult;
 }
 
-type Limits = Pick<Config, 'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs'>;
+type Limits = Pick<
+  Config,
+  'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs' | 'maxWatchesPerConnection' | 'corsOrigins'
+>;
 
 export function attachWebSockets(server: Server, yoga: YogaServerInstance<object, LensContext>, limits: Limits) {
-  const wsServer = new WebSocketServer({ server, path: '/graphql', maxPayload: limits.maxBodyBytes });
+  const wsServer = new WebSocketServer({
+    server,
+    path: '/graphql',
+    maxPayload: limits.maxBodyBytes,
+    // A page on another site must not open a socket with the visitor's network position (--cors-origins).
+    verifyClient: ({ origin, req }, accept) =>
+      upgradeAllowed(limits.corsOrigins, origin || undefined, req.headers.host)
+        ? accept(true)
+        : accept(false, 403, 'Origin not allowed (see --cors-origins)'),
+  });
   // Live subscriptions per connection, to cap them.
   const live = new WeakMap<object, Set<string>>();
   const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);
+  // Task watches per connection, over all its subscriptions (given back as each ends).
+  const quotas = new WeakMap<object, WatchQuota>();
+  const quotaOf = (ctx: object) => {
+    const quota = quotas.get(ctx) ?? new WatchQuota(limits.maxWatchesPerConnection, 'connection');
+    quotas.set(ctx, quota);
+    return quota;
+  };
   // Connections past connection_init: only they hold a slot, so idle raw sockets cannot keep clients out.
   const initialised = new Set<object>();
   const disposable = useServer(
@@ -56,7 +77,7 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
         }
         ids.add(id);
         try {
-          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params });
+          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, watchQuota: quotaOf(ctx) });
           const args: ExecutionArgs = {
             schema: enveloped.schema,
             operationName: params.operationName,

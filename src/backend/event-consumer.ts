@@ -39,15 +39,22 @@ export class EventConsumer {
     return this.sources.every((source) => source.connection.status === 'ready');
   }
 
+  /**
+   * @param report told of every failure (a refused PSUBSCRIBE, e.g. NOPERM
+   * under a wrong ACL; a message it could not decode or record), so the
+   * operator hears of it; it decides how often to say so.
+   */
   constructor(
     readonly sources: readonly ConsumerSource[],
     readonly store: HistoryStore,
     readonly celery: CeleryKeys,
+    readonly report: (what: 'subscribe' | 'decode' | 'record', error: unknown) => void = () => {},
   ) {
     for (const { connection, patterns } of sources) {
       connection.on('ready', () => {
-        connection.psubscribe(...patterns).catch(() => {
-          // Reconnecting; the next 'ready' subscribes again.
+        connection.psubscribe(...patterns).catch((error: unknown) => {
+          // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
+          if (connection.status === 'ready') this.report('subscribe', error);
         });
       });
       connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
@@ -77,21 +84,25 @@ export class EventConsumer {
         }
         record = () => this.store.recordEvents(tasks);
       }
-    } catch {
+    } catch (error) {
       this.failed += 1; // an undecodable meta (pickle serializer)
+      this.report('decode', error);
       return;
     }
     // Writes are idempotent: a slow or briefly unavailable Redis is retried.
+    let failure: unknown = null;
     for (const delayMs of [100, 400, 1600, 0]) {
       try {
         await record();
         this.handled += 1;
         return;
-      } catch {
+      } catch (error) {
+        failure = error;
         if (delayMs === 0) break;
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
     this.failed += 1;
+    this.report('record', failure);
   }
 }

@@ -16,6 +16,7 @@ import { GoalExistsError, GoalNotFoundError, InvalidGoalKeyError } from '../erro
 import { LensDataError } from '../errors/lens-data-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { execAll, guarded, isWrongType, valueOf } from './redis-replies.ts';
+import { SubscriberChannels } from './subscriber-channels.ts';
 
 export const GoalStatuses = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type GoalStatus = (typeof GoalStatuses)[number];
@@ -66,7 +67,10 @@ function decodeGoal(key: string, hashKey: string, hash: Record<string, string>, 
 }
 
 export class GoalStore {
-  readonly #listeners = new Map<string, Set<() => void>>();
+  /** By channel: who listens, and the SUBSCRIBE every one of them waits for. */
+  readonly #listeners = new Map<string, { readonly listeners: Set<() => void>; readonly subscribed: Promise<void> }>();
+  /** Goal channels held on the shared subscriber (chunked, reconciled after timeouts). */
+  readonly #channels: SubscriberChannels;
 
   constructor(
     readonly redis: Redis,
@@ -74,20 +78,28 @@ export class GoalStore {
     readonly subscriber: Redis,
     readonly keys: LensKeys,
   ) {
+    this.#channels = new SubscriberChannels(subscriber, (channel) => this.#listeners.has(channel));
     subscriber.on('messageBuffer', (channel: Buffer) => {
-      for (const listener of this.#listeners.get(channel.toString()) ?? []) listener();
+      for (const listener of this.#listeners.get(channel.toString())?.listeners ?? []) listener();
     });
     // After a reconnect: subscribe again, and tell everyone to re-read (changes may have been missed).
     subscriber.on('ready', () => {
       const channels = [...this.#listeners.keys()];
       if (channels.length === 0) return;
-      this.subscriber.subscribe(...channels).then(
+      this.#channels.subscribe(channels).then(
         () => {
-          for (const set of this.#listeners.values()) for (const listener of set) listener();
+          for (const entry of this.#listeners.values()) for (const listener of entry.listeners) listener();
         },
-        () => {},
+        () => {
+          // Down again: the next 'ready' retries.
+        },
       );
     });
+  }
+
+  /** Goal channels the subscriber connection holds (or may, until reconciled). */
+  get channelCount(): number {
+    return this.#channels.count;
   }
 
   /** The goal, or null when there is none. */
@@ -133,27 +145,34 @@ export class GoalStore {
     return this.#reread(key);
   }
 
-  /** Calls `onChange` after every change of the goal; returns the unsubscribe. */
+  /**
+   * Calls `onChange` after every change of the goal; resolves with the
+   * unsubscribe once the channel is subscribed (BACKEND_UNAVAILABLE if it cannot be).
+   */
   async watch(key: string, onChange: () => void): Promise<() => void> {
     const channel = this.keys.goalChannel(checkGoalKey(key));
-    let set = this.#listeners.get(channel);
-    if (!set) {
-      set = new Set();
-      this.#listeners.set(channel, set);
-      // A failed SUBSCRIBE must not leave the channel looking subscribed to the next watcher.
-      await guarded(() => this.subscriber.subscribe(channel)).catch((error: unknown) => {
-        if (set?.size === 0 && this.#listeners.get(channel) === set) this.#listeners.delete(channel);
-        throw error;
-      });
+    let entry = this.#listeners.get(channel);
+    if (!entry) {
+      // Every watcher that joins meanwhile waits for this SUBSCRIBE and fails with it.
+      entry = { listeners: new Set(), subscribed: guarded(() => this.#channels.subscribe([channel])) };
+      this.#listeners.set(channel, entry);
     }
-    set.add(onChange);
-    return () => {
-      set.delete(onChange);
-      if (set.size === 0 && this.#listeners.get(channel) === set) {
+    const joined = entry;
+    joined.listeners.add(onChange);
+    const stop = () => {
+      joined.listeners.delete(onChange);
+      if (joined.listeners.size === 0 && this.#listeners.get(channel) === joined) {
         this.#listeners.delete(channel);
-        this.subscriber.unsubscribe(channel).catch(() => {});
+        this.#channels.release([channel]);
       }
     };
+    try {
+      await joined.subscribed;
+    } catch (error) {
+      stop();
+      throw error;
+    }
+    return stop;
   }
 
   // Goals are never deleted, so one that exists still does when the write lands.

@@ -15,11 +15,11 @@ import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes'>;
+type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches'>;
 
-export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys) {
+export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
-  const watcher = new TaskWatcher(connections.subscriber, backend, keys, config.resultExpires * 1000);
+  const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
   const history = new HistoryStore(connections.redis, ownKeys, {
@@ -28,7 +28,7 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
-  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys) : null;
+  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
   return { backend, watcher, goals, history, queues, consumer };
 }
 

@@ -5,9 +5,16 @@
  * order (each PROGRESS step); when it falls behind by more than `maxQueued`
  * updates, the queue collapses to the latest update of each task, so memory
  * stays bounded by the number of tasks watched, never by the update rate.
+ *
+ * Why not graphql-yoga's Repeater: its executor starts at the first next(),
+ * and a return() before that skips it. The watches must be open (and counted)
+ * when the subscription is accepted, so that a Redis outage or a cap is a
+ * coded error of the subscribe call; a Repeater would then leak them whenever
+ * it is returned before its first pull (a client that leaves at once).
  */
 import { READY_STATES } from '../celery/states.ts';
 import type { TaskUpdate, TaskWatcher, Watch } from './task-watcher.ts';
+import type { Release, WatchQuota } from './watch-quota.ts';
 
 export interface TaskStreamOptions {
   /** Complete once every task has been seen in a ready state. @default true */
@@ -18,7 +25,12 @@ export interface TaskStreamOptions {
   readonly maxQueued?: number;
   /** Completes the stream when aborted (process shutdown). */
   readonly signal?: AbortSignal;
+  /** The caller's connection's quota of watches (besides the process'). */
+  readonly quota?: WatchQuota;
 }
+
+/** Queued updates handed out in a row before letting the event loop run. */
+const BURST = 100;
 
 interface Item {
   readonly id: string;
@@ -36,30 +48,68 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   #closed = false;
   /** Removes the abort listener: the signal (process shutdown) outlives every stream. */
   #unlisten: () => void = () => {};
+  /** Updates delivered from the queue since the stream last waited or yielded. */
+  #burst = 0;
+  /** Queue length past which it collapses: maxQueued, or twice the tasks kept at the last collapse. */
+  #collapseAt: number;
+  /** Gives the watches back to the quotas. */
+  #release: Release = () => {};
 
   constructor(
     readonly ids: readonly string[],
-    readonly options: Required<Omit<TaskStreamOptions, 'signal'>>,
-  ) {}
+    readonly options: Required<Omit<TaskStreamOptions, 'signal' | 'quota'>>,
+  ) {
+    this.#collapseAt = options.maxQueued;
+  }
 
-  async open(watcher: TaskWatcher): Promise<this> {
+  async open(watcher: TaskWatcher, quota: WatchQuota | undefined): Promise<this> {
     try {
-      const watches = await Promise.all(
-        this.ids.map((id) => watcher.watch(id, (update) => this.push(id, update)).then((watch) => ({ id, watch }))),
-      );
-      // A listener hears every value notified after it joined, the current one included:
-      // a task with nothing queued yet starts from its current value, queued ahead.
-      const currents: Item[] = [];
-      for (const { id, watch } of watches) {
-        this.#watches.push(watch);
-        if (!this.#queue.some((item) => item.id === id)) currents.push({ id, update: watch.current });
-      }
-      this.#queue.unshift(...currents);
+      this.#release = watcher.reserve(this.ids.length, quota);
     } catch (error) {
-      await this.return();
+      // Refused: stop listening to the shutdown signal like any ended stream.
+      this.#close();
       throw error;
     }
+    // Nothing to watch: nothing can ever be emitted, so it is complete at once.
+    if (this.ids.length === 0) await this.return();
+    const opened: { id: string; watch: Watch }[] = [];
+    const failures: unknown[] = [];
+    // Every watch is awaited, the failed ones too: those that did open are kept to be stopped.
+    await Promise.all(
+      this.ids.map((id) =>
+        watcher.watch(id, (update) => this.push(id, update)).then(
+          (watch) => {
+            if (this.#closed) watch.stop();
+            else opened.push({ id, watch });
+          },
+          (error: unknown) => {
+            failures.push(error);
+          },
+        ),
+      ),
+    );
+    for (const { watch } of opened) this.#watches.push(watch);
+    if (failures.length > 0) {
+      await this.return();
+      throw failures[0];
+    }
+    this.#queueCurrents(opened);
     return this;
+  }
+
+  /**
+   * A listener hears every value notified after it joined, the current one
+   * included: a task with nothing queued yet starts from its current value,
+   * queued ahead of what arrived while opening.
+   */
+  #queueCurrents(opened: readonly { id: string; watch: Watch }[]): void {
+    const queued = new Set(this.#queue.map((item) => item.id));
+    const currents: Item[] = [];
+    for (const { id, watch } of opened) if (!queued.has(id)) currents.push({ id, update: watch.current });
+    for (const item of this.#queue) currents.push(item);
+    this.#queue.length = 0;
+    for (const item of currents) this.#queue.push(item);
+    if (this.#queue.length > this.#collapseAt) this.#collapse();
   }
 
   push(id: string, update: TaskUpdate): void {
@@ -72,10 +122,14 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
       return;
     }
     this.#queue.push({ id, update });
-    if (this.#queue.length > this.options.maxQueued) this.#collapse();
+    if (this.#queue.length > this.#collapseAt) this.#collapse();
   }
 
-  /** Keeps the latest update of each task, in the order of those updates. */
+  /**
+   * Keeps the latest update of each task, in the order of those updates.
+   * The next collapse waits until the queue doubles: with more tasks than
+   * `maxQueued`, collapsing at every push would cost O(tasks) each time.
+   */
   #collapse(): void {
     const seen = new Set<string>();
     const kept: Item[] = [];
@@ -85,7 +139,9 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
       seen.add(item.id);
       kept.push(item);
     }
-    this.#queue.splice(0, this.#queue.length, ...kept.reverse());
+    this.#queue.length = 0;
+    for (let index = kept.length - 1; index >= 0; index -= 1) this.#queue.push(kept[index] as Item);
+    this.#collapseAt = Math.max(this.options.maxQueued, 2 * kept.length);
   }
 
   #deliver(item: Item): IteratorResult<TaskUpdate> {
@@ -95,13 +151,21 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   }
 
   next(): Promise<IteratorResult<TaskUpdate>> {
+    // A backlog read in one go would be a chain of microtasks starving the
+    // event loop (and every Redis reply, whose command then times out).
+    if (this.#burst >= BURST && this.#queue.length > 0) {
+      this.#burst = 0;
+      return new Promise((resolve) => setImmediate(() => resolve(this.next())));
+    }
     for (;;) {
       const item = this.#queue.shift();
       if (!item) break;
       if (this.options.readyOnly && !isReady(item.update) && !(item.update instanceof Error)) continue;
       if (this.options.readyOnly && this.#readySeen.has(item.id)) continue;
+      this.#burst += 1;
       return Promise.resolve(this.#deliver(item));
     }
+    this.#burst = 0;
     if (this.#closed) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
       this.#waiting = resolve;
@@ -113,15 +177,17 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  /** Stops every watch, gives them back to the quotas and ends a pending next(). */
   #close(): void {
-    if (!this.#closed) {
-      this.#closed = true;
-      this.#unlisten();
-      for (const watch of this.#watches.splice(0)) watch.stop();
-      const waiting = this.#waiting;
-      this.#waiting = null;
-      waiting?.({ value: undefined, done: true });
-    }
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#unlisten();
+    for (const watch of this.#watches) watch.stop();
+    this.#watches.length = 0;
+    this.#release();
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.({ value: undefined, done: true });
   }
 
   /** Completes the stream when `signal` aborts. */
@@ -136,7 +202,10 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   }
 }
 
-/** Opens a stream over `ids` (duplicates ignored); rejects if Redis is down. */
+/**
+ * Opens a stream over `ids` (duplicates ignored; none: complete at once).
+ * Rejects if Redis is down (BACKEND_UNAVAILABLE) or past a quota (TOO_MANY_WATCHES).
+ */
 export function openTaskStream(
   watcher: TaskWatcher,
   ids: readonly string[],
@@ -148,5 +217,5 @@ export function openTaskStream(
     maxQueued: options.maxQueued ?? 64,
   });
   if (options.signal) stream.closeOn(options.signal);
-  return stream.open(watcher);
+  return stream.open(watcher, options.quota);
 }

@@ -14,6 +14,11 @@
  * subscriber connection comes back every channel is subscribed again and
  * every watched key re-read the same way, so a change made while Redis was
  * away still arrives.
+ *
+ * What may be watched is bounded: `reserve` counts watches against a
+ * process-wide limit and the caller's connection's, before any is opened.
+ * Which channels are subscribed is kept by SubscriberChannels (chunked
+ * commands; channels left behind by a timed-out command are reconciled).
  */
 import type { Redis } from 'ioredis';
 import type { CeleryKeys } from '../celery/keys.ts';
@@ -22,7 +27,9 @@ import { READY_STATES } from '../celery/states.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import type { ResultBackend } from './result-backend.ts';
+import { SubscriberChannels } from './subscriber-channels.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
+import { type Release, WatchQuota, reserveWatches } from './watch-quota.ts';
 
 export type TaskUpdate = TaskSnapshot | MetaDecodeError;
 export type UpdateListener = (update: TaskUpdate) => void;
@@ -52,38 +59,82 @@ interface Entry {
   tail: Promise<void>;
 }
 
-// Resubscribe and re-read in slices, so one huge command never blocks Redis.
+// Subscribe and read in slices: one huge command would block Redis, and
+// spreading 120k+ arguments into one call throws RangeError.
 const SLICE = 1000;
+
+export interface TaskWatcherOptions {
+  /**
+   * TTL of a published value: Celery SETEXes every write with its
+   * result_expires, so no PTTL is needed per update. @default 1 day (ms)
+   */
+  readonly publishedTtlMs?: number;
+  /** Watches (one per task per subscription) the whole process may hold. @default 100_000 */
+  readonly maxWatches?: number;
+  /** Channels per SUBSCRIBE/UNSUBSCRIBE and keys per read. @default 1000 */
+  readonly slice?: number;
+}
 
 export class TaskWatcher {
   readonly #entries = new Map<string, Entry>();
   #connectedOnce = false;
   /** Watches opened in this tick, started together: one SUBSCRIBE, one read. */
   #starting: { entry: Entry; settle: (error?: unknown) => void }[] = [];
-  /** Channels to leave, left together in one UNSUBSCRIBE. */
+  /** Channels to leave, left together after this tick. */
   #stopping = new Set<string>();
+  readonly #channels: SubscriberChannels;
+  readonly #slice: number;
+  /** Watches held by the whole process. */
+  readonly quota: WatchQuota;
+  readonly publishedTtlMs: number;
 
   constructor(
     /** A dedicated connection: it is put in subscriber mode. */
     readonly subscriber: Redis,
     readonly backend: ResultBackend,
     readonly keys: CeleryKeys,
-    /**
-     * TTL of a published value: Celery SETEXes every write with its
-     * result_expires, so no PTTL is needed per update. @default 1 day
-     */
-    readonly publishedTtlMs = 86_400_000,
+    options: TaskWatcherOptions = {},
   ) {
+    this.publishedTtlMs = options.publishedTtlMs ?? 86_400_000;
+    this.quota = new WatchQuota(options.maxWatches ?? 100_000, 'process');
+    this.#slice = options.slice ?? SLICE;
+    this.#channels = new SubscriberChannels(
+      subscriber,
+      (channel) => {
+        const id = keys.taskIdOf(channel);
+        return id !== null && this.#entries.has(id);
+      },
+      { chunk: this.#slice },
+    );
     subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
     subscriber.on('ready', () => {
-      if (this.#connectedOnce) void this.#resync();
+      if (this.#connectedOnce) this.#resync().catch(() => {
+        // #resync handles its own failures; the next 'ready' tries again.
+      });
       this.#connectedOnce = true;
     });
   }
 
-  /** Number of task channels subscribed now. */
+  /**
+   * Task channels the subscriber connection holds as Redis confirmed them,
+   * plus those a timed-out command may have left (until reconciled).
+   */
   get channelCount(): number {
+    return this.#channels.count;
+  }
+
+  /** Tasks watched now (each a channel that is, or is being, subscribed). */
+  get watchedCount(): number {
     return this.#entries.size;
+  }
+
+  /**
+   * Counts `count` watches against the process' limit and `connection`'s,
+   * both or neither; throws TooManyWatchesError past either. The release
+   * (idempotent) gives them back: call it when the watches end.
+   */
+  reserve(count: number, connection?: WatchQuota): Release {
+    return reserveWatches(count, connection ? [this.quota, connection] : [this.quota]);
   }
 
   /** Number of watchers over all channels (one per task per subscription). */
@@ -126,7 +177,14 @@ export class TaskWatcher {
   #start(entry: Entry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#starting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (this.#starting.length === 1) setImmediate(() => void this.#startBatch());
+      if (this.#starting.length === 1) {
+        setImmediate(() => {
+          this.#startBatch().catch((error: unknown) => {
+            // Not expected (#startBatch settles every watch itself); fail them rather than hang.
+            for (const { settle } of this.#starting.splice(0)) settle(error);
+          });
+        });
+      }
     });
   }
 
@@ -135,18 +193,22 @@ export class TaskWatcher {
     const batch = this.#starting.splice(0).filter(({ entry }) => this.#entries.get(entry.id) === entry);
     if (batch.length === 0) return;
     const entries = batch.map(({ entry }) => entry);
-    await this.#flushStops();
+    // Messages are held from the SUBSCRIBE on, whichever slice reads them.
+    for (const entry of entries) entry.held ??= [];
+    this.#flushStops();
     try {
-      await this.subscriber.subscribe(...entries.map((entry) => entry.key));
+      await this.#channels.subscribe(entries.map((entry) => entry.key));
     } catch (error) {
       for (const entry of entries) if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
+      // The chunks that did succeed are left again; a late one is reconciled.
+      this.#channels.release(entries.map((entry) => entry.key));
       const failure = new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
       for (const { settle } of batch) settle(failure);
       return;
     }
     try {
-      await this.#read(entries);
-      await Promise.all(entries.map((entry) => entry.tail));
+      for (let start = 0; start < entries.length; start += this.#slice) await this.#read(entries.slice(start, start + this.#slice));
+      for (const entry of entries) await entry.tail;
       for (const { settle } of batch) settle();
     } catch (error) {
       for (const { entry, settle } of batch) {
@@ -165,22 +227,15 @@ export class TaskWatcher {
     if (this.#entries.get(entry.id) !== entry) return;
     this.#entries.delete(entry.id);
     this.#stopping.add(entry.key);
-    if (this.#stopping.size === 1) setImmediate(() => void this.#flushStops());
+    if (this.#stopping.size === 1) setImmediate(() => this.#flushStops());
   }
 
-  /** One UNSUBSCRIBE for every channel left since the last one. */
-  async #flushStops(): Promise<void> {
-    // A channel watched again meanwhile stays subscribed.
-    const keys = [...this.#stopping].filter((key) => {
-      const id = this.keys.taskIdOf(key);
-      return id === null || !this.#entries.has(id);
-    });
-    this.#stopping.clear();
-    if (keys.length === 0) return;
-    // Commands on one connection run in order: a later SUBSCRIBE of the same channel still wins.
-    await this.subscriber.unsubscribe(...keys).catch(() => {
-      // Connection gone: nothing is subscribed on it any more.
-    });
+  /** Leaves every channel dropped since the last flush (a channel watched again meanwhile stays). */
+  #flushStops(): void {
+    if (this.#stopping.size === 0) return;
+    const keys = this.#stopping;
+    this.#stopping = new Set();
+    this.#channels.release(keys);
   }
 
   /** Reads the entries' keys while holding their messages, then merges. */
@@ -257,9 +312,9 @@ export class TaskWatcher {
     for (let attempt = 0; this.#entries.size > 0; attempt += 1) {
       const entries = [...this.#entries.values()];
       try {
-        for (let start = 0; start < entries.length; start += SLICE) {
-          const slice = entries.slice(start, start + SLICE);
-          await this.subscriber.subscribe(...slice.map((entry) => entry.key));
+        for (let start = 0; start < entries.length; start += this.#slice) {
+          const slice = entries.slice(start, start + this.#slice).filter((entry) => this.#entries.get(entry.id) === entry);
+          await this.#channels.subscribe(slice.map((entry) => entry.key));
           await this.#read(slice);
         }
         return;

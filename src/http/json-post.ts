@@ -18,6 +18,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ExecutionResult, type OperationTypeNode, getOperationAST, parse } from 'graphql';
 import { type YogaServerInstance, processRegularResult } from 'graphql-yoga';
 import { tooLarge } from '../plugins/use-body-limit.ts';
+import { corsHeaders } from './origin.ts';
 
 type Params = { query: string; variables?: Record<string, unknown>; operationName?: string };
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -28,6 +29,8 @@ export interface JsonPostOptions {
   readonly maxTokens: number;
   /** With JWT configured, requests carrying Authorization go through Yoga's JWT plugin. */
   readonly jwt: boolean;
+  /** --cors-origins: the same CORS answer as Yoga's (src/http/origin.ts). */
+  readonly corsOrigins: readonly string[];
 }
 
 /** Headers of the connection, not of the request Yoga replays. */
@@ -136,12 +139,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too la
   });
 }
 
-/** Yoga's default CORS answer: the origin reflected, with credentials. */
-function corsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  return origin ? { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-credentials': 'true' } : {};
-}
-
 /** Resolves when `res` can take more (drain), or will take nothing more (close). */
 function writable(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -219,7 +216,7 @@ export function jsonPostListener<Context extends object>(yoga: YogaServerInstanc
     if (body === 'aborted') return;
     if (body === 'too large') {
       const { status, json } = tooLarge(`the request body has more than ${options.maxBodyBytes} bytes`, options.maxBodyBytes);
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...corsHeaders(req) }).end(JSON.stringify(json));
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...corsHeaders(options.corsOrigins, req.headers.origin) }).end(JSON.stringify(json));
       return;
     }
     let params: Params | null = null;
@@ -238,12 +235,12 @@ export function jsonPostListener<Context extends object>(yoga: YogaServerInstanc
       stringify?: (result: ExecutionResult) => string;
     };
     if (result.errors?.length || result.extensions?.http) {
-      await send(res, processRegularResult(result, yoga.fetchAPI, type), corsHeaders(req));
+      await send(res, processRegularResult(result, yoga.fetchAPI, type), corsHeaders(options.corsOrigins, req.headers.origin));
       return;
     }
     const json = (result.stringify ?? JSON.stringify)(result);
     res
-      .writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'content-length': String(Buffer.byteLength(json)), ...corsHeaders(req) })
+      .writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'content-length': String(Buffer.byteLength(json)), ...corsHeaders(options.corsOrigins, req.headers.origin) })
       .end(json);
   };
 

@@ -1,13 +1,20 @@
 /**
  * /metrics in Prometheus' format: the Guild's usePrometheus for requests
- * (count and latency by operation, errors, HTTP duration), plus what is particular to
+ * (count and latency by operation, errors), plus what is particular to
  * celery-lens: live subscriptions, Redis round trips and their latency,
  * reconnects, consumed events. One registry per app, so several apps can live
  * in one process (tests) without clashing.
+ *
+ * Every label value is bounded: a series per distinct value lives as long as
+ * the process, so a value the client chooses (operation name, error path)
+ * would grow /metrics and memory without end. Operation names are the
+ * --metrics-operations list (or the first names seen, up to a bound), every
+ * other one is "other"; error paths are not labels.
  */
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { type ApiKey, findApiKey } from '../auth/principal.ts';
 
 export interface LensMetricsSource {
   readonly channels: () => number;
@@ -15,8 +22,97 @@ export interface LensMetricsSource {
   readonly consumed: () => { handled: number; failed: number } | null;
 }
 
-export function createMetrics(source: LensMetricsSource) {
-  const registry = new Registry();
+export interface MetricsOptions {
+  /** Operation names labelled by name; empty: the first `learnedNames` seen. */
+  readonly operations: readonly string[];
+  /** The API keys that may read /metrics (x-api-key or Authorization: Bearer); null: anyone. */
+  readonly apiKeys: readonly ApiKey[] | null;
+  /** @default 50 */
+  readonly learnedNames?: number;
+}
+
+/** Label values from a bounded set: `known` (or the first `size` seen when empty), else `other`. */
+export function boundedLabel(known: readonly string[], size: number, other: string): (value: string) => string {
+  const allowed = new Set(known);
+  const learn = known.length === 0;
+  return (value) => {
+    if (allowed.has(value)) return value;
+    // Long values are never learned: a label is for reading on a dashboard.
+    if (!learn || allowed.size >= size || value.length > 100) return other;
+    allowed.add(value);
+    return value;
+  };
+}
+
+function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
+  const name = boundedLabel(options.operations, options.learnedNames ?? 50, 'other');
+  const labels = (params: { operationName?: string; operationType?: string }) => ({
+    operationName: name(params.operationName ?? 'Anonymous'),
+    operationType: params.operationType ?? 'unknown',
+  });
+  // Request-level series only: the per-phase histograms and the deprecated-field
+  // visitor cost several percent of throughput on every request.
+  return usePrometheus({
+    endpoint: '/metrics',
+    registry,
+    labels: { path: false, fieldName: false, typeName: false, returnType: false },
+    metrics: {
+      graphql_envelop_request: createCounter({
+        registry,
+        counter: { name: 'graphql_envelop_request', help: 'Counts the amount of GraphQL requests executed through Envelop', labelNames: ['operationName', 'operationType'] },
+        fillLabelsFn: labels,
+      }),
+      graphql_envelop_request_duration: createHistogram({
+        registry,
+        histogram: {
+          name: 'graphql_envelop_request_duration',
+          help: 'Time spent on running the GraphQL operation from parse to execute',
+          labelNames: ['operationName', 'operationType'],
+        },
+        fillLabelsFn: labels,
+      }),
+      graphql_envelop_error_result: createCounter({
+        registry,
+        counter: {
+          name: 'graphql_envelop_error_result',
+          help: 'Counts the amount of errors reported from all phases',
+          labelNames: ['operationName', 'operationType', 'phase'],
+        },
+        fillLabelsFn: (params) => ({ ...labels(params), phase: String(params.errorPhase ?? 'unknown') }),
+      }),
+      // Off: JSON POSTs are answered outside Yoga's HTTP hooks (src/http/json-post.ts); request duration covers both.
+      graphql_yoga_http_duration: false,
+      graphql_envelop_request_time_summary: false,
+      graphql_envelop_phase_parse: false,
+      graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_schema_change: false,
+    },
+  });
+}
+
+/** /metrics refused without a credential (--metrics-auth), before usePrometheus answers it. */
+function guard(apiKeys: readonly ApiKey[]): Plugin {
+  // Prometheus sends `authorization: Bearer <credentials>`; others may prefer x-api-key.
+  const authorized = (request: Request) => {
+    const presented = request.headers.get('x-api-key') ?? request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+    return presented !== undefined && presented !== null && findApiKey(apiKeys, presented) !== null;
+  };
+  return {
+    onRequest({ url, request, endResponse }) {
+      if (url.pathname !== '/metrics' || authorized(request)) return;
+      const message = '/metrics needs an API key (x-api-key or Authorization: Bearer)';
+      endResponse(
+        Response.json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } }),
+      );
+    },
+  };
+}
+
+function lensMetrics(registry: Registry, source: LensMetricsSource) {
   const redisLatency = new Histogram({
     name: 'celery_lens_redis_round_trip_seconds',
     help: 'Redis round trips made to answer requests (one per pipeline), by duration',
@@ -26,7 +122,7 @@ export function createMetrics(source: LensMetricsSource) {
   const reconnects = new Counter({ name: 'celery_lens_redis_reconnects_total', help: 'Times the read connection came back', registers: [registry] });
   const errorsByCode = new Counter({
     name: 'celery_lens_errors_total',
-    help: 'GraphQL errors returned, by extensions.code',
+    help: 'GraphQL errors returned (parse and validation failures too), by extensions.code',
     labelNames: ['code'] as const,
     registers: [registry],
   });
@@ -46,39 +142,38 @@ export function createMetrics(source: LensMetricsSource) {
       this.set(source.listeners());
     },
   });
-  new Gauge({
-    name: 'celery_lens_consumed_messages',
+  new Counter({
+    name: 'celery_lens_consumed_messages_total',
     help: 'Pub/sub messages the event consumer recorded (result="ok") or lost (result="failed") since start',
     labelNames: ['result'] as const,
     registers: [registry],
     collect() {
       const consumed = source.consumed();
       if (!consumed) return;
-      this.set({ result: 'ok' }, consumed.handled);
-      this.set({ result: 'failed' }, consumed.failed);
+      // The consumer keeps the running totals; a counter only goes up, and so do they.
+      this.reset();
+      this.inc({ result: 'ok' }, consumed.handled);
+      this.inc({ result: 'failed' }, consumed.failed);
     },
   });
-  // Request-level series only: the per-phase histograms and the deprecated-field
-  // visitor cost several percent of throughput on every request.
-  const plugin: Plugin = usePrometheus({
-    endpoint: '/metrics',
-    registry,
-    metrics: {
-      graphql_envelop_request: true,
-      graphql_envelop_request_duration: true,
-      graphql_envelop_error_result: true,
-      // Off: JSON POSTs are answered outside Yoga's HTTP hooks (src/http/json-post.ts); request duration covers both.
-      graphql_yoga_http_duration: false,
-      graphql_envelop_request_time_summary: false,
-      graphql_envelop_phase_parse: false,
-      graphql_envelop_phase_validate: false,
-      graphql_envelop_phase_context: false,
-      graphql_envelop_phase_execute: false,
-      graphql_envelop_phase_subscribe: false,
-      graphql_envelop_deprecated_field: false,
-      graphql_envelop_schema_change: false,
-    },
-  });
-  return { registry, plugin, redisLatency, reconnects, errorsByCode };
+  return { redisLatency, reconnects, errorsByCode };
+}
+
+export function createMetrics(source: LensMetricsSource, options: MetricsOptions) {
+  const registry = new Registry();
+  const own = lensMetrics(registry, source);
+  const prometheus = operationPlugin(registry, options);
+  const { apiKeys } = options;
+  const plugin: Plugin = apiKeys
+    ? {
+        onPluginInit({ addPlugin }) {
+          addPlugin(guard(apiKeys));
+          addPlugin(prometheus);
+        },
+      }
+    : prometheus;
+  // Error codes are ours, but a bound keeps a code from a dependency from growing the series.
+  const code = boundedLabel([], 100, 'OTHER');
+  return { registry, plugin, ...own, countError: (value: string) => own.errorsByCode.inc({ code: code(value) }) };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -8,7 +8,7 @@ import { InMemoryStore, useRateLimiter } from '@envelop/rate-limiter';
 import { GraphQLError, type GraphQLSchema, isObjectType } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
-import { principalOf } from './use-auth.ts';
+import { principalOf } from '../auth/principal-of.ts';
 
 interface Addressable {
   readonly req?: { readonly socket?: { readonly remoteAddress?: string } };

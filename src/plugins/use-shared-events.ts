@@ -9,7 +9,7 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
-import { principalOf } from './use-auth.ts';
+import { principalOf } from '../auth/principal-of.ts';
 
 type Outcome = ExecutionResult | Promise<ExecutionResult>;
 

@@ -4,7 +4,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { principalOf } from '../plugins/use-auth.ts';
+import { principalOf } from '../auth/principal-of.ts';
 import type { LensContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{

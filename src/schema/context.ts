@@ -4,6 +4,7 @@ import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
+import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
 
 /** What every resolver gets; built once per request by app.ts. */
@@ -14,6 +15,8 @@ export interface LensContext {
   readonly queues: BrokerQueues;
   readonly consumer: EventConsumer | null;
   readonly goals: GoalStore;
+  /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
+  readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */
   readonly shutdown: AbortSignal;
   /** Whether this operation's reads ask for key TTLs (plugins/use-ttl-on-demand.ts); all when unset. */

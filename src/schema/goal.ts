@@ -103,6 +103,24 @@ function signal() {
   };
 }
 
+/** A watch counted against the process' and the connection's quotas until it stops. */
+async function watchCounted(context: LensContext, id: string, listener: () => void): Promise<Watch> {
+  const release = context.watcher.reserve(1, context.watchQuota);
+  try {
+    const watch = await context.watcher.watch(id, listener);
+    return {
+      current: watch.current,
+      stop: () => {
+        watch.stop();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
 /** The goal now, then after every change of it or of its current task. */
 async function* goalUpdates(key: string, context: LensContext, stopped: AbortSignal): AsyncGenerator<Goal | null, void> {
   const changed = signal();
@@ -116,9 +134,10 @@ async function* goalUpdates(key: string, context: LensContext, stopped: AbortSig
       const current = goal?.attempts.at(-1) ?? null;
       if (current !== (task?.id ?? null)) {
         task?.watch.stop();
+        task = null;
         // The watcher also reports the state it starts from: only later changes should wake us.
         let armed = false;
-        const watch = current ? await withCodes(() => context.watcher.watch(current, () => armed && changed.notify())) : null;
+        const watch = current ? await withCodes(() => watchCounted(context, current, () => armed && changed.notify())) : null;
         armed = true;
         task = current && watch ? { id: current, watch } : null;
       }

@@ -99,11 +99,12 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
     if (waiting.length === 0) return;
     const known = new Map(graph.nodes.map((node) => [node.id, node.task]));
     const stream = await withCodes(() =>
-      openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown }),
+      openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota }),
     );
     const close = () => {
-      // Ending the stream only releases its subscriptions; the finally below awaits it again.
-      stream.return?.(undefined).catch(() => {});
+      stream.return?.().catch(() => {
+        // A task stream's return() only stops its watches: it does not reject.
+      });
     };
     stopped.addEventListener('abort', close, { once: true });
     // The client may have left while the stream was opening.

@@ -16,7 +16,7 @@ function checkIds(ids: readonly (string | number)[], context: LensContext): stri
 
 function stream(ids: string[], context: LensContext, options: TaskStreamOptions) {
   return withCodes(() =>
-    openTaskStream(context.watcher, ids, { maxQueued: context.config.maxQueued, signal: context.shutdown, ...options }),
+    openTaskStream(context.watcher, ids, { maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota, ...options }),
   );
 }
 
@@ -51,7 +51,8 @@ builder.subscriptionFields((t) => ({
     type: TaskRef,
     description:
       'One stream for many tasks: the current state of each, then every change; each event is the Task it is about. ' +
-      'Completes when all are ready unless untilReady is false. A slow client gets the latest state of each task.',
+      'Completes when all are ready unless untilReady is false. A slow client gets the latest state of each task. ' +
+      'An empty list completes at once, with no event.',
     args: {
       ids: t.arg.idList({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),

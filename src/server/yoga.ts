@@ -7,10 +7,13 @@ import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
 import { useAuth } from '../plugins/use-auth.ts';
+import { listedOrigin } from '../http/origin.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
+import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
 import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
@@ -45,19 +48,30 @@ function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
 
 export interface YogaParts {
   readonly config: Config;
-  /** Shared by every operation; each gets a shallow copy (loaders hang off it). */
-  readonly context: LensContext;
+  /** Shared by every operation; each gets a shallow copy (loaders hang off it) and its connection's watch quota. */
+  readonly context: Omit<LensContext, 'watchQuota'>;
   readonly logger: Logger;
+  /** Per-operation lines (buffered in production). */
+  readonly operationLogger: Logger;
   readonly metrics: Metrics;
   readonly subscriber: Redis;
 }
 
-export function createLensYoga({ config, context, logger, metrics, subscriber }: YogaParts) {
+export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber }: YogaParts) {
   return createYoga<object, LensContext>({
     schema,
-    context: () => ({ ...context }),
+    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
+    context: (initial) => ({
+      ...context,
+      watchQuota: (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection'),
+    }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/http/origin.ts).
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return origin !== null && listedOrigin(config.corsOrigins, origin) ? {} : false;
+    },
     // Off unless asked for: a batch multiplies everything a request may cost.
     batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
     graphiql: config.graphiql
@@ -79,6 +93,7 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
     plugins: [
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
+      useCsrfGuard(),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),
@@ -86,7 +101,7 @@ export function createLensYoga({ config, context, logger, metrics, subscriber }:
       // Static files, public like /healthz: the page asks for a key before it reads anything.
       ...(config.ui ? [useWebPage()] : []),
       metrics.plugin,
-      useOperationLog(logger, metrics.errorsByCode),
+      useOperationLog(operationLogger, metrics.countError),
       ...useAuth(config),
       useQueryLimits(config),
       useOperationChecks(config),

@@ -19,6 +19,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port (empty: it keeps nothing on disk). */
   restart(): Promise<void>;
+  /** SIGSTOP: a stalled server; commands sent meanwhile run after resume(). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -93,6 +97,12 @@ export async function startRedis(options: { tls?: TlsFiles } = {}): Promise<Redi
     },
     kill,
     restart: launch,
+    pause: () => {
+      (child as ChildProcess | null)?.kill('SIGSTOP');
+    },
+    resume: () => {
+      (child as ChildProcess | null)?.kill('SIGCONT');
+    },
     stop: async () => {
       for (const client of clients) client.disconnect();
       await kill();

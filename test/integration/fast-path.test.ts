@@ -24,6 +24,7 @@ const FLAGS = [
   '--max-batch', '3',
   '--max-aliases', '3',
   '--max-body-bytes', '8192',
+  '--cors-origins', 'https://app.example',
 ];
 let fast: Awaited<ReturnType<typeof startApp>>;
 let yoga: Awaited<ReturnType<typeof startApp>>;
@@ -104,6 +105,8 @@ const CASES: [string, () => Sent][] = [
   ['accept: text/html (406)', () => ({ headers: { accept: 'text/html' }, body: json({ query: '{ __typename }' }) })],
   ['an Origin header', () => ({ headers: { origin: 'https://app.example' }, body: json({ query: '{ __typename }' }) })],
   ['an Origin header and an error', () => ({ headers: { origin: 'https://app.example' }, body: json({ query: '{ nope }' }) })],
+  ['an Origin not in --cors-origins', () => ({ headers: { origin: 'https://evil.example' }, body: json({ query: '{ __typename }' }) })],
+  ['an Origin not in --cors-origins and an error', () => ({ headers: { origin: 'https://evil.example' }, body: json({ query: '{ nope }' }) })],
   ['a subscription sent with accept */* (streamed as SSE)', () => ({
     headers: { accept: '*/*' },
     body: json({ query: `subscription { taskCompleted(id: "${done}") { id state } }` }),

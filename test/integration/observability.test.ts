@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { writeMeta } from '../helpers/celery-meta.ts';
+import { startApp } from '../helpers/app.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
@@ -39,7 +40,7 @@ describe('/metrics', () => {
       expect(value(text, 'celery_lens_redis_round_trip_seconds_count')).toBeGreaterThan(0);
       expect(value(text, 'celery_lens_task_watchers')).toBe(1);
       expect(value(text, 'celery_lens_subscribed_task_channels')).toBe(1);
-      expect(value(text, 'celery_lens_consumed_messages{result="failed"}')).toBe(0);
+      expect(value(text, 'celery_lens_consumed_messages_total{result="failed"}')).toBe(0);
     } finally {
       await client.dispose();
     }
@@ -59,5 +60,116 @@ describe('logs', () => {
     expect(lines.at(-2)).toMatchObject({ operation: 'Secret', type: 'query', errors: [], durationMs: expect.any(Number) });
     expect(lines.at(-1)).toMatchObject({ operation: 'Secret', type: 'query', errors: ['INVALID_TASK_ID'] });
     expect(lens.app.logs.join('\n')).not.toMatch(/secret-(result|arg|kwarg)-value/);
+  });
+});
+
+/** A raw operation through yoga.fetch (names and documents the codegen cannot know). */
+const post = async (app: { yoga: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response } }, query: string, operationName?: string) =>
+  (await app.yoga.fetch('http://yoga/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, operationName }),
+  })).json();
+
+describe('/metrics labels', () => {
+  it('stay bounded whatever operation names and error paths clients choose', async () => {
+    const app = await startApp(lens.redis.url());
+    try {
+      const flood = async (from: number, count: number) => {
+        for (let i = from; i < from + count; i += 100) {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, j) => post(app, `query Op${i + j} { alias${i + j}: task(id: "not-an-id") { state } }`)),
+          );
+        }
+      };
+      // Past the names /metrics learns: from here on every new name is "other".
+      await flood(0, 100);
+      const before = (await (await app.yoga.fetch('http://yoga/metrics')).text()).length;
+      await flood(100, 1500);
+      const text = await (await app.yoga.fetch('http://yoga/metrics')).text();
+      expect(text.length).toBeLessThan(before + 1000);
+      expect(text).not.toMatch(/path="alias/);
+      expect(text).toMatch(/graphql_envelop_request_duration_count\{operationName="other",operationType="query"\} 1550/);
+      expect(text).toMatch(/graphql_envelop_request_duration_count\{operationName="Op0",operationType="query"\} 1/);
+      expect(text).toMatch(/graphql_envelop_error_result\{operationName="other",operationType="query",phase="execute"\} 1550/);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
+
+  it('--metrics-operations names the operations labelled by name; the rest are "other"', async () => {
+    const app = await startApp(lens.redis.url(), ['--metrics-operations', 'Dashboard, Poller']);
+    try {
+      await post(app, 'query Dashboard { __typename }');
+      await post(app, 'query Intruder { __typename }');
+      const text = await (await app.yoga.fetch('http://yoga/metrics')).text();
+      expect(text).toMatch(/graphql_envelop_request_count\{operationName="Dashboard",operationType="query"\} 1|graphql_envelop_request\{operationName="Dashboard",operationType="query"\} 1/);
+      expect(text).toMatch(/\{operationName="other",operationType="query"\} 1/);
+      expect(text).not.toContain('Intruder');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('counts and logs documents that fail to parse or validate', async () => {
+    const app = await startApp(lens.redis.url());
+    try {
+      await post(app, '{ task(', 'Broken');
+      await post(app, 'query Invalid { nope }');
+      const text = await (await app.yoga.fetch('http://yoga/metrics')).text();
+      expect(value(text, 'celery_lens_errors_total{code="GRAPHQL_PARSE_FAILED"}')).toBe(1);
+      expect(value(text, 'celery_lens_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
+      const lines = app.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'operation');
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 40, operation: 'Broken', errors: ['GRAPHQL_PARSE_FAILED'] }),
+        expect.objectContaining({ level: 40, operation: 'Invalid', type: 'query', errors: ['GRAPHQL_VALIDATION_FAILED'] }),
+      ]);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('event consumer failures', () => {
+  const failures = (app: { logs: string[] }) =>
+    app.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'event consumer failure');
+
+  it('are logged: a PSUBSCRIBE the ACL refuses (NOPERM)', async () => {
+    const password = randomUUID();
+    // A wrong ACL an operator could write: every key and command, no channels.
+    await lens.redis.client().call('ACL', 'SETUSER', 'no-channels', 'reset', 'on', `>${password}`, '~*', '+@all', 'resetchannels');
+    const deaf = await startApp(`redis://no-channels:${password}@127.0.0.1:${lens.redis.port}/0`);
+    try {
+      await until(() => failures(deaf).length > 0);
+      expect(failures(deaf)[0]).toMatchObject({ level: 50, what: 'subscribe', reason: expect.stringContaining('NOPERM') });
+    } finally {
+      await deaf.stop();
+    }
+  });
+
+  it('are logged: writes the ACL refuses (NOPERM), after the retries', async () => {
+    const password = randomUUID();
+    // Another wrong ACL: keys read-only, so celery-lens cannot record what it hears.
+    await lens.redis.client().call('ACL', 'SETUSER', 'read-only', 'reset', 'on', `>${password}`, '%R~*', '+@all', 'allchannels');
+    const mute = await startApp(`redis://read-only:${password}@127.0.0.1:${lens.redis.port}/0`);
+    try {
+      // Published until one is heard: nothing tells when its PSUBSCRIBE is in place (NUMPAT counts unique patterns).
+      let polls = 0;
+      await until(async () => {
+        if (polls++ % 10 === 0) await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1 });
+        return failures(mute).length > 0;
+      });
+      expect(failures(mute)[0]).toMatchObject({ level: 50, what: 'record', reason: expect.stringContaining('NOPERM'), failed: expect.any(Number) });
+    } finally {
+      await mute.stop();
+    }
+  });
+
+  it('are logged: a published meta it cannot decode, once however often it comes', async () => {
+    const id = randomUUID();
+    for (let i = 0; i < 5; i += 1) await lens.redis.client().publish(`celery-task-meta-${id}`, '\x80\x04pickled');
+    await until(() => failures(lens.app).length > 0);
+    await until(async () => value(await metrics(), 'celery_lens_consumed_messages_total{result="failed"}') === 5);
+    expect(failures(lens.app)).toEqual([expect.objectContaining({ level: 50, what: 'decode', failed: expect.any(Number) })]);
   });
 });

@@ -217,10 +217,15 @@ describe('no lost update', () => {
     await redis.kill();
     await redis.restart();
     const fresh = redis.client();
-    // Written with no PUBLISH: only the re-read after reconnecting can see it.
+    // Every channel is subscribed again on the new (empty) server.
+    await until(async () => (await taskSubscribers(fresh, ids)).every((count) => count === 1));
+    // Written with no PUBLISH while the subscriber is connected: only a re-read can see it.
+    // (Writing it before the subscriber came back would race its own re-read.)
     for (const id of ids) {
       await fresh.set(`celery-task-meta-${id}`, JSON.stringify({ status: 'SUCCESS', result: id, traceback: null, children: [], date_done: null, task_id: id }));
     }
+    // The subscriber connection drops and comes back: the watched keys are read again.
+    await fresh.client('KILL', 'TYPE', 'pubsub');
     await Promise.all(subs.map((sub) => sub.done));
     expect(subs.map((sub) => sub.events.map((e) => e.taskCompleted.result))).toEqual(ids.map((id) => [id]));
     client = fresh;

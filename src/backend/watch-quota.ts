@@ -1,0 +1,47 @@
+/**
+ * Bounds on what callers can make the process hold: each task watched by a
+ * subscription counts one against the process' quota and its connection's
+ * (a WebSocket over all its subscriptions, or one HTTP request).
+ */
+import { TooManyWatchesError } from '../errors/too-many-watches-error.ts';
+
+export class WatchQuota {
+  #used = 0;
+
+  constructor(
+    /** Most watches held at once. */
+    readonly limit: number,
+    /** Whose quota it is, for the error. */
+    readonly scope: 'process' | 'connection',
+  ) {}
+
+  get used(): number {
+    return this.#used;
+  }
+
+  /** @internal through reserveWatches, which takes from all quotas or none. */
+  take(count: number): void {
+    this.#used += count;
+  }
+
+  give(count: number): void {
+    this.#used = Math.max(0, this.#used - count);
+  }
+}
+
+/** Gives the watches back; calling it again does nothing. */
+export type Release = () => void;
+
+/** Takes `count` from every quota, or throws TooManyWatchesError and takes none. */
+export function reserveWatches(count: number, quotas: readonly WatchQuota[]): Release {
+  for (const quota of quotas) {
+    if (quota.used + count > quota.limit) throw new TooManyWatchesError(count, quota.used, quota.limit, quota.scope);
+  }
+  for (const quota of quotas) quota.take(count);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    for (const quota of quotas) quota.give(count);
+  };
+}
