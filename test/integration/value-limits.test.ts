@@ -272,21 +272,27 @@ describe('--max-value-bytes and --max-response-bytes', () => {
   });
 });
 
+/**
+ * 20 POST-SSE subscribers of one task, then one stored result of `rows`
+ * rows (~90 bytes each): what each received, and the peak RSS it cost.
+ */
+async function fanOut(served: Awaited<ReturnType<typeof serve>>, rows: number) {
+  const id = randomUUID();
+  const query = `subscription { task(id: "${id}", untilReady: true) { state result } }`;
+  const subscribers = Array.from({ length: 20 }, () => sse(served.url, query, 'POST', 2));
+  await Promise.all(subscribers.map((subscriber) => subscriber.first));
+  const before = served.peakRss();
+  await writeRaw(id, JSON.stringify(Array.from({ length: rows }, (_, index) => ({ row: index, text: 'z'.repeat(80) }))));
+  const received = await Promise.all(subscribers.map((subscriber) => subscriber.events));
+  const grown = served.peakRss() - before;
+  console.log(`peak RSS ${Math.round(before / 2 ** 20)} MiB before a ${rows}-row update, +${Math.round(grown / 2 ** 20)} MiB for it`);
+  return { received, grown };
+}
+
 describe('one large result fanned out', () => {
   it('20 SSE subscribers of a 20 MB result: state delivered to each, VALUE_TOO_LARGE for the result, peak RSS bounded', async () => {
     const served = await serve();
-    const id = randomUUID();
-    const query = `subscription { task(id: "${id}", untilReady: true) { state result } }`;
-    const subscribers = Array.from({ length: 20 }, () => sse(served.url, query, 'POST', 2));
-    await Promise.all(subscribers.map((subscriber) => subscriber.first));
-    const before = served.peakRss();
-    const rows = Array.from({ length: 200_000 }, (_, index) => ({ row: index, text: 'z'.repeat(80) }));
-    const result = JSON.stringify(rows);
-    expect(result.length).toBeGreaterThan(20_000_000);
-    await writeRaw(id, result);
-    const received = await Promise.all(subscribers.map((subscriber) => subscriber.events));
-    const grown = served.peakRss() - before;
-    console.log(`peak RSS ${Math.round(before / 2 ** 20)} MiB before the update, +${Math.round(grown / 2 ** 20)} MiB for it`);
+    const { received, grown } = await fanOut(served, 200_000);
     for (const events of received) {
       const last = events.at(-1) as Payload;
       expect(last.data).toEqual({ task: { state: 'SUCCESS', result: null } });
@@ -299,16 +305,7 @@ describe('one large result fanned out', () => {
 
   it('20 SSE subscribers of a 1 MB result (under the cap): each gets it whole from one shared serialization', async () => {
     const served = await serve();
-    const id = randomUUID();
-    const query = `subscription { task(id: "${id}", untilReady: true) { state result } }`;
-    const subscribers = Array.from({ length: 20 }, () => sse(served.url, query, 'POST', 2));
-    await Promise.all(subscribers.map((subscriber) => subscriber.first));
-    const before = served.peakRss();
-    const rows = Array.from({ length: 10_000 }, (_, index) => ({ row: index, text: 'w'.repeat(80) }));
-    await writeRaw(id, JSON.stringify(rows));
-    const received = await Promise.all(subscribers.map((subscriber) => subscriber.events));
-    const grown = served.peakRss() - before;
-    console.log(`peak RSS ${Math.round(before / 2 ** 20)} MiB before the 1 MB update, +${Math.round(grown / 2 ** 20)} MiB for it`);
+    const { received } = await fanOut(served, 10_000);
     for (const events of received) expect((events.at(-1)?.data as { task: { result: unknown[] } }).task.result).toHaveLength(10_000);
     await stillServes(served);
   }, 60_000);
