@@ -73,7 +73,8 @@ describe('the web page with a real Celery worker', () => {
     expect(await counts.locator('li[data-status="SUCCEEDED"]').getAttribute('data-count')).toBe('7');
     expect(await counts.locator('li').count()).toBe(1);
     expect(await page.getByTestId('timeline').locator('li').count()).toBe(7);
-    await expect.poll(() => page.getByTestId('workers').innerText()).toContain('online');
+    // The list is refreshed every 5 s; the worker's first heartbeat may come after the page's first look.
+    await expect.poll(() => page.getByTestId('workers').innerText(), { timeout: 12_000 }).toContain('online');
     await page.screenshot({ path: join(ARTIFACTS, 'chord-done.png') });
     // The callback's own card, from the search box: the sum of the header's results.
     await page.getByTestId('task-search').fill(sent.id);
