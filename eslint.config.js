@@ -4,9 +4,9 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'test/gql/', 'web/dist/', 'coverage/', '.tmp/', 'test-artifacts/'] },
+  { ignores: ['node_modules/', 'test/gql/', 'web/dist/', 'web/src/graphql/generated/', 'coverage/', '.tmp/', 'test-artifacts/'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {

@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds web/dist when missing or stale: the page's tests load it.
+    globalSetup: ['test/helpers/web-build.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Interop files each start a Celery worker; two at once fit 2 cores.

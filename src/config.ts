@@ -37,6 +37,8 @@ export interface Config {
   /** Redis command timeout, in ms. */
   readonly redisTimeoutMs: number;
   readonly graphiql: boolean;
+  /** Whether the web page (web/dist) is served at `/` and `/tasks/<id>`. */
+  readonly ui: boolean;
   /** Whether every request must carry a valid API key or JWT. */
   readonly auth: boolean;
   readonly apiKeys: readonly ApiKey[];
@@ -128,6 +130,7 @@ export const OPTIONS = {
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
+  ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
   'api-keys': { env: 'LENS_API_KEYS', default: '', help: 'API keys as name:sha256hex:scope+scope, comma-separated' },
   'jwt-secret': { env: 'LENS_JWT_SECRET', default: '', help: 'HS256 secret to verify JWTs' },
@@ -251,6 +254,7 @@ export function loadConfig(
     maxIds: integer('max-ids', get('max-ids'), 1, 100_000),
     redisTimeoutMs: integer('redis-timeout-ms', get('redis-timeout-ms'), 10, 600_000),
     graphiql: boolean('graphiql', get('graphiql')),
+    ui: boolean('ui', get('ui')),
     auth: boolean('auth', get('auth')),
     apiKeys: apiKeys(get('api-keys')),
     jwt: {

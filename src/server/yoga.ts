@@ -1,6 +1,6 @@
 /**
- * Yoga with every plugin, in the order they must run: body limit and health
- * before anything parses, metrics and logs around everything, then auth,
+ * Yoga with every plugin, in the order they must run: body limit, health and
+ * the web page's static files before anything parses, metrics and logs around everything, then auth,
  * limits, and how operations execute.
  */
 import { useDisableIntrospection } from '@envelop/disable-introspection';
@@ -26,6 +26,7 @@ import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useResponseLimit } from '../plugins/use-response-limit.ts';
 import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
+import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema } from '../schema/index.ts';
 
@@ -97,6 +98,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
+      // Static files, public like /healthz: the page asks for a key before it reads anything.
+      ...(config.ui ? [useWebPage()] : []),
       metrics.plugin,
       useOperationLog(operationLogger, metrics.countError),
       ...useAuth(config),

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it("defaults to Celery's default backend and safe limits", () => {
     const config = loadConfig([], {});
     expect(config.backend.redacted).toBe('redis://localhost:6379/0');
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, maxIds: 1000, graphiql: true, globalKeyprefix: '' });
+    expect(config).toMatchObject({ host: '127.0.0.1', port: 4000, maxIds: 1000, graphiql: true, ui: true, globalKeyprefix: '' });
     expect(config.taskIdPattern.source).toBe(UUID_PATTERN);
     expect(config).toMatchObject({ maxWatches: 100_000, maxWatchesPerConnection: 10_000 });
     expect(config).toMatchObject({ maxValueBytes: 4 * 1024 * 1024, maxResponseBytes: 64 * 1024 * 1024 });

@@ -1,0 +1,135 @@
+/**
+ * The web page's two numbers for docs/benchmarks.md:
+ *
+ * - size: web/dist's JavaScript and CSS, gzipped (level 6, what a reverse
+ *   proxy serves), against the goal of 300 KB;
+ * - first draw: headless Chromium opens /tasks/<root> of a workflow of 1,021
+ *   tasks (a root that launched 20 groups of 50, below the page's collapse
+ *   threshold so every node is drawn), and the time from navigation start
+ *   until every task node is in the graph is read from the page's clock, for
+ *   `--runs` fresh tabs; goal < 1 s.
+ *
+ *   npm run bench:web [-- --runs 5]
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { launchChromium } from '../test/helpers/browser.ts';
+import { startRedis } from '../test/helpers/redis-server.ts';
+import { startLens } from './lib/processes.ts';
+import { mean, percentile } from './lib/stats.ts';
+
+const ROOT = new URL('../', import.meta.url);
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const runs = Number(values.runs);
+
+execFileSync(process.execPath, [new URL('scripts/ensure-web-build.mjs', ROOT).pathname], { stdio: 'inherit' });
+
+function bundleSize() {
+  const dir = new URL('web/dist/assets/', ROOT);
+  const files = readdirSync(dir).filter((name) => name.endsWith('.js') || name.endsWith('.css'));
+  const sizes = files.map((name) => {
+    const body = readFileSync(new URL(name, dir));
+    return { name, raw: body.byteLength, gzip: gzipSync(body, { level: 6 }).byteLength };
+  });
+  return { sizes, raw: sizes.reduce((a, s) => a + s.raw, 0), gzip: sizes.reduce((a, s) => a + s.gzip, 0) };
+}
+
+const size = bundleSize();
+for (const file of size.sizes) console.log(`${file.name}: ${(file.raw / 1024).toFixed(1)} KiB, gzipped ${(file.gzip / 1024).toFixed(1)} KiB`);
+console.log(`JS+CSS gzipped: ${(size.gzip / 1024).toFixed(1)} KiB (${size.gzip} bytes; goal ≤ 300 KB)`);
+
+const redis = await startRedis();
+const lens = await startLens(redis.url());
+const browser = await launchChromium();
+try {
+  const client = redis.client();
+  const root = randomUUID();
+  const DONE = '2026-11-24T20:19:18.236501';
+  const pipeline = client.pipeline();
+  const groups = Array.from({ length: 20 }, () => ({ id: randomUUID(), members: Array.from({ length: 50 }, () => randomUUID()) }));
+  const tuple = (id: string) => [[id, null], null];
+  pipeline.setex(`celery-task-meta-${root}`, 3600, JSON.stringify({ status: 'SUCCESS', result: 1, traceback: null, children: groups.map((g) => [[g.id, null], g.members.map(tuple)]), date_done: DONE, name: 'bench.fan_out', task_id: root }));
+  for (const group of groups) {
+    group.members.forEach((member, index) => {
+      // A mix of states, as in a workflow that is half-way: every status colour is drawn.
+      const status = index % 10 === 0 ? 'FAILURE' : index % 3 === 0 ? 'STARTED' : 'SUCCESS';
+      const result = status === 'FAILURE' ? { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } : status === 'STARTED' ? { pid: 1, hostname: 'w' } : index;
+      pipeline.setex(`celery-task-meta-${member}`, 3600, JSON.stringify({ status, result, traceback: null, children: [], date_done: status === 'STARTED' ? null : DONE, name: 'bench.member', group_id: group.id, parent_id: root, task_id: member }));
+    });
+  }
+  await pipeline.exec();
+  const tasks = 1 + groups.length * 50;
+  const origin = new URL(lens.url).origin;
+  // The server's share: the page's graph selection as one HTTP query (the subscription's first event walks the same way).
+  const source = readFileSync(new URL('web/src/graphql/documents.ts', ROOT), 'utf8');
+  const fragment = /fragment GraphTask[^`]*/.exec(source)![0];
+  const selection = /taskGraph\(rootId: \$rootId\) \{[\s\S]*?\n {4}\}\n/.exec(source)![0];
+  const serverTimes: number[] = [];
+  for (let run = 0; run < 3; run += 1) {
+    const start = performance.now();
+    const response = await fetch(`${origin}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `query G($rootId: ID!) { ${selection} } ${fragment}`, variables: { rootId: root } }),
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    serverTimes.push(performance.now() - start);
+  }
+  console.log(`taskGraph of ${tasks} tasks as an HTTP query: ${serverTimes.map((t) => t.toFixed(0)).join(', ')} ms`);
+  // And as the page asks for it: the subscription's first event over graphql-ws.
+  const subscriptionTimes: number[] = [];
+  for (let run = 0; run < 3; run += 1) {
+    const client = createClient({ url: `${origin.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    const start = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      const stop = client.subscribe(
+        { query: `subscription G($rootId: ID!) { ${selection} } ${fragment}`, variables: { rootId: root } },
+        { next: () => { stop(); resolve(); }, error: reject, complete: () => resolve() },
+      );
+    });
+    subscriptionTimes.push(performance.now() - start);
+    await client.dispose();
+  }
+  console.log(`taskGraph of ${tasks} tasks as a subscription's first event (graphql-ws, new connection): ${subscriptionTimes.map((t) => t.toFixed(0)).join(', ')} ms`);
+  const times: number[] = [];
+  const breakdown: { data: number; layout: number; script: number; socket: number }[] = [];
+  for (let run = 0; run < runs + 1; run += 1) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${origin}/tasks/${root}`);
+    const drawn = await page.waitForFunction(
+      (count) => (document.querySelectorAll('[data-testid="workflow-graph"] [data-task-id]').length >= count ? performance.now() : false),
+      tasks,
+      { polling: 'raf', timeout: 30_000 },
+    );
+    const ms = (await drawn.jsonValue()) as number;
+    const marks = await page.evaluate(() => ({
+      data: performance.getEntriesByName('lens:graph-data')[0]?.startTime ?? Number.NaN,
+      socket: performance.getEntriesByName('lens:socket')[0]?.startTime ?? Number.NaN,
+      layout: performance.getEntriesByName('lens:layout')[0]?.duration ?? Number.NaN,
+      script: (performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.js')) as PerformanceResourceTiming | undefined)?.responseEnd ?? Number.NaN,
+    }));
+    breakdown.push(marks);
+    // The first run warms the server's and the disk's caches; it is shown, not counted.
+    if (run > 0) times.push(ms);
+    console.log(
+      `run ${run}${run === 0 ? ' (warm-up)' : ''}: ${tasks} task nodes drawn ${ms.toFixed(0)} ms after navigation start ` +
+        `(script loaded at ${marks.script.toFixed(0)} ms, socket up at ${marks.socket.toFixed(0)} ms, graph data at ${marks.data.toFixed(0)} ms, layout took ${marks.layout.toFixed(0)} ms)`,
+    );
+    await context.close();
+  }
+  const median = percentile(times, 50).toFixed(0);
+  const afterData = breakdown.slice(1).map((marks, index) => times[index]! - marks.data);
+  console.log(`of which after the graph's data arrived (layout + React Flow's draw): median ${percentile(afterData, 50).toFixed(0)} ms`);
+  console.log(`first draw of ${tasks} task nodes (+${groups.length} group nodes), ${runs} runs: median ${median} ms, mean ${mean(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (goal < 1000 ms)`);
+} finally {
+  await browser.close();
+  await lens.stop();
+  await redis.stop();
+}

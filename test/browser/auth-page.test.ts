@@ -1,0 +1,73 @@
+/**
+ * The web page under --auth: it asks for an API key, keeps it in the tab's
+ * sessionStorage, sends it over HTTP and graphql-ws, and shows fields a
+ * status-only key may not read as hidden (not as an error page).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
+import { card, graphNode, openPage } from '../helpers/page.ts';
+
+const STATUS_KEY = `status-${randomUUID()}`;
+const FULL_KEY = `full-${randomUUID()}`;
+const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+const lens = useLens(['--auth', 'true', '--api-keys', `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload`]);
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the web page with --auth', () => {
+  it('asks for a key, refuses a wrong one, and with a status-only key shows states and hides payloads', async () => {
+    const [id, failing] = [randomUUID(), randomUUID()];
+    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { secret: 'r3sult' }, args: ['s3cret-arg'], kwargs: { token: 'kw' }, name: 'proj.pay', date_done: '2026-11-24T20:19:18.236501', children: [[[failing, null], null]] }, { id });
+    await writeMeta(lens.redis.client(), { status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['card 4111 declined'], exc_module: 'builtins' }, traceback: 'Traceback (most recent call last):\nValueError: card 4111 declined', parent_id: id }, { id: failing });
+    const { context, page, blocked } = await openPage(browser, new URL(lens.app.url).origin);
+    try {
+      await page.goto(`${new URL(lens.app.url).origin}/tasks/${id}`);
+      const prompt = page.getByTestId('api-key-prompt');
+      await prompt.waitFor();
+      expect(await card(page).count()).toBe(0);
+
+      await prompt.getByLabel(/API key/).fill('not-a-key');
+      await prompt.getByLabel(/API key/).press('Enter');
+      await expect.poll(() => prompt.innerText()).toMatch(/refused/);
+
+      await prompt.getByLabel(/API key/).fill(STATUS_KEY);
+      await prompt.getByRole('button').click();
+      await expect.poll(() => card(page).getAttribute('data-status')).toBe('SUCCEEDED');
+      expect(await prompt.count()).toBe(0);
+      expect(await page.evaluate(() => sessionStorage.getItem('celery-lens:api-key'))).toBe(STATUS_KEY);
+      const text = await card(page).innerText();
+      expect(text).toContain('proj.pay');
+      expect(text).toMatch(/Result\s+🔒 hidden/);
+      expect(text).toMatch(/Args\s+🔒 hidden/);
+      expect(text).not.toMatch(/r3sult|s3cret-arg|kw/);
+      // The graph (status scope) draws; the failed task's card hides its message and traceback.
+      await expect.poll(() => graphNode(page, failing).getAttribute('data-status')).toBe('FAILED');
+      await graphNode(page, failing).getByRole('button').click();
+      await expect.poll(() => card(page).getAttribute('data-status')).toBe('FAILED');
+      const error = await page.getByTestId('task-error').innerText();
+      expect(error).toContain('ValueError');
+      expect(error).toContain('hidden');
+      expect(await card(page).innerText()).not.toContain('4111');
+      expect(await page.getByTestId('error-message').count()).toBe(0);
+      await page.screenshot({ path: join(ARTIFACTS, 'auth-status-only.png') });
+
+      // A reload keeps the key (sessionStorage): no prompt, the card at once.
+      await page.reload();
+      await expect.poll(() => card(page).getAttribute('data-status')).toBe('FAILED');
+      expect(await prompt.count()).toBe(0);
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * The web page against a real Celery 5.2 worker (Debian's python3-celery):
+ * a running chord opened by deep link turns SUCCEEDED node by node with no
+ * reload, and a failed link shows its traceback.
+ */
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../helpers/app.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
+import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
+import { type PageUnderTest, card, graphNode, openPage } from '../helpers/page.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+
+const q = 'web-page';
+
+let redis: RedisServer;
+let worker: CeleryWorker;
+let app: Awaited<ReturnType<typeof startApp>>;
+let browser: Browser;
+const open: PageUnderTest[] = [];
+const env = () => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
+
+beforeAll(async () => {
+  await ensureCelery();
+  redis = await startRedis();
+  [worker, browser] = await Promise.all([startWorker({ ...env(), queues: [q] }), launchChromium()]);
+  app = await startApp(redis.url(), ['--broker', redis.url(15)]);
+}, 120_000);
+afterAll(async () => {
+  for (const tab of open) await tab.context.close();
+  await browser?.close();
+  await app?.stop();
+  await worker?.stop();
+  await redis?.stop();
+});
+
+interface Sent {
+  id: string;
+  ids: string[];
+}
+const send = async (spec: unknown) => (await celery<Sent[]>('send', [spec], env()))[0]!;
+const task = (name: string, args: unknown[], extra: Record<string, unknown> = {}) => ({ task: name, args, queue: q, ...extra });
+const origin = () => new URL(app.url).origin;
+const graphNodes = (page: PageUnderTest['page']) => page.locator('[data-testid="workflow-graph"] [data-task-id]');
+async function statuses(page: PageUnderTest['page']): Promise<string[]> {
+  return graphNodes(page).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status') ?? ''));
+}
+
+describe('the web page with a real Celery worker', () => {
+  it('opens a running chord by deep link and sees its nodes turn SUCCEEDED as tasks finish, with no reload', { timeout: 60_000 }, async () => {
+    // add → chord(header: 6 sleeps, body: tsum): Celery turns a group followed by a task in a chain into a chord.
+    const sent = await send({
+      chain: [task('add', [1, 1]), { group: [2, 3, 3, 4, 4, 5].map((s) => task('sleep', [s], { immutable: true })) }, task('tsum', [])],
+    });
+    const root = sent.ids[0]!;
+    const tab = await openPage(browser, origin());
+    open.push(tab);
+    const { page, blocked, problems } = tab;
+    await page.goto(`${origin()}/tasks/${root}`);
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    // Running: the header's members show up, some of them not done yet.
+    await expect.poll(async () => (await statuses(page)).filter((status) => status === 'RUNNING').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    expect((await statuses(page)).length).toBe(7);
+    // (docs/web-page.png, the README's picture, is a copy of this one.)
+    await page.screenshot({ path: join(ARTIFACTS, 'chord-running.png') });
+
+    // Done: the root and the 6 header tasks turn SUCCEEDED in place. (The chord's callback, sent
+    // from the last header task, is not in taskGraph's nodes: no stored `children` leads to it.)
+    await expect.poll(() => statuses(page), { timeout: 30_000 }).toEqual(Array(7).fill('SUCCEEDED'));
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    const counts = page.getByTestId('status-counts');
+    expect(await counts.locator('li[data-status="SUCCEEDED"]').getAttribute('data-count')).toBe('7');
+    expect(await counts.locator('li').count()).toBe(1);
+    expect(await page.getByTestId('timeline').locator('li').count()).toBe(7);
+    // The list is refreshed every 5 s; the worker's first heartbeat may come after the page's first look.
+    await expect.poll(() => page.getByTestId('workers').innerText(), { timeout: 12_000 }).toContain('online');
+    await page.screenshot({ path: join(ARTIFACTS, 'chord-done.png') });
+    // The callback's own card, from the search box: the sum of the header's results.
+    await page.getByTestId('task-search').fill(sent.id);
+    await page.getByTestId('task-search').press('Enter');
+    await expect.poll(() => card(page).getAttribute('data-status'), { timeout: 15_000 }).toBe('SUCCEEDED');
+    expect(await page.getByTestId('task-result').innerText()).toBe('21');
+    expect(blocked).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it("shows a failed node's traceback", async () => {
+    const sent = await send({ chain: [task('add', [2, 2]), task('fail', ['the disk is full'], { immutable: true }), task('add', [3])] });
+    const [root, failing] = sent.ids as [string, string];
+    const tab = await openPage(browser, origin());
+    open.push(tab);
+    const { page, problems } = tab;
+    await page.goto(`${origin()}/tasks/${root}`);
+    await expect.poll(() => graphNode(page, failing).getAttribute('data-status'), { timeout: 20_000 }).toBe('FAILED');
+    expect(await graphNode(page, failing).innerText()).toContain('Failed');
+    await graphNode(page, failing).getByRole('button').click();
+    await expect.poll(() => card(page).getAttribute('data-status')).toBe('FAILED');
+    expect(await page.getByTestId('task-error').innerText()).toContain('ValueError');
+    const traceback = page.getByTestId('task-traceback');
+    expect(await traceback.locator('pre').isVisible()).toBe(false);
+    await traceback.locator('summary').click();
+    const text = await traceback.locator('pre').innerText();
+    expect(text).toMatch(/^Traceback \(most recent call last\)/);
+    expect(text).toContain('ValueError: the disk is full');
+    await page.screenshot({ path: join(ARTIFACTS, 'failed-traceback.png') });
+    expect(problems).toEqual([]);
+  });
+});

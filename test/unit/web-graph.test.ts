@@ -1,0 +1,100 @@
+/**
+ * The web page's pure parts (web/src/graph, the search box's parser), run in
+ * Node: what the graph view draws from a TaskGraph, and where.
+ */
+import { describe, expect, it } from 'vitest';
+import { layout } from '../../web/src/graph/layout.ts';
+import { type GraphData, COLLAPSE_OVER, graphCounts, graphDone, summaryId, viewModel, withChordCallbacks } from '../../web/src/graph/model.ts';
+import type { TaskStatus } from '../../web/src/graphql/generated/graphql.ts';
+import { taskIdFromInput } from '../../web/src/task-id-input.ts';
+
+type Node = GraphData['nodes'][number];
+const task = (id: string, status: TaskStatus = 'SUCCEEDED', depth = 1): Node => ({
+  id, kind: 'TASK', depth, group: null,
+  task: { id, status, ready: ['SUCCEEDED', 'FAILED', 'REVOKED'].includes(status), name: 'proj.t', sentAt: null, receivedAt: null, startedAt: null, dateDone: null, finishedAt: null },
+});
+/** root → group g of `size` members (m0…), and a task after the group's first member. */
+function fanOut(size: number, status: (index: number) => TaskStatus = () => 'SUCCEEDED'): GraphData {
+  const members = Array.from({ length: size }, (_, index) => task(`m${index}`, status(index)));
+  return {
+    rootId: 'root', ready: false, truncated: false,
+    nodes: [task('root', 'SUCCEEDED', 0), { id: 'g', kind: 'GROUP', depth: 1, task: null, group: { id: 'g', size, chordCallback: null } }, ...members, task('after', 'QUEUED', 2)],
+    edges: [
+      { from: 'root', to: 'g', kind: 'CHILD' },
+      ...members.map((member) => ({ from: 'g', to: member.id, kind: 'MEMBER' as const })),
+      { from: 'm0', to: 'after', kind: 'CHILD' },
+    ],
+  };
+}
+
+describe('the graph view model', () => {
+  it(`draws a group of ${COLLAPSE_OVER} as it is, and one of ${COLLAPSE_OVER + 1} as a summary with its counts until expanded`, () => {
+    expect(viewModel(fanOut(COLLAPSE_OVER), new Set()).nodes.filter((n) => n.kind === 'summary')).toEqual([]);
+    const big = fanOut(COLLAPSE_OVER + 1, (index) => (index < 3 ? 'FAILED' : 'RUNNING'));
+    const model = viewModel(big, new Set());
+    expect(model.nodes.map((n) => n.id)).toEqual(['root', 'g', 'after', summaryId('g')]);
+    const summary = model.nodes.find((n) => n.kind === 'summary');
+    expect(summary).toMatchObject({ groupId: 'g', size: 51 });
+    expect(summary?.kind === 'summary' && Object.fromEntries(summary.counts)).toEqual({ FAILED: 3, RUNNING: 48 });
+    // Member edges become one; what a member sent now leaves the summary.
+    expect(model.edges.map((e) => `${e.source}->${e.target}`)).toEqual(['root->g', `g->${summaryId('g')}`, `${summaryId('g')}->after`]);
+    expect(viewModel(big, new Set(['g'])).nodes).toHaveLength(big.nodes.length);
+    expect(Object.fromEntries(graphCounts(big))).toEqual({ SUCCEEDED: 1, FAILED: 3, RUNNING: 48, QUEUED: 1 });
+  });
+
+  it('keeps the same structure (so the same layout) when only statuses change', () => {
+    const before = viewModel(fanOut(10, () => 'RUNNING'), new Set());
+    const after = viewModel(fanOut(10, () => 'SUCCEEDED'), new Set());
+    expect(after.structure).toBe(before.structure);
+    expect(layout(after.nodes, after.edges)).toEqual(layout(before.nodes, before.edges));
+    expect(viewModel(fanOut(11), new Set()).structure).not.toBe(before.structure);
+  });
+
+  it("adds a chord's callback after its header group, and is done only when the callback is", () => {
+    const graph = fanOut(2);
+    const callback = task('callback', 'RUNNING').task!;
+    const withCallback = { ...graph, ready: true, nodes: graph.nodes.map((n) => (n.id === 'g' ? { ...n, group: { id: 'g', size: 2, chordCallback: callback } } : n.id === 'after' ? task('after') : n)) };
+    const drawn = withChordCallbacks(withCallback);
+    expect(drawn.nodes.map((n) => n.id)).toContain('callback');
+    expect(drawn.edges).toContainEqual({ from: 'g', to: 'callback', kind: 'CHILD' });
+    expect(drawn.ready).toBe(false);
+    expect(graphDone(withCallback, 0)).toBe(false);
+    // A ready graph whose group names no callback yet (a chord's last header task just stored its
+    // result) is looked at again twice before it counts as done.
+    const plain = { ...graph, ready: true, nodes: graph.nodes.map((n) => (n.id === 'after' ? task('after') : n)) };
+    expect([graphDone(plain, 0), graphDone(plain, 1), graphDone(plain, 2)]).toEqual([false, false, true]);
+  });
+});
+
+describe('the layout', () => {
+  it('places 1,000+ nodes in layers left to right, each child right of its parents, in well under 100 ms', () => {
+    const graph = fanOut(1000);
+    const model = viewModel(graph, new Set(['g']));
+    const start = performance.now();
+    const positions = layout(model.nodes, model.edges);
+    expect(performance.now() - start).toBeLessThan(100);
+    expect(positions.size).toBe(model.nodes.length);
+    for (const edge of model.edges) expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
+    const ys = model.nodes.filter((n) => n.id.startsWith('m')).map((n) => positions.get(n.id)!.y);
+    expect(new Set(ys).size).toBe(1000);
+  });
+
+  it('lays small graphs out with dagre, also left to right', () => {
+    const model = viewModel(fanOut(5), new Set());
+    const positions = layout(model.nodes, model.edges);
+    for (const edge of model.edges) expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
+  });
+});
+
+describe('the search box', () => {
+  const id = '3f2c2a7e-8d4b-4d8e-9b1a-0c5e6f7a8b9c';
+  it('takes an id, or the last path segment of a pasted URL', () => {
+    expect(taskIdFromInput(`  ${id}\n`)).toBe(id);
+    expect(taskIdFromInput(`http://127.0.0.1:4000/tasks/${id}`)).toBe(id);
+    expect(taskIdFromInput(`https://flower.example.com/task/${id}/?tab=result#top`)).toBe(id);
+    expect(taskIdFromInput(`/tasks/a%20b`)).toBe('a b');
+    expect(taskIdFromInput('/tasks/%E0%A4%A')).toBe('%E0%A4%A');
+    expect(taskIdFromInput('   ')).toBeNull();
+    expect(taskIdFromInput('/')).toBeNull();
+  });
+});

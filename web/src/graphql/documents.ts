@@ -1,0 +1,71 @@
+/**
+ * Every operation the page sends. Typed by codegen (`npm run codegen`) into
+ * ./generated from the server's schema.graphql.
+ */
+import { graphql } from './generated/index.ts';
+
+/** The task card: every field the card shows, live until the page leaves. */
+export const TaskLive = graphql(`
+  subscription TaskLive($id: ID!) {
+    task(id: $id, untilReady: false) {
+      id
+      status
+      statusReason
+      state
+      rawState
+      exists
+      ready
+      name
+      args
+      kwargs
+      worker
+      queue
+      retries
+      meta
+      result
+      errorType: error { type module }
+      errorDetail: error { message traceback }
+      sentAt
+      receivedAt
+      startedAt
+      dateDone
+      finishedAt
+      runtime
+      expiresAt
+      lastOutcome { state dateDone recordedAt errorType errorMessage name }
+      parentId
+      groupId
+      root { id }
+    }
+  }
+`);
+
+/** The workflow below a root: nodes recoloured in place as their tasks change. */
+export const WorkflowGraph = graphql(`
+  subscription WorkflowGraph($rootId: ID!) {
+    taskGraph(rootId: $rootId) {
+      rootId
+      ready
+      truncated
+      nodes {
+        id
+        kind
+        depth
+        task { ...GraphTask }
+        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.
+        group { id size chordCallback { ...GraphTask } }
+      }
+      edges { from to kind }
+    }
+  }
+`);
+
+export const GraphTaskFields = graphql(`
+  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }
+`);
+
+export const Workers = graphql(`
+  query Workers {
+    workers { hostname online lastSeen active processed }
+  }
+`);

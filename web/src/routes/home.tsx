@@ -1,0 +1,16 @@
+import { SearchBox } from '../components/search-box.tsx';
+import { WorkersList } from '../components/workers-list.tsx';
+
+/** `/`: find a task, see the workers. */
+export function HomeRoute() {
+  return (
+    <main className="home">
+      <section className="intro">
+        <h1>Find a task</h1>
+        <p>Paste a Celery task id (or a link ending in one) to watch it and its workflow live.</p>
+        <SearchBox />
+      </section>
+      <WorkersList />
+    </main>
+  );
+}
