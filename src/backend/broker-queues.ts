@@ -5,10 +5,14 @@
  * no other trace. Read-only (LRANGE), bounded by `scanLimit` messages a queue.
  *
  * The scan is the costly part, so it is done once for everyone: it reads each
- * queue in chunks (Redis and the event loop serve others in between), parses
- * each message's task id once into an index, and every request that comes
- * while it runs, or within `shareMs` after, answers from that index. A
- * request's own work is one lookup per id.
+ * queue in chunks (Redis and the event loop serve others in between) and
+ * parses each message's task id once into an index. A request never answers
+ * from a scan that started before it came (a message sent just before would
+ * be missing, and a queued task would read UNKNOWN): it starts a scan, or,
+ * while one runs, waits for the next one, which starts when that one ends and
+ * answers every request that came meanwhile. So at most one scan runs and one
+ * waits, however many requests come, and a request's own work is one lookup
+ * per id.
  *
  * A broker that does not answer is BACKEND_UNAVAILABLE, never "not queued".
  */
@@ -19,57 +23,54 @@ import { isWrongType, unavailable } from './redis-replies.ts';
 export interface BrokerQueuesOptions {
   /** Messages read by one LRANGE. @default 500 */
   readonly chunk?: number;
-  /** How long a finished scan keeps answering, in ms. @default 1000 // 1 s */
-  readonly shareMs?: number;
 }
 
-interface Scan {
-  /** Task id → the first queue holding its message. */
-  readonly index: Promise<Map<string, string>>;
-  /** performance.now() when it finished; null while it runs. */
-  finishedAt: number | null;
-}
+type Index = Map<string, string>;
 
 export class BrokerQueues {
   readonly chunk: number;
-  readonly shareMs: number;
   /** Scans made (not requests answered), for tests and metrics. */
   scans = 0;
-  #scan: Scan | null = null;
+  /** The scan running now, and the one that starts after it for the requests that came meanwhile. */
+  #running: Promise<Index> | null = null;
+  #next: Promise<Index> | null = null;
 
   constructor(
     readonly redis: Redis,
     readonly queues: readonly string[],
     readonly scanLimit: number,
-    { chunk = 500, shareMs = 1000 }: BrokerQueuesOptions = {},
+    { chunk = 500 }: BrokerQueuesOptions = {},
   ) {
     this.chunk = chunk;
-    this.shareMs = shareMs;
   }
 
   /** For each id, the queue its message waits in, or null. Throws BackendUnavailableError when Redis fails. */
   async find(ids: readonly string[]): Promise<(string | null)[]> {
     if (ids.length === 0 || this.queues.length === 0 || this.scanLimit === 0) return ids.map(() => null);
-    const index = await this.#current().index;
+    const index = await this.#fresh();
     return ids.map((id) => index.get(id) ?? null);
   }
 
-  #current(): Scan {
-    const scan = this.#scan;
-    if (scan && (scan.finishedAt === null || performance.now() - scan.finishedAt < this.shareMs)) return scan;
-    const next: Scan = { index: this.#read(), finishedAt: null };
-    this.#scan = next;
-    this.scans += 1;
-    next.index.then(
-      () => {
-        next.finishedAt = performance.now();
-      },
-      () => {
-        // A failed scan is not shared: the next request tries again.
-        if (this.#scan === next) this.#scan = null;
-      },
+  /** A scan that starts now or later, never one already under way. */
+  #fresh(): Promise<Index> {
+    if (this.#running === null) return this.#start();
+    this.#next ??= this.#running.then(
+      () => this.#start(),
+      () => this.#start(),
     );
-    return next;
+    return this.#next;
+  }
+
+  #start(): Promise<Index> {
+    this.#next = null;
+    this.scans += 1;
+    const scan = this.#read();
+    this.#running = scan;
+    const done = () => {
+      if (this.#running === scan) this.#running = null;
+    };
+    scan.then(done, done);
+    return scan;
   }
 
   async #read(): Promise<Map<string, string>> {

@@ -1,6 +1,7 @@
 /**
- * The broker queue scan behind `status: QUEUED`: one bounded scan shared by
- * concurrent requests, each message's id parsed once, /healthz unaffected.
+ * The broker queue scan behind `status: QUEUED`: bounded scans shared by
+ * concurrent requests (never one older than the request), each message's id
+ * parsed once, /healthz unaffected.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -9,7 +10,6 @@ import { BrokerQueues } from '../../src/backend/broker-queues.ts';
 import { taskMessage } from '../helpers/broker-messages.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { type ServedApart, post, serveApart, whileProbingHealth } from '../helpers/stall-probe.ts';
-import { until } from '../helpers/until.ts';
 
 const StatusQuery = 'query ($ids: [ID!]!) { tasks(ids: $ids) { id status statusReason } }';
 type Statuses = { tasks: { id: string; status: string; statusReason: string }[] };
@@ -46,8 +46,7 @@ beforeAll(async () => {
 
 describe('status from the broker queues', () => {
   it('tasks(ids) for 1,000 unknown ids over 10,000 queued messages answers promptly while /healthz answers', async () => {
-    // Past the second a scan is shared (the warm-up's): this request makes its own, and sees a message pushed just now.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // This request makes its own scan, and sees a message pushed just now.
     const fresh = randomUUID();
     await client.lpush('lonely', taskMessage(fresh, { queue: 'lonely' }));
     const ids = [...Array.from({ length: 996 }, () => randomUUID()), deep, lonely, child, fresh];
@@ -70,19 +69,30 @@ describe('status from the broker queues', () => {
     expect((answer.data as Statuses).tasks.map((t) => t.status)).toEqual(['UNKNOWN', 'UNKNOWN', 'UNKNOWN', 'QUEUED']);
   });
 
-  it('concurrent requests share one scan, read in chunks; a later request sees new messages', async () => {
+  it('concurrent requests share scans, read in chunks: one running, one waiting for whoever came meanwhile', async () => {
     const lranges = async () => Number(/cmdstat_lrange:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
-    const queues = new BrokerQueues(client, ['celery', 'lonely'], 4000, { chunk: 1000, shareMs: 50 });
+    const queues = new BrokerQueues(client, ['celery', 'lonely'], 4000, { chunk: 1000 });
     const before = await lranges();
     const answers = await Promise.all(Array.from({ length: 10 }, () => queues.find([child, lonely, deep])));
     // Bounded by the scan limit: `deep` lies beyond the first 4,000 messages.
     expect(answers).toEqual(Array.from({ length: 10 }, () => ['celery', 'lonely', null]));
-    // 4 chunks of "celery" (the limit), 1 of "lonely" (shorter than a chunk): once for all ten requests.
-    expect((await lranges()) - before).toBe(5);
+    // The first request's scan, and one more for the nine that came while it ran.
+    expect(queues.scans).toBe(2);
+    // Each: 4 chunks of "celery" (the limit), 1 of "lonely" (shorter than a chunk).
+    expect((await lranges()) - before).toBe(10);
+  });
 
+  it('a request never answers from a scan that started before it: a task sent just now is QUEUED at once', async () => {
+    const queues = new BrokerQueues(client, ['celery', 'lonely'], 4000, { chunk: 1000 });
+    expect(await queues.find([lonely])).toEqual(['lonely']);
     const late = randomUUID();
     await client.lpush('lonely', taskMessage(late, { queue: 'lonely' }));
-    await until(async () => (await queues.find([late]))[0] === 'lonely');
+    expect(await queues.find([late])).toEqual(['lonely']);
+    // Through the API too: sent, then asked at once.
+    const sent = randomUUID();
+    await client.lpush('lonely', taskMessage(sent, { queue: 'lonely' }));
+    const answer = await post(apart.url, StatusQuery, { ids: [sent] });
+    expect((answer.data as Statuses).tasks[0]?.status).toBe('QUEUED');
   });
 
   it('a queue name holding another type is skipped, the others still answer', async () => {
