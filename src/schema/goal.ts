@@ -6,6 +6,7 @@ import type { LensContext } from './context.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { withCodes } from './graphql-error.ts';
 import { TaskRef } from './task.ts';
+import { pageArgDescriptions, pageOfList } from './task-page.ts';
 import { stoppable } from './stoppable.ts';
 
 const GoalStatusEnum = builder.enumType('GoalStatus', {
@@ -22,7 +23,14 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
     status: t.field({ type: GoalStatusEnum, resolve: (goal) => goal.status }),
     metadata: t.field({
       authScopes: { payload: true }, type: 'JSON', nullable: true, resolve: (goal) => goal.metadata }),
-    attempts: t.field({ type: [TaskRef], description: 'Tasks attached to the goal, oldest first.', resolve: (goal) => [...goal.attempts] }),
+    attempts: t.field({
+      type: [TaskRef],
+      description: 'Tasks attached to the goal, oldest first. More than --max-ids attempts need `limit`.',
+      args: { offset: t.arg.int({ description: pageArgDescriptions.offset }), limit: t.arg.int({ description: pageArgDescriptions.limit }) },
+      complexity: (args) => ({ field: 1, multiplier: args.limit ?? 10 }),
+      // Any caller may attach without end: one answer reads at most --max-ids of them, as Task.children does.
+      resolve: (goal, args, context) => pageOfList(goal.attempts, args, context, `goal ${goal.key}`),
+    }),
     currentTask: t.field({
       type: TaskRef,
       nullable: true,

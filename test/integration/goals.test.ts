@@ -35,6 +35,12 @@ const WatchGoal = graphql(`
   }
 `);
 
+const PagedAttempts = graphql(`
+  query PagedAttempts($key: ID!, $offset: Int, $limit: Int) {
+    goal(key: $key) { status attempts(offset: $offset, limit: $limit) { id } currentTask { id } }
+  }
+`);
+
 const lens = useLens();
 const key = () => `report:${randomUUID()}`;
 
@@ -99,6 +105,37 @@ describe('business goals', () => {
     } finally {
       await client.dispose();
       await other.stop();
+    }
+  });
+
+  it('lists attempts in pages of at most --max-ids: a goal any caller attached to without end stays readable', async () => {
+    const k = key();
+    const redis = lens.redis.client();
+    await execute(lens.app, Create, { key: k });
+    // 130,000 attempts (what callers can attach over time): listing them all once overflowed the stack (INTERNAL_SERVER_ERROR).
+    const ids = Array.from({ length: 130_000 }, () => randomUUID());
+    for (let at = 0; at < ids.length; at += 10_000) await redis.rpush(`celery-lens:goal-attempts:${k}`, ...ids.slice(at, at + 10_000));
+    const all = await execute(lens.app, PagedAttempts, { key: k });
+    expect(all.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['TOO_MANY_IDS', ['goal', 'attempts']]]);
+    const last = await execute(lens.app, PagedAttempts, { key: k, offset: 129_998, limit: 5 });
+    expect(last.errors).toBeUndefined();
+    expect(last.data?.goal).toEqual({ status: 'PENDING', attempts: ids.slice(-2).map((id) => ({ id })), currentTask: { id: ids.at(-1) } });
+
+    // A task attached twice is listed twice, in order.
+    const small = await startApp(lens.redis.url(), ['--max-ids', '3']);
+    try {
+      const k2 = key();
+      const [a, b] = [randomUUID(), randomUUID()];
+      await execute(small, Create, { key: k2 });
+      for (const id of [a, b, a]) await execute(small, Attach, { key: k2, taskId: id });
+      expect((await execute(small, PagedAttempts, { key: k2 })).data?.goal?.attempts).toEqual([a, b, a].map((id) => ({ id })));
+      await execute(small, Attach, { key: k2, taskId: b });
+      const over = await execute(small, PagedAttempts, { key: k2 });
+      expect(over.errors?.[0]?.extensions?.code).toBe('TOO_MANY_IDS');
+      expect((await execute(small, PagedAttempts, { key: k2, offset: 1, limit: 3 })).data?.goal?.attempts).toEqual([b, a, b].map((id) => ({ id })));
+      expect((await execute(small, PagedAttempts, { key: k2, limit: 4 })).errors?.[0]?.extensions?.code).toBe('TOO_MANY_IDS');
+    } finally {
+      await small.stop();
     }
   });
 });
