@@ -85,7 +85,7 @@ export class EventConsumer {
         record = () => this.store.recordEvents(tasks);
       }
     } catch (error) {
-      this.failed += 1; // an undecodable meta (pickle serializer)
+      this.failed += 1; // an undecodable meta (pickle serializer), an event batch larger than any worker sends
       this.report('decode', error);
       return;
     }
