@@ -64,7 +64,8 @@ function decodeOne(value: unknown): CeleryEvent | null {
   const seconds = number(event.timestamp);
   if (typeof event.type !== 'string' || seconds === null || Math.abs(seconds) > MAX_SECONDS) return null;
   const at = Math.round(seconds * 1000);
-  if (WORKER_TYPES.has(event.type) && text(event.hostname)) {
+  // A node name is `name@host` (a DNS name is at most 253 bytes): a longer one is no worker's.
+  if (WORKER_TYPES.has(event.type) && text(event.hostname) && (event.hostname as string).length <= 512) {
     return {
       kind: 'worker',
       type: event.type as WorkerEvent['type'],
