@@ -1,5 +1,8 @@
 import { type Goal, GoalStatuses, checkGoalKey } from '../backend/goal-store.ts';
 import type { Watch } from '../backend/task-watcher.ts';
+import { exceedsJsonLimits } from '../celery/json-size.ts';
+import { MAX_VALUE_DEPTH } from '../celery/meta.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
@@ -44,6 +47,17 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
 
 const goalKey = (key: string | number) => withCodes(async () => checkGoalKey(String(key)));
 
+/**
+ * Metadata as every stored value is bounded (--max-value-bytes, 1,000 levels):
+ * a deeper one overflowed JSON.stringify (INTERNAL_SERVER_ERROR), or was stored
+ * and then withheld from every reader.
+ */
+function checkMetadata<T>(metadata: T, context: LensContext): T {
+  const excess = exceedsJsonLimits(metadata, { maxBytes: context.backend.valueLimits.maxValueBytes, maxDepth: MAX_VALUE_DEPTH });
+  if (excess === null) return metadata;
+  throw new InvalidArgumentError('metadata', excess.measure === 'depth' ? `is nested deeper than ${excess.limit} levels` : `is larger than ${excess.limit} bytes (--max-value-bytes)`);
+}
+
 builder.queryField('goal', (t) =>
   t.field({
     type: GoalRef,
@@ -63,7 +77,7 @@ builder.mutationFields((t) => ({
       metadata: t.arg({ type: 'JSON' }),
     },
     resolve: async (_root, { key, status, metadata }, context) =>
-      withCodes(async () => context.goals.create(await goalKey(key), status, metadata ?? null)),
+      withCodes(async () => context.goals.create(await goalKey(key), status, checkMetadata(metadata ?? null, context))),
   }),
   updateGoalStatus: t.field({
     type: GoalRef,
@@ -74,7 +88,7 @@ builder.mutationFields((t) => ({
       metadata: t.arg({ type: 'JSON' }),
     },
     resolve: async (_root, { key, status, metadata }, context) =>
-      withCodes(async () => context.goals.update(await goalKey(key), status, metadata ?? undefined)),
+      withCodes(async () => context.goals.update(await goalKey(key), status, checkMetadata(metadata ?? undefined, context))),
   }),
   attachTask: t.field({
     type: GoalRef,

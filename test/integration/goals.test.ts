@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
@@ -137,5 +138,24 @@ describe('business goals', () => {
     } finally {
       await small.stop();
     }
+  });
+
+  it('refuses metadata nested deeper than a stored value may be (INVALID_ARGUMENT), creating and updating', async () => {
+    const k = key();
+    const nested = (levels: number) => {
+      let value: unknown = 1;
+      for (let level = 0; level < levels; level += 1) value = [value];
+      return value;
+    };
+    // 5,000 levels overflowed JSON.stringify in the store: INTERNAL_SERVER_ERROR. Written by hand: JSON.stringify cannot either.
+    const body = `{"query":${JSON.stringify(print(Create))},"variables":{"key":"${k}","metadata":${'['.repeat(5000)}1${']'.repeat(5000)}}}`;
+    const response = await lens.app.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const deep = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+    expect(deep.errors?.map((error) => [error.extensions?.code, error.extensions?.argument])).toEqual([['INVALID_ARGUMENT', 'metadata']]);
+    expect((await execute(lens.app, ReadGoal, { key: k })).data?.goal).toBeNull();
+    expect((await execute(lens.app, Create, { key: k, metadata: nested(1000) })).errors).toBeUndefined();
+    const update = await execute(lens.app, Update, { key: k, status: 'RUNNING', metadata: nested(1001) });
+    expect(update.errors?.[0]?.extensions?.code).toBe('INVALID_ARGUMENT');
+    expect((await execute(lens.app, ReadGoal, { key: k })).data?.goal?.status).toBe('PENDING');
   });
 });
