@@ -6,9 +6,13 @@
  *
  * The scan is the costly part, so it is done once for everyone: it reads each
  * queue in chunks (Redis and the event loop serve others in between), parses
- * each message's task id once into an index, and every request that comes
- * while it runs, or within `shareMs` after, answers from that index. A
- * request's own work is one lookup per id.
+ * each message's task id once into an index, and answers every request that
+ * came before it started. A request never answers from a scan that began
+ * before it came (a message queued just before the request could lie where
+ * that scan already read, and the task would read as never sent): it waits for
+ * the next scan, which every request arriving meanwhile shares. At most one
+ * scan runs and one waits, whatever the number of requests. A request's own
+ * work is one lookup per id.
  *
  * A broker that does not answer is BACKEND_UNAVAILABLE, never "not queued".
  */
@@ -19,57 +23,62 @@ import { isWrongType, unavailable } from './redis-replies.ts';
 export interface BrokerQueuesOptions {
   /** Messages read by one LRANGE. @default 500 */
   readonly chunk?: number;
-  /** How long a finished scan keeps answering, in ms. @default 1000 // 1 s */
-  readonly shareMs?: number;
 }
 
-interface Scan {
-  /** Task id → the first queue holding its message. */
-  readonly index: Promise<Map<string, string>>;
-  /** performance.now() when it finished; null while it runs. */
-  finishedAt: number | null;
-}
+/** Task id → the first queue holding its message. */
+type Index = Map<string, string>;
 
 export class BrokerQueues {
   readonly chunk: number;
-  readonly shareMs: number;
   /** Scans made (not requests answered), for tests and metrics. */
   scans = 0;
-  #scan: Scan | null = null;
+  #running: Promise<Index> | null = null;
+  /** The scan that starts once the running one ends, shared by every request that came meanwhile. */
+  #next: Promise<Index> | null = null;
 
   constructor(
     readonly redis: Redis,
     readonly queues: readonly string[],
     readonly scanLimit: number,
-    { chunk = 500, shareMs = 1000 }: BrokerQueuesOptions = {},
+    { chunk = 500 }: BrokerQueuesOptions = {},
   ) {
     this.chunk = chunk;
-    this.shareMs = shareMs;
   }
 
   /** For each id, the queue its message waits in, or null. Throws BackendUnavailableError when Redis fails. */
   async find(ids: readonly string[]): Promise<(string | null)[]> {
     if (ids.length === 0 || this.queues.length === 0 || this.scanLimit === 0) return ids.map(() => null);
-    const index = await this.#current().index;
+    const index = await this.#index();
     return ids.map((id) => index.get(id) ?? null);
   }
 
-  #current(): Scan {
-    const scan = this.#scan;
-    if (scan && (scan.finishedAt === null || performance.now() - scan.finishedAt < this.shareMs)) return scan;
-    const next: Scan = { index: this.#read(), finishedAt: null };
-    this.#scan = next;
-    this.scans += 1;
-    next.index.then(
-      () => {
-        next.finishedAt = performance.now();
-      },
-      () => {
-        // A failed scan is not shared: the next request tries again.
-        if (this.#scan === next) this.#scan = null;
-      },
+  /** A scan that starts later, never one that started before this call. */
+  #index(): Promise<Index> {
+    if (this.#next) return this.#next;
+    // After the running scan, if any, and after this turn of the event loop, so that
+    // requests that came together share it.
+    const ready = (this.#running ?? Promise.resolve(new Map<string, string>())).then(
+      () => new Promise<void>((resolve) => setImmediate(resolve)),
+      () => new Promise<void>((resolve) => setImmediate(resolve)),
     );
+    const next = ready.then(() => {
+      this.#next = null;
+      return this.#start();
+    });
+    this.#next = next;
     return next;
+  }
+
+  #start(): Promise<Index> {
+    const scan = this.#read();
+    this.#running = scan;
+    this.scans += 1;
+    // Settled either way (a failed scan is not shared: the next request tries again).
+    const settled = () => {
+      if (this.#running === scan) this.#running = null;
+    };
+    scan.then(settled, settled);
+    return scan;
   }
 
   async #read(): Promise<Map<string, string>> {

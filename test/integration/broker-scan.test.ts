@@ -9,7 +9,6 @@ import { BrokerQueues } from '../../src/backend/broker-queues.ts';
 import { taskMessage } from '../helpers/broker-messages.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { type ServedApart, post, serveApart, whileProbingHealth } from '../helpers/stall-probe.ts';
-import { until } from '../helpers/until.ts';
 
 const StatusQuery = 'query ($ids: [ID!]!) { tasks(ids: $ids) { id status statusReason } }';
 type Statuses = { tasks: { id: string; status: string; statusReason: string }[] };
@@ -46,8 +45,7 @@ beforeAll(async () => {
 
 describe('status from the broker queues', () => {
   it('tasks(ids) for 1,000 unknown ids over 10,000 queued messages answers promptly while /healthz answers', async () => {
-    // Past the second a scan is shared (the warm-up's): this request makes its own, and sees a message pushed just now.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Right after the warm-up's scans: this request makes its own, and sees a message pushed just now.
     const fresh = randomUUID();
     await client.lpush('lonely', taskMessage(fresh, { queue: 'lonely' }));
     const ids = [...Array.from({ length: 996 }, () => randomUUID()), deep, lonely, child, fresh];
@@ -72,7 +70,7 @@ describe('status from the broker queues', () => {
 
   it('concurrent requests share one scan, read in chunks; a later request sees new messages', async () => {
     const lranges = async () => Number(/cmdstat_lrange:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
-    const queues = new BrokerQueues(client, ['celery', 'lonely'], 4000, { chunk: 1000, shareMs: 50 });
+    const queues = new BrokerQueues(client, ['celery', 'lonely'], 4000, { chunk: 1000 });
     const before = await lranges();
     const answers = await Promise.all(Array.from({ length: 10 }, () => queues.find([child, lonely, deep])));
     // Bounded by the scan limit: `deep` lies beyond the first 4,000 messages.
@@ -80,9 +78,19 @@ describe('status from the broker queues', () => {
     // 4 chunks of "celery" (the limit), 1 of "lonely" (shorter than a chunk): once for all ten requests.
     expect((await lranges()) - before).toBe(5);
 
+    // A message queued while a scan runs, before the request: that request waits for the next scan, shared by all that came meanwhile.
+    const running = queues.find([lonely]);
     const late = randomUUID();
     await client.lpush('lonely', taskMessage(late, { queue: 'lonely' }));
-    await until(async () => (await queues.find([late]))[0] === 'lonely');
+    const scans = queues.scans;
+    const after = await Promise.all(Array.from({ length: 5 }, () => queues.find([late])));
+    expect(after).toEqual(Array.from({ length: 5 }, () => ['lonely']));
+    expect(await running).toEqual(['lonely']);
+    expect(queues.scans - scans).toBe(1);
+    // And once nothing runs, a request right after a scan still sees what was queued in between.
+    const later = randomUUID();
+    await client.lpush('lonely', taskMessage(later, { queue: 'lonely' }));
+    expect(await queues.find([later])).toEqual(['lonely']);
   });
 
   it('a queue name holding another type is skipped, the others still answer', async () => {
