@@ -18,6 +18,9 @@ import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import type { HistoryStore } from './history-store.ts';
 
+/** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
+export const MAX_WORKERS = 10_000;
+
 export interface ConsumerSource {
   readonly connection: Redis;
   /** Patterns to PSUBSCRIBE on it. */
@@ -25,7 +28,11 @@ export interface ConsumerSource {
 }
 
 export class EventConsumer {
-  /** The latest event of each worker (heartbeats every 2 s by default). */
+  /**
+   * The latest event of each worker (heartbeats every 2 s by default), the
+   * last heard from last, at most MAX_WORKERS: anyone who can publish on the
+   * broker names hostnames, and 200,000 of them held 190 MB for good.
+   */
   readonly workers = new Map<string, WorkerEvent>();
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
@@ -65,6 +72,16 @@ export class EventConsumer {
     }
   }
 
+  /** Keeps a worker's latest event; past MAX_WORKERS, the one heard from longest ago is forgotten. */
+  #heard(event: WorkerEvent): void {
+    this.workers.delete(event.hostname);
+    this.workers.set(event.hostname, event);
+    if (this.workers.size > MAX_WORKERS) {
+      const oldest = this.workers.keys().next().value;
+      if (oldest !== undefined) this.workers.delete(oldest);
+    }
+  }
+
   async #handle(pattern: string, channel: string, message: Buffer): Promise<void> {
     let record: () => Promise<void>;
     try {
@@ -78,14 +95,14 @@ export class EventConsumer {
         const receivedAt = Date.now();
         for (const event of decodeEventMessage(message)) {
           if (event.kind === 'task') tasks.push(event);
-          else this.workers.set(event.hostname, event);
+          else this.#heard(event);
           this.lastEventLagMs = receivedAt - event.at;
           this.lastEventAt = event.at;
         }
         record = () => this.store.recordEvents(tasks);
       }
     } catch (error) {
-      this.failed += 1; // an undecodable meta (pickle serializer)
+      this.failed += 1; // an undecodable meta (pickle serializer), an event batch larger than any worker sends
       this.report('decode', error);
       return;
     }

@@ -64,7 +64,8 @@ function decodeOne(value: unknown): CeleryEvent | null {
   const seconds = number(event.timestamp);
   if (typeof event.type !== 'string' || seconds === null || Math.abs(seconds) > MAX_SECONDS) return null;
   const at = Math.round(seconds * 1000);
-  if (WORKER_TYPES.has(event.type) && text(event.hostname)) {
+  // A node name is `name@host` (a DNS name is at most 253 bytes): a longer one is no worker's.
+  if (WORKER_TYPES.has(event.type) && text(event.hostname) && (event.hostname as string).length <= 512) {
     return {
       kind: 'worker',
       type: event.type as WorkerEvent['type'],
@@ -92,21 +93,45 @@ function decodeOne(value: unknown): CeleryEvent | null {
 }
 
 /**
- * Decodes one pub/sub message of the event exchange. Never throws: a message
- * that is not a kombu envelope of JSON events gives no events.
+ * Most events one message may carry. A worker's EventDispatcher flushes its
+ * `task.multi` batch at 24 (`buffer_limit`); a message of thousands is no
+ * worker's, and recording it (seven commands an event) would hold the process
+ * for seconds and gigabytes.
  */
-export function decodeEventMessage(message: Buffer | string): CeleryEvent[] {
+export const MAX_EVENTS_PER_MESSAGE = 1000;
+
+/** A message of more events than MAX_EVENTS_PER_MESSAGE: refused whole, nothing of it recorded. */
+export class TooManyEventsError extends Error {
+  constructor(readonly count: number) {
+    super(`an event message of ${count} events; a worker sends at most ${MAX_EVENTS_PER_MESSAGE}`);
+    this.name = 'TooManyEventsError';
+  }
+}
+
+/** The decoded body of an event message, or null when it is not a kombu envelope of JSON. */
+function bodyOf(message: Buffer | string): unknown {
   try {
     const envelope = JSON.parse(message.toString()) as { body?: unknown; properties?: { body_encoding?: unknown } };
-    if (typeof envelope.body !== 'string') return [];
+    if (typeof envelope.body !== 'string') return null;
     const body =
       envelope.properties?.body_encoding === 'base64' ? Buffer.from(envelope.body, 'base64').toString('utf8') : envelope.body;
-    const decoded: unknown = JSON.parse(body);
-    const events = Array.isArray(decoded) ? decoded : [decoded];
-    return events.map(decodeOne).filter((event) => event !== null);
+    return JSON.parse(body) as unknown;
   } catch {
-    return [];
+    return null;
   }
+}
+
+/**
+ * Decodes one pub/sub message of the event exchange: a message that is not a
+ * kombu envelope of JSON events gives no events. Throws only a
+ * TooManyEventsError, for a batch larger than any worker sends.
+ */
+export function decodeEventMessage(message: Buffer | string): CeleryEvent[] {
+  const decoded = bodyOf(message);
+  if (decoded === null) return [];
+  const events = Array.isArray(decoded) ? decoded : [decoded];
+  if (events.length > MAX_EVENTS_PER_MESSAGE) throw new TooManyEventsError(events.length);
+  return events.map(decodeOne).filter((event) => event !== null);
 }
 
 /** The pub/sub pattern of the event exchange on broker db `db`. */

@@ -1,11 +1,15 @@
 import { type Goal, GoalStatuses, checkGoalKey } from '../backend/goal-store.ts';
 import type { Watch } from '../backend/task-watcher.ts';
+import { exceedsJsonLimits } from '../celery/json-size.ts';
+import { MAX_VALUE_DEPTH } from '../celery/meta.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { withCodes } from './graphql-error.ts';
 import { TaskRef } from './task.ts';
+import { pageArgDescriptions, pageOfList } from './task-page.ts';
 import { stoppable } from './stoppable.ts';
 
 const GoalStatusEnum = builder.enumType('GoalStatus', {
@@ -22,7 +26,14 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
     status: t.field({ type: GoalStatusEnum, resolve: (goal) => goal.status }),
     metadata: t.field({
       authScopes: { payload: true }, type: 'JSON', nullable: true, resolve: (goal) => goal.metadata }),
-    attempts: t.field({ type: [TaskRef], description: 'Tasks attached to the goal, oldest first.', resolve: (goal) => [...goal.attempts] }),
+    attempts: t.field({
+      type: [TaskRef],
+      description: 'Tasks attached to the goal, oldest first. More than --max-ids attempts need `limit`.',
+      args: { offset: t.arg.int({ description: pageArgDescriptions.offset }), limit: t.arg.int({ description: pageArgDescriptions.limit }) },
+      complexity: (args) => ({ field: 1, multiplier: args.limit ?? 10 }),
+      // Any caller may attach without end: one answer reads at most --max-ids of them, as Task.children does.
+      resolve: (goal, args, context) => pageOfList(goal.attempts, args, context, `goal ${goal.key}`),
+    }),
     currentTask: t.field({
       type: TaskRef,
       nullable: true,
@@ -35,6 +46,17 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
 });
 
 const goalKey = (key: string | number) => withCodes(async () => checkGoalKey(String(key)));
+
+/**
+ * Metadata as every stored value is bounded (--max-value-bytes, 1,000 levels):
+ * a deeper one overflowed JSON.stringify (INTERNAL_SERVER_ERROR), or was stored
+ * and then withheld from every reader.
+ */
+function checkMetadata<T>(metadata: T, context: LensContext): T {
+  const excess = exceedsJsonLimits(metadata, { maxBytes: context.backend.valueLimits.maxValueBytes, maxDepth: MAX_VALUE_DEPTH });
+  if (excess === null) return metadata;
+  throw new InvalidArgumentError('metadata', excess.measure === 'depth' ? `is nested deeper than ${excess.limit} levels` : `is larger than ${excess.limit} bytes (--max-value-bytes)`);
+}
 
 builder.queryField('goal', (t) =>
   t.field({
@@ -55,7 +77,7 @@ builder.mutationFields((t) => ({
       metadata: t.arg({ type: 'JSON' }),
     },
     resolve: async (_root, { key, status, metadata }, context) =>
-      withCodes(async () => context.goals.create(await goalKey(key), status, metadata ?? null)),
+      withCodes(async () => context.goals.create(await goalKey(key), status, checkMetadata(metadata ?? null, context))),
   }),
   updateGoalStatus: t.field({
     type: GoalRef,
@@ -66,7 +88,7 @@ builder.mutationFields((t) => ({
       metadata: t.arg({ type: 'JSON' }),
     },
     resolve: async (_root, { key, status, metadata }, context) =>
-      withCodes(async () => context.goals.update(await goalKey(key), status, metadata ?? undefined)),
+      withCodes(async () => context.goals.update(await goalKey(key), status, checkMetadata(metadata ?? undefined, context))),
   }),
   attachTask: t.field({
     type: GoalRef,

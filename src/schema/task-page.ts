@@ -40,6 +40,24 @@ export function pageOfIds(ids: Iterable<string>, { offset, limit }: PageArgs, co
   return page;
 }
 
+/**
+ * One page of a list kept as it is (a goal's attempts may name a task twice),
+ * with pageOfIds' rules: a coded error for a bad page, or for a list longer
+ * than --max-ids asked for without `limit`.
+ */
+export function pageOfList(ids: readonly string[], { offset, limit }: PageArgs, context: LensContext, what: string): string[] {
+  const max = context.config.maxIds;
+  const from = offset ?? 0;
+  if (from < 0) throw toGraphQLError(new InvalidArgumentError('offset', `must be 0 or more, got ${from}`));
+  if (limit !== null && limit !== undefined) {
+    if (limit < 0) throw toGraphQLError(new InvalidArgumentError('limit', `must be 0 or more, got ${limit}`));
+    if (limit > max) throw toGraphQLError(new TooManyIdsError(limit, max));
+    return ids.slice(from, from + limit);
+  }
+  if (ids.length - from > max) throw toGraphQLError(new TooManyIdsError(null, max, `${what} has more than ${max} tasks`));
+  return ids.slice(from);
+}
+
 /** The arguments every paged task list takes, for `t.arg`. */
 export const pageArgDescriptions = {
   offset: 'Tasks to skip (0 by default).',

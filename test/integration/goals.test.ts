@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
@@ -32,6 +33,12 @@ const ReadGoal = graphql(`
 const WatchGoal = graphql(`
   subscription WatchGoal($key: ID!) {
     goal(key: $key) { status currentTask { id state } }
+  }
+`);
+
+const PagedAttempts = graphql(`
+  query PagedAttempts($key: ID!, $offset: Int, $limit: Int) {
+    goal(key: $key) { status attempts(offset: $offset, limit: $limit) { id } currentTask { id } }
   }
 `);
 
@@ -100,5 +107,55 @@ describe('business goals', () => {
       await client.dispose();
       await other.stop();
     }
+  });
+
+  it('lists attempts in pages of at most --max-ids: a goal any caller attached to without end stays readable', async () => {
+    const k = key();
+    const redis = lens.redis.client();
+    await execute(lens.app, Create, { key: k });
+    // 130,000 attempts (what callers can attach over time): listing them all once overflowed the stack (INTERNAL_SERVER_ERROR).
+    const ids = Array.from({ length: 130_000 }, () => randomUUID());
+    for (let at = 0; at < ids.length; at += 10_000) await redis.rpush(`celery-lens:goal-attempts:${k}`, ...ids.slice(at, at + 10_000));
+    const all = await execute(lens.app, PagedAttempts, { key: k });
+    expect(all.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['TOO_MANY_IDS', ['goal', 'attempts']]]);
+    const last = await execute(lens.app, PagedAttempts, { key: k, offset: 129_998, limit: 5 });
+    expect(last.errors).toBeUndefined();
+    expect(last.data?.goal).toEqual({ status: 'PENDING', attempts: ids.slice(-2).map((id) => ({ id })), currentTask: { id: ids.at(-1) } });
+
+    // A task attached twice is listed twice, in order.
+    const small = await startApp(lens.redis.url(), ['--max-ids', '3']);
+    try {
+      const k2 = key();
+      const [a, b] = [randomUUID(), randomUUID()];
+      await execute(small, Create, { key: k2 });
+      for (const id of [a, b, a]) await execute(small, Attach, { key: k2, taskId: id });
+      expect((await execute(small, PagedAttempts, { key: k2 })).data?.goal?.attempts).toEqual([a, b, a].map((id) => ({ id })));
+      await execute(small, Attach, { key: k2, taskId: b });
+      const over = await execute(small, PagedAttempts, { key: k2 });
+      expect(over.errors?.[0]?.extensions?.code).toBe('TOO_MANY_IDS');
+      expect((await execute(small, PagedAttempts, { key: k2, offset: 1, limit: 3 })).data?.goal?.attempts).toEqual([b, a, b].map((id) => ({ id })));
+      expect((await execute(small, PagedAttempts, { key: k2, limit: 4 })).errors?.[0]?.extensions?.code).toBe('TOO_MANY_IDS');
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('refuses metadata nested deeper than a stored value may be (INVALID_ARGUMENT), creating and updating', async () => {
+    const k = key();
+    const nested = (levels: number) => {
+      let value: unknown = 1;
+      for (let level = 0; level < levels; level += 1) value = [value];
+      return value;
+    };
+    // 5,000 levels overflowed JSON.stringify in the store: INTERNAL_SERVER_ERROR. Written by hand: JSON.stringify cannot either.
+    const body = `{"query":${JSON.stringify(print(Create))},"variables":{"key":"${k}","metadata":${'['.repeat(5000)}1${']'.repeat(5000)}}}`;
+    const response = await lens.app.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const deep = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
+    expect(deep.errors?.map((error) => [error.extensions?.code, error.extensions?.argument])).toEqual([['INVALID_ARGUMENT', 'metadata']]);
+    expect((await execute(lens.app, ReadGoal, { key: k })).data?.goal).toBeNull();
+    expect((await execute(lens.app, Create, { key: k, metadata: nested(1000) })).errors).toBeUndefined();
+    const update = await execute(lens.app, Update, { key: k, status: 'RUNNING', metadata: nested(1001) });
+    expect(update.errors?.[0]?.extensions?.code).toBe('INVALID_ARGUMENT');
+    expect((await execute(lens.app, ReadGoal, { key: k })).data?.goal?.status).toBe('PENDING');
   });
 });

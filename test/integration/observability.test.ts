@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { writeMeta } from '../helpers/celery-meta.ts';
+import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import { startApp } from '../helpers/app.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
@@ -171,5 +171,28 @@ describe('event consumer failures', () => {
     await until(() => failures(lens.app).length > 0);
     await until(async () => value(await metrics(), 'celery_lens_consumed_messages_total{result="failed"}') === 5);
     expect(failures(lens.app)).toEqual([expect.objectContaining({ level: 50, what: 'decode', failed: expect.any(Number) })]);
+  });
+
+  it('are logged: an event message of more events than a worker batches is refused whole, nothing of it recorded', async () => {
+    const app = await startApp(lens.redis.url());
+    try {
+      const redis = lens.redis.client();
+      const at = Date.now() / 1000;
+      const event = (uuid: string) => ({ type: 'task-received', uuid, hostname: 'w@vm', timestamp: at, name: 'lens.add' });
+      // Heard once a few ordinary events were recorded: its PSUBSCRIBE is in place.
+      const probe = randomUUID();
+      await until(async () => {
+        await publishEvents(redis, 0, [event(probe)]);
+        return (await redis.exists(`celery-lens:task:${probe}`)) === 1;
+      });
+      // Celery flushes at 24 events; 5,000 (1.2 MB) took the process seconds and hundreds of MB to record.
+      const ids = Array.from({ length: 5000 }, () => randomUUID());
+      await publishEvents(redis, 0, ids.map(event));
+      await until(() => failures(app).some((line) => line.what === 'decode'));
+      expect(failures(app)).toEqual([expect.objectContaining({ level: 50, what: 'decode', reason: expect.stringContaining('5000 events') })]);
+      expect(await redis.exists(...ids.slice(0, 100).map((id) => `celery-lens:task:${id}`))).toBe(0);
+    } finally {
+      await app.stop();
+    }
   });
 });

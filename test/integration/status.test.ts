@@ -48,6 +48,34 @@ describe('workers', () => {
   });
 });
 
+describe('workers, named by whoever publishes on the broker', () => {
+  it('are at most 10,000, the ones heard from longest ago forgotten; a hostname longer than a node name is ignored', async () => {
+    const app = await startApp(lens.redis.url());
+    try {
+      const redis = lens.redis.client();
+      const beat = (hostname: string) => ({ hostname, type: 'worker-heartbeat', timestamp: now(), active: 0, processed: 0 });
+      const first = `first-${randomUUID()}@vm`;
+      // Heard once its PSUBSCRIBE is in place.
+      await until(async () => {
+        await publishEvents(redis, 0, [beat(first)]);
+        return ((await execute(app, Workers)).data?.workers.length ?? 0) > 0;
+      });
+      const names = Array.from({ length: 10_100 }, (_, index) => `w${index}-${randomUUID()}@vm`);
+      for (let at = 0; at < names.length; at += 1000) await publishEvents(redis, 0, names.slice(at, at + 1000).map(beat));
+      await publishEvents(redis, 0, [beat(`${'x'.repeat(600)}@vm`), beat(names[0] as string)]);
+      await until(async () => (await execute(app, Workers)).data?.workers.some((w) => w.hostname === names[0]) ?? false);
+      const listed = new Set((await execute(app, Workers)).data?.workers.map((w) => w.hostname));
+      expect(listed.size).toBe(10_000);
+      // The first heard went first (`first`, names[0…99]); names[0], heard again, came back and names[100] went.
+      expect([first, names[1], names[100]].map((name) => listed.has(name as string))).toEqual([false, false, false]);
+      expect([names[0], names[101], names.at(-1)].map((name) => listed.has(name as string))).toEqual([true, true, true]);
+      expect([...listed].some((name) => name.length > 512)).toBe(false);
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
 describe('Task.status: PENDING disambiguated', () => {
   it('UNKNOWN for an id nothing knows', async () => {
     expect(await status(randomUUID())).toMatchObject({ state: 'PENDING', exists: false, status: 'UNKNOWN', statusReason: expect.stringMatching(/^no result, no tombstone/) });
