@@ -20,6 +20,15 @@ import type { HistoryStore } from './history-store.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
+/** Messages decoded and written at once, and messages that may wait behind them. */
+const MAX_IN_FLIGHT = 8;
+const MAX_BACKLOG = 100_000;
+
+interface Waiting {
+  readonly pattern: string;
+  readonly channel: string;
+  readonly message: Buffer;
+}
 
 export interface ConsumerSource {
   readonly connection: Redis;
@@ -34,6 +43,10 @@ export class EventConsumer {
    * broker names hostnames, and 200,000 of them held 190 MB for good.
    */
   readonly workers = new Map<string, WorkerEvent>();
+  /** Messages not handled yet, from `#head` on. */
+  readonly #backlog: Waiting[] = [];
+  #head = 0;
+  #inFlight = 0;
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
@@ -65,9 +78,48 @@ export class EventConsumer {
         });
       });
       connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
-        this.#handle(pattern.toString(), channel.toString(), message).catch(() => {
-          this.failed += 1; // #handle counts its own failures; this is a last resort
-        });
+        this.#enqueue(pattern.toString(), channel.toString(), message);
+      });
+    }
+  }
+
+  /**
+   * Messages are handled a few at a time, in arrival order: a burst (busy
+   * workers, a backlog after a reconnect) is decoded and written over many
+   * turns of the event loop instead of in one, so requests keep being
+   * answered. Past MAX_BACKLOG waiting messages, new ones are counted as
+   * failed and reported rather than held: memory stays bounded.
+   */
+  #enqueue(pattern: string, channel: string, message: Buffer): void {
+    if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
+      this.failed += 1;
+      this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
+      return;
+    }
+    this.#backlog.push({ pattern, channel, message });
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#head < this.#backlog.length) {
+      const next = this.#backlog[this.#head] as Waiting;
+      this.#head += 1;
+      // Compacted once the front half is spent: shifting one by one would be quadratic.
+      if (this.#head * 2 > this.#backlog.length && this.#head > 1024) {
+        this.#backlog.splice(0, this.#head);
+        this.#head = 0;
+      }
+      this.#inFlight += 1;
+      // A macrotask first: the burst's other messages, and requests, get their turn.
+      setImmediate(() => {
+        this.#handle(next.pattern, next.channel, next.message)
+          .catch(() => {
+            this.failed += 1; // #handle counts its own failures; this is a last resort
+          })
+          .finally(() => {
+            this.#inFlight -= 1;
+            this.#pump();
+          });
       });
     }
   }

@@ -46,7 +46,8 @@ export async function taskSubscribers(redis: Redis, ids: readonly string[], pref
  * Publishes Celery events the way a worker does over a Redis broker: a kombu
  * envelope with the base64 JSON list on `/<db>.celeryev/task.multi`.
  */
-export async function publishEvents(redis: Redis, db: number, events: Record<string, unknown>[]): Promise<void> {
+/** Publishes one `task.multi` message, as a worker batches events; through a pipeline too (its publish queues). */
+export async function publishEvents(redis: Pick<Redis, 'publish'> | { publish(channel: string, message: string): unknown }, db: number, events: Record<string, unknown>[]): Promise<void> {
   const envelope = {
     body: Buffer.from(JSON.stringify(events)).toString('base64'),
     'content-encoding': 'utf-8',
