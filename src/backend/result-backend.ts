@@ -34,6 +34,8 @@ export interface BackendHealth {
 // PTTL's answers for a key without expiry and for a missing key.
 const NO_EXPIRY = -1;
 const NO_KEY = -2;
+/** Keys one MGET or EXISTS carries at most; more go in further commands of the same pipeline. */
+const KEYS_PER_COMMAND = 1000;
 
 // A PTTL or EXISTS that failed must not read as "no key": the read fails instead.
 const numberOf = (reply: Reply | undefined, key: string): number => Number(valueOf(reply, key));
@@ -76,21 +78,13 @@ export class ResultBackend {
   ): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
-    const pipeline = this.redis.pipeline().mgetBuffer(...keys);
-    if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
-    if (ttl === 'none') pipeline.exists(...keys);
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const { values, pttls, existing } = await this.#readKeys(keys, ttl);
     const readAt = new Date();
-    const [mgetError, reply] = replies[0] ?? [new Error('no reply to MGET'), null];
-    if (mgetError) throw new BackendUnavailableError(mgetError.message, { cause: mgetError });
-    const values = reply as (Buffer | null)[];
-    // PTTL answers by index; undefined where none was asked.
-    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((key, index) => numberOf(replies[index + 1], key)) : [];
     // MGET answers nil for a key of another type too. With 'none', EXISTS
     // counting more keys than MGET found values says one is; PTTL tells which.
     const present = values.filter((value) => value !== null).length;
     const second = values.flatMap((value, index) =>
-      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && numberOf(replies[1], 'EXISTS') > present) ? [index] : [],
+      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && existing > present) ? [index] : [],
     );
     if (second.length > 0) {
       const ttlPipeline = this.redis.pipeline();
@@ -120,11 +114,38 @@ export class ResultBackend {
     });
   }
 
+  /**
+   * One round trip: MGETs of at most KEYS_PER_COMMAND keys each (a spread of
+   * every key into one call overflows the stack past ~120k, and one huge
+   * command stalls Redis), pipelined with a PTTL per key ('all') or EXISTS
+   * ('none'). PTTLs are undefined where none was asked.
+   */
+  async #readKeys(keys: readonly string[], ttl: TtlRead) {
+    const chunks: string[][] = [];
+    for (let start = 0; start < keys.length; start += KEYS_PER_COMMAND) chunks.push(keys.slice(start, start + KEYS_PER_COMMAND));
+    const pipeline = this.redis.pipeline();
+    for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
+    if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
+    if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
+    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const values: (Buffer | null)[] = [];
+    for (let index = 0; index < chunks.length; index += 1) {
+      const [error, reply] = replies[index] ?? [new Error('no reply to MGET'), null];
+      if (error) throw new BackendUnavailableError(error.message, { cause: error });
+      for (const value of reply as (Buffer | null)[]) values.push(value);
+    }
+    const after = chunks.length;
+    const pttls: (number | undefined)[] = ttl === 'all' ? keys.map((key, index) => numberOf(replies[after + index], key)) : [];
+    let existing = 0;
+    if (ttl === 'none') for (let index = 0; index < chunks.length; index += 1) existing += numberOf(replies[after + index], 'EXISTS');
+    return { values, pttls, existing };
+  }
+
   /** Reads many groups in one round trip: one MGET of their taskset, `.s` and `.t` keys. */
   async readGroups(ids: readonly string[]): Promise<(GroupSnapshot | MetaDecodeError)[]> {
     if (ids.length === 0) return [];
     const keys = ids.flatMap((id) => [this.keys.group(id), this.keys.chordSize(id), this.keys.chordDone(id)]);
-    const values = await this.#exec(() => this.redis.mgetBuffer(...keys));
+    const { values } = await this.#readKeys(keys, 'existing');
     // Celery INCRs these: anything but a count that fits a GraphQL Int is not Celery's.
     const count = (key: string, value: Buffer | null | undefined) => {
       if (!value) return null;

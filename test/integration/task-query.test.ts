@@ -202,6 +202,24 @@ describe('batching', () => {
     expect(ttls?.slice(500).every((ttl) => ttl === null)).toBe(true);
   });
 
+  it('reads any number of keys in one round trip of bounded commands (130,000 ids: no spread of every key into one call)', async () => {
+    const ids = Array.from({ length: 130_000 }, () => randomUUID());
+    const known = ids[129_999] as string;
+    await writeMeta(client, { status: 'SUCCESS', result: 7 }, { id: known });
+    const calls = await commandsDuring(async () => {
+      const read = await app.backend.readTasks(ids, { ttl: 'none' });
+      expect(read).toHaveLength(130_000);
+      expect(read[129_999]).toMatchObject({ id: known, meta: { state: 'SUCCESS', result: 7 } });
+      expect(read[0]).toMatchObject({ meta: null });
+    });
+    expect(calls).toMatchObject({ mget: 130, exists: 130 });
+    // EXISTS summed over the chunks still tells a key of another type (then one more trip for its PTTL).
+    await client.rpush(`celery-task-meta-${ids[65_000]}`, 'x');
+    const read = await app.backend.readTasks(ids, { ttl: 'none' });
+    expect(read[65_000]).toBeInstanceOf(Error);
+    expect(read.filter((task) => task instanceof Error)).toHaveLength(1);
+  });
+
   it('still tells a key of the wrong Redis type from no key when no TTL is asked for', async () => {
     const wrong = randomUUID();
     await client.rpush(`celery-task-meta-${wrong}`, 'x');
