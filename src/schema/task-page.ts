@@ -13,19 +13,25 @@ export interface PageArgs {
   readonly limit?: number | null;
 }
 
-/**
- * The ids of one page, duplicates dropped, reading `ids` no further than the
- * page needs (the list may be a fan-out). Throws a coded error for a bad page,
- * or for a list longer than --max-ids asked for without `limit`.
- */
-export function pageOfIds(ids: Iterable<string>, { offset, limit }: PageArgs, context: LensContext, what: string): string[] {
-  const max = context.config.maxIds;
+/** A page's start, and its limit when one was asked; a coded error for a negative one or a limit over --max-ids. */
+function checkPage({ offset, limit }: PageArgs, max: number): { from: number; limit: number | null | undefined } {
   const from = offset ?? 0;
   if (from < 0) throw toGraphQLError(new InvalidArgumentError('offset', `must be 0 or more, got ${from}`));
   if (limit !== null && limit !== undefined) {
     if (limit < 0) throw toGraphQLError(new InvalidArgumentError('limit', `must be 0 or more, got ${limit}`));
     if (limit > max) throw toGraphQLError(new TooManyIdsError(limit, max));
   }
+  return { from, limit };
+}
+
+/**
+ * The ids of one page, duplicates dropped, reading `ids` no further than the
+ * page needs (the list may be a fan-out). Throws a coded error for a bad page,
+ * or for a list longer than --max-ids asked for without `limit`.
+ */
+export function pageOfIds(ids: Iterable<string>, args: PageArgs, context: LensContext, what: string): string[] {
+  const max = context.config.maxIds;
+  const { from, limit } = checkPage(args, max);
   // Without a limit, one id past the most an answer may list tells the list is too long.
   const end = from + (limit ?? max + 1);
   const unique = new Set<string>();
@@ -45,15 +51,10 @@ export function pageOfIds(ids: Iterable<string>, { offset, limit }: PageArgs, co
  * with pageOfIds' rules: a coded error for a bad page, or for a list longer
  * than --max-ids asked for without `limit`.
  */
-export function pageOfList(ids: readonly string[], { offset, limit }: PageArgs, context: LensContext, what: string): string[] {
+export function pageOfList(ids: readonly string[], args: PageArgs, context: LensContext, what: string): string[] {
   const max = context.config.maxIds;
-  const from = offset ?? 0;
-  if (from < 0) throw toGraphQLError(new InvalidArgumentError('offset', `must be 0 or more, got ${from}`));
-  if (limit !== null && limit !== undefined) {
-    if (limit < 0) throw toGraphQLError(new InvalidArgumentError('limit', `must be 0 or more, got ${limit}`));
-    if (limit > max) throw toGraphQLError(new TooManyIdsError(limit, max));
-    return ids.slice(from, from + limit);
-  }
+  const { from, limit } = checkPage(args, max);
+  if (limit !== null && limit !== undefined) return ids.slice(from, from + limit);
   if (ids.length - from > max) throw toGraphQLError(new TooManyIdsError(null, max, `${what} has more than ${max} tasks`));
   return ids.slice(from);
 }

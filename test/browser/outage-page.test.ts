@@ -4,27 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS, useChromium } from '../helpers/browser.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { card, graphNode, openPage } from '../helpers/page.ts';
 
 const lens = useLens();
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const chromium = useChromium();
 
 describe('the web page while Redis restarts', () => {
   it('shows a banner while Redis is down, and catches up with no reload once it is back', async () => {
     const id = randomUUID();
     await writeMeta(lens.redis.client(), { status: 'PROGRESS', result: { current: 1, total: 4 } }, { id });
-    const { context, page, blocked } = await openPage(browser, new URL(lens.app.url).origin);
+    const { context, page, blocked } = await openPage(chromium.browser, new URL(lens.app.url).origin);
     try {
       await page.goto(`${new URL(lens.app.url).origin}/tasks/${id}`);
       await expect.poll(() => card(page).getAttribute('data-status')).toBe('RUNNING');

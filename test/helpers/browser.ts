@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ensureDebianPackages, runs } from './debian.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,6 +18,18 @@ export async function launchChromium(): Promise<Browser> {
   ensureDebianPackages(() => runs(CHROMIUM, ['--version']), ['chromium']);
   mkdirSync(ARTIFACTS, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+}
+
+/** For a test file: Debian's Chromium, launched before its tests and closed after them. */
+export function useChromium(): { readonly browser: Browser } {
+  const fixture = {} as { browser: Browser };
+  beforeAll(async () => {
+    fixture.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await fixture.browser?.close();
+  });
+  return fixture;
 }
 
 export interface OfflineContext {
