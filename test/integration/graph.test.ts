@@ -202,6 +202,24 @@ describe('query limits', () => {
     expect(lens.app.backend.roundTrips).toBe(before);
   });
 
+  it('counts a taskGraph as a list of --max-graph-nodes / 10 nodes: aliases cannot multiply whole-graph walks', async () => {
+    const root = randomUUID();
+    const graph = (alias: string) => `${alias}: taskGraph(rootId: "${root}") { nodes { id task { id state status } } edges { from to } }`;
+    const post = async (query: string) => {
+      const response = await lens.app.yoga.fetch('http://yoga/graphql', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }),
+      });
+      return (await response.json()) as { data?: unknown; errors?: { extensions: Record<string, unknown> }[] };
+    };
+    const before = lens.app.backend.roundTrips;
+    const many = await post(`{ ${Array.from({ length: 29 }, (_, i) => graph(`g${i}`)).join(' ')} }`);
+    expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity' });
+    expect(lens.app.backend.roundTrips).toBe(before);
+    // One graph with a page's selection still fits.
+    const one = await post(`{ ${graph('g')} }`);
+    expect(one.errors).toBeUndefined();
+  });
+
   it.each([
     ['aliases', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: backend { up }`).join(' ')} }`, { measure: 'maxAliases', limit: 30 }],
     ['directives', `{ backend { ${Array.from({ length: 21 }, () => 'up @include(if: true)').join(' ')} } }`, { measure: 'maxDirectives', limit: 20 }],
