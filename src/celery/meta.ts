@@ -104,8 +104,20 @@ function isSelf(tuple: unknown, id: string): boolean {
   return Array.isArray(tuple) && Array.isArray(tuple[0]) && tuple[0][0] === id && tuple[1] === null;
 }
 
+/**
+ * Whether a meta of `length` bytes may hold a value past the limits. A value
+ * nested d levels deep takes at least 2d bytes of JSON, and none is larger
+ * than the meta it is in (half of it, to keep clear of the few number
+ * spellings that print longer than stored): most metas, a few hundred bytes,
+ * need no walk at all.
+ */
+function mayPassLimits(length: number, limits: ValueLimits): boolean {
+  return length >= 2 * MAX_VALUE_DEPTH || 2 * length > limits.maxValueBytes;
+}
+
 /** The value, or the ValueTooLargeError that stands for it when it passes a limit. */
-function bounded(value: unknown, field: string, key: string, limits: ValueLimits): unknown {
+function bounded(value: unknown, field: string, key: string, limits: ValueLimits, walk: boolean): unknown {
+  if (!walk) return value;
   const excess = exceedsJsonLimits(value, { maxBytes: limits.maxValueBytes, maxDepth: MAX_VALUE_DEPTH });
   return excess ? new ValueTooLargeError(key, field, excess.measure, excess.limit) : value;
 }
@@ -170,7 +182,8 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array, limit
   const parentId = optionalString(meta, 'parent_id', key);
   const traceback = optionalString(meta, 'traceback', key);
   const isException = EXCEPTION_STATES.has(meta.status);
-  const result = bounded(meta.result ?? null, 'result', key, limits);
+  const walk = mayPassLimits(bytes.length, limits);
+  const result = bounded(meta.result ?? null, 'result', key, limits, walk);
   return {
     id,
     state: meta.status,
@@ -186,8 +199,8 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array, limit
     parentId: parentId === id ? null : parentId,
     groupId: optionalString(meta, 'group_id', key),
     name: optionalString(meta, 'name', key),
-    args: bounded(meta.args ?? null, 'args', key, limits),
-    kwargs: bounded(meta.kwargs ?? null, 'kwargs', key, limits),
+    args: bounded(meta.args ?? null, 'args', key, limits, walk),
+    kwargs: bounded(meta.kwargs ?? null, 'kwargs', key, limits, walk),
     worker: optionalString(meta, 'worker', key),
     retries: retries as number | null,
     queue: optionalString(meta, 'queue', key),
