@@ -31,5 +31,3 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
   return { backend, watcher, goals, history, queues, consumer };
 }
-
-export type Stores = ReturnType<typeof createStores>;

@@ -114,5 +114,3 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
     ],
   });
 }
-
-export type LensYoga = ReturnType<typeof createLensYoga>;
