@@ -45,6 +45,8 @@ describe('Redis outage', () => {
     const healed = await settle(() => execute(lens.app, StateQuery, { id }), (r) => r.data?.task?.state === 'SUCCESS');
     expect(healed.errors).toBeUndefined();
     expect(healed.data?.task?.state).toBe('SUCCESS');
+    // Each connection reconnects on its own backoff: readiness follows once the last one is back.
+    await until(async () => (await lens.app.yoga.fetch('http://yoga/readyz')).status === 200);
     expect((await lens.app.yoga.fetch('http://yoga/readyz')).status).toBe(200);
     expect(lens.app.logs.some((line) => line.includes('is down'))).toBe(true);
     expect(lens.app.logs.filter((line) => line.includes('is up')).length).toBeGreaterThanOrEqual(2);
