@@ -11,6 +11,13 @@ import { until } from './until.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
 
+/**
+ * The slowest /healthz answer a stall test accepts. The faults these tests
+ * guard against held the event loop 3.5–10 s; on a loaded 2-core machine a
+ * healthy server's probe still waits up to a few hundred ms for a core.
+ */
+export const HEALTHY_PROBE_MS = 1000;
+
 export interface ServedApart {
   readonly url: string;
   readonly child: ChildProcess;
