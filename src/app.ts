@@ -40,6 +40,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       { host: config.host },
       'AUTH IS OFF: anyone who can reach this port reads every task result, args and kwargs. Use --auth with --api-keys or --jwt-secret/--jwks-url outside local development.',
     );
+    if (config.control) logger.warn({ host: config.host }, 'CONTROL IS ON WITH AUTH OFF: anyone who can reach this port can revoke tasks and send the allowed ones.');
   }
   const metrics = createMetrics({
     channels: () => watcher.channelCount,
@@ -47,6 +48,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     consumed: () => consumer && { handled: consumer.handled, failed: consumer.failed },
   }, { operations: config.metricsOperations, apiKeys: config.metricsAuth ? config.apiKeys : null });
   backend.onRoundTrip = (seconds) => metrics.redisLatency.observe(seconds);
+  // One line per control action (ids and who, never args or kwargs), and a count by action and outcome.
+  stores.control.onAction = ({ action, taskIds, by, outcome }) => {
+    logger.info({ control: action, taskIds: taskIds.slice(0, 100), taskCount: taskIds.length, by, outcome }, `control: ${action}`);
+    metrics.controlActions.inc({ action, outcome });
+  };
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
 
   const shutdown = new AbortController();

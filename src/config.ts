@@ -81,6 +81,10 @@ export interface Config {
   /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
   readonly maxWatches: number;
   readonly maxWatchesPerConnection: number;
+  /** Whether the control mutations (revoke, send, re-send) may act; they also need the `control` scope. */
+  readonly control: boolean;
+  /** Task names sendTask and resendTask may send, as glob patterns; empty: none. */
+  readonly sendAllow: readonly RegExp[];
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -128,6 +132,8 @@ export const OPTIONS = {
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
   'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
+  control: { env: 'LENS_CONTROL', default: 'false', help: 'allow revokeTask, sendTask and resendTask (with the control scope) (true/false)' },
+  'send-allow': { env: 'LENS_SEND_ALLOW', default: '', help: 'task names sendTask/resendTask may send, glob patterns (comma-separated, e.g. proj.tasks.*); none by default' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
@@ -175,11 +181,17 @@ function apiKeys(text: string): ApiKey[] {
       const [name, hex, scopes] = entry.split(':');
       if (!name || !hex || !/^[0-9a-f]{64}$/i.test(hex) || scopes === undefined || parseScopes(scopes).size === 0) {
         throw new ConfigError(
-          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload)`,
+          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload, control)`,
         );
       }
       return { name, sha256: Buffer.from(hex, 'hex'), scopes: parseScopes(scopes) };
     });
+}
+
+/** A glob (`*` any run of characters, `?` one) as an anchored RegExp; everything else is literal. */
+function glob(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
+  return new RegExp(`^${body}$`);
 }
 
 function list(text: string): string[] {
@@ -286,6 +298,8 @@ export function loadConfig(
     corsOrigins: origins(get('cors-origins')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
+    control: boolean('control', get('control')),
+    sendAllow: list(get('send-allow')).map(glob),
   });
   checkAuth(config);
   return config;

@@ -9,12 +9,18 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.exit(0);
 }
 
+/** A word for a shell: quoted when it has glob or redirection characters; `$'…'` with \xNN escapes when it has control bytes (kombu's priority sub-queues). */
+function shellWord(word: string): string {
+  if (/[\x00-\x1f]/.test(word)) return `$'${word.replace(/[\x00-\x1f'\\]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+  return /[*<>~&%|]/.test(word) ? `'${word}'` : word;
+}
+
 try {
   if (process.argv[2] === 'acl') {
     // `celery-lens acl [options]`: the least-privilege Redis user for this configuration.
     const config = loadConfig(process.argv.slice(3));
     const rule = aclRule(config, 'celery-lens', '<password>');
-    console.log(rule.map((word) => (/[*<>~&%|]/.test(word) ? `'${word}'` : word)).join(' '));
+    console.log(rule.map(shellWord).join(' '));
     process.exit(0);
   }
   const config = loadConfig();

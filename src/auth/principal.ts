@@ -1,11 +1,12 @@
 /**
- * Who is asking, and what they may read. Scopes: `status` (states,
- * timestamps, graphs) and `payload` (results, args, kwargs, tracebacks,
- * metas: what often holds personal or secret data).
+ * Who is asking, and what they may read or do. Scopes: `status` (states,
+ * timestamps, graphs), `payload` (results, args, kwargs, tracebacks, metas:
+ * what often holds personal or secret data) and `control` (revoke and send
+ * tasks, with --control true).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export const SCOPES = ['status', 'payload'] as const;
+export const SCOPES = ['status', 'payload', 'control'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {

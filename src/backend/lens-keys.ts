@@ -25,6 +25,10 @@ export interface LensKeys {
   legacyGoalAttempts(goalKey: string): string;
   /** Pub/sub channel announcing changes of a goal. */
   goalChannel(goalKey: string): string;
+  /** LIST: ids a task was sent again as (resendTask), oldest first. */
+  resentAs(taskId: string): string;
+  /** STRING: the id of the task this one is a re-send of. */
+  resentFrom(taskId: string): string;
 }
 
 /**
@@ -42,5 +46,7 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     goalAttempts: (key) => `${prefix}goal-attempts:${key}`,
     legacyGoalAttempts: (key) => `${prefix}goal:${key}:attempts`,
     goalChannel: (key) => `${prefix}goal:${key}`,
+    resentAs: (id) => `${prefix}resent-as:${id}`,
+    resentFrom: (id) => `${prefix}resent-from:${id}`,
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The stores every resolver reads through, over one process' connections:
  * Celery's results and their live updates, celery-lens' own records under
- * --lens-prefix (timelines, tombstones, goals), the broker's queues, and the
- * consumer that feeds the records.
+ * --lens-prefix (timelines, tombstones, goals), the broker's queues, the
+ * consumer that feeds the records, and the control that writes to the broker.
  */
 import type { CeleryKeys } from '../celery/keys.ts';
 import type { Config } from '../config.ts';
@@ -13,9 +13,10 @@ import { GoalStore } from './goal-store.ts';
 import { HistoryStore } from './history-store.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
+import { TaskControl } from './task-control.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches'>;
+type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'broker'>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
@@ -29,5 +30,9 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
-  return { backend, watcher, goals, history, queues, consumer };
+  const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
+    brokerDb: config.broker.db,
+    linkTtlSeconds: config.tombstoneSeconds,
+  });
+  return { backend, watcher, goals, history, queues, consumer, control };
 }

@@ -156,7 +156,13 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
       this.inc({ result: 'failed' }, consumed.failed);
     },
   });
-  return { redisLatency, reconnects, errorsByCode };
+  const controlActions = new Counter({
+    name: 'celery_lens_control_actions_total',
+    help: 'Control mutations (revoke, terminate, send, resend) by action and outcome (ok, or the error code)',
+    labelNames: ['action', 'outcome'] as const,
+    registers: [registry],
+  });
+  return { redisLatency, reconnects, errorsByCode, controlActions };
 }
 
 export function createMetrics(source: LensMetricsSource, options: MetricsOptions) {

@@ -5,6 +5,7 @@ import './task-history.ts';
 import './group.ts';
 import './task-graph.ts';
 import './goal.ts';
+import './control.ts';
 import './worker.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';

@@ -55,6 +55,11 @@ type Documents = {
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.OverTlsDocument,
+    "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": typeof types.ControlSendDocument,
+    "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": typeof types.ControlRevokeDocument,
+    "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n": typeof types.ControlRevokeManyDocument,
+    "\n  mutation ControlResend($id: ID!) { resendTask(id: $id) { id resentFrom { id } } }\n": typeof types.ControlResendDocument,
+    "\n  query ControlLook($id: ID!) {\n    task(id: $id) { id state status result dateDone name args kwargs error { type } timeline { type at } resentAs { id } resentFrom { id } }\n  }\n": typeof types.ControlLookDocument,
     "\n  query WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes { id kind task { state } }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
@@ -108,6 +113,11 @@ const documents: Documents = {
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.OverTlsDocument,
+    "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": types.ControlSendDocument,
+    "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": types.ControlRevokeDocument,
+    "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n": types.ControlRevokeManyDocument,
+    "\n  mutation ControlResend($id: ID!) { resendTask(id: $id) { id resentFrom { id } } }\n": types.ControlResendDocument,
+    "\n  query ControlLook($id: ID!) {\n    task(id: $id) { id state status result dateDone name args kwargs error { type } timeline { type at } resentAs { id } resentFrom { id } }\n  }\n": types.ControlLookDocument,
     "\n  query WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes { id kind task { state } }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
@@ -298,6 +308,26 @@ export function graphql(source: "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n  
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n"): (typeof documents)["\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n"): (typeof documents)["\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n"): (typeof documents)["\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n"): (typeof documents)["\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ControlResend($id: ID!) { resendTask(id: $id) { id resentFrom { id } } }\n"): (typeof documents)["\n  mutation ControlResend($id: ID!) { resendTask(id: $id) { id resentFrom { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ControlLook($id: ID!) {\n    task(id: $id) { id state status result dateDone name args kwargs error { type } timeline { type at } resentAs { id } resentFrom { id } }\n  }\n"): (typeof documents)["\n  query ControlLook($id: ID!) {\n    task(id: $id) { id state status result dateDone name args kwargs error { type } timeline { type at } resentAs { id } resentFrom { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

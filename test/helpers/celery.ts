@@ -116,7 +116,7 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
 }
 
 /** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, or `revoke`. */
-export function celery<T = unknown>(command: 'send' | 'view' | 'wait' | 'revoke', input: unknown, options: CeleryEnv): Promise<T> {
+export function celery<T = unknown>(command: 'send' | 'view' | 'wait' | 'revoke' | 'send_task' | 'inspect_revoked', input: unknown, options: CeleryEnv): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       PYTHON,

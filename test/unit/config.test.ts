@@ -28,6 +28,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--max-watches', '0'], {})).toThrow('--max-watches (LENS_MAX_WATCHES) must be an integer from 1 to 10000000, got "0"');
   });
 
+  it('--control is off and --send-allow allows nothing by default; patterns are globs, the rest literal', () => {
+    expect(loadConfig([], {})).toMatchObject({ control: false, sendAllow: [] });
+    expect(() => loadConfig(['--control', 'yes please'], {})).toThrow(/--control \(LENS_CONTROL\) must be true or false/);
+    const [tasks, exact] = loadConfig(['--send-allow', 'proj.tasks.*, billing.refund_?'], { LENS_CONTROL: 'true' }).sendAllow;
+    expect(['proj.tasks.report', 'proj.tasks.a.b'].every((name) => tasks!.test(name))).toBe(true);
+    expect(['proj.tasksX', 'projXtasks.report', 'other.proj.tasks.x'].some((name) => tasks!.test(name))).toBe(false);
+    expect(exact!.test('billing.refund_1')).toBe(true);
+    expect(exact!.test('billing.refund_12')).toBe(false);
+  });
+
   it('--cors-origins: origins only, same-origin (none) by default', () => {
     expect(loadConfig([], {}).corsOrigins).toEqual([]);
     expect(loadConfig(['--cors-origins', 'https://a.example, http://b.example:8080/,*'], {}).corsOrigins).toEqual([

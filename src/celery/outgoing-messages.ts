@@ -1,0 +1,140 @@
+/**
+ * Messages celery-lens puts on the broker for the control mutations, built
+ * byte for byte as Celery 5.2.6 and kombu write them (captured with MONITOR;
+ * docs/celery-wire-format.md, "Messages celery-lens sends"):
+ *
+ * - a task message, protocol 2, JSON serializer: what `app.send_task` LPUSHes
+ *   on the queue's list (or its priority sub-queue);
+ * - its `task-sent` event, PUBLISHed on `/<db>.celeryev/task.sent`;
+ * - a revoke broadcast, what `app.control.revoke` PUBLISHes on the pidbox
+ *   fanout channel `/<db>.celery.pidbox` for every worker.
+ *
+ * Only the fields Celery fills from its own process differ (origin, pid,
+ * reply_to, delivery tags, clock and timestamps). Nothing here talks to Redis.
+ */
+import { pythonJson, saferepr } from './python-text.ts';
+
+/** What one send_task call sets. */
+export interface TaskCall {
+  readonly id: string;
+  readonly name: string;
+  readonly args: readonly unknown[];
+  readonly kwargs: Readonly<Record<string, unknown>>;
+  readonly queue: string;
+  readonly eta: Date | null;
+  readonly expires: Date | null;
+  /** 0–9, kombu's range on Redis; null leaves it unset (0). */
+  readonly priority: number | null;
+}
+
+/** What Celery takes from the sending process. */
+export interface Sender {
+  /** `gen<pid>@<hostname>`, Celery's anon_nodename(). */
+  readonly nodename: string;
+  readonly pid: number;
+  /** The app's reply-to oid (a uuid). */
+  readonly replyTo: string;
+  /** A new uuid per message. */
+  deliveryTag(): string;
+  /** The next value of the Lamport clock. */
+  tick(): number;
+  now(): Date;
+}
+
+/** Celery's argsrepr_maxsize and kwargsrepr_maxsize. */
+const REPR_MAXSIZE = 1024;
+/** kombu's Redis transport: a priority goes to the highest step not above it. */
+const PRIORITY_STEPS = [0, 3, 6, 9] as const;
+/** How long a broadcast is valid, in seconds: Celery's default `timeout` of control calls. */
+const BROADCAST_EXPIRES_SECONDS = 1;
+
+/** Linux signal names Celery's `signum()` resolves (`TERM` or `SIGTERM`). */
+export const SIGNALS: ReadonlySet<string> = new Set([
+  'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM',
+  'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS',
+]);
+
+/** `SIGTERM` for `TERM` or `SIGTERM`; null for a name Celery would refuse. */
+export function signalName(name: string): string | null {
+  const bare = name.startsWith('SIG') ? name.slice(3) : name;
+  return SIGNALS.has(bare) ? `SIG${bare}` : null;
+}
+
+/** The list kombu LPUSHes to: `<queue>\x06\x16<step>` for a priority above 0. */
+export function queueKey(queue: string, priority: number | null): string {
+  const value = Math.max(0, Math.min(9, priority ?? 0));
+  const step = [...PRIORITY_STEPS].reverse().find((candidate) => candidate <= value) ?? 0;
+  return step === 0 ? queue : `${queue}\x06\x16${step}`;
+}
+
+export const pidboxChannel = (db: number) => `/${db}.celery.pidbox`;
+export const taskSentChannel = (db: number) => `/${db}.celeryev/task.sent`;
+
+/** datetime.isoformat() of an aware UTC datetime: microseconds only when not zero. */
+export function isoformat(date: Date): string {
+  const text = date.toISOString();
+  const ms = date.getUTCMilliseconds();
+  return `${text.slice(0, 19)}${ms === 0 ? '' : `.${String(ms * 1000).padStart(6, '0')}`}+00:00`;
+}
+
+const base64 = (value: unknown) => Buffer.from(pythonJson(value)).toString('base64');
+const epochSeconds = (date: Date) => date.getTime() / 1000;
+
+function envelope(body: unknown, headers: object, properties: object): string {
+  return pythonJson({ body: base64(body), 'content-encoding': 'utf-8', 'content-type': 'application/json', headers, properties });
+}
+
+/** The task message `app.send_task(name, args, kwargs, …)` LPUSHes. */
+export function taskMessage(call: TaskCall, sender: Sender): string {
+  const headers = {
+    lang: 'py', task: call.name, id: call.id, shadow: null,
+    eta: call.eta && isoformat(call.eta), expires: call.expires && isoformat(call.expires),
+    group: null, group_index: null, retries: 0, timelimit: [null, null],
+    root_id: call.id, parent_id: null,
+    argsrepr: saferepr(call.args, REPR_MAXSIZE), kwargsrepr: saferepr(call.kwargs, REPR_MAXSIZE),
+    origin: sender.nodename, ignore_result: false,
+  };
+  // kombu writes `expiration` (ms left, as a string) between delivery_mode and delivery_info.
+  const expiration = call.expires && {
+    expiration: String(Math.trunc(Math.max(0, call.expires.getTime() - sender.now().getTime()))),
+  };
+  const properties = {
+    correlation_id: call.id, reply_to: sender.replyTo, delivery_mode: 2, ...expiration,
+    delivery_info: { exchange: '', routing_key: call.queue },
+    priority: call.priority ?? 0, body_encoding: 'base64', delivery_tag: sender.deliveryTag(),
+  };
+  const embed = { callbacks: null, errbacks: null, chain: null, chord: null };
+  return envelope([call.args, call.kwargs, embed], headers, properties);
+}
+
+/** The `task-sent` event the sending process publishes (task_send_sent_event). */
+export function taskSentEvent(call: TaskCall, sender: Sender): string {
+  const hostname = sender.nodename;
+  const body = {
+    hostname, utcoffset: Math.floor(sender.now().getTimezoneOffset() / 60), pid: sender.pid, clock: sender.tick(),
+    uuid: call.id, root_id: call.id, parent_id: null, name: call.name,
+    args: saferepr(call.args, REPR_MAXSIZE), kwargs: saferepr(call.kwargs, REPR_MAXSIZE), retries: 0,
+    eta: call.eta && isoformat(call.eta), expires: call.expires && isoformat(call.expires),
+    queue: call.queue, exchange: '', routing_key: call.queue, timestamp: epochSeconds(sender.now()), type: 'task-sent',
+  };
+  const properties = {
+    delivery_mode: 1, delivery_info: { exchange: 'celeryev', routing_key: 'task.sent' },
+    priority: 0, body_encoding: 'base64', delivery_tag: sender.deliveryTag(),
+  };
+  return envelope(body, { hostname }, properties);
+}
+
+/** The broadcast `app.control.revoke(ids, terminate=…, signal=…)` publishes; one id is sent as a string. */
+export function revokeBroadcast(ids: readonly string[], terminate: boolean, signal: string, sender: Sender): string {
+  const body = {
+    method: 'revoke',
+    arguments: { task_id: ids.length === 1 ? ids[0] : ids, terminate, signal },
+    destination: null, pattern: null, matcher: null,
+  };
+  const headers = { clock: sender.tick(), expires: epochSeconds(sender.now()) + BROADCAST_EXPIRES_SECONDS };
+  const properties = {
+    delivery_mode: 2, delivery_info: { exchange: 'celery.pidbox', routing_key: '' },
+    priority: 0, body_encoding: 'base64', delivery_tag: sender.deliveryTag(),
+  };
+  return envelope(body, headers, properties);
+}
