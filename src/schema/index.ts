@@ -6,6 +6,7 @@ import './group.ts';
 import './task-graph.ts';
 import './goal.ts';
 import './control.ts';
+import './viewer.ts';
 import './worker.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';

@@ -8,6 +8,7 @@ import { HiddenField } from './hidden-field.tsx';
 import { JsonView } from './json-view.tsx';
 import { ProgressMeta } from './progress-meta.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { TaskActions } from '../control/task-actions.tsx';
 
 export type LiveTask = TaskLiveSubscription['task'];
 
@@ -50,6 +51,7 @@ export function TaskCard({ task, errors }: { task: LiveTask; errors: readonly Gq
         <code className="task-id">{task.id}</code>
       </header>
       <p className="reason" data-testid="task-status-reason">{task.statusReason}</p>
+      <TaskActions id={task.id} status={task.status} ready={task.ready} />
       <dl className="fields">
         <Row label="State">
           {task.state}

@@ -56,6 +56,26 @@ export type TaskStatus =
   /** No result, no tombstone, no event, no queued message. */
   | 'UNKNOWN';
 
+export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ViewerQuery = { viewer: { principal: string, canControl: boolean } };
+
+export type RevokeTaskMutationVariables = Exact<{
+  id: string | number;
+  terminate: boolean;
+}>;
+
+
+export type RevokeTaskMutation = { revokeTask: { id: string } };
+
+export type ResendTaskMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ResendTaskMutation = { resendTask: { id: string } };
+
 export type TaskLiveSubscriptionVariables = Exact<{
   id: string | number;
 }>;
@@ -108,6 +128,28 @@ export const GraphTaskFragmentDoc = new TypedDocumentString(`
   finishedAt
 }
     `, {"fragmentName":"GraphTask"}) as unknown as TypedDocumentString<GraphTaskFragment, unknown>;
+export const ViewerDocument = new TypedDocumentString(`
+    query Viewer {
+  viewer {
+    principal
+    canControl
+  }
+}
+    `) as unknown as TypedDocumentString<ViewerQuery, ViewerQueryVariables>;
+export const RevokeTaskDocument = new TypedDocumentString(`
+    mutation RevokeTask($id: ID!, $terminate: Boolean!) {
+  revokeTask(id: $id, terminate: $terminate) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeTaskMutation, RevokeTaskMutationVariables>;
+export const ResendTaskDocument = new TypedDocumentString(`
+    mutation ResendTask($id: ID!) {
+  resendTask(id: $id) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<ResendTaskMutation, ResendTaskMutationVariables>;
 export const TaskLiveDocument = new TypedDocumentString(`
     subscription TaskLive($id: ID!) {
   task(id: $id, untilReady: false) {
