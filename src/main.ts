@@ -18,7 +18,11 @@ function shellWord(word: string): string {
 try {
   if (process.argv[2] === 'acl') {
     // `celery-lens acl [options]`: the least-privilege Redis user for this configuration.
-    const config = loadConfig(process.argv.slice(3));
+    // `acl --control` alone means `--control true`: the rule for a process that will act on tasks.
+    const args = process.argv.slice(3).flatMap((word, index, all) =>
+      word === '--control' && (all[index + 1] === undefined || all[index + 1]!.startsWith('--')) ? [word, 'true'] : [word],
+    );
+    const config = loadConfig(args);
     const rule = aclRule(config, 'celery-lens', '<password>');
     console.log(rule.map(shellWord).join(' '));
     process.exit(0);

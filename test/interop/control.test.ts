@@ -3,7 +3,9 @@
  * celery-lens sends must be what Celery's own client sends (compared byte for
  * byte where the bytes are not random), and workers must act on it.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { type DocumentNode, print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -261,6 +263,14 @@ describe('what is refused writes nothing', () => {
     const metrics = await (await on.yoga.fetch('http://yoga/metrics')).text();
     expect(metrics).toContain('celery_lens_control_actions_total{action="send",outcome="ok"} 1');
     expect(metrics).toContain('celery_lens_control_actions_total{action="send",outcome="SEND_NOT_ALLOWED"} 1');
+  });
+
+  it('`celery-lens acl --control` prints the wider rule: LPUSH on the queues and their sub-queues, PUBLISH on the pidbox', () => {
+    const bin = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
+    const print = (...flags: string[]) => execFileSync(process.execPath, [bin, 'acl', ...flags]).toString();
+    const wider = print('--queues', 'jobs', '--control');
+    expect(wider).toContain("+lpush '%W~jobs' $'%W~jobs\\x06\\x163' $'%W~jobs\\x06\\x166' $'%W~jobs\\x06\\x169' '&/0.celery.pidbox'");
+    expect(print('--queues', 'jobs')).not.toMatch(/lpush|pidbox|%W~/);
   });
 
   it('under the ACL user `celery-lens acl --control true` prints, sends and revokes work; result keys stay read-only', async () => {
