@@ -117,42 +117,38 @@ async function storedCall(id: string, queue: string | null | undefined, context:
   return taskCall({ name: meta.name, args: meta.args ?? [], kwargs: meta.kwargs ?? {}, queue: queue ?? meta.queue }, context);
 }
 
+const revokeArgs = builder.args((t) => ({
+  terminate: t.boolean({ defaultValue: false, required: true }),
+  signal: t.string({ defaultValue: 'SIGTERM', required: true }),
+}));
+
+/** One broadcast revoking `ids` (1 to --max-ids, each checked before anything is sent). */
+function revoke(context: LensContext, ids: readonly (string | number)[], terminate: boolean, signal: string): Promise<string[]> {
+  return act(context, terminate ? 'terminate' : 'revoke', ids.map(String), async () => {
+    if (ids.length > context.config.maxIds) throw new TooManyIdsError(ids.length, context.config.maxIds);
+    if (ids.length === 0) throw new InvalidArgumentError('ids', 'must name at least one task');
+    const tasks = ids.map((id) => checkTaskId(id, context));
+    await context.control.revoke(tasks, terminate, checkSignal(signal));
+    return tasks;
+  });
+}
+
 builder.mutationFields((t) => ({
   revokeTask: t.field({
     type: TaskRef,
     authScopes: { control: true },
     description:
       "Revokes a task as `app.control.revoke(id, terminate=…, signal=…)` does: a broadcast every worker hears. A queued task is discarded when a worker receives it (REVOKED); with `terminate: true` a running one is killed (prefork pool). Workers started later do not know of it.",
-    args: {
-      id: t.arg.id({ required: true }),
-      terminate: t.arg.boolean({ defaultValue: false, required: true }),
-      signal: t.arg.string({ defaultValue: 'SIGTERM', required: true }),
-    },
-    resolve: (_root, { id, terminate, signal }, context) =>
-      act(context, terminate ? 'terminate' : 'revoke', [String(id)], async () => {
-        const task = checkTaskId(id, context);
-        await context.control.revoke([task], terminate, checkSignal(signal));
-        return task;
-      }),
+    args: { id: t.arg.id({ required: true }), ...revokeArgs },
+    resolve: async (_root, { id, terminate, signal }, context) => (await revoke(context, [id], terminate, signal))[0] as string,
   }),
   revokeTasks: t.field({
     type: [TaskRef],
     authScopes: { control: true },
     description: 'Revokes many tasks in one broadcast (at most --max-ids).',
-    args: {
-      ids: t.arg.idList({ required: true }),
-      terminate: t.arg.boolean({ defaultValue: false, required: true }),
-      signal: t.arg.string({ defaultValue: 'SIGTERM', required: true }),
-    },
+    args: { ids: t.arg.idList({ required: true }), ...revokeArgs },
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
-    resolve: (_root, { ids, terminate, signal }, context) =>
-      act(context, terminate ? 'terminate' : 'revoke', ids.map(String), async () => {
-        if (ids.length > context.config.maxIds) throw new TooManyIdsError(ids.length, context.config.maxIds);
-        if (ids.length === 0) throw new InvalidArgumentError('ids', 'must name at least one task');
-        const tasks = ids.map((id) => checkTaskId(id, context));
-        await context.control.revoke(tasks, terminate, checkSignal(signal));
-        return tasks;
-      }),
+    resolve: (_root, { ids, terminate, signal }, context) => revoke(context, ids, terminate, signal),
   }),
   sendTask: t.field({
     type: TaskRef,
