@@ -185,6 +185,26 @@ export class HistoryStore {
     pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
   }
 
+  /**
+   * The children celery-lens saw naming each task as parent (events and
+   * published metas), in one round trip: the links Celery never stores, such
+   * as a chord's callback. A key of another type reads as no child.
+   */
+  async readChildren(ids: readonly string[]): Promise<string[][]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.zrange(this.keys.children(id), 0, -1);
+    const replies = await execAll(pipeline);
+    return ids.map((id, index) => {
+      try {
+        return valueOf(replies[index], this.keys.children(id)) as string[];
+      } catch (error) {
+        if (error instanceof LensDataError) return [];
+        throw error;
+      }
+    });
+  }
+
   /** Members seen (in published metas) for each group, in one round trip; [] when none. */
   async readGroupMembers(groupIds: readonly string[]): Promise<string[][]> {
     if (groupIds.length === 0) return [];

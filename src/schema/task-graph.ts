@@ -16,7 +16,7 @@ import { TaskRef } from './task.ts';
 const NodeKind = builder.enumType('TaskGraphNodeKind', { values: ['TASK', 'GROUP'] as const });
 const EdgeKind = builder.enumType('TaskGraphEdgeKind', {
   values: {
-    CHILD: { description: '`to` was sent by `from` (a chain link, or a group launched from a task).' },
+    CHILD: { description: "`to` was sent by `from`: a chain link, a group launched from a task, a chord's callback." },
     MEMBER: { description: 'task `to` belongs to group `from`.' },
   } as const,
 });
@@ -57,7 +57,8 @@ const EdgeRef = builder.objectRef<GraphEdge>('TaskGraphEdge').implement({
 const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
   description:
     'A workflow as flat nodes and edges, ready for a graph library: every task reachable from the root through ' +
-    "Celery's `children` (chain links, launched groups and their members).",
+    "Celery's `children` (chain links, launched groups and their members), then through the children celery-lens " +
+    "saw naming a task as parent that Celery does not store (a chord's callback; what a running task has sent).",
   fields: (t) => ({
     rootId: t.exposeID('rootId'),
     nodes: t.field({
@@ -84,7 +85,8 @@ function unready(graph: TaskGraph): string[] {
 
 function walk(rootId: string, maxDepth: number, context: LensContext, load = (ids: readonly string[]) => loadTasks(context, ids)) {
   checkTaskId(rootId, context);
-  return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load }));
+  const loadObserved = (ids: readonly string[]) => context.history.readChildren(ids);
+  return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load, loadObserved }));
 }
 
 /** Fresh reads for a subscription (its request-wide DataLoader cache would go stale). */

@@ -23,7 +23,7 @@ export type TaskEventType =
   | 'SUCCEEDED';
 
 export type TaskGraphEdgeKind =
-  /** `to` was sent by `from` (a chain link, or a group launched from a task). */
+  /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
   /** task `to` belongs to group `from`. */
   | 'MEMBER';

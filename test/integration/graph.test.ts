@@ -114,6 +114,31 @@ describe('taskGraph', () => {
     expect(data?.taskGraph.ready).toBe(false);
   });
 
+  it("adds the children celery-lens saw that no stored `children` lists: a running task's, a chord callback's", async () => {
+    const [a, gid, m1, m2, sent, callback] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
+    // While a runs, its children are not stored: what it sent is known from the published metas naming it.
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: a }, { id: sent });
+    await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.length === 2);
+    expect((await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.edges).toEqual([{ from: a, to: sent, kind: 'CHILD' }]);
+    // a done with a group in its children (the header of chain(a, group, callback)); the members, seen too, stay under the group.
+    await writeMeta(client, done({ children: [group(gid, [m1, m2]), one(sent)] }), { id: a });
+    for (const member of [m1, m2]) await writeMeta(client, done({ group_id: gid, parent_id: a }), { id: member });
+    await writeMeta(client, done({ parent_id: a }), { id: callback });
+    await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.some((n) => n.id === callback) === true);
+    const graph = (await execute(lens.app, Graph, { rootId: a })).data!.taskGraph;
+    expect(graph.nodes.map((n) => n.id)).toEqual([a, gid, m1, m2, sent, callback]);
+    expect(graph.edges).toEqual([
+      { from: a, to: gid, kind: 'CHILD' },
+      { from: gid, to: m1, kind: 'MEMBER' },
+      { from: gid, to: m2, kind: 'MEMBER' },
+      { from: a, to: sent, kind: 'CHILD' },
+      { from: a, to: callback, kind: 'CHILD' },
+    ]);
+    // At the depth limit, a seen child left out makes the graph truncated.
+    expect((await execute(lens.app, Graph, { rootId: a, maxDepth: 0 })).data?.taskGraph).toMatchObject({ truncated: true, edges: [] });
+  });
+
   it('answers GRAPH_TOO_LARGE past --max-graph-nodes', async () => {
     const small = await startApp(lens.redis.url(), ['--max-graph-nodes', '5']);
     try {

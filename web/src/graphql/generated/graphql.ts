@@ -5,7 +5,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type TaskGraphEdgeKind =
-  /** `to` was sent by `from` (a chain link, or a group launched from a task). */
+  /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
   /** task `to` belongs to group `from`. */
   | 'MEMBER';
