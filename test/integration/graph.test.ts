@@ -302,6 +302,26 @@ describe('subscription taskGraph', () => {
     }
   });
 
+  it("waits for a child sent just after every task became ready (a chord's callback), then completes", async () => {
+    const [a, callback] = [randomUUID(), randomUUID()];
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
+    const ws = wsClient(lens.app.url);
+    try {
+      const sub = subscribe(ws, GraphUpdates, { rootId: a });
+      await sub.waitFor(1);
+      // a stores its result, then sends the callback, which names a as parent but is in no stored children.
+      await writeMeta(client, done(), { id: a });
+      await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: a }, { id: callback });
+      await until(() => sub.events.at(-1)?.taskGraph.nodes.some((n) => n.id === callback) === true);
+      expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: false, edges: [{ from: a, to: callback, kind: 'CHILD' }] });
+      await writeMeta(client, done({ parent_id: a }), { id: callback });
+      await sub.done;
+      expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: true, nodes: [{ id: a, task: { state: 'SUCCESS' } }, { id: callback, task: { state: 'SUCCESS' } }] });
+    } finally {
+      await ws.dispose();
+    }
+  });
+
   it('lets go of its tasks as soon as the client leaves, though none of them changed', async () => {
     const a = randomUUID();
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
