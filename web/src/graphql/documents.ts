@@ -52,8 +52,7 @@ export const WorkflowGraph = graphql(`
         kind
         depth
         task { ...GraphTask }
-        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.
-        group { id size chordCallback { ...GraphTask } }
+        group { id size }
       }
       edges { from to kind }
     }

@@ -68,7 +68,7 @@ export type WorkflowGraphSubscriptionVariables = Exact<{
 }>;
 
 
-export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null, group: { id: string, size: number | null, chordCallback: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
+export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null, group: { id: string, size: number | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
 
 export type GraphTaskFragment = { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null };
 
@@ -173,9 +173,6 @@ export const WorkflowGraphDocument = new TypedDocumentString(`
       group {
         id
         size
-        chordCallback {
-          ...GraphTask
-        }
       }
     }
     edges {
