@@ -5,11 +5,12 @@
  * of thousands stays readable and cheap to draw, and that a chord's callback
  * follows its header group.
  */
-import type { TaskStatus, WorkflowGraphSubscription } from '../graphql/generated/graphql.ts';
+import type { TaskStatus, WorkflowGraphSubscription, WorkflowTimesSubscription } from '../graphql/generated/graphql.ts';
 import { countByStatus } from '../status.ts';
 
 export type GraphData = WorkflowGraphSubscription['taskGraph'];
 export type GraphTask = NonNullable<GraphData['nodes'][number]['task']>;
+export type GraphTimes = WorkflowTimesSubscription['taskGraph'];
 
 export const COLLAPSE_OVER = 50;
 
@@ -70,7 +71,7 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
   const nodes: ViewNode[] = [];
   for (const node of graph.nodes) {
     if (replacedBy.has(node.id)) continue;
-    if (node.kind === 'GROUP') nodes.push({ kind: 'group', id: node.id, size: node.group?.size ?? 0 });
+    if (node.kind === 'GROUP') nodes.push({ kind: 'group', id: node.id, size: membersOf.get(node.id)?.length ?? 0 });
     else nodes.push({ kind: 'task', id: node.id, status: node.task?.status ?? 'UNKNOWN', name: node.task?.name ?? null });
   }
   nodes.push(...summaries);

@@ -4,7 +4,7 @@ import { TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
 import { WorkflowGraph } from '../components/workflow-graph.tsx';
-import { TaskLive, WorkflowGraph as WorkflowGraphDocument } from '../graphql/documents.ts';
+import { TaskLive, WorkflowGraph as WorkflowGraphDocument, WorkflowTimes } from '../graphql/documents.ts';
 import { STATUS } from '../status.ts';
 import { isFinal, useLive } from '../use-live.ts';
 
@@ -24,8 +24,10 @@ export function TaskRoute({ id }: { id: string }) {
     if (taskRoot !== null) setRootId(taskRoot);
   }, [taskRoot]);
   // The server completes the stream once every task is ready (a chord's callback included: it waits for late children).
-  const graphLive = useLive(WorkflowGraphDocument, live.failure && isFinal(live.failure) ? null : { rootId }, graphReady);
+  const graphVariables = live.failure && isFinal(live.failure) ? null : { rootId };
+  const graphLive = useLive(WorkflowGraphDocument, graphVariables, graphReady);
   const graph = graphLive.result?.data?.taskGraph ?? null;
+  const times = useLive(WorkflowTimes, graphVariables, graphReady).result?.data?.taskGraph ?? null;
   // For bench/web-page.ts: when the graph's data arrived (the draw follows).
   if (graph && performance.getEntriesByName('lens:graph-data').length === 0) performance.mark('lens:graph-data');
 
@@ -48,7 +50,7 @@ export function TaskRoute({ id }: { id: string }) {
         {graph && !live.failure ? (
           <>
             <WorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
-            <Timeline graph={graph} />
+            <Timeline graph={graph} times={times} />
           </>
         ) : null}
         <WorkersList />
