@@ -9,11 +9,17 @@
  *   until every task node is in the graph is read from the page's clock, for
  *   `--runs` fresh tabs; goal < 1 s.
  *
- *   npm run bench:web [-- --runs 5]
+ *   npm run bench:web [-- --runs 5] [-- --profile DIR]
+ *
+ * With --profile, the server runs under `node --cpu-prof` (its profile is
+ * written to DIR when it stops) and the page's first timed run is profiled
+ * through Chrome's DevTools protocol (DIR/page.cpuprofile); open either in
+ * Chrome's DevTools or speedscope.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { createClient } from 'graphql-ws';
@@ -24,8 +30,10 @@ import { startLens } from './lib/processes.ts';
 import { mean, percentile } from './lib/stats.ts';
 
 const ROOT = new URL('../', import.meta.url);
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, profile: { type: 'string' } } });
 const runs = Number(values.runs);
+const profileDir = values.profile === undefined ? null : resolve(values.profile);
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 
 execFileSync(process.execPath, [new URL('scripts/ensure-web-build.mjs', ROOT).pathname], { stdio: 'inherit' });
 
@@ -44,7 +52,7 @@ for (const file of size.sizes) console.log(`${file.name}: ${(file.raw / 1024).to
 console.log(`JS+CSS gzipped: ${(size.gzip / 1024).toFixed(1)} KiB (${size.gzip} bytes; goal ≤ 300 KB)`);
 
 const redis = await startRedis();
-const lens = await startLens(redis.url());
+const lens = await startLens(redis.url(), [], profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
 const browser = await launchChromium();
 try {
   const client = redis.client();
@@ -102,6 +110,8 @@ try {
   for (let run = 0; run < runs + 1; run += 1) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
+    const cdp = profileDir && run === 1 ? await context.newCDPSession(page) : null;
+    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 })).then(() => cdp.send('Profiler.start'));
     await page.goto(`${origin}/tasks/${root}`);
     const drawn = await page.waitForFunction(
       (count) => (document.querySelectorAll('[data-testid="workflow-graph"] [data-task-id]').length >= count ? performance.now() : false),
@@ -109,6 +119,15 @@ try {
       { polling: 'raf', timeout: 30_000 },
     );
     const ms = (await drawn.jsonValue()) as number;
+    // The edges follow a frame later (the page draws them once the graph is framed): when all were there.
+    const edgesDrawn = (await (
+      await page.waitForFunction(
+        (count) => (document.querySelectorAll('[data-testid="workflow-graph"] .react-flow__edge').length >= count ? performance.now() : false),
+        groups.length * 51,
+        { polling: 'raf', timeout: 30_000 },
+      )
+    ).jsonValue()) as number;
+    if (cdp && profileDir) writeFileSync(`${profileDir}/page.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const marks = await page.evaluate(() => ({
       data: performance.getEntriesByName('lens:graph-data')[0]?.startTime ?? Number.NaN,
       socket: performance.getEntriesByName('lens:socket')[0]?.startTime ?? Number.NaN,
@@ -119,7 +138,7 @@ try {
     // The first run warms the server's and the disk's caches; it is shown, not counted.
     if (run > 0) times.push(ms);
     console.log(
-      `run ${run}${run === 0 ? ' (warm-up)' : ''}: ${tasks} task nodes drawn ${ms.toFixed(0)} ms after navigation start ` +
+      `run ${run}${run === 0 ? ' (warm-up)' : ''}: ${tasks} task nodes drawn ${ms.toFixed(0)} ms after navigation start, their edges at ${edgesDrawn.toFixed(0)} ms ` +
         `(script loaded at ${marks.script.toFixed(0)} ms, socket up at ${marks.socket.toFixed(0)} ms, graph data at ${marks.data.toFixed(0)} ms, layout took ${marks.layout.toFixed(0)} ms)`,
     );
     await context.close();

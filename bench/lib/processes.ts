@@ -47,10 +47,11 @@ async function serve(args: string[], readyPath: string, port: number, env: NodeJ
 }
 
 /** celery-lens as an operator runs it (production mode, the bin), without the rate limit. */
-export async function startLens(backendUrl: string, flags: string[] = []): Promise<Served> {
+/** `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+export async function startLens(backendUrl: string, flags: string[] = [], nodeArgs: string[] = []): Promise<Served> {
   const port = await freePort();
   return serve(
-    ['bin/celery-lens.mjs', 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', '--max-ids', '10000', ...flags],
+    [...nodeArgs, 'bin/celery-lens.mjs', 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', '--max-ids', '10000', ...flags],
     '/readyz',
     port,
   );

@@ -3,8 +3,12 @@
  * per level (all tasks of a level in one MGET), whatever the graph's width.
  * Edges come from each task's `children` result tuples (docs/celery-wire-format.md,
  * "Result tuples"); a group in them becomes a GROUP node with MEMBER edges.
+ * Then the children celery-lens saw naming the task as parent that those
+ * tuples lack, as Task.children lists them: Celery stores no link to a chord's
+ * callback (its parent is the task before the chord, or the last header task
+ * to finish, and neither stores it), nor to what a running task has sent.
  */
-import { type ResultNode, decodeChildren } from '../celery/result-tuple.ts';
+import { type ResultNode, decodeChildren, taskIdsOf } from '../celery/result-tuple.ts';
 import { GraphTooLargeError } from '../errors/graph-too-large-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
@@ -36,6 +40,8 @@ export interface TaskGraph {
 }
 
 export type LevelLoader = (ids: readonly string[]) => Promise<readonly (TaskSnapshot | null)[]>;
+/** For each id, the child ids celery-lens saw naming it as parent (HistoryStore.readChildren). */
+export type ObservedLoader = (ids: readonly string[]) => Promise<readonly (readonly string[])[]>;
 
 interface WalkOptions {
   /** Levels below the root to follow; 0 is the root alone. */
@@ -43,6 +49,17 @@ interface WalkOptions {
   /** Most nodes (tasks and groups); edges may be twice as many. */
   readonly maxNodes: number;
   readonly load: LevelLoader;
+  /** Read beside `load`, in the same round trip; none: stored children only. */
+  readonly loadObserved?: ObservedLoader;
+}
+
+/** Stored children, then the observed ones they do not already hold (groups count by their members). */
+function childrenOf(id: string, task: TaskSnapshot | null, observed: readonly string[]): ResultNode[] {
+  const stored = decodeChildren(task?.meta?.children ?? []);
+  if (observed.length === 0) return stored;
+  const covered = new Set([id, ...stored.flatMap((node) => [node.id, ...taskIdsOf(node)])]);
+  const seen = observed.filter((child) => !covered.has(child)).map((child): ResultNode => ({ kind: 'task', id: child, parent: null }));
+  return seen.length === 0 ? stored : [...stored, ...seen];
 }
 
 /**
@@ -51,7 +68,7 @@ interface WalkOptions {
  * the node (or edge) count passes its limit, before the next level is read.
  * The last level's edges are kept only towards nodes the graph holds.
  */
-export async function walkGraph(rootId: string, { maxDepth, maxNodes, load }: WalkOptions): Promise<TaskGraph> {
+export async function walkGraph(rootId: string, { maxDepth, maxNodes, load, loadObserved }: WalkOptions): Promise<TaskGraph> {
   if (!Number.isSafeInteger(maxDepth) || maxDepth < 0) {
     throw new InvalidArgumentError('maxDepth', `must be 0 (the root alone) or more, got ${maxDepth}`);
   }
@@ -69,9 +86,9 @@ export async function walkGraph(rootId: string, { maxDepth, maxNodes, load }: Wa
   let truncated = false;
 
   for (let depth = 0; level.length > 0; depth += 1) {
-    const tasks = await load(level);
+    const [tasks, observed] = await Promise.all([load(level), loadObserved?.(level) ?? []]);
     level.forEach((id, index) => addNode({ id, kind: 'TASK', depth, task: tasks[index] ?? null, memberIds: [] }));
-    const children = level.map((_id, index) => decodeChildren(tasks[index]?.meta?.children ?? []));
+    const children = level.map((id, index) => childrenOf(id, tasks[index] ?? null, observed[index] ?? []));
     if (depth === maxDepth) {
       // The edges that stay inside the graph; any other child means it was cut here.
       level.forEach((id, index) => {

@@ -114,7 +114,17 @@ function numbers(key: string, hash: Record<string, string>, fields: readonly str
 
 const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
+/** A task and a child celery-lens just recorded it sent. */
+export interface ChildLink {
+  readonly parentId: string;
+  readonly childId: string;
+}
+export type ChildrenListener = (links: readonly ChildLink[]) => void;
+
 export class HistoryStore {
+  /** Told, in process, of the child links each write recorded (after the write): live graphs grow with them. */
+  readonly #childListeners = new Set<ChildrenListener>();
+
   constructor(
     readonly redis: Redis,
     readonly keys: LensKeys,
@@ -126,6 +136,7 @@ export class HistoryStore {
     if (events.length === 0) return;
     const ttl = this.settings.historyTtlSeconds;
     const pipeline = this.redis.pipeline();
+    const links: ChildLink[] = [];
     for (const event of events) {
       const key = this.keys.history(event.taskId);
       const fields: Record<string, string | number> = {};
@@ -147,9 +158,13 @@ export class HistoryStore {
       const events = this.keys.events(event.taskId);
       // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
       pipeline.zadd(events, event.at, JSON.stringify(entry)).zremrangebyrank(events, 0, -MAX_TIMELINE - 1).expire(events, ttl);
-      if (event.parentId && event.parentId !== event.taskId) this.#child(pipeline, event.parentId, event.taskId, event.at);
+      if (event.parentId && event.parentId !== event.taskId) {
+        this.#child(pipeline, event.parentId, event.taskId, event.at);
+        links.push({ parentId: event.parentId, childId: event.taskId });
+      }
     }
     await this.#write(pipeline);
+    this.#tell(links);
   }
 
   /** Records what a published task meta tells: its parent link, and a final outcome. */
@@ -172,6 +187,18 @@ export class HistoryStore {
       pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
     }
     if (pipeline.length > 0) await this.#write(pipeline);
+    if (meta.parentId) this.#tell([{ parentId: meta.parentId, childId: meta.id }]);
+  }
+
+  /** Listens to the child links recorded from now on; returns the function that stops it. */
+  onChildren(listener: ChildrenListener): () => void {
+    this.#childListeners.add(listener);
+    return () => this.#childListeners.delete(listener);
+  }
+
+  #tell(links: readonly ChildLink[]): void {
+    if (links.length === 0) return;
+    for (const listener of this.#childListeners) listener(links);
   }
 
   /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
@@ -183,6 +210,26 @@ export class HistoryStore {
   #child(pipeline: ReturnType<Redis['pipeline']>, parentId: string, childId: string, at: number): void {
     const key = this.keys.children(parentId);
     pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
+  }
+
+  /**
+   * The children celery-lens saw naming each task as parent (events and
+   * published metas), in one round trip: the links Celery never stores, such
+   * as a chord's callback. A key of another type reads as no child.
+   */
+  async readChildren(ids: readonly string[]): Promise<string[][]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.zrange(this.keys.children(id), 0, -1);
+    const replies = await execAll(pipeline);
+    return ids.map((id, index) => {
+      try {
+        return valueOf(replies[index], this.keys.children(id)) as string[];
+      } catch (error) {
+        if (error instanceof LensDataError) return [];
+        throw error;
+      }
+    });
   }
 
   /** Members seen (in published metas) for each group, in one round trip; [] when none. */

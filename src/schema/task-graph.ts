@@ -1,8 +1,9 @@
 import type { GraphEdge, GraphNode, TaskGraph } from '../backend/graph-walk.ts';
 import { walkGraph } from '../backend/graph-walk.ts';
-import { openTaskStream } from '../backend/task-stream.ts';
+import { GraphFeeds, unreadyIds } from '../backend/graph-feed.ts';
+import type { TaskWatcher } from '../backend/task-watcher.ts';
+import { reserveWatches } from '../backend/watch-quota.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
-import { READY_STATES } from '../celery/states.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
@@ -16,7 +17,7 @@ import { TaskRef } from './task.ts';
 const NodeKind = builder.enumType('TaskGraphNodeKind', { values: ['TASK', 'GROUP'] as const });
 const EdgeKind = builder.enumType('TaskGraphEdgeKind', {
   values: {
-    CHILD: { description: '`to` was sent by `from` (a chain link, or a group launched from a task).' },
+    CHILD: { description: "`to` was sent by `from`: a chain link, a group launched from a task, a chord's callback." },
     MEMBER: { description: 'task `to` belongs to group `from`.' },
   } as const,
 });
@@ -57,7 +58,8 @@ const EdgeRef = builder.objectRef<GraphEdge>('TaskGraphEdge').implement({
 const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
   description:
     'A workflow as flat nodes and edges, ready for a graph library: every task reachable from the root through ' +
-    "Celery's `children` (chain links, launched groups and their members).",
+    "Celery's `children` (chain links, launched groups and their members), then through the children celery-lens " +
+    "saw naming a task as parent that Celery does not store (a chord's callback; what a running task has sent).",
   fields: (t) => ({
     rootId: t.exposeID('rootId'),
     nodes: t.field({
@@ -71,20 +73,32 @@ const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
     truncated: t.exposeBoolean('truncated', { description: 'maxDepth stopped the walk before the leaves (no edge leads to a node left out).' }),
     ready: t.boolean({
       description: 'Every task node is in a ready state.',
-      resolve: (graph) => unready(graph).length === 0,
+      resolve: (graph) => unreadyIds(graph).length === 0,
     }),
   }),
 });
 
-function unready(graph: TaskGraph): string[] {
-  return graph.nodes
-    .filter((node) => node.kind === 'TASK' && !(node.task?.meta && READY_STATES.has(node.task.meta.state)))
-    .map((node) => node.id);
+type Read<T> = (ids: readonly string[]) => Promise<readonly T[]>;
+
+function walk(rootId: string, maxDepth: number, context: LensContext, load: Read<TaskSnapshot | null> = (ids) => loadTasks(context, ids), loadObserved: Read<readonly string[]> = (ids) => context.history.readChildren(ids)) {
+  checkTaskId(rootId, context);
+  return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load, loadObserved }));
 }
 
-function walk(rootId: string, maxDepth: number, context: LensContext, load = (ids: readonly string[]) => loadTasks(context, ids)) {
-  checkTaskId(rootId, context);
-  return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load }));
+/** Ids read this many at a time in a live graph's walks: other requests are served between the slices. */
+const SLICE = 500;
+
+/**
+ * A read in slices, one after the other. A live graph is walked again while
+ * other clients wait: decoding thousands of tasks in one go would hold the
+ * event loop (/healthz) for as long.
+ */
+function inSlices<T>(read: Read<T>): Read<T> {
+  return async (ids) => {
+    const all: T[] = [];
+    for (let start = 0; start < ids.length; start += SLICE) all.push(...(await read(ids.slice(start, start + SLICE))));
+    return all;
+  };
 }
 
 /** Fresh reads for a subscription (its request-wide DataLoader cache would go stale). */
@@ -93,37 +107,50 @@ async function readLevel(context: LensContext, ids: readonly string[]): Promise<
   return read.map((task) => (task instanceof Error ? null : task));
 }
 
-const sameState = (a: TaskSnapshot | null, b: TaskSnapshot | null) =>
-  a?.meta?.state === b?.meta?.state && JSON.stringify(a?.meta?.result) === JSON.stringify(b?.meta?.result);
+// The process' live graphs, one set per watcher (one per app: tests run several apps in a process).
+const feedsByWatcher = new WeakMap<TaskWatcher, GraphFeeds>();
+function feedsOf(context: LensContext): GraphFeeds {
+  let feeds = feedsByWatcher.get(context.watcher);
+  if (!feeds) {
+    feeds = new GraphFeeds();
+    feedsByWatcher.set(context.watcher, feeds);
+  }
+  return feeds;
+}
 
-/** Emits the graph, then again after every change of one of its unready tasks, until all are ready. */
+/**
+ * The graph, then again after every change, until every task is ready: one
+ * shared feed per (rootId, maxDepth, TTL reads) however many subscribe. The
+ * connection's watch quota is charged for the tasks unready when it joined.
+ */
 async function* graphUpdates(rootId: string, maxDepth: number, context: LensContext, stopped: AbortSignal): AsyncGenerator<TaskGraph, void> {
-  while (!stopped.aborted) {
-    const graph = await walk(rootId, maxDepth, context, (ids) => readLevel(context, ids));
-    yield graph;
-    const waiting = unready(graph);
-    if (waiting.length === 0) return;
-    const known = new Map(graph.nodes.map((node) => [node.id, node.task]));
-    const stream = await withCodes(() =>
-      openTaskStream(context.watcher, waiting, { untilReady: false, maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota }),
-    );
-    const close = () => {
-      stream.return?.().catch(() => {
-        // A task stream's return() only stops its watches: it does not reject.
-      });
-    };
-    stopped.addEventListener('abort', close, { once: true });
-    // The client may have left while the stream was opening.
-    if (stopped.aborted) close();
-    try {
-      for await (const update of stream) {
-        if (update instanceof Error || !sameState(known.get(update.id) ?? null, update)) break;
-      }
-    } finally {
-      stopped.removeEventListener('abort', close);
-      await stream.return?.();
-    }
-    if (context.shutdown.aborted) return;
+  checkTaskId(rootId, context);
+  const subscription = feedsOf(context).subscribe(`${rootId} ${maxDepth} ${context.ttlRead ?? 'all'}`, () => ({
+    walk: () => walk(rootId, maxDepth, context, inSlices((ids) => readLevel(context, ids)), inSlices((ids) => context.history.readChildren(ids))),
+    watcher: context.watcher,
+    history: context.history,
+    maxQueued: context.config.maxQueued,
+    shutdown: context.shutdown,
+  }));
+  const leave = () => {
+    subscription.return().catch(() => {
+      // FeedSubscription.return() does not reject.
+    });
+  };
+  stopped.addEventListener('abort', leave, { once: true });
+  // The client may have left while this was starting.
+  if (stopped.aborted) leave();
+  let release = () => {};
+  try {
+    const first = await subscription.next();
+    if (first.done) return;
+    release = await withCodes(async () => reserveWatches(unreadyIds(first.value).length, [context.watchQuota]));
+    yield first.value;
+    yield* subscription;
+  } finally {
+    stopped.removeEventListener('abort', leave);
+    release();
+    await subscription.return();
   }
 }
 

@@ -65,14 +65,17 @@ describe('the web page with a real Celery worker', () => {
     // (docs/web-page.png, the README's picture, is a copy of this one.)
     await page.screenshot({ path: join(ARTIFACTS, 'chord-running.png') });
 
-    // Done: the root and the 6 header tasks turn SUCCEEDED in place. (The chord's callback, sent
-    // from the last header task, is not in taskGraph's nodes: no stored `children` leads to it.)
-    await expect.poll(() => statuses(page), { timeout: 30_000 }).toEqual(Array(7).fill('SUCCEEDED'));
+    // Done: the root, the 6 header tasks and the chord's callback (sent by the last header task to
+    // finish, parented to the root, stored as nobody's child) are SUCCEEDED, drawn in place.
+    await expect.poll(() => statuses(page), { timeout: 30_000 }).toEqual(Array(8).fill('SUCCEEDED'));
+    expect(await graphNode(page, sent.id).getAttribute('data-status')).toBe('SUCCEEDED');
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     const counts = page.getByTestId('status-counts');
-    expect(await counts.locator('li[data-status="SUCCEEDED"]').getAttribute('data-count')).toBe('7');
+    expect(await counts.locator('li[data-status="SUCCEEDED"]').getAttribute('data-count')).toBe('8');
     expect(await counts.locator('li').count()).toBe(1);
-    expect(await page.getByTestId('timeline').locator('li').count()).toBe(7);
+    expect(await page.getByTestId('timeline').locator('li').count()).toBe(8);
+    // The callback is drawn after the chord's header: an edge comes into it from each of the 6 header tasks.
+    expect(await page.locator(`[data-testid="workflow-graph"] .react-flow__edge[data-id$="->${sent.id}"]`).count()).toBe(6);
     // The list is refreshed every 5 s; the worker's first heartbeat may come after the page's first look.
     await expect.poll(() => page.getByTestId('workers').innerText(), { timeout: 12_000 }).toContain('online');
     await page.screenshot({ path: join(ARTIFACTS, 'chord-done.png') });

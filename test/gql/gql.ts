@@ -29,6 +29,7 @@ type Documents = {
     "\n  query ReadGoal($key: ID!) {\n    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }\n  }\n": typeof types.ReadGoalDocument,
     "\n  subscription WatchGoal($key: ID!) {\n    goal(key: $key) { status currentTask { id state } }\n  }\n": typeof types.WatchGoalDocument,
     "\n  query PagedAttempts($key: ID!, $offset: Int, $limit: Int) {\n    goal(key: $key) { status attempts(offset: $offset, limit: $limit) { id } currentTask { id } }\n  }\n": typeof types.PagedAttemptsDocument,
+    "\n  subscription BigGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } }\n  }\n": typeof types.BigGraphDocument,
     "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": typeof types.GraphDocument,
     "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.LinksDocument,
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
@@ -89,6 +90,7 @@ const documents: Documents = {
     "\n  query ReadGoal($key: ID!) {\n    goal(key: $key) { key status metadata attempts { id status } currentTask { id state } }\n  }\n": types.ReadGoalDocument,
     "\n  subscription WatchGoal($key: ID!) {\n    goal(key: $key) { status currentTask { id state } }\n  }\n": types.WatchGoalDocument,
     "\n  query PagedAttempts($key: ID!, $offset: Int, $limit: Int) {\n    goal(key: $key) { status attempts(offset: $offset, limit: $limit) { id } currentTask { id } }\n  }\n": types.PagedAttemptsDocument,
+    "\n  subscription BigGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } }\n  }\n": types.BigGraphDocument,
     "\n  query Graph($rootId: ID!, $maxDepth: Int! = 10) {\n    taskGraph(rootId: $rootId, maxDepth: $maxDepth) {\n      rootId truncated ready\n      nodes { id kind depth task { state exists } group { id size } }\n      edges { from to kind }\n    }\n  }\n": types.GraphDocument,
     "\n  query Links($id: ID!) {\n    task(id: $id) {\n      id\n      parent { id }\n      root { id }\n      children { id state }\n      group { id saved membersKnown size completed failed ready successful tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.LinksDocument,
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
@@ -208,6 +210,10 @@ export function graphql(source: "\n  subscription WatchGoal($key: ID!) {\n    go
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PagedAttempts($key: ID!, $offset: Int, $limit: Int) {\n    goal(key: $key) { status attempts(offset: $offset, limit: $limit) { id } currentTask { id } }\n  }\n"): (typeof documents)["\n  query PagedAttempts($key: ID!, $offset: Int, $limit: Int) {\n    goal(key: $key) { status attempts(offset: $offset, limit: $limit) { id } currentTask { id } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BigGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } }\n  }\n"): (typeof documents)["\n  subscription BigGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

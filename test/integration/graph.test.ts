@@ -114,6 +114,31 @@ describe('taskGraph', () => {
     expect(data?.taskGraph.ready).toBe(false);
   });
 
+  it("adds the children celery-lens saw that no stored `children` lists: a running task's, a chord callback's", async () => {
+    const [a, gid, m1, m2, sent, callback] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
+    // While a runs, its children are not stored: what it sent is known from the published metas naming it.
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: a }, { id: sent });
+    await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.length === 2);
+    expect((await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.edges).toEqual([{ from: a, to: sent, kind: 'CHILD' }]);
+    // a done with a group in its children (the header of chain(a, group, callback)); the members, seen too, stay under the group.
+    await writeMeta(client, done({ children: [group(gid, [m1, m2]), one(sent)] }), { id: a });
+    for (const member of [m1, m2]) await writeMeta(client, done({ group_id: gid, parent_id: a }), { id: member });
+    await writeMeta(client, done({ parent_id: a }), { id: callback });
+    await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.some((n) => n.id === callback) === true);
+    const graph = (await execute(lens.app, Graph, { rootId: a })).data!.taskGraph;
+    expect(graph.nodes.map((n) => n.id)).toEqual([a, gid, m1, m2, sent, callback]);
+    expect(graph.edges).toEqual([
+      { from: a, to: gid, kind: 'CHILD' },
+      { from: gid, to: m1, kind: 'MEMBER' },
+      { from: gid, to: m2, kind: 'MEMBER' },
+      { from: a, to: sent, kind: 'CHILD' },
+      { from: a, to: callback, kind: 'CHILD' },
+    ]);
+    // At the depth limit, a seen child left out makes the graph truncated.
+    expect((await execute(lens.app, Graph, { rootId: a, maxDepth: 0 })).data?.taskGraph).toMatchObject({ truncated: true, edges: [] });
+  });
+
   it('answers GRAPH_TOO_LARGE past --max-graph-nodes', async () => {
     const small = await startApp(lens.redis.url(), ['--max-graph-nodes', '5']);
     try {
@@ -272,6 +297,26 @@ describe('subscription taskGraph', () => {
         [true, ['SUCCESS', 'SUCCESS']],
       ]);
       expect(sub.events[2]?.taskGraph.edges).toEqual([{ from: a, to: b, kind: 'CHILD' }]);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it("waits for a child sent just after every task became ready (a chord's callback), then completes", async () => {
+    const [a, callback] = [randomUUID(), randomUUID()];
+    await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
+    const ws = wsClient(lens.app.url);
+    try {
+      const sub = subscribe(ws, GraphUpdates, { rootId: a });
+      await sub.waitFor(1);
+      // a stores its result, then sends the callback, which names a as parent but is in no stored children.
+      await writeMeta(client, done(), { id: a });
+      await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: a }, { id: callback });
+      await until(() => sub.events.at(-1)?.taskGraph.nodes.some((n) => n.id === callback) === true);
+      expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: false, edges: [{ from: a, to: callback, kind: 'CHILD' }] });
+      await writeMeta(client, done({ parent_id: a }), { id: callback });
+      await sub.done;
+      expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: true, nodes: [{ id: a, task: { state: 'SUCCESS' } }, { id: callback, task: { state: 'SUCCESS' } }] });
     } finally {
       await ws.dispose();
     }

@@ -145,5 +145,33 @@ describe('graphs of real workflows', () => {
     const { data } = await execute(app, ChordHeader, { id: sent.groupId! });
     expect(data?.group).toMatchObject({ saved: false, membersKnown: true, chordCallback: { id: sent.id, result: 12 } });
     expect(data?.group?.tasks?.map((t) => t?.id).sort()).toEqual([...sent.ids].sort());
+    // The graph from the last header task to finish (the callback's parent, which does not store it) reaches it.
+    const graph = await graphOf(callback.parent!.id!);
+    expect(graph.nodes.map((n) => [n.id, n.task?.state])).toEqual([[callback.parent!.id, 'SUCCESS'], [sent.id, 'SUCCESS']]);
+    expect(graph.edges).toEqual([{ from: callback.parent!.id, to: sent.id, kind: 'CHILD' }]);
+  });
+
+  it('chain(a, group, body): the chord callback Celery parents to a, which stores only the group, is in the graph', async () => {
+    const sent = await send({ chain: [add(1, 1), { group: [add(1, 1), add(2, 2), add(3, 3)].map((s) => ({ ...s, immutable: true })) }, { task: 'tsum', queue: q }] });
+    const [a, callback] = [sent.ids[0]!, sent.id];
+    const [body] = await wait([callback]);
+    expect(body!.result).toBe(12);
+    // Celery's own view: a's children are the header group only; the callback names a as its parent.
+    const [aView] = await celery<View[]>('view', { ids: [a] }, env());
+    const gid = aView!.children![0]!;
+    const members = aView!.child_groups[gid]!;
+    expect(aView!.children).toEqual([gid]);
+    expect((await taskOf(callback)).parent?.id).toBe(a);
+    // The callback is known from its task-sent event or its published meta; poll until the consumer recorded it.
+    await until(async () => (await graphOf(a)).nodes.some((n) => n.id === callback));
+    const graph = await graphOf(a);
+    expect(graph.nodes.map((n) => [n.id, n.kind, n.task?.state ?? null])).toEqual([
+      [a, 'TASK', 'SUCCESS'],
+      [gid, 'GROUP', null],
+      ...members.map((m) => [m, 'TASK', 'SUCCESS']),
+      [callback, 'TASK', 'SUCCESS'],
+    ]);
+    expect(graph.edges).toEqual([{ from: a, to: gid, kind: 'CHILD' }, ...members.map((m) => ({ from: gid, to: m, kind: 'MEMBER' })), { from: a, to: callback, kind: 'CHILD' }]);
+    expect(graph.ready).toBe(true);
   });
 });

@@ -4,21 +4,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { layout } from '../../web/src/graph/layout.ts';
-import { type GraphData, COLLAPSE_OVER, graphCounts, graphDone, summaryId, viewModel, withChordCallbacks } from '../../web/src/graph/model.ts';
+import { type GraphData, COLLAPSE_OVER, graphCounts, summaryId, viewModel } from '../../web/src/graph/model.ts';
 import type { TaskStatus } from '../../web/src/graphql/generated/graphql.ts';
 import { taskIdFromInput } from '../../web/src/task-id-input.ts';
 
 type Node = GraphData['nodes'][number];
 const task = (id: string, status: TaskStatus = 'SUCCEEDED', depth = 1): Node => ({
-  id, kind: 'TASK', depth, group: null,
-  task: { id, status, ready: ['SUCCEEDED', 'FAILED', 'REVOKED'].includes(status), name: 'proj.t', sentAt: null, receivedAt: null, startedAt: null, dateDone: null, finishedAt: null },
+  id, kind: 'TASK', depth,
+  task: { id, status, ready: ['SUCCEEDED', 'FAILED', 'REVOKED'].includes(status), name: 'proj.t', dateDone: null },
 });
 /** root → group g of `size` members (m0…), and a task after the group's first member. */
 function fanOut(size: number, status: (index: number) => TaskStatus = () => 'SUCCEEDED'): GraphData {
   const members = Array.from({ length: size }, (_, index) => task(`m${index}`, status(index)));
   return {
     rootId: 'root', ready: false, truncated: false,
-    nodes: [task('root', 'SUCCEEDED', 0), { id: 'g', kind: 'GROUP', depth: 1, task: null, group: { id: 'g', size, chordCallback: null } }, ...members, task('after', 'QUEUED', 2)],
+    nodes: [task('root', 'SUCCEEDED', 0), { id: 'g', kind: 'GROUP', depth: 1, task: null }, ...members, task('after', 'QUEUED', 2)],
     edges: [
       { from: 'root', to: 'g', kind: 'CHILD' },
       ...members.map((member) => ({ from: 'g', to: member.id, kind: 'MEMBER' as const })),
@@ -50,19 +50,20 @@ describe('the graph view model', () => {
     expect(viewModel(fanOut(11), new Set()).structure).not.toBe(before.structure);
   });
 
-  it("adds a chord's callback after its header group, and is done only when the callback is", () => {
+  it("draws a chord's callback after its header's members, though Celery parents it to the task before the group", () => {
+    // chain(root, group(m0, m1), callback): the graph has root → callback (its parent), as taskGraph gives it.
     const graph = fanOut(2);
-    const callback = task('callback', 'RUNNING').task!;
-    const withCallback = { ...graph, ready: true, nodes: graph.nodes.map((n) => (n.id === 'g' ? { ...n, group: { id: 'g', size: 2, chordCallback: callback } } : n.id === 'after' ? task('after') : n)) };
-    const drawn = withChordCallbacks(withCallback);
-    expect(drawn.nodes.map((n) => n.id)).toContain('callback');
-    expect(drawn.edges).toContainEqual({ from: 'g', to: 'callback', kind: 'CHILD' });
-    expect(drawn.ready).toBe(false);
-    expect(graphDone(withCallback, 0)).toBe(false);
-    // A ready graph whose group names no callback yet (a chord's last header task just stored its
-    // result) is looked at again twice before it counts as done.
-    const plain = { ...graph, ready: true, nodes: graph.nodes.map((n) => (n.id === 'after' ? task('after') : n)) };
-    expect([graphDone(plain, 0), graphDone(plain, 1), graphDone(plain, 2)]).toEqual([false, false, true]);
+    const chord = { ...graph, nodes: [...graph.nodes, task('callback', 'RUNNING', 1)], edges: [...graph.edges, { from: 'root', to: 'callback', kind: 'CHILD' as const }] };
+    const model = viewModel(chord, new Set());
+    const edges = model.edges.map((e) => e.id);
+    expect(edges).toEqual(expect.arrayContaining(['m0->callback', 'm1->callback']));
+    expect(edges).not.toContain('root->callback');
+    const positions = layout(model.nodes, model.edges);
+    expect(positions.get('callback')!.x).toBeGreaterThan(positions.get('m0')!.x);
+    // Collapsed, the header's summary leads to it.
+    const big = fanOut(COLLAPSE_OVER + 1);
+    const collapsed = viewModel({ ...big, nodes: [...big.nodes, task('callback')], edges: [...big.edges, { from: 'root', to: 'callback', kind: 'CHILD' as const }] }, new Set());
+    expect(collapsed.edges.map((e) => e.id)).toContain(`${summaryId('g')}->callback`);
   });
 });
 
@@ -75,8 +76,13 @@ describe('the layout', () => {
     expect(performance.now() - start).toBeLessThan(100);
     expect(positions.size).toBe(model.nodes.length);
     for (const edge of model.edges) expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
-    const ys = model.nodes.filter((n) => n.id.startsWith('m')).map((n) => positions.get(n.id)!.y);
-    expect(new Set(ys).size).toBe(1000);
+    // No two members in one place; the column of 1,000 wraps into a block about 3:2 wide, not 54,000 px tall.
+    const members = model.nodes.filter((n) => n.id.startsWith('m')).map((n) => positions.get(n.id)!);
+    expect(new Set(members.map((p) => `${p.x},${p.y}`)).size).toBe(1000);
+    const [xs, ys] = [members.map((p) => p.x), members.map((p) => p.y)];
+    const [wide, tall] = [Math.max(...xs) - Math.min(...xs) + 200, Math.max(...ys) - Math.min(...ys) + 44];
+    expect(wide / tall).toBeGreaterThan(1);
+    expect(wide / tall).toBeLessThan(2.5);
   });
 
   it('lays small graphs out with dagre, also left to right', () => {

@@ -1,6 +1,6 @@
 /** The graph's node elements: every task node carries data-task-id and data-status for tools and tests. */
-import { Handle, type Node, type NodeProps, Position } from '@xyflow/react';
-import { createContext, useContext } from 'react';
+import type { Node, NodeProps } from '@xyflow/react';
+import { createContext, memo, useContext } from 'react';
 import type { ViewNode } from '../graph/model.ts';
 import { navigate, taskPath } from '../router.ts';
 import { STATUS, STATUS_ORDER } from '../status.ts';
@@ -15,16 +15,23 @@ export type ViewFlowNode = Node<{ view: ViewNode }>;
 
 const shortName = (name: string | null) => (name ? (name.split('.').pop() ?? name) : 'task');
 
+/**
+ * The edge ends, as plain elements with React Flow's handle classes (so it
+ * measures them) rather than <Handle>s: nothing is ever connected by hand,
+ * and a <Handle> subscribes to React Flow's store, two per node, a thousand
+ * nodes on a big graph's first draw. Edges are placed before any measure
+ * from the nodes' `handles` (workflow-graph.tsx).
+ */
 function Handles() {
   return (
     <>
-      <Handle type="target" position={Position.Left} isConnectable={false} />
-      <Handle type="source" position={Position.Right} isConnectable={false} />
+      <div className="react-flow__handle react-flow__handle-left target" data-handlepos="left" />
+      <div className="react-flow__handle react-flow__handle-right source" data-handlepos="right" />
     </>
   );
 }
 
-export function TaskNode({ data }: NodeProps<ViewFlowNode>) {
+function TaskNodeView({ data }: NodeProps<ViewFlowNode>) {
   const { selectedId } = useContext(GraphActionsContext);
   const view = data.view;
   if (view.kind !== 'task') return null;
@@ -49,7 +56,7 @@ export function TaskNode({ data }: NodeProps<ViewFlowNode>) {
   );
 }
 
-export function GroupNode({ data }: NodeProps<ViewFlowNode>) {
+function GroupNodeView({ data }: NodeProps<ViewFlowNode>) {
   const view = data.view;
   if (view.kind !== 'group') return null;
   return (
@@ -60,7 +67,7 @@ export function GroupNode({ data }: NodeProps<ViewFlowNode>) {
   );
 }
 
-export function SummaryNode({ data }: NodeProps<ViewFlowNode>) {
+function SummaryNodeView({ data }: NodeProps<ViewFlowNode>) {
   const { expand } = useContext(GraphActionsContext);
   const view = data.view;
   if (view.kind !== 'summary') return null;
@@ -81,6 +88,16 @@ export function SummaryNode({ data }: NodeProps<ViewFlowNode>) {
     </div>
   );
 }
+
+// Re-rendered only when their own data changes (a status change recolours one node, not all).
+function sameView({ data: { view: a } }: NodeProps<ViewFlowNode>, { data: { view: b } }: NodeProps<ViewFlowNode>): boolean {
+  if (a.kind === 'task' && b.kind === 'task') return a.id === b.id && a.status === b.status && a.name === b.name;
+  if (a.kind === 'group' && b.kind === 'group') return a.id === b.id && a.size === b.size;
+  return a === b;
+}
+export const TaskNode = memo(TaskNodeView, sameView);
+export const GroupNode = memo(GroupNodeView, sameView);
+export const SummaryNode = memo(SummaryNodeView, sameView);
 
 /** Our own type names: React Flow styles its built-in `group` type. */
 export const NODE_TYPE: Readonly<Record<ViewNode['kind'], string>> = { task: 'lensTask', group: 'lensGroup', summary: 'lensSummary' };

@@ -1,5 +1,5 @@
 import { formatDuration, ms } from '../format.ts';
-import type { GraphData } from '../graph/model.ts';
+import type { GraphData, GraphTimes } from '../graph/model.ts';
 import { navigate, taskPath } from '../router.ts';
 import { STATUS } from '../status.ts';
 import { useNow } from '../use-now.ts';
@@ -16,15 +16,21 @@ interface Row {
   readonly done: number | null;
 }
 
-/** A Gantt of the workflow's tasks: waiting (sent → started) then running (started → done), growing while it runs. */
-export function Timeline({ graph }: { graph: GraphData }) {
+/**
+ * A Gantt of the workflow's tasks: waiting (sent → started) then running
+ * (started → done), growing while it runs. Statuses and names come from the
+ * graph, event times from `times` (a subscription of their own).
+ */
+export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes | null }) {
   const now = useNow(1000, !graph.ready);
+  const timesOf = new Map((times?.nodes ?? []).map((node) => [node.id, node.task]));
   const rows: Row[] = graph.nodes.flatMap((node) => {
     const task = node.task;
     if (node.kind !== 'TASK' || !task) return [];
-    const sent = ms(task.sentAt) ?? ms(task.receivedAt);
-    const started = ms(task.startedAt);
-    const done = ms(task.dateDone) ?? ms(task.finishedAt);
+    const seen = timesOf.get(node.id);
+    const sent = ms(seen?.sentAt) ?? ms(seen?.receivedAt);
+    const started = ms(seen?.startedAt);
+    const done = ms(task.dateDone) ?? ms(seen?.finishedAt);
     if (sent === null && started === null && done === null) return [];
     return [{ id: task.id, name: task.name ?? task.id.slice(0, 8), status: task.status, sent, started, done }];
   });

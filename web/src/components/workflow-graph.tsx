@@ -1,25 +1,42 @@
-import { type Edge, MarkerType, ReactFlow, useReactFlow } from '@xyflow/react';
+import { type Edge, MarkerType, type NodeHandle, Position, ReactFlow, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NODE_SIZE, layout } from '../graph/layout.ts';
-import { type GraphData, graphCounts, viewModel } from '../graph/model.ts';
+import { type GraphData, type ViewNode, graphCounts, viewModel } from '../graph/model.ts';
 import { GraphActionsContext, NODE_TYPE, type ViewFlowNode, nodeTypes } from './graph-nodes.tsx';
 import { StatusCounts } from './status-counts.tsx';
 
 const ignoreClick = () => {};
-/** A lone node is not blown up to fill the pane. */
-const FIT = { maxZoom: 1.2, padding: 0.1 };
+const NO_EDGES: Edge[] = [];
+
+/**
+ * Where each kind of node's edge ends are (the middle of its left and right
+ * sides), known before React Flow measures a node: edges are placed without
+ * waiting for a measure of every node.
+ */
+const HANDLES: Readonly<Record<ViewNode['kind'], NodeHandle[]>> = Object.fromEntries(
+  Object.entries(NODE_SIZE).map(([kind, { width, height }]) => [
+    kind,
+    [
+      { type: 'target', position: Position.Left, x: 0, y: height / 2 - 0.5, width: 1, height: 1 },
+      { type: 'source', position: Position.Right, x: width - 1, y: height / 2 - 0.5, width: 1, height: 1 },
+    ],
+  ]),
+) as Record<ViewNode['kind'], NodeHandle[]>;
+// maxZoom: a lone node is not blown up to fill the pane. includeHiddenNodes: frame every node by its declared size, measured or not (with onlyRenderVisibleElements
+// a node off screen is never measured, and React Flow would otherwise frame only those it measured).
+const FIT = { maxZoom: 1.2, padding: 0.1, includeHiddenNodes: true };
 
 /** Frames the whole graph again when nodes come or go (a status change alone moves nothing). */
-function FitOnGrowth({ structure }: { structure: string }) {
+function FitOnGrowth({ structure, onFitted }: { structure: string; onFitted: () => void }) {
   const flow = useReactFlow();
   useEffect(() => {
     // After React Flow has placed the new nodes.
     const frame = requestAnimationFrame(() => {
-      flow.fitView(FIT).catch(() => {});
+      flow.fitView(FIT).then(onFitted, onFitted);
     });
     return () => cancelAnimationFrame(frame);
-  }, [flow, structure]);
+  }, [flow, structure, onFitted]);
   return null;
 }
 
@@ -46,6 +63,7 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
         position: positions.get(view.id) ?? { x: 0, y: 0 },
         data: { view },
         ...NODE_SIZE[view.kind],
+        handles: HANDLES[view.kind],
       })),
     [model, positions],
   );
@@ -60,6 +78,11 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
       })),
     [model.edges],
   );
+  // The first draw is the nodes alone, every one of them, at once; the edges and React Flow's culling of
+  // what is off screen (onlyRenderVisibleElements) come once the graph is framed, a frame later: drawing
+  // 1,000 edges in the same pass made a big graph's first draw twice as slow.
+  const [framed, setFramed] = useState(false);
+  const onFitted = useCallback(() => setFramed(true), []);
   const expand = useCallback((groupId: string) => setExpanded((old) => new Set([...old, groupId])), []);
   const actions = useMemo(() => ({ selectedId, expand }), [selectedId, expand]);
   const counts = useMemo(() => graphCounts(graph), [graph]);
@@ -78,7 +101,7 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
         <GraphActionsContext.Provider value={actions}>
           <ReactFlow
             nodes={nodes}
-            edges={edges}
+            edges={framed ? edges : NO_EDGES}
             nodeTypes={nodeTypes}
             fitView
             fitViewOptions={FIT}
@@ -88,11 +111,11 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
             nodesFocusable={false}
             edgesFocusable={false}
             elementsSelectable={false}
-            onlyRenderVisibleElements={nodes.length > 300}
+            onlyRenderVisibleElements={framed && nodes.length > 300}
             // The nodes' own buttons act; a click handler is what makes React Flow let pointer events reach them.
             onNodeClick={ignoreClick}
           >
-            <FitOnGrowth structure={model.structure} />
+            <FitOnGrowth structure={model.structure} onFitted={onFitted} />
           </ReactFlow>
         </GraphActionsContext.Provider>
       </div>

@@ -49,7 +49,22 @@ function dagreLayout(nodes: readonly ViewNode[], edges: readonly ViewEdge[]): Po
   return positions;
 }
 
-/** Rank = longest path from a source; order in a rank = mean order of the node's parents. */
+/** Ranks of more nodes than this wrap into several sub-columns. */
+const WRAP_OVER = 60;
+
+/**
+ * Sub-columns for a rank of `count` nodes, the block about 3:2 wide: a fan-out
+ * of 1,000 in one column would be 54,000 px tall, shown whole only at a zoom
+ * below React Flow's minimum (so never drawn whole).
+ */
+function subColumns(count: number, width: number, row: number): number {
+  return count <= WRAP_OVER ? 1 : Math.max(1, Math.round(Math.sqrt((count * row * 1.5) / (width + NODE_GAP))));
+}
+
+/**
+ * Rank = longest path from a source; order in a rank = mean order of the
+ * node's parents; a tall rank wraps into sub-columns, in that order.
+ */
 function rankLayout(nodes: readonly ViewNode[], edges: readonly ViewEdge[]): Positions {
   const parents = new Map<string, string[]>(nodes.map((node) => [node.id, []]));
   const children = new Map<string, string[]>(nodes.map((node) => [node.id, []]));
@@ -83,19 +98,23 @@ function rankLayout(nodes: readonly ViewNode[], edges: readonly ViewEdge[]): Pos
     sorted.forEach((entry, index) => order.set(entry.node.id, index));
     return sorted.map((entry) => entry.node);
   });
-  const heights = columns.map((column) => column.reduce((sum, node) => sum + NODE_SIZE[node.kind].height + NODE_GAP, 0));
-  const tallest = Math.max(0, ...heights);
+  const blocks = columns.map((column) => {
+    const width = Math.max(...column.map((node) => NODE_SIZE[node.kind].width));
+    const row = Math.max(...column.map((node) => NODE_SIZE[node.kind].height)) + NODE_GAP;
+    const wide = subColumns(column.length, width, row);
+    return { column, width, row, wide, rows: Math.ceil(column.length / wide) };
+  });
+  const tallest = Math.max(0, ...blocks.map((block) => block.rows * block.row));
   const positions: Positions = new Map();
   let x = 10;
-  columns.forEach((column, index) => {
-    let y = 10 + (tallest - heights[index]!) / 2;
-    const width = Math.max(...column.map((node) => NODE_SIZE[node.kind].width));
-    for (const node of column) {
+  for (const { column, width, row, wide, rows } of blocks) {
+    const top = 10 + (tallest - rows * row) / 2;
+    column.forEach((node, index) => {
       const size = NODE_SIZE[node.kind];
-      positions.set(node.id, { x: x + (width - size.width) / 2, y });
-      y += size.height + NODE_GAP;
-    }
-    x += width + RANK_GAP;
-  });
+      const [sub, line] = [Math.floor(index / rows), index % rows];
+      positions.set(node.id, { x: x + sub * (width + NODE_GAP) + (width - size.width) / 2, y: top + line * row + (row - NODE_GAP - size.height) / 2 });
+    });
+    x += wide * (width + NODE_GAP) - NODE_GAP + RANK_GAP;
+  }
   return positions;
 }

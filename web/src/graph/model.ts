@@ -2,13 +2,15 @@
  * What the graph view draws, from the server's TaskGraph: tasks and groups as
  * they are, except that a group with more than COLLAPSE_OVER members becomes
  * one summary node with its counts (until the user expands it), so a fan-out
- * of thousands stays readable and cheap to draw.
+ * of thousands stays readable and cheap to draw, and that a chord's callback
+ * follows its header group.
  */
-import type { TaskStatus, WorkflowGraphSubscription } from '../graphql/generated/graphql.ts';
+import type { TaskStatus, WorkflowGraphSubscription, WorkflowTimesSubscription } from '../graphql/generated/graphql.ts';
 import { countByStatus } from '../status.ts';
 
 export type GraphData = WorkflowGraphSubscription['taskGraph'];
 export type GraphTask = NonNullable<GraphData['nodes'][number]['task']>;
+export type GraphTimes = WorkflowTimesSubscription['taskGraph'];
 
 export const COLLAPSE_OVER = 50;
 
@@ -31,69 +33,60 @@ export interface ViewModel {
   readonly structure: string;
 }
 
-/**
- * The graph with each chord's callback as a task node after its header group.
- * taskGraph follows stored `children` only, and no task stores the callback
- * as its child; the header group knows it once it was sent.
- */
-export function withChordCallbacks(graph: GraphData): GraphData {
-  const known = new Set(graph.nodes.map((node) => node.id));
-  const nodes = [...graph.nodes];
-  const edges = [...graph.edges];
-  for (const node of graph.nodes) {
-    const callback = node.group?.chordCallback;
-    if (!callback) continue;
-    if (!known.has(callback.id)) {
-      known.add(callback.id);
-      nodes.push({ id: callback.id, kind: 'TASK', depth: node.depth + 1, task: callback, group: null });
-    }
-    edges.push({ from: node.id, to: callback.id, kind: 'CHILD' });
-  }
-  return nodes.length === graph.nodes.length ? graph : { ...graph, nodes, edges, ready: graph.ready && nodes.every((n) => n.kind !== 'TASK' || n.task?.ready === true) };
-}
-
-/**
- * Whether nothing in the graph can change any more. The server's stream ends
- * when every task it walked is ready, which for a chord is the moment the
- * last header task stores its result, just before it sends the callback: a
- * graph with a group whose callback is not known yet is looked at again a
- * few times (`lookedAgain`) before it is taken as done.
- */
-export function graphDone(graph: GraphData, lookedAgain: number): boolean {
-  if (!withChordCallbacks(graph).ready) return false;
-  const callbackUnknown = graph.nodes.some((node) => node.kind === 'GROUP' && !node.group?.chordCallback);
-  return !callbackUnknown || lookedAgain >= 2;
-}
-
 export const summaryId = (groupId: string) => `summary:${groupId}`;
+
+/**
+ * Chord callbacks, drawn after their header's members (fan-in) instead of
+ * beside the group: in Celery's chain(a, group, callback) the callback's
+ * parent is `a`, which also launched the header group. A task sent by a
+ * task that launched a group, not one of its members, is taken for that
+ * group's callback.
+ */
+function chordHeaders(graph: GraphData, byId: ReadonlyMap<string, GraphData['nodes'][number]>): Map<string, string> {
+  const launched = new Map<string, string>();
+  for (const edge of graph.edges) if (edge.kind === 'CHILD' && byId.get(edge.to)?.kind === 'GROUP') launched.set(edge.from, edge.to);
+  const after = new Map<string, string>();
+  if (launched.size === 0) return after;
+  for (const edge of graph.edges) {
+    const group = launched.get(edge.from);
+    if (group && edge.kind === 'CHILD' && byId.get(edge.to)?.kind === 'TASK') after.set(edge.to, group);
+  }
+  return after;
+}
 
 export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): ViewModel {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const statusOf = (id: string): TaskStatus => byId.get(id)?.task?.status ?? 'UNKNOWN';
+  const membersOf = new Map<string, string[]>();
+  for (const edge of graph.edges) if (edge.kind === 'MEMBER') (membersOf.get(edge.from) ?? membersOf.set(edge.from, []).get(edge.from)!).push(edge.to);
   // Members hidden behind their group's summary node.
   const replacedBy = new Map<string, string>();
   const summaries: ViewNode[] = [];
   for (const node of graph.nodes) {
-    if (node.kind !== 'GROUP' || expanded.has(node.id)) continue;
-    const members = graph.edges.filter((edge) => edge.kind === 'MEMBER' && edge.from === node.id).map((edge) => edge.to);
-    if (members.length <= COLLAPSE_OVER) continue;
+    const members = membersOf.get(node.id) ?? [];
+    if (node.kind !== 'GROUP' || expanded.has(node.id) || members.length <= COLLAPSE_OVER) continue;
     for (const member of members) replacedBy.set(member, summaryId(node.id));
     summaries.push({ kind: 'summary', id: summaryId(node.id), groupId: node.id, size: members.length, counts: countByStatus(members.map(statusOf)) });
   }
   const nodes: ViewNode[] = [];
   for (const node of graph.nodes) {
     if (replacedBy.has(node.id)) continue;
-    if (node.kind === 'GROUP') nodes.push({ kind: 'group', id: node.id, size: node.group?.size ?? 0 });
+    if (node.kind === 'GROUP') nodes.push({ kind: 'group', id: node.id, size: membersOf.get(node.id)?.length ?? 0 });
     else nodes.push({ kind: 'task', id: node.id, status: node.task?.status ?? 'UNKNOWN', name: node.task?.name ?? null });
   }
   nodes.push(...summaries);
   const edges = new Map<string, ViewEdge>();
-  for (const edge of graph.edges) {
-    const source = replacedBy.get(edge.from) ?? edge.from;
-    const target = replacedBy.get(edge.to) ?? edge.to;
-    if (source === target || !byId.has(edge.from) || !byId.has(edge.to)) continue;
+  const add = (from: string, to: string, kind: ViewEdge['kind']) => {
+    const [source, target] = [replacedBy.get(from) ?? from, replacedBy.get(to) ?? to];
     const id = `${source}->${target}`;
-    if (!edges.has(id)) edges.set(id, { id, source, target, kind: edge.kind });
+    if (source !== target && !edges.has(id)) edges.set(id, { id, source, target, kind });
+  };
+  const chordAfter = chordHeaders(graph, byId);
+  for (const edge of graph.edges) {
+    if (!byId.has(edge.from) || !byId.has(edge.to)) continue;
+    const header = edge.kind === 'CHILD' ? chordAfter.get(edge.to) : undefined;
+    if (header === undefined) add(edge.from, edge.to, edge.kind);
+    else for (const member of membersOf.get(header) ?? [header]) add(member, edge.to, 'CHILD');
   }
   const edgeList = [...edges.values()];
   const structure = `${nodes.map((node) => node.id).join(',')}|${edgeList.map((edge) => edge.id).join(',')}`;

@@ -40,7 +40,12 @@ export const TaskLive = graphql(`
   }
 `);
 
-/** The workflow below a root: nodes recoloured in place as their tasks change. */
+/**
+ * The workflow below a root: nodes recoloured in place as their tasks change.
+ * Only what the drawing needs, which comes with each task's result key: the
+ * times (from celery-lens' history, a read more per task) come with
+ * WorkflowTimes, so the graph is drawn without waiting for them.
+ */
 export const WorkflowGraph = graphql(`
   subscription WorkflowGraph($rootId: ID!) {
     taskGraph(rootId: $rootId) {
@@ -52,8 +57,6 @@ export const WorkflowGraph = graphql(`
         kind
         depth
         task { ...GraphTask }
-        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.
-        group { id size chordCallback { ...GraphTask } }
       }
       edges { from to kind }
     }
@@ -61,7 +64,20 @@ export const WorkflowGraph = graphql(`
 `);
 
 export const GraphTaskFields = graphql(`
-  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }
+  fragment GraphTask on Task { id status ready name dateDone }
+`);
+
+/** The same workflow's event times, for the timeline (the server walks the graph once for both). */
+export const WorkflowTimes = graphql(`
+  subscription WorkflowTimes($rootId: ID!) {
+    taskGraph(rootId: $rootId) {
+      ready
+      nodes {
+        id
+        task { id sentAt receivedAt startedAt finishedAt }
+      }
+    }
+  }
 `);
 
 export const Workers = graphql(`

@@ -1,13 +1,14 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
 import { WorkflowGraph } from '../components/workflow-graph.tsx';
-import { graphDone, withChordCallbacks } from '../graph/model.ts';
-import { TaskLive, WorkflowGraph as WorkflowGraphDocument } from '../graphql/documents.ts';
+import { TaskLive, WorkflowGraph as WorkflowGraphDocument, WorkflowTimes } from '../graphql/documents.ts';
 import { STATUS } from '../status.ts';
 import { isFinal, useLive } from '../use-live.ts';
+
+const graphReady = (data: { taskGraph: { ready: boolean } }) => data.taskGraph.ready;
 
 /** `/tasks/<id>`: the live card, and the graph and timeline of its workflow (from its root). */
 export function TaskRoute({ id }: { id: string }) {
@@ -22,19 +23,13 @@ export function TaskRoute({ id }: { id: string }) {
   useEffect(() => {
     if (taskRoot !== null) setRootId(taskRoot);
   }, [taskRoot]);
-  const lookedAgain = useRef(0);
-  useEffect(() => {
-    lookedAgain.current = 0;
-  }, [rootId]);
-  const graphLive = useLive(WorkflowGraphDocument, live.failure && isFinal(live.failure) ? null : { rootId }, (data) => {
-    const done = graphDone(data.taskGraph, lookedAgain.current);
-    if (!done) lookedAgain.current += 1;
-    return done;
-  });
-  const served = graphLive.result?.data?.taskGraph ?? null;
-  const graph = useMemo(() => (served ? withChordCallbacks(served) : null), [served]);
+  // The server completes the stream once every task is ready (a chord's callback included: it waits for late children).
+  const graphVariables = live.failure && isFinal(live.failure) ? null : { rootId };
+  const graphLive = useLive(WorkflowGraphDocument, graphVariables, graphReady);
+  const graph = graphLive.result?.data?.taskGraph ?? null;
+  const times = useLive(WorkflowTimes, graphVariables, graphReady).result?.data?.taskGraph ?? null;
   // For bench/web-page.ts: when the graph's data arrived (the draw follows).
-  if (served && performance.getEntriesByName('lens:graph-data').length === 0) performance.mark('lens:graph-data');
+  if (graph && performance.getEntriesByName('lens:graph-data').length === 0) performance.mark('lens:graph-data');
 
   useEffect(() => {
     document.title = task ? `${STATUS[task.status].label} · ${task.name ?? id} · celery-lens` : `${id} · celery-lens`;
@@ -55,7 +50,7 @@ export function TaskRoute({ id }: { id: string }) {
         {graph && !live.failure ? (
           <>
             <WorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
-            <Timeline graph={graph} />
+            <Timeline graph={graph} times={times} />
           </>
         ) : null}
         <WorkersList />

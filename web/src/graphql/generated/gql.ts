@@ -19,8 +19,9 @@ type Documents = {
     "\n  mutation RevokeTask($id: ID!, $terminate: Boolean!) { revokeTask(id: $id, terminate: $terminate) { id } }\n": typeof types.RevokeTaskDocument,
     "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n": typeof types.ResendTaskDocument,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": typeof types.TaskLiveDocument,
-    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.\n        group { id size chordCallback { ...GraphTask } }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
-    "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n": typeof types.GraphTaskFragmentDoc,
+    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
+    "\n  fragment GraphTask on Task { id status ready name dateDone }\n": typeof types.GraphTaskFragmentDoc,
+    "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": typeof types.WorkflowTimesDocument,
     "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n": typeof types.WorkersDocument,
 };
 const documents: Documents = {
@@ -28,8 +29,9 @@ const documents: Documents = {
     "\n  mutation RevokeTask($id: ID!, $terminate: Boolean!) { revokeTask(id: $id, terminate: $terminate) { id } }\n": types.RevokeTaskDocument,
     "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n": types.ResendTaskDocument,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": types.TaskLiveDocument,
-    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.\n        group { id size chordCallback { ...GraphTask } }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
-    "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n": types.GraphTaskFragmentDoc,
+    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
+    "\n  fragment GraphTask on Task { id status ready name dateDone }\n": types.GraphTaskFragmentDoc,
+    "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": types.WorkflowTimesDocument,
     "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n": types.WorkersDocument,
 };
 
@@ -52,11 +54,15 @@ export function graphql(source: "\n  subscription TaskLive($id: ID!) {\n    task
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.\n        group { id size chordCallback { ...GraphTask } }\n      }\n      edges { from to kind }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowGraphDocument;
+export function graphql(source: "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowGraphDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n"): typeof import('./graphql.js').GraphTaskFragmentDoc;
+export function graphql(source: "\n  fragment GraphTask on Task { id status ready name dateDone }\n"): typeof import('./graphql.js').GraphTaskFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowTimesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -5,7 +5,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type TaskGraphEdgeKind =
-  /** `to` was sent by `from` (a chain link, or a group launched from a task). */
+  /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
   /** task `to` belongs to group `from`. */
   | 'MEMBER';
@@ -88,9 +88,16 @@ export type WorkflowGraphSubscriptionVariables = Exact<{
 }>;
 
 
-export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null, group: { id: string, size: number | null, chordCallback: { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null } | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
+export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, ready: boolean, name: string | null, dateDone: string | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
 
-export type GraphTaskFragment = { id: string, status: TaskStatus, ready: boolean, name: string | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null };
+export type GraphTaskFragment = { id: string, status: TaskStatus, ready: boolean, name: string | null, dateDone: string | null };
+
+export type WorkflowTimesSubscriptionVariables = Exact<{
+  rootId: string | number;
+}>;
+
+
+export type WorkflowTimesSubscription = { taskGraph: { ready: boolean, nodes: Array<{ id: string, task: { id: string, sentAt: string | null, receivedAt: string | null, startedAt: string | null, finishedAt: string | null } | null }> } };
 
 export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -121,11 +128,7 @@ export const GraphTaskFragmentDoc = new TypedDocumentString(`
   status
   ready
   name
-  sentAt
-  receivedAt
-  startedAt
   dateDone
-  finishedAt
 }
     `, {"fragmentName":"GraphTask"}) as unknown as TypedDocumentString<GraphTaskFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
@@ -212,13 +215,6 @@ export const WorkflowGraphDocument = new TypedDocumentString(`
       task {
         ...GraphTask
       }
-      group {
-        id
-        size
-        chordCallback {
-          ...GraphTask
-        }
-      }
     }
     edges {
       from
@@ -232,12 +228,25 @@ export const WorkflowGraphDocument = new TypedDocumentString(`
   status
   ready
   name
-  sentAt
-  receivedAt
-  startedAt
   dateDone
-  finishedAt
 }`) as unknown as TypedDocumentString<WorkflowGraphSubscription, WorkflowGraphSubscriptionVariables>;
+export const WorkflowTimesDocument = new TypedDocumentString(`
+    subscription WorkflowTimes($rootId: ID!) {
+  taskGraph(rootId: $rootId) {
+    ready
+    nodes {
+      id
+      task {
+        id
+        sentAt
+        receivedAt
+        startedAt
+        finishedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WorkflowTimesSubscription, WorkflowTimesSubscriptionVariables>;
 export const WorkersDocument = new TypedDocumentString(`
     query Workers {
   workers {
