@@ -81,6 +81,8 @@ export interface Config {
   /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
   readonly maxWatches: number;
   readonly maxWatchesPerConnection: number;
+  /** Silence after which a worker is gone (its tasks LOST), in ms; null: Celery's rule, two of its heartbeat intervals (+1 s). */
+  readonly workerTimeoutMs: number | null;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -140,6 +142,7 @@ export const OPTIONS = {
   introspection: { env: 'LENS_INTROSPECTION', default: 'true', help: 'allow schema introspection (true/false)' },
   'cors-origins': { env: 'LENS_CORS_ORIGINS', default: '', help: "browser origins (comma-separated, e.g. https://app.example) allowed cross-origin requests and WebSockets; '*' for any (default: same-origin only)" },
   'metrics-operations': { env: 'LENS_METRICS_OPERATIONS', default: '', help: 'operation names /metrics labels by name (comma-separated); others are "other" (default: the first 50 names seen)' },
+  'worker-timeout': { env: 'LENS_WORKER_TIMEOUT', default: 'auto', help: "seconds without a heartbeat after which a worker is gone and its tasks LOST; auto: Celery's rule, two heartbeat intervals (+1 s)" },
   'metrics-auth': { env: 'LENS_METRICS_AUTH', default: 'false', help: '/metrics needs an API key too (x-api-key or Authorization: Bearer; needs --auth) (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -150,6 +153,15 @@ function integer(name: OptionName, text: string, min: number, max: number): numb
     throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be an integer from ${min} to ${max}, got "${text}"`);
   }
   return Number(text);
+}
+
+/** Seconds, or `auto` (null); in ms. */
+function secondsOrAuto(name: OptionName, text: string, max: number): number | null {
+  if (text === 'auto') return null;
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0 || Number(text) > max) {
+    throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be auto or a number of seconds above 0 and at most ${max}, got "${text}"`);
+  }
+  return Math.round(Number(text) * 1000);
 }
 
 function boolean(name: OptionName, text: string): boolean {
@@ -286,6 +298,7 @@ export function loadConfig(
     corsOrigins: origins(get('cors-origins')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
+    workerTimeoutMs: secondsOrAuto('worker-timeout', get('worker-timeout'), 86_400),
   });
   checkAuth(config);
   return config;

@@ -14,8 +14,9 @@ import { HistoryStore } from './history-store.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
 import { TaskWatcher } from './task-watcher.ts';
+import { WorkerLiveness } from './worker-liveness.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches'>;
+type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'workerTimeoutMs'>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
@@ -28,6 +29,6 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
-  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
+  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, new WorkerLiveness({ timeoutMs: config.workerTimeoutMs })) : null;
   return { backend, watcher, goals, history, queues, consumer };
 }

@@ -43,6 +43,8 @@ export type TaskStatus =
   | 'EXPIRED'
   /** Raised (or was rejected). */
   | 'FAILED'
+  /** Received or running on a worker that has since gone silent (no heartbeat within --worker-timeout) or restarted, and no newer state stored: it will not finish there. A late result turns it back into the truth. */
+  | 'LOST'
   /** Sent or received, not started (events, or its message in a broker queue). */
   | 'QUEUED'
   /** Waiting to be retried. */
