@@ -83,6 +83,8 @@ export interface Config {
   readonly maxWatchesPerConnection: number;
   /** Silence after which a worker is gone (its tasks LOST), in ms; null: Celery's rule, two of its heartbeat intervals (+1 s). */
   readonly workerTimeoutMs: number | null;
+  /** Least time between two events of one progress subscription, in ms. */
+  readonly progressIntervalMs: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -143,6 +145,7 @@ export const OPTIONS = {
   'cors-origins': { env: 'LENS_CORS_ORIGINS', default: '', help: "browser origins (comma-separated, e.g. https://app.example) allowed cross-origin requests and WebSockets; '*' for any (default: same-origin only)" },
   'metrics-operations': { env: 'LENS_METRICS_OPERATIONS', default: '', help: 'operation names /metrics labels by name (comma-separated); others are "other" (default: the first 50 names seen)' },
   'worker-timeout': { env: 'LENS_WORKER_TIMEOUT', default: 'auto', help: "seconds without a heartbeat after which a worker is gone and its tasks LOST; auto: Celery's rule, two heartbeat intervals (+1 s)" },
+  'progress-interval-ms': { env: 'LENS_PROGRESS_INTERVAL_MS', default: '250', help: 'least time between two events of a groupProgress/workflowProgress subscription (changes meanwhile are coalesced)' },
   'metrics-auth': { env: 'LENS_METRICS_AUTH', default: 'false', help: '/metrics needs an API key too (x-api-key or Authorization: Bearer; needs --auth) (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -299,6 +302,7 @@ export function loadConfig(
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
     workerTimeoutMs: secondsOrAuto('worker-timeout', get('worker-timeout'), 86_400),
+    progressIntervalMs: integer('progress-interval-ms', get('progress-interval-ms'), 10, 3_600_000),
   });
   checkAuth(config);
   return config;

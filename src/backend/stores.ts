@@ -10,7 +10,7 @@ import { BrokerQueues } from './broker-queues.ts';
 import type { Connections } from './connections.ts';
 import { EventConsumer } from './event-consumer.ts';
 import { GoalStore } from './goal-store.ts';
-import { HistoryStore } from './history-store.ts';
+import { NotifyingHistoryStore } from './progress-changes.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
 import { TaskWatcher } from './task-watcher.ts';
@@ -23,12 +23,16 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
-  const history = new HistoryStore(connections.redis, ownKeys, {
+  // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
+  const history = new NotifyingHistoryStore(connections.redis, ownKeys, {
     // Timelines outlive the results they describe by a day.
     historyTtlSeconds: config.resultExpires + 86_400,
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
-  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, new WorkerLiveness({ timeoutMs: config.workerTimeoutMs })) : null;
-  return { backend, watcher, goals, history, queues, consumer };
+  const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
+  const changes = history.changes;
+  liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
+  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness) : null;
+  return { backend, watcher, goals, history, queues, consumer, changes };
 }

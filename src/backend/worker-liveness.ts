@@ -58,6 +58,9 @@ export interface WorkerSilence {
 
 export class WorkerLiveness {
   readonly #pulses = new Map<string, WorkerPulse>();
+  /** One timer per worker, due when its window runs out: tasks on it turn LOST with no Redis change. */
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #goneListeners = new Set<(hostname: string) => void>();
   readonly timeoutMs: number | null;
   /** Since when the event connection has been up without a break (ms), null while it is down. */
   #listeningSince: number | null = null;
@@ -95,11 +98,35 @@ export class WorkerLiveness {
       sessionStart,
       offlineAt: event.type === 'worker-offline' ? receivedAt : null,
     });
+    this.#arm(event.hostname, event.type === 'worker-offline' ? 0 : this.windowMs(freqSeconds) + 10);
+  }
+
+  /** Calls `listener` with each worker that goes silent or says goodbye; returns the unsubscribe. */
+  onGone(listener: (hostname: string) => void): () => void {
+    this.#goneListeners.add(listener);
+    return () => this.#goneListeners.delete(listener);
+  }
+
+  #arm(hostname: string, delayMs: number): void {
+    clearTimeout(this.#timers.get(hostname));
+    if (this.#goneListeners.size === 0) {
+      this.#timers.delete(hostname);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(hostname);
+      if (this.silence(hostname, null) === null) return;
+      for (const listener of this.#goneListeners) listener(hostname);
+    }, delayMs);
+    timer.unref();
+    this.#timers.set(hostname, timer);
   }
 
   /** Forgets a worker (the consumer bounds how many it remembers). */
   forget(hostname: string): void {
     this.#pulses.delete(hostname);
+    clearTimeout(this.#timers.get(hostname));
+    this.#timers.delete(hostname);
   }
 
   pulse(hostname: string): WorkerPulse | null {

@@ -35,6 +35,12 @@ type Documents = {
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
+    "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n": typeof types.GroupCountsDocument,
+    "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": typeof types.GraphCountsDocument,
+    "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": typeof types.FollowGroupDocument,
+    "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n": typeof types.FollowWorkflowDocument,
+    "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": typeof types.LostStatusDocument,
+    "query HeardWorkers { workers { hostname } }": typeof types.HeardWorkersDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
@@ -89,6 +95,12 @@ const documents: Documents = {
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
+    "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n": types.GroupCountsDocument,
+    "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": types.GraphCountsDocument,
+    "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": types.FollowGroupDocument,
+    "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n": types.FollowWorkflowDocument,
+    "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": types.LostStatusDocument,
+    "query HeardWorkers { workers { hostname } }": types.HeardWorkersDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
@@ -220,6 +232,30 @@ export function graphql(source: "\n  subscription WatchForMetrics($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"): (typeof documents)["\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n"): (typeof documents)["\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n"): (typeof documents)["\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n"): (typeof documents)["\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n"): (typeof documents)["\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n"): (typeof documents)["\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query HeardWorkers { workers { hostname } }"): (typeof documents)["query HeardWorkers { workers { hostname } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
