@@ -20,12 +20,16 @@ export type ProgressSource = () => Promise<ProgressRead>;
 
 /** The progress of group `groupId`; at most `maxNodes` members (GRAPH_TOO_LARGE). */
 export function groupProgressSource(groupId: string, sources: StatusSources, maxNodes: number): ProgressSource {
+  // A group never shrinks: Celery deletes a chord's size key when the chord fires, maybe
+  // before this process recorded its last members; the size seen before still counts them.
+  let size = 0;
   return async () => {
     const [group] = await sources.backend.readGroups([groupId]);
     if (group instanceof LensError) throw group;
     let members = group?.memberIds ?? null;
     if (members === null) members = (await sources.history.readGroupMembers([groupId]))[0] ?? [];
-    return groupCount(groupId, members, group?.chordSize ?? null, sources, maxNodes);
+    size = Math.max(size, group?.chordSize ?? 0, members.length);
+    return groupCount(groupId, members, size, sources, maxNodes);
   };
 }
 

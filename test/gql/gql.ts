@@ -66,6 +66,7 @@ type Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": typeof types.LostDocument,
+    "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
@@ -126,6 +127,7 @@ const documents: Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": types.LostDocument,
+    "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
@@ -356,6 +358,10 @@ export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n"): (typeof documents)["\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n"): (typeof documents)["\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
