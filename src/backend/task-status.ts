@@ -107,6 +107,24 @@ function lost({ silence, requeuedIn }: LostEvidence, before: string): StatusDeci
   };
 }
 
+/**
+ * Celery ≥ 5.6.2 (celery #9869) stores REVOKED as soon as a worker hears the
+ * revoke, with no request: no name, no worker, even with result_extended.
+ * When the events show the task sent but never received, say so; a worker
+ * that gets the message later discards it (and stores REVOKED again, with
+ * its request).
+ */
+function revokedEarly(task: TaskSnapshot, history: TaskHistory | null): string {
+  const meta = task.meta;
+  if (meta?.state !== CeleryStates.REVOKED || meta.worker !== null || meta.name !== null || !history) return '';
+  if (history.timeline.length === 0 || history.timeline.some((entry) => HELD_BY_EVENT.has(entry.type))) return '';
+  return ', stored by the revoke before any worker received the task (Celery ≥ 5.6.2 stores REVOKED when a worker hears the revoke); a worker that gets its message discards it';
+}
+
+/** Whether a stored state needs the task's history to explain it (see revokedEarly). */
+export const needsHistory = (task: TaskSnapshot) =>
+  task.meta?.state === CeleryStates.REVOKED && task.meta.worker === null && task.meta.name === null;
+
 export function decideStatus(
   task: TaskSnapshot,
   history: TaskHistory | null,
@@ -118,7 +136,7 @@ export function decideStatus(
     const status = FROM_STATE.get(state) ?? 'RUNNING';
     const custom = isBuiltinState(state) ? '' : ' (a custom state, set while the task runs)';
     if (gone && (status === 'RUNNING' || state === CeleryStates.RECEIVED)) return lost(gone, `the result backend says ${state}`);
-    return { status, reason: `the result backend says ${state}${custom}` };
+    return { status, reason: `the result backend says ${state}${custom}${revokedEarly(task, history)}` };
   }
   const tombstone = history?.tombstone;
   if (tombstone) {
@@ -132,6 +150,11 @@ export function decideStatus(
     const status = FROM_EVENT.get(last.type);
     if (gone && HELD_BY_EVENT.has(last.type)) return lost(gone, `the last event is ${last.type} at ${iso(last.at)}`);
     if (status) return { status, reason: `the last event is ${last.type} at ${iso(last.at)}` };
+    // Not an end seen: the worker refused the message (task.Reject, an unknown task); it never ran there.
+    if (last.type === 'task-rejected') {
+      return { status: 'FAILED', reason: `a worker rejected its message (task-rejected at ${iso(last.at)}) and no result is stored; rejected with requeue, it waits in a queue again` };
+    }
+    // EXPIRED only for an end celery-lens saw: the tombstone above, or a finishing event.
     return {
       status: 'EXPIRED',
       reason: `the events saw it finish (${last.type} at ${iso(last.at)}) but no result is stored: it expired, or the task ignores results`,

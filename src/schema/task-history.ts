@@ -6,7 +6,7 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../backend/history-store.ts';
-import { TaskStatuses, decideStatus, holderOf } from '../backend/task-status.ts';
+import { TaskStatuses, decideStatus, holderOf, needsHistory } from '../backend/task-status.ts';
 import { READY_STATES, CeleryStates } from '../celery/states.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
@@ -37,13 +37,13 @@ const settled = (state: string) => READY_STATES.has(state) || state === CelerySt
 
 async function statusOf(task: TaskSnapshot, context: LensContext) {
   const liveness = context.consumer?.liveness;
-  if (task.meta && (settled(task.meta.state) || !liveness)) return decideStatus(task, null, null);
+  if (task.meta && !needsHistory(task) && (settled(task.meta.state) || !liveness)) return decideStatus(task, null, null);
   const history = await loadHistory(context, task.id);
   // A task on a worker that is gone is LOST; its message may be back in a queue (task_acks_late).
   const holder = liveness ? holderOf(task, history) : null;
   const silence = holder && liveness ? liveness.silence(holder.hostname, holder.since) : null;
   if (silence) return decideStatus(task, history, null, { silence, requeuedIn: await loadersOf(context).queued.load(task.id) });
-  if (task.meta) return decideStatus(task, null, null);
+  if (task.meta) return decideStatus(task, history, null);
   const needsQueue = !history.tombstone && history.timeline.length === 0;
   const queuedIn = needsQueue ? await loadersOf(context).queued.load(task.id) : null;
   return decideStatus(task, history, queuedIn);
@@ -119,7 +119,15 @@ builder.objectFields(TaskRef, (t) => ({
   }),
   sentAt: t.field({ type: 'DateTime', nullable: true, description: 'task-sent (task_send_sent_event).', resolve: time((h) => h.sentAt) }),
   receivedAt: t.field({ type: 'DateTime', nullable: true, description: 'Last task-received.', resolve: time((h) => h.receivedAt) }),
-  startedAt: t.field({ type: 'DateTime', nullable: true, description: 'Last task-started.', resolve: time((h) => h.startedAt) }),
+  startedAt: t.field({
+    type: 'DateTime',
+    nullable: true,
+    description: "Last task-started; else the meta's date_started, where a backend stores one.",
+    resolve: async (task, _args, context) => {
+      const ms = (await loadHistory(context, task.id)).startedAt;
+      return ms === null ? (task.meta?.dateStarted ?? null) : new Date(ms);
+    },
+  }),
   finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'task-succeeded/-failed/-revoked/-rejected.', resolve: time((h) => h.finishedAt) }),
   runtime: t.float({
     nullable: true,
