@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
 import { type ApiKey, parseScopes } from './auth/principal.ts';
 import { ConfigError } from './errors/config-error.ts';
+import { type StallRules, parseStallRules } from './backend/stall.ts';
 
 export interface Config {
   /** Celery's `result_backend` URL, parsed. */
@@ -85,6 +86,8 @@ export interface Config {
   readonly workerTimeoutMs: number | null;
   /** Least time between two events of one progress subscription, in ms. */
   readonly progressIntervalMs: number;
+  /** Longest expected run per task name (ms; `*` for the others) past which RUNNING reads STALLED; empty: off. */
+  readonly stallAfter: StallRules;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -146,6 +149,7 @@ export const OPTIONS = {
   'metrics-operations': { env: 'LENS_METRICS_OPERATIONS', default: '', help: 'operation names /metrics labels by name (comma-separated); others are "other" (default: the first 50 names seen)' },
   'worker-timeout': { env: 'LENS_WORKER_TIMEOUT', default: 'auto', help: "seconds without a heartbeat after which a worker is gone and its tasks LOST; auto: Celery's rule, two heartbeat intervals (+1 s)" },
   'progress-interval-ms': { env: 'LENS_PROGRESS_INTERVAL_MS', default: '250', help: 'least time between two events of a groupProgress/workflowProgress subscription (changes meanwhile are coalesced)' },
+  'stall-after': { env: 'LENS_STALL_AFTER', default: '', help: 'name=seconds,… (* for every other task): a task RUNNING longer reads STALLED, a hint (default: off)' },
   'metrics-auth': { env: 'LENS_METRICS_AUTH', default: 'false', help: '/metrics needs an API key too (x-api-key or Authorization: Bearer; needs --auth) (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -165,6 +169,14 @@ function secondsOrAuto(name: OptionName, text: string, max: number): number | nu
     throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be auto or a number of seconds above 0 and at most ${max}, got "${text}"`);
   }
   return Math.round(Number(text) * 1000);
+}
+
+function stallRules(text: string): StallRules {
+  try {
+    return parseStallRules(text);
+  } catch (error) {
+    throw new ConfigError(`--stall-after (LENS_STALL_AFTER): ${(error as Error).message}`);
+  }
 }
 
 function boolean(name: OptionName, text: string): boolean {
@@ -303,6 +315,7 @@ export function loadConfig(
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
     workerTimeoutMs: secondsOrAuto('worker-timeout', get('worker-timeout'), 86_400),
     progressIntervalMs: integer('progress-interval-ms', get('progress-interval-ms'), 10, 3_600_000),
+    stallAfter: stallRules(get('stall-after')),
   });
   checkAuth(config);
   return config;

@@ -9,6 +9,7 @@ export interface Progress {
   readonly total: number;
   /** QUEUED, and RETRYING (waiting for its next attempt). */
   readonly queued: number;
+  /** RUNNING, and STALLED (running longer than --stall-after: a hint). */
   readonly running: number;
   readonly succeeded: number;
   readonly failed: number;
@@ -29,6 +30,7 @@ const BUCKET: Readonly<Record<TaskStatus, keyof Omit<Progress, 'total' | 'ready'
   QUEUED: 'queued',
   RETRYING: 'queued',
   RUNNING: 'running',
+  STALLED: 'running',
   SUCCEEDED: 'succeeded',
   FAILED: 'failed',
   REVOKED: 'revoked',

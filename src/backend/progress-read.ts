@@ -14,12 +14,15 @@ import type { ResultBackend } from './result-backend.ts';
 import { type TaskStatus, decideStatus, holderOf } from './task-status.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerLiveness, WorkerSilence } from './worker-liveness.ts';
+import { type StallRules, withStall } from './stall.ts';
 
 export interface StatusSources {
   readonly backend: ResultBackend;
   readonly history: HistoryStore;
   readonly queues: BrokerQueues;
   readonly liveness: WorkerLiveness | null;
+  /** --stall-after; none: no STALLED. */
+  readonly stallAfter?: StallRules;
 }
 
 /** A stored state no worker holds: its status needs no history. */
@@ -43,7 +46,8 @@ export async function readStatuses(ids: readonly string[], sources: StatusSource
   const evidence = read.map((task): Evidence | null =>
     task instanceof LensError || task === null ? null : { task, history: null, silence: null, needsQueue: false },
   );
-  const wanted = evidence.filter((e): e is Evidence => e !== null && (e.task.meta === null || (sources.liveness !== null && !settled(e.task.meta.state))));
+  const watchRunning = sources.liveness !== null || (sources.stallAfter?.size ?? 0) > 0;
+  const wanted = evidence.filter((e): e is Evidence => e !== null && (e.task.meta === null || (watchRunning && !settled(e.task.meta.state))));
   const histories = await sources.history.readHistory(wanted.map((e) => e.task.id));
   wanted.forEach((e, index) => {
     const history = histories[index];
@@ -59,6 +63,7 @@ export async function readStatuses(ids: readonly string[], sources: StatusSource
     if (e === null) return 'UNKNOWN';
     const queue = queuedIn.get(e.task.id) ?? null;
     if (e.silence) return decideStatus(e.task, e.history, null, { silence: e.silence, requeuedIn: queue }).status;
-    return decideStatus(e.task, e.task.meta ? null : e.history, queue).status;
+    const decision = decideStatus(e.task, e.task.meta ? null : e.history, queue);
+    return sources.stallAfter ? withStall(decision, e.task, e.history, sources.stallAfter).status : decision.status;
   });
 }

@@ -28,6 +28,7 @@ export const TaskStatuses = {
   REVOKED: 'REVOKED',
   EXPIRED: 'EXPIRED',
   LOST: 'LOST',
+  STALLED: 'STALLED',
 } as const;
 export type TaskStatus = keyof typeof TaskStatuses;
 

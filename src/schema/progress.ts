@@ -43,6 +43,7 @@ const sourcesOf = (context: LensContext): StatusSources => ({
   history: context.history,
   queues: context.queues,
   liveness: context.consumer?.liveness ?? null,
+  stallAfter: context.config.stallAfter,
 });
 
 builder.objectField(GroupRef, 'progress', (t) =>

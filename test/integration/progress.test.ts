@@ -10,7 +10,7 @@ import { writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
-import { publishWorkerEvent } from '../helpers/worker-events.ts';
+import { publishEvent, publishWorkerEvent } from '../helpers/worker-events.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
 const GroupCounts = graphql(`
@@ -40,7 +40,7 @@ const Status = graphql(`
 `);
 
 const INTERVAL_MS = 200;
-const lens = useLens(['--progress-interval-ms', String(INTERVAL_MS)]);
+const lens = useLens(['--progress-interval-ms', String(INTERVAL_MS), '--stall-after', 'lens.sleep=1,*=3600']);
 let client: Redis;
 beforeAll(() => {
   client = lens.redis.client();
@@ -192,5 +192,27 @@ describe('LOST from worker heartbeats', () => {
     await publishWorkerEvent(client, worker, 'worker-offline');
     await until(async () => (await status()).status === 'LOST');
     expect((await status()).statusReason).toMatch(/^the result backend says PROGRESS, on worker .*it said worker-offline/);
+  });
+});
+
+describe('STALLED (--stall-after lens.sleep=1,*=3600)', () => {
+  it('RUNNING past its name’s limit reads STALLED, a hint counted as running; other names keep the * limit; the result ends it', async () => {
+    const group = randomUUID();
+    const startedAt = Date.now() - 1500;
+    const slow = randomUUID();
+    const other = randomUUID();
+    for (const [id, name] of [[slow, 'lens.sleep'], [other, 'lens.add']] as const) {
+      await publishEvent(client, { type: 'task-started', uuid: id, hostname: 'busy@h', timestamp: startedAt / 1000, pid: 1 });
+      await until(async () => (await execute(lens.app, Status, { id })).data!.task!.status === 'RUNNING');
+      await writeMeta(client, { ...started(group, 'busy@h'), name }, { id });
+    }
+    await until(async () => (await counts(group)).total === 2);
+    const stalled = (await execute(lens.app, Status, { id: slow })).data!.task!;
+    expect(stalled.status).toBe('STALLED');
+    expect(stalled.statusReason).toMatch(/^the result backend says STARTED; running since .*, 2 s, longer than --stall-after lens\.sleep=1 s \(a hint: it may still finish\)$/);
+    expect((await execute(lens.app, Status, { id: other })).data!.task!.status).toBe('RUNNING');
+    expect(await counts(group)).toMatchObject({ total: 2, running: 2, ready: false });
+    await writeMeta(client, { ...success(group), name: 'lens.sleep' }, { id: slow });
+    expect((await execute(lens.app, Status, { id: slow })).data!.task!.status).toBe('SUCCEEDED');
   });
 });

@@ -107,3 +107,13 @@ describe('--worker-timeout', () => {
     }
   });
 });
+
+describe('--stall-after', () => {
+  it('name=seconds pairs, * for the rest; off by default; anything else stops the process', () => {
+    expect(loadConfig([], {}).stallAfter.size).toBe(0);
+    expect([...loadConfig(['--stall-after', 'tasks.report=600, *=3600'], {}).stallAfter]).toEqual([['tasks.report', 600_000], ['*', 3_600_000]]);
+    for (const bad of ['tasks.report', 'tasks.report=0', 'x=soon', '=5', 'a b=5']) {
+      expect(() => loadConfig([`--stall-after=${bad}`], {})).toThrow(/^--stall-after \(LENS_STALL_AFTER\): ".*" is not name=seconds/);
+    }
+  });
+});

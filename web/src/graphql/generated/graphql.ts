@@ -53,6 +53,8 @@ export type TaskStatus =
   | 'REVOKED'
   /** Started, or in a custom state such as PROGRESS. */
   | 'RUNNING'
+  /** RUNNING for longer than --stall-after allows its task name (off by default): a hint, never a final state. */
+  | 'STALLED'
   /** Returned. */
   | 'SUCCEEDED'
   /** No result, no tombstone, no event, no queued message. */
