@@ -99,9 +99,15 @@ export class WorkerLiveness {
       offlineAt: event.type === 'worker-offline' ? receivedAt : null,
     });
     this.#arm(event.hostname, event.type === 'worker-offline' ? 0 : this.windowMs(freqSeconds) + 10);
+    // Back after a restart: what it held before is gone, though it beats again.
+    if (sessionStart !== null && sessionStart !== before?.sessionStart && before !== undefined) this.#tell(event.hostname);
   }
 
-  /** Calls `listener` with each worker that goes silent or says goodbye; returns the unsubscribe. */
+  #tell(hostname: string): void {
+    for (const listener of this.#goneListeners) listener(hostname);
+  }
+
+  /** Calls `listener` with each worker that goes silent, says goodbye or comes back after a restart; returns the unsubscribe. */
   onGone(listener: (hostname: string) => void): () => void {
     this.#goneListeners.add(listener);
     return () => this.#goneListeners.delete(listener);
@@ -115,8 +121,7 @@ export class WorkerLiveness {
     }
     const timer = setTimeout(() => {
       this.#timers.delete(hostname);
-      if (this.silence(hostname, null) === null) return;
-      for (const listener of this.#goneListeners) listener(hostname);
+      if (this.silence(hostname, null) !== null) this.#tell(hostname);
     }, delayMs);
     timer.unref();
     this.#timers.set(hostname, timer);

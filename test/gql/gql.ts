@@ -40,6 +40,7 @@ type Documents = {
     "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": typeof types.GraphCountsDocument,
     "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": typeof types.FollowGroupDocument,
     "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n": typeof types.FollowWorkflowDocument,
+    "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n": typeof types.FollowTaskStatusDocument,
     "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": typeof types.LostStatusDocument,
     "query HeardWorkers { workers { hostname } }": typeof types.HeardWorkersDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
@@ -102,6 +103,7 @@ const documents: Documents = {
     "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": types.GraphCountsDocument,
     "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": types.FollowGroupDocument,
     "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n": types.FollowWorkflowDocument,
+    "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n": types.FollowTaskStatusDocument,
     "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": types.LostStatusDocument,
     "query HeardWorkers { workers { hostname } }": types.HeardWorkersDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
@@ -256,6 +258,10 @@ export function graphql(source: "\n  subscription FollowGroup($id: ID!) {\n    g
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n"): (typeof documents)["\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n"): (typeof documents)["\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -33,6 +33,11 @@ const FollowWorkflow = graphql(`
     workflowProgress(rootId: $rootId) { total running succeeded ready }
   }
 `);
+const FollowTask = graphql(`
+  subscription FollowTaskStatus($id: ID!) {
+    task(id: $id) { rawState status }
+  }
+`);
 const Status = graphql(`
   query LostStatus($id: ID!) {
     task(id: $id) { status statusReason }
@@ -162,13 +167,19 @@ describe('LOST from worker heartbeats', () => {
     const ws = wsClient(lens.app.url);
     try {
       const sub = subscribe(ws, FollowGroup, { id: group });
+      const one = subscribe(ws, FollowTask, { id });
       await sub.waitFor(1);
+      await one.waitFor(1);
       expect(sub.events[0]!.groupProgress).toMatchObject({ running: 1, lost: 0 });
+      expect(one.events[0]!.task).toEqual({ rawState: 'STARTED', status: 'RUNNING' });
       const silentAt = Date.now();
       // Nothing is written to Redis: the worker's silence alone turns the count.
       await sub.waitFor(2, 5000);
       expect(Date.now() - silentAt).toBeLessThan(2500);
       expect(sub.events[1]!.groupProgress).toMatchObject({ running: 0, lost: 1, ready: false });
+      // The task's own subscription hears it too, though its stored state did not change.
+      await one.waitFor(2, 5000);
+      expect(one.events[1]!.task).toEqual({ rawState: 'STARTED', status: 'LOST' });
       const lost = await status();
       expect(lost.status).toBe('LOST');
       expect(lost.statusReason).toContain(`on worker ${worker}, last heard at`);
@@ -176,6 +187,8 @@ describe('LOST from worker heartbeats', () => {
       await writeMeta(client, success(group), { id });
       await sub.done;
       expect(sub.events.at(-1)!.groupProgress).toMatchObject({ succeeded: 1, lost: 0, ready: true });
+      await one.done;
+      expect(one.events.map((e) => e.task.status)).toEqual(['RUNNING', 'LOST', 'SUCCEEDED']);
       expect(await status()).toMatchObject({ status: 'SUCCEEDED' });
     } finally {
       await ws.dispose();
