@@ -101,7 +101,7 @@ export interface LostEvidence {
 function lost({ silence, requeuedIn }: LostEvidence, before: string): StatusDecision {
   const again = requeuedIn === null
     ? ''
-    : `; its message is in the broker queue "${requeuedIn}" again (task_acks_late): a worker will run it again`;
+    : `; its message is in the broker queue "${requeuedIn}" again (unacknowledged when the worker went: task_acks_late, or not started yet): a worker will run it again`;
   return {
     status: 'LOST',
     reason: `${before}, on worker ${silence.hostname}, last heard at ${iso(silence.lastHeardAt)}, which is gone: ${silence.why}${again}`,

@@ -195,16 +195,24 @@ describe('LOST from worker heartbeats', () => {
     }
   });
 
-  it('worker-offline: LOST at once', async () => {
+  it('worker-offline: LOST at once, for a running task and for one it had only received', async () => {
     const worker = `w-${randomUUID().slice(0, 8)}@host`;
     const id = await writeMeta(client, { status: 'PROGRESS', result: { current: 1 }, worker });
     await publishWorkerEvent(client, worker, 'worker-heartbeat');
     const status = async () => (await execute(lens.app, Status, { id })).data!.task!;
     await until(async () => (await execute(lens.app, graphql(`query HeardWorkers { workers { hostname } }`))).data!.workers.some((w) => w.hostname === worker));
     expect((await status()).status).toBe('RUNNING');
+    // Received (prefetched) by the same worker, no stored state: QUEUED until the worker goes.
+    const prefetched = randomUUID();
+    await publishEvent(client, { type: 'task-received', uuid: prefetched, hostname: worker, timestamp: Date.now() / 1000, name: 'lens.add', retries: 0 });
+    await until(async () => (await execute(lens.app, Status, { id: prefetched })).data!.task!.status === 'QUEUED');
     await publishWorkerEvent(client, worker, 'worker-offline');
     await until(async () => (await status()).status === 'LOST');
     expect((await status()).statusReason).toMatch(/^the result backend says PROGRESS, on worker .*it said worker-offline/);
+    expect((await execute(lens.app, Status, { id: prefetched })).data!.task).toMatchObject({
+      status: 'LOST',
+      statusReason: expect.stringMatching(new RegExp(`^the last event is task-received at .*, on worker ${worker}, last heard at .*it said worker-offline`)),
+    });
   });
 });
 
