@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
 import { type ApiKey, parseScopes } from './auth/principal.ts';
 import { ConfigError } from './errors/config-error.ts';
+import { type StallRules, parseStallRules } from './backend/stall.ts';
 
 export interface Config {
   /** Celery's `result_backend` URL, parsed. */
@@ -85,6 +86,12 @@ export interface Config {
   readonly control: boolean;
   /** Task names sendTask and resendTask may send, as glob patterns; empty: none. */
   readonly sendAllow: readonly RegExp[];
+  /** Silence after which a worker is gone (its tasks LOST), in ms; null: Celery's rule, two of its heartbeat intervals (+1 s). */
+  readonly workerTimeoutMs: number | null;
+  /** Least time between two events of one progress subscription, in ms. */
+  readonly progressIntervalMs: number;
+  /** Longest expected run per task name (ms; `*` for the others) past which RUNNING reads STALLED; empty: off. */
+  readonly stallAfter: StallRules;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -146,6 +153,9 @@ export const OPTIONS = {
   introspection: { env: 'LENS_INTROSPECTION', default: 'true', help: 'allow schema introspection (true/false)' },
   'cors-origins': { env: 'LENS_CORS_ORIGINS', default: '', help: "browser origins (comma-separated, e.g. https://app.example) allowed cross-origin requests and WebSockets; '*' for any (default: same-origin only)" },
   'metrics-operations': { env: 'LENS_METRICS_OPERATIONS', default: '', help: 'operation names /metrics labels by name (comma-separated); others are "other" (default: the first 50 names seen)' },
+  'worker-timeout': { env: 'LENS_WORKER_TIMEOUT', default: 'auto', help: "seconds without a heartbeat after which a worker is gone and its tasks LOST; auto: Celery's rule, two heartbeat intervals (+1 s)" },
+  'progress-interval-ms': { env: 'LENS_PROGRESS_INTERVAL_MS', default: '250', help: 'least time between two events of a groupProgress/workflowProgress subscription (changes meanwhile are coalesced)' },
+  'stall-after': { env: 'LENS_STALL_AFTER', default: '', help: 'name=seconds,… (* for every other task): a task RUNNING longer reads STALLED, a hint (default: off)' },
   'metrics-auth': { env: 'LENS_METRICS_AUTH', default: 'false', help: '/metrics needs an API key too (x-api-key or Authorization: Bearer; needs --auth) (true/false)' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -156,6 +166,23 @@ function integer(name: OptionName, text: string, min: number, max: number): numb
     throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be an integer from ${min} to ${max}, got "${text}"`);
   }
   return Number(text);
+}
+
+/** Seconds, or `auto` (null); in ms. */
+function secondsOrAuto(name: OptionName, text: string, max: number): number | null {
+  if (text === 'auto') return null;
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0 || Number(text) > max) {
+    throw new ConfigError(`--${name} (${OPTIONS[name].env}) must be auto or a number of seconds above 0 and at most ${max}, got "${text}"`);
+  }
+  return Math.round(Number(text) * 1000);
+}
+
+function stallRules(text: string): StallRules {
+  try {
+    return parseStallRules(text);
+  } catch (error) {
+    throw new ConfigError(`--stall-after (LENS_STALL_AFTER): ${(error as Error).message}`);
+  }
 }
 
 function boolean(name: OptionName, text: string): boolean {
@@ -300,6 +327,9 @@ export function loadConfig(
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
     control: boolean('control', get('control')),
     sendAllow: list(get('send-allow')).map(glob),
+    workerTimeoutMs: secondsOrAuto('worker-timeout', get('worker-timeout'), 86_400),
+    progressIntervalMs: integer('progress-interval-ms', get('progress-interval-ms'), 10, 3_600_000),
+    stallAfter: stallRules(get('stall-after')),
   });
   checkAuth(config);
   return config;

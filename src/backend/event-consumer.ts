@@ -17,6 +17,7 @@ import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import type { HistoryStore } from './history-store.ts';
+import { WorkerLiveness } from './worker-liveness.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
@@ -28,6 +29,8 @@ interface Waiting {
   readonly pattern: string;
   readonly channel: string;
   readonly message: Buffer;
+  /** When it arrived: a heartbeat waiting behind a burst was still heard on time. */
+  readonly receivedAt: number;
 }
 
 export interface ConsumerSource {
@@ -69,9 +72,14 @@ export class EventConsumer {
     readonly store: HistoryStore,
     readonly celery: CeleryKeys,
     readonly report: (what: 'subscribe' | 'decode' | 'record', error: unknown) => void = () => {},
+    /** Which workers still beat (worker-liveness.ts), fed from the heartbeats. */
+    readonly liveness = new WorkerLiveness(),
   ) {
     for (const { connection, patterns } of sources) {
+      // A worker's silence only counts while this process could hear it.
+      connection.on('close', () => this.liveness.deaf());
       connection.on('ready', () => {
+        if (this.connected) this.liveness.listening();
         connection.psubscribe(...patterns).catch((error: unknown) => {
           // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
           if (connection.status === 'ready') this.report('subscribe', error);
@@ -91,12 +99,13 @@ export class EventConsumer {
    * failed and reported rather than held: memory stays bounded.
    */
   #enqueue(pattern: string, channel: string, message: Buffer): void {
+    const receivedAt = Date.now();
     if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
       this.failed += 1;
       this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
       return;
     }
-    this.#backlog.push({ pattern, channel, message });
+    this.#backlog.push({ pattern, channel, message, receivedAt });
     this.#pump();
   }
 
@@ -112,7 +121,7 @@ export class EventConsumer {
       this.#inFlight += 1;
       // A macrotask first: the burst's other messages, and requests, get their turn.
       setImmediate(() => {
-        this.#handle(next.pattern, next.channel, next.message)
+        this.#handle(next.pattern, next.channel, next.message, next.receivedAt)
           .catch(() => {
             this.failed += 1; // #handle counts its own failures; this is a last resort
           })
@@ -125,16 +134,20 @@ export class EventConsumer {
   }
 
   /** Keeps a worker's latest event; past MAX_WORKERS, the one heard from longest ago is forgotten. */
-  #heard(event: WorkerEvent): void {
+  #heard(event: WorkerEvent, receivedAt: number): void {
     this.workers.delete(event.hostname);
     this.workers.set(event.hostname, event);
+    this.liveness.heard(event, receivedAt);
     if (this.workers.size > MAX_WORKERS) {
       const oldest = this.workers.keys().next().value;
-      if (oldest !== undefined) this.workers.delete(oldest);
+      if (oldest !== undefined) {
+        this.workers.delete(oldest);
+        this.liveness.forget(oldest);
+      }
     }
   }
 
-  async #handle(pattern: string, channel: string, message: Buffer): Promise<void> {
+  async #handle(pattern: string, channel: string, message: Buffer, receivedAt: number): Promise<void> {
     let record: () => Promise<void>;
     try {
       if (pattern === this.celery.taskPattern) {
@@ -144,10 +157,9 @@ export class EventConsumer {
         record = () => this.store.recordMeta(meta);
       } else {
         const tasks: TaskEvent[] = [];
-        const receivedAt = Date.now();
         for (const event of decodeEventMessage(message)) {
           if (event.kind === 'task') tasks.push(event);
-          else this.#heard(event);
+          else this.#heard(event, receivedAt);
           this.lastEventLagMs = receivedAt - event.at;
           this.lastEventAt = event.at;
         }

@@ -10,29 +10,34 @@ import { BrokerQueues } from './broker-queues.ts';
 import type { Connections } from './connections.ts';
 import { EventConsumer } from './event-consumer.ts';
 import { GoalStore } from './goal-store.ts';
-import { HistoryStore } from './history-store.ts';
+import { NotifyingHistoryStore } from './progress-changes.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
 import { TaskControl } from './task-control.ts';
 import { TaskWatcher } from './task-watcher.ts';
+import { WorkerLiveness } from './worker-liveness.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'broker'>;
+type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'broker' | 'workerTimeoutMs'>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
   const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
-  const history = new HistoryStore(connections.redis, ownKeys, {
+  // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
+  const history = new NotifyingHistoryStore(connections.redis, ownKeys, {
     // Timelines outlive the results they describe by a day.
     historyTtlSeconds: config.resultExpires + 86_400,
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
-  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
   const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
     brokerDb: config.broker.db,
     linkTtlSeconds: config.tombstoneSeconds,
   });
-  return { backend, watcher, goals, history, queues, consumer, control };
+  const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
+  const changes = history.changes;
+  liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
+  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness) : null;
+  return { backend, watcher, goals, history, queues, consumer, changes, control };
 }

@@ -44,6 +44,8 @@ export interface WorkerEvent {
   /** Tasks running on it now, and processed since it started. */
   readonly active: number | null;
   readonly processed: number | null;
+  /** The heartbeat interval it announces (`freq`, seconds; `--heartbeat-interval`). */
+  readonly freq: number | null;
 }
 
 export type CeleryEvent = TaskEvent | WorkerEvent;
@@ -55,6 +57,7 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 // Counters shown as GraphQL Ints (32 bits); anything else is not a count a worker sends.
 const count = (value: unknown): number | null => (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 31 ? (value as number) : null);
+const positive = (value: unknown): number | null => (typeof value === 'number' && value > 0 && value < 86_400 ? value : null);
 // Seconds since the epoch that a JavaScript Date (and so a DateTime) can hold.
 const MAX_SECONDS = 8.64e12;
 
@@ -73,6 +76,7 @@ function decodeOne(value: unknown): CeleryEvent | null {
       at,
       active: count(event.active),
       processed: count(event.processed),
+      freq: positive(event.freq),
     };
   }
   if (!TASK_TYPES.has(event.type) || !text(event.uuid)) return null;

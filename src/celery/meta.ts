@@ -26,6 +26,12 @@ export interface RawTaskMeta {
   readonly retries?: number | null;
   readonly queue?: string | null;
   readonly task_id?: string;
+  // Celery 5.3+, with result_extended and a stamped task: `stamped_headers` (a
+  // list of names) and each stamp as a field of its own, any name. Not read.
+  readonly stamped_headers?: readonly string[] | null;
+  // Written by no Celery up to 5.6.3 (its database backend has the column):
+  // read when present, so a backend or a later version that adds it is shown.
+  readonly date_started?: string | null;
 }
 
 /** A decoded task meta, as the rest of celery-lens uses it. */
@@ -48,6 +54,8 @@ export interface TaskMeta {
   /** Celery's result tuples of the children (decoded by the graph code). */
   readonly children: readonly unknown[];
   readonly dateDone: Date | null;
+  /** `date_started` when the meta has one (no Celery up to 5.6.3 writes it to Redis). */
+  readonly dateStarted: Date | null;
   /**
    * `parent_id`, except when it is the task's own id: a retried task is
    * re-sent from inside itself, so Celery records itself as its parent
@@ -98,6 +106,14 @@ function optionalString(meta: Record<string, unknown>, field: string, key: strin
     throw new MetaDecodeError(key, `"${field}" is expected to be a string, got ${describe(value)}`);
   }
   return value;
+}
+
+/** An ISO date field: naive (5.2, UTC) or with any offset (5.3+ writes app.now() in Celery's `timezone`). */
+function optionalDate(meta: Record<string, unknown>, field: string, key: string): Date | null {
+  const raw = optionalString(meta, field, key);
+  const date = raw === null ? null : parseCeleryDate(raw);
+  if (raw !== null && date === null) throw new MetaDecodeError(key, `"${field}" is not an ISO date: ${JSON.stringify(raw.slice(0, 40))}`);
+  return date;
 }
 
 function isSelf(tuple: unknown, id: string): boolean {
@@ -170,11 +186,8 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array, limit
   if (!Array.isArray(children)) {
     throw new MetaDecodeError(key, `"children" is expected to be a list, got ${describe(children)}`);
   }
-  const dateDoneRaw = optionalString(meta, 'date_done', key);
-  const dateDone = dateDoneRaw === null ? null : parseCeleryDate(dateDoneRaw);
-  if (dateDoneRaw !== null && dateDone === null) {
-    throw new MetaDecodeError(key, `"date_done" is not an ISO date: ${JSON.stringify(dateDoneRaw.slice(0, 40))}`);
-  }
+  const dateDone = optionalDate(meta, 'date_done', key);
+  const dateStarted = optionalDate(meta, 'date_started', key);
   const retries = meta.retries ?? null;
   if (retries !== null && !Number.isInteger(retries)) {
     throw new MetaDecodeError(key, `"retries" is expected to be an integer, got ${describe(retries)}`);
@@ -196,6 +209,7 @@ export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array, limit
     // A retried task is re-sent from inside itself: Celery lists it among its own children.
     children: children.filter((child) => !isSelf(child, id)),
     dateDone,
+    dateStarted,
     parentId: parentId === id ? null : parentId,
     groupId: optionalString(meta, 'group_id', key),
     name: optionalString(meta, 'name', key),

@@ -4,6 +4,7 @@ import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
 import type { TaskControl } from '../backend/task-control.ts';
+import type { ProgressChanges } from '../backend/progress-changes.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
@@ -18,11 +19,17 @@ export interface LensContext {
   readonly goals: GoalStore;
   /** Revoke and send through the broker (schema/control.ts). */
   readonly control: TaskControl;
+  /** What the consumer recorded, for progress subscriptions (idle without a consumer). */
+  readonly changes: ProgressChanges;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */
   readonly shutdown: AbortSignal;
   /** Whether this operation's reads ask for key TTLs (plugins/use-ttl-on-demand.ts); all when unset. */
   readonly ttlRead?: TtlRead;
-  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys' | 'control' | 'sendAllow' | 'queues'>;
+  readonly config: Pick<
+    Config,
+    'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'
+    | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter'
+  >;
 }

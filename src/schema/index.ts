@@ -9,6 +9,7 @@ import './control.ts';
 import './viewer.ts';
 import './worker.ts';
 import './task-subscriptions.ts';
+import './progress.ts';
 import './backend-health.ts';
 
 export const schema = builder.toSchema();

@@ -55,7 +55,7 @@ const EdgeRef = builder.objectRef<GraphEdge>('TaskGraphEdge').implement({
   }),
 });
 
-const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
+export const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
   description:
     'A workflow as flat nodes and edges, ready for a graph library: every task reachable from the root through ' +
     "Celery's `children` (chain links, launched groups and their members), then through the children celery-lens " +

@@ -6,7 +6,9 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../backend/history-store.ts';
-import { TaskStatuses, decideStatus } from '../backend/task-status.ts';
+import { TaskStatuses, decideStatus, holderOf, needsHistory } from '../backend/task-status.ts';
+import { withStall } from '../backend/stall.ts';
+import { READY_STATES, CeleryStates } from '../celery/states.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
@@ -31,12 +33,24 @@ export function forgetHistory(context: LensContext): void {
 /** The history of a task, through the request's batch. */
 export const loadHistory = (context: LensContext, id: string) => loadersOf(context).history.load(id);
 
+/** A stored state no worker holds: its status needs no history. */
+const settled = (state: string) => READY_STATES.has(state) || state === CeleryStates.RETRY;
+
 async function statusOf(task: TaskSnapshot, context: LensContext) {
-  if (task.meta) return decideStatus(task, null, null);
+  const liveness = context.consumer?.liveness;
+  const stall = context.config.stallAfter;
+  // A running task's history tells whether its worker is gone (LOST) and since when it runs (STALLED).
+  const running = task.meta !== null && !settled(task.meta.state) && (liveness !== undefined || stall.size > 0);
+  if (task.meta && !needsHistory(task) && !running) return decideStatus(task, null, null);
   const history = await loadHistory(context, task.id);
+  // A task on a worker that is gone is LOST; its message may be back in a queue (task_acks_late).
+  const holder = liveness ? holderOf(task, history) : null;
+  const silence = holder && liveness ? liveness.silence(holder.hostname, holder.since) : null;
+  if (silence) return decideStatus(task, history, null, { silence, requeuedIn: await loadersOf(context).queued.load(task.id) });
+  if (task.meta) return withStall(decideStatus(task, history, null), task, history, stall);
   const needsQueue = !history.tombstone && history.timeline.length === 0;
   const queuedIn = needsQueue ? await loadersOf(context).queued.load(task.id) : null;
-  return decideStatus(task, history, queuedIn);
+  return withStall(decideStatus(task, history, queuedIn), task, history, stall);
 }
 
 const TaskStatusEnum = builder.enumType('TaskStatus', {
@@ -50,6 +64,14 @@ const TaskStatusEnum = builder.enumType('TaskStatus', {
     FAILED: { description: 'Raised (or was rejected).' },
     REVOKED: { description: 'Revoked.' },
     EXPIRED: { description: "It did exist; Celery's result is gone (see lastOutcome)." },
+    STALLED: {
+      description: 'RUNNING for longer than --stall-after allows its task name (off by default): a hint, never a final state.',
+    },
+    LOST: {
+      description:
+        'Received or running on a worker that has since gone silent (no heartbeat within --worker-timeout) or restarted, ' +
+        'and no newer state stored: it will not finish there. A late result turns it back into the truth.',
+    },
   } satisfies Record<keyof typeof TaskStatuses, { description: string }>,
 });
 
@@ -95,7 +117,7 @@ const time = (pick: (history: TaskHistory) => number | null) => (task: TaskSnaps
 builder.objectFields(TaskRef, (t) => ({
   status: t.field({
     type: TaskStatusEnum,
-    description: "Celery's state disambiguated: UNKNOWN, QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, REVOKED or EXPIRED.",
+    description: "Celery's state disambiguated: UNKNOWN, QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, REVOKED, EXPIRED, LOST, or STALLED (a hint).",
     resolve: async (task, _args, context) => (await statusOf(task, context)).status,
   }),
   statusReason: t.string({
@@ -104,7 +126,15 @@ builder.objectFields(TaskRef, (t) => ({
   }),
   sentAt: t.field({ type: 'DateTime', nullable: true, description: 'task-sent (task_send_sent_event).', resolve: time((h) => h.sentAt) }),
   receivedAt: t.field({ type: 'DateTime', nullable: true, description: 'Last task-received.', resolve: time((h) => h.receivedAt) }),
-  startedAt: t.field({ type: 'DateTime', nullable: true, description: 'Last task-started.', resolve: time((h) => h.startedAt) }),
+  startedAt: t.field({
+    type: 'DateTime',
+    nullable: true,
+    description: "Last task-started; else the meta's date_started, where a backend stores one.",
+    resolve: async (task, _args, context) => {
+      const ms = (await loadHistory(context, task.id)).startedAt;
+      return ms === null ? (task.meta?.dateStarted ?? null) : new Date(ms);
+    },
+  }),
   finishedAt: t.field({ type: 'DateTime', nullable: true, description: 'task-succeeded/-failed/-revoked/-rejected.', resolve: time((h) => h.finishedAt) }),
   runtime: t.float({
     nullable: true,

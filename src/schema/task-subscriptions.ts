@@ -8,6 +8,7 @@ import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { TaskRef } from './task.ts';
+import { withWorkerLoss } from './worker-loss.ts';
 
 function checkIds(ids: readonly (string | number)[], context: LensContext): string[] {
   if (ids.length > context.config.maxIds) throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
@@ -37,7 +38,8 @@ builder.subscriptionFields((t) => ({
       id: t.arg.id({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
     },
-    subscribe: (_root, { id, untilReady }, context) => stream(checkIds([id], context), context, { untilReady }),
+    // Emitted again when its worker is gone: LOST is no stored change.
+    subscribe: async (_root, { id, untilReady }, context) => withWorkerLoss(await stream(checkIds([id], context), context, { untilReady }), context),
     resolve: resolveUpdate,
   }),
   taskCompleted: t.field({
@@ -58,7 +60,7 @@ builder.subscriptionFields((t) => ({
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
     },
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
-    subscribe: (_root, { ids, untilReady }, context) => stream(checkIds(ids, context), context, { untilReady }),
+    subscribe: async (_root, { ids, untilReady }, context) => withWorkerLoss(await stream(checkIds(ids, context), context, { untilReady }), context),
     resolve: resolveUpdate,
   }),
 }));

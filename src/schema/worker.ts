@@ -9,8 +9,12 @@ const WorkerRef = builder.objectRef<WorkerEvent>('Worker').implement({
   fields: (t) => ({
     hostname: t.exposeString('hostname'),
     online: t.boolean({
-      description: 'Heard from in the last 6 s and not said goodbye (worker-offline).',
-      resolve: (worker) => worker.type !== 'worker-offline' && Date.now() - worker.at < STALE_MS,
+      description: "Not offline by Celery's rule (a heartbeat within two of its intervals + 1 s, or --worker-timeout; no worker-offline): its tasks are not LOST.",
+      // The same judgement as LOST (backend/worker-liveness.ts); the 6 s rule only for a worker it has no pulse of.
+      resolve: (worker, _args, { consumer }) =>
+        consumer?.liveness.pulse(worker.hostname)
+          ? consumer.liveness.silence(worker.hostname, null) === null
+          : worker.type !== 'worker-offline' && Date.now() - worker.at < STALE_MS,
     }),
     lastSeen: t.field({ type: 'DateTime', resolve: (worker) => new Date(worker.at) }),
     active: t.exposeInt('active', { nullable: true, description: 'Tasks running on it at its last heartbeat.' }),

@@ -35,9 +35,17 @@ type Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": typeof types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": typeof types.GraphUpdatesDocument,
+    "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n": typeof types.NewerDocument,
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
+    "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n": typeof types.GroupCountsDocument,
+    "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": typeof types.GraphCountsDocument,
+    "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": typeof types.FollowGroupDocument,
+    "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n": typeof types.FollowWorkflowDocument,
+    "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n": typeof types.FollowTaskStatusDocument,
+    "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": typeof types.LostStatusDocument,
+    "query HeardWorkers { workers { hostname } }": typeof types.HeardWorkersDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
@@ -67,6 +75,8 @@ type Documents = {
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
+    "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": typeof types.LostDocument,
+    "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
@@ -96,9 +106,17 @@ const documents: Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": types.GraphUpdatesDocument,
+    "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n": types.NewerDocument,
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
+    "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n": types.GroupCountsDocument,
+    "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": types.GraphCountsDocument,
+    "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": types.FollowGroupDocument,
+    "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n": types.FollowWorkflowDocument,
+    "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n": types.FollowTaskStatusDocument,
+    "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": types.LostStatusDocument,
+    "query HeardWorkers { workers { hostname } }": types.HeardWorkersDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
@@ -128,6 +146,8 @@ const documents: Documents = {
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
+    "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": types.LostDocument,
+    "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
@@ -237,6 +257,10 @@ export function graphql(source: "\n  subscription GraphUpdates($rootId: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n"): (typeof documents)["\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n"): (typeof documents)["\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -246,6 +270,34 @@ export function graphql(source: "\n  subscription WatchForMetrics($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"): (typeof documents)["\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n"): (typeof documents)["\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n"): (typeof documents)["\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n"): (typeof documents)["\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n"): (typeof documents)["\n  subscription FollowWorkflow($rootId: ID!) {\n    workflowProgress(rootId: $rootId) { total running succeeded ready }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n"): (typeof documents)["\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n"): (typeof documents)["\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query HeardWorkers { workers { hostname } }"): (typeof documents)["query HeardWorkers { workers { hostname } }"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -362,6 +414,14 @@ export function graphql(source: "\n  query WorkflowGroup($id: ID!) {\n    group(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n"): (typeof documents)["\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n"): (typeof documents)["\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n"): (typeof documents)["\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

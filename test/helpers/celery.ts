@@ -33,6 +33,10 @@ export interface CeleryEnv {
   readonly resultExpires?: number;
   /** result_serializer. @default 'json' */
   readonly resultSerializer?: 'json' | 'pickle';
+  /** task_acks_late (with a worker_prefetch_multiplier of 1). @default false */
+  readonly acksLate?: boolean;
+  /** The Redis transport's visibility_timeout in seconds: when an unacked message is restored to its queue. @default kombu's 3600 */
+  readonly visibilityTimeout?: number;
 }
 
 export interface WorkerOptions extends CeleryEnv {
@@ -47,6 +51,10 @@ export interface WorkerOptions extends CeleryEnv {
    * the event timeline use prefork. @default 'threads'
    */
   readonly pool?: 'threads' | 'prefork';
+  /** `--heartbeat-interval` in seconds (worker-heartbeat events). @default Celery's 2 */
+  readonly heartbeatInterval?: number;
+  /** `--hostname` (`name@%h`), e.g. to restart a worker under the same name. @default a fresh one */
+  readonly hostname?: string;
 }
 
 export interface CeleryWorker {
@@ -54,6 +62,8 @@ export interface CeleryWorker {
   readonly hostname: string;
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILLs the worker and its pool processes at once, as a crash or the OOM killer would. */
+  kill(): Promise<void>;
 }
 
 function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
@@ -70,11 +80,13 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
     LENS_SENT_EVENT: flag(options.sentEvent ?? options.events),
     LENS_RESULT_EXPIRES: String(options.resultExpires ?? 3600),
     LENS_RESULT_SERIALIZER: options.resultSerializer ?? 'json',
+    LENS_ACKS_LATE: flag(options.acksLate ?? false),
+    ...(options.visibilityTimeout === undefined ? {} : { LENS_VISIBILITY_TIMEOUT: String(options.visibilityTimeout) }),
   };
 }
 
 export async function startWorker(options: WorkerOptions): Promise<CeleryWorker> {
-  const hostname = `lens-${randomUUID().slice(0, 8)}@%h`;
+  const hostname = options.hostname ?? `lens-${randomUUID().slice(0, 8)}@%h`;
   const child: ChildProcess = spawn(
     PYTHON,
     [
@@ -83,6 +95,7 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
       '--queues', (options.queues ?? ['celery']).join(','),
       '--hostname', hostname,
       '--without-mingle', '--without-gossip',
+      ...(options.heartbeatInterval === undefined ? [] : ['--heartbeat-interval', String(options.heartbeatInterval)]),
       '--loglevel', 'INFO',
     ],
     { cwd: FIXTURES, env: pythonEnv(options), stdio: ['ignore', 'pipe', 'pipe'] },
@@ -112,7 +125,24 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
     await stop();
     throw error;
   }
-  return { hostname, output: () => log, stop };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // The pool's processes first: they would otherwise finish the task on their own.
+    const pool = await new Promise<number[]>((resolve) =>
+      execFile('pgrep', ['-P', String(child.pid)], (_error, stdout) => resolve(stdout.split('\n').filter(Boolean).map(Number))),
+    );
+    for (const pid of pool) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { hostname, output: () => log, stop, kill };
 }
 
 /** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, or `revoke`. */

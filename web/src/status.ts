@@ -25,10 +25,14 @@ export const STATUS: Readonly<Record<TaskStatus, StatusLook>> = {
   REVOKED: { label: 'Revoked', icon: '⊘', color: '#7e22ce', background: '#f3e8ff' },
   EXPIRED: { label: 'Expired', icon: '⌛', color: '#78350f', background: '#f5f5f4' },
   UNKNOWN: { label: 'Unknown', icon: '?', color: '#4b5563', background: '#ffffff' },
+  // Its worker is gone: as alarming as a failure, told apart by its icon and label.
+  // Still running, for longer than expected: a hint, drawn as running with a warning.
+  STALLED: { label: 'Stalled', icon: '⏸', color: '#1e3a8a', background: '#e0e7ff' },
+  LOST: { label: 'Lost', icon: '⚠', color: '#9a3412', background: '#ffedd5' },
 };
 
 /** Display order: what needs attention first. */
-export const STATUS_ORDER: readonly TaskStatus[] = ['FAILED', 'RETRYING', 'RUNNING', 'QUEUED', 'SUCCEEDED', 'REVOKED', 'EXPIRED', 'UNKNOWN'];
+export const STATUS_ORDER: readonly TaskStatus[] = ['FAILED', 'LOST', 'RETRYING', 'STALLED', 'RUNNING', 'QUEUED', 'SUCCEEDED', 'REVOKED', 'EXPIRED', 'UNKNOWN'];
 
 export function countByStatus(statuses: Iterable<TaskStatus>): Map<TaskStatus, number> {
   const counts = new Map<TaskStatus, number>();

@@ -43,6 +43,8 @@ export type TaskStatus =
   | 'EXPIRED'
   /** Raised (or was rejected). */
   | 'FAILED'
+  /** Received or running on a worker that has since gone silent (no heartbeat within --worker-timeout) or restarted, and no newer state stored: it will not finish there. A late result turns it back into the truth. */
+  | 'LOST'
   /** Sent or received, not started (events, or its message in a broker queue). */
   | 'QUEUED'
   /** Waiting to be retried. */
@@ -51,6 +53,8 @@ export type TaskStatus =
   | 'REVOKED'
   /** Started, or in a custom state such as PROGRESS. */
   | 'RUNNING'
+  /** RUNNING for longer than --stall-after allows its task name (off by default): a hint, never a final state. */
+  | 'STALLED'
   /** Returned. */
   | 'SUCCEEDED'
   /** No result, no tombstone, no event, no queued message. */

@@ -1,0 +1,79 @@
+/**
+ * A progress count kept live: read now, then again after each change that
+ * names one of its tasks (progress-changes.ts), at most once per
+ * `intervalMs`: every change that arrives meanwhile joins the same read, so a
+ * chord whose 1,000 members finish in one second costs a few reads, not a
+ * thousand. Emits only counts that differ from the last one, and ends after
+ * a ready one.
+ *
+ * Without an event consumer in this process nothing tells it of changes: it
+ * then reads once per interval.
+ */
+import { type Progress, sameProgress } from './progress-count.ts';
+import type { ProgressChanges } from './progress-changes.ts';
+import type { ProgressSource } from './progress-source.ts';
+
+export interface ProgressStreamOptions {
+  readonly read: ProgressSource;
+  /** Null: no consumer here; read every interval. */
+  readonly changes: ProgressChanges | null;
+  /** Least ms between two emitted counts (--progress-interval-ms). */
+  readonly intervalMs: number;
+  /** Aborted when the client leaves or the process shuts down. */
+  readonly signal: AbortSignal;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function* progressStream({ read, changes, intervalMs, signal }: ProgressStreamOptions): AsyncGenerator<Progress, void> {
+  let watched: ReadonlySet<string> = new Set();
+  let dirty = true;
+  let wake: (() => void) | null = null;
+  const unlisten = changes?.listen((change) => {
+    if (dirty) return;
+    if (change.workerGone !== undefined || change.ids.some((id) => watched.has(id)) || change.related.some((id) => watched.has(id))) {
+      dirty = true;
+      wake?.();
+    }
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener('abort', onAbort);
+  let last: Progress | null = null;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  try {
+    while (!signal.aborted) {
+      if (changes === null && last !== null) dirty = true;
+      if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      const wait = lastAt + intervalMs - Date.now();
+      if (wait > 0) await pause(wait, signal);
+      if (signal.aborted) return;
+      // Changes from here on need another read; those before are in this one.
+      dirty = false;
+      const current = await read();
+      watched = current.watched;
+      if (!sameProgress(last, current.progress)) {
+        last = current.progress;
+        lastAt = Date.now();
+        yield current.progress;
+      } else if (changes === null) {
+        lastAt = Date.now();
+      }
+      if (current.progress.ready) return;
+    }
+  } finally {
+    unlisten?.();
+    signal.removeEventListener('abort', onAbort);
+  }
+}

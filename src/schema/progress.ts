@@ -1,0 +1,103 @@
+/**
+ * Counts per status of a group or a workflow, as a field and as a live
+ * subscription: a page follows a 1,000-task chord through one subscription
+ * (src/backend/progress-*.ts).
+ */
+import type { Progress } from '../backend/progress-count.ts';
+import { type ProgressSource, groupCount, groupProgressSource, workflowProgressSource } from '../backend/progress-source.ts';
+import { readStatuses, type StatusSources } from '../backend/progress-read.ts';
+import { countProgress } from '../backend/progress-count.ts';
+import { progressStream } from '../backend/progress-stream.ts';
+import { LensError } from '../errors/lens-error.ts';
+import { builder } from './builder.ts';
+import type { LensContext } from './context.ts';
+import { GroupRef } from './group.ts';
+import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { stoppable } from './stoppable.ts';
+import { GraphRef } from './task-graph.ts';
+import { checkTaskId } from './task-ids.ts';
+
+const count = (description: string) => ({ description });
+
+export const ProgressRef = builder.objectRef<Progress>('Progress').implement({
+  description:
+    'Tasks counted by `status` (Task.status decides each): every one falls in exactly one count, ' +
+    'so queued + running + succeeded + failed + revoked + expired + unknown + lost = total.',
+  fields: (t) => ({
+    total: t.exposeInt('total', count('Tasks counted (a running chord: its size, members not seen yet included).')),
+    queued: t.exposeInt('queued', count('QUEUED, and RETRYING (waiting for its next attempt).')),
+    running: t.exposeInt('running', count('RUNNING.')),
+    succeeded: t.exposeInt('succeeded', count('SUCCEEDED.')),
+    failed: t.exposeInt('failed', count('FAILED.')),
+    revoked: t.exposeInt('revoked', count('REVOKED.')),
+    expired: t.exposeInt('expired', count('EXPIRED: ended, and Celery forgot the result.')),
+    unknown: t.exposeInt('unknown', count('UNKNOWN, and members of a running chord celery-lens has not seen yet.')),
+    lost: t.exposeInt('lost', count('LOST: on a worker that is gone. Not ready: it may be redelivered.')),
+    ready: t.exposeBoolean('ready', count('Every task is SUCCEEDED, FAILED, REVOKED or EXPIRED.')),
+    percent: t.exposeFloat('percent', count('Those four in percent of total, rounded down to one decimal; 100 when total is 0.')),
+  }),
+});
+
+const sourcesOf = (context: LensContext): StatusSources => ({
+  backend: context.backend,
+  history: context.history,
+  queues: context.queues,
+  liveness: context.consumer?.liveness ?? null,
+  stallAfter: context.config.stallAfter,
+});
+
+builder.objectField(GroupRef, 'progress', (t) =>
+  t.field({
+    type: ProgressRef,
+    description: "Counts of the group's tasks by status; a running chord whose members are not all known counts the rest as unknown.",
+    resolve: (group, _args, context) =>
+      withCodes(async () => (await groupCount(group.id, group.memberIds ?? [], group.chordSize, sourcesOf(context), context.config.maxGraphNodes)).progress),
+  }),
+);
+
+builder.objectField(GraphRef, 'progress', (t) =>
+  t.field({
+    type: ProgressRef,
+    description: "Counts of the graph's tasks by status.",
+    resolve: (graph, _args, context) =>
+      withCodes(async () => {
+        const tasks = graph.nodes.filter((node) => node.kind === 'TASK');
+        return countProgress(await readStatuses(tasks.map((node) => node.id), sourcesOf(context), tasks.map((node) => node.task)));
+      }),
+  }),
+);
+
+/** The live counts, with coded errors (BACKEND_UNAVAILABLE, GRAPH_TOO_LARGE) for the client. */
+function live(read: ProgressSource, context: LensContext) {
+  return stoppable(async function* (stopped) {
+    const signal = AbortSignal.any([stopped, context.shutdown]);
+    try {
+      yield* progressStream({ read, changes: context.consumer ? context.changes : null, intervalMs: context.config.progressIntervalMs, signal });
+    } catch (error) {
+      throw error instanceof LensError ? toGraphQLError(error) : error;
+    }
+  });
+}
+
+builder.subscriptionFields((t) => ({
+  groupProgress: t.field({
+    type: ProgressRef,
+    description:
+      'The counts of a group (or chord header) now, then again whenever they change, at most once per ' +
+      '--progress-interval-ms (changes meanwhile are coalesced); completes once they are ready.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: (_root, { id }, context) =>
+      live(groupProgressSource(checkTaskId(id, context), sourcesOf(context), context.config.maxGraphNodes), context),
+    resolve: (progress: Progress) => progress,
+  }),
+  workflowProgress: t.field({
+    type: ProgressRef,
+    description:
+      'The counts of every task in the workflow below `rootId` (as taskGraph walks it) now, then whenever they ' +
+      'change, at most once per --progress-interval-ms; completes once they are ready.',
+    args: { rootId: t.arg.id({ required: true }), maxDepth: t.arg.int({ defaultValue: 10, required: true, description: 'As taskGraph’s.' }) },
+    subscribe: (_root, { rootId, maxDepth }, context) =>
+      live(workflowProgressSource(checkTaskId(rootId, context), maxDepth, sourcesOf(context), context.config.maxGraphNodes), context),
+    resolve: (progress: Progress) => progress,
+  }),
+}));
