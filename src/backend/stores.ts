@@ -13,6 +13,7 @@ import { GoalStore } from './goal-store.ts';
 import { HistoryStore } from './history-store.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
+import { IndexFeed } from './index-feed.ts';
 import { TaskIndex } from './task-index.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
@@ -38,5 +39,6 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
-  return { backend, watcher, goals, history, queues, consumer, index };
+  const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
+  return { backend, watcher, goals, history, queues, consumer, index, indexFeed };
 }

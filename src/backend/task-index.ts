@@ -22,7 +22,9 @@
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
  * so entries that come and go before it do not shift the next page.
  */
+import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { LensDataError } from '../errors/lens-data-error.ts';
 import type { TaskStatus } from './task-status.ts';
 import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT, UPDATE_SCRIPT } from './index-scripts.ts';
 import { execAll, guarded, valueOf } from './redis-replies.ts';
@@ -236,11 +238,24 @@ export class TaskIndex {
     return series;
   }
 
-  /** The key cursors are signed with, created by the first process that needs it (SET NX), shared by every replica. */
-  async cursorSecret(): Promise<string> {
-    const key = `${this.prefix}secret`;
-    const fresh = crypto.randomUUID() + crypto.randomUUID();
-    const replies = await execAll(this.redis.pipeline().set(key, fresh, 'NX').get(key));
-    return valueOf(replies[1], key) as string;
+  #secret: Promise<string> | null = null;
+
+  /**
+   * The key cursors are signed with, created by the first process that needs
+   * it (SET NX) and shared by every replica; read once per process.
+   */
+  cursorSecret(): Promise<string> {
+    this.#secret ??= (async () => {
+      const key = `${this.prefix}secret`;
+      const replies = await execAll(this.redis.pipeline().set(key, randomBytes(32).toString('base64url'), 'NX').get(key));
+      const secret = valueOf(replies[1], key);
+      if (typeof secret !== 'string' || secret === '') throw new LensDataError(key, 'the cursor secret is not one celery-lens wrote');
+      return secret;
+    })();
+    // A failure (Redis away) is not kept: the next page asks again.
+    this.#secret.catch(() => {
+      this.#secret = null;
+    });
+    return this.#secret;
   }
 }

@@ -8,5 +8,9 @@ import './goal.ts';
 import './worker.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';
+import './search.ts';
+import './task-stats.ts';
+import './failures.ts';
+import './task-events.ts';
 
 export const schema = builder.toSchema();
