@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
-import { execute } from '../helpers/graphql.ts';
+import type { IndexSearchQuery, TaskFilter } from '../gql/graphql.ts';
+import { type Result, execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
@@ -81,7 +82,7 @@ const newestFirst = (tasks: Sent[]) => [...tasks].sort((a, b) => b.at.localeComp
 
 describe('searchTasks', () => {
   it('pages through each filter: exactly what was sent, newest first, full tasks as nodes', async () => {
-    const cases = [
+    const cases: [TaskFilter, Sent[]][] = [
       [{}, sent],
       [{ status: ['FAILED'] }, sent.filter((t) => t.status === 'FAILURE')],
       [{ status: ['SUCCEEDED'], name: 'app.mail' }, sent.filter((t) => t.status === 'SUCCESS' && t.name === 'app.mail')],
@@ -89,14 +90,14 @@ describe('searchTasks', () => {
       [{ queue: 'slow' }, sent.filter((t) => t.queue === 'slow')],
       [{ since: '2026-11-27T08:01:00Z', until: '2026-11-27T08:01:05Z' }, sent.filter((t) => t.at >= doneAt(1, 0) && t.at <= doneAt(1, 5))],
       [{ kwargs: [{ key: 'tenant', value: 'acme' }], status: ['SUCCEEDED'] }, sent.filter((t) => t.tenant === 'acme' && t.status === 'SUCCESS')],
-    ] as const;
+    ];
     for (const [filter, expected] of cases) {
       const got: string[] = [];
       let after: string | null = null;
       for (;;) {
-        const { data, errors } = await execute(lens.app, Search, { filter, first: 4, after });
-        expect(errors).toBeUndefined();
-        const page = data?.searchTasks;
+        const result: Result<IndexSearchQuery> = await execute(lens.app, Search, { filter, first: 4, after });
+        expect(result.errors).toBeUndefined();
+        const page = result.data?.searchTasks;
         got.push(...(page?.edges.map((edge) => edge.node.id) ?? []));
         expect(page?.totalCount).toBe(expected.length);
         if (!page?.pageInfo.hasNextPage) break;
