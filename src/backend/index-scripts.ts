@@ -102,8 +102,11 @@ local function merge(old, u)
   if not old then return u end
   local t, ot = tonumber(u.at), tonumber(old.at)
   local newer = t > ot or (t == ot and (RANK[u.status] or 0) > (RANK[old.status] or 0))
-  -- A finished task never goes back to an unfinished state.
-  local apply = newer and not (READY[old.status] and not READY[u.status])
+  -- A finished task never goes back to an unfinished state, and finishing wins
+  -- whatever the clocks say: unfinished metas carry no time of their own (they
+  -- are stamped on receipt), and workers' clocks differ from ours.
+  local apply
+  if READY[u.status] ~= READY[old.status] then apply = READY[u.status] == true else apply = newer end
   local rec = { name = pick(old.name, u.name), queue = pick(old.queue, u.queue), root = pick(old.root, u.root), runtime = pick(u.runtime, old.runtime), kw = {} }
   for k, v in pairs(old.kw) do rec.kw[k] = v end
   for k, v in pairs(u.kw) do rec.kw[k] = v end

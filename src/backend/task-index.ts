@@ -97,6 +97,8 @@ const MAX_TIME = 8.64e15;
 /** Entries removed at most per write batch beyond the batch itself, and per trim call. */
 const TRIM_PER_BATCH = 16;
 const TRIM_PER_CALL = 2000;
+/** Tasks one update script writes at most. */
+const UPDATES_PER_SCRIPT = 200;
 /** Entries a search examines at most (kwargs filters walk their smallest set). */
 export const SEARCH_BUDGET = 20_000;
 
@@ -125,9 +127,18 @@ export class TaskIndex {
     return `${this.prefix}changes`;
   }
 
-  /** Appends the index writes of `updates` to a pipeline the caller runs: one command for the batch. */
+  /**
+   * Appends the index writes of `updates` to a pipeline the caller runs: one
+   * command for an event batch (a worker sends up to 24 events a message),
+   * one per UPDATES_PER_SCRIPT for more, so no one script holds Redis long.
+   */
   addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now()): void {
-    if (updates.length === 0) return;
+    for (let from = 0; from < updates.length; from += UPDATES_PER_SCRIPT) {
+      this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now);
+    }
+  }
+
+  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number): void {
     const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH];
     for (const u of updates) {
       const kwargs = Object.entries(u.kwargs).map(([key, value]) => `${key}=${value}`).join('\x1e');
