@@ -33,9 +33,7 @@ local function describe(cell)
 end
 
 -- A record: cell, at (ms), root, runtime, kwargs ("key=json" joined by RS).
-local function load(id)
-  local raw = redis.call('HGET', REC, id)
-  if not raw then return nil end
+local function decode(raw)
   local f = split(raw, US)
   local rec = describe(f[1])
   rec.cell, rec.at, rec.root, rec.runtime, rec.kw = f[1], f[2], f[3] or '', f[4] or '', {}
@@ -45,7 +43,14 @@ local function load(id)
       if eq then rec.kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
     end
   end
+  rec.raw = raw
   return rec
+end
+
+local function load(id)
+  local raw = redis.call('HGET', REC, id)
+  if not raw then return nil end
+  return decode(raw)
 end
 `;
 
@@ -135,8 +140,7 @@ local function upsert(id, u, parent)
   for k, v in pairs(rec.kw) do pairs_[#pairs_ + 1] = k .. '=' .. v end
   table.sort(pairs_)
   local raw = table.concat({ rec.cell, rec.at, rec.root, rec.runtime, table.concat(pairs_, RS) }, US)
-  local before = redis.call('HGET', REC, id)
-  if raw == before then return 0 end
+  if old and raw == old.raw then return 0 end
   if old then
     if old.cell ~= rec.cell then redis.call('ZREM', P .. 'c:' .. old.cell, id) end
     if old.root ~= '' and old.root ~= rec.root then redis.call('ZREM', P .. 'r:' .. old.root, id) end
