@@ -26,7 +26,7 @@ import { TaskIndex } from '../src/backend/task-index.ts';
 import type { TaskEvent, TaskEventType } from '../src/celery/events.ts';
 import { startRedis } from '../test/helpers/redis-server.ts';
 import { startLens } from './lib/processes.ts';
-import { commandCalls, mean, percentile } from './lib/stats.ts';
+import { commandCalls, percentile } from './lib/stats.ts';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '400' } } });
 const TASKS = Number(values.tasks);
