@@ -359,19 +359,11 @@ return reply
 `;
 
 /**
- * Counts the matches: exact from the sets' own counts when only cells and
- * time filter (ZCOUNT per cell), else by walking them up to `limit` (ARGV[5])
- * within the budget. Returns { count, capped (0/1) }.
+ * Counts the matches of a workflow or kwargs filter by walking them, up to
+ * `limit` (ARGV[5]) within the budget (filters of cells alone are counted
+ * with ZCOUNTs, index-cells.ts). Returns { count, capped (0/1) }.
  */
 export const COUNT_SCRIPT = `${FILTER}
-if root == '' and #kwKeys == 0 then
-  local cells, cellKeys = matchingCells()
-  local total = 0
-  local lo, hi = string.format('%.0f', minS), string.format('%.0f', maxS)
-  if not cells then total = redis.call('ZCOUNT', ALL, lo, hi)
-  else for _, key in ipairs(cellKeys) do total = total + redis.call('ZCOUNT', key, lo, hi) end end
-  return { total, 0 }
-end
 local out, stopped = search()
 if stopped or #out >= limit then return { #out, 1 } end
 return { #out, 0 }
