@@ -92,6 +92,13 @@ export interface Config {
   readonly progressIntervalMs: number;
   /** Longest expected run per task name (ms; `*` for the others) past which RUNNING reads STALLED; empty: off. */
   readonly stallAfter: StallRules;
+  /** Whether the consumer keeps the task index (searchTasks, taskStats, failures, taskEvents). */
+  readonly index: boolean;
+  /** Index retention: tasks whose latest state is older are dropped (seconds), and at most this many tasks, the oldest first. */
+  readonly indexSeconds: number;
+  readonly indexMaxTasks: number;
+  /** kwargs keys indexed by exact value (none by default: kwargs are payload). */
+  readonly indexKwargs: readonly string[];
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -142,6 +149,10 @@ export const OPTIONS = {
   control: { env: 'LENS_CONTROL', default: 'false', help: 'allow revokeTask, sendTask and resendTask (with the control scope) (true/false)' },
   'send-allow': { env: 'LENS_SEND_ALLOW', default: '', help: 'task names sendTask/resendTask may send, glob patterns (comma-separated, e.g. proj.tasks.*); none by default' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
+  index: { env: 'LENS_INDEX', default: 'true', help: 'keep the task index for searchTasks, taskStats, failures and taskEvents (true/false)' },
+  'index-days': { env: 'LENS_INDEX_DAYS', default: '7', help: 'days a task stays in the index after its latest state' },
+  'index-max-tasks': { env: 'LENS_INDEX_MAX_TASKS', default: '1000000', help: 'most tasks in the index; the oldest go first' },
+  'index-kwargs': { env: 'LENS_INDEX_KWARGS', default: '', help: 'kwargs keys indexed by exact value, comma-separated (e.g. user_id,tenant)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
@@ -219,6 +230,18 @@ function apiKeys(text: string): ApiKey[] {
 function glob(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
   return new RegExp(`^${body}$`);
+}
+
+/** kwargs keys as Python identifiers: what `key=value` in a call can name, and never a separator of the index' keys. */
+function kwargKeys(text: string): string[] {
+  const keys = list(text);
+  for (const key of keys) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)) {
+      throw new ConfigError(`--index-kwargs (LENS_INDEX_KWARGS): "${key.slice(0, 80)}" is not a keyword argument name (letters, digits and _, at most 64)`);
+    }
+  }
+  if (keys.length > 16) throw new ConfigError(`--index-kwargs (LENS_INDEX_KWARGS): at most 16 keys, got ${keys.length}`);
+  return [...new Set(keys)];
 }
 
 function list(text: string): string[] {
@@ -322,6 +345,10 @@ export function loadConfig(
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
     maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
     maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
+    index: boolean('index', get('index')),
+    indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,
+    indexMaxTasks: integer('index-max-tasks', get('index-max-tasks'), 1, 100_000_000),
+    indexKwargs: kwargKeys(get('index-kwargs')),
     corsOrigins: origins(get('cors-origins')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
@@ -344,6 +371,8 @@ export function usage(): string {
   return [
     'Usage: celery-lens [serve] [options]',
     '       celery-lens acl [options]     print the Redis ACL rule celery-lens needs',
+    '       celery-lens index --backfill [--restart] [--scan-count N] [options]',
+    '                                     index the results Redis holds now (resumable; progress on stderr)',
     '',
     "GraphQL status API for Celery tasks, read from Celery's Redis result backend.",
     'Every option can also be set by the environment variable beside it; the flag wins.',

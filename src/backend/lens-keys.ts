@@ -29,6 +29,12 @@ export interface LensKeys {
   resentAs(taskId: string): string;
   /** STRING: the id of the task this one is a re-send of. */
   resentFrom(taskId: string): string;
+  /**
+   * Prefix of the task index' keys (task-index.ts): `ix:all`, `ix:rec`,
+   * `ix:cells`, `ix:c:<cell>`, `ix:r:<root>`, `ix:k:<key>=<json>`, … and its
+   * `ix:changes` channel. Built inside its Lua scripts from this prefix.
+   */
+  readonly index: string;
 }
 
 /**
@@ -48,5 +54,6 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     goalChannel: (key) => `${prefix}goal:${key}`,
     resentAs: (id) => `${prefix}resent-as:${id}`,
     resentFrom: (id) => `${prefix}resent-from:${id}`,
+    index: `${prefix}ix:`,
   };
 }

@@ -13,22 +13,33 @@ import { GoalStore } from './goal-store.ts';
 import { NotifyingHistoryStore } from './progress-changes.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
+import { IndexFeed } from './index-feed.ts';
 import { TaskControl } from './task-control.ts';
+import { TaskIndex } from './task-index.ts';
 import { TaskWatcher } from './task-watcher.ts';
 import { WorkerLiveness } from './worker-liveness.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'broker' | 'workerTimeoutMs'>;
+type StoreConfig = Pick<
+  Config,
+  | 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'broker'
+  | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
+>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
   const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
+  const index = config.index
+    ? new TaskIndex(connections.redis, ownKeys.index, { maxTasks: config.indexMaxTasks, retentionSeconds: config.indexSeconds })
+    : null;
   // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
   const history = new NotifyingHistoryStore(connections.redis, ownKeys, {
     // Timelines outlive the results they describe by a day.
     historyTtlSeconds: config.resultExpires + 86_400,
     tombstoneTtlSeconds: config.tombstoneSeconds,
+    index,
+    indexKwargs: config.indexKwargs,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
   const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
@@ -39,5 +50,6 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const changes = history.changes;
   liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness) : null;
-  return { backend, watcher, goals, history, queues, consumer, changes, control };
+  const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
+  return { backend, watcher, goals, history, queues, consumer, changes, control, index, indexFeed };
 }

@@ -5,6 +5,8 @@ import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
 import type { TaskControl } from '../backend/task-control.ts';
 import type { ProgressChanges } from '../backend/progress-changes.ts';
+import type { IndexFeed } from '../backend/index-feed.ts';
+import type { TaskIndex } from '../backend/task-index.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
@@ -21,6 +23,10 @@ export interface LensContext {
   readonly control: TaskControl;
   /** What the consumer recorded, for progress subscriptions (idle without a consumer). */
   readonly changes: ProgressChanges;
+  /** The task index (searchTasks, taskStats, failures, taskEvents); null with --index false. */
+  readonly index: TaskIndex | null;
+  /** The index' changes, for taskEvents; null with --index false. */
+  readonly indexFeed: IndexFeed | null;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */
@@ -30,6 +36,6 @@ export interface LensContext {
   readonly config: Pick<
     Config,
     'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'
-    | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter'
+    | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter' | 'indexKwargs' | 'indexSeconds'
   >;
 }

@@ -11,5 +11,9 @@ import './worker.ts';
 import './task-subscriptions.ts';
 import './progress.ts';
 import './backend-health.ts';
+import './search.ts';
+import './task-stats.ts';
+import './failures.ts';
+import './task-events.ts';
 
 export const schema = builder.toSchema();

@@ -53,7 +53,7 @@ async function statusOf(task: TaskSnapshot, context: LensContext) {
   return withStall(decideStatus(task, history, queuedIn), task, history, stall);
 }
 
-const TaskStatusEnum = builder.enumType('TaskStatus', {
+export const TaskStatusEnum = builder.enumType('TaskStatus', {
   description: "Celery's PENDING disambiguated, from every piece of evidence celery-lens has (see statusReason).",
   values: {
     UNKNOWN: { description: 'No result, no tombstone, no event, no queued message.' },

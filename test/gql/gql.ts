@@ -46,6 +46,10 @@ type Documents = {
     "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n": typeof types.FollowTaskStatusDocument,
     "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": typeof types.LostStatusDocument,
     "query HeardWorkers { workers { hostname } }": typeof types.HeardWorkersDocument,
+    "\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n": typeof types.IndexSearchDocument,
+    "\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n": typeof types.IndexStatsDocument,
+    "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.IndexFailuresDocument,
+    "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n": typeof types.IndexLiveDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
@@ -75,6 +79,8 @@ type Documents = {
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": typeof types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
+    "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.InteropSearchDocument,
+    "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": typeof types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": typeof types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
@@ -117,6 +123,10 @@ const documents: Documents = {
     "\n  subscription FollowTaskStatus($id: ID!) {\n    task(id: $id) { rawState status }\n  }\n": types.FollowTaskStatusDocument,
     "\n  query LostStatus($id: ID!) {\n    task(id: $id) { status statusReason }\n  }\n": types.LostStatusDocument,
     "query HeardWorkers { workers { hostname } }": types.HeardWorkersDocument,
+    "\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n": types.IndexSearchDocument,
+    "\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n": types.IndexStatsDocument,
+    "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.IndexFailuresDocument,
+    "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n": types.IndexLiveDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
@@ -146,6 +156,8 @@ const documents: Documents = {
     "\n  query WorkflowTask($id: ID!) {\n    task(id: $id) {\n      state\n      parent { id }\n      root { id }\n      children { id }\n      group { id membersKnown tasks { id } }\n      chordHeader { id }\n    }\n  }\n": types.WorkflowTaskDocument,
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
+    "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.InteropSearchDocument,
+    "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
@@ -301,6 +313,22 @@ export function graphql(source: "query HeardWorkers { workers { hostname } }"): 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n"): (typeof documents)["\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n"): (typeof documents)["\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n"): (typeof documents)["\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n"): (typeof documents)["\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -414,6 +442,14 @@ export function graphql(source: "\n  query WorkflowGroup($id: ID!) {\n    group(
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n"): (typeof documents)["\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n"): (typeof documents)["\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
