@@ -12,6 +12,7 @@ import { EventConsumer } from './event-consumer.ts';
 import { GoalStore } from './goal-store.ts';
 import { HistoryStore } from './history-store.ts';
 import { lensKeys } from './lens-keys.ts';
+import { QueueLengths } from './queue-lengths.ts';
 import { ResultBackend } from './result-backend.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
@@ -28,6 +29,7 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
+  const queueLengths = new QueueLengths(connections.broker, history, config.queues);
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
-  return { backend, watcher, goals, history, queues, consumer };
+  return { backend, watcher, goals, history, queues, queueLengths, consumer };
 }

@@ -3,6 +3,7 @@ import type { BrokerQueues } from '../backend/broker-queues.ts';
 import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
+import type { QueueLengths } from '../backend/queue-lengths.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
@@ -13,6 +14,7 @@ export interface LensContext {
   readonly watcher: TaskWatcher;
   readonly history: HistoryStore;
   readonly queues: BrokerQueues;
+  readonly queueLengths: QueueLengths;
   readonly consumer: EventConsumer | null;
   readonly goals: GoalStore;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */

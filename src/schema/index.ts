@@ -6,6 +6,7 @@ import './group.ts';
 import './task-graph.ts';
 import './goal.ts';
 import './worker.ts';
+import './queue.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';
 

@@ -33,6 +33,8 @@ export interface CeleryEnv {
   readonly resultExpires?: number;
   /** result_serializer. @default 'json' */
   readonly resultSerializer?: 'json' | 'pickle';
+  /** broker_transport_options, e.g. `{ priority_steps: [0, 3, 6, 9] }`. @default none */
+  readonly brokerTransportOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface WorkerOptions extends CeleryEnv {
@@ -70,6 +72,7 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
     LENS_SENT_EVENT: flag(options.sentEvent ?? options.events),
     LENS_RESULT_EXPIRES: String(options.resultExpires ?? 3600),
     LENS_RESULT_SERIALIZER: options.resultSerializer ?? 'json',
+    ...(options.brokerTransportOptions ? { LENS_BROKER_TRANSPORT_OPTIONS: JSON.stringify(options.brokerTransportOptions) } : {}),
   };
 }
 
@@ -115,8 +118,8 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
   return { hostname, output: () => log, stop };
 }
 
-/** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, or `revoke`. */
-export function celery<T = unknown>(command: 'send' | 'view' | 'wait' | 'revoke', input: unknown, options: CeleryEnv): Promise<T> {
+/** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, `revoke`, or ask kombu the queues' `sizes`. */
+export function celery<T = unknown>(command: 'send' | 'view' | 'wait' | 'revoke' | 'sizes', input: unknown, options: CeleryEnv): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       PYTHON,
