@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/events.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
+import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { HistoryStore } from './history-store.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
@@ -38,11 +39,11 @@ export interface ConsumerSource {
 
 export class EventConsumer {
   /**
-   * The latest event of each worker (heartbeats every 2 s by default), the
+   * The state of each worker from its events (heartbeats every 2 s by default), the
    * last heard from last, at most MAX_WORKERS: anyone who can publish on the
    * broker names hostnames, and 200,000 of them held 190 MB for good.
    */
-  readonly workers = new Map<string, WorkerEvent>();
+  readonly workers = new Map<string, WorkerState>();
   /** Messages not handled yet, from `#head` on. */
   readonly #backlog: Waiting[] = [];
   #head = 0;
@@ -124,10 +125,11 @@ export class EventConsumer {
     }
   }
 
-  /** Keeps a worker's latest event; past MAX_WORKERS, the one heard from longest ago is forgotten. */
-  #heard(event: WorkerEvent): void {
+  /** Updates a worker's state; past MAX_WORKERS, the one heard from longest ago is forgotten. */
+  #heard(event: WorkerEvent, receivedAt: number): void {
+    const previous = this.workers.get(event.hostname);
     this.workers.delete(event.hostname);
-    this.workers.set(event.hostname, event);
+    this.workers.set(event.hostname, nextWorkerState(previous, event, receivedAt));
     if (this.workers.size > MAX_WORKERS) {
       const oldest = this.workers.keys().next().value;
       if (oldest !== undefined) this.workers.delete(oldest);
@@ -147,7 +149,7 @@ export class EventConsumer {
         const receivedAt = Date.now();
         for (const event of decodeEventMessage(message)) {
           if (event.kind === 'task') tasks.push(event);
-          else this.#heard(event);
+          else this.#heard(event, receivedAt);
           this.lastEventLagMs = receivedAt - event.at;
           this.lastEventAt = event.at;
         }

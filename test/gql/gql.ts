@@ -66,6 +66,7 @@ type Documents = {
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": typeof types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
+    "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": typeof types.WorkerFieldsDocument,
 };
 const documents: Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": types.AclEverythingDocument,
@@ -120,6 +121,7 @@ const documents: Documents = {
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": types.InteropTaskDocument,
+    "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": types.WorkerFieldsDocument,
 };
 
 /**
@@ -344,6 +346,10 @@ export function graphql(source: "\n  query InteropStates($ids: [ID!]!) {\n    ta
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n"): (typeof documents)["\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

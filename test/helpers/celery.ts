@@ -49,13 +49,18 @@ export interface WorkerOptions extends CeleryEnv {
    * the event timeline use prefork. @default 'threads'
    */
   readonly pool?: 'threads' | 'prefork';
+  /** Seconds between event heartbeats (`--heartbeat-interval`). @default Celery's 2 */
+  readonly heartbeatInterval?: number;
 }
 
 export interface CeleryWorker {
   /** The worker's node name, e.g. lens-1a2b@host. */
   readonly hostname: string;
   output(): string;
+  /** Warm shutdown (SIGTERM): the worker says goodbye (worker-offline). */
   stop(): Promise<void>;
+  /** SIGKILL: gone without a word, as a crashed host. Meant for the threads pool (prefork children would outlive it). */
+  kill(): Promise<void>;
 }
 
 function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
@@ -86,6 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
       '--queues', (options.queues ?? ['celery']).join(','),
       '--hostname', hostname,
       '--without-mingle', '--without-gossip',
+      ...(options.heartbeatInterval === undefined ? [] : ['--heartbeat-interval', String(options.heartbeatInterval)]),
       '--loglevel', 'INFO',
     ],
     { cwd: FIXTURES, env: pythonEnv(options), stdio: ['ignore', 'pipe', 'pipe'] },
@@ -109,13 +115,19 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
     await exited;
     clearTimeout(timer);
   };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+  };
   try {
     await ready;
   } catch (error) {
     await stop();
     throw error;
   }
-  return { hostname, output: () => log, stop };
+  return { hostname, output: () => log, stop, kill };
 }
 
 /** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, `revoke`, or ask kombu the queues' `sizes`. */
