@@ -64,8 +64,8 @@ describe('workers from real heartbeats', () => {
     expect(Date.parse(first.heartbeatExpires!) - Date.parse(first.lastHeartbeat!)).toBe(2000);
     // Heartbeats keep coming, each one moving lastHeartbeat.
     await until(async () => (await workerNamed(worker))!.lastHeartbeat! > first.lastHeartbeat!, 5000);
-    const [{ id }] = await celery<{ id: string }[]>('send', [{ task: 'add', args: [1, 2], queue: 'beats' }], env());
-    await celery('wait', { ids: [id] }, env());
+    const [sent] = await celery<{ id: string }[]>('send', [{ task: 'add', args: [1, 2], queue: 'beats' }], env());
+    await celery('wait', { ids: [sent!.id] }, env());
     await until(async () => (await workerNamed(worker))!.processed === 1, 5000);
   });
 
