@@ -57,9 +57,9 @@ describe('workers from real heartbeats', () => {
     const worker = await started('beats');
     const first = (await workerNamed(worker))!;
     expect(first).toMatchObject({ online: true, heartbeatIntervalSeconds: 1, software: 'py-celery 5.2.6', active: 0 });
-    // Celery rounds os.getloadavg() up to hundredths; this host's averages move little in a few seconds.
+    // Celery rounds os.getloadavg() up to hundredths; this host's averages move little in a few seconds (10 %, or 1 on an idle host).
     expect(first.loadAverage).toHaveLength(3);
-    first.loadAverage!.forEach((load, index) => expect(Math.abs(load - loadavg()[index]!)).toBeLessThan(1));
+    first.loadAverage!.forEach((load, index) => expect(Math.abs(load - loadavg()[index]!)).toBeLessThan(Math.max(1, loadavg()[index]! / 10)));
     // Celery's rule: online until two intervals after the heartbeat received last.
     expect(Date.parse(first.heartbeatExpires!) - Date.parse(first.lastHeartbeat!)).toBe(2000);
     // Heartbeats keep coming, each one moving lastHeartbeat.

@@ -66,6 +66,20 @@ export const GraphTaskFields = graphql(`
 
 export const Workers = graphql(`
   query Workers {
-    workers { hostname online lastSeen active processed }
+    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }
+  }
+`);
+
+/** Broker queue lengths, priority sub-queues summed. */
+export const Queues = graphql(`
+  query Queues {
+    queues {
+      name
+      length
+      byPriority { priority length }
+      oldestAgeSeconds
+      oldestTaskId
+      wrongTypeKeys
+    }
   }
 `);

@@ -18,13 +18,15 @@ type Documents = {
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": typeof types.TaskLiveDocument,
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.\n        group { id size chordCallback { ...GraphTask } }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n": typeof types.GraphTaskFragmentDoc,
-    "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n": typeof types.WorkersDocument,
+    "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": typeof types.WorkersDocument,
+    "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": typeof types.QueuesDocument,
 };
 const documents: Documents = {
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": types.TaskLiveDocument,
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n        # taskGraph does not list a chord's callback (no stored link leads to it): the header group names it.\n        group { id size chordCallback { ...GraphTask } }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n": types.GraphTaskFragmentDoc,
-    "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n": types.WorkersDocument,
+    "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": types.WorkersDocument,
+    "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": types.QueuesDocument,
 };
 
 /**
@@ -42,7 +44,11 @@ export function graphql(source: "\n  fragment GraphTask on Task { id status read
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n"): typeof import('./graphql.js').WorkersDocument;
+export function graphql(source: "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n"): typeof import('./graphql.js').WorkersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n"): typeof import('./graphql.js').QueuesDocument;
 
 
 export function graphql(source: string) {

@@ -75,7 +75,12 @@ export type GraphTaskFragment = { id: string, status: TaskStatus, ready: boolean
 export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WorkersQuery = { workers: Array<{ hostname: string, online: boolean, lastSeen: string, active: number | null, processed: number | null }> };
+export type WorkersQuery = { workers: Array<{ hostname: string, online: boolean, lastSeen: string, lastHeartbeat: string | null, heartbeatIntervalSeconds: number | null, active: number | null, processed: number | null, loadAverage: Array<number> | null, software: string | null }> };
+
+export type QueuesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type QueuesQuery = { queues: Array<{ name: string, length: number, oldestAgeSeconds: number | null, oldestTaskId: string | null, wrongTypeKeys: Array<string>, byPriority: Array<{ priority: number, length: number }> }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -202,8 +207,27 @@ export const WorkersDocument = new TypedDocumentString(`
     hostname
     online
     lastSeen
+    lastHeartbeat
+    heartbeatIntervalSeconds
     active
     processed
+    loadAverage
+    software
   }
 }
     `) as unknown as TypedDocumentString<WorkersQuery, WorkersQueryVariables>;
+export const QueuesDocument = new TypedDocumentString(`
+    query Queues {
+  queues {
+    name
+    length
+    byPriority {
+      priority
+      length
+    }
+    oldestAgeSeconds
+    oldestTaskId
+    wrongTypeKeys
+  }
+}
+    `) as unknown as TypedDocumentString<QueuesQuery, QueuesQueryVariables>;
