@@ -4,6 +4,16 @@ import { loadConfig, usage } from './config.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { createLogging } from './logging.ts';
 
+/**
+ * One word of the printed ACL rule as redis-cli's prompt reads it: quoted when it holds
+ * glob or redirection characters, and in double quotes with `\xHH` escapes when
+ * it holds control characters (kombu's priority queues are `<queue>\x06\x16<step>`).
+ */
+function redisCliWord(word: string): string {
+  if (/[\x00-\x1f"\\]/.test(word)) return `"${word.replace(/[\x00-\x1f"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+  return /[*<>~&%|]/.test(word) ? `'${word}'` : word;
+}
+
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(usage());
   process.exit(0);
@@ -14,7 +24,7 @@ try {
     // `celery-lens acl [options]`: the least-privilege Redis user for this configuration.
     const config = loadConfig(process.argv.slice(3));
     const rule = aclRule(config, 'celery-lens', '<password>');
-    console.log(rule.map((word) => (/[*<>~&%|]/.test(word) ? `'${word}'` : word)).join(' '));
+    console.log(rule.map(redisCliWord).join(' '));
     process.exit(0);
   }
   const config = loadConfig();

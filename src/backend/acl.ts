@@ -6,13 +6,14 @@
  */
 import { eventChannelPattern } from '../celery/events.ts';
 import { normalizeGlobalKeyprefix } from '../celery/keys.ts';
+import { priorityKeys } from '../celery/queue-keys.ts';
 import type { Config } from '../config.ts';
 
 const COMMANDS = [
   // connection: ioredis' ready check, db selection, connection names
   'ping', 'info', 'select', 'client|setname',
   // reading Celery's keys and the broker queues
-  'mget', 'get', 'pttl', 'exists', 'lrange',
+  'mget', 'get', 'pttl', 'exists', 'lrange', 'llen', 'lindex',
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
   // pub/sub
@@ -30,7 +31,8 @@ export function aclRule(
     '-@all', ...COMMANDS.map((command) => `+${command}`),
     `%R~${celery}celery-task-meta-*`,
     `%R~${celery}celery-taskset-meta-*`,
-    ...config.queues.map((queue) => `%R~${queue}`),
+    // Each queue's lists: its own and kombu's priority sub-queues (`<queue>\x06\x16<step>`).
+    ...config.queues.flatMap((queue) => priorityKeys(queue).map(({ key }) => `%R~${key}`)),
     `~${config.lensPrefix}*`,
     `&${celery}celery-task-meta-*`,
     `&${eventChannelPattern(config.broker.db)}`,

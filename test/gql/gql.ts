@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": typeof types.AclEverythingDocument,
+    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": typeof types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": typeof types.KeysCreateDocument,
@@ -69,7 +69,7 @@ type Documents = {
     "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": typeof types.WorkerFieldsDocument,
 };
 const documents: Documents = {
-    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": types.AclEverythingDocument,
+    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": types.KeysCreateDocument,
@@ -141,7 +141,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n"): (typeof documents)["\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n"];
+export function graphql(source: "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n"): (typeof documents)["\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
