@@ -27,6 +27,8 @@ export interface AppOptions {
 
 /** How long in-flight requests may take to finish once stop() is called, in ms. */
 const STOP_GRACE_MS = 2000;
+/** How often a consuming process applies the index' retention when no events come (each batch applies it too). */
+const INDEX_TRIM_MS = 60_000;
 
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
@@ -67,6 +69,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       : yoga,
   );
   const websockets = attachWebSockets(http.server, yoga, config);
+  let trimmer: NodeJS.Timeout | null = null;
 
   return {
     yoga,
@@ -76,6 +79,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     watcher,
     subscriber: connections.subscriber,
     history: stores.history,
+    index: stores.index,
     consumer,
     metrics,
     logger,
@@ -84,6 +88,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     /** Connects to Redis (without failing when it is down) and listens. */
     async start(): Promise<{ url: string; port: number }> {
       await connections.connect();
+      const { index } = stores;
+      if (index && consumer) {
+        trimmer = setInterval(() => {
+          index.trim().catch((error: unknown) => logger.warn({ err: error }, 'index retention failed'));
+        }, INDEX_TRIM_MS).unref();
+      }
       const port = await http.listen(config.port, config.host);
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
@@ -94,6 +104,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
      * (at most STOP_GRACE_MS), then disconnect from Redis.
      */
     async stop(): Promise<void> {
+      if (trimmer) clearInterval(trimmer);
       const closed = http.close(STOP_GRACE_MS);
       shutdown.abort();
       await websockets.close();

@@ -81,6 +81,13 @@ export interface Config {
   /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
   readonly maxWatches: number;
   readonly maxWatchesPerConnection: number;
+  /** Whether the consumer keeps the task index (searchTasks, taskStats, failures, taskEvents). */
+  readonly index: boolean;
+  /** Index retention: tasks whose latest state is older are dropped (seconds), and at most this many tasks, the oldest first. */
+  readonly indexSeconds: number;
+  readonly indexMaxTasks: number;
+  /** kwargs keys indexed by exact value (none by default: kwargs are payload). */
+  readonly indexKwargs: readonly string[];
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -129,6 +136,10 @@ export const OPTIONS = {
   'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
+  index: { env: 'LENS_INDEX', default: 'true', help: 'keep the task index for searchTasks, taskStats, failures and taskEvents (true/false)' },
+  'index-days': { env: 'LENS_INDEX_DAYS', default: '7', help: 'days a task stays in the index after its latest state' },
+  'index-max-tasks': { env: 'LENS_INDEX_MAX_TASKS', default: '1000000', help: 'most tasks in the index; the oldest go first' },
+  'index-kwargs': { env: 'LENS_INDEX_KWARGS', default: '', help: 'kwargs keys indexed by exact value, comma-separated (e.g. user_id,tenant)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
@@ -180,6 +191,18 @@ function apiKeys(text: string): ApiKey[] {
       }
       return { name, sha256: Buffer.from(hex, 'hex'), scopes: parseScopes(scopes) };
     });
+}
+
+/** kwargs keys as Python identifiers: what `key=value` in a call can name, and never a separator of the index' keys. */
+function kwargKeys(text: string): string[] {
+  const keys = list(text);
+  for (const key of keys) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(key)) {
+      throw new ConfigError(`--index-kwargs (LENS_INDEX_KWARGS): "${key.slice(0, 80)}" is not a keyword argument name (letters, digits and _, at most 64)`);
+    }
+  }
+  if (keys.length > 16) throw new ConfigError(`--index-kwargs (LENS_INDEX_KWARGS): at most 16 keys, got ${keys.length}`);
+  return [...new Set(keys)];
 }
 
 function list(text: string): string[] {
@@ -283,6 +306,10 @@ export function loadConfig(
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
     maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
     maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
+    index: boolean('index', get('index')),
+    indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,
+    indexMaxTasks: integer('index-max-tasks', get('index-max-tasks'), 1, 100_000_000),
+    indexKwargs: kwargKeys(get('index-kwargs')),
     corsOrigins: origins(get('cors-origins')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),

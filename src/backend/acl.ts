@@ -16,6 +16,8 @@ const COMMANDS = [
   'mget', 'get', 'pttl', 'exists', 'lrange', 'llen', 'lindex',
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
+  // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`
+  'eval', 'evalsha', 'hget', 'hmget', 'hdel', 'hincrby', 'incr', 'zrem', 'zcard', 'zcount', 'zscore', 'zrangebyscore', 'zrevrangebyscore', 'scan',
   // pub/sub
   'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'publish',
 ];

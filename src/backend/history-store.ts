@@ -17,6 +17,8 @@ import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from './redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from './timeline-order.ts';
+import { indexableId, updateFromEvent, updateFromMeta } from './index-updates.ts';
+import type { TaskIndex } from './task-index.ts';
 
 export type { TimelineEntry } from './timeline-order.ts';
 
@@ -55,6 +57,9 @@ export interface HistorySettings {
   readonly historyTtlSeconds: number;
   /** TTL of tombstones, in seconds. */
   readonly tombstoneTtlSeconds: number;
+  /** The task index, written in the same pipelines (null with --index false), and the kwargs keys it indexes. */
+  readonly index?: TaskIndex | null;
+  readonly indexKwargs?: readonly string[];
 }
 
 const FINISHED: ReadonlySet<TaskEventType> = new Set(['task-succeeded', 'task-failed', 'task-revoked', 'task-rejected']);
@@ -149,6 +154,8 @@ export class HistoryStore {
       pipeline.zadd(events, event.at, JSON.stringify(entry)).zremrangebyrank(events, 0, -MAX_TIMELINE - 1).expire(events, ttl);
       if (event.parentId && event.parentId !== event.taskId) this.#child(pipeline, event.parentId, event.taskId, event.at);
     }
+    const kwargKeys = this.settings.indexKwargs ?? [];
+    this.settings.index?.addUpdates(pipeline, events.filter((event) => indexableId(event.taskId)).map((event) => updateFromEvent(event, kwargKeys)));
     await this.#write(pipeline);
   }
 
@@ -171,6 +178,7 @@ export class HistoryStore {
       };
       pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
     }
+    if (indexableId(meta.id)) this.settings.index?.addUpdates(pipeline, [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())]);
     if (pipeline.length > 0) await this.#write(pipeline);
   }
 

@@ -25,6 +25,12 @@ export interface LensKeys {
   legacyGoalAttempts(goalKey: string): string;
   /** Pub/sub channel announcing changes of a goal. */
   goalChannel(goalKey: string): string;
+  /**
+   * Prefix of the task index' keys (task-index.ts): `ix:all`, `ix:rec`,
+   * `ix:cells`, `ix:c:<cell>`, `ix:r:<root>`, `ix:k:<key>=<json>`, … and its
+   * `ix:changes` channel. Built inside its Lua scripts from this prefix.
+   */
+  readonly index: string;
 }
 
 /**
@@ -42,5 +48,6 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     goalAttempts: (key) => `${prefix}goal-attempts:${key}`,
     legacyGoalAttempts: (key) => `${prefix}goal:${key}:attempts`,
     goalChannel: (key) => `${prefix}goal:${key}`,
+    index: `${prefix}ix:`,
   };
 }

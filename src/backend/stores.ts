@@ -14,22 +14,33 @@ import { HistoryStore } from './history-store.ts';
 import { lensKeys } from './lens-keys.ts';
 import { QueueLengths } from './queue-lengths.ts';
 import { ResultBackend } from './result-backend.ts';
+import { IndexFeed } from './index-feed.ts';
+import { TaskIndex } from './task-index.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches'>;
+type StoreConfig = Pick<
+  Config,
+  'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
+>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
   const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
+  const index = config.index
+    ? new TaskIndex(connections.redis, ownKeys.index, { maxTasks: config.indexMaxTasks, retentionSeconds: config.indexSeconds })
+    : null;
   const history = new HistoryStore(connections.redis, ownKeys, {
     // Timelines outlive the results they describe by a day.
     historyTtlSeconds: config.resultExpires + 86_400,
     tombstoneTtlSeconds: config.tombstoneSeconds,
+    index,
+    indexKwargs: config.indexKwargs,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
   const queueLengths = new QueueLengths(connections.broker, history, config.queues);
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
-  return { backend, watcher, goals, history, queues, queueLengths, consumer };
+  const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
+  return { backend, watcher, goals, history, queues, queueLengths, consumer, index, indexFeed };
 }

@@ -34,6 +34,8 @@ export interface TaskEvent {
   readonly runtime: number | null;
   /** task-failed / task-retried: the exception's repr. */
   readonly exception: string | null;
+  /** task-sent / task-received: the kwargs as Python's repr (Celery's saferepr), not JSON. */
+  readonly kwargs?: string | null;
 }
 
 export interface WorkerEvent {
@@ -111,6 +113,7 @@ function decodeOne(value: unknown): CeleryEvent | null {
     queue: text(event.queue) ?? text(event.routing_key),
     runtime: number(event.runtime),
     exception: text(event.exception),
+    kwargs: text(event.kwargs),
   };
 }
 

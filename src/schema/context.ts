@@ -3,6 +3,8 @@ import type { BrokerQueues } from '../backend/broker-queues.ts';
 import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
+import type { IndexFeed } from '../backend/index-feed.ts';
+import type { TaskIndex } from '../backend/task-index.ts';
 import type { QueueLengths } from '../backend/queue-lengths.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
@@ -17,11 +19,15 @@ export interface LensContext {
   readonly queueLengths: QueueLengths;
   readonly consumer: EventConsumer | null;
   readonly goals: GoalStore;
+  /** The task index (searchTasks, taskStats, failures, taskEvents); null with --index false. */
+  readonly index: TaskIndex | null;
+  /** The index' changes, for taskEvents; null with --index false. */
+  readonly indexFeed: IndexFeed | null;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */
   readonly shutdown: AbortSignal;
   /** Whether this operation's reads ask for key TTLs (plugins/use-ttl-on-demand.ts); all when unset. */
   readonly ttlRead?: TtlRead;
-  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'>;
+  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys' | 'indexKwargs' | 'indexSeconds'>;
 }

@@ -9,5 +9,9 @@ import './worker.ts';
 import './queue.ts';
 import './task-subscriptions.ts';
 import './backend-health.ts';
+import './search.ts';
+import './task-stats.ts';
+import './failures.ts';
+import './task-events.ts';
 
 export const schema = builder.toSchema();

@@ -39,7 +39,7 @@ async function statusOf(task: TaskSnapshot, context: LensContext) {
   return decideStatus(task, history, queuedIn);
 }
 
-const TaskStatusEnum = builder.enumType('TaskStatus', {
+export const TaskStatusEnum = builder.enumType('TaskStatus', {
   description: "Celery's PENDING disambiguated, from every piece of evidence celery-lens has (see statusReason).",
   values: {
     UNKNOWN: { description: 'No result, no tombstone, no event, no queued message.' },

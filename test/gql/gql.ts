@@ -35,6 +35,10 @@ type Documents = {
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
+    "\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n": typeof types.IndexSearchDocument,
+    "\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n": typeof types.IndexStatsDocument,
+    "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.IndexFailuresDocument,
+    "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n": typeof types.IndexLiveDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
@@ -90,6 +94,10 @@ const documents: Documents = {
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
+    "\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n": types.IndexSearchDocument,
+    "\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n": types.IndexStatsDocument,
+    "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.IndexFailuresDocument,
+    "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n": types.IndexLiveDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
@@ -222,6 +230,22 @@ export function graphql(source: "\n  subscription WatchForMetrics($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"): (typeof documents)["\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n"): (typeof documents)["\n  query IndexSearch($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      edges { cursor node { id state status name worker queue kwargs } }\n      pageInfo { hasNextPage endCursor }\n      totalCount totalCountCapped\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n"): (typeof documents)["\n  query IndexStats($since: DateTime, $until: DateTime, $by: TaskStatsBy) {\n    taskStats(since: $since, until: $until, by: $by) {\n      since until\n      groups { key total byStatus { status count } failureRate runtime { count p50 p95 max } }\n      perMinute { minute succeeded failed }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n"): (typeof documents)["\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

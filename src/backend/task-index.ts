@@ -1,0 +1,261 @@
+/**
+ * The persistent task index, under `<lens-prefix>ix:`, written by the event
+ * consumer and shared by every replica.
+ *
+ * Layout (one Redis server; see index-scripts.ts for the scripts):
+ * - `ix:rec` HASH id → record: its cell, the time of its latest state (ms),
+ *   its workflow root, runtime and indexed kwargs. One hash, not a key per
+ *   task: a key costs ~90 bytes of overhead on its own.
+ * - `ix:all` ZSET id by that time: the global order, retention (oldest first)
+ *   and unfiltered listings.
+ * - `ix:cells` / `ix:cellid` HASH: numbered cells, each one (status, name,
+ *   worker, queue, exception type) combination; `ix:c:<n>` ZSET the tasks of
+ *   cell n by time. A task is in exactly one cell, so its status, name, worker
+ *   and queue cost one entry, not four; a filter on them is the k-way merge
+ *   of the matching cells (a deployment has tens to hundreds), and counts per
+ *   status, name, worker or queue are a ZCOUNT per cell.
+ * - `ix:r:<root>` ZSET the tasks of one workflow (not the root itself, nor a
+ *   task that is its own root), `ix:k:<key>=<json>` ZSET per indexed kwargs value.
+ * - `ix:min` HASH `<minute>s|f` → tasks that finished in that minute.
+ * - `ix:changes`: a channel, one message per task that changed (taskEvents).
+ *
+ * Pages are keyset-paginated on (time, id): a cursor names the last entry,
+ * so entries that come and go before it do not shift the next page.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { LensDataError } from '../errors/lens-data-error.ts';
+import type { TaskStatus } from './task-status.ts';
+import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT, UPDATE_SCRIPT } from './index-scripts.ts';
+import { execAll, guarded, valueOf } from './redis-replies.ts';
+
+/** What one event or published meta tells the index about a task ('' / null: not known from it). */
+export interface IndexUpdate {
+  readonly id: string;
+  readonly status: TaskStatus;
+  /** When that state happened, ms since the epoch. */
+  readonly at: number;
+  readonly name: string | null;
+  readonly worker: string | null;
+  readonly queue: string | null;
+  readonly rootId: string | null;
+  readonly parentId: string | null;
+  readonly exceptionType: string | null;
+  /** Seconds. */
+  readonly runtime: number | null;
+  /** Indexed kwargs: key → the value's JSON text. */
+  readonly kwargs: Readonly<Record<string, string>>;
+}
+
+export interface IndexFilter {
+  readonly statuses?: readonly TaskStatus[] | null;
+  readonly name?: string | null;
+  readonly namePrefix?: string | null;
+  readonly worker?: string | null;
+  readonly queue?: string | null;
+  /** ms since the epoch, inclusive. */
+  readonly since?: number | null;
+  readonly until?: number | null;
+  readonly rootId?: string | null;
+  /** key → JSON text of the value. */
+  readonly kwargs?: readonly { readonly key: string; readonly value: string }[] | null;
+}
+
+export type IndexOrder = 'desc' | 'asc';
+
+export interface IndexEntry {
+  readonly id: string;
+  /** Time of the task's latest state, ms. */
+  readonly at: number;
+}
+
+export interface IndexSettings {
+  /** Most tasks kept (--index-max-tasks). */
+  readonly maxTasks: number;
+  /** Tasks whose latest state is older are dropped (--index-days), in seconds. */
+  readonly retentionSeconds: number;
+}
+
+/** One cell's tasks within a time window. */
+export interface CellStats {
+  readonly status: TaskStatus;
+  readonly name: string;
+  readonly worker: string;
+  readonly queue: string;
+  readonly exceptionType: string;
+  readonly count: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+  readonly lastId: string;
+  /** Seconds, of its latest tasks that have one. */
+  readonly runtimes: readonly number[];
+}
+
+/** Outermost times a filter may name (what a Date holds). */
+const MIN_TIME = -8.64e15;
+const MAX_TIME = 8.64e15;
+/** Entries removed at most per write batch beyond the batch itself, and per trim call. */
+const TRIM_PER_BATCH = 16;
+const TRIM_PER_CALL = 2000;
+/** Entries a search examines at most (kwargs filters walk their smallest set). */
+export const SEARCH_BUDGET = 20_000;
+
+const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 'lensIndexCount', cells: 'lensIndexCells' } as const;
+type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
+
+export class TaskIndex {
+  constructor(
+    readonly redis: Redis,
+    /** `<lens-prefix>ix:`. */
+    readonly prefix: string,
+    readonly settings: IndexSettings,
+  ) {
+    const scripts = [
+      [COMMANDS.update, UPDATE_SCRIPT],
+      [COMMANDS.search, SEARCH_SCRIPT],
+      [COMMANDS.count, COUNT_SCRIPT],
+      [COMMANDS.cells, CELL_STATS_SCRIPT],
+    ] as const;
+    // ioredis sends EVAL the first time on each connection, EVALSHA after: no SCRIPT LOAD round trip.
+    for (const [name, lua] of scripts) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  }
+
+  /** The channel each change is published on: `<id>\x1f<status>\x1f<at>\x1f<name>\x1f<worker>\x1f<queue>\x1f<root>\x1f<kwargs>`. */
+  get changesChannel(): string {
+    return `${this.prefix}changes`;
+  }
+
+  /** Appends the index writes of `updates` to a pipeline the caller runs: one command for the batch. */
+  addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now()): void {
+    if (updates.length === 0) return;
+    const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH];
+    for (const u of updates) {
+      const kwargs = Object.entries(u.kwargs).map(([key, value]) => `${key}=${value}`).join('\x1e');
+      args.push(u.id, u.status, Math.round(u.at), u.name ?? '', u.worker ?? '', u.queue ?? '', u.rootId ?? '', u.parentId ?? '', u.exceptionType ?? '', u.runtime === null ? '' : String(u.runtime), kwargs);
+    }
+    (pipeline as unknown as Scripted)[COMMANDS.update]?.(...args);
+  }
+
+  /** Drops what retention says is too old or too many, oldest first; returns how many. */
+  async trim(now = Date.now()): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const reply = (await guarded(() => (this.redis as unknown as Scripted)[COMMANDS.update]?.(this.prefix, this.settings.maxTasks, this.#cutoff(now), TRIM_PER_CALL) as Promise<number[]>));
+      removed += Number(reply[1]);
+      if (Number(reply[1]) < TRIM_PER_CALL) return removed;
+    }
+  }
+
+  #cutoff(now: number): number {
+    return now - this.settings.retentionSeconds * 1000;
+  }
+
+  #filterArgs(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget: number): (string | number)[] {
+    return [
+      this.prefix,
+      order,
+      filter.since ?? MIN_TIME,
+      filter.until ?? MAX_TIME,
+      limit,
+      after === null ? '' : after.at,
+      after === null ? '' : after.id,
+      (filter.statuses ?? []).join(','),
+      filter.name ?? '',
+      filter.namePrefix ?? '',
+      filter.worker ?? '',
+      filter.queue ?? '',
+      filter.rootId ?? '',
+      budget,
+      ...(filter.kwargs ?? []).map(({ key, value }) => `${key}=${value}`),
+    ];
+  }
+
+  /**
+   * Up to `limit` tasks matching `filter` after `after`, in `order`. When the
+   * budget ran out before the page filled, `stoppedAt` is where to go on from.
+   */
+  async search(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget = SEARCH_BUDGET) {
+    const pipeline = this.redis.pipeline();
+    (pipeline as unknown as Scripted)[COMMANDS.search]?.(...this.#filterArgs(filter, order, limit, after, budget));
+    const [reply] = await execAll(pipeline);
+    const values = valueOf(reply, `${this.prefix}*`) as string[];
+    const entries: IndexEntry[] = [];
+    for (let index = 2; index < values.length; index += 2) entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
+    const stoppedAt: IndexEntry | null = values[1] ? { id: values[1], at: Number(values[0]) } : null;
+    return { entries, stoppedAt };
+  }
+
+  /** How many tasks match, exactly up to `cap` (time and cell filters alone: always exact). */
+  async count(filter: IndexFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    const pipeline = this.redis.pipeline();
+    (pipeline as unknown as Scripted)[COMMANDS.count]?.(...this.#filterArgs(filter, 'desc', cap, null, Math.max(cap, SEARCH_BUDGET)));
+    const [reply] = await execAll(pipeline);
+    const [count, capped] = valueOf(reply, `${this.prefix}*`) as number[];
+    return { count: Number(count), capped: capped === 1 };
+  }
+
+  /** Every cell with tasks in [since, until] (of `status` only, unless null), with up to `sample` runtimes each. */
+  async cells(since: number, until: number, sample: number, status: TaskStatus | null = null): Promise<CellStats[]> {
+    const pipeline = this.redis.pipeline();
+    (pipeline as unknown as Scripted)[COMMANDS.cells]?.(this.prefix, since, until, sample, status ?? '');
+    const [reply] = await execAll(pipeline);
+    const values = valueOf(reply, `${this.prefix}cells`) as string[];
+    const cells: CellStats[] = [];
+    for (let index = 0; index + 5 < values.length; index += 6) {
+      const [status, name = '', worker = '', queue = '', exceptionType = ''] = (values[index] as string).split('\x1f');
+      const runtimes = (values[index + 5] as string) === '' ? [] : (values[index + 5] as string).split(',').map(Number).filter(Number.isFinite);
+      cells.push({
+        status: status as TaskStatus,
+        name,
+        worker,
+        queue,
+        exceptionType,
+        count: Number(values[index + 1]),
+        firstAt: Number(values[index + 2]),
+        lastAt: Number(values[index + 3]),
+        lastId: values[index + 4] as string,
+        runtimes,
+      });
+    }
+    return cells;
+  }
+
+  /** Finished tasks per minute from `since` to `until` (ms), oldest first; minutes are floor(ms / 60,000). */
+  async minutes(since: number, until: number): Promise<{ minute: number; succeeded: number; failed: number }[]> {
+    const first = Math.floor(since / 60_000);
+    const last = Math.floor(until / 60_000);
+    const fields: string[] = [];
+    for (let minute = first; minute <= last; minute += 1) fields.push(`${minute}s`, `${minute}f`);
+    if (fields.length === 0) return [];
+    const key = `${this.prefix}min`;
+    const pipeline = this.redis.pipeline();
+    for (let from = 0; from < fields.length; from += 2000) pipeline.hmget(key, ...fields.slice(from, from + 2000));
+    const values = (await execAll(pipeline)).flatMap((reply) => valueOf(reply, key) as (string | null)[]);
+    const series = [];
+    for (let index = 0; index < values.length; index += 2) {
+      series.push({ minute: first + index / 2, succeeded: Number(values[index] ?? 0), failed: Number(values[index + 1] ?? 0) });
+    }
+    return series;
+  }
+
+  #secret: Promise<string> | null = null;
+
+  /**
+   * The key cursors are signed with, created by the first process that needs
+   * it (SET NX) and shared by every replica; read once per process.
+   */
+  cursorSecret(): Promise<string> {
+    this.#secret ??= (async () => {
+      const key = `${this.prefix}secret`;
+      const replies = await execAll(this.redis.pipeline().set(key, randomBytes(32).toString('base64url'), 'NX').get(key));
+      const secret = valueOf(replies[1], key);
+      if (typeof secret !== 'string' || secret === '') throw new LensDataError(key, 'the cursor secret is not one celery-lens wrote');
+      return secret;
+    })();
+    // A failure (Redis away) is not kept: the next page asks again.
+    this.#secret.catch(() => {
+      this.#secret = null;
+    });
+    return this.#secret;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * taskEvents(filter): every change of a task in the index that matches the
+ * filter, as the Task, filtered in this process from the index' change
+ * channel (task-filter.ts' matches), never sent to the client to filter.
+ */
+import { openChangeStream } from '../backend/change-stream.ts';
+import type { IndexedTask } from '../backend/index-feed.ts';
+import { builder } from './builder.ts';
+import { forgetLoaded } from './forget-loaded.ts';
+import { withCodes } from './graphql-error.ts';
+import { TaskFilterInput, checkFilter, matches, requireIndex } from './task-filter.ts';
+import { TaskRef } from './task.ts';
+
+builder.subscriptionField('taskEvents', (t) =>
+  t.field({
+    type: TaskRef,
+    description:
+      'Every change of a task matching the filter, as the Task (read when the event is sent), from the moment you subscribe; ' +
+      'a slow client gets the latest state of each task. since/until apply to the time of each change. Never completes.',
+    args: { filter: t.arg({ type: TaskFilterInput }) },
+    subscribe: (_root, args, context) => {
+      requireIndex(context, 'taskEvents');
+      const filter = checkFilter(args.filter, context);
+      const feed = context.indexFeed;
+      if (!feed) throw new Error('the index feed is missing while the index is on');
+      return withCodes(() => openChangeStream(feed, (task) => matches(filter, task), { maxQueued: context.config.maxQueued, signal: context.shutdown }));
+    },
+    resolve: (task: IndexedTask, _args, context) => {
+      // Each event reads the task afresh.
+      forgetLoaded(context);
+      return task.id;
+    },
+  }),
+);

@@ -1,0 +1,129 @@
+/**
+ * taskStats: counts per status of tasks grouped by name, status, worker or
+ * queue, runtimes per name and finished tasks per minute, all from the index'
+ * cells (a ZCOUNT each) and its per-minute counters: exact, and the cost
+ * grows with the cells (combinations of name, status, worker, queue), not
+ * with the tasks.
+ */
+import type { CellStats } from '../backend/task-index.ts';
+import { TaskStatuses, type TaskStatus } from '../backend/task-status.ts';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
+import { builder } from './builder.ts';
+import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { checkWindow, requireIndex } from './task-filter.ts';
+import { TaskStatusEnum } from './task-history.ts';
+
+/** Runtimes read per cell at most: the latest ones (p50/p95 of those). */
+const RUNTIME_SAMPLE = 2000;
+/** The longest window perMinute spans: 31 days of minutes. */
+const MAX_WINDOW_MS = 31 * 86_400_000;
+const DAY_MS = 86_400_000;
+
+const TaskStatsByEnum = builder.enumType('TaskStatsBy', { values: ['NAME', 'STATUS', 'WORKER', 'QUEUE'] as const });
+type By = 'NAME' | 'STATUS' | 'WORKER' | 'QUEUE';
+
+interface RuntimeShape { count: number; p50: number | null; p95: number | null; max: number | null }
+interface GroupShape { key: string; total: number; byStatus: { status: TaskStatus; count: number }[]; failureRate: number | null; runtime: RuntimeShape | null }
+interface StatsShape { since: Date; until: Date; groups: GroupShape[]; perMinute: { minute: Date; succeeded: number; failed: number }[] }
+
+const StatusCountRef = builder.objectRef<{ status: TaskStatus; count: number }>('StatusCount').implement({
+  fields: (t) => ({ status: t.field({ type: TaskStatusEnum, resolve: (c) => c.status }), count: t.exposeInt('count') }),
+});
+
+const RuntimeStatsRef = builder.objectRef<RuntimeShape>('RuntimeStats').implement({
+  description: `Seconds, from task-succeeded events' runtime: of the latest ${RUNTIME_SAMPLE.toLocaleString('en')} finished tasks per name, worker and queue that have one.`,
+  fields: (t) => ({
+    count: t.exposeInt('count'),
+    p50: t.exposeFloat('p50', { nullable: true }),
+    p95: t.exposeFloat('p95', { nullable: true }),
+    max: t.exposeFloat('max', { nullable: true }),
+  }),
+});
+
+const TaskStatsGroupRef = builder.objectRef<GroupShape>('TaskStatsGroup').implement({
+  fields: (t) => ({
+    key: t.exposeString('key', { description: 'The task name, status, worker hostname or queue (by `by`); empty when Celery did not say.' }),
+    total: t.exposeInt('total'),
+    byStatus: t.field({ type: [StatusCountRef], resolve: (g) => g.byStatus }),
+    failureRate: t.exposeFloat('failureRate', { nullable: true, description: 'Failed / (succeeded + failed); null when neither.' }),
+    runtime: t.field({ type: RuntimeStatsRef, nullable: true, description: 'Only when by: NAME.', resolve: (g) => g.runtime }),
+  }),
+});
+
+const TaskStatsMinuteRef = builder.objectRef<StatsShape['perMinute'][number]>('TaskStatsMinute').implement({
+  fields: (t) => ({
+    minute: t.expose('minute', { type: 'DateTime' }),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed'),
+  }),
+});
+
+const TaskStatsRef = builder.objectRef<StatsShape>('TaskStats').implement({
+  description: 'Tasks of the index whose latest state falls in [since, until].',
+  fields: (t) => ({
+    since: t.expose('since', { type: 'DateTime' }),
+    until: t.expose('until', { type: 'DateTime' }),
+    groups: t.field({ type: [TaskStatsGroupRef], resolve: (s) => s.groups }),
+    perMinute: t.field({ type: [TaskStatsMinuteRef], description: 'Finished tasks per minute over [since, until], oldest first.', resolve: (s) => s.perMinute }),
+  }),
+});
+
+/** Nearest-rank percentile of sorted values. */
+const percentile = (sorted: readonly number[], p: number): number | null =>
+  sorted.length === 0 ? null : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? null);
+
+const keyOf = (cell: CellStats, by: By): string =>
+  by === 'NAME' ? cell.name : by === 'STATUS' ? cell.status : by === 'WORKER' ? cell.worker : cell.queue;
+
+export function groupCells(cells: readonly CellStats[], by: By): GroupShape[] {
+  const groups = new Map<string, { counts: Map<TaskStatus, number>; runtimes: number[] }>();
+  for (const cell of cells) {
+    const key = keyOf(cell, by);
+    const group = groups.get(key) ?? { counts: new Map<TaskStatus, number>(), runtimes: [] as number[] };
+    groups.set(key, group);
+    group.counts.set(cell.status, (group.counts.get(cell.status) ?? 0) + cell.count);
+    for (const runtime of cell.runtimes) group.runtimes.push(runtime);
+  }
+  const order = Object.keys(TaskStatuses) as TaskStatus[];
+  return [...groups].map(([key, { counts, runtimes }]) => {
+    const byStatus = order.filter((status) => counts.has(status)).map((status) => ({ status, count: counts.get(status) ?? 0 }));
+    const [succeeded, failed] = [counts.get('SUCCEEDED') ?? 0, counts.get('FAILED') ?? 0];
+    const sorted = runtimes.sort((a, b) => a - b);
+    return {
+      key,
+      total: byStatus.reduce((sum, { count }) => sum + count, 0),
+      byStatus,
+      failureRate: succeeded + failed === 0 ? null : failed / (succeeded + failed),
+      runtime: by === 'NAME' ? { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? null } : null,
+    };
+  }).sort((a, b) => b.total - a.total || a.key.localeCompare(b.key));
+}
+
+builder.queryField('taskStats', (t) =>
+  t.field({
+    type: TaskStatsRef,
+    description: 'Counts of the index’ tasks by status per group, failure rates, runtimes and finished tasks per minute. By default the last 24 hours.',
+    args: {
+      since: t.arg({ type: 'DateTime' }),
+      until: t.arg({ type: 'DateTime' }),
+      by: t.arg({ type: TaskStatsByEnum, defaultValue: 'NAME' }),
+    },
+    resolve: (_root, args, context) => {
+      const index = requireIndex(context, 'taskStats');
+      const window = checkWindow(args.since, args.until);
+      const until = window.until ?? Date.now();
+      const since = window.since ?? Math.min(until, until - DAY_MS);
+      if (until - since > MAX_WINDOW_MS) throw toGraphQLError(new InvalidArgumentError('since', 'taskStats spans at most 31 days (perMinute)'));
+      const by = (args.by ?? 'NAME') as By;
+      return withCodes(async () => {
+        const [cells, minutes] = await Promise.all([index.cells(since, until, by === 'NAME' ? RUNTIME_SAMPLE : 0), index.minutes(since, until)]);
+        return {
+          since: new Date(since),
+          until: new Date(until),
+          groups: groupCells(cells, by),
+          perMinute: minutes.map(({ minute, succeeded, failed }) => ({ minute: new Date(minute * 60_000), succeeded, failed })),
+        };
+      });
+    },
+  }),
+);
