@@ -83,3 +83,32 @@ export const Queues = graphql(`
     }
   }
 `);
+
+/** One page of the Tasks view: tasks of the index matching the filter. */
+export const SearchTasks = graphql(`
+  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {
+    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {
+      totalCount
+      totalCountCapped
+      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }
+      }
+    }
+  }
+`);
+
+/** One page of the Failures view: failed tasks grouped by name and exception type. */
+export const Failures = graphql(`
+  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {
+    failures(since: $since, until: $until, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node { name exceptionType count firstSeen lastSeen example { id status } }
+      }
+    }
+  }
+`);

@@ -20,6 +20,8 @@ type Documents = {
     "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n": typeof types.GraphTaskFragmentDoc,
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": typeof types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": typeof types.QueuesDocument,
+    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n": typeof types.SearchTasksDocument,
+    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": typeof types.FailuresDocument,
 };
 const documents: Documents = {
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": types.TaskLiveDocument,
@@ -27,6 +29,8 @@ const documents: Documents = {
     "\n  fragment GraphTask on Task { id status ready name sentAt receivedAt startedAt dateDone finishedAt }\n": types.GraphTaskFragmentDoc,
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": types.QueuesDocument,
+    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n": types.SearchTasksDocument,
+    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": types.FailuresDocument,
 };
 
 /**
@@ -49,6 +53,14 @@ export function graphql(source: "\n  query Workers {\n    workers { hostname onl
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n"): typeof import('./graphql.js').QueuesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SearchTasksDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').FailuresDocument;
 
 
 export function graphql(source: string) {
