@@ -64,6 +64,7 @@ type Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
     "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n": typeof types.QueuesDocument,
+    "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n": typeof types.QueuedWhyDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
@@ -123,6 +124,7 @@ const documents: Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
     "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n": types.QueuesDocument,
+    "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n": types.QueuedWhyDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
@@ -346,6 +348,10 @@ export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n"): (typeof documents)["\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n"): (typeof documents)["\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

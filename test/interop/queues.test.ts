@@ -21,6 +21,10 @@ const Queues = graphql(`
   }
 `);
 
+const Why = graphql(`
+  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }
+`);
+
 const SEP = '\x06\x16';
 let redis: RedisServer;
 let app: Awaited<ReturnType<typeof startApp>>;
@@ -103,6 +107,9 @@ describe('queues', () => {
     const both = await queue('quiet');
     expect(both).toMatchObject({ length: 4, oldestTaskId: null, oldestAgeSeconds: null });
     expect(both.byPriority.filter((list) => list.length > 0).map((list) => list.oldestTaskId)).toEqual([ids[0], urgent]);
+    // With no event of it, the broker scan finds the task on its priority list: QUEUED, not UNKNOWN.
+    const why = await execute(app, Why, { id: urgent! });
+    expect(why.data?.task).toEqual({ status: 'QUEUED', statusReason: 'its message is waiting in the broker queue "quiet"' });
   });
 
   it('a key of the queue that is not a list: named, not counted, not read as empty', async () => {
