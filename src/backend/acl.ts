@@ -23,7 +23,7 @@ const COMMANDS = [
 ];
 
 export function aclRule(
-  config: Pick<Config, 'globalKeyprefix' | 'lensPrefix' | 'broker' | 'queues'>,
+  config: Pick<Config, 'globalKeyprefix' | 'lensPrefix' | 'broker' | 'queues' | 'prioritySteps' | 'prioritySep'>,
   username: string,
   password: string,
 ): string[] {
@@ -34,7 +34,7 @@ export function aclRule(
     `%R~${celery}celery-task-meta-*`,
     `%R~${celery}celery-taskset-meta-*`,
     // Each queue's lists: its own and kombu's priority sub-queues (`<queue>\x06\x16<step>`).
-    ...config.queues.flatMap((queue) => priorityKeys(queue).map(({ key }) => `%R~${key}`)),
+    ...config.queues.flatMap((queue) => priorityKeys(queue, { steps: config.prioritySteps, sep: config.prioritySep }).map(({ key }) => `%R~${key}`)),
     `~${config.lensPrefix}*`,
     `&${celery}celery-task-meta-*`,
     `&${eventChannelPattern(config.broker.db)}`,

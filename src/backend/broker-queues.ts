@@ -18,19 +18,22 @@
  * A broker that does not answer is BACKEND_UNAVAILABLE, never "not queued".
  */
 import type { Redis } from 'ioredis';
-import { priorityKeys } from '../celery/queue-keys.ts';
+import { DEFAULT_PRIORITY_NAMING, type PriorityNaming, priorityKeys } from '../celery/queue-keys.ts';
 import { taskIdOfMessage } from '../celery/task-message.ts';
 import { isWrongType, unavailable } from './redis-replies.ts';
 
 export interface BrokerQueuesOptions {
   /** Messages read by one LRANGE. @default 500 */
   readonly chunk?: number;
+  /** How kombu names a queue's priority lists. @default kombu's: steps 0, 3, 6, 9 and sep \x06\x16 */
+  readonly priority?: PriorityNaming;
 }
 
 type Index = Map<string, string>;
 
 export class BrokerQueues {
   readonly chunk: number;
+  readonly priority: PriorityNaming;
   /** Scans made (not requests answered), for tests and metrics. */
   scans = 0;
   /** The scan running now, and the one that starts after it for the requests that came meanwhile. */
@@ -41,9 +44,10 @@ export class BrokerQueues {
     readonly redis: Redis,
     readonly queues: readonly string[],
     readonly scanLimit: number,
-    { chunk = 500 }: BrokerQueuesOptions = {},
+    { chunk = 500, priority = DEFAULT_PRIORITY_NAMING }: BrokerQueuesOptions = {},
   ) {
     this.chunk = chunk;
+    this.priority = priority;
   }
 
   /** For each id, the queue its message waits in, or null. Throws BackendUnavailableError when Redis fails. */
@@ -80,7 +84,7 @@ export class BrokerQueues {
     for (const queue of this.queues) {
       // The queue's own list, then kombu's priority sub-queues: scanLimit messages for all of them.
       let budget = this.scanLimit;
-      for (const { key } of priorityKeys(queue)) {
+      for (const { key } of priorityKeys(queue, this.priority)) {
         for (let start = 0; budget > 0; start += this.chunk) {
           const stop = start + Math.min(this.chunk, budget) - 1;
           const messages = await this.#range(key, start, stop);

@@ -15,7 +15,7 @@
  * failure is BACKEND_UNAVAILABLE.
  */
 import type { Redis } from 'ioredis';
-import { priorityKeys } from '../celery/queue-keys.ts';
+import { DEFAULT_PRIORITY_NAMING, type PriorityNaming, priorityKeys } from '../celery/queue-keys.ts';
 import { taskIdOfMessage } from '../celery/task-message.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import type { HistoryStore } from './history-store.ts';
@@ -54,12 +54,12 @@ export class QueueLengths {
     readonly broker: Redis,
     readonly history: HistoryStore,
     readonly queues: readonly string[],
-    readonly prioritySteps?: readonly number[],
+    readonly priority: PriorityNaming = DEFAULT_PRIORITY_NAMING,
   ) {}
 
   /** Each queue of `queues`, in their order. Throws BACKEND_UNAVAILABLE when Redis fails. */
   async read(): Promise<QueueLength[]> {
-    const lists = this.queues.map((name) => ({ name, keys: priorityKeys(name, this.prioritySteps) }));
+    const lists = this.queues.map((name) => ({ name, keys: priorityKeys(name, this.priority) }));
     const pipeline = this.broker.pipeline();
     for (const { keys } of lists) for (const { key } of keys) pipeline.llen(key).lindexBuffer(key, -1);
     const replies = lists.length === 0 ? [] : await execAll(pipeline);

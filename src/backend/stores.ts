@@ -20,7 +20,7 @@ import { TaskWatcher } from './task-watcher.ts';
 
 type StoreConfig = Pick<
   Config,
-  'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
+  'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'prioritySteps' | 'prioritySep' | 'maxValueBytes' | 'maxWatches' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
 >;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
@@ -38,8 +38,9 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     index,
     indexKwargs: config.indexKwargs,
   });
-  const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
-  const queueLengths = new QueueLengths(connections.broker, history, config.queues);
+  const priority = { steps: config.prioritySteps, sep: config.prioritySep };
+  const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit, { priority });
+  const queueLengths = new QueueLengths(connections.broker, history, config.queues, priority);
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
   const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
   return { backend, watcher, goals, history, queues, queueLengths, consumer, index, indexFeed };

@@ -16,6 +16,14 @@ export const PRIORITY_STEPS: readonly number[] = [0, 3, 6, 9];
 /** kombu's default `sep` (a transport option) between a queue's name and its step. */
 export const PRIORITY_SEP = '\x06\x16';
 
+/** kombu's `priority_steps` and `sep` transport options. */
+export interface PriorityNaming {
+  readonly steps: readonly number[];
+  readonly sep: string;
+}
+
+export const DEFAULT_PRIORITY_NAMING: PriorityNaming = { steps: PRIORITY_STEPS, sep: PRIORITY_SEP };
+
 export interface PriorityKey {
   /** The step: every priority from it up to the next step lands in this list. */
   readonly priority: number;
@@ -24,14 +32,14 @@ export interface PriorityKey {
 }
 
 /** The Redis list kombu LPUSHes a message of `priority` to, as `_q_for_pri`. */
-export function priorityQueueKey(queue: string, priority: number, steps: readonly number[] = PRIORITY_STEPS): string {
+export function priorityQueueKey(queue: string, priority: number, { steps, sep }: PriorityNaming = DEFAULT_PRIORITY_NAMING): string {
   // steps[bisect_right(steps, priority) - 1]; Python's index -1 (a priority below every step) is the last step.
   const below = steps.filter((step) => step <= priority);
   const step = below.length > 0 ? (below.at(-1) as number) : (steps.at(-1) ?? 0);
-  return step ? `${queue}${PRIORITY_SEP}${step}` : queue;
+  return step ? `${queue}${sep}${step}` : queue;
 }
 
 /** Every list of `queue`, in the order a worker reads them (step 0 first). */
-export function priorityKeys(queue: string, steps: readonly number[] = PRIORITY_STEPS): PriorityKey[] {
-  return steps.map((priority) => ({ priority, key: priorityQueueKey(queue, priority, steps) }));
+export function priorityKeys(queue: string, naming: PriorityNaming = DEFAULT_PRIORITY_NAMING): PriorityKey[] {
+  return naming.steps.map((priority) => ({ priority, key: priorityQueueKey(queue, priority, naming) }));
 }

@@ -122,6 +122,32 @@ describe('queues', () => {
   });
 });
 
+describe("queues with Celery's documented priority settings (priority_steps 0-9, sep ':')", () => {
+  it('counts each priority as kombu does, given --priority-steps and --priority-sep', async () => {
+    const tenSteps: CeleryEnv = { ...env(), brokerTransportOptions: { priority_steps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], sep: ':', queue_order_strategy: 'priority' } };
+    const lens = await startApp(redis.url(0), ['--broker', redis.url(15), '--queues', 'ten', '--priority-steps', '0,1,2,3,4,5,6,7,8,9', '--priority-sep', ':']);
+    try {
+      const priorities = [0, 1, 1, 5, 9, 9, 9];
+      await celery('send', priorities.map((priority) => ({ task: 'add', args: [1, 1], queue: 'ten', priority })), tenSteps);
+      expect(await redis.client(15).llen('ten:9')).toBe(3);
+      const kombu = await celery<Record<string, number>>('sizes', { queues: ['ten'] }, tenSteps);
+      const result = await execute(lens, Queues);
+      const [ten] = result.data!.queues;
+      expect(ten!.length).toBe(kombu.ten);
+      expect(ten!.length).toBe(priorities.length);
+      expect(ten!.byPriority.filter((list) => list.length > 0).map(({ priority, length }) => ({ priority, length }))).toEqual([
+        { priority: 0, length: 1 },
+        { priority: 1, length: 2 },
+        { priority: 5, length: 1 },
+        { priority: 9, length: 3 },
+      ]);
+      expect(ten!.byPriority).toHaveLength(10);
+    } finally {
+      await lens.stop();
+    }
+  });
+});
+
 describe('queues when the broker fails', () => {
   it('BACKEND_UNAVAILABLE, not empty queues', async () => {
     const dead = await startRedis();
