@@ -184,3 +184,24 @@ describe('the Failures view', () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe('the views with the index off', () => {
+  it('say so (INDEX_DISABLED) instead of an empty list, and a window that ends before it starts is refused', async () => {
+    const off = await startApp(redis.url(0), ['--broker', redis.url(15), '--index', 'false']);
+    try {
+      const opened = await openPage(browser, new URL(off.url).origin);
+      open.push(opened);
+      const { page } = opened;
+      await page.goto(`${new URL(off.url).origin}/tasks?status=FAILED`);
+      await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INDEX_DISABLED');
+      expect(await page.getByTestId('task-row').count()).toBe(0);
+      await page.goto(`${new URL(off.url).origin}/failures`);
+      await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INDEX_DISABLED');
+    } finally {
+      await off.stop();
+    }
+    const { page } = await tab();
+    await page.goto(`${origin()}/failures?since=2026-11-27T10:00:00.000Z&until=2026-11-27T09:00:00.000Z`);
+    await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_ARGUMENT');
+  });
+});

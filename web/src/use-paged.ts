@@ -10,6 +10,7 @@ import { backendEpoch } from './backend-health.ts';
 import { type GqlError, apiKey, query } from './client.ts';
 import type { TypedDocumentString } from './graphql/generated/graphql.ts';
 import { useStore } from './store.ts';
+import { isFinal } from './use-live.ts';
 
 export interface Connection<N> {
   readonly edges: readonly { readonly cursor: string; readonly node: N }[];
@@ -71,6 +72,8 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
         if (stopped) return;
         setErrors(result.errors);
         if (result.data) setFirst(pickRef.current(result.data));
+        // Asking again cannot help (the index is off, a bad window, no credential): the error stays shown.
+        else if (isFinal(result.errors)) return;
       } catch {
         // Unreachable server: the backend banner says so; keep what is shown.
       }
