@@ -22,6 +22,9 @@ export interface Config {
   /** Broker queues searched for a task nothing else knows, and how deep. */
   readonly queues: readonly string[];
   readonly queueScanLimit: number;
+  /** kombu's `priority_steps` and `sep` (broker_transport_options): how a queue's priority lists are named. */
+  readonly prioritySteps: readonly number[];
+  readonly prioritySep: string;
   /** Whether this process consumes events and published states. */
   readonly consume: boolean;
   /** Sentinel master name (Celery's transport option master_name) and the sentinels' password. */
@@ -128,6 +131,8 @@ export const OPTIONS = {
   'tombstone-days': { env: 'LENS_TOMBSTONE_DAYS', default: '30', help: 'days a final outcome is kept after Celery forgets it' },
   queues: { env: 'LENS_QUEUES', default: 'celery', help: 'broker queues (comma-separated) searched for queued tasks' },
   'queue-scan-limit': { env: 'LENS_QUEUE_SCAN_LIMIT', default: '10000', help: 'messages read from the head of each queue at most' },
+  'priority-steps': { env: 'CELERY_PRIORITY_STEPS', default: '0,3,6,9', help: "kombu's priority_steps (broker_transport_options), comma-separated" },
+  'priority-sep': { env: 'CELERY_PRIORITY_SEP', default: '\\x06\\x16', help: "kombu's sep (broker_transport_options) between a queue's name and its priority, \\xHH escapes allowed" },
   consume: { env: 'LENS_CONSUME', default: 'true', help: 'consume Celery events and published states (true/false)' },
   'max-graph-nodes': { env: 'LENS_MAX_GRAPH_NODES', default: '5000', help: 'most nodes one task graph may visit' },
   'max-depth': { env: 'LENS_MAX_DEPTH', default: '15', help: 'deepest selection a query may make' },
@@ -244,6 +249,25 @@ function kwargKeys(text: string): string[] {
   return [...new Set(keys)];
 }
 
+/** kombu's priority_steps: ascending integers from 0 to 9 (a message's priority is clamped to 0–9). */
+function prioritySteps(text: string): number[] {
+  const steps = list(text).map(Number);
+  const ascending = steps.every((step, index) => Number.isInteger(step) && step >= 0 && step <= 9 && (index === 0 || step > (steps[index - 1] as number)));
+  if (steps.length === 0 || !ascending || list(text).some((item) => !/^\d$/.test(item))) {
+    throw new ConfigError(`--priority-steps (CELERY_PRIORITY_STEPS) must be ascending integers from 0 to 9, comma-separated (kombu's default: 0,3,6,9), got "${text.slice(0, 80)}"`);
+  }
+  return steps;
+}
+
+/** kombu's sep, written with \xHH escapes for its control characters (the default is \x06\x16). */
+function prioritySep(text: string): string {
+  const sep = text.replace(/\\x([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  if (sep === '' || sep.length > 16 || /\\/.test(sep)) {
+    throw new ConfigError(`--priority-sep (CELERY_PRIORITY_SEP) must be 1 to 16 characters, \\xHH escapes allowed (kombu's default: \\x06\\x16), got "${text.slice(0, 80)}"`);
+  }
+  return sep;
+}
+
 function list(text: string): string[] {
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
@@ -308,6 +332,8 @@ export function loadConfig(
     tombstoneSeconds: integer('tombstone-days', get('tombstone-days'), 1, 3650) * 86400,
     queues: get('queues').split(',').map((queue) => queue.trim()).filter((queue) => queue !== ''),
     queueScanLimit: integer('queue-scan-limit', get('queue-scan-limit'), 0, 1_000_000),
+    prioritySteps: prioritySteps(get('priority-steps')),
+    prioritySep: prioritySep(get('priority-sep')),
     consume: boolean('consume', get('consume')),
     globalKeyprefix: get('global-keyprefix'),
     host: get('host'),

@@ -5,15 +5,19 @@ import { ConfigError } from './errors/config-error.ts';
 import { runIndexCommand } from './index-cli.ts';
 import { createLogging } from './logging.ts';
 
+/**
+ * One word of the printed ACL rule as redis-cli's prompt reads it: quoted when it holds
+ * glob or redirection characters, and in double quotes with `\xHH` escapes when
+ * it holds control characters (kombu's priority queues are `<queue>\x06\x16<step>`).
+ */
+function redisCliWord(word: string): string {
+  if (/[\x00-\x1f"\\]/.test(word)) return `"${word.replace(/[\x00-\x1f"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+  return /[*<>~&%|]/.test(word) ? `'${word}'` : word;
+}
+
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(usage());
   process.exit(0);
-}
-
-/** A word for a shell: quoted when it has glob or redirection characters; `$'…'` with \xNN escapes when it has control bytes (kombu's priority sub-queues). */
-function shellWord(word: string): string {
-  if (/[\x00-\x1f]/.test(word)) return `$'${word.replace(/[\x00-\x1f'\\]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
-  return /[*<>~&%|]/.test(word) ? `'${word}'` : word;
 }
 
 try {
@@ -25,7 +29,7 @@ try {
     );
     const config = loadConfig(args);
     const rule = aclRule(config, 'celery-lens', '<password>');
-    console.log(rule.map(shellWord).join(' '));
+    console.log(rule.map(redisCliWord).join(' '));
     process.exit(0);
   }
   if (process.argv[2] === 'index') {

@@ -8,14 +8,15 @@
  */
 import { eventChannelPattern } from '../celery/events.ts';
 import { normalizeGlobalKeyprefix } from '../celery/keys.ts';
-import { pidboxChannel, queueKey } from '../celery/outgoing-messages.ts';
+import { pidboxChannel } from '../celery/outgoing-messages.ts';
+import { priorityKeys } from '../celery/queue-keys.ts';
 import type { Config } from '../config.ts';
 
 const COMMANDS = [
   // connection: ioredis' ready check, db selection, connection names
   'ping', 'info', 'select', 'client|setname',
   // reading Celery's keys and the broker queues
-  'mget', 'get', 'pttl', 'exists', 'lrange',
+  'mget', 'get', 'pttl', 'exists', 'lrange', 'llen', 'lindex',
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
   // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`
@@ -25,13 +26,14 @@ const COMMANDS = [
 ];
 
 /** What --control adds: sending on the known queues, broadcasting to workers. */
-function controlRule(config: Pick<Config, 'broker' | 'queues'>): string[] {
-  const lists = config.queues.flatMap((queue) => [0, 3, 6, 9].map((priority) => queueKey(queue, priority)));
+function controlRule(config: Pick<Config, 'broker' | 'queues' | 'prioritySteps' | 'prioritySep'>): string[] {
+  const naming = { steps: config.prioritySteps, sep: config.prioritySep };
+  const lists = config.queues.flatMap((queue) => priorityKeys(queue, naming).map(({ key }) => key));
   return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(config.broker.db)}`];
 }
 
 export function aclRule(
-  config: Pick<Config, 'globalKeyprefix' | 'lensPrefix' | 'broker' | 'queues' | 'control'>,
+  config: Pick<Config, 'globalKeyprefix' | 'lensPrefix' | 'broker' | 'queues' | 'prioritySteps' | 'prioritySep' | 'control'>,
   username: string,
   password: string,
 ): string[] {
@@ -41,7 +43,8 @@ export function aclRule(
     '-@all', ...COMMANDS.map((command) => `+${command}`),
     `%R~${celery}celery-task-meta-*`,
     `%R~${celery}celery-taskset-meta-*`,
-    ...config.queues.map((queue) => `%R~${queue}`),
+    // Each queue's lists: its own and kombu's priority sub-queues (`<queue>\x06\x16<step>`).
+    ...config.queues.flatMap((queue) => priorityKeys(queue, { steps: config.prioritySteps, sep: config.prioritySep }).map(({ key }) => `%R~${key}`)),
     `~${config.lensPrefix}*`,
     `&${celery}celery-task-meta-*`,
     `&${eventChannelPattern(config.broker.db)}`,

@@ -1,6 +1,7 @@
 /**
  * Looks for task messages waiting in the broker's queues (Redis lists named
- * after the queue, which a client LPUSHes and a worker BRPOPs), for tasks
+ * after the queue, and kombu's priority sub-queues beside them:
+ * src/celery/queue-keys.ts; a client LPUSHes and a worker BRPOPs), for tasks
  * nothing else knows about: with task_send_sent_event off, a queued task has
  * no other trace. Read-only (LRANGE), bounded by `scanLimit` messages a queue.
  *
@@ -17,18 +18,22 @@
  * A broker that does not answer is BACKEND_UNAVAILABLE, never "not queued".
  */
 import type { Redis } from 'ioredis';
+import { DEFAULT_PRIORITY_NAMING, type PriorityNaming, priorityKeys } from '../celery/queue-keys.ts';
 import { taskIdOfMessage } from '../celery/task-message.ts';
 import { isWrongType, unavailable } from './redis-replies.ts';
 
 export interface BrokerQueuesOptions {
   /** Messages read by one LRANGE. @default 500 */
   readonly chunk?: number;
+  /** How kombu names a queue's priority lists. @default kombu's: steps 0, 3, 6, 9 and sep \x06\x16 */
+  readonly priority?: PriorityNaming;
 }
 
 type Index = Map<string, string>;
 
 export class BrokerQueues {
   readonly chunk: number;
+  readonly priority: PriorityNaming;
   /** Scans made (not requests answered), for tests and metrics. */
   scans = 0;
   /** The scan running now, and the one that starts after it for the requests that came meanwhile. */
@@ -39,9 +44,10 @@ export class BrokerQueues {
     readonly redis: Redis,
     readonly queues: readonly string[],
     readonly scanLimit: number,
-    { chunk = 500 }: BrokerQueuesOptions = {},
+    { chunk = 500, priority = DEFAULT_PRIORITY_NAMING }: BrokerQueuesOptions = {},
   ) {
     this.chunk = chunk;
+    this.priority = priority;
   }
 
   /** For each id, the queue its message waits in, or null. Throws BackendUnavailableError when Redis fails. */
@@ -76,14 +82,19 @@ export class BrokerQueues {
   async #read(): Promise<Map<string, string>> {
     const index = new Map<string, string>();
     for (const queue of this.queues) {
-      for (let start = 0; start < this.scanLimit; start += this.chunk) {
-        const stop = Math.min(start + this.chunk, this.scanLimit) - 1;
-        const messages = await this.#range(queue, start, stop);
-        for (const message of messages) {
-          const id = taskIdOfMessage(message);
-          if (id !== null && !index.has(id)) index.set(id, queue);
+      // The queue's own list, then kombu's priority sub-queues: scanLimit messages for all of them.
+      let budget = this.scanLimit;
+      for (const { key } of priorityKeys(queue, this.priority)) {
+        for (let start = 0; budget > 0; start += this.chunk) {
+          const stop = start + Math.min(this.chunk, budget) - 1;
+          const messages = await this.#range(key, start, stop);
+          budget -= messages.length;
+          for (const message of messages) {
+            const id = taskIdOfMessage(message);
+            if (id !== null && !index.has(id)) index.set(id, queue);
+          }
+          if (messages.length < stop - start + 1) break;
         }
-        if (messages.length < stop - start + 1) break;
       }
     }
     return index;

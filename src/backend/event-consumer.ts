@@ -16,6 +16,7 @@ import type { Redis } from 'ioredis';
 import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/events.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
+import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { HistoryStore } from './history-store.ts';
 import { WorkerLiveness } from './worker-liveness.ts';
 
@@ -41,11 +42,11 @@ export interface ConsumerSource {
 
 export class EventConsumer {
   /**
-   * The latest event of each worker (heartbeats every 2 s by default), the
+   * The state of each worker from its events (heartbeats every 2 s by default), the
    * last heard from last, at most MAX_WORKERS: anyone who can publish on the
    * broker names hostnames, and 200,000 of them held 190 MB for good.
    */
-  readonly workers = new Map<string, WorkerEvent>();
+  readonly workers = new Map<string, WorkerState>();
   /** Messages not handled yet, from `#head` on. */
   readonly #backlog: Waiting[] = [];
   #head = 0;
@@ -133,10 +134,11 @@ export class EventConsumer {
     }
   }
 
-  /** Keeps a worker's latest event; past MAX_WORKERS, the one heard from longest ago is forgotten. */
+  /** Updates a worker's state and pulse; past MAX_WORKERS, the one heard from longest ago is forgotten. */
   #heard(event: WorkerEvent, receivedAt: number): void {
+    const previous = this.workers.get(event.hostname);
     this.workers.delete(event.hostname);
-    this.workers.set(event.hostname, event);
+    this.workers.set(event.hostname, nextWorkerState(previous, event, receivedAt));
     this.liveness.heard(event, receivedAt);
     if (this.workers.size > MAX_WORKERS) {
       const oldest = this.workers.keys().next().value;

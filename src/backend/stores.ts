@@ -12,6 +12,7 @@ import { EventConsumer } from './event-consumer.ts';
 import { GoalStore } from './goal-store.ts';
 import { NotifyingHistoryStore } from './progress-changes.ts';
 import { lensKeys } from './lens-keys.ts';
+import { QueueLengths } from './queue-lengths.ts';
 import { ResultBackend } from './result-backend.ts';
 import { IndexFeed } from './index-feed.ts';
 import { TaskControl } from './task-control.ts';
@@ -21,8 +22,8 @@ import { WorkerLiveness } from './worker-liveness.ts';
 
 type StoreConfig = Pick<
   Config,
-  | 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'broker'
-  | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
+  | 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'prioritySteps' | 'prioritySep' | 'maxValueBytes'
+  | 'maxWatches' | 'broker' | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
 >;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
@@ -41,15 +42,18 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     index,
     indexKwargs: config.indexKwargs,
   });
-  const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
+  const priority = { steps: config.prioritySteps, sep: config.prioritySep };
+  const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit, { priority });
+  const queueLengths = new QueueLengths(connections.broker, history, config.queues, priority);
   const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
     brokerDb: config.broker.db,
     linkTtlSeconds: config.tombstoneSeconds,
+    priority,
   });
   const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
   const changes = history.changes;
   liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
   const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness) : null;
   const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
-  return { backend, watcher, goals, history, queues, consumer, changes, control, index, indexFeed };
+  return { backend, watcher, goals, history, queues, queueLengths, consumer, changes, control, index, indexFeed };
 }

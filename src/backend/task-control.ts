@@ -14,12 +14,12 @@ import {
   type Sender,
   type TaskCall,
   pidboxChannel,
-  queueKey,
   revokeBroadcast,
   taskMessage,
   taskSentChannel,
   taskSentEvent,
 } from '../celery/outgoing-messages.ts';
+import { type PriorityNaming, priorityQueueKey } from '../celery/queue-keys.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { execAll, guarded, valueOf } from './redis-replies.ts';
 
@@ -28,6 +28,8 @@ export interface TaskControlOptions {
   readonly brokerDb: number;
   /** How long the links between a task and its re-sends are kept, in seconds. */
   readonly linkTtlSeconds: number;
+  /** kombu's priority_steps and sep: which list a priority goes to. */
+  readonly priority: PriorityNaming;
 }
 
 /** Celery's client-side Sender for this process: one reply-to oid and one Lamport clock. */
@@ -78,13 +80,15 @@ export class TaskControl {
 
   /** LPUSHes the task message on its queue (or priority sub-queue), then publishes its task-sent event. */
   async send(call: TaskCall): Promise<void> {
+    // kombu clamps a message's priority to 0–9 before it picks the list.
+    const list = priorityQueueKey(call.queue, Math.max(0, Math.min(9, call.priority ?? 0)), this.options.priority);
     const replies = await execAll(
       this.broker
         .pipeline()
-        .lpush(queueKey(call.queue, call.priority), taskMessage(call, this.#sender))
+        .lpush(list, taskMessage(call, this.#sender))
         .publish(taskSentChannel(this.options.brokerDb), taskSentEvent(call, this.#sender)),
     );
-    for (const reply of replies) valueOf(reply, queueKey(call.queue, call.priority));
+    for (const reply of replies) valueOf(reply, list);
   }
 
   /** Records that `from` was sent again as `to`, both ways. */

@@ -134,6 +134,13 @@ export class WorkerLiveness {
     this.#timers.delete(hostname);
   }
 
+  /** When `hostname` turns silent (offline, its tasks LOST) unless heard again; null once it said goodbye, or when it has no pulse. */
+  expiresAt(hostname: string): number | null {
+    const pulse = this.#pulses.get(hostname);
+    if (!pulse || pulse.offlineAt !== null) return null;
+    return Math.max(pulse.lastHeardAt, this.#listeningSince ?? Number.POSITIVE_INFINITY) + this.windowMs(pulse.freqSeconds);
+  }
+
   pulse(hostname: string): WorkerPulse | null {
     return this.#pulses.get(hostname) ?? null;
   }

@@ -46,8 +46,12 @@ export interface WorkerEvent {
   /** Tasks running on it now, and processed since it started. */
   readonly active: number | null;
   readonly processed: number | null;
-  /** The heartbeat interval it announces (`freq`, seconds; `--heartbeat-interval`). */
+  /** Seconds between its heartbeats (`freq`: the worker's heartbeat interval, 2.0 by default). */
   readonly freq: number | null;
+  /** Its host's 1, 5 and 15 minute load averages (`loadavg`). */
+  readonly loadAverage: readonly number[] | null;
+  /** `sw_ident` and `sw_ver`, e.g. "py-celery 5.2.6". */
+  readonly software: string | null;
 }
 
 export type CeleryEvent = TaskEvent | WorkerEvent;
@@ -59,7 +63,19 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 // Counters shown as GraphQL Ints (32 bits); anything else is not a count a worker sends.
 const count = (value: unknown): number | null => (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 31 ? (value as number) : null);
-const positive = (value: unknown): number | null => (typeof value === 'number' && value > 0 && value < 86_400 ? value : null);
+// A positive number of seconds, as Celery's Heart interval (a day at most: past it no worker is judged by it).
+const interval = (value: unknown): number | null => (typeof value === 'number' && value > 0 && value < 86_400 ? value : null);
+/** `loadavg`: a list of a few numbers (Celery sends os.getloadavg() rounded, three of them). */
+function loadAverage(value: unknown): number[] | null {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 3) return null;
+  return value.every((item) => typeof item === 'number' && Number.isFinite(item)) ? (value as number[]) : null;
+}
+/** `sw_ident sw_ver` (Celery's SOFTWARE_INFO), each short: a worker's, not a payload. */
+function software(ident: unknown, version: unknown): string | null {
+  const parts = [text(ident), text(version)].filter((part) => part !== null);
+  const joined = parts.join(' ');
+  return parts.length > 0 && joined.length <= 200 ? joined : null;
+}
 // Seconds since the epoch that a JavaScript Date (and so a DateTime) can hold.
 const MAX_SECONDS = 8.64e12;
 
@@ -78,7 +94,9 @@ function decodeOne(value: unknown): CeleryEvent | null {
       at,
       active: count(event.active),
       processed: count(event.processed),
-      freq: positive(event.freq),
+      freq: interval(event.freq),
+      loadAverage: loadAverage(event.loadavg),
+      software: software(event.sw_ident, event.sw_ver),
     };
   }
   if (!TASK_TYPES.has(event.type) || !text(event.uuid)) return null;

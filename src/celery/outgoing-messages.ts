@@ -43,8 +43,6 @@ export interface Sender {
 
 /** Celery's argsrepr_maxsize and kwargsrepr_maxsize. */
 const REPR_MAXSIZE = 1024;
-/** kombu's Redis transport: a priority goes to the highest step not above it. */
-const PRIORITY_STEPS = [0, 3, 6, 9] as const;
 /** How long a broadcast is valid, in seconds: Celery's default `timeout` of control calls. */
 const BROADCAST_EXPIRES_SECONDS = 1;
 
@@ -58,13 +56,6 @@ export const SIGNALS: ReadonlySet<string> = new Set([
 export function signalName(name: string): string | null {
   const bare = name.startsWith('SIG') ? name.slice(3) : name;
   return SIGNALS.has(bare) ? `SIG${bare}` : null;
-}
-
-/** The list kombu LPUSHes to: `<queue>\x06\x16<step>` for a priority above 0. */
-export function queueKey(queue: string, priority: number | null): string {
-  const value = Math.max(0, Math.min(9, priority ?? 0));
-  const step = [...PRIORITY_STEPS].reverse().find((candidate) => candidate <= value) ?? 0;
-  return step === 0 ? queue : `${queue}\x06\x16${step}`;
 }
 
 export const pidboxChannel = (db: number) => `/${db}.celery.pidbox`;

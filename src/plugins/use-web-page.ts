@@ -1,6 +1,6 @@
 /**
  * Serves the web page (web/dist, built by Vite from web/) on the API's port:
- * `index.html` at `/` and `/tasks/<id>` (never cached: it names the current
+ * `index.html` at `/`, `/tasks/<id>`, `/tasks` and `/failures` (never cached: it names the current
  * assets), the hashed files under `/assets/` (cached for good: a new build
  * has new names), everything with a Content-Security-Policy that allows only
  * this origin. The server knows nothing of React: these are static files.
@@ -62,7 +62,7 @@ async function loadBuild(dir: string): Promise<Map<string, StaticFile>> {
   return files;
 }
 
-const PAGE_PATH = /^\/(?:tasks\/[^/]+\/?)?$/;
+const PAGE_PATH = /^\/(?:tasks(?:\/[^/]+)?\/?|failures\/?)?$/;
 
 function respond(file: StaticFile, method: string): Response {
   return new Response(method === 'HEAD' ? null : file.body, {

@@ -7,6 +7,7 @@ import type { TaskControl } from '../backend/task-control.ts';
 import type { ProgressChanges } from '../backend/progress-changes.ts';
 import type { IndexFeed } from '../backend/index-feed.ts';
 import type { TaskIndex } from '../backend/task-index.ts';
+import type { QueueLengths } from '../backend/queue-lengths.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
@@ -17,6 +18,7 @@ export interface LensContext {
   readonly watcher: TaskWatcher;
   readonly history: HistoryStore;
   readonly queues: BrokerQueues;
+  readonly queueLengths: QueueLengths;
   readonly consumer: EventConsumer | null;
   readonly goals: GoalStore;
   /** Revoke and send through the broker (schema/control.ts). */

@@ -8,6 +8,7 @@ import './goal.ts';
 import './control.ts';
 import './viewer.ts';
 import './worker.ts';
+import './queue.ts';
 import './task-subscriptions.ts';
 import './progress.ts';
 import './backend-health.ts';

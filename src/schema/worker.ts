@@ -1,24 +1,40 @@
-import type { WorkerEvent } from '../celery/events.ts';
+import { type WorkerState, heartbeatExpiresAt, isOnline } from '../celery/worker-state.ts';
 import { builder } from './builder.ts';
 
-// Celery workers send a heartbeat every 2 s by default; three missed ones mean gone.
-const STALE_MS = 6000;
-
-const WorkerRef = builder.objectRef<WorkerEvent>('Worker').implement({
-  description: "A Celery worker, as its events (heartbeats) describe it. Needs worker_send_task_events (`-E`).",
+const WorkerRef = builder.objectRef<WorkerState>('Worker').implement({
+  description: 'A Celery worker, as its events (heartbeats) describe it. Needs worker_send_task_events (`-E`).',
   fields: (t) => ({
     hostname: t.exposeString('hostname'),
     online: t.boolean({
-      description: "Not offline by Celery's rule (a heartbeat within two of its intervals + 1 s, or --worker-timeout; no worker-offline): its tasks are not LOST.",
-      // The same judgement as LOST (backend/worker-liveness.ts); the 6 s rule only for a worker it has no pulse of.
+      description:
+        "Celery's rule (celery.events.state.Worker.alive, as Flower shows it): a heartbeat received within two heartbeat intervals " +
+        '(+ 1 s, or --worker-timeout), and no worker-offline since: the same judgement that makes its tasks LOST.',
+      // The judgement of LOST (backend/worker-liveness.ts) where this process has the worker's pulse; else its last heartbeat alone.
       resolve: (worker, _args, { consumer }) =>
-        consumer?.liveness.pulse(worker.hostname)
-          ? consumer.liveness.silence(worker.hostname, null) === null
-          : worker.type !== 'worker-offline' && Date.now() - worker.at < STALE_MS,
+        consumer?.liveness.pulse(worker.hostname) ? consumer.liveness.silence(worker.hostname, null) === null : isOnline(worker, Date.now()),
     }),
-    lastSeen: t.field({ type: 'DateTime', resolve: (worker) => new Date(worker.at) }),
+    lastSeen: t.field({ type: 'DateTime', description: "Its latest event's timestamp (the worker's clock).", resolve: (worker) => new Date(worker.at) }),
+    lastHeartbeat: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When celery-lens received its latest heartbeat or worker-online (its own clock: what `online` is judged by).',
+      resolve: (worker) => (worker.heartbeatAt === null ? null : new Date(worker.heartbeatAt)),
+    }),
+    heartbeatExpires: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When it turns offline (and the tasks it runs LOST) unless another heartbeat comes; null when it is offline by worker-offline or has sent no heartbeat.',
+      resolve: (worker, _args, { consumer }) => {
+        const expires = consumer?.liveness.pulse(worker.hostname) ? consumer.liveness.expiresAt(worker.hostname) : heartbeatExpiresAt(worker);
+        return expires === null ? null : new Date(expires);
+      },
+    }),
+    heartbeatIntervalSeconds: t.exposeFloat('freq', { nullable: true, description: 'Seconds between its heartbeats (Celery sends `freq`, 2.0 by default).' }),
     active: t.exposeInt('active', { nullable: true, description: 'Tasks running on it at its last heartbeat.' }),
     processed: t.exposeInt('processed', { nullable: true, description: 'Tasks it processed since it started.' }),
+    loadAverage: t.exposeFloatList('loadAverage', { nullable: true, description: "Its host's 1, 5 and 15 minute load averages at its last heartbeat." }),
+    software: t.exposeString('software', { nullable: true, description: 'What it runs: `sw_ident sw_ver`, e.g. "py-celery 5.2.6".' }),
   }),
 });
 

@@ -16,7 +16,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation SendForPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.SendForPageDocument,
     "\n  query ResentFrom($id: ID!) { task(id: $id) { resentFrom { id } } }\n": typeof types.ResentFromDocument,
-    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": typeof types.AclEverythingDocument,
+    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": typeof types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": typeof types.KeysCreateDocument,
@@ -83,17 +83,20 @@ type Documents = {
     "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": typeof types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": typeof types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
+    "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n": typeof types.QueuesDocument,
+    "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n": typeof types.QueuedWhyDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": typeof types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
+    "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": typeof types.WorkerFieldsDocument,
 };
 const documents: Documents = {
     "\n  mutation SendForPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.SendForPageDocument,
     "\n  query ResentFrom($id: ID!) { task(id: $id) { resentFrom { id } } }\n": types.ResentFromDocument,
-    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n": types.AclEverythingDocument,
+    "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": types.KeysCreateDocument,
@@ -160,12 +163,15 @@ const documents: Documents = {
     "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
+    "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n": types.QueuesDocument,
+    "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n": types.QueuedWhyDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": types.InteropTaskDocument,
+    "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": types.WorkerFieldsDocument,
 };
 
 /**
@@ -193,7 +199,7 @@ export function graphql(source: "\n  query ResentFrom($id: ID!) { task(id: $id) 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n"): (typeof documents)["\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n  }\n"];
+export function graphql(source: "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n"): (typeof documents)["\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -461,6 +467,14 @@ export function graphql(source: "\n  subscription ChordProgress($id: ID!) {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n"): (typeof documents)["\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n"): (typeof documents)["\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n"): (typeof documents)["\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -482,6 +496,10 @@ export function graphql(source: "\n  query InteropStates($ids: [ID!]!) {\n    ta
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n"): (typeof documents)["\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

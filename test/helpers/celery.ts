@@ -37,6 +37,8 @@ export interface CeleryEnv {
   readonly acksLate?: boolean;
   /** The Redis transport's visibility_timeout in seconds: when an unacked message is restored to its queue. @default kombu's 3600 */
   readonly visibilityTimeout?: number;
+  /** broker_transport_options, e.g. `{ priority_steps: [0, 3, 6, 9] }`. @default none */
+  readonly brokerTransportOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface WorkerOptions extends CeleryEnv {
@@ -61,8 +63,9 @@ export interface CeleryWorker {
   /** The worker's node name, e.g. lens-1a2b@host. */
   readonly hostname: string;
   output(): string;
+  /** Warm shutdown (SIGTERM): the worker says goodbye (worker-offline). */
   stop(): Promise<void>;
-  /** SIGKILLs the worker and its pool processes at once, as a crash or the OOM killer would. */
+  /** SIGKILLs the worker and its pool processes at once, as a crash, the OOM killer or a host lost would: no goodbye. */
   kill(): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
     LENS_RESULT_SERIALIZER: options.resultSerializer ?? 'json',
     LENS_ACKS_LATE: flag(options.acksLate ?? false),
     ...(options.visibilityTimeout === undefined ? {} : { LENS_VISIBILITY_TIMEOUT: String(options.visibilityTimeout) }),
+    ...(options.brokerTransportOptions ? { LENS_BROKER_TRANSPORT_OPTIONS: JSON.stringify(options.brokerTransportOptions) } : {}),
   };
 }
 
@@ -145,8 +149,15 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
   return { hostname, output: () => log, stop, kill };
 }
 
-/** Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, or `revoke`. */
-export function celery<T = unknown>(command: 'send' | 'view' | 'wait' | 'revoke' | 'send_task' | 'inspect_revoked', input: unknown, options: CeleryEnv): Promise<T> {
+/**
+ * Runs lens_cli.py: `send` tasks, `view` AsyncResults, `wait` until ready and view, `revoke`,
+ * `send_task` as a Python client, `inspect_revoked`, or ask kombu the queues' `sizes`.
+ */
+export function celery<T = unknown>(
+  command: 'send' | 'view' | 'wait' | 'revoke' | 'send_task' | 'inspect_revoked' | 'sizes',
+  input: unknown,
+  options: CeleryEnv,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       PYTHON,

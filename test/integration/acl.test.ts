@@ -18,6 +18,7 @@ const Everything = graphql(`
     taskGraph(rootId: $parent) { nodes { id } }
     goal(key: $goal) { status currentTask { id } }
     backend { up }
+    queues { name length byPriority { priority length } }
   }
 `);
 const MakeGoal = graphql(`
@@ -60,6 +61,8 @@ describe('least privilege (celery-lens acl)', () => {
       await writeMeta(admin, { status: 'SUCCESS', result: 2, parent_id: parent, group_id: randomUUID() }, { id });
       await sub.done;
       expect(sub.events).toEqual([{ taskCompleted: { state: 'SUCCESS' } }]);
+      await admin.lpush('celery', 'a message');
+      await admin.lpush('celery\x06\x169', 'another');
       const made = await execute(app, MakeGoal, { key: goal, taskId: id });
       expect(made.errors).toBeUndefined();
       await until(async () => (await execute(app, Everything, { id, parent, goal })).data?.task?.lastOutcome !== null);
@@ -70,6 +73,8 @@ describe('least privilege (celery-lens acl)', () => {
         taskGraph: { nodes: [{ id: parent }, { id }] },
         goal: { status: 'PENDING', currentTask: { id } },
         backend: { up: true },
+        // LLEN and LINDEX on the queue's own list and kombu's priority lists.
+        queues: [{ name: 'celery', length: 2, byPriority: [1, 0, 0, 1].map((length, i) => ({ priority: [0, 3, 6, 9][i], length })) }],
       });
     } finally {
       await client.dispose();

@@ -78,8 +78,9 @@ describe('status from the broker queues', () => {
     expect(answers).toEqual(Array.from({ length: 10 }, () => ['celery', 'lonely', null]));
     // The first request's scan, and one more for the nine that came while it ran.
     expect(queues.scans).toBe(2);
-    // Each: 4 chunks of "celery" (the limit), 1 of "lonely" (shorter than a chunk).
-    expect((await lranges()) - before).toBe(10);
+    // Each: 4 chunks of "celery" (the limit, none left for its priority lists), 1 of "lonely" (shorter
+    // than a chunk) and 1 of each of its 3 priority lists (empty).
+    expect((await lranges()) - before).toBe(16);
   });
 
   it('a request never answers from a scan that started before it: a task sent just now is QUEUED at once', async () => {

@@ -17,7 +17,7 @@ async function assetPaths(): Promise<string[]> {
 }
 
 describe('the web page', () => {
-  it('serves index.html at / and at /tasks/<id>, uncached, with a same-origin CSP', async () => {
+  it('serves index.html at /, /tasks/<id>, /tasks and /failures, uncached, with a same-origin CSP', async () => {
     const home = await fetch(at('/'));
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -27,7 +27,7 @@ describe('the web page', () => {
     expect(PAGE_CSP).not.toMatch(/unsafe|https?:|\*/);
     const html = await home.text();
     expect(html).toContain('<div id="root">');
-    for (const path of ['/tasks/3f2c2a7e-0000-4000-8000-000000000000', '/tasks/not-even-an-id/', '/tasks/a%20b']) {
+    for (const path of ['/tasks/3f2c2a7e-0000-4000-8000-000000000000', '/tasks/not-even-an-id/', '/tasks/a%20b', '/tasks', '/tasks?status=FAILED', '/failures', '/failures/']) {
       const page = await fetch(at(path));
       expect(page.status).toBe(200);
       expect(await page.text()).toBe(html);

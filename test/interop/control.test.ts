@@ -269,7 +269,7 @@ describe('what is refused writes nothing', () => {
     const bin = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
     const print = (...flags: string[]) => execFileSync(process.execPath, [bin, 'acl', ...flags]).toString();
     const wider = print('--queues', 'jobs', '--control');
-    expect(wider).toContain("+lpush '%W~jobs' $'%W~jobs\\x06\\x163' $'%W~jobs\\x06\\x166' $'%W~jobs\\x06\\x169' '&/0.celery.pidbox'");
+    expect(wider).toContain(`+lpush '%W~jobs' "%W~jobs\\x06\\x163" "%W~jobs\\x06\\x166" "%W~jobs\\x06\\x169" '&/0.celery.pidbox'`);
     expect(print('--queues', 'jobs')).not.toMatch(/lpush|pidbox|%W~/);
   });
 

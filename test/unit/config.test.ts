@@ -38,6 +38,21 @@ describe('loadConfig', () => {
     expect(exact!.test('billing.refund_12')).toBe(false);
   });
 
+  it("--priority-steps and --priority-sep: kombu's transport options, its defaults unless said", () => {
+    expect(loadConfig([], {})).toMatchObject({ prioritySteps: [0, 3, 6, 9], prioritySep: '\x06\x16' });
+    expect(loadConfig(['--priority-steps', '0,1,2,3,4,5,6,7,8,9', '--priority-sep', ':'], {})).toMatchObject({
+      prioritySteps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      prioritySep: ':',
+    });
+    expect(loadConfig([], { CELERY_PRIORITY_SEP: '\\x1f-' }).prioritySep).toBe('\x1f-');
+    for (const bad of ['', '3,0', '0,3,3', '0,10', '0,x', '-1,2', '1.5']) {
+      expect(() => loadConfig([`--priority-steps=${bad}`], {})).toThrow(/--priority-steps \(CELERY_PRIORITY_STEPS\) must be ascending integers from 0 to 9/);
+    }
+    for (const bad of ['', 'x'.repeat(17), 'a\\b']) {
+      expect(() => loadConfig([`--priority-sep=${bad}`], {})).toThrow(/--priority-sep \(CELERY_PRIORITY_SEP\) must be 1 to 16 characters/);
+    }
+  });
+
   it('--cors-origins: origins only, same-origin (none) by default', () => {
     expect(loadConfig([], {}).corsOrigins).toEqual([]);
     expect(loadConfig(['--cors-origins', 'https://a.example, http://b.example:8080/,*'], {}).corsOrigins).toEqual([

@@ -46,12 +46,14 @@ describe('decodeEventMessage on values no worker sends', () => {
     const decoded = decodeEventMessage(
       envelope([
         { type: 'task-sent', uuid: 'far', timestamp: 1e300 },
-        { type: 'worker-heartbeat', hostname: 'w@h', timestamp: 1, active: 2 ** 31, processed: -1, freq: 1e9 },
+        { type: 'worker-heartbeat', hostname: 'w@h', timestamp: 1, active: 2 ** 31, processed: -1, freq: 1e9, loadavg: [1, 'x', 2], sw_ident: 'x'.repeat(300) },
+        { type: 'worker-heartbeat', hostname: 'w@h', timestamp: 1, freq: -2 },
         { type: 'task-retried', uuid: 'r', timestamp: 1, retries: 2 ** 40 },
       ]),
     );
     expect(decoded).toEqual([
-      { kind: 'worker', type: 'worker-heartbeat', hostname: 'w@h', at: 1000, active: null, processed: null, freq: null },
+      { kind: 'worker', type: 'worker-heartbeat', hostname: 'w@h', at: 1000, active: null, processed: null, freq: null, loadAverage: null, software: null },
+      { kind: 'worker', type: 'worker-heartbeat', hostname: 'w@h', at: 1000, active: null, processed: null, freq: null, loadAverage: null, software: null },
       expect.objectContaining({ kind: 'task', taskId: 'r', retries: null }),
     ]);
   });

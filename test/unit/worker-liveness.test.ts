@@ -13,7 +13,7 @@ import { decodeTaskMeta } from '../../src/celery/meta.ts';
 import { loadConfig } from '../../src/config.ts';
 
 const beat = (type: WorkerEvent['type'], at: number, freq: number | null = 2, hostname = 'w@h'): WorkerEvent => ({
-  kind: 'worker', type, hostname, at, active: 0, processed: 0, freq,
+  kind: 'worker', type, hostname, at, active: 0, processed: 0, freq, loadAverage: null, software: null,
 });
 
 describe('WorkerLiveness', () => {

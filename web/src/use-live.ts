@@ -10,7 +10,7 @@ import { type GqlError, type GqlResult, apiKey, subscribe } from './client.ts';
 import type { TypedDocumentString } from './graphql/generated/graphql.ts';
 import { useStore } from './store.ts';
 
-const FINAL_CODES = new Set(['INVALID_TASK_ID', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPH_TOO_LARGE', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const FINAL_CODES = new Set(['INVALID_TASK_ID', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPH_TOO_LARGE', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'INDEX_DISABLED', 'INVALID_ARGUMENT', 'INVALID_CURSOR']);
 const RETRY_MS = 2000;
 
 export interface Live<R> {

@@ -82,6 +82,49 @@ export const WorkflowTimes = graphql(`
 
 export const Workers = graphql(`
   query Workers {
-    workers { hostname online lastSeen active processed }
+    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }
+  }
+`);
+
+/** Broker queue lengths, priority sub-queues summed. */
+export const Queues = graphql(`
+  query Queues {
+    queues {
+      name
+      length
+      byPriority { priority length }
+      oldestAgeSeconds
+      oldestTaskId
+      wrongTypeKeys
+    }
+  }
+`);
+
+/** One page of the Tasks view: tasks of the index matching the filter. */
+export const SearchTasks = graphql(`
+  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {
+    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {
+      totalCount
+      totalCountCapped
+      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }
+      }
+    }
+  }
+`);
+
+/** One page of the Failures view: failed tasks grouped by name and exception type. */
+export const Failures = graphql(`
+  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {
+    failures(since: $since, until: $until, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        cursor
+        node { name exceptionType count firstSeen lastSeen example { id status } }
+      }
+    }
   }
 `);

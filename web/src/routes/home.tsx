@@ -1,7 +1,8 @@
+import { QueuesPanel } from '../components/queues-panel.tsx';
 import { SearchBox } from '../components/search-box.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
 
-/** `/`: find a task, see the workers. */
+/** `/`: find a task, see the queues and the workers, live. */
 export function HomeRoute() {
   return (
     <main className="home">
@@ -10,7 +11,10 @@ export function HomeRoute() {
         <p>Paste a Celery task id (or a link ending in one) to watch it and its workflow live.</p>
         <SearchBox />
       </section>
-      <WorkersList />
+      <div className="home-panels">
+        <QueuesPanel />
+        <WorkersList />
+      </div>
     </main>
   );
 }

@@ -22,7 +22,10 @@ type Documents = {
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { id status ready name dateDone }\n": typeof types.GraphTaskFragmentDoc,
     "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": typeof types.WorkflowTimesDocument,
-    "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n": typeof types.WorkersDocument,
+    "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": typeof types.WorkersDocument,
+    "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": typeof types.QueuesDocument,
+    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n": typeof types.SearchTasksDocument,
+    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": typeof types.FailuresDocument,
 };
 const documents: Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": types.ViewerDocument,
@@ -32,7 +35,10 @@ const documents: Documents = {
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { id status ready name dateDone }\n": types.GraphTaskFragmentDoc,
     "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": types.WorkflowTimesDocument,
-    "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n": types.WorkersDocument,
+    "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": types.WorkersDocument,
+    "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": types.QueuesDocument,
+    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n": types.SearchTasksDocument,
+    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": types.FailuresDocument,
 };
 
 /**
@@ -66,7 +72,19 @@ export function graphql(source: "\n  subscription WorkflowTimes($rootId: ID!) {\
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Workers {\n    workers { hostname online lastSeen active processed }\n  }\n"): typeof import('./graphql.js').WorkersDocument;
+export function graphql(source: "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n"): typeof import('./graphql.js').WorkersDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n"): typeof import('./graphql.js').QueuesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SearchTasksDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').FailuresDocument;
 
 
 export function graphql(source: string) {

@@ -4,6 +4,33 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Exact match on an indexed kwargs key (see --index-kwargs); value compared as its JSON text, e.g. 42 or "acme" (a value that is not JSON is taken as a string: acme is "acme"). Needs the payload scope. */
+export type KwargMatch = {
+  key: string;
+  value: string;
+};
+
+/** Conditions a task must all meet (AND). Only tasks in the index: seen by a celery-lens consumer, or backfilled. */
+export type TaskFilter = {
+  /** Exact kwargs values, of keys in --index-kwargs (payload scope). */
+  kwargs?: Array<KwargMatch> | null | undefined;
+  /** The task name, exactly. */
+  name?: string | null | undefined;
+  /** Task names that start with this, e.g. "proj.billing.". */
+  namePrefix?: string | null | undefined;
+  /** The queue (routing key) it was sent to. */
+  queue?: string | null | undefined;
+  /** Every task of one workflow (the root included). */
+  rootId?: string | number | null | undefined;
+  /** On the time of the task’s latest state. */
+  since?: string | null | undefined;
+  /** Any of these statuses: the latest state celery-lens saw, kept after the result expires (EXPIRED and UNKNOWN never match). */
+  status?: Array<TaskStatus> | null | undefined;
+  until?: string | null | undefined;
+  /** The worker hostname that ran it, e.g. celery@host. */
+  worker?: string | null | undefined;
+};
+
 export type TaskGraphEdgeKind =
   /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
@@ -13,6 +40,11 @@ export type TaskGraphEdgeKind =
 export type TaskGraphNodeKind =
   | 'GROUP'
   | 'TASK';
+
+/** By the time of each task’s latest state. */
+export type TaskOrder =
+  | 'NEWEST_FIRST'
+  | 'OLDEST_FIRST';
 
 /** Celery's task state. Custom states map to CUSTOM; `Task.rawState` keeps the exact string. */
 export type TaskState =
@@ -106,7 +138,32 @@ export type WorkflowTimesSubscription = { taskGraph: { ready: boolean, nodes: Ar
 export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WorkersQuery = { workers: Array<{ hostname: string, online: boolean, lastSeen: string, active: number | null, processed: number | null }> };
+export type WorkersQuery = { workers: Array<{ hostname: string, online: boolean, lastSeen: string, lastHeartbeat: string | null, heartbeatIntervalSeconds: number | null, active: number | null, processed: number | null, loadAverage: Array<number> | null, software: string | null }> };
+
+export type QueuesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type QueuesQuery = { queues: Array<{ name: string, length: number, oldestAgeSeconds: number | null, oldestTaskId: string | null, wrongTypeKeys: Array<string>, byPriority: Array<{ priority: number, length: number }> }> };
+
+export type SearchTasksQueryVariables = Exact<{
+  filter?: TaskFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  order?: TaskOrder | null | undefined;
+}>;
+
+
+export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } }> } };
+
+export type FailuresQueryVariables = Exact<{
+  since?: string | null | undefined;
+  until?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type FailuresQuery = { failures: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { name: string, exceptionType: string, count: number, firstSeen: string, lastSeen: string, example: { id: string, status: TaskStatus } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -257,8 +314,81 @@ export const WorkersDocument = new TypedDocumentString(`
     hostname
     online
     lastSeen
+    lastHeartbeat
+    heartbeatIntervalSeconds
     active
     processed
+    loadAverage
+    software
   }
 }
     `) as unknown as TypedDocumentString<WorkersQuery, WorkersQueryVariables>;
+export const QueuesDocument = new TypedDocumentString(`
+    query Queues {
+  queues {
+    name
+    length
+    byPriority {
+      priority
+      length
+    }
+    oldestAgeSeconds
+    oldestTaskId
+    wrongTypeKeys
+  }
+}
+    `) as unknown as TypedDocumentString<QueuesQuery, QueuesQueryVariables>;
+export const SearchTasksDocument = new TypedDocumentString(`
+    query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {
+  searchTasks(filter: $filter, first: $first, after: $after, order: $order) {
+    totalCount
+    totalCountCapped
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        status
+        name
+        worker
+        queue
+        retries
+        sentAt
+        receivedAt
+        startedAt
+        dateDone
+        finishedAt
+        runtime
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<SearchTasksQuery, SearchTasksQueryVariables>;
+export const FailuresDocument = new TypedDocumentString(`
+    query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {
+  failures(since: $since, until: $until, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        name
+        exceptionType
+        count
+        firstSeen
+        lastSeen
+        example {
+          id
+          status
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FailuresQuery, FailuresQueryVariables>;

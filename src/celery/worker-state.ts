@@ -1,0 +1,62 @@
+/**
+ * A worker as its events describe it, kept the way Celery's own monitor does
+ * (celery/events/state.py, `Worker`, 5.2.6): each event updates the fields it
+ * carries, a worker-online or worker-heartbeat is a heartbeat stamped with the
+ * time the monitor *received* it (not the worker's clock, which may drift),
+ * and worker-offline forgets the heartbeats.
+ *
+ * Online is Celery's `Worker.alive`: a heartbeat received less than
+ * `heartbeat_expires` ago, i.e. `freq * HEARTBEAT_EXPIRE_WINDOW / 100` = two
+ * heartbeat intervals (one missed heartbeat is tolerated, two are not).
+ */
+import type { WorkerEvent } from './events.ts';
+
+/** Celery's HEARTBEAT_EXPIRE_WINDOW (a percentage of the interval). */
+export const HEARTBEAT_EXPIRE_WINDOW = 200;
+/** The interval Celery's `Worker` assumes until an event says (`freq=60`). */
+export const DEFAULT_FREQ_SECONDS = 60;
+
+export interface WorkerState {
+  readonly hostname: string;
+  /** The type of its latest event. */
+  readonly type: WorkerEvent['type'];
+  /** Its latest event's own timestamp (the worker's clock), ms since the epoch. */
+  readonly at: number;
+  readonly active: number | null;
+  readonly processed: number | null;
+  readonly freq: number | null;
+  readonly loadAverage: readonly number[] | null;
+  readonly software: string | null;
+  /** When celery-lens received its latest worker-online or worker-heartbeat (our clock), ms since the epoch. */
+  readonly heartbeatAt: number | null;
+}
+
+/** `previous` updated by `event`, received at `receivedAt` (ms since the epoch). */
+export function nextWorkerState(previous: WorkerState | undefined, event: WorkerEvent, receivedAt: number): WorkerState {
+  const heartbeat = event.type !== 'worker-offline';
+  return {
+    hostname: event.hostname,
+    type: event.type,
+    at: event.at,
+    // A field an event does not carry keeps its value, as Celery's Worker.update does.
+    active: event.active ?? previous?.active ?? null,
+    processed: event.processed ?? previous?.processed ?? null,
+    freq: event.freq ?? previous?.freq ?? null,
+    loadAverage: event.loadAverage ?? previous?.loadAverage ?? null,
+    software: event.software ?? previous?.software ?? null,
+    heartbeatAt: heartbeat ? Math.max(receivedAt, previous?.heartbeatAt ?? 0) : (previous?.heartbeatAt ?? null),
+  };
+}
+
+/** When its latest heartbeat expires (ms since the epoch), or null when it has none or said goodbye. */
+export function heartbeatExpiresAt(worker: WorkerState): number | null {
+  if (worker.type === 'worker-offline' || worker.heartbeatAt === null) return null;
+  const freq = worker.freq ?? DEFAULT_FREQ_SECONDS;
+  return worker.heartbeatAt + freq * (HEARTBEAT_EXPIRE_WINDOW / 100) * 1000;
+}
+
+/** Celery's `Worker.alive` at `now` (ms since the epoch). */
+export function isOnline(worker: WorkerState, now: number): boolean {
+  const expires = heartbeatExpiresAt(worker);
+  return expires !== null && now < expires;
+}

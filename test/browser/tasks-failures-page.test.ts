@@ -1,0 +1,207 @@
+/**
+ * The Tasks and Failures views in Debian's Chromium, over searchTasks and
+ * failures, against a real Celery 5.2.6 worker: filters (with the keyboard),
+ * links that carry the filter, paging by cursor, new tasks and failures
+ * appearing with no reload, and a 390 px wide window.
+ */
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../helpers/app.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
+import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
+import { type PageUnderTest, card, openPage } from '../helpers/page.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
+
+const q = 'views';
+let redis: RedisServer;
+let worker: CeleryWorker;
+let app: Awaited<ReturnType<typeof startApp>>;
+let browser: Browser;
+const open: PageUnderTest[] = [];
+const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
+const origin = () => new URL(app.url).origin;
+const send = async (specs: Record<string, unknown>[]) => (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
+const finish = (ids: string[]) => celery('wait', { ids, timeout: 60 }, env());
+const failing = (message: string, kind = 'ValueError') => ({ task: 'fail_after', args: [0.5, message, kind], queue: q });
+
+/**
+ * Ids by what was sent: 55 additions, 3 ValueErrors, 1 TypeError. The failures
+ * run half a second, as real work does: a task failing the instant it starts
+ * may be indexed as RUNNING still (see the report of h15-views).
+ */
+const sent = { adds: [] as string[], valueErrors: [] as string[], typeErrors: [] as string[] };
+
+beforeAll(async () => {
+  await ensureCelery();
+  redis = await startRedis();
+  [worker, browser] = await Promise.all([startWorker({ ...env(), queues: [q], pool: 'prefork', concurrency: 2 }), launchChromium()]);
+  app = await startApp(redis.url(0), ['--broker', redis.url(15)]);
+  sent.adds = await send(Array.from({ length: 55 }, (_, n) => ({ task: 'add', args: [n, 1], queue: q })));
+  sent.valueErrors = await send(['a', 'b', 'c'].map((message) => failing(message)));
+  sent.typeErrors = await send([failing('wrong type', 'TypeError')]);
+  await finish([...sent.adds, ...sent.valueErrors, ...sent.typeErrors]);
+}, 180_000);
+afterAll(async () => {
+  for (const tab of open) await tab.context.close();
+  await browser?.close();
+  await app?.stop();
+  await worker?.stop();
+  await redis?.stop();
+});
+
+async function tab(viewport?: { width: number; height: number }): Promise<PageUnderTest> {
+  const opened = await openPage(browser, origin(), viewport);
+  open.push(opened);
+  return opened;
+}
+const rows = (page: Page) => page.getByTestId('task-row');
+const rowStatuses = (page: Page) => rows(page).evaluateAll((all) => all.map((row) => row.getAttribute('data-status')));
+const rowIds = (page: Page) => rows(page).evaluateAll((all) => all.map((row) => row.getAttribute('data-task-id')));
+const total = (page: Page) => page.getByTestId('task-total').getAttribute('data-count');
+
+describe('the Tasks view', () => {
+  it('lists the indexed tasks, filters them with the keyboard, keeps the filter in the address, and opens a task', async () => {
+    const { page, blocked, problems } = await tab();
+    await page.goto(origin());
+    await page.getByTestId('nav-tasks').click();
+    // Every task sent, once the consumer indexed their ends.
+    await expect.poll(() => total(page), { timeout: 15_000 }).toBe('59');
+    expect(await rows(page).count()).toBe(50);
+
+    await page.getByRole('checkbox', { name: /Failed/ }).focus();
+    await page.keyboard.press('Space');
+    await page.getByLabel('Name', { exact: true }).focus();
+    await page.keyboard.type('lens.fail_after');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => total(page)).toBe('4');
+    expect(new URL(page.url()).search).toBe('?status=FAILED&name=lens.fail_after');
+    expect((await rowIds(page)).sort()).toEqual([...sent.valueErrors, ...sent.typeErrors].sort());
+    expect(new Set(await rowStatuses(page))).toEqual(new Set(['FAILED']));
+
+    await page.getByLabel('Name', { exact: true }).fill('');
+    await page.getByRole('checkbox', { name: /Failed/ }).uncheck();
+    await page.getByLabel('Name starts with').fill('lens.a');
+    await page.getByTestId('apply-filter').click();
+    await expect.poll(() => total(page)).toBe('55');
+    expect(new URL(page.url()).search).toBe('?namePrefix=lens.a');
+    // The back button returns to the previous filter.
+    await page.goBack();
+    await expect.poll(() => total(page)).toBe('4');
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('lens.fail_after');
+
+    const target = sent.valueErrors[0]!;
+    await page.locator(`[data-testid="task-row"] a[data-task-id="${target}"]`).click();
+    await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(target);
+    expect(await card(page).getAttribute('data-status')).toBe('FAILED');
+    expect(blocked).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('pages by cursor without repeating a task, and is live again on the first page', async () => {
+    const { page, problems } = await tab();
+    await page.goto(`${origin()}/tasks?name=lens.add`);
+    await expect.poll(() => total(page), { timeout: 15_000 }).toBe('55');
+    expect(await rows(page).count()).toBe(50);
+    await page.getByTestId('load-more').click();
+    await expect.poll(() => rows(page).count()).toBe(55);
+    const ids = await rowIds(page);
+    expect(new Set(ids).size).toBe(55);
+    expect([...ids].sort()).toEqual([...sent.adds].sort());
+    await expect.poll(() => page.getByTestId('load-more').count()).toBe(0);
+    await page.getByRole('button', { name: /Back to the first page/ }).click();
+    await expect.poll(() => rows(page).count()).toBe(50);
+    expect(problems).toEqual([]);
+  });
+
+  it('shows a new task with no reload while on the first page', async () => {
+    const { page, problems } = await tab();
+    await page.goto(`${origin()}/tasks?status=FAILED`);
+    await expect.poll(() => total(page), { timeout: 15_000 }).toBe('4');
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const [fresh] = await send([failing('late')]);
+    sent.valueErrors.push(fresh!);
+    await finish([fresh!]);
+    await expect.poll(() => rowIds(page), { timeout: 15_000 }).toContain(fresh);
+    // Newest first.
+    expect((await rowIds(page))[0]).toBe(fresh);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('fits a 390 px wide window, the table scrolling on its own', async () => {
+    const { page, problems } = await tab({ width: 390, height: 844 });
+    await page.goto(`${origin()}/tasks?status=FAILED`);
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(ARTIFACTS, 'tasks-view-390px.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the Failures view', () => {
+  const group = (page: Page, name: string, type: string) => page.locator(`[data-testid="failure-group"][data-name="${name}"][data-exception-type="${type}"]`);
+
+  it('groups failures by task name and exception type, live, each linking to its tasks and its latest failure', async () => {
+    const { page, blocked, problems } = await tab();
+    await page.goto(origin());
+    await page.getByTestId('nav-failures').click();
+    const valueErrors = group(page, 'lens.fail_after', 'ValueError');
+    await expect.poll(() => valueErrors.getAttribute('data-count'), { timeout: 15_000 }).toBe(String(sent.valueErrors.length));
+    expect(await group(page, 'lens.fail_after', 'TypeError').getAttribute('data-count')).toBe('1');
+    expect(await page.getByTestId('failure-group').count()).toBe(2);
+    await page.screenshot({ path: join(ARTIFACTS, 'failures-view.png'), fullPage: true });
+
+    // A new failure counts with no reload.
+    const before = sent.valueErrors.length;
+    const [fresh] = await send([failing('again')]);
+    sent.valueErrors.push(fresh!);
+    await finish([fresh!]);
+    await expect.poll(() => valueErrors.getAttribute('data-count'), { timeout: 15_000 }).toBe(String(before + 1));
+    // The group's latest failure is the example.
+    await until(async () => (await valueErrors.locator('a[data-task-id]').getAttribute('data-task-id')) === fresh);
+
+    await valueErrors.getByRole('link', { name: 'failed tasks of this name' }).click();
+    // Both groups have this name.
+    await expect.poll(() => total(page)).toBe(String(sent.valueErrors.length + sent.typeErrors.length));
+    expect(new URL(page.url()).search).toBe('?status=FAILED&name=lens.fail_after');
+    await page.goBack();
+    await valueErrors.locator(`a[data-task-id="${fresh}"]`).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(fresh);
+    expect(blocked).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
+  it('narrows to a window: none failed in the future', async () => {
+    const { page, problems } = await tab();
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    await page.goto(`${origin()}/failures?since=${encodeURIComponent(tomorrow)}`);
+    await expect.poll(() => page.getByTestId('failure-total').getAttribute('data-count')).toBe('0');
+    await page.getByRole('button', { name: 'Everything' }).click();
+    await expect.poll(() => page.getByTestId('failure-group').count()).toBe(2);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the views with the index off', () => {
+  it('say so (INDEX_DISABLED) instead of an empty list, and a window that ends before it starts is refused', async () => {
+    const off = await startApp(redis.url(0), ['--broker', redis.url(15), '--index', 'false']);
+    try {
+      const opened = await openPage(browser, new URL(off.url).origin);
+      open.push(opened);
+      const { page } = opened;
+      await page.goto(`${new URL(off.url).origin}/tasks?status=FAILED`);
+      await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INDEX_DISABLED');
+      expect(await page.getByTestId('task-row').count()).toBe(0);
+      await page.goto(`${new URL(off.url).origin}/failures`);
+      await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INDEX_DISABLED');
+    } finally {
+      await off.stop();
+    }
+    const { page } = await tab();
+    await page.goto(`${origin()}/failures?since=2026-11-27T10:00:00.000Z&until=2026-11-27T09:00:00.000Z`);
+    await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_ARGUMENT');
+  });
+});

@@ -1,0 +1,96 @@
+import { useEffect, useMemo } from 'react';
+import { ErrorMessage } from '../components/error-message.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { TaskFilterForm } from '../components/task-filter-form.tsx';
+import { TaskLink } from '../components/task-link.tsx';
+import { formatDuration, formatTime, ms } from '../format.ts';
+import { SearchTasks } from '../graphql/documents.ts';
+import type { SearchTasksQuery } from '../graphql/generated/graphql.ts';
+import { navigate, withParams } from '../router.ts';
+import { filterFromParams, paramsFromFilter } from '../task-filter.ts';
+import { usePaged } from '../use-paged.ts';
+
+const PAGE_SIZE = 50;
+const REFRESH_MS = 4000;
+
+type Row = SearchTasksQuery['searchTasks']['edges'][number]['node'];
+
+/** When the task was last heard of: the latest of its times. */
+function latest(row: Row): string | null {
+  const times = [row.sentAt, row.receivedAt, row.startedAt, row.finishedAt, row.dateDone].filter((time): time is string => time !== null);
+  return times.reduce<string | null>((best, time) => (best === null || (ms(time) ?? 0) > (ms(best) ?? 0) ? time : best), null);
+}
+
+/** `/tasks?…`: the index searched by the filters in the address, newest first, live while on the first page. */
+export function TasksRoute({ params }: { params: URLSearchParams }) {
+  const paramsKey = params.toString();
+  const current = useMemo(() => filterFromParams(new URLSearchParams(paramsKey)), [paramsKey]);
+  const variables = useMemo(() => ({ filter: current.filter, order: current.order, first: PAGE_SIZE }), [current]);
+  const list = usePaged(SearchTasks, variables, (data) => data.searchTasks, REFRESH_MS);
+  useEffect(() => {
+    document.title = 'Tasks · celery-lens';
+  }, []);
+  const total = list.first ? `${list.first.totalCount.toLocaleString()}${list.first.totalCountCapped ? '+' : ''}` : null;
+
+  return (
+    <main className="list-page">
+      <h1>Tasks</h1>
+      <TaskFilterForm key={paramsKey} initial={current} onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))} />
+      <section className="panel" aria-label="Matching tasks">
+        <div className="list-head">
+          <p role="status" data-testid="task-total" data-count={list.first?.totalCount ?? ''}>
+            {total === null ? 'Loading…' : `${total} ${list.first?.totalCount === 1 ? 'task' : 'tasks'}`}
+          </p>
+          {list.live ? (
+            <span className="muted live-note">live</span>
+          ) : (
+            <button type="button" className="secondary" onClick={list.backToLive}>
+              Back to the first page (live)
+            </button>
+          )}
+        </div>
+        <ErrorMessage errors={list.errors} retrying={false} />
+        {list.nodes.length > 0 ? (
+          <div className="table-scroll">
+            <table className="list" data-testid="task-list">
+              <thead>
+                <tr>
+                  <th scope="col">Status</th>
+                  <th scope="col">Task</th>
+                  <th scope="col">Worker · queue</th>
+                  <th scope="col">Last heard</th>
+                  <th scope="col" className="num">Runtime</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.nodes.map((row) => (
+                  <tr key={row.id} data-testid="task-row" data-task-id={row.id} data-status={row.status}>
+                    <td><StatusBadge status={row.status} /></td>
+                    <td className="task-cell">
+                      <TaskLink id={row.id}>{row.name ?? <span className="muted">(no name)</span>}</TaskLink>
+                      <code className="muted id-line">{row.id}</code>
+                    </td>
+                    <td className="muted">
+                      {row.worker ?? '—'}
+                      {row.queue ? ` · ${row.queue}` : ''}
+                      {row.retries ? ` · retry ${row.retries}` : ''}
+                    </td>
+                    <td>{formatTime(latest(row))}</td>
+                    <td className="num">{row.runtime === null ? '—' : formatDuration(row.runtime * 1000)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : list.first ? (
+          <p className="muted">No task matches (only tasks a celery-lens consumer saw, or backfilled, are in the index).</p>
+        ) : null}
+        {list.hasNextPage ? (
+          <button type="button" className="more" data-testid="load-more" disabled={list.loadingMore} onClick={list.loadMore}>
+            {list.loadingMore ? 'Loading…' : `Next ${PAGE_SIZE}`}
+          </button>
+        ) : null}
+      </section>
+    </main>
+  );
+}
