@@ -23,6 +23,13 @@ const BigGraph = graphql(`
 `);
 
 const MEMBERS = 4_898;
+/**
+ * The slowest /healthz answer allowed while the subscribers get their updates:
+ * one resolution of the 4,900-node selection (shared by the 15) and its sends
+ * hold the loop; 175–570 ms on this 2-core machine at load average 18–25.
+ * Each subscriber walking the whole graph at every change held it 1.9 s.
+ */
+const HEALTH_BOUND_MS = 1000;
 const SUBSCRIBERS = 15;
 const lens = useLens();
 let client: Redis;
@@ -91,7 +98,7 @@ describe(`${SUBSCRIBERS} subscribers to one graph of ${MEMBERS + 2} nodes`, () =
       // Patched from the updates the watcher already holds: no walk, no read of the graph's tasks.
       expect((afterStates.zrange ?? 0) - (watching.zrange ?? 0)).toBe(0);
       expect((afterStates.mget ?? 0) - (watching.mget ?? 0)).toBe(0);
-      expect(states.slowestHealthMs).toBeLessThan(500);
+      expect(states.slowestHealthMs).toBeLessThan(HEALTH_BOUND_MS);
 
       // Five tasks finish having sent a child each, in one batch: one walk for all 15 subscribers.
       const spawning = members.slice(41, 46);
@@ -107,7 +114,7 @@ describe(`${SUBSCRIBERS} subscribers to one graph of ${MEMBERS + 2} nodes`, () =
       });
       const afterStructure = await commandCalls();
       expect((afterStructure.zrange ?? 0) - (afterStates.zrange ?? 0)).toBe(MEMBERS + 1 + spawned.length);
-      expect(structure.slowestHealthMs).toBeLessThan(500);
+      expect(structure.slowestHealthMs).toBeLessThan(HEALTH_BOUND_MS);
     } finally {
       await Promise.all(clients.map((ws) => ws.dispose()));
     }
