@@ -172,10 +172,15 @@ class GraphFeed {
   async #settled(graph: TaskGraph): Promise<boolean> {
     const changed = await this.#changed(this.options.settleMs ?? 1000);
     if (this.#closed) return false;
-    const next = changed ? await this.#step(graph) : await this.options.walk();
-    if (!changed && structureOf(next) === structureOf(graph) && unreadyIds(next).length === 0) return false;
-    if (!changed) this.#publish(next);
-    return true;
+    if (changed) {
+      await this.#step(graph);
+      return true;
+    }
+    const next = await this.options.walk();
+    const grown = structureOf(next) !== structureOf(graph);
+    const sameStates = next.nodes.every((node, index) => node.task?.meta?.state === graph.nodes[index]?.task?.meta?.state);
+    if (!this.#closed && (grown || !sameStates)) this.#publish(next);
+    return grown || unreadyIds(next).length > 0;
   }
 
   /** Applies the changes gathered: a patch of the changed tasks, or a new walk when the structure changed. */
