@@ -8,7 +8,8 @@
  * whose stored `children` did not is patched into the graph from the
  * watcher's update (no read at all); only a change of structure (new stored
  * children, a child celery-lens saw, an undecodable value) walks again.
- * Changes arriving within `coalesceMs` of each other share one step, and a
+ * Changes arriving within `coalesceMs` of each other share one step, and so
+ * do those that come while subscribers are still sending the last graph; a
  * subscriber that is slower than the changes gets the latest graph, not a
  * backlog.
  *
@@ -32,7 +33,7 @@ export interface GraphFeedOptions {
   readonly maxQueued: number;
   /** Process shutdown: every subscriber completes. */
   readonly shutdown: AbortSignal;
-  /** Changes this close together share one step. @default 30 (ms) */
+  /** Changes this close together share one step (and all that come while subscribers are still sending the last graph). @default 50 (ms) */
   readonly coalesceMs?: number;
   /** How long a graph that became ready waits for late children. @default 1000 (ms) */
   readonly settleMs?: number;
@@ -57,6 +58,11 @@ export class FeedSubscription implements AsyncIterableIterator<TaskGraph> {
   #error: unknown = null;
 
   constructor(readonly onLeave: (subscription: FeedSubscription) => void) {}
+
+  /** Waiting for its next graph (it has sent the last one), or ended. */
+  get idle(): boolean {
+    return this.#ended || this.#waiting !== null;
+  }
 
   offer(graph: TaskGraph): void {
     if (this.#ended) return;
@@ -157,6 +163,7 @@ class GraphFeed {
       }
       await this.#watch(unreadyIds(graph));
       if (!(await this.#changed())) break;
+      await this.#drained();
       graph = await this.#step(graph);
     }
   }
@@ -165,10 +172,15 @@ class GraphFeed {
   async #settled(graph: TaskGraph): Promise<boolean> {
     const changed = await this.#changed(this.options.settleMs ?? 1000);
     if (this.#closed) return false;
-    const next = changed ? await this.#step(graph) : await this.options.walk();
-    if (!changed && structureOf(next) === structureOf(graph) && unreadyIds(next).length === 0) return false;
-    if (!changed) this.#publish(next);
-    return true;
+    if (changed) {
+      await this.#step(graph);
+      return true;
+    }
+    const next = await this.options.walk();
+    const grown = structureOf(next) !== structureOf(graph);
+    const sameStates = next.nodes.every((node, index) => node.task?.meta?.state === graph.nodes[index]?.task?.meta?.state);
+    if (!this.#closed && (grown || !sameStates)) this.#publish(next);
+    return grown || unreadyIds(next).length > 0;
   }
 
   /** Applies the changes gathered: a patch of the changed tasks, or a new walk when the structure changed. */
@@ -196,23 +208,28 @@ class GraphFeed {
       this.#wake = null;
       if (this.#closed || !pending()) return false;
     }
-    const coalesce = this.options.coalesceMs ?? 30;
+    const coalesce = this.options.coalesceMs ?? 50;
     if (coalesce > 0) await new Promise((resolve) => setTimeout(resolve, coalesce));
     return !this.#closed;
+  }
+
+  /**
+   * Waits (up to `maxMs`) until every subscriber has sent the last graph:
+   * while they resolve and send it, further changes gather into one step
+   * instead of queueing a resolution of the whole graph per subscriber each.
+   */
+  async #drained(maxMs = 1000): Promise<void> {
+    const until = Date.now() + maxMs;
+    const busy = () => [...this.subscribers].some((subscriber) => !subscriber.idle);
+    while (!this.#closed && busy() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
   }
 
   #publish(graph: TaskGraph): void {
     this.#graph = graph;
     this.#byId = new Map(graph.nodes.map((node) => [node.id, node]));
-    // One subscriber per turn of the event loop: each resolves its selection over the whole graph,
-    // and /healthz (any other request) is served between them.
-    const subscribers = [...this.subscribers];
-    const offer = (index: number) => {
-      if (index >= subscribers.length || this.#graph !== graph) return;
-      subscribers[index]?.offer(graph);
-      setImmediate(() => offer(index + 1));
-    };
-    offer(0);
+    // To all in one turn of the event loop: subscribers with the same selection then share one
+    // execution of it and one JSON (plugins/use-shared-events.ts), 15 tabs of a page cost one.
+    for (const subscriber of this.subscribers) subscriber.offer(graph);
   }
 
   /**

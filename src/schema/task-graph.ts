@@ -141,12 +141,14 @@ async function* graphUpdates(rootId: string, maxDepth: number, context: LensCont
   // The client may have left while this was starting.
   if (stopped.aborted) leave();
   let release = () => {};
+  // The feed ends its subscribers with its own errors (BACKEND_UNAVAILABLE, TOO_MANY_WATCHES): coded here.
+  const next = () => withCodes(() => subscription.next());
   try {
-    const first = await subscription.next();
+    const first = await next();
     if (first.done) return;
     release = await withCodes(async () => reserveWatches(unreadyIds(first.value).length, [context.watchQuota]));
     yield first.value;
-    yield* subscription;
+    for (let update = await next(); !update.done; update = await next()) yield update.value;
   } finally {
     stopped.removeEventListener('abort', leave);
     release();

@@ -21,9 +21,9 @@ interface Row {
  * (started → done), growing while it runs. Statuses and names come from the
  * graph, event times from `times` (a subscription of their own).
  */
-export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes | null }) {
+export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes }) {
   const now = useNow(1000, !graph.ready);
-  const timesOf = new Map((times?.nodes ?? []).map((node) => [node.id, node.task]));
+  const timesOf = new Map(times.nodes.map((node) => [node.id, node.task]));
   const rows: Row[] = graph.nodes.flatMap((node) => {
     const task = node.task;
     if (node.kind !== 'TASK' || !task) return [];

@@ -50,7 +50,8 @@ export function TaskRoute({ id }: { id: string }) {
         {graph && !live.failure ? (
           <>
             <WorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
-            <Timeline graph={graph} times={times} />
+            {/* After its times: 200 rows drawn beside a big graph's first draw would delay it. */}
+            {times ? <Timeline graph={graph} times={times} /> : null}
           </>
         ) : null}
         <WorkersList />
