@@ -22,8 +22,8 @@ export default defineConfig({
     alias: { graphql: require.resolve('graphql/index.js') },
   },
   test: {
-    // Builds web/dist when missing or stale: the page's tests load it.
-    globalSetup: ['test/helpers/web-build.ts'],
+    // Build dist/ (what the spawned bin runs) and web/dist (the page's tests load it) when missing or stale.
+    globalSetup: ['test/helpers/dist-build.ts', 'test/helpers/web-build.ts'],
     // Interop files each start a Celery worker; two at once fit 2 cores.
     maxWorkers: 2,
     projects: [
