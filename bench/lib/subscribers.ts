@@ -58,3 +58,25 @@ export async function openSubscribers(
   }
   return { received, close: async () => void (await Promise.all(clients.map((client) => client.dispose()))) };
 }
+
+/** `count` plain WebSockets to `url`, opened in batches; resolves once all are open. */
+export async function openSockets(url: string, count: number): Promise<{ close(): Promise<void> }> {
+  const sockets: WebSocket[] = [];
+  for (let start = 0; start < count; start += 250) {
+    await Promise.all(
+      Array.from({ length: Math.min(250, count - start) }, () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = new WebSocket(url.replace(/^http/, 'ws'));
+          sockets.push(socket);
+          socket.once('open', () => resolve());
+          socket.once('error', reject);
+        }),
+      ),
+    );
+  }
+  return {
+    close: async () => {
+      await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));
+    },
+  };
+}
