@@ -28,6 +28,8 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }
 const runs = Number(values.runs);
 
 execFileSync(process.execPath, [new URL('scripts/ensure-web-build.mjs', ROOT).pathname], { stdio: 'inherit' });
+// celery-lens runs from dist/, as `npm start` runs it.
+execFileSync(process.execPath, [new URL('scripts/ensure-build.mjs', ROOT).pathname], { stdio: 'inherit' });
 
 function bundleSize() {
   const dir = new URL('web/dist/assets/', ROOT);

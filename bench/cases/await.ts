@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { ensureCelery } from '../../test/helpers/celery.ts';
 import { startLens } from '../lib/processes.ts';
-import { type Scale, celeryMeta, check, count, fmt, now, rows } from '../lib/report.ts';
+import { type Scale, celeryMeta, check, count, fmt, now, addRow } from '../lib/report.ts';
 import { commandCalls, percentile, sleep } from '../lib/stats.ts';
 import { openSubscribers } from '../lib/subscribers.ts';
 
@@ -83,7 +83,7 @@ export async function p5(redisUrl: string, redis: Redis, scale: Scale): Promise<
   // The same without the history consumer, which records one tombstone per
   // finished task whoever is waiting: what awaiting itself costs.
   const awaitedOnly = await awaitByWebSocket(redisUrl, redis, n, ['--consume', 'false']);
-  rows.push({
+  addRow({
     case: `P5 await ${count(n)} tasks: time to know; defaults`,
     lens: `p50 ${fmt(percentile(awaited.lag, 50))} ms, p99 ${fmt(percentile(awaited.lag, 99))} ms`,
     baseline: `polling p50 ${fmt(percentile(pollLag, 50))} ms, p99 ${fmt(percentile(pollLag, 99))} ms`,
@@ -91,7 +91,7 @@ export async function p5(redisUrl: string, redis: Redis, scale: Scale): Promise<
     target: 'lower',
   });
   for (const [label, run] of [['defaults', awaited], ['--consume false', awaitedOnly]] as const) {
-    rows.push({
+    addRow({
       case: `P5 await ${count(n)} tasks: Redis commands/task; ${label}`,
       lens: `${fmt(run.commands.total / n)} (${run.commands.detail})`,
       baseline: `polling ${fmt(pollCommands.total / n)} (${pollCommands.detail})`,

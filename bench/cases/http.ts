@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { type Served, startBare, startLens } from '../lib/processes.ts';
-import { type Scale, check, count, fmt, post, rows, seed } from '../lib/report.ts';
+import { type Scale, check, count, fmt, post, addRow, seed } from '../lib/report.ts';
 import { mean, percentile } from '../lib/stats.ts';
 import { type WrkResult, ensureWrk, runWrk, wrkScript } from '../lib/wrk.ts';
 
@@ -82,7 +82,7 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
     for (const [label, server, script, connections, target] of variants) {
       const base = await measure(bare, script, connections, scale);
       const ours = await measure(server, script, connections, scale);
-      rows.push({ case: `P1 task(id) POST, ${label}`, lens: cell(ours), baseline: cell(base), ratio: `${fmt(ours.requestsPerSecond / base.requestsPerSecond)}×`, target });
+      addRow({ case: `P1 task(id) POST, ${label}`, lens: cell(ours), baseline: cell(base), ratio: `${fmt(ours.requestsPerSecond / base.requestsPerSecond)}×`, target });
     }
     // Still right after the load.
     await checkAnswers(defaults, sample);
@@ -116,7 +116,7 @@ export async function p2(redisUrl: string, redis: Redis, scale: Scale): Promise<
       };
       const ours = await time(() => post(lens.url, query, { ids }));
       const raw = await time(() => redis.mget(...keys));
-      rows.push({
+      addRow({
         case: `P2 tasks(ids) { id state result dateDone }, ${count(size)} ids; defaults`,
         lens: `mean ${fmt(mean(ours))} ms, p99 ${fmt(percentile(ours, 99))} ms`,
         baseline: `raw MGET mean ${fmt(mean(raw))} ms`,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { startBareWs, startLens } from '../lib/processes.ts';
-import { type Scale, celeryMeta, check, count, fmt, now, rows } from '../lib/report.ts';
+import { type Scale, celeryMeta, check, count, fmt, now, addRow } from '../lib/report.ts';
 import { percentile, sleep } from '../lib/stats.ts';
 import { type Subscribers, openSockets, openSubscribers } from '../lib/subscribers.ts';
 
@@ -48,7 +48,7 @@ export async function p3aP4(redisUrl: string, redis: Redis, scale: Scale, withP4
     const subscriberConnections = clients.filter((line) => / name=celery-lens-sub /.test(line)).length;
     check(subscriberConnections === 1, `P3a: ${subscriberConnections} Redis subscriber connections`);
     const perSubscription = (rss - idle) / n;
-    rows.push({
+    addRow({
       case: `P3a ${count(n)} idle subscriptions, a WebSocket each; defaults`,
       lens: `${fmt(perSubscription)} KiB/subscription (RSS ${fmt(idle / 1024, 0)} → ${fmt(rss / 1024, 0)} MiB); Redis connections ${connections}, 1 subscriber`,
       baseline: floor.text,
@@ -73,7 +73,7 @@ export async function p3b(redisUrl: string, scale: Scale): Promise<void> {
       const openSeconds = (performance.now() - started) / 1000;
       await sleep(SETTLE_MS);
       const rss = lens.rssKiB();
-      rows.push({
+      addRow({
         case: `P3b ${count(n)} idle subscriptions, 100 per WebSocket; defaults`,
         lens: `${fmt((rss - idle) / n)} KiB/subscription (RSS ${fmt(idle / 1024, 0)} → ${fmt(rss / 1024, 0)} MiB; opened in ${fmt(openSeconds, 1)} s)`,
         baseline: `(${count(n / 100)} WebSockets)`,
@@ -123,7 +123,7 @@ async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers
       await sleep(200);
     }
     const latencies = subscribers.received.slice(before).map((event) => event.at - (event.data as { task: { meta: { t: number } } }).task.meta.t);
-    rows.push({
+    addRow({
       case: `P4 fan-out to ${count(ids.length)}, ${rate} updates/s; defaults`,
       lens: `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(Math.max(...latencies))} ms (${latencies.length}/${sent} delivered)`,
       baseline: '',

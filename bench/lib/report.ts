@@ -23,7 +23,13 @@ export interface Row {
   target: string;
 }
 
-export const rows: Row[] = [];
+const rows: Row[] = [];
+
+/** Adds a row to the final table, and prints it at once: a run cut short still says what it measured. */
+export function addRow(row: Row): void {
+  rows.push(row);
+  console.log(`${row.case}: ${row.lens} | ${row.baseline} | ${row.ratio}`);
+}
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 export const count = (n: number) => n.toLocaleString('en-US');
