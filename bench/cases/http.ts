@@ -30,8 +30,8 @@ interface Measured extends WrkResult {
   readonly cpu: number;
 }
 
-async function measure(server: Served, script: string, connections: number, scale: Scale): Promise<Measured> {
-  if (!scale.ci) await runWrk(server.url, script, connections, 1); // warm-up: JIT, pools, caches
+async function measure(server: Served, script: string, connections: number, scale: Scale, warm: boolean): Promise<Measured> {
+  if (warm) await runWrk(server.url, script, connections, 1); // warm-up: JIT, pools, caches
   const before = server.cpuSeconds();
   const result = await runWrk(server.url, script, connections, scale.seconds);
   const cpu = (server.cpuSeconds() - before) / scale.seconds;
@@ -40,8 +40,16 @@ async function measure(server: Served, script: string, connections: number, scal
   return { ...result, cpu };
 }
 
+/**
+ * Requests per second of the server's own CPU time. On a machine shared with
+ * other work each process gets what the scheduler gives it, and req/s moves
+ * with that; what a request costs the server does not, so this ratio is the
+ * steadier one (on a quiet machine, with the baseline at a full core, the two agree).
+ */
+const perCpu = (m: Measured) => m.requestsPerSecond / Math.max(m.cpu, 0.01);
+
 const cell = (m: Measured) =>
-  `${fmt(m.requestsPerSecond, 0)} req/s, p50 ${fmt(m.p50Ms)} ms, p99 ${fmt(m.p99Ms)} ms, CPU ${fmt(m.cpu * 100, 0)}%${m.socketErrors ? `, ${m.socketErrors} socket errors` : ''}`;
+  `${fmt(m.requestsPerSecond, 0)} req/s, p50 ${fmt(m.p50Ms)} ms, p99 ${fmt(m.p99Ms)} ms, CPU ${fmt(m.cpu * 100, 0)}% (${fmt(perCpu(m), 0)} req/CPU-s)${m.socketErrors ? `, ${m.socketErrors} socket errors` : ''}`;
 
 export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<void> {
   ensureWrk();
@@ -80,9 +88,17 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
       ['one hot id, 1 conn; defaults (npm start)', defaults, scripts.hot, 1, ''],
     ];
     for (const [label, server, script, connections, target] of variants) {
-      const base = await measure(bare, script, connections, scale);
-      const ours = await measure(server, script, connections, scale);
-      addRow({ case: `P1 task(id) POST, ${label}`, lens: cell(ours), baseline: cell(base), ratio: `${fmt(ours.requestsPerSecond / base.requestsPerSecond)}×`, target });
+      // Rounds alternate the two sides; each keeps its best run. Other work on
+      // the machine only ever slows a run down, so the best is the nearest to
+      // what the server does unhindered.
+      const runs: { base: Measured; ours: Measured }[] = [];
+      for (let round = 0; round < scale.rounds; round += 1) {
+        const warm = !scale.ci && round === 0;
+        runs.push({ base: await measure(bare, script, connections, scale, warm), ours: await measure(server, script, connections, scale, warm) });
+      }
+      const best = (side: 'base' | 'ours') => runs.map((run) => run[side]).reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+      const [base, ours] = [best('base'), best('ours')];
+      addRow({ case: `P1 task(id) POST, ${label}`, lens: cell(ours), baseline: cell(base), ratio: `${fmt(ours.requestsPerSecond / base.requestsPerSecond)}× (per CPU-s ${fmt(perCpu(ours) / perCpu(base))}×)`, target });
     }
     // Still right after the load.
     await checkAnswers(defaults, sample);
@@ -118,9 +134,10 @@ export async function p2(redisUrl: string, redis: Redis, scale: Scale): Promise<
       const raw = await time(() => redis.mget(...keys));
       addRow({
         case: `P2 tasks(ids) { id state result dateDone }, ${count(size)} ids; defaults`,
-        lens: `mean ${fmt(mean(ours))} ms, p99 ${fmt(percentile(ours, 99))} ms`,
-        baseline: `raw MGET mean ${fmt(mean(raw))} ms`,
-        ratio: `${fmt(mean(ours) / mean(raw))}×`,
+        lens: `median ${fmt(percentile(ours, 50))} ms, mean ${fmt(mean(ours))} ms, p99 ${fmt(percentile(ours, 99))} ms`,
+        baseline: `raw MGET median ${fmt(percentile(raw, 50))} ms, mean ${fmt(mean(raw))} ms`,
+        // Medians: on a shared machine a few requests descheduled for tens of ms would decide a mean.
+        ratio: `${fmt(percentile(ours, 50) / percentile(raw, 50))}×`,
         target: size === 1000 ? '≤ 3×' : '',
       });
     }

@@ -4,8 +4,9 @@ import type { Redis } from 'ioredis';
 export interface Scale {
   /** Short load runs and small counts; fails only on a crash or a wrong answer. */
   readonly ci: boolean;
-  /** Seconds per load run. */
+  /** Seconds per load run, and P1's rounds (each side keeps its best). */
   readonly seconds: number;
+  readonly rounds: number;
   /** Ids the random-id P1 load picks among. */
   readonly p1Ids: number;
   /** P3a's subscriptions (one WebSocket each) and P3b's sizes (100 per WebSocket). */
