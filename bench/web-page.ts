@@ -36,6 +36,8 @@ const profileDir = values.profile === undefined ? null : resolve(values.profile)
 if (profileDir) mkdirSync(profileDir, { recursive: true });
 
 execFileSync(process.execPath, [new URL('scripts/ensure-web-build.mjs', ROOT).pathname], { stdio: 'inherit' });
+// celery-lens runs from dist/, as `npm start` runs it.
+execFileSync(process.execPath, [new URL('scripts/ensure-build.mjs', ROOT).pathname], { stdio: 'inherit' });
 
 function bundleSize() {
   const dir = new URL('web/dist/assets/', ROOT);

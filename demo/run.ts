@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   // prefork, as most deployments run it: it also lets a revoke terminate a running task.
   start('worker', PYTHON, ['-m', 'celery', '-A', 'demo_app', 'worker', '--pool', 'prefork', '--concurrency', '4', '--hostname', 'demo@%h', '--without-mingle', '--without-gossip', '--loglevel', 'INFO'], celeryEnv, HERE);
   const port = await freePort();
-  const lens = start('celery-lens', join(ROOT, 'node_modules/.bin/tsx'), ['src/main.ts'], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
+  const lens = start('celery-lens', process.execPath, ['dist/main.js'], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
   const origin = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens');
   await until(async () => (await redis.client().keys('_kombu.binding.*')).length > 0, 'the Celery worker');

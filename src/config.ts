@@ -7,6 +7,7 @@ import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
 import { type ApiKey, parseScopes } from './auth/principal.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { type StallRules, parseStallRules } from './backend/stall.ts';
+import { type Cidr, parseCidr } from './http/client-address.ts';
 
 export interface Config {
   /** Celery's `result_backend` URL, parsed. */
@@ -65,9 +66,11 @@ export interface Config {
   readonly maxAliases: number;
   readonly maxTokens: number;
   readonly maxDirectives: number;
-  /** Root fields one caller may ask for per window (0: no limit), and the window in seconds. */
+  /** Operations one caller may make per window, as a token bucket (0: no limit), and the window in seconds. */
   readonly rateLimit: number;
   readonly rateLimitWindowSeconds: number;
+  /** Proxies whose X-Forwarded-For is believed (the rate limit's client address). Empty: none. */
+  readonly trustProxy: readonly Cidr[];
   /** Operations one HTTP request may batch (0: batching off). */
   readonly maxBatch: number;
   /** Largest request body accepted, in bytes. */
@@ -139,8 +142,9 @@ export const OPTIONS = {
   'max-aliases': { env: 'LENS_MAX_ALIASES', default: '30', help: 'most aliases in one operation' },
   'max-tokens': { env: 'LENS_MAX_TOKENS', default: '2000', help: 'most tokens in one document (an id list counts each id)' },
   'max-directives': { env: 'LENS_MAX_DIRECTIVES', default: '20', help: 'most directives in one operation' },
-  'rate-limit': { env: 'LENS_RATE_LIMIT', default: '1200', help: 'root fields one caller (credential or address) may ask per window; 0 for none' },
+  'rate-limit': { env: 'LENS_RATE_LIMIT', default: '0', help: 'operations one caller (API key, JWT subject, or client address) may make per window, in bursts of up to as many; 0 for no limit' },
   'rate-limit-window': { env: 'LENS_RATE_LIMIT_WINDOW', default: '60', help: 'rate limit window in seconds' },
+  'trust-proxy': { env: 'LENS_TRUST_PROXY', default: '', help: 'proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For gives the client address' },
   'max-batch': { env: 'LENS_MAX_BATCH', default: '0', help: 'operations one HTTP request may batch (0: no batching)' },
   'max-body-bytes': { env: 'LENS_MAX_BODY_BYTES', default: '102400', help: 'largest request body in bytes' },
   'max-value-bytes': { env: 'LENS_MAX_VALUE_BYTES', default: '4194304', help: 'largest stored value (result, args, kwargs, traceback) answered; larger ones are VALUE_TOO_LARGE' },
@@ -272,6 +276,14 @@ function list(text: string): string[] {
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
+function cidrs(text: string): Cidr[] {
+  return list(text).map((item) => {
+    const cidr = parseCidr(item);
+    if (!cidr) throw new ConfigError(`--trust-proxy (LENS_TRUST_PROXY): "${item.slice(0, 80)}" is not an address or CIDR like 10.0.0.0/8 or fd00::/8`);
+    return cidr;
+  });
+}
+
 /** Origins as browsers send them: scheme://host[:port], nothing more; or '*'. */
 function origins(text: string): string[] {
   return list(text).map((item) => {
@@ -361,6 +373,7 @@ export function loadConfig(
     maxDirectives: integer('max-directives', get('max-directives'), 0, 100_000),
     rateLimit: integer('rate-limit', get('rate-limit'), 0, 100_000_000),
     rateLimitWindowSeconds: integer('rate-limit-window', get('rate-limit-window'), 1, 86_400),
+    trustProxy: cidrs(get('trust-proxy')),
     maxBatch: integer('max-batch', get('max-batch'), 0, 1000),
     maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 1024, 1_000_000_000),
     maxValueBytes: integer('max-value-bytes', get('max-value-bytes'), 1024, 500_000_000),

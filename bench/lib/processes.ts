@@ -10,54 +10,65 @@ export interface Served {
   readonly url: string;
   readonly pid: number;
   rssKiB(): number;
+  /** CPU time (user + system) the process has used, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Linux reports CPU times in clock ticks, 100 a second. */
+const TICKS = 100;
 
-async function serve(args: string[], readyPath: string, port: number, env: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', ...env },
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      const response = await fetch(`${base}${readyPath}`, readyPath === '/' ? { method: 'POST', body: '{"variables":{"id":"x"}}' } : {});
-      if (response.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (attempt > 400) throw new Error(`${args.join(' ')} did not start`);
+async function serve(args: string[], ready: () => Promise<boolean>, url: string, env: NodeJS.ProcessEnv): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (let attempt = 0; !(await ready().catch(() => false)); attempt += 1) {
+    if (exited || attempt > 600) throw new Error(`${args.join(' ')} did not start`);
     await sleep(50);
   }
   const pid = child.pid as number;
   return {
-    url: readyPath === '/' ? base : `${base}/graphql`,
+    url,
     pid,
     rssKiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0),
+    cpuSeconds: () => {
+      // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) / TICKS;
+    },
     stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
+      const done = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000)]);
+      await Promise.race([done, sleep(5000)]);
       child.kill('SIGKILL');
     },
   };
 }
 
-/** celery-lens as an operator runs it (production mode, the bin), without the rate limit. */
-/** `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses). */
+/**
+ * celery-lens exactly as `npm start` runs it (`node dist/main.js`, its
+ * defaults, the environment as given: no NODE_ENV), plus `flags`; `nodeArgs`
+ * go to node itself (e.g. --cpu-prof, which NODE_OPTIONS refuses).
+ */
 export async function startLens(backendUrl: string, flags: string[] = [], nodeArgs: string[] = []): Promise<Served> {
   const port = await freePort();
-  return serve(
-    [...nodeArgs, 'bin/celery-lens.mjs', 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', '--max-ids', '10000', ...flags],
-    '/readyz',
-    port,
-  );
+  const { NODE_ENV: _ignored, ...env } = process.env;
+  const base = `http://127.0.0.1:${port}`;
+  return serve([...nodeArgs, 'dist/main.js', 'serve', '--backend', backendUrl, '--port', String(port), ...flags], async () => (await fetch(`${base}/readyz`)).ok, `${base}/graphql`, env);
 }
 
+/** bench/bare-handler.ts: node:http + ioredis answering task(id)'s JSON. */
 export async function startBare(backendUrl: string): Promise<Served> {
   const port = await freePort();
-  return serve(['--import', 'tsx', 'bench/bare-handler.ts', String(port), backendUrl], '/', port);
+  const base = `http://127.0.0.1:${port}`;
+  const ready = async () => (await fetch(`${base}/graphql`, { method: 'POST', body: '{"variables":{"id":"x"}}' })).ok;
+  return serve(['--import', 'tsx', 'bench/bare-handler.ts', String(port), backendUrl], ready, `${base}/graphql`, { ...process.env, NODE_ENV: 'production' });
+}
+
+/** bench/bare-ws.ts: a `ws` WebSocketServer on node:http that accepts sockets and does nothing else. */
+export async function startBareWs(): Promise<Served> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  return serve(['--import', 'tsx', 'bench/bare-ws.ts', String(port)], async () => (await fetch(base)).ok, base, { ...process.env, NODE_ENV: 'production' });
 }

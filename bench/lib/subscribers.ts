@@ -2,6 +2,26 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/**
+ * Connections opened at once. graphql-ws closes a socket whose
+ * connection_init is not handled within 3 s (4408): on a loaded machine 250
+ * handshakes at once, or a few behind another socket's burst of 100
+ * subscribes, took longer than that. So a batch's sockets are all
+ * acknowledged before any of them subscribes.
+ */
+const BATCH = 50;
+
+/** A graphql-ws client whose connection is acknowledged. */
+async function connected(url: string): Promise<Client> {
+  const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+  await new Promise<void>((resolve, reject) => {
+    client.on('connected', () => resolve());
+    client.on('closed', (event) => reject(new Error(`WebSocket closed before it was acknowledged: ${(event as { code?: number }).code}`)));
+    client.on('error', reject);
+  });
+  return client;
+}
+
 export interface Subscribers {
   /** Every `data` received after the first, with the time it arrived (ms since epoch). */
   readonly received: { id: string; data: unknown; at: number }[];
@@ -24,11 +44,13 @@ export async function openSubscribers(
   const wsUrl = url.replace(/^http/, 'ws');
   const groups: string[][] = [];
   for (let start = 0; start < ids.length; start += perClient) groups.push(ids.slice(start, start + perClient));
-  for (let start = 0; start < groups.length; start += 250) {
+  for (let start = 0; start < groups.length; start += BATCH) {
+    const batch = groups.slice(start, start + BATCH);
+    const batchClients = await Promise.all(batch.map(() => connected(wsUrl)));
+    clients.push(...batchClients);
     await Promise.all(
-      groups.slice(start, start + 250).map(async (group) => {
-        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
-        clients.push(client);
+      batch.map(async (group, index) => {
+        const client = batchClients[index] as Client;
         await Promise.all(
           group.map(
             (id) =>
@@ -57,4 +79,26 @@ export async function openSubscribers(
     );
   }
   return { received, close: async () => void (await Promise.all(clients.map((client) => client.dispose()))) };
+}
+
+/** `count` plain WebSockets to `url`, opened in batches; resolves once all are open. */
+export async function openSockets(url: string, count: number): Promise<{ close(): Promise<void> }> {
+  const sockets: WebSocket[] = [];
+  for (let start = 0; start < count; start += BATCH) {
+    await Promise.all(
+      Array.from({ length: Math.min(BATCH, count - start) }, () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = new WebSocket(url.replace(/^http/, 'ws'));
+          sockets.push(socket);
+          socket.once('open', () => resolve());
+          socket.once('error', reject);
+        }),
+      ),
+    );
+  }
+  return {
+    close: async () => {
+      await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));
+    },
+  };
 }

@@ -1,33 +1,68 @@
 /**
- * A per-caller budget: each root field may be asked `max` times per window by
- * each credential (with auth on) or client address (with auth off). Past it:
- * RATE_LIMITED. Counted in memory, per process: a Redis-backed count would
- * add two round trips to every request; N processes allow N times the budget.
+ * A per-caller budget of operations: a token bucket of --rate-limit
+ * operations, refilled at --rate-limit per --rate-limit-window seconds. The
+ * caller is the principal with auth on (an API key's name, a JWT's subject:
+ * each has its own bucket) and otherwise, or without a valid credential, the
+ * client address (X-Forwarded-For only from --trust-proxy hops).
+ *
+ * Counted once per operation (an HTTP request, or one graphql-ws
+ * subscribe), not per root field nor by cost: --max-complexity already bounds
+ * what one operation may cost, and the count is then one Map lookup, before
+ * anything executes. Past it: RATE_LIMITED, HTTP 429 with Retry-After and
+ * the IETF RateLimit/RateLimit-Policy fields (draft-ietf-httpapi-ratelimit-headers).
+ * In memory, per process: N processes allow N times the budget.
  */
-import { InMemoryStore, useRateLimiter } from '@envelop/rate-limiter';
-import { GraphQLError, type GraphQLSchema, isObjectType } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../config.ts';
+import { type Plugin, createGraphQLError } from 'graphql-yoga';
 import { principalOf } from '../auth/principal-of.ts';
+import type { Config } from '../config.ts';
+import { clientAddress, trustChecker } from '../http/client-address.ts';
+import { TokenBuckets } from '../http/token-buckets.ts';
 
-interface Addressable {
-  readonly req?: { readonly socket?: { readonly remoteAddress?: string } };
+type Options = Pick<Config, 'auth' | 'apiKeys' | 'rateLimit' | 'rateLimitWindowSeconds' | 'trustProxy'>;
+
+interface Transport {
+  /** The Node request: an HTTP request's, or a WebSocket's upgrade request (ws-server.ts). */
+  readonly req?: Parameters<typeof clientAddress>[0];
 }
 
-export function useRateLimit(config: Config, schema: GraphQLSchema): Plugin {
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(isObjectType);
-  const window = `${config.rateLimitWindowSeconds}s`;
-  return useRateLimiter({
-    identifyFn: (context) => {
-      const principal = config.auth ? principalOf(config, context as object) : null;
-      return principal?.id ?? `ip:${(context as Addressable).req?.socket?.remoteAddress ?? 'unknown'}`;
-    },
-    configByField: roots.flatMap((type) =>
-      Object.keys(type.getFields()).map((field) => ({ type: type.name, field, max: config.rateLimit, window, identityArgs: [] })),
-    ),
-    store: new InMemoryStore(),
-    transformError: (message) =>
-      new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', limit: config.rateLimit, windowSeconds: config.rateLimitWindowSeconds } }),
-    formatError: ({ max, window: span }) => `rate limit of ${max} operations per ${span} exceeded; try again later`,
-  }) as unknown as Plugin;
+export function useRateLimit(config: Options): Plugin {
+  const buckets = new TokenBuckets(config.rateLimit, config.rateLimitWindowSeconds);
+  const trusted = trustChecker(config.trustProxy);
+  const policy = `"default";q=${config.rateLimit};w=${config.rateLimitWindowSeconds}`;
+
+  const callerOf = (context: object): string => {
+    const principal = config.auth ? principalOf(config, context) : null;
+    return principal ? principal.id : `ip:${clientAddress((context as Transport).req, trusted)}`;
+  };
+
+  const refusal = (retryAfterSeconds: number) =>
+    createGraphQLError(
+      `rate limit exceeded: ${config.rateLimit} operations per ${config.rateLimitWindowSeconds} s for this caller; retry in ${retryAfterSeconds} s`,
+      {
+        extensions: {
+          code: 'RATE_LIMITED',
+          limit: config.rateLimit,
+          windowSeconds: config.rateLimitWindowSeconds,
+          retryAfterSeconds,
+          http: {
+            status: 429,
+            headers: {
+              'Retry-After': String(retryAfterSeconds),
+              'RateLimit-Policy': policy,
+              RateLimit: `"default";r=0;t=${retryAfterSeconds}`,
+            },
+          },
+        },
+      },
+    );
+
+  const check = (context: unknown, stop: (result: { errors: ReturnType<typeof refusal>[] }) => void) => {
+    const taken = buckets.take(callerOf(context as object));
+    if (!taken.allowed) stop({ errors: [refusal(taken.retryAfterSeconds)] });
+  };
+
+  return {
+    onExecute: ({ args, setResultAndStopExecution }) => check(args.contextValue, setResultAndStopExecution),
+    onSubscribe: ({ args, setResultAndStopExecution }) => check(args.contextValue, setResultAndStopExecution),
+  };
 }

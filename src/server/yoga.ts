@@ -102,10 +102,11 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       ...(config.ui ? [useWebPage()] : []),
       metrics.plugin,
       useOperationLog(operationLogger, metrics.countError),
+      // Before auth: callers without a valid credential are counted by address, so they cannot guess keys at will.
+      ...(config.rateLimit > 0 ? [useRateLimit(config)] : []),
       ...useAuth(config),
       useQueryLimits(config),
       useOperationChecks(config),
-      ...(config.rateLimit > 0 ? [useRateLimit(config, schema)] : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
       useGraphQLJsExecutor(),

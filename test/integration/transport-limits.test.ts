@@ -33,24 +33,6 @@ function connect(options: { answerPings?: boolean } = {}) {
   return { socket, messages, closed, acked, subscribe };
 }
 
-describe('rate limit', () => {
-  it('answers RATE_LIMITED past --rate-limit per window, per caller and root field', async () => {
-    const limited = await startApp(lens.redis.url(), ['--rate-limit', '3', '--rate-limit-window', '60']);
-    try {
-      const ask = async (query: string) =>
-        (await (await limited.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })).json()) as {
-          errors?: { extensions?: { code?: string } }[];
-        };
-      for (let i = 0; i < 3; i += 1) expect((await ask('{ backend { up } }')).errors).toBeUndefined();
-      expect((await ask('{ backend { up } }')).errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 3, windowSeconds: 60 });
-      // Another root field has its own budget.
-      expect((await ask(`{ task(id: "${randomUUID()}") { state } }`)).errors).toBeUndefined();
-    } finally {
-      await limited.stop();
-    }
-  });
-});
-
 describe('transport limits', () => {
   it('batches only with --max-batch, up to it (413 BAD_REQUEST past it)', async () => {
     const post = async (target: Pick<typeof app, 'yoga'>, body: unknown) =>

@@ -53,6 +53,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('--rate-limit is off by default; --trust-proxy takes addresses and CIDRs', () => {
+    expect(loadConfig([], {})).toMatchObject({ rateLimit: 0, trustProxy: [] });
+    expect(loadConfig(['--trust-proxy', '10.0.0.0/8,::1'], {}).trustProxy).toEqual([
+      { address: '10.0.0.0', prefix: 8, family: 'ipv4' },
+      { address: '::1', prefix: 128, family: 'ipv6' },
+    ]);
+    expect(() => loadConfig([], { LENS_TRUST_PROXY: 'proxy.local' })).toThrow(/--trust-proxy \(LENS_TRUST_PROXY\): "proxy.local" is not an address or CIDR/);
+  });
+
   it('--cors-origins: origins only, same-origin (none) by default', () => {
     expect(loadConfig([], {}).corsOrigins).toEqual([]);
     expect(loadConfig(['--cors-origins', 'https://a.example, http://b.example:8080/,*'], {}).corsOrigins).toEqual([
