@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { countProgress } from '../../src/backend/progress-count.ts';
 import { ProgressChanges } from '../../src/backend/progress-changes.ts';
 import { progressStream } from '../../src/backend/progress-stream.ts';
+import { SharedProgressReads } from '../../src/backend/progress-shared.ts';
 import type { TaskStatus } from '../../src/backend/task-status.ts';
 
 const INTERVAL_MS = 100;
@@ -79,5 +80,49 @@ describe('progressStream', () => {
     abort.abort();
     expect(await waiting).toEqual({ value: undefined, done: true });
     expect(changes.listening).toBe(0);
+  });
+});
+
+describe('shared reads', () => {
+  it('20 subscriptions to one count: one read per batch of changes, not 20; each gets every count', async () => {
+    const statuses: TaskStatus[] = Array.from({ length: 10 }, () => 'RUNNING');
+    const { state, read } = source(statuses);
+    const changes = new ProgressChanges();
+    const reads = new SharedProgressReads(changes);
+    const streams = Array.from({ length: 20 }, () =>
+      progressStream({ read, changes, intervalMs: 50, signal: new AbortController().signal, shared: { reads, key: 'group g' } }),
+    );
+    const seen = streams.map(() => [] as number[]);
+    const done = streams.map(async (stream, index) => {
+      for await (const progress of stream) seen[index]!.push(progress.succeeded);
+    });
+    for (let i = 0; i < statuses.length; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      statuses[i] = 'SUCCEEDED';
+      changes.notify({ ids: [`t${i}`], related: [] });
+    }
+    await Promise.all(done);
+    for (const counts of seen) expect(counts.at(-1)).toBe(10);
+    // 20 subscriptions, about one read per interval of changes: far fewer than 20 per batch.
+    expect(state.reads).toBeLessThan(2 * seen[0]!.length + 2);
+    expect(state.reads).toBeLessThan(40);
+    // Every subscription left: nothing is held, the next read is a fresh one.
+    const before = state.reads;
+    await reads.read('group g', 0, read);
+    expect(state.reads).toBe(before + 1);
+    expect(changes.listening).toBe(0);
+  });
+
+  it('a change after a read started is not served from it', async () => {
+    const changes = new ProgressChanges();
+    const reads = new SharedProgressReads(changes);
+    const release = reads.hold('k');
+    let n = 0;
+    const fresh = async () => ({ progress: countProgress(Array.from({ length: (n += 1) }, () => 'RUNNING' as const)), watched: new Set<string>() });
+    expect((await reads.read('k', changes.seq, fresh)).progress.total).toBe(1);
+    expect((await reads.read('k', changes.seq, fresh)).progress.total).toBe(1); // no change since: shared
+    changes.notify({ ids: ['x'], related: [] });
+    expect((await reads.read('k', changes.seq, fresh)).progress.total).toBe(2);
+    release();
   });
 });
