@@ -22,6 +22,8 @@ export interface StatusSources {
   readonly liveness: WorkerLiveness | null;
   /** --stall-after; none: no STALLED. */
   readonly stallAfter?: StallRules;
+  /** Messages the event consumer received and has not recorded yet (members it may still add to a group). */
+  readonly unrecorded?: () => number;
 }
 
 

@@ -78,6 +78,13 @@ export async function* progressStream({ read, changes, intervalMs, signal, share
         lastAt = Date.now();
       }
       if (current.progress.ready) return;
+      if (current.again && !dirty) {
+        const timer = setTimeout(() => {
+          dirty = true;
+          wake?.();
+        }, intervalMs);
+        timer.unref();
+      }
     }
   } finally {
     release?.();

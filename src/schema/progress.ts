@@ -46,6 +46,7 @@ const sourcesOf = (context: LensContext): StatusSources => ({
   queues: context.queues,
   liveness: context.consumer?.liveness ?? null,
   stallAfter: context.config.stallAfter,
+  unrecorded: () => context.consumer?.pending ?? 0,
 });
 
 builder.objectField(GroupRef, 'progress', (t) =>
