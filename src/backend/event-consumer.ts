@@ -58,6 +58,11 @@ export class EventConsumer {
   lastEventLagMs: number | null = null;
   lastEventAt: number | null = null;
 
+  /** Messages received and not recorded yet: what a count read now may still miss. */
+  get pending(): number {
+    return this.#backlog.length - this.#head + this.#inFlight;
+  }
+
   /** Whether every consumer connection is up. */
   get connected(): boolean {
     return this.sources.every((source) => source.connection.status === 'ready');

@@ -21,6 +21,8 @@ export type ChangeListener = (change: TaskChange) => void;
 
 export class ProgressChanges {
   readonly #listeners = new Set<ChangeListener>();
+  /** Changes told so far: a read started at `seq` N has seen every change up to N. */
+  seq = 0;
 
   get listening(): number {
     return this.#listeners.size;
@@ -32,6 +34,7 @@ export class ProgressChanges {
   }
 
   notify(change: TaskChange): void {
+    this.seq += 1;
     for (const listener of this.#listeners) listener(change);
   }
 }

@@ -6,12 +6,11 @@
  * while workers are watched; the broker queues (one shared scan) only of
  * tasks nothing else tells about, or whose worker is gone.
  */
-import { CeleryStates, READY_STATES } from '../celery/states.ts';
 import { LensError } from '../errors/lens-error.ts';
 import type { BrokerQueues } from './broker-queues.ts';
 import type { HistoryStore, TaskHistory } from './history-store.ts';
 import type { ResultBackend } from './result-backend.ts';
-import { type TaskStatus, decideStatus, holderOf } from './task-status.ts';
+import { type TaskStatus, decideStatus, holderOf, isSettled } from './task-status.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerLiveness, WorkerSilence } from './worker-liveness.ts';
 import { type StallRules, withStall } from './stall.ts';
@@ -23,10 +22,10 @@ export interface StatusSources {
   readonly liveness: WorkerLiveness | null;
   /** --stall-after; none: no STALLED. */
   readonly stallAfter?: StallRules;
+  /** Messages the event consumer received and has not recorded yet (members it may still add to a group). */
+  readonly unrecorded?: () => number;
 }
 
-/** A stored state no worker holds: its status needs no history. */
-const settled = (state: string) => READY_STATES.has(state) || state === CeleryStates.RETRY;
 
 interface Evidence {
   readonly task: TaskSnapshot;
@@ -47,7 +46,7 @@ export async function readStatuses(ids: readonly string[], sources: StatusSource
     task instanceof LensError || task === null ? null : { task, history: null, silence: null, needsQueue: false },
   );
   const watchRunning = sources.liveness !== null || (sources.stallAfter?.size ?? 0) > 0;
-  const wanted = evidence.filter((e): e is Evidence => e !== null && (e.task.meta === null || (watchRunning && !settled(e.task.meta.state))));
+  const wanted = evidence.filter((e): e is Evidence => e !== null && (e.task.meta === null || (watchRunning && !isSettled(e.task.meta.state))));
   const histories = await sources.history.readHistory(wanted.map((e) => e.task.id));
   wanted.forEach((e, index) => {
     const history = histories[index];

@@ -14,6 +14,8 @@ export interface ProgressRead {
   readonly progress: Progress;
   /** Ids whose change (or whose new member or child) changes this count. */
   readonly watched: ReadonlySet<string>;
+  /** Read again after an interval even if nothing changes: the count may be missing what is still being recorded. */
+  readonly again?: boolean;
 }
 
 export type ProgressSource = () => Promise<ProgressRead>;
@@ -29,7 +31,12 @@ export function groupProgressSource(groupId: string, sources: StatusSources, max
     let members = group?.memberIds ?? null;
     if (members === null) members = (await sources.history.readGroupMembers([groupId]))[0] ?? [];
     size = Math.max(size, group?.chordSize ?? 0, members.length);
-    return groupCount(groupId, members, size, sources, maxNodes);
+    const unrecorded = sources.unrecorded?.() ?? 0;
+    const read = await groupCount(groupId, members, size, sources, maxNodes);
+    // Members are what the consumer recorded: a chord that fired (its size key gone) may have members
+    // still waiting to be recorded. Ready only once the consumer had caught up when the read began.
+    if (!read.progress.ready || unrecorded === 0) return read;
+    return { ...read, progress: { ...read.progress, ready: false }, again: true };
   };
 }
 

@@ -12,6 +12,7 @@
 import { type Progress, sameProgress } from './progress-count.ts';
 import type { ProgressChanges } from './progress-changes.ts';
 import type { ProgressSource } from './progress-source.ts';
+import type { SharedProgressReads } from './progress-shared.ts';
 
 export interface ProgressStreamOptions {
   readonly read: ProgressSource;
@@ -21,6 +22,8 @@ export interface ProgressStreamOptions {
   readonly intervalMs: number;
   /** Aborted when the client leaves or the process shuts down. */
   readonly signal: AbortSignal;
+  /** Reads shared with the other subscriptions to the same count, under `key`. */
+  readonly shared?: { readonly reads: SharedProgressReads; readonly key: string };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -36,13 +39,17 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function* progressStream({ read, changes, intervalMs, signal }: ProgressStreamOptions): AsyncGenerator<Progress, void> {
+export async function* progressStream({ read, changes, intervalMs, signal, shared }: ProgressStreamOptions): AsyncGenerator<Progress, void> {
   let watched: ReadonlySet<string> = new Set();
   let dirty = true;
+  /** The last change that concerns this count: a read must have started after it. */
+  let since = changes?.seq ?? 0;
   let wake: (() => void) | null = null;
+  const release = shared?.reads.hold(shared.key);
   const unlisten = changes?.listen((change) => {
-    if (dirty) return;
     if (change.workerGone !== undefined || change.ids.some((id) => watched.has(id)) || change.related.some((id) => watched.has(id))) {
+      since = changes.seq;
+      if (dirty) return;
       dirty = true;
       wake?.();
     }
@@ -61,7 +68,7 @@ export async function* progressStream({ read, changes, intervalMs, signal }: Pro
       if (signal.aborted) return;
       // Changes from here on need another read; those before are in this one.
       dirty = false;
-      const current = await read();
+      const current = shared && changes ? await shared.reads.read(shared.key, since, read) : await read();
       watched = current.watched;
       if (!sameProgress(last, current.progress)) {
         last = current.progress;
@@ -71,8 +78,16 @@ export async function* progressStream({ read, changes, intervalMs, signal }: Pro
         lastAt = Date.now();
       }
       if (current.progress.ready) return;
+      if (current.again && !dirty) {
+        const timer = setTimeout(() => {
+          dirty = true;
+          wake?.();
+        }, intervalMs);
+        timer.unref();
+      }
     }
   } finally {
+    release?.();
     unlisten?.();
     signal.removeEventListener('abort', onAbort);
   }

@@ -13,7 +13,7 @@
  * that has since gone silent (worker-liveness.ts) is LOST, unless a newer
  * state says otherwise: a late result turns it back into the truth.
  */
-import { CeleryStates, isBuiltinState } from '../celery/states.ts';
+import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
 import type { TaskHistory } from './history-store.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerSilence } from './worker-liveness.ts';
@@ -121,6 +121,9 @@ function revokedEarly(task: TaskSnapshot, history: TaskHistory | null): string {
   if (history.timeline.length === 0 || history.timeline.some((entry) => HELD_BY_EVENT.has(entry.type))) return '';
   return ', stored by the revoke before any worker received the task (Celery ≥ 5.6.2 stores REVOKED when a worker hears the revoke); a worker that gets its message discards it';
 }
+
+/** A stored state no worker holds (ready, or waiting for a retry): neither LOST nor STALLED can apply. */
+export const isSettled = (state: string) => READY_STATES.has(state) || state === CeleryStates.RETRY;
 
 /** Whether a stored state needs the task's history to explain it (see revokedEarly). */
 export const needsHistory = (task: TaskSnapshot) =>

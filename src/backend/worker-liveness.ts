@@ -52,7 +52,7 @@ export interface WorkerPulse {
 export interface WorkerSilence {
   readonly hostname: string;
   readonly lastHeardAt: number;
-  /** Why it is judged gone, in words: "no heartbeat for 7 s (--worker-timeout 5 s)". */
+  /** Why it is judged gone, in words: "no heartbeat since <time>, 7 s ago (offline after 5 s: …)". */
   readonly why: string;
 }
 

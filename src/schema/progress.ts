@@ -8,6 +8,8 @@ import { type ProgressSource, groupCount, groupProgressSource, workflowProgressS
 import { readStatuses, type StatusSources } from '../backend/progress-read.ts';
 import { countProgress } from '../backend/progress-count.ts';
 import { progressStream } from '../backend/progress-stream.ts';
+import { SharedProgressReads } from '../backend/progress-shared.ts';
+import type { ProgressChanges } from '../backend/progress-changes.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
@@ -44,6 +46,7 @@ const sourcesOf = (context: LensContext): StatusSources => ({
   queues: context.queues,
   liveness: context.consumer?.liveness ?? null,
   stallAfter: context.config.stallAfter,
+  unrecorded: () => context.consumer?.pending ?? 0,
 });
 
 builder.objectField(GroupRef, 'progress', (t) =>
@@ -67,12 +70,22 @@ builder.objectField(GraphRef, 'progress', (t) =>
   }),
 );
 
-/** The live counts, with coded errors (BACKEND_UNAVAILABLE, GRAPH_TOO_LARGE) for the client. */
-function live(read: ProgressSource, context: LensContext) {
+// One set of shared reads per process (per change bus): subscriptions to one count share its reads.
+const sharedReads = new WeakMap<ProgressChanges, SharedProgressReads>();
+function sharedOf(changes: ProgressChanges): SharedProgressReads {
+  let reads = sharedReads.get(changes);
+  if (!reads) sharedReads.set(changes, (reads = new SharedProgressReads(changes)));
+  return reads;
+}
+
+/** The live counts of `key`, with coded errors (BACKEND_UNAVAILABLE, GRAPH_TOO_LARGE) for the client. */
+function live(key: string, read: ProgressSource, context: LensContext) {
   return stoppable(async function* (stopped) {
     const signal = AbortSignal.any([stopped, context.shutdown]);
+    const changes = context.consumer ? context.changes : null;
+    const shared = changes ? { reads: sharedOf(changes), key } : undefined;
     try {
-      yield* progressStream({ read, changes: context.consumer ? context.changes : null, intervalMs: context.config.progressIntervalMs, signal });
+      yield* progressStream({ read, changes, intervalMs: context.config.progressIntervalMs, signal, ...(shared ? { shared } : {}) });
     } catch (error) {
       throw error instanceof LensError ? toGraphQLError(error) : error;
     }
@@ -86,8 +99,10 @@ builder.subscriptionFields((t) => ({
       'The counts of a group (or chord header) now, then again whenever they change, at most once per ' +
       '--progress-interval-ms (changes meanwhile are coalesced); completes once they are ready.',
     args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, context) =>
-      live(groupProgressSource(checkTaskId(id, context), sourcesOf(context), context.config.maxGraphNodes), context),
+    subscribe: (_root, { id }, context) => {
+      const groupId = checkTaskId(id, context);
+      return live(`group ${groupId}`, groupProgressSource(groupId, sourcesOf(context), context.config.maxGraphNodes), context);
+    },
     resolve: (progress: Progress) => progress,
   }),
   workflowProgress: t.field({
@@ -96,8 +111,10 @@ builder.subscriptionFields((t) => ({
       'The counts of every task in the workflow below `rootId` (as taskGraph walks it) now, then whenever they ' +
       'change, at most once per --progress-interval-ms; completes once they are ready.',
     args: { rootId: t.arg.id({ required: true }), maxDepth: t.arg.int({ defaultValue: 10, required: true, description: 'As taskGraph’s.' }) },
-    subscribe: (_root, { rootId, maxDepth }, context) =>
-      live(workflowProgressSource(checkTaskId(rootId, context), maxDepth, sourcesOf(context), context.config.maxGraphNodes), context),
+    subscribe: (_root, { rootId, maxDepth }, context) => {
+      const root = checkTaskId(rootId, context);
+      return live(`workflow ${root} ${maxDepth}`, workflowProgressSource(root, maxDepth, sourcesOf(context), context.config.maxGraphNodes), context);
+    },
     resolve: (progress: Progress) => progress,
   }),
 }));

@@ -6,9 +6,8 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../backend/history-store.ts';
-import { TaskStatuses, decideStatus, holderOf, needsHistory } from '../backend/task-status.ts';
+import { TaskStatuses, decideStatus, holderOf, isSettled, needsHistory } from '../backend/task-status.ts';
 import { withStall } from '../backend/stall.ts';
-import { READY_STATES, CeleryStates } from '../celery/states.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
@@ -33,14 +32,12 @@ export function forgetHistory(context: LensContext): void {
 /** The history of a task, through the request's batch. */
 export const loadHistory = (context: LensContext, id: string) => loadersOf(context).history.load(id);
 
-/** A stored state no worker holds: its status needs no history. */
-const settled = (state: string) => READY_STATES.has(state) || state === CeleryStates.RETRY;
 
 async function statusOf(task: TaskSnapshot, context: LensContext) {
   const liveness = context.consumer?.liveness;
   const stall = context.config.stallAfter;
   // A running task's history tells whether its worker is gone (LOST) and since when it runs (STALLED).
-  const running = task.meta !== null && !settled(task.meta.state) && (liveness !== undefined || stall.size > 0);
+  const running = task.meta !== null && !isSettled(task.meta.state) && (liveness !== undefined || stall.size > 0);
   if (task.meta && !needsHistory(task) && !running) return decideStatus(task, null, null);
   const history = await loadHistory(context, task.id);
   // A task on a worker that is gone is LOST; its message may be back in a queue (task_acks_late).

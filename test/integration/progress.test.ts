@@ -45,6 +45,8 @@ const Status = graphql(`
 `);
 
 const INTERVAL_MS = 200;
+/** How late an event may reach the client here (same process, busy machine), in ms. */
+const LAG_MS = 300;
 const lens = useLens(['--progress-interval-ms', String(INTERVAL_MS), '--stall-after', 'lens.sleep=1,*=3600']);
 let client: Redis;
 beforeAll(() => {
@@ -98,8 +100,10 @@ describe('Group.progress and groupProgress', () => {
       expect(sub.events.length).toBeLessThan(12);
       const counted = sub.events.map((e) => e.groupProgress.succeeded + e.groupProgress.failed);
       expect([...counted].sort((a, b) => a - b)).toEqual(counted);
+      // Sent at least an interval apart (timed exactly in test/unit/progress-stream.test.ts); through
+      // the transport on a busy machine one may arrive late, so bound the count over the whole span.
       const all = [...times, ...arrivals];
-      for (let i = 1; i < all.length; i += 1) expect(all[i]! - all[i - 1]!).toBeGreaterThanOrEqual(INTERVAL_MS - 30);
+      expect((all.length - 1) * INTERVAL_MS).toBeLessThanOrEqual(all.at(-1)! - all[0]! + LAG_MS);
     } finally {
       await ws.dispose();
     }

@@ -63,9 +63,11 @@ describe('groupProgress on a real chord', () => {
       for (const e of events) expect(e.queued + e.running + e.succeeded + e.failed + e.revoked + e.expired + e.unknown + e.lost).toBe(e.total);
       const done = events.map((e) => e.succeeded);
       expect([...done].sort((a, b) => a - b)).toEqual(done);
-      // The chord took several intervals: several events, never two within one (2 ms of polling, a little jitter).
+      // The chord took several intervals: several events, at most one per interval. Sent at least an
+      // interval apart (timed exactly in test/unit/progress-stream.test.ts); one may reach this busy
+      // process late (up to 300 ms here), so the count is bounded over the whole span.
       expect(events.length).toBeGreaterThan(1);
-      for (let i = 1; i < arrivals.length; i += 1) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(INTERVAL_MS - 20);
+      expect((arrivals.length - 1) * INTERVAL_MS).toBeLessThanOrEqual(arrivals.at(-1)! - arrivals[0]! + 300);
       const [callback] = await celery<{ state: string; result: unknown }[]>('wait', { ids: [chord.id], timeout: 60 }, env());
       expect(callback).toMatchObject({ state: 'SUCCESS', result: (499 * 500) / 2 + 500 });
     } finally {
