@@ -20,7 +20,7 @@ const COMMANDS = [
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
   // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`
-  'eval', 'evalsha', 'hget', 'hmget', 'hdel', 'hincrby', 'incr', 'zrem', 'zcard', 'zcount', 'zscore', 'zrangebyscore', 'zrevrangebyscore', 'scan',
+  'eval', 'evalsha', 'hget', 'hmget', 'hlen', 'hdel', 'hincrby', 'incr', 'zrem', 'zcard', 'zcount', 'zscore', 'zrangebyscore', 'zrevrangebyscore', 'scan', 'del',
   // pub/sub
   'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'publish',
 ];

@@ -1,6 +1,6 @@
 /**
  * The index' changes as they happen: the update script PUBLISHes one message
- * per task whose entry changed (once, whichever replica wrote it), on
+ * per batch, of every task whose entry changed (once, whichever replica wrote it), on
  * `<lens-prefix>ix:changes`. Every process hears them on its shared
  * subscriber connection, subscribed while someone listens.
  */
@@ -23,7 +23,7 @@ export interface IndexedTask {
   readonly kwargs: Readonly<Record<string, string>>;
 }
 
-/** A change message: id, status, at, name, worker, queue, root, kwargs, joined by \x1f (kwargs "key=json" by \x1e). */
+/** One task's change: id, status, at, name, worker, queue, root, kwargs, joined by \x1f (kwargs "key=json" by \x1e); a message joins a batch's by \x1d. */
 export function decodeChange(message: string): IndexedTask | null {
   const [id, status, at, name = '', worker = '', queue = '', rootId = '', kw = ''] = message.split('\x1f');
   if (!id || !status || !Number.isFinite(Number(at))) return null;
@@ -49,8 +49,10 @@ export class IndexFeed {
     this.#channels = new SubscriberChannels(subscriber, (name) => name === channel && this.#listeners.size > 0);
     subscriber.on('messageBuffer', (name: Buffer, message: Buffer) => {
       if (this.#listeners.size === 0 || name.toString() !== channel) return;
-      const task = decodeChange(message.toString());
-      if (task) for (const listener of this.#listeners) listener(task);
+      for (const change of message.toString().split('\x1d')) {
+        const task = decodeChange(change);
+        if (task) for (const listener of this.#listeners) listener(task);
+      }
     });
     subscriber.on('ready', () => {
       if (this.#listeners.size > 0) this.#channels.subscribe([channel]).catch(() => {});

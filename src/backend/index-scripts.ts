@@ -154,6 +154,9 @@ local function apply(id, u, parent)
   merged[id] = rec
 end
 
+-- The batch's changes, published in one message (joined by \\x1d) once every task is written.
+local changes = {}
+
 -- Writes a task once per batch, with its latest merged state; publishes it when it changed.
 local function write(id)
   local old, rec = stored[id] or nil, merged[id]
@@ -177,7 +180,7 @@ local function write(id)
   if rec.root ~= '' then redis.call('ZADD', P .. 'r:' .. rec.root, rec.at, id) end
   for k, v in pairs(rec.kw) do redis.call('ZADD', kwKey(k, v), rec.at, id) end
   redis.call('HSET', REC, id, raw)
-  redis.call('PUBLISH', CHANGES, table.concat({ id, rec.status, rec.at, rec.name, rec.worker, rec.queue, rec.root, table.concat(pairs_, RS) }, US))
+  changes[#changes + 1] = table.concat({ id, rec.status, rec.at, rec.name, rec.worker, rec.queue, rec.root, table.concat(pairs_, RS) }, US)
   return 1
 end
 
@@ -216,6 +219,7 @@ for i = 5, #ARGV, 11 do
 end
 local changed = 0
 for _, id in ipairs(order) do changed = changed + write(id) end
+if #changes > 0 then redis.call('PUBLISH', CHANGES, table.concat(changes, '\\29')) end
 local removed = trim(budget)
 return { changed, removed }
 `;
@@ -242,17 +246,17 @@ local cellFilter = statuses ~= nil or name ~= '' or prefix ~= '' or worker ~= ''
 
 -- The cells whose (status, name, worker, queue) match, by number; nil when any cell does.
 local function matchingCells()
-  if not cellFilter then return nil, nil end
-  local set, keys = {}, {}
+  if not cellFilter then return nil end
+  local set = {}
   local all = redis.call('HGETALL', CELLS)
   for i = 1, #all, 2 do
     local d = split(all[i + 1], US)
     local ok = (statuses == nil or statuses[d[1]]) and (name == '' or d[2] == name)
       and (prefix == '' or string.sub(d[2], 1, #prefix) == prefix)
       and (worker == '' or d[3] == worker) and (queue == '' or d[4] == queue)
-    if ok then set[all[i]] = true; keys[#keys + 1] = P .. 'c:' .. all[i] end
+    if ok then set[all[i]] = true end
   end
-  return set, keys
+  return set
 end
 
 -- Whether (s1, id1) comes before (s2, id2) in the order asked.
@@ -316,7 +320,7 @@ end
 -- Matches in order after the cursor: up to limit of them, examining at most budget entries.
 -- Returns the matches, and where it stopped when the budget ran out first.
 local function search()
-  local cells, cellKeys = matchingCells()
+  local cells = matchingCells()
   if root ~= '' then
     -- A workflow: its tasks, and the root itself.
     local list = {}
@@ -357,16 +361,8 @@ local function search()
     if #out < limit then return out, { fromS, fromId } end
     return out, nil
   end
-  if not cells then return fetch(ALL, limit, curS, curId), nil end
-  -- Each matching cell is in time order: the first limit of each, merged.
-  local list = {}
-  for _, key in ipairs(cellKeys) do
-    for _, e in ipairs(fetch(key, limit, curS, curId)) do list[#list + 1] = e end
-  end
-  sortEntries(list)
-  local out = {}
-  for i = 1, math.min(limit, #list) do out[i] = list[i] end
-  return out, nil
+  -- Filters of cells alone are plain range reads (index-cells.ts), never this script.
+  error('celery-lens: the index script was asked for a filter without a workflow or kwargs')
 end
 `;
 

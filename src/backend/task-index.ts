@@ -126,7 +126,7 @@ export class TaskIndex {
     for (const [name, lua] of scripts) redis.defineCommand(name, { numberOfKeys: 0, lua });
   }
 
-  /** The channel each change is published on: `<id>\x1f<status>\x1f<at>\x1f<name>\x1f<worker>\x1f<queue>\x1f<root>\x1f<kwargs>`. */
+  /** The channel changes are published on, a batch a message (index-feed.ts decodes them). */
   get changesChannel(): string {
     return `${this.prefix}changes`;
   }

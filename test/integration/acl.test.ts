@@ -81,6 +81,26 @@ describe('least privilege (celery-lens acl)', () => {
     }
   });
 
+  it('the task index is written and read under the ACL user: searches, stats, failures', async () => {
+    const admin = lens.redis.client();
+    const [root, child] = [randomUUID(), randomUUID()];
+    await writeMeta(admin, { status: 'SUCCESS', result: 1, name: 'acl.root' }, { id: root });
+    await writeMeta(admin, { status: 'FAILURE', result: { exc_type: 'KeyError', exc_message: ['k'], exc_module: 'builtins' }, name: 'acl.child', parent_id: root }, { id: child });
+    const query = async (text: string) => {
+      const response = await app.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+      return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    };
+    const byName = `{ searchTasks(filter: { namePrefix: "acl." }) { edges { node { id } } totalCount } }`;
+    await until(async () => ((await query(byName)).data?.searchTasks as { totalCount: number } | undefined)?.totalCount === 2);
+    const answers = await query(`{
+      workflow: searchTasks(filter: { rootId: "${root}" }, order: OLDEST_FIRST) { totalCount }
+      taskStats(since: "2000-01-01T00:00:00Z", until: "2000-01-02T00:00:00Z") { groups { key } }
+      failures { edges { node { name exceptionType count } } }
+    }`);
+    expect(answers.errors).toBeUndefined();
+    expect(answers.data).toMatchObject({ workflow: { totalCount: 2 }, taskStats: { groups: [] }, failures: { edges: [{ node: { name: 'acl.child', exceptionType: 'KeyError', count: 1 } }] } });
+  });
+
   it("refuses the user any write to Celery's keys", async () => {
     const key = `celery-task-meta-${randomUUID()}`;
     await expect(restricted.set(key, '{}')).rejects.toThrow(/NOPERM/);

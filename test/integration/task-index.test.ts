@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent, TaskEventType } from '../../src/celery/events.ts';
 import { decodeTaskMeta } from '../../src/celery/meta.ts';
 import { HistoryStore } from '../../src/backend/history-store.ts';
+import { decodeChange } from '../../src/backend/index-feed.ts';
 import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { type IndexFilter, TaskIndex } from '../../src/backend/task-index.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
@@ -136,10 +137,12 @@ describe('the task index', () => {
     await history.recordEvents(life);
     await history.recordEvents(life);
     await until(() => heard.length >= 1);
-    await history.recordEvents([event('task-received', randomUUID(), t0, { name: 'app.marker' })]);
+    const [m1, m2] = [randomUUID(), randomUUID()];
+    await history.recordEvents([event('task-received', m1, t0, { name: 'app.marker' }), event('task-received', m2, t0, { name: 'app.marker' })]);
     await until(() => heard.length >= 2);
-    expect(heard[0]?.split('\x1f').slice(0, 4)).toEqual([id, 'SUCCEEDED', String(t0 + 2), 'app.one']);
-    expect(heard[1]).toContain('app.marker');
+    expect(decodeChange(heard[0] as string)).toMatchObject({ id, status: 'SUCCEEDED', at: t0 + 2, name: 'app.one' });
+    // One message a batch, one change a task.
+    expect(heard[1]?.split('\x1d').map((change) => decodeChange(change)?.id)).toEqual([m1, m2]);
   });
 
   it('keeps at most --index-max-tasks, and none older than --index-days, dropping the oldest', async () => {
