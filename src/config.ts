@@ -353,6 +353,8 @@ export function usage(): string {
   return [
     'Usage: celery-lens [serve] [options]',
     '       celery-lens acl [options]     print the Redis ACL rule celery-lens needs',
+    '       celery-lens index --backfill [--restart] [--scan-count N] [options]',
+    '                                     index the results Redis holds now (resumable; progress on stderr)',
     '',
     "GraphQL status API for Celery tasks, read from Celery's Redis result backend.",
     'Every option can also be set by the environment variable beside it; the flag wins.',

@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import { aclRule } from './backend/acl.ts';
 import { loadConfig, usage } from './config.ts';
 import { ConfigError } from './errors/config-error.ts';
+import { runIndexCommand } from './index-cli.ts';
 import { createLogging } from './logging.ts';
 
 /**
@@ -26,6 +27,9 @@ try {
     const rule = aclRule(config, 'celery-lens', '<password>');
     console.log(rule.map(redisCliWord).join(' '));
     process.exit(0);
+  }
+  if (process.argv[2] === 'index') {
+    process.exit(await runIndexCommand(process.argv.slice(3)));
   }
   const config = loadConfig();
   const { logger, operationLogger, flushSync } = createLogging({ base: { service: 'celery-lens' } });

@@ -27,15 +27,19 @@ local function split(s, sep)
 end
 
 -- A cell: one (status, name, worker, queue, exception type) combination, numbered on first use.
+local described = {}
 local function describe(cell)
-  local d = split(redis.call('HGET', CELLS, cell) or '', US)
+  local desc = described[cell]
+  if not desc then
+    desc = redis.call('HGET', CELLS, cell) or ''
+    described[cell] = desc
+  end
+  local d = split(desc, US)
   return { status = d[1] or '', name = d[2] or '', worker = d[3] or '', queue = d[4] or '', exc = d[5] or '' }
 end
 
 -- A record: cell, at (ms), root, runtime, kwargs ("key=json" joined by RS).
-local function load(id)
-  local raw = redis.call('HGET', REC, id)
-  if not raw then return nil end
+local function decode(raw)
   local f = split(raw, US)
   local rec = describe(f[1])
   rec.cell, rec.at, rec.root, rec.runtime, rec.kw = f[1], f[2], f[3] or '', f[4] or '', {}
@@ -45,7 +49,14 @@ local function load(id)
       if eq then rec.kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
     end
   end
+  rec.raw = raw
   return rec
+end
+
+local function load(id)
+  local raw = redis.call('HGET', REC, id)
+  if not raw then return nil end
+  return decode(raw)
 end
 `;
 
@@ -74,14 +85,16 @@ local function count(field, by)
   if redis.call('HINCRBY', MIN, field, by) <= 0 then redis.call('HDEL', MIN, field) end
 end
 
+local numbered = {}
 local function cellOf(rec)
   local desc = table.concat({ rec.status, rec.name, rec.worker, rec.queue, rec.exc }, US)
-  local n = redis.call('HGET', CELLID, desc)
+  local n = numbered[desc] or redis.call('HGET', CELLID, desc)
   if not n then
     n = tostring(redis.call('INCR', SEQ))
     redis.call('HSET', CELLID, desc, n)
     redis.call('HSET', CELLS, n, desc)
   end
+  numbered[desc] = n
   return n
 end
 
@@ -102,8 +115,11 @@ local function merge(old, u)
   if not old then return u end
   local t, ot = tonumber(u.at), tonumber(old.at)
   local newer = t > ot or (t == ot and (RANK[u.status] or 0) > (RANK[old.status] or 0))
-  -- A finished task never goes back to an unfinished state.
-  local apply = newer and not (READY[old.status] and not READY[u.status])
+  -- A finished task never goes back to an unfinished state, and finishing wins
+  -- whatever the clocks say: unfinished metas carry no time of their own (they
+  -- are stamped on receipt), and workers' clocks differ from ours.
+  local apply
+  if READY[u.status] ~= READY[old.status] then apply = READY[u.status] == true else apply = newer end
   local rec = { name = pick(old.name, u.name), queue = pick(old.queue, u.queue), root = pick(old.root, u.root), runtime = pick(u.runtime, old.runtime), kw = {} }
   for k, v in pairs(old.kw) do rec.kw[k] = v end
   for k, v in pairs(u.kw) do rec.kw[k] = v end
@@ -117,23 +133,36 @@ local function merge(old, u)
   return rec
 end
 
-local function upsert(id, u, parent)
-  local old = load(id)
-  local rec = merge(old, u)
+-- Every task of the batch: as stored before it (false: none), and as merged so far.
+local stored, merged, order = {}, {}, {}
+local function current(id)
+  if merged[id] then return merged[id] end
+  if stored[id] == nil then stored[id] = load(id) or false end
+  return stored[id] or nil
+end
+
+local function apply(id, u, parent)
+  local rec = merge(current(id), u)
   if rec.status ~= 'FAILED' then rec.exc = '' end
   if rec.root == id then rec.root = '' end
   if rec.root == '' and parent ~= '' and parent ~= id then
     -- Metas name a parent, not the root: the parent's root, or the parent itself.
-    local p = load(parent)
+    local p = current(parent)
     rec.root = (p and p.root ~= '') and p.root or parent
   end
+  if not merged[id] then order[#order + 1] = id end
+  merged[id] = rec
+end
+
+-- Writes a task once per batch, with its latest merged state; publishes it when it changed.
+local function write(id)
+  local old, rec = stored[id] or nil, merged[id]
   rec.cell = cellOf(rec)
   local pairs_ = {}
   for k, v in pairs(rec.kw) do pairs_[#pairs_ + 1] = k .. '=' .. v end
   table.sort(pairs_)
   local raw = table.concat({ rec.cell, rec.at, rec.root, rec.runtime, table.concat(pairs_, RS) }, US)
-  local before = redis.call('HGET', REC, id)
-  if raw == before then return 0 end
+  if old and raw == old.raw then return 0 end
   if old then
     if old.cell ~= rec.cell then redis.call('ZREM', P .. 'c:' .. old.cell, id) end
     if old.root ~= '' and old.root ~= rec.root then redis.call('ZREM', P .. 'r:' .. old.root, id) end
@@ -143,8 +172,8 @@ local function upsert(id, u, parent)
   else
     count(minute(rec), 1)
   end
-  redis.call('ZADD', ALL, rec.at, id)
-  redis.call('ZADD', P .. 'c:' .. rec.cell, rec.at, id)
+  if not old or old.at ~= rec.at then redis.call('ZADD', ALL, rec.at, id) end
+  if not old or old.at ~= rec.at or old.cell ~= rec.cell then redis.call('ZADD', P .. 'c:' .. rec.cell, rec.at, id) end
   if rec.root ~= '' then redis.call('ZADD', P .. 'r:' .. rec.root, rec.at, id) end
   for k, v in pairs(rec.kw) do redis.call('ZADD', kwKey(k, v), rec.at, id) end
   redis.call('HSET', REC, id, raw)
@@ -173,7 +202,6 @@ local function trim(limit)
   return removed
 end
 
-local changed = 0
 for i = 5, #ARGV, 11 do
   local kw = {}
   if ARGV[i + 10] ~= '' then
@@ -184,8 +212,10 @@ for i = 5, #ARGV, 11 do
   end
   local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
     root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = kw }
-  changed = changed + upsert(ARGV[i], u, ARGV[i + 7])
+  apply(ARGV[i], u, ARGV[i + 7])
 end
+local changed = 0
+for _, id in ipairs(order) do changed = changed + write(id) end
 local removed = trim(budget)
 return { changed, removed }
 `;
@@ -352,19 +382,11 @@ return reply
 `;
 
 /**
- * Counts the matches: exact from the sets' own counts when only cells and
- * time filter (ZCOUNT per cell), else by walking them up to `limit` (ARGV[5])
- * within the budget. Returns { count, capped (0/1) }.
+ * Counts the matches of a workflow or kwargs filter by walking them, up to
+ * `limit` (ARGV[5]) within the budget (filters of cells alone are counted
+ * with ZCOUNTs, index-cells.ts). Returns { count, capped (0/1) }.
  */
 export const COUNT_SCRIPT = `${FILTER}
-if root == '' and #kwKeys == 0 then
-  local cells, cellKeys = matchingCells()
-  local total = 0
-  local lo, hi = string.format('%.0f', minS), string.format('%.0f', maxS)
-  if not cells then total = redis.call('ZCOUNT', ALL, lo, hi)
-  else for _, key in ipairs(cellKeys) do total = total + redis.call('ZCOUNT', key, lo, hi) end end
-  return { total, 0 }
-end
 local out, stopped = search()
 if stopped or #out >= limit then return { #out, 1 } end
 return { #out, 0 }

@@ -26,6 +26,7 @@ import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { LensDataError } from '../errors/lens-data-error.ts';
 import type { TaskStatus } from './task-status.ts';
+import { CellIndex } from './index-cells.ts';
 import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT, UPDATE_SCRIPT } from './index-scripts.ts';
 import { execAll, guarded, valueOf } from './redis-replies.ts';
 
@@ -97,6 +98,8 @@ const MAX_TIME = 8.64e15;
 /** Entries removed at most per write batch beyond the batch itself, and per trim call. */
 const TRIM_PER_BATCH = 16;
 const TRIM_PER_CALL = 2000;
+/** Tasks one update script writes at most. */
+const UPDATES_PER_SCRIPT = 200;
 /** Entries a search examines at most (kwargs filters walk their smallest set). */
 export const SEARCH_BUDGET = 20_000;
 
@@ -104,12 +107,15 @@ const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 
 type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
 
 export class TaskIndex {
+  readonly #cells: CellIndex;
+
   constructor(
     readonly redis: Redis,
     /** `<lens-prefix>ix:`. */
     readonly prefix: string,
     readonly settings: IndexSettings,
   ) {
+    this.#cells = new CellIndex(redis, prefix);
     const scripts = [
       [COMMANDS.update, UPDATE_SCRIPT],
       [COMMANDS.search, SEARCH_SCRIPT],
@@ -125,9 +131,18 @@ export class TaskIndex {
     return `${this.prefix}changes`;
   }
 
-  /** Appends the index writes of `updates` to a pipeline the caller runs: one command for the batch. */
+  /**
+   * Appends the index writes of `updates` to a pipeline the caller runs: one
+   * command for an event batch (a worker sends up to 24 events a message),
+   * one per UPDATES_PER_SCRIPT for more, so no one script holds Redis long.
+   */
   addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now()): void {
-    if (updates.length === 0) return;
+    for (let from = 0; from < updates.length; from += UPDATES_PER_SCRIPT) {
+      this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now);
+    }
+  }
+
+  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number): void {
     const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH];
     for (const u of updates) {
       const kwargs = Object.entries(u.kwargs).map(([key, value]) => `${key}=${value}`).join('\x1e');
@@ -148,6 +163,11 @@ export class TaskIndex {
 
   #cutoff(now: number): number {
     return now - this.settings.retentionSeconds * 1000;
+  }
+
+  /** Filters the cells alone answer (no workflow, no kwargs): plain reads, no script. */
+  #cellsOnly(filter: IndexFilter): boolean {
+    return !filter.rootId && (filter.kwargs ?? []).length === 0;
   }
 
   #filterArgs(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget: number): (string | number)[] {
@@ -174,7 +194,8 @@ export class TaskIndex {
    * Up to `limit` tasks matching `filter` after `after`, in `order`. When the
    * budget ran out before the page filled, `stoppedAt` is where to go on from.
    */
-  async search(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget = SEARCH_BUDGET) {
+  async search(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget = SEARCH_BUDGET): Promise<{ entries: IndexEntry[]; stoppedAt: IndexEntry | null }> {
+    if (this.#cellsOnly(filter)) return { entries: await this.#cells.search(filter, order, limit, after), stoppedAt: null };
     const pipeline = this.redis.pipeline();
     (pipeline as unknown as Scripted)[COMMANDS.search]?.(...this.#filterArgs(filter, order, limit, after, budget));
     const [reply] = await execAll(pipeline);
@@ -187,6 +208,7 @@ export class TaskIndex {
 
   /** How many tasks match, exactly up to `cap` (time and cell filters alone: always exact). */
   async count(filter: IndexFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    if (this.#cellsOnly(filter)) return { count: await this.#cells.count(filter), capped: false };
     const pipeline = this.redis.pipeline();
     (pipeline as unknown as Scripted)[COMMANDS.count]?.(...this.#filterArgs(filter, 'desc', cap, null, Math.max(cap, SEARCH_BUDGET)));
     const [reply] = await execAll(pipeline);

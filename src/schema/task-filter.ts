@@ -34,7 +34,7 @@ const KwargMatchInput = builder.inputType('KwargMatch', {
 export const TaskFilterInput = builder.inputType('TaskFilter', {
   description: 'Conditions a task must all meet (AND). Only tasks in the index: seen by a celery-lens consumer, or backfilled.',
   fields: (t) => ({
-    status: t.field({ type: [TaskStatusEnum], description: 'Any of these statuses (the latest state celery-lens saw).' }),
+    status: t.field({ type: [TaskStatusEnum], description: 'Any of these statuses: the latest state celery-lens saw, kept after the result expires (EXPIRED and UNKNOWN never match).' }),
     name: t.string({ description: 'The task name, exactly.' }),
     namePrefix: t.string({ description: 'Task names that start with this, e.g. "proj.billing.".' }),
     worker: t.string({ description: 'The worker hostname that ran it, e.g. celery@host.' }),

@@ -112,20 +112,27 @@ describe('searchTasks', () => {
     });
   });
 
-  it('loads a page of 50 in one script call and one MGET', async () => {
+  it('loads a page in one pipeline of range reads and one MGET, whatever its size', async () => {
     const client = lens.redis.client();
     const calls = async () => {
       const info = await client.info('commandstats');
       const count = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
-      return { scripts: count('evalsha') + count('eval'), mget: count('mget') };
+      return { scripts: count('evalsha') + count('eval'), mget: count('mget'), ranges: count('zrevrangebyscore'), counts: count('zcount') };
     };
     await execute(lens.app, Search, { first: 1 }); // the cursor secret is read once per process
-    const before = await calls();
-    const { data } = await execute(lens.app, Search, { first: 50 });
-    expect(data?.searchTasks.edges).toHaveLength(30);
-    const after = await calls();
-    // +1 script for totalCount, selected by this query.
-    expect({ scripts: after.scripts - before.scripts, mget: after.mget - before.mget }).toEqual({ scripts: 2, mget: 1 });
+    // The failed tasks' combinations of name, worker and queue: the cells a FAILED filter reads.
+    const failedCells = new Set(sent.filter((t) => t.status === 'FAILURE').map((t) => `${t.name} ${t.worker} ${t.queue}`)).size;
+    const cases: [TaskFilter, number][] = [[{}, 1], [{ status: ['FAILED'] }, failedCells]];
+    for (const [filter, cells] of cases) {
+      const before = await calls();
+      const { data } = await execute(lens.app, Search, { filter, first: 50 });
+      expect(data?.searchTasks.edges.length).toBeGreaterThan(0);
+      const after = await calls();
+      // One range read per matching cell (every task: the set of all), one ZCOUNT each for totalCount.
+      expect({ scripts: after.scripts - before.scripts, mget: after.mget - before.mget, ranges: after.ranges - before.ranges, counts: after.counts - before.counts }).toEqual(
+        { scripts: 0, mget: 1, ranges: cells, counts: cells },
+      );
+    }
   });
 
   it('refuses bad input with coded errors', async () => {

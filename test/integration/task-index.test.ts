@@ -7,6 +7,7 @@ import { HistoryStore } from '../../src/backend/history-store.ts';
 import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { type IndexFilter, TaskIndex } from '../../src/backend/task-index.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -121,6 +122,24 @@ describe('the task index', () => {
       }
       expect((await index.count(filter, 1000)).count).toBe(expected.length);
     }
+  });
+
+  it('writes and publishes a task once per batch, in its latest state; an unchanged task not at all', async () => {
+    const { index, history } = stores();
+    const listener = redis.client();
+    const heard: string[] = [];
+    listener.on('message', (_channel: string, message: string) => heard.push(message));
+    await listener.subscribe(index.changesChannel);
+    const id = randomUUID();
+    const t0 = Date.now() - 1000;
+    const life = [event('task-received', id, t0, { name: 'app.one' }), event('task-started', id, t0 + 1), event('task-succeeded', id, t0 + 2, { runtime: 0.5 })];
+    await history.recordEvents(life);
+    await history.recordEvents(life);
+    await until(() => heard.length >= 1);
+    await history.recordEvents([event('task-received', randomUUID(), t0, { name: 'app.marker' })]);
+    await until(() => heard.length >= 2);
+    expect(heard[0]?.split('\x1f').slice(0, 4)).toEqual([id, 'SUCCEEDED', String(t0 + 2), 'app.one']);
+    expect(heard[1]).toContain('app.marker');
   });
 
   it('keeps at most --index-max-tasks, and none older than --index-days, dropping the oldest', async () => {

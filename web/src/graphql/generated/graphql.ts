@@ -24,7 +24,7 @@ export type TaskFilter = {
   rootId?: string | number | null | undefined;
   /** On the time of the task’s latest state. */
   since?: string | null | undefined;
-  /** Any of these statuses (the latest state celery-lens saw). */
+  /** Any of these statuses: the latest state celery-lens saw, kept after the result expires (EXPIRED and UNKNOWN never match). */
   status?: Array<TaskStatus> | null | undefined;
   until?: string | null | undefined;
   /** The worker hostname that ran it, e.g. celery@host. */

@@ -1,0 +1,193 @@
+/**
+ * The task index fed by real Celery 5.2 workers: two workers (one storing
+ * extended results, one not, so only its events name its tasks), two queues,
+ * several task names and states, two celery-lens replicas on one Redis.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { print } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
+import { execute } from '../helpers/graphql.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
+
+const Search = graphql(`
+  query InteropSearch($filter: TaskFilter, $after: String) {
+    searchTasks(filter: $filter, first: 7, after: $after) {
+      edges { node { id state name } }
+      pageInfo { hasNextPage endCursor }
+      totalCount
+    }
+  }
+`);
+const Stats = graphql(`
+  query InteropStats($since: DateTime) {
+    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }
+  }
+`);
+
+type App = Awaited<ReturnType<typeof startApp>>;
+let redis: RedisServer;
+const workers: CeleryWorker[] = [];
+const apps: App[] = [];
+const STATUS_KEY = `status-${randomUUID()}`;
+const FULL_KEY = `full-${randomUUID()}`;
+const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+
+// Worker 1 stores extended results; worker 2 does not (names, queues and kwargs then come from events only).
+const extended = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
+const plain = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0), resultExtended: false });
+const lensFlags = () => ['--broker', redis.url(15), '--index-kwargs', 'tenant', '--auth', 'true', '--api-keys', `dash:${sha(STATUS_KEY)}:status,ops:${sha(FULL_KEY)}:status+payload`];
+
+async function lens(flags: string[] = []): Promise<App> {
+  const app = await startApp(redis.url(0), [...lensFlags(), ...flags]);
+  apps.push(app);
+  return app;
+}
+
+/** Every id a search pages through (7 a page), as the full-scope key sees it. */
+async function searchAll(app: App, filter: Record<string, unknown>, key = FULL_KEY): Promise<{ ids: string[]; total: number | null; errors: string[] }> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: print(Search), variables: { filter, after } }),
+    });
+    const body = (await response.json()) as { data?: { searchTasks: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number } } | null; errors?: { extensions?: { code?: string } }[] };
+    if (body.errors) return { ids, total: null, errors: body.errors.map((e) => e.extensions?.code ?? '?') };
+    const page = body.data?.searchTasks;
+    ids.push(...(page?.edges.map((edge) => edge.node.id) ?? []));
+    if (!page?.pageInfo.hasNextPage) return { ids, total: page?.totalCount ?? null, errors: [] };
+    after = page.pageInfo.endCursor;
+  }
+}
+
+const send = async (env: CeleryEnv, specs: Record<string, unknown>[]) => (await celery<{ id: string }[]>('send', specs, env)).map((r) => r.id);
+const wait = (env: CeleryEnv, ids: string[]) => celery('wait', { ids, timeout: 60 }, env);
+const sorted = (ids: string[]) => [...ids].sort();
+
+const sent = { add: [] as string[], fail: [] as string[], acme: [] as string[], globex: [] as string[], plainEcho: [] as string[] };
+const startedAt = new Date(Date.now() - 60_000).toISOString();
+
+beforeAll(async () => {
+  await ensureCelery();
+  redis = await startRedis();
+  workers.push(
+    ...(await Promise.all([
+      startWorker({ ...extended(), queues: ['celery', 'q1'] }),
+      startWorker({ ...plain(), queues: ['q2'], pool: 'prefork' }),
+    ])),
+  );
+  // Two replicas consuming the same events.
+  await Promise.all([lens(), lens()]);
+  sent.add = await send(extended(), Array.from({ length: 5 }, (_, i) => ({ task: 'add', args: [i, 1], queue: 'q1' })));
+  sent.fail = await send(extended(), Array.from({ length: 3 }, (_, i) => ({ task: 'fail', args: [`boom ${i}`], queue: 'q2' })));
+  sent.acme = await send(extended(), [
+    { task: 'echo', kwargs: { tenant: 'acme', n: 1 }, queue: 'q1' },
+    { task: 'echo', kwargs: { tenant: 'acme', n: 2 }, queue: 'q1' },
+    { task: 'echo', kwargs: { n: 3, tenant: 'acme' }, queue: 'q2' },
+  ]);
+  sent.globex = await send(extended(), [{ task: 'echo', kwargs: { tenant: 'globex' }, queue: 'q2' }]);
+  const all = [...sent.add, ...sent.fail, ...sent.acme, ...sent.globex];
+  await wait(extended(), all);
+  // Both replicas record what they hear: wait for the last event of each task (the failures' meta is last but one).
+  await until(async () => (await searchAll(apps[0] as App, { status: ['SUCCEEDED', 'FAILED'] })).ids.length === all.length, 20_000);
+}, 180_000);
+afterAll(async () => {
+  for (const app of apps) await app.stop();
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await redis?.stop();
+});
+
+describe('the index with real workers', () => {
+  it('finds what was sent, by status, name, worker and queue', async () => {
+    const [app] = apps as [App];
+    const worker2 = (workers[1] as CeleryWorker).hostname.replace('%h', hostname());
+    expect(sorted((await searchAll(app, { status: ['FAILED'] })).ids)).toEqual(sorted(sent.fail));
+    expect(sorted((await searchAll(app, { status: ['SUCCEEDED'], name: 'lens.add' })).ids)).toEqual(sorted(sent.add));
+    expect(sorted((await searchAll(app, { namePrefix: 'lens.ec' })).ids)).toEqual(sorted([...sent.acme, ...sent.globex]));
+    expect(sorted((await searchAll(app, { queue: 'q2' })).ids)).toEqual(sorted([...sent.fail, sent.acme[2] as string, ...sent.globex]));
+    expect(sorted((await searchAll(app, { worker: worker2, status: ['FAILED'] })).ids)).toEqual(sorted(sent.fail));
+  });
+
+  it('counts what was sent, per name and status', async () => {
+    const { data } = await execute({ yoga: (await lens(['--auth', 'false'])).yoga }, Stats, { since: startedAt });
+    const groups = Object.fromEntries(data?.taskStats.groups.map((g) => [g.key, g.byStatus]) ?? []);
+    expect(groups).toEqual({
+      'lens.add': [{ status: 'SUCCEEDED', count: sent.add.length }],
+      'lens.fail': [{ status: 'FAILED', count: sent.fail.length }],
+      'lens.echo': [{ status: 'SUCCEEDED', count: sent.acme.length + sent.globex.length }],
+    });
+  });
+
+  it('filters on kwargs from metas and from events, with the payload scope only', async () => {
+    const [app] = apps as [App];
+    // acme on q2 ran on the worker without result_extended: only its task-sent event told its kwargs.
+    expect(sorted((await searchAll(app, { kwargs: [{ key: 'tenant', value: 'acme' }] })).ids)).toEqual(sorted(sent.acme));
+    expect((await searchAll(app, { kwargs: [{ key: 'tenant', value: '"globex"' }] })).ids).toEqual(sent.globex);
+    expect((await searchAll(app, { kwargs: [{ key: 'tenant', value: 'acme' }] }, STATUS_KEY)).errors).toEqual(['FORBIDDEN']);
+  });
+
+  it('two replicas wrote one entry per task; a restarted celery-lens finds the same', async () => {
+    const all = [...sent.add, ...sent.fail, ...sent.acme, ...sent.globex];
+    const client = redis.client();
+    expect(await client.zcard('celery-lens:ix:all')).toBe(all.length);
+    expect(await client.hlen('celery-lens:ix:rec')).toBe(all.length);
+    const before = await searchAll(apps[0] as App, {});
+    expect(sorted(before.ids)).toEqual(sorted(all));
+    for (const app of apps.splice(0)) await app.stop();
+    const fresh = await lens(['--consume', 'false']);
+    const after = await searchAll(fresh, {});
+    expect(after.ids).toEqual(before.ids);
+    expect(after.total).toBe(all.length);
+  });
+
+  it('backfill indexes results written while no celery-lens ran, and resumes', async () => {
+    for (const app of apps.splice(0)) await app.stop();
+    const missed = await send(extended(), Array.from({ length: 12 }, (_, i) => ({ task: 'add', args: [i, 100], queue: 'q1' })));
+    await wait(extended(), missed);
+    const client = redis.client();
+    expect(await client.zmscore('celery-lens:ix:all', ...missed)).toEqual(missed.map(() => null));
+    const bin = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [bin, 'index', '--backfill', '--backend', redis.url(0), '--index-kwargs', 'tenant', ...args], { timeout: 60_000 }, (error, stdout, stderr) =>
+          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    // A run that stopped part-way (its cursor saved) is resumed.
+    await client.set('celery-lens:ix:backfill', '0');
+    const result = await run(['--scan-count', '5']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/result keys read, \d+ indexed, 0 skipped, done/);
+    expect(result.stderr).toContain('resumed');
+    expect(JSON.parse(result.stdout)).toMatchObject({ complete: true, skipped: 0 });
+    expect(await client.exists('celery-lens:ix:backfill')).toBe(0);
+    const app = await lens(['--consume', 'false']);
+    const found = await searchAll(app, { name: 'lens.add', since: startedAt });
+    expect(sorted(found.ids)).toEqual(sorted([...sent.add, ...missed]));
+    // The earlier tasks kept their entries: nothing doubled.
+    expect(await client.zcard('celery-lens:ix:all')).toBe(sent.add.length + sent.fail.length + sent.acme.length + sent.globex.length + missed.length);
+    expect((await run(['--backend', 'redis://127.0.0.1:1/0', '--redis-timeout-ms', '200'])).code).toBe(1);
+  });
+
+  it('retention keeps the newest --index-max-tasks, dropping the oldest', async () => {
+    const prefix = `r-${randomUUID()}:`;
+    const app = await lens(['--lens-prefix', prefix, '--index-max-tasks', '3']);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const [id] = await send(extended(), [{ task: 'add', args: [i, 0], queue: 'q1' }]);
+      await wait(extended(), [id as string]);
+      ids.push(id as string);
+      await until(async () => (await redis.client().zscore(`${prefix}ix:all`, id as string)) !== null);
+    }
+    expect((await searchAll(app, {})).ids).toEqual(ids.slice(2).reverse());
+  });
+});
