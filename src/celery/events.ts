@@ -63,8 +63,8 @@ const text = (value: unknown): string | null => (typeof value === 'string' && va
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 // Counters shown as GraphQL Ints (32 bits); anything else is not a count a worker sends.
 const count = (value: unknown): number | null => (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 31 ? (value as number) : null);
-// Celery's Heart interval: positive seconds; past a day it is no worker's (and its expiry would be no Date).
-const interval = (value: unknown): number | null => (typeof value === 'number' && value > 0 && value <= 86_400 ? value : null);
+// A positive number of seconds, as Celery's Heart interval.
+const interval = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
 /** `loadavg`: a list of a few numbers (Celery sends os.getloadavg() rounded, three of them). */
 function loadAverage(value: unknown): number[] | null {
   if (!Array.isArray(value) || value.length === 0 || value.length > 3) return null;
