@@ -81,6 +81,8 @@ export interface Config {
   /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
   readonly maxWatches: number;
   readonly maxWatchesPerConnection: number;
+  /** Longest wait one awaitTask/awaitTasks/taskCompleted may ask for, in seconds. */
+  readonly maxAwaitSeconds: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -128,6 +130,7 @@ export const OPTIONS = {
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
   'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
+  'max-await-seconds': { env: 'LENS_MAX_AWAIT_SECONDS', default: '300', help: 'longest timeoutSeconds awaitTask, awaitTasks and taskCompleted accept' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
@@ -283,6 +286,7 @@ export function loadConfig(
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
     maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
     maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
+    maxAwaitSeconds: integer('max-await-seconds', get('max-await-seconds'), 1, 86_400),
     corsOrigins: origins(get('cors-origins')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),

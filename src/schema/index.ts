@@ -7,6 +7,7 @@ import './task-graph.ts';
 import './goal.ts';
 import './worker.ts';
 import './task-subscriptions.ts';
+import './await.ts';
 import './backend-health.ts';
 
 export const schema = builder.toSchema();

@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--task-id-pattern', '('], {})).toThrow(/not a valid regular expression/);
     expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
     expect(() => loadConfig(['--max-watches', '0'], {})).toThrow('--max-watches (LENS_MAX_WATCHES) must be an integer from 1 to 10000000, got "0"');
+    expect(() => loadConfig([], { LENS_MAX_AWAIT_SECONDS: '0' })).toThrow('--max-await-seconds (LENS_MAX_AWAIT_SECONDS) must be an integer from 1 to 86400, got "0"');
+    expect(loadConfig([], {}).maxAwaitSeconds).toBe(300);
   });
 
   it('--cors-origins: origins only, same-origin (none) by default', () => {
