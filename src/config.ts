@@ -42,6 +42,8 @@ export interface Config {
   /** Whether every request must carry a valid API key or JWT. */
   readonly auth: boolean;
   readonly apiKeys: readonly ApiKey[];
+  /** Signs read tokens (createReadToken); the JWT secret when unset; null: no read tokens. */
+  readonly tokenSecret: string | null;
   /** JWT verification: an HS256 shared secret and/or a JWKS URL; optional audience and issuer. */
   readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly audience: string | null; readonly issuer: string | null };
   readonly introspection: boolean;
@@ -136,6 +138,7 @@ export const OPTIONS = {
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
   'api-keys': { env: 'LENS_API_KEYS', default: '', help: 'API keys as name:sha256hex:scope+scope, comma-separated' },
+  'token-secret': { env: 'LENS_TOKEN_SECRET', default: '', help: 'secret (32+ characters) signing read tokens (createReadToken); default: --jwt-secret' },
   'jwt-secret': { env: 'LENS_JWT_SECRET', default: '', help: 'HS256 secret to verify JWTs' },
   'jwks-url': { env: 'LENS_JWKS_URL', default: '', help: 'JWKS URL to verify RS256 JWTs' },
   'jwt-audience': { env: 'LENS_JWT_AUDIENCE', default: '', help: 'required JWT aud' },
@@ -178,11 +181,18 @@ function apiKeys(text: string): ApiKey[] {
       const [name, hex, scopes] = entry.split(':');
       if (!name || !hex || !/^[0-9a-f]{64}$/i.test(hex) || scopes === undefined || parseScopes(scopes).size === 0) {
         throw new ConfigError(
-          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload)`,
+          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload, tokens)`,
         );
       }
       return { name, sha256: Buffer.from(hex, 'hex'), scopes: parseScopes(scopes) };
     });
+}
+
+/** A read-token secret: long enough that it cannot be guessed offline from a token. */
+function tokenSecret(text: string): string | null {
+  if (text === '') return null;
+  if (text.length < 32) throw new ConfigError(`--token-secret (LENS_TOKEN_SECRET) must have at least 32 characters, got ${text.length}`);
+  return text;
 }
 
 function list(text: string): string[] {
@@ -260,6 +270,7 @@ export function loadConfig(
     ui: boolean('ui', get('ui')),
     auth: boolean('auth', get('auth')),
     apiKeys: apiKeys(get('api-keys')),
+    tokenSecret: tokenSecret(get('token-secret')) ?? (get('jwt-secret') || null),
     jwt: {
       secret: get('jwt-secret') || null,
       jwksUrl: get('jwks-url') || null,

@@ -11,8 +11,8 @@ export const builder = new SchemaBuilder<{
   Context: LensContext;
   // Fields are non-null unless they say `nullable: true`: clients get honest types.
   DefaultFieldNullability: false;
-  /** status: states, timestamps, graphs. payload: results, args, kwargs, tracebacks, metas. */
-  AuthScopes: { status: boolean; payload: boolean };
+  /** status: states, timestamps, graphs. payload: results, args, kwargs, tracebacks, metas. tokens: createReadToken. */
+  AuthScopes: { status: boolean; payload: boolean; tokens: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -24,7 +24,7 @@ export const builder = new SchemaBuilder<{
     authorizeOnSubscribe: true,
     authScopes: (context) => {
       const scopes = principalOf(context.config, context)?.scopes;
-      return { status: scopes?.has('status') ?? false, payload: scopes?.has('payload') ?? false };
+      return { status: scopes?.has('status') ?? false, payload: scopes?.has('payload') ?? false, tokens: scopes?.has('tokens') ?? false };
     },
     unauthorizedError: (_parent, _context, info) =>
       new GraphQLError(`not allowed to read ${info.parentType.name}.${info.fieldName}: the credential lacks the scope it needs`, {

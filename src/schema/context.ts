@@ -21,5 +21,5 @@ export interface LensContext {
   readonly shutdown: AbortSignal;
   /** Whether this operation's reads ask for key TTLs (plugins/use-ttl-on-demand.ts); all when unset. */
   readonly ttlRead?: TtlRead;
-  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys' | 'maxAwaitSeconds'>;
+  readonly config: Pick<Config, 'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys' | 'maxAwaitSeconds' | 'tokenSecret'>;
 }

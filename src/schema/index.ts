@@ -8,6 +8,7 @@ import './goal.ts';
 import './worker.ts';
 import './task-subscriptions.ts';
 import './await.ts';
+import './read-token.ts';
 import './backend-health.ts';
 
 export const schema = builder.toSchema();

@@ -62,7 +62,8 @@ describe('awaitTask', () => {
     const started = performance.now();
     const { data } = await execute(lens.app, Await, { id, timeoutSeconds: 5 });
     expect(data?.awaitTask).toMatchObject({ timedOut: false, task: { id, state: 'SUCCESS', result: 5 } });
-    expect(performance.now() - started).toBeLessThan(500);
+    // At once: far from the 5 s deadline, even on a loaded machine.
+    expect(performance.now() - started).toBeLessThan(2500);
     expect(lens.app.watcher.watchedCount).toBe(0);
   });
 
