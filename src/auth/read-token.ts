@@ -71,8 +71,9 @@ export class ReadTokens {
   verify(token: string, now = Date.now()): ReadGrant {
     const dot = token.lastIndexOf('.');
     const body = dot > 0 ? token.slice(0, dot) : '';
-    const presented = Buffer.from(dot > 0 ? token.slice(dot + 1) : '', 'base64url');
-    const expected = sign(this.#key, body);
+    // Compared as text: base64 decoding ignores a last character's spare bits, so two spellings would pass.
+    const presented = Buffer.from(dot > 0 ? token.slice(dot + 1) : '');
+    const expected = Buffer.from(sign(this.#key, body).toString('base64url'));
     if (!body.startsWith(READ_TOKEN_PREFIX) || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
       throw new InvalidTokenError('this read token is not valid: its signature does not match (altered, forged, or signed with another secret)');
     }
