@@ -133,6 +133,16 @@ describe('awaitTask', () => {
     expect(performance.now() - abortedAt).toBeLessThan(1000);
   });
 
+  it('a GET (answered by Yoga) whose client leaves frees its watch at once', async () => {
+    const gone = new AbortController();
+    const url = `${lens.app.url}?query=${encodeURIComponent(QUERY)}&variables=${encodeURIComponent(JSON.stringify({ id: randomUUID(), t: 5 }))}`;
+    const left = fetch(url, { signal: gone.signal }).catch(() => 'aborted');
+    await until(() => lens.app.watcher.watchedCount === 1);
+    gone.abort();
+    expect(await left).toBe('aborted');
+    await until(() => lens.app.watcher.watchedCount === 0 && lens.app.watcher.quota.used === 0, 1000);
+  });
+
   it('over graphql-ws: waits, and a socket that closes frees its watch', async () => {
     const client = wsClient(lens.app.url);
     leftovers.push(() => client.dispose());

@@ -316,6 +316,9 @@ describe('bad tokens', () => {
   it('JWTs still work beside read tokens, and a read token never passes for a JWT', async () => {
     const signed = jwt.sign({ sub: 'svc', scope: 'status' }, JWT_SECRET, { expiresIn: 60 });
     expect((await post(bearer(signed), `{ task(id: "${ids.otherRoot}") { state } }`)).data).toEqual({ task: { state: 'SUCCESS' } });
+    const minter = jwt.sign({ sub: 'backend', scope: 'celery-lens:tokens' }, JWT_SECRET, { expiresIn: 60 });
+    const minted = await post(bearer(minter), `mutation { createReadToken(taskId: "${ids.single}") { token } }`);
+    expect((minted.data?.createReadToken as { token: string }).token).toMatch(/^clt_/);
     const asJwt = new ReadTokens(JWT_SECRET).create({ kind: 'task', id: ids.single, payload: false, expiresAt: Date.now() + 60_000 });
     expect(codes(await post(bearer(asJwt), query))).toEqual(['INVALID_TOKEN']);
   });
