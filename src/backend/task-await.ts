@@ -77,8 +77,10 @@ export async function awaitTasks(watcher: TaskWatcher, ids: readonly string[], o
       ),
     );
     if (failures.length > 0) throw failures[0];
-    const timedOut = distinct.length > 0 && !met() && !(await waitUntil(options, started, (resolve) => (wake = resolve)));
-    return { updates: latest, timedOut: timedOut || (distinct.length > 0 && !met()), waitedMs: Math.round(performance.now() - started) };
+    // No id: nothing to wait for (ANY of none is never met, ALL of none always is).
+    const pending = () => distinct.length > 0 && !met();
+    if (pending()) await waitUntil(options, started, (resolve) => (wake = resolve));
+    return { updates: latest, timedOut: pending(), waitedMs: Math.round(performance.now() - started) };
   } finally {
     wake = null;
     for (const watch of watches) watch.stop();
@@ -87,8 +89,8 @@ export async function awaitTasks(watcher: TaskWatcher, ids: readonly string[], o
 }
 
 /**
- * Resolves true when `register`'s callback is called, false at the deadline
- * or when a signal aborts; removes its timer and listeners either way.
+ * Resolves when `register`'s callback is called, at the deadline, or when a
+ * signal aborts (true only for the first); removes its timer and listeners.
  */
 function waitUntil(options: AwaitOptions, started: number, register: (wake: () => void) => void): Promise<boolean> {
   return new Promise((resolve) => {

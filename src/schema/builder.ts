@@ -26,10 +26,13 @@ export const builder = new SchemaBuilder<{
       const scopes = principalOf(context.config, context)?.scopes;
       return { status: scopes?.has('status') ?? false, payload: scopes?.has('payload') ?? false, tokens: scopes?.has('tokens') ?? false };
     },
-    unauthorizedError: (_parent, _context, info) =>
-      new GraphQLError(`not allowed to read ${info.parentType.name}.${info.fieldName}: the credential lacks the scope it needs`, {
-        extensions: { code: 'FORBIDDEN' },
-      }),
+    unauthorizedError: (_parent, context, info) =>
+      new GraphQLError(
+        principalOf(context.config, context)?.grant
+          ? `not allowed to read ${info.parentType.name}.${info.fieldName}: the read token does not cover it (or lacks payload)`
+          : `not allowed to read ${info.parentType.name}.${info.fieldName}: the credential lacks the scope it needs`,
+        { extensions: { code: 'FORBIDDEN' } },
+      ),
   },
   defaultFieldNullability: false,
   // The weights of what one operation may ask for: each field costs 1, a list
