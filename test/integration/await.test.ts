@@ -225,6 +225,18 @@ describe('taskCompleted(timeoutSeconds)', () => {
 });
 
 describe('shutdown', () => {
+  it('a taskCompleted(timeoutSeconds) stream emits the task as it is, then completes', async () => {
+    const app = await startApp(lens.redis.url());
+    const id = await writeMeta(redis(), { status: 'PROGRESS', result: { current: 1 } });
+    const query = `subscription { taskCompleted(id: "${id}", timeoutSeconds: 60) { state rawState } }`;
+    const stream = fetch(`${app.url}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream' } }).then((response) => response.text());
+    await until(() => app.watcher.watchedCount === 1);
+    await app.stop();
+    const text = await stream;
+    expect(text).toContain('"taskCompleted":{"state":"CUSTOM","rawState":"PROGRESS"}');
+    expect(text).toContain('event: complete');
+  });
+
   it('a process stopping mid-wait answers timedOut at once', async () => {
     const app = await startApp(lens.redis.url());
     const id = randomUUID();
