@@ -8,7 +8,13 @@ const require = createRequire(import.meta.url);
  * request runs): they run last and one at a time, so what they measure is the
  * server, not a Chromium or a Celery worker of another file on the same 2 cores.
  */
-const TIMED = ['test/integration/fan-out.test.ts', 'test/integration/graph-feed.test.ts', 'test/integration/broker-scan.test.ts', 'test/integration/consumer-burst.test.ts'];
+const TIMED = [
+  'test/integration/fan-out.test.ts',
+  'test/integration/graph-feed.test.ts',
+  'test/integration/broker-scan.test.ts',
+  'test/integration/consumer-burst.test.ts',
+  'test/interop/await.test.ts',
+];
 
 const shared = {
   testTimeout: 30_000,

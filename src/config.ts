@@ -47,6 +47,8 @@ export interface Config {
   /** Whether every request must carry a valid API key or JWT. */
   readonly auth: boolean;
   readonly apiKeys: readonly ApiKey[];
+  /** Signs read tokens (createReadToken); the JWT secret when unset; null: no read tokens. */
+  readonly tokenSecret: string | null;
   /** JWT verification: an HS256 shared secret and/or a JWKS URL; optional audience and issuer. */
   readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly audience: string | null; readonly issuer: string | null };
   readonly introspection: boolean;
@@ -105,6 +107,8 @@ export interface Config {
   readonly indexMaxTasks: number;
   /** kwargs keys indexed by exact value (none by default: kwargs are payload). */
   readonly indexKwargs: readonly string[];
+  /** Longest wait one awaitTask/awaitTasks/taskCompleted may ask for, in seconds. */
+  readonly maxAwaitSeconds: number;
 }
 
 /** Celery's own task ids are uuid4 strings. */
@@ -157,6 +161,7 @@ export const OPTIONS = {
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   control: { env: 'LENS_CONTROL', default: 'false', help: 'allow revokeTask, sendTask and resendTask (with the control scope) (true/false)' },
   'send-allow': { env: 'LENS_SEND_ALLOW', default: '', help: 'task names sendTask/resendTask may send, glob patterns (comma-separated, e.g. proj.tasks.*); none by default' },
+  'max-await-seconds': { env: 'LENS_MAX_AWAIT_SECONDS', default: '300', help: 'longest timeoutSeconds awaitTask, awaitTasks and taskCompleted accept' },
   'max-complexity': { env: 'LENS_MAX_COMPLEXITY', default: '50000', help: 'highest complexity a query may have (each field 1, lists × their size)' },
   index: { env: 'LENS_INDEX', default: 'true', help: 'keep the task index for searchTasks, taskStats, failures and taskEvents (true/false)' },
   'index-days': { env: 'LENS_INDEX_DAYS', default: '7', help: 'days a task stays in the index after its latest state' },
@@ -166,6 +171,7 @@ export const OPTIONS = {
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
   'api-keys': { env: 'LENS_API_KEYS', default: '', help: 'API keys as name:sha256hex:scope+scope, comma-separated' },
+  'token-secret': { env: 'LENS_TOKEN_SECRET', default: '', help: 'secret (32+ characters) signing read tokens (createReadToken); default: --jwt-secret' },
   'jwt-secret': { env: 'LENS_JWT_SECRET', default: '', help: 'HS256 secret to verify JWTs' },
   'jwks-url': { env: 'LENS_JWKS_URL', default: '', help: 'JWKS URL to verify RS256 JWTs' },
   'jwt-audience': { env: 'LENS_JWT_AUDIENCE', default: '', help: 'required JWT aud' },
@@ -228,7 +234,7 @@ function apiKeys(text: string): ApiKey[] {
       const [name, hex, scopes] = entry.split(':');
       if (!name || !hex || !/^[0-9a-f]{64}$/i.test(hex) || scopes === undefined || parseScopes(scopes).size === 0) {
         throw new ConfigError(
-          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload, control)`,
+          `--api-keys (LENS_API_KEYS): "${entry.slice(0, 40)}…" is not name:sha256hex:scope+scope (scopes: status, payload, control, tokens)`,
         );
       }
       return { name, sha256: Buffer.from(hex, 'hex'), scopes: parseScopes(scopes) };
@@ -270,6 +276,13 @@ function prioritySep(text: string): string {
     throw new ConfigError(`--priority-sep (CELERY_PRIORITY_SEP) must be 1 to 16 characters, \\xHH escapes allowed (kombu's default: \\x06\\x16), got "${text.slice(0, 80)}"`);
   }
   return sep;
+}
+
+/** A read-token secret: long enough that it cannot be guessed offline from a token. */
+function tokenSecret(text: string): string | null {
+  if (text === '') return null;
+  if (text.length < 32) throw new ConfigError(`--token-secret (LENS_TOKEN_SECRET) must have at least 32 characters, got ${text.length}`);
+  return text;
 }
 
 function list(text: string): string[] {
@@ -357,6 +370,7 @@ export function loadConfig(
     ui: boolean('ui', get('ui')),
     auth: boolean('auth', get('auth')),
     apiKeys: apiKeys(get('api-keys')),
+    tokenSecret: tokenSecret(get('token-secret')) ?? (get('jwt-secret') || null),
     jwt: {
       secret: get('jwt-secret') || null,
       jwksUrl: get('jwks-url') || null,
@@ -388,6 +402,7 @@ export function loadConfig(
     indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,
     indexMaxTasks: integer('index-max-tasks', get('index-max-tasks'), 1, 100_000_000),
     indexKwargs: kwargKeys(get('index-kwargs')),
+    maxAwaitSeconds: integer('max-await-seconds', get('max-await-seconds'), 1, 86_400),
     corsOrigins: origins(get('cors-origins')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),

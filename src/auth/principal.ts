@@ -1,18 +1,22 @@
 /**
  * Who is asking, and what they may read or do. Scopes: `status` (states,
  * timestamps, graphs), `payload` (results, args, kwargs, tracebacks, metas:
- * what often holds personal or secret data) and `control` (revoke and send
- * tasks, with --control true).
+ * what often holds personal or secret data), `control` (revoke and send
+ * tasks, with --control true) and `tokens` (creating read tokens for end
+ * users' browsers).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ReadGrant } from './read-token.ts';
 
-export const SCOPES = ['status', 'payload', 'control'] as const;
+export const SCOPES = ['status', 'payload', 'control', 'tokens'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {
   /** The key's name or the token's subject, for logs. */
   readonly id: string;
   readonly scopes: ReadonlySet<Scope>;
+  /** A read token's holder: only what the grant covers (src/schema/read-token.ts). */
+  readonly grant?: ReadGrant;
 }
 
 export interface ApiKey {

@@ -7,20 +7,42 @@
  *   scopes from the `scope` (or `scp`) claim.
  * - API keys: `x-api-key: <key>` over HTTP/SSE, `connectionParams.apiKey`
  *   over graphql-ws; configured as SHA-256 hashes.
+ * - Read tokens (`clt_…`, src/auth/read-token.ts): where a JWT travels, and
+ *   `?token=` on a GET; never handed to the JWT plugin. A bad one answers
+ *   INVALID_TOKEN or TOKEN_EXPIRED (401) rather than UNAUTHENTICATED.
  *
  * With --auth on, an operation without a valid credential is refused with
  * UNAUTHENTICATED (401); fields are then checked against the principal's
  * scopes by the Pothos scope-auth plugin (FORBIDDEN).
  */
-import { createInlineSigningKeyProvider, createRemoteJwksSigningKeyProvider, extractFromConnectionParams, extractFromHeader, useJWT } from '@graphql-yoga/plugin-jwt';
+import {
+  type ExtractTokenFunction,
+  createInlineSigningKeyProvider,
+  createRemoteJwksSigningKeyProvider,
+  extractFromConnectionParams,
+  extractFromHeader,
+  useJWT,
+} from '@graphql-yoga/plugin-jwt';
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
-import { principalOf } from '../auth/principal-of.ts';
+import { principalOf, tokenRefusalOf } from '../auth/principal-of.ts';
+import { isReadToken } from '../auth/read-token.ts';
 import type { Config } from '../config.ts';
 
-const unauthenticated = () =>
-  createGraphQLError('authentication required: send an API key (x-api-key) or a JWT (Authorization: Bearer)', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
-  });
+const unauthenticated = (context: object) => {
+  const refusal = tokenRefusalOf(context);
+  return createGraphQLError(
+    refusal?.message ?? 'authentication required: send an API key (x-api-key), a JWT or a read token (Authorization: Bearer)',
+    { extensions: { code: refusal?.code ?? 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } } },
+  );
+};
+
+/** A JWT lookup that leaves read tokens (`clt_…`) alone: they are ours, not JWTs. */
+const notReadToken =
+  (lookup: ExtractTokenFunction): ExtractTokenFunction =>
+  async (params) => {
+    const found = await lookup(params);
+    return found && !isReadToken(found.token) ? found : undefined;
+  };
 
 export function useAuth(config: Config): Plugin[] {
   const plugins: Plugin[] = [];
@@ -33,7 +55,10 @@ export function useAuth(config: Config): Plugin[] {
     plugins.push(
       useJWT({
         signingKeyProviders: [first, ...rest],
-        tokenLookupLocations: [extractFromHeader({ name: 'authorization', prefix: 'Bearer' }), extractFromConnectionParams({ name: 'token' })],
+        tokenLookupLocations: [
+          notReadToken(extractFromHeader({ name: 'authorization', prefix: 'Bearer' })),
+          notReadToken(extractFromConnectionParams({ name: 'token' })),
+        ],
         tokenVerification: {
           algorithms: ['HS256', 'RS256'],
           ...(config.jwt.audience ? { audience: config.jwt.audience } : {}),
@@ -48,10 +73,12 @@ export function useAuth(config: Config): Plugin[] {
   if (config.auth) {
     plugins.push({
       onExecute({ args, setResultAndStopExecution }) {
-        if (!principalOf(config, args.contextValue as object)) setResultAndStopExecution({ errors: [unauthenticated()] });
+        const context = args.contextValue as object;
+        if (!principalOf(config, context)) setResultAndStopExecution({ errors: [unauthenticated(context)] });
       },
       onSubscribe({ args, setResultAndStopExecution }) {
-        if (!principalOf(config, args.contextValue as object)) setResultAndStopExecution({ errors: [unauthenticated()] });
+        const context = args.contextValue as object;
+        if (!principalOf(config, context)) setResultAndStopExecution({ errors: [unauthenticated(context)] });
       },
     });
   }

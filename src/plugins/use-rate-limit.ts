@@ -18,7 +18,7 @@ import type { Config } from '../config.ts';
 import { clientAddress, trustChecker } from '../http/client-address.ts';
 import { TokenBuckets } from '../http/token-buckets.ts';
 
-type Options = Pick<Config, 'auth' | 'apiKeys' | 'rateLimit' | 'rateLimitWindowSeconds' | 'trustProxy'>;
+type Options = Pick<Config, 'auth' | 'apiKeys' | 'tokenSecret' | 'rateLimit' | 'rateLimitWindowSeconds' | 'trustProxy'>;
 
 interface Transport {
   /** The Node request: an HTTP request's, or a WebSocket's upgrade request (ws-server.ts). */

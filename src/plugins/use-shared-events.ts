@@ -8,8 +8,7 @@
  */
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Config } from '../config.ts';
-import { principalOf } from '../auth/principal-of.ts';
+import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
 
 type Outcome = ExecutionResult | Promise<ExecutionResult>;
 
@@ -24,13 +23,15 @@ let nextDocumentId = 0;
  */
 const shared = new WeakMap<object, Map<string, Outcome>>();
 
-function selectionKey(args: ExecutionArgs, config: Pick<Config, 'auth' | 'apiKeys'>): string {
+function selectionKey(args: ExecutionArgs, config: AuthConfig): string {
   let id = documentIds.get(args.document);
   if (id === undefined) {
     id = (nextDocumentId += 1);
     documentIds.set(args.document, id);
   }
-  const scopes = [...(principalOf(config, args.contextValue as object)?.scopes ?? [])].sort().join('+');
+  const principal = principalOf(config, args.contextValue as object);
+  // A read token sees only what its grant covers: its results are its own.
+  const scopes = [...(principal?.scopes ?? [])].sort().join('+') + (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');
   return `${id}\n${args.operationName ?? ''}\n${scopes}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 
@@ -62,7 +63,7 @@ function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => Outc
   };
 }
 
-export function useSharedEvents(config: Pick<Config, 'auth' | 'apiKeys'>): Plugin {
+export function useSharedEvents(config: AuthConfig): Plugin {
   const subscribe = async (args: ExecutionArgs) => {
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;

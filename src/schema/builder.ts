@@ -5,14 +5,15 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { principalOf } from '../auth/principal-of.ts';
+import type { Scope } from '../auth/principal.ts';
 import type { LensContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
   Context: LensContext;
   // Fields are non-null unless they say `nullable: true`: clients get honest types.
   DefaultFieldNullability: false;
-  /** status: states, timestamps, graphs. payload: results, args, kwargs, tracebacks, metas. control: revoke and send. */
-  AuthScopes: { status: boolean; payload: boolean; control: boolean };
+  /** status: states, timestamps, graphs. payload: results, args, kwargs, tracebacks, metas. control: revoke and send. tokens: createReadToken. */
+  AuthScopes: { status: boolean; payload: boolean; control: boolean; tokens: boolean };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
@@ -24,12 +25,16 @@ export const builder = new SchemaBuilder<{
     authorizeOnSubscribe: true,
     authScopes: (context) => {
       const scopes = principalOf(context.config, context)?.scopes;
-      return { status: scopes?.has('status') ?? false, payload: scopes?.has('payload') ?? false, control: scopes?.has('control') ?? false };
+      const has = (scope: Scope) => scopes?.has(scope) ?? false;
+      return { status: has('status'), payload: has('payload'), control: has('control'), tokens: has('tokens') };
     },
-    unauthorizedError: (_parent, _context, info) =>
-      new GraphQLError(`not allowed to read ${info.parentType.name}.${info.fieldName}: the credential lacks the scope it needs`, {
-        extensions: { code: 'FORBIDDEN' },
-      }),
+    unauthorizedError: (_parent, context, info) =>
+      new GraphQLError(
+        principalOf(context.config, context)?.grant
+          ? `not allowed to read ${info.parentType.name}.${info.fieldName}: the read token does not cover it (or lacks payload)`
+          : `not allowed to read ${info.parentType.name}.${info.fieldName}: the credential lacks the scope it needs`,
+        { extensions: { code: 'FORBIDDEN' } },
+      ),
   },
   defaultFieldNullability: false,
   // The weights of what one operation may ask for: each field costs 1, a list

@@ -38,6 +38,6 @@ export interface LensContext {
   readonly config: Pick<
     Config,
     'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'
-    | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter' | 'indexKwargs' | 'indexSeconds'
+    | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter' | 'indexKwargs' | 'indexSeconds' | 'maxAwaitSeconds' | 'tokenSecret'
   >;
 }

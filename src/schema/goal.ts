@@ -4,6 +4,7 @@ import { exceedsJsonLimits } from '../celery/json-size.ts';
 import { MAX_VALUE_DEPTH } from '../celery/meta.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
+import { goalAllowed } from './read-grant.ts';
 import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
 import { forgetLoaded } from './forget-loaded.ts';
@@ -21,6 +22,8 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
   description:
     "An application-level goal (e.g. `report:42`) with the Celery tasks that worked on it. Its status is the app's, " +
     "stored apart from Celery's task state; the tasks' states are read from Celery as usual.",
+  authScopes: goalAllowed,
+  runScopesOnType: true,
   fields: (t) => ({
     key: t.exposeID('key'),
     status: t.field({ type: GoalStatusEnum, resolve: (goal) => goal.status }),

@@ -6,6 +6,7 @@ import type { LensContext } from './context.ts';
 import { batchById } from './task-ids.ts';
 import { toGraphQLError } from './graphql-error.ts';
 import { loadTasks } from './load.ts';
+import { groupAllowed } from './read-grant.ts';
 import { pageArgDescriptions, pageOfIds } from './task-page.ts';
 import { TaskRef } from './task.ts';
 
@@ -43,6 +44,8 @@ export const GroupRef = builder.loadableObject('Group', {
     'it was reached through the task that launched it; a running chord also shows its size and progress.',
   load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => readGroups(valid, context)),
   cacheResolved: (group) => group.id,
+  authScopes: (group, context) => groupAllowed(group, context),
+  runScopesOnType: true,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The group id (GroupResult.id).' }),
     membersKnown: t.boolean({

@@ -11,6 +11,8 @@ import './worker.ts';
 import './queue.ts';
 import './task-subscriptions.ts';
 import './progress.ts';
+import './await.ts';
+import './read-token.ts';
 import './backend-health.ts';
 import './search.ts';
 import './task-stats.ts';

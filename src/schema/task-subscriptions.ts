@@ -1,7 +1,9 @@
+import { untilReadyOrDeadline } from '../backend/deadline-stream.ts';
 import { openTaskStream, type TaskStreamOptions } from '../backend/task-stream.ts';
 import type { TaskUpdate } from '../backend/task-watcher.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
+import { checkTimeout } from './await.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
 import type { LensContext } from './context.ts';
@@ -44,9 +46,15 @@ builder.subscriptionFields((t) => ({
   }),
   taskCompleted: t.field({
     type: TaskRef,
-    description: 'Emits once, the final state (at once if the task is already done), then completes.',
-    args: { id: t.arg.id({ required: true }) },
-    subscribe: (_root, { id }, context) => stream(checkIds([id], context), context, { readyOnly: true }),
+    description:
+      'Emits once, the final state (at once if the task is already done), then completes. With timeoutSeconds ' +
+      '(1 to --max-await-seconds), at the deadline it emits the task as it is then (not ready) and completes.',
+    args: { id: t.arg.id({ required: true }), timeoutSeconds: t.arg.int() },
+    subscribe: async (_root, { id, timeoutSeconds }, context) => {
+      if (timeoutSeconds == null) return stream(checkIds([id], context), context, { readyOnly: true });
+      const timeoutMs = checkTimeout(timeoutSeconds, context);
+      return untilReadyOrDeadline(await stream(checkIds([id], context), context, { untilReady: true }), timeoutMs);
+    },
     resolve: resolveUpdate,
   }),
   tasks: t.field({

@@ -8,6 +8,7 @@ import { batchById } from './task-ids.ts';
 import { storedInt, toGraphQLError } from './graphql-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { TaskErrorRef } from './task-error.ts';
+import { taskAllowed } from './read-grant.ts';
 import { TaskStateEnum } from './task-state.ts';
 
 const rawState = (task: TaskSnapshot): string => task.meta?.state ?? CeleryStates.PENDING;
@@ -29,6 +30,9 @@ export const TaskRef = builder.loadableObject('Task', {
   load: (ids: string[], context: LensContext) => batchById(ids, context, (valid) => context.backend.readTasks(valid, { ttl: context.ttlRead })),
   // Pothos' default cache key is the id; snapshots resolved directly are cached by theirs.
   cacheResolved: (task) => task.id,
+  // A read token's holder reads only the tasks its grant covers, wherever they appear (read-grant.ts).
+  authScopes: taskAllowed,
+  runScopesOnType: true,
   fields: (t) => ({
     id: t.exposeID('id', { description: 'The Celery task id.' }),
     exists: t.boolean({

@@ -23,6 +23,7 @@ import { useQueryLimits } from '../plugins/use-query-limits.ts';
 import { useOperationChecks } from '../plugins/use-operation-checks.ts';
 import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
+import { useReadToken } from '../plugins/use-read-token.ts';
 import { useResponseLimit } from '../plugins/use-response-limit.ts';
 import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
@@ -105,6 +106,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       // Before auth: callers without a valid credential are counted by address, so they cannot guess keys at will.
       ...(config.rateLimit > 0 ? [useRateLimit(config)] : []),
       ...useAuth(config),
+      useReadToken(config),
       useQueryLimits(config),
       useOperationChecks(config),
       ...(config.introspection ? [] : [useDisableIntrospection()]),

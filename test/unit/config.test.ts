@@ -26,6 +26,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--task-id-pattern', '('], {})).toThrow(/not a valid regular expression/);
     expect(() => loadConfig(['--nope'], {})).toThrow(ConfigError);
     expect(() => loadConfig(['--max-watches', '0'], {})).toThrow('--max-watches (LENS_MAX_WATCHES) must be an integer from 1 to 10000000, got "0"');
+    expect(() => loadConfig([], { LENS_MAX_AWAIT_SECONDS: '0' })).toThrow('--max-await-seconds (LENS_MAX_AWAIT_SECONDS) must be an integer from 1 to 86400, got "0"');
+    expect(loadConfig([], {}).maxAwaitSeconds).toBe(300);
+    expect(() => loadConfig(['--token-secret', 'short'], {})).toThrow('--token-secret (LENS_TOKEN_SECRET) must have at least 32 characters, got 5');
+    expect(loadConfig(['--jwt-secret', 'j'], {}).tokenSecret).toBe('j');
+    expect(loadConfig(['--jwt-secret', 'j', '--token-secret', 't'.repeat(32)], {}).tokenSecret).toBe('t'.repeat(32));
   });
 
   it('--control is off and --send-allow allows nothing by default; patterns are globs, the rest literal', () => {
