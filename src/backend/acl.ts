@@ -15,6 +15,8 @@ const COMMANDS = [
   'mget', 'get', 'pttl', 'exists', 'lrange',
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
+  // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs)
+  'evalsha', 'eval', 'hget', 'hmget', 'hdel', 'hincrby', 'zscore', 'zcard', 'zcount', 'zrangebyscore', 'zremrangebyrank',
   // pub/sub
   'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'publish',
 ];

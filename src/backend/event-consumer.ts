@@ -17,6 +17,7 @@ import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import type { HistoryStore } from './history-store.ts';
+import type { StateLog } from './state-log.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
@@ -63,12 +64,14 @@ export class EventConsumer {
    * @param report told of every failure (a refused PSUBSCRIBE, e.g. NOPERM
    * under a wrong ACL; a message it could not decode or record), so the
    * operator hears of it; it decides how often to say so.
+   * @param states numbers every published state for resumable subscriptions (replay.ts).
    */
   constructor(
     readonly sources: readonly ConsumerSource[],
     readonly store: HistoryStore,
     readonly celery: CeleryKeys,
     readonly report: (what: 'subscribe' | 'decode' | 'record', error: unknown) => void = () => {},
+    readonly states: StateLog | null = null,
   ) {
     for (const { connection, patterns } of sources) {
       connection.on('ready', () => {
@@ -141,7 +144,11 @@ export class EventConsumer {
         const id = this.celery.taskIdOf(channel);
         if (!id) return;
         const meta = decodeTaskMeta(id, channel, message);
-        record = () => this.store.recordMeta(meta);
+        const states = this.states?.windowSeconds ? this.states : null;
+        // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
+        record = async () => {
+          await Promise.all([this.store.recordMeta(meta), states?.record(id, message)]);
+        };
       } else {
         const tasks: TaskEvent[] = [];
         const receivedAt = Date.now();

@@ -25,6 +25,12 @@ export interface LensKeys {
   legacyGoalAttempts(goalKey: string): string;
   /** Pub/sub channel announcing changes of a goal. */
   goalChannel(goalKey: string): string;
+  /** ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number). */
+  states(taskId: string): string;
+  /** HASH: those states' bytes by SHA-1, and `#trimmed`, the newest sequence number dropped from `states`. */
+  stateValues(taskId: string): string;
+  /** HASH: `epoch` and `seq`, the counter every recorded state takes its sequence number from; no TTL. */
+  stateClock(): string;
 }
 
 /**
@@ -42,5 +48,8 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     goalAttempts: (key) => `${prefix}goal-attempts:${key}`,
     legacyGoalAttempts: (key) => `${prefix}goal:${key}:attempts`,
     goalChannel: (key) => `${prefix}goal:${key}`,
+    states: (id) => `${prefix}states:${id}`,
+    stateValues: (id) => `${prefix}state-values:${id}`,
+    stateClock: () => `${prefix}state-clock`,
   };
 }

@@ -13,9 +13,10 @@ import { GoalStore } from './goal-store.ts';
 import { HistoryStore } from './history-store.ts';
 import { lensKeys } from './lens-keys.ts';
 import { ResultBackend } from './result-backend.ts';
+import { StateLog } from './state-log.ts';
 import { TaskWatcher } from './task-watcher.ts';
 
-type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches'>;
+type StoreConfig = Pick<Config, 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'maxValueBytes' | 'maxWatches' | 'resumeWindowSeconds'>;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
@@ -28,6 +29,7 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     tombstoneTtlSeconds: config.tombstoneSeconds,
   });
   const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit);
-  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer) : null;
-  return { backend, watcher, goals, history, queues, consumer };
+  const states = new StateLog(connections.redis, ownKeys, { windowSeconds: config.resumeWindowSeconds });
+  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, states) : null;
+  return { backend, watcher, goals, history, queues, consumer, states };
 }

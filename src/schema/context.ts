@@ -3,6 +3,7 @@ import type { BrokerQueues } from '../backend/broker-queues.ts';
 import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
 import type { HistoryStore } from '../backend/history-store.ts';
+import type { StateLog } from '../backend/state-log.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
@@ -15,6 +16,8 @@ export interface LensContext {
   readonly queues: BrokerQueues;
   readonly consumer: EventConsumer | null;
   readonly goals: GoalStore;
+  /** Every published state, numbered, for resuming subscriptions. */
+  readonly states: StateLog;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */

@@ -4,6 +4,7 @@ import { LensError } from '../errors/lens-error.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
+import { AFTER_DESCRIPTION, resumableStream, resumePoint } from './cursor.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
@@ -36,8 +37,10 @@ builder.subscriptionFields((t) => ({
     args: {
       id: t.arg.id({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    subscribe: (_root, { id, untilReady }, context) => stream(checkIds([id], context), context, { untilReady }),
+    subscribe: (_root, { id, untilReady, after }, context) =>
+      resumableStream(checkIds([id], context), context, { untilReady }, resumePoint(after, context)),
     resolve: resolveUpdate,
   }),
   taskCompleted: t.field({
@@ -56,9 +59,11 @@ builder.subscriptionFields((t) => ({
     args: {
       ids: t.arg.idList({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
-    subscribe: (_root, { ids, untilReady }, context) => stream(checkIds(ids, context), context, { untilReady }),
+    subscribe: (_root, { ids, untilReady, after }, context) =>
+      resumableStream(checkIds(ids, context), context, { untilReady }, resumePoint(after, context)),
     resolve: resolveUpdate,
   }),
 }));
