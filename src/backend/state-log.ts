@@ -86,6 +86,8 @@ export class StateLog {
   readonly windowSeconds: number;
   /** The number of each update the watcher notified, asked once however many subscriptions deliver it. */
   readonly #positions = new WeakMap<TaskUpdate, Promise<Position>>();
+  /** The read of the counter in flight, shared by the subscriptions that open meanwhile. */
+  #now: Promise<Position> | null = null;
 
   constructor(
     readonly redis: Redis,
@@ -131,8 +133,21 @@ export class StateLog {
     return position;
   }
 
-  /** The counter now (started if it never was): every state numbered up to it was stored before this read. */
-  async now(): Promise<Position> {
+  /**
+   * The counter now (started if it never was): every state numbered up to it
+   * was stored before this read. Callers at the same time share one read; it
+   * is still made before each of them goes on (they await it).
+   */
+  now(): Promise<Position> {
+    if (!this.#now) {
+      this.#now = this.#readNow().finally(() => {
+        this.#now = null;
+      });
+    }
+    return this.#now;
+  }
+
+  async #readNow(): Promise<Position> {
     const replies = await execAll(
       this.redis.pipeline().hsetnx(this.keys.stateClock(), 'epoch', randomBytes(6).toString('hex')).hmget(this.keys.stateClock(), 'epoch', 'seq'),
     );

@@ -36,7 +36,7 @@ const NEXT = Buffer.from('event: next\n');
  * may join several strings, never split one), and only at the start of a
  * chunk or after a newline: a `data:` line is JSON, which holds no raw newline.
  */
-function withIds(chunk: Buffer, pending: (string | null)[]): Buffer {
+export function withIds(chunk: Buffer, pending: (string | null)[]): Buffer {
   const parts: Buffer[] = [];
   let from = 0;
   for (let at = chunk.indexOf(NEXT); at >= 0; at = chunk.indexOf(NEXT, at + NEXT.length)) {

@@ -10,6 +10,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import type { Client } from 'graphql-ws';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
@@ -107,6 +108,35 @@ describe('task(id, after)', () => {
     await until(() => steps(second.results).at(-1) === 60);
     expect(steps(second.results)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
     second.stop();
+  });
+});
+
+describe('across processes', () => {
+  it('a cursor taken on one celery-lens process resumes on another (the numbers live in Redis)', async () => {
+    const other = await startApp(lens.redis.url());
+    const otherClient = wsClient(other.url);
+    try {
+      const id = await progress(randomUUID(), 1);
+      const first = collect(TASK, { id });
+      await until(() => first.results.length === 1);
+      await progress(id, 2);
+      await until(() => first.results.length === 2);
+      const cursor = cursorOf(first.results[1]);
+      first.stop();
+      for (let step = 3; step <= 5; step += 1) await progress(id, step);
+      await recorded(id, 5);
+      const results: ExecutionResult[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        otherClient.subscribe({ query: TASK, variables: { id, after: cursor } }, { next: (result) => void results.push(result), error: reject, complete: resolve });
+      });
+      await until(() => results.length === 3);
+      await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: new Date().toISOString() }, { id });
+      await done;
+      expect(steps(results)).toEqual([3, 4, 5, null]);
+    } finally {
+      await otherClient.dispose();
+      await other.stop();
+    }
   });
 });
 
