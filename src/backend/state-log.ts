@@ -86,6 +86,13 @@ export class StateLog {
   readonly windowSeconds: number;
   /** The number of each update the watcher notified, asked once however many subscriptions deliver it. */
   readonly #positions = new WeakMap<TaskUpdate, Promise<Position>>();
+  /**
+   * Records in flight, by task and digest: the consumer and the
+   * subscriptions of this process see every message twice (two connections,
+   * the same moment), and number it with one script call. Forgotten once
+   * answered: a later call asks Redis, which may have lost the states since.
+   */
+  readonly #recent = new Map<string, Promise<Position>>();
   /** The read of the counter in flight, shared by the subscriptions that open meanwhile. */
   #now: Promise<Position> | null = null;
 
@@ -99,7 +106,19 @@ export class StateLog {
   }
 
   /** Records a task's state (idempotent) and answers its number. */
-  async record(id: string, raw: Buffer, digest = digestOf(raw)): Promise<Position> {
+  record(id: string, raw: Buffer, digest = digestOf(raw)): Promise<Position> {
+    const key = `${digest}:${id}`;
+    let recording = this.#recent.get(key);
+    if (!recording) {
+      recording = this.#record(id, raw, digest);
+      this.#recent.set(key, recording);
+      const forget = () => this.#recent.delete(key);
+      recording.then(forget, forget);
+    }
+    return recording;
+  }
+
+  async #record(id: string, raw: Buffer, digest: string): Promise<Position> {
     const run = (this.redis as unknown as { recordState(...args: (string | Buffer | number)[]): Promise<RecordReply> }).recordState;
     const [epoch, seq] = await guarded(() => run.call(
       this.redis,

@@ -109,8 +109,9 @@ describe('watchTask across failures', () => {
     await lens.redis.kill();
     for (const socket of lens.app.wsServer.clients) socket.terminate();
     await lens.redis.restart();
-    // Resubscribed: the old cursor is CURSOR_EXPIRED (Redis lost the states), the fresh read finds no key yet.
-    await watched(id);
+    // Resubscribed: the old cursor is CURSOR_EXPIRED (Redis lost the states); the fresh subscription
+    // starts the counter again before it watches (an attempt with the old cursor only reads it).
+    await until(async () => lens.app.watcher.listenerCount === 1 && (await redis.exists('celery-lens:state-clock')) === 1);
     await progress(id, 2); // the same state again, as a worker retrying its write would
     await progress(id, 3);
     await succeed(id);
