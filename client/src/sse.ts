@@ -55,7 +55,17 @@ export function sseTransport(options: SseOptions): Transport {
           body: JSON.stringify(request),
           signal: controller.signal,
         });
-        if (!response.ok || !response.body) throw new Error(`SSE request answered HTTP ${response.status}`);
+        const stream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+        if (!stream || !response.body) {
+          // A refusal (400, 413, …) says why in a GraphQL body: the client decides whether to retry.
+          const body = (await response.json().catch(() => null)) as WireResult | null;
+          if (body?.errors?.length) {
+            sink.next({ errors: body.errors });
+            return null;
+          }
+          throw new Error(`SSE request answered HTTP ${response.status}`);
+        }
+        // Whatever the status (401 UNAUTHENTICATED comes as a stream too): its events say what happened.
         for await (const { event, data } of sseEvents(response.body)) {
           if (event === 'next') sink.next(JSON.parse(data) as WireResult);
           else if (event === 'complete') return true;
@@ -64,7 +74,7 @@ export function sseTransport(options: SseOptions): Transport {
       };
       run().then(
         (completed) => {
-          if (controller.signal.aborted) return;
+          if (controller.signal.aborted || completed === null) return;
           if (completed) sink.complete();
           else sink.fail(new Error('the SSE stream ended before the subscription completed'));
         },

@@ -54,8 +54,9 @@ describe('waitForTask', () => {
     await until(async () => (await taskSubscribers(redis, [slow]))[0] === 0);
   });
 
-  it('a bad id ends with the server’s code', async () => {
+  it('a bad id ends with the server’s code, over either transport', async () => {
     await expect(client().waitForTask('not-a-uuid')).rejects.toMatchObject({ code: 'INVALID_TASK_ID' });
+    await expect(client({ transport: 'sse' }).waitForTask('not-a-uuid')).rejects.toMatchObject({ code: 'INVALID_TASK_ID' });
   });
 });
 
