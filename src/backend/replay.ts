@@ -173,9 +173,19 @@ export async function openResumableStream(
 ): Promise<AsyncIterableIterator<TaskUpdate>> {
   const unique = [...new Set(ids)];
   const recording = parts.log.windowSeconds > 0;
-  // Read before the watches open: every state numbered up to it is in what they read.
-  const start = resume.after ?? (recording ? await parts.log.now() : null);
+  // Sent before the watches open, on the connection that then reads the tasks: Redis runs it
+  // first, so every state numbered up to it is in what they read. Not awaited first: a stalled
+  // Redis still gets the SUBSCRIBE (and it is left again, see subscriber-channels.ts).
+  const reading = !resume.after && recording ? parts.log.now() : null;
+  reading?.catch(() => {});
   const inner = await openTaskStream(parts.watcher, unique, options);
+  let start: Position | null = resume.after;
+  try {
+    start ??= reading ? await reading : null;
+  } catch (error) {
+    await inner.return?.();
+    throw error;
+  }
   const stream = new ResumableStream(parts, inner, recording ? resume.onCursor : () => {}, start);
   if (resume.after) {
     try {
