@@ -9,7 +9,8 @@ const scalarsAndEnums = {
 /**
  * Typed operations for GraphQL clients, from the checked-in schema.graphql.
  * The tests' client uses the output in test/gql/, the web page the output in
- * web/src/graphql/generated/, so a schema change that breaks either client's
+ * web/src/graphql/generated/, the client library (celery-lens/client) the
+ * output in client/src/generated/, so a schema change that breaks any client's
  * operations breaks `npm run typecheck`.
  */
 const config: CodegenConfig = {
@@ -25,6 +26,13 @@ const config: CodegenConfig = {
       documents: ['web/src/**/*.ts', 'web/src/**/*.tsx', '!web/src/graphql/generated/**'],
       preset: 'client',
       // Documents as plain strings: the page sends them as they are and needs no GraphQL parser/printer in its bundle.
+      config: { ...scalarsAndEnums, documentMode: 'string' },
+      presetConfig: { fragmentMasking: false },
+    },
+    // celery-lens/client: strings too, so the library needs no GraphQL parser in browsers.
+    'client/src/generated/': {
+      documents: ['client/src/**/*.ts', '!client/src/generated/**'],
+      preset: 'client',
       config: { ...scalarsAndEnums, documentMode: 'string' },
       presetConfig: { fragmentMasking: false },
     },

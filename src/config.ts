@@ -18,6 +18,8 @@ export interface Config {
   readonly lensPrefix: string;
   /** Celery's result_expires, in seconds: timelines live a day longer. */
   readonly resultExpires: number;
+  /** How long a task's published states are kept for resuming subscriptions, in seconds (0: not recorded). */
+  readonly resumeWindowSeconds: number;
   /** How long a tombstone keeps a final outcome, in seconds. */
   readonly tombstoneSeconds: number;
   /** Broker queues searched for a task nothing else knows, and how deep. */
@@ -135,6 +137,7 @@ export const OPTIONS = {
   'max-queued': { env: 'LENS_MAX_QUEUED', default: '64', help: 'updates queued per slow subscriber before collapsing to the latest per task' },
   'lens-prefix': { env: 'LENS_PREFIX', default: 'celery-lens:', help: "prefix of celery-lens' own keys" },
   'result-expires': { env: 'CELERY_RESULT_EXPIRES', default: '86400', help: "Celery's result_expires in seconds (timelines are kept a day longer)" },
+  'resume-window': { env: 'LENS_RESUME_WINDOW', default: '3600', help: 'seconds the states of a task are kept after its last one, for subscriptions resuming from a cursor (0: off)' },
   'tombstone-days': { env: 'LENS_TOMBSTONE_DAYS', default: '30', help: 'days a final outcome is kept after Celery forgets it' },
   queues: { env: 'LENS_QUEUES', default: 'celery', help: 'broker queues (comma-separated) searched for queued tasks' },
   'queue-scan-limit': { env: 'LENS_QUEUE_SCAN_LIMIT', default: '10000', help: 'messages read from the head of each queue at most' },
@@ -354,6 +357,7 @@ export function loadConfig(
     sentinelMaster: get('sentinel-master') || null,
     sentinelPassword: get('sentinel-password') || null,
     resultExpires: integer('result-expires', get('result-expires'), 1, 10 * 365 * 86400),
+    resumeWindowSeconds: integer('resume-window', get('resume-window'), 0, 7 * 86400),
     tombstoneSeconds: integer('tombstone-days', get('tombstone-days'), 1, 3650) * 86400,
     queues: get('queues').split(',').map((queue) => queue.trim()).filter((queue) => queue !== ''),
     queueScanLimit: integer('queue-scan-limit', get('queue-scan-limit'), 0, 1_000_000),

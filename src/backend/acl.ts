@@ -21,6 +21,8 @@ const COMMANDS = [
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
   // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`
   'eval', 'evalsha', 'hget', 'hmget', 'hlen', 'hdel', 'hincrby', 'incr', 'zrem', 'zcard', 'zcount', 'zscore', 'zrangebyscore', 'zrevrangebyscore', 'scan', 'del',
+  // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
+  'zremrangebyrank',
   // pub/sub
   'subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'publish',
 ];

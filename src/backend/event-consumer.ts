@@ -19,6 +19,7 @@ import { decodeTaskMeta } from '../celery/meta.ts';
 import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { HistoryStore } from './history-store.ts';
 import { WorkerLiveness } from './worker-liveness.ts';
+import type { StateLog } from './state-log.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
@@ -72,6 +73,7 @@ export class EventConsumer {
    * @param report told of every failure (a refused PSUBSCRIBE, e.g. NOPERM
    * under a wrong ACL; a message it could not decode or record), so the
    * operator hears of it; it decides how often to say so.
+   * @param states numbers every published state for resumable subscriptions (replay.ts).
    */
   constructor(
     readonly sources: readonly ConsumerSource[],
@@ -80,6 +82,8 @@ export class EventConsumer {
     readonly report: (what: 'subscribe' | 'decode' | 'record', error: unknown) => void = () => {},
     /** Which workers still beat (worker-liveness.ts), fed from the heartbeats. */
     readonly liveness = new WorkerLiveness(),
+    /** Numbers every published state for resumable subscriptions (state-log.ts); null: not recorded. */
+    readonly states: StateLog | null = null,
   ) {
     for (const { connection, patterns } of sources) {
       // A worker's silence only counts while this process could hear it.
@@ -161,7 +165,11 @@ export class EventConsumer {
         const id = this.celery.taskIdOf(channel);
         if (!id) return;
         const meta = decodeTaskMeta(id, channel, message);
-        record = () => this.store.recordMeta(meta);
+        const states = this.states?.windowSeconds ? this.states : null;
+        // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
+        record = async () => {
+          await Promise.all([this.store.recordMeta(meta), states?.record(id, message)]);
+        };
       } else {
         const tasks: TaskEvent[] = [];
         for (const event of decodeEventMessage(message)) {

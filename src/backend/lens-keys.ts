@@ -35,6 +35,12 @@ export interface LensKeys {
    * `ix:changes` channel. Built inside its Lua scripts from this prefix.
    */
   readonly index: string;
+  /** ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number). */
+  states(taskId: string): string;
+  /** HASH: those states' bytes by SHA-1, and `#trimmed`, the newest sequence number dropped from `states`. */
+  stateValues(taskId: string): string;
+  /** HASH: `epoch` and `seq`, the counter every recorded state takes its sequence number from; no TTL. */
+  stateClock(): string;
 }
 
 /**
@@ -55,5 +61,8 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     resentAs: (id) => `${prefix}resent-as:${id}`,
     resentFrom: (id) => `${prefix}resent-from:${id}`,
     index: `${prefix}ix:`,
+    states: (id) => `${prefix}states:${id}`,
+    stateValues: (id) => `${prefix}state-values:${id}`,
+    stateClock: () => `${prefix}state-clock`,
   };
 }

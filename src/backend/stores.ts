@@ -15,6 +15,7 @@ import { lensKeys } from './lens-keys.ts';
 import { QueueLengths } from './queue-lengths.ts';
 import { ResultBackend } from './result-backend.ts';
 import { IndexFeed } from './index-feed.ts';
+import { StateLog } from './state-log.ts';
 import { TaskControl } from './task-control.ts';
 import { TaskIndex } from './task-index.ts';
 import { TaskWatcher } from './task-watcher.ts';
@@ -23,7 +24,7 @@ import { WorkerLiveness } from './worker-liveness.ts';
 type StoreConfig = Pick<
   Config,
   | 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'prioritySteps' | 'prioritySep' | 'maxValueBytes'
-  | 'maxWatches' | 'broker' | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs'
+  | 'maxWatches' | 'broker' | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs' | 'resumeWindowSeconds'
 >;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
@@ -53,7 +54,10 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
   const changes = history.changes;
   liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
-  const consumer = connections.consumerSources ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness) : null;
+  const states = new StateLog(connections.redis, ownKeys, { windowSeconds: config.resumeWindowSeconds });
+  const consumer = connections.consumerSources
+    ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
+    : null;
   const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
-  return { backend, watcher, goals, history, queues, queueLengths, consumer, changes, control, index, indexFeed };
+  return { backend, watcher, goals, history, queues, queueLengths, consumer, changes, control, index, indexFeed, states };
 }

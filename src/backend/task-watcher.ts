@@ -34,6 +34,10 @@ import { type Release, WatchQuota, reserveWatches } from './watch-quota.ts';
 export type TaskUpdate = TaskSnapshot | MetaDecodeError;
 export type UpdateListener = (update: TaskUpdate) => void;
 
+/** The bytes each notified update was decoded from (none for a missing key): resume cursors number them (state-log.ts). */
+const rawBytes = new WeakMap<TaskUpdate, Buffer>();
+export const rawOf = (update: TaskUpdate): Buffer | null => rawBytes.get(update) ?? null;
+
 export interface Watch {
   /** The task as it is now (after merging what arrived while reading). */
   readonly current: TaskUpdate;
@@ -302,6 +306,7 @@ export class TaskWatcher {
     entry.lastTaken = update;
     // A published value was just SETEXed with result_expires.
     const final = source === 'message' && !(update instanceof Error) ? { ...update, ttlMs: this.publishedTtlMs } : update;
+    if (raw !== null) rawBytes.set(final, raw);
     entry.tail = entry.tail.then(() => {
       entry.current = final;
       for (const listener of entry.listeners) listener(final);

@@ -8,6 +8,7 @@ import type { ProgressChanges } from '../backend/progress-changes.ts';
 import type { IndexFeed } from '../backend/index-feed.ts';
 import type { TaskIndex } from '../backend/task-index.ts';
 import type { QueueLengths } from '../backend/queue-lengths.ts';
+import type { StateLog } from '../backend/state-log.ts';
 import type { TaskWatcher } from '../backend/task-watcher.ts';
 import type { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
@@ -29,6 +30,8 @@ export interface LensContext {
   readonly index: TaskIndex | null;
   /** The index' changes, for taskEvents; null with --index false. */
   readonly indexFeed: IndexFeed | null;
+  /** Every published state, numbered, for resuming subscriptions. */
+  readonly states: StateLog;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */

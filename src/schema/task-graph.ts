@@ -6,6 +6,7 @@ import { reserveWatches } from '../backend/watch-quota.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
+import { AFTER_DESCRIPTION, graphResumePoint, graphWithCursors } from './cursor.ts';
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
 import { withCodes } from './graphql-error.ts';
@@ -171,8 +172,15 @@ builder.subscriptionField('taskGraph', (t) =>
   t.field({
     type: GraphRef,
     description: 'The workflow graph now, then again after every change, until every task in it is ready.',
-    args: { rootId: t.arg.id({ required: true }), maxDepth: t.arg.int({ ...maxDepthArg, required: true }) },
-    subscribe: (_root, { rootId, maxDepth }, context) => stoppable((stopped) => graphUpdates(String(rootId), maxDepth, context, stopped)),
+    args: {
+      rootId: t.arg.id({ required: true }),
+      maxDepth: t.arg.int({ ...maxDepthArg, required: true }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
+    },
+    subscribe: async (_root, { rootId, maxDepth, after }, context) => {
+      const point = await graphResumePoint(after, context);
+      return stoppable((stopped) => graphWithCursors(graphUpdates(String(rootId), maxDepth, context, stopped), context, point));
+    },
     resolve: (graph, _args, context) => {
       forgetLoaded(context);
       return graph;

@@ -6,6 +6,7 @@ import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { checkTimeout } from './await.ts';
 import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
+import { AFTER_DESCRIPTION, resumableStream, resumePoint } from './cursor.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
@@ -39,9 +40,11 @@ builder.subscriptionFields((t) => ({
     args: {
       id: t.arg.id({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     // Emitted again when its worker is gone: LOST is no stored change.
-    subscribe: async (_root, { id, untilReady }, context) => withWorkerLoss(await stream(checkIds([id], context), context, { untilReady }), context),
+    subscribe: async (_root, { id, untilReady, after }, context) =>
+      withWorkerLoss(await resumableStream(checkIds([id], context), context, { untilReady }, resumePoint(after, context)), context),
     resolve: resolveUpdate,
   }),
   taskCompleted: t.field({
@@ -66,9 +69,12 @@ builder.subscriptionFields((t) => ({
     args: {
       ids: t.arg.idList({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
+      after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
-    subscribe: async (_root, { ids, untilReady }, context) => withWorkerLoss(await stream(checkIds(ids, context), context, { untilReady }), context),
+    // Emitted again when its worker is gone: LOST is no stored change.
+    subscribe: async (_root, { ids, untilReady, after }, context) =>
+      withWorkerLoss(await resumableStream(checkIds(ids, context), context, { untilReady }, resumePoint(after, context)), context),
     resolve: resolveUpdate,
   }),
 }));

@@ -14,6 +14,7 @@ import { useAuth } from '../plugins/use-auth.ts';
 import { listedOrigin } from '../http/origin.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
 import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
+import { useEventCursors } from '../plugins/use-event-cursors.ts';
 import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
@@ -95,6 +96,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
       useCsrfGuard(),
+      // Before the response limit: it measures and serializes the event with its cursor.
+      useEventCursors(),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),

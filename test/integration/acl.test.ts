@@ -66,6 +66,9 @@ describe('least privilege (celery-lens acl)', () => {
       const made = await execute(app, MakeGoal, { key: goal, taskId: id });
       expect(made.errors).toBeUndefined();
       await until(async () => (await execute(app, Everything, { id, parent, goal })).data?.task?.lastOutcome !== null);
+      // This app's consumer recorded all three messages, the numbered states included (a Lua script, run under the user's rights).
+      await until(() => (app.consumer?.handled ?? 0) + (app.consumer?.failed ?? 0) >= 3);
+      expect(app.consumer?.failed).toBe(0);
       const { data, errors } = await execute(app, Everything, { id, parent, goal });
       expect(errors).toBeUndefined();
       expect(data).toMatchObject({

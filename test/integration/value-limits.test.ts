@@ -115,7 +115,8 @@ async function sseEvents(url: string, query: string, method: 'GET' | 'POST', cou
       for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n')) {
         const block = text.slice(0, end);
         text = text.slice(end + 2);
-        const data = /^event: next\ndata: (.*)$/s.exec(block)?.[1];
+        // An `id:` line (the resume cursor) may come first.
+        const data = /^(?:id: [^\n]*\n)?event: next\ndata: (.*)$/s.exec(block)?.[1];
         if (data) {
           events.push(JSON.parse(data) as Payload);
           onEvent();

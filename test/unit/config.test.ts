@@ -67,6 +67,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { LENS_TRUST_PROXY: 'proxy.local' })).toThrow(/--trust-proxy \(LENS_TRUST_PROXY\): "proxy.local" is not an address or CIDR/);
   });
 
+  it('--resume-window: seconds from 0 (off) to 7 days, 1 h by default', () => {
+    expect(loadConfig([], {}).resumeWindowSeconds).toBe(3600);
+    expect(loadConfig([], { LENS_RESUME_WINDOW: '0' }).resumeWindowSeconds).toBe(0);
+    expect(() => loadConfig(['--resume-window=-1'], {})).toThrow('--resume-window (LENS_RESUME_WINDOW) must be an integer from 0 to 604800, got "-1"');
+    expect(() => loadConfig(['--resume-window', 'soon'], {})).toThrow(ConfigError);
+  });
+
   it('--cors-origins: origins only, same-origin (none) by default', () => {
     expect(loadConfig([], {}).corsOrigins).toEqual([]);
     expect(loadConfig(['--cors-origins', 'https://a.example, http://b.example:8080/,*'], {}).corsOrigins).toEqual([

@@ -25,7 +25,7 @@ describe("celery-lens' own key names", () => {
   it('never give two (kind, id) pairs one key, whatever `:` the ids hold', () => {
     const keys = lensKeys();
     const ids = ['K', 'K:attempts', 'attempts', 'K:attempts:attempts', 'a:b', 'goal:K', ':', 'x-attempts'];
-    const kinds = ['history', 'events', 'children', 'groupMembers', 'tombstone', 'goal', 'goalAttempts'] as const;
+    const kinds = ['history', 'events', 'children', 'groupMembers', 'tombstone', 'goal', 'goalAttempts', 'states', 'stateValues'] as const;
     const all = kinds.flatMap((kind) => ids.map((id) => keys[kind](id)));
     expect(new Set(all).size).toBe(all.length);
     expect(keys.goalAttempts('K')).toBe('celery-lens:goal-attempts:K');

@@ -1,0 +1,143 @@
+/**
+ * One subscription that outlives its connections. Every event's
+ * `extensions.cursor` is kept; when the connection fails (a dropped socket,
+ * a server restart, a network change) it subscribes again after a backoff,
+ * with `after: <last cursor>`, and the server replays what was missed. A
+ * cursor the server no longer covers (CURSOR_EXPIRED, INVALID_CURSOR) means
+ * subscribing afresh: the current state comes again, and is dropped when it
+ * equals the last one delivered, so a reconnect never repeats an update. A
+ * task that existed is never reported missing again (the server's watcher
+ * keeps the same rule). Other coded errors end the subscription.
+ */
+import type { Request, Transport, WireError, WireResult } from './transport.ts';
+
+export interface RetryOptions {
+  /** First wait before reconnecting, in ms; doubled each failure (with jitter). @default 250 */
+  readonly minDelayMs?: number;
+  /** Longest wait between attempts, in ms. @default 10_000 (10 s) */
+  readonly maxDelayMs?: number;
+  /** Reconnects in a row before giving up (the subscription then fails). @default Infinity */
+  readonly attempts?: number;
+}
+
+/** A subscription that ended with an error: its `code` is the server's `extensions.code`, or TRANSPORT. */
+export class LensClientError extends Error {
+  readonly code: string;
+  readonly errors: readonly WireError[];
+
+  constructor(message: string, code: string, errors: readonly WireError[] = []) {
+    super(message);
+    this.name = 'LensClientError';
+    this.code = code;
+    this.errors = errors;
+  }
+}
+
+/** Retried after a backoff, with the same cursor: the server could not serve it now. */
+const TRANSIENT = new Set(['BACKEND_UNAVAILABLE', 'RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS', 'TOO_MANY_WATCHES']);
+/** Subscribed again without a cursor. */
+const STALE_CURSOR = new Set(['CURSOR_EXPIRED', 'INVALID_CURSOR']);
+
+export interface Handle {
+  /** Stops the subscription; `done` then resolves. */
+  stop(): void;
+  /** Resolves when the server completes it (or it is stopped); rejects with a LensClientError. */
+  readonly done: Promise<void>;
+}
+
+export interface ResumableOptions<T> {
+  readonly transport: () => Transport;
+  readonly request: (after: string | null) => Request;
+  /** The payload of a result (e.g. `data.task`) and the key it is deduplicated by (a task id). */
+  readonly pick: (data: Record<string, unknown>) => { readonly key: string; readonly value: T } | null;
+  readonly onUpdate: (value: T, errors: readonly WireError[]) => void;
+  readonly retry?: RetryOptions | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const existed = (value: unknown) => typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === true;
+const missing = (value: unknown) => typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === false;
+
+export function resumable<T>(options: ResumableOptions<T>): Handle {
+  const minDelay = options.retry?.minDelayMs ?? 250;
+  const maxDelay = options.retry?.maxDelayMs ?? 10_000;
+  const maxAttempts = options.retry?.attempts ?? Number.POSITIVE_INFINITY;
+  let cursor: string | null = null;
+  let failures = 0;
+  let round = 0;
+  let stopRound: () => void = () => {};
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let finished = false;
+  const last = new Map<string, { json: string; value: T }>();
+  let settle: (error?: LensClientError) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : resolve());
+  });
+
+  const finish = (error?: LensClientError) => {
+    if (finished) return;
+    finished = true;
+    round += 1;
+    stopRound();
+    if (timer) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    settle(error);
+  };
+  const onAbort = () => finish();
+
+  const retry = (reason: string, code: string, immediately = false) => {
+    round += 1;
+    stopRound();
+    failures += 1;
+    if (failures > maxAttempts) return finish(new LensClientError(`gave up after ${maxAttempts} reconnects: ${reason}`, code));
+    const base = Math.min(maxDelay, minDelay * 2 ** (failures - 1));
+    timer = setTimeout(connect, immediately ? 0 : base / 2 + (Math.random() * base) / 2);
+  };
+
+  const deliver = (result: WireResult) => {
+    if (result.extensions?.cursor) cursor = result.extensions.cursor;
+    failures = 0;
+    const picked = result.data ? options.pick(result.data) : null;
+    if (!picked) return;
+    const json = JSON.stringify(picked.value);
+    const previous = last.get(picked.key);
+    if (previous?.json === json) return;
+    if (previous && existed(previous.value) && missing(picked.value)) return;
+    last.set(picked.key, { json, value: picked.value });
+    options.onUpdate(picked.value, result.errors ?? []);
+  };
+
+  function connect(): void {
+    timer = null;
+    if (finished) return;
+    const mine = (round += 1);
+    const current = () => mine === round && !finished;
+    stopRound = options.transport().subscribe(options.request(cursor), {
+      next: (result) => {
+        if (!current()) return;
+        const error = result.data ? undefined : result.errors?.[0];
+        if (!error) return deliver(result);
+        const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+        if (STALE_CURSOR.has(code)) {
+          cursor = null;
+          return retry(error.message, code, true);
+        }
+        if (TRANSIENT.has(code)) return retry(error.message, code);
+        finish(new LensClientError(error.message, code, result.errors));
+      },
+      fail: (reason) => {
+        if (current()) retry(reason instanceof Error ? reason.message : 'the connection closed', 'TRANSPORT');
+      },
+      complete: () => {
+        if (current()) finish();
+      },
+    });
+  }
+
+  if (options.signal?.aborted) finish();
+  else {
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    connect();
+  }
+  return { stop: () => finish(), done };
+}
