@@ -8,7 +8,7 @@ import type { TaskMeta } from '../celery/meta.ts';
 import { kwargsFromRepr } from '../celery/python-repr.ts';
 import { CeleryStates } from '../celery/states.ts';
 import type { IndexUpdate } from './task-index.ts';
-import type { TaskStatus } from './task-status.ts';
+import { FROM_STATE, type TaskStatus } from './task-status.ts';
 
 const FROM_EVENT: Readonly<Record<TaskEventType, TaskStatus>> = {
   'task-sent': 'QUEUED',
@@ -21,18 +21,6 @@ const FROM_EVENT: Readonly<Record<TaskEventType, TaskStatus>> = {
   'task-rejected': 'FAILED',
 };
 
-// As decideStatus reads a stored state; custom states (PROGRESS) are RUNNING.
-const FROM_STATE: ReadonlyMap<string, TaskStatus> = new Map([
-  [CeleryStates.SUCCESS, 'SUCCEEDED'],
-  [CeleryStates.FAILURE, 'FAILED'],
-  [CeleryStates.REVOKED, 'REVOKED'],
-  [CeleryStates.REJECTED, 'FAILED'],
-  [CeleryStates.RETRY, 'RETRYING'],
-  [CeleryStates.STARTED, 'RUNNING'],
-  [CeleryStates.RECEIVED, 'QUEUED'],
-  [CeleryStates.PENDING, 'QUEUED'],
-  [CeleryStates.IGNORED, 'SUCCEEDED'],
-]);
 
 /** Longest kwargs value indexed, in bytes of JSON: a business key, not a document. */
 export const MAX_KWARG_JSON = 200;

@@ -40,7 +40,8 @@ export interface StatusDecision {
 
 // Maps, not object literals: a custom state may be named "constructor" or
 // "__proto__", which an object lookup would find on Object.prototype.
-const FROM_STATE: ReadonlyMap<string, TaskStatus> = new Map([
+/** The status a stored built-in state reads as; a custom state (PROGRESS) is RUNNING. The task index files by it too. */
+export const FROM_STATE: ReadonlyMap<string, TaskStatus> = new Map([
   [CeleryStates.SUCCESS, 'SUCCEEDED'],
   [CeleryStates.FAILURE, 'FAILED'],
   [CeleryStates.REVOKED, 'REVOKED'],

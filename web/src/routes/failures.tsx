@@ -1,4 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { ListHead } from '../components/list-head.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskLink } from '../components/task-link.tsx';
@@ -28,18 +29,13 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
       <h1>Failures</h1>
       <WindowForm key={`${since}|${until}`} since={since} until={until} />
       <section className="panel" aria-label="Failure groups">
-        <div className="list-head">
-          <p role="status" data-testid="failure-total" data-count={list.first?.totalCount ?? ''}>
-            {list.first ? `${list.first.totalCount.toLocaleString()} ${list.first.totalCount === 1 ? 'group' : 'groups'}` : 'Loading…'}
-          </p>
-          {list.live ? (
-            <span className="muted live-note">live</span>
-          ) : (
-            <button type="button" className="secondary" onClick={list.backToLive}>
-              Back to the first page (live)
-            </button>
-          )}
-        </div>
+        <ListHead
+          testId="failure-total"
+          count={list.first?.totalCount ?? null}
+          text={list.first ? `${list.first.totalCount.toLocaleString()} ${list.first.totalCount === 1 ? 'group' : 'groups'}` : 'Loading…'}
+          live={list.live}
+          onBackToLive={list.backToLive}
+        />
         <ErrorMessage errors={list.errors} retrying={false} />
         {list.nodes.length > 0 ? (
           <div className="table-scroll">

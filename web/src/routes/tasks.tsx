@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'react';
+import { ListHead } from '../components/list-head.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskFilterForm } from '../components/task-filter-form.tsx';
@@ -37,18 +38,13 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
       <h1>Tasks</h1>
       <TaskFilterForm key={paramsKey} initial={current} onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))} />
       <section className="panel" aria-label="Matching tasks">
-        <div className="list-head">
-          <p role="status" data-testid="task-total" data-count={list.first?.totalCount ?? ''}>
-            {total === null ? 'Loading…' : `${total} ${list.first?.totalCount === 1 ? 'task' : 'tasks'}`}
-          </p>
-          {list.live ? (
-            <span className="muted live-note">live</span>
-          ) : (
-            <button type="button" className="secondary" onClick={list.backToLive}>
-              Back to the first page (live)
-            </button>
-          )}
-        </div>
+        <ListHead
+          testId="task-total"
+          count={list.first?.totalCount ?? null}
+          text={total === null ? 'Loading…' : `${total} ${list.first?.totalCount === 1 ? 'task' : 'tasks'}`}
+          live={list.live}
+          onBackToLive={list.backToLive}
+        />
         <ErrorMessage errors={list.errors} retrying={false} />
         {list.nodes.length > 0 ? (
           <div className="table-scroll">
