@@ -134,11 +134,15 @@ export class WorkerLiveness {
     this.#timers.delete(hostname);
   }
 
-  /** When `hostname` turns silent (offline, its tasks LOST) unless heard again; null once it said goodbye, or when it has no pulse. */
+  /**
+   * When `hostname` turns silent (offline, its tasks LOST) unless heard again;
+   * null once it said goodbye, when it has no pulse, or while the event
+   * connection is down (nothing is judged then).
+   */
   expiresAt(hostname: string): number | null {
     const pulse = this.#pulses.get(hostname);
-    if (!pulse || pulse.offlineAt !== null) return null;
-    return Math.max(pulse.lastHeardAt, this.#listeningSince ?? Number.POSITIVE_INFINITY) + this.windowMs(pulse.freqSeconds);
+    if (!pulse || pulse.offlineAt !== null || this.#listeningSince === null) return null;
+    return Math.max(pulse.lastHeardAt, this.#listeningSince) + this.windowMs(pulse.freqSeconds);
   }
 
   pulse(hostname: string): WorkerPulse | null {

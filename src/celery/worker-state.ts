@@ -5,16 +5,11 @@
  * time the monitor *received* it (not the worker's clock, which may drift),
  * and worker-offline forgets the heartbeats.
  *
- * Online is Celery's `Worker.alive`: a heartbeat received less than
- * `heartbeat_expires` ago, i.e. `freq * HEARTBEAT_EXPIRE_WINDOW / 100` = two
- * heartbeat intervals (one missed heartbeat is tolerated, two are not).
+ * Whether it is online is not judged here: src/backend/worker-liveness.ts
+ * holds the one rule (Celery's `Worker.alive`, + 1 s), for `online`,
+ * `heartbeatExpires` and LOST alike.
  */
 import type { WorkerEvent } from './events.ts';
-
-/** Celery's HEARTBEAT_EXPIRE_WINDOW (a percentage of the interval). */
-export const HEARTBEAT_EXPIRE_WINDOW = 200;
-/** The interval Celery's `Worker` assumes until an event says (`freq=60`). */
-export const DEFAULT_FREQ_SECONDS = 60;
 
 export interface WorkerState {
   readonly hostname: string;
@@ -46,17 +41,4 @@ export function nextWorkerState(previous: WorkerState | undefined, event: Worker
     software: event.software ?? previous?.software ?? null,
     heartbeatAt: heartbeat ? Math.max(receivedAt, previous?.heartbeatAt ?? 0) : (previous?.heartbeatAt ?? null),
   };
-}
-
-/** When its latest heartbeat expires (ms since the epoch), or null when it has none or said goodbye. */
-export function heartbeatExpiresAt(worker: WorkerState): number | null {
-  if (worker.type === 'worker-offline' || worker.heartbeatAt === null) return null;
-  const freq = worker.freq ?? DEFAULT_FREQ_SECONDS;
-  return worker.heartbeatAt + freq * (HEARTBEAT_EXPIRE_WINDOW / 100) * 1000;
-}
-
-/** Celery's `Worker.alive` at `now` (ms since the epoch). */
-export function isOnline(worker: WorkerState, now: number): boolean {
-  const expires = heartbeatExpiresAt(worker);
-  return expires !== null && now < expires;
 }

@@ -1,4 +1,4 @@
-import { type WorkerState, heartbeatExpiresAt, isOnline } from '../celery/worker-state.ts';
+import type { WorkerState } from '../celery/worker-state.ts';
 import { builder } from './builder.ts';
 
 const WorkerRef = builder.objectRef<WorkerState>('Worker').implement({
@@ -9,9 +9,8 @@ const WorkerRef = builder.objectRef<WorkerState>('Worker').implement({
       description:
         "Celery's rule (celery.events.state.Worker.alive, as Flower shows it): a heartbeat received within two heartbeat intervals " +
         '(+ 1 s, or --worker-timeout), and no worker-offline since: the same judgement that makes its tasks LOST.',
-      // The judgement of LOST (backend/worker-liveness.ts) where this process has the worker's pulse; else its last heartbeat alone.
-      resolve: (worker, _args, { consumer }) =>
-        consumer?.liveness.pulse(worker.hostname) ? consumer.liveness.silence(worker.hostname, null) === null : isOnline(worker, Date.now()),
+      // The judgement of LOST (backend/worker-liveness.ts): every worker listed was heard by the consumer that keeps that pulse.
+      resolve: (worker, _args, { consumer }) => consumer?.liveness.silence(worker.hostname, null) === null,
     }),
     lastSeen: t.field({ type: 'DateTime', description: "Its latest event's timestamp (the worker's clock).", resolve: (worker) => new Date(worker.at) }),
     lastHeartbeat: t.field({
@@ -24,9 +23,9 @@ const WorkerRef = builder.objectRef<WorkerState>('Worker').implement({
       type: 'DateTime',
       nullable: true,
       description:
-        'When it turns offline (and the tasks it runs LOST) unless another heartbeat comes; null when it is offline by worker-offline or has sent no heartbeat.',
+        'When it turns offline (and the tasks it runs LOST) unless another heartbeat comes; null when it said worker-offline, or while celery-lens hears no events (nothing is judged then).',
       resolve: (worker, _args, { consumer }) => {
-        const expires = consumer?.liveness.pulse(worker.hostname) ? consumer.liveness.expiresAt(worker.hostname) : heartbeatExpiresAt(worker);
+        const expires = consumer?.liveness.expiresAt(worker.hostname) ?? null;
         return expires === null ? null : new Date(expires);
       },
     }),
