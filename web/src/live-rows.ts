@@ -41,7 +41,6 @@ export function applyRow(page: TaskPage, row: TaskRowFragment, filter: TaskFilte
   }
   if (!wanted(filter, row.status)) return page;
   if (order === 'OLDEST_FIRST' && page.pageInfo.hasNextPage) return { ...page, totalCount: count(1) };
-  // Its cursor is never read: paging goes on from pageInfo.endCursor.
-  const edge = { cursor: '', node: row };
+  const edge = { node: row };
   return { ...page, totalCount: count(1), edges: order === 'NEWEST_FIRST' ? [edge, ...page.edges] : [...page.edges, edge] };
 }

@@ -15,7 +15,7 @@ import { useStore } from './store.ts';
 import { isFinal } from './use-live.ts';
 
 export interface Connection<N> {
-  readonly edges: readonly { readonly cursor: string; readonly node: N }[];
+  readonly edges: readonly { readonly node: N }[];
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
   readonly totalCount: number;
 }

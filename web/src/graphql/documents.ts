@@ -100,7 +100,7 @@ export const Queues = graphql(`
   }
 `);
 
-/** One page of the Tasks view: tasks of the index matching the filter. */
+/** One page of the Tasks view: tasks of the index matching the filter (paged by endCursor: no cursor per edge to sign). */
 export const SearchTasks = graphql(`
   query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {
     searchTasks(filter: $filter, first: $first, after: $after, order: $order) {
@@ -108,7 +108,6 @@ export const SearchTasks = graphql(`
       totalCountCapped
       pageInfo { hasNextPage endCursor }
       edges {
-        cursor
         node { ...TaskRow }
       }
     }
@@ -145,7 +144,6 @@ export const Failures = graphql(`
       totalCount
       pageInfo { hasNextPage endCursor }
       edges {
-        cursor
         node { name exceptionType count firstSeen lastSeen example { id status } }
       }
     }

@@ -153,7 +153,7 @@ export type SearchTasksQueryVariables = Exact<{
 }>;
 
 
-export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } }> } };
+export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } }> } };
 
 export type TaskRowFragment = { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null };
 
@@ -184,7 +184,7 @@ export type FailuresQueryVariables = Exact<{
 }>;
 
 
-export type FailuresQuery = { failures: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { name: string, exceptionType: string, count: number, firstSeen: string, lastSeen: string, example: { id: string, status: TaskStatus } } }> } };
+export type FailuresQuery = { failures: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { name: string, exceptionType: string, count: number, firstSeen: string, lastSeen: string, example: { id: string, status: TaskStatus } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -385,7 +385,6 @@ export const SearchTasksDocument = new TypedDocumentString(`
       endCursor
     }
     edges {
-      cursor
       node {
         ...TaskRow
       }
@@ -449,7 +448,6 @@ export const FailuresDocument = new TypedDocumentString(`
       endCursor
     }
     edges {
-      cursor
       node {
         name
         exceptionType
