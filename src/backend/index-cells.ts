@@ -47,14 +47,50 @@ export function cellMatches(cell: Cell, filter: IndexFilter): boolean {
 export const hasCellFilter = (filter: IndexFilter): boolean =>
   Boolean((filter.statuses && filter.statuses.length > 0) || filter.name || filter.namePrefix || filter.worker || filter.queue);
 
-/** (at, id) order of a page: newest first (desc) or oldest first. */
-function compare(order: IndexOrder) {
-  const sign = order === 'desc' ? -1 : 1;
-  return (a: IndexEntry, b: IndexEntry) => (a.at !== b.at ? sign * (a.at - b.at) : a.id === b.id ? 0 : sign * (a.id < b.id ? -1 : 1));
+/** [id1, score1, id2, score2…] in the reverse order, pairs kept together. */
+function reversePairs(pairs: readonly string[]): string[] {
+  const reversed: string[] = [];
+  for (let i = pairs.length - 2; i >= 0; i -= 2) reversed.push(pairs[i] as string, pairs[i + 1] as string);
+  return reversed;
+}
+
+/** Filters whose cell keys are remembered at most (a dashboard asks the same few again and again). */
+const KEYS_CACHED = 256;
+
+/**
+ * The first `limit` entries of sorted ranges, in order: a k-way merge that
+ * makes an entry only for what it keeps (a page of 50 over 8 cells reads 408).
+ * `ranges` are Redis replies: [id, score, id, score…], each already in order.
+ */
+function mergeRanges(ranges: readonly (readonly string[])[], order: IndexOrder, limit: number): IndexEntry[] {
+  const newer = order === 'desc';
+  const heads = ranges.map(() => 0);
+  const merged: IndexEntry[] = [];
+  while (merged.length < limit) {
+    let best = -1;
+    let bestAt = 0;
+    let bestId = '';
+    for (let k = 0; k < ranges.length; k += 1) {
+      const range = ranges[k] as readonly string[];
+      const head = heads[k] as number;
+      if (head >= range.length) continue;
+      const at = Number(range[head + 1]);
+      const id = range[head] as string;
+      const before = best < 0 || (newer ? at > bestAt || (at === bestAt && id > bestId) : at < bestAt || (at === bestAt && id < bestId));
+      if (before) [best, bestAt, bestId] = [k, at, id];
+    }
+    if (best < 0) break;
+    heads[best] = (heads[best] as number) + 2;
+    // A task is in one cell only: no entry comes twice.
+    merged.push({ id: bestId, at: bestAt });
+  }
+  return merged;
 }
 
 export class CellIndex {
   #cells: Map<string, Cell> | null = null;
+  /** The matching cells' keys by filter, for the registry as last loaded. */
+  readonly #keys = new Map<string, string[]>();
 
   constructor(
     readonly redis: Redis,
@@ -66,6 +102,7 @@ export class CellIndex {
     const [reply] = await execAll(this.redis.pipeline().hgetall(key));
     const hash = valueOf(reply, key) as Record<string, string>;
     this.#cells = new Map(Object.entries(hash).map(([n, desc]) => [n, decodeCell(desc)]));
+    this.#keys.clear();
     return this.#cells;
   }
 
@@ -77,7 +114,15 @@ export class CellIndex {
   /** The sorted sets a filter reads: its matching cells, or every task when it names none. */
   #keysFor(cells: Map<string, Cell>, filter: IndexFilter): string[] {
     if (!hasCellFilter(filter)) return [`${this.prefix}all`];
-    return [...cells].filter(([, cell]) => cellMatches(cell, filter)).map(([n]) => `${this.prefix}c:${n}`);
+    // Walking hundreds of cells per page cost more than the page's merge: remembered until the registry changes.
+    const which = JSON.stringify([filter.statuses ?? [], filter.name ?? '', filter.namePrefix ?? '', filter.worker ?? '', filter.queue ?? '']);
+    let keys = this.#keys.get(which);
+    if (!keys) {
+      keys = [...cells].filter(([, cell]) => cellMatches(cell, filter)).map(([n]) => `${this.prefix}c:${n}`);
+      if (this.#keys.size >= KEYS_CACHED) this.#keys.clear();
+      this.#keys.set(which, keys);
+    }
+    return keys;
   }
 
   /**
@@ -115,21 +160,24 @@ export class CellIndex {
         }
       }
       return (values) => {
-        const entries: IndexEntry[] = [];
+        const ranges: (readonly string[])[] = [];
         let position = 0;
         for (let k = 0; k < keys.length; k += 1) {
           if (sameTime) {
-            // Tasks of the cursor's own time: those after its id in the order asked.
+            // Tasks of the cursor's own time: those after its id in the order asked (as a range: id, score…).
+            const tied: string[] = [];
             for (const id of values[position] as string[]) {
-              if (order === 'desc' ? id < after.id : id > after.id) entries.push({ id, at: after.at });
+              if (order === 'desc' ? id < after.id : id > after.id) tied.push(id, String(after.at));
             }
+            // ZRANGEBYSCORE gives ties by id ascending; newest first wants them descending.
+            if (order === 'desc') ranges.push(reversePairs(tied));
+            else ranges.push(tied);
             position += 1;
           }
-          const range = values[position] as string[];
+          ranges.push(values[position] as string[]);
           position += 1;
-          for (let i = 0; i < range.length; i += 2) entries.push({ id: range[i] as string, at: Number(range[i + 1]) });
         }
-        return entries.sort(compare(order)).slice(0, limit);
+        return mergeRanges(ranges, order, limit);
       };
     });
   }

@@ -3,7 +3,7 @@
  * name and exception type, newest failure first, from the FAILED cells alone
  * (one ZCOUNT and two ends per cell).
  */
-import { decodeCursor, encodeCursor } from '../backend/index-cursor.ts';
+import { CursorSigner } from '../backend/index-cursor.ts';
 import type { CellStats } from '../backend/task-index.ts';
 import { builder } from './builder.ts';
 import { withCodes } from './graphql-error.ts';
@@ -71,12 +71,12 @@ builder.queryField('failures', (t) =>
       const { since, until } = checkWindow(args.since, args.until);
       return withCodes(async () => {
         const scope = `failures\n${since}\n${until}`;
-        const secret = await index.cursorSecret();
+        const signer = new CursorSigner(await index.cursorSecret(), scope);
         // The cursor holds how many groups came before (the groups are few; their order is by lastSeen).
-        const offset = args.after ? decodeCursor(secret, args.after, scope, context.config.indexSeconds * 1000).at : 0;
+        const offset = args.after ? signer.decode(args.after, context.config.indexSeconds * 1000).at : 0;
         const groups = failureGroups(await index.cells(since ?? -8.64e15, until ?? 8.64e15, 0, 'FAILED'));
         const page = groups.slice(offset, offset + first);
-        const cursorAt = (position: number) => encodeCursor(secret, { at: position, id: '' }, scope);
+        const cursorAt = (position: number) => signer.encode({ at: position, id: '' });
         return {
           edges: page.map((node, i) => ({ node, cursor: cursorAt(offset + i + 1) })),
           pageInfo: { hasNextPage: offset + first < groups.length, endCursor: page.length === 0 ? null : cursorAt(offset + page.length) },

@@ -3,7 +3,7 @@
  * from one script call; its nodes are plain Tasks, loaded by the request's
  * Task DataLoader (one MGET for the page, as tasks(ids) does).
  */
-import { decodeCursor, encodeCursor } from '../backend/index-cursor.ts';
+import { CursorSigner } from '../backend/index-cursor.ts';
 import type { IndexEntry, IndexFilter, IndexOrder, TaskIndex } from '../backend/task-index.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
@@ -31,8 +31,9 @@ export const PageInfoRef = builder.objectRef<PageInfoShape>('PageInfo').implemen
 });
 
 interface TaskEdgeShape {
-  readonly cursor: string;
-  readonly id: string;
+  readonly entry: IndexEntry;
+  /** Signs the edge's cursor when it is selected: most clients page by pageInfo.endCursor alone. */
+  readonly signer: CursorSigner;
 }
 
 interface TaskConnectionShape {
@@ -44,8 +45,8 @@ interface TaskConnectionShape {
 
 const TaskEdgeRef = builder.objectRef<TaskEdgeShape>('TaskEdge').implement({
   fields: (t) => ({
-    cursor: t.exposeString('cursor'),
-    node: t.field({ type: TaskRef, resolve: (edge) => edge.id }),
+    cursor: t.string({ resolve: (edge) => edge.signer.encode(edge.entry) }),
+    node: t.field({ type: TaskRef, resolve: (edge) => edge.entry.id }),
   }),
 });
 
@@ -53,7 +54,7 @@ const TaskConnectionRef = builder.objectRef<TaskConnectionShape>('TaskConnection
   description: 'A page of tasks from the index.',
   fields: (t) => ({
     // `first` already multiplies the cost of the page (searchTasks' complexity).
-    edges: t.field({ type: [TaskEdgeRef], complexity: { field: 1, multiplier: 1 }, resolve: (page) => [...page.edges] }),
+    edges: t.field({ type: [TaskEdgeRef], complexity: { field: 1, multiplier: 1 }, resolve: (page) => page.edges }),
     pageInfo: t.field({ type: PageInfoRef, resolve: (page) => page.pageInfo }),
     totalCount: t.int({
       description: `Tasks matching the filter: exact up to the cap (${COUNT_CAP.toLocaleString('en')} when a rootId or kwargs filter must be walked); totalCountCapped says when it stopped counting.`,
@@ -77,16 +78,16 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 async function searchPage(index: TaskIndex, filter: IndexFilter, order: IndexOrder, first: number, after: string | null, context: LensContext): Promise<TaskConnectionShape> {
   const scope = `${order}\n${canonicalFilter(filter)}`;
-  const secret = await index.cursorSecret();
-  const from: IndexEntry | null = after === null ? null : decodeCursor(secret, after, scope, context.config.indexSeconds * 1000);
+  const signer = new CursorSigner(await index.cursorSecret(), scope);
+  const from: IndexEntry | null = after === null ? null : signer.decode(after, context.config.indexSeconds * 1000);
   // One more than asked tells whether there is a next page.
   const { entries, stoppedAt } = await index.search(filter, order, first + 1, from);
   const page = entries.slice(0, first);
   const last = stoppedAt ?? page.at(-1) ?? null;
   const hasNextPage = stoppedAt !== null || entries.length > first;
   return {
-    edges: page.map((entry) => ({ id: entry.id, cursor: encodeCursor(secret, entry, scope) })),
-    pageInfo: { hasNextPage, endCursor: last === null ? null : encodeCursor(secret, last, scope) },
+    edges: page.map((entry) => ({ entry, signer })),
+    pageInfo: { hasNextPage, endCursor: last === null ? null : signer.encode(last) },
     total: once(() => withCodes(() => index.count(filter, COUNT_CAP))),
   };
 }

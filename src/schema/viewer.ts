@@ -1,6 +1,7 @@
 /**
  * Who the caller is and what it may do, so a page can show only what works:
- * the web page shows its revoke and re-send buttons when `canControl`.
+ * the web page shows its revoke and re-send buttons when `canControl`, its
+ * kwargs filter for the keys of `indexedKwargs`.
  */
 import { principalOf } from '../auth/principal-of.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -9,6 +10,8 @@ import { builder } from './builder.ts';
 interface ViewerShape {
   readonly principal: Principal;
   readonly control: boolean;
+  /** --index-kwargs, or none with --index false. */
+  readonly indexedKwargs: readonly string[];
 }
 
 const ViewerRef = builder.objectRef<ViewerShape>('Viewer').implement({
@@ -23,6 +26,15 @@ const ViewerRef = builder.objectRef<ViewerShape>('Viewer').implement({
       description: 'Whether revokeTask, sendTask and resendTask may run: --control true and the control scope.',
       resolve: (viewer) => viewer.control && viewer.principal.scopes.has('control'),
     }),
+    indexedKwargs: t.stringList({
+      // The keys an operator indexes say what its kwargs hold: payload, as the values are.
+      authScopes: { payload: true },
+      nullable: true,
+      description:
+        'The kwargs keys searchTasks and taskEvents may filter on (--index-kwargs; empty with --index false or none indexed). ' +
+        'Needs the payload scope, as the filter does.',
+      resolve: (viewer) => [...viewer.indexedKwargs],
+    }),
   }),
 });
 
@@ -34,6 +46,7 @@ builder.queryField('viewer', (t) =>
     resolve: (_root, _args, context) => ({
       principal: principalOf(context.config, context) ?? { id: 'unknown', scopes: new Set() },
       control: context.config.control,
+      indexedKwargs: context.index ? context.config.indexKwargs : [],
     }),
   }),
 );

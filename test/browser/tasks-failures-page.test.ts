@@ -2,8 +2,10 @@
  * The Tasks and Failures views in Debian's Chromium, over searchTasks and
  * failures, against a real Celery 5.2.6 worker: filters (with the keyboard),
  * links that carry the filter, paging by cursor, new tasks and failures
- * appearing with no reload, and a 390 px wide window.
+ * appearing with no reload (taskEvents, not polling), the kwargs filter with
+ * and without the payload scope, and a 390 px wide window.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +35,7 @@ beforeAll(async () => {
   await ensureCelery();
   redis = await startRedis();
   [worker, browser] = await Promise.all([startWorker({ ...env(), queues: [q], pool: 'prefork', concurrency: 2 }), launchChromium()]);
-  app = await startApp(redis.url(0), ['--broker', redis.url(15)]);
+  app = await startApp(redis.url(0), ['--broker', redis.url(15), '--index-kwargs', 'tenant']);
   sent.adds = await send(Array.from({ length: 55 }, (_, n) => ({ task: 'add', args: [n, 1], queue: q })));
   sent.valueErrors = await send(['a', 'b', 'c'].map((message) => failing(message)));
   sent.typeErrors = await send([failing('wrong type', 'TypeError')]);
@@ -56,6 +58,14 @@ const rows = (page: Page) => page.getByTestId('task-row');
 const rowStatuses = (page: Page) => rows(page).evaluateAll((all) => all.map((row) => row.getAttribute('data-status')));
 const rowIds = (page: Page) => rows(page).evaluateAll((all) => all.map((row) => row.getAttribute('data-task-id')));
 const total = (page: Page) => page.getByTestId('task-total').getAttribute('data-count');
+/** The searchTasks requests a page sends from now on (the view asks its first page once, then follows taskEvents). */
+function countSearches(page: Page): { readonly count: number } {
+  const seen = { count: 0 };
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/graphql' && request.postData()?.includes('searchTasks')) seen.count += 1;
+  });
+  return seen;
+}
 
 describe('the Tasks view', () => {
   it('lists the indexed tasks, filters them with the keyboard, keeps the filter in the address, and opens a task', async () => {
@@ -116,12 +126,37 @@ describe('the Tasks view', () => {
     await page.goto(`${origin()}/tasks?status=FAILED`);
     await expect.poll(() => total(page), { timeout: 15_000 }).toBe('4');
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const searches = countSearches(page);
     const [fresh] = await send([failing('late')]);
     sent.valueErrors.push(fresh!);
     await finish([fresh!]);
     await expect.poll(() => rowIds(page), { timeout: 15_000 }).toContain(fresh);
-    // Newest first.
+    // Newest first, with the count, from the event alone.
     expect((await rowIds(page))[0]).toBe(fresh);
+    await expect.poll(() => total(page)).toBe('5');
+    expect(searches.count).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('changes a row in place as its task runs and finishes, over taskEvents: no reload, no searchTasks asked again', async () => {
+    const { page, problems } = await tab();
+    const searches = countSearches(page);
+    await page.goto(`${origin()}/tasks?name=lens.sleep`);
+    await expect.poll(() => total(page), { timeout: 15_000 }).toBe('0');
+    const asked = searches.count;
+    expect(asked).toBeGreaterThan(0);
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    const [slow] = await send([{ task: 'sleep', args: [3], queue: q }]);
+    const row = page.locator(`[data-testid="task-row"][data-task-id="${slow}"]`);
+    // Added at the top while it runs, then its row (the same element) turns SUCCEEDED.
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('RUNNING');
+    await row.evaluate((element) => element.setAttribute('data-seen-running', 'yes'));
+    expect(await total(page)).toBe('1');
+    await finish([slow!]);
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('SUCCEEDED');
+    expect(await row.getAttribute('data-seen-running')).toBe('yes');
+    expect(searches.count).toBe(asked);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(problems).toEqual([]);
   });
@@ -133,6 +168,67 @@ describe('the Tasks view', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(ARTIFACTS, 'tasks-view-390px.png'), fullPage: true });
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the kwargs filter (--index-kwargs tenant)', () => {
+  const kwargRows = (page: Page) => page.getByTestId('kwargs-filter');
+
+  it('finds the task sent with that kwarg and no other, from the form and from the address; a key not indexed is a coded error beside it', async () => {
+    const tenant = `acme-${randomUUID().slice(0, 8)}`;
+    const [mine, other, none] = await send([
+      { task: 'echo', kwargs: { tenant, n: 1 }, queue: q },
+      { task: 'echo', kwargs: { tenant: 'someone-else', n: 2 }, queue: q },
+      { task: 'echo', args: [tenant], queue: q },
+    ]);
+    await finish([mine!, other!, none!]);
+    const { page, problems } = await tab();
+    await page.goto(`${origin()}/tasks?name=lens.echo`);
+    await expect.poll(() => total(page), { timeout: 15_000 }).toBe('3');
+    await page.getByTestId('add-kwarg').click();
+    // The only indexed key is filled in.
+    expect(await kwargRows(page).getByLabel('Key').inputValue()).toBe('tenant');
+    await kwargRows(page).getByLabel('equals').fill(tenant);
+    await kwargRows(page).getByLabel('equals').press('Enter');
+    await expect.poll(() => total(page)).toBe('1');
+    expect(new URL(page.url()).searchParams.get('kw.tenant')).toBe(tenant);
+    expect(await rowIds(page)).toEqual([mine]);
+
+    await page.goto(`${origin()}/tasks?kw.tenant=someone-else`);
+    await expect.poll(() => rowIds(page), { timeout: 15_000 }).toEqual([other]);
+
+    await page.goto(`${origin()}/tasks?kw.user_id=7`);
+    const error = kwargRows(page).getByTestId('error-message');
+    await expect.poll(() => error.getAttribute('data-code'), { timeout: 15_000 }).toBe('INVALID_ARGUMENT');
+    expect(await error.innerText()).toMatch(/--index-kwargs/);
+    expect(await rows(page).count()).toBe(0);
+    expect(problems).toEqual([]);
+  });
+
+  it('is not offered to a status-only key, and a kwargs filter in the address answers FORBIDDEN beside it', async () => {
+    const key = `status-${randomUUID()}`;
+    const hash = createHash('sha256').update(key).digest('hex');
+    const guarded = await startApp(redis.url(0), ['--broker', redis.url(15), '--index-kwargs', 'tenant', '--auth', 'true', '--api-keys', `dashboard:${hash}:status`]);
+    try {
+      const guardedOrigin = new URL(guarded.url).origin;
+      const opened = await openPage(browser, guardedOrigin);
+      open.push(opened);
+      const { page, problems } = opened;
+      await page.addInitScript((value) => sessionStorage.setItem('celery-lens:api-key', value), key);
+      await page.goto(`${guardedOrigin}/tasks?name=lens.echo`);
+      await expect.poll(() => total(page), { timeout: 15_000 }).toBe('3');
+      expect(await kwargRows(page).count()).toBe(0);
+      expect(await page.getByTestId('add-kwarg').count()).toBe(0);
+
+      await page.goto(`${guardedOrigin}/tasks?name=lens.echo&kw.tenant=someone-else`);
+      const error = kwargRows(page).getByTestId('error-message');
+      await expect.poll(() => error.getAttribute('data-code'), { timeout: 15_000 }).toBe('FORBIDDEN');
+      expect(await error.innerText()).toMatch(/payload scope/);
+      expect(await rows(page).count()).toBe(0);
+      expect(problems).toEqual([]);
+    } finally {
+      await guarded.stop();
+    }
   });
 });
 

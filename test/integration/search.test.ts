@@ -243,7 +243,10 @@ describe('scopes, and the index turned off', () => {
 
   const post = async (app: { url: string }, key: string | null, query: string) => {
     const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) }, body: JSON.stringify({ query }) });
-    return (await response.json()) as { data?: { searchTasks?: { totalCount: number } } | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    return (await response.json()) as {
+      data?: { searchTasks?: { totalCount: number }; viewer?: { indexedKwargs: string[] | null } } | null;
+      errors?: { message: string; extensions?: { code?: string } }[];
+    };
   };
   const byTenant = '{ searchTasks(filter: { kwargs: [{ key: "tenant", value: "globex" }] }) { totalCount } }';
 
@@ -253,6 +256,15 @@ describe('scopes, and the index turned off', () => {
     expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     const failed = '{ searchTasks(filter: { status: [FAILED] }) { totalCount } }';
     expect((await post(secured, STATUS_KEY, failed)).data?.searchTasks?.totalCount).toBe((await post(lens.app, null, failed)).data?.searchTasks?.totalCount);
+  });
+
+  it('tells which kwargs keys a caller may filter on: viewer.indexedKwargs, payload scope only, none with --index false', async () => {
+    const keys = '{ viewer { principal indexedKwargs } }';
+    expect((await post(secured, FULL_KEY, keys)).data?.viewer?.indexedKwargs).toEqual(['tenant']);
+    const hidden = await post(secured, STATUS_KEY, keys);
+    expect(hidden.data?.viewer?.indexedKwargs).toBeNull();
+    expect(hidden.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect((await post(off, null, keys)).data?.viewer?.indexedKwargs).toEqual([]);
   });
 
   it('answers INDEX_DISABLED with --index false', async () => {

@@ -2,13 +2,17 @@
  * The Tasks view's filter as it lives in the address bar (so a filtered list
  * is a link, and the back button returns to the previous filter): each
  * TaskFilter field a query parameter, `status` repeated, times as ISO
- * strings; and the local times a datetime-local input shows.
+ * strings, each kwargs match `kw.<key>=<value>`; and the local times a
+ * datetime-local input shows.
  */
 import type { TaskFilter, TaskOrder, TaskStatus } from './graphql/generated/graphql.ts';
 import { STATUS } from './status.ts';
 
 export const TEXT_FIELDS = ['name', 'namePrefix', 'worker', 'queue', 'rootId'] as const;
 export type TextField = (typeof TEXT_FIELDS)[number];
+
+/** The prefix of a kwargs match in the address: `kw.tenant=acme`. */
+export const KWARG_PREFIX = 'kw.';
 
 export interface FilterParams {
   readonly filter: TaskFilter;
@@ -30,6 +34,10 @@ export function filterFromParams(params: URLSearchParams): FilterParams {
   const until = isoOrNull(params.get('until'));
   if (since) filter.since = since;
   if (until) filter.until = until;
+  const kwargs = [...params.entries()]
+    .filter(([name, value]) => name.startsWith(KWARG_PREFIX) && name.length > KWARG_PREFIX.length && value !== '')
+    .map(([name, value]) => ({ key: name.slice(KWARG_PREFIX.length), value }));
+  if (kwargs.length > 0) filter.kwargs = kwargs;
   return { filter, order: params.get('order') === 'OLDEST_FIRST' ? 'OLDEST_FIRST' : 'NEWEST_FIRST' };
 }
 
@@ -42,6 +50,7 @@ export function paramsFromFilter({ filter, order }: FilterParams): URLSearchPara
   }
   if (filter.since) params.set('since', String(filter.since));
   if (filter.until) params.set('until', String(filter.until));
+  for (const { key, value } of filter.kwargs ?? []) params.append(`${KWARG_PREFIX}${key}`, value);
   if (order === 'OLDEST_FIRST') params.set('order', order);
   return params;
 }

@@ -1,19 +1,21 @@
 /**
  * A Relay connection shown page after page (the Tasks and Failures views).
- * While only the first page is shown it is asked again every few seconds:
- * the list is live. Loading the next page (by its cursor) freezes what is
- * shown, since a refreshed first page would no longer meet the pages after
- * it; `backToLive` drops them and resumes.
+ * While only the first page is shown it is live: a subscription's events
+ * change it in place (a row's new state, a new task at the top) or ask it
+ * again (a new failure regroups the Failures view), with no polling.
+ * Loading the next page (by its cursor) freezes what is shown, since a
+ * changing first page would no longer meet the pages after it; `backToLive`
+ * drops them and resumes.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { backendEpoch } from './backend-health.ts';
-import { type GqlError, apiKey, query } from './client.ts';
+import { type GqlError, apiKey, query, subscribe } from './client.ts';
 import type { TypedDocumentString } from './graphql/generated/graphql.ts';
 import { useStore } from './store.ts';
 import { isFinal } from './use-live.ts';
 
 export interface Connection<N> {
-  readonly edges: readonly { readonly cursor: string; readonly node: N }[];
+  readonly edges: readonly { readonly node: N }[];
   readonly pageInfo: { readonly hasNextPage: boolean; readonly endCursor: string | null };
   readonly totalCount: number;
 }
@@ -27,21 +29,33 @@ export interface Paged<C extends Connection<unknown>> {
   readonly first: C | null;
   readonly errors: readonly GqlError[];
   readonly hasNextPage: boolean;
-  /** Whether the first page is being refreshed (no later page shown). */
+  /** Whether the first page follows the events (no later page shown). */
   readonly live: boolean;
   readonly loadingMore: boolean;
   readonly loadMore: () => void;
   readonly backToLive: () => void;
 }
 
+/** What keeps the first page live: a subscription, and what each of its events does to the page. */
+export interface LiveEvents<C, E, EV> {
+  readonly document: TypedDocumentString<E, EV>;
+  readonly variables: EV;
+  /** The first page after the event; null: ask the server for it again. */
+  readonly apply: (page: C, event: E) => C | null;
+}
+
 type PageVariables = { after?: string | null };
 
+const RETRY_MS = 2000;
+/** Events that ask for the page again within this are answered by one query. */
+const REFETCH_GAP_MS = 250;
+
 /** `variables` null: nothing asked. */
-export function usePaged<R, V extends PageVariables, C extends Connection<unknown>>(
+export function usePaged<R, V extends PageVariables, C extends Connection<unknown>, E, EV>(
   document: TypedDocumentString<R, V>,
   variables: V | null,
   pick: (data: R) => C,
-  everyMs: number,
+  events: LiveEvents<C, E, EV>,
 ): Paged<C> {
   const epoch = useStore(backendEpoch);
   const key = useStore(apiKey);
@@ -51,8 +65,11 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
   const [loadingMore, setLoadingMore] = useState(false);
   const [round, setRound] = useState(0);
   const variablesKey = JSON.stringify(variables);
+  const eventsKey = JSON.stringify(events.variables);
   const pickRef = useRef(pick);
   pickRef.current = pick;
+  const applyRef = useRef(events.apply);
+  applyRef.current = events.apply;
   const live = more.length === 0;
 
   // New variables: a new list from its first page.
@@ -65,27 +82,93 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
   useEffect(() => {
     if (variables === null || !live) return undefined;
     let stopped = false;
+    // The page as last shown; events that come before it wait in `early`.
+    let page: C | null = null;
+    const early: E[] = [];
+    let loading = false;
+    let loadAgain = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let unsubscribe = () => {};
+    const stop = () => {
+      stopped = true;
+      clearTimeout(timer);
+      unsubscribe();
+    };
+    const retryLater = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => !stopped && setRound((n) => n + 1), RETRY_MS);
+    };
+    const show = (next: C) => {
+      page = next;
+      setFirst(next);
+    };
+    const applyEvent = (event: E) => {
+      if (page === null) {
+        early.push(event);
+        return;
+      }
+      const next = applyRef.current(page, event);
+      if (next === null) refetchSoon();
+      else if (next !== page) show(next);
+    };
     const load = async () => {
+      loading = true;
       try {
         const result = await query(document, { ...variables, after: null });
         if (stopped) return;
         setErrors(result.errors);
-        if (result.data) setFirst(pickRef.current(result.data));
-        // Asking again cannot help (the index is off, a bad window, no credential): the error stays shown.
-        else if (isFinal(result.errors)) return;
+        if (result.data) {
+          show(pickRef.current(result.data));
+          for (const event of early.splice(0)) applyEvent(event);
+        } else if (isFinal(result.errors)) {
+          // Asking again cannot help (the index is off, a bad window, no credential): the error stays shown.
+          stop();
+        }
       } catch {
-        // Unreachable server: the backend banner says so; keep what is shown.
+        // Unreachable server: the backend banner says so; keep what is shown, try again.
+        if (!stopped) retryLater();
+      } finally {
+        loading = false;
       }
-      if (!stopped) timer = setTimeout(() => load().catch(() => {}), everyMs);
+      if (loadAgain && !stopped) {
+        loadAgain = false;
+        refetchSoon();
+      }
     };
-    load().catch(() => {});
-    return () => {
-      stopped = true;
+    function refetchSoon() {
+      if (loading) {
+        loadAgain = true;
+        return;
+      }
       clearTimeout(timer);
-    };
-    // variablesKey stands for variables; a document never changes for a call site.
-  }, [document, variablesKey, everyMs, epoch, key, round, live]);
+      timer = setTimeout(() => load().catch(() => {}), REFETCH_GAP_MS);
+    }
+    // Subscribed before the page is asked: a change made meanwhile is not missed.
+    unsubscribe = subscribe(events.document, events.variables, {
+      next(result) {
+        if (stopped) return;
+        if (result.data === null) {
+          // The stream failed (e.g. BACKEND_UNAVAILABLE): a final error stays shown, another is tried again.
+          setErrors(result.errors);
+          if (isFinal(result.errors)) stop();
+          else retryLater();
+          return;
+        }
+        applyEvent(result.data);
+      },
+      error(failure) {
+        if (stopped) return;
+        setErrors(failure);
+        if (isFinal(failure)) stop();
+        else retryLater();
+      },
+      // taskEvents never completes but when the server shuts down: subscribe again (and ask the page again).
+      complete: () => !stopped && retryLater(),
+    });
+    load().catch(() => {});
+    return stop;
+    // variablesKey and eventsKey stand for the variables; documents never change for a call site.
+  }, [document, variablesKey, eventsKey, epoch, key, round, live]);
 
   const last = more.at(-1) ?? first;
   const loadMore = useCallback(() => {

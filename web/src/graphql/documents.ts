@@ -100,7 +100,7 @@ export const Queues = graphql(`
   }
 `);
 
-/** One page of the Tasks view: tasks of the index matching the filter. */
+/** One page of the Tasks view: tasks of the index matching the filter (paged by endCursor: no cursor per edge to sign). */
 export const SearchTasks = graphql(`
   query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {
     searchTasks(filter: $filter, first: $first, after: $after, order: $order) {
@@ -108,11 +108,33 @@ export const SearchTasks = graphql(`
       totalCountCapped
       pageInfo { hasNextPage endCursor }
       edges {
-        cursor
-        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }
+        node { ...TaskRow }
       }
     }
   }
+`);
+
+export const TaskRowFields = graphql(`
+  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }
+`);
+
+/** The Tasks view's first page, live: every change of a task matching the filter, as its row. */
+export const TaskRowEvents = graphql(`
+  subscription TaskRowEvents($filter: TaskFilter) {
+    taskEvents(filter: $filter) { ...TaskRow }
+  }
+`);
+
+/** A new failure (or a failure's change): the Failures view asks its first page again. */
+export const FailureEvents = graphql(`
+  subscription FailureEvents($filter: TaskFilter) {
+    taskEvents(filter: $filter) { id }
+  }
+`);
+
+/** The kwargs keys this caller may filter on; null (FORBIDDEN) without the payload scope. */
+export const IndexedKwargs = graphql(`
+  query IndexedKwargs { viewer { indexedKwargs } }
 `);
 
 /** One page of the Failures view: failed tasks grouped by name and exception type. */
@@ -122,7 +144,6 @@ export const Failures = graphql(`
       totalCount
       pageInfo { hasNextPage endCursor }
       edges {
-        cursor
         node { name exceptionType count firstSeen lastSeen example { id status } }
       }
     }

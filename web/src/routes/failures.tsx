@@ -4,22 +4,27 @@ import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskLink } from '../components/task-link.tsx';
 import { formatTime } from '../format.ts';
-import { Failures } from '../graphql/documents.ts';
+import { FailureEvents, Failures } from '../graphql/documents.ts';
 import { navigate, withParams } from '../router.ts';
 import { fromLocalInput, paramsFromFilter, toLocalInput } from '../task-filter.ts';
 import { usePaged } from '../use-paged.ts';
 
 const PAGE_SIZE = 50;
-const REFRESH_MS = 4000;
+/** Any failure in the window regroups the list: the first page is asked again. */
+const regroup = () => null;
 
 const iso = (value: string | null) => (value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : null);
 
-/** `/failures?since&until`: failed tasks grouped by name and exception type, the latest failure first, live. */
+/** `/failures?since&until`: failed tasks grouped by name and exception type, the latest failure first, live (taskEvents of failures). */
 export function FailuresRoute({ params }: { params: URLSearchParams }) {
   const since = iso(params.get('since'));
   const until = iso(params.get('until'));
   const variables = useMemo(() => ({ since, until, first: PAGE_SIZE }), [since, until]);
-  const list = usePaged(Failures, variables, (data) => data.failures, REFRESH_MS);
+  const events = useMemo(
+    () => ({ document: FailureEvents, variables: { filter: { status: ['FAILED' as const], since, until } }, apply: regroup }),
+    [since, until],
+  );
+  const list = usePaged(Failures, variables, (data) => data.failures, events);
   useEffect(() => {
     document.title = 'Failures · celery-lens';
   }, []);

@@ -2,19 +2,20 @@ import { useEffect, useMemo } from 'react';
 import { ListHead } from '../components/list-head.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { TaskFilterForm } from '../components/task-filter-form.tsx';
+import { TaskFilterForm, isKwargsError } from '../components/task-filter-form.tsx';
 import { TaskLink } from '../components/task-link.tsx';
 import { formatDuration, formatTime, ms } from '../format.ts';
-import { SearchTasks } from '../graphql/documents.ts';
-import type { SearchTasksQuery } from '../graphql/generated/graphql.ts';
+import { IndexedKwargs, SearchTasks, TaskRowEvents } from '../graphql/documents.ts';
+import type { TaskRowFragment } from '../graphql/generated/graphql.ts';
+import { type TaskPage, applyRow, eventFilter } from '../live-rows.ts';
 import { navigate, withParams } from '../router.ts';
 import { filterFromParams, paramsFromFilter } from '../task-filter.ts';
 import { usePaged } from '../use-paged.ts';
+import { usePolled } from '../use-polled.ts';
 
 const PAGE_SIZE = 50;
-const REFRESH_MS = 4000;
 
-type Row = SearchTasksQuery['searchTasks']['edges'][number]['node'];
+type Row = TaskRowFragment;
 
 /** When the task was last heard of: the latest of its times. */
 function latest(row: Row): string | null {
@@ -27,7 +28,17 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
   const paramsKey = params.toString();
   const current = useMemo(() => filterFromParams(new URLSearchParams(paramsKey)), [paramsKey]);
   const variables = useMemo(() => ({ filter: current.filter, order: current.order, first: PAGE_SIZE }), [current]);
-  const list = usePaged(SearchTasks, variables, (data) => data.searchTasks, REFRESH_MS);
+  const events = useMemo(
+    () => ({
+      document: TaskRowEvents,
+      variables: { filter: eventFilter(current.filter) },
+      apply: (page: TaskPage, event: { taskEvents: Row }) => applyRow(page, event.taskEvents, current.filter, current.order),
+    }),
+    [current],
+  );
+  const list = usePaged(SearchTasks, variables, (data) => data.searchTasks, events);
+  // Which kwargs keys this key may filter on: null (FORBIDDEN) without the payload scope.
+  const kwargKeys = usePolled(IndexedKwargs, {}, 0).result;
   useEffect(() => {
     document.title = 'Tasks · celery-lens';
   }, []);
@@ -36,7 +47,12 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
   return (
     <main className="list-page">
       <h1>Tasks</h1>
-      <TaskFilterForm key={paramsKey} initial={current} onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))} />
+      <TaskFilterForm
+        key={paramsKey}
+        initial={current}
+        kwargKeys={kwargKeys?.data?.viewer.indexedKwargs ?? null}
+        errors={list.errors}
+        onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))} />
       <section className="panel" aria-label="Matching tasks">
         <ListHead
           testId="task-total"
@@ -45,7 +61,7 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
           live={list.live}
           onBackToLive={list.backToLive}
         />
-        <ErrorMessage errors={list.errors} retrying={false} />
+        <ErrorMessage errors={list.errors.filter((error) => !isKwargsError(error))} retrying={false} />
         {list.nodes.length > 0 ? (
           <div className="table-scroll">
             <table className="list" data-testid="task-list">

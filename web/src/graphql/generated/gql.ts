@@ -24,8 +24,12 @@ type Documents = {
     "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": typeof types.WorkflowTimesDocument,
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": typeof types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": typeof types.QueuesDocument,
-    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n": typeof types.SearchTasksDocument,
-    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": typeof types.FailuresDocument,
+    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n": typeof types.SearchTasksDocument,
+    "\n  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n": typeof types.TaskRowFragmentDoc,
+    "\n  subscription TaskRowEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { ...TaskRow }\n  }\n": typeof types.TaskRowEventsDocument,
+    "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n": typeof types.FailureEventsDocument,
+    "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": typeof types.IndexedKwargsDocument,
+    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": typeof types.FailuresDocument,
 };
 const documents: Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": types.ViewerDocument,
@@ -37,8 +41,12 @@ const documents: Documents = {
     "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": types.WorkflowTimesDocument,
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": types.QueuesDocument,
-    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n": types.SearchTasksDocument,
-    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": types.FailuresDocument,
+    "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n": types.SearchTasksDocument,
+    "\n  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n": types.TaskRowFragmentDoc,
+    "\n  subscription TaskRowEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { ...TaskRow }\n  }\n": types.TaskRowEventsDocument,
+    "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n": types.FailureEventsDocument,
+    "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": types.IndexedKwargsDocument,
+    "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": types.FailuresDocument,
 };
 
 /**
@@ -80,11 +88,27 @@ export function graphql(source: "\n  query Queues {\n    queues {\n      name\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SearchTasksDocument;
+export function graphql(source: "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n"): typeof import('./graphql.js').SearchTasksDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        cursor\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').FailuresDocument;
+export function graphql(source: "\n  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n"): typeof import('./graphql.js').TaskRowFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskRowEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { ...TaskRow }\n  }\n"): typeof import('./graphql.js').TaskRowEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n"): typeof import('./graphql.js').FailureEventsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IndexedKwargs { viewer { indexedKwargs } }\n"): typeof import('./graphql.js').IndexedKwargsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').FailuresDocument;
 
 
 export function graphql(source: string) {

@@ -153,7 +153,28 @@ export type SearchTasksQueryVariables = Exact<{
 }>;
 
 
-export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } }> } };
+export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } }> } };
+
+export type TaskRowFragment = { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null };
+
+export type TaskRowEventsSubscriptionVariables = Exact<{
+  filter?: TaskFilter | null | undefined;
+}>;
+
+
+export type TaskRowEventsSubscription = { taskEvents: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } };
+
+export type FailureEventsSubscriptionVariables = Exact<{
+  filter?: TaskFilter | null | undefined;
+}>;
+
+
+export type FailureEventsSubscription = { taskEvents: { id: string } };
+
+export type IndexedKwargsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type IndexedKwargsQuery = { viewer: { indexedKwargs: Array<string> | null } };
 
 export type FailuresQueryVariables = Exact<{
   since?: string | null | undefined;
@@ -163,7 +184,7 @@ export type FailuresQueryVariables = Exact<{
 }>;
 
 
-export type FailuresQuery = { failures: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { name: string, exceptionType: string, count: number, firstSeen: string, lastSeen: string, example: { id: string, status: TaskStatus } } }> } };
+export type FailuresQuery = { failures: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { name: string, exceptionType: string, count: number, firstSeen: string, lastSeen: string, example: { id: string, status: TaskStatus } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -192,6 +213,22 @@ export const GraphTaskFragmentDoc = new TypedDocumentString(`
   dateDone
 }
     `, {"fragmentName":"GraphTask"}) as unknown as TypedDocumentString<GraphTaskFragment, unknown>;
+export const TaskRowFragmentDoc = new TypedDocumentString(`
+    fragment TaskRow on Task {
+  id
+  status
+  name
+  worker
+  queue
+  retries
+  sentAt
+  receivedAt
+  startedAt
+  dateDone
+  finishedAt
+  runtime
+}
+    `, {"fragmentName":"TaskRow"}) as unknown as TypedDocumentString<TaskRowFragment, unknown>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {
@@ -348,25 +385,60 @@ export const SearchTasksDocument = new TypedDocumentString(`
       endCursor
     }
     edges {
-      cursor
       node {
-        id
-        status
-        name
-        worker
-        queue
-        retries
-        sentAt
-        receivedAt
-        startedAt
-        dateDone
-        finishedAt
-        runtime
+        ...TaskRow
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<SearchTasksQuery, SearchTasksQueryVariables>;
+    fragment TaskRow on Task {
+  id
+  status
+  name
+  worker
+  queue
+  retries
+  sentAt
+  receivedAt
+  startedAt
+  dateDone
+  finishedAt
+  runtime
+}`) as unknown as TypedDocumentString<SearchTasksQuery, SearchTasksQueryVariables>;
+export const TaskRowEventsDocument = new TypedDocumentString(`
+    subscription TaskRowEvents($filter: TaskFilter) {
+  taskEvents(filter: $filter) {
+    ...TaskRow
+  }
+}
+    fragment TaskRow on Task {
+  id
+  status
+  name
+  worker
+  queue
+  retries
+  sentAt
+  receivedAt
+  startedAt
+  dateDone
+  finishedAt
+  runtime
+}`) as unknown as TypedDocumentString<TaskRowEventsSubscription, TaskRowEventsSubscriptionVariables>;
+export const FailureEventsDocument = new TypedDocumentString(`
+    subscription FailureEvents($filter: TaskFilter) {
+  taskEvents(filter: $filter) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<FailureEventsSubscription, FailureEventsSubscriptionVariables>;
+export const IndexedKwargsDocument = new TypedDocumentString(`
+    query IndexedKwargs {
+  viewer {
+    indexedKwargs
+  }
+}
+    `) as unknown as TypedDocumentString<IndexedKwargsQuery, IndexedKwargsQueryVariables>;
 export const FailuresDocument = new TypedDocumentString(`
     query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {
   failures(since: $since, until: $until, first: $first, after: $after) {
@@ -376,7 +448,6 @@ export const FailuresDocument = new TypedDocumentString(`
       endCursor
     }
     edges {
-      cursor
       node {
         name
         exceptionType
