@@ -124,7 +124,7 @@ try {
     // The edges follow a frame later (the page draws them once the graph is framed): when all were there.
     const edgesDrawn = (await (
       await page.waitForFunction(
-        (count) => (document.querySelectorAll('[data-testid="workflow-graph"] .react-flow__edge').length >= count ? performance.now() : false),
+        (count) => (document.querySelectorAll('[data-testid="workflow-graph"] .graph-edge').length >= count ? performance.now() : false),
         groups.length * 51,
         { polling: 'raf', timeout: 30_000 },
       )
