@@ -1,4 +1,4 @@
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { connectEarly, subscribeEarly } from './client.ts';
@@ -18,8 +18,12 @@ if (route.page === 'task') {
 }
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+// In a transition, React yields every few milliseconds while it renders the page's first frame: the
+// WebSocket's open and acknowledgement (and with them the early subscriptions) are handled meanwhile.
+startTransition(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );
