@@ -76,7 +76,7 @@ describe('the web page with a real Celery worker', () => {
     // The timeline's times come in a subscription of their own, beside the graph's.
     await expect.poll(() => page.getByTestId('timeline').locator('li').count(), { timeout: 10_000 }).toBe(8);
     // The callback is drawn after the chord's header: an edge comes into it from each of the 6 header tasks.
-    expect(await page.locator(`[data-testid="workflow-graph"] .react-flow__edge[data-id$="->${sent.id}"]`).count()).toBe(6);
+    expect(await page.locator(`[data-testid="workflow-graph"] .graph-edge[data-id$="->${sent.id}"]`).count()).toBe(6);
     // The list is refreshed every 5 s; the worker's first heartbeat may come after the page's first look.
     await expect.poll(() => page.getByTestId('workers').innerText(), { timeout: 12_000 }).toContain('online');
     await page.screenshot({ path: join(ARTIFACTS, 'chord-done.png') });

@@ -9,16 +9,13 @@ import type { TaskStatus } from '../../web/src/graphql/generated/graphql.ts';
 import { taskIdFromInput } from '../../web/src/task-id-input.ts';
 
 type Node = GraphData['nodes'][number];
-const task = (id: string, status: TaskStatus = 'SUCCEEDED', depth = 1): Node => ({
-  id, kind: 'TASK', depth,
-  task: { id, status, ready: ['SUCCEEDED', 'FAILED', 'REVOKED'].includes(status), name: 'proj.t', dateDone: null },
-});
+const task = (id: string, status: TaskStatus = 'SUCCEEDED'): Node => ({ id, kind: 'TASK', task: { status, name: 'proj.t' } });
 /** root → group g of `size` members (m0…), and a task after the group's first member. */
 function fanOut(size: number, status: (index: number) => TaskStatus = () => 'SUCCEEDED'): GraphData {
   const members = Array.from({ length: size }, (_, index) => task(`m${index}`, status(index)));
   return {
-    rootId: 'root', ready: false, truncated: false,
-    nodes: [task('root', 'SUCCEEDED', 0), { id: 'g', kind: 'GROUP', depth: 1, task: null }, ...members, task('after', 'QUEUED', 2)],
+    ready: false, truncated: false,
+    nodes: [task('root', 'SUCCEEDED'), { id: 'g', kind: 'GROUP', task: null }, ...members, task('after', 'QUEUED')],
     edges: [
       { from: 'root', to: 'g', kind: 'CHILD' },
       ...members.map((member) => ({ from: 'g', to: member.id, kind: 'MEMBER' as const })),
@@ -53,7 +50,7 @@ describe('the graph view model', () => {
   it("draws a chord's callback after its header's members, though Celery parents it to the task before the group", () => {
     // chain(root, group(m0, m1), callback): the graph has root → callback (its parent), as taskGraph gives it.
     const graph = fanOut(2);
-    const chord = { ...graph, nodes: [...graph.nodes, task('callback', 'RUNNING', 1)], edges: [...graph.edges, { from: 'root', to: 'callback', kind: 'CHILD' as const }] };
+    const chord = { ...graph, nodes: [...graph.nodes, task('callback', 'RUNNING')], edges: [...graph.edges, { from: 'root', to: 'callback', kind: 'CHILD' as const }] };
     const model = viewModel(chord, new Set());
     const edges = model.edges.map((e) => e.id);
     expect(edges).toEqual(expect.arrayContaining(['m0->callback', 'm1->callback']));

@@ -110,8 +110,67 @@ export interface SubscriptionSink<R> {
   complete(): void;
 }
 
+type SinkEvent<R> = { readonly next: GqlResult<R> } | { readonly error: readonly GqlError[] } | { readonly complete: true };
+
+function deliver<R>(sink: SubscriptionSink<R>, event: SinkEvent<R>): void {
+  if ('next' in event) sink.next(event.next);
+  else if ('error' in event) sink.error(event.error);
+  else sink.complete();
+}
+
+interface Early {
+  /** What arrived before a view took the subscription over. */
+  readonly events: SinkEvent<unknown>[];
+  sink: SubscriptionSink<unknown> | null;
+  stop: () => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** Subscriptions started before any view asked for them, by operation and variables. */
+const early = new Map<string, Early>();
+/** An early subscription no view took over within this long is stopped. */
+const UNCLAIMED_MS = 10_000;
+const operationKey = (document: { toString(): string }, variables: unknown) => `${document.toString()}\n${JSON.stringify(variables)}`;
+
+/**
+ * Starts a subscription now, before React has rendered the view that will
+ * want it (main.tsx, for the address the page opened at): its subscribe
+ * message goes out as soon as the WebSocket is up instead of after the first
+ * render and its effects. The first `subscribe` with the same operation and
+ * variables takes it over, with what it has received so far.
+ */
+export function subscribeEarly<R, V>(document: TypedDocumentString<R, V>, variables: V): void {
+  const key = operationKey(document, variables);
+  if (early.has(key)) return;
+  const entry: Early = {
+    events: [],
+    sink: null,
+    stop: () => {},
+    timer: setTimeout(() => {
+      if (early.get(key) !== entry) return;
+      early.delete(key);
+      entry.stop();
+    }, UNCLAIMED_MS),
+  };
+  const forward = (event: SinkEvent<unknown>) => (entry.sink ? deliver(entry.sink, event) : entry.events.push(event));
+  entry.stop = subscribe(document, variables, {
+    next: (result) => forward({ next: result }),
+    error: (errors) => forward({ error: errors }),
+    complete: () => forward({ complete: true }),
+  });
+  early.set(key, entry);
+}
+
 /** Subscribes over graphql-ws; returns the function that unsubscribes. */
 export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, sink: SubscriptionSink<R>): () => void {
+  const started = early.get(operationKey(document, variables));
+  if (started) {
+    early.delete(operationKey(document, variables));
+    clearTimeout(started.timer);
+    started.sink = sink as SubscriptionSink<unknown>;
+    for (const event of started.events.splice(0)) deliver(sink, event as SinkEvent<R>);
+    return started.stop;
+  }
   return connection().subscribe<R>(
     { query: document.toString(), variables: variables as Record<string, unknown> },
     {

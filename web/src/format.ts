@@ -1,10 +1,18 @@
 /** Times and durations as the page prints them. */
 
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/**
+ * Local time to the millisecond, `2026-11-27 12:48:16.079`: unambiguous in
+ * every locale, and no Intl formatter, whose first use in a tab (its locale
+ * data) cost a task page's first render tens of milliseconds.
+ */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toLocaleString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
 export function formatDuration(ms: number): string {

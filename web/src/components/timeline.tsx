@@ -30,9 +30,9 @@ export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes
     const seen = timesOf.get(node.id);
     const sent = ms(seen?.sentAt) ?? ms(seen?.receivedAt);
     const started = ms(seen?.startedAt);
-    const done = ms(task.dateDone) ?? ms(seen?.finishedAt);
+    const done = ms(seen?.dateDone) ?? ms(seen?.finishedAt);
     if (sent === null && started === null && done === null) return [];
-    return [{ id: task.id, name: task.name ?? task.id.slice(0, 8), status: task.status, sent, started, done }];
+    return [{ id: node.id, name: task.name ?? node.id.slice(0, 8), status: task.status, sent, started, done }];
   });
   rows.sort((a, b) => (a.sent ?? a.started ?? a.done ?? 0) - (b.sent ?? b.started ?? b.done ?? 0));
   if (rows.length === 0) {

@@ -1,90 +1,73 @@
-import { type Edge, MarkerType, type NodeHandle, Position, ReactFlow, useReactFlow } from '@xyflow/react';
+import { ReactFlow, ViewportPortal, getViewportForBounds, useReactFlow, useStore, useStoreApi } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { NODE_SIZE, layout } from '../graph/layout.ts';
-import { type GraphData, type ViewNode, graphCounts, viewModel } from '../graph/model.ts';
-import { GraphActionsContext, NODE_TYPE, type ViewFlowNode, nodeTypes } from './graph-nodes.tsx';
+import { type GraphData, graphCounts, viewModel } from '../graph/model.ts';
+import { GraphEdges, GraphNodes, type Positions } from './graph-nodes.tsx';
 import { StatusCounts } from './status-counts.tsx';
 
-const ignoreClick = () => {};
-const NO_EDGES: Edge[] = [];
+const MIN_ZOOM = 0.05;
+// A lone node is not blown up to fill the pane.
+const FIT_MAX_ZOOM = 1.2;
+const FIT_PADDING = 0.1;
+
+/** The rectangle around every node. */
+function boundsOf(positions: Positions, kinds: ReadonlyMap<string, keyof typeof NODE_SIZE>) {
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const [id, at] of positions) {
+    const size = NODE_SIZE[kinds.get(id) ?? 'task'];
+    [left, top] = [Math.min(left, at.x), Math.min(top, at.y)];
+    [right, bottom] = [Math.max(right, at.x + size.width), Math.max(bottom, at.y + size.height)];
+  }
+  return left === Infinity ? { x: 0, y: 0, width: 1, height: 1 } : { x: left, y: top, width: right - left, height: bottom - top };
+}
 
 /**
- * Where each kind of node's edge ends are (the middle of its left and right
- * sides), known before React Flow measures a node: edges are placed without
- * waiting for a measure of every node.
+ * Frames the whole graph once the pane has a size, and again when nodes come
+ * or go (a status change alone moves nothing). React Flow's own fitView
+ * frames the nodes it was given, and it is given none: the page draws them.
  */
-const HANDLES: Readonly<Record<ViewNode['kind'], NodeHandle[]>> = Object.fromEntries(
-  Object.entries(NODE_SIZE).map(([kind, { width, height }]) => [
-    kind,
-    [
-      { type: 'target', position: Position.Left, x: 0, y: height / 2 - 0.5, width: 1, height: 1 },
-      { type: 'source', position: Position.Right, x: width - 1, y: height / 2 - 0.5, width: 1, height: 1 },
-    ],
-  ]),
-) as Record<ViewNode['kind'], NodeHandle[]>;
-// maxZoom: a lone node is not blown up to fill the pane. includeHiddenNodes: frame every node by its declared size, measured or not (with onlyRenderVisibleElements
-// a node off screen is never measured, and React Flow would otherwise frame only those it measured).
-const FIT = { maxZoom: 1.2, padding: 0.1, includeHiddenNodes: true };
-
-/** Frames the whole graph again when nodes come or go (a status change alone moves nothing). */
-function FitOnGrowth({ structure, onFitted }: { structure: string; onFitted: () => void }) {
+function FitOnGrowth({ structure, bounds, onFitted }: { structure: string; bounds: ReturnType<typeof boundsOf>; onFitted: () => void }) {
   const flow = useReactFlow();
+  const store = useStoreApi();
+  const sized = useStore((state) => state.width > 0 && state.height > 0);
   useEffect(() => {
-    // After React Flow has placed the new nodes.
-    const frame = requestAnimationFrame(() => {
-      flow.fitView(FIT).then(onFitted, onFitted);
-    });
+    if (!sized) return undefined;
+    let frame = 0;
+    const fit = () => {
+      const { width, height } = store.getState();
+      const viewport = getViewportForBounds(bounds, width, height, MIN_ZOOM, FIT_MAX_ZOOM, FIT_PADDING);
+      // False until React Flow's pan and zoom is set up (its effect may run after ours): try at the next frame.
+      flow.setViewport(viewport).then((done) => (done ? onFitted() : (frame = requestAnimationFrame(fit))), onFitted);
+    };
+    fit();
     return () => cancelAnimationFrame(frame);
-  }, [flow, structure, onFitted]);
+    // bounds change with the structure only.
+  }, [flow, store, structure, sized, onFitted]);
   return null;
 }
 
 /**
  * The workflow as a layered drawing. Positions depend on the structure only:
- * when a task changes state its node is recoloured where it stands.
+ * when a task changes state its node is recoloured where it stands. React
+ * Flow pans and zooms; the nodes and edges are the page's own elements
+ * (graph-nodes.tsx).
  */
 export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selectedId: string | null }) {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const model = useMemo(() => viewModel(graph, expanded), [graph, expanded]);
   // Keyed by the structure string: a new graph object with the same nodes and edges keeps its layout.
-  const positions = useMemo(() => {
+  const { positions, bounds } = useMemo(() => {
     const start = performance.now();
     const placed = layout(model.nodes, model.edges);
     // For bench/web-page.ts: how long the layout of the first graph took.
     if (performance.getEntriesByName('lens:layout').length === 0) performance.measure('lens:layout', { start, end: performance.now() });
-    return placed;
+    return { positions: placed, bounds: boundsOf(placed, new Map(model.nodes.map((node) => [node.id, node.kind]))) };
   }, [model.structure]);
-  const nodes = useMemo<ViewFlowNode[]>(
-    () =>
-      model.nodes.map((view) => ({
-        id: view.id,
-        type: NODE_TYPE[view.kind],
-        position: positions.get(view.id) ?? { x: 0, y: 0 },
-        data: { view },
-        ...NODE_SIZE[view.kind],
-        handles: HANDLES[view.kind],
-      })),
-    [model, positions],
-  );
-  const edges = useMemo<Edge[]>(
-    () =>
-      model.edges.map((edge) => ({
-        id: edge.id,
-        source: edge.source,
-        target: edge.target,
-        markerEnd: { type: MarkerType.ArrowClosed },
-        className: `edge-${edge.kind.toLowerCase()}`,
-      })),
-    [model.edges],
-  );
-  // The first draw is the nodes alone, every one of them, at once; the edges and React Flow's culling of
-  // what is off screen (onlyRenderVisibleElements) come once the graph is framed, a frame later: drawing
-  // 1,000 edges in the same pass made a big graph's first draw twice as slow.
+  // The nodes are drawn first, alone; the edges once the graph is framed, a frame later.
   const [framed, setFramed] = useState(false);
   const onFitted = useCallback(() => setFramed(true), []);
   const expand = useCallback((groupId: string) => setExpanded((old) => new Set([...old, groupId])), []);
-  const actions = useMemo(() => ({ selectedId, expand }), [selectedId, expand]);
   const counts = useMemo(() => graphCounts(graph), [graph]);
   return (
     <section className="graph-panel" aria-label="Workflow graph">
@@ -98,26 +81,13 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
         </p>
       ) : null}
       <div className="graph" data-testid="workflow-graph" data-node-count={graph.nodes.length} data-ready={graph.ready}>
-        <GraphActionsContext.Provider value={actions}>
-          <ReactFlow
-            nodes={nodes}
-            edges={framed ? edges : NO_EDGES}
-            nodeTypes={nodeTypes}
-            fitView
-            fitViewOptions={FIT}
-            minZoom={0.05}
-            nodesDraggable={false}
-            nodesConnectable={false}
-            nodesFocusable={false}
-            edgesFocusable={false}
-            elementsSelectable={false}
-            onlyRenderVisibleElements={framed && nodes.length > 300}
-            // The nodes' own buttons act; a click handler is what makes React Flow let pointer events reach them.
-            onNodeClick={ignoreClick}
-          >
-            <FitOnGrowth structure={model.structure} onFitted={onFitted} />
-          </ReactFlow>
-        </GraphActionsContext.Provider>
+        <ReactFlow minZoom={MIN_ZOOM} nodesDraggable={false} nodesConnectable={false} elementsSelectable={false}>
+          <FitOnGrowth structure={model.structure} bounds={bounds} onFitted={onFitted} />
+          <ViewportPortal>
+            {framed ? <GraphEdges nodes={model.nodes} edges={model.edges} positions={positions} /> : null}
+            <GraphNodes nodes={model.nodes} positions={positions} selectedId={selectedId} expand={expand} />
+          </ViewportPortal>
+        </ReactFlow>
       </div>
     </section>
   );

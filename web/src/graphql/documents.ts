@@ -44,18 +44,17 @@ export const TaskLive = graphql(`
  * The workflow below a root: nodes recoloured in place as their tasks change.
  * Only what the drawing needs, which comes with each task's result key: the
  * times (from celery-lens' history, a read more per task) come with
- * WorkflowTimes, so the graph is drawn without waiting for them.
+ * WorkflowTimes, so the graph is drawn without waiting for them. Ids are the
+ * nodes' (a task's own id would repeat them).
  */
 export const WorkflowGraph = graphql(`
   subscription WorkflowGraph($rootId: ID!) {
     taskGraph(rootId: $rootId) {
-      rootId
       ready
       truncated
       nodes {
         id
         kind
-        depth
         task { ...GraphTask }
       }
       edges { from to kind }
@@ -63,8 +62,9 @@ export const WorkflowGraph = graphql(`
   }
 `);
 
+/** Per task, what its node shows: each field more is resolved 1,000 times on a big graph's first event. */
 export const GraphTaskFields = graphql(`
-  fragment GraphTask on Task { id status ready name dateDone }
+  fragment GraphTask on Task { status name }
 `);
 
 /** The same workflow's event times, for the timeline (the server walks the graph once for both). */
@@ -74,7 +74,7 @@ export const WorkflowTimes = graphql(`
       ready
       nodes {
         id
-        task { id sentAt receivedAt startedAt finishedAt }
+        task { sentAt receivedAt startedAt finishedAt dateDone }
       }
     }
   }

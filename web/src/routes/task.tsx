@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
-import { WorkflowGraph } from '../components/workflow-graph.tsx';
 import { TaskLive, WorkflowGraph as WorkflowGraphDocument, WorkflowTimes } from '../graphql/documents.ts';
+import { LazyWorkflowGraph } from '../graph-view.ts';
 import { STATUS } from '../status.ts';
 import { isFinal, useLive } from '../use-live.ts';
 
@@ -27,7 +27,8 @@ export function TaskRoute({ id }: { id: string }) {
   const graphVariables = live.failure && isFinal(live.failure) ? null : { rootId };
   const graphLive = useLive(WorkflowGraphDocument, graphVariables, graphReady);
   const graph = graphLive.result?.data?.taskGraph ?? null;
-  const times = useLive(WorkflowTimes, graphVariables, graphReady).result?.data?.taskGraph ?? null;
+  // Asked for once the graph is there: the server resolves it first, and the times (a history read per task) after.
+  const times = useLive(WorkflowTimes, graph ? graphVariables : null, graphReady).result?.data?.taskGraph ?? null;
   // For bench/web-page.ts: when the graph's data arrived (the draw follows).
   if (graph && performance.getEntriesByName('lens:graph-data').length === 0) performance.mark('lens:graph-data');
 
@@ -49,7 +50,9 @@ export function TaskRoute({ id }: { id: string }) {
         {graphLive.failure && task ? <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} /> : null}
         {graph && !live.failure ? (
           <>
-            <WorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
+            <Suspense fallback={<p className="muted" role="status">Drawing the workflow…</p>}>
+              <LazyWorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
+            </Suspense>
             {/* After its times: 200 rows drawn beside a big graph's first draw would delay it. */}
             {times ? <Timeline graph={graph} times={times} /> : null}
           </>

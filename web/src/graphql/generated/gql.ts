@@ -19,9 +19,9 @@ type Documents = {
     "\n  mutation RevokeTask($id: ID!, $terminate: Boolean!) { revokeTask(id: $id, terminate: $terminate) { id } }\n": typeof types.RevokeTaskDocument,
     "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n": typeof types.ResendTaskDocument,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": typeof types.TaskLiveDocument,
-    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
-    "\n  fragment GraphTask on Task { id status ready name dateDone }\n": typeof types.GraphTaskFragmentDoc,
-    "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": typeof types.WorkflowTimesDocument,
+    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
+    "\n  fragment GraphTask on Task { status name }\n": typeof types.GraphTaskFragmentDoc,
+    "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { sentAt receivedAt startedAt finishedAt dateDone }\n      }\n    }\n  }\n": typeof types.WorkflowTimesDocument,
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": typeof types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": typeof types.QueuesDocument,
     "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n": typeof types.SearchTasksDocument,
@@ -36,9 +36,9 @@ const documents: Documents = {
     "\n  mutation RevokeTask($id: ID!, $terminate: Boolean!) { revokeTask(id: $id, terminate: $terminate) { id } }\n": types.RevokeTaskDocument,
     "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n": types.ResendTaskDocument,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n    }\n  }\n": types.TaskLiveDocument,
-    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
-    "\n  fragment GraphTask on Task { id status ready name dateDone }\n": types.GraphTaskFragmentDoc,
-    "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n": types.WorkflowTimesDocument,
+    "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
+    "\n  fragment GraphTask on Task { status name }\n": types.GraphTaskFragmentDoc,
+    "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { sentAt receivedAt startedAt finishedAt dateDone }\n      }\n    }\n  }\n": types.WorkflowTimesDocument,
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": types.QueuesDocument,
     "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n": types.SearchTasksDocument,
@@ -68,15 +68,15 @@ export function graphql(source: "\n  subscription TaskLive($id: ID!) {\n    task
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      rootId\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        depth\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowGraphDocument;
+export function graphql(source: "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowGraphDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment GraphTask on Task { id status ready name dateDone }\n"): typeof import('./graphql.js').GraphTaskFragmentDoc;
+export function graphql(source: "\n  fragment GraphTask on Task { status name }\n"): typeof import('./graphql.js').GraphTaskFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { id sentAt receivedAt startedAt finishedAt }\n      }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowTimesDocument;
+export function graphql(source: "\n  subscription WorkflowTimes($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      nodes {\n        id\n        task { sentAt receivedAt startedAt finishedAt dateDone }\n      }\n    }\n  }\n"): typeof import('./graphql.js').WorkflowTimesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

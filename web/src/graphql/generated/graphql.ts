@@ -124,16 +124,16 @@ export type WorkflowGraphSubscriptionVariables = Exact<{
 }>;
 
 
-export type WorkflowGraphSubscription = { taskGraph: { rootId: string, ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, depth: number, task: { id: string, status: TaskStatus, ready: boolean, name: string | null, dateDone: string | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
+export type WorkflowGraphSubscription = { taskGraph: { ready: boolean, truncated: boolean, nodes: Array<{ id: string, kind: TaskGraphNodeKind, task: { status: TaskStatus, name: string | null } | null }>, edges: Array<{ from: string, to: string, kind: TaskGraphEdgeKind }> } };
 
-export type GraphTaskFragment = { id: string, status: TaskStatus, ready: boolean, name: string | null, dateDone: string | null };
+export type GraphTaskFragment = { status: TaskStatus, name: string | null };
 
 export type WorkflowTimesSubscriptionVariables = Exact<{
   rootId: string | number;
 }>;
 
 
-export type WorkflowTimesSubscription = { taskGraph: { ready: boolean, nodes: Array<{ id: string, task: { id: string, sentAt: string | null, receivedAt: string | null, startedAt: string | null, finishedAt: string | null } | null }> } };
+export type WorkflowTimesSubscription = { taskGraph: { ready: boolean, nodes: Array<{ id: string, task: { sentAt: string | null, receivedAt: string | null, startedAt: string | null, finishedAt: string | null, dateDone: string | null } | null }> } };
 
 export type WorkersQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -206,11 +206,8 @@ export class TypedDocumentString<TResult, TVariables>
 }
 export const GraphTaskFragmentDoc = new TypedDocumentString(`
     fragment GraphTask on Task {
-  id
   status
-  ready
   name
-  dateDone
 }
     `, {"fragmentName":"GraphTask"}) as unknown as TypedDocumentString<GraphTaskFragment, unknown>;
 export const TaskRowFragmentDoc = new TypedDocumentString(`
@@ -303,13 +300,11 @@ export const TaskLiveDocument = new TypedDocumentString(`
 export const WorkflowGraphDocument = new TypedDocumentString(`
     subscription WorkflowGraph($rootId: ID!) {
   taskGraph(rootId: $rootId) {
-    rootId
     ready
     truncated
     nodes {
       id
       kind
-      depth
       task {
         ...GraphTask
       }
@@ -322,11 +317,8 @@ export const WorkflowGraphDocument = new TypedDocumentString(`
   }
 }
     fragment GraphTask on Task {
-  id
   status
-  ready
   name
-  dateDone
 }`) as unknown as TypedDocumentString<WorkflowGraphSubscription, WorkflowGraphSubscriptionVariables>;
 export const WorkflowTimesDocument = new TypedDocumentString(`
     subscription WorkflowTimes($rootId: ID!) {
@@ -335,11 +327,11 @@ export const WorkflowTimesDocument = new TypedDocumentString(`
     nodes {
       id
       task {
-        id
         sentAt
         receivedAt
         startedAt
         finishedAt
+        dateDone
       }
     }
   }
