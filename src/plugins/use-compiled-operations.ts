@@ -125,7 +125,8 @@ export function useCompiledOperations(config: Pick<Config, 'jitThreshold' | 'aut
 
   const compiledOf = (entry: Entry, args: ExecutionArgs): CompiledQuery | null => {
     if (entry.compiled !== undefined) return entry.compiled;
-    const result = compileQuery(unguarded(), args.document, args.operationName ?? undefined);
+    // graphql-jit's own fix for @skip/@include on fragment spreads (graphql-jit#197): what graphql-js does.
+    const result = compileQuery(unguarded(), args.document, args.operationName ?? undefined, { useExperimentalPathBasedSkipInclude: true });
     if (isCompiledQuery(result)) {
       logger.info({ operation: entry.query?.name?.value ?? null }, 'operation compiled');
       return (entry.compiled = result);

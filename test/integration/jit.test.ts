@@ -63,6 +63,13 @@ function corpus(): { name: string; query: string; operation: OperationDefinition
   for (const [name, value] of Object.entries(testDocuments)) add('test', name, value);
   for (const [name, value] of Object.entries(webDocuments)) add('web', name, value);
   for (const [name, value] of Object.entries(clientDocuments)) add('client', name, value);
+  // Beyond the corpus: what graphql-jit once answered otherwise (@skip/@include on fragment spreads, graphql-jit#197).
+  add('extra', 'SkipInclude', parse(`
+    query SkipInclude($id: ID!, $yes: Boolean!) {
+      task(id: $id) { id ...Outcome @include(if: $yes) state @skip(if: $yes) ... on Task @skip(if: $yes) { rawState } }
+    }
+    fragment Outcome on Task { result meta error { type } }
+  `));
   return [...found.values()];
 }
 
