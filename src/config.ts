@@ -85,6 +85,9 @@ export interface Config {
   readonly maxResponseBytes: number;
   /** Plain JSON POSTs of queries skip Yoga's Fetch layer (src/http/json-post.ts). */
   readonly fastPath: boolean;
+  /** Queries run more than `jitThreshold` times are compiled with graphql-jit (src/plugins/use-compiled-operations.ts). */
+  readonly jit: boolean;
+  readonly jitThreshold: number;
   /** WebSocket caps: connections per process, subscriptions per connection, and ms without a pong. */
   readonly maxWsConnections: number;
   readonly maxSubscriptionsPerConnection: number;
@@ -157,6 +160,8 @@ export const OPTIONS = {
   'max-value-bytes': { env: 'LENS_MAX_VALUE_BYTES', default: '4194304', help: 'largest stored value (result, args, kwargs, traceback) answered; larger ones are VALUE_TOO_LARGE' },
   'max-response-bytes': { env: 'LENS_MAX_RESPONSE_BYTES', default: '67108864', help: 'largest response or subscription event; a larger one is RESPONSE_TOO_LARGE' },
   'fast-path': { env: 'LENS_FAST_PATH', default: 'true', help: "answer plain JSON POSTs of queries without Yoga's Fetch layer (same plugins, same answers)" },
+  jit: { env: 'LENS_JIT', default: 'true', help: 'compile queries run more than --jit-threshold times with graphql-jit (same answers) (true/false)' },
+  'jit-threshold': { env: 'LENS_JIT_THRESHOLD', default: '3', help: 'runs of a document on graphql-js before it is compiled' },
   'max-ws-connections': { env: 'LENS_MAX_WS_CONNECTIONS', default: '10000', help: 'most WebSocket connections per process' },
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
@@ -397,6 +402,8 @@ export function loadConfig(
     maxValueBytes: integer('max-value-bytes', get('max-value-bytes'), 1024, 500_000_000),
     maxResponseBytes: integer('max-response-bytes', get('max-response-bytes'), 1024, 500_000_000),
     fastPath: boolean('fast-path', get('fast-path')),
+    jit: boolean('jit', get('jit')),
+    jitThreshold: integer('jit-threshold', get('jit-threshold'), 0, 1_000_000),
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),

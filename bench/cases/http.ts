@@ -75,13 +75,19 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
     const defaults = await start([]);
     const withAuth = await start(['--auth', 'true', '--api-keys', `bench:${keyHash}:status+payload`]);
     const limited = await start(['--rate-limit', '100000000']);
+    // The same configurations running every operation on graphql-js: what compiling them gains.
+    const noJit = await start(['--jit', 'false']);
+    const authNoJit = await start(['--jit', 'false', '--auth', 'true', '--api-keys', `bench:${keyHash}:status+payload`]);
     const sample = ids.slice(0, Math.min(20, ids.length));
-    for (const server of [bare, defaults, limited]) await checkAnswers(server, sample);
-    await checkAnswers(withAuth, sample, auth);
+    for (const server of [bare, defaults, limited, noJit]) await checkAnswers(server, sample);
+    for (const server of [withAuth, authNoJit]) await checkAnswers(server, sample, auth);
     const variants: [string, Served, string, number, string][] = [
       ['one hot id, 16 conn; defaults (npm start)', defaults, scripts.hot, 16, '≥ 0.5×'],
       [`random ids among ${count(ids.length)}, 16 conn; defaults (npm start)`, defaults, scripts.random, 16, '≥ 0.5×'],
+      ['one hot id, 16 conn; --jit false', noJit, scripts.hot, 16, ''],
+      [`random ids among ${count(ids.length)}, 16 conn; --jit false`, noJit, scripts.random, 16, ''],
       ['one hot id, 16 conn; auth on (API key)', withAuth, scripts.hotAuth, 16, '≥ 0.45×'],
+      ['one hot id, 16 conn; auth on (API key), --jit false', authNoJit, scripts.hotAuth, 16, ''],
       [`random ids among ${count(ids.length)}, 16 conn; auth on (API key)`, withAuth, scripts.randomAuth, 16, '≥ 0.45×'],
       ['one hot id, 16 conn; --rate-limit on (never reached)', limited, scripts.hot, 16, ''],
       ['one hot id, 64 conn; defaults (npm start)', defaults, scripts.hot, 64, ''],
@@ -108,7 +114,11 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
 }
 
 export async function p2(redisUrl: string, redis: Redis, scale: Scale): Promise<void> {
-  const lens = await startLens(redisUrl);
+  for (const [label, flags] of [['defaults', []], ['--jit false', ['--jit', 'false']]] as const) await p2With(redisUrl, redis, scale, label, [...flags]);
+}
+
+async function p2With(redisUrl: string, redis: Redis, scale: Scale, label: string, flags: string[]): Promise<void> {
+  const lens = await startLens(redisUrl, flags);
   try {
     for (const size of [100, 1000]) {
       const ids = Array.from({ length: size }, () => randomUUID());
@@ -133,7 +143,7 @@ export async function p2(redisUrl: string, redis: Redis, scale: Scale): Promise<
       const ours = await time(() => post(lens.url, query, { ids }));
       const raw = await time(() => redis.mget(...keys));
       addRow({
-        case: `P2 tasks(ids) { id state result dateDone }, ${count(size)} ids; defaults`,
+        case: `P2 tasks(ids) { id state result dateDone }, ${count(size)} ids; ${label}`,
         lens: `median ${fmt(percentile(ours, 50))} ms, mean ${fmt(mean(ours))} ms, p99 ${fmt(percentile(ours, 99))} ms`,
         baseline: `raw MGET median ${fmt(percentile(raw, 50))} ms, mean ${fmt(mean(raw))} ms`,
         // Medians: on a shared machine a few requests descheduled for tens of ms would decide a mean.

@@ -1,3 +1,4 @@
+import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
 import './task.ts';
 import './task-links.ts';
@@ -20,3 +21,14 @@ import './failures.ts';
 import './task-events.ts';
 
 export const schema = builder.toSchema();
+
+let unguarded: GraphQLSchema | null = null;
+/**
+ * The same schema without Pothos' scope-auth wrappers, built on first use:
+ * compiled operations run on it for callers whose scopes the document's
+ * fields are decided to allow (src/plugins/use-compiled-operations.ts).
+ */
+export function schemaWithoutScopeAuth(): GraphQLSchema {
+  unguarded ??= builder.toSchema({ disableScopeAuth: true });
+  return unguarded;
+}

@@ -15,6 +15,7 @@ import { listedOrigin } from '../http/origin.ts';
 import { useBodyLimit } from '../plugins/use-body-limit.ts';
 import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
 import { useEventCursors } from '../plugins/use-event-cursors.ts';
+import { useCompiledOperations } from '../plugins/use-compiled-operations.ts';
 import { useClientGone } from '../plugins/use-client-gone.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
@@ -30,7 +31,7 @@ import { useSharedEvents } from '../plugins/use-shared-events.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
-import { schema } from '../schema/index.ts';
+import { schema, schemaWithoutScopeAuth } from '../schema/index.ts';
 
 /**
  * GraphiQL from the package itself: Yoga's default page loads its scripts and
@@ -115,6 +116,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useTtlOnDemand(),
       useGraphQLJsExecutor(),
+      // After it: a document run often enough runs compiled instead (queries and mutations only).
+      ...(config.jit ? [useCompiledOperations(config, schemaWithoutScopeAuth, logger)] : []),
       // After it: its subscribe is replaced by one that shares each event's result among subscribers.
       useSharedEvents(config),
     ],
