@@ -24,7 +24,9 @@
  * answered by graphql-js instead: errors are the rare answer, and a query
  * can be read twice (the request's loaders already hold what it read).
  *
- * Left to graphql-js: mutations (they cannot run twice), subscriptions
+ * Left to graphql-js: mutations (they cannot run twice), long polls
+ * (`awaitTask`, `awaitTasks`: an answer with an error would wait twice),
+ * subscriptions
  * (use-shared-events.ts shares their results among subscribers), documents
  * with several operations, and the first runs of every document, so a
  * client that inlines its ids in each document pays no compile.
@@ -56,6 +58,20 @@ interface Entry {
   compiled?: CompiledQuery | null;
 }
 
+/** Query fields that wait: run twice (an answer with errors), they would wait twice. */
+const LONG_POLLS = new Set(['awaitTask', 'awaitTasks']);
+
+function waits(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Field(node) {
+      if (LONG_POLLS.has(node.name.value)) found = true;
+    },
+  });
+  return found;
+}
+
+/** The document's only operation when it is a query that may be compiled. */
 function onlyQuery(document: DocumentNode): OperationDefinitionNode | null {
   let found: OperationDefinitionNode | null = null;
   for (const definition of document.definitions) {
@@ -63,7 +79,7 @@ function onlyQuery(document: DocumentNode): OperationDefinitionNode | null {
     if (found) return null;
     found = definition;
   }
-  return found?.operation === OperationTypeNode.QUERY ? found : null;
+  return found?.operation === OperationTypeNode.QUERY && !waits(document) ? found : null;
 }
 
 /** Pothos' authScopes of a type or field, as the scope names of a plain `{ scope: true }` map (any of them). */
