@@ -8,6 +8,7 @@
 import { type ExecutionResult, type GraphQLError, getOperationAST } from 'graphql';
 import { type Plugin, handleStreamOrSingleExecutionResult } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { type MemberObserver, memberOf } from '../server/task-cohorts.ts';
 
 type Args = { document: Parameters<typeof getOperationAST>[0]; operationName?: string | null | undefined };
 type Described = { operation: string | null; type: string };
@@ -37,6 +38,22 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
     const line = { ...what, durationMs: Math.round((performance.now() - started) * 10) / 10, errors, ...(events === undefined ? {} : { events }) };
     if (errors.length > 0) logger.warn(line, 'operation');
     else logger.info(line, 'operation');
+  };
+  /** Counts a subscription's events and error codes as they come; its line when it ends. */
+  const follow = (what: Described, started: number): MemberObserver => {
+    let events = 0;
+    // A set: a subscription lasting days must not keep one entry per event.
+    let seen: Set<string> | null = null;
+    return {
+      onNext(next) {
+        events += 1;
+        for (const code of codes(next)) {
+          countError(code);
+          (seen ??= new Set()).add(code);
+        }
+      },
+      onEnd: () => finish(what, started, [...(seen ?? [])], events),
+    };
   };
   const failed = (errors: readonly Error[], fallback: string) =>
     errors.map((error) => String((error as Partial<GraphQLError>).extensions?.code ?? fallback));
@@ -70,25 +87,18 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
       const what = describe(args);
       return {
         onSubscribeResult({ result }) {
+          const member = memberOf(result);
+          if (member) {
+            // A cohort's subscription (src/server/task-cohorts.ts): its events pass outside Envelop.
+            member.observe(follow(what, started));
+            return undefined;
+          }
           if (!(Symbol.asyncIterator in Object(result))) {
             finish(what, started, codes(result as ExecutionResult));
             return undefined;
           }
-          let events = 0;
-          const seen = new Set<string>();
-          return {
-            onNext({ result: next }) {
-              events += 1;
-              // A set: a subscription lasting days must not keep one entry per event.
-              for (const code of codes(next)) {
-                countError(code);
-                seen.add(code);
-              }
-            },
-            onEnd() {
-              finish(what, started, [...seen], events);
-            },
-          };
+          const observer = follow(what, started);
+          return { onNext: ({ result: next }) => observer.onNext(next), onEnd: () => observer.onEnd() };
         },
       };
     },
