@@ -71,6 +71,12 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
         if (!member) return result;
         // graphql-ws keeps these args while the subscription lasts, and reads nothing more of them (no onNext
         // hook here): a cohort member must not keep its operation's context alive (src/server/task-cohorts.ts).
+        // Nor the subscribe message's query text and variables (graphql-ws hands its payload only to hooks not used here).
+        const params = (args.contextValue as { params?: { query?: string; variables?: unknown } }).params;
+        if (params) {
+          params.query = '';
+          params.variables = undefined;
+        }
         args.contextValue = undefined;
         args.rootValue = undefined;
         args.variableValues = undefined;

@@ -178,6 +178,15 @@ export class TaskWatcher {
     return { current: watched.current as TaskUpdate, stop };
   }
 
+  /**
+   * Stops `listener` watching `id`, as the stop() of its watch does: for a
+   * caller that keeps no Watch (a subscription cohort's member keeps only its listener).
+   */
+  unwatch(id: string, listener: UpdateListener): void {
+    const entry = this.#entries.get(id);
+    if (entry?.listeners.has(listener)) this.#remove(entry, listener);
+  }
+
   #start(entry: Entry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#starting.push({ entry, settle: (error) => (error === undefined ? resolve() : reject(error)) });

@@ -39,21 +39,30 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
     if (errors.length > 0) logger.warn(line, 'operation');
     else logger.info(line, 'operation');
   };
-  /** Counts a subscription's events and error codes as they come; its line when it ends. */
-  const follow = (what: Described, started: number): MemberObserver => {
-    let events = 0;
-    // A set: a subscription lasting days must not keep one entry per event.
-    let seen: Set<string> | null = null;
-    return {
-      onNext(next) {
-        events += 1;
-        for (const code of codes(next)) {
-          countError(code);
-          (seen ??= new Set()).add(code);
-        }
-      },
-      onEnd: () => finish(what, started, [...(seen ?? [])], events),
-    };
+  /**
+   * Cohort members (src/server/task-cohorts.ts) count their own events and
+   * codes: one observer per operation, not a closure per subscription.
+   */
+  const observers = new WeakMap<Args['document'], Map<string, MemberObserver>>();
+  const observerOf = (args: Args): MemberObserver => {
+    let byName = observers.get(args.document);
+    if (!byName) observers.set(args.document, (byName = new Map()));
+    let observer = byName.get(args.operationName ?? '');
+    if (!observer) {
+      const what = describe(args);
+      observer = {
+        onNext(next, member) {
+          for (const code of codes(next)) {
+            countError(code);
+            // A set: a subscription lasting days must not keep one entry per event.
+            (member.codes ??= new Set()).add(code);
+          }
+        },
+        onEnd: (member) => finish(what, member.startedAt, [...(member.codes ?? [])], member.events),
+      };
+      byName.set(args.operationName ?? '', observer);
+    }
+    return observer;
   };
   const failed = (errors: readonly Error[], fallback: string) =>
     errors.map((error) => String((error as Partial<GraphQLError>).extensions?.code ?? fallback));
@@ -90,15 +99,28 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
           const member = memberOf(result);
           if (member) {
             // A cohort's subscription (src/server/task-cohorts.ts): its events pass outside Envelop.
-            member.observe(follow(what, started));
+            member.observe(observerOf(args));
             return undefined;
           }
           if (!(Symbol.asyncIterator in Object(result))) {
             finish(what, started, codes(result as ExecutionResult));
             return undefined;
           }
-          const observer = follow(what, started);
-          return { onNext: ({ result: next }) => observer.onNext(next), onEnd: () => observer.onEnd() };
+          let events = 0;
+          const seen = new Set<string>();
+          return {
+            onNext({ result: next }) {
+              events += 1;
+              // A set: a subscription lasting days must not keep one entry per event.
+              for (const code of codes(next)) {
+                countError(code);
+                seen.add(code);
+              }
+            },
+            onEnd() {
+              finish(what, started, [...seen], events);
+            },
+          };
         },
       };
     },

@@ -47,7 +47,7 @@ import { encodeCursor } from '../backend/cursor.ts';
 import { advance, numberOf } from '../backend/replay.ts';
 import type { Position } from '../backend/state-log.ts';
 import { type TaskUpdate, rawOf } from '../backend/task-watcher.ts';
-import { WatchQuota } from '../backend/watch-quota.ts';
+import { WatchQuota, takeWatches } from '../backend/watch-quota.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { withCursor } from '../plugins/use-event-cursors.ts';
@@ -61,10 +61,23 @@ import { heldBy, unreadyTask } from '../schema/worker-loss.ts';
 export const COHORTS_ALLOWED = Symbol('celery-lens.cohorts-allowed');
 const MEMBER = Symbol('celery-lens.cohort-member');
 
-/** What a plugin that follows a subscription's events registers on a member (use-operation-log.ts). */
+/** What a member counts for the plugin that follows it (use-operation-log.ts). */
+export interface MemberRecord {
+  /** When it joined (performance.now()). */
+  readonly startedAt: number;
+  /** Events sent. */
+  readonly events: number;
+  /** Error codes its events carried, if any. */
+  codes: Set<string> | null;
+}
+
+/**
+ * What a plugin that follows a subscription's events registers on a member:
+ * one object for all the members of an operation, their counts on the member.
+ */
 export interface MemberObserver {
-  onNext(result: ExecutionResult): void;
-  onEnd(): void;
+  onNext(result: ExecutionResult, member: MemberRecord): void;
+  onEnd(member: MemberRecord): void;
 }
 
 export type CohortMember = AsyncIterableIterator<ExecutionResult> & { observe(observer: MemberObserver): void };
@@ -75,15 +88,16 @@ export function memberOf(result: unknown): CohortMember | null {
 }
 
 interface Group {
+  readonly key: string;
   readonly context: LensContext;
   readonly args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName'>;
-  cohorts: number;
+  /** By their variables' JSON. */
+  readonly cohorts: Map<string, Cohort>;
 }
 
 interface Cohort {
-  readonly key: string;
   readonly group: Group;
-  readonly groupKey: string;
+  readonly variablesKey: string;
   readonly variables: ExecutionArgs['variableValues'];
   readonly id: string;
   readonly untilReady: boolean;
@@ -129,20 +143,23 @@ function scopesKey(principal: Principal): string {
   return [...principal.scopes].sort().join('+');
 }
 
-class Member implements CohortMember {
+/** Every field counts: there is one member per subscription. */
+class Member implements CohortMember, MemberRecord {
   #queue: Item[] | null = null;
   #waiting: ((result: IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>>) => void) | null = null;
   #closed = false;
   #ended = false;
   #readySeen = false;
   #position: Position | null = null;
-  #stop: (() => void) | null = null;
-  #release: (() => void) | null = null;
-  #observers: MemberObserver[] | null = null;
+  /** The connection's quota its watch was taken from (and the process'), until given back. */
+  #quota: WatchQuota | null = null;
+  #observer: MemberObserver | null = null;
   /** The last update the watcher told: what a worker's loss emits again. */
   latest: TaskUpdate | null = null;
+  readonly startedAt = performance.now();
+  events = 0;
+  codes: Set<string> | null = null;
   readonly #listener = (update: TaskUpdate) => this.push(update);
-  readonly [MEMBER] = this;
 
   constructor(
     readonly cohorts: TaskCohorts,
@@ -156,13 +173,14 @@ class Member implements CohortMember {
     // Sent before the watch opens, as replay.ts does: every state numbered up to it is in what the watch reads.
     const reading = log.windowSeconds > 0 ? log.now() : null;
     reading?.catch(() => {});
-    this.#release = context.watcher.reserve(1, quota);
+    takeWatches(1, [context.watcher.quota, quota]);
+    this.#quota = quota;
+    // Its stop() is not kept: unwatch() does the same from the id and the listener.
     const watch = await context.watcher.watch(this.cohort.id, this.#listener).catch((error: unknown) => {
       this.#close();
       throw error;
     });
-    this.#stop = watch.stop;
-    if (this.#closed) watch.stop();
+    if (this.#closed) context.watcher.unwatch(this.cohort.id, this.#listener);
     // Anything notified while opening is newer than the current value it was merged into.
     if (!this.#queue?.length) this.#enqueue(watch.current);
     try {
@@ -211,12 +229,15 @@ class Member implements CohortMember {
     const cursor = recording && this.#position ? encodeCursor(this.#position) : null;
     // As the plugins order it: the cursor is put on the result, which RESPONSE_TOO_LARGE replaces whole.
     const value = cursor !== null && answered === executed ? withCursor(executed, cursor) : answered;
-    if (this.#observers) for (const observer of this.#observers) observer.onNext(value);
+    this.events += 1;
+    this.#observer?.onNext(value, this);
     return { value, done: false };
   }
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     const item = this.#queue?.shift();
+    // An empty array keeps its grown backing store: none at all while idle.
+    if (this.#queue?.length === 0) this.#queue = null;
     if (item !== undefined) return this.#deliver(item);
     if (this.#closed) {
       this.#end();
@@ -235,15 +256,20 @@ class Member implements CohortMember {
   }
 
   observe(observer: MemberObserver): void {
-    (this.#observers ??= []).push(observer);
+    this.#observer = observer;
   }
 
   /** Stops the watch, gives it back to the quotas, leaves the cohort and ends a pending next(). */
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#stop?.();
-    this.#release?.();
+    const { watcher } = this.cohort.group.context;
+    watcher.unwatch(this.cohort.id, this.#listener);
+    if (this.#quota) {
+      watcher.quota.give(1);
+      this.#quota.give(1);
+      this.#quota = null;
+    }
     this.latest = null;
     this.cohorts.leave(this);
     const waiting = this.#waiting;
@@ -257,8 +283,8 @@ class Member implements CohortMember {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#observers) for (const observer of this.#observers) observer.onEnd();
-    this.#observers = null;
+    this.#observer?.onEnd(this);
+    this.#observer = null;
   }
 
   /** Completes the subscription (process shutdown). */
@@ -279,7 +305,7 @@ export interface CohortOptions extends AuthConfig {
 /** The cohorts of one app (one Yoga): its groups, cohorts and live members. */
 export class TaskCohorts {
   readonly #groups = new Map<string, Group>();
-  readonly #cohorts = new Map<string, Cohort>();
+  #cohortCount = 0;
   readonly #members = new Set<Member>();
   readonly #documentIds = new WeakMap<DocumentNode, number>();
   #nextDocumentId = 0;
@@ -300,7 +326,7 @@ export class TaskCohorts {
 
   /** Cohorts now (distinct document, scopes and variables among the live subscriptions). */
   get cohortCount(): number {
-    return this.#cohorts.size;
+    return this.#cohortCount;
   }
 
   /** Selections executed so far: one per event and cohort, whatever the number of members. */
@@ -333,7 +359,7 @@ export class TaskCohorts {
     const groupKey = `${this.#documentId(args.document)}\n${args.operationName ?? ''}\n${scopesKey(principal)}`;
     const group = this.#group(groupKey, args, context);
     if (!group) return null;
-    const cohort = this.#cohort(group, groupKey, args.variableValues, taskId, untilReady);
+    const cohort = this.#cohort(group, args.variableValues, taskId, untilReady);
     const member = new Member(this, cohort);
     cohort.members += 1;
     this.#members.add(member);
@@ -367,9 +393,10 @@ export class TaskCohorts {
     const { cohort } = member;
     cohort.members -= 1;
     if (cohort.members > 0) return;
-    this.#cohorts.delete(cohort.key);
-    cohort.group.cohorts -= 1;
-    if (cohort.group.cohorts === 0) this.#groups.delete(cohort.groupKey);
+    const { group } = cohort;
+    group.cohorts.delete(cohort.variablesKey);
+    this.#cohortCount -= 1;
+    if (group.cohorts.size === 0) this.#groups.delete(group.key);
     if (this.#members.size === 0 && this.#bound) {
       this.#bound.unlisten();
       this.#bound = null;
@@ -398,18 +425,18 @@ export class TaskCohorts {
     const shared = copy as unknown as LensContext;
     const principal = principalOf(this.options, shared);
     if (!principal || scopesKey(principal) !== key.slice(key.lastIndexOf('\n') + 1)) return null;
-    const group: Group = { context: shared, args: { schema: args.schema, document: args.document, operationName: args.operationName }, cohorts: 0 };
+    const group: Group = { key, context: shared, args: { schema: args.schema, document: args.document, operationName: args.operationName }, cohorts: new Map() };
     this.#groups.set(key, group);
     return group;
   }
 
-  #cohort(group: Group, groupKey: string, variables: ExecutionArgs['variableValues'], id: string, untilReady: boolean): Cohort {
-    const key = `${groupKey}\n${JSON.stringify(variables ?? {})}`;
-    let cohort = this.#cohorts.get(key);
+  #cohort(group: Group, variables: ExecutionArgs['variableValues'], id: string, untilReady: boolean): Cohort {
+    const variablesKey = JSON.stringify(variables ?? {});
+    let cohort = group.cohorts.get(variablesKey);
     if (!cohort) {
-      cohort = { key, group, groupKey, variables, id, untilReady, members: 0, memo: null };
-      this.#cohorts.set(key, cohort);
-      group.cohorts += 1;
+      cohort = { group, variablesKey, variables, id, untilReady, members: 0, memo: null };
+      group.cohorts.set(variablesKey, cohort);
+      this.#cohortCount += 1;
     }
     return cohort;
   }
