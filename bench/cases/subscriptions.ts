@@ -1,7 +1,7 @@
 /**
  * P3a: idle subscriptions, one WebSocket each, against a bare `ws` server
  * holding as many idle sockets, in the same run. P3b: 100 subscriptions per
- * WebSocket. P4: fan-out to P3a's subscribers.
+ * WebSocket. P4: fan-out to P3a's subscribers, and to P3b's 100,000.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -62,7 +62,7 @@ export async function p3aP4(redisUrl: string, redis: Redis, scale: Scale, withP4
   }
 }
 
-export async function p3b(redisUrl: string, scale: Scale): Promise<void> {
+export async function p3b(redisUrl: string, redis: Redis, scale: Scale, withP4: boolean): Promise<void> {
   for (const n of scale.p3b) {
     // Opening 100,000 takes minutes on a loaded machine, while neither side may answer
     // graphql-ws' keep-alive pings in time (sockets then close with 1006): a longer idle
@@ -73,7 +73,8 @@ export async function p3b(redisUrl: string, scale: Scale): Promise<void> {
       await sleep(500);
       const idle = lens.rssKiB();
       const started = performance.now();
-      const subscribers = await openSubscribers(lens.url, Array.from({ length: n }, () => randomUUID()), WATCH, { perClient: 100 });
+      const ids = Array.from({ length: n }, () => randomUUID());
+      const subscribers = await openSubscribers(lens.url, ids, WATCH, { perClient: 100 });
       const openSeconds = (performance.now() - started) / 1000;
       await sleep(SETTLE_MS);
       const rss = lens.rssKiB();
@@ -84,6 +85,8 @@ export async function p3b(redisUrl: string, scale: Scale): Promise<void> {
         ratio: '',
         target: '≤ 4 KiB',
       });
+      // P4's goal is stated at 100,000 subscribers: fan out to these too.
+      if (withP4 && n > 10_000) await p4(redis, ids, subscribers, scale, '100 per WebSocket; --ws-idle-timeout-ms 600000');
       await subscribers.close();
     } finally {
       await lens.stop();
@@ -97,7 +100,7 @@ export async function p3b(redisUrl: string, scale: Scale): Promise<void> {
  * task's subscriber ends with the last update written for it (a slow one may
  * skip intermediate ones, never the latest).
  */
-async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers, scale: Scale): Promise<void> {
+async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers, scale: Scale, label = 'a WebSocket each; defaults'): Promise<void> {
   for (const rate of scale.ci ? [100] : [100, 1000]) {
     const before = subscribers.received.length;
     const last = new Map<string, number>();
@@ -128,7 +131,7 @@ async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers
     }
     const latencies = subscribers.received.slice(before).map((event) => event.at - (event.data as { task: { meta: { t: number } } }).task.meta.t);
     addRow({
-      case: `P4 fan-out to ${count(ids.length)}, ${rate} updates/s; defaults`,
+      case: `P4 fan-out to ${count(ids.length)}, ${rate} updates/s; ${label}`,
       lens: `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(Math.max(...latencies))} ms (${latencies.length}/${sent} delivered)`,
       baseline: '',
       ratio: '',
