@@ -63,7 +63,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
   setMaxListeners(0, shutdown.signal);
   const context: Omit<LensContext, 'watchQuota'> = { ...stores, config, shutdown: shutdown.signal };
   const operationLogger = options.operationLogger ?? logger;
-  const cohorts = new TaskCohorts(config);
+  const cohorts = new TaskCohorts({
+    ...config,
+    // As Yoga logs an error it masks (server/yoga.ts' `logging.error`).
+    onUnexpected: (error) => logger.error({ detail: [error.stack] }, 'unexpected error'),
+  });
   const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber, cohorts });
   const http = createHttpServer(
     config.fastPath

@@ -14,6 +14,13 @@ const WATCH = 'subscription Watch($id: ID!) { task(id: $id, untilReady: false) {
 /** Lets the heap settle before RSS is read (both sides alike). */
 const SETTLE_MS = 1500;
 
+/** Checks that the server holds every subscription opened (one task watch each): none ended or failed unseen. */
+async function checkHeld(url: string, n: number, what: string): Promise<void> {
+  const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  const held = Number(/^celery_lens_task_watchers (\d+)/m.exec(metrics)?.[1]);
+  check(held === n, `${what}: the server holds ${held} of ${n} subscriptions`);
+}
+
 /** RSS a bare `ws` server gains per idle socket, in KiB. */
 async function bareWsKiB(sockets: number): Promise<{ perSocket: number; text: string }> {
   const bare = await startBareWs();
@@ -43,6 +50,7 @@ export async function p3aP4(redisUrl: string, redis: Redis, scale: Scale, withP4
     const subscribers = await openSubscribers(lens.url, ids, WATCH);
     await sleep(SETTLE_MS);
     const rss = lens.rssKiB();
+    await checkHeld(lens.url, n, 'P3a');
     const clients = ((await redis.client('LIST')) as string).split('\n');
     const connections = clients.filter((line) => / name=celery-lens/.test(line)).length;
     const subscriberConnections = clients.filter((line) => / name=celery-lens-sub /.test(line)).length;
@@ -78,6 +86,7 @@ export async function p3b(redisUrl: string, redis: Redis, scale: Scale, withP4: 
       const openSeconds = (performance.now() - started) / 1000;
       await sleep(SETTLE_MS);
       const rss = lens.rssKiB();
+      await checkHeld(lens.url, n, 'P3b');
       addRow({
         case: `P3b ${count(n)} idle subscriptions, 100 per WebSocket; ${flags.length ? flags.join(' ') : 'defaults'}`,
         lens: `${fmt((rss - idle) / n)} KiB/subscription (RSS ${fmt(idle / 1024, 0)} → ${fmt(rss / 1024, 0)} MiB; opened in ${fmt(openSeconds, 1)} s)`,

@@ -34,6 +34,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type FieldNode,
+  type GraphQLError,
   Kind,
   execute,
   getArgumentValues,
@@ -41,6 +42,7 @@ import {
   getVariableValues,
   locatedError,
 } from 'graphql';
+import { maskError } from 'graphql-yoga';
 import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
 import type { Principal } from '../auth/principal.ts';
 import { encodeCursor } from '../backend/cursor.ts';
@@ -300,6 +302,23 @@ class Member implements CohortMember, MemberRecord {
 export interface CohortOptions extends AuthConfig {
   readonly maxResponseBytes: number;
   readonly maxQueued: number;
+  /** Told each unexpected error an event's execution raised, before it is masked (Yoga logs its own so). */
+  readonly onUnexpected?: (error: Error) => void;
+}
+
+/**
+ * Yoga masks the errors of every result it hands out; a cohort's events pass
+ * outside Envelop, so the same masking is applied here: an error that is not
+ * a GraphQLError of ours becomes "Unexpected error." (INTERNAL_SERVER_ERROR).
+ */
+function masked(result: ExecutionResult, onUnexpected: (error: Error) => void): ExecutionResult {
+  if (!result.errors?.length) return result;
+  const errors = result.errors.map((error) => {
+    const mask = maskError(error, 'Unexpected error.') as GraphQLError;
+    if (mask !== error) onUnexpected(error);
+    return mask;
+  });
+  return { ...result, errors };
 }
 
 /** The cohorts of one app (one Yoga): its groups, cohorts and live members. */
@@ -379,7 +398,10 @@ export class TaskCohorts {
     if (memo && memo.update === update && memo.again === again) return memo.result;
     const { args, context } = cohort.group;
     this.executions += 1;
-    const result = Promise.resolve(execute({ ...args, rootValue: update, contextValue: context, variableValues: cohort.variables }));
+    const onUnexpected = this.options.onUnexpected ?? (() => {});
+    const result = Promise.resolve(execute({ ...args, rootValue: update, contextValue: context, variableValues: cohort.variables })).then((executed) =>
+      masked(executed, onUnexpected),
+    );
     const current = { update, again, result };
     cohort.memo = current;
     setImmediate(() => {
