@@ -75,7 +75,9 @@ export async function p3b(redisUrl: string, redis: Redis, scale: Scale, withP4: 
     // Opening 100,000 takes minutes on a loaded machine, while neither side may answer
     // graphql-ws' keep-alive pings in time (sockets then close with 1006): a longer idle
     // timeout there, said in the row. It changes no memory held per subscription.
-    const flags = n > 10_000 ? ['--ws-idle-timeout-ms', '600000'] : [];
+    // The same for Redis commands: a loaded machine's GC pauses at ~1 GiB of heap made some
+    // subscribes time out (BACKEND_UNAVAILABLE) at the default 2 s.
+    const flags = n > 10_000 ? ['--ws-idle-timeout-ms', '600000', '--redis-timeout-ms', '10000'] : [];
     const lens = await startLens(redisUrl, flags);
     try {
       await sleep(500);
@@ -95,7 +97,7 @@ export async function p3b(redisUrl: string, redis: Redis, scale: Scale, withP4: 
         target: '≤ 4 KiB',
       });
       // P4's goal is stated at 100,000 subscribers: fan out to these too.
-      if (withP4 && n > 10_000) await p4(redis, ids, subscribers, scale, '100 per WebSocket; --ws-idle-timeout-ms 600000');
+      if (withP4 && n > 10_000) await p4(redis, ids, subscribers, scale, `100 per WebSocket; ${flags.join(' ')}`);
       await subscribers.close();
     } finally {
       await lens.stop();
