@@ -12,7 +12,7 @@
  * P2  tasks(ids) of 100 and 1,000 ids vs a raw MGET of the same keys
  * P3a idle subscriptions, a WebSocket each, vs a bare `ws` server's idle sockets
  * P3b idle subscriptions, 100 per WebSocket (10,000 and 100,000)
- * P4  fan-out latency to P3a's subscribers at 100 and 1,000 updates/s
+ * P4  fan-out latency to P3a's subscribers (and P3b's 100,000) at 100 and 1,000 updates/s
  * P5  awaiting tasks by subscription vs polling AsyncResult(id).state every 500 ms
  *
  * It starts its own redis-server and runs celery-lens as `npm start` does
@@ -49,7 +49,7 @@ try {
   if (only.has('P1')) await p1(redis.url(), client, scale);
   if (only.has('P2')) await p2(redis.url(), client, scale);
   if (only.has('P3') || only.has('P4')) await p3aP4(redis.url(), client, scale, only.has('P4'));
-  if (only.has('P3')) await p3b(redis.url(), scale);
+  if (only.has('P3')) await p3b(redis.url(), client, scale, only.has('P4'));
   if (only.has('P5')) await p5(redis.url(), client, scale);
 } finally {
   client.disconnect();

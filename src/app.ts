@@ -15,6 +15,7 @@ import type { LensContext } from './schema/context.ts';
 import { logBackendState } from './server/backend-state.ts';
 import { consumerReporter } from './server/consumer-reporter.ts';
 import { createHttpServer } from './server/http-server.ts';
+import { TaskCohorts } from './server/task-cohorts.ts';
 import { createLensYoga } from './server/yoga.ts';
 import { attachWebSockets } from './ws-server.ts';
 
@@ -62,7 +63,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
   setMaxListeners(0, shutdown.signal);
   const context: Omit<LensContext, 'watchQuota'> = { ...stores, config, shutdown: shutdown.signal };
   const operationLogger = options.operationLogger ?? logger;
-  const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber });
+  const cohorts = new TaskCohorts({
+    ...config,
+    // As Yoga logs an error it masks (server/yoga.ts' `logging.error`).
+    onUnexpected: (error) => logger.error({ detail: [error.stack] }, 'unexpected error'),
+  });
+  const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber, cohorts });
   const http = createHttpServer(
     config.fastPath
       ? jsonPostListener(yoga, {
@@ -83,6 +89,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     wsServer: websockets.wsServer,
     backend,
     watcher,
+    /** graphql-ws' `task(id)` subscriptions, by cohort. */
+    cohorts,
     subscriber: connections.subscriber,
     history: stores.history,
     index: stores.index,

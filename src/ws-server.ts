@@ -6,6 +6,7 @@
  * graphql-ws closes it after 3 s), subscriptions per connection
  * (TOO_MANY_SUBSCRIPTIONS), and graphql-ws' ping keepalive, which drops a
  * socket that answers no ping within --ws-idle-timeout-ms.
+ * `task(id)` subscriptions are served by cohorts (src/server/task-cohorts.ts).
  */
 import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
@@ -17,6 +18,7 @@ import { WatchQuota } from './backend/watch-quota.ts';
 import type { Config } from './config.ts';
 import { upgradeAllowed } from './http/origin.ts';
 import type { LensContext } from './schema/context.ts';
+import { COHORTS_ALLOWED, memberOf } from './server/task-cohorts.ts';
 
 /** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
 interface EnvelopedRoot {
@@ -63,7 +65,23 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
       onComplete: (ctx, id) => void release(ctx, id),
       onError: (ctx, id) => void release(ctx, id),
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      subscribe: async (args) => {
+        const result = await (args.rootValue as EnvelopedRoot).subscribe(args);
+        const member = memberOf(result);
+        if (!member) return result;
+        // graphql-ws keeps these args while the subscription lasts, and reads nothing more of them (no onNext
+        // hook here): a cohort member must not keep its operation's context alive (src/server/task-cohorts.ts).
+        // Nor the subscribe message's query text and variables (graphql-ws hands its payload only to hooks not used here).
+        const params = (args.contextValue as { params?: { query?: string; variables?: unknown } }).params;
+        if (params) {
+          params.query = '';
+          params.variables = undefined;
+        }
+        args.contextValue = undefined;
+        args.rootValue = undefined;
+        args.variableValues = undefined;
+        return member;
+      },
       onSubscribe: async (ctx, id, params) => {
         const ids = live.get(ctx) ?? new Set<string>();
         live.set(ctx, ids);
@@ -77,7 +95,14 @@ export function attachWebSockets(server: Server, yoga: YogaServerInstance<object
         }
         ids.add(id);
         try {
-          const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params, watchQuota: quotaOf(ctx) });
+          const enveloped = yoga.getEnveloped({
+            ...ctx,
+            req: ctx.extra.request,
+            socket: ctx.extra.socket,
+            params,
+            watchQuota: quotaOf(ctx),
+            [COHORTS_ALLOWED]: true,
+          });
           const args: ExecutionArgs = {
             schema: enveloped.schema,
             operationName: params.operationName,

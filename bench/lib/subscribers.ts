@@ -10,6 +10,13 @@ import WebSocket from 'ws';
  * acknowledged before any of them subscribes.
  */
 const BATCH = 50;
+/**
+ * Subscriptions asked for at once. Each runs Yoga's pipeline when it starts;
+ * 5,000 at once (50 sockets of 100) kept the server's event loop busy past
+ * its Redis command timeout (2 s) on a loaded machine, and some subscriptions
+ * then answered BACKEND_UNAVAILABLE instead of starting (1,000 at once still did at 10,000 under load 10–15).
+ */
+const IN_FLIGHT = 200;
 
 /** A graphql-ws client whose connection is acknowledged. */
 async function connected(url: string): Promise<Client> {
@@ -44,8 +51,9 @@ export async function openSubscribers(
   const wsUrl = url.replace(/^http/, 'ws');
   const groups: string[][] = [];
   for (let start = 0; start < ids.length; start += perClient) groups.push(ids.slice(start, start + perClient));
-  for (let start = 0; start < groups.length; start += BATCH) {
-    const batch = groups.slice(start, start + BATCH);
+  const sockets = Math.max(1, Math.min(BATCH, Math.floor(IN_FLIGHT / perClient)));
+  for (let start = 0; start < groups.length; start += sockets) {
+    const batch = groups.slice(start, start + sockets);
     const batchClients = await Promise.all(batch.map(() => connected(wsUrl)));
     clients.push(...batchClients);
     await Promise.all(
@@ -59,7 +67,9 @@ export async function openSubscribers(
                 client.subscribe(
                   { query, variables: { id } },
                   {
-                    next: ({ data }) => {
+                    next: ({ data, errors }) => {
+                      // A subscription that answered an error is not one: it would be counted as held.
+                      if (errors) reject(new Error(`subscription ${id} answered ${JSON.stringify(errors)}`));
                       if (first) {
                         first = false;
                         resolve();

@@ -69,6 +69,24 @@ function decodeLogged(parts: ResumeParts, state: LoggedState): TaskUpdate {
   }
 }
 
+/** A stream's position after handing out a state numbered `position`: never backwards within an epoch. */
+export function advance(current: Position | null, position: Position): Position {
+  return current === null || current.epoch !== position.epoch ? position : { epoch: current.epoch, seq: Math.max(current.seq, position.seq) };
+}
+
+/** The update's number, retried briefly; null when Redis keeps failing (the previous cursor then stands). */
+export async function numberOf(log: StateLog, id: string, update: TaskUpdate): Promise<Position | null> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await log.positionOf(id, update);
+    } catch {
+      const delay = RETRY_MS[attempt];
+      if (delay === undefined) return null;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
   /** Replayed states still to hand out, oldest first. */
   #replay: LoggedState[] = [];
@@ -99,8 +117,7 @@ class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
   }
 
   #advance(position: Position): void {
-    const current = this.#position;
-    this.#position = current === null || current.epoch !== position.epoch ? position : { epoch: current.epoch, seq: Math.max(current.seq, position.seq) };
+    this.#position = advance(this.#position, position);
   }
 
   #emit(id: string, update: TaskUpdate, digest: string | null): IteratorResult<TaskUpdate> {
@@ -129,24 +146,11 @@ class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
       }
       const digest = digestOnce(update, raw);
       if (this.#last.get(id) === digest) continue;
-      const position = await this.#number(id, update);
+      const position = await numberOf(this.parts.log, id, update);
       if (edge !== undefined && position !== null && position.epoch === this.#position?.epoch && position.seq <= edge) continue;
       this.#edge.delete(id);
       if (position) this.#advance(position);
       return this.#emit(id, update, digest);
-    }
-  }
-
-  /** The update's number, retried briefly; null when Redis keeps failing (the previous cursor then stands). */
-  async #number(id: string, update: TaskUpdate): Promise<Position | null> {
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.parts.log.positionOf(id, update);
-      } catch {
-        const delay = RETRY_MS[attempt];
-        if (delay === undefined) return null;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
     }
   }
 

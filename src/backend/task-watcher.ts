@@ -45,10 +45,31 @@ export interface Watch {
   stop(): void;
 }
 
+/**
+ * A task's listeners: most tasks have one (a page's subscription), and an
+ * empty Set costs ~200 bytes, so one is held as it is and a Set made for two.
+ */
+type Listeners = UpdateListener | Set<UpdateListener> | null;
+
+const sizeOf = (listeners: Listeners): number => (listeners === null ? 0 : typeof listeners === 'function' ? 1 : listeners.size);
+const holds = (listeners: Listeners, listener: UpdateListener): boolean =>
+  listeners === listener || (listeners instanceof Set && listeners.has(listener));
+function added(listeners: Listeners, listener: UpdateListener): Listeners {
+  if (listeners === null || listeners === listener) return listener;
+  if (typeof listeners === 'function') return new Set([listeners, listener]);
+  return listeners.add(listener);
+}
+function removed(listeners: Listeners, listener: UpdateListener): Listeners {
+  if (listeners === listener) return null;
+  if (!(listeners instanceof Set)) return listeners;
+  listeners.delete(listener);
+  return listeners.size === 0 ? null : listeners;
+}
+
 interface Entry {
   readonly id: string;
   readonly key: string;
-  readonly listeners: Set<UpdateListener>;
+  listeners: Listeners;
   /** Resolves once the channel is subscribed and the key read. */
   ready: Promise<void>;
   /** Raw bytes of the last value taken (null: no key seen yet). */
@@ -144,7 +165,7 @@ export class TaskWatcher {
   /** Number of watchers over all channels (one per task per subscription). */
   get listenerCount(): number {
     let count = 0;
-    for (const entry of this.#entries.values()) count += entry.listeners.size;
+    for (const entry of this.#entries.values()) count += sizeOf(entry.listeners);
     return count;
   }
 
@@ -154,7 +175,7 @@ export class TaskWatcher {
       const created: Entry = {
         id,
         key: this.keys.task(id),
-        listeners: new Set(),
+        listeners: null,
         ready: Promise.resolve(),
         raw: null,
         current: null,
@@ -167,7 +188,7 @@ export class TaskWatcher {
       entry = created;
     }
     const watched = entry;
-    watched.listeners.add(listener);
+    watched.listeners = added(watched.listeners, listener);
     const stop = () => this.#remove(watched, listener);
     try {
       await watched.ready;
@@ -176,6 +197,15 @@ export class TaskWatcher {
       throw error;
     }
     return { current: watched.current as TaskUpdate, stop };
+  }
+
+  /**
+   * Stops `listener` watching `id`, as the stop() of its watch does: for a
+   * caller that keeps no Watch (a subscription cohort's member keeps only its listener).
+   */
+  unwatch(id: string, listener: UpdateListener): void {
+    const entry = this.#entries.get(id);
+    if (entry && holds(entry.listeners, listener)) this.#remove(entry, listener);
   }
 
   #start(entry: Entry): Promise<void> {
@@ -223,8 +253,8 @@ export class TaskWatcher {
   }
 
   #remove(entry: Entry, listener: UpdateListener): void {
-    entry.listeners.delete(listener);
-    if (entry.listeners.size === 0) this.#drop(entry);
+    entry.listeners = removed(entry.listeners, listener);
+    if (entry.listeners === null) this.#drop(entry);
   }
 
   #drop(entry: Entry): void {
@@ -309,7 +339,9 @@ export class TaskWatcher {
     if (raw !== null) rawBytes.set(final, raw);
     entry.tail = entry.tail.then(() => {
       entry.current = final;
-      for (const listener of entry.listeners) listener(final);
+      const { listeners } = entry;
+      if (typeof listeners === 'function') listeners(final);
+      else if (listeners) for (const listener of listeners) listener(final);
     });
   }
 

@@ -32,12 +32,17 @@ export class WatchQuota {
 /** Gives the watches back; calling it again does nothing. */
 export type Release = () => void;
 
-/** Takes `count` from every quota, or throws TooManyWatchesError and takes none. */
-export function reserveWatches(count: number, quotas: readonly WatchQuota[]): Release {
+/** Takes `count` from every quota, or throws TooManyWatchesError and takes none; the caller gives them back. */
+export function takeWatches(count: number, quotas: readonly WatchQuota[]): void {
   for (const quota of quotas) {
     if (quota.used + count > quota.limit) throw new TooManyWatchesError(count, quota.used, quota.limit, quota.scope);
   }
   for (const quota of quotas) quota.take(count);
+}
+
+/** Takes `count` from every quota, or throws TooManyWatchesError and takes none. */
+export function reserveWatches(count: number, quotas: readonly WatchQuota[]): Release {
+  takeWatches(count, quotas);
   let released = false;
   return () => {
     if (released) return;

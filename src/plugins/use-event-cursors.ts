@@ -14,7 +14,8 @@ import { currentCursor } from '../schema/cursor.ts';
 
 const copies = new WeakMap<ExecutionResult, Map<string, ExecutionResult>>();
 
-function withCursor(result: ExecutionResult, cursor: string): ExecutionResult {
+/** `result` with `extensions.cursor`; one copy per result and cursor (cohorts use it too). */
+export function withCursor(result: ExecutionResult, cursor: string): ExecutionResult {
   let byCursor = copies.get(result);
   if (!byCursor) {
     byCursor = new Map();

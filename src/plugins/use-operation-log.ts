@@ -8,6 +8,7 @@
 import { type ExecutionResult, type GraphQLError, getOperationAST } from 'graphql';
 import { type Plugin, handleStreamOrSingleExecutionResult } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { type MemberObserver, memberOf } from '../server/task-cohorts.ts';
 
 type Args = { document: Parameters<typeof getOperationAST>[0]; operationName?: string | null | undefined };
 type Described = { operation: string | null; type: string };
@@ -37,6 +38,31 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
     const line = { ...what, durationMs: Math.round((performance.now() - started) * 10) / 10, errors, ...(events === undefined ? {} : { events }) };
     if (errors.length > 0) logger.warn(line, 'operation');
     else logger.info(line, 'operation');
+  };
+  /**
+   * Cohort members (src/server/task-cohorts.ts) count their own events and
+   * codes: one observer per operation, not a closure per subscription.
+   */
+  const observers = new WeakMap<Args['document'], Map<string, MemberObserver>>();
+  const observerOf = (args: Args): MemberObserver => {
+    let byName = observers.get(args.document);
+    if (!byName) observers.set(args.document, (byName = new Map()));
+    let observer = byName.get(args.operationName ?? '');
+    if (!observer) {
+      const what = describe(args);
+      observer = {
+        onNext(next, member) {
+          for (const code of codes(next)) {
+            countError(code);
+            // A set: a subscription lasting days must not keep one entry per event.
+            (member.codes ??= new Set()).add(code);
+          }
+        },
+        onEnd: (member) => finish(what, member.startedAt, [...(member.codes ?? [])], member.events),
+      };
+      byName.set(args.operationName ?? '', observer);
+    }
+    return observer;
   };
   const failed = (errors: readonly Error[], fallback: string) =>
     errors.map((error) => String((error as Partial<GraphQLError>).extensions?.code ?? fallback));
@@ -70,6 +96,12 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
       const what = describe(args);
       return {
         onSubscribeResult({ result }) {
+          const member = memberOf(result);
+          if (member) {
+            // A cohort's subscription (src/server/task-cohorts.ts): its events pass outside Envelop.
+            member.observe(observerOf(args));
+            return undefined;
+          }
           if (!(Symbol.asyncIterator in Object(result))) {
             finish(what, started, codes(result as ExecutionResult));
             return undefined;

@@ -41,10 +41,14 @@ function stringifyOnce(answer: ExecutionResult): Stringify {
   return (result) => (result === answer ? (json ??= safeStringify(result)) : safeStringify(result));
 }
 
-export function useResponseLimit(maxBytes: number): Plugin {
-  // What each result is answered with: a shared result is measured once, not once per subscriber.
+/**
+ * What a result is answered with under `maxBytes`: itself, or RESPONSE_TOO_LARGE.
+ * Measured once per result, however many subscribers it goes to (also used by
+ * subscription cohorts, src/server/task-cohorts.ts, which answer outside Envelop).
+ */
+export function answerWithin(maxBytes: number): (result: ExecutionResult) => ExecutionResult {
   const answers = new WeakMap<ExecutionResult, ExecutionResult>();
-  const bound = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+  return (result) => {
     let answer = answers.get(result);
     if (!answer) {
       const excess = exceedsJsonLimits(result.data, { maxBytes, maxDepth: MAX_RESPONSE_DEPTH });
@@ -60,7 +64,15 @@ export function useResponseLimit(maxBytes: number): Plugin {
       answers.set(result, chosen);
       answer = chosen;
     }
-    if (answer !== result) setResult(answer);
+    return answer;
+  };
+}
+
+export function useResponseLimit(maxBytes: number): Plugin {
+  const answer = answerWithin(maxBytes);
+  const bound = ({ result, setResult }: { result: ExecutionResult; setResult: (result: ExecutionResult) => void }) => {
+    const chosen = answer(result);
+    if (chosen !== result) setResult(chosen);
   };
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, bound) }),

@@ -5,10 +5,12 @@
  * variables and scopes get the same result object, so it is serialized once
  * (use-response-limit.ts memoizes its JSON) instead of once per subscriber.
  * 20 subscribers of a large result hold one copy of its JSON, not 20.
+ * Over graphql-ws, `task(id)` goes further: see src/server/task-cohorts.ts.
  */
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
+import type { TaskCohorts } from '../server/task-cohorts.ts';
 
 type Outcome = ExecutionResult | Promise<ExecutionResult>;
 
@@ -63,8 +65,11 @@ function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => Outc
   };
 }
 
-export function useSharedEvents(config: AuthConfig): Plugin {
+export function useSharedEvents(config: AuthConfig, cohorts: TaskCohorts): Plugin {
+  // `task(id)` over graphql-ws joins a cohort (src/server/task-cohorts.ts); the rest streams as below.
   const subscribe = async (args: ExecutionArgs) => {
+    const joined = await cohorts.join(args);
+    if (joined) return joined;
     const stream = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
     const key = selectionKey(args, config);

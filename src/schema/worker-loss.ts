@@ -6,10 +6,24 @@
  * Only those tasks: the others' events would repeat an unchanged state.
  */
 import type { TaskUpdate } from '../backend/task-watcher.ts';
+import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { holderOf } from '../backend/task-status.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { READY_STATES } from '../celery/states.ts';
 import type { LensContext } from './context.ts';
+
+/** Unready tasks whose holder (by their history) was `workerGone`: they are LOST now. */
+export async function heldBy(context: LensContext, tasks: readonly TaskSnapshot[], workerGone: string): Promise<TaskSnapshot[]> {
+  const histories = await context.history.readHistory(tasks.map((task) => task.id));
+  return tasks.filter((task, index) => {
+    const history = histories[index];
+    return holderOf(task, history instanceof LensError || history === undefined ? null : history)?.hostname === workerGone;
+  });
+}
+
+/** Whether `update` is a task that has not finished (a worker's loss may make it LOST). */
+export const unreadyTask = (update: TaskUpdate): update is TaskSnapshot =>
+  !(update instanceof LensError) && !(update.meta && READY_STATES.has(update.meta.state));
 
 export function withWorkerLoss(stream: AsyncIterableIterator<TaskUpdate>, context: LensContext): AsyncIterableIterator<TaskUpdate> {
   if (!context.consumer) return stream;
@@ -17,19 +31,13 @@ export function withWorkerLoss(stream: AsyncIterableIterator<TaskUpdate>, contex
   const again: TaskUpdate[] = [];
   let wake: (() => void) | null = null;
   let pending: Promise<IteratorResult<TaskUpdate>> | null = null;
-  const unready = () =>
-    [...latest.values()].filter((update): update is Exclude<TaskUpdate, LensError> => !(update instanceof LensError) && !(update.meta && READY_STATES.has(update.meta.state)));
   const unlisten = context.changes.listen(({ workerGone }) => {
-    const tasks = workerGone === undefined ? [] : unready();
+    if (workerGone === undefined) return;
+    const tasks = [...latest.values()].filter(unreadyTask);
     if (tasks.length === 0) return;
-    context.history
-      .readHistory(tasks.map((task) => task.id))
-      .then((histories) => {
-        tasks.forEach((task, index) => {
-          const history = histories[index];
-          const holder = holderOf(task, history instanceof LensError || history === undefined ? null : history);
-          if (holder?.hostname === workerGone && latest.get(task.id) === task) again.push(task);
-        });
+    heldBy(context, tasks, workerGone)
+      .then((held) => {
+        for (const task of held) if (latest.get(task.id) === task) again.push(task);
         wake?.();
       })
       .catch(() => {

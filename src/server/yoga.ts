@@ -32,6 +32,7 @@ import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema, schemaWithoutScopeAuth } from '../schema/index.ts';
+import type { TaskCohorts } from './task-cohorts.ts';
 
 /**
  * GraphiQL from the package itself: Yoga's default page loads its scripts and
@@ -58,9 +59,11 @@ export interface YogaParts {
   readonly operationLogger: Logger;
   readonly metrics: Metrics;
   readonly subscriber: Redis;
+  /** Where graphql-ws' `task(id)` subscriptions run (use-shared-events.ts). */
+  readonly cohorts: TaskCohorts;
 }
 
-export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber }: YogaParts) {
+export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber, cohorts }: YogaParts) {
   return createYoga<object, LensContext>({
     schema,
     // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
@@ -119,7 +122,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       // After it: a document run often enough runs compiled instead (queries and mutations only).
       ...(config.jit ? [useCompiledOperations(config, schemaWithoutScopeAuth, logger)] : []),
       // After it: its subscribe is replaced by one that shares each event's result among subscribers.
-      useSharedEvents(config),
+      useSharedEvents(config, cohorts),
     ],
   });
 }

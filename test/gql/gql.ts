@@ -22,6 +22,9 @@ type Documents = {
     "\n  query AwaitOne($id: ID!, $timeoutSeconds: Int!) {\n    awaitTask(id: $id, timeoutSeconds: $timeoutSeconds) { timedOut waitedMs task { id state result } }\n  }\n": typeof types.AwaitOneDocument,
     "\n  query AwaitMany($ids: [ID!]!, $timeoutSeconds: Int!, $mode: AwaitMode) {\n    awaitTasks(ids: $ids, timeoutSeconds: $timeoutSeconds, mode: $mode) { timedOut waitedMs tasks { id state } }\n  }\n": typeof types.AwaitManyDocument,
     "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n": typeof types.CompletedWithinDocument,
+    "\n  subscription CohortWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState meta }\n  }\n": typeof types.CohortWatchDocument,
+    "\n  subscription CohortWatchIncluded($id: ID!) {\n    watched: task(id: $id, untilReady: false) @include(if: true) { id rawState }\n  }\n": typeof types.CohortWatchIncludedDocument,
+    "\n  subscription CohortResume($id: ID!, $after: String) {\n    task(id: $id, untilReady: false, after: $after) { id rawState }\n  }\n": typeof types.CohortResumeDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": typeof types.KeysCreateDocument,
     "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": typeof types.KeysAttachDocument,
     "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": typeof types.KeysUpdateDocument,
@@ -105,6 +108,9 @@ const documents: Documents = {
     "\n  query AwaitOne($id: ID!, $timeoutSeconds: Int!) {\n    awaitTask(id: $id, timeoutSeconds: $timeoutSeconds) { timedOut waitedMs task { id state result } }\n  }\n": types.AwaitOneDocument,
     "\n  query AwaitMany($ids: [ID!]!, $timeoutSeconds: Int!, $mode: AwaitMode) {\n    awaitTasks(ids: $ids, timeoutSeconds: $timeoutSeconds, mode: $mode) { timedOut waitedMs tasks { id state } }\n  }\n": types.AwaitManyDocument,
     "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n": types.CompletedWithinDocument,
+    "\n  subscription CohortWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState meta }\n  }\n": types.CohortWatchDocument,
+    "\n  subscription CohortWatchIncluded($id: ID!) {\n    watched: task(id: $id, untilReady: false) @include(if: true) { id rawState }\n  }\n": types.CohortWatchIncludedDocument,
+    "\n  subscription CohortResume($id: ID!, $after: String) {\n    task(id: $id, untilReady: false, after: $after) { id rawState }\n  }\n": types.CohortResumeDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": types.KeysCreateDocument,
     "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": types.KeysAttachDocument,
     "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": types.KeysUpdateDocument,
@@ -226,6 +232,18 @@ export function graphql(source: "\n  query AwaitMany($ids: [ID!]!, $timeoutSecon
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n"): (typeof documents)["\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CohortWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState meta }\n  }\n"): (typeof documents)["\n  subscription CohortWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState meta }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CohortWatchIncluded($id: ID!) {\n    watched: task(id: $id, untilReady: false) @include(if: true) { id rawState }\n  }\n"): (typeof documents)["\n  subscription CohortWatchIncluded($id: ID!) {\n    watched: task(id: $id, untilReady: false) @include(if: true) { id rawState }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription CohortResume($id: ID!, $after: String) {\n    task(id: $id, untilReady: false, after: $after) { id rawState }\n  }\n"): (typeof documents)["\n  subscription CohortResume($id: ID!, $after: String) {\n    task(id: $id, untilReady: false, after: $after) { id rawState }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
