@@ -231,6 +231,10 @@ describe('shutdown', () => {
     const query = `subscription { taskCompleted(id: "${id}", timeoutSeconds: 60) { state rawState } }`;
     const stream = fetch(`${app.url}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream' } }).then((response) => response.text());
     await until(() => app.watcher.watchedCount === 1);
+    // Stopped only once the stream has read the task (a shutdown before that has nothing to emit):
+    // a second watch of the same task resolves when the shared read has.
+    const probe = await app.watcher.watch(id, () => {});
+    probe.stop();
     await app.stop();
     const text = await stream;
     expect(text).toContain('"taskCompleted":{"state":"CUSTOM","rawState":"PROGRESS"}');

@@ -17,7 +17,9 @@ interface Demo {
 }
 
 function startDemo(): Demo {
-  const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['demo/run.ts', '--interval', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // As `npm run demo` runs it: one Node process with tsx's loader, so SIGINT reaches the demo itself (tsx's
+  // CLI relays it and SIGKILLs a child that has not answered within 30 ms, which a loaded machine misses).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'demo/run.ts', '--interval', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const demo: Demo = { child, origin: null, redisPort: null, sent: new Map() };
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
     const page = /^ {2}page +(http:\/\/\S+)\/$/.exec(line);
