@@ -5,10 +5,8 @@
  * made up, or used with another filter is INVALID_CURSOR, as is one older
  * than the index keeps tasks (nothing it points between is left).
  *
- * A page signs up to 501 cursors (one per edge): the secret and the scope
- * are folded into one key once per page (HMAC(secret, scope)), and each
- * cursor is an HMAC of its own few bytes under that key, half the hashing of
- * signing `payload + scope` with the secret each time.
+ * A page's edges share one signer (its filter, order and time of issue): an
+ * edge's cursor is signed only when a client selects it.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidCursorError } from '../errors/invalid-cursor-error.ts';
@@ -16,13 +14,10 @@ import type { IndexEntry } from './task-index.ts';
 
 /** Longer is not one of ours. */
 const MAX_CURSOR = 1024;
-/** 2: signed with the scope's derived key (1 signed payload and scope with the secret). */
-const VERSION = 2;
+const VERSION = 1;
 
 /** Signs and checks the cursors of one filter and order: `scope`, what they are valid for (canonical). */
 export class CursorSigner {
-  #key: Buffer | null = null;
-
   constructor(
     readonly secret: string,
     readonly scope: string,
@@ -31,8 +26,7 @@ export class CursorSigner {
   ) {}
 
   #sign(payload: string): Buffer {
-    this.#key ??= createHmac('sha256', this.secret).update(this.scope).digest();
-    return createHmac('sha256', this.#key).update(payload).digest().subarray(0, 16);
+    return createHmac('sha256', this.secret).update(`${payload}\n${this.scope}`).digest().subarray(0, 16);
   }
 
   encode(entry: IndexEntry): string {
@@ -46,7 +40,7 @@ export class CursorSigner {
     const given = Buffer.from(mac, 'base64url');
     const expected = this.#sign(payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      throw new InvalidCursorError('it was altered, or issued for another filter or order (or by an older celery-lens)');
+      throw new InvalidCursorError('it was altered, or issued for another filter or order');
     }
     const [version, at, id, issuedAt] = JSON.parse(Buffer.from(payload, 'base64url').toString()) as [number, number, string, number];
     if (version !== VERSION || typeof at !== 'number' || typeof id !== 'string' || typeof issuedAt !== 'number') {

@@ -128,8 +128,11 @@ export function useCompiledOperations(config: Pick<Config, 'jitThreshold' | 'aut
   // document object is a document seen before; weakly held, it goes with that cache.
   const entries = new WeakMap<DocumentNode, Entry>();
 
+  // A key's scope set is one object for all its requests: its name is made once, not per request.
+  const scopeNames = new WeakMap<ReadonlySet<Scope>, string>();
   const covered = (entry: Entry, args: ExecutionArgs, scopes: ReadonlySet<Scope>): boolean => {
-    const key = [...scopes].sort().join(' ');
+    let key = scopeNames.get(scopes);
+    if (key === undefined) scopeNames.set(scopes, (key = [...scopes].sort().join(' ')));
     let answer = entry.covered.get(key);
     if (answer === undefined) {
       entry.needs ??= needsOf(args.schema, args.document);

@@ -25,12 +25,18 @@ let nextDocumentId = 0;
  */
 const shared = new WeakMap<object, Map<string, Outcome>>();
 
-function selectionKey(args: ExecutionArgs, config: AuthConfig): string {
-  let id = documentIds.get(args.document);
+/** The document's number, the same for the same text (task-cohorts.ts keys its groups by it too). */
+export function documentId(document: DocumentNode): number {
+  let id = documentIds.get(document);
   if (id === undefined) {
     id = (nextDocumentId += 1);
-    documentIds.set(args.document, id);
+    documentIds.set(document, id);
   }
+  return id;
+}
+
+function selectionKey(args: ExecutionArgs, config: AuthConfig): string {
+  const id = documentId(args.document);
   const principal = principalOf(config, args.contextValue as object);
   // A read token sees only what its grant covers: its results are its own.
   const scopes = [...(principal?.scopes ?? [])].sort().join('+') + (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');

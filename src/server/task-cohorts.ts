@@ -47,13 +47,14 @@ import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
 import type { Principal } from '../auth/principal.ts';
 import { encodeCursor } from '../backend/cursor.ts';
 import { advance, numberOf } from '../backend/replay.ts';
+import { isReadyUpdate } from '../backend/task-await.ts';
 import type { Position } from '../backend/state-log.ts';
 import { type TaskUpdate, rawOf } from '../backend/task-watcher.ts';
 import { WatchQuota, takeWatches } from '../backend/watch-quota.ts';
-import { READY_STATES } from '../celery/states.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { withCursor } from '../plugins/use-event-cursors.ts';
 import { answerWithin } from '../plugins/use-response-limit.ts';
+import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
 import { checkTaskId } from '../schema/task-ids.ts';
@@ -115,8 +116,6 @@ class Again {
 type Item = TaskUpdate | Again;
 
 const DONE: IteratorResult<ExecutionResult> = { value: undefined, done: true };
-
-const isReady = (update: TaskUpdate): boolean => !(update instanceof LensError) && update.meta !== null && READY_STATES.has(update.meta.state);
 
 /** What the context holds for one connection or operation only: not shared by a group. */
 const PER_OPERATION = ['req', 'socket', 'params', 'extra', 'subscriptions', 'connectionInitReceived', 'acknowledged', 'request'];
@@ -216,7 +215,7 @@ class Member implements CohortMember, MemberRecord {
   async #deliver(item: Item): Promise<IteratorResult<ExecutionResult>> {
     const again = item instanceof Again;
     const update = again ? item.update : item;
-    if (isReady(update)) this.#readySeen = true;
+    if (isReadyUpdate(update)) this.#readySeen = true;
     if (this.cohort.untilReady && this.#readySeen) this.#close();
     // Asked for before numbering: the members an event reaches together share one execution.
     const executing = this.cohorts.resultFor(this.cohort, update, again);
@@ -324,12 +323,9 @@ function masked(result: ExecutionResult, onUnexpected: (error: Error) => void): 
 /** The cohorts of one app (one Yoga): its groups, cohorts and live members. */
 export class TaskCohorts {
   readonly #groups = new Map<string, Group>();
-  #cohortCount = 0;
   readonly #members = new Set<Member>();
-  readonly #documentIds = new WeakMap<DocumentNode, number>();
-  #nextDocumentId = 0;
-  /** The shutdown signal and change feed listened to (the same for every member of an app). */
-  #bound: { shutdown: AbortSignal; unlisten: () => void } | null = null;
+  /** How to stop listening to the app's shutdown and change feed (the same for every member), while any member lives. */
+  #unbind: (() => void) | null = null;
   readonly answer: (result: ExecutionResult) => ExecutionResult;
   readonly maxQueued: number;
 
@@ -345,7 +341,9 @@ export class TaskCohorts {
 
   /** Cohorts now (distinct document, scopes and variables among the live subscriptions). */
   get cohortCount(): number {
-    return this.#cohortCount;
+    let count = 0;
+    for (const group of this.#groups.values()) count += group.cohorts.size;
+    return count;
   }
 
   /** Selections executed so far: one per event and cohort, whatever the number of members. */
@@ -375,7 +373,7 @@ export class TaskCohorts {
     } catch (error) {
       return { errors: [locatedError(error, [field], path)] };
     }
-    const groupKey = `${this.#documentId(args.document)}\n${args.operationName ?? ''}\n${scopesKey(principal)}`;
+    const groupKey = `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopesKey(principal)}`;
     const group = this.#group(groupKey, args, context);
     if (!group) return null;
     const cohort = this.#cohort(group, args.variableValues, taskId, untilReady);
@@ -417,21 +415,11 @@ export class TaskCohorts {
     if (cohort.members > 0) return;
     const { group } = cohort;
     group.cohorts.delete(cohort.variablesKey);
-    this.#cohortCount -= 1;
     if (group.cohorts.size === 0) this.#groups.delete(group.key);
-    if (this.#members.size === 0 && this.#bound) {
-      this.#bound.unlisten();
-      this.#bound = null;
+    if (this.#members.size === 0 && this.#unbind) {
+      this.#unbind();
+      this.#unbind = null;
     }
-  }
-
-  #documentId(document: DocumentNode): number {
-    let id = this.#documentIds.get(document);
-    if (id === undefined) {
-      id = this.#nextDocumentId += 1;
-      this.#documentIds.set(document, id);
-    }
-    return id;
   }
 
   /**
@@ -458,14 +446,13 @@ export class TaskCohorts {
     if (!cohort) {
       cohort = { group, variablesKey, variables, id, untilReady, members: 0, memo: null };
       group.cohorts.set(variablesKey, cohort);
-      this.#cohortCount += 1;
     }
     return cohort;
   }
 
   /** One listener for the app's shutdown and worker losses, while any member lives. */
   #bind(context: LensContext): void {
-    if (this.#bound) return;
+    if (this.#unbind) return;
     const stopAll = () => {
       for (const member of [...this.#members]) member.stop();
     };
@@ -475,12 +462,9 @@ export class TaskCohorts {
           if (workerGone !== undefined) this.#workerGone(context, workerGone);
         })
       : () => {};
-    this.#bound = {
-      shutdown: context.shutdown,
-      unlisten: () => {
-        context.shutdown.removeEventListener('abort', stopAll);
-        unlistenChanges();
-      },
+    this.#unbind = () => {
+      context.shutdown.removeEventListener('abort', stopAll);
+      unlistenChanges();
     };
   }
 

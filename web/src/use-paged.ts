@@ -98,6 +98,13 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
       clearTimeout(timer);
       timer = setTimeout(() => !stopped && setRound((n) => n + 1), RETRY_MS);
     };
+    // The stream failed (e.g. BACKEND_UNAVAILABLE): a final error stays shown, another is tried again.
+    const failed = (errors: readonly GqlError[]) => {
+      if (stopped) return;
+      setErrors(errors);
+      if (isFinal(errors)) stop();
+      else retryLater();
+    };
     const show = (next: C) => {
       page = next;
       setFirst(next);
@@ -145,23 +152,8 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
     }
     // Subscribed before the page is asked: a change made meanwhile is not missed.
     unsubscribe = subscribe(events.document, events.variables, {
-      next(result) {
-        if (stopped) return;
-        if (result.data === null) {
-          // The stream failed (e.g. BACKEND_UNAVAILABLE): a final error stays shown, another is tried again.
-          setErrors(result.errors);
-          if (isFinal(result.errors)) stop();
-          else retryLater();
-          return;
-        }
-        applyEvent(result.data);
-      },
-      error(failure) {
-        if (stopped) return;
-        setErrors(failure);
-        if (isFinal(failure)) stop();
-        else retryLater();
-      },
+      next: (result) => (result.data === null ? failed(result.errors) : !stopped && applyEvent(result.data)),
+      error: failed,
       // taskEvents never completes but when the server shuts down: subscribe again (and ask the page again).
       complete: () => !stopped && retryLater(),
     });
