@@ -181,7 +181,9 @@ describe('the task page', () => {
     await writeMeta(redis, { status: 'FAILURE', result: { exc_type: 'KeyError', exc_message: ['k'], exc_module: 'builtins' }, traceback: 'Traceback (most recent call last):\nKeyError: k', parent_id: a, name: 'proj.second' }, { id: b });
     const { page, problems } = await tab({ width: 390, height: 844 });
     await page.goto(origin());
-    // Tab from the top of the page reaches the search box; Enter submits.
+    // Once the page has rendered (goto resolves at the load event, React renders after it), Tab from
+    // the top of the page reaches the search box; Enter submits.
+    await page.getByTestId('task-search').waitFor();
     for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'task-search'; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('task-search');
     await page.keyboard.type(a);
