@@ -128,21 +128,22 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
   });
 
   it('a custom PROGRESS state keeps its meta, as AsyncResult.info shows it', async () => {
-    const [sent] = await celery<Sent[]>('send', [{ task: 'progress', args: [3, 1.5], queue: 'extended' }], env(0));
+    const [sent] = await celery<Sent[]>('send', [{ task: 'progress', args: [3, 2.5], queue: 'extended' }], env(0));
     const id = sent!.id;
-    // Catch it mid-way; both views are read between two updates 1.5 s apart.
+    // Catch it mid-way, updates 2.5 s apart: Celery's view first (a Python process, slow to start on a
+    // loaded machine), ours right after it (milliseconds), so both fall between the same two updates.
     let matched = false;
-    for (let attempt = 0; attempt < 60 && !matched; attempt += 1) {
+    let finished = false;
+    while (!matched && !finished) {
+      const [py] = await celery<PyView[]>('view', { ids: [id] }, env(0));
+      finished = py!.state === 'SUCCESS' || py!.state === 'FAILURE';
+      if (py!.state !== 'PROGRESS') continue;
       const { data } = await execute(apps[0]!, InteropTask, { ids: [id] });
       const ours = data!.tasks[0]!;
-      if (ours.rawState === 'PROGRESS') {
-        const [py] = await celery<PyView[]>('view', { ids: [id] }, env(0));
-        if (py!.state === 'PROGRESS' && JSON.stringify(py!.info) === JSON.stringify(ours.meta)) {
-          expect(ours).toMatchObject({ state: 'CUSTOM', ready: false, result: null, meta: { current: expect.any(Number), total: 3 } });
-          matched = true;
-        }
+      if (ours.rawState === 'PROGRESS' && JSON.stringify(py!.info) === JSON.stringify(ours.meta)) {
+        expect(ours).toMatchObject({ state: 'CUSTOM', ready: false, result: null, meta: { current: expect.any(Number), total: 3 } });
+        matched = true;
       }
-      if (!matched) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(matched).toBe(true);
     const { ours, celery: py } = await one(id);
