@@ -119,6 +119,9 @@ export async function p2(redisUrl: string, redis: Redis, scale: Scale): Promise<
 
 async function p2With(redisUrl: string, redis: Redis, scale: Scale, label: string, flags: string[]): Promise<void> {
   const lens = await startLens(redisUrl, flags);
+  // The floor over HTTP: what any Node endpoint answering this JSON pays (the request, one MGET,
+  // decoding each meta, serializing the answer, the client reading it), beside the raw MGET.
+  const bare = await startBare(redisUrl);
   try {
     for (const size of [100, 1000]) {
       const ids = Array.from({ length: size }, () => randomUUID());
@@ -140,18 +143,21 @@ async function p2With(redisUrl: string, redis: Redis, scale: Scale, label: strin
         }
         return samples;
       };
+      const floor = (await post(bare.url, query, { ids })) as typeof answer;
+      check(JSON.stringify(floor) === JSON.stringify(answer), `P2 the bare handler answered tasks(${size} ids) otherwise: ${JSON.stringify(floor).slice(0, 200)}`);
       const ours = await time(() => post(lens.url, query, { ids }));
       const raw = await time(() => redis.mget(...keys));
+      const overHttp = await time(() => post(bare.url, query, { ids }));
       addRow({
         case: `P2 tasks(ids) { id state result dateDone }, ${count(size)} ids; ${label}`,
         lens: `median ${fmt(percentile(ours, 50))} ms, mean ${fmt(mean(ours))} ms, p99 ${fmt(percentile(ours, 99))} ms`,
-        baseline: `raw MGET median ${fmt(percentile(raw, 50))} ms, mean ${fmt(mean(raw))} ms`,
+        baseline: `raw MGET median ${fmt(percentile(raw, 50))} ms, mean ${fmt(mean(raw))} ms; bare node:http handler (MGET, decode, JSON) median ${fmt(percentile(overHttp, 50))} ms`,
         // Medians: on a shared machine a few requests descheduled for tens of ms would decide a mean.
-        ratio: `${fmt(percentile(ours, 50) / percentile(raw, 50))}×`,
+        ratio: `${fmt(percentile(ours, 50) / percentile(raw, 50))}× (the bare handler ${fmt(percentile(overHttp, 50) / percentile(raw, 50))}×; celery-lens ${fmt(percentile(ours, 50) / percentile(overHttp, 50))}× it)`,
         target: size === 1000 ? '≤ 3×' : '',
       });
     }
   } finally {
-    await lens.stop();
+    await Promise.all([lens.stop(), bare.stop()]);
   }
 }
