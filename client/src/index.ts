@@ -93,12 +93,14 @@ export function createLensClient(options: LensClientOptions): LensClient {
     pick: (data: Record<string, unknown>) => { key: string; value: T } | null,
     onUpdate: (value: T, errors: readonly WireError[]) => void,
     watchOptions: WatchOptions,
+    finished: (latest: ReadonlyMap<string, T>) => boolean,
   ): Handle {
     const handle = resumable({
       transport,
       request: (after) => ({ query, variables: { ...variables, after } }),
       pick,
       onUpdate,
+      finished,
       retry: options.retry,
       signal: watchOptions.signal,
     });
@@ -118,14 +120,27 @@ export function createLensClient(options: LensClientOptions): LensClient {
     return task ? { key: task.id, value: task } : null;
   };
 
+  /** What the server completes a task stream on: every task watched is ready (never, with `untilReady: false`). */
+  const allReady =
+    (count: number, watchOptions: WatchOptions) =>
+    (latest: ReadonlyMap<string, Task>): boolean =>
+      (watchOptions.untilReady ?? true) && latest.size === count && [...latest.values()].every((task) => task.ready);
+
   const client: LensClient = {
     get transportName() {
       return transport().name;
     },
     watchTask: (id, onUpdate, watchOptions = {}) =>
-      watch(WatchTask.toString(), { id, payload, untilReady: watchOptions.untilReady ?? true }, pickTask('task'), onUpdate, watchOptions),
+      watch(WatchTask.toString(), { id, payload, untilReady: watchOptions.untilReady ?? true }, pickTask('task'), onUpdate, watchOptions, allReady(1, watchOptions)),
     watchTasks: (ids, onUpdate, watchOptions = {}) =>
-      watch(WatchTasks.toString(), { ids, payload, untilReady: watchOptions.untilReady ?? true }, pickTask('tasks'), onUpdate, watchOptions),
+      watch(
+        WatchTasks.toString(),
+        { ids, payload, untilReady: watchOptions.untilReady ?? true },
+        pickTask('tasks'),
+        onUpdate,
+        watchOptions,
+        allReady(new Set(ids).size, watchOptions),
+      ),
     watchGraph: (rootId, onUpdate, watchOptions = {}) =>
       watch(
         WatchGraph.toString(),
@@ -136,6 +151,7 @@ export function createLensClient(options: LensClientOptions): LensClient {
         },
         onUpdate,
         watchOptions,
+        (latest) => latest.get('graph')?.ready === true,
       ),
     waitForTask: (id, waitOptions = {}) => waitForTask(client, id, waitOptions),
     async close() {

@@ -7,7 +7,9 @@
  * subscribing afresh: the current state comes again, and is dropped when it
  * equals the last one delivered, so a reconnect never repeats an update. A
  * task that existed is never reported missing again (the server's watcher
- * keeps the same rule). Other coded errors end the subscription.
+ * keeps the same rule). Other coded errors end the subscription. A
+ * completion before the watched tasks are ready (a server shutting down
+ * completes its streams) is subscribed again too.
  */
 import type { Request, Transport, WireError, WireResult } from './transport.ts';
 
@@ -51,6 +53,14 @@ export interface ResumableOptions<T> {
   /** The payload of a result (e.g. `data.task`) and the key it is deduplicated by (a task id). */
   readonly pick: (data: Record<string, unknown>) => { readonly key: string; readonly value: T } | null;
   readonly onUpdate: (value: T, errors: readonly WireError[]) => void;
+  /**
+   * Whether the latest values (by key) are what the server completes the
+   * stream on: every task ready, the graph ready. A completion before that
+   * is a process going away (a server completes its streams when it shuts
+   * down, e.g. in a rolling deploy), and the stream subscribes again, with
+   * its cursor, after a backoff. Unset: any completion ends it.
+   */
+  readonly finished?: (latest: ReadonlyMap<string, T>) => boolean;
   readonly retry?: RetryOptions | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -129,7 +139,9 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
         if (current()) retry(reason instanceof Error ? reason.message : 'the connection closed', 'TRANSPORT');
       },
       complete: () => {
-        if (current()) finish();
+        if (!current()) return;
+        if (!options.finished || options.finished(new Map([...last].map(([key, entry]) => [key, entry.value])))) return finish();
+        retry('the server completed the stream before it was done (a process going away)', 'INCOMPLETE');
       },
     });
   }

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type LensClient, type LensClientOptions, type Task, createLensClient } from '../../client/src/index.ts';
 import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
+import { startApp } from '../helpers/app.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 
@@ -172,5 +173,26 @@ describe('SSE fallback', () => {
     await succeed(id);
     await handle.done;
     expect(seen).toEqual([...range(1, 6), 'SUCCESS']);
+  });
+});
+
+describe('across a server restart (a rolling deploy)', () => {
+  it.each(['ws', 'sse'] as const)('waitForTask over %s resolves once the task finishes on the next process', async (transport) => {
+    const first = await startApp(lens.redis.url());
+    const { port } = new URL(first.url);
+    const lensClient = client({ url: first.url, transport, retry: { minDelayMs: 50, maxDelayMs: 200 } });
+    const id = await progress(randomUUID(), 1);
+    const waiting = lensClient.waitForTask(id, { timeoutMs: 20_000 });
+    await watched(id);
+    // The process going away is not the task being done: the client must not settle here.
+    await first.stop();
+    const second = await startApp(lens.redis.url(), ['--port', port]);
+    try {
+      await watched(id);
+      await succeed(id);
+      await expect(waiting).resolves.toMatchObject({ id, state: 'SUCCESS', result: 'done', ready: true });
+    } finally {
+      await second.stop();
+    }
   });
 });
