@@ -19,6 +19,8 @@ const TIMED = [
 const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
+  // expect.poll's own default is 1 s: a page's live update on a loaded 2-core CI machine can take longer.
+  expect: { poll: { timeout: 10_000 } },
 };
 
 export default defineConfig({

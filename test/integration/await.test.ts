@@ -76,7 +76,8 @@ describe('awaitTask', () => {
     await success(id, 7);
     const { result, at } = await answer;
     expect(result.data?.awaitTask).toMatchObject({ timedOut: false, task: { id, state: 'SUCCESS', result: 7 } });
-    expect(at - written).toBeLessThan(250);
+    // On the write, not at the 5 s deadline (this file runs beside browsers and workers: no tighter bound).
+    expect(at - written).toBeLessThan(2500);
     await until(() => lens.app.watcher.watchedCount === 0);
   });
 
@@ -88,7 +89,7 @@ describe('awaitTask', () => {
     expect(data?.awaitTask).toMatchObject({ timedOut: true, task: { id, state: 'CUSTOM' } });
     expect(data?.awaitTask.waitedMs).toBeGreaterThanOrEqual(1000);
     expect(took).toBeGreaterThanOrEqual(1000);
-    expect(took).toBeLessThan(1300);
+    expect(took).toBeLessThan(2500);
   });
 
   it.each([0, -1, 6])('timeoutSeconds %i is INVALID_ARGUMENT, nothing watched', async (timeoutSeconds) => {

@@ -36,16 +36,16 @@ describe('rate limit', () => {
     for (let i = 0; i < 3; i += 1) expect((await post(app.url, {}, `{ backend { up } task(id: "${randomUUID()}") { state } }`)).status).toBe(200);
     const refused = await post(app.url);
     expect(refused.status).toBe(429);
-    // 3 per 60 s: one back every 20 s.
-    expect(refused.headers.get('retry-after')).toBe('20');
+    // 3 per 60 s: one back every 20 s, less what has refilled since the first request (a second or so on a loaded machine).
+    expect(refused.headers.get('retry-after')).toMatch(/^(19|20)$/);
     expect(refused.headers.get('ratelimit-policy')).toBe('"default";q=3;w=60');
-    expect(refused.headers.get('ratelimit')).toBe('"default";r=0;t=20');
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 3, windowSeconds: 60, retryAfterSeconds: 20 });
+    expect(refused.headers.get('ratelimit')).toMatch(/^"default";r=0;t=(19|20)$/);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 3, windowSeconds: 60, retryAfterSeconds: expect.toSatisfy((n: number) => n === 19 || n === 20) });
     expect(refused.body.data).toBeUndefined();
     // Yoga's own path (a GET) answers the same way.
     const viaGet = await fetch(`${app.url}?query=${encodeURIComponent('{ backend { up } }')}`, { headers: { accept: 'application/json' } });
     expect(viaGet.status).toBe(429);
-    expect(viaGet.headers.get('retry-after')).toBe('20');
+    expect(viaGet.headers.get('retry-after')).toMatch(/^(18|19|20)$/);
     expect(((await viaGet.json()) as Body).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
   });
 

@@ -10,6 +10,7 @@ import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
 
 const InteropTask = graphql(`
   query InteropTask($ids: [ID!]!) {
@@ -155,11 +156,12 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
     const [sent] = await celery<Sent[]>('send', [{ task: 'sleep', args: [2], queue: 'extended' }], env(0));
     const id = sent!.id;
     let started: Awaited<ReturnType<typeof both>>[number]['ours'] | null = null;
-    for (let attempt = 0; attempt < 40 && !started; attempt += 1) {
+    // A loaded worker may take seconds to pick the task up; it then runs 2 s.
+    await until(async () => {
       const { data } = await execute(apps[0]!, InteropTask, { ids: [id] });
       if (data!.tasks[0]!.state === 'STARTED') started = data!.tasks[0]!;
-      else await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+      return started !== null || data!.tasks[0]!.ready;
+    }, 20_000);
     expect(started).toMatchObject({ state: 'STARTED', ready: false, dateDone: null, meta: { pid: expect.any(Number), hostname: expect.stringMatching(/@/) } });
     const [py] = await celery<PyView[]>('view', { ids: [id] }, env(0));
     expect(['STARTED', 'SUCCESS']).toContain(py!.state);
