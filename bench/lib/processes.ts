@@ -19,8 +19,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Linux reports CPU times in clock ticks, 100 a second. */
 const TICKS = 100;
 
-async function serve(args: string[], ready: () => Promise<boolean>, url: string, env: NodeJS.ProcessEnv): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env });
+async function serve(args: string[], ready: () => Promise<boolean>, url: string, env: NodeJS.ProcessEnv, command = process.execPath): Promise<Served> {
+  const child: ChildProcess = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env });
   let exited = false;
   child.once('exit', () => (exited = true));
   for (let attempt = 0; !(await ready().catch(() => false)); attempt += 1) {
@@ -71,4 +71,18 @@ export async function startBareWs(): Promise<Served> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   return serve(['--import', 'tsx', 'bench/bare-ws.ts', String(port)], async () => (await fetch(base)).ok, base, { ...process.env, NODE_ENV: 'production' });
+}
+
+/**
+ * Flower run from its source (`src`: a checkout of github.com/mher/flower;
+ * v2.0.1 runs on Debian's Celery 5.2 and tornado 6.2), on Debian's Python,
+ * reading events from `brokerUrl` and keeping up to `maxTasks` in memory.
+ */
+export async function startFlower(brokerUrl: string, src: string, maxTasks: number): Promise<Served> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const args = ['-m', 'flower', `--broker=${brokerUrl}`, 'flower', `--port=${port}`, '--address=127.0.0.1', `--max_tasks=${maxTasks}`, '--persistent=False'];
+  // Flower 2 answers its API only to logged-in users unless told otherwise.
+  const env = { ...process.env, PYTHONPATH: src, FLOWER_UNAUTHENTICATED_API: 'true' };
+  return serve(args, async () => (await fetch(`${base}/api/tasks?limit=1`)).ok, base, env, '/usr/bin/python3');
 }
