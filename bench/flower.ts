@@ -24,11 +24,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Redis } from 'ioredis';
 import { startRedis } from '../test/helpers/redis-server.ts';
 import { until } from '../test/helpers/until.ts';
 import { type Served, startFlower, startLens } from './lib/processes.ts';
-import { percentile } from './lib/stats.ts';
+import { memoryOf, percentile } from './lib/stats.ts';
 
 const { values } = parseArgs({ options: { 'flower-src': { type: 'string' }, tasks: { type: 'string', default: '100000' }, requests: { type: 'string', default: '200' } } });
 const src = values['flower-src'];
@@ -97,20 +96,6 @@ function checkPage(who: 'lens' | 'flower', page: Page, name: string, size: numbe
   }
 }
 
-/** Bytes of every key matching `pattern` (MEMORY USAGE … SAMPLES 0: exact). */
-async function memoryOf(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
-  let bytes = 0;
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.memory('USAGE', key, 'SAMPLES', 0);
-    for (const [, size] of (await pipeline.exec()) ?? []) bytes += Number(size ?? 0);
-  } while (cursor !== '0');
-  return bytes;
-}
-
 /** Latency and server CPU of a page from each, requests alternating after a warm-up; rows for the table. */
 async function timePages(lens: Served, flower: Served, name: string, size: number, label: string): Promise<string[]> {
   const times = { lens: [] as number[], flower: [] as number[] };
@@ -167,8 +152,8 @@ try {
   for (const [name, label] of [[common, 'common failure (a tenth of all tasks)'], [rare, 'rare failure (one in 1,000 tasks)']] as const) {
     rows.push(...(await timePages(lens, flower, name, Math.min(50, sent.failed[name] ?? 0), `${label}, ${sent.failed[name]} matching`)));
   }
-  const lensBytes = await memoryOf(client, 'celery-lens:*');
-  const celeryBytes = await memoryOf(client, 'celery-task-meta-*');
+  const lensBytes = (await memoryOf(client, 'celery-lens:*')).bytes;
+  const celeryBytes = (await memoryOf(client, 'celery-task-meta-*')).bytes;
   rows.push(
     `memory for ${TASKS} tasks: celery-lens RSS +${fmt((lens.rssKiB() - rssBefore.lens) / 1024, 1)} MiB and its Redis keys ${fmt(lensBytes / 1024 / 1024, 1)} MiB (${fmt(lensBytes / TASKS, 0)} bytes a task: index and history); Flower RSS +${fmt((flower.rssKiB() - rssBefore.flower) / 1024, 1)} MiB (${fmt(((flower.rssKiB() - rssBefore.flower) * 1024) / TASKS, 0)} bytes a task); Celery's own result keys ${fmt(celeryBytes / 1024 / 1024, 1)} MiB`,
   );

@@ -29,29 +29,13 @@ import { TaskIndex } from '../src/backend/task-index.ts';
 import type { TaskEvent, TaskEventType } from '../src/celery/events.ts';
 import { startRedis } from '../test/helpers/redis-server.ts';
 import { startLens } from './lib/processes.ts';
-import { commandCalls, percentile } from './lib/stats.ts';
+import { commandCalls, memoryOf, percentile } from './lib/stats.ts';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '400' }, profile: { type: 'string' } } });
 const TASKS = Number(values.tasks);
 const REQUESTS = Number(values.requests);
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const rows: [string, string, string][] = [];
-
-/** Bytes of every key under `pattern` (MEMORY USAGE … SAMPLES 0: exact, every element). */
-async function memoryOf(redis: Redis, pattern: string): Promise<{ bytes: number; keys: number }> {
-  let cursor = '0';
-  let bytes = 0;
-  let keys = 0;
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    const pipeline = redis.pipeline();
-    for (const key of batch) pipeline.memory('USAGE', key, 'SAMPLES', 0);
-    for (const [, size] of (await pipeline.exec()) ?? []) bytes += Number(size ?? 0);
-    keys += batch.length;
-  } while (cursor !== '0');
-  return { bytes, keys };
-}
 
 function event(type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
   return { kind: 'task', type, taskId, at, hostname: 'celery@worker-1', name: null, parentId: null, rootId: taskId, retries: 0, queue: null, runtime: null, exception: null, ...extra };
