@@ -15,9 +15,9 @@
  * (up to) 50 failed tasks of one name, latency percentiles and server CPU
  * per request, requests alternating, for a common failure (every task of
  * one name in ten) and a rare one (one in a hundred tasks of another
- * name); then memory: each process' RSS, and the Redis bytes of
- * celery-lens' own keys (its index and history; Celery's result keys are
- * counted apart).
+ * name); then memory: how much each process' RSS grew, and the Redis
+ * bytes of celery-lens' own keys by kind (index, event history,
+ * tombstones, resume log; Celery's result keys apart).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -81,6 +81,12 @@ async function lensPage(lens: Served, name: string): Promise<Page> {
   return { ids: nodes.map((n) => n.id), states: nodes.map((n) => n.status), names: nodes.map((n) => n.name), total: body.data.searchTasks.totalCount };
 }
 
+/** The last task's runtime, which only its task-succeeded or task-failed event tells (its result is stored before it). */
+async function lensRuntime(lens: Served, id: string): Promise<number | null> {
+  const response = await fetch(lens.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Last($id: ID!) { task(id: $id) { runtime } }', variables: { id } }) });
+  return ((await response.json()) as { data?: { task?: { runtime: number | null } } }).data?.task?.runtime ?? null;
+}
+
 async function flowerPage(flower: Served, name: string): Promise<Page> {
   const response = await fetch(`${flower.url}/api/tasks?limit=50&state=FAILURE&taskname=${encodeURIComponent(name)}`);
   const body = (await response.json()) as Record<string, { uuid: string; state: string; name: string }>;
@@ -125,7 +131,8 @@ const redis = await startRedis();
 const client = redis.client();
 // Flower reads events more slowly than they are sent: Redis must not drop its subscription for a full output buffer.
 await client.config('SET', 'client-output-buffer-limit', 'pubsub 0 0 0');
-const lens = await startLens(redis.url(), ['--index-max-tasks', String(TASKS * 2)]);
+// Defaults, but an index big enough for every task sent.
+const lens = await startLens(redis.url(), TASKS > 1_000_000 ? ['--index-max-tasks', String(TASKS)] : []);
 const flower = await startFlower(redis.url(), src, TASKS);
 const rows: string[] = [];
 try {
@@ -139,7 +146,9 @@ try {
   let lensIn = Number.NaN;
   let flowerIn = Number.NaN;
   await until(async () => {
-    if (Number.isNaN(lensIn) && (await lensPage(lens, common)).total === sent.failed[common]) lensIn = performance.now() - started;
+    if (Number.isNaN(lensIn) && (await lensPage(lens, common)).total === sent.failed[common] && (await lensRuntime(lens, sent.last)) !== null) {
+      lensIn = performance.now() - started;
+    }
     if (Number.isNaN(flowerIn)) {
       const info = await fetch(`${flower.url}/api/task/info/${sent.last}`);
       if (info.ok && ['SUCCESS', 'FAILURE'].includes(((await info.json()) as { state?: string }).state ?? '')) flowerIn = performance.now() - started;
@@ -152,10 +161,23 @@ try {
   for (const [name, label] of [[common, 'common failure (a tenth of all tasks)'], [rare, 'rare failure (one in 1,000 tasks)']] as const) {
     rows.push(...(await timePages(lens, flower, name, Math.min(50, sent.failed[name] ?? 0), `${label}, ${sent.failed[name]} matching`)));
   }
-  const lensBytes = (await memoryOf(client, 'celery-lens:*')).bytes;
+  // celery-lens' keys by what they are for, and what each keeps them (lens-keys.ts).
+  const kinds = [
+    ['index', ['ix:*']],
+    ['event history (kept a day past --result-expires)', ['task:*', 'events:*', 'children:*', 'group:*']],
+    ['tombstones (--tombstone-days)', ['tomb:*']],
+    ['resume log (--resume-window)', ['states:*', 'state-values:*']],
+  ] as const;
+  const parts: string[] = [];
+  for (const [kind, patterns] of kinds) {
+    let bytes = 0;
+    for (const pattern of patterns) bytes += (await memoryOf(client, `celery-lens:${pattern}`)).bytes;
+    parts.push(`${kind} ${fmt(bytes / TASKS, 0)}`);
+  }
   const celeryBytes = (await memoryOf(client, 'celery-task-meta-*')).bytes;
+  const growth = (server: Served, before: number) => (server.rssKiB() - before) / 1024;
   rows.push(
-    `memory for ${TASKS} tasks: celery-lens RSS +${fmt((lens.rssKiB() - rssBefore.lens) / 1024, 1)} MiB and its Redis keys ${fmt(lensBytes / 1024 / 1024, 1)} MiB (${fmt(lensBytes / TASKS, 0)} bytes a task: index and history); Flower RSS +${fmt((flower.rssKiB() - rssBefore.flower) / 1024, 1)} MiB (${fmt(((flower.rssKiB() - rssBefore.flower) * 1024) / TASKS, 0)} bytes a task); Celery's own result keys ${fmt(celeryBytes / 1024 / 1024, 1)} MiB`,
+    `memory for ${TASKS} tasks: celery-lens' RSS grew ${fmt(growth(lens, rssBefore.lens), 1)} MiB; its Redis keys, bytes a task: ${parts.join(', ')}; Flower's RSS grew ${fmt(growth(flower, rssBefore.flower), 1)} MiB (${fmt((growth(flower, rssBefore.flower) * 1024 * 1024) / TASKS, 0)} bytes a task); Celery's own result keys ${fmt(celeryBytes / TASKS, 0)} bytes a task`,
   );
 } finally {
   await Promise.all([lens.stop(), flower.stop()]);

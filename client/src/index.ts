@@ -94,6 +94,7 @@ export function createLensClient(options: LensClientOptions): LensClient {
     onUpdate: (value: T, errors: readonly WireError[]) => void,
     watchOptions: WatchOptions,
     finished: (latest: ReadonlyMap<string, T>) => boolean,
+    endWhenFinished = false,
   ): Handle {
     const handle = resumable({
       transport,
@@ -101,6 +102,7 @@ export function createLensClient(options: LensClientOptions): LensClient {
       pick,
       onUpdate,
       finished,
+      endWhenFinished,
       retry: options.retry,
       signal: watchOptions.signal,
     });
@@ -120,18 +122,21 @@ export function createLensClient(options: LensClientOptions): LensClient {
     return task ? { key: task.id, value: task } : null;
   };
 
-  /** What the server completes a task stream on: every task watched is ready (never, with `untilReady: false`). */
+  /**
+   * What the server completes a task stream on: every task watched is ready
+   * (never, with `untilReady: false`), or there is none to watch (it completes at once).
+   */
   const allReady =
     (count: number, watchOptions: WatchOptions) =>
     (latest: ReadonlyMap<string, Task>): boolean =>
-      (watchOptions.untilReady ?? true) && latest.size === count && [...latest.values()].every((task) => task.ready);
+      count === 0 || ((watchOptions.untilReady ?? true) && latest.size === count && [...latest.values()].every((task) => task.ready));
 
   const client: LensClient = {
     get transportName() {
       return transport().name;
     },
     watchTask: (id, onUpdate, watchOptions = {}) =>
-      watch(WatchTask.toString(), { id, payload, untilReady: watchOptions.untilReady ?? true }, pickTask('task'), onUpdate, watchOptions, allReady(1, watchOptions)),
+      watch(WatchTask.toString(), { id, payload, untilReady: watchOptions.untilReady ?? true }, pickTask('task'), onUpdate, watchOptions, allReady(1, watchOptions), true),
     watchTasks: (ids, onUpdate, watchOptions = {}) =>
       watch(
         WatchTasks.toString(),
@@ -140,6 +145,7 @@ export function createLensClient(options: LensClientOptions): LensClient {
         onUpdate,
         watchOptions,
         allReady(new Set(ids).size, watchOptions),
+        true,
       ),
     watchGraph: (rootId, onUpdate, watchOptions = {}) =>
       watch(

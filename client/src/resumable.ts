@@ -43,7 +43,7 @@ const STALE_CURSOR = new Set(['CURSOR_EXPIRED', 'INVALID_CURSOR']);
 export interface Handle {
   /** Stops the subscription; `done` then resolves. */
   stop(): void;
-  /** Resolves when the server completes it (or it is stopped); rejects with a LensClientError. */
+  /** Resolves when the watch is done (the server completed it, or `finished` holds) or stopped; rejects with a LensClientError. */
   readonly done: Promise<void>;
 }
 
@@ -61,6 +61,14 @@ export interface ResumableOptions<T> {
    * its cursor, after a backoff. Unset: any completion ends it.
    */
   readonly finished?: (latest: ReadonlyMap<string, T>) => boolean;
+  /**
+   * End the watch as soon as `finished` holds, without waiting for the
+   * server's completion (task watches: the server completes right after a
+   * ready state anyway, and a resumed stream that no longer sees a task it
+   * already delivered ready, its result gone meanwhile, would never complete).
+   * Unset: wait for the server (a graph settles late children first).
+   */
+  readonly endWhenFinished?: boolean;
   readonly retry?: RetryOptions | undefined;
   readonly signal?: AbortSignal | undefined;
 }
@@ -115,7 +123,9 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
     if (previous && existed(previous.value) && missing(picked.value)) return;
     last.set(picked.key, { json, value: picked.value });
     options.onUpdate(picked.value, result.errors ?? []);
+    if (options.endWhenFinished && options.finished?.(latestValues())) finish();
   };
+  const latestValues = (): ReadonlyMap<string, T> => new Map([...last].map(([key, entry]) => [key, entry.value]));
 
   function connect(): void {
     timer = null;
@@ -140,7 +150,7 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
       },
       complete: () => {
         if (!current()) return;
-        if (!options.finished || options.finished(new Map([...last].map(([key, entry]) => [key, entry.value])))) return finish();
+        if (!options.finished || options.finished(latestValues())) return finish();
         retry('the server completed the stream before it was done (a process going away)', 'INCOMPLETE');
       },
     });

@@ -176,6 +176,14 @@ describe('SSE fallback', () => {
   });
 });
 
+describe('a watch the server completes at once', () => {
+  it('watchTasks of no ids ends, untilReady false included (nothing to re-subscribe for)', async () => {
+    const lensClient = client();
+    await expect(lensClient.watchTasks([], () => {}).done).resolves.toBeUndefined();
+    await expect(lensClient.watchTasks([], () => {}, { untilReady: false }).done).resolves.toBeUndefined();
+  });
+});
+
 describe('across a server restart (a rolling deploy)', () => {
   it.each(['ws', 'sse'] as const)('waitForTask over %s resolves once the task finishes on the next process', async (transport) => {
     const first = await startApp(lens.redis.url());
