@@ -86,7 +86,9 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
   let stopRound: () => void = () => {};
   let timer: ReturnType<typeof setTimeout> | null = null;
   let finished = false;
-  const last = new Map<string, { json: string; value: T }>();
+  /** The latest value delivered by key, and its JSON (what a repeat is told by). */
+  const latest = new Map<string, T>();
+  const jsons = new Map<string, string>();
   let settle: (error?: LensClientError) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : resolve());
@@ -118,14 +120,13 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
     const picked = result.data ? options.pick(result.data) : null;
     if (!picked) return;
     const json = JSON.stringify(picked.value);
-    const previous = last.get(picked.key);
-    if (previous?.json === json) return;
-    if (previous && existed(previous.value) && missing(picked.value)) return;
-    last.set(picked.key, { json, value: picked.value });
+    if (jsons.get(picked.key) === json) return;
+    if (existed(latest.get(picked.key)) && missing(picked.value)) return;
+    latest.set(picked.key, picked.value);
+    jsons.set(picked.key, json);
     options.onUpdate(picked.value, result.errors ?? []);
-    if (options.endWhenFinished && options.finished?.(latestValues())) finish();
+    if (options.endWhenFinished && options.finished?.(latest)) finish();
   };
-  const latestValues = (): ReadonlyMap<string, T> => new Map([...last].map(([key, entry]) => [key, entry.value]));
 
   function connect(): void {
     timer = null;
@@ -150,7 +151,7 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
       },
       complete: () => {
         if (!current()) return;
-        if (!options.finished || options.finished(latestValues())) return finish();
+        if (!options.finished || options.finished(latest)) return finish();
         retry('the server completed the stream before it was done (a process going away)', 'INCOMPLETE');
       },
     });

@@ -35,6 +35,18 @@ export function parseScopes(text: string): Set<Scope> {
   return scopes;
 }
 
+const scopeKeys = new WeakMap<ReadonlySet<Scope>, string>();
+/**
+ * A scope set as one string, the same for the same scopes in any order: what
+ * results and compiled decisions are shared by. Made once per set (a key's
+ * or token's set is one object for all its requests).
+ */
+export function scopesKey(scopes: ReadonlySet<Scope>): string {
+  let key = scopeKeys.get(scopes);
+  if (key === undefined) scopeKeys.set(scopes, (key = [...scopes].sort().join('+')));
+  return key;
+}
+
 export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 /** The API key matching `presented`, compared in constant time. */

@@ -41,7 +41,7 @@ import type { Plugin } from 'graphql-yoga';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Logger } from 'pino';
 import { principalOf } from '../auth/principal-of.ts';
-import type { Scope } from '../auth/principal.ts';
+import { type Scope, scopesKey } from '../auth/principal.ts';
 import type { Config } from '../config.ts';
 
 /** Scope sets a document needs: each field, any one of its set; null when a field's rule is not a static one. */
@@ -128,11 +128,8 @@ export function useCompiledOperations(config: Pick<Config, 'jitThreshold' | 'aut
   // document object is a document seen before; weakly held, it goes with that cache.
   const entries = new WeakMap<DocumentNode, Entry>();
 
-  // A key's scope set is one object for all its requests: its name is made once, not per request.
-  const scopeNames = new WeakMap<ReadonlySet<Scope>, string>();
   const covered = (entry: Entry, args: ExecutionArgs, scopes: ReadonlySet<Scope>): boolean => {
-    let key = scopeNames.get(scopes);
-    if (key === undefined) scopeNames.set(scopes, (key = [...scopes].sort().join(' ')));
+    const key = scopesKey(scopes);
     let answer = entry.covered.get(key);
     if (answer === undefined) {
       entry.needs ??= needsOf(args.schema, args.document);

@@ -10,6 +10,7 @@
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
+import { scopesKey } from '../auth/principal.ts';
 import type { TaskCohorts } from '../server/task-cohorts.ts';
 
 type Outcome = ExecutionResult | Promise<ExecutionResult>;
@@ -39,7 +40,7 @@ function selectionKey(args: ExecutionArgs, config: AuthConfig): string {
   const id = documentId(args.document);
   const principal = principalOf(config, args.contextValue as object);
   // A read token sees only what its grant covers: its results are its own.
-  const scopes = [...(principal?.scopes ?? [])].sort().join('+') + (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');
+  const scopes = (principal ? scopesKey(principal.scopes) : '') + (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');
   return `${id}\n${args.operationName ?? ''}\n${scopes}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 

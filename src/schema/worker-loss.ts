@@ -7,9 +7,9 @@
  */
 import type { TaskUpdate } from '../backend/task-watcher.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
+import { isReadyUpdate } from '../backend/task-await.ts';
 import { holderOf } from '../backend/task-status.ts';
 import { LensError } from '../errors/lens-error.ts';
-import { READY_STATES } from '../celery/states.ts';
 import type { LensContext } from './context.ts';
 
 /** Unready tasks whose holder (by their history) was `workerGone`: they are LOST now. */
@@ -22,8 +22,7 @@ export async function heldBy(context: LensContext, tasks: readonly TaskSnapshot[
 }
 
 /** Whether `update` is a task that has not finished (a worker's loss may make it LOST). */
-export const unreadyTask = (update: TaskUpdate): update is TaskSnapshot =>
-  !(update instanceof LensError) && !(update.meta && READY_STATES.has(update.meta.state));
+export const unreadyTask = (update: TaskUpdate): update is TaskSnapshot => !(update instanceof LensError) && !isReadyUpdate(update);
 
 export function withWorkerLoss(stream: AsyncIterableIterator<TaskUpdate>, context: LensContext): AsyncIterableIterator<TaskUpdate> {
   if (!context.consumer) return stream;

@@ -44,11 +44,12 @@ import {
 } from 'graphql';
 import { maskError } from 'graphql-yoga';
 import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
-import type { Principal } from '../auth/principal.ts';
+import { scopesKey } from '../auth/principal.ts';
 import { encodeCursor } from '../backend/cursor.ts';
 import { advance, numberOf } from '../backend/replay.ts';
 import { isReadyUpdate } from '../backend/task-await.ts';
 import type { Position } from '../backend/state-log.ts';
+import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { type TaskUpdate, rawOf } from '../backend/task-watcher.ts';
 import { WatchQuota, takeWatches } from '../backend/watch-quota.ts';
 import { LensError } from '../errors/lens-error.ts';
@@ -140,10 +141,6 @@ function taskFieldOf(document: DocumentNode, operationName: string | null | unde
   return field;
 }
 
-function scopesKey(principal: Principal): string {
-  return [...principal.scopes].sort().join('+');
-}
-
 /** Every field counts: there is one member per subscription. */
 class Member implements CohortMember, MemberRecord {
   #queue: Item[] | null = null;
@@ -183,7 +180,10 @@ class Member implements CohortMember, MemberRecord {
     });
     if (this.#closed) context.watcher.unwatch(this.cohort.id, this.#listener);
     // Anything notified while opening is newer than the current value it was merged into.
-    if (!this.#queue?.length) this.#enqueue(watch.current);
+    if (!this.#queue?.length) {
+      this.latest = watch.current;
+      this.#enqueue(watch.current);
+    }
     try {
       this.#position = reading ? await reading : null;
     } catch (error) {
@@ -209,7 +209,6 @@ class Member implements CohortMember, MemberRecord {
     queue.push(item);
     // One task: collapsing to the latest update of each task keeps the last one.
     if (queue.length > this.cohorts.maxQueued) queue.splice(0, queue.length - 1);
-    if (!(item instanceof Again)) this.latest = item;
   }
 
   async #deliver(item: Item): Promise<IteratorResult<ExecutionResult>> {
@@ -373,8 +372,8 @@ export class TaskCohorts {
     } catch (error) {
       return { errors: [locatedError(error, [field], path)] };
     }
-    const groupKey = `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopesKey(principal)}`;
-    const group = this.#group(groupKey, args, context);
+    const scopes = scopesKey(principal.scopes);
+    const group = this.#group(`${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`, scopes, args, context);
     if (!group) return null;
     const cohort = this.#cohort(group, args.variableValues, taskId, untilReady);
     const member = new Member(this, cohort);
@@ -427,14 +426,14 @@ export class TaskCohorts {
    * connection (socket, request, the connection's watch quota). Its principal
    * must have the same scopes, or no group is made.
    */
-  #group(key: string, args: ExecutionArgs, context: LensContext): Group | null {
+  #group(key: string, scopes: string, args: ExecutionArgs, context: LensContext): Group | null {
     const found = this.#groups.get(key);
     if (found) return found;
     const copy: Record<string | symbol, unknown> = { ...context, watchQuota: new WatchQuota(0, 'connection') };
     for (const name of PER_OPERATION) delete copy[name];
     const shared = copy as unknown as LensContext;
     const principal = principalOf(this.options, shared);
-    if (!principal || scopesKey(principal) !== key.slice(key.lastIndexOf('\n') + 1)) return null;
+    if (!principal || scopesKey(principal.scopes) !== scopes) return null;
     const group: Group = { key, context: shared, args: { schema: args.schema, document: args.document, operationName: args.operationName }, cohorts: new Map() };
     this.#groups.set(key, group);
     return group;
@@ -471,7 +470,7 @@ export class TaskCohorts {
   /** Emits again each unready task the gone worker held, to the members whose latest it still is. */
   #workerGone(context: LensContext, workerGone: string): void {
     const members = [...this.#members].filter((member) => member.latest !== null && unreadyTask(member.latest));
-    const tasks = [...new Set(members.map((member) => member.latest as TaskUpdate))].filter(unreadyTask);
+    const tasks = [...new Set(members.map((member) => member.latest as TaskSnapshot))];
     if (tasks.length === 0) return;
     heldBy(context, tasks, workerGone)
       .then((held) => {

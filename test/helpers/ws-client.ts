@@ -2,6 +2,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { type Client, createClient } from 'graphql-ws';
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { GraphQLErrorJson } from './graphql.ts';
 
@@ -24,6 +25,22 @@ export function wsClient(httpUrl: string, connectionParams?: Record<string, unkn
     retryAttempts: 0,
     ...(connectionParams ? { connectionParams } : {}),
   });
+}
+
+/**
+ * For a test file: a function that opens a graphql-ws client to the app at
+ * `url()`; every client opened during a test is disposed after it.
+ */
+export function useWsClients(url: () => string): () => Client {
+  const open: Client[] = [];
+  afterEach(async () => {
+    for (const client of open.splice(0).reverse()) await client.dispose();
+  });
+  return () => {
+    const client = wsClient(url());
+    open.push(client);
+    return client;
+  };
 }
 
 export function subscribe<TResult, TVariables extends Record<string, unknown>>(

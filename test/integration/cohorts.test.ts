@@ -7,13 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startApp } from '../helpers/app.ts';
 import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
-import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { subscribe, useWsClients } from '../helpers/ws-client.ts';
 
 const CohortWatch = graphql(`
   subscription CohortWatch($id: ID!) {
@@ -31,29 +30,13 @@ const CohortResume = graphql(`
   }
 `);
 
-let redis: RedisServer;
+// As Celery's result_expires in these tests' writes (writeMeta: 3600 s).
+const lens = useLens(['--result-expires', '3600']);
+const ws = useWsClients(() => lens.app.url);
 let client: Redis;
-let app: Awaited<ReturnType<typeof startApp>>;
-const leftovers: (() => unknown)[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  client = redis.client();
-  app = await startApp(redis.url(), ['--result-expires', '3600']);
+beforeAll(() => {
+  client = lens.redis.client();
 });
-afterEach(async () => {
-  for (const dispose of leftovers.splice(0).reverse()) await dispose();
-});
-afterAll(async () => {
-  await app.stop();
-  await redis.stop();
-});
-
-function ws() {
-  const c = wsClient(app.url);
-  leftovers.push(() => c.dispose());
-  return c;
-}
 
 describe('task(id) cohorts', () => {
   it('run the selection once per event for every subscription with the same variables, on any connection', async () => {
@@ -62,11 +45,11 @@ describe('task(id) cohorts', () => {
     const onX = clients.flatMap((c) => [1, 2, 3, 4].map(() => subscribe(c, CohortWatch, { id: x })));
     const onY = clients.slice(0, 2).map((c) => subscribe(c, CohortWatch, { id: y }));
     await Promise.all([...onX, ...onY].map((sub) => sub.waitFor(1)));
-    expect(app.cohorts.size).toBe(14);
-    expect(app.cohorts.cohortCount).toBe(2);
+    expect(lens.app.cohorts.size).toBe(14);
+    expect(lens.app.cohorts.cohortCount).toBe(2);
     expect(await taskSubscribers(client, [x, y])).toEqual([1, 1]);
 
-    const before = app.cohorts.executions;
+    const before = lens.app.cohorts.executions;
     for (let step = 1; step <= 3; step += 1) {
       await writeMeta(client, { status: 'PROGRESS', result: { current: step, total: 3 } }, { id: x });
       await Promise.all(onX.map((sub) => sub.waitFor(1 + step)));
@@ -78,25 +61,25 @@ describe('task(id) cohorts', () => {
     for (const sub of onX) expect(sub.events).toEqual(expected);
     for (const sub of onY) expect(sub.events).toEqual([{ task: { id: y, rawState: 'PENDING', meta: null } }]);
     // Three events for a cohort of twelve: three executions, not thirty-six.
-    expect(app.cohorts.executions - before).toBe(3);
+    expect(lens.app.cohorts.executions - before).toBe(3);
 
     // Leaving: a member at a time; the channel goes with the cohort's last one.
     for (const sub of onX.slice(0, 11)) sub.stop();
-    await until(() => app.cohorts.size === 3);
-    expect(app.cohorts.cohortCount).toBe(2);
+    await until(() => lens.app.cohorts.size === 3);
+    expect(lens.app.cohorts.cohortCount).toBe(2);
     await clients[0]?.dispose();
-    await until(() => app.cohorts.size === 2);
+    await until(() => lens.app.cohorts.size === 2);
     for (const sub of [...onX, ...onY]) sub.stop();
-    await until(() => app.cohorts.size === 0 && app.cohorts.cohortCount === 0);
+    await until(() => lens.app.cohorts.size === 0 && lens.app.cohorts.cohortCount === 0);
     await until(async () => (await taskSubscribers(client, [x, y])).every((n) => n === 0));
-    expect(app.watcher.listenerCount).toBe(0);
+    expect(lens.app.watcher.listenerCount).toBe(0);
   });
 
   it('leave other operations to the ordinary path: directives, resuming', async () => {
     const id = randomUUID();
     const twice = subscribe(ws(), CohortWatchIncluded, { id });
     await twice.waitFor(1);
-    expect(app.cohorts.size).toBe(0);
+    expect(lens.app.cohorts.size).toBe(0);
     // Resuming is the ordinary path's (here: a cursor it refuses)...
     const resumed = subscribe(ws(), CohortResume, { id, after: 'not-a-cursor' });
     await resumed.done.catch(() => {});
@@ -104,7 +87,7 @@ describe('task(id) cohorts', () => {
     // ...and `after: null` is not resuming: that one is a member.
     const fresh = subscribe(ws(), CohortResume, { id, after: null });
     await fresh.waitFor(1);
-    expect(app.cohorts.size).toBe(1);
+    expect(lens.app.cohorts.size).toBe(1);
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id });
     await twice.waitFor(2);
     await fresh.waitFor(2);
@@ -116,7 +99,7 @@ describe('task(id) cohorts', () => {
     const bad = subscribe(ws(), CohortWatch, { id: 'not a task id!' });
     await bad.done.catch(() => {});
     expect(bad.errors).toEqual([expect.objectContaining({ path: ['task'], extensions: expect.objectContaining({ code: 'INVALID_TASK_ID' }) })]);
-    expect(app.cohorts.size).toBe(0);
+    expect(lens.app.cohorts.size).toBe(0);
 
     const id = randomUUID();
     const sub = subscribe(ws(), CohortWatch, { id });
@@ -124,6 +107,6 @@ describe('task(id) cohorts', () => {
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id });
     await sub.waitFor(2);
     sub.stop();
-    await until(() => app.logs.some((line) => line.includes('"operation":"CohortWatch"') && line.includes('"events":2')));
+    await until(() => lens.app.logs.some((line) => line.includes('"operation":"CohortWatch"') && line.includes('"events":2')));
   });
 });

@@ -9,7 +9,7 @@ import { startApp } from '../helpers/app.ts';
 import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
 import { until } from '../helpers/until.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
-import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { subscribe, useWsClients, wsClient } from '../helpers/ws-client.ts';
 
 const WatchTask = graphql(`
   subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {
@@ -46,11 +46,7 @@ afterAll(async () => {
   await redis.stop();
 });
 
-function ws() {
-  const c = wsClient(app.url);
-  leftovers.push(() => c.dispose());
-  return c;
-}
+const ws = useWsClients(() => app.url);
 
 const numsub = (ids: string[]) => taskSubscribers(client, ids);
 

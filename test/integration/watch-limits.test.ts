@@ -12,7 +12,7 @@ import { graphql } from '../gql/index.js';
 import { taskSubscribers } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
-import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { subscribe, useWsClients, wsClient } from '../helpers/ws-client.ts';
 
 // Same documents as subscriptions.test.ts (codegen keys them by their text).
 const WatchTask = graphql(`
@@ -44,11 +44,7 @@ afterEach(async () => {
   await until(() => lens.app.watcher.quota.used === 0);
 });
 
-function ws() {
-  const c = wsClient(lens.app.url);
-  leftovers.push(() => c.dispose());
-  return c;
-}
+const ws = useWsClients(() => lens.app.url);
 
 const ids = (count: number) => Array.from({ length: count }, () => randomUUID());
 

@@ -163,9 +163,10 @@ export function subscribeEarly<R, V>(document: TypedDocumentString<R, V>, variab
 
 /** Subscribes over graphql-ws; returns the function that unsubscribes. */
 export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, sink: SubscriptionSink<R>): () => void {
-  const started = early.get(operationKey(document, variables));
+  const key = operationKey(document, variables);
+  const started = early.get(key);
   if (started) {
-    early.delete(operationKey(document, variables));
+    early.delete(key);
     clearTimeout(started.timer);
     started.sink = sink as SubscriptionSink<unknown>;
     for (const event of started.events.splice(0)) deliver(sink, event as SinkEvent<R>);

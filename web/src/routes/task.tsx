@@ -18,11 +18,14 @@ export function TaskRoute({ id }: { id: string }) {
   // Kept while moving between tasks of one workflow, so the graph stays where it is.
   // Until the task says where its root is, the graph starts from the task itself (a deep link is
   // often to a root): the two subscriptions run side by side instead of one after the other.
-  const [rootId, setRootId] = useState<string>(id);
+  // Only a root a task named is kept: after a bad id (which names none) the next task starts from itself,
+  // not from that id (whose graph would only fail).
+  const [knownRoot, setKnownRoot] = useState<string | null>(null);
   const taskRoot = task?.root?.id ?? null;
   useEffect(() => {
-    if (taskRoot !== null) setRootId(taskRoot);
+    if (taskRoot !== null) setKnownRoot(taskRoot);
   }, [taskRoot]);
+  const rootId = knownRoot ?? id;
   // The server completes the stream once every task is ready (a chord's callback included: it waits for late children).
   const graphVariables = live.failure && isFinal(live.failure) ? null : { rootId };
   const graphLive = useLive(WorkflowGraphDocument, graphVariables, graphReady);
