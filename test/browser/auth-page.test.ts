@@ -10,6 +10,7 @@ import { ARTIFACTS, useChromium } from '../helpers/browser.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { card, graphNode, openPage } from '../helpers/page.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const STATUS_KEY = `status-${randomUUID()}`;
 const FULL_KEY = `full-${randomUUID()}`;
@@ -20,7 +21,7 @@ const chromium = useChromium();
 describe('the web page with --auth', () => {
   it('asks for a key, refuses a wrong one, and with a status-only key shows states and hides payloads', async () => {
     const [id, failing] = [randomUUID(), randomUUID()];
-    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { secret: 'r3sult' }, args: ['s3cret-arg'], kwargs: { token: 'kw' }, name: 'proj.pay', date_done: '2026-11-24T20:19:18.236501', children: [[[failing, null], null]] }, { id });
+    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { secret: 'r3sult' }, args: ['s3cret-arg'], kwargs: { token: 'kw' }, name: 'proj.pay', date_done: celeryDate(), children: [[[failing, null], null]] }, { id });
     await writeMeta(lens.redis.client(), { status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['card 4111 declined'], exc_module: 'builtins' }, traceback: 'Traceback (most recent call last):\nValueError: card 4111 declined', parent_id: id }, { id: failing });
     const { context, page, blocked } = await openPage(chromium.browser, new URL(lens.app.url).origin);
     try {

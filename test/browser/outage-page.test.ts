@@ -9,6 +9,7 @@ import { ARTIFACTS, useChromium } from '../helpers/browser.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { card, graphNode, openPage } from '../helpers/page.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const lens = useLens();
 const chromium = useChromium();
@@ -34,7 +35,7 @@ describe('the web page while Redis restarts', () => {
 
       // Back, empty (no persistence): the task changed meanwhile, as a worker would have stored it.
       await lens.redis.restart();
-      await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 4, date_done: '2026-11-24T20:19:18.236501' }, { id });
+      await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 4, date_done: celeryDate() }, { id });
       await banner.waitFor({ state: 'detached', timeout: 15_000 });
       await expect.poll(() => card(page).getAttribute('data-status'), { timeout: 15_000 }).toBe('SUCCEEDED');
       await expect.poll(() => graphNode(page, id).getAttribute('data-status'), { timeout: 15_000 }).toBe('SUCCEEDED');
@@ -44,7 +45,7 @@ describe('the web page while Redis restarts', () => {
       await page.getByTestId('task-search').fill(next);
       await page.getByTestId('task-search').press('Enter');
       await expect.poll(() => card(page).getAttribute('data-status')).toBe('RUNNING');
-      await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501' }, { id: next });
+      await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1, date_done: celeryDate() }, { id: next });
       await expect.poll(() => card(page).getAttribute('data-status')).toBe('SUCCEEDED');
       expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
       expect(blocked).toEqual([]);

@@ -14,6 +14,7 @@ import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { type PageUnderTest, card, graphNode, openPage } from '../helpers/page.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const lens = useLens();
 let browser: Browser;
@@ -37,7 +38,7 @@ async function tab(viewport?: { width: number; height: number }): Promise<PageUn
 
 const one = (id: string) => [[id, null], null];
 const group = (id: string, members: string[]) => [[id, null], members.map(one)];
-const DONE = '2026-11-24T20:19:18.236501';
+const DONE = celeryDate();
 
 describe('the task page', () => {
   it('opens a deep link and follows the task live: progress bar, then SUCCEEDED in the card and the graph, without reload', async () => {

@@ -293,7 +293,7 @@ describe('the views with the index off', () => {
       await off.stop();
     }
     const { page } = await tab();
-    await page.goto(`${origin()}/failures?since=2026-11-27T10:00:00.000Z&until=2026-11-27T09:00:00.000Z`);
+    await page.goto(`${origin()}/failures?since=${new Date(Date.now() - 3_600_000).toISOString()}&until=${new Date(Date.now() - 7_200_000).toISOString()}`);
     await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_ARGUMENT');
   });
 });

@@ -10,6 +10,7 @@ import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { type ServedApart, post, serveApart, whileProbingHealth, HEALTHY_PROBE_MS } from '../helpers/stall-probe.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const lens = useLens();
 let client: Redis;
@@ -22,7 +23,7 @@ afterAll(async () => {
 const WIDTH = 60_000;
 const one = (id: string) => [[id, null], null];
 const group = (id: string, members: readonly string[]) => [[id, null], members.map(one)];
-const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501', ...extra });
+const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: celeryDate(), ...extra });
 
 // A task that launched a group of 60,000 (saved too), as Celery stores it: the parent's
 // `children` holds the group tuple, every member names the group and the parent.

@@ -95,16 +95,17 @@ describe('goal keys', () => {
     const redis = lens.redis.client();
     const k = `legacy:${randomUUID()}`;
     const [old1, old2, fresh] = [randomUUID(), randomUUID(), randomUUID()];
-    await redis.hset(`celery-lens:goal:${k}`, { createdAt: 1_700_000_000_000, status: 'RUNNING', metadata: '{"v":1}', updatedAt: 1_700_000_001_000 });
+    const created = Date.now() - 60_000;
+    await redis.hset(`celery-lens:goal:${k}`, { createdAt: created, status: 'RUNNING', metadata: '{"v":1}', updatedAt: created + 1000 });
     await redis.rpush(`celery-lens:goal:${k}:attempts`, old1, old2);
     expect((await execute(lens.app, Read, { key: k })).data?.goal).toEqual({
       key: k, status: 'RUNNING', metadata: { v: 1 }, attempts: [{ id: old1 }, { id: old2 }],
-      createdAt: '2023-11-14T22:13:20.000Z', updatedAt: '2023-11-14T22:13:21.000Z',
+      createdAt: new Date(created).toISOString(), updatedAt: new Date(created + 1000).toISOString(),
     });
     expect((await execute(lens.app, Attach, { key: k, taskId: fresh })).data?.attachTask?.attempts).toEqual([{ id: old1 }, { id: old2 }, { id: fresh }]);
     // A half-created goal of the old layout (createdAt only) reads as PENDING, as it did.
     const half = `legacy:half:${randomUUID()}`;
-    await redis.hset(`celery-lens:goal:${half}`, { createdAt: 1_700_000_000_000 });
+    await redis.hset(`celery-lens:goal:${half}`, { createdAt: created });
     expect((await execute(lens.app, Read, { key: half })).data?.goal).toMatchObject({ status: 'PENDING', metadata: null, attempts: [] });
   });
 });

@@ -15,6 +15,7 @@ import { useLens } from '../helpers/lens-fixture.ts';
 import { HEALTHY_PROBE_MS, type ServedApart, serveApart, whileProbingHealth } from '../helpers/stall-probe.ts';
 import { until } from '../helpers/until.ts';
 import { type Subscription, subscribe, wsClient } from '../helpers/ws-client.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const BigGraph = graphql(`
   subscription BigGraph($rootId: ID!) {
@@ -33,7 +34,7 @@ afterAll(async () => {
 
 const one = (id: string) => [[id, null], null];
 const running = { status: 'STARTED', result: { pid: 1, hostname: 'w' } };
-const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501', ...extra });
+const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: celeryDate(), ...extra });
 
 async function commandCalls(): Promise<Record<string, number>> {
   const stats = await client.info('commandstats');

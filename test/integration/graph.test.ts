@@ -8,6 +8,7 @@ import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const Graph = graphql(`
   query Graph($rootId: ID!, $maxDepth: Int! = 10) {
@@ -54,7 +55,7 @@ beforeAll(() => {
 
 const one = (id: string) => [[id, null], null];
 const group = (id: string, members: string[]) => [[id, null], members.map(one)];
-const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501', ...extra });
+const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: celeryDate(), ...extra });
 
 describe('taskGraph', () => {
   it('loads a 1,000-task workflow level by level: one MGET per level, not one per task', async () => {
@@ -168,7 +169,7 @@ describe('links on Task', () => {
     const [parent, gid, m1, m2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     await writeMeta(client, done({ children: [group(gid, [m1, m2])] }), { id: parent });
     await writeMeta(client, done({ group_id: gid, parent_id: parent }), { id: m1 });
-    await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null }, date_done: '2026-11-24T20:19:18', group_id: gid, parent_id: parent }, { id: m2 });
+    await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null }, date_done: celeryDate(), group_id: gid, parent_id: parent }, { id: m2 });
     const { data } = await execute(lens.app, Links, { id: m1 });
     expect(data?.task?.group).toEqual({
       id: gid, saved: false, membersKnown: true, size: 2, completed: 2, failed: 1, ready: true, successful: false, tasks: [{ id: m1 }, { id: m2 }],

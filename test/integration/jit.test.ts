@@ -42,6 +42,7 @@ import * as webDocuments from '../../web/src/graphql/generated/graphql.ts';
 import * as testDocuments from '../gql/graphql.ts';
 import { startApp } from '../helpers/app.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const THRESHOLD = 2;
 const STATUS_KEY = `status-${randomUUID()}`;
@@ -85,7 +86,7 @@ const ids = {
 };
 const groupId = randomUUID();
 const READY = new Set<string>([ids.root, ids.failed, ids.member, ids.chordBody, groupId]);
-const DATE_DONE = '2026-11-24T20:19:18.236501';
+const DATE_DONE = celeryDate();
 
 async function seed(redis: Redis, expireAt: number): Promise<void> {
   const one = (id: string) => [[id, null], null];
@@ -143,7 +144,7 @@ function valueFor(name: string, type: GraphQLInputType, k: number, fresh: string
     case 'Boolean':
       return k % 2 === 0;
     case 'DateTime':
-      return name === 'until' ? '2027-01-01T00:00:00.000Z' : '2026-01-01T00:00:00.000Z';
+      return new Date(name === 'until' ? Date.now() + 86_400_000 : Date.now() - 30 * 86_400_000).toISOString();
     case 'JSON':
       return name === 'args' ? [1, 2] : { note: 'x', k };
     default:

@@ -22,6 +22,10 @@ const fixtures = (JSON.parse(readFileSync(new URL('../fixtures/celery-5.6/metas.
   metas: Record<string, { id: string; value: string }>;
 }).metas;
 
+/** The fixtures' day (2026-11-27) moved to yesterday, so what the test writes is relative to now. */
+const FIXTURE_DAY = '2026-11-27';
+const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
 const lens = useLens();
 let client: Redis;
 beforeAll(() => {
@@ -31,7 +35,7 @@ beforeAll(() => {
 /** Stores a 5.6 fixture under a fresh id, as Celery does: SETEX and PUBLISH of the same bytes. */
 async function store(name: string, id = randomUUID()): Promise<string> {
   const { id: original, value } = fixtures[name]!;
-  const bytes = value.replaceAll(original, id);
+  const bytes = value.replaceAll(original, id).replaceAll(FIXTURE_DAY, DAY);
   await client.multi().setex(`celery-task-meta-${id}`, 3600, bytes).publish(`celery-task-meta-${id}`, bytes).exec();
   return id;
 }
@@ -44,7 +48,7 @@ describe('Celery 5.6.2+: REVOKED stored before any worker received the task', ()
     await until(async () => (await task(id)).timeline.length === 1);
     await store('revoked_before_receive', id);
     const revoked = await task(id);
-    expect(revoked).toMatchObject({ state: 'REVOKED', status: 'REVOKED', worker: null, name: null, dateDone: '2026-11-27T10:00:00.123Z' });
+    expect(revoked).toMatchObject({ state: 'REVOKED', status: 'REVOKED', worker: null, name: null, dateDone: `${DAY}T10:00:00.123Z` });
     expect(revoked.statusReason).toBe(
       'the result backend says REVOKED, stored by the revoke before any worker received the task (Celery ≥ 5.6.2 stores REVOKED when a worker hears the revoke); a worker that gets its message discards it',
     );
@@ -68,9 +72,9 @@ describe('Celery 5.6.2+: REVOKED stored before any worker received the task', ()
 describe('Celery 5.3+ fields', () => {
   it("date_done in Celery's timezone, stamps ignored; date_started shown as startedAt", async () => {
     const done = await store('success_timezone_stamped');
-    expect(await task(done)).toMatchObject({ status: 'SUCCEEDED', dateDone: '2026-11-27T10:00:00.123Z', name: 'lens.add', worker: 'celery@vm' });
+    expect(await task(done)).toMatchObject({ status: 'SUCCEEDED', dateDone: `${DAY}T10:00:00.123Z`, name: 'lens.add', worker: 'celery@vm' });
     const started = await store('started_with_date_started');
-    expect(await task(started)).toMatchObject({ status: 'RUNNING', startedAt: '2026-11-27T14:59:58.000Z' });
+    expect(await task(started)).toMatchObject({ status: 'RUNNING', startedAt: `${DAY}T14:59:58.000Z` });
   });
 });
 

@@ -12,6 +12,7 @@ import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { publishEvent, publishWorkerEvent } from '../helpers/worker-events.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const GroupCounts = graphql(`
   query GroupCounts($id: ID!) {
@@ -54,7 +55,7 @@ beforeAll(() => {
 });
 
 const started = (group: string, hostname = 'w@h') => ({ status: 'STARTED', result: { pid: 1, hostname }, group_id: group });
-const success = (group: string) => ({ status: 'SUCCESS', result: 1, date_done: '2026-11-27T10:00:00.000000+00:00', group_id: group });
+const success = (group: string) => ({ status: 'SUCCESS', result: 1, date_done: `${celeryDate()}+00:00`, group_id: group });
 const counts = async (id: string) => (await execute(lens.app, GroupCounts, { id })).data!.group!.progress;
 
 describe('Group.progress and groupProgress', () => {
@@ -145,15 +146,15 @@ describe('TaskGraph.progress and workflowProgress', () => {
     const [root, a, b] = [randomUUID(), randomUUID(), randomUUID()];
     const tuple = (id: string) => [[id, null], null];
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w@h' } }, { id: a });
-    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: '2026-11-27T10:00:00', children: [tuple(a), tuple(b)] }, { id: root });
+    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: celeryDate(), children: [tuple(a), tuple(b)] }, { id: root });
     const graph = (await execute(lens.app, GraphCounts, { rootId: root })).data!.taskGraph.progress;
     expect(graph).toEqual({ total: 3, running: 1, succeeded: 1, failed: 0, ready: false, percent: 33.3 });
     const ws = wsClient(lens.app.url);
     try {
       const sub = subscribe(ws, FollowWorkflow, { rootId: root });
       await sub.waitFor(1);
-      await writeMeta(client, { status: 'SUCCESS', result: 2, date_done: '2026-11-27T10:00:01' }, { id: a });
-      await writeMeta(client, { status: 'SUCCESS', result: 3, date_done: '2026-11-27T10:00:02' }, { id: b });
+      await writeMeta(client, { status: 'SUCCESS', result: 2, date_done: celeryDate() }, { id: a });
+      await writeMeta(client, { status: 'SUCCESS', result: 3, date_done: celeryDate() }, { id: b });
       await sub.done;
       expect(sub.events.at(-1)!.workflowProgress).toEqual({ total: 3, running: 0, succeeded: 3, ready: true });
     } finally {

@@ -7,6 +7,7 @@ import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import type { IndexSearchQuery, TaskFilter } from '../gql/graphql.ts';
 import { type Result, execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { celeryDate, minuteAgo } from '../helpers/clock.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
@@ -45,8 +46,11 @@ const Live = graphql(`
   }
 `);
 
-const DONE = '2026-11-27T08:00:00.000000';
-const doneAt = (minute: number, second: number) => `2026-11-27T08:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}.000000`;
+/** The fixtures' hour: a whole minute an hour ago, so they sit well inside the index's days on any date. */
+const BASE = minuteAgo(3_600_000);
+const doneAt = (minute: number, second: number) => celeryDate(BASE + minute * 60_000 + second * 1000);
+const iso = (ms: number) => new Date(ms).toISOString();
+const minuteOf = (celery: string) => Math.floor(Date.parse(`${celery}Z`) / 60_000) * 60_000;
 const failure = { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' };
 
 interface Sent { id: string; name: string; status: string; worker: string; queue: string; at: string; tenant: string }
@@ -88,7 +92,7 @@ describe('searchTasks', () => {
       [{ status: ['SUCCEEDED'], name: 'app.mail' }, sent.filter((t) => t.status === 'SUCCESS' && t.name === 'app.mail')],
       [{ namePrefix: 'app.re', worker: 'w1@h' }, sent.filter((t) => t.name === 'app.report' && t.worker === 'w1@h')],
       [{ queue: 'slow' }, sent.filter((t) => t.queue === 'slow')],
-      [{ since: '2026-11-27T08:01:00Z', until: '2026-11-27T08:01:05Z' }, sent.filter((t) => t.at >= doneAt(1, 0) && t.at <= doneAt(1, 5))],
+      [{ since: iso(BASE + 60_000), until: iso(BASE + 65_000) }, sent.filter((t) => t.at >= doneAt(1, 0) && t.at <= doneAt(1, 5))],
       [{ kwargs: [{ key: 'tenant', value: 'acme' }], status: ['SUCCEEDED'] }, sent.filter((t) => t.tenant === 'acme' && t.status === 'SUCCESS')],
     ];
     for (const [filter, expected] of cases) {
@@ -140,7 +144,7 @@ describe('searchTasks', () => {
       (await execute(lens.app, Search, variables as never)).errors?.map((e) => e.extensions?.code);
     expect(await code({ first: 501 })).toEqual(['INVALID_ARGUMENT']);
     expect(await code({ first: -1 })).toEqual(['INVALID_ARGUMENT']);
-    expect(await code({ filter: { since: '2026-11-27T09:00:00Z', until: '2026-11-27T08:00:00Z' } })).toEqual(['INVALID_ARGUMENT']);
+    expect(await code({ filter: { since: iso(BASE + 3_600_000), until: iso(BASE) } })).toEqual(['INVALID_ARGUMENT']);
     expect(await code({ filter: { status: ['DONE'] } })).toEqual(['BAD_USER_INPUT']);
     expect(await code({ filter: { rootId: 'not-a-uuid' } })).toEqual(['INVALID_TASK_ID']);
     const unindexed = await execute(lens.app, Search, { filter: { kwargs: [{ key: 'email', value: 'a@b' }] } });
@@ -160,7 +164,7 @@ describe('searchTasks', () => {
 
 describe('taskStats and failures', () => {
   it('counts what was sent, per name, status, worker and queue, and per minute', async () => {
-    const window = { since: '2026-11-27T07:59:00Z', until: '2026-11-27T08:10:00Z' };
+    const window = { since: iso(BASE - 60_000), until: iso(BASE + 600_000) };
     const count = (pick: (t: Sent) => string) => {
       const groups = new Map<string, number>();
       for (const t of sent) groups.set(pick(t), (groups.get(pick(t)) ?? 0) + 1);
@@ -180,9 +184,9 @@ describe('taskStats and failures', () => {
     const perMinute = data?.taskStats.perMinute ?? [];
     expect(perMinute).toHaveLength(12);
     expect(perMinute.slice(1, 4)).toEqual([0, 1, 2].map((m) => ({
-      minute: `2026-11-27T08:0${m}:00.000Z`,
-      succeeded: sent.filter((t) => t.at.startsWith(`2026-11-27T08:0${m}`) && t.status === 'SUCCESS').length,
-      failed: sent.filter((t) => t.at.startsWith(`2026-11-27T08:0${m}`) && t.status === 'FAILURE').length,
+      minute: iso(BASE + m * 60_000),
+      succeeded: sent.filter((t) => minuteOf(t.at) === BASE + m * 60_000 && t.status === 'SUCCESS').length,
+      failed: sent.filter((t) => minuteOf(t.at) === BASE + m * 60_000 && t.status === 'FAILURE').length,
     })));
     const bad = await execute(lens.app, Stats, { since: window.until, until: window.since });
     expect(bad.errors?.[0]?.extensions?.code).toBe('INVALID_ARGUMENT');
@@ -213,9 +217,9 @@ describe('taskEvents', () => {
     await until(async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0);
     const [ok, bad, other] = [randomUUID(), randomUUID(), randomUUID()];
     const redis = lens.redis.client();
-    await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: DONE, name: 'app.live' }, { id: ok });
-    await writeMeta(redis, { status: 'FAILURE', result: failure, date_done: DONE, name: 'app.other' }, { id: other });
-    await writeMeta(redis, { status: 'FAILURE', result: failure, date_done: DONE, name: 'app.live' }, { id: bad });
+    await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: celeryDate(), name: 'app.live' }, { id: ok });
+    await writeMeta(redis, { status: 'FAILURE', result: failure, date_done: celeryDate(), name: 'app.other' }, { id: other });
+    await writeMeta(redis, { status: 'FAILURE', result: failure, date_done: celeryDate(), name: 'app.live' }, { id: bad });
     await sub.waitFor(1);
     await publishEvents(redis, 0, [{ type: 'task-received', uuid: randomUUID(), name: 'app.live', timestamp: Date.now() / 1000, hostname: 'w@h' }]);
     // Whatever came after, only the failed app.live.

@@ -6,6 +6,7 @@ import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
+import { celeryDate, isoOf } from '../helpers/clock.ts';
 
 const Status = graphql(`
   query Status($id: ID!) {
@@ -94,7 +95,7 @@ describe('Task.status: PENDING disambiguated', () => {
     await publishEvents(lens.redis.client(), 0, [event('task-received', id), event('task-started', id)]);
     await until(async () => (await status(id)).status === 'RUNNING');
     await publishEvents(lens.redis.client(), 0, [event('task-succeeded', id, { result: '5', runtime: 0.25 })]);
-    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 5, date_done: '2026-11-24T20:19:18.236501' }, { id });
+    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 5, date_done: celeryDate() }, { id });
     await until(async () => (await status(id)).timeline.length === 4);
     const task = await status(id);
     expect(task).toMatchObject({ status: 'SUCCEEDED', statusReason: 'the result backend says SUCCESS', runtime: 0.25 });
@@ -107,16 +108,17 @@ describe('Task.status: PENDING disambiguated', () => {
 
   it('EXPIRED with the last known outcome once Celery forgets a result', async () => {
     const id = randomUUID();
+    const done = celeryDate();
     await writeMeta(lens.redis.client(), {
-      status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' }, date_done: '2026-11-24T20:19:18.236501',
+      status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' }, date_done: done,
     }, { id });
     await until(async () => (await status(id)).lastOutcome !== null);
     await lens.redis.client().del(`celery-task-meta-${id}`); // what result_expires does
     expect(await status(id)).toMatchObject({
       state: 'PENDING', exists: false, status: 'EXPIRED',
-      lastOutcome: { state: 'FAILURE', dateDone: '2026-11-24T20:19:18.236Z', errorType: 'ValueError', errorMessage: 'kaboom' },
+      lastOutcome: { state: 'FAILURE', dateDone: isoOf(done), errorType: 'ValueError', errorMessage: 'kaboom' },
     });
-    expect((await status(id)).statusReason).toMatch(/celery-lens saw it end FAILURE at 2026-11-24T20:19:18.236Z/);
+    expect((await status(id)).statusReason).toContain(`celery-lens saw it end FAILURE at ${isoOf(done)}`);
   });
 
   it('knows the children of a running task from the events', async () => {
@@ -137,7 +139,7 @@ describe('Task.status: PENDING disambiguated', () => {
       await publishEvents(client, 0, [event('task-sent', id)]);
       return (await status(id).catch(() => null))?.status === 'QUEUED';
     }, 15_000);
-    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501' }, { id });
+    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: celeryDate() }, { id });
     await until(async () => (await status(id)).lastOutcome?.state === 'SUCCESS');
   });
 

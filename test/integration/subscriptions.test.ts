@@ -10,6 +10,7 @@ import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
 import { until } from '../helpers/until.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { subscribe, useWsClients, wsClient } from '../helpers/ws-client.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 const WatchTask = graphql(`
   subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {
@@ -75,9 +76,9 @@ describe('subscription task(id)', () => {
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id });
     const raw = await client.get(`celery-task-meta-${id}`);
     await client.publish(`celery-task-meta-${id}`, raw as string); // the same bytes again
-    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: '2026-11-24T20:19:18.236501' }, { id });
+    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: celeryDate() }, { id });
     await writeMeta(client, { status: 'STARTED', result: { pid: 2, hostname: 'w' } }, { id });
-    await writeMeta(client, { status: 'SUCCESS', result: 2, date_done: '2026-11-24T20:19:19.236501' }, { id });
+    await writeMeta(client, { status: 'SUCCESS', result: 2, date_done: celeryDate(Date.now() + 1000) }, { id });
     await sub.waitFor(4);
     sub.stop();
     expect(sub.events.map((e) => [e.task.rawState, e.task.result])).toEqual([

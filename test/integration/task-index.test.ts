@@ -9,6 +9,7 @@ import { lensKeys } from '../../src/backend/lens-keys.ts';
 import { type IndexFilter, TaskIndex } from '../../src/backend/task-index.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
+import { celeryDate } from '../helpers/clock.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -78,7 +79,7 @@ describe('the task index', () => {
   it('indexes metas: status from the stored state, exception type, kwargs, and the parent as root', async () => {
     const { index, history } = stores({ kwargs: ['tenant', 'user_id'] });
     const [root, child] = [randomUUID(), randomUUID()];
-    const done = '2026-11-24T20:19:18.236501';
+    const done = celeryDate(Date.now() - 60_000);
     await history.recordMeta(meta(root, { status: 'SUCCESS', date_done: done, name: 'app.root', kwargs: { tenant: 'acme', user_id: 7 } }));
     await history.recordMeta(meta(child, { status: 'FAILURE', date_done: done, name: 'app.child', parent_id: root, result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' }, kwargs: { tenant: 'acme' } }));
     expect(await ids(index, { rootId: root }, 'asc')).toEqual([root, child].sort());

@@ -7,6 +7,7 @@ import { writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { until } from '../helpers/until.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { celeryDate, isoOf } from '../helpers/clock.ts';
 
 const TaskQuery = graphql(`
   query TaskQuery($id: ID!) {
@@ -61,16 +62,17 @@ describe('task(id)', () => {
   });
 
   it('reads a SUCCESS with result_extended fields, dateDone as UTC and the TTL', async () => {
+    const done = celeryDate();
     const id = await writeMeta(
       client,
-      { status: 'SUCCESS', result: 5, date_done: '2026-11-24T20:19:18.236501', name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', retries: 0, queue: 'celery' },
+      { status: 'SUCCESS', result: 5, date_done: done, name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', retries: 0, queue: 'celery' },
       { ttl: 3600 },
     );
     const { data } = await execute(app, TaskQuery, { id });
     expect(data?.task).toMatchObject({
       exists: true, state: 'SUCCESS', ready: true, successful: true, failed: false, result: 5, meta: null, error: null,
       name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', queue: 'celery', retries: 0,
-      dateDone: '2026-11-24T20:19:18.236Z',
+      dateDone: isoOf(done),
     });
     expect(data?.task?.ttlSeconds).toBeGreaterThan(3590);
     expect(data?.task?.ttlSeconds).toBeLessThanOrEqual(3600);
@@ -83,7 +85,7 @@ describe('task(id)', () => {
       status: 'FAILURE',
       result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' },
       traceback: 'Traceback (most recent call last):\nValueError: kaboom\n',
-      date_done: '2026-11-24T20:19:18.236501',
+      date_done: celeryDate(),
     });
     const { data } = await execute(app, TaskQuery, { id });
     expect(data?.task).toMatchObject({
