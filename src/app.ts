@@ -9,6 +9,8 @@ import { openConnections } from './backend/connections.ts';
 import { createStores } from './backend/stores.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
+import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
+import { guardHosts, refusalReporter } from './http/host-guard.ts';
 import { jsonPostListener } from './http/json-post.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
@@ -69,18 +71,22 @@ export function createApp(config: Config, options: AppOptions = {}) {
     onUnexpected: (error) => logger.error({ detail: [error.stack] }, 'unexpected error'),
   });
   const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber, cohorts });
-  const http = createHttpServer(
-    config.fastPath
-      ? jsonPostListener(yoga, {
-          endpoint: '/graphql',
-          maxBodyBytes: config.maxBodyBytes,
-          maxTokens: config.maxTokens,
-          jwt: config.jwt.secret !== null || config.jwt.jwksUrl !== null,
-          corsOrigins: config.corsOrigins,
-        })
-      : yoga,
+  const hosts = hostAllowlist(config, logger);
+  const refused = refusalReporter((host) =>
+    logger.warn({ host }, 'refused a request naming a host that is not allowed (421); if clients do call this server so, add it to --allowed-hosts'),
   );
-  const websockets = attachWebSockets(http.server, yoga, config);
+  const listener = config.fastPath
+    ? jsonPostListener(yoga, {
+        endpoint: '/graphql',
+        maxBodyBytes: config.maxBodyBytes,
+        maxTokens: config.maxTokens,
+        jwt: config.jwt.secret !== null || config.jwt.jwksUrl !== null,
+        corsOrigins: config.corsOrigins,
+      })
+    : yoga;
+  // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
+  const http = createHttpServer(guardHosts(hosts, listener, refused));
+  const websockets = attachWebSockets(http.server, yoga, config, hosts, refused);
   let trimmer: NodeJS.Timeout | null = null;
 
   return {
@@ -129,3 +135,17 @@ export function createApp(config: Config, options: AppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The Host allowlist (src/http/allowed-hosts.ts), and what it means for this listen address, said once at start. */
+function hostAllowlist(config: Config, logger: Logger): HostAllowlist {
+  const hosts = new HostAllowlist(config);
+  if (hosts.any) {
+    logger.warn({ host: config.host }, "ALLOWED HOSTS IS '*': a page on any site whose name resolves to this server (DNS rebinding) is answered as if it were this server's own.");
+  } else if (isWildcard(config.host) && config.allowedHosts.length === 0) {
+    logger.info(
+      { host: config.host },
+      'listening on every address: requests naming this server by IP address or localhost are answered; list any other name clients use (a service or proxy name) in --allowed-hosts',
+    );
+  }
+  return hosts;
+}

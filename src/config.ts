@@ -7,6 +7,7 @@ import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
 import { type ApiKey, parseScopes } from './auth/principal.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { type StallRules, parseStallRules } from './backend/stall.ts';
+import { type HostPattern, parseHostPattern } from './http/allowed-hosts.ts';
 import { type Cidr, parseCidr } from './http/client-address.ts';
 
 export interface Config {
@@ -56,6 +57,10 @@ export interface Config {
   readonly introspection: boolean;
   /** Browser origins allowed cross-origin (CORS with credentials, WebSocket upgrades); '*' for any. Empty: same-origin only. */
   readonly corsOrigins: readonly string[];
+  /** Host names requests may name besides localhost, IP addresses, --host and the CORS origins' hosts; '*' for any. */
+  readonly allowedHosts: readonly (HostPattern | '*')[];
+  /** CSP frame-ancestors sources of the page and GraphiQL ("'self'", origins); empty: none may frame them. */
+  readonly frameAncestors: readonly string[];
   /** Operation names /metrics labels by name; others are "other". Empty: the first ones seen, up to a bound. */
   readonly metricsOperations: readonly string[];
   /** Whether /metrics needs an API key (with --auth). */
@@ -186,6 +191,8 @@ export const OPTIONS = {
   'jwt-issuer': { env: 'LENS_JWT_ISSUER', default: '', help: 'required JWT iss' },
   introspection: { env: 'LENS_INTROSPECTION', default: 'true', help: 'allow schema introspection (true/false)' },
   'cors-origins': { env: 'LENS_CORS_ORIGINS', default: '', help: "browser origins (comma-separated, e.g. https://app.example) allowed cross-origin requests and WebSockets; '*' for any (default: same-origin only)" },
+  'allowed-hosts': { env: 'LENS_ALLOWED_HOSTS', default: '', help: "host names (comma-separated; name:port for one port, .example.com for a domain and its subdomains) requests may call this server by, besides localhost and IP addresses; '*' for any (no DNS rebinding protection)" },
+  'frame-ancestors': { env: 'LENS_FRAME_ANCESTORS', default: 'none', help: "origins (comma-separated, or 'self') that may show the page and GraphiQL in a frame; none: no one" },
   'metrics-operations': { env: 'LENS_METRICS_OPERATIONS', default: '', help: 'operation names /metrics labels by name (comma-separated); others are "other" (default: the first 50 names seen)' },
   'worker-timeout': { env: 'LENS_WORKER_TIMEOUT', default: 'auto', help: "seconds without a heartbeat after which a worker is gone and its tasks LOST; auto: Celery's rule, two heartbeat intervals (+1 s)" },
   'progress-interval-ms': { env: 'LENS_PROGRESS_INTERVAL_MS', default: '250', help: 'least time between two events of a groupProgress/workflowProgress subscription (changes meanwhile are coalesced)' },
@@ -306,7 +313,7 @@ function cidrs(text: string): Cidr[] {
 }
 
 /** Origins as browsers send them: scheme://host[:port], nothing more; or '*'. */
-function origins(text: string): string[] {
+function origins(text: string, name: OptionName = 'cors-origins'): string[] {
   return list(text).map((item) => {
     let origin: string | null = null;
     try {
@@ -315,10 +322,29 @@ function origins(text: string): string[] {
       // Reported below.
     }
     if (origin === null || origin === 'null' || (origin !== item && `${origin}/` !== item)) {
-      throw new ConfigError(`--cors-origins (LENS_CORS_ORIGINS): "${item.slice(0, 80)}" is not an origin like https://app.example:8443 (or '*')`);
+      throw new ConfigError(`--${name} (${OPTIONS[name].env}): "${item.slice(0, 80)}" is not an origin like https://app.example:8443 (or '*')`);
     }
     return origin;
   });
+}
+
+function allowedHosts(text: string): (HostPattern | '*')[] {
+  return list(text).map((item) => {
+    const pattern = item === '*' ? '*' : parseHostPattern(item);
+    if (pattern === null) {
+      throw new ConfigError(`--allowed-hosts (LENS_ALLOWED_HOSTS): "${item.slice(0, 80)}" is not a host name like lens.example.com, lens.example.com:8443 or .example.com (or '*')`);
+    }
+    return pattern;
+  });
+}
+
+/** CSP frame-ancestors sources: none, or 'self' and origins. */
+function frameAncestors(text: string): string[] {
+  if (text.trim() === 'none') return [];
+  const sources = list(text).filter((item) => item !== 'self' && item !== "'self'");
+  const self = sources.length < list(text).length ? ["'self'"] : [];
+  if (sources.includes('*')) throw new ConfigError("--frame-ancestors (LENS_FRAME_ANCESTORS): '*' would let any site frame the page; list origins, 'self' or none");
+  return [...self, ...origins(sources.join(','), 'frame-ancestors')];
 }
 
 /** Options that are each valid but not together. */
@@ -415,6 +441,8 @@ export function loadConfig(
     indexKwargs: kwargKeys(get('index-kwargs')),
     maxAwaitSeconds: integer('max-await-seconds', get('max-await-seconds'), 1, 86_400),
     corsOrigins: origins(get('cors-origins')),
+    allowedHosts: allowedHosts(get('allowed-hosts')),
+    frameAncestors: frameAncestors(get('frame-ancestors')),
     metricsOperations: list(get('metrics-operations')),
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
     control: boolean('control', get('control')),

@@ -2,25 +2,38 @@
  * Which browser origins may talk to celery-lens: the --cors-origins list for
  * HTTP (CORS) and WebSocket upgrades alike. Same-origin pages (GraphiQL at
  * /graphql) need no CORS headers; a WebSocket upgrade from the page's own
- * host is accepted too. Requests with no Origin are not from a browser page,
- * so the same-origin policy does not concern them.
+ * origin is accepted too, when that origin's host is allowed
+ * (src/http/allowed-hosts.ts): equal to the request's Host alone would let in
+ * a DNS-rebound page, whose Host is its own. Requests with no Origin are not
+ * from a browser page, so the same-origin policy does not concern them.
  */
+import type { HostAllowlist } from './allowed-hosts.ts';
 
 /** Whether `origin` is on the allow list (`*` allows any). */
 export function listedOrigin(allowed: readonly string[], origin: string): boolean {
   return allowed.includes('*') || allowed.includes(origin);
 }
 
-/** Whether a WebSocket upgrade with this Origin may go on: none, the request's own host, or a listed one. */
-export function upgradeAllowed(allowed: readonly string[], origin: string | undefined, host: string | undefined): boolean {
+/**
+ * Whether a WebSocket upgrade with this Origin may go on: none, a listed one,
+ * or the server's own as the browser knows it: an allowed host, and the Host
+ * the request names (port included, so another local site on another port is not it).
+ */
+export function upgradeAllowed(allowed: readonly string[], hosts: HostAllowlist, origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
   if (listedOrigin(allowed, origin)) return true;
   try {
-    return host !== undefined && new URL(origin).host === host.toLowerCase();
+    const { host: originHost } = new URL(origin);
+    return hosts.allows(originHost) && host !== undefined && originHost === host.toLowerCase();
   } catch {
     return false;
   }
 }
+
+/** The body of a refused upgrade (403). */
+export const ORIGIN_REFUSAL = JSON.stringify({
+  errors: [{ message: 'Origin not allowed: a WebSocket from another site needs its origin in --cors-origins (LENS_CORS_ORIGINS)', extensions: { code: 'ORIGIN_NOT_ALLOWED' } }],
+});
 
 /**
  * The CORS headers of an answer: the origin reflected with credentials when

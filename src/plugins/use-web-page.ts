@@ -1,19 +1,23 @@
 /**
  * Serves the web page (web/dist, built by Vite from web/) on the API's port:
- * `index.html` at `/`, `/tasks/<id>`, `/tasks` and `/failures` (never cached: it names the current
- * assets), the hashed files under `/assets/` (cached for good: a new build
- * has new names), everything with a Content-Security-Policy that allows only
- * this origin. The server knows nothing of React: these are static files.
+ * `index.html` at `/`, `/tasks/<id>`, `/tasks` and `/failures` (revalidated on
+ * every visit: it names the current assets), the hashed files under `/assets/`
+ * (cached for good: a new build has new names), compressed
+ * (src/http/static-file.ts), everything with a Content-Security-Policy that
+ * allows only this origin and the page's other security headers
+ * (src/http/page-headers.ts). The server knows nothing of React: these are static files.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
+import { pageHeaders } from '../http/page-headers.ts';
+import { StaticFile } from '../http/static-file.ts';
 
 /** web/dist beside src/, wherever the package is installed. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
-/** Same origin only; 'self' covers the page's WebSocket to this host in current browsers (CSP 3). */
+/** Same origin only, no inline script or style; 'self' covers the page's WebSocket to this host in current browsers (CSP 3). */
 export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
@@ -24,8 +28,7 @@ export const PAGE_CSP = [
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+] as const;
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
@@ -39,24 +42,15 @@ const TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-interface StaticFile {
-  readonly body: Uint8Array<ArrayBuffer>;
-  readonly type: string;
-  readonly immutable: boolean;
-}
-
 /** Every file of the build by URL path. Only these are served: no path from a request touches the file system. */
-async function loadBuild(dir: string): Promise<Map<string, StaticFile>> {
+async function loadBuild(dir: string, headers: Readonly<Record<string, string>>): Promise<Map<string, StaticFile>> {
   const files = new Map<string, StaticFile>();
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
     const urlPath = `/${relative(dir, path).split(sep).join('/')}`;
-    files.set(urlPath, {
-      body: new Uint8Array(await readFile(path)),
-      type: TYPES[extname(entry.name)] ?? 'application/octet-stream',
-      immutable: urlPath.startsWith('/assets/'),
-    });
+    const type = TYPES[extname(entry.name)] ?? 'application/octet-stream';
+    files.set(urlPath, new StaticFile(new Uint8Array(await readFile(path)), type, urlPath.startsWith('/assets/'), headers));
   }
   if (!files.has('/index.html')) throw new Error(`${dir} has no index.html`);
   return files;
@@ -64,25 +58,15 @@ async function loadBuild(dir: string): Promise<Map<string, StaticFile>> {
 
 const PAGE_PATH = /^\/(?:tasks(?:\/[^/]+)?\/?|failures\/?)?$/;
 
-function respond(file: StaticFile, method: string): Response {
-  return new Response(method === 'HEAD' ? null : file.body, {
-    headers: {
-      'content-type': file.type,
-      'content-length': String(file.body.byteLength),
-      'cache-control': file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'content-security-policy': PAGE_CSP,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-    },
-  });
-}
-
 export interface WebPageOptions {
   /** The built page. @default WEB_DIST */
   readonly dir?: string;
+  /** --frame-ancestors: who may frame the page. @default none */
+  readonly frameAncestors?: readonly string[];
 }
 
-export function useWebPage({ dir = WEB_DIST }: WebPageOptions = {}): Plugin {
+export function useWebPage({ dir = WEB_DIST, frameAncestors = [] }: WebPageOptions = {}): Plugin {
+  const headers = pageHeaders(PAGE_CSP, frameAncestors);
   // Read once, on the first visit; a missing build is looked for again on the next one.
   let build: Promise<Map<string, StaticFile>> | null = null;
   return {
@@ -90,7 +74,7 @@ export function useWebPage({ dir = WEB_DIST }: WebPageOptions = {}): Plugin {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       const page = PAGE_PATH.test(url.pathname);
       if (!page && !url.pathname.startsWith('/assets/')) return;
-      build ??= loadBuild(dir);
+      build ??= loadBuild(dir, headers);
       let files: Map<string, StaticFile>;
       try {
         files = await build;
@@ -100,7 +84,7 @@ export function useWebPage({ dir = WEB_DIST }: WebPageOptions = {}): Plugin {
         return;
       }
       const file = files.get(page ? '/index.html' : url.pathname);
-      endResponse(file ? respond(file, request.method) : new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+      endResponse(file ? file.respond(request) : new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
     },
   };
 }

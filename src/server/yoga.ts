@@ -17,6 +17,7 @@ import { useCsrfGuard } from '../plugins/use-csrf-guard.ts';
 import { useEventCursors } from '../plugins/use-event-cursors.ts';
 import { useCompiledOperations } from '../plugins/use-compiled-operations.ts';
 import { useClientGone } from '../plugins/use-client-gone.ts';
+import { useGraphiQLPage } from '../plugins/use-graphiql-page.ts';
 import { useGraphQLJsExecutor } from '../plugins/use-graphql-js-executor.ts';
 import { useHealth } from '../plugins/use-health.ts';
 import type { Metrics } from '../plugins/use-metrics.ts';
@@ -34,21 +35,12 @@ import type { LensContext } from '../schema/context.ts';
 import { schema, schemaWithoutScopeAuth } from '../schema/index.ts';
 import type { TaskCohorts } from './task-cohorts.ts';
 
-/**
- * GraphiQL from the package itself: Yoga's default page loads its scripts and
- * styles from a CDN, which never arrive offline, behind a proxy or under a
- * strict CSP. The bundle (9 MB) is imported on the first visit, not at start.
- */
-const graphiqlPages = new Map<string, Promise<string>>();
-function renderGraphiQL(options: GraphiQLOptions): Promise<string> {
-  const key = JSON.stringify(options);
-  let page = graphiqlPages.get(key);
-  if (!page) {
-    page = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL: render }) => render(options));
-    graphiqlPages.set(key, page);
-  }
-  return page;
-}
+/** What GraphiQL opens with (src/plugins/use-graphiql-page.ts serves it). */
+const GRAPHIQL_OPTIONS: GraphiQLOptions = {
+  title: 'celery-lens',
+  defaultTabs: [{ query: GRAPHIQL_EXAMPLE }, { query: GRAPHIQL_SUBSCRIPTION_EXAMPLE }],
+  subscriptionsProtocol: 'WS',
+};
 
 export interface YogaParts {
   readonly config: Config;
@@ -80,14 +72,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
     },
     // Off unless asked for: a batch multiplies everything a request may cost.
     batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
-    graphiql: config.graphiql
-      ? {
-          title: 'celery-lens',
-          defaultTabs: [{ query: GRAPHIQL_EXAMPLE }, { query: GRAPHIQL_SUBSCRIPTION_EXAMPLE }],
-          subscriptionsProtocol: 'WS',
-        }
-      : false,
-    renderGraphiQL,
+    // Served compressed, with its CSP, by useGraphiQLPage below.
+    graphiql: false,
     // Yoga's own logger would print stack traces of masked errors; they go through pino here.
     logging: {
       debug: () => {},
@@ -107,7 +93,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useClientGone(),
       ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
       // Static files, public like /healthz: the page asks for a key before it reads anything.
-      ...(config.ui ? [useWebPage()] : []),
+      ...(config.ui ? [useWebPage({ frameAncestors: config.frameAncestors })] : []),
+      ...(config.graphiql ? [useGraphiQLPage(GRAPHIQL_OPTIONS, config.frameAncestors)] : []),
       metrics.plugin,
       useOperationLog(operationLogger, metrics.countError),
       // Before auth: callers without a valid credential are counted by address, so they cannot guess keys at will.

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ARTIFACTS, useChromium, offlineContext } from '../helpers/browser.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { rawRequest } from '../helpers/raw-http.ts';
 
 // The id GraphiQL's examples carry as their default value (src/graphiql-example.ts).
 const EXAMPLE_ID = '00000000-0000-0000-0000-000000000000';
@@ -23,12 +24,30 @@ async function responseMatching(page: Page, pattern: RegExp): Promise<string> {
 }
 
 describe('GraphiQL', () => {
-  it('renders, runs the example query and a live subscription with every outside request blocked', async () => {
+  it('renders, runs the example query and a live subscription with every outside request blocked, under its CSP with no violation', async () => {
     const origin = new URL(lens.app.url).origin;
     const { context, blocked } = await offlineContext(chromium.browser, origin);
     try {
       const page = await context.newPage();
-      await page.goto(lens.app.url);
+      // Console errors, CSP violations among them ("Refused to …"), and uncaught exceptions.
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+      const violations: string[] = [];
+      await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
+      await page.addInitScript(() =>
+        document.addEventListener('securitypolicyviolation', (event) =>
+          (window as unknown as { reportViolation: (text: string) => void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`),
+        ),
+      );
+      // The page is compressed in the background after the first visit: once brotli is ready, Chromium gets that.
+      const brotli = () => rawRequest(lens.app.url, { headers: { accept: 'text/html', 'accept-encoding': 'br' } });
+      await expect.poll(async () => (await brotli()).headers['content-encoding'], { timeout: 60_000 }).toBe('br');
+      const response = await page.goto(lens.app.url);
+      expect(response?.headers()['content-encoding']).toBe('br');
+      expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-[^']+'; worker-src blob:;.*frame-ancestors 'none'$/);
       await page.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
       // The editor is up once the example's text is in it.
       await expect.poll(async () => editorText(page, '.graphiql-query-editor'), { timeout: 15_000 }).toMatch(/TaskStatus/);
@@ -64,8 +83,11 @@ describe('GraphiQL', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'graphiql-subscription.png') });
 
       expect(blocked).toEqual([]);
+      expect(violations).toEqual([]);
+      expect(problems).toEqual([]);
     } finally {
       await context.close();
     }
-  });
+    // GraphiQL's first render and compression (9 MB), then Monaco in Chromium, on a loaded 2-core machine.
+  }, 120_000);
 });

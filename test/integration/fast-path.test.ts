@@ -146,7 +146,7 @@ describe('the JSON POST fast path answers as Yoga does', () => {
     const { port, pathname } = new URL(fast.url);
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write(`POST ${pathname} HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\nx-api-key: ${FULL_KEY}\r\ncontent-length: 1000\r\n\r\n{"query":`);
+    socket.write(`POST ${pathname} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\nx-api-key: ${FULL_KEY}\r\ncontent-length: 1000\r\n\r\n{"query":`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     socket.destroy();
     await until(() => socket.closed);
