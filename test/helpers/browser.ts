@@ -14,10 +14,11 @@ const CHROMIUM = '/usr/bin/chromium';
 /** Screenshots kept for people to look at (git-ignored). */
 export const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 
-export async function launchChromium(): Promise<Browser> {
+/** `args`: more Chromium switches (e.g. --host-resolver-rules, to point a name at the server under test). */
+export async function launchChromium(args: readonly string[] = []): Promise<Browser> {
   ensureDebianPackages(() => runs(CHROMIUM, ['--version']), ['chromium']);
   mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', ...args] });
 }
 
 /** For a test file: Debian's Chromium, launched before its tests and closed after them. */
