@@ -82,18 +82,18 @@ describe.each([
     await redis?.stop();
   });
 
-  const post = async (body: string): Promise<Answer> => {
-    const response = await app.yoga.fetch('http://yoga/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body,
-    });
+  /** Through Yoga, or over the port (the JSON POST fast path, src/http/json-post.ts). */
+  const post = async (body: string, overPort = false): Promise<Answer> => {
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body };
+    const response = overPort ? await fetch(app.url, init) : await app.yoga.fetch('http://yoga/graphql', init);
     return { status: response.status, ...((await response.json()) as Omit<Answer, 'status'>) };
   };
   /** sendTask with `args` or `kwargs` given as JSON text, as a variable. */
-  const sendVariable = (argument: 'args' | 'kwargs', json: string) =>
-    post(`{"query":${JSON.stringify(`mutation ($v: JSON) { sendTask(name: "lens.echo", ${argument}: $v) { id } }`)},"variables":{"v":${json}}}`);
+  const sendVariable = (argument: 'args' | 'kwargs', json: string, overPort = false) =>
+    post(`{"query":${JSON.stringify(`mutation ($v: JSON) { sendTask(name: "lens.echo", ${argument}: $v) { id } }`)},"variables":{"v":${json}}}`, overPort);
   /** sendTask with `args` or `kwargs` written in the document. */
-  const sendLiteral = (argument: 'args' | 'kwargs', literal: string) =>
-    post(JSON.stringify({ query: `mutation { sendTask(name: "lens.echo", ${argument}: ${literal}) { id } }` }));
+  const sendLiteral = (argument: 'args' | 'kwargs', literal: string, overPort = false) =>
+    post(JSON.stringify({ query: `mutation { sendTask(name: "lens.echo", ${argument}: ${literal}) { id } }` }), overPort);
   const code = (answer: { errors?: { extensions?: Record<string, unknown> }[] }) => answer.errors?.[0]?.extensions?.code;
 
   const queued = async (id: string) => {
@@ -201,9 +201,10 @@ describe.each([
   describe('arguments Celery cannot decode are refused, and nothing is written', () => {
     it(`refuses args and kwargs 5,000 levels deep (variables): INVALID_ARGUMENT, the limit being ${MAX_ARGUMENT_DEPTH}`, async () => {
       const before = await written();
-      // Twice each: the second runs the document compiled (--jit), and answers the same.
-      for (const [argument, json] of [['args', deepList(5000)], ['args', deepList(5000)], ['kwargs', deepObject(5000)], ['kwargs', deepObject(5000)], ['args', deepList(MAX_ARGUMENT_DEPTH + 1)]] as const) {
-        const answer = await sendVariable(argument, json);
+      // Twice each and over the port: the later runs are compiled (--jit), and answer the same.
+      const sends = [['args', deepList(5000)], ['kwargs', deepObject(5000)], ['args', deepList(MAX_ARGUMENT_DEPTH + 1)]] as const;
+      for (const [argument, json, overPort] of [...sends, ...sends.map(([argument, json]) => [argument, json, true] as const)]) {
+        const answer = await sendVariable(argument, json, overPort);
         expect(answer.data?.sendTask ?? null).toBeNull();
         expect(answer.errors?.[0]?.extensions).toEqual({ code: 'INVALID_ARGUMENT', argument, measure: 'depth', limit: MAX_ARGUMENT_DEPTH });
         expect(answer.errors?.[0]?.message).toMatch(new RegExp(`^${argument} is nested deeper than ${MAX_ARGUMENT_DEPTH} levels`));
@@ -213,9 +214,9 @@ describe.each([
 
     it('refuses deep literals: 5,000 levels before parsing (QUERY_TOO_COMPLEX), past the limit when run (INVALID_ARGUMENT)', async () => {
       const before = await written();
-      for (const argument of ['args', 'kwargs'] as const) {
+      for (const [argument, overPort] of [['args', false], ['kwargs', false], ['kwargs', true]] as const) {
         const literal = argument === 'args' ? deepList(5000) : `{k: ${deepLiteral(4999)}}`;
-        const answer = await sendLiteral(argument, literal);
+        const answer = await sendLiteral(argument, literal, overPort);
         expect(answer.status).toBe(400);
         expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'nesting' });
       }
