@@ -25,6 +25,12 @@ export interface LensKeys {
   legacyGoalAttempts(goalKey: string): string;
   /** Pub/sub channel announcing changes of a goal. */
   goalChannel(goalKey: string): string;
+  /**
+   * STRING: the id reserved by sendTask or resendTask before its message is
+   * written (SET NX, the time in ms): one send per id. Kept as long as the
+   * task's timeline, counted from its eta (task-control.ts).
+   */
+  sent(taskId: string): string;
   /** LIST: ids a task was sent again as (resendTask), oldest first. */
   resentAs(taskId: string): string;
   /** STRING: the id of the task this one is a re-send of. */
@@ -58,6 +64,7 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     goalAttempts: (key) => `${prefix}goal-attempts:${key}`,
     legacyGoalAttempts: (key) => `${prefix}goal:${key}:attempts`,
     goalChannel: (key) => `${prefix}goal:${key}`,
+    sent: (id) => `${prefix}sent:${id}`,
     resentAs: (id) => `${prefix}resent-as:${id}`,
     resentFrom: (id) => `${prefix}resent-from:${id}`,
     index: `${prefix}ix:`,

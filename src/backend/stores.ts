@@ -31,14 +31,15 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
   const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
+  // Timelines outlive the results they describe by a day.
+  const timelineSeconds = config.resultExpires + 86_400;
   const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
   const index = config.index
     ? new TaskIndex(connections.redis, ownKeys.index, { maxTasks: config.indexMaxTasks, retentionSeconds: config.indexSeconds })
     : null;
   // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
   const history = new NotifyingHistoryStore(connections.redis, ownKeys, {
-    // Timelines outlive the results they describe by a day.
-    historyTtlSeconds: config.resultExpires + 86_400,
+    historyTtlSeconds: timelineSeconds,
     tombstoneTtlSeconds: config.tombstoneSeconds,
     index,
     indexKwargs: config.indexKwargs,
@@ -49,6 +50,8 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
     brokerDb: config.broker.db,
     linkTtlSeconds: config.tombstoneSeconds,
+    // A sent id stays reserved as long as its timeline is kept; the result or the tombstone refuse it later.
+    reserveSeconds: timelineSeconds,
     priority,
   });
   const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });

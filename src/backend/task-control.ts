@@ -4,8 +4,11 @@
  * task message LPUSHed on a queue's list, followed by its task-sent event.
  * The messages are built in src/celery/outgoing-messages.ts.
  *
+ * Every send first reserves its id under --lens-prefix (SET NX): of any
+ * number of sends of one id, at once or later, one writes a message.
+ *
  * Still no write to a result key: the only keys written are the queues'
- * lists and, for re-sends, celery-lens' own links under --lens-prefix.
+ * lists and celery-lens' own reservations and links under --lens-prefix.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -20,6 +23,7 @@ import {
   taskSentEvent,
 } from '../celery/outgoing-messages.ts';
 import { type PriorityNaming, priorityQueueKey } from '../celery/queue-keys.ts';
+import { TaskExistsError } from '../errors/control-errors.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { execAll, guarded, valueOf } from './redis-replies.ts';
 
@@ -28,6 +32,8 @@ export interface TaskControlOptions {
   readonly brokerDb: number;
   /** How long the links between a task and its re-sends are kept, in seconds. */
   readonly linkTtlSeconds: number;
+  /** How long a sent id stays reserved after its eta (or now), in seconds: as long as its timeline is kept. */
+  readonly reserveSeconds: number;
   /** kombu's priority_steps and sep: which list a priority goes to. */
   readonly priority: PriorityNaming;
 }
@@ -78,17 +84,32 @@ export class TaskControl {
     return guarded(() => this.broker.publish(pidboxChannel(this.options.brokerDb), message));
   }
 
-  /** LPUSHes the task message on its queue (or priority sub-queue), then publishes its task-sent event. */
+  /**
+   * Reserves the call's id, LPUSHes the task message on its queue (or
+   * priority sub-queue), then, once it is there, publishes its task-sent
+   * event. TASK_EXISTS, and nothing written, when the id is reserved already.
+   */
   async send(call: TaskCall): Promise<void> {
+    await this.#reserve(call);
     // kombu clamps a message's priority to 0–9 before it picks the list.
     const list = priorityQueueKey(call.queue, Math.max(0, Math.min(9, call.priority ?? 0)), this.options.priority);
-    const replies = await execAll(
-      this.broker
-        .pipeline()
-        .lpush(list, taskMessage(call, this.#sender))
-        .publish(taskSentChannel(this.options.brokerDb), taskSentEvent(call, this.#sender)),
-    );
-    for (const reply of replies) valueOf(reply, list);
+    const [pushed] = await execAll(this.broker.pipeline().lpush(list, taskMessage(call, this.#sender)));
+    // Redis refused the LPUSH (ACL, OOM, a list of another type): no message, so the id is free again.
+    // A timeout or a lost connection may have written it: the id stays reserved (at most once).
+    if (pushed?.[0]?.name === 'ReplyError') await guarded(() => this.redis.del(this.keys.sent(call.id)));
+    valueOf(pushed, list);
+    const channel = taskSentChannel(this.options.brokerDb);
+    const [published] = await execAll(this.broker.pipeline().publish(channel, taskSentEvent(call, this.#sender)));
+    valueOf(published, channel);
+  }
+
+  /** SET NX of the id's reservation, until `reserveSeconds` after the task's eta. */
+  async #reserve(call: TaskCall): Promise<void> {
+    const key = this.keys.sent(call.id);
+    const now = Date.now();
+    const wait = call.eta ? Math.max(0, Math.ceil((call.eta.getTime() - now) / 1000)) : 0;
+    const [reply] = await execAll(this.redis.pipeline().set(key, String(now), 'EX', wait + this.options.reserveSeconds, 'NX'));
+    if (valueOf(reply, key) === null) throw new TaskExistsError(call.id);
   }
 
   /** Records that `from` was sent again as `to`, both ways. */

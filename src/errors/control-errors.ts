@@ -27,11 +27,11 @@ export class NotResendableError extends LensError {
   }
 }
 
-/** sendTask with an id that already has a result. */
+/** sendTask with an id celery-lens already sent, or that has a result, a timeline or a queued message. */
 export class TaskExistsError extends LensError {
   readonly code = 'TASK_EXISTS';
 
   constructor(id: string) {
-    super(`task ${id} already has a result: send with another id, or none`, { id });
+    super(`task ${id} exists already (sent, queued, running or finished): send with another id, or none`, { id });
   }
 }

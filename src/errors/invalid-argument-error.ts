@@ -4,7 +4,8 @@ import { LensError } from './lens-error.ts';
 export class InvalidArgumentError extends LensError {
   readonly code = 'INVALID_ARGUMENT';
 
-  constructor(argument: string, reason: string) {
-    super(`${argument} ${reason}`, { argument });
+  /** `details`: more for a client to act on (a limit and its measure). */
+  constructor(argument: string, reason: string, details: Record<string, unknown> = {}) {
+    super(`${argument} ${reason}`, { argument, ...details });
   }
 }

@@ -1,18 +1,29 @@
 /**
  * Limits on what one document may contain, checked while parsing and
  * validating (before anything runs), with graphql-armor: aliases, tokens and
- * directives. Depth and complexity: use-operation-checks.ts. Every
- * rejection is a QUERY_TOO_COMPLEX error naming the measure and its limit.
+ * directives; and, before parsing, how deeply it nests. Depth and complexity:
+ * use-operation-checks.ts. Every rejection is a QUERY_TOO_COMPLEX error
+ * naming the measure and its limit.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { nestsDeeperThan } from '../server/document-nesting.ts';
 
 export interface QueryLimits {
   readonly maxAliases: number;
   readonly maxTokens: number;
   readonly maxDirectives: number;
+  /** The deepest selection allowed (use-operation-checks.ts): documents may nest somewhat deeper. */
+  readonly maxDepth: number;
 }
+
+/**
+ * Most levels of `{`, `[` and `(` in a document, whatever --max-tokens
+ * allows: a quarter of where the parser overflows (document-nesting.ts), and
+ * still room for the deepest --max-depth selection and its arguments.
+ */
+const MAX_NESTING = 500;
 
 function coded(measure: keyof QueryLimits, limit: number) {
   return {
@@ -32,7 +43,7 @@ function coded(measure: keyof QueryLimits, limit: number) {
 }
 
 export function useQueryLimits(limits: QueryLimits): Plugin {
-  return EnvelopArmorPlugin({
+  const armor = EnvelopArmorPlugin({
     maxAliases: coded('maxAliases', limits.maxAliases),
     maxTokens: coded('maxTokens', limits.maxTokens),
     maxDirectives: coded('maxDirectives', limits.maxDirectives),
@@ -41,4 +52,16 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: true },
   }) as Plugin;
+  const nesting = Math.max(MAX_NESTING, limits.maxDepth + 100);
+  return {
+    onPluginInit: ({ addPlugin }) => addPlugin(armor),
+    onParse: ({ params }) => {
+      const source = typeof params.source === 'string' ? params.source : params.source.body;
+      if (nestsDeeperThan(source, nesting)) {
+        throw new GraphQLError(`the document nests deeper than ${nesting} levels`, {
+          extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'nesting', limit: nesting, http: { status: 400 } },
+        });
+      }
+    },
+  };
 }

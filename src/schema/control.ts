@@ -5,8 +5,9 @@
  * action is logged and counted by TaskControl's `onAction`.
  */
 import { randomUUID } from 'node:crypto';
+import { exceedsJsonLimits } from '../celery/json-size.ts';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
-import { signalName } from '../celery/outgoing-messages.ts';
+import { MAX_ARGUMENT_DEPTH, signalName } from '../celery/outgoing-messages.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { principalOf } from '../auth/principal-of.ts';
 import { ControlDisabledError, NotResendableError, SendNotAllowedError, TaskExistsError } from '../errors/control-errors.ts';
@@ -14,6 +15,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
+import { ValueTooLargeError } from '../errors/value-too-large-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
@@ -74,12 +76,31 @@ interface SendArgs {
   readonly id?: string | number | null;
 }
 
+/** Why args or kwargs cannot be sent: deeper than Celery's workers decode, or larger than celery-lens shows; null when they can. */
+function beyondLimits(value: unknown, context: LensContext): { reason: string; measure: 'bytes' | 'depth'; limit: number } | null {
+  // Walked without recursion: a value thousands of levels deep is measured, not overflowed on.
+  const excess = exceedsJsonLimits(value, { maxBytes: context.backend.valueLimits.maxValueBytes, maxDepth: MAX_ARGUMENT_DEPTH });
+  if (excess === null) return null;
+  const reason =
+    excess.measure === 'depth'
+      ? `is nested deeper than ${excess.limit} levels (Celery's workers cannot decode much deeper messages)`
+      : `is larger than ${excess.limit} bytes of JSON (--max-value-bytes)`;
+  return { reason, ...excess };
+}
+
+function checkSendable(argument: 'args' | 'kwargs', value: unknown, context: LensContext): void {
+  const beyond = beyondLimits(value, context);
+  if (beyond) throw new InvalidArgumentError(argument, beyond.reason, { measure: beyond.measure, limit: beyond.limit });
+}
+
 /** The send_task call the arguments describe; a coded error, and nothing sent, when they are not one. */
 function taskCall(input: SendArgs, context: LensContext): TaskCall {
   const args = input.args ?? [];
   const kwargs = input.kwargs ?? {};
   if (!Array.isArray(args)) throw new InvalidArgumentError('args', 'must be a JSON list (the positional arguments)');
   if (!isObject(kwargs)) throw new InvalidArgumentError('kwargs', 'must be a JSON object (the keyword arguments)');
+  checkSendable('args', args, context);
+  checkSendable('kwargs', kwargs, context);
   if (input.countdown != null && input.eta != null) throw new InvalidArgumentError('countdown', 'and eta cannot both be given');
   if (input.countdown != null && (input.countdown < 0 || input.countdown > 365 * 86_400)) {
     throw new InvalidArgumentError('countdown', 'must be 0 to 31536000 seconds');
@@ -98,10 +119,27 @@ function taskCall(input: SendArgs, context: LensContext): TaskCall {
   };
 }
 
-/** Refuses an id that already has a result: a second task under it would overwrite the first's. */
+/**
+ * Refuses an id others already used (Celery's clients, or a send before the
+ * reservation's time): one with a result, a tombstone, a timeline, or a
+ * message in a queue. A second task under it would mix with the first.
+ * celery-lens' own sends are refused atomically by the reservation
+ * (TaskControl.send).
+ */
 async function checkUnused(id: string, context: LensContext): Promise<void> {
-  const [read] = await context.backend.readTasks([id], { ttl: 'none' });
+  const [[read], [history]] = await Promise.all([context.backend.readTasks([id], { ttl: 'none' }), context.history.readHistory([id])]);
   if (read instanceof MetaDecodeError || read?.meta) throw new TaskExistsError(id);
+  // Keys celery-lens cannot read are still there: the id is taken.
+  const seen = history instanceof LensError || (history !== undefined && (history.tombstone !== null || history.timeline.length > 0));
+  if (seen || (await context.queues.find([id]))[0] != null) throw new TaskExistsError(id);
+}
+
+/** Why a finished task's stored args or kwargs cannot be sent again, or null. */
+function unsendable(field: 'args' | 'kwargs', value: unknown, context: LensContext): string | null {
+  // A stored value past --max-value-bytes (or 1,000 levels) is read as its ValueTooLargeError.
+  if (value instanceof ValueTooLargeError) return value.message;
+  const beyond = beyondLimits(value, context);
+  return beyond && `its stored ${field} ${beyond.reason}`;
 }
 
 /** What a finished task was called with, from its stored meta (result_extended). */
@@ -113,6 +151,10 @@ async function storedCall(id: string, queue: string | null | undefined, context:
   if (!READY_STATES.has(meta.state)) throw new NotResendableError(id, `it is ${meta.state}, not finished (SUCCESS, FAILURE or REVOKED)`);
   if (!meta.extended || meta.name === null) {
     throw new NotResendableError(id, 'its meta holds no task name, args or kwargs: the worker needs result_extended = True');
+  }
+  for (const field of ['args', 'kwargs'] as const) {
+    const reason = unsendable(field, meta[field], context);
+    if (reason !== null) throw new NotResendableError(id, reason);
   }
   return taskCall({ name: meta.name, args: meta.args ?? [], kwargs: meta.kwargs ?? {}, queue: queue ?? meta.queue }, context);
 }
@@ -154,7 +196,7 @@ builder.mutationFields((t) => ({
     type: TaskRef,
     authScopes: { control: true },
     description:
-      "Sends a task by name as `app.send_task` does (protocol 2, JSON), to a queue of --queues, plus its task-sent event. Only names matching --send-allow. Answers the task (QUEUED).",
+      "Sends a task by name as `app.send_task` does (protocol 2, JSON), to a queue of --queues, plus its task-sent event. Only names matching --send-allow; args and kwargs at most 100 levels deep and --max-value-bytes each (INVALID_ARGUMENT). Answers the task (QUEUED).",
     args: {
       name: t.arg.string({ required: true }),
       args: t.arg({ type: 'JSON' }),
@@ -164,7 +206,10 @@ builder.mutationFields((t) => ({
       eta: t.arg({ type: 'DateTime' }),
       expires: t.arg({ type: 'DateTime' }),
       priority: t.arg.int({ description: '0–9; on Redis, kombu puts 1–9 on the sub-queues of steps 3, 6, 9.' }),
-      id: t.arg.id({ description: 'The new task id (a new uuid when not given); refused if it already has a result.' }),
+      id: t.arg.id({
+        description:
+          'The new task id (a new uuid when not given). Sent at most once: TASK_EXISTS if celery-lens sent it already, or it has a result, a timeline or a queued message.',
+      }),
     },
     resolve: (_root, input, context) =>
       act(context, 'send', input.id == null ? [] : [String(input.id)], async () => {

@@ -10,6 +10,7 @@ import { type DocumentNode, print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclRule } from '../../src/backend/acl.ts';
+import { MAX_ARGUMENT_DEPTH } from '../../src/celery/outgoing-messages.ts';
 import { loadConfig } from '../../src/config.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
@@ -123,10 +124,11 @@ describe('sendTask', () => {
         queue: IDLE, eta: new Date(Date.now() + 3_600_000), expires: new Date(Date.now() + 7_200_000), priority: 3,
       };
       const list = `${IDLE}\x06\x163`;
-      await celery('send_task', { ...call, task_id: id, eta: call.eta.toISOString(), expires: call.expires.toISOString() }, env());
-      const python = (await broker.lpop(list)) as string;
+      // celery-lens first: it would refuse an id the Python client's task-sent event made known (TASK_EXISTS).
       await sent({ ...call, id, eta: call.eta.toISOString(), expires: call.expires.toISOString() });
       const ours = (await broker.lpop(list)) as string;
+      await celery('send_task', { ...call, task_id: id, eta: call.eta.toISOString(), expires: call.expires.toISOString() }, env());
+      const python = (await broker.lpop(list)) as string;
       await until(() => captured.length === 2);
       // origin, reply_to, delivery_tag are the sending process'; expiration is the ms left at sending.
       const sameFields = (text: string) => text.replace(/"(origin|reply_to|delivery_tag|expiration)": "[^"]*"/g, '"$1": "…"');
@@ -135,11 +137,27 @@ describe('sendTask', () => {
       expect(Math.abs(expiration(ours) - expiration(python))).toBeLessThan(5000);
       const body = (text: string) => JSON.parse(Buffer.from((JSON.parse(text) as { body: string }).body, 'base64').toString()) as Record<string, unknown>;
       const ownFields = ['hostname', 'pid', 'clock', 'timestamp', 'utcoffset'];
-      const [pythonEvent, ourEvent] = captured.map(body).map((event) => Object.fromEntries(Object.entries(event!).filter(([key]) => !ownFields.includes(key))));
+      const [ourEvent, pythonEvent] = captured.map(body).map((event) => Object.fromEntries(Object.entries(event!).filter(([key]) => !ownFields.includes(key))));
       expect(ourEvent).toEqual(pythonEvent);
       expect(Object.keys(captured.map(body)[1]!)).toEqual(Object.keys(captured.map(body)[0]!));
     } finally {
       events.disconnect();
+    }
+  });
+
+  it(`runs args and kwargs as deep as sendTask accepts (${MAX_ARGUMENT_DEPTH} levels) on a prefork worker; one level more is refused`, async () => {
+    const list = (depth: number): unknown => (depth === 1 ? [1] : [list(depth - 1)]);
+    const object = (depth: number): Record<string, unknown> => (depth === 1 ? { k: 1 } : { k: object(depth - 1) });
+    const [args, kwargs] = [list(MAX_ARGUMENT_DEPTH) as unknown[], object(MAX_ARGUMENT_DEPTH)];
+    const task = await sent({ name: 'lens.echo', args, kwargs });
+    const done = await settled(task.id);
+    expect(done).toMatchObject({ state: 'SUCCESS', args, kwargs, result: { args, kwargs } });
+    const [python] = await celery<{ state: string; result: unknown }[]>('view', { ids: [task.id] }, env());
+    expect(python).toMatchObject({ state: 'SUCCESS', result: { args, kwargs } });
+    const deeper: { args?: unknown[]; kwargs?: Record<string, unknown> }[] = [{ args: [args] }, { kwargs: { deeper: kwargs } }];
+    for (const variables of deeper) {
+      const { errors } = await execute(app, Send, { name: 'lens.echo', ...variables });
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ARGUMENT', measure: 'depth', limit: MAX_ARGUMENT_DEPTH });
     }
   });
 
