@@ -109,6 +109,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async start(): Promise<{ url: string; port: number }> {
       await connections.connect();
       const { index } = stores;
+      // Read (or created) now, so that every replica has the same keys before its first page; a failure is retried by that page.
+      if (index) stores.cursorKeys.signing().catch(() => {});
       if (index && consumer) {
         trimmer = setInterval(() => {
           index.trim().catch((error: unknown) => logger.warn({ err: error }, 'index retention failed'));

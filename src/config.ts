@@ -52,6 +52,8 @@ export interface Config {
   readonly apiKeys: readonly ApiKey[];
   /** Signs read tokens (createReadToken); the JWT secret when unset; null: no read tokens. */
   readonly tokenSecret: string | null;
+  /** Sign page cursors, the first; each verifies (rotation). Empty: keys kept in Redis (backend/cursor-key-store.ts). */
+  readonly cursorSecrets: readonly string[];
   /** JWT verification: an HS256 shared secret and/or a JWKS URL; optional audience and issuer. */
   readonly jwt: { readonly secret: string | null; readonly jwksUrl: string | null; readonly audience: string | null; readonly issuer: string | null };
   readonly introspection: boolean;
@@ -185,6 +187,7 @@ export const OPTIONS = {
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },
   'api-keys': { env: 'LENS_API_KEYS', default: '', help: 'API keys as name:sha256hex:scope+scope, comma-separated' },
   'token-secret': { env: 'LENS_TOKEN_SECRET', default: '', help: 'secret (32+ characters) signing read tokens (createReadToken); default: --jwt-secret' },
+  'cursor-secret': { env: 'LENS_CURSOR_SECRET', default: '', help: 'secrets (32+ characters, comma-separated) signing page cursors: the first signs, each verifies; default: keys kept in Redis' },
   'jwt-secret': { env: 'LENS_JWT_SECRET', default: '', help: 'HS256 secret to verify JWTs' },
   'jwks-url': { env: 'LENS_JWKS_URL', default: '', help: 'JWKS URL to verify RS256 JWTs' },
   'jwt-audience': { env: 'LENS_JWT_AUDIENCE', default: '', help: 'required JWT aud' },
@@ -300,6 +303,15 @@ function tokenSecret(text: string): string | null {
   return text;
 }
 
+/** Page cursor secrets, the signing one first; the others still verify, for a rotation. */
+function cursorSecrets(text: string): string[] {
+  const secrets = list(text);
+  const short = secrets.find((secret) => secret.length < 32);
+  if (short !== undefined) throw new ConfigError(`--cursor-secret (LENS_CURSOR_SECRET): each secret must have at least 32 characters, got one of ${short.length}`);
+  if (new Set(secrets).size !== secrets.length) throw new ConfigError('--cursor-secret (LENS_CURSOR_SECRET): a secret is listed twice');
+  return secrets;
+}
+
 function list(text: string): string[] {
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
@@ -406,6 +418,7 @@ export function loadConfig(
     auth: boolean('auth', get('auth')),
     apiKeys: apiKeys(get('api-keys')),
     tokenSecret: tokenSecret(get('token-secret')) ?? (get('jwt-secret') || null),
+    cursorSecrets: cursorSecrets(get('cursor-secret')),
     jwt: {
       secret: get('jwt-secret') || null,
       jwksUrl: get('jwks-url') || null,
@@ -466,6 +479,8 @@ export function usage(): string {
     '       celery-lens acl [options]     print the Redis ACL rule celery-lens needs',
     '       celery-lens index --backfill [--restart] [--scan-count N] [options]',
     '                                     index the results Redis holds now (resumable; progress on stderr)',
+    '       celery-lens cursor-key --rotate [options]',
+    '                                     a new key for page cursors kept in Redis (the previous one still verifies)',
     '',
     "GraphQL status API for Celery tasks, read from Celery's Redis result backend.",
     'Every option can also be set by the environment variable beside it; the flag wins.',

@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import { aclRule } from './backend/acl.ts';
 import { loadConfig, usage } from './config.ts';
 import { ConfigError } from './errors/config-error.ts';
+import { runCursorKeyCommand } from './cursor-key-cli.ts';
 import { runIndexCommand } from './index-cli.ts';
 import { createLogging } from './logging.ts';
 
@@ -34,6 +35,9 @@ try {
   }
   if (process.argv[2] === 'index') {
     process.exit(await runIndexCommand(process.argv.slice(3)));
+  }
+  if (process.argv[2] === 'cursor-key') {
+    process.exit(await runCursorKeyCommand(process.argv.slice(3)));
   }
   const config = loadConfig();
   const { logger, operationLogger, flushSync } = createLogging({ base: { service: 'celery-lens' } });

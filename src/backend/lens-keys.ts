@@ -47,6 +47,8 @@ export interface LensKeys {
   stateValues(taskId: string): string;
   /** HASH: `epoch` and `seq`, the counter every recorded state takes its sequence number from; no TTL. */
   stateClock(): string;
+  /** STRING: the keys page cursors are signed with when --cursor-secret is not set (cursor-key-store.ts); no TTL. */
+  cursorKeys(): string;
 }
 
 /**
@@ -71,5 +73,6 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     states: (id) => `${prefix}states:${id}`,
     stateValues: (id) => `${prefix}state-values:${id}`,
     stateClock: () => `${prefix}state-clock`,
+    cursorKeys: () => `${prefix}cursor-keys`,
   };
 }

@@ -7,6 +7,8 @@
 import type { CeleryKeys } from '../celery/keys.ts';
 import type { Config } from '../config.ts';
 import { BrokerQueues } from './broker-queues.ts';
+import { StoredCursorKeys } from './cursor-key-store.ts';
+import { ConfiguredCursorKeys, type CursorKeys } from './cursor-keys.ts';
 import type { Connections } from './connections.ts';
 import { EventConsumer } from './event-consumer.ts';
 import { GoalStore } from './goal-store.ts';
@@ -24,7 +26,7 @@ import { WorkerLiveness } from './worker-liveness.ts';
 type StoreConfig = Pick<
   Config,
   | 'resultExpires' | 'tombstoneSeconds' | 'lensPrefix' | 'queues' | 'queueScanLimit' | 'prioritySteps' | 'prioritySep' | 'maxValueBytes'
-  | 'maxWatches' | 'broker' | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs' | 'resumeWindowSeconds'
+  | 'maxWatches' | 'broker' | 'workerTimeoutMs' | 'index' | 'indexSeconds' | 'indexMaxTasks' | 'indexKwargs' | 'resumeWindowSeconds' | 'cursorSecrets'
 >;
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
@@ -62,5 +64,7 @@ export function createStores(config: StoreConfig, connections: Connections, keys
     ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
     : null;
   const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
-  return { backend, watcher, goals, history, queues, queueLengths, consumer, changes, control, index, indexFeed, states };
+  const [secret, ...older] = config.cursorSecrets;
+  const cursorKeys: CursorKeys = secret === undefined ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys()) : new ConfiguredCursorKeys([secret, ...older]);
+  return { backend, watcher, goals, history, queues, queueLengths, consumer, changes, control, index, indexFeed, states, cursorKeys };
 }

@@ -22,9 +22,7 @@
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
  * so entries that come and go before it do not shift the next page.
  */
-import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { LensDataError } from '../errors/lens-data-error.ts';
 import type { TaskStatus } from './task-status.ts';
 import { CellIndex } from './index-cells.ts';
 import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT, UPDATE_SCRIPT } from './index-scripts.ts';
@@ -258,26 +256,5 @@ export class TaskIndex {
       series.push({ minute: first + index / 2, succeeded: Number(values[index] ?? 0), failed: Number(values[index + 1] ?? 0) });
     }
     return series;
-  }
-
-  #secret: Promise<string> | null = null;
-
-  /**
-   * The key cursors are signed with, created by the first process that needs
-   * it (SET NX) and shared by every replica; read once per process.
-   */
-  cursorSecret(): Promise<string> {
-    this.#secret ??= (async () => {
-      const key = `${this.prefix}secret`;
-      const replies = await execAll(this.redis.pipeline().set(key, randomBytes(32).toString('base64url'), 'NX').get(key));
-      const secret = valueOf(replies[1], key);
-      if (typeof secret !== 'string' || secret === '') throw new LensDataError(key, 'the cursor secret is not one celery-lens wrote');
-      return secret;
-    })();
-    // A failure (Redis away) is not kept: the next page asks again.
-    this.#secret.catch(() => {
-      this.#secret = null;
-    });
-    return this.#secret;
   }
 }

@@ -1,4 +1,5 @@
 import type { ResultBackend, TtlRead } from '../backend/result-backend.ts';
+import type { CursorKeys } from '../backend/cursor-keys.ts';
 import type { BrokerQueues } from '../backend/broker-queues.ts';
 import type { EventConsumer } from '../backend/event-consumer.ts';
 import type { GoalStore } from '../backend/goal-store.ts';
@@ -32,6 +33,8 @@ export interface LensContext {
   readonly indexFeed: IndexFeed | null;
   /** Every published state, numbered, for resuming subscriptions. */
   readonly states: StateLog;
+  /** What page cursors (searchTasks, failures) are signed with, the same on every replica. */
+  readonly cursorKeys: CursorKeys;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
   /** Aborted when the process shuts down: every live subscription completes. */

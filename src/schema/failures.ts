@@ -71,15 +71,18 @@ builder.queryField('failures', (t) =>
       const { since, until } = checkWindow(args.since, args.until);
       return withCodes(async () => {
         const scope = `failures\n${since}\n${until}`;
-        const signer = new CursorSigner(await index.cursorSecret(), scope);
+        const signer = await CursorSigner.of(context.cursorKeys, scope);
         // The cursor holds how many groups came before (the groups are few; their order is by lastSeen).
-        const offset = args.after ? signer.decode(args.after, context.config.indexSeconds * 1000).at : 0;
+        const after = args.after ?? null;
+        const offset = after === null ? 0 : ((await signer.decode(after, context.config.indexSeconds * 1000))?.at ?? 0);
         const groups = failureGroups(await index.cells(since ?? -8.64e15, until ?? 8.64e15, 0, 'FAILED'));
         const page = groups.slice(offset, offset + first);
+        const hasNextPage = offset + first < groups.length;
         const cursorAt = (position: number) => signer.encode({ at: position, id: '' });
         return {
           edges: page.map((node, i) => ({ node, cursor: cursorAt(offset + i + 1) })),
-          pageInfo: { hasNextPage: offset + first < groups.length, endCursor: page.length === 0 ? null : cursorAt(offset + page.length) },
+          // As searchTasks: without edges the page ends where it began; null only when nothing matched.
+          pageInfo: { hasNextPage, endCursor: page.length > 0 || after !== null || hasNextPage ? cursorAt(offset + page.length) : null },
           totalCount: groups.length,
         };
       });

@@ -23,10 +23,15 @@ export interface PageInfoShape {
 }
 
 export const PageInfoRef = builder.objectRef<PageInfoShape>('PageInfo').implement({
-  description: 'Where a page ends: pass endCursor as `after` for the next one.',
+  description: 'Where a page ends: pass endCursor as `after` for the next one. The same at every `first`, 0 included.',
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage'),
-    endCursor: t.exposeString('endCursor', { nullable: true }),
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether anything follows this page (with first: 0, whether anything follows `after`).' }),
+    endCursor: t.exposeString('endCursor', {
+      nullable: true,
+      description:
+        'Where this page ends: its last edge’s cursor; on a page without edges, where it began (the `after` given, or the start). ' +
+        'Set whenever hasNextPage is true; null only when nothing matches.',
+    }),
   }),
 });
 
@@ -78,16 +83,18 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 
 async function searchPage(index: TaskIndex, filter: IndexFilter, order: IndexOrder, first: number, after: string | null, context: LensContext): Promise<TaskConnectionShape> {
   const scope = `${order}\n${canonicalFilter(filter)}`;
-  const signer = new CursorSigner(await index.cursorSecret(), scope);
-  const from: IndexEntry | null = after === null ? null : signer.decode(after, context.config.indexSeconds * 1000);
+  const signer = await CursorSigner.of(context.cursorKeys, scope);
+  const from: IndexEntry | null = after === null ? null : await signer.decode(after, context.config.indexSeconds * 1000);
   // One more than asked tells whether there is a next page.
   const { entries, stoppedAt } = await index.search(filter, order, first + 1, from);
   const page = entries.slice(0, first);
-  const last = stoppedAt ?? page.at(-1) ?? null;
   const hasNextPage = stoppedAt !== null || entries.length > first;
+  const last = stoppedAt ?? page.at(-1);
+  // Without edges (first: 0, or past the end) the page ends where it began: `after`, or the start (`from` null).
+  const endCursor = last ? signer.encode(last) : after !== null || hasNextPage ? signer.encode(from) : null;
   return {
     edges: page.map((entry) => ({ entry, signer })),
-    pageInfo: { hasNextPage, endCursor: last === null ? null : signer.encode(last) },
+    pageInfo: { hasNextPage, endCursor },
     total: once(() => withCodes(() => index.count(filter, COUNT_CAP))),
   };
 }

@@ -48,6 +48,9 @@ type Documents = {
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": typeof types.StateQueryDocument,
+    "\n  query CursorSearch($filter: TaskFilter, $first: Int, $after: String) {\n    searchTasks(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.CursorSearchDocument,
+    "\n  query CursorFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.CursorFailuresDocument,
+    "\n  query CursorChildren($id: ID!, $offset: Int, $limit: Int) {\n    task(id: $id) { children(offset: $offset, limit: $limit) { id } }\n  }\n": typeof types.CursorChildrenDocument,
     "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n": typeof types.GroupCountsDocument,
     "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": typeof types.GraphCountsDocument,
     "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": typeof types.FollowGroupDocument,
@@ -137,6 +140,9 @@ const documents: Documents = {
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
     "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n": types.StateQueryDocument,
+    "\n  query CursorSearch($filter: TaskFilter, $first: Int, $after: String) {\n    searchTasks(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.CursorSearchDocument,
+    "\n  query CursorFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.CursorFailuresDocument,
+    "\n  query CursorChildren($id: ID!, $offset: Int, $limit: Int) {\n    task(id: $id) { children(offset: $offset, limit: $limit) { id } }\n  }\n": types.CursorChildrenDocument,
     "\n  query GroupCounts($id: ID!) {\n    group(id: $id) { size progress { total queued running succeeded failed revoked expired unknown lost ready percent } }\n  }\n": types.GroupCountsDocument,
     "\n  query GraphCounts($rootId: ID!) {\n    taskGraph(rootId: $rootId) { progress { total running succeeded failed ready percent } }\n  }\n": types.GraphCountsDocument,
     "\n  subscription FollowGroup($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed lost unknown ready percent }\n  }\n": types.FollowGroupDocument,
@@ -342,6 +348,18 @@ export function graphql(source: "\n  subscription WatchForMetrics($id: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"): (typeof documents)["\n  query StateQuery($id: ID!) {\n    task(id: $id) { id state }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CursorSearch($filter: TaskFilter, $first: Int, $after: String) {\n    searchTasks(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query CursorSearch($filter: TaskFilter, $first: Int, $after: String) {\n    searchTasks(filter: $filter, first: $first, after: $after) {\n      edges { cursor node { id } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CursorFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query CursorFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CursorChildren($id: ID!, $offset: Int, $limit: Int) {\n    task(id: $id) { children(offset: $offset, limit: $limit) { id } }\n  }\n"): (typeof documents)["\n  query CursorChildren($id: ID!, $offset: Int, $limit: Int) {\n    task(id: $id) { children(offset: $offset, limit: $limit) { id } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -123,7 +123,7 @@ describe('searchTasks', () => {
       const count = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
       return { scripts: count('evalsha') + count('eval'), mget: count('mget'), ranges: count('zrevrangebyscore'), counts: count('zcount') };
     };
-    await execute(lens.app, Search, { first: 1 }); // the cursor secret is read once per process
+    await execute(lens.app, Search, { first: 1 }); // the cursor keys are read at start, then once a minute
     // The failed tasks' combinations of name, worker and queue: the cells a FAILED filter reads.
     const failedCells = new Set(sent.filter((t) => t.status === 'FAILURE').map((t) => `${t.name} ${t.worker} ${t.queue}`)).size;
     const cases: [TaskFilter, number][] = [[{}, 1], [{ status: ['FAILED'] }, failedCells]];
@@ -152,9 +152,9 @@ describe('searchTasks', () => {
     expect(unindexed.errors?.[0]?.message).toContain('--index-kwargs');
     const page = await execute(lens.app, Search, { first: 2 });
     const cursor = page.data?.searchTasks.pageInfo.endCursor as string;
-    const [payload, mac] = cursor.split('.') as [string, string];
-    const forged = Buffer.from(JSON.stringify([1, 0, sent[0]?.id, Date.now()])).toString('base64url');
-    for (const after of [`${forged}.${mac}`, `${payload}.${mac.slice(1)}x`, 'garbage', '']) expect(await code({ first: 2, after })).toEqual(['INVALID_CURSOR']);
+    const [key, payload, mac] = cursor.split('.') as [string, string, string];
+    const forged = Buffer.from(JSON.stringify([2, 0, sent[0]?.id, Date.now()])).toString('base64url');
+    for (const after of [`${key}.${forged}.${mac}`, `${key}.${payload}.${mac.slice(1)}x`, 'garbage', '']) expect(await code({ first: 2, after })).toEqual(['INVALID_CURSOR']);
     // A cursor of another filter or order.
     expect(await code({ first: 2, after: cursor, order: 'OLDEST_FIRST' })).toEqual(['INVALID_CURSOR']);
     expect(await code({ first: 2, after: cursor, filter: { name: 'app.add' } })).toEqual(['INVALID_CURSOR']);

@@ -31,6 +31,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--token-secret', 'short'], {})).toThrow('--token-secret (LENS_TOKEN_SECRET) must have at least 32 characters, got 5');
     expect(loadConfig(['--jwt-secret', 'j'], {}).tokenSecret).toBe('j');
     expect(loadConfig(['--jwt-secret', 'j', '--token-secret', 't'.repeat(32)], {}).tokenSecret).toBe('t'.repeat(32));
+    // Page cursor secrets: none (keys kept in Redis), or a list, the signing one first.
+    expect(loadConfig([], {}).cursorSecrets).toEqual([]);
+    expect(loadConfig([], { LENS_CURSOR_SECRET: `${'n'.repeat(32)}, ${'o'.repeat(40)}` }).cursorSecrets).toEqual(['n'.repeat(32), 'o'.repeat(40)]);
+    expect(() => loadConfig(['--cursor-secret', `${'n'.repeat(32)},short`], {})).toThrow('--cursor-secret (LENS_CURSOR_SECRET): each secret must have at least 32 characters, got one of 5');
+    expect(() => loadConfig(['--cursor-secret', `${'n'.repeat(32)},${'n'.repeat(32)}`], {})).toThrow('--cursor-secret (LENS_CURSOR_SECRET): a secret is listed twice');
   });
 
   it('--control is off and --send-allow allows nothing by default; patterns are globs, the rest literal', () => {
