@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   backend    ${backend}  (Redis: broker and result backend of the demo's worker)
   options    ${LENS_FLAGS.map((flag) => (flag.includes('*') ? `'${flag}'` : flag)).join(' ')}
 Revoke and Re-send are on each task's page, sendTask (demo.* tasks) in GraphiQL; every task has a tenant kwarg: ${origin}/tasks?kw.tenant=acme
-Sending a workflow every ${options.interval} s, each link its first task: a chord, a chain with PROGRESS, a group of 20, a failure, a retry, a revoked task; and one 60 s report. Ctrl-C stops everything.`);
+Sending a workflow every ${options.interval} s, each link its first task: a chord, a chain with PROGRESS, a failure, a retry, a group of 20, a revoked task; and one 60 s report. Ctrl-C stops everything.`);
   let first = true;
   for await (const line of createInterface({ input: sender.stdout as NodeJS.ReadableStream })) {
     const { kind, id } = JSON.parse(line) as { kind: string; id: string };
