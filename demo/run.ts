@@ -1,13 +1,15 @@
 /**
  * `npm run demo`: everything needed to look at celery-lens without a Celery
- * deployment, each part private and on a free port: a redis-server, a real
- * Celery worker (Debian's python3-celery), a loop sending realistic
- * workflows, and celery-lens itself as `npm start` runs it. Ctrl-C (or
+ * deployment, each part private: a redis-server on a free port, a real Celery
+ * worker (Debian's python3-celery), a loop sending realistic workflows, and
+ * celery-lens itself as `npm start` runs it, on port 4000 (`--port N`) unless
+ * that is taken, with every feature of the page turned on. Ctrl-C (or
  * `--seconds N`) stops everything it started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,8 +26,14 @@ const { values: options } = parseArgs({
   options: {
     seconds: { type: 'string' }, // stop by itself after this long (tests)
     interval: { type: 'string', default: '4' }, // seconds between workflows
+    port: { type: 'string', default: '4000' }, // celery-lens' port, kept across runs so links stay valid
   },
 });
+
+/** Celery's result_expires, given to the demo's app and to celery-lens, so expiries agree. */
+const RESULT_EXPIRES = 3600;
+/** What `npm start` would need to show everything: control (Revoke, Re-send, sendTask) and the tenant kwarg indexed. */
+const LENS_FLAGS = ['--result-expires', String(RESULT_EXPIRES), '--control', 'true', '--send-allow', 'demo.*', '--index-kwargs', 'tenant'];
 
 const logs = mkdtempSync(join(tmpdir(), 'celery-lens-demo-'));
 const children: ChildProcess[] = [];
@@ -47,35 +55,51 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function until(probe: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+async function until(probe: () => Promise<boolean>, what: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}); logs: ${logs}`);
     if (Date.now() > deadline) throw new Error(`${what} did not come up in ${timeoutMs / 1000} s (logs: ${logs})`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
+/** `preferred` when nothing listens there (so a bookmarked link works in the next run), else a free port. */
+async function portFor(preferred: number): Promise<number> {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  return free ? preferred : freePort();
+}
+
 async function main(): Promise<void> {
+  const preferred = Number(options.port);
+  if (!Number.isInteger(preferred) || preferred < 1 || preferred > 65_535) throw new Error(`--port: "${options.port}" is not a port (1 to 65535)`);
   await ensureCelery();
   const redis = await startRedis();
   stops.push(() => redis.stop());
   const backend = redis.url(0);
-  const celeryEnv = { DEMO_BROKER_URL: backend, DEMO_BACKEND_URL: backend, PYTHONPATH: HERE, PYTHONDONTWRITEBYTECODE: '1' };
+  const celeryEnv = { DEMO_BROKER_URL: backend, DEMO_BACKEND_URL: backend, DEMO_RESULT_EXPIRES: String(RESULT_EXPIRES), PYTHONPATH: HERE, PYTHONDONTWRITEBYTECODE: '1' };
 
   // prefork, as most deployments run it: it also lets a revoke terminate a running task.
-  start('worker', PYTHON, ['-m', 'celery', '-A', 'demo_app', 'worker', '--pool', 'prefork', '--concurrency', '4', '--hostname', 'demo@%h', '--without-mingle', '--without-gossip', '--loglevel', 'INFO'], celeryEnv, HERE);
-  const port = await freePort();
-  const lens = start('celery-lens', process.execPath, ['dist/main.js'], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
+  const worker = start('worker', PYTHON, ['-m', 'celery', '-A', 'demo_app', 'worker', '--pool', 'prefork', '--concurrency', '4', '--hostname', 'demo@%h', '--without-mingle', '--without-gossip', '--loglevel', 'INFO'], celeryEnv, HERE);
+  const port = await portFor(preferred);
+  const lens = start('celery-lens', process.execPath, ['dist/main.js', ...LENS_FLAGS], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
   const origin = `http://127.0.0.1:${port}`;
-  await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens');
-  await until(async () => (await redis.client().keys('_kombu.binding.*')).length > 0, 'the Celery worker');
+  await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens', lens);
+  await until(async () => (await redis.client().keys('_kombu.binding.*')).length > 0, 'the Celery worker', worker);
 
   const sender = start('sender', PYTHON, ['send_workflows.py', options.interval ?? '4'], celeryEnv, HERE);
+  if (port !== preferred) console.log(`Port ${preferred} is taken (another demo?): celery-lens listens on ${port} this time (--port N picks one).`);
   console.log(`celery-lens demo (logs in ${logs})
   page       ${origin}/
   GraphiQL   ${origin}/graphql
   backend    ${backend}  (Redis: broker and result backend of the demo's worker)
-Sending a workflow every ${options.interval} s: a chord, a chain with PROGRESS, a group of 20, a failure, a retry, a revoked task; and one 60 s report. Ctrl-C stops everything.`);
+  options    ${LENS_FLAGS.map((flag) => (flag.includes('*') ? `'${flag}'` : flag)).join(' ')}
+Revoke and Re-send are on each task's page, sendTask (demo.* tasks) in GraphiQL; every task has a tenant kwarg: ${origin}/tasks?kw.tenant=acme
+Sending a workflow every ${options.interval} s, each link its first task: a chord, a chain with PROGRESS, a failure, a retry, a group of 20, a revoked task; and one 60 s report. Ctrl-C stops everything.`);
   let first = true;
   for await (const line of createInterface({ input: sender.stdout as NodeJS.ReadableStream })) {
     const { kind, id } = JSON.parse(line) as { kind: string; id: string };
