@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs the test suite with every process's clock moved ahead (default one
-# year): Node, the private redis-servers, the Celery workers and Chromium all
-# inherit libfaketime through LD_PRELOAD, so the suite sees one consistent
-# future. Shows that no test depends on the calendar.
+# Runs the test suite with the clocks moved ahead (default one year): Node and
+# the Celery workers inherit libfaketime through LD_PRELOAD. Two programs hang
+# under libfaketime (jemalloc's and Chromium's start-up recurse into
+# clock_gettime): redis-server and redis-cli run through shims without it
+# (Redis keeps relative TTLs only, so its own clock does not matter here), and
+# test/helpers/browser.ts starts Chromium without it and moves each page's Date
+# by the same offset. Shows that no test depends on the calendar.
 #   bash scripts/test-clock-ahead.sh [OFFSET] [vitest args…]   (OFFSET like +365d)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +21,13 @@ if [ -z "$lib" ]; then
   fi
 fi
 node scripts/ensure-node-modules.mjs
+shims=$(mktemp -d)
+trap 'rm -rf "$shims"' EXIT
+for command in redis-server redis-cli; do
+  real=$(command -v "$command")
+  printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "$real" >"$shims/$command"
+  chmod +x "$shims/$command"
+done
+export PATH="$shims:$PATH"
 echo "clock moved $offset: $(LD_PRELOAD=$lib FAKETIME="$offset" date -u)"
 LD_PRELOAD=$lib FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 npx vitest run "$@"
