@@ -193,8 +193,11 @@ export class HistoryStore {
       };
       pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
     }
-    if (indexableId(meta.id)) this.settings.index?.addUpdates(pipeline, [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())]);
-    if (pipeline.length > 0) await this.#write(pipeline);
+    const index = indexableId(meta.id) ? this.settings.index : null;
+    const from = pipeline.length;
+    // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index-update-script.ts).
+    const scripts = index?.addUpdates(pipeline, [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())], Date.now(), true) ?? 0;
+    if (pipeline.length > 0) index?.releaseLater((await this.#write(pipeline)).slice(from, from + scripts));
     if (meta.parentId) this.#tell([{ parentId: meta.parentId, childId: meta.id }]);
   }
 
@@ -210,8 +213,10 @@ export class HistoryStore {
   }
 
   /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
-  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
-    for (const reply of await execAll(pipeline)) valueOf(reply, 'a celery-lens history key');
+  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<Reply[]> {
+    const replies = await execAll(pipeline);
+    for (const reply of replies) valueOf(reply, 'a celery-lens history key');
+    return replies;
   }
 
   /** Children in the order they were first seen (NX: a later sighting keeps the first time). */
