@@ -4,20 +4,22 @@
  * and published meta runs, and the release of a final state held for its
  * worker's event.
  *
- * What taskEvents hears (README, "What one event is"): a task is published
- * when it enters the index, when its status changes, and, while unfinished,
- * when what its entry shows changes (a newer state or event, a name, worker,
+ * What taskEvents hears (README, taskEvents): a task is published when it
+ * enters the index, when its status changes, and, while unfinished, when
+ * what its entry shows changes (a newer state or event, a name, worker,
  * queue, workflow or kwargs value learnt). Celery tells a task's end twice,
  * by the stored result and by the worker's task-succeeded/-failed event: one
- * change, published once. A result heard first, for a task whose worker sends
- * events, is held (`ix:held`) until that event brings finishedAt and runtime,
- * or the process that held it releases it (task-index.ts' HOLD_MS).
+ * change, published once. A result heard first while workers send task
+ * events (a worker batches them: its result usually comes first) is held
+ * (`ix:held`) until that event brings finishedAt and runtime, or the process
+ * that held it releases it (task-index.ts' HOLD_MS).
  */
 import { COMMON } from './index-scripts.ts';
 
 /**
  * ARGV: prefix, maxTasks, cutoff (ms; older latest states are dropped),
- * trim budget, hold ('1': a result's end waits for its worker's event), then
+ * trim budget, hold (a result's end waits for its worker's event: '2'
+ * always, '1' when a worker's event about the task was heard, '0' never), then
  * 13 values per task: id, status, at (ms), name, worker, queue, root, parent,
  * exception type, runtime, kwargs ("key=json" joined by \x1e), source ('w' a
  * worker's event, 'c' a client's task-sent, 'm' a stored state), and an
@@ -26,7 +28,7 @@ import { COMMON } from './index-scripts.ts';
  * tasks trimmed, then the ids of the tasks it held.
  */
 export const UPDATE_SCRIPT = `${COMMON}
-local maxTasks, cutoff, budget, hold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] == '1'
+local maxTasks, cutoff, budget, hold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] or '0'
 local HELD = P .. 'held'
 local READY = { SUCCEEDED = true, FAILED = true, REVOKED = true }
 -- Equal times: the more final state wins, whatever order they arrive in.
@@ -132,7 +134,7 @@ local function news(id, old, rec, shown)
     if READY[rec.status] then return ended[id] == true and redis.call('HDEL', HELD, id) == 1 end
     return shown ~= old.shown
   end
-  if hold and READY[rec.status] and rec.worked and not ended[id] then
+  if READY[rec.status] and not ended[id] and (hold == '2' or (hold == '1' and rec.worked)) then
     redis.call('HSET', HELD, id, rec.status)
     held[#held + 1] = id
     return false

@@ -119,6 +119,14 @@ export const HOLD_MS = 5000;
 
 const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 'lensIndexCount', cells: 'lensIndexCells', release: 'lensIndexRelease' } as const;
 const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
+
+/**
+ * Whether an end told by a stored result waits for its worker's event:
+ * 'always' (the worker sends task events), 'worked' (when a worker's event
+ * about the task was heard), 'never' (a backfill: no one releases it).
+ */
+export type HoldEnds = 'always' | 'worked' | 'never';
+const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
 type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
 
 export class TaskIndex {
@@ -151,11 +159,11 @@ export class TaskIndex {
    * Appends the index writes of `updates` to a pipeline the caller runs: one
    * command for an event batch (a worker sends up to 24 events a message),
    * one per UPDATES_PER_SCRIPT for more, so no one script holds Redis long.
-   * With `hold`, an end told by a result first waits for its worker's event
-   * (the caller hands the scripts' replies to releaseLater). Returns how many
-   * commands it appended.
+   * An end told by a result first may wait for its worker's event (`hold`;
+   * the caller then hands the scripts' replies to releaseLater). Returns how
+   * many commands it appended.
    */
-  addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now(), hold = false): number {
+  addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now(), hold: HoldEnds = 'never'): number {
     let added = 0;
     for (let from = 0; from < updates.length; from += UPDATES_PER_SCRIPT) {
       this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now, hold);
@@ -164,8 +172,8 @@ export class TaskIndex {
     return added;
   }
 
-  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number, hold: boolean): void {
-    const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH, hold ? '1' : '0'];
+  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number, hold: HoldEnds): void {
+    const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH, HOLD_CODES[hold]];
     for (const u of updates) {
       const kwargs = Object.entries(u.kwargs).map(([key, value]) => `${key}=${value}`).join('\x1e');
       args.push(u.id, u.status, Math.round(u.at), u.name ?? '', u.worker ?? '', u.queue ?? '', u.rootId ?? '', u.parentId ?? '', u.exceptionType ?? '', u.runtime === null ? '' : String(u.runtime), kwargs, SOURCE_CODES[u.source], u.digest ?? '');
@@ -174,7 +182,7 @@ export class TaskIndex {
   }
 
   /**
-   * Given the replies of update scripts run with `hold`: HOLD_MS later,
+   * Given the replies of update scripts that may have held ends: HOLD_MS later,
    * publishes the ends they held whose worker's event has not come (the
    * event, when it comes, publishes and clears them first: once in all).
    * A failure then (Redis away) leaves them to that event.

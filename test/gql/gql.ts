@@ -90,6 +90,7 @@ type Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
     "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.InteropSearchDocument,
+    "\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n": typeof types.InteropEndsDocument,
     "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": typeof types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": typeof types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
@@ -180,6 +181,7 @@ const documents: Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
     "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.InteropSearchDocument,
+    "\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n": types.InteropEndsDocument,
     "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
@@ -512,6 +514,10 @@ export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n"): (typeof documents)["\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

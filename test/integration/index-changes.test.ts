@@ -90,6 +90,17 @@ describe('the changes the index publishes', () => {
     expect(await changesOf(id)).toEqual([{ status: 'FAILED', at: t0 + 3 }]);
   });
 
+  it('a quick task whose result comes before all its events (a worker batches them), while workers send events: one change, with the event', async () => {
+    const { a, b, changesOf, held } = await replicas();
+    const id = randomUUID();
+    const t0 = Date.now() - 5000;
+    for (const store of [a, b]) await store.recordMeta(success(id, t0 + 2), true);
+    expect(await held(id)).toBe(1);
+    const batch = [event('task-received', id, t0), event('task-started', id, t0 + 1), event('task-succeeded', id, t0 + 3, { runtime: 0.002 })];
+    for (const store of [a, b]) await store.recordEvents(batch);
+    expect(await changesOf(id)).toEqual([{ status: 'SUCCEEDED', at: t0 + 3 }]);
+  });
+
   it('a success told by its result alone, no event of it heard: published at once', async () => {
     const { a, b, changesOf } = await replicas();
     const id = randomUUID();

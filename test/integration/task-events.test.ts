@@ -68,11 +68,10 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     const redis = lens.redis.client();
     const [id, early, late] = [randomUUID(), randomUUID(), randomUUID()];
     const t0 = Date.now() - 2000;
-    /** A failure known from its result alone (no worker event of it): sent at once, without finishedAt. */
+    /** A failure whose event comes first (the result stored, not yet published): sent at once. */
     const lone = async (marker: string, at: number) => {
-      const meta = failureMeta(marker, name, at);
-      await meta.store();
-      await meta.publish();
+      await failureMeta(marker, name, at - 5).store();
+      await publishEvents(redis, 0, events(marker, name, [['task-received', at - 10], ['task-started', at - 8], ['task-failed', at]]));
     };
     await publishEvents(redis, 0, events(id, name, [['task-received', t0], ['task-started', t0 + 10]]));
     const meta = failureMeta(id, name, t0 + 20);
@@ -88,9 +87,9 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     await lone(late, t0 + 40);
     await sub.waitFor(3, 20_000);
     expect(sub.events.map((event) => event.taskEvents)).toEqual([
-      { id: early, status: 'FAILED', state: 'FAILURE', finishedAt: null, lastHeardAt: iso(t0 + 25), error: { type: 'ValueError' } },
+      { id: early, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 25), lastHeardAt: iso(t0 + 25), error: { type: 'ValueError' } },
       { id, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 30), lastHeardAt: iso(t0 + 30), error: { type: 'ValueError' } },
-      { id: late, status: 'FAILED', state: 'FAILURE', finishedAt: null, lastHeardAt: iso(t0 + 40), error: { type: 'ValueError' } },
+      { id: late, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 40), lastHeardAt: iso(t0 + 40), error: { type: 'ValueError' } },
     ]);
     expect(sub.errors).toEqual([]);
   });
@@ -106,9 +105,9 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     await publishEvents(redis, 0, events(id, name, [['task-failed', t0 + 30]]));
     await sub.waitFor(1, 20_000);
     await meta.publish();
-    const after = failureMeta(marker, name, t0 + 40);
-    await after.store();
-    await after.publish();
+    // A later failure: once it is heard, anything more about the first was heard before it.
+    await failureMeta(marker, name, t0 + 40).store();
+    await publishEvents(redis, 0, events(marker, name, [['task-received', t0 + 35], ['task-failed', t0 + 40]]));
     await sub.waitFor(2, 20_000);
     expect(sub.events.map((event) => event.taskEvents.id)).toEqual([id, marker]);
     expect(sub.events[0]?.taskEvents).toEqual({ id, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 30), lastHeardAt: iso(t0 + 30), error: { type: 'ValueError' } });
