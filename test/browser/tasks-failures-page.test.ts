@@ -348,6 +348,7 @@ describe('names and times of the Tasks view', () => {
     const loaded = await heard(page);
     expect(sortedNewestFirst(loaded)).toBe(true);
     expect(loaded.findIndex((row) => row.id === slow)).toBeLessThan(loaded.findIndex((row) => row.id === quick));
+    await page.screenshot({ path: join(ARTIFACTS, 'tasks-view-last-heard.png') });
     await finish([slow!]);
     expect(problems).toEqual([]);
   }, 90_000);
