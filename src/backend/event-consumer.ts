@@ -23,6 +23,8 @@ import type { StateLog } from './state-log.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
+/** Workers sent task events this recently: a task's end waits for its event (history-store.ts' recordMeta). */
+const WORKER_EVENTS_MS = 10 * 60_000;
 /** Messages decoded and written at once, and messages that may wait behind them. */
 const MAX_IN_FLIGHT = 8;
 const MAX_BACKLOG = 100_000;
@@ -58,6 +60,8 @@ export class EventConsumer {
   /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
   lastEventLagMs: number | null = null;
   lastEventAt: number | null = null;
+  /** When a worker's task event (not a client's task-sent) last arrived. */
+  #workerTaskEventAt = Number.NEGATIVE_INFINITY;
 
   /** Messages received and not recorded yet: what a count read now may still miss. */
   get pending(): number {
@@ -167,14 +171,17 @@ export class EventConsumer {
         const meta = decodeTaskMeta(id, channel, message);
         const states = this.states?.windowSeconds ? this.states : null;
         // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
+        // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
+        const workerEvents = receivedAt - this.#workerTaskEventAt < WORKER_EVENTS_MS;
         record = async () => {
-          await Promise.all([this.store.recordMeta(meta), states?.record(id, message)]);
+          await Promise.all([this.store.recordMeta(meta, workerEvents), states?.record(id, message)]);
         };
       } else {
         const tasks: TaskEvent[] = [];
         for (const event of decodeEventMessage(message)) {
           if (event.kind === 'task') tasks.push(event);
           else this.#heard(event, receivedAt);
+          if (event.kind === 'task' && event.type !== 'task-sent') this.#workerTaskEventAt = receivedAt;
           this.lastEventLagMs = receivedAt - event.at;
           this.lastEventAt = event.at;
         }

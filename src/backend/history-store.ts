@@ -18,7 +18,7 @@ import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from './redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from './timeline-order.ts';
 import { indexableId, updateFromEvent, updateFromMeta } from './index-updates.ts';
-import type { TaskIndex } from './task-index.ts';
+import type { HoldEnds, TaskIndex } from './task-index.ts';
 
 export type { TimelineEntry } from './timeline-order.ts';
 
@@ -174,8 +174,12 @@ export class HistoryStore {
     this.#tell(links);
   }
 
-  /** Records what a published task meta tells: its parent link, and a final outcome. */
-  async recordMeta(meta: TaskMeta): Promise<void> {
+  /**
+   * Records what a published task meta tells: its parent link, and a final
+   * outcome. `workerEvents`: whether workers send task events now, so an end
+   * waits for its event in taskEvents (index-update-script.ts).
+   */
+  async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
     const pipeline = this.redis.pipeline();
     if (meta.parentId) this.#child(pipeline, meta.parentId, meta.id, Date.now());
     if (meta.groupId) {
@@ -193,8 +197,12 @@ export class HistoryStore {
       };
       pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
     }
-    if (indexableId(meta.id)) this.settings.index?.addUpdates(pipeline, [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())]);
-    if (pipeline.length > 0) await this.#write(pipeline);
+    const index = indexableId(meta.id) ? this.settings.index : null;
+    const from = pipeline.length;
+    // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index-update-script.ts).
+    const hold: HoldEnds = workerEvents ? 'always' : 'worked';
+    const scripts = index?.addUpdates(pipeline, [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())], Date.now(), hold) ?? 0;
+    if (pipeline.length > 0) index?.releaseLater((await this.#write(pipeline)).slice(from, from + scripts));
     if (meta.parentId) this.#tell([{ parentId: meta.parentId, childId: meta.id }]);
   }
 
@@ -210,8 +218,10 @@ export class HistoryStore {
   }
 
   /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
-  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
-    for (const reply of await execAll(pipeline)) valueOf(reply, 'a celery-lens history key');
+  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<Reply[]> {
+    const replies = await execAll(pipeline);
+    for (const reply of replies) valueOf(reply, 'a celery-lens history key');
+    return replies;
   }
 
   /** Children in the order they were first seen (NX: a later sighting keeps the first time). */

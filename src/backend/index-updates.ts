@@ -3,10 +3,11 @@
  * status celery-lens shows (task-status.ts' mapping), when, and the fields it
  * filters on.
  */
+import { createHash } from 'node:crypto';
 import type { TaskEvent, TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { kwargsFromRepr } from '../celery/python-repr.ts';
-import { CeleryStates } from '../celery/states.ts';
+import { CeleryStates, READY_STATES } from '../celery/states.ts';
 import type { IndexUpdate } from './task-index.ts';
 import { FROM_STATE, type TaskStatus } from './task-status.ts';
 
@@ -61,7 +62,20 @@ export function updateFromEvent(event: TaskEvent, kwargKeys: readonly string[]):
     exceptionType: event.type === 'task-failed' ? exceptionTypeOf(event.exception) : null,
     runtime: event.runtime,
     kwargs,
+    source: event.type === 'task-sent' ? 'client' : 'worker',
+    digest: null,
   };
+}
+
+/**
+ * What tells one unfinished stored state from the next. Such a state has no
+ * time of its own (it is stamped on receipt), so every replica hearing it
+ * would stamp its own: the index keeps the first (the same PROGRESS update
+ * moves a task once, and is one taskEvents event).
+ */
+function stateDigest(meta: TaskMeta): string | null {
+  if (READY_STATES.has(meta.state)) return null;
+  return createHash('sha1').update(JSON.stringify([meta.state, meta.result, meta.retries, meta.worker])).digest('base64url').slice(0, 11);
 }
 
 /** A meta's state at its date_done, or (unfinished states have none) when celery-lens received it. */
@@ -87,5 +101,7 @@ export function updateFromMeta(meta: TaskMeta, kwargKeys: readonly string[], rec
     exceptionType: meta.state === CeleryStates.FAILURE ? bounded(meta.exception?.type) : null,
     runtime: null,
     kwargs,
+    source: 'meta',
+    digest: stateDigest(meta),
   };
 }

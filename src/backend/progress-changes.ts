@@ -50,8 +50,8 @@ export class NotifyingHistoryStore extends HistoryStore {
     this.changes.notify({ ids: events.map((event) => event.taskId), related });
   }
 
-  override async recordMeta(meta: TaskMeta): Promise<void> {
-    await super.recordMeta(meta);
+  override async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
+    await super.recordMeta(meta, workerEvents);
     if (this.changes.listening === 0) return;
     this.changes.notify({ ids: [meta.id], related: [meta.groupId, meta.parentId].filter((id): id is string => id !== null) });
   }

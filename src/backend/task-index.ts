@@ -17,7 +17,10 @@
  * - `ix:r:<root>` ZSET the tasks of one workflow (not the root itself, nor a
  *   task that is its own root), `ix:k:<key>=<json>` ZSET per indexed kwargs value.
  * - `ix:min` HASH `<minute>s|f` → tasks that finished in that minute.
- * - `ix:changes`: a channel, one message per task that changed (taskEvents).
+ * - `ix:changes`: a channel, one message per batch of tasks that changed
+ *   (taskEvents; index-update-script.ts says what a change is).
+ * - `ix:held` HASH id → status: ends told by a result, waiting for their
+ *   worker's event (at most HOLD_MS, then released by the process that held them).
  *
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
  * so entries that come and go before it do not shift the next page.
@@ -25,8 +28,9 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { TaskStatus } from './task-status.ts';
 import { CellIndex } from './index-cells.ts';
-import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT, UPDATE_SCRIPT } from './index-scripts.ts';
-import { execAll, guarded, valueOf } from './redis-replies.ts';
+import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT } from './index-scripts.ts';
+import { RELEASE_SCRIPT, UPDATE_SCRIPT } from './index-update-script.ts';
+import { type Reply, execAll, guarded, valueOf } from './redis-replies.ts';
 
 /** What one event or published meta tells the index about a task ('' / null: not known from it). */
 export interface IndexUpdate {
@@ -44,6 +48,10 @@ export interface IndexUpdate {
   readonly runtime: number | null;
   /** Indexed kwargs: key → the value's JSON text. */
   readonly kwargs: Readonly<Record<string, string>>;
+  /** Who told it: a worker's event, a client's task-sent, or a stored state (meta). */
+  readonly source: 'worker' | 'client' | 'meta';
+  /** An unfinished stored state's digest (index-updates.ts): the same state heard again is no change. */
+  readonly digest: string | null;
 }
 
 export interface IndexFilter {
@@ -100,8 +108,23 @@ const TRIM_PER_CALL = 2000;
 const UPDATES_PER_SCRIPT = 200;
 /** Entries a search examines at most (kwargs filters walk their smallest set). */
 export const SEARCH_BUDGET = 20_000;
+/**
+ * How long an end told by a stored result waits for its worker's
+ * task-succeeded/-failed event (which follows within milliseconds) before
+ * taskEvents hears it without that event's finishedAt and runtime.
+ */
+export const HOLD_MS = 5000;
 
-const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 'lensIndexCount', cells: 'lensIndexCells' } as const;
+const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 'lensIndexCount', cells: 'lensIndexCells', release: 'lensIndexRelease' } as const;
+const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
+
+/**
+ * Whether an end told by a stored result waits for its worker's event:
+ * 'always' (the worker sends task events), 'worked' (when a worker's event
+ * about the task was heard), 'never' (a backfill: no one releases it).
+ */
+export type HoldEnds = 'always' | 'worked' | 'never';
+const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
 type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
 
 export class TaskIndex {
@@ -119,6 +142,7 @@ export class TaskIndex {
       [COMMANDS.search, SEARCH_SCRIPT],
       [COMMANDS.count, COUNT_SCRIPT],
       [COMMANDS.cells, CELL_STATS_SCRIPT],
+      [COMMANDS.release, RELEASE_SCRIPT],
     ] as const;
     // ioredis sends EVAL the first time on each connection, EVALSHA after: no SCRIPT LOAD round trip.
     for (const [name, lua] of scripts) redis.defineCommand(name, { numberOfKeys: 0, lua });
@@ -133,20 +157,51 @@ export class TaskIndex {
    * Appends the index writes of `updates` to a pipeline the caller runs: one
    * command for an event batch (a worker sends up to 24 events a message),
    * one per UPDATES_PER_SCRIPT for more, so no one script holds Redis long.
+   * An end told by a result first may wait for its worker's event (`hold`;
+   * the caller then hands the scripts' replies to releaseLater). Returns how
+   * many commands it appended.
    */
-  addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now()): void {
+  addUpdates(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now = Date.now(), hold: HoldEnds = 'never'): number {
+    let added = 0;
     for (let from = 0; from < updates.length; from += UPDATES_PER_SCRIPT) {
-      this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now);
+      this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now, hold);
+      added += 1;
     }
+    return added;
   }
 
-  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number): void {
-    const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH];
+  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number, hold: HoldEnds): void {
+    const args: (string | number)[] = [this.prefix, this.settings.maxTasks, this.#cutoff(now), updates.length + TRIM_PER_BATCH, HOLD_CODES[hold]];
     for (const u of updates) {
       const kwargs = Object.entries(u.kwargs).map(([key, value]) => `${key}=${value}`).join('\x1e');
-      args.push(u.id, u.status, Math.round(u.at), u.name ?? '', u.worker ?? '', u.queue ?? '', u.rootId ?? '', u.parentId ?? '', u.exceptionType ?? '', u.runtime === null ? '' : String(u.runtime), kwargs);
+      args.push(u.id, u.status, Math.round(u.at), u.name ?? '', u.worker ?? '', u.queue ?? '', u.rootId ?? '', u.parentId ?? '', u.exceptionType ?? '', u.runtime === null ? '' : String(u.runtime), kwargs, SOURCE_CODES[u.source], u.digest ?? '');
     }
     (pipeline as unknown as Scripted)[COMMANDS.update]?.(...args);
+  }
+
+  /**
+   * Given the replies of update scripts that may have held ends: HOLD_MS later,
+   * publishes the ends they held whose worker's event has not come (the
+   * event, when it comes, publishes and clears them first: once in all).
+   * A failure then (Redis away) leaves them to that event.
+   */
+  releaseLater(replies: readonly Reply[]): void {
+    const ids = replies.flatMap(([error, value]) => (error || !Array.isArray(value) ? [] : value.slice(2).map(String)));
+    if (ids.length === 0) return;
+    setTimeout(() => {
+      guarded(() => (this.redis as unknown as Scripted)[COMMANDS.release]?.(this.prefix, ...ids) as Promise<number>).catch(() => {});
+    }, HOLD_MS).unref();
+  }
+
+  /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
+  async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
+    if (ids.length === 0) return [];
+    const key = `${this.prefix}rec`;
+    const [reply] = await execAll(this.redis.pipeline().hmget(key, ...ids));
+    return (valueOf(reply, key) as (string | null)[]).map((raw) => {
+      const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
+      return Number.isFinite(at) ? at : null;
+    });
   }
 
   /** Drops what retention says is too old or too many, oldest first; returns how many. */

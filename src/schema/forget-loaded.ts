@@ -1,6 +1,7 @@
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
 import { forgetHistory } from './task-history.ts';
+import { forgetLastHeard } from './task-last-heard.ts';
 import { TaskRef } from './task.ts';
 
 /**
@@ -11,4 +12,5 @@ export function forgetLoaded(context: LensContext): void {
   TaskRef.getDataloader(context).clearAll();
   GroupRef.getDataloader(context).clearAll();
   forgetHistory(context);
+  forgetLastHeard(context);
 }

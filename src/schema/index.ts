@@ -3,6 +3,7 @@ import { builder } from './builder.ts';
 import './task.ts';
 import './task-links.ts';
 import './task-history.ts';
+import './task-last-heard.ts';
 import './group.ts';
 import './task-graph.ts';
 import './goal.ts';

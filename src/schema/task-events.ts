@@ -2,6 +2,7 @@
  * taskEvents(filter): every change of a task in the index that matches the
  * filter, as the Task, filtered in this process from the index' change
  * channel (task-filter.ts' matches), never sent to the client to filter.
+ * What a change is, the index' update script decides (index-update-script.ts).
  */
 import { openChangeStream } from '../backend/change-stream.ts';
 import type { IndexedTask } from '../backend/index-feed.ts';
@@ -15,8 +16,11 @@ builder.subscriptionField('taskEvents', (t) =>
   t.field({
     type: TaskRef,
     description:
-      'Every change of a task matching the filter, as the Task (read when the event is sent), from the moment you subscribe; ' +
-      'a slow client gets the latest state of each task. since/until apply to the time of each change. Never completes.',
+      'Every change of a task matching the filter, as the Task (read when the event is sent), from the moment you subscribe: ' +
+      'one event when it enters the index, one when its status changes, and, while it is unfinished, one for each newer state or event ' +
+      '(a PROGRESS update) or name, worker, queue, workflow or kwargs value learnt. A finished task is sent once, with its finishedAt and runtime ' +
+      "when its worker sends events (Celery tells an end twice, by the result and by the worker's event). " +
+      'A slow client gets the latest state of each task. since/until apply to the time of each change. Never completes.',
     args: { filter: t.arg({ type: TaskFilterInput }) },
     subscribe: (_root, args, context) => {
       requireIndex(context, 'taskEvents');

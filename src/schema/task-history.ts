@@ -112,6 +112,17 @@ const time = (pick: (history: TaskHistory) => number | null) => (task: TaskSnaps
   });
 
 builder.objectFields(TaskRef, (t) => ({
+  name: t.string({
+    nullable: true,
+    description:
+      'Task name, e.g. "proj.tasks.add": from the stored result (needs result_extended=True); ' +
+      'before any result is stored (a queued task), from its task-sent/task-received events; once the result expired, from lastOutcome.',
+    resolve: async (task, _args, context) => {
+      if (task.meta) return task.meta.name;
+      const history = await loadHistory(context, task.id);
+      return history.name ?? history.tombstone?.name ?? null;
+    },
+  }),
   status: t.field({
     type: TaskStatusEnum,
     description: "Celery's state disambiguated: UNKNOWN, QUEUED, RUNNING, RETRYING, SUCCEEDED, FAILED, REVOKED, EXPIRED, LOST, or STALLED (a hint).",

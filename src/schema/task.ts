@@ -81,11 +81,6 @@ export const TaskRef = builder.loadableObject('Task', {
       resolve: (task) =>
         task.meta?.exception ? { exception: task.meta.exception, traceback: task.meta.traceback } : null,
     }),
-    name: t.string({
-      nullable: true,
-      description: 'Task name, e.g. "proj.tasks.add" (needs result_extended=True).',
-      resolve: (task) => task.meta?.name ?? null,
-    }),
     args: t.field({
       authScopes: { payload: true },
       type: 'JSON',

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../helpers/app.ts';
 import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
 import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, card, openPage } from '../helpers/page.ts';
+import { type PageUnderTest, card, graphNode, openPage } from '../helpers/page.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 
@@ -296,4 +296,60 @@ describe('the views with the index off', () => {
     await page.goto(`${origin()}/failures?since=${new Date(Date.now() - 3_600_000).toISOString()}&until=${new Date(Date.now() - 7_200_000).toISOString()}`);
     await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_ARGUMENT');
   });
+});
+
+describe('names and times of the Tasks view', () => {
+  /** Each row's id, status and Last heard (the time attribute), read at one instant. */
+  const heard = (page: Page) =>
+    rows(page).evaluateAll((all) =>
+      all.map((row) => ({ id: row.getAttribute('data-task-id'), status: row.getAttribute('data-status'), at: row.querySelector('[data-testid="last-heard"]')?.getAttribute('datetime') ?? null })),
+    );
+  const sortedNewestFirst = (list: { at: string | null }[]) => list.every((row, n) => n === 0 || Date.parse(row.at ?? '') <= Date.parse(list[n - 1]!.at ?? ''));
+
+  it('names a queued task (only its task-sent heard) in its row, its card, its graph node and its timeline', async () => {
+    const [queued] = await send([{ task: 'add', args: [40, 2], queue: 'nobody-listens' }]);
+    const { page, problems } = await tab();
+    await page.goto(`${origin()}/tasks?status=QUEUED`);
+    const link = page.locator(`[data-testid="task-row"][data-task-id="${queued}"] a[data-task-id="${queued}"]`);
+    await expect.poll(() => link.count(), { timeout: 15_000 }).toBe(1);
+    expect(await link.innerText()).toBe('lens.add');
+    await link.click();
+    await expect.poll(() => card(page).getAttribute('data-status')).toBe('QUEUED');
+    expect(await card(page).locator('h2').innerText()).toBe('lens.add');
+    await expect.poll(() => graphNode(page, queued!).locator('button').getAttribute('title'), { timeout: 15_000 }).toBe('lens.add');
+    await expect.poll(() => page.getByTestId('timeline').innerText(), { timeout: 15_000 }).toContain('lens.add');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows Last heard sorted in the order shown: a PROGRESS update moves its task up, live and on reload', async () => {
+    const { page, problems } = await tab();
+    await page.goto(`${origin()}/tasks`);
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(50);
+    // A PROGRESS update every 2 s for 16 s.
+    const [slow] = await send([{ task: 'progress', args: [8, 2], queue: q }]);
+    const status = (id: string) => page.locator(`[data-testid="task-row"][data-task-id="${id}"]`).getAttribute('data-status');
+    await expect.poll(() => status(slow!), { timeout: 20_000 }).toBe('RUNNING');
+    const [quick] = await send([{ task: 'add', args: [2, 2], queue: q }]);
+    await expect.poll(() => status(quick!), { timeout: 20_000 }).toBe('SUCCEEDED');
+    // slow started before quick ended; its next PROGRESS update, while it still runs, takes it back above quick.
+    const above = async () => {
+      const list = await heard(page);
+      const [s, k] = [list.findIndex((row) => row.id === slow), list.findIndex((row) => row.id === quick)];
+      return s >= 0 && k >= 0 && s < k && list[s]!.status === 'RUNNING';
+    };
+    await expect.poll(above, { timeout: 20_000 }).toBe(true);
+    const live = await heard(page);
+    expect(sortedNewestFirst(live)).toBe(true);
+    const at = (list: typeof live, id: string) => Date.parse(list.find((row) => row.id === id)?.at ?? '');
+    expect(at(live, slow!)).toBeGreaterThan(at(live, quick!));
+    // The server's order is the column's too.
+    await page.reload();
+    await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(50);
+    const loaded = await heard(page);
+    expect(sortedNewestFirst(loaded)).toBe(true);
+    expect(loaded.findIndex((row) => row.id === slow)).toBeLessThan(loaded.findIndex((row) => row.id === quick));
+    await page.screenshot({ path: join(ARTIFACTS, 'tasks-view-last-heard.png') });
+    await finish([slow!]);
+    expect(problems).toEqual([]);
+  }, 90_000);
 });

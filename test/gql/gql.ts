@@ -78,6 +78,10 @@ type Documents = {
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": typeof types.WatchTasksDocument,
+    "\n  subscription FailedEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id status state finishedAt lastHeardAt error { type } }\n  }\n": typeof types.FailedEventsDocument,
+    "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n": typeof types.QueuedNamesDocument,
+    "\n  query HeardAt($id: ID!) { task(id: $id) { lastHeardAt } }\n": typeof types.HeardAtDocument,
+    "\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n": typeof types.ListedTimesDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
@@ -92,6 +96,7 @@ type Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": typeof types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": typeof types.ChordHeaderDocument,
     "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.InteropSearchDocument,
+    "\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n": typeof types.InteropEndsDocument,
     "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": typeof types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": typeof types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
@@ -170,6 +175,10 @@ const documents: Documents = {
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": types.WatchTasksDocument,
+    "\n  subscription FailedEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id status state finishedAt lastHeardAt error { type } }\n  }\n": types.FailedEventsDocument,
+    "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n": types.QueuedNamesDocument,
+    "\n  query HeardAt($id: ID!) { task(id: $id) { lastHeardAt } }\n": types.HeardAtDocument,
+    "\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n": types.ListedTimesDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
@@ -184,6 +193,7 @@ const documents: Documents = {
     "\n  query WorkflowGroup($id: ID!) {\n    group(id: $id) { saved size completed ready successful tasks { id } }\n  }\n": types.WorkflowGroupDocument,
     "\n  query ChordHeader($id: ID!) {\n    group(id: $id) { saved membersKnown tasks { id } chordCallback { id result } }\n  }\n": types.ChordHeaderDocument,
     "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.InteropSearchDocument,
+    "\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n": types.InteropEndsDocument,
     "\n  query InteropStats($since: DateTime) {\n    taskStats(since: $since, by: NAME) { groups { key total byStatus { status count } } }\n  }\n": types.InteropStatsDocument,
     "\n  query Lost($id: ID!) {\n    task(id: $id) { state rawState status statusReason }\n    workers { hostname online }\n  }\n": types.LostDocument,
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
@@ -471,6 +481,22 @@ export function graphql(source: "\n  subscription WatchTasks($ids: [ID!]!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription FailedEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id status state finishedAt lastHeardAt error { type } }\n  }\n"): (typeof documents)["\n  subscription FailedEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id status state finishedAt lastHeardAt error { type } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n"): (typeof documents)["\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HeardAt($id: ID!) { task(id: $id) { lastHeardAt } }\n"): (typeof documents)["\n  query HeardAt($id: ID!) { task(id: $id) { lastHeardAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n"): (typeof documents)["\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n"): (typeof documents)["\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -524,6 +550,10 @@ export function graphql(source: "\n  query ChordHeader($id: ID!) {\n    group(id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query InteropSearch($filter: TaskFilter, $after: String) {\n    searchTasks(filter: $filter, first: 7, after: $after) {\n      edges { node { id state name } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n"): (typeof documents)["\n  subscription InteropEnds {\n    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

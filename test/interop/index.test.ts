@@ -15,6 +15,7 @@ import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } 
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
+import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
 const Search = graphql(`
   query InteropSearch($filter: TaskFilter, $after: String) {
@@ -23,6 +24,11 @@ const Search = graphql(`
       pageInfo { hasNextPage endCursor }
       totalCount
     }
+  }
+`);
+const Ends = graphql(`
+  subscription InteropEnds {
+    taskEvents(filter: { status: [SUCCEEDED, FAILED] }) { id status finishedAt runtime }
   }
 `);
 const Stats = graphql(`
@@ -188,4 +194,32 @@ describe('the index with real workers', () => {
     await until(async () => (await searchAll(app, {})).ids.join() === newest.slice(0, 3).join(), 20_000);
     expect(await redis.client().zcard(`${prefix}ix:all`)).toBe(3);
   }, 90_000);
+
+  it("taskEvents: one event per end, with finishedAt (and a success's runtime), from two replicas", async () => {
+    const prefix = `e-${randomUUID()}:`;
+    // Two replicas writing the same index, and a third process that only serves the subscription.
+    await Promise.all([lens(['--lens-prefix', prefix]), lens(['--lens-prefix', prefix])]);
+    const server = await lens(['--lens-prefix', prefix, '--consume', 'false', '--auth', 'false']);
+    const client = wsClient(server.url);
+    try {
+      const sub = subscribe(client, Ends, {});
+      await until(async () => Number(((await redis.client().pubsub('NUMSUB', `${prefix}ix:changes`)) as unknown[])[1]) > 0);
+      // One after the other: a second telling of an end would come before the next task's. (Late events of
+      // earlier tests' tasks, new to this index, come through too: only these tasks are counted.)
+      const ids: string[] = [];
+      const mine = () => sub.events.map((event) => event.taskEvents).filter((task) => ids.includes(task.id));
+      const specs = [{ task: 'fail', args: ['once'] }, { task: 'add', args: [1, 2] }, { task: 'fail', args: ['twice'] }, { task: 'add', args: [3, 4] }];
+      for (const spec of specs) {
+        ids.push(...(await send(extended(), [{ ...spec, queue: 'q1' }])));
+        await until(() => mine().length >= ids.length, 60_000);
+      }
+      expect(mine().map((task) => [task.id, task.status])).toEqual([[ids[0], 'FAILED'], [ids[1], 'SUCCEEDED'], [ids[2], 'FAILED'], [ids[3], 'SUCCEEDED']]);
+      expect(mine().every((task) => task.finishedAt !== null)).toBe(true);
+      expect(mine()[1]?.runtime).toBeGreaterThan(0);
+      expect(sub.errors).toEqual([]);
+      sub.stop();
+    } finally {
+      await client.dispose();
+    }
+  }, 120_000);
 });

@@ -24,23 +24,35 @@ export function eventFilter(filter: TaskFilter): TaskFilter {
 
 const wanted = (filter: TaskFilter, status: TaskStatus) => !filter.status?.length || filter.status.includes(status);
 
+/** Whether row `a` comes before row `b` in the list's order: searchTasks' (lastHeardAt, then id). */
+function before(a: TaskRowFragment, b: TaskRowFragment, order: TaskOrder): boolean {
+  const [ta, tb] = [Date.parse(a.lastHeardAt ?? ''), Date.parse(b.lastHeardAt ?? '')];
+  const newer = ta !== tb ? ta > tb : a.id > b.id;
+  return order === 'NEWEST_FIRST' ? newer : !newer;
+}
+
 /**
- * A shown row takes the task's new state in place (and leaves or joins the
- * count as it leaves or meets the statuses); a task not shown that matches is
- * new to the list: on top, newest first (its latest state is the newest), at
- * the end oldest first when no later page exists. The next page's cursor is
- * left as it was, so "Next" continues after the rows first loaded.
+ * A task's change, applied to the first page: its row takes the new state
+ * (and leaves or joins the count as it leaves or meets the statuses) and
+ * moves to where the order puts its new lastHeardAt (newest first: to the
+ * top), so the list stays sorted by the time it shows; a task not shown that
+ * matches is new to the list. A row whose place is past the last row shown
+ * while a next page exists belongs to a later page: it leaves this one. The
+ * next page's cursor is left as it was, so "Next" continues after the rows
+ * first loaded.
  */
 export function applyRow(page: TaskPage, row: TaskRowFragment, filter: TaskFilter, order: TaskOrder): TaskPage {
   const count = (delta: number) => (page.totalCountCapped ? page.totalCount : page.totalCount + delta);
   const at = page.edges.findIndex((edge) => edge.node.id === row.id);
-  if (at >= 0) {
-    const before = page.edges[at]!.node;
-    const delta = Number(wanted(filter, row.status)) - Number(wanted(filter, before.status));
-    return { ...page, totalCount: count(delta), edges: page.edges.map((edge, n) => (n === at ? { ...edge, node: row } : edge)) };
-  }
-  if (!wanted(filter, row.status)) return page;
-  if (order === 'OLDEST_FIRST' && page.pageInfo.hasNextPage) return { ...page, totalCount: count(1) };
-  const edge = { node: row };
-  return { ...page, totalCount: count(1), edges: order === 'NEWEST_FIRST' ? [edge, ...page.edges] : [...page.edges, edge] };
+  const shown = at >= 0 ? page.edges[at]!.node : null;
+  if (!shown && !wanted(filter, row.status)) return page;
+  const delta = Number(wanted(filter, row.status)) - (shown ? Number(wanted(filter, shown.status)) : 0);
+  const rest = page.edges.filter((_, n) => n !== at);
+  // A time the page cannot compare (none in the index) keeps the row where it was; a new one goes first newest first, last oldest first.
+  const timed = row.lastHeardAt !== null && !Number.isNaN(Date.parse(row.lastHeardAt));
+  const untimedPlace = shown ? at : order === 'NEWEST_FIRST' ? 0 : rest.length;
+  let place = timed ? rest.findIndex((edge) => before(row, edge.node, order)) : untimedPlace;
+  if (place < 0) place = rest.length;
+  if (place === rest.length && page.pageInfo.hasNextPage && (timed || !shown)) return { ...page, totalCount: count(delta), edges: rest };
+  return { ...page, totalCount: count(delta), edges: [...rest.slice(0, place), { node: row }, ...rest.slice(place)] };
 }

@@ -114,8 +114,9 @@ export const SearchTasks = graphql(`
   }
 `);
 
+/** A row: lastHeardAt is the time the list is sorted by (a PROGRESS update moves it). */
 export const TaskRowFields = graphql(`
-  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }
+  fragment TaskRow on Task { id status name worker queue retries lastHeardAt runtime }
 `);
 
 /** The Tasks view's first page, live: every change of a task matching the filter, as its row. */

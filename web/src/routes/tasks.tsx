@@ -4,7 +4,7 @@ import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskFilterForm, isKwargsError } from '../components/task-filter-form.tsx';
 import { TaskLink } from '../components/task-link.tsx';
-import { formatDuration, formatTime, ms } from '../format.ts';
+import { formatDuration, formatTime } from '../format.ts';
 import { IndexedKwargs, SearchTasks, TaskRowEvents } from '../graphql/documents.ts';
 import type { TaskRowFragment } from '../graphql/generated/graphql.ts';
 import { type TaskPage, applyRow, eventFilter } from '../live-rows.ts';
@@ -16,12 +16,6 @@ import { usePolled } from '../use-polled.ts';
 const PAGE_SIZE = 50;
 
 type Row = TaskRowFragment;
-
-/** When the task was last heard of: the latest of its times. */
-function latest(row: Row): string | null {
-  const times = [row.sentAt, row.receivedAt, row.startedAt, row.finishedAt, row.dateDone].filter((time): time is string => time !== null);
-  return times.reduce<string | null>((best, time) => (best === null || (ms(time) ?? 0) > (ms(best) ?? 0) ? time : best), null);
-}
 
 /** `/tasks?…`: the index searched by the filters in the address, newest first, live while on the first page. */
 export function TasksRoute({ params }: { params: URLSearchParams }) {
@@ -87,7 +81,10 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
                       {row.queue ? ` · ${row.queue}` : ''}
                       {row.retries ? ` · retry ${row.retries}` : ''}
                     </td>
-                    <td>{formatTime(latest(row))}</td>
+                    <td>
+                      {/* The time the list is ordered by, so the column reads sorted. */}
+                      <time data-testid="last-heard" dateTime={row.lastHeardAt ?? undefined}>{formatTime(row.lastHeardAt)}</time>
+                    </td>
                     <td className="num">{row.runtime === null ? '—' : formatDuration(row.runtime * 1000)}</td>
                   </tr>
                 ))}

@@ -25,7 +25,7 @@ type Documents = {
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": typeof types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": typeof types.QueuesDocument,
     "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n": typeof types.SearchTasksDocument,
-    "\n  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n": typeof types.TaskRowFragmentDoc,
+    "\n  fragment TaskRow on Task { id status name worker queue retries lastHeardAt runtime }\n": typeof types.TaskRowFragmentDoc,
     "\n  subscription TaskRowEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { ...TaskRow }\n  }\n": typeof types.TaskRowEventsDocument,
     "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n": typeof types.FailureEventsDocument,
     "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": typeof types.IndexedKwargsDocument,
@@ -42,7 +42,7 @@ const documents: Documents = {
     "\n  query Workers {\n    workers { hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software }\n  }\n": types.WorkersDocument,
     "\n  query Queues {\n    queues {\n      name\n      length\n      byPriority { priority length }\n      oldestAgeSeconds\n      oldestTaskId\n      wrongTypeKeys\n    }\n  }\n": types.QueuesDocument,
     "\n  query SearchTasks($filter: TaskFilter, $first: Int, $after: String, $order: TaskOrder) {\n    searchTasks(filter: $filter, first: $first, after: $after, order: $order) {\n      totalCount\n      totalCountCapped\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { ...TaskRow }\n      }\n    }\n  }\n": types.SearchTasksDocument,
-    "\n  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n": types.TaskRowFragmentDoc,
+    "\n  fragment TaskRow on Task { id status name worker queue retries lastHeardAt runtime }\n": types.TaskRowFragmentDoc,
     "\n  subscription TaskRowEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { ...TaskRow }\n  }\n": types.TaskRowEventsDocument,
     "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n": types.FailureEventsDocument,
     "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": types.IndexedKwargsDocument,
@@ -92,7 +92,7 @@ export function graphql(source: "\n  query SearchTasks($filter: TaskFilter, $fir
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TaskRow on Task { id status name worker queue retries sentAt receivedAt startedAt dateDone finishedAt runtime }\n"): typeof import('./graphql.js').TaskRowFragmentDoc;
+export function graphql(source: "\n  fragment TaskRow on Task { id status name worker queue retries lastHeardAt runtime }\n"): typeof import('./graphql.js').TaskRowFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

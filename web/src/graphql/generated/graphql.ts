@@ -153,16 +153,16 @@ export type SearchTasksQueryVariables = Exact<{
 }>;
 
 
-export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } }> } };
+export type SearchTasksQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, lastHeardAt: string | null, runtime: number | null } }> } };
 
-export type TaskRowFragment = { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null };
+export type TaskRowFragment = { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, lastHeardAt: string | null, runtime: number | null };
 
 export type TaskRowEventsSubscriptionVariables = Exact<{
   filter?: TaskFilter | null | undefined;
 }>;
 
 
-export type TaskRowEventsSubscription = { taskEvents: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null } };
+export type TaskRowEventsSubscription = { taskEvents: { id: string, status: TaskStatus, name: string | null, worker: string | null, queue: string | null, retries: number | null, lastHeardAt: string | null, runtime: number | null } };
 
 export type FailureEventsSubscriptionVariables = Exact<{
   filter?: TaskFilter | null | undefined;
@@ -218,11 +218,7 @@ export const TaskRowFragmentDoc = new TypedDocumentString(`
   worker
   queue
   retries
-  sentAt
-  receivedAt
-  startedAt
-  dateDone
-  finishedAt
+  lastHeardAt
   runtime
 }
     `, {"fragmentName":"TaskRow"}) as unknown as TypedDocumentString<TaskRowFragment, unknown>;
@@ -390,11 +386,7 @@ export const SearchTasksDocument = new TypedDocumentString(`
   worker
   queue
   retries
-  sentAt
-  receivedAt
-  startedAt
-  dateDone
-  finishedAt
+  lastHeardAt
   runtime
 }`) as unknown as TypedDocumentString<SearchTasksQuery, SearchTasksQueryVariables>;
 export const TaskRowEventsDocument = new TypedDocumentString(`
@@ -410,11 +402,7 @@ export const TaskRowEventsDocument = new TypedDocumentString(`
   worker
   queue
   retries
-  sentAt
-  receivedAt
-  startedAt
-  dateDone
-  finishedAt
+  lastHeardAt
   runtime
 }`) as unknown as TypedDocumentString<TaskRowEventsSubscription, TaskRowEventsSubscriptionVariables>;
 export const FailureEventsDocument = new TypedDocumentString(`

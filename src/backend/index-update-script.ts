@@ -1,0 +1,231 @@
+/**
+ * The task index' write scripts (see task-index.ts for the layout, and
+ * index-scripts.ts for what every script shares): the update each event batch
+ * and published meta runs, and the release of a final state held for its
+ * worker's event.
+ *
+ * What taskEvents hears (README, taskEvents): a task is published when it
+ * enters the index, when its status changes, and, while unfinished, when
+ * what its entry shows changes (a newer state or event, a name, worker,
+ * queue, workflow or kwargs value learnt). Celery tells a task's end twice,
+ * by the stored result and by the worker's task-succeeded/-failed event: one
+ * change, published once. A result heard first while workers send task
+ * events (a worker batches them: its result usually comes first) is held
+ * (`ix:held`) until that event brings finishedAt and runtime, or the process
+ * that held it releases it (task-index.ts' HOLD_MS).
+ */
+import { COMMON } from './index-scripts.ts';
+
+/**
+ * ARGV: prefix, maxTasks, cutoff (ms; older latest states are dropped),
+ * trim budget, hold (a result's end waits for its worker's event: '2'
+ * always, '1' when a worker's event about the task was heard, '0' never), then
+ * 13 values per task: id, status, at (ms), name, worker, queue, root, parent,
+ * exception type, runtime, kwargs ("key=json" joined by \x1e), source ('w' a
+ * worker's event, 'c' a client's task-sent, 'm' a stored state), and an
+ * unfinished stored state's digest. Empty strings for what the update does
+ * not know. Returns the tasks changed, the
+ * tasks trimmed, then the ids of the tasks it held.
+ */
+export const UPDATE_SCRIPT = `${COMMON}
+local maxTasks, cutoff, budget, hold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] or '0'
+local HELD = P .. 'held'
+local READY = { SUCCEEDED = true, FAILED = true, REVOKED = true }
+-- Equal times: the more final state wins, whatever order they arrive in.
+local RANK = { UNKNOWN = 0, QUEUED = 1, RETRYING = 2, RUNNING = 3, REVOKED = 4, FAILED = 5, SUCCEEDED = 6, EXPIRED = 7 }
+local FINISHED = { SUCCEEDED = 's', FAILED = 'f' }
+
+local function minute(rec)
+  local kind = FINISHED[rec.status]
+  if not kind then return nil end
+  return string.format('%d', math.floor(tonumber(rec.at) / 60000)) .. kind
+end
+
+local function count(field, by)
+  if not field then return end
+  if redis.call('HINCRBY', MIN, field, by) <= 0 then redis.call('HDEL', MIN, field) end
+end
+
+local numbered = {}
+local function cellOf(rec)
+  local desc = table.concat({ rec.status, rec.name, rec.worker, rec.queue, rec.exc }, US)
+  local n = numbered[desc] or redis.call('HGET', CELLID, desc)
+  if not n then
+    n = tostring(redis.call('INCR', SEQ))
+    redis.call('HSET', CELLID, desc, n)
+    redis.call('HSET', CELLS, n, desc)
+  end
+  numbered[desc] = n
+  return n
+end
+
+local function kwKey(k, v) return P .. 'k:' .. k .. '=' .. v end
+
+local function unindex(id, rec)
+  redis.call('ZREM', ALL, id)
+  redis.call('ZREM', P .. 'c:' .. rec.cell, id)
+  if rec.root ~= '' then redis.call('ZREM', P .. 'r:' .. rec.root, id) end
+  for k, v in pairs(rec.kw) do redis.call('ZREM', kwKey(k, v), id) end
+  count(minute(rec), -1)
+  redis.call('HDEL', REC, id)
+  redis.call('HDEL', HELD, id)
+end
+
+local function pick(new, old) if new ~= '' then return new end return old end
+
+local function merge(old, u)
+  if not old then return u end
+  local t, ot = tonumber(u.at), tonumber(old.at)
+  local newer = t > ot or (t == ot and (RANK[u.status] or 0) > (RANK[old.status] or 0))
+  -- A finished task never goes back to an unfinished state, and finishing wins
+  -- whatever the clocks say: unfinished metas carry no time of their own (they
+  -- are stamped on receipt), and workers' clocks differ from ours.
+  local apply
+  if READY[u.status] ~= READY[old.status] then apply = READY[u.status] == true else apply = newer end
+  local rec = { name = pick(old.name, u.name), queue = pick(old.queue, u.queue), root = pick(old.root, u.root), runtime = pick(u.runtime, old.runtime),
+    worked = old.worked or u.worked, digest = pick(u.digest, old.digest), kw = {} }
+  for k, v in pairs(old.kw) do rec.kw[k] = v end
+  for k, v in pairs(u.kw) do rec.kw[k] = v end
+  if apply then
+    rec.status, rec.at, rec.worker = u.status, u.at, pick(u.worker, old.worker)
+    rec.exc = pick(u.exc, old.exc)
+  else
+    rec.status, rec.at, rec.worker = old.status, old.at, pick(old.worker, u.worker)
+    rec.exc = pick(old.exc, u.exc)
+  end
+  return rec
+end
+
+-- Every task of the batch: as stored before it (false: none), and as merged so far.
+local stored, merged, order = {}, {}, {}
+-- Tasks whose worker's event of their end is in the batch.
+local ended = {}
+local function current(id)
+  if merged[id] then return merged[id] end
+  if stored[id] == nil then stored[id] = load(id) or false end
+  return stored[id] or nil
+end
+
+local function apply(id, u, parent)
+  local old = current(id)
+  -- The same unfinished state again (another replica's copy, stamped on its own receipt): no news.
+  if old and u.digest ~= '' and u.digest == old.digest then return end
+  local rec = merge(old, u)
+  if READY[rec.status] then rec.digest = '' end
+  if rec.status ~= 'FAILED' then rec.exc = '' end
+  if rec.root == id then rec.root = '' end
+  if rec.root == '' and parent ~= '' and parent ~= id then
+    -- Metas name a parent, not the root: the parent's root, or the parent itself.
+    local p = current(parent)
+    rec.root = (p and p.root ~= '') and p.root or parent
+  end
+  if u.worked and READY[u.status] then ended[id] = true end
+  if not merged[id] then order[#order + 1] = id end
+  merged[id] = rec
+end
+
+-- The batch's changes, published in one message (joined by \\x1d) once every task is written; the tasks held.
+local changes, held = {}, {}
+
+-- Whether taskEvents hears of this write (see the top of index-update-script.ts).
+local function news(id, old, rec, shown)
+  if old and old.status == rec.status then
+    -- The second telling of an end is news only as the event a held end waited for.
+    if READY[rec.status] then return ended[id] == true and redis.call('HDEL', HELD, id) == 1 end
+    return shown ~= old.shown
+  end
+  if READY[rec.status] and not ended[id] and (hold == '2' or (hold == '1' and rec.worked)) then
+    redis.call('HSET', HELD, id, rec.status)
+    held[#held + 1] = id
+    return false
+  end
+  if old and READY[old.status] then redis.call('HDEL', HELD, id) end
+  return true
+end
+
+-- Writes a task once per batch, with its latest merged state; publishes it when that is news.
+local function write(id)
+  local old, rec = stored[id] or nil, merged[id]
+  rec.cell = cellOf(rec)
+  local shown = table.concat({ rec.cell, rec.at, rec.root, rec.runtime, table.concat(kwPairs(rec), RS) }, US)
+  local raw = shown
+  if rec.worked or rec.digest ~= '' then raw = table.concat({ raw, rec.worked and 'w' or '', rec.digest }, US) end
+  if news(id, old, rec, shown) then changes[#changes + 1] = change(id, rec) end
+  if old and raw == old.raw then return 0 end
+  if old then
+    if old.cell ~= rec.cell then redis.call('ZREM', P .. 'c:' .. old.cell, id) end
+    if old.root ~= '' and old.root ~= rec.root then redis.call('ZREM', P .. 'r:' .. old.root, id) end
+    for k, v in pairs(old.kw) do if rec.kw[k] ~= v then redis.call('ZREM', kwKey(k, v), id) end end
+    local m1, m2 = minute(old), minute(rec)
+    if m1 ~= m2 then count(m1, -1); count(m2, 1) end
+  else
+    count(minute(rec), 1)
+  end
+  if not old or old.at ~= rec.at then redis.call('ZADD', ALL, rec.at, id) end
+  if not old or old.at ~= rec.at or old.cell ~= rec.cell then redis.call('ZADD', P .. 'c:' .. rec.cell, rec.at, id) end
+  if rec.root ~= '' then redis.call('ZADD', P .. 'r:' .. rec.root, rec.at, id) end
+  for k, v in pairs(rec.kw) do redis.call('ZADD', kwKey(k, v), rec.at, id) end
+  redis.call('HSET', REC, id, raw)
+  return 1
+end
+
+-- The oldest first: past maxTasks, then those older than the cutoff; at most budget of them.
+local function trim(limit)
+  local removed = 0
+  while removed < limit do
+    local over = redis.call('ZCARD', ALL) - maxTasks
+    local victims
+    if over > 0 then
+      victims = redis.call('ZRANGE', ALL, 0, math.min(over, limit - removed) - 1)
+    else
+      victims = redis.call('ZRANGEBYSCORE', ALL, '-inf', '(' .. string.format('%.0f', cutoff), 'LIMIT', 0, limit - removed)
+    end
+    if #victims == 0 then break end
+    for _, id in ipairs(victims) do
+      local rec = load(id)
+      if rec then unindex(id, rec) else redis.call('ZREM', ALL, id) end
+      removed = removed + 1
+    end
+  end
+  return removed
+end
+
+for i = 6, #ARGV, 13 do
+  local kw = {}
+  if ARGV[i + 10] ~= '' then
+    for _, pair in ipairs(split(ARGV[i + 10], RS)) do
+      local eq = string.find(pair, '=', 1, true)
+      if eq then kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
+    end
+  end
+  local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
+    root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = kw, worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
+  apply(ARGV[i], u, ARGV[i + 7])
+end
+local changed = 0
+for _, id in ipairs(order) do changed = changed + write(id) end
+if #changes > 0 then redis.call('PUBLISH', CHANGES, table.concat(changes, '\\29')) end
+local removed = trim(budget)
+local reply = { changed, removed }
+for _, id in ipairs(held) do reply[#reply + 1] = id end
+return reply
+`;
+
+/**
+ * ARGV: prefix, then ids whose end was held. Publishes, once, each task still
+ * held (its worker's event did not come in time) in its current state.
+ * Returns how many it published.
+ */
+export const RELEASE_SCRIPT = `${COMMON}
+local HELD = P .. 'held'
+local changes = {}
+for i = 2, #ARGV do
+  local id = ARGV[i]
+  if redis.call('HDEL', HELD, id) == 1 then
+    local rec = load(id)
+    if rec then changes[#changes + 1] = change(id, rec) end
+  end
+end
+if #changes > 0 then redis.call('PUBLISH', CHANGES, table.concat(changes, '\\29')) end
+return #changes
+`;
