@@ -34,6 +34,8 @@ const TaskStatsIntervalEnum = builder.enumType('TaskStatsInterval', {
 const AUTO_MINUTES_UP_TO_MS = 6 * 3_600_000;
 const AUTO_HOURS_UP_TO_MS = 7 * DAY_MS;
 const autoInterval = (windowMs: number): Interval => (windowMs <= AUTO_MINUTES_UP_TO_MS ? 'MINUTE' : windowMs <= AUTO_HOURS_UP_TO_MS ? 'HOUR' : 'DAY');
+/** Minutes over at most a week (10,081 buckets): the answer stays under ~1 MB; longer windows ask HOUR or DAY. */
+const MAX_MINUTES_WINDOW_MS = 7 * DAY_MS;
 
 interface RuntimeShape { count: number; p50: number | null; p95: number | null; max: number | null }
 interface GroupShape { key: string; total: number; byStatus: { status: TaskStatus; count: number }[]; failureRate: number | null; runtime: RuntimeShape | null }
@@ -158,7 +160,7 @@ builder.queryField('taskStats', (t) =>
       by: t.arg({ type: TaskStatsByEnum, defaultValue: 'NAME' }),
       interval: t.arg({
         type: TaskStatsIntervalEnum,
-        description: 'The size of `buckets`. Without it: MINUTE for a window up to 6 hours, HOUR up to 7 days, DAY beyond.',
+        description: 'The size of `buckets`. Without it: MINUTE for a window up to 6 hours, HOUR up to 7 days, DAY beyond. MINUTE spans at most 7 days.',
       }),
     },
     resolve: (_root, args, context) => {
@@ -169,6 +171,9 @@ builder.queryField('taskStats', (t) =>
       if (until - since > MAX_WINDOW_MS) throw toGraphQLError(new InvalidArgumentError('since', 'taskStats spans at most 31 days'));
       const by = (args.by ?? 'NAME') as By;
       const interval = (args.interval as Interval | null | undefined) ?? autoInterval(until - since);
+      if (interval === 'MINUTE' && until - since > MAX_MINUTES_WINDOW_MS) {
+        throw toGraphQLError(new InvalidArgumentError('interval', 'MINUTE spans at most 7 days: ask HOUR or DAY for a longer window'));
+      }
       return withCodes(async () => {
         const [cells, minutes] = await Promise.all([index.cells(since, until, by === 'NAME' ? RUNTIME_SAMPLE : 0), index.minutes(since, until)]);
         return { since: new Date(since), until: new Date(until), interval, groups: groupCells(cells, by), minutes };
