@@ -4,7 +4,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'test/gql/', 'web/dist/', 'web/src/graphql/generated/', 'client/dist/', 'client/src/generated/', 'coverage/', '.tmp/', 'test-artifacts/', 'dist/'] },
+  { ignores: ['node_modules/', 'test/gql/', 'web/dist/', 'web/src/graphql/generated/', 'client/dist/', 'client/src/generated/', 'coverage/', '.tmp/', 'test-artifacts/', 'dist/', 'tools/codegen/'] },
   {
     files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],

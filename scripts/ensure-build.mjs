@@ -1,16 +1,21 @@
-// Runs before `npm start`, `npm run bench`, `npm run demo` and the test suite (plain JS, like
-// ensure-web-build.mjs): compiles src/ into dist/ (tsc -p tsconfig.build.json) when dist/ is
-// missing or older than any source, so a fresh clone starts with one command and the
-// process runs JavaScript, with no TypeScript loader. An installed package (no src/)
-// runs the dist/ it ships.
+// Runs before `npm start`, `npm run bench`, `npm run demo`, the test suite, and as `prepare`
+// (after `npm ci`/`npm install` in a clone) (plain JS, like ensure-web-build.mjs): compiles
+// src/ into dist/ (tsc -p tsconfig.build.json) and the client library client/src/ into
+// client/dist/ (what `celery-lens/client` loads), each when missing or older than any of
+// its sources, so a fresh clone starts with one command, the process runs JavaScript with
+// no TypeScript loader, and the README's client snippet runs as written. An installed
+// package (no src/, no client/src/) uses the dist/ and client/dist/ it ships.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-// Written after a successful build: its time is the build's.
-const stamp = `${root}dist/.built`;
-const sources = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const shared = ['tsconfig.json', 'package-lock.json'];
+const builds = [
+  // The stamp is written after a successful build: its time is the build's.
+  { what: 'src/ into dist/', source: 'src', sources: ['tsconfig.build.json'], tsconfig: 'tsconfig.build.json', stamp: 'dist/.built' },
+  { what: 'the client library (client/src/) into client/dist/', source: 'client/src', sources: ['client/tsconfig.json'], tsconfig: 'client/tsconfig.json', stamp: 'client/dist/.built' },
+];
 
 function newest(path) {
   if (!existsSync(path)) return 0;
@@ -19,11 +24,12 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(`${path}/${name}`)));
 }
 
-if (existsSync(`${root}src`)) {
-  const sourceTime = Math.max(...sources.map((path) => newest(`${root}${path}`)));
-  if (!existsSync(stamp) || statSync(stamp).mtimeMs < sourceTime) {
-    console.error('celery-lens: compiling src/ into dist/ (tsc)…');
-    execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}tsconfig.build.json`], { cwd: root, stdio: 'inherit' });
-    writeFileSync(stamp, `${new Date().toISOString()}\n`);
-  }
+for (const build of builds) {
+  if (!existsSync(`${root}${build.source}`)) continue;
+  const stamp = `${root}${build.stamp}`;
+  const sourceTime = Math.max(...[build.source, ...build.sources, ...shared].map((path) => newest(`${root}${path}`)));
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= sourceTime) continue;
+  console.error(`celery-lens: compiling ${build.what} (tsc)…`);
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}${build.tsconfig}`], { cwd: root, stdio: 'inherit' });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -2,9 +2,9 @@
  * The only reader of process.env and argv. Each option has a CLI flag and an
  * environment variable; the flag wins. The result is validated and frozen.
  */
-import { parseArgs } from 'node:util';
 import { type RedisTarget, parseRedisUrl } from './backend/redis-url.ts';
 import { type ApiKey, parseScopes } from './auth/principal.ts';
+import { parseFlags } from './config-args.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { type StallRules, parseStallRules } from './backend/stall.ts';
 import { type HostPattern, parseHostPattern } from './http/allowed-hosts.ts';
@@ -375,19 +375,7 @@ export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Config {
-  let flags: Partial<Record<OptionName, string>>;
-  try {
-    const options = Object.fromEntries(
-      Object.keys(OPTIONS).map((name) => [name, { type: 'string' as const }]),
-    );
-    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-    // `serve` is the only command (and the default).
-    const extra = parsed.positionals.filter((word, index) => !(index === 0 && word === 'serve'));
-    if (extra.length > 0) throw new Error(`unknown command or argument "${extra[0]}" (see --help)`);
-    flags = parsed.values as Partial<Record<OptionName, string>>;
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
+  const flags = parseFlags(argv, Object.keys(OPTIONS) as OptionName[]);
   const get = (name: OptionName): string => flags[name] ?? env[OPTIONS[name].env] ?? OPTIONS[name].default;
   const backend = parseRedisUrl(get('backend'));
   if (backend.sentinels && get('sentinel-master') === '') {

@@ -8,13 +8,13 @@ import type { Redis } from 'ioredis';
 import { eventChannelPattern } from '../celery/events.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
 import type { Config } from '../config.ts';
-import { createRedis } from './connection.ts';
+import { type LensRedis, createRedis } from './connection.ts';
 import type { ConsumerSource } from './event-consumer.ts';
 import { type RedisTarget, sameServer } from './redis-url.ts';
 
 export interface Connections {
   /** Reads of Celery's keys and celery-lens' own reads and writes. */
-  readonly redis: Redis;
+  readonly redis: LensRedis;
   /** Pub/sub needs a connection of its own; one per process, shared by every subscriber. */
   readonly subscriber: Redis;
   /** Where queued messages are read: the read connection when the broker is the same db. */

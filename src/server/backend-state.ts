@@ -1,11 +1,12 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { LensRedis } from '../backend/connection.ts';
 
 /**
- * Logs each change of the read connection's state once, not every retry,
- * and counts reconnects.
+ * Logs each change of the read connection's state once, not every retry
+ * (why it is down in the user's words: "cannot reach Redis at …: connection
+ * refused"), and counts reconnects.
  */
-export function logBackendState(redis: Redis, logger: Logger, backend: string, onReconnect: () => void): void {
+export function logBackendState(redis: LensRedis, logger: Logger, backend: string, onReconnect: () => void): void {
   let connected: boolean | null = null;
   redis.on('ready', () => {
     if (connected === false) onReconnect();
@@ -17,6 +18,6 @@ export function logBackendState(redis: Redis, logger: Logger, backend: string, o
     connected = false;
   };
   // 'close' comes first when an open connection drops; 'error' when connecting fails.
-  redis.on('close', () => down('connection closed'));
-  redis.on('error', (error: Error) => down(error.message));
+  redis.on('close', () => down(redis.unreachable));
+  redis.on('error', () => down(redis.unreachable));
 }

@@ -19,6 +19,37 @@ const lens = useLens(['--auth', 'true', '--api-keys', `dashboard:${hash(STATUS_K
 const chromium = useChromium();
 
 describe('the web page with --auth', () => {
+  it('shows only the key prompt on the home page until a key is accepted, then the panels', async () => {
+    const { context, page, blocked } = await openPage(chromium.browser, new URL(lens.app.url).origin);
+    try {
+      await page.goto(`${new URL(lens.app.url).origin}/`);
+      const prompt = page.getByTestId('api-key-prompt');
+      await prompt.waitFor();
+      // Nothing below the prompt that cannot load without a key: no panels, no "None heard from yet".
+      await expect.poll(() => page.getByTestId('workers').count()).toBe(0);
+      expect(await page.getByTestId('queues').count()).toBe(0);
+      expect(await page.locator('main').count()).toBe(0);
+      expect(await page.locator('body').innerText()).not.toMatch(/None heard from yet|UNAUTHENTICATED|Loading…/);
+      await page.screenshot({ path: join(ARTIFACTS, 'auth-home-prompt.png') });
+
+      await prompt.getByLabel(/API key/).fill(STATUS_KEY);
+      await prompt.getByRole('button').click();
+      await expect.poll(() => page.getByTestId('queues').innerText()).toContain('celery');
+      expect(await prompt.count()).toBe(0);
+      // With a key the panels answer: no worker was heard from, and now that is said.
+      await expect.poll(() => page.getByTestId('workers').innerText()).toContain('None heard from yet');
+
+      // A wrong key takes the panels away again, with the prompt saying it was refused.
+      await page.evaluate(() => sessionStorage.setItem('celery-lens:api-key', 'not-a-key'));
+      await page.reload();
+      await expect.poll(() => prompt.innerText()).toMatch(/refused/);
+      expect(await page.getByTestId('workers').count()).toBe(0);
+      expect(blocked).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('asks for a key, refuses a wrong one, and with a status-only key shows states and hides payloads', async () => {
     const [id, failing] = [randomUUID(), randomUUID()];
     await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { secret: 'r3sult' }, args: ['s3cret-arg'], kwargs: { token: 'kw' }, name: 'proj.pay', date_done: celeryDate(), children: [[[failing, null], null]] }, { id });

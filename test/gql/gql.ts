@@ -85,6 +85,7 @@ type Documents = {
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
+    "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n": typeof types.StatsBucketsDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.OverTlsDocument,
     "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": typeof types.ControlSendDocument,
     "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": typeof types.ControlRevokeDocument,
@@ -182,6 +183,7 @@ const documents: Documents = {
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
+    "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n": types.StatsBucketsDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.OverTlsDocument,
     "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": types.ControlSendDocument,
     "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": types.ControlRevokeDocument,
@@ -506,6 +508,10 @@ export function graphql(source: "\n  query TasksQuery($ids: [ID!]!) {\n    tasks
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n"): (typeof documents)["\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n"): (typeof documents)["\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,10 +1,12 @@
 /**
  * The compiled package as it is installed: bin/ and dist/ (built by the
  * global setup, as `npm start` builds them) with only the production
- * dependencies reachable, no tsx, no TypeScript.
+ * dependencies reachable, no tsx, no TypeScript. And the client library as a
+ * fresh clone gets it: built by the start path, the README's snippet run as
+ * written.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +20,7 @@ import { until } from '../helpers/until.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const lens = useLens();
 let installed: string;
+let clone: string;
 let child: ChildProcess | null = null;
 
 /** A directory holding the package's shipped files and links to its production dependencies only. */
@@ -36,12 +39,46 @@ function install(): string {
   return dir;
 }
 
+/**
+ * What a fresh clone holds for the client library: its sources, the build
+ * script `npm start` and `prepare` run, and the installed dependencies; no
+ * client/dist/ and no src/ (so only the library is built here).
+ */
+function freshClone(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'celery-lens-clone-'));
+  for (const part of ['package.json', 'package-lock.json', 'tsconfig.json', 'client/src', 'client/tsconfig.json', 'scripts/ensure-build.mjs']) {
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** The README's celery-lens/client example for Node: the first js block of its section. */
+function readmeSnippet(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Client library: `celery-lens/client`'));
+  const block = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!block) throw new Error('no js block in the README section "Client library"');
+  return block;
+}
+
+/** Runs node to its end: exit code and output. */
+function node(args: readonly string[], options: SpawnOptions): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const run = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let [stdout, stderr] = ['', ''];
+  run.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  run.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => run.once('close', (status) => resolve({ status, stdout, stderr })));
+}
+
 beforeAll(() => {
   installed = install();
+  clone = freshClone();
 });
 afterAll(() => {
   child?.kill('SIGKILL');
   rmSync(installed, { recursive: true, force: true });
+  rmSync(clone, { recursive: true, force: true });
 });
 
 describe('the built server (dist/)', () => {
@@ -69,4 +106,31 @@ describe('the built server (dist/)', () => {
     // The page, served from the same files.
     expect((await fetch(`${url}/`)).headers.get('content-type')).toMatch(/text\/html/);
   });
+});
+
+describe('celery-lens/client on a fresh clone', () => {
+  it('npm start and prepare build the library, and the README snippet runs as written', async () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.prestart).toContain('node scripts/ensure-build.mjs');
+    expect(scripts.prepare).toContain('node scripts/ensure-build.mjs');
+
+    const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { answer: 42 } });
+    writeFileSync(join(clone, 'watch.mjs'), readmeSnippet());
+    // Not spawnSync: the server answering the snippet runs in this process.
+    const run = () => node(['watch.mjs', id], { cwd: clone, env: { PATH: process.env.PATH, LENS_URL: lens.app.url } });
+    // Not built yet: what a fresh clone said before `npm start` built the library.
+    const before = await run();
+    expect(before.status).not.toBe(0);
+    expect(before.stderr).toContain('ERR_MODULE_NOT_FOUND');
+
+    // The start path's build step (`npm start` runs it before serving, `npm install` as `prepare`).
+    const build = await node(['scripts/ensure-build.mjs'], { cwd: clone });
+    expect(build.status, build.stderr).toBe(0);
+    expect(build.stderr).toContain('client/dist/');
+
+    const after = await run();
+    expect(after.stderr).toBe('');
+    expect(after.status).toBe(0);
+    expect(after.stdout.trim().split('\n')).toEqual(['SUCCESS { answer: 42 }', 'SUCCESS null', `${id} SUCCEEDED`, '1 true']);
+  }, 300_000);
 });

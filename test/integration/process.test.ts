@@ -63,6 +63,18 @@ describe('the celery-lens command', () => {
     expect(bad.stderr.trim().split('\n')).toEqual(['celery-lens: --port (PORT) must be an integer from 0 to 65535, got "eighty"']);
   });
 
+  it('an unknown option or a missing value names --help and exits 2, for every command', () => {
+    const said = (...args: string[]) => {
+      const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+      return { status: run.status, lines: run.stderr.trim().split('\n'), stdout: run.stdout };
+    };
+    expect(said('--foo')).toEqual({ status: 2, lines: ['celery-lens: unknown option --foo (see celery-lens --help)'], stdout: '' });
+    expect(said('serve', '--backend', lens.redis.url(), '--ws-idle-timeout=5')).toMatchObject({ status: 2, lines: ['celery-lens: unknown option --ws-idle-timeout (see celery-lens --help)'] });
+    expect(said('--port')).toMatchObject({ status: 2, lines: ['celery-lens: --port needs a value (see celery-lens --help)'] });
+    expect(said('index', '--backfill', '--bogus')).toMatchObject({ status: 2, lines: ['celery-lens: unknown option --bogus (see celery-lens --help)'] });
+    expect(said('acl', '--nope', 'x')).toMatchObject({ status: 2, lines: ['celery-lens: unknown option --nope (see celery-lens --help)'] });
+  }, 300_000);
+
   it('two processes on one Redis: subscribers on both get every update; SIGTERM completes SSE and closes WebSockets with 1001', async () => {
     const [a, b] = await Promise.all([serve(), serve()]);
     const id = randomUUID();

@@ -1,5 +1,6 @@
 import { type MouseEvent, useEffect } from 'react';
 import { watchBackendHealth } from './backend-health.ts';
+import { authNeeded } from './client.ts';
 import { ApiKeyPrompt } from './components/api-key-prompt.tsx';
 import { BackendBanner } from './components/backend-banner.tsx';
 import { SearchBox } from './components/search-box.tsx';
@@ -8,6 +9,7 @@ import { HomeRoute } from './routes/home.tsx';
 import { TaskRoute } from './routes/task.tsx';
 import { TasksRoute } from './routes/tasks.tsx';
 import { type Route, navigate, useRoute } from './router.ts';
+import { useStore } from './store.ts';
 
 /** Follows a same-page link without reloading (a modified click still opens a tab). */
 const follow = (to: string) => (event: MouseEvent<HTMLAnchorElement>) => {
@@ -31,6 +33,7 @@ function Page({ route }: { route: Route }) {
 
 export function App() {
   const route = useRoute();
+  const needsKey = useStore(authNeeded);
   useEffect(() => watchBackendHealth(), []);
   const current = (page: Route['page']) => (route.page === page ? 'page' : undefined);
   return (
@@ -52,7 +55,8 @@ export function App() {
       </header>
       <BackendBanner />
       <ApiKeyPrompt />
-      <Page route={route} />
+      {/* Until a key is accepted nothing below it can load: no empty panels, no "none heard from yet". */}
+      {needsKey ? null : <Page route={route} />}
     </>
   );
 }

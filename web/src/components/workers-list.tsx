@@ -14,8 +14,10 @@ export function WorkersList() {
     <section className="panel workers" aria-label="Workers" data-testid="workers">
       <h2>Workers</h2>
       {result?.errors.length ? <p className="error-text">{result.errors[0]?.message}</p> : null}
+      {result === null ? <p className="muted">Loading…</p> : null}
+      {/* Only from an answer: a failed query heard nothing either way. */}
       {workers.length === 0 ? (
-        <p className="muted">None heard from yet (workers need -E / worker_send_task_events).</p>
+        result?.data ? <p className="muted">None heard from yet (workers need -E / worker_send_task_events).</p> : null
       ) : (
         <ul>
           {workers.map((worker) => {
