@@ -1,5 +1,6 @@
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
+import { forgetTtls } from './live-ttl.ts';
 import { forgetHistory } from './task-history.ts';
 import { TaskRef } from './task.ts';
 
@@ -11,4 +12,5 @@ export function forgetLoaded(context: LensContext): void {
   TaskRef.getDataloader(context).clearAll();
   GroupRef.getDataloader(context).clearAll();
   forgetHistory(context);
+  forgetTtls(context);
 }

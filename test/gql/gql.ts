@@ -72,6 +72,11 @@ type Documents = {
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": typeof types.WatchTasksDocument,
+    "\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n": typeof types.LiveTtlDocument,
+    "\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n": typeof types.LiveTtlsDocument,
+    "\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n": typeof types.LiveTimesDocument,
+    "\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n": typeof types.LiveTimesManyDocument,
+    "\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n": typeof types.LiveStatesDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
@@ -158,6 +163,11 @@ const documents: Documents = {
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": types.WatchTasksDocument,
+    "\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n": types.LiveTtlDocument,
+    "\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n": types.LiveTtlsDocument,
+    "\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n": types.LiveTimesDocument,
+    "\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n": types.LiveTimesManyDocument,
+    "\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n": types.LiveStatesDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
@@ -432,6 +442,26 @@ export function graphql(source: "\n  subscription TaskCompleted($id: ID!) {\n   
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n"): (typeof documents)["\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n"): (typeof documents)["\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n"): (typeof documents)["\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n"): (typeof documents)["\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n"): (typeof documents)["\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n"): (typeof documents)["\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
