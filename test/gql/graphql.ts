@@ -55,6 +55,8 @@ export type TaskFilter = {
 };
 
 export type TaskGraphEdgeKind =
+  /** task `to` is the callback of the chord whose header is group `from` (beside the CHILD edge from the task that sent it): Celery stores no such link; celery-lens tells it as Task.chordHeader does. */
+  | 'CALLBACK'
   /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
   /** task `to` belongs to group `from`. */
