@@ -660,7 +660,7 @@ export type ControlLookQueryVariables = Exact<{
 }>;
 
 
-export type ControlLookQuery = { task: { id: string, state: TaskState, status: TaskStatus, result: unknown, dateDone: string | null, name: string | null, args: unknown, kwargs: unknown, error: { type: string } | null, timeline: Array<{ type: TaskEventType, at: string }>, resentAs: Array<{ id: string }>, resentFrom: { id: string } | null } | null };
+export type ControlLookQuery = { task: { id: string, state: TaskState, status: TaskStatus, result: unknown, dateDone: string | null, name: string | null, args: unknown, kwargs: unknown, error: { type: string } | null, timeline: Array<{ type: TaskEventType, at: string }>, resentAs: Array<{ id: string } | null>, resentFrom: { id: string } | null } | null };
 
 export type WorkflowGraphQueryVariables = Exact<{
   rootId: string | number;
