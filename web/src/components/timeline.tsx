@@ -68,7 +68,7 @@ export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes
                   navigate(taskPath(row.id));
                 }}
               >
-                <span style={{ color: look.color }}><StatusIcon status={row.status} /></span> {row.name}
+                <span style={{ color: look.color }}><StatusIcon status={row.status} /></span>{row.name}
               </a>
               <span className="timeline-track">
                 {row.sent !== null && runStart !== null && runStart > row.sent ? (
