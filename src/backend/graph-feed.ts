@@ -7,7 +7,8 @@
  * What changes re-reads as little as it can: a task whose state changed but
  * whose stored `children` did not is patched into the graph from the
  * watcher's update (no read at all); only a change of structure (new stored
- * children, a child celery-lens saw, an undecodable value) walks again.
+ * children, a child celery-lens saw, a member seen of a group in the graph, the
+ * root's group known, an undecodable value) walks again.
  * Changes arriving within `coalesceMs` of each other share one step, and so
  * do those that come while subscribers are still sending the last graph; a
  * subscriber that is slower than the changes gets the latest graph, not a
@@ -267,14 +268,20 @@ class GraphFeed {
     } else {
       const known = this.#byId.get(update.id);
       if (!known || known.kind !== 'TASK' || sameState(known.task, update)) return;
-      if (!sameChildren(known.task, update)) this.#changes.rewalk = true;
+      if (!sameChildren(known.task, update) || this.#groupOfRootCame(update)) this.#changes.rewalk = true;
       this.#changes.updates.set(update.id, update);
     }
     this.#wake?.();
   }
 
+  /** The root's first meta names a group (a group a client sent): the walk draws the group with it. */
+  #groupOfRootCame(update: TaskSnapshot): boolean {
+    return update.id === this.#graph?.rootId && (this.#byId.get(update.id)?.task?.meta?.groupId ?? null) !== (update.meta?.groupId ?? null);
+  }
+
+  /** A new child of a task in the graph, or a new member of a group in it (a group a client sent): walk again. */
   #onChildren(links: readonly ChildLink[]): void {
-    if (!links.some((link) => this.#byId.get(link.parentId)?.kind === 'TASK' && !this.#byId.has(link.childId))) return;
+    if (!links.some((link) => this.#byId.has(link.parentId) && !this.#byId.has(link.childId))) return;
     this.#changes.rewalk = true;
     this.#wake?.();
   }

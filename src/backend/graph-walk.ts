@@ -7,8 +7,18 @@
  * tuples lack, as Task.children lists them: Celery stores no link to a chord's
  * callback (its parent is the task before the chord, or the last header task
  * to finish, and neither stores it), nor to what a running task has sent.
+ *
+ * A chord's callback is told apart as Task.chordHeader tells it: a child seen
+ * but not stored by a finished header member, or by the task that stored the
+ * header group in its children. It gets a CALLBACK edge from the header group,
+ * beside the CHILD edge from the task that sent it.
+ *
+ * A root that belongs to a group and has no parent (a group or chord sent by a
+ * client: its members name no task above them) is drawn with its group: the
+ * GROUP node and every member known (`loadGroup`), as the root's level.
  */
 import { type ResultNode, decodeChildren, taskIdsOf } from '../celery/result-tuple.ts';
+import { READY_STATES } from '../celery/states.ts';
 import { GraphTooLargeError } from '../errors/graph-too-large-error.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
@@ -27,8 +37,8 @@ export interface GraphNode {
 export interface GraphEdge {
   readonly from: string;
   readonly to: string;
-  /** CHILD: `to` was sent by `from`. MEMBER: task `to` belongs to group `from`. */
-  readonly kind: 'CHILD' | 'MEMBER';
+  /** CHILD: `to` was sent by `from`. MEMBER: task `to` belongs to group `from`. CALLBACK: task `to` is the callback of chord header `from`. */
+  readonly kind: 'CHILD' | 'MEMBER' | 'CALLBACK';
 }
 
 export interface TaskGraph {
@@ -42,6 +52,8 @@ export interface TaskGraph {
 export type LevelLoader = (ids: readonly string[]) => Promise<readonly (TaskSnapshot | null)[]>;
 /** For each id, the child ids celery-lens saw naming it as parent (HistoryStore.readChildren). */
 export type ObservedLoader = (ids: readonly string[]) => Promise<readonly (readonly string[])[]>;
+/** The member ids known of a group (saved, or seen published with its group_id). */
+export type GroupLoader = (groupId: string) => Promise<readonly string[]>;
 
 interface WalkOptions {
   /** Levels below the root to follow; 0 is the root alone. */
@@ -51,15 +63,33 @@ interface WalkOptions {
   readonly load: LevelLoader;
   /** Read beside `load`, in the same round trip; none: stored children only. */
   readonly loadObserved?: ObservedLoader;
+  /** For a root in a group with no parent: its group's members, drawn beside it. None: the root alone. */
+  readonly loadGroup?: GroupLoader;
 }
 
-/** Stored children, then the observed ones they do not already hold (groups count by their members). */
-function childrenOf(id: string, task: TaskSnapshot | null, observed: readonly string[]): ResultNode[] {
+interface Children {
+  readonly stored: readonly ResultNode[];
+  /** Seen naming the task as parent, in no stored child (groups count by their members). */
+  readonly seen: readonly ResultNode[];
+}
+
+function childrenOf(id: string, task: TaskSnapshot | null, observed: readonly string[]): Children {
   const stored = decodeChildren(task?.meta?.children ?? []);
-  if (observed.length === 0) return stored;
+  if (observed.length === 0) return { stored, seen: [] };
   const covered = new Set([id, ...stored.flatMap((node) => [node.id, ...taskIdsOf(node)])]);
-  const seen = observed.filter((child) => !covered.has(child)).map((child): ResultNode => ({ kind: 'task', id: child, parent: null }));
-  return seen.length === 0 ? stored : [...stored, ...seen];
+  return { stored, seen: observed.filter((child) => !covered.has(child)).map((child): ResultNode => ({ kind: 'task', id: child, parent: null })) };
+}
+
+/**
+ * The chord header whose callback a seen child of `task` is: the group `task`
+ * stored last in its children (chain(a, group, callback) parents the callback
+ * to a), else the group of a finished `task` (the header member that sent it).
+ */
+function headerOf(task: TaskSnapshot | null, children: Children, isGroup: (id: string) => boolean): string | null {
+  const launched = children.stored.findLast((node) => node.kind === 'group');
+  if (launched) return launched.id;
+  const meta = task?.meta;
+  return meta?.groupId && READY_STATES.has(meta.state) && isGroup(meta.groupId) ? meta.groupId : null;
 }
 
 /**
@@ -68,7 +98,7 @@ function childrenOf(id: string, task: TaskSnapshot | null, observed: readonly st
  * the node (or edge) count passes its limit, before the next level is read.
  * The last level's edges are kept only towards nodes the graph holds.
  */
-export async function walkGraph(rootId: string, { maxDepth, maxNodes, load, loadObserved }: WalkOptions): Promise<TaskGraph> {
+export async function walkGraph(rootId: string, { maxDepth, maxNodes, load, loadObserved, loadGroup }: WalkOptions): Promise<TaskGraph> {
   if (!Number.isSafeInteger(maxDepth) || maxDepth < 0) {
     throw new InvalidArgumentError('maxDepth', `must be 0 (the root alone) or more, got ${maxDepth}`);
   }
@@ -82,17 +112,23 @@ export async function walkGraph(rootId: string, { maxDepth, maxNodes, load, load
     edges.set(`${kind} ${from} ${to}`, { from, to, kind });
     if (edges.size > 2 * maxNodes) throw new GraphTooLargeError(maxNodes);
   };
-  let level = [rootId];
+  const read = async (ids: readonly string[]) => {
+    const [tasks, observed] = await Promise.all([load(ids), loadObserved?.(ids) ?? []]);
+    return ids.map((id, index) => ({ id, task: tasks[index] ?? null, observed: observed[index] ?? [] }));
+  };
+  const isGroup = (id: string) => nodes.get(id)?.kind === 'GROUP';
+  let level = await read([rootId]);
   let truncated = false;
 
   for (let depth = 0; level.length > 0; depth += 1) {
-    const [tasks, observed] = await Promise.all([load(level), loadObserved?.(level) ?? []]);
-    level.forEach((id, index) => addNode({ id, kind: 'TASK', depth, task: tasks[index] ?? null, memberIds: [] }));
-    const children = level.map((id, index) => childrenOf(id, tasks[index] ?? null, observed[index] ?? []));
+    for (const { id, task } of level) addNode({ id, kind: 'TASK', depth, task, memberIds: [] });
+    if (depth === 0 && maxDepth > 0 && loadGroup) level = [...level, ...(await withGroup(level[0]!.task, { rootId, maxNodes, loadGroup, read, addNode, addEdge }))];
+    const children = level.map(({ id, task, observed }) => childrenOf(id, task, observed));
     if (depth === maxDepth) {
       // The edges that stay inside the graph; any other child means it was cut here.
-      level.forEach((id, index) => {
-        for (const child of children[index] ?? []) {
+      level.forEach(({ id }, index) => {
+        const { stored, seen } = children[index] as Children;
+        for (const child of [...stored, ...seen]) {
           if (nodes.get(child.id)?.kind === (child.kind === 'task' ? 'TASK' : 'GROUP')) addEdge(id, child.id, 'CHILD');
           else truncated = true;
         }
@@ -111,10 +147,39 @@ export async function walkGraph(rootId: string, { maxDepth, maxNodes, load, load
       addNode({ id: node.id, kind: 'GROUP', depth: depth + 1, task: null, memberIds: node.members.map((m) => m.id) });
       for (const member of node.members) visit(node.id, member, 'MEMBER');
     };
-    level.forEach((id, index) => {
-      for (const child of children[index] ?? []) visit(id, child, 'CHILD');
+    level.forEach(({ id, task }, index) => {
+      const found = children[index] as Children;
+      for (const child of found.stored) visit(id, child, 'CHILD');
+      const header = found.seen.length > 0 ? headerOf(task, found, isGroup) : null;
+      for (const child of found.seen) {
+        visit(id, child, 'CHILD');
+        if (header !== null) addEdge(header, child.id, 'CALLBACK');
+      }
     });
-    level = [...next].filter((id) => !nodes.has(id));
+    level = await read([...next].filter((id) => !nodes.has(id)));
   }
   return { rootId, nodes: [...nodes.values()], edges: [...edges.values()], truncated };
+}
+
+interface GroupStep {
+  readonly rootId: string;
+  readonly maxNodes: number;
+  readonly loadGroup: GroupLoader;
+  readonly read: (ids: readonly string[]) => Promise<{ id: string; task: TaskSnapshot | null; observed: readonly string[] }[]>;
+  readonly addNode: (node: GraphNode) => void;
+  readonly addEdge: (from: string, to: string, kind: GraphEdge['kind']) => void;
+}
+
+/** A parentless root's group: its GROUP node and MEMBER edges, and the other members read, to walk as the root's level. */
+async function withGroup(root: TaskSnapshot | null, { rootId, maxNodes, loadGroup, read, addNode, addEdge }: GroupStep) {
+  const groupId = root?.meta?.groupId;
+  if (!groupId || root.meta?.parentId) return [];
+  const known = await loadGroup(groupId);
+  const members = known.includes(rootId) ? [...new Set(known)] : [rootId, ...new Set(known)];
+  if (members.length + 1 > maxNodes) throw new GraphTooLargeError(maxNodes);
+  const others = await read(members.filter((id) => id !== rootId));
+  addNode({ id: groupId, kind: 'GROUP', depth: 0, task: null, memberIds: members });
+  for (const { id, task } of others) addNode({ id, kind: 'TASK', depth: 0, task, memberIds: [] });
+  for (const id of members) addEdge(groupId, id, 'MEMBER');
+  return others;
 }

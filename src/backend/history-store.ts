@@ -119,7 +119,7 @@ function numbers(key: string, hash: Record<string, string>, fields: readonly str
 
 const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
-/** A task and a child celery-lens just recorded it sent. */
+/** A task and a child celery-lens just recorded it sent; or a group and a member it just saw (parentId the group's id). */
 export interface ChildLink {
   readonly parentId: string;
   readonly childId: string;
@@ -203,7 +203,10 @@ export class HistoryStore {
     const hold: HoldEnds = workerEvents ? 'always' : 'worked';
     const scripts = index?.addUpdates(pipeline, [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())], Date.now(), hold) ?? 0;
     if (pipeline.length > 0) index?.releaseLater((await this.#write(pipeline)).slice(from, from + scripts));
-    if (meta.parentId) this.#tell([{ parentId: meta.parentId, childId: meta.id }]);
+    const links: ChildLink[] = [];
+    if (meta.parentId) links.push({ parentId: meta.parentId, childId: meta.id });
+    if (meta.groupId) links.push({ parentId: meta.groupId, childId: meta.id });
+    this.#tell(links);
   }
 
   /** Listens to the child links recorded from now on; returns the function that stops it. */

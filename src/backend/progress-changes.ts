@@ -15,6 +15,8 @@ export interface TaskChange {
   readonly related: readonly string[];
   /** A worker went silent: statuses may have turned LOST with nothing recorded. */
   readonly workerGone?: string;
+  /** The ids' Celery events were recorded: what no stored state tells (times, runtime, a status from events). */
+  readonly fromEvents?: boolean;
 }
 
 export type ChangeListener = (change: TaskChange) => void;
@@ -47,7 +49,7 @@ export class NotifyingHistoryStore extends HistoryStore {
     await super.recordEvents(events);
     if (events.length === 0 || this.changes.listening === 0) return;
     const related = events.flatMap((event) => (event.parentId ? [event.parentId] : []));
-    this.changes.notify({ ids: events.map((event) => event.taskId), related });
+    this.changes.notify({ ids: events.map((event) => event.taskId), related, fromEvents: true });
   }
 
   override async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {

@@ -62,7 +62,7 @@ function decodeLogged(parts: ResumeParts, state: LoggedState): TaskUpdate {
   const key = parts.keys.task(state.id);
   try {
     const meta = decodeTaskMeta(state.id, key, state.raw, parts.backend.valueLimits);
-    return { id: state.id, meta, ttlMs: null, readAt: new Date() };
+    return { id: state.id, meta, ttlMs: undefined, readAt: new Date() };
   } catch (error) {
     if (error instanceof MetaDecodeError) return error;
     throw error;

@@ -9,7 +9,7 @@ import { DEFAULT_VALUE_LIMITS, type ValueLimits, decodeTaskMeta } from '../celer
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { type Reply, unavailable, valueOf } from './redis-replies.ts';
-import type { TaskSnapshot } from './task-snapshot.ts';
+import type { TaskSnapshot, TtlReading } from './task-snapshot.ts';
 
 /** What Redis holds about a group: a saved member list, and a running chord's counters. */
 export interface GroupSnapshot {
@@ -111,6 +111,23 @@ export class ResultBackend {
         if (error instanceof MetaDecodeError) return { update: error, raw: value };
         throw error;
       }
+    });
+  }
+
+  /**
+   * The TTL of each task's key now, in one round trip of PTTLs: for values
+   * that came without a read (published updates). No key, or no expiry: null.
+   */
+  async readTtls(ids: readonly string[]): Promise<TtlReading[]> {
+    if (ids.length === 0) return [];
+    const keys = ids.map((id) => this.keys.task(id));
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.pttl(key);
+    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const readAt = new Date();
+    return keys.map((key, index) => {
+      const pttl = numberOf(replies[index], key);
+      return { ttlMs: pttl === NO_EXPIRY || pttl === NO_KEY ? null : Math.max(pttl, 0), readAt };
     });
   }
 

@@ -31,7 +31,7 @@ type StoreConfig = Pick<
 
 export function createStores(config: StoreConfig, connections: Connections, keys: CeleryKeys, reportConsumer?: EventConsumer['report']) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
-  const watcher = new TaskWatcher(connections.subscriber, backend, keys, { publishedTtlMs: config.resultExpires * 1000, maxWatches: config.maxWatches });
+  const watcher = new TaskWatcher(connections.subscriber, backend, keys, { maxWatches: config.maxWatches });
   const ownKeys = lensKeys(config.lensPrefix);
   // Timelines outlive the results they describe by a day.
   const timelineSeconds = config.resultExpires + 86_400;

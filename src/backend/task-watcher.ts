@@ -80,7 +80,7 @@ interface Entry {
   lastTaken: TaskUpdate | null;
   /** Messages held while a read is in flight; null when none is. */
   held: Buffer[] | null;
-  /** Notifications in order: a message waits for its TTL without being overtaken. */
+  /** Notifications in order, after the current value a new watch starts from. */
   tail: Promise<void>;
 }
 
@@ -89,11 +89,6 @@ interface Entry {
 const SLICE = 1000;
 
 export interface TaskWatcherOptions {
-  /**
-   * TTL of a published value: Celery SETEXes every write with its
-   * result_expires, so no PTTL is needed per update. @default 1 day (ms)
-   */
-  readonly publishedTtlMs?: number;
   /** Watches (one per task per subscription) the whole process may hold. @default 100_000 */
   readonly maxWatches?: number;
   /** Channels per SUBSCRIBE/UNSUBSCRIBE and keys per read. @default 1000 */
@@ -111,7 +106,6 @@ export class TaskWatcher {
   readonly #slice: number;
   /** Watches held by the whole process. */
   readonly quota: WatchQuota;
-  readonly publishedTtlMs: number;
 
   constructor(
     /** A dedicated connection: it is put in subscriber mode. */
@@ -120,7 +114,6 @@ export class TaskWatcher {
     readonly keys: CeleryKeys,
     options: TaskWatcherOptions = {},
   ) {
-    this.publishedTtlMs = options.publishedTtlMs ?? 86_400_000;
     this.quota = new WatchQuota(options.maxWatches ?? 100_000, 'process');
     this.#slice = options.slice ?? SLICE;
     this.#channels = new SubscriberChannels(
@@ -314,7 +307,8 @@ export class TaskWatcher {
       if (error instanceof MetaDecodeError) this.#take(entry, error, message, 'message');
       return;
     }
-    const snapshot: TaskSnapshot = { id: entry.id, meta, ttlMs: null, readAt: new Date() };
+    // Its TTL is asked only if an operation selects it (schema/live-ttl.ts).
+    const snapshot: TaskSnapshot = { id: entry.id, meta, ttlMs: undefined, readAt: new Date() };
     this.#take(entry, snapshot, message, 'message');
   }
 
@@ -334,14 +328,12 @@ export class TaskWatcher {
     if (source === 'read' && raw === null && previous) return;
     entry.raw = raw;
     entry.lastTaken = update;
-    // A published value was just SETEXed with result_expires.
-    const final = source === 'message' && !(update instanceof Error) ? { ...update, ttlMs: this.publishedTtlMs } : update;
-    if (raw !== null) rawBytes.set(final, raw);
+    if (raw !== null) rawBytes.set(update, raw);
     entry.tail = entry.tail.then(() => {
-      entry.current = final;
+      entry.current = update;
       const { listeners } = entry;
-      if (typeof listeners === 'function') listeners(final);
-      else if (listeners) for (const listener of listeners) listener(final);
+      if (typeof listeners === 'function') listeners(update);
+      else if (listeners) for (const listener of listeners) listener(update);
     });
   }
 

@@ -239,7 +239,9 @@ builder.mutationFields((t) => ({
 builder.objectFields(TaskRef, (t) => ({
   resentAs: t.field({
     type: [TaskRef],
-    description: 'The tasks resendTask sent this one again as, oldest first.',
+    // A task the caller may not read (a read token's grant) is null with its error, not the whole list.
+    nullable: { list: false, items: true },
+    description: 'The tasks resendTask sent this one again as, oldest first (one the caller may not read: null, with its error).',
     resolve: (task, _args, context) => withCodes(() => context.control.resentAs(task.id)),
   }),
   resentFrom: t.field({

@@ -1,5 +1,6 @@
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
+import { forgetTtls } from './live-ttl.ts';
 import { forgetHistory } from './task-history.ts';
 import { forgetLastHeard } from './task-last-heard.ts';
 import { TaskRef } from './task.ts';
@@ -13,4 +14,5 @@ export function forgetLoaded(context: LensContext): void {
   GroupRef.getDataloader(context).clearAll();
   forgetHistory(context);
   forgetLastHeard(context);
+  forgetTtls(context);
 }

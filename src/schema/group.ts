@@ -14,7 +14,7 @@ import { TaskRef } from './task.ts';
  * Groups as Celery stores them; an unsaved group's members come from what
  * celery-lens saw published with its group_id (one more round trip, only for those).
  */
-async function readGroups(ids: readonly string[], context: LensContext) {
+export async function readGroups(ids: readonly string[], context: LensContext) {
   const groups = await context.backend.readGroups(ids);
   const unsaved = groups.filter((group): group is GroupSnapshot => !(group instanceof Error) && group.memberIds === null);
   const seen = await context.history.readGroupMembers(unsaved.map((group) => group.id));

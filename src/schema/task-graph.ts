@@ -8,7 +8,7 @@ import { builder } from './builder.ts';
 import { checkTaskId } from './task-ids.ts';
 import { AFTER_DESCRIPTION, graphResumePoint, graphWithCursors } from './cursor.ts';
 import type { LensContext } from './context.ts';
-import { GroupRef } from './group.ts';
+import { GroupRef, readGroups } from './group.ts';
 import { withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { loadTasks } from './load.ts';
@@ -20,6 +20,11 @@ const EdgeKind = builder.enumType('TaskGraphEdgeKind', {
   values: {
     CHILD: { description: "`to` was sent by `from`: a chain link, a group launched from a task, a chord's callback." },
     MEMBER: { description: 'task `to` belongs to group `from`.' },
+    CALLBACK: {
+      description:
+        "task `to` is the callback of the chord whose header is group `from` (beside the CHILD edge from the task that sent it): " +
+        'Celery stores no such link; celery-lens tells it as Task.chordHeader does.',
+    },
   } as const,
 });
 
@@ -60,7 +65,8 @@ export const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
   description:
     'A workflow as flat nodes and edges, ready for a graph library: every task reachable from the root through ' +
     "Celery's `children` (chain links, launched groups and their members), then through the children celery-lens " +
-    "saw naming a task as parent that Celery does not store (a chord's callback; what a running task has sent).",
+    "saw naming a task as parent that Celery does not store (a chord's callback; what a running task has sent). " +
+    'A root in a group with no parent (a group or chord a client sent) comes with its group and every member known.',
   fields: (t) => ({
     rootId: t.exposeID('rootId'),
     nodes: t.field({
@@ -81,9 +87,16 @@ export const GraphRef = builder.objectRef<TaskGraph>('TaskGraph').implement({
 
 type Read<T> = (ids: readonly string[]) => Promise<readonly T[]>;
 
+/** The members known of a group (fresh: a live graph walks again as members appear); none when its keys cannot be read. */
+async function groupMembers(groupId: string, context: LensContext): Promise<readonly string[]> {
+  const [group] = await readGroups([groupId], context);
+  return group === undefined || group instanceof Error ? [] : (group.memberIds ?? []);
+}
+
 function walk(rootId: string, maxDepth: number, context: LensContext, load: Read<TaskSnapshot | null> = (ids) => loadTasks(context, ids), loadObserved: Read<readonly string[]> = (ids) => context.history.readChildren(ids)) {
   checkTaskId(rootId, context);
-  return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load, loadObserved }));
+  const loadGroup = (groupId: string) => groupMembers(groupId, context);
+  return withCodes(() => walkGraph(rootId, { maxDepth, maxNodes: context.config.maxGraphNodes, load, loadObserved, loadGroup }));
 }
 
 /** Ids read this many at a time in a live graph's walks: other requests are served between the slices. */

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { untilReadyOrDeadline } from '../backend/deadline-stream.ts';
 import { openTaskStream, type TaskStreamOptions } from '../backend/task-stream.ts';
 import type { TaskUpdate } from '../backend/task-watcher.ts';
@@ -11,7 +12,8 @@ import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { TaskRef } from './task.ts';
-import { withWorkerLoss } from './worker-loss.ts';
+import { selectsEventFields } from './event-fields.ts';
+import { withReEmits } from './re-emits.ts';
 
 function checkIds(ids: readonly (string | number)[], context: LensContext): string[] {
   if (ids.length > context.config.maxIds) throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
@@ -31,20 +33,23 @@ function resolveUpdate(update: TaskUpdate, _args: unknown, context: LensContext)
   return update;
 }
 
+const reEmitsOf = (info: GraphQLResolveInfo) => ({ events: selectsEventFields(info.operation, Object.values(info.fragments)) });
+
 builder.subscriptionFields((t) => ({
   task: t.field({
     type: TaskRef,
     description:
-      'The task now, then every change of it (each PROGRESS step while you keep up). ' +
-      'Completes after a ready state (SUCCESS, FAILURE, REVOKED) unless untilReady is false.',
+      'The task now, then every change of it (each PROGRESS step while you keep up), and again when Celery\'s events ' +
+      'about it arrive if the selection shows what they tell (status, times, runtime, timeline): a worker sends ' +
+      'task-succeeded after it stores SUCCESS. Completes after a ready state (SUCCESS, FAILURE, REVOKED) unless untilReady is false.',
     args: {
       id: t.arg.id({ required: true }),
       untilReady: t.arg.boolean({ defaultValue: true, required: true }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
-    // Emitted again when its worker is gone: LOST is no stored change.
-    subscribe: async (_root, { id, untilReady, after }, context) =>
-      withWorkerLoss(await resumableStream(checkIds([id], context), context, { untilReady }, resumePoint(after, context)), context),
+    // Emitted again when its worker is gone (LOST) or its events arrive (times): no stored change tells those.
+    subscribe: async (_root, { id, untilReady, after }, context, info) =>
+      withReEmits(await resumableStream(checkIds([id], context), context, { untilReady }, resumePoint(after, context)), context, reEmitsOf(info)),
     resolve: resolveUpdate,
   }),
   taskCompleted: t.field({
@@ -72,9 +77,9 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
-    // Emitted again when its worker is gone: LOST is no stored change.
-    subscribe: async (_root, { ids, untilReady, after }, context) =>
-      withWorkerLoss(await resumableStream(checkIds(ids, context), context, { untilReady }, resumePoint(after, context)), context),
+    // Emitted again when its worker is gone (LOST) or its events arrive (times): no stored change tells those.
+    subscribe: async (_root, { ids, untilReady, after }, context, info) =>
+      withReEmits(await resumableStream(checkIds(ids, context), context, { untilReady }, resumePoint(after, context)), context, reEmitsOf(info)),
     resolve: resolveUpdate,
   }),
 }));

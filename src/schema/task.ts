@@ -1,4 +1,4 @@
-import { expiresAt, type TaskSnapshot } from '../backend/task-snapshot.ts';
+import { expiresAt, type TaskSnapshot, type TtlReading } from '../backend/task-snapshot.ts';
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
 import { ValueTooLargeError } from '../errors/value-too-large-error.ts';
@@ -7,6 +7,7 @@ import type { LensContext } from './context.ts';
 import { batchById } from './task-ids.ts';
 import { storedInt, toGraphQLError } from './graphql-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { withTtl } from './live-ttl.ts';
 import { TaskErrorRef } from './task-error.ts';
 import { taskAllowed } from './read-grant.ts';
 import { TaskStateEnum } from './task-state.ts';
@@ -20,8 +21,8 @@ function payload(value: unknown): unknown {
 }
 
 // Redis accepts TTLs of millions of years; GraphQL's Int and DateTime do not.
-const ttlBeyond = (task: TaskSnapshot, context: LensContext) =>
-  new MetaDecodeError(context.backend.keys.task(task.id), `its TTL of ${task.ttlMs} ms is beyond what ttlSeconds and expiresAt can show`);
+const ttlBeyond = (task: TaskSnapshot, ttl: TtlReading, context: LensContext) =>
+  new MetaDecodeError(context.backend.keys.task(task.id), `its TTL of ${ttl.ttlMs} ms is beyond what ttlSeconds and expiresAt can show`);
 
 export const TaskRef = builder.loadableObject('Task', {
   description:
@@ -121,16 +122,18 @@ export const TaskRef = builder.loadableObject('Task', {
       type: 'DateTime',
       nullable: true,
       description: "When Redis will drop the result (Celery's result_expires); null when it never expires or is absent.",
-      resolve: (task, _args, context) => {
-        const at = expiresAt(task);
-        if (at && Number.isNaN(at.getTime())) throw toGraphQLError(ttlBeyond(task, context));
-        return at;
-      },
+      resolve: (task, _args, context) =>
+        withTtl(task, context, (ttl) => {
+          const at = expiresAt(ttl);
+          if (at && Number.isNaN(at.getTime())) throw toGraphQLError(ttlBeyond(task, ttl, context));
+          return at;
+        }),
     }),
     ttlSeconds: t.int({
       nullable: true,
       description: 'Seconds left before the result expires, rounded as Redis TTL rounds.',
-      resolve: (task, _args, context) => storedInt(task.ttlMs === null ? null : Math.round(task.ttlMs / 1000), () => ttlBeyond(task, context)),
+      resolve: (task, _args, context) =>
+        withTtl(task, context, (ttl) => storedInt(ttl.ttlMs === null ? null : Math.round(ttl.ttlMs / 1000), () => ttlBeyond(task, ttl, context))),
     }),
     parentId: t.id({
       nullable: true,

@@ -20,9 +20,10 @@
  * No graphql-js execution context, Envelop hook lists, per-operation context,
  * loaders or async-iterator chain is kept per subscription. What it does
  * between events is what the ordinary path does (task-stream.ts, replay.ts,
- * worker-loss.ts): the current value first, every update while the client
+ * re-emits.ts): the current value first, every update while the client
  * keeps up (the latest only when it falls --max-queued behind), cursors in
- * `extensions.cursor`, LOST re-emits, completion after a ready state unless
+ * `extensions.cursor`, re-emits for events and LOST (cohort-re-emits.ts),
+ * completion after a ready state unless
  * `untilReady: false`, completion at shutdown.
  *
  * Everything else takes the ordinary path: other fields, several root
@@ -58,8 +59,9 @@ import { answerWithin } from '../plugins/use-response-limit.ts';
 import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
+import { selectsEventFields } from '../schema/event-fields.ts';
 import { checkTaskId } from '../schema/task-ids.ts';
-import { heldBy, unreadyTask } from '../schema/worker-loss.ts';
+import { CohortReEmits, type ReEmittable } from './cohort-re-emits.ts';
 
 /** Set in the initial context by the transport that can serve cohorts (ws-server.ts). */
 export const COHORTS_ALLOWED = Symbol('celery-lens.cohorts-allowed');
@@ -97,6 +99,8 @@ interface Group {
   readonly args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName'>;
   /** By their variables' JSON. */
   readonly cohorts: Map<string, Cohort>;
+  /** Whether its selection shows what events tell: its tasks are emitted again when their events arrive. */
+  readonly readsEvents: boolean;
 }
 
 interface Cohort {
@@ -110,7 +114,7 @@ interface Cohort {
   memo: { update: TaskUpdate; again: boolean; result: Promise<ExecutionResult> } | null;
 }
 
-/** An update emitted again (its worker is gone): same state, status read anew, cursor unchanged. */
+/** An update emitted again (its events arrived, its worker is gone): same state, fields read anew, cursor unchanged. */
 class Again {
   constructor(readonly update: TaskUpdate) {}
 }
@@ -142,7 +146,7 @@ function taskFieldOf(document: DocumentNode, operationName: string | null | unde
 }
 
 /** Every field counts: there is one member per subscription. */
-class Member implements CohortMember, MemberRecord {
+class Member implements CohortMember, MemberRecord, ReEmittable {
   #queue: Item[] | null = null;
   #waiting: ((result: IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>>) => void) | null = null;
   #closed = false;
@@ -152,7 +156,7 @@ class Member implements CohortMember, MemberRecord {
   /** The connection's quota its watch was taken from (and the process'), until given back. */
   #quota: WatchQuota | null = null;
   #observer: MemberObserver | null = null;
-  /** The last update the watcher told: what a worker's loss emits again. */
+  /** The last update the watcher told: what a re-emit emits again. */
   latest: TaskUpdate | null = null;
   readonly startedAt = performance.now();
   events = 0;
@@ -190,6 +194,18 @@ class Member implements CohortMember, MemberRecord {
       this.#close();
       throw error;
     }
+  }
+
+  get taskId(): string {
+    return this.cohort.id;
+  }
+
+  get readsEvents(): boolean {
+    return this.cohort.group.readsEvents;
+  }
+
+  emitAgain(task: TaskSnapshot): void {
+    this.push(new Again(task));
   }
 
   push(update: TaskUpdate | Again): void {
@@ -323,6 +339,7 @@ function masked(result: ExecutionResult, onUnexpected: (error: Error) => void): 
 export class TaskCohorts {
   readonly #groups = new Map<string, Group>();
   readonly #members = new Set<Member>();
+  readonly #reEmits = new CohortReEmits<Member>();
   /** How to stop listening to the app's shutdown and change feed (the same for every member), while any member lives. */
   #unbind: (() => void) | null = null;
   readonly answer: (result: ExecutionResult) => ExecutionResult;
@@ -379,6 +396,7 @@ export class TaskCohorts {
     const member = new Member(this, cohort);
     cohort.members += 1;
     this.#members.add(member);
+    this.#reEmits.add(member);
     this.#bind(context);
     try {
       await member.open(context.watchQuota);
@@ -409,6 +427,7 @@ export class TaskCohorts {
 
   leave(member: Member): void {
     if (!this.#members.delete(member)) return;
+    this.#reEmits.remove(member);
     const { cohort } = member;
     cohort.members -= 1;
     if (cohort.members > 0) return;
@@ -434,7 +453,9 @@ export class TaskCohorts {
     const shared = copy as unknown as LensContext;
     const principal = principalOf(this.options, shared);
     if (!principal || scopesKey(principal.scopes) !== scopes) return null;
-    const group: Group = { key, context: shared, args: { schema: args.schema, document: args.document, operationName: args.operationName }, cohorts: new Map() };
+    const operation = getOperationAST(args.document, args.operationName);
+    const readsEvents = operation != null && selectsEventFields(operation, args.document.definitions);
+    const group: Group = { key, context: shared, args: { schema: args.schema, document: args.document, operationName: args.operationName }, cohorts: new Map(), readsEvents };
     this.#groups.set(key, group);
     return group;
   }
@@ -449,36 +470,17 @@ export class TaskCohorts {
     return cohort;
   }
 
-  /** One listener for the app's shutdown and worker losses, while any member lives. */
+  /** One listener for the app's shutdown and the changes that re-emit (events, worker losses), while any member lives. */
   #bind(context: LensContext): void {
     if (this.#unbind) return;
     const stopAll = () => {
       for (const member of [...this.#members]) member.stop();
     };
     context.shutdown.addEventListener('abort', stopAll, { once: true });
-    const unlistenChanges = context.consumer
-      ? context.changes.listen(({ workerGone }) => {
-          if (workerGone !== undefined) this.#workerGone(context, workerGone);
-        })
-      : () => {};
+    const unlistenChanges = context.consumer ? context.changes.listen((change) => this.#reEmits.onChange(context, change)) : () => {};
     this.#unbind = () => {
       context.shutdown.removeEventListener('abort', stopAll);
       unlistenChanges();
     };
-  }
-
-  /** Emits again each unready task the gone worker held, to the members whose latest it still is. */
-  #workerGone(context: LensContext, workerGone: string): void {
-    const members = [...this.#members].filter((member) => member.latest !== null && unreadyTask(member.latest));
-    const tasks = [...new Set(members.map((member) => member.latest as TaskSnapshot))];
-    if (tasks.length === 0) return;
-    heldBy(context, tasks, workerGone)
-      .then((held) => {
-        const lost = new Set<TaskUpdate>(held);
-        for (const member of members) if (member.latest !== null && lost.has(member.latest)) member.push(new Again(member.latest));
-      })
-      .catch(() => {
-        // Redis away: the next stored change or reconnect re-reads the task anyway.
-      });
   }
 }

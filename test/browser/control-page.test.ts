@@ -93,7 +93,17 @@ describe('task actions on the page', () => {
     await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(again);
     await expect.poll(() => card(page).getAttribute('data-status'), { timeout: 20_000 }).toBe('FAILED');
     expect(await post<{ task: { resentFrom: { id: string } | null } }>(ResentFrom, { id: again })).toEqual({ task: { resentFrom: { id: failed } } });
+    // The new card links back to the original, and the original's to the re-send.
+    const from = page.getByTestId('task-resent-from');
+    await expect.poll(() => from.locator('a').getAttribute('href')).toBe(`/tasks/${failed}`);
+    expect(await from.innerText()).toBe(failed);
     await page.screenshot({ path: join(ARTIFACTS, 'control-resent.png') });
+    await from.locator('a').click();
+    await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(failed);
+    expect(page.url()).toBe(`${origin}/tasks/${failed}`);
+    const as = page.getByTestId('task-resent-as');
+    await expect.poll(() => as.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual([`/tasks/${again}`]);
+    expect(await page.getByTestId('task-resent-from').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 

@@ -89,6 +89,37 @@ describe('the web page with a real Celery worker', () => {
     expect(problems).toEqual([]);
   });
 
+  it("draws a client's chord of 12 whole from one header task: every member, each leading to the callback", { timeout: 90_000 }, async () => {
+    // chord(header)(body) sent by a client: the members name no parent, the callback's parent is the last member to finish.
+    const sent = await send({ chord: Array.from({ length: 12 }, (_, i) => task('sleep', [0.2 + (i % 4) * 0.2])), body: task('tsum', []) });
+    const [first] = sent.ids as [string];
+    const tab = await openPage(browser, origin());
+    open.push(tab);
+    const { page, blocked, problems } = tab;
+    await page.goto(`${origin()}/tasks/${first}`);
+    await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+    // The 12 header tasks and the callback, all done, drawn in place as they come.
+    await expect.poll(() => statuses(page), { timeout: 60_000 }).toEqual(Array(13).fill('SUCCEEDED'));
+    const drawn = await graphNodes(page).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-task-id')));
+    expect([...drawn].sort()).toEqual([...sent.ids, sent.id].sort());
+    expect(await page.locator(`[data-testid="workflow-graph"] .graph-edge[data-id$="->${sent.id}"]`).count()).toBe(12);
+    for (const member of sent.ids) expect(await page.locator(`[data-testid="workflow-graph"] .graph-edge[data-id="${member}->${sent.id}"]`).count()).toBe(1);
+    const x = async (id: string) => (await graphNode(page, id).boundingBox())!.x;
+    const callbackX = await x(sent.id);
+    for (const member of sent.ids) expect(await x(member)).toBeLessThan(callbackX);
+    await page.screenshot({ path: join(ARTIFACTS, 'chord-client.png') });
+
+    // The callback's card, from its node: the graph stays as it is (each header task is its own root).
+    await graphNode(page, sent.id).getByRole('button').click();
+    await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(sent.id);
+    // The sum of the sleeps' results: 3 × (0.2 + 0.4 + 0.6 + 0.8).
+    await expect.poll(async () => Number(await page.getByTestId('task-result').innerText()), { timeout: 10_000 }).toBeCloseTo(6, 6);
+    expect(await graphNodes(page).count()).toBe(13);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(blocked).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it("shows a failed node's traceback", async () => {
     const sent = await send({ chain: [task('add', [2, 2]), task('fail', ['the disk is full'], { immutable: true }), task('add', [3])] });
     const [root, failing] = sent.ids as [string, string];

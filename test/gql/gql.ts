@@ -82,6 +82,11 @@ type Documents = {
     "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n": typeof types.QueuedNamesDocument,
     "\n  query HeardAt($id: ID!) { task(id: $id) { lastHeardAt } }\n": typeof types.HeardAtDocument,
     "\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n": typeof types.ListedTimesDocument,
+    "\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n": typeof types.LiveTtlDocument,
+    "\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n": typeof types.LiveTtlsDocument,
+    "\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n": typeof types.LiveTimesDocument,
+    "\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n": typeof types.LiveTimesManyDocument,
+    "\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n": typeof types.LiveStatesDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": typeof types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": typeof types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
@@ -180,6 +185,11 @@ const documents: Documents = {
     "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n": types.QueuedNamesDocument,
     "\n  query HeardAt($id: ID!) { task(id: $id) { lastHeardAt } }\n": types.HeardAtDocument,
     "\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n": types.ListedTimesDocument,
+    "\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n": types.LiveTtlDocument,
+    "\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n": types.LiveTtlsDocument,
+    "\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n": types.LiveTimesDocument,
+    "\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n": types.LiveTimesManyDocument,
+    "\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n": types.LiveStatesDocument,
     "\n  query TaskQuery($id: ID!) {\n    task(id: $id) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone expiresAt ttlSeconds parentId groupId\n    }\n  }\n": types.TaskQueryDocument,
     "\n  query TasksQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id state exists }\n  }\n": types.TasksQueryDocument,
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
@@ -496,6 +506,26 @@ export function graphql(source: "\n  query HeardAt($id: ID!) { task(id: $id) { l
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n"): (typeof documents)["\n  query ListedTimes($prefix: String!) {\n    searchTasks(filter: { namePrefix: $prefix }) { edges { node { id name lastHeardAt } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n"): (typeof documents)["\n  subscription LiveTtl($id: ID!) {\n    task(id: $id, untilReady: false) { rawState ttlSeconds expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n"): (typeof documents)["\n  subscription LiveTtls($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState ttlSeconds expiresAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n"): (typeof documents)["\n  subscription LiveTimes($id: ID!) {\n    task(id: $id, untilReady: false) { rawState status startedAt finishedAt runtime }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n"): (typeof documents)["\n  subscription LiveTimesMany($ids: [ID!]!) {\n    tasks(ids: $ids, untilReady: false) { id rawState status startedAt finishedAt runtime }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n"): (typeof documents)["\n  subscription LiveStates($id: ID!) {\n    task(id: $id, untilReady: false) { rawState result }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

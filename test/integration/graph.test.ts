@@ -129,15 +129,47 @@ describe('taskGraph', () => {
     await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.some((n) => n.id === callback) === true);
     const graph = (await execute(lens.app, Graph, { rootId: a })).data!.taskGraph;
     expect(graph.nodes.map((n) => n.id)).toEqual([a, gid, m1, m2, sent, callback]);
+    // The callback (seen, not stored, from the task that stored the header group) is the chord's: CALLBACK from the group; sent is stored.
     expect(graph.edges).toEqual([
       { from: a, to: gid, kind: 'CHILD' },
       { from: gid, to: m1, kind: 'MEMBER' },
       { from: gid, to: m2, kind: 'MEMBER' },
       { from: a, to: sent, kind: 'CHILD' },
       { from: a, to: callback, kind: 'CHILD' },
+      { from: gid, to: callback, kind: 'CALLBACK' },
     ]);
     // At the depth limit, a seen child left out makes the graph truncated.
     expect((await execute(lens.app, Graph, { rootId: a, maxDepth: 0 })).data?.taskGraph).toMatchObject({ truncated: true, edges: [] });
+  });
+
+  it("draws a client's chord whole from any of its tasks: every header member, and the callback after the group", async () => {
+    // chord(header)(body) sent by a client: members name no parent; the body's parent is the last member to finish.
+    const [gid, h1, h2, h3, body] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    for (const member of [h1, h2, h3]) await writeMeta(client, done({ group_id: gid }), { id: member });
+    await writeMeta(client, done({ parent_id: h2 }), { id: body });
+    // Members are known from what celery-lens saw published with their group_id.
+    await until(async () => (await execute(lens.app, Graph, { rootId: h2 })).data?.taskGraph.nodes.length === 5);
+    for (const root of [h2, h1]) {
+      const graph = (await execute(lens.app, Graph, { rootId: root })).data!.taskGraph;
+      // Root, group, the other members (in the order first seen), the callback.
+      const byOrder = graph.nodes.map((n) => [n.id, n.kind, n.depth]);
+      expect([byOrder[0], byOrder[1], byOrder.at(-1)]).toEqual([[root, 'TASK', 0], [gid, 'GROUP', 0], [body, 'TASK', 1]]);
+      expect(byOrder.slice(2, -1).sort()).toEqual([h1, h2, h3].filter((id) => id !== root).map((id) => [id, 'TASK', 0]).sort());
+      expect(graph.nodes.find((n) => n.kind === 'GROUP')?.group).toEqual({ id: gid, size: 3 });
+      expect(graph.edges).toEqual(expect.arrayContaining([
+        ...[h1, h2, h3].map((id) => ({ from: gid, to: id, kind: 'MEMBER' })),
+        { from: h2, to: body, kind: 'CHILD' },
+        { from: gid, to: body, kind: 'CALLBACK' },
+      ]));
+      expect(graph.edges).toHaveLength(5);
+      expect([graph.ready, graph.truncated]).toEqual([true, false]);
+    }
+    // The root alone at maxDepth 0, as ever; a member of a group launched by a task is not drawn with its siblings.
+    expect((await execute(lens.app, Graph, { rootId: h1, maxDepth: 0 })).data?.taskGraph.nodes.map((n) => n.id)).toEqual([h1]);
+    const [parent, inner, m1, m2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await writeMeta(client, done({ children: [group(inner, [m1, m2])] }), { id: parent });
+    for (const member of [m1, m2]) await writeMeta(client, done({ group_id: inner, parent_id: parent }), { id: member });
+    expect((await execute(lens.app, Graph, { rootId: m1 })).data?.taskGraph.nodes.map((n) => n.id)).toEqual([m1]);
   });
 
   it('answers GRAPH_TOO_LARGE past --max-graph-nodes', async () => {
@@ -318,6 +350,33 @@ describe('subscription taskGraph', () => {
       await writeMeta(client, done({ parent_id: a }), { id: callback });
       await sub.done;
       expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: true, nodes: [{ id: a, task: { state: 'SUCCESS' } }, { id: callback, task: { state: 'SUCCESS' } }] });
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it("grows a client's chord as its members start, then its callback after the group", async () => {
+    const [gid, h1, h2, body] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const ws = wsClient(lens.app.url);
+    try {
+      // Opened before its first task starts: nothing tells yet that it belongs to a group.
+      const sub = subscribe(ws, GraphUpdates, { rootId: h1 });
+      await sub.waitFor(1);
+      expect(sub.events[0]?.taskGraph.nodes.map((n) => n.id)).toEqual([h1]);
+      await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, group_id: gid }, { id: h1 });
+      await until(() => sub.events.at(-1)?.taskGraph.nodes.length === 2);
+      expect(sub.events.at(-1)?.taskGraph.nodes.map((n) => n.id)).toEqual([h1, gid]);
+      // A member seen for the first time: the graph is walked again.
+      await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, group_id: gid }, { id: h2 });
+      await until(() => sub.events.at(-1)?.taskGraph.nodes.some((n) => n.id === h2) === true);
+      await writeMeta(client, done({ group_id: gid }), { id: h1 });
+      await writeMeta(client, done({ group_id: gid }), { id: h2 });
+      await writeMeta(client, done({ parent_id: h2 }), { id: body });
+      await sub.done;
+      const last = sub.events.at(-1)!.taskGraph;
+      expect(last.ready).toBe(true);
+      expect(last.nodes.map((n) => n.id)).toEqual([h1, gid, h2, body]);
+      expect(last.edges).toContainEqual({ from: gid, to: body, kind: 'CALLBACK' });
     } finally {
       await ws.dispose();
     }

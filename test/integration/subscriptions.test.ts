@@ -64,7 +64,7 @@ describe('subscription task(id)', () => {
       ...[1, 2, 3, 4, 5].map((step) => ['PROGRESS', { current: step, total: 5 }]),
       ['SUCCESS', 'done'],
     ]);
-    // A published value carries no TTL: it was just SETEXed with result_expires.
+    // A published value's TTL is its key's PTTL (writeMeta: 3600 s), as a query reads it.
     expect(sub.events.at(-1)?.task.ttlSeconds).toBe(3600);
     await until(async () => (await numsub([id]))[0] === 0);
   });

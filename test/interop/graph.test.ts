@@ -145,10 +145,23 @@ describe('graphs of real workflows', () => {
     const { data } = await execute(app, ChordHeader, { id: sent.groupId! });
     expect(data?.group).toMatchObject({ saved: false, membersKnown: true, chordCallback: { id: sent.id, result: 12 } });
     expect(data?.group?.tasks?.map((t) => t?.id).sort()).toEqual([...sent.ids].sort());
-    // The graph from the last header task to finish (the callback's parent, which does not store it) reaches it.
-    const graph = await graphOf(callback.parent!.id!);
-    expect(graph.nodes.map((n) => [n.id, n.task?.state])).toEqual([[callback.parent!.id, 'SUCCESS'], [sent.id, 'SUCCESS']]);
-    expect(graph.edges).toEqual([{ from: callback.parent!.id, to: sent.id, kind: 'CHILD' }]);
+    // The graph from the last header task to finish (the callback's parent, which does not store it) reaches it, and
+    // from any header task the whole chord is drawn: the members name no parent, so the root comes with its group.
+    const last = callback.parent!.id!;
+    for (const root of [last, ...sent.ids.filter((id) => id !== last)]) {
+      const graph = await graphOf(root);
+      // The other members in the order celery-lens first saw them.
+      const others = graph.nodes.slice(2, -1);
+      expect([graph.nodes[0], graph.nodes[1], graph.nodes.at(-1)].map((n) => [n?.id, n?.task?.state ?? null])).toEqual([[root, 'SUCCESS'], [sent.groupId, null], [sent.id, 'SUCCESS']]);
+      expect(others.map((n) => n.id).sort()).toEqual(sent.ids.filter((id) => id !== root).sort());
+      expect(others.every((n) => n.task?.state === 'SUCCESS')).toBe(true);
+      expect(graph.edges).toHaveLength(5);
+      expect(graph.edges).toEqual(expect.arrayContaining([
+        ...sent.ids.map((id) => ({ from: sent.groupId, to: id, kind: 'MEMBER' })),
+        { from: last, to: sent.id, kind: 'CHILD' },
+        { from: sent.groupId, to: sent.id, kind: 'CALLBACK' },
+      ]));
+    }
   });
 
   it('chain(a, group, body): the chord callback Celery parents to a, which stores only the group, is in the graph', async () => {
@@ -171,7 +184,12 @@ describe('graphs of real workflows', () => {
       ...members.map((m) => [m, 'TASK', 'SUCCESS']),
       [callback, 'TASK', 'SUCCESS'],
     ]);
-    expect(graph.edges).toEqual([{ from: a, to: gid, kind: 'CHILD' }, ...members.map((m) => ({ from: gid, to: m, kind: 'MEMBER' })), { from: a, to: callback, kind: 'CHILD' }]);
+    expect(graph.edges).toEqual([
+      { from: a, to: gid, kind: 'CHILD' },
+      ...members.map((m) => ({ from: gid, to: m, kind: 'MEMBER' })),
+      { from: a, to: callback, kind: 'CHILD' },
+      { from: gid, to: callback, kind: 'CALLBACK' },
+    ]);
     expect(graph.ready).toBe(true);
   });
 });

@@ -47,10 +47,16 @@ describe('the graph view model', () => {
     expect(viewModel(fanOut(11), new Set()).structure).not.toBe(before.structure);
   });
 
+  /** `callback` sent by `sender`, the callback of group g's chord, as taskGraph gives it. */
+  const withCallback = (graph: GraphData, sender: string): GraphData => ({
+    ...graph,
+    nodes: [...graph.nodes, task('callback', 'RUNNING')],
+    edges: [...graph.edges, { from: sender, to: 'callback', kind: 'CHILD' }, { from: 'g', to: 'callback', kind: 'CALLBACK' }],
+  });
+
   it("draws a chord's callback after its header's members, though Celery parents it to the task before the group", () => {
-    // chain(root, group(m0, m1), callback): the graph has root → callback (its parent), as taskGraph gives it.
-    const graph = fanOut(2);
-    const chord = { ...graph, nodes: [...graph.nodes, task('callback', 'RUNNING')], edges: [...graph.edges, { from: 'root', to: 'callback', kind: 'CHILD' as const }] };
+    // chain(root, group(m0, m1), callback): Celery parents the callback to root.
+    const chord = withCallback(fanOut(2), 'root');
     const model = viewModel(chord, new Set());
     const edges = model.edges.map((e) => e.id);
     expect(edges).toEqual(expect.arrayContaining(['m0->callback', 'm1->callback']));
@@ -58,9 +64,28 @@ describe('the graph view model', () => {
     const positions = layout(model.nodes, model.edges);
     expect(positions.get('callback')!.x).toBeGreaterThan(positions.get('m0')!.x);
     // Collapsed, the header's summary leads to it.
-    const big = fanOut(COLLAPSE_OVER + 1);
-    const collapsed = viewModel({ ...big, nodes: [...big.nodes, task('callback')], edges: [...big.edges, { from: 'root', to: 'callback', kind: 'CHILD' as const }] }, new Set());
+    const collapsed = viewModel(withCallback(fanOut(COLLAPSE_OVER + 1), 'root'), new Set());
     expect(collapsed.edges.map((e) => e.id)).toContain(`${summaryId('g')}->callback`);
+    expect(collapsed.edges.map((e) => e.id)).not.toContain('root->callback');
+  });
+
+  it("draws a client's chord whole: every header member leads to the callback the last one sent", () => {
+    // chord(header)(callback) from a client: the members have no parent, the callback's is the last member to finish.
+    const members = Array.from({ length: 12 }, (_, index) => task(`m${index}`));
+    const chord: GraphData = {
+      ready: true, truncated: false,
+      nodes: [members[0]!, { id: 'g', kind: 'GROUP', task: null }, ...members.slice(1), task('callback')],
+      edges: [
+        ...members.map((member) => ({ from: 'g', to: member.id, kind: 'MEMBER' as const })),
+        { from: 'm7', to: 'callback', kind: 'CHILD' },
+        { from: 'g', to: 'callback', kind: 'CALLBACK' },
+      ],
+    };
+    const model = viewModel(chord, new Set());
+    expect(model.nodes.filter((n) => n.kind === 'task')).toHaveLength(13);
+    expect(model.edges.filter((e) => e.target === 'callback').map((e) => e.source).sort()).toEqual(members.map((m) => m.id).sort());
+    const positions = layout(model.nodes, model.edges);
+    for (const member of members) expect(positions.get('callback')!.x).toBeGreaterThan(positions.get(member.id)!.x);
   });
 });
 

@@ -30,6 +30,11 @@ export function formatDuration(ms: number): string {
   return sign + parts.slice(0, 2).join(' ');
 }
 
+/** A running task's age, to the second while under a minute (`12 s`), then as formatDuration (`3m 4s`). */
+export function formatElapsed(ms: number): string {
+  return ms < 60_000 ? `${Math.max(0, Math.floor(ms / 1000))} s` : formatDuration(ms);
+}
+
 export const ms = (iso: string | null | undefined): number | null => {
   if (!iso) return null;
   const t = new Date(iso).getTime();

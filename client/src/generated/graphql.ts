@@ -5,6 +5,8 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type TaskGraphEdgeKind =
+  /** task `to` is the callback of the chord whose header is group `from` (beside the CHILD edge from the task that sent it): Celery stores no such link; celery-lens tells it as Task.chordHeader does. */
+  | 'CALLBACK'
   /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
   /** task `to` belongs to group `from`. */

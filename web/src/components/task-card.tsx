@@ -1,30 +1,17 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import type { GqlError } from '../client.ts';
 import { formatDuration, formatTime, ms } from '../format.ts';
 import type { TaskLiveSubscription } from '../graphql/generated/graphql.ts';
-import { navigate, taskPath } from '../router.ts';
 import { ExpiryCountdown } from './expiry-countdown.tsx';
 import { HiddenField } from './hidden-field.tsx';
 import { JsonView } from './json-view.tsx';
 import { ProgressMeta } from './progress-meta.tsx';
+import { RunningFor } from './running-for.tsx';
 import { StatusBadge } from './status-badge.tsx';
+import { TaskLink } from './task-link.tsx';
 import { TaskActions } from '../control/task-actions.tsx';
 
 export type LiveTask = TaskLiveSubscription['task'];
-
-function TaskLink({ id }: { id: string }) {
-  return (
-    <a
-      href={taskPath(id)}
-      onClick={(event) => {
-        event.preventDefault();
-        navigate(taskPath(id));
-      }}
-    >
-      <code>{id}</code>
-    </a>
-  );
-}
 
 function Row({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -43,6 +30,9 @@ export function TaskCard({ task, errors }: { task: LiveTask; errors: readonly Gq
   const done = task.dateDone ?? task.finishedAt;
   const started = ms(task.startedAt);
   const runtime = task.runtime !== null && task.runtime !== undefined ? task.runtime * 1000 : started !== null && ms(done) !== null ? ms(done)! - started : null;
+  // Started, not done: how long so far, ticking (the runtime comes with its end).
+  const runningSince = !task.ready && started !== null && ms(done) === null && (task.status === 'RUNNING' || task.status === 'STALLED') ? started : null;
+  const resentAs = task.resentAs.filter((resent) => resent !== null);
   return (
     <article className="card" data-testid="task-card" data-task-id={task.id} data-status={task.status} aria-label={`Task ${task.id}`}>
       <header className="card-head">
@@ -59,11 +49,11 @@ export function TaskCard({ task, errors }: { task: LiveTask; errors: readonly Gq
           {task.exists ? null : <span className="muted"> · no result key</span>}
         </Row>
         {task.meta !== null || hidden.has('meta') ? <Row label="Progress" testId="task-meta">{show('meta', <ProgressMeta meta={task.meta} />)}</Row> : null}
-        <Row label="Sent">{formatTime(task.sentAt)}</Row>
-        <Row label="Received">{formatTime(task.receivedAt)}</Row>
-        <Row label="Started">{formatTime(task.startedAt)}</Row>
-        <Row label="Done">{formatTime(done)}</Row>
-        <Row label="Runtime">{runtime === null ? '—' : formatDuration(runtime)}</Row>
+        <Row label="Sent" testId="task-sent-at">{formatTime(task.sentAt)}</Row>
+        <Row label="Received" testId="task-received-at">{formatTime(task.receivedAt)}</Row>
+        <Row label="Started" testId="task-started-at">{formatTime(task.startedAt)}</Row>
+        <Row label="Done" testId="task-done-at">{formatTime(done)}</Row>
+        <Row label="Runtime" testId="task-runtime">{runningSince !== null ? <RunningFor since={runningSince} /> : runtime === null ? '—' : formatDuration(runtime)}</Row>
         {task.status === 'SUCCEEDED' || hidden.has('result') ? <Row label="Result" testId="task-result">{show('result', <JsonView value={task.result} />)}</Row> : null}
         {task.errorType || hidden.has('errorDetail') ? (
           <Row label="Error" testId="task-error">
@@ -93,6 +83,17 @@ export function TaskCard({ task, errors }: { task: LiveTask; errors: readonly Gq
         {task.parentId ? <Row label="Parent"><TaskLink id={task.parentId} /></Row> : null}
         {task.root && task.root.id !== task.id ? <Row label="Workflow root"><TaskLink id={task.root.id} /></Row> : null}
         {task.groupId ? <Row label="Group"><code>{task.groupId}</code></Row> : null}
+        {task.resentFrom ? <Row label="Re-sent from" testId="task-resent-from"><TaskLink id={task.resentFrom.id} /></Row> : null}
+        {resentAs.length > 0 ? (
+          <Row label="Re-sent as" testId="task-resent-as">
+            {resentAs.map((resent, index) => (
+              <Fragment key={resent.id}>
+                {index > 0 ? ', ' : null}
+                <TaskLink id={resent.id} />
+              </Fragment>
+            ))}
+          </Row>
+        ) : null}
         {task.lastOutcome ? (
           <Row label="Last outcome" testId="task-last-outcome">
             {task.lastOutcome.state} at {formatTime(task.lastOutcome.dateDone ?? task.lastOutcome.recordedAt)}

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import type { GqlError } from '../client.ts';
 import type { KwargMatch, TaskFilter, TaskOrder, TaskStatus } from '../graphql/generated/graphql.ts';
 import { ErrorMessage } from './error-message.tsx';
+import { StatusIcon } from './status-icon.tsx';
 import { STATUS, STATUS_ORDER } from '../status.ts';
 import { type FilterParams, type TextField, fromLocalInput, toLocalInput } from '../task-filter.ts';
 
@@ -67,7 +68,7 @@ export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
         {STATUS_ORDER.map((status) => (
           <label key={status} className="status-choice" style={{ color: STATUS[status].color }}>
             <input type="checkbox" name="status" value={status} checked={statuses.includes(status)} onChange={() => toggle(status)} />
-            <span aria-hidden="true">{STATUS[status].icon}</span> {STATUS[status].label}
+            <StatusIcon status={status} /> {STATUS[status].label}
           </label>
         ))}
       </fieldset>

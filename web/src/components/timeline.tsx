@@ -2,6 +2,7 @@ import { formatDuration, ms } from '../format.ts';
 import type { GraphData, GraphTimes } from '../graph/model.ts';
 import { navigate, taskPath } from '../router.ts';
 import { STATUS } from '../status.ts';
+import { StatusIcon } from './status-icon.tsx';
 import { useNow } from '../use-now.ts';
 
 /** Rows drawn at most: the rest are counted, not drawn. */
@@ -67,7 +68,7 @@ export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes
                   navigate(taskPath(row.id));
                 }}
               >
-                <span aria-hidden="true" style={{ color: look.color }}>{look.icon}</span> {row.name}
+                <span style={{ color: look.color }}><StatusIcon status={row.status} /></span>{row.name}
               </a>
               <span className="timeline-track">
                 {row.sent !== null && runStart !== null && runStart > row.sent ? (

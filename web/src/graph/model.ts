@@ -3,7 +3,7 @@
  * they are, except that a group with more than COLLAPSE_OVER members becomes
  * one summary node with its counts (until the user expands it), so a fan-out
  * of thousands stays readable and cheap to draw, and that a chord's callback
- * follows its header group.
+ * follows its header's members (the server's CALLBACK edges say which).
  */
 import type { TaskStatus, WorkflowGraphSubscription, WorkflowTimesSubscription } from '../graphql/generated/graphql.ts';
 import { countByStatus } from '../status.ts';
@@ -36,21 +36,14 @@ export interface ViewModel {
 export const summaryId = (groupId: string) => `summary:${groupId}`;
 
 /**
- * Chord callbacks, drawn after their header's members (fan-in) instead of
- * beside the group: in Celery's chain(a, group, callback) the callback's
- * parent is `a`, which also launched the header group. A task sent by a
- * task that launched a group, not one of its members, is taken for that
- * group's callback.
+ * Chord callbacks by id, with their header group: drawn after the header's
+ * members (fan-in), not after the task that sent them (in Celery's
+ * chain(a, group, callback) that is `a`; in a chord a client sent, the
+ * header's last task to finish).
  */
-function chordHeaders(graph: GraphData, byId: ReadonlyMap<string, GraphData['nodes'][number]>): Map<string, string> {
-  const launched = new Map<string, string>();
-  for (const edge of graph.edges) if (edge.kind === 'CHILD' && byId.get(edge.to)?.kind === 'GROUP') launched.set(edge.from, edge.to);
+function chordHeaders(graph: GraphData): Map<string, string> {
   const after = new Map<string, string>();
-  if (launched.size === 0) return after;
-  for (const edge of graph.edges) {
-    const group = launched.get(edge.from);
-    if (group && edge.kind === 'CHILD' && byId.get(edge.to)?.kind === 'TASK') after.set(edge.to, group);
-  }
+  for (const edge of graph.edges) if (edge.kind === 'CALLBACK') after.set(edge.to, edge.from);
   return after;
 }
 
@@ -81,12 +74,13 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
     const id = `${source}->${target}`;
     if (source !== target && !edges.has(id)) edges.set(id, { id, source, target, kind });
   };
-  const chordAfter = chordHeaders(graph, byId);
+  const chordAfter = chordHeaders(graph);
   for (const edge of graph.edges) {
     if (!byId.has(edge.from) || !byId.has(edge.to)) continue;
-    const header = edge.kind === 'CHILD' ? chordAfter.get(edge.to) : undefined;
-    if (header === undefined) add(edge.from, edge.to, edge.kind);
-    else for (const member of membersOf.get(header) ?? [header]) add(member, edge.to, 'CHILD');
+    const header = chordAfter.get(edge.to);
+    if (header === undefined || edge.kind === 'MEMBER') add(edge.from, edge.to, edge.kind === 'CALLBACK' ? 'CHILD' : edge.kind);
+    // The edge from its sender gives way to one from each member of its header.
+    else if (edge.kind === 'CALLBACK') for (const member of membersOf.get(header) ?? [header]) add(member, edge.to, 'CHILD');
   }
   const edgeList = [...edges.values()];
   const structure = `${nodes.map((node) => node.id).join(',')}|${edgeList.map((edge) => edge.id).join(',')}`;

@@ -36,6 +36,8 @@ export const TaskLive = graphql(`
       parentId
       groupId
       root { id }
+      resentFrom { id }
+      resentAs { id }
     }
   }
 `);

@@ -1,14 +1,21 @@
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { TaskCard } from '../components/task-card.tsx';
+import { type LiveTask, TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
 import { TaskLive, WorkflowGraph as WorkflowGraphDocument, WorkflowTimes } from '../graphql/documents.ts';
 import { LazyWorkflowGraph } from '../graph-view.ts';
+import type { GraphTimes } from '../graph/model.ts';
 import { STATUS } from '../status.ts';
 import { isFinal, useLive } from '../use-live.ts';
 
 const graphReady = (data: { taskGraph: { ready: boolean } }) => data.taskGraph.ready;
+
+function withTimesOf(task: LiveTask | null, times: GraphTimes | null): GraphTimes | null {
+  if (!task || !times) return times;
+  const { sentAt, receivedAt, startedAt, finishedAt, dateDone } = task;
+  return { ...times, nodes: times.nodes.map((node) => (node.id === task.id ? { ...node, task: { sentAt, receivedAt, startedAt, finishedAt, dateDone } } : node)) };
+}
 
 /** `/tasks/<id>`: the live card, and the graph and timeline of its workflow (from its root). */
 export function TaskRoute({ id }: { id: string }) {
@@ -20,18 +27,23 @@ export function TaskRoute({ id }: { id: string }) {
   // often to a root): the two subscriptions run side by side instead of one after the other.
   // Only a root a task named is kept: after a bad id (which names none) the next task starts from itself,
   // not from that id (whose graph would only fail).
+  // A task drawn in the graph shown keeps that graph: each header task of a chord a client sent is its own root.
   const [knownRoot, setKnownRoot] = useState<string | null>(null);
   const taskRoot = task?.root?.id ?? null;
+  const drawn = useRef<ReadonlySet<string>>(new Set());
   useEffect(() => {
-    if (taskRoot !== null) setKnownRoot(taskRoot);
-  }, [taskRoot]);
+    if (taskRoot !== null) setKnownRoot((shown) => (shown !== null && drawn.current.has(id) ? shown : taskRoot));
+  }, [taskRoot, id]);
   const rootId = knownRoot ?? id;
   // The server completes the stream once every task is ready (a chord's callback included: it waits for late children).
   const graphVariables = live.failure && isFinal(live.failure) ? null : { rootId };
   const graphLive = useLive(WorkflowGraphDocument, graphVariables, graphReady);
   const graph = graphLive.result?.data?.taskGraph ?? null;
+  drawn.current = useMemo(() => new Set(graph?.nodes.map((node) => node.id)), [graph]);
   // Asked for once the graph is there: the server resolves it first, and the times (a history read per task) after.
-  const times = useLive(WorkflowTimes, graph ? graphVariables : null, graphReady).result?.data?.taskGraph ?? null;
+  const workflowTimes = useLive(WorkflowTimes, graph ? graphVariables : null, graphReady).result?.data?.taskGraph ?? null;
+  // The shown task's times as its card has them: its events may come after the workflow's stream completed.
+  const times = useMemo(() => withTimesOf(task, workflowTimes), [task, workflowTimes]);
   // For bench/web-page.ts: when the graph's data arrived (the draw follows).
   if (graph && performance.getEntriesByName('lens:graph-data').length === 0) performance.mark('lens:graph-data');
 

@@ -32,6 +32,8 @@ export type TaskFilter = {
 };
 
 export type TaskGraphEdgeKind =
+  /** task `to` is the callback of the chord whose header is group `from` (beside the CHILD edge from the task that sent it): Celery stores no such link; celery-lens tells it as Task.chordHeader does. */
+  | 'CALLBACK'
   /** `to` was sent by `from`: a chain link, a group launched from a task, a chord's callback. */
   | 'CHILD'
   /** task `to` belongs to group `from`. */
@@ -117,7 +119,7 @@ export type TaskLiveSubscriptionVariables = Exact<{
 }>;
 
 
-export type TaskLiveSubscription = { task: { id: string, status: TaskStatus, statusReason: string, state: TaskState, rawState: string, exists: boolean, ready: boolean, name: string | null, args: unknown, kwargs: unknown, worker: string | null, queue: string | null, retries: number | null, meta: unknown, result: unknown, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null, expiresAt: string | null, parentId: string | null, groupId: string | null, errorType: { type: string, module: string | null } | null, errorDetail: { message: string | null, traceback: string | null } | null, lastOutcome: { state: string, dateDone: string | null, recordedAt: string, errorType: string | null, errorMessage: string | null, name: string | null } | null, root: { id: string } | null } };
+export type TaskLiveSubscription = { task: { id: string, status: TaskStatus, statusReason: string, state: TaskState, rawState: string, exists: boolean, ready: boolean, name: string | null, args: unknown, kwargs: unknown, worker: string | null, queue: string | null, retries: number | null, meta: unknown, result: unknown, sentAt: string | null, receivedAt: string | null, startedAt: string | null, dateDone: string | null, finishedAt: string | null, runtime: number | null, expiresAt: string | null, parentId: string | null, groupId: string | null, errorType: { type: string, module: string | null } | null, errorDetail: { message: string | null, traceback: string | null } | null, lastOutcome: { state: string, dateDone: string | null, recordedAt: string, errorType: string | null, errorMessage: string | null, name: string | null } | null, root: { id: string } | null, resentFrom: { id: string } | null, resentAs: Array<{ id: string } | null> } };
 
 export type WorkflowGraphSubscriptionVariables = Exact<{
   rootId: string | number;
@@ -288,6 +290,12 @@ export const TaskLiveDocument = new TypedDocumentString(`
     parentId
     groupId
     root {
+      id
+    }
+    resentFrom {
+      id
+    }
+    resentAs {
       id
     }
   }
