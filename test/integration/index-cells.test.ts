@@ -282,3 +282,49 @@ describe('a cell’s life', () => {
     expect(slowest(costs)).toBeLessThan(BOUND_MS);
   });
 });
+
+describe('a walk, a bounded call at a time', () => {
+  /** Pages through a filter, `size` a page, in both orders: the ids in each order. */
+  async function pages(index: TaskIndex, filter: Parameters<TaskIndex['search']>[0], size: number) {
+    const got: Record<'desc' | 'asc', string[]> = { desc: [], asc: [] };
+    for (const order of ['desc', 'asc'] as const) {
+      let after = null;
+      for (;;) {
+        const page = await index.search(filter, order, size, after);
+        got[order].push(...page.entries.map((e) => e.id));
+        after = page.stoppedAt ?? page.entries.at(-1) ?? null;
+        if (page.entries.length < size && page.stoppedAt === null) break;
+      }
+    }
+    return got;
+  }
+
+  it('pages through a workflow longer than a call (a page of 250 takes two), its root among its tasks', { timeout: 60_000 }, async () => {
+    const client = redis.client();
+    const index = new TaskIndex(client, lensKeys(`t-${randomUUID()}:`).index, { maxTasks: 1_000_000, retentionSeconds: 86_400 });
+    const at = Date.now() - HOUR;
+    const root: Task = { id: randomUUID(), name: 'app.root', worker: 'w1@h', status: 'SUCCEEDED', exception: '', at: at + 300, tenant: 'a' };
+    const children = Array.from({ length: 700 }, (_, i): Task => ({ ...root, id: randomUUID(), name: 'app.step', at: at + i }));
+    await feed(client, index, [ending(root), ...children.map((t) => ({ ...ending(t), rootId: root.id }))], Date.now());
+    const newest = [root, ...children].sort((a, b) => b.at - a.at || (b.id > a.id ? 1 : -1)).map((t) => t.id);
+    expect(await pages(index, { rootId: root.id }, 250)).toEqual({ desc: newest, asc: [...newest].reverse() });
+    expect(await index.count({ rootId: root.id }, 10_000)).toEqual({ count: 701, capped: false });
+  });
+
+  it('pages through a filter that matches more cells than a page merges', { timeout: 60_000 }, async () => {
+    const client = redis.client();
+    const index = new TaskIndex(client, lensKeys(`t-${randomUUID()}:`).index, { maxTasks: 1_000_000, retentionSeconds: 86_400 });
+    const at = Date.now() - HOUR;
+    // 1,500 cells of FAILED, one task each, among 1,500 others: pages walk every task.
+    const tasks = Array.from({ length: 3000 }, (_, i): Task => ({
+      id: randomUUID(), name: 'app.x', worker: `w${i}@pod`, status: i % 2 === 0 ? 'FAILED' : 'SUCCEEDED', exception: 'KeyError', at: at + Math.floor(i / 3), tenant: 'a',
+    }));
+    await feed(client, index, tasks.map(ending), Date.now());
+    const failed = tasks.filter((t) => t.status === 'FAILED').sort((a, b) => b.at - a.at || (b.id > a.id ? 1 : -1)).map((t) => t.id);
+    expect(await pages(index, { statuses: ['FAILED'], since: at + 100 }, 200)).toEqual({
+      desc: failed.filter((id) => (tasks.find((t) => t.id === id)?.at ?? 0) >= at + 100),
+      asc: [...failed].reverse().filter((id) => (tasks.find((t) => t.id === id)?.at ?? 0) >= at + 100),
+    });
+    expect(await index.count({ statuses: ['FAILED'] }, 10_000)).toEqual({ count: 1500, capped: false });
+  });
+});
