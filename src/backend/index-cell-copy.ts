@@ -14,17 +14,9 @@
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import { scanHash } from './index-cell-registry.ts';
+import { type Cell, cellMatches, decodeCell } from './index-cells.ts';
 import { execAll, valueOf } from './redis-replies.ts';
 import type { IndexFilter } from './task-index.ts';
-import type { TaskStatus } from './task-status.ts';
-
-export interface Cell {
-  readonly status: TaskStatus;
-  readonly name: string;
-  readonly worker: string;
-  readonly queue: string;
-  readonly exceptionType: string;
-}
 
 /** The registry as a process knows it: cell number → cell, up to number `last`. */
 export interface Registry {
@@ -36,22 +28,6 @@ export interface Registry {
 const MAX_FETCHED = 1000;
 /** Filters whose cells are remembered at most (a dashboard asks the same few again and again). */
 const FILTERS_CACHED = 256;
-
-export function decodeCell(desc: string): Cell {
-  const [status = '', name = '', worker = '', queue = '', exceptionType = ''] = desc.split('\x1f');
-  return { status: status as TaskStatus, name, worker, queue, exceptionType };
-}
-
-/** Whether a cell's tasks meet the filter's status, name, worker and queue conditions. */
-export function cellMatches(cell: Cell, filter: IndexFilter): boolean {
-  return (
-    (!filter.statuses || filter.statuses.length === 0 || filter.statuses.includes(cell.status)) &&
-    (!filter.name || cell.name === filter.name) &&
-    (!filter.namePrefix || cell.name.startsWith(filter.namePrefix)) &&
-    (!filter.worker || cell.worker === filter.worker) &&
-    (!filter.queue || cell.queue === filter.queue)
-  );
-}
 
 export class CellCopy {
   #registry: Registry | null = null;

@@ -18,6 +18,15 @@ import type { ChainableCommander } from 'ioredis';
 import type { CellCopy } from './index-cell-copy.ts';
 import { execAll, valueOf } from './redis-replies.ts';
 import type { IndexEntry, IndexFilter, IndexOrder } from './task-index.ts';
+import type { TaskStatus } from './task-status.ts';
+
+export interface Cell {
+  readonly status: TaskStatus;
+  readonly name: string;
+  readonly worker: string;
+  readonly queue: string;
+  readonly exceptionType: string;
+}
 
 /** Cells a page merges at most; a filter matching more is walked. */
 export const MAX_MERGED_CELLS = 1000;
@@ -25,6 +34,22 @@ export const MAX_MERGED_CELLS = 1000;
 const SAME_TIME_LIMIT = 10_000;
 const MIN_TIME = -8.64e15;
 const MAX_TIME = 8.64e15;
+
+export function decodeCell(desc: string): Cell {
+  const [status = '', name = '', worker = '', queue = '', exceptionType = ''] = desc.split('\x1f');
+  return { status: status as TaskStatus, name, worker, queue, exceptionType };
+}
+
+/** Whether a cell's tasks meet the filter's status, name, worker and queue conditions. */
+export function cellMatches(cell: Cell, filter: IndexFilter): boolean {
+  return (
+    (!filter.statuses || filter.statuses.length === 0 || filter.statuses.includes(cell.status)) &&
+    (!filter.name || cell.name === filter.name) &&
+    (!filter.namePrefix || cell.name.startsWith(filter.namePrefix)) &&
+    (!filter.worker || cell.worker === filter.worker) &&
+    (!filter.queue || cell.queue === filter.queue)
+  );
+}
 
 export const hasCellFilter = (filter: IndexFilter): boolean =>
   Boolean((filter.statuses && filter.statuses.length > 0) || filter.name || filter.namePrefix || filter.worker || filter.queue);
