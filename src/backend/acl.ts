@@ -19,8 +19,8 @@ const COMMANDS = [
   'mget', 'get', 'pttl', 'exists', 'lrange', 'llen', 'lindex',
   // celery-lens' own keys (timelines, indexes, tombstones, goals)
   'hgetall', 'hexists', 'zrange', 'hset', 'hsetnx', 'expire', 'zadd', 'set', 'rpush', 'multi', 'exec',
-  // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`
-  'eval', 'evalsha', 'hget', 'hmget', 'hlen', 'hdel', 'hincrby', 'incr', 'zrem', 'zcard', 'zcount', 'zscore', 'zrangebyscore', 'zrevrangebyscore', 'scan', 'del',
+  // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`, hscan for its cells' sweep
+  'eval', 'evalsha', 'hget', 'hmget', 'hlen', 'hdel', 'hincrby', 'incr', 'zrem', 'zcard', 'zcount', 'zscore', 'zrangebyscore', 'zrevrangebyscore', 'scan', 'del', 'hscan',
   // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
   'zremrangebyrank',
   // pub/sub

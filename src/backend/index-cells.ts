@@ -1,16 +1,21 @@
 /**
  * The hot path of the index' queries: filters on status, name, worker, queue
  * and time only. The cells (numbered combinations of those) are known to
- * each process from a cached copy of `ix:cells`; a page is then one pipeline
- * of plain range reads, one or two per matching cell, merged here (k-way, by
- * time then id). Cells are only ever added, so the registry's length tells
- * whether the copy is current: it rides in the same pipeline, and a page read
- * with a stale copy is read again after reloading it (once per new cell).
+ * each process from its copy of the registry (index-cell-copy.ts); a page is
+ * then one pipeline of plain range reads, one or two per matching cell,
+ * merged here (k-way, by time then id), after the reads that tell whether
+ * the copy is current.
+ *
+ * A page of a filter that matches more than MAX_MERGED_CELLS cells is not
+ * merged (up to a page read per cell): the caller walks the tasks in order
+ * instead, a bounded script call at a time (index-walk-script.ts). Counts
+ * stay a ZCOUNT per cell.
  *
  * Doing this in a Lua script measured 3.3 ms of Redis time a page (the
  * registry walk and the merge in Lua) against ~0.6 ms for the reads alone.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { CellCopy } from './index-cell-copy.ts';
 import { execAll, valueOf } from './redis-replies.ts';
 import type { IndexEntry, IndexFilter, IndexOrder } from './task-index.ts';
 import type { TaskStatus } from './task-status.ts';
@@ -23,6 +28,8 @@ export interface Cell {
   readonly exceptionType: string;
 }
 
+/** Cells a page merges at most; a filter matching more is walked. */
+export const MAX_MERGED_CELLS = 1000;
 /** Entries of one exact time read at most when a cursor sits among them. */
 const SAME_TIME_LIMIT = 10_000;
 const MIN_TIME = -8.64e15;
@@ -54,9 +61,6 @@ function reversePairs(pairs: readonly string[]): string[] {
   return reversed;
 }
 
-/** Filters whose cell keys are remembered at most (a dashboard asks the same few again and again). */
-const KEYS_CACHED = 256;
-
 /**
  * The first `limit` entries of sorted ranges, in order: a k-way merge that
  * makes an entry only for what it keeps (a page of 50 over 8 cells reads 408).
@@ -87,107 +91,73 @@ function mergeRanges(ranges: readonly (readonly string[])[], order: IndexOrder, 
   return merged;
 }
 
-export class CellIndex {
-  #cells: Map<string, Cell> | null = null;
-  /** The matching cells' keys by filter, for the registry as last loaded. */
-  readonly #keys = new Map<string, string[]>();
-
-  constructor(
-    readonly redis: Redis,
-    readonly prefix: string,
-  ) {}
-
-  async #load(): Promise<Map<string, Cell>> {
-    const key = `${this.prefix}cells`;
-    const [reply] = await execAll(this.redis.pipeline().hgetall(key));
-    const hash = valueOf(reply, key) as Record<string, string>;
-    this.#cells = new Map(Object.entries(hash).map(([n, desc]) => [n, decodeCell(desc)]));
-    this.#keys.clear();
-    return this.#cells;
-  }
-
-  /** The registry; reloaded when asked or never read. */
-  async cells(reload = false): Promise<Map<string, Cell>> {
-    return !reload && this.#cells ? this.#cells : this.#load();
-  }
-
-  /** The sorted sets a filter reads: its matching cells, or every task when it names none. */
-  #keysFor(cells: Map<string, Cell>, filter: IndexFilter): string[] {
-    if (!hasCellFilter(filter)) return [`${this.prefix}all`];
-    // Walking hundreds of cells per page cost more than the page's merge: remembered until the registry changes.
-    const which = JSON.stringify([filter.statuses ?? [], filter.name ?? '', filter.namePrefix ?? '', filter.worker ?? '', filter.queue ?? '']);
-    let keys = this.#keys.get(which);
-    if (!keys) {
-      keys = [...cells].filter(([, cell]) => cellMatches(cell, filter)).map(([n]) => `${this.prefix}c:${n}`);
-      if (this.#keys.size >= KEYS_CACHED) this.#keys.clear();
-      this.#keys.set(which, keys);
-    }
-    return keys;
-  }
-
-  /**
-   * Runs `read` (which adds its commands to a pipeline that begins with the
-   * registry's HLEN) against a current registry: again after reloading it
-   * when a cell was added meanwhile.
-   */
-  async #withCells<T>(filter: IndexFilter, read: (pipeline: ChainableCommander, keys: readonly string[]) => (replies: readonly unknown[]) => T): Promise<T> {
-    let cells = await this.cells();
-    for (let attempt = 0; ; attempt += 1) {
-      const keys = this.#keysFor(cells, filter);
-      const pipeline = this.redis.pipeline().hlen(`${this.prefix}cells`);
-      const decode = read(pipeline, keys);
-      const replies = await execAll(pipeline);
-      const values = replies.map((reply, index) => valueOf(reply, index === 0 ? `${this.prefix}cells` : (keys[0] ?? this.prefix)));
-      if (Number(values[0]) === cells.size || attempt > 0) return decode(values.slice(1));
-      cells = await this.cells(true);
+/** Adds the reads of a page over sorted sets to a pipeline; returns how to merge their replies. */
+function pageReads(pipeline: ChainableCommander, keys: readonly string[], filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null) {
+  const lo = filter.since ?? MIN_TIME;
+  const hi = filter.until ?? MAX_TIME;
+  const sameTime = after !== null && after.at >= lo && after.at <= hi;
+  for (const key of keys) {
+    if (sameTime) pipeline.zrangebyscore(key, after.at, after.at, 'LIMIT', 0, SAME_TIME_LIMIT);
+    if (order === 'desc') {
+      const top = after !== null && after.at <= hi ? `(${after.at}` : String(hi);
+      pipeline.zrevrangebyscore(key, top, lo, 'WITHSCORES', 'LIMIT', 0, limit);
+    } else {
+      const bottom = after !== null && after.at >= lo ? `(${after.at}` : String(lo);
+      pipeline.zrangebyscore(key, bottom, hi, 'WITHSCORES', 'LIMIT', 0, limit);
     }
   }
-
-  /** Up to `limit` entries after `after`, in order. */
-  search(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null): Promise<IndexEntry[]> {
-    const lo = filter.since ?? MIN_TIME;
-    const hi = filter.until ?? MAX_TIME;
-    const sameTime = after !== null && after.at >= lo && after.at <= hi;
-    return this.#withCells(filter, (pipeline, keys) => {
-      for (const key of keys) {
-        if (sameTime) pipeline.zrangebyscore(key, after.at, after.at, 'LIMIT', 0, SAME_TIME_LIMIT);
-        if (order === 'desc') {
-          const top = after !== null && after.at <= hi ? `(${after.at}` : String(hi);
-          pipeline.zrevrangebyscore(key, top, lo, 'WITHSCORES', 'LIMIT', 0, limit);
-        } else {
-          const bottom = after !== null && after.at >= lo ? `(${after.at}` : String(lo);
-          pipeline.zrangebyscore(key, bottom, hi, 'WITHSCORES', 'LIMIT', 0, limit);
+  return (values: readonly unknown[]): IndexEntry[] => {
+    const ranges: (readonly string[])[] = [];
+    let position = 0;
+    for (let k = 0; k < keys.length; k += 1) {
+      if (sameTime) {
+        // Tasks of the cursor's own time: those after its id in the order asked (as a range: id, score…).
+        const tied: string[] = [];
+        for (const id of values[position] as string[]) {
+          if (order === 'desc' ? id < after.id : id > after.id) tied.push(id, String(after.at));
         }
+        // ZRANGEBYSCORE gives ties by id ascending; newest first wants them descending.
+        ranges.push(order === 'desc' ? reversePairs(tied) : tied);
+        position += 1;
       }
-      return (values) => {
-        const ranges: (readonly string[])[] = [];
-        let position = 0;
-        for (let k = 0; k < keys.length; k += 1) {
-          if (sameTime) {
-            // Tasks of the cursor's own time: those after its id in the order asked (as a range: id, score…).
-            const tied: string[] = [];
-            for (const id of values[position] as string[]) {
-              if (order === 'desc' ? id < after.id : id > after.id) tied.push(id, String(after.at));
-            }
-            // ZRANGEBYSCORE gives ties by id ascending; newest first wants them descending.
-            if (order === 'desc') ranges.push(reversePairs(tied));
-            else ranges.push(tied);
-            position += 1;
-          }
-          ranges.push(values[position] as string[]);
-          position += 1;
-        }
-        return mergeRanges(ranges, order, limit);
-      };
+      ranges.push(values[position] as string[]);
+      position += 1;
+    }
+    return mergeRanges(ranges, order, limit);
+  };
+}
+
+export class CellIndex {
+  constructor(readonly copy: CellCopy) {}
+
+  get #all(): string {
+    return `${this.copy.prefix}all`;
+  }
+
+  /** Up to `limit` entries after `after`, in order; null when the filter matches too many cells to merge. */
+  async search(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null): Promise<IndexEntry[] | null> {
+    if (!hasCellFilter(filter)) {
+      const pipeline = this.copy.redis.pipeline();
+      const merge = pageReads(pipeline, [this.#all], filter, order, limit, after);
+      return merge((await execAll(pipeline)).map((reply) => valueOf(reply, this.#all)));
+    }
+    return this.copy.withRegistry((pipeline, registry) => {
+      const numbers = this.copy.numbersFor(registry, filter);
+      if (numbers.length > MAX_MERGED_CELLS) return () => null;
+      return pageReads(pipeline, numbers.map((n) => `${this.copy.prefix}c:${n}`), filter, order, limit, after);
     });
   }
 
-  /** Exact number of tasks the filter matches (a ZCOUNT per matching cell). */
-  count(filter: IndexFilter): Promise<number> {
+  /** Exact number of tasks the filter matches: a ZCOUNT per matching cell (microseconds each, however many cells). */
+  async count(filter: IndexFilter): Promise<number> {
     const lo = filter.since ?? MIN_TIME;
     const hi = filter.until ?? MAX_TIME;
-    return this.#withCells(filter, (pipeline, keys) => {
-      for (const key of keys) pipeline.zcount(key, lo, hi);
+    if (!hasCellFilter(filter)) {
+      const [reply] = await execAll(this.copy.redis.pipeline().zcount(this.#all, lo, hi));
+      return Number(valueOf(reply, this.#all));
+    }
+    return this.copy.withRegistry((pipeline, registry) => {
+      for (const n of this.copy.numbersFor(registry, filter)) pipeline.zcount(`${this.copy.prefix}c:${n}`, lo, hi);
       return (values) => values.reduce<number>((sum, value) => sum + Number(value), 0);
     });
   }

@@ -14,6 +14,7 @@
  * (`ix:held`) until that event brings finishedAt and runtime, or the process
  * that held it releases it (task-index.ts' HOLD_MS).
  */
+import { CELL_REGISTRY } from './index-cell-registry.ts';
 import { COMMON } from './index-scripts.ts';
 
 /**
@@ -27,7 +28,7 @@ import { COMMON } from './index-scripts.ts';
  * not know. Returns the tasks changed, the
  * tasks trimmed, then the ids of the tasks it held.
  */
-export const UPDATE_SCRIPT = `${COMMON}
+export const UPDATE_SCRIPT = `${COMMON}${CELL_REGISTRY}
 local maxTasks, cutoff, budget, hold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] or '0'
 local HELD = P .. 'held'
 local READY = { SUCCEEDED = true, FAILED = true, REVOKED = true }
@@ -46,24 +47,11 @@ local function count(field, by)
   if redis.call('HINCRBY', MIN, field, by) <= 0 then redis.call('HDEL', MIN, field) end
 end
 
-local numbered = {}
-local function cellOf(rec)
-  local desc = table.concat({ rec.status, rec.name, rec.worker, rec.queue, rec.exc }, US)
-  local n = numbered[desc] or redis.call('HGET', CELLID, desc)
-  if not n then
-    n = tostring(redis.call('INCR', SEQ))
-    redis.call('HSET', CELLID, desc, n)
-    redis.call('HSET', CELLS, n, desc)
-  end
-  numbered[desc] = n
-  return n
-end
-
 local function kwKey(k, v) return P .. 'k:' .. k .. '=' .. v end
 
 local function unindex(id, rec)
   redis.call('ZREM', ALL, id)
-  redis.call('ZREM', P .. 'c:' .. rec.cell, id)
+  leaveCell(rec.cell, id)
   if rec.root ~= '' then redis.call('ZREM', P .. 'r:' .. rec.root, id) end
   for k, v in pairs(rec.kw) do redis.call('ZREM', kwKey(k, v), id) end
   count(minute(rec), -1)
@@ -153,7 +141,7 @@ local function write(id)
   if news(id, old, rec, shown) then changes[#changes + 1] = change(id, rec) end
   if old and raw == old.raw then return 0 end
   if old then
-    if old.cell ~= rec.cell then redis.call('ZREM', P .. 'c:' .. old.cell, id) end
+    if old.cell ~= rec.cell then leaveCell(old.cell, id) end
     if old.root ~= '' and old.root ~= rec.root then redis.call('ZREM', P .. 'r:' .. old.root, id) end
     for k, v in pairs(old.kw) do if rec.kw[k] ~= v then redis.call('ZREM', kwKey(k, v), id) end end
     local m1, m2 = minute(old), minute(rec)

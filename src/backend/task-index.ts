@@ -2,18 +2,20 @@
  * The persistent task index, under `<lens-prefix>ix:`, written by the event
  * consumer and shared by every replica.
  *
- * Layout (one Redis server; see index-scripts.ts for the scripts):
+ * Layout (one Redis server; the scripts are in index-scripts.ts, index-walk-script.ts and index-cell-stats.ts):
  * - `ix:rec` HASH id → record: its cell, the time of its latest state (ms),
  *   its workflow root, runtime and indexed kwargs. One hash, not a key per
  *   task: a key costs ~90 bytes of overhead on its own.
  * - `ix:all` ZSET id by that time: the global order, retention (oldest first)
  *   and unfiltered listings.
  * - `ix:cells` / `ix:cellid` HASH: numbered cells, each one (status, name,
- *   worker, queue, exception type) combination; `ix:c:<n>` ZSET the tasks of
- *   cell n by time. A task is in exactly one cell, so its status, name, worker
- *   and queue cost one entry, not four; a filter on them is the k-way merge
- *   of the matching cells (a deployment has tens to hundreds), and counts per
- *   status, name, worker or queue are a ZCOUNT per cell.
+ *   worker, queue, exception type) combination that has tasks; `ix:c:<n>`
+ *   ZSET the tasks of cell n by time. A task is in exactly one cell, so its
+ *   status, name, worker and queue cost one entry, not four; a filter on them
+ *   is the k-way merge of the matching cells (a deployment has tens to
+ *   hundreds), and counts per status, name, worker or queue are a ZCOUNT per
+ *   cell. A cell is forgotten when its last task leaves it
+ *   (index-cell-registry.ts), so there are never more cells than tasks.
  * - `ix:r:<root>` ZSET the tasks of one workflow (not the root itself, nor a
  *   task that is its own root), `ix:k:<key>=<json>` ZSET per indexed kwargs value.
  * - `ix:min` HASH `<minute>s|f` → tasks that finished in that minute.
@@ -27,9 +29,13 @@
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { TaskStatus } from './task-status.ts';
+import { sweepCells } from './index-cell-registry.ts';
+import { CELL_STATS_SCRIPT, CellStatsReader } from './index-cell-stats.ts';
+import { CellCopy } from './index-cell-copy.ts';
 import { CellIndex } from './index-cells.ts';
-import { CELL_STATS_SCRIPT, COUNT_SCRIPT, SEARCH_SCRIPT } from './index-scripts.ts';
+import { SWEEP_SCRIPT } from './index-scripts.ts';
 import { RELEASE_SCRIPT, UPDATE_SCRIPT } from './index-update-script.ts';
+import { COUNT_SCRIPT, SEARCH_SCRIPT } from './index-walk-script.ts';
 import { type Reply, execAll, guarded, valueOf } from './redis-replies.ts';
 
 /** What one event or published meta tells the index about a task ('' / null: not known from it). */
@@ -101,13 +107,15 @@ export interface CellStats {
 /** Outermost times a filter may name (what a Date holds). */
 const MIN_TIME = -8.64e15;
 const MAX_TIME = 8.64e15;
-/** Entries removed at most per write batch beyond the batch itself, and per trim call. */
+/** Entries removed at most per write batch beyond the batch itself, and per trim call (a few ms of Redis). */
 const TRIM_PER_BATCH = 16;
-const TRIM_PER_CALL = 2000;
+const TRIM_PER_CALL = 100;
 /** Tasks one update script writes at most. */
 const UPDATES_PER_SCRIPT = 200;
-/** Entries a search examines at most (kwargs filters walk their smallest set). */
+/** Entries a search examines at most when it walks (a workflow, kwargs, or too many cells to merge)… */
 export const SEARCH_BUDGET = 20_000;
+/** …and per script call (a few ms of Redis). */
+const WALK_PER_CALL = 200;
 /**
  * How long an end told by a stored result waits for its worker's
  * task-succeeded/-failed event (which follows within milliseconds) before
@@ -115,7 +123,7 @@ export const SEARCH_BUDGET = 20_000;
  */
 export const HOLD_MS = 5000;
 
-const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 'lensIndexCount', cells: 'lensIndexCells', release: 'lensIndexRelease' } as const;
+const COMMANDS = { update: 'lensIndexUpdate', search: 'lensIndexSearch', count: 'lensIndexCount', cells: 'lensIndexCells', release: 'lensIndexRelease', sweep: 'lensIndexSweep' } as const;
 const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
 
 /**
@@ -129,6 +137,7 @@ type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
 
 export class TaskIndex {
   readonly #cells: CellIndex;
+  readonly #stats: CellStatsReader;
 
   constructor(
     readonly redis: Redis,
@@ -136,13 +145,16 @@ export class TaskIndex {
     readonly prefix: string,
     readonly settings: IndexSettings,
   ) {
-    this.#cells = new CellIndex(redis, prefix);
+    const copy = new CellCopy(redis, prefix);
+    this.#cells = new CellIndex(copy);
+    this.#stats = new CellStatsReader(copy, (pipeline, args) => (pipeline as unknown as Scripted)[COMMANDS.cells]?.(...args));
     const scripts = [
       [COMMANDS.update, UPDATE_SCRIPT],
       [COMMANDS.search, SEARCH_SCRIPT],
       [COMMANDS.count, COUNT_SCRIPT],
       [COMMANDS.cells, CELL_STATS_SCRIPT],
       [COMMANDS.release, RELEASE_SCRIPT],
+      [COMMANDS.sweep, SWEEP_SCRIPT],
     ] as const;
     // ioredis sends EVAL the first time on each connection, EVALSHA after: no SCRIPT LOAD round trip.
     for (const [name, lua] of scripts) redis.defineCommand(name, { numberOfKeys: 0, lua });
@@ -204,14 +216,19 @@ export class TaskIndex {
     });
   }
 
-  /** Drops what retention says is too old or too many, oldest first; returns how many. */
+  /**
+   * Drops what retention says is too old or too many, oldest first, then
+   * forgets cells left without tasks by earlier versions; returns how many tasks it dropped.
+   */
   async trim(now = Date.now()): Promise<number> {
     let removed = 0;
     for (;;) {
       const reply = (await guarded(() => (this.redis as unknown as Scripted)[COMMANDS.update]?.(this.prefix, this.settings.maxTasks, this.#cutoff(now), TRIM_PER_CALL) as Promise<number[]>));
       removed += Number(reply[1]);
-      if (Number(reply[1]) < TRIM_PER_CALL) return removed;
+      if (Number(reply[1]) < TRIM_PER_CALL) break;
     }
+    await sweepCells(this.redis, this.prefix, (...args) => (this.redis as unknown as Scripted)[COMMANDS.sweep]?.(...args) as Promise<number>);
+    return removed;
   }
 
   #cutoff(now: number): number {
@@ -248,51 +265,53 @@ export class TaskIndex {
    * budget ran out before the page filled, `stoppedAt` is where to go on from.
    */
   async search(filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget = SEARCH_BUDGET): Promise<{ entries: IndexEntry[]; stoppedAt: IndexEntry | null }> {
-    if (this.#cellsOnly(filter)) return { entries: await this.#cells.search(filter, order, limit, after), stoppedAt: null };
-    const pipeline = this.redis.pipeline();
-    (pipeline as unknown as Scripted)[COMMANDS.search]?.(...this.#filterArgs(filter, order, limit, after, budget));
-    const [reply] = await execAll(pipeline);
-    const values = valueOf(reply, `${this.prefix}*`) as string[];
+    const merged = this.#cellsOnly(filter) ? await this.#cells.search(filter, order, limit, after) : null;
+    if (merged) return { entries: merged, stoppedAt: null };
     const entries: IndexEntry[] = [];
-    for (let index = 2; index < values.length; index += 2) entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
-    const stoppedAt: IndexEntry | null = values[1] ? { id: values[1], at: Number(values[0]) } : null;
+    const stoppedAt = await this.#walk(COMMANDS.search, filter, order, limit, after, budget, (values) => {
+      for (let index = 2; index < values.length; index += 2) entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
+      return (values.length - 2) / 2;
+    });
     return { entries, stoppedAt };
   }
 
   /** How many tasks match, exactly up to `cap` (time and cell filters alone: always exact). */
   async count(filter: IndexFilter, cap: number): Promise<{ count: number; capped: boolean }> {
     if (this.#cellsOnly(filter)) return { count: await this.#cells.count(filter), capped: false };
-    const pipeline = this.redis.pipeline();
-    (pipeline as unknown as Scripted)[COMMANDS.count]?.(...this.#filterArgs(filter, 'desc', cap, null, Math.max(cap, SEARCH_BUDGET)));
-    const [reply] = await execAll(pipeline);
-    const [count, capped] = valueOf(reply, `${this.prefix}*`) as number[];
-    return { count: Number(count), capped: capped === 1 };
+    let count = 0;
+    const stoppedAt = await this.#walk(COMMANDS.count, filter, 'desc', cap, null, Math.max(cap, SEARCH_BUDGET), (values) => {
+      count += Number(values[2]);
+      return Number(values[2]);
+    });
+    return { count, capped: stoppedAt !== null || count >= cap };
+  }
+
+  /**
+   * Walks the matches a script call at a time (WALK_PER_CALL entries each)
+   * until `limit` were found (`take` reads a call's reply and returns how
+   * many it found) or `budget` entries were examined; returns where it
+   * stopped then, null when it found them all.
+   */
+  async #walk(command: string, filter: IndexFilter, order: IndexOrder, limit: number, after: IndexEntry | null, budget: number, take: (values: readonly unknown[]) => number): Promise<IndexEntry | null> {
+    let from = after;
+    let found = 0;
+    for (let spent = 0; ; spent += WALK_PER_CALL) {
+      const step = Math.max(1, Math.min(WALK_PER_CALL, budget - spent));
+      const pipeline = this.redis.pipeline();
+      (pipeline as unknown as Scripted)[command]?.(...this.#filterArgs(filter, order, limit - found, from, step));
+      const [reply] = await execAll(pipeline);
+      const values = valueOf(reply, `${this.prefix}*`) as unknown[];
+      found += take(values);
+      const stopped: IndexEntry | null = values[1] ? { at: Number(values[0]), id: String(values[1]) } : null;
+      if (stopped === null || found >= limit) return null;
+      if (spent + step >= budget) return stopped;
+      from = stopped;
+    }
   }
 
   /** Every cell with tasks in [since, until] (of `status` only, unless null), with up to `sample` runtimes each. */
-  async cells(since: number, until: number, sample: number, status: TaskStatus | null = null): Promise<CellStats[]> {
-    const pipeline = this.redis.pipeline();
-    (pipeline as unknown as Scripted)[COMMANDS.cells]?.(this.prefix, since, until, sample, status ?? '');
-    const [reply] = await execAll(pipeline);
-    const values = valueOf(reply, `${this.prefix}cells`) as string[];
-    const cells: CellStats[] = [];
-    for (let index = 0; index + 5 < values.length; index += 6) {
-      const [status, name = '', worker = '', queue = '', exceptionType = ''] = (values[index] as string).split('\x1f');
-      const runtimes = (values[index + 5] as string) === '' ? [] : (values[index + 5] as string).split(',').map(Number).filter(Number.isFinite);
-      cells.push({
-        status: status as TaskStatus,
-        name,
-        worker,
-        queue,
-        exceptionType,
-        count: Number(values[index + 1]),
-        firstAt: Number(values[index + 2]),
-        lastAt: Number(values[index + 3]),
-        lastId: values[index + 4] as string,
-        runtimes,
-      });
-    }
-    return cells;
+  cells(since: number, until: number, sample: number, status: TaskStatus | null = null): Promise<CellStats[]> {
+    return this.#stats.read(since, until, sample, status);
   }
 
   /** Finished tasks per minute from `since` to `until` (ms), oldest first; minutes are floor(ms / 60,000). */
