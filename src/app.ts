@@ -14,7 +14,7 @@ import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
 import { logBackendState } from './server/backend-state.ts';
 import { consumerReporter } from './server/consumer-reporter.ts';
-import { createHttpServer } from './server/http-server.ts';
+import { createHttpServer, listenBacklog } from './server/http-server.ts';
 import { TaskCohorts } from './server/task-cohorts.ts';
 import { createLensYoga } from './server/yoga.ts';
 import { attachWebSockets } from './ws-server.ts';
@@ -108,7 +108,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
           index.trim().catch((error: unknown) => logger.warn({ err: error }, 'index retention failed'));
         }, INDEX_TRIM_MS).unref();
       }
-      const port = await http.listen(config.port, config.host);
+      const port = await http.listen(config.port, config.host, listenBacklog(config.maxWsConnections));
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
     /**

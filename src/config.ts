@@ -92,8 +92,9 @@ export interface Config {
   readonly maxWsConnections: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly wsIdleTimeoutMs: number;
-  /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
+  /** Task watches (one per task per subscription) the process, one caller (over all its connections), and one connection (a WebSocket, or an HTTP request) may hold. */
   readonly maxWatches: number;
+  readonly maxWatchesPerCaller: number;
   readonly maxWatchesPerConnection: number;
   /** Whether the control mutations (revoke, send, re-send) may act; they also need the `control` scope. */
   readonly control: boolean;
@@ -166,6 +167,7 @@ export const OPTIONS = {
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
   'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
+  'max-watches-per-caller': { env: 'LENS_MAX_WATCHES_PER_CALLER', default: 'auto', help: 'task watches one caller (API key, JWT subject, read token, or client address with auth off) may hold over all its connections; auto: a quarter of --max-watches' },
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   control: { env: 'LENS_CONTROL', default: 'false', help: 'allow revokeTask, sendTask and resendTask (with the control scope) (true/false)' },
   'send-allow': { env: 'LENS_SEND_ALLOW', default: '', help: 'task names sendTask/resendTask may send, glob patterns (comma-separated, e.g. proj.tasks.*); none by default' },
@@ -408,6 +410,9 @@ export function loadConfig(
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
     maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
+    maxWatchesPerCaller: get('max-watches-per-caller') === 'auto'
+      ? Math.max(1, Math.floor(integer('max-watches', get('max-watches'), 1, 10_000_000) / 4))
+      : integer('max-watches-per-caller', get('max-watches-per-caller'), 1, 10_000_000),
     maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
     index: boolean('index', get('index')),
     indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,

@@ -7,6 +7,8 @@ import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { callerNamer } from '../auth/caller-of.ts';
+import { CallerWatches } from '../backend/caller-watches.ts';
 import { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
@@ -64,12 +66,13 @@ export interface YogaParts {
 }
 
 export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber, cohorts }: YogaParts) {
+  const callers = new CallerWatches(config.maxWatchesPerCaller, callerNamer(config));
   return createYoga<object, LensContext>({
     schema,
-    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
+    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own. Both count against the caller's.
     context: (initial) => ({
       ...context,
-      watchQuota: (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection'),
+      watchQuota: callers.forOperation(initial, (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection')),
     }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
