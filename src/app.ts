@@ -15,6 +15,7 @@ import type { LensContext } from './schema/context.ts';
 import { logBackendState } from './server/backend-state.ts';
 import { consumerReporter } from './server/consumer-reporter.ts';
 import { createHttpServer, listenBacklog } from './server/http-server.ts';
+import { type PubSubConnection, reportSubscriberDrops } from './server/subscriber-drops.ts';
 import { TaskCohorts } from './server/task-cohorts.ts';
 import { createLensYoga } from './server/yoga.ts';
 import { attachWebSockets } from './ws-server.ts';
@@ -57,6 +58,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     metrics.controlActions.inc({ action, outcome });
   };
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
+  const pubsub: PubSubConnection[] = [
+    { role: 'subscriptions', connection: connections.subscriber },
+    ...(connections.consumerSources ?? []).map(({ connection }) => ({ role: 'events' as const, connection })),
+  ];
+  reportSubscriberDrops(pubsub, logger, { watchedTasks: () => watcher.watchedCount, onDrop: (role) => metrics.subscriberDisconnects.inc({ connection: role }) });
 
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.

@@ -55,6 +55,8 @@ export class EventConsumer {
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
+  /** Told when a connection subscribes again after a drop (stores.ts: progress subscriptions re-count). */
+  onResubscribed: () => void = () => {};
   /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
   lastEventLagMs: number | null = null;
   lastEventAt: number | null = null;
@@ -88,12 +90,20 @@ export class EventConsumer {
     for (const { connection, patterns } of sources) {
       // A worker's silence only counts while this process could hear it.
       connection.on('close', () => this.liveness.deaf());
+      let subscribedOnce = false;
       connection.on('ready', () => {
         if (this.connected) this.liveness.listening();
-        connection.psubscribe(...patterns).catch((error: unknown) => {
-          // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
-          if (connection.status === 'ready') this.report('subscribe', error);
-        });
+        connection.psubscribe(...patterns).then(
+          () => {
+            // Back after a drop: what was published meanwhile is lost, and may be read where it is stored.
+            if (subscribedOnce) this.onResubscribed();
+            subscribedOnce = true;
+          },
+          (error: unknown) => {
+            // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
+            if (connection.status === 'ready') this.report('subscribe', error);
+          },
+        );
       });
       connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
         this.#enqueue(pattern.toString(), channel.toString(), message);

@@ -15,6 +15,8 @@ export interface TaskChange {
   readonly related: readonly string[];
   /** A worker went silent: statuses may have turned LOST with nothing recorded. */
   readonly workerGone?: string;
+  /** The consumer's connection was dropped: what was published meanwhile was never recorded, any count may be stale. */
+  readonly gap?: true;
 }
 
 export type ChangeListener = (change: TaskChange) => void;

@@ -58,6 +58,7 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const consumer = connections.consumerSources
     ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
     : null;
+  if (consumer) consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
   const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
   return { backend, watcher, goals, history, queues, queueLengths, consumer, changes, control, index, indexFeed, states };
 }
