@@ -60,8 +60,9 @@ export interface Config {
   readonly metricsOperations: readonly string[];
   /** Whether /metrics needs an API key (with --auth). */
   readonly metricsAuth: boolean;
-  /** Updates queued for a slow subscriber before it gets only the latest per task. */
+  /** Updates, and bytes (with what its socket holds), queued for a slow subscriber before it gets only the latest per task. */
   readonly maxQueued: number;
+  readonly maxQueuedBytes: number;
   /** Most nodes a task graph (taskGraph, Task.root) may visit. */
   readonly maxGraphNodes: number;
   /** Query limits: selection depth and Pothos complexity. */
@@ -139,6 +140,7 @@ export const OPTIONS = {
   'max-ids': { env: 'LENS_MAX_IDS', default: '1000', help: 'most ids in one tasks(ids) query' },
   'redis-timeout-ms': { env: 'LENS_REDIS_TIMEOUT_MS', default: '2000', help: 'Redis command timeout in ms' },
   'max-queued': { env: 'LENS_MAX_QUEUED', default: '64', help: 'updates queued per slow subscriber before collapsing to the latest per task' },
+  'max-queued-bytes': { env: 'LENS_MAX_QUEUED_BYTES', default: '1048576', help: "bytes of stored values queued per slow subscriber, with what its socket still holds, before collapsing to the latest per task" },
   'lens-prefix': { env: 'LENS_PREFIX', default: 'celery-lens:', help: "prefix of celery-lens' own keys" },
   'result-expires': { env: 'CELERY_RESULT_EXPIRES', default: '86400', help: "Celery's result_expires in seconds (timelines are kept a day longer)" },
   'resume-window': { env: 'LENS_RESUME_WINDOW', default: '3600', help: 'seconds the states of a task are kept after its last one, for subscriptions resuming from a cursor (0: off)' },
@@ -390,6 +392,7 @@ export function loadConfig(
     },
     introspection: boolean('introspection', get('introspection')),
     maxQueued: integer('max-queued', get('max-queued'), 1, 100_000),
+    maxQueuedBytes: integer('max-queued-bytes', get('max-queued-bytes'), 1024, 1_000_000_000),
     maxGraphNodes: integer('max-graph-nodes', get('max-graph-nodes'), 1, 1_000_000),
     maxDepth: integer('max-depth', get('max-depth'), 2, 1000),
     maxComplexity: integer('max-complexity', get('max-complexity'), 10, 100_000_000),
