@@ -34,6 +34,7 @@ import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema, schemaWithoutScopeAuth } from '../schema/index.ts';
+import { documentCaches } from './document-cache.ts';
 import type { TaskCohorts } from './task-cohorts.ts';
 
 /**
@@ -76,6 +77,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
     }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    parserAndValidationCache: documentCaches(),
     // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/http/origin.ts).
     cors: (request) => {
       const origin = request.headers.get('origin');
