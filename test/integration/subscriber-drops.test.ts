@@ -12,7 +12,9 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { celeryDate } from '../helpers/clock.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
+import { startApp } from '../helpers/app.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
@@ -34,8 +36,8 @@ afterAll(async () => {
 const meta = (id: string, status: string, result: unknown, group?: string) =>
   JSON.stringify({ status, result, traceback: null, children: [], date_done: status === 'SUCCESS' ? `${celeryDate()}+00:00` : null, ...(group ? { group_id: group } : {}), task_id: id });
 
-async function metric(connection: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', lens.app.url))).text();
+async function metric(connection: string, url = lens.app.url): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
   return Number(new RegExp(`celery_lens_subscriber_disconnects_total\\{connection="${connection}"\\} (\\d+)`).exec(text)?.[1]);
 }
 
@@ -87,6 +89,27 @@ describe('a dropped pub/sub connection', () => {
       await until(() => lens.app.logs.filter((line) => line.includes('pub/sub connection is back')).length === 2);
     } finally {
       await ws.dispose();
+    }
+  });
+});
+
+describe('a dropped connection to a broker of its own', () => {
+  it("is the events connection's: logged, counted, and subscribed again", async () => {
+    const broker = await startRedis();
+    const app = await startApp(lens.redis.url(), ['--broker', broker.url(1)]);
+    try {
+      await until(async () => (await fetch(new URL('/readyz', app.url))).status === 200);
+      await broker.client().client('KILL', 'TYPE', 'pubsub');
+      await until(async () => (await metric('events', app.url)) === 1);
+      expect(await metric('subscriptions', app.url)).toBe(0);
+      const dropped = app.logs.map((line) => JSON.parse(line) as { msg: string; connection?: string; role?: string }).filter((line) => line.msg === 'pub/sub connection dropped');
+      expect(dropped).toMatchObject([{ connection: 'celery-lens-events', role: 'events' }]);
+      // Its pattern subscriptions are renewed: events flow again.
+      await until(async () => Number(await broker.client().pubsub('NUMPAT')) === 1);
+      expect((await fetch(new URL('/readyz', app.url))).status).toBe(200);
+    } finally {
+      await app.stop();
+      await broker.stop();
     }
   });
 });
