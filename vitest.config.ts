@@ -14,6 +14,7 @@ const TIMED = [
   'test/integration/broker-scan.test.ts',
   'test/integration/consumer-burst.test.ts',
   'test/interop/await.test.ts',
+  'test/integration/liveness.test.ts',
 ];
 
 const shared = {

@@ -16,7 +16,8 @@ import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
 import { logBackendState } from './server/backend-state.ts';
 import { consumerReporter } from './server/consumer-reporter.ts';
-import { createHttpServer } from './server/http-server.ts';
+import { createHttpServer, listenBacklog } from './server/http-server.ts';
+import { type PubSubConnection, reportSubscriberDrops } from './server/subscriber-drops.ts';
 import { TaskCohorts } from './server/task-cohorts.ts';
 import { createLensYoga } from './server/yoga.ts';
 import { attachWebSockets } from './ws-server.ts';
@@ -59,6 +60,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     metrics.controlActions.inc({ action, outcome });
   };
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
+  const pubsub: PubSubConnection[] = [
+    { role: 'subscriptions', connection: connections.subscriber },
+    ...(connections.consumerSources ?? []).map(({ connection }) => ({ role: 'events' as const, connection })),
+  ];
+  reportSubscriberDrops(pubsub, logger, { watchedTasks: () => watcher.watchedCount, onDrop: (role) => metrics.subscriberDisconnects.inc({ connection: role }) });
 
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
@@ -116,7 +122,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
           index.trim().catch((error: unknown) => logger.warn({ err: error }, 'index retention failed'));
         }, INDEX_TRIM_MS).unref();
       }
-      const port = await http.listen(config.port, config.host);
+      const port = await http.listen(config.port, config.host, listenBacklog(config.maxWsConnections));
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
     /**

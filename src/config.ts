@@ -67,8 +67,9 @@ export interface Config {
   readonly metricsOperations: readonly string[];
   /** Whether /metrics needs an API key (with --auth). */
   readonly metricsAuth: boolean;
-  /** Updates queued for a slow subscriber before it gets only the latest per task. */
+  /** Updates, and bytes (with what its socket holds), queued for a slow subscriber before it gets only the latest per task. */
   readonly maxQueued: number;
+  readonly maxQueuedBytes: number;
   /** Most nodes a task graph (taskGraph, Task.root) may visit. */
   readonly maxGraphNodes: number;
   /** Query limits: selection depth and Pothos complexity. */
@@ -99,8 +100,9 @@ export interface Config {
   readonly maxWsConnections: number;
   readonly maxSubscriptionsPerConnection: number;
   readonly wsIdleTimeoutMs: number;
-  /** Task watches (one per task per subscription) the process, and one connection (a WebSocket, or an HTTP request), may hold. */
+  /** Task watches (one per task per subscription) the process, one caller (over all its connections), and one connection (a WebSocket, or an HTTP request) may hold. */
   readonly maxWatches: number;
+  readonly maxWatchesPerCaller: number;
   readonly maxWatchesPerConnection: number;
   /** Whether the control mutations (revoke, send, re-send) may act; they also need the `control` scope. */
   readonly control: boolean;
@@ -145,6 +147,7 @@ export const OPTIONS = {
   'max-ids': { env: 'LENS_MAX_IDS', default: '1000', help: 'most ids in one tasks(ids) query' },
   'redis-timeout-ms': { env: 'LENS_REDIS_TIMEOUT_MS', default: '2000', help: 'Redis command timeout in ms' },
   'max-queued': { env: 'LENS_MAX_QUEUED', default: '64', help: 'updates queued per slow subscriber before collapsing to the latest per task' },
+  'max-queued-bytes': { env: 'LENS_MAX_QUEUED_BYTES', default: '1048576', help: "bytes of stored values queued per slow subscriber, with what its socket still holds, before collapsing to the latest per task" },
   'lens-prefix': { env: 'LENS_PREFIX', default: 'celery-lens:', help: "prefix of celery-lens' own keys" },
   'result-expires': { env: 'CELERY_RESULT_EXPIRES', default: '86400', help: "Celery's result_expires in seconds (timelines are kept a day longer)" },
   'resume-window': { env: 'LENS_RESUME_WINDOW', default: '3600', help: 'seconds the states of a task are kept after its last one, for subscriptions resuming from a cursor (0: off)' },
@@ -173,6 +176,7 @@ export const OPTIONS = {
   'max-subscriptions-per-connection': { env: 'LENS_MAX_SUBSCRIPTIONS_PER_CONNECTION', default: '100', help: 'most live subscriptions on one WebSocket' },
   'ws-idle-timeout-ms': { env: 'LENS_WS_IDLE_TIMEOUT_MS', default: '60000', help: 'a WebSocket that answers no ping for this long is closed' },
   'max-watches': { env: 'LENS_MAX_WATCHES', default: '100000', help: 'task watches (one per task per subscription) the whole process may hold' },
+  'max-watches-per-caller': { env: 'LENS_MAX_WATCHES_PER_CALLER', default: 'auto', help: 'task watches one caller (API key, JWT subject, read token, or client address with auth off) may hold over all its connections; auto: a quarter of --max-watches' },
   'max-watches-per-connection': { env: 'LENS_MAX_WATCHES_PER_CONNECTION', default: '10000', help: 'task watches one WebSocket (all its subscriptions) or one HTTP request may hold' },
   control: { env: 'LENS_CONTROL', default: 'false', help: 'allow revokeTask, sendTask and resendTask (with the control scope) (true/false)' },
   'send-allow': { env: 'LENS_SEND_ALLOW', default: '', help: 'task names sendTask/resendTask may send, glob patterns (comma-separated, e.g. proj.tasks.*); none by default' },
@@ -415,6 +419,7 @@ export function loadConfig(
     },
     introspection: boolean('introspection', get('introspection')),
     maxQueued: integer('max-queued', get('max-queued'), 1, 100_000),
+    maxQueuedBytes: integer('max-queued-bytes', get('max-queued-bytes'), 1024, 1_000_000_000),
     maxGraphNodes: integer('max-graph-nodes', get('max-graph-nodes'), 1, 1_000_000),
     maxDepth: integer('max-depth', get('max-depth'), 2, 1000),
     maxComplexity: integer('max-complexity', get('max-complexity'), 10, 100_000_000),
@@ -435,6 +440,9 @@ export function loadConfig(
     maxSubscriptionsPerConnection: integer('max-subscriptions-per-connection', get('max-subscriptions-per-connection'), 1, 1_000_000),
     wsIdleTimeoutMs: integer('ws-idle-timeout-ms', get('ws-idle-timeout-ms'), 100, 86_400_000),
     maxWatches: integer('max-watches', get('max-watches'), 1, 10_000_000),
+    maxWatchesPerCaller: get('max-watches-per-caller') === 'auto'
+      ? Math.max(1, Math.floor(integer('max-watches', get('max-watches'), 1, 10_000_000) / 4))
+      : integer('max-watches-per-caller', get('max-watches-per-caller'), 1, 10_000_000),
     maxWatchesPerConnection: integer('max-watches-per-connection', get('max-watches-per-connection'), 1, 10_000_000),
     index: boolean('index', get('index')),
     indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,

@@ -18,6 +18,7 @@ import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { HistoryStore } from './history-store.ts';
+import { ownBytes } from './own-bytes.ts';
 import { WorkerLiveness } from './worker-liveness.ts';
 import type { StateLog } from './state-log.ts';
 
@@ -50,13 +51,15 @@ export class EventConsumer {
    * broker names hostnames, and 200,000 of them held 190 MB for good.
    */
   readonly workers = new Map<string, WorkerState>();
-  /** Messages not handled yet, from `#head` on. */
-  readonly #backlog: Waiting[] = [];
+  /** Messages not handled yet, from `#head` on (those before it are let go: a burst's are MBs). */
+  readonly #backlog: (Waiting | null)[] = [];
   #head = 0;
   #inFlight = 0;
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
+  /** Told when a connection subscribes again after a drop (stores.ts: progress subscriptions re-count). */
+  onResubscribed: () => void = () => {};
   /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
   lastEventLagMs: number | null = null;
   lastEventAt: number | null = null;
@@ -92,12 +95,20 @@ export class EventConsumer {
     for (const { connection, patterns } of sources) {
       // A worker's silence only counts while this process could hear it.
       connection.on('close', () => this.liveness.deaf());
+      let subscribedOnce = false;
       connection.on('ready', () => {
         if (this.connected) this.liveness.listening();
-        connection.psubscribe(...patterns).catch((error: unknown) => {
-          // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
-          if (connection.status === 'ready') this.report('subscribe', error);
-        });
+        connection.psubscribe(...patterns).then(
+          () => {
+            // Back after a drop: what was published meanwhile is lost, and may be read where it is stored.
+            if (subscribedOnce) this.onResubscribed();
+            subscribedOnce = true;
+          },
+          (error: unknown) => {
+            // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
+            if (connection.status === 'ready') this.report('subscribe', error);
+          },
+        );
       });
       connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
         this.#enqueue(pattern.toString(), channel.toString(), message);
@@ -119,13 +130,15 @@ export class EventConsumer {
       this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
       return;
     }
-    this.#backlog.push({ pattern, channel, message, receivedAt });
+    // A burst may wait here a while: each message copied out of the chunk ioredis read it in.
+    this.#backlog.push({ pattern, channel, message: ownBytes(message), receivedAt });
     this.#pump();
   }
 
   #pump(): void {
     while (this.#inFlight < MAX_IN_FLIGHT && this.#head < this.#backlog.length) {
       const next = this.#backlog[this.#head] as Waiting;
+      this.#backlog[this.#head] = null;
       this.#head += 1;
       // Compacted once the front half is spent: shifting one by one would be quadratic.
       if (this.#head * 2 > this.#backlog.length && this.#head > 1024) {

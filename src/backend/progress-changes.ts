@@ -17,6 +17,8 @@ export interface TaskChange {
   readonly workerGone?: string;
   /** The ids' Celery events were recorded: what no stored state tells (times, runtime, a status from events). */
   readonly fromEvents?: boolean;
+  /** The consumer's connection was dropped: what was published meanwhile was never recorded, any count may be stale. */
+  readonly gap?: true;
 }
 
 export type ChangeListener = (change: TaskChange) => void;

@@ -47,7 +47,7 @@ export async function* progressStream({ read, changes, intervalMs, signal, share
   let wake: (() => void) | null = null;
   const release = shared?.reads.hold(shared.key);
   const unlisten = changes?.listen((change) => {
-    if (change.workerGone !== undefined || change.ids.some((id) => watched.has(id)) || change.related.some((id) => watched.has(id))) {
+    if (change.workerGone !== undefined || change.gap || change.ids.some((id) => watched.has(id)) || change.related.some((id) => watched.has(id))) {
       since = changes.seq;
       if (dirty) return;
       dirty = true;

@@ -63,6 +63,7 @@ export function createStores(config: StoreConfig, connections: Connections, keys
   const consumer = connections.consumerSources
     ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
     : null;
+  if (consumer) consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
   const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
   const [secret, ...older] = config.cursorSecrets;
   const cursorKeys: CursorKeys = secret === undefined ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys()) : new ConfiguredCursorKeys([secret, ...older]);

@@ -3,8 +3,10 @@
  *
  * Buffering is bounded: while the client keeps up it gets every update in
  * order (each PROGRESS step); when it falls behind by more than `maxQueued`
- * updates, the queue collapses to the latest update of each task, so memory
- * stays bounded by the number of tasks watched, never by the update rate.
+ * updates, or `maxQueuedBytes` of stored values with what its socket still
+ * holds (64 updates of a 4 MB result would be 256 MB), the queue collapses to
+ * the latest update of each task, so memory stays bounded by the number of
+ * tasks watched, never by the update rate.
  *
  * Why not graphql-yoga's Repeater: its executor starts at the first next(),
  * and a return() before that skips it. The watches must be open (and counted)
@@ -13,7 +15,7 @@
  * it is returned before its first pull (a client that leaves at once).
  */
 import { READY_STATES } from '../celery/states.ts';
-import type { TaskUpdate, TaskWatcher, Watch } from './task-watcher.ts';
+import { type TaskUpdate, type TaskWatcher, type Watch, rawOf } from './task-watcher.ts';
 import type { Release, WatchQuota } from './watch-quota.ts';
 
 export interface TaskStreamOptions {
@@ -23,6 +25,10 @@ export interface TaskStreamOptions {
   readonly readyOnly?: boolean;
   /** Updates queued for a slow client before collapsing to the latest per task. @default 64 */
   readonly maxQueued?: number;
+  /** Bytes of stored values queued, with what `buffered` says, before collapsing. @default no bound */
+  readonly maxQueuedBytes?: number;
+  /** Bytes the client's connection holds that it has not taken yet (server/client-buffered.ts). */
+  readonly buffered?: () => number;
   /** Completes the stream when aborted (process shutdown). */
   readonly signal?: AbortSignal;
   /** The caller's connection's quota of watches (besides the process'). */
@@ -36,6 +42,10 @@ interface Item {
   readonly id: string;
   readonly update: TaskUpdate;
 }
+
+/** What an update queued costs, as the bytes of the stored value it was decoded from. */
+export const queuedBytesOf = (update: TaskUpdate): number => rawOf(update)?.byteLength ?? 0;
+const bytesOf = (items: readonly Item[]): number => items.reduce((sum, item) => sum + queuedBytesOf(item.update), 0);
 
 const isReady = (update: TaskUpdate): boolean =>
   !(update instanceof Error) && update.meta !== null && READY_STATES.has(update.meta.state);
@@ -52,6 +62,9 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
   #burst = 0;
   /** Queue length past which it collapses: maxQueued, or twice the tasks kept at the last collapse. */
   #collapseAt: number;
+  /** Bytes of the queued updates, and past how many (with the socket's) it collapses, likewise. */
+  #queuedBytes = 0;
+  #collapseAtBytes: number;
   /** Gives the watches back to the quotas. */
   #release: Release = () => {};
 
@@ -60,6 +73,11 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     readonly options: Required<Omit<TaskStreamOptions, 'signal' | 'quota'>>,
   ) {
     this.#collapseAt = options.maxQueued;
+    this.#collapseAtBytes = options.maxQueuedBytes;
+  }
+
+  #full(): boolean {
+    return this.#queue.length > this.#collapseAt || this.#queuedBytes + this.options.buffered() > this.#collapseAtBytes;
   }
 
   async open(watcher: TaskWatcher, quota: WatchQuota | undefined): Promise<this> {
@@ -109,7 +127,8 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     for (const item of this.#queue) currents.push(item);
     this.#queue.length = 0;
     for (const item of currents) this.#queue.push(item);
-    if (this.#queue.length > this.#collapseAt) this.#collapse();
+    this.#queuedBytes = bytesOf(this.#queue);
+    if (this.#full()) this.#collapse();
   }
 
   push(id: string, update: TaskUpdate): void {
@@ -122,7 +141,8 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
       return;
     }
     this.#queue.push({ id, update });
-    if (this.#queue.length > this.#collapseAt) this.#collapse();
+    this.#queuedBytes += queuedBytesOf(update);
+    if (this.#full()) this.#collapse();
   }
 
   /**
@@ -142,6 +162,8 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     this.#queue.length = 0;
     for (let index = kept.length - 1; index >= 0; index -= 1) this.#queue.push(kept[index] as Item);
     this.#collapseAt = Math.max(this.options.maxQueued, 2 * kept.length);
+    this.#queuedBytes = bytesOf(this.#queue);
+    this.#collapseAtBytes = Math.max(this.options.maxQueuedBytes, 2 * (this.#queuedBytes + this.options.buffered()));
   }
 
   #deliver(item: Item): IteratorResult<TaskUpdate> {
@@ -160,6 +182,7 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     for (;;) {
       const item = this.#queue.shift();
       if (!item) break;
+      this.#queuedBytes -= queuedBytesOf(item.update);
       if (this.options.readyOnly && !isReady(item.update) && !(item.update instanceof Error)) continue;
       if (this.options.readyOnly && this.#readySeen.has(item.id)) continue;
       this.#burst += 1;
@@ -215,6 +238,8 @@ export function openTaskStream(
     untilReady: options.untilReady ?? true,
     readyOnly: options.readyOnly ?? false,
     maxQueued: options.maxQueued ?? 64,
+    maxQueuedBytes: options.maxQueuedBytes ?? Number.POSITIVE_INFINITY,
+    buffered: options.buffered ?? (() => 0),
   });
   if (options.signal) stream.closeOn(options.signal);
   return stream.open(watcher, options.quota);

@@ -26,6 +26,7 @@ import { decodeTaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { ownBytes } from './own-bytes.ts';
 import type { ResultBackend } from './result-backend.ts';
 import { SubscriberChannels } from './subscriber-channels.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
@@ -317,15 +318,17 @@ export class TaskWatcher {
    * it repeats the last value, or would move a ready task back to not ready,
    * or is a vanished key (expired) after one was seen.
    */
-  #take(entry: Entry, update: TaskUpdate, raw: Buffer | null, source: 'read' | 'message'): void {
-    if (raw !== null && entry.raw?.equals(raw)) return;
+  #take(entry: Entry, update: TaskUpdate, view: Buffer | null, source: 'read' | 'message'): void {
+    if (view !== null && entry.raw?.equals(view)) return;
     const previous = entry.lastTaken;
     if (previous && !(previous instanceof Error) && previous.meta) {
       const next = update instanceof Error ? null : update;
       if (next && next.meta === null) return;
       if (READY_STATES.has(previous.meta.state) && next?.meta && !READY_STATES.has(next.meta.state)) return;
     }
-    if (source === 'read' && raw === null && previous) return;
+    if (source === 'read' && view === null && previous) return;
+    // Kept as long as the task is watched, and with every queued update.
+    const raw = view && ownBytes(view);
     entry.raw = raw;
     entry.lastTaken = update;
     if (raw !== null) rawBytes.set(update, raw);

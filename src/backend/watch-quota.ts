@@ -1,9 +1,10 @@
 /**
  * Bounds on what callers can make the process hold: each task watched by a
- * subscription counts one against the process' quota and its connection's
- * (a WebSocket over all its subscriptions, or one HTTP request).
+ * subscription counts one against the process' quota, its connection's (a
+ * WebSocket over all its subscriptions, or one HTTP request) and its
+ * caller's (over all its connections: see caller-watches.ts).
  */
-import { TooManyWatchesError } from '../errors/too-many-watches-error.ts';
+import { TooManyWatchesError, type WatchScope } from '../errors/too-many-watches-error.ts';
 
 export class WatchQuota {
   #used = 0;
@@ -12,11 +13,16 @@ export class WatchQuota {
     /** Most watches held at once. */
     readonly limit: number,
     /** Whose quota it is, for the error. */
-    readonly scope: 'process' | 'connection',
+    readonly scope: WatchScope,
   ) {}
 
   get used(): number {
     return this.#used;
+  }
+
+  /** Why `count` more watches would not fit; null when they would. */
+  refusal(count: number): TooManyWatchesError | null {
+    return this.#used + count > this.limit ? new TooManyWatchesError(count, this.#used, this.limit, this.scope) : null;
   }
 
   /** @internal through reserveWatches, which takes from all quotas or none. */
@@ -35,7 +41,8 @@ export type Release = () => void;
 /** Takes `count` from every quota, or throws TooManyWatchesError and takes none; the caller gives them back. */
 export function takeWatches(count: number, quotas: readonly WatchQuota[]): void {
   for (const quota of quotas) {
-    if (quota.used + count > quota.limit) throw new TooManyWatchesError(count, quota.used, quota.limit, quota.scope);
+    const refusal = quota.refusal(count);
+    if (refusal) throw refusal;
   }
   for (const quota of quotas) quota.take(count);
 }

@@ -1,12 +1,19 @@
 import { LensError } from './lens-error.ts';
 
-/** A subscription would make the process, or its connection, watch more tasks than allowed. */
+export type WatchScope = 'process' | 'caller' | 'connection';
+
+const FLAGS: Record<WatchScope, string> = {
+  process: '--max-watches',
+  caller: '--max-watches-per-caller',
+  connection: '--max-watches-per-connection',
+};
+
+/** A subscription or a wait would make the process, its caller or its connection watch more tasks than allowed. */
 export class TooManyWatchesError extends LensError {
   readonly code = 'TOO_MANY_WATCHES';
 
-  constructor(requested: number, held: number, limit: number, scope: 'process' | 'connection') {
-    const flag = scope === 'process' ? '--max-watches' : '--max-watches-per-connection';
-    super(`this subscription would watch ${requested} more tasks while the ${scope} already watches ${held}; the limit is ${limit} (${flag})`, {
+  constructor(requested: number, held: number, limit: number, scope: WatchScope) {
+    super(`this subscription would watch ${requested} more tasks while the ${scope} already watches ${held}; the limit is ${limit} (${FLAGS[scope]})`, {
       requested,
       held,
       limit,

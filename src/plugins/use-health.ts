@@ -1,7 +1,8 @@
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { EventConsumer } from '../backend/event-consumer.ts';
-import type { ResultBackend } from '../backend/result-backend.ts';
+import type { BackendHealth, ResultBackend } from '../backend/result-backend.ts';
+import { BackendProbe } from '../server/backend-probe.ts';
 
 export interface HealthSources {
   readonly backend: ResultBackend;
@@ -11,14 +12,17 @@ export interface HealthSources {
 }
 
 /**
- * `/healthz`: the process is alive (always 200) and says what it depends on.
- * `/readyz`: 200 only while the result backend answers and the subscriber
- * (and event consumer) connections are up, else 503, so a load balancer stops
- * routing to a process that cannot serve. Both report the event-stream lag.
+ * `/healthz` (liveness): the process is alive, always 200, answered from
+ * memory whatever Redis does (a frozen Redis must not get a healthy process
+ * restarted), with what it last knew of what it depends on.
+ * `/readyz` (readiness): 200 only while the result backend answers a PING
+ * within 500 ms and the subscriber (and event consumer) connections are up,
+ * else 503 with what is down, so a load balancer stops routing to a process
+ * that cannot serve. Both report the event-stream lag.
  */
 export function useHealth({ backend, subscriber, consumer }: HealthSources): Plugin[] {
-  const report = async (status: (ready: boolean) => number) => {
-    const health = await backend.health();
+  const probe = new BackendProbe(backend);
+  const report = (health: BackendHealth, status: (ready: boolean) => number) => {
     const subscriberUp = subscriber.status === 'ready';
     const consumerUp = consumer?.connected ?? true;
     const ready = health.up && subscriberUp && consumerUp;
@@ -40,7 +44,7 @@ export function useHealth({ backend, subscriber, consumer }: HealthSources): Plu
     );
   };
   return [
-    useReadinessCheck({ endpoint: '/healthz', check: () => report(() => 200) }),
-    useReadinessCheck({ endpoint: '/readyz', check: () => report((ready) => (ready ? 200 : 503)) }),
+    useReadinessCheck({ endpoint: '/healthz', check: () => report(probe.known(), () => 200) }),
+    useReadinessCheck({ endpoint: '/readyz', check: async () => report(await probe.check(), (ready) => (ready ? 200 : 503)) }),
   ];
 }

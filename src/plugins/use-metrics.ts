@@ -120,6 +120,13 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
     registers: [registry],
   });
   const reconnects = new Counter({ name: 'celery_lens_redis_reconnects_total', help: 'Times the read connection came back', registers: [registry] });
+  const subscriberDisconnects = new Counter({
+    name: 'celery_lens_subscriber_disconnects_total',
+    help: "Times a pub/sub connection was dropped (connection=\"subscriptions\": the task watcher's, \"events\": the event consumer's); what was published until it came back was not heard",
+    labelNames: ['connection'] as const,
+    registers: [registry],
+  });
+  for (const connection of ['subscriptions', 'events']) subscriberDisconnects.inc({ connection }, 0);
   const errorsByCode = new Counter({
     name: 'celery_lens_errors_total',
     help: 'GraphQL errors returned (parse and validation failures too), by extensions.code',
@@ -162,7 +169,7 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
     labelNames: ['action', 'outcome'] as const,
     registers: [registry],
   });
-  return { redisLatency, reconnects, errorsByCode, controlActions };
+  return { redisLatency, reconnects, subscriberDisconnects, errorsByCode, controlActions };
 }
 
 export function createMetrics(source: LensMetricsSource, options: MetricsOptions) {

@@ -13,27 +13,16 @@
  * In memory, per process: N processes allow N times the budget.
  */
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
-import { principalOf } from '../auth/principal-of.ts';
+import { type CallerConfig, callerNamer } from '../auth/caller-of.ts';
 import type { Config } from '../config.ts';
-import { clientAddress, trustChecker } from '../http/client-address.ts';
 import { TokenBuckets } from '../http/token-buckets.ts';
 
-type Options = Pick<Config, 'auth' | 'apiKeys' | 'tokenSecret' | 'rateLimit' | 'rateLimitWindowSeconds' | 'trustProxy'>;
-
-interface Transport {
-  /** The Node request: an HTTP request's, or a WebSocket's upgrade request (ws-server.ts). */
-  readonly req?: Parameters<typeof clientAddress>[0];
-}
+type Options = CallerConfig & Pick<Config, 'rateLimit' | 'rateLimitWindowSeconds'>;
 
 export function useRateLimit(config: Options): Plugin {
   const buckets = new TokenBuckets(config.rateLimit, config.rateLimitWindowSeconds);
-  const trusted = trustChecker(config.trustProxy);
   const policy = `"default";q=${config.rateLimit};w=${config.rateLimitWindowSeconds}`;
-
-  const callerOf = (context: object): string => {
-    const principal = config.auth ? principalOf(config, context) : null;
-    return principal ? principal.id : `ip:${clientAddress((context as Transport).req, trusted)}`;
-  };
+  const callerOf = callerNamer(config);
 
   const refusal = (retryAfterSeconds: number) =>
     createGraphQLError(

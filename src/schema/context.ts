@@ -43,7 +43,7 @@ export interface LensContext {
   readonly ttlRead?: TtlRead;
   readonly config: Pick<
     Config,
-    'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'
+    'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxQueuedBytes' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'
     | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter' | 'indexKwargs' | 'indexSeconds' | 'maxAwaitSeconds' | 'tokenSecret'
   >;
 }

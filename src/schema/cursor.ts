@@ -18,6 +18,7 @@ import type { TaskUpdate } from '../backend/task-watcher.ts';
 import { LensError } from '../errors/lens-error.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
+import { streamLimits } from './stream-limits.ts';
 
 export const AFTER_DESCRIPTION =
   'Resume: replay what changed after this cursor (the `extensions.cursor` of an event), then go live. ' +
@@ -54,7 +55,7 @@ export function resumableStream(
   after: DecodedCursor | null,
 ): Promise<AsyncIterableIterator<TaskUpdate>> {
   const parts = { watcher: context.watcher, backend: context.backend, log: context.states, keys: context.backend.keys };
-  const streamOptions = { maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota, ...options };
+  const streamOptions = { ...streamLimits(context), ...options };
   return withCodes(() => openResumableStream(parts, ids, streamOptions, { after, onCursor: (cursor) => setCursor(context, cursor) }));
 }
 

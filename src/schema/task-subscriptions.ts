@@ -11,6 +11,7 @@ import { AFTER_DESCRIPTION, resumableStream, resumePoint } from './cursor.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { forgetLoaded } from './forget-loaded.ts';
+import { streamLimits } from './stream-limits.ts';
 import { TaskRef } from './task.ts';
 import { selectsEventFields } from './event-fields.ts';
 import { withReEmits } from './re-emits.ts';
@@ -22,7 +23,7 @@ function checkIds(ids: readonly (string | number)[], context: LensContext): stri
 
 function stream(ids: string[], context: LensContext, options: TaskStreamOptions) {
   return withCodes(() =>
-    openTaskStream(context.watcher, ids, { maxQueued: context.config.maxQueued, signal: context.shutdown, quota: context.watchQuota, ...options }),
+    openTaskStream(context.watcher, ids, { ...streamLimits(context), ...options }),
   );
 }
 

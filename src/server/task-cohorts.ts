@@ -49,6 +49,7 @@ import { scopesKey } from '../auth/principal.ts';
 import { encodeCursor } from '../backend/cursor.ts';
 import { advance, numberOf } from '../backend/replay.ts';
 import { isReadyUpdate } from '../backend/task-await.ts';
+import { queuedBytesOf } from '../backend/task-stream.ts';
 import type { Position } from '../backend/state-log.ts';
 import type { TaskSnapshot } from '../backend/task-snapshot.ts';
 import { type TaskUpdate, rawOf } from '../backend/task-watcher.ts';
@@ -62,6 +63,7 @@ import { toGraphQLError } from '../schema/graphql-error.ts';
 import { selectsEventFields } from '../schema/event-fields.ts';
 import { checkTaskId } from '../schema/task-ids.ts';
 import { CohortReEmits, type ReEmittable } from './cohort-re-emits.ts';
+import { clientBuffered } from './client-buffered.ts';
 
 /** Set in the initial context by the transport that can serve cohorts (ws-server.ts). */
 export const COHORTS_ALLOWED = Symbol('celery-lens.cohorts-allowed');
@@ -148,6 +150,8 @@ function taskFieldOf(document: DocumentNode, operationName: string | null | unde
 /** Every field counts: there is one member per subscription. */
 class Member implements CohortMember, MemberRecord, ReEmittable {
   #queue: Item[] | null = null;
+  /** Bytes of the stored values queued (--max-queued-bytes). */
+  #queuedBytes = 0;
   #waiting: ((result: IteratorResult<ExecutionResult> | Promise<IteratorResult<ExecutionResult>>) => void) | null = null;
   #closed = false;
   #ended = false;
@@ -166,6 +170,8 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
   constructor(
     readonly cohorts: TaskCohorts,
     readonly cohort: Cohort,
+    /** What the client's socket holds that it has not taken yet. */
+    readonly buffered: () => number,
   ) {}
 
   /** Opens the watch (after the quota allows it) and reads where the stream starts; throws a LensError. */
@@ -223,8 +229,13 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
   #enqueue(item: Item): void {
     const queue = (this.#queue ??= []);
     queue.push(item);
+    const bytes = queuedBytesOf(item instanceof Again ? item.update : item);
+    this.#queuedBytes += bytes;
     // One task: collapsing to the latest update of each task keeps the last one.
-    if (queue.length > this.cohorts.maxQueued) queue.splice(0, queue.length - 1);
+    if (queue.length > this.cohorts.maxQueued || this.#queuedBytes + this.buffered() > this.cohorts.maxQueuedBytes) {
+      queue.splice(0, queue.length - 1);
+      this.#queuedBytes = bytes;
+    }
   }
 
   async #deliver(item: Item): Promise<IteratorResult<ExecutionResult>> {
@@ -252,6 +263,7 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
 
   next(): Promise<IteratorResult<ExecutionResult>> {
     const item = this.#queue?.shift();
+    if (item !== undefined) this.#queuedBytes -= queuedBytesOf(item instanceof Again ? item.update : item);
     // An empty array keeps its grown backing store: none at all while idle.
     if (this.#queue?.length === 0) this.#queue = null;
     if (item !== undefined) return this.#deliver(item);
@@ -316,6 +328,7 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
 export interface CohortOptions extends AuthConfig {
   readonly maxResponseBytes: number;
   readonly maxQueued: number;
+  readonly maxQueuedBytes: number;
   /** Told each unexpected error an event's execution raised, before it is masked (Yoga logs its own so). */
   readonly onUnexpected?: (error: Error) => void;
 }
@@ -344,10 +357,12 @@ export class TaskCohorts {
   #unbind: (() => void) | null = null;
   readonly answer: (result: ExecutionResult) => ExecutionResult;
   readonly maxQueued: number;
+  readonly maxQueuedBytes: number;
 
   constructor(readonly options: CohortOptions) {
     this.answer = answerWithin(options.maxResponseBytes);
     this.maxQueued = options.maxQueued;
+    this.maxQueuedBytes = options.maxQueuedBytes;
   }
 
   /** Live cohort subscriptions. */
@@ -393,7 +408,7 @@ export class TaskCohorts {
     const group = this.#group(`${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`, scopes, args, context);
     if (!group) return null;
     const cohort = this.#cohort(group, args.variableValues, taskId, untilReady);
-    const member = new Member(this, cohort);
+    const member = new Member(this, cohort, clientBuffered(context));
     cohort.members += 1;
     this.#members.add(member);
     this.#reEmits.add(member);

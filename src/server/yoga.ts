@@ -7,6 +7,8 @@ import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { callerNamer } from '../auth/caller-of.ts';
+import { CallerWatches } from '../backend/caller-watches.ts';
 import { WatchQuota } from '../backend/watch-quota.ts';
 import type { Config } from '../config.ts';
 import { GRAPHIQL_EXAMPLE, GRAPHIQL_SUBSCRIPTION_EXAMPLE } from '../graphiql-example.ts';
@@ -33,6 +35,7 @@ import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema, schemaWithoutScopeAuth } from '../schema/index.ts';
+import { documentCaches } from './document-cache.ts';
 import type { TaskCohorts } from './task-cohorts.ts';
 
 /** What GraphiQL opens with (src/plugins/use-graphiql-page.ts serves it). */
@@ -56,15 +59,17 @@ export interface YogaParts {
 }
 
 export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber, cohorts }: YogaParts) {
+  const callers = new CallerWatches(config.maxWatchesPerCaller, callerNamer(config));
   return createYoga<object, LensContext>({
     schema,
-    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own.
+    // A WebSocket brings its quota (ws-server.ts); an HTTP request is a connection of its own. Both count against the caller's.
     context: (initial) => ({
       ...context,
-      watchQuota: (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection'),
+      watchQuota: callers.forOperation(initial, (initial as Partial<LensContext>).watchQuota ?? new WatchQuota(config.maxWatchesPerConnection, 'connection')),
     }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    parserAndValidationCache: documentCaches(),
     // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/http/origin.ts).
     cors: (request) => {
       const origin = request.headers.get('origin');

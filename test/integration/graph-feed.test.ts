@@ -54,7 +54,7 @@ beforeAll(async () => {
     pipeline.setex(`celery-task-meta-${id}`, 600, JSON.stringify({ ...running, traceback: null, children: [], date_done: null, group_id: gid, parent_id: root, task_id: id }));
   }
   await pipeline.exec();
-  apart = await serveApart(lens.redis.url(), ['--max-watches-per-connection', '100000']);
+  apart = await serveApart(lens.redis.url(), ['--max-watches-per-connection', '100000', '--max-watches-per-caller', '100000']);
 }, 60_000);
 
 type Event = { taskGraph: { ready: boolean; nodes: { id: string; task: { state: string } | null }[] } };

@@ -32,7 +32,8 @@ const WatchGoal = graphql(`
   }
 `);
 
-const lens = useLens(['--redis-timeout-ms', '300', '--max-watches', '12', '--max-watches-per-connection', '6']);
+// One caller (this test) may take every watch of the process here: per-caller quotas have their own test (caller-watches.test.ts).
+const lens = useLens(['--redis-timeout-ms', '300', '--max-watches', '12', '--max-watches-per-caller', '12', '--max-watches-per-connection', '6']);
 let client: Redis;
 const leftovers: (() => unknown)[] = [];
 beforeAll(() => {

@@ -64,7 +64,7 @@ describe('in a real process', () => {
 
   async function serve() {
     const port = await freePort();
-    const flags = ['--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0', '--max-watches-per-connection', '100000'];
+    const flags = ['--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0', '--max-watches-per-connection', '100000', '--max-watches-per-caller', '100000'];
     const child = spawn(process.execPath, ['--stack-size=200', BIN, 'serve', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
     children.push(child);
     let stderr = '';
