@@ -50,6 +50,8 @@ export function again(task: TaskSnapshot, change: TaskChange): TaskSnapshot {
   return copy;
 }
 
+const isSnapshot = (update: TaskUpdate): update is TaskSnapshot => !(update instanceof LensError);
+
 /** The tasks among `latest` that `change` is about (its events), each once. */
 function touched(latest: ReadonlyMap<string, TaskUpdate>, change: TaskChange): TaskSnapshot[] {
   const ids = eventIds(change);
@@ -70,11 +72,11 @@ export function withReEmits(stream: AsyncIterableIterator<TaskUpdate>, context: 
   if (!context.consumer) return stream;
   const latest = new Map<string, TaskUpdate>();
   // By task id, in the order they came: a task emitted again waits at most once.
-  const queued = new Map<string, TaskSnapshot>();
+  const queued = new Map<string, { task: TaskSnapshot; change: TaskChange }>();
   let wake: (() => void) | null = null;
   let pending: Promise<IteratorResult<TaskUpdate>> | null = null;
   const emit = (tasks: readonly TaskSnapshot[], change: TaskChange) => {
-    for (const task of tasks) if (latest.get(task.id) === task && !queued.has(task.id)) queued.set(task.id, again(task, change));
+    for (const task of tasks) if (latest.get(task.id) === task && !queued.has(task.id)) queued.set(task.id, { task, change });
     if (tasks.length > 0) wake?.();
   };
   const unlisten = context.changes.listen((change) => {
@@ -98,8 +100,11 @@ export function withReEmits(stream: AsyncIterableIterator<TaskUpdate>, context: 
       for (;;) {
         const [extra] = queued.values();
         if (extra) {
-          queued.delete(extra.id);
-          return { value: extra, done: false };
+          queued.delete(extra.task.id);
+          // A newer value may have been taken since it was queued: emit that one again, never an older state after it.
+          const now = latest.get(extra.task.id);
+          const task = now && isSnapshot(now) ? now : extra.task;
+          return { value: again(task, extra.change), done: false };
         }
         pending ??= stream.next();
         const woken = new Promise<null>((resolve) => (wake = () => resolve(null)));
