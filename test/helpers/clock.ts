@@ -3,7 +3,7 @@
  * (the index keeps `--index-days`, so a fixed date ages out of it).
  */
 
-/** Celery's `date_done`: naive UTC isoformat with microseconds (`2026-11-24T20:19:18.236501`). */
+/** Celery's `date_done`: naive UTC isoformat with microseconds (`YYYY-MM-DDTHH:MM:SS.ffffff`). */
 export function celeryDate(at: number | Date = Date.now()): string {
   const date = typeof at === 'number' ? new Date(at) : at;
   return `${date.toISOString().slice(0, 23)}000`;

@@ -22,8 +22,8 @@ const fixtures = (JSON.parse(readFileSync(new URL('../fixtures/celery-5.6/metas.
   metas: Record<string, { id: string; value: string }>;
 }).metas;
 
-/** The fixtures' day (2026-11-27) moved to yesterday, so what the test writes is relative to now. */
-const FIXTURE_DAY = '2026-11-27';
+/** The day the fixtures were made (read from them), moved to yesterday: what the test writes is relative to now. */
+const FIXTURE_DAY = /"date_done": "(\d{4}-\d{2}-\d{2})T/.exec(Object.values(fixtures)[0]!.value)![1]!;
 const DAY = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 
 const lens = useLens();
