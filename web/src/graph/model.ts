@@ -36,15 +36,13 @@ export interface ViewModel {
 export const summaryId = (groupId: string) => `summary:${groupId}`;
 
 /**
- * Chord callbacks by id, with their header group: drawn after the header's
- * members (fan-in), not after the task that sent them (in Celery's
- * chain(a, group, callback) that is `a`; in a chord a client sent, the
- * header's last task to finish).
+ * Chord callbacks: drawn after their header's members (fan-in, from each
+ * member, by the CALLBACK edge), not after the task that sent them (in
+ * Celery's chain(a, group, callback) that is `a`; in a chord a client sent,
+ * the header's last task to finish).
  */
-function chordHeaders(graph: GraphData): Map<string, string> {
-  const after = new Map<string, string>();
-  for (const edge of graph.edges) if (edge.kind === 'CALLBACK') after.set(edge.to, edge.from);
-  return after;
+function chordCallbacks(graph: GraphData): Set<string> {
+  return new Set(graph.edges.filter((edge) => edge.kind === 'CALLBACK').map((edge) => edge.to));
 }
 
 export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): ViewModel {
@@ -74,13 +72,12 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
     const id = `${source}->${target}`;
     if (source !== target && !edges.has(id)) edges.set(id, { id, source, target, kind });
   };
-  const chordAfter = chordHeaders(graph);
+  const callbacks = chordCallbacks(graph);
   for (const edge of graph.edges) {
     if (!byId.has(edge.from) || !byId.has(edge.to)) continue;
-    const header = chordAfter.get(edge.to);
-    if (header === undefined || edge.kind === 'MEMBER') add(edge.from, edge.to, edge.kind === 'CALLBACK' ? 'CHILD' : edge.kind);
-    // The edge from its sender gives way to one from each member of its header.
-    else if (edge.kind === 'CALLBACK') for (const member of membersOf.get(header) ?? [header]) add(member, edge.to, 'CHILD');
+    if (edge.kind === 'CALLBACK') for (const member of membersOf.get(edge.from) ?? [edge.from]) add(member, edge.to, 'CHILD');
+    // A callback's edge from its sender gives way to those from its header's members.
+    else if (edge.kind === 'MEMBER' || !callbacks.has(edge.to)) add(edge.from, edge.to, edge.kind);
   }
   const edgeList = [...edges.values()];
   const structure = `${nodes.map((node) => node.id).join(',')}|${edgeList.map((edge) => edge.id).join(',')}`;
