@@ -3,14 +3,12 @@
  * own garbage does not count) with the inspector on a private port, so that
  * the test can collect the server's garbage and read what it still holds.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { freePort } from './redis-server.ts';
-import { until } from './until.ts';
+import { serveApart } from './stall-probe.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
 const MiB = 1024 * 1024;
 
 export interface Held {
@@ -33,17 +31,11 @@ export interface Inspected {
 }
 
 export async function serveInspected(backendUrl: string, flags: readonly string[] = []): Promise<Inspected> {
-  const port = await freePort();
-  const args = ['--inspect=127.0.0.1:0', BIN, 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', ...flags];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await until(async () => (await fetch(new URL('/readyz', url)).catch(() => null))?.ok === true, 30_000);
-  const address = /Debugger listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
-  if (!address) throw new Error(`no inspector address in: ${stderr}`);
-  const inspector = new WebSocket(address);
+  const inspectorPort = await freePort();
+  const { url, child, stop } = await serveApart(backendUrl, flags, [`--inspect=127.0.0.1:${inspectorPort}`]);
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  if (!target) throw new Error(`no inspector target on port ${inspectorPort}`);
+  const inspector = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => inspector.once('open', resolve).once('error', reject));
   const pending = new Map<number, (result: unknown) => void>();
   let sequence = 0;
@@ -81,8 +73,7 @@ export async function serveInspected(backendUrl: string, flags: readonly string[
     },
     async stop() {
       inspector.terminate();
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
+      await stop();
     },
   };
 }

@@ -24,10 +24,10 @@ export interface ServedApart {
   stop(): Promise<void>;
 }
 
-/** `celery-lens serve` in a child process on a free port, ready (/readyz 200) when this resolves. */
-export async function serveApart(backendUrl: string, flags: readonly string[] = []): Promise<ServedApart> {
+/** `celery-lens serve` in a child process on a free port, ready (/readyz 200) when this resolves; `nodeArgs` go to node (e.g. --inspect). */
+export async function serveApart(backendUrl: string, flags: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<ServedApart> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', ...flags], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', ...flags], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}/graphql`;
   await until(async () => (await fetch(new URL('/readyz', url)).catch(() => null))?.ok === true, 30_000);
