@@ -9,7 +9,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -64,16 +63,6 @@ async function until(probe: () => Promise<boolean>, what: string, child: ChildPr
   }
 }
 
-/** `preferred` when nothing listens there (so a bookmarked link works in the next run), else a free port. */
-async function portFor(preferred: number): Promise<number> {
-  const free = await new Promise<boolean>((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-  return free ? preferred : freePort();
-}
-
 async function main(): Promise<void> {
   const preferred = Number(options.port);
   if (!Number.isInteger(preferred) || preferred < 1 || preferred > 65_535) throw new Error(`--port: "${options.port}" is not a port (1 to 65535)`);
@@ -85,7 +74,8 @@ async function main(): Promise<void> {
 
   // prefork, as most deployments run it: it also lets a revoke terminate a running task.
   const worker = start('worker', PYTHON, ['-m', 'celery', '-A', 'demo_app', 'worker', '--pool', 'prefork', '--concurrency', '4', '--hostname', 'demo@%h', '--without-mingle', '--without-gossip', '--loglevel', 'INFO'], celeryEnv, HERE);
-  const port = await portFor(preferred);
+  // The same port as last time when free, so a bookmarked link works in the next run.
+  const port = await freePort(preferred);
   const lens = start('celery-lens', process.execPath, ['dist/main.js', ...LENS_FLAGS], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
   const origin = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens', lens);

@@ -26,15 +26,18 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+/** A port nothing listens on: `preferred` when it is free, else (and by default) one the system picks. */
+export async function freePort(preferred = 0): Promise<number> {
+  const probe = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      });
     });
-  });
+  return preferred === 0 ? probe(0) : probe(preferred).catch(() => probe(0));
 }
 
 async function waitForPing(port: number, timeoutMs: number, tls: RedisOptions['tls']): Promise<void> {
