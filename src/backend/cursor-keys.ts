@@ -28,7 +28,7 @@ export interface CursorKeys {
  * so that one secret given for two purposes never signs the same bytes twice.
  * Its id is derived too: one secret has one id on every replica.
  */
-export function configuredKey(secret: string): CursorKey {
+function configuredKey(secret: string): CursorKey {
   const derive = (purpose: string) => createHmac('sha256', secret).update(`celery-lens ${purpose}`).digest();
   return { id: derive('cursor key id').toString('hex').slice(0, 8), secret: derive('page cursor key') };
 }

@@ -66,7 +66,7 @@ return forgotten
 `;
 
 /** Registry entries one HSCAN call asks for (a hint: small hashes come whole). */
-export const SCAN_PER_CALL = 200;
+const SCAN_PER_CALL = 200;
 
 /**
  * Reads a hash an HSCAN call at a time (no one call holds Redis long), each

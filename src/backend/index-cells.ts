@@ -29,7 +29,7 @@ export interface Cell {
 }
 
 /** Cells a page merges at most; a filter matching more is walked. */
-export const MAX_MERGED_CELLS = 1000;
+const MAX_MERGED_CELLS = 1000;
 /** Entries of one exact time read at most when a cursor sits among them. */
 const SAME_TIME_LIMIT = 10_000;
 const MIN_TIME = -8.64e15;
@@ -51,7 +51,7 @@ export function cellMatches(cell: Cell, filter: IndexFilter): boolean {
   );
 }
 
-export const hasCellFilter = (filter: IndexFilter): boolean =>
+const hasCellFilter = (filter: IndexFilter): boolean =>
   Boolean((filter.statuses && filter.statuses.length > 0) || filter.name || filter.namePrefix || filter.worker || filter.queue);
 
 /** [id1, score1, id2, score2…] in the reverse order, pairs kept together. */

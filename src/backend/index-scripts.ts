@@ -39,19 +39,25 @@ local function describe(cell)
   return { status = d[1] or '', name = d[2] or '', worker = d[3] or '', queue = d[4] or '', exc = d[5] or '' }
 end
 
+-- Kwargs as "key=json" joined by RS (a record's, an update's): key → json.
+local function parseKw(text)
+  local kw = {}
+  if text and text ~= '' then
+    for _, pair in ipairs(split(text, RS)) do
+      local eq = string.find(pair, '=', 1, true)
+      if eq then kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
+    end
+  end
+  return kw
+end
+
 -- A record: cell, at (ms), root, runtime, kwargs ("key=json" joined by RS), then what
 -- it does not show: 'w' once a worker's event about the task was heard, and the digest
 -- of its latest unfinished stored state (index-update-script.ts).
 local function decode(raw)
   local f = split(raw, US)
   local rec = describe(f[1])
-  rec.cell, rec.at, rec.root, rec.runtime, rec.kw = f[1], f[2], f[3] or '', f[4] or '', {}
-  if f[5] and f[5] ~= '' then
-    for _, pair in ipairs(split(f[5], RS)) do
-      local eq = string.find(pair, '=', 1, true)
-      if eq then rec.kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
-    end
-  end
+  rec.cell, rec.at, rec.root, rec.runtime, rec.kw = f[1], f[2], f[3] or '', f[4] or '', parseKw(f[5])
   rec.worked, rec.digest = f[6] == 'w', f[7] or ''
   rec.shown = table.concat({ rec.cell, rec.at, rec.root, rec.runtime, f[5] or '' }, US)
   rec.raw = raw

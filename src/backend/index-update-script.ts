@@ -179,15 +179,8 @@ local function trim(limit)
 end
 
 for i = 6, #ARGV, 13 do
-  local kw = {}
-  if ARGV[i + 10] ~= '' then
-    for _, pair in ipairs(split(ARGV[i + 10], RS)) do
-      local eq = string.find(pair, '=', 1, true)
-      if eq then kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
-    end
-  end
   local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
-    root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = kw, worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
+    root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = parseKw(ARGV[i + 10]), worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
   apply(ARGV[i], u, ARGV[i + 7])
 end
 local changed = 0

@@ -10,6 +10,7 @@ import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { TaskFilterInput, TaskOrderEnum, canonicalFilter, checkFilter, requireIndex } from './task-filter.ts';
+import { knownLastHeard } from './task-last-heard.ts';
 import { TaskRef } from './task.ts';
 
 /** Most tasks one page may hold. */
@@ -88,6 +89,7 @@ async function searchPage(index: TaskIndex, filter: IndexFilter, order: IndexOrd
   // One more than asked tells whether there is a next page.
   const { entries, stoppedAt } = await index.search(filter, order, first + 1, from);
   const page = entries.slice(0, first);
+  knownLastHeard(context, page);
   const hasNextPage = stoppedAt !== null || entries.length > first;
   const last = stoppedAt ?? page.at(-1);
   // Without edges (first: 0, or past the end) the page ends where it began: `after`, or the start (`from` null).

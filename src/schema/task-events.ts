@@ -9,6 +9,7 @@ import type { IndexedTask } from '../backend/index-feed.ts';
 import { builder } from './builder.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { withCodes } from './graphql-error.ts';
+import { knownLastHeard } from './task-last-heard.ts';
 import { TaskFilterInput, checkFilter, matches, requireIndex } from './task-filter.ts';
 import { TaskRef } from './task.ts';
 
@@ -30,8 +31,9 @@ builder.subscriptionField('taskEvents', (t) =>
       return withCodes(() => openChangeStream(feed, (task) => matches(filter, task), { maxQueued: context.config.maxQueued, signal: context.shutdown }));
     },
     resolve: (task: IndexedTask, _args, context) => {
-      // Each event reads the task afresh.
+      // Each event reads the task afresh, but for the time the change carries.
       forgetLoaded(context);
+      knownLastHeard(context, [task]);
       return task.id;
     },
   }),

@@ -1,7 +1,9 @@
 /**
  * Task.lastHeardAt: the time the task index files a task under, the one
  * searchTasks orders by (and a PROGRESS update moves), so a list can show
- * the time it is sorted by. Read for all tasks of a tick in one HMGET.
+ * the time it is sorted by. searchTasks and taskEvents already hold it (the
+ * entry's time, the change's) and hand it over; any other Task reads it, for
+ * all tasks of a tick, in one HMGET.
  */
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
@@ -17,6 +19,12 @@ const loadersOf = createContextCache(
 /** Drops cached times (a subscription re-reads them each event). */
 export function forgetLastHeard(context: LensContext): void {
   loadersOf.delete(context);
+}
+
+/** The times the index just gave with these tasks: no read of them again. */
+export function knownLastHeard(context: LensContext, tasks: readonly { readonly id: string; readonly at: number }[]): void {
+  const loader = loadersOf(context);
+  for (const { id, at } of tasks) loader.prime(id, at);
 }
 
 builder.objectFields(TaskRef, (t) => ({

@@ -102,7 +102,7 @@ const TaskStatsRef = builder.objectRef<StatsShape>('TaskStats').implement({
 });
 
 /** Sums the per-minute counts (oldest first, every minute of the window) into buckets of `interval`. */
-export function bucketsOf(minutes: readonly Minute[], interval: Interval): BucketShape[] {
+function bucketsOf(minutes: readonly Minute[], interval: Interval): BucketShape[] {
   const size = INTERVALS[interval];
   const buckets: BucketShape[] = [];
   for (const { minute, succeeded, failed } of minutes) {

@@ -142,6 +142,11 @@ describe('lastHeardAt', () => {
     const list = async () => (await execute(lens.app, Listed, { prefix })).data?.searchTasks.edges.map((edge) => edge.node) ?? [];
     await until(async () => (await list()).length === 2);
     expect((await list()).map((node) => [node.id, node.lastHeardAt])).toEqual([[quick, iso(t0 + 40)], [slow, iso(t0 + 10)]]);
+    // The times come with the search's entries: the page reads no record again for them.
+    const hmgets = async () => Number(/cmdstat_hmget:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+    const hmgetsBefore = await hmgets();
+    expect((await list()).length).toBe(2);
+    expect(await hmgets()).toBe(hmgetsBefore);
     const progress = JSON.stringify({ status: 'PROGRESS', result: { done: 1 }, traceback: null, children: [], date_done: null, task_id: slow });
     const before = Date.now();
     await redis.multi().setex(`celery-task-meta-${slow}`, 3600, progress).publish(`celery-task-meta-${slow}`, progress).exec();
