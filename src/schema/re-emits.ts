@@ -8,9 +8,11 @@
  *   stores SUCCESS first and sends task-succeeded after it, so the final
  *   state's update comes before the times that complete it.
  *
- * This wraps a `task`/`tasks` subscription's stream so that each such change
- * emits the task again (its latest value, its fields resolved anew). Only
- * those tasks: the others' events would repeat an unchanged state.
+ * Each such change emits the task again (its latest value, its fields
+ * resolved anew), on both subscription paths: ReEmits says which tasks a
+ * change is about, withReEmits wraps a `task`/`tasks` stream with it, and
+ * task-cohorts.ts's members hold it for cohorts. Only those tasks: the
+ * others' events would repeat an unchanged state.
  */
 import type { TaskChange } from '../backend/progress-changes.ts';
 import type { TaskUpdate } from '../backend/task-watcher.ts';
@@ -50,18 +52,85 @@ export function again(task: TaskSnapshot, change: TaskChange): TaskSnapshot {
   return copy;
 }
 
-const isSnapshot = (update: TaskUpdate): update is TaskSnapshot => !(update instanceof LensError);
+/** One task of one subscription that changes may emit again: a cohort member, or a task a stream has taken. */
+export interface ReEmittable {
+  readonly taskId: string;
+  /** Whether its selection shows what events tell (event-fields.ts): only then do its events emit it again. */
+  readonly readsEvents: boolean;
+  /** The last value it took (null once closed). */
+  readonly latest: TaskUpdate | null;
+  /**
+   * Emits its task again for `change`, as again(its latest value, change),
+   * that value taken when the re-emit is sent: a newer one may come while it
+   * waits, and an older state must never follow it.
+   */
+  emitAgain(change: TaskChange): void;
+}
 
-/** The tasks among `latest` that `change` is about (its events), each once. */
-function touched(latest: ReadonlyMap<string, TaskUpdate>, change: TaskChange): TaskSnapshot[] {
-  const ids = eventIds(change);
-  if (ids.length === 0 || latest.size === 0) return [];
-  const found = new Set<TaskSnapshot>();
-  for (const id of ids) {
-    const task = latest.get(id);
-    if (task && !(task instanceof LensError)) found.add(task);
+const isSnapshot = (update: TaskUpdate | null): update is TaskSnapshot => update !== null && !(update instanceof LensError);
+
+/** Most tasks have one holder (a page, a stream): it is held as it is, a Set made for two. */
+type Holders<H> = H | Set<H>;
+
+/**
+ * Which holders a change emits again: those of the tasks its events are
+ * about, found by task id (events come all the time, and each batch must not
+ * walk every holder), and, once the history tells, each unready task the
+ * gone worker held.
+ */
+export class ReEmits<H extends ReEmittable> {
+  readonly #byTask = new Map<string, Holders<H>>();
+
+  add(holder: H): void {
+    const held = this.#byTask.get(holder.taskId);
+    if (held === undefined) this.#byTask.set(holder.taskId, holder);
+    else if (held instanceof Set) held.add(holder);
+    else if (held !== holder) this.#byTask.set(holder.taskId, new Set([held, holder]));
   }
-  return [...found];
+
+  remove(holder: H): void {
+    const held = this.#byTask.get(holder.taskId);
+    if (held === holder) this.#byTask.delete(holder.taskId);
+    else if (held instanceof Set) {
+      held.delete(holder);
+      if (held.size === 0) this.#byTask.delete(holder.taskId);
+    }
+  }
+
+  #holdersOf(id: string): readonly H[] {
+    const held = this.#byTask.get(id);
+    return held === undefined ? [] : held instanceof Set ? [...held] : [held];
+  }
+
+  onChange(context: LensContext, change: TaskChange): void {
+    for (const id of new Set(eventIds(change))) {
+      for (const holder of this.#holdersOf(id)) if (holder.readsEvents && isSnapshot(holder.latest)) holder.emitAgain(change);
+    }
+    if (change.workerGone !== undefined) this.#workerGone(context, change, change.workerGone);
+  }
+
+  /** Emits again each unready task the gone worker held, to the holders whose latest it still is. */
+  #workerGone(context: LensContext, change: TaskChange, workerGone: string): void {
+    const holders: H[] = [];
+    for (const held of this.#byTask.values()) {
+      for (const holder of held instanceof Set ? held : [held]) if (holder.latest !== null && unreadyTask(holder.latest)) holders.push(holder);
+    }
+    const tasks = [...new Set(holders.map((holder) => holder.latest as TaskSnapshot))];
+    if (tasks.length === 0) return;
+    heldBy(context, tasks, workerGone)
+      .then((held) => {
+        const lost = new Set<TaskUpdate>(held);
+        for (const holder of holders) if (holder.latest !== null && lost.has(holder.latest)) holder.emitAgain(change);
+      })
+      .catch(() => {
+        // Redis away: the next stored change or reconnect re-reads the task anyway.
+      });
+  }
+}
+
+/** A task the stream has taken: its latest value, queued to be emitted again by id. */
+interface Taken extends ReEmittable {
+  latest: TaskSnapshot;
 }
 
 /**
@@ -70,26 +139,27 @@ function touched(latest: ReadonlyMap<string, TaskUpdate>, change: TaskChange): T
  */
 export function withReEmits(stream: AsyncIterableIterator<TaskUpdate>, context: LensContext, { events }: { events: boolean }): AsyncIterableIterator<TaskUpdate> {
   if (!context.consumer) return stream;
-  const latest = new Map<string, TaskUpdate>();
+  const reEmits = new ReEmits<Taken>();
+  const taken = new Map<string, Taken>();
   // By task id, in the order they came: a task emitted again waits at most once.
-  const queued = new Map<string, { task: TaskSnapshot; change: TaskChange }>();
+  const queued = new Map<string, TaskChange>();
   let wake: (() => void) | null = null;
   let pending: Promise<IteratorResult<TaskUpdate>> | null = null;
-  const emit = (tasks: readonly TaskSnapshot[], change: TaskChange) => {
-    for (const task of tasks) if (latest.get(task.id) === task && !queued.has(task.id)) queued.set(task.id, { task, change });
-    if (tasks.length > 0) wake?.();
+  const take = (task: TaskSnapshot) => {
+    const found = taken.get(task.id);
+    if (found) {
+      found.latest = task;
+      return;
+    }
+    const emitAgain = (change: TaskChange) => {
+      if (!queued.has(task.id)) queued.set(task.id, change);
+      wake?.();
+    };
+    const added: Taken = { taskId: task.id, readsEvents: events, latest: task, emitAgain };
+    taken.set(task.id, added);
+    reEmits.add(added);
   };
-  const unlisten = context.changes.listen((change) => {
-    if (events) emit(touched(latest, change), change);
-    if (change.workerGone === undefined) return;
-    const tasks = [...latest.values()].filter(unreadyTask);
-    if (tasks.length === 0) return;
-    heldBy(context, tasks, change.workerGone)
-      .then((held) => emit(held, change))
-      .catch(() => {
-        // Redis away: the next stored change or reconnect re-reads the task anyway.
-      });
-  });
+  const unlisten = context.changes.listen((change) => reEmits.onChange(context, change));
   const finish = async () => {
     unlisten();
     wake?.();
@@ -98,13 +168,12 @@ export function withReEmits(stream: AsyncIterableIterator<TaskUpdate>, context: 
   return {
     async next() {
       for (;;) {
-        const [extra] = queued.values();
-        if (extra) {
-          queued.delete(extra.task.id);
-          // A newer value may have been taken since it was queued: emit that one again, never an older state after it.
-          const now = latest.get(extra.task.id);
-          const task = now && isSnapshot(now) ? now : extra.task;
-          return { value: again(task, extra.change), done: false };
+        const [first] = queued;
+        if (first) {
+          const [id, change] = first;
+          queued.delete(id);
+          // The latest value taken, now: a newer one may have come since it was queued.
+          return { value: again((taken.get(id) as Taken).latest, change), done: false };
         }
         pending ??= stream.next();
         const woken = new Promise<null>((resolve) => (wake = () => resolve(null)));
@@ -113,7 +182,7 @@ export function withReEmits(stream: AsyncIterableIterator<TaskUpdate>, context: 
         if (result === null) continue;
         pending = null;
         if (result.done) unlisten();
-        else if (!(result.value instanceof LensError)) latest.set(result.value.id, result.value);
+        else if (!(result.value instanceof LensError)) take(result.value);
         return result;
       }
     },
