@@ -61,7 +61,7 @@ import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
 import { selectsEventFields } from '../schema/event-fields.ts';
-import { ReEmits, type ReEmittable, again } from '../schema/re-emits.ts';
+import { type ReEmittable, again, reEmitsOf } from '../schema/re-emits.ts';
 import { checkTaskId } from '../schema/task-ids.ts';
 import { clientBuffered } from './client-buffered.ts';
 
@@ -354,8 +354,7 @@ function masked(result: ExecutionResult, onUnexpected: (error: Error) => void): 
 export class TaskCohorts {
   readonly #groups = new Map<string, Group>();
   readonly #members = new Set<Member>();
-  readonly #reEmits = new ReEmits<Member>();
-  /** How to stop listening to the app's shutdown and change feed (the same for every member), while any member lives. */
+  /** How to stop listening to the app's shutdown (the same for every member), while any member lives. */
   #unbind: (() => void) | null = null;
   readonly answer: (result: ExecutionResult) => ExecutionResult;
   readonly maxQueued: number;
@@ -413,7 +412,7 @@ export class TaskCohorts {
     const member = new Member(this, cohort, clientBuffered(context));
     cohort.members += 1;
     this.#members.add(member);
-    this.#reEmits.add(member);
+    reEmitsOf(context)?.add(member);
     this.#bind(context);
     try {
       await member.open(context.watchQuota);
@@ -444,8 +443,8 @@ export class TaskCohorts {
 
   leave(member: Member): void {
     if (!this.#members.delete(member)) return;
-    this.#reEmits.remove(member);
     const { cohort } = member;
+    reEmitsOf(cohort.group.context)?.remove(member);
     cohort.members -= 1;
     if (cohort.members > 0) return;
     const { group } = cohort;
@@ -487,17 +486,13 @@ export class TaskCohorts {
     return cohort;
   }
 
-  /** One listener for the app's shutdown and the changes that re-emit (events, worker losses), while any member lives. */
+  /** One listener for the app's shutdown, while any member lives. */
   #bind(context: LensContext): void {
     if (this.#unbind) return;
     const stopAll = () => {
       for (const member of [...this.#members]) member.stop();
     };
     context.shutdown.addEventListener('abort', stopAll, { once: true });
-    const unlistenChanges = context.consumer ? context.changes.listen((change) => this.#reEmits.onChange(context, change)) : () => {};
-    this.#unbind = () => {
-      context.shutdown.removeEventListener('abort', stopAll);
-      unlistenChanges();
-    };
+    this.#unbind = () => context.shutdown.removeEventListener('abort', stopAll);
   }
 }
