@@ -22,7 +22,7 @@
  * between events is what the ordinary path does (task-stream.ts, replay.ts,
  * re-emits.ts): the current value first, every update while the client
  * keeps up (the latest only when it falls --max-queued behind), cursors in
- * `extensions.cursor`, re-emits for events and LOST (cohort-re-emits.ts),
+ * `extensions.cursor`, re-emits for events and LOST (re-emits.ts),
  * completion after a ready state unless
  * `untilReady: false`, completion at shutdown.
  *
@@ -51,7 +51,7 @@ import { advance, numberOf } from '../backend/replay.ts';
 import { isReadyUpdate } from '../backend/task-await.ts';
 import { queuedBytesOf } from '../backend/task-stream.ts';
 import type { Position } from '../backend/state-log.ts';
-import type { TaskSnapshot } from '../backend/task-snapshot.ts';
+import type { TaskChange } from '../backend/progress-changes.ts';
 import { type TaskUpdate, rawOf } from '../backend/task-watcher.ts';
 import { WatchQuota, takeWatches } from '../backend/watch-quota.ts';
 import { LensError } from '../errors/lens-error.ts';
@@ -61,8 +61,8 @@ import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
 import { selectsEventFields } from '../schema/event-fields.ts';
+import { type ReEmittable, again, reEmitsOf } from '../schema/re-emits.ts';
 import { checkTaskId } from '../schema/task-ids.ts';
-import { CohortReEmits, type ReEmittable } from './cohort-re-emits.ts';
 import { clientBuffered } from './client-buffered.ts';
 
 /** Set in the initial context by the transport that can serve cohorts (ws-server.ts). */
@@ -210,8 +210,10 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     return this.cohort.group.readsEvents;
   }
 
-  emitAgain(task: TaskSnapshot): void {
-    this.push(new Again(task));
+  emitAgain(change: TaskChange): void {
+    // Its queue keeps order: the value repeated is the latest pushed, and its Again comes after it, before any newer.
+    const { latest } = this;
+    if (latest !== null && !(latest instanceof LensError)) this.push(new Again(again(latest, change)));
   }
 
   push(update: TaskUpdate | Again): void {
@@ -352,8 +354,7 @@ function masked(result: ExecutionResult, onUnexpected: (error: Error) => void): 
 export class TaskCohorts {
   readonly #groups = new Map<string, Group>();
   readonly #members = new Set<Member>();
-  readonly #reEmits = new CohortReEmits<Member>();
-  /** How to stop listening to the app's shutdown and change feed (the same for every member), while any member lives. */
+  /** How to stop listening to the app's shutdown (the same for every member), while any member lives. */
   #unbind: (() => void) | null = null;
   readonly answer: (result: ExecutionResult) => ExecutionResult;
   readonly maxQueued: number;
@@ -411,7 +412,7 @@ export class TaskCohorts {
     const member = new Member(this, cohort, clientBuffered(context));
     cohort.members += 1;
     this.#members.add(member);
-    this.#reEmits.add(member);
+    reEmitsOf(context)?.add(member);
     this.#bind(context);
     try {
       await member.open(context.watchQuota);
@@ -442,8 +443,8 @@ export class TaskCohorts {
 
   leave(member: Member): void {
     if (!this.#members.delete(member)) return;
-    this.#reEmits.remove(member);
     const { cohort } = member;
+    reEmitsOf(cohort.group.context)?.remove(member);
     cohort.members -= 1;
     if (cohort.members > 0) return;
     const { group } = cohort;
@@ -485,17 +486,13 @@ export class TaskCohorts {
     return cohort;
   }
 
-  /** One listener for the app's shutdown and the changes that re-emit (events, worker losses), while any member lives. */
+  /** One listener for the app's shutdown, while any member lives. */
   #bind(context: LensContext): void {
     if (this.#unbind) return;
     const stopAll = () => {
       for (const member of [...this.#members]) member.stop();
     };
     context.shutdown.addEventListener('abort', stopAll, { once: true });
-    const unlistenChanges = context.consumer ? context.changes.listen((change) => this.#reEmits.onChange(context, change)) : () => {};
-    this.#unbind = () => {
-      context.shutdown.removeEventListener('abort', stopAll);
-      unlistenChanges();
-    };
+    this.#unbind = () => context.shutdown.removeEventListener('abort', stopAll);
   }
 }
