@@ -10,7 +10,7 @@ import { createStores } from './backend/stores.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config.ts';
 import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
-import { guardHosts, refusalReporter } from './http/host-guard.ts';
+import { guardHosts, hostCheck, refusalReporter } from './http/host-guard.ts';
 import { jsonPostListener } from './http/json-post.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
@@ -77,9 +77,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     onUnexpected: (error) => logger.error({ detail: [error.stack] }, 'unexpected error'),
   });
   const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber, cohorts });
-  const hosts = hostAllowlist(config, logger);
-  const refused = refusalReporter((host) =>
-    logger.warn({ host }, 'refused a request naming a host that is not allowed (421); if clients do call this server so, add it to --allowed-hosts'),
+  const checkHost = hostCheck(
+    hostAllowlist(config, logger),
+    refusalReporter((host) =>
+      logger.warn({ host }, 'refused a request naming a host that is not allowed (421); if clients do call this server so, add it to --allowed-hosts'),
+    ),
   );
   const listener = config.fastPath
     ? jsonPostListener(yoga, {
@@ -91,8 +93,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
       })
     : yoga;
   // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
-  const http = createHttpServer(guardHosts(hosts, listener, refused));
-  const websockets = attachWebSockets(http.server, yoga, config, hosts, refused);
+  const http = createHttpServer(guardHosts(checkHost, listener));
+  const websockets = attachWebSockets(http.server, yoga, config, checkHost);
   let trimmer: NodeJS.Timeout | null = null;
 
   return {

@@ -16,7 +16,7 @@ import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { WatchQuota } from './backend/watch-quota.ts';
 import type { Config } from './config.ts';
-import { type HostAllowlist, hostRefusal } from './http/allowed-hosts.ts';
+import type { HostCheck } from './http/host-guard.ts';
 import { ORIGIN_REFUSAL, upgradeAllowed } from './http/origin.ts';
 import type { LensContext } from './schema/context.ts';
 import { COHORTS_ALLOWED, memberOf } from './server/task-cohorts.ts';
@@ -32,27 +32,20 @@ type Limits = Pick<
   'maxBodyBytes' | 'maxWsConnections' | 'maxSubscriptionsPerConnection' | 'wsIdleTimeoutMs' | 'maxWatchesPerConnection' | 'corsOrigins'
 >;
 
-export function attachWebSockets(
-  server: Server,
-  yoga: YogaServerInstance<object, LensContext>,
-  limits: Limits,
-  hosts: HostAllowlist,
-  onRefusedHost: (host: string | undefined) => void = () => {},
-) {
+export function attachWebSockets(server: Server, yoga: YogaServerInstance<object, LensContext>, limits: Limits, checkHost: HostCheck) {
   const wsServer = new WebSocketServer({
     server,
     path: '/graphql',
     maxPayload: limits.maxBodyBytes,
     verifyClient: ({ origin, req }, accept) => {
       // As every HTTP request (src/http/host-guard.ts): a DNS-rebound page names its own site.
-      if (!hosts.allows(req.headers.host)) {
-        onRefusedHost(req.headers.host);
-        const { status, body } = hostRefusal(req.headers.host);
-        accept(false, status, body, { 'Content-Type': 'application/json; charset=utf-8' });
+      const refusal = checkHost(req.headers.host);
+      if (refusal) {
+        accept(false, refusal.status, refusal.body, { 'Content-Type': 'application/json; charset=utf-8' });
         return;
       }
       // A page on another site must not open a socket with the visitor's network position (--cors-origins).
-      if (upgradeAllowed(limits.corsOrigins, hosts, origin || undefined, req.headers.host)) accept(true);
+      if (upgradeAllowed(limits.corsOrigins, origin || undefined, req.headers.host)) accept(true);
       else accept(false, 403, ORIGIN_REFUSAL, { 'Content-Type': 'application/json; charset=utf-8' });
     },
   });

@@ -1,8 +1,8 @@
 /**
  * The first thing every HTTP request meets, before the fast path, Yoga, the
  * page or /healthz: a Host that is not allowed (src/http/allowed-hosts.ts)
- * gets 421 HOST_NOT_ALLOWED and nothing else runs. WebSocket upgrades are
- * refused the same way in src/ws-server.ts.
+ * gets 421 HOST_NOT_ALLOWED and nothing else runs. WebSocket upgrades, which
+ * never reach the request listener, meet the same check in src/ws-server.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HostAllowlist, hostRefusal } from './allowed-hosts.ts';
@@ -20,18 +20,26 @@ export function refusalReporter(report: (host: string) => void, bound = 100): (h
   };
 }
 
-export function guardHosts(allowlist: HostAllowlist, listener: Listener, onRefused: (host: string | undefined) => void = () => {}): Listener {
-  if (allowlist.any) return listener;
+/** The answer to a request naming `host` when it is not allowed (told to `onRefused`), or null when it is. */
+export type HostCheck = (host: string | undefined) => ReturnType<typeof hostRefusal> | null;
+
+export function hostCheck(allowlist: HostAllowlist, onRefused: (host: string | undefined) => void = () => {}): HostCheck {
+  return (host) => {
+    if (allowlist.allows(host)) return null;
+    onRefused(host);
+    return hostRefusal(host);
+  };
+}
+
+export function guardHosts(check: HostCheck, listener: Listener): Listener {
   return (req, res) => {
-    const host = req.headers.host;
-    if (allowlist.allows(host)) {
+    const refusal = check(req.headers.host);
+    if (!refusal) {
       listener(req, res);
       return;
     }
-    onRefused(host);
-    const { status, body } = hostRefusal(host);
     // The body is not read: the connection ends with the answer.
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
-    res.end(body);
+    res.writeHead(refusal.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(refusal.body), connection: 'close' });
+    res.end(refusal.body);
   };
 }

@@ -2,12 +2,12 @@
  * Which browser origins may talk to celery-lens: the --cors-origins list for
  * HTTP (CORS) and WebSocket upgrades alike. Same-origin pages (GraphiQL at
  * /graphql) need no CORS headers; a WebSocket upgrade from the page's own
- * origin is accepted too, when that origin's host is allowed
- * (src/http/allowed-hosts.ts): equal to the request's Host alone would let in
- * a DNS-rebound page, whose Host is its own. Requests with no Origin are not
- * from a browser page, so the same-origin policy does not concern them.
+ * origin (the request's Host) is accepted too: src/ws-server.ts has checked
+ * that Host against the allowed ones first (src/http/allowed-hosts.ts), or a
+ * DNS-rebound page, whose Host is its own, would pass. Requests with no
+ * Origin are not from a browser page, so the same-origin policy does not
+ * concern them.
  */
-import type { HostAllowlist } from './allowed-hosts.ts';
 
 /** Whether `origin` is on the allow list (`*` allows any). */
 export function listedOrigin(allowed: readonly string[], origin: string): boolean {
@@ -16,15 +16,14 @@ export function listedOrigin(allowed: readonly string[], origin: string): boolea
 
 /**
  * Whether a WebSocket upgrade with this Origin may go on: none, a listed one,
- * or the server's own as the browser knows it: an allowed host, and the Host
- * the request names (port included, so another local site on another port is not it).
+ * or the server's own as the browser knows it: the Host the request names, an
+ * allowed one (port included, so another local site on another port is not it).
  */
-export function upgradeAllowed(allowed: readonly string[], hosts: HostAllowlist, origin: string | undefined, host: string | undefined): boolean {
+export function upgradeAllowed(allowed: readonly string[], origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
   if (listedOrigin(allowed, origin)) return true;
   try {
-    const { host: originHost } = new URL(origin);
-    return hosts.allows(originHost) && host !== undefined && originHost === host.toLowerCase();
+    return host !== undefined && new URL(origin).host === host.toLowerCase();
   } catch {
     return false;
   }

@@ -25,6 +25,14 @@ export interface QueryLimits {
  */
 const MAX_NESTING = 500;
 
+class NestingRefusal extends GraphQLError {
+  constructor(limit: number) {
+    super(`the document nests deeper than ${limit} levels`, {
+      extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'nesting', limit, http: { status: 400 } },
+    });
+  }
+}
+
 function coded(measure: keyof QueryLimits, limit: number) {
   return {
     n: limit,
@@ -53,15 +61,25 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
     blockFieldSuggestion: { enabled: true },
   }) as Plugin;
   const nesting = Math.max(MAX_NESTING, limits.maxDepth + 100);
+  // Measured when a document is parsed, around armor's token-counting parser (so added after
+  // armor, whose parser ignores the one it is given): a document in Yoga's parse cache is not
+  // scanned again on every request. The refusal is thrown on at the parse's end, before Yoga
+  // caches it or answers it as a syntax error (GraphQL over HTTP: 200 to application/json).
+  const nestingLimit: Plugin = {
+    onParse: ({ parseFn, setParseFn }) => {
+      setParseFn((source, options) => {
+        if (nestsDeeperThan(typeof source === 'string' ? source : source.body, nesting)) throw new NestingRefusal(nesting);
+        return parseFn(source, options);
+      });
+      return ({ result }) => {
+        if (result instanceof NestingRefusal) throw result;
+      };
+    },
+  };
   return {
-    onPluginInit: ({ addPlugin }) => addPlugin(armor),
-    onParse: ({ params }) => {
-      const source = typeof params.source === 'string' ? params.source : params.source.body;
-      if (nestsDeeperThan(source, nesting)) {
-        throw new GraphQLError(`the document nests deeper than ${nesting} levels`, {
-          extensions: { code: 'QUERY_TOO_COMPLEX', measure: 'nesting', limit: nesting, http: { status: 400 } },
-        });
-      }
+    onPluginInit: ({ addPlugin }) => {
+      addPlugin(armor);
+      addPlugin(nestingLimit);
     },
   };
 }

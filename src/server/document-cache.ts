@@ -26,7 +26,7 @@ function tokensOf(document: DocumentNode, text: string): number {
   return document.loc ? count : Math.ceil(text.length / 3);
 }
 
-export const documentBytes = (document: DocumentNode, text: string): number => 2 * text.length + BYTES_PER_TOKEN * tokensOf(document, text);
+const documentBytes = (document: DocumentNode, text: string): number => 2 * text.length + BYTES_PER_TOKEN * tokensOf(document, text);
 
 /** Yoga's `parserAndValidationCache`: its documents and parse errors, each bounded by count and bytes. */
 export function documentCaches() {
