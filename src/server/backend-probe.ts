@@ -6,6 +6,8 @@
  * whoever asks, so a stalled Redis does not pile them up.
  */
 import { performance } from 'node:perf_hooks';
+import { LensRedis } from '../backend/connection.ts';
+import { unavailable } from '../backend/redis-replies.ts';
 import type { BackendHealth, ResultBackend } from '../backend/result-backend.ts';
 
 /** How long a readiness check waits for the PING before it says the backend is down, in ms. */
@@ -60,8 +62,12 @@ export class BackendProbe {
   }
 
   #overruled(): BackendHealth {
-    const status = this.backend.redis.status;
-    if (status !== 'ready') return { up: false, latencyMs: null, error: `the connection is ${status}`, checkedAt: new Date() };
+    const redis = this.backend.redis;
+    if (redis.status !== 'ready') {
+      // In the words a refused command would carry ("… cannot reach Redis at …: connection refused").
+      const why = redis instanceof LensRedis ? redis.unreachable : `the connection is ${redis.status}`;
+      return { up: false, latencyMs: null, error: unavailable(new Error(why)).message, checkedAt: new Date() };
+    }
     const waited = this.#pendingMs();
     if (waited >= this.timeoutMs) return { up: false, latencyMs: null, error: `no answer to PING for ${Math.round(waited)} ms`, checkedAt: new Date() };
     // Connected, and no PING answered yet: as the connection says.
