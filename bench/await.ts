@@ -29,7 +29,8 @@ import { commandCalls, percentile, sleep } from './lib/stats.ts';
 
 const { values } = parseArgs({ options: { waiters: { type: 'string', default: '10000' } } });
 const WAITERS = Number(values.waiters);
-const QUERY = 'query ($id: ID!, $t: Int!) { awaitTask(id: $id, timeoutSeconds: $t) { timedOut waitedMs task { state } } }';
+const QUERY =
+  'query ($id: ID!, $t: Int!) { awaitTask(id: $id, timeoutSeconds: $t) { timedOut waitedMs task { state } } }';
 const BENCH_COMMANDS = new Set(['setex', 'publish', 'info', 'config|resetstat', 'config', 'client|list', 'client']);
 const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
 /** Waiters answered so far (a slow opening may see the first ones time out before the last is sent). */
@@ -49,17 +50,28 @@ function wait(url: string, id: string, timeoutSeconds: number): Promise<Answer> 
   const sent = performance.now();
   const body = JSON.stringify({ query: QUERY, variables: { id, t: timeoutSeconds } });
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const at = performance.now();
-        answered += 1;
-        const json = JSON.parse(Buffer.concat(chunks).toString()) as { data?: { awaitTask: { timedOut: boolean; waitedMs: number } }; errors?: unknown };
-        if (!json.data) reject(new Error(`no data: ${JSON.stringify(json.errors)}`));
-        else resolve({ sent, at, ...json.data.awaitTask });
-      });
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const at = performance.now();
+          answered += 1;
+          const json = JSON.parse(Buffer.concat(chunks).toString()) as {
+            data?: { awaitTask: { timedOut: boolean; waitedMs: number } };
+            errors?: unknown;
+          };
+          if (!json.data) reject(new Error(`no data: ${JSON.stringify(json.errors)}`));
+          else resolve({ sent, at, ...json.data.awaitTask });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -81,11 +93,23 @@ async function openWaiters(url: string, ids: readonly string[], timeoutSeconds: 
     const waiting = async () => (await metric(base, 'celery_lens_task_watchers')) + (answered - answeredBefore);
     for (let polls = 0; (await waiting()) < before + answers.length; polls += 1) {
       if (polls % 250 === 249) {
-        const settled = await Promise.all(answers.map((answer) => Promise.race([answer.then(() => 'answered', (error: Error) => error.message), sleep(0).then(() => 'waiting')])));
+        const settled = await Promise.all(
+          answers.map((answer) =>
+            Promise.race([
+              answer.then(
+                () => 'answered',
+                (error: Error) => error.message,
+              ),
+              sleep(0).then(() => 'waiting'),
+            ]),
+          ),
+        );
         const tally = new Map<string, number>();
         for (const state of settled) tally.set(state, (tally.get(state) ?? 0) + 1);
         const counts = [...tally].map(([state, count]) => `${state}: ${count}`);
-        throw new Error(`stalled: ${await metric(base, 'celery_lens_task_watchers')} of ${before + answers.length} watching (${counts.join(', ')})`);
+        throw new Error(
+          `stalled: ${await metric(base, 'celery_lens_task_watchers')} of ${before + answers.length} watching (${counts.join(', ')})`,
+        );
       }
       await sleep(20);
     }
@@ -98,7 +122,12 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 async function main() {
   const redisServer = await startRedis();
   const redis = redisServer.client();
-  const lens = await startLens(redisServer.url(), ['--consume', 'false', '--max-watches', String(Math.max(100_000, 2 * WAITERS))]);
+  const lens = await startLens(redisServer.url(), [
+    '--consume',
+    'false',
+    '--max-watches',
+    String(Math.max(100_000, 2 * WAITERS)),
+  ]);
   try {
     // Warm-up: compile the paths once, then the idle RSS.
     const warm = Array.from({ length: 200 }, () => randomUUID());
@@ -117,7 +146,14 @@ async function main() {
 
     const pipeline = redis.pipeline();
     for (const id of ids) {
-      const meta = JSON.stringify({ status: 'SUCCESS', result: 1, traceback: null, children: [], date_done: new Date().toISOString().slice(0, -1), task_id: id });
+      const meta = JSON.stringify({
+        status: 'SUCCESS',
+        result: 1,
+        traceback: null,
+        children: [],
+        date_done: new Date().toISOString().slice(0, -1),
+        task_id: id,
+      });
       pipeline.setex(`celery-task-meta-${id}`, 3600, meta).publish(`celery-task-meta-${id}`, meta);
     }
     const written = performance.now();
@@ -138,9 +174,15 @@ async function main() {
 
     console.log(`\nawaitTask, ${WAITERS} concurrent waiters on one process (${new Date().toISOString()})`);
     console.log(`  opened in ${ms(opened)}; every one answered: ${done.every((answer) => !answer.timedOut)}`);
-    console.log(`  RSS idle ${(idle / 1024).toFixed(0)} MiB, waiting ${(waiting / 1024).toFixed(0)} MiB: ${((waiting - idle) / WAITERS).toFixed(2)} KiB per waiter`);
-    console.log(`  Redis commands: ${total} for ${WAITERS} waiters = ${(total / WAITERS).toFixed(3)} per waiter (${ours.map(([name, count]) => `${name} ${count}`).join(', ')})`);
-    console.log(`  answer after the results were written: p50 ${ms(percentile(lags, 50))}, p99 ${ms(percentile(lags, 99))}, max ${ms(Math.max(...lags))}`);
+    console.log(
+      `  RSS idle ${(idle / 1024).toFixed(0)} MiB, waiting ${(waiting / 1024).toFixed(0)} MiB: ${((waiting - idle) / WAITERS).toFixed(2)} KiB per waiter`,
+    );
+    console.log(
+      `  Redis commands: ${total} for ${WAITERS} waiters = ${(total / WAITERS).toFixed(3)} per waiter (${ours.map(([name, count]) => `${name} ${count}`).join(', ')})`,
+    );
+    console.log(
+      `  answer after the results were written: p50 ${ms(percentile(lags, 50))}, p99 ${ms(percentile(lags, 99))}, max ${ms(Math.max(...lags))}`,
+    );
     console.log(
       `  left to a ${DEADLINE_SECONDS} s deadline: all timedOut ${timedOut.every((answer) => answer.timedOut)}; waitedMs - deadline (server): ` +
         `p50 ${ms(percentile(serverLateness, 50))}, p99 ${ms(percentile(serverLateness, 99))}, max ${ms(Math.max(...serverLateness))}; ` +

@@ -30,7 +30,9 @@ createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', async () => {
-    const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as { variables: { id?: string; ids?: string[] } };
+    const { variables } = JSON.parse(Buffer.concat(chunks).toString()) as {
+      variables: { id?: string; ids?: string[] };
+    };
     if (variables.ids) {
       const raws = await redis.mget(variables.ids.map((id) => `celery-task-meta-${id}`));
       const tasks = variables.ids.map((id, index) => shape(id, raws[index] ?? null, null));
@@ -39,7 +41,10 @@ createServer((request, response) => {
     }
     const id = variables.id ?? '';
     const key = `celery-task-meta-${id}`;
-    const [[, raw], [, pttl]] = (await redis.pipeline().get(key).pttl(key).exec()) as [[null, string | null], [null, number]];
+    const [[, raw], [, pttl]] = (await redis.pipeline().get(key).pttl(key).exec()) as [
+      [null, string | null],
+      [null, number],
+    ];
     const task = shape(id, raw, pttl);
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { task } }));
   });

@@ -29,10 +29,18 @@ import { until } from '../test/helpers/until.ts';
 import { type Served, startFlower, startLens } from './lib/processes.ts';
 import { memoryOf, percentile } from './lib/stats.ts';
 
-const { values } = parseArgs({ options: { 'flower-src': { type: 'string' }, tasks: { type: 'string', default: '100000' }, requests: { type: 'string', default: '200' } } });
+const { values } = parseArgs({
+  options: {
+    'flower-src': { type: 'string' },
+    tasks: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '200' },
+  },
+});
 const src = values['flower-src'];
 if (!src) {
-  console.error('bench:flower needs Flower\'s source: git clone https://github.com/mher/flower && git -C flower checkout v2.0.1, then --flower-src flower');
+  console.error(
+    "bench:flower needs Flower's source: git clone https://github.com/mher/flower && git -C flower checkout v2.0.1, then --flower-src flower",
+  );
   process.exit(2);
 }
 const TASKS = Number(values.tasks);
@@ -43,9 +51,14 @@ function ensurePythonDeps(): void {
   try {
     execFileSync('/usr/bin/python3', ['-c', 'import tornado, humanize, prometheus_client'], { stdio: 'ignore' });
   } catch {
-    if (process.getuid?.() !== 0) throw new Error('Flower needs: apt-get install python3-tornado python3-humanize python3-prometheus-client');
-    console.error('bench:flower: installing Flower\'s Python dependencies (apt-get)…');
-    execFileSync('apt-get', ['install', '-y', '-qq', 'python3-tornado', 'python3-humanize', 'python3-prometheus-client'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (process.getuid?.() !== 0)
+      throw new Error('Flower needs: apt-get install python3-tornado python3-humanize python3-prometheus-client');
+    console.error("bench:flower: installing Flower's Python dependencies (apt-get)…");
+    execFileSync(
+      'apt-get',
+      ['install', '-y', '-qq', 'python3-tornado', 'python3-humanize', 'python3-prometheus-client'],
+      { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } },
+    );
   }
 }
 
@@ -57,7 +70,9 @@ interface Sent {
 
 async function sendEvents(brokerUrl: string): Promise<Sent> {
   const out = join(mkdtempSync(join(tmpdir(), 'lens-flower-')), 'sent.json');
-  const child = spawn('/usr/bin/python3', ['bench/flower_events.py', brokerUrl, String(TASKS), out], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn('/usr/bin/python3', ['bench/flower_events.py', brokerUrl, String(TASKS), out], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`bench/flower_events.py exited ${code}`);
   return JSON.parse(readFileSync(out, 'utf8')) as Sent;
@@ -73,17 +88,33 @@ const SEARCH = `query Page($name: String!) {
 type Page = { ids: string[]; states: string[]; names: string[]; total?: number };
 
 async function lensPage(lens: Served, name: string): Promise<Page> {
-  const response = await fetch(lens.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: SEARCH, variables: { name } }) });
-  const body = (await response.json()) as { data?: { searchTasks: { totalCount: number; edges: { node: { id: string; status: string; name: string } }[] } }; errors?: unknown };
+  const response = await fetch(lens.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: SEARCH, variables: { name } }),
+  });
+  const body = (await response.json()) as {
+    data?: { searchTasks: { totalCount: number; edges: { node: { id: string; status: string; name: string } }[] } };
+    errors?: unknown;
+  };
   if (!body.data) throw new Error(`searchTasks answered ${JSON.stringify(body.errors)}`);
   const nodes = body.data.searchTasks.edges.map((edge) => edge.node);
   // `status`: with events alone there is no result key, and `state` is what AsyncResult would say (PENDING).
-  return { ids: nodes.map((n) => n.id), states: nodes.map((n) => n.status), names: nodes.map((n) => n.name), total: body.data.searchTasks.totalCount };
+  return {
+    ids: nodes.map((n) => n.id),
+    states: nodes.map((n) => n.status),
+    names: nodes.map((n) => n.name),
+    total: body.data.searchTasks.totalCount,
+  };
 }
 
 /** The last task's runtime, which only its task-succeeded or task-failed event tells (its result is stored before it). */
 async function lensRuntime(lens: Served, id: string): Promise<number | null> {
-  const response = await fetch(lens.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'query Last($id: ID!) { task(id: $id) { runtime } }', variables: { id } }) });
+  const response = await fetch(lens.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'query Last($id: ID!) { task(id: $id) { runtime } }', variables: { id } }),
+  });
   return ((await response.json()) as { data?: { task?: { runtime: number | null } } }).data?.task?.runtime ?? null;
 }
 
@@ -98,7 +129,9 @@ async function flowerPage(flower: Served, name: string): Promise<Page> {
 function checkPage(who: 'lens' | 'flower', page: Page, name: string, size: number): void {
   const failed = who === 'lens' ? 'FAILED' : 'FAILURE';
   if (page.ids.length !== size || page.states.some((s) => s !== failed) || page.names.some((n) => n !== name)) {
-    throw new Error(`${who} answered a page that is not 50 failed tasks of ${name}: ${page.ids.length} tasks, states ${[...new Set(page.states)].join(",")}, names ${[...new Set(page.names)].join(",")}`);
+    throw new Error(
+      `${who} answered a page that is not 50 failed tasks of ${name}: ${page.ids.length} tasks, states ${[...new Set(page.states)].join(',')}, names ${[...new Set(page.names)].join(',')}`,
+    );
   }
 }
 
@@ -107,7 +140,10 @@ async function timePages(lens: Served, flower: Served, name: string, size: numbe
   const times = { lens: [] as number[], flower: [] as number[] };
   const cpu = { lens: 0, flower: 0 };
   for (let i = 0; i < REQUESTS + 10; i += 1) {
-    for (const [who, server, page] of [['lens', lens, lensPage], ['flower', flower, flowerPage]] as const) {
+    for (const [who, server, page] of [
+      ['lens', lens, lensPage],
+      ['flower', flower, flowerPage],
+    ] as const) {
       const cpuBefore = server.cpuSeconds();
       const at = performance.now();
       const answer = await page(server, name);
@@ -119,14 +155,19 @@ async function timePages(lens: Served, flower: Served, name: string, size: numbe
     }
   }
   return (['lens', 'flower'] as const).map((who) => {
-    const how = who === 'lens' ? 'celery-lens searchTasks(status: FAILED, name, first: 50)' : 'Flower /api/tasks?state=FAILURE&taskname=…&limit=50';
+    const how =
+      who === 'lens'
+        ? 'celery-lens searchTasks(status: FAILED, name, first: 50)'
+        : 'Flower /api/tasks?state=FAILURE&taskname=…&limit=50';
     return `${label}, ${how}: p50 ${fmt(percentile(times[who], 50))} ms, p99 ${fmt(percentile(times[who], 99))} ms, server CPU ${fmt((cpu[who] * 1000) / REQUESTS)} ms a request (${REQUESTS} requests)`;
   });
 }
 
 ensurePythonDeps();
 // celery-lens runs from dist/, as `npm start` runs it.
-execFileSync(process.execPath, [new URL('../scripts/ensure-build.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+execFileSync(process.execPath, [new URL('../scripts/ensure-build.mjs', import.meta.url).pathname], {
+  stdio: 'inherit',
+});
 const redis = await startRedis();
 const client = redis.client();
 // Flower reads events more slowly than they are sent: Redis must not drop its subscription for a full output buffer.
@@ -146,20 +187,38 @@ try {
   let lensIn = Number.NaN;
   let flowerIn = Number.NaN;
   await until(async () => {
-    if (Number.isNaN(lensIn) && (await lensPage(lens, common)).total === sent.failed[common] && (await lensRuntime(lens, sent.last)) !== null) {
+    if (
+      Number.isNaN(lensIn) &&
+      (await lensPage(lens, common)).total === sent.failed[common] &&
+      (await lensRuntime(lens, sent.last)) !== null
+    ) {
       lensIn = performance.now() - started;
     }
     if (Number.isNaN(flowerIn)) {
       const info = await fetch(`${flower.url}/api/task/info/${sent.last}`);
-      if (info.ok && ['SUCCESS', 'FAILURE'].includes(((await info.json()) as { state?: string }).state ?? '')) flowerIn = performance.now() - started;
+      if (info.ok && ['SUCCESS', 'FAILURE'].includes(((await info.json()) as { state?: string }).state ?? ''))
+        flowerIn = performance.now() - started;
     }
     return !Number.isNaN(lensIn) && !Number.isNaN(flowerIn);
   }, 15 * 60_000);
   // Within a second of the sender's own time: it took events in as fast as one Python process sends them.
   const pace = (ms: number) => `${fmt(ms / 1000, 1)} s${ms - sentIn < 1000 ? ' (kept up)' : ''}`;
-  rows.push(`${TASKS} tasks' events (4 a task) and results, sent in ${fmt(sentIn / 1000, 1)} s by one Python process; every one taken in after ${pace(lensIn)} by celery-lens, ${pace(flowerIn)} by Flower`);
-  for (const [name, label] of [[common, 'common failure (a tenth of all tasks)'], [rare, 'rare failure (one in 1,000 tasks)']] as const) {
-    rows.push(...(await timePages(lens, flower, name, Math.min(50, sent.failed[name] ?? 0), `${label}, ${sent.failed[name]} matching`)));
+  rows.push(
+    `${TASKS} tasks' events (4 a task) and results, sent in ${fmt(sentIn / 1000, 1)} s by one Python process; every one taken in after ${pace(lensIn)} by celery-lens, ${pace(flowerIn)} by Flower`,
+  );
+  for (const [name, label] of [
+    [common, 'common failure (a tenth of all tasks)'],
+    [rare, 'rare failure (one in 1,000 tasks)'],
+  ] as const) {
+    rows.push(
+      ...(await timePages(
+        lens,
+        flower,
+        name,
+        Math.min(50, sent.failed[name] ?? 0),
+        `${label}, ${sent.failed[name]} matching`,
+      )),
+    );
   }
   // celery-lens' keys by what they are for, and what each keeps them (lens-keys.ts).
   const kinds = [

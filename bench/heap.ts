@@ -46,9 +46,15 @@ interface Snapshot {
  * With --owners, arrays, strings and hidden nodes are grouped by it instead.
  */
 function owners(heap: Snapshot, kindOf: (at: number) => string): Map<number, string> {
-  const { node_fields: fields, edge_fields: edgeFields, edge_types: [edgeTypes] } = heap.snapshot.meta;
+  const {
+    node_fields: fields,
+    edge_fields: edgeFields,
+    edge_types: [edgeTypes],
+  } = heap.snapshot.meta;
   const [edgeCountAt] = [fields.indexOf('edge_count')];
-  const [edgeTypeAt, edgeNameAt, toAt] = ['type', 'name_or_index', 'to_node'].map((field) => edgeFields.indexOf(field)) as [number, number, number];
+  const [edgeTypeAt, edgeNameAt, toAt] = ['type', 'name_or_index', 'to_node'].map((field) =>
+    edgeFields.indexOf(field),
+  ) as [number, number, number];
   const owner = new Map<number, string>();
   let edge = 0;
   for (let at = 0; at < heap.nodes.length; at += fields.length) {
@@ -57,7 +63,10 @@ function owners(heap: Snapshot, kindOf: (at: number) => string): Map<number, str
       const to = heap.edges[edge + toAt] as number;
       const type = edgeTypes[heap.edges[edge + edgeTypeAt] as number] as string;
       if (type === 'weak' || owner.has(to)) continue;
-      const name = type === 'element' || type === 'hidden' ? `[${type}]` : String(heap.strings[heap.edges[edge + edgeNameAt] as number]);
+      const name =
+        type === 'element' || type === 'hidden'
+          ? `[${type}]`
+          : String(heap.strings[heap.edges[edge + edgeNameAt] as number]);
       owner.set(to, `${kindOf(at)} .${name}`);
     }
   }
@@ -69,18 +78,31 @@ function census(file: string, byOwner: boolean): Map<string, { bytes: number; co
   const heap = JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
   const fields = heap.snapshot.meta.node_fields;
   const types = heap.snapshot.meta.node_types[0];
-  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [number, number, number];
+  const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field)) as [
+    number,
+    number,
+    number,
+  ];
   const kindOf = (at: number) => {
     const type = types[heap.nodes[at + typeAt] as number] as string;
     const name = heap.strings[heap.nodes[at + nameAt] as number] as string;
     // Arrays and hidden objects carry V8's own name (`(object elements)`, a table's kind).
-    return type === 'object' ? name : type === 'closure' ? `closure ${name || '(anonymous)'}` : type === 'array' || type === 'hidden' ? `(${type}) ${name}` : `(${type})`;
+    return type === 'object'
+      ? name
+      : type === 'closure'
+        ? `closure ${name || '(anonymous)'}`
+        : type === 'array' || type === 'hidden'
+          ? `(${type}) ${name}`
+          : `(${type})`;
   };
   const held = byOwner ? owners(heap, kindOf) : null;
   const kinds = new Map<string, { bytes: number; count: number }>();
   for (let at = 0; at < heap.nodes.length; at += fields.length) {
     const own = kindOf(at);
-    const kind = held && /^\((array|string|hidden|concatenated string|code)\)/.test(own) ? `${own} held by ${held.get(at) ?? '?'}` : own;
+    const kind =
+      held && /^\((array|string|hidden|concatenated string|code)\)/.test(own)
+        ? `${own} held by ${held.get(at) ?? '?'}`
+        : own;
     const entry = kinds.get(kind) ?? { bytes: 0, count: 0 };
     entry.bytes += heap.nodes[at + sizeAt] as number;
     entry.count += 1;
@@ -111,11 +133,20 @@ async function snapshot(dir: string, pid: number, taken: number): Promise<string
 const redis = await startRedis();
 const dir = mkdtempSync(join(tmpdir(), 'lens-heap-'));
 // Writing a snapshot stops the process for seconds: no keep-alive may drop a socket meanwhile.
-const lens = await startLens(redis.url(), ['--ws-idle-timeout-ms', '600000'], ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`]);
+const lens = await startLens(
+  redis.url(),
+  ['--ws-idle-timeout-ms', '600000'],
+  ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${dir}`],
+);
 try {
   await sleep(500);
   const before = census(await snapshot(dir, lens.pid, 0), values.owners ?? false);
-  const subscribers = await openSubscribers(lens.url, Array.from({ length: count }, () => randomUUID()), WATCH, { perClient: perSocket });
+  const subscribers = await openSubscribers(
+    lens.url,
+    Array.from({ length: count }, () => randomUUID()),
+    WATCH,
+    { perClient: perSocket },
+  );
   await sleep(1500);
   const written = await snapshot(dir, lens.pid, 1);
   // A socket dropped meanwhile (a missed keep-alive on a busy machine) would make each look cheaper.
@@ -129,8 +160,11 @@ try {
   });
   rows.sort((a, b) => b.bytes - a.bytes);
   const total = rows.reduce((sum, row) => sum + row.bytes, 0);
-  console.log(`${count} idle task(id) subscriptions, ${perSocket} per WebSocket: ${total.toFixed(0)} bytes of heap each (${(total / 1024).toFixed(2)} KiB)`);
-  for (const row of rows.slice(0, Number(values.top))) console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.objects.toFixed(2).padStart(6)} objects  ${row.kind}`);
+  console.log(
+    `${count} idle task(id) subscriptions, ${perSocket} per WebSocket: ${total.toFixed(0)} bytes of heap each (${(total / 1024).toFixed(2)} KiB)`,
+  );
+  for (const row of rows.slice(0, Number(values.top)))
+    console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.objects.toFixed(2).padStart(6)} objects  ${row.kind}`);
   await subscribers.close();
 } finally {
   await lens.stop();

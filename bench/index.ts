@@ -23,22 +23,42 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Redis } from 'ioredis';
-import { HistoryStore } from '../src/backend/history-store.ts';
-import { lensKeys } from '../src/backend/lens-keys.ts';
-import { TaskIndex } from '../src/backend/task-index.ts';
+import { HistoryStore } from '../src/store/history-store.ts';
+import { lensKeys } from '../src/store/lens-keys.ts';
+import { TaskIndex } from '../src/store/index/task-index.ts';
 import type { TaskEvent, TaskEventType } from '../src/celery/events.ts';
 import { startRedis } from '../test/helpers/redis-server.ts';
 import { startLens } from './lib/processes.ts';
 import { commandCalls, memoryOf, percentile } from './lib/stats.ts';
 
-const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000000' }, requests: { type: 'string', default: '400' }, profile: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    tasks: { type: 'string', default: '1000000' },
+    requests: { type: 'string', default: '400' },
+    profile: { type: 'string' },
+  },
+});
 const TASKS = Number(values.tasks);
 const REQUESTS = Number(values.requests);
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const rows: [string, string, string][] = [];
 
 function event(type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
-  return { kind: 'task', type, taskId, at, hostname: 'celery@worker-1', name: null, parentId: null, rootId: taskId, retries: 0, queue: null, runtime: null, exception: null, ...extra };
+  return {
+    kind: 'task',
+    type,
+    taskId,
+    at,
+    hostname: 'celery@worker-1',
+    name: null,
+    parentId: null,
+    rootId: taskId,
+    retries: 0,
+    queue: null,
+    runtime: null,
+    exception: null,
+    ...extra,
+  };
 }
 
 /** I1: 6,000 tasks' lives (sent, received, started, succeeded) in batches of 24 events, through HistoryStore, with and without the index. */
@@ -46,7 +66,9 @@ async function writes(redis: Redis) {
   const count = 6000;
   const run = async (withIndex: boolean) => {
     const keys = lensKeys(`bench-${withIndex ? 'ix' : 'no'}-${randomUUID().slice(0, 8)}:`);
-    const index = withIndex ? new TaskIndex(redis, keys.index, { maxTasks: 1_000_000, retentionSeconds: 7 * 86400 }) : null;
+    const index = withIndex
+      ? new TaskIndex(redis, keys.index, { maxTasks: 1_000_000, retentionSeconds: 7 * 86400 })
+      : null;
     const history = new HistoryStore(redis, keys, { historyTtlSeconds: 86400, tombstoneTtlSeconds: 86400, index });
     const events: TaskEvent[] = [];
     const t0 = Date.now() - 3_600_000;
@@ -71,23 +93,56 @@ async function writes(redis: Redis) {
     const seconds = (performance.now() - started) / 1000;
     const calls = await commandCalls(redis);
     const stats = await redis.info('commandstats');
-    const scriptUsec = Number(/cmdstat_evalsha:calls=\d+,usec=(\d+)/.exec(stats)?.[1] ?? 0) + Number(/cmdstat_eval:calls=\d+,usec=(\d+)/.exec(stats)?.[1] ?? 0);
+    const scriptUsec =
+      Number(/cmdstat_evalsha:calls=\d+,usec=(\d+)/.exec(stats)?.[1] ?? 0) +
+      Number(/cmdstat_eval:calls=\d+,usec=(\d+)/.exec(stats)?.[1] ?? 0);
     const sent = (calls.evalsha ?? 0) + (calls.eval ?? 0);
     // Commands the client sent: every call but those the scripts ran inside Redis, told apart by running the same without the index.
-    return { keys, batches, seconds, calls, scripts: sent, scriptUsec, total: Object.values(calls).reduce((a, b) => a + b, 0) };
+    return {
+      keys,
+      batches,
+      seconds,
+      calls,
+      scripts: sent,
+      scriptUsec,
+      total: Object.values(calls).reduce((a, b) => a + b, 0),
+    };
   };
   const without = await run(false);
   const withIndex = await run(true);
   const clientSent = without.total - (without.calls.config ?? 0);
-  rows.push(['I1 commands sent per 24-event batch', `${fmt((clientSent + withIndex.scripts) / withIndex.batches, 1)} with the index (1 EVALSHA more)`, `${fmt(clientSent / without.batches, 1)} without; 1 round trip either way`]);
-  rows.push(['I1 index script, Redis time per batch', `${fmt(withIndex.scriptUsec / withIndex.scripts, 0)} µs (${fmt((withIndex.total - without.total - withIndex.scripts) / withIndex.batches, 0)} commands inside)`, `batches: ${fmt(without.seconds * 1000 / without.batches, 2)} ms without, ${fmt(withIndex.seconds * 1000 / withIndex.batches, 2)} ms with (wall, this loaded machine)`]);
+  rows.push([
+    'I1 commands sent per 24-event batch',
+    `${fmt((clientSent + withIndex.scripts) / withIndex.batches, 1)} with the index (1 EVALSHA more)`,
+    `${fmt(clientSent / without.batches, 1)} without; 1 round trip either way`,
+  ]);
+  rows.push([
+    'I1 index script, Redis time per batch',
+    `${fmt(withIndex.scriptUsec / withIndex.scripts, 0)} µs (${fmt((withIndex.total - without.total - withIndex.scripts) / withIndex.batches, 0)} commands inside)`,
+    `batches: ${fmt((without.seconds * 1000) / without.batches, 2)} ms without, ${fmt((withIndex.seconds * 1000) / withIndex.batches, 2)} ms with (wall, this loaded machine)`,
+  ]);
   const memory = await memoryOf(redis, `${withIndex.keys.index}*`);
-  rows.push(['I1 Redis bytes per indexed task (6,000 via the consumer)', fmt(memory.bytes / count, 0), `goal ≤ 512; ${memory.keys} keys`]);
+  rows.push([
+    'I1 Redis bytes per indexed task (6,000 via the consumer)',
+    fmt(memory.bytes / count, 0),
+    `goal ≤ 512; ${memory.keys} keys`,
+  ]);
 }
 
 /** The cells a deployment of 20 task names, 4 workers and 2 queues fills; statuses weighted as a quiet day's. */
 const NAMES = Array.from({ length: 20 }, (_, i) => `proj.tasks.t${String(i).padStart(2, '0')}`);
-const STATUSES = ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'FAILED', 'RUNNING', 'QUEUED'];
+const STATUSES = [
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'SUCCEEDED',
+  'FAILED',
+  'RUNNING',
+  'QUEUED',
+];
 
 /** Writes `count` tasks' index entries in the script's layout, and a 1,000-task workflow; Celery metas for the newest 60,000. */
 async function fill(redis: Redis, prefix: string, count: number) {
@@ -112,7 +167,13 @@ async function fill(redis: Redis, prefix: string, count: number) {
     const at = inWorkflow ? now - 60_000 + i : now - span + Math.floor((i * span) / count);
     const pick = (n: number) => Math.floor(Math.random() * n);
     const status = STATUSES[pick(STATUSES.length)] as string;
-    const desc = [status, NAMES[pick(NAMES.length)], `celery@worker-${pick(4)}`, `q${pick(2)}`, status === 'FAILED' ? 'ValueError' : ''].join('\x1f');
+    const desc = [
+      status,
+      NAMES[pick(NAMES.length)],
+      `celery@worker-${pick(4)}`,
+      `q${pick(2)}`,
+      status === 'FAILED' ? 'ValueError' : '',
+    ].join('\x1f');
     const cell = cellOf(desc);
     const rootOf = inWorkflow && i > 0 ? root : '';
     if (inWorkflow) workflow.push(id);
@@ -120,7 +181,15 @@ async function fill(redis: Redis, prefix: string, count: number) {
     pipeline.zadd(`${prefix}all`, at, id).zadd(`${prefix}c:${cell}`, at, id);
     if (rootOf) pipeline.zadd(`${prefix}r:${root}`, at, id);
     if (count - i <= 60_000 || inWorkflow) {
-      const meta = { status: status === 'SUCCEEDED' ? 'SUCCESS' : status === 'FAILED' ? 'FAILURE' : 'STARTED', result: 1, traceback: null, children: [], date_done: null, name: 'x', task_id: id };
+      const meta = {
+        status: status === 'SUCCEEDED' ? 'SUCCESS' : status === 'FAILED' ? 'FAILURE' : 'STARTED',
+        result: 1,
+        traceback: null,
+        children: [],
+        date_done: null,
+        name: 'x',
+        task_id: id,
+      };
       pipeline.setex(`celery-task-meta-${id}`, 86_400, JSON.stringify(meta));
     }
     if (pipeline.length >= 20_000) {
@@ -134,9 +203,20 @@ async function fill(redis: Redis, prefix: string, count: number) {
   return { root, workflow, cells: cells.size };
 }
 
-async function timed(url: string, query: string, variables: Record<string, unknown>): Promise<{ ms: number; body: { data?: { searchTasks: { edges: unknown[]; pageInfo: { endCursor: string | null } } }; errors?: unknown[] } }> {
+async function timed(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{
+  ms: number;
+  body: { data?: { searchTasks: { edges: unknown[]; pageInfo: { endCursor: string | null } } }; errors?: unknown[] };
+}> {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as Awaited<ReturnType<typeof timed>>['body'];
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return { ms: performance.now() - started, body };
@@ -166,7 +246,11 @@ interface Measured {
  * measured over the same stretch of the run, so that none alone pays for the
  * process warming up or a busier minute.
  */
-async function rounds(lens: Lens, count: number, shapes: readonly ((i: number) => Promise<number>)[]): Promise<Measured[]> {
+async function rounds(
+  lens: Lens,
+  count: number,
+  shapes: readonly ((i: number) => Promise<number>)[],
+): Promise<Measured[]> {
   const ROUND = 50;
   const measured: Measured[] = shapes.map(() => ({ ms: [], cpuSeconds: 0 }));
   for (let from = 0; from < count; from += ROUND) {
@@ -186,8 +270,14 @@ async function searches(lens: Lens, root: string, redis: Redis) {
   // Warm-up, so that no phase pays for the JIT alone: each query shape 100 times.
   for (let i = 0; i < 100; i += 1) {
     const page = await timed(url, PAGE, { filter: filter(i), first: 50 });
-    await timed(url, PAGE_NO_EDGE_CURSORS, { filter: filter(i), first: 50, after: page.body.data?.searchTasks.pageInfo.endCursor });
-    await timed(url, TASKS_QUERY, { ids: ((page.body.data?.searchTasks.edges ?? []) as { node: { id: string } }[]).map((edge) => edge.node.id) });
+    await timed(url, PAGE_NO_EDGE_CURSORS, {
+      filter: filter(i),
+      first: 50,
+      after: page.body.data?.searchTasks.pageInfo.endCursor,
+    });
+    await timed(url, TASKS_QUERY, {
+      ids: ((page.body.data?.searchTasks.edges ?? []) as { node: { id: string } }[]).map((edge) => edge.node.id),
+    });
   }
   await redis.config('RESETSTAT');
   const pages: { ids: string[]; endCursor: string | null }[] = [];
@@ -196,7 +286,10 @@ async function searches(lens: Lens, root: string, redis: Redis) {
       const page = await timed(url, PAGE, { filter: filter(i), first: 50 });
       const edges = (page.body.data?.searchTasks.edges ?? []) as { node: { id: string } }[];
       if (edges.length !== 50) throw new Error('a page of fewer than 50');
-      pages[i] = { ids: edges.map((edge) => edge.node.id), endCursor: page.body.data?.searchTasks.pageInfo.endCursor ?? null };
+      pages[i] = {
+        ids: edges.map((edge) => edge.node.id),
+        endCursor: page.body.data?.searchTasks.pageInfo.endCursor ?? null,
+      };
       return page.ms;
     },
     async (i) => (await timed(url, PAGE, { filter: filter(i), first: 50, after: pages[i]?.endCursor })).ms,
@@ -211,18 +304,39 @@ async function searches(lens: Lens, root: string, redis: Redis) {
   const nodesUs = (usec('mget') + usec('exists')) / (4 * REQUESTS);
   const line = ({ ms, cpuSeconds }: Measured) =>
     `p50 ${fmt(percentile(ms, 50))} ms, p95 ${fmt(percentile(ms, 95))} ms, p99 ${fmt(percentile(ms, 99))} ms; server CPU ${fmt((cpuSeconds * 1000) / ms.length)} ms a request`;
-  rows.push([`I2 searchTasks status+name, first page of 50 (${TASKS.toLocaleString('en')} indexed)`, line(first), 'goal p99 < 20 ms; every edge\'s cursor selected']);
-  rows.push(['I2 … the next page (after: endCursor)', line(next), `Redis time a page: ${fmt(findUs, 0)} µs finding the ids, ${fmt(nodesUs, 0)} µs reading the 50 tasks`]);
-  rows.push(['I2 … first page, no cursor per edge (pageInfo only)', line(bare), 'how a client that pages by endCursor asks']);
+  rows.push([
+    `I2 searchTasks status+name, first page of 50 (${TASKS.toLocaleString('en')} indexed)`,
+    line(first),
+    "goal p99 < 20 ms; every edge's cursor selected",
+  ]);
+  rows.push([
+    'I2 … the next page (after: endCursor)',
+    line(next),
+    `Redis time a page: ${fmt(findUs, 0)} µs finding the ids, ${fmt(nodesUs, 0)} µs reading the 50 tasks`,
+  ]);
+  rows.push([
+    'I2 … first page, no cursor per edge (pageInfo only)',
+    line(bare),
+    'how a client that pages by endCursor asks',
+  ]);
   rows.push(['I2 baseline: tasks(ids) of the same 50 ids', line(baseline), 'the nodes alone (one MGET)']);
   const listing: number[] = [];
   for (let i = 0; i < 50; i += 1) {
     const one = await timed(url, PAGE, { filter: { rootId: root }, first: 500 });
-    const two = await timed(url, PAGE, { filter: { rootId: root }, first: 500, after: one.body.data?.searchTasks.pageInfo.endCursor });
-    if ((one.body.data?.searchTasks.edges.length ?? 0) + (two.body.data?.searchTasks.edges.length ?? 0) !== 1000) throw new Error('the workflow listing is not 1,000 tasks');
+    const two = await timed(url, PAGE, {
+      filter: { rootId: root },
+      first: 500,
+      after: one.body.data?.searchTasks.pageInfo.endCursor,
+    });
+    if ((one.body.data?.searchTasks.edges.length ?? 0) + (two.body.data?.searchTasks.edges.length ?? 0) !== 1000)
+      throw new Error('the workflow listing is not 1,000 tasks');
     listing.push(one.ms + two.ms);
   }
-  rows.push(['I3 rootId listing of a 1,000-task workflow (2 pages of 500)', `p50 ${fmt(percentile(listing, 50))} ms, p99 ${fmt(percentile(listing, 99))} ms`, 'whole listing, both pages']);
+  rows.push([
+    'I3 rootId listing of a 1,000-task workflow (2 pages of 500)',
+    `p50 ${fmt(percentile(listing, 50))} ms, p99 ${fmt(percentile(listing, 99))} ms`,
+    'whole listing, both pages',
+  ]);
 }
 
 const { loadavg } = await import('node:os');
@@ -235,13 +349,21 @@ try {
   const { root, cells } = await fill(redis, prefix, TASKS);
   console.error(`filled ${TASKS} tasks in ${fmt((performance.now() - started) / 1000, 1)} s (${cells} cells)`);
   const memory = await memoryOf(redis, `${prefix}*`);
-  rows.push([`I1 Redis bytes per indexed task (${TASKS.toLocaleString('en')}, bulk fill)`, fmt(memory.bytes / TASKS, 0), `${memory.keys} keys`]);
+  rows.push([
+    `I1 Redis bytes per indexed task (${TASKS.toLocaleString('en')}, bulk fill)`,
+    fmt(memory.bytes / TASKS, 0),
+    `${memory.keys} keys`,
+  ]);
   // The bulk layout is the script's: a task written through the script after it lands beside the others.
   const check = new TaskIndex(redis, prefix, { maxTasks: TASKS + 10, retentionSeconds: 7 * 86400 });
   const found = await check.search({ statuses: ['SUCCEEDED'], name: NAMES[3] }, 'desc', 50, null);
   if (found.entries.length !== 50) throw new Error('the bulk fill is not readable by the index');
   // --profile DIR: the server runs under node --cpu-prof, its profile written to DIR when it stops.
-  const lens = await startLens(redisServer.url(0), [], values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []);
+  const lens = await startLens(
+    redisServer.url(0),
+    [],
+    values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+  );
   try {
     await searches(lens, root, redis);
   } finally {
@@ -251,7 +373,11 @@ try {
   await redisServer.stop();
 }
 
-rows.push(['machine load (1-minute average at the end, 2 cores)', fmt(loadavg()[0] ?? Number.NaN, 1), 'latencies grow with it']);
+rows.push([
+  'machine load (1-minute average at the end, 2 cores)',
+  fmt(loadavg()[0] ?? Number.NaN, 1),
+  'latencies grow with it',
+]);
 const width = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0), 8));
 console.log(`| ${['case', 'celery-lens', 'note'].map((h, c) => h.padEnd(width[c] ?? 0)).join(' | ')} |`);
 console.log(`| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`);

@@ -40,7 +40,15 @@ const only = new Set((values.only ?? '').split(','));
 const most = Number(values['max-subscriptions']);
 const scale: Scale = values.ci
   ? { ci: true, seconds: 1, rounds: 1, p1Ids: 50, p3a: 200, p3b: [1000], p5: 100 }
-  : { ci: false, seconds: Number(values.seconds), rounds: Number(values.rounds), p1Ids: 1000, p3a: 10_000, p3b: [10_000, 100_000].filter((n) => n <= most), p5: 1000 };
+  : {
+      ci: false,
+      seconds: Number(values.seconds),
+      rounds: Number(values.rounds),
+      p1Ids: 1000,
+      p3a: 10_000,
+      p3b: [10_000, 100_000].filter((n) => n <= most),
+      p5: 1000,
+    };
 
 const redis = await startRedis();
 const client = redis.client();
@@ -57,6 +65,8 @@ try {
 }
 
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(0);
-printTable(`celery-lens benchmarks${scale.ci ? ' (--ci: brief runs, small counts; checks answers, not times)' : ''} (node ${process.version}, ${scale.seconds} s per load run, P1 best of ${scale.rounds}, ${seconds} s in all, ${new Date().toISOString().slice(0, 10)})`);
+printTable(
+  `celery-lens benchmarks${scale.ci ? ' (--ci: brief runs, small counts; checks answers, not times)' : ''} (node ${process.version}, ${scale.seconds} s per load run, P1 best of ${scale.rounds}, ${seconds} s in all, ${new Date().toISOString().slice(0, 10)})`,
+);
 if (scale.ci) console.log('\nbench --ci: every case ran and answered right');
 process.exit(0);

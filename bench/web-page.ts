@@ -75,7 +75,8 @@ async function mainThreadBusy(session: CDPSession): Promise<number> {
 }
 
 const size = bundleSize();
-for (const file of size.sizes) console.log(`${file.name}: ${(file.raw / 1024).toFixed(1)} KiB, gzipped ${(file.gzip / 1024).toFixed(1)} KiB`);
+for (const file of size.sizes)
+  console.log(`${file.name}: ${(file.raw / 1024).toFixed(1)} KiB, gzipped ${(file.gzip / 1024).toFixed(1)} KiB`);
 console.log(`JS+CSS gzipped: ${(size.gzip / 1024).toFixed(1)} KiB (${size.gzip} bytes; goal ≤ 300 KB)`);
 
 const redis = await startRedis();
@@ -86,15 +87,49 @@ try {
   const root = randomUUID();
   const DONE = new Date().toISOString().slice(0, 23);
   const pipeline = client.pipeline();
-  const groups = Array.from({ length: 20 }, () => ({ id: randomUUID(), members: Array.from({ length: 50 }, () => randomUUID()) }));
+  const groups = Array.from({ length: 20 }, () => ({
+    id: randomUUID(),
+    members: Array.from({ length: 50 }, () => randomUUID()),
+  }));
   const tuple = (id: string) => [[id, null], null];
-  pipeline.setex(`celery-task-meta-${root}`, 3600, JSON.stringify({ status: 'SUCCESS', result: 1, traceback: null, children: groups.map((g) => [[g.id, null], g.members.map(tuple)]), date_done: DONE, name: 'bench.fan_out', task_id: root }));
+  pipeline.setex(
+    `celery-task-meta-${root}`,
+    3600,
+    JSON.stringify({
+      status: 'SUCCESS',
+      result: 1,
+      traceback: null,
+      children: groups.map((g) => [[g.id, null], g.members.map(tuple)]),
+      date_done: DONE,
+      name: 'bench.fan_out',
+      task_id: root,
+    }),
+  );
   for (const group of groups) {
     group.members.forEach((member, index) => {
       // A mix of states, as in a workflow that is half-way: every status colour is drawn.
       const status = index % 10 === 0 ? 'FAILURE' : index % 3 === 0 ? 'STARTED' : 'SUCCESS';
-      const result = status === 'FAILURE' ? { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } : status === 'STARTED' ? { pid: 1, hostname: 'w' } : index;
-      pipeline.setex(`celery-task-meta-${member}`, 3600, JSON.stringify({ status, result, traceback: null, children: [], date_done: status === 'STARTED' ? null : DONE, name: 'bench.member', group_id: group.id, parent_id: root, task_id: member }));
+      const result =
+        status === 'FAILURE'
+          ? { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' }
+          : status === 'STARTED'
+            ? { pid: 1, hostname: 'w' }
+            : index;
+      pipeline.setex(
+        `celery-task-meta-${member}`,
+        3600,
+        JSON.stringify({
+          status,
+          result,
+          traceback: null,
+          children: [],
+          date_done: status === 'STARTED' ? null : DONE,
+          name: 'bench.member',
+          group_id: group.id,
+          parent_id: root,
+          task_id: member,
+        }),
+      );
     });
   }
   await pipeline.exec();
@@ -110,7 +145,10 @@ try {
     const response = await fetch(`${origin}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: `query G($rootId: ID!) { ${selection} } ${fragment}`, variables: { rootId: root } }),
+      body: JSON.stringify({
+        query: `query G($rootId: ID!) { ${selection} } ${fragment}`,
+        variables: { rootId: root },
+      }),
     });
     const body = (await response.json()) as { errors?: unknown };
     if (body.errors) throw new Error(JSON.stringify(body.errors));
@@ -120,18 +158,32 @@ try {
   // And as the page asks for it: the subscription's first event over graphql-ws.
   const subscriptionTimes: number[] = [];
   for (let run = 0; run < 3; run += 1) {
-    const client = createClient({ url: `${origin.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+    const client = createClient({
+      url: `${origin.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: true,
+      retryAttempts: 0,
+    });
     const start = performance.now();
     await new Promise<void>((resolve, reject) => {
       const stop = client.subscribe(
         { query: `subscription G($rootId: ID!) { ${selection} } ${fragment}`, variables: { rootId: root } },
-        { next: () => { stop(); resolve(); }, error: reject, complete: () => resolve() },
+        {
+          next: () => {
+            stop();
+            resolve();
+          },
+          error: reject,
+          complete: () => resolve(),
+        },
       );
     });
     subscriptionTimes.push(performance.now() - start);
     await client.dispose();
   }
-  console.log(`taskGraph of ${tasks} tasks as a subscription's first event (graphql-ws, new connection): ${subscriptionTimes.map((t) => t.toFixed(0)).join(', ')} ms`);
+  console.log(
+    `taskGraph of ${tasks} tasks as a subscription's first event (graphql-ws, new connection): ${subscriptionTimes.map((t) => t.toFixed(0)).join(', ')} ms`,
+  );
   const times: number[] = [];
   const paintTimes: number[] = [];
   const cpu: { page: number; server: number }[] = [];
@@ -140,7 +192,11 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const cdp = profileDir && run === 1 ? await context.newCDPSession(page) : null;
-    if (cdp) await cdp.send('Profiler.enable').then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 })).then(() => cdp.send('Profiler.start'));
+    if (cdp)
+      await cdp
+        .send('Profiler.enable')
+        .then(() => cdp.send('Profiler.setSamplingInterval', { interval: 100 }))
+        .then(() => cdp.send('Profiler.start'));
     // CPU, not wall-clock time: on a shared machine what each side did moves less than how long it waited for a core.
     const metrics = await context.newCDPSession(page);
     await metrics.send('Performance.enable');
@@ -152,7 +208,10 @@ try {
     const drawn = await page.waitForFunction(
       (count) => {
         const seen = window as unknown as { lensDrawn?: number; lensPainted?: number };
-        if (seen.lensDrawn === undefined && document.querySelectorAll('[data-testid="workflow-graph"] [data-task-id]').length >= count) {
+        if (
+          seen.lensDrawn === undefined &&
+          document.querySelectorAll('[data-testid="workflow-graph"] [data-task-id]').length >= count
+        ) {
           seen.lensDrawn = performance.now();
           requestAnimationFrame(() => (seen.lensPainted = performance.now()));
         }
@@ -167,17 +226,26 @@ try {
     // The edges follow a frame later (the page draws them once the graph is framed): when all were there.
     const edgesDrawn = (await (
       await page.waitForFunction(
-        (count) => (document.querySelectorAll('[data-testid="workflow-graph"] .graph-edge').length >= count ? performance.now() : false),
+        (count) =>
+          document.querySelectorAll('[data-testid="workflow-graph"] .graph-edge').length >= count
+            ? performance.now()
+            : false,
         groups.length * 51,
         { polling: 'raf', timeout: 30_000 },
       )
     ).jsonValue()) as number;
-    if (cdp && profileDir) writeFileSync(`${profileDir}/page.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    if (cdp && profileDir)
+      writeFileSync(`${profileDir}/page.cpuprofile`, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const marks = await page.evaluate(() => ({
       data: performance.getEntriesByName('lens:graph-data')[0]?.startTime ?? Number.NaN,
       socket: performance.getEntriesByName('lens:socket')[0]?.startTime ?? Number.NaN,
       layout: performance.getEntriesByName('lens:layout')[0]?.duration ?? Number.NaN,
-      script: (performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.js')) as PerformanceResourceTiming | undefined)?.responseEnd ?? Number.NaN,
+      script:
+        (
+          performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('.js')) as
+            | PerformanceResourceTiming
+            | undefined
+        )?.responseEnd ?? Number.NaN,
     }));
     breakdown.push(marks);
     if (run > 0) cpu.push({ page: busy, server: serverMs });
@@ -194,13 +262,25 @@ try {
   }
   const median = percentile(times, 50).toFixed(0);
   const afterData = breakdown.slice(1).map((marks, index) => times[index]! - marks.data);
-  console.log(`of which after the graph's data arrived (layout and drawing): median ${percentile(afterData, 50).toFixed(0)} ms`);
   console.log(
-    `CPU until the nodes were painted, median: the page's main thread ${percentile(cpu.map((c) => c.page), 50).toFixed(0)} ms, the server ${percentile(cpu.map((c) => c.server), 50).toFixed(0)} ms ` +
-      '(the server\'s is read every 10 ms; it includes the static files and the other requests the page makes)',
+    `of which after the graph's data arrived (layout and drawing): median ${percentile(afterData, 50).toFixed(0)} ms`,
   );
-  console.log(`… painted (the frame after): median ${percentile(paintTimes, 50).toFixed(0)} ms, mean ${mean(paintTimes).toFixed(0)} ms, max ${Math.max(...paintTimes).toFixed(0)} ms`);
-  console.log(`first draw of ${tasks} task nodes (+${groups.length} group nodes), ${runs} runs: median ${median} ms, mean ${mean(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (goal < 1000 ms)`);
+  console.log(
+    `CPU until the nodes were painted, median: the page's main thread ${percentile(
+      cpu.map((c) => c.page),
+      50,
+    ).toFixed(0)} ms, the server ${percentile(
+      cpu.map((c) => c.server),
+      50,
+    ).toFixed(0)} ms ` +
+      "(the server's is read every 10 ms; it includes the static files and the other requests the page makes)",
+  );
+  console.log(
+    `… painted (the frame after): median ${percentile(paintTimes, 50).toFixed(0)} ms, mean ${mean(paintTimes).toFixed(0)} ms, max ${Math.max(...paintTimes).toFixed(0)} ms`,
+  );
+  console.log(
+    `first draw of ${tasks} task nodes (+${groups.length} group nodes), ${runs} runs: median ${median} ms, mean ${mean(times).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms (goal < 1000 ms)`,
+  );
 } finally {
   await browser.close();
   await lens.stop();

@@ -32,15 +32,35 @@ const { values: options } = parseArgs({
 /** Celery's result_expires, given to the demo's app and to celery-lens, so expiries agree. */
 const RESULT_EXPIRES = 3600;
 /** What `npm start` would need to show everything: control (Revoke, Re-send, sendTask) and the tenant kwarg indexed. */
-const LENS_FLAGS = ['--result-expires', String(RESULT_EXPIRES), '--control', 'true', '--send-allow', 'demo.*', '--index-kwargs', 'tenant'];
+const LENS_FLAGS = [
+  '--result-expires',
+  String(RESULT_EXPIRES),
+  '--control',
+  'true',
+  '--send-allow',
+  'demo.*',
+  '--index-kwargs',
+  'tenant',
+];
 
 const logs = mkdtempSync(join(tmpdir(), 'celery-lens-demo-'));
 const children: ChildProcess[] = [];
 
 /** Starts a process in its own group (a Celery worker forks; tsx runs node): one kill reaches all. */
-function start(name: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
+function start(
+  name: string,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): ChildProcess {
   const log = openSync(join(logs, `${name}.log`), 'a');
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', name === 'sender' ? 'pipe' : log, log] });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', name === 'sender' ? 'pipe' : log, log],
+  });
   children.push(child);
   return child;
 }
@@ -54,7 +74,12 @@ function kill(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-async function until(probe: () => Promise<boolean>, what: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+async function until(
+  probe: () => Promise<boolean>,
+  what: string,
+  child: ChildProcess,
+  timeoutMs = 60_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe().catch(() => false))) {
     if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}); logs: ${logs}`);
@@ -65,24 +90,62 @@ async function until(probe: () => Promise<boolean>, what: string, child: ChildPr
 
 async function main(): Promise<void> {
   const preferred = Number(options.port);
-  if (!Number.isInteger(preferred) || preferred < 1 || preferred > 65_535) throw new Error(`--port: "${options.port}" is not a port (1 to 65535)`);
+  if (!Number.isInteger(preferred) || preferred < 1 || preferred > 65_535)
+    throw new Error(`--port: "${options.port}" is not a port (1 to 65535)`);
   await ensureCelery();
   const redis = await startRedis();
   stops.push(() => redis.stop());
   const backend = redis.url(0);
-  const celeryEnv = { DEMO_BROKER_URL: backend, DEMO_BACKEND_URL: backend, DEMO_RESULT_EXPIRES: String(RESULT_EXPIRES), PYTHONPATH: HERE, PYTHONDONTWRITEBYTECODE: '1' };
+  const celeryEnv = {
+    DEMO_BROKER_URL: backend,
+    DEMO_BACKEND_URL: backend,
+    DEMO_RESULT_EXPIRES: String(RESULT_EXPIRES),
+    PYTHONPATH: HERE,
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
 
   // prefork, as most deployments run it: it also lets a revoke terminate a running task.
-  const worker = start('worker', PYTHON, ['-m', 'celery', '-A', 'demo_app', 'worker', '--pool', 'prefork', '--concurrency', '4', '--hostname', 'demo@%h', '--without-mingle', '--without-gossip', '--loglevel', 'INFO'], celeryEnv, HERE);
+  const worker = start(
+    'worker',
+    PYTHON,
+    [
+      '-m',
+      'celery',
+      '-A',
+      'demo_app',
+      'worker',
+      '--pool',
+      'prefork',
+      '--concurrency',
+      '4',
+      '--hostname',
+      'demo@%h',
+      '--without-mingle',
+      '--without-gossip',
+      '--loglevel',
+      'INFO',
+    ],
+    celeryEnv,
+    HERE,
+  );
   // The same port as last time when free, so a bookmarked link works in the next run.
   const port = await freePort(preferred);
-  const lens = start('celery-lens', process.execPath, ['dist/main.js', ...LENS_FLAGS], { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' }, ROOT);
+  const lens = start(
+    'celery-lens',
+    process.execPath,
+    ['dist/main.js', ...LENS_FLAGS],
+    { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    ROOT,
+  );
   const origin = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens', lens);
   await until(async () => (await redis.client().keys('_kombu.binding.*')).length > 0, 'the Celery worker', worker);
 
   const sender = start('sender', PYTHON, ['send_workflows.py', options.interval ?? '4'], celeryEnv, HERE);
-  if (port !== preferred) console.log(`Port ${preferred} is taken (another demo?): celery-lens listens on ${port} this time (--port N picks one).`);
+  if (port !== preferred)
+    console.log(
+      `Port ${preferred} is taken (another demo?): celery-lens listens on ${port} this time (--port N picks one).`,
+    );
   console.log(`celery-lens demo (logs in ${logs})
   page       ${origin}/
   GraphiQL   ${origin}/graphql

@@ -31,9 +31,18 @@ const out = new URL('../test/fixtures/payloads/', import.meta.url);
 mkdirSync(out, { recursive: true });
 await ensureCelery();
 const redis = await startRedis();
-const env = (db: number, extra: Partial<CeleryEnv> = {}): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(db), ...extra });
+const env = (db: number, extra: Partial<CeleryEnv> = {}): CeleryEnv => ({
+  brokerUrl: redis.url(15),
+  backendUrl: redis.url(db),
+  ...extra,
+});
 
-async function scenario(name: string, db: number, run: (env: CeleryEnv) => Promise<Record<string, unknown>>, extra: Partial<CeleryEnv> = {}) {
+async function scenario(
+  name: string,
+  db: number,
+  run: (env: CeleryEnv) => Promise<Record<string, unknown>>,
+  extra: Partial<CeleryEnv> = {},
+) {
   const data = redis.client(db);
   await data.flushdb();
   const listener = new Redis({ port: redis.port, host: '127.0.0.1' });
@@ -50,16 +59,25 @@ async function scenario(name: string, db: number, run: (env: CeleryEnv) => Promi
   const keys: Capture['keys'] = {};
   for (const key of (await data.keys('celery-*')).sort()) {
     const type = await data.type(key);
-    const value = type === 'string' ? await data.getBuffer(key) : Buffer.from(JSON.stringify(type === 'list' ? await data.lrange(key, 0, -1) : type));
+    const value =
+      type === 'string'
+        ? await data.getBuffer(key)
+        : Buffer.from(JSON.stringify(type === 'list' ? await data.lrange(key, 0, -1) : type));
     const text = value?.toString('utf8') ?? '';
     const utf8 = value !== null && Buffer.from(text, 'utf8').equals(value);
-    keys[key] = { value: utf8 ? text : (value?.toString('base64') ?? ''), ...(utf8 ? {} : { encoding: 'base64' as const }), pttl: await data.pttl(key) };
+    keys[key] = {
+      value: utf8 ? text : (value?.toString('base64') ?? ''),
+      ...(utf8 ? {} : { encoding: 'base64' as const }),
+      pttl: await data.pttl(key),
+    };
   }
   await worker.stop();
   listener.disconnect();
   const capture: Capture = { scenario: name, celery: '5.2.6', ids, keys, published, events: events.slice(0, 12) };
   writeFileSync(new URL(`${name}.json`, out), `${JSON.stringify(capture, null, 2)}\n`);
-  console.log(`captured ${name}: ${Object.keys(keys).length} keys, ${published.length} published, ${events.length} events`);
+  console.log(
+    `captured ${name}: ${Object.keys(keys).length} keys, ${published.length} published, ${events.length} events`,
+  );
 }
 
 const send = (e: CeleryEnv, specs: unknown[]) => celery<Sent[]>('send', specs, e);
@@ -81,17 +99,26 @@ await scenario('progress', 0, async (e) => {
   return { task: sent!.id };
 });
 await scenario('chain', 0, async (e) => {
-  const [sent] = await send(e, [{ chain: [1, 2, 3].map((i) => ({ task: 'add', args: i === 1 ? [1, 1] : [i], queue: 'chain' })) }]);
+  const [sent] = await send(e, [
+    { chain: [1, 2, 3].map((i) => ({ task: 'add', args: i === 1 ? [1, 1] : [i], queue: 'chain' })) },
+  ]);
   await wait(e, sent!.ids!);
   return { links: sent!.ids };
 });
 await scenario('group', 0, async (e) => {
-  const [sent] = await send(e, [{ group: [0, 1].map((i) => ({ task: 'add', args: [i, i], queue: 'group' })), save: true }]);
+  const [sent] = await send(e, [
+    { group: [0, 1].map((i) => ({ task: 'add', args: [i, i], queue: 'group' })), save: true },
+  ]);
   await wait(e, sent!.ids!);
   return { group: sent!.id, members: sent!.ids };
 });
 await scenario('chord', 0, async (e) => {
-  const [sent] = await send(e, [{ chord: [1, 2, 3].map((i) => ({ task: 'add', args: [i, i], queue: 'chord' })), body: { task: 'tsum', queue: 'chord' } }]);
+  const [sent] = await send(e, [
+    {
+      chord: [1, 2, 3].map((i) => ({ task: 'add', args: [i, i], queue: 'chord' })),
+      body: { task: 'tsum', queue: 'chord' },
+    },
+  ]);
   await wait(e, [sent!.id]);
   return { body: sent!.id, header: sent!.groupId, members: sent!.ids };
 });
@@ -115,16 +142,26 @@ await scenario('revoked', 0, async (e) => {
   await wait(e, [id]);
   return { task: id };
 });
-await scenario('not_extended', 1, async (e) => {
-  const [sent] = await send(e, [{ task: 'add', args: [2, 3], queue: 'not_extended' }]);
-  await wait(e, [sent!.id]);
-  return { task: sent!.id };
-}, { resultExtended: false, trackStarted: false });
-await scenario('pickle', 2, async (e) => {
-  const [sent] = await send(e, [{ task: 'add', args: [2, 3], queue: 'pickle' }]);
-  await new Promise((resolve) => setTimeout(resolve, 1500));
-  return { task: sent!.id };
-}, { resultSerializer: 'pickle' });
+await scenario(
+  'not_extended',
+  1,
+  async (e) => {
+    const [sent] = await send(e, [{ task: 'add', args: [2, 3], queue: 'not_extended' }]);
+    await wait(e, [sent!.id]);
+    return { task: sent!.id };
+  },
+  { resultExtended: false, trackStarted: false },
+);
+await scenario(
+  'pickle',
+  2,
+  async (e) => {
+    const [sent] = await send(e, [{ task: 'add', args: [2, 3], queue: 'pickle' }]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return { task: sent!.id };
+  },
+  { resultSerializer: 'pickle' },
+);
 
 await redis.stop();
 process.exit(0);

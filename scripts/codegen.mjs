@@ -14,10 +14,16 @@ const tool = `${root}tools/codegen/`;
 const installed = `${tool}node_modules/.package-lock.json`;
 
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(`${tool}package-lock.json`).mtimeMs) {
-  console.error('celery-lens: installing GraphQL Code Generator into tools/codegen/ (its packages ask for Node >= 22 and run on 20; engine warnings are not shown)…');
+  console.error(
+    'celery-lens: installing GraphQL Code Generator into tools/codegen/ (its packages ask for Node >= 22 and run on 20; engine warnings are not shown)…',
+  );
   execSync('npm ci --no-audit --no-fund --loglevel=error', { cwd: tool, stdio: 'inherit' });
 }
-execFileSync(process.execPath, [`${tool}node_modules/@graphql-codegen/cli/esm/bin.js`, '--config', `${tool}codegen.ts`, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: 'inherit',
-});
+execFileSync(
+  process.execPath,
+  [`${tool}node_modules/@graphql-codegen/cli/esm/bin.js`, '--config', `${tool}codegen.ts`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);

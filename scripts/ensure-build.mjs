@@ -6,15 +6,28 @@
 // no TypeScript loader, and the README's client snippet runs as written. An installed
 // package (no src/, no client/src/) uses the dist/ and client/dist/ it ships.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const shared = ['tsconfig.json', 'package-lock.json'];
 const builds = [
   // The stamp is written after a successful build: its time is the build's.
-  { what: 'src/ into dist/', source: 'src', sources: ['tsconfig.build.json'], tsconfig: 'tsconfig.build.json', stamp: 'dist/.built' },
-  { what: 'the client library (client/src/) into client/dist/', source: 'client/src', sources: ['client/tsconfig.json'], tsconfig: 'client/tsconfig.json', stamp: 'client/dist/.built' },
+  {
+    what: 'src/ into dist/',
+    source: 'src',
+    sources: ['tsconfig.build.json'],
+    tsconfig: 'tsconfig.build.json',
+    stamp: 'dist/.built',
+  },
+  {
+    what: 'the client library (client/src/) into client/dist/',
+    source: 'client/src',
+    sources: ['client/tsconfig.json'],
+    tsconfig: 'client/tsconfig.json',
+    stamp: 'client/dist/.built',
+  },
 ];
 
 function newest(path) {
@@ -30,6 +43,11 @@ for (const build of builds) {
   const sourceTime = Math.max(...[build.source, ...build.sources, ...shared].map((path) => newest(`${root}${path}`)));
   if (existsSync(stamp) && statSync(stamp).mtimeMs >= sourceTime) continue;
   console.error(`celery-lens: compiling ${build.what} (tsc)…`);
-  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}${build.tsconfig}`], { cwd: root, stdio: 'inherit' });
+  // From empty: a file moved or deleted in src/ must not live on in dist/ (tsc never removes output).
+  rmSync(dirname(stamp), { recursive: true, force: true });
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}${build.tsconfig}`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -21,11 +21,15 @@ if (existsSync(`${root}web/src`)) {
   const sourceTime = Math.max(...sources.map((path) => newest(`${root}${path}`)));
   if (!existsSync(built) || statSync(built).mtimeMs < sourceTime) {
     console.error('celery-lens: building the web page (vite build)…');
-    execFileSync(process.execPath, [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', `${root}web/vite.config.ts`, '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: 'inherit',
-      // Under the test runner NODE_ENV is "test", and Vite would bundle React's development build.
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
+    execFileSync(
+      process.execPath,
+      [`${root}node_modules/vite/bin/vite.js`, 'build', '--config', `${root}web/vite.config.ts`, '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        // Under the test runner NODE_ENV is "test", and Vite would bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production' },
+      },
+    );
   }
 }

@@ -5,22 +5,22 @@
  */
 import { setMaxListeners } from 'node:events';
 import { type Logger, pino } from 'pino';
-import { openConnections } from './backend/connections.ts';
-import { createStores } from './backend/stores.ts';
+import { openConnections } from './redis/connections.ts';
+import { createStores } from './store/stores.ts';
 import { celeryKeys } from './celery/keys.ts';
-import type { Config } from './config.ts';
-import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
-import { guardHosts, hostCheck, refusalReporter } from './http/host-guard.ts';
-import { jsonPostListener } from './http/json-post.ts';
+import type { Config } from './config/config.ts';
+import { HostAllowlist, isWildcard } from './transport/allowed-hosts.ts';
+import { guardHosts, hostCheck, refusalReporter } from './transport/host-guard.ts';
+import { jsonPostListener } from './transport/json-post.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
-import { logBackendState } from './server/backend-state.ts';
-import { consumerReporter } from './server/consumer-reporter.ts';
-import { createHttpServer, listenBacklog } from './server/http-server.ts';
-import { type PubSubConnection, reportSubscriberDrops } from './server/subscriber-drops.ts';
-import { TaskCohorts } from './server/task-cohorts.ts';
-import { createLensYoga } from './server/yoga.ts';
-import { attachWebSockets } from './ws-server.ts';
+import { logBackendState } from './redis/backend-state.ts';
+import { consumerReporter } from './intake/consumer-reporter.ts';
+import { createHttpServer, listenBacklog } from './transport/http-server.ts';
+import { type PubSubConnection, reportSubscriberDrops } from './redis/subscriber-drops.ts';
+import { TaskCohorts } from './live/task-cohorts.ts';
+import { createLensYoga } from './transport/yoga.ts';
+import { attachWebSockets } from './transport/ws-server.ts';
 
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
@@ -39,24 +39,39 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const keys = celeryKeys(config.globalKeyprefix);
   const connections = openConnections(config, keys);
   // Called only once messages flow, when `stores` is set.
-  const stores = createStores(config, connections, keys, consumerReporter(logger, () => stores.consumer?.failed ?? 0));
+  const stores = createStores(
+    config,
+    connections,
+    keys,
+    consumerReporter(logger, () => stores.consumer?.failed ?? 0),
+  );
   const { backend, watcher, consumer } = stores;
   if (!config.auth) {
     logger.warn(
       { host: config.host },
       'AUTH IS OFF: anyone who can reach this port reads every task result, args and kwargs. Use --auth with --api-keys or --jwt-secret/--jwks-url outside local development.',
     );
-    if (config.control) logger.warn({ host: config.host }, 'CONTROL IS ON WITH AUTH OFF: anyone who can reach this port can revoke tasks and send the allowed ones.');
+    if (config.control)
+      logger.warn(
+        { host: config.host },
+        'CONTROL IS ON WITH AUTH OFF: anyone who can reach this port can revoke tasks and send the allowed ones.',
+      );
   }
-  const metrics = createMetrics({
-    channels: () => watcher.channelCount,
-    listeners: () => watcher.listenerCount,
-    consumed: () => consumer && { handled: consumer.handled, failed: consumer.failed },
-  }, { operations: config.metricsOperations, apiKeys: config.metricsAuth ? config.apiKeys : null });
+  const metrics = createMetrics(
+    {
+      channels: () => watcher.channelCount,
+      listeners: () => watcher.listenerCount,
+      consumed: () => consumer && { handled: consumer.handled, failed: consumer.failed },
+    },
+    { operations: config.metricsOperations, apiKeys: config.metricsAuth ? config.apiKeys : null },
+  );
   backend.onRoundTrip = (seconds) => metrics.redisLatency.observe(seconds);
   // One line per control action (ids and who, never args or kwargs), and a count by action and outcome.
   stores.control.onAction = ({ action, taskIds, by, outcome }) => {
-    logger.info({ control: action, taskIds: taskIds.slice(0, 100), taskCount: taskIds.length, by, outcome }, `control: ${action}`);
+    logger.info(
+      { control: action, taskIds: taskIds.slice(0, 100), taskCount: taskIds.length, by, outcome },
+      `control: ${action}`,
+    );
     metrics.controlActions.inc({ action, outcome });
   };
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
@@ -64,7 +79,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
     { role: 'subscriptions', connection: connections.subscriber },
     ...(connections.consumerSources ?? []).map(({ connection }) => ({ role: 'events' as const, connection })),
   ];
-  reportSubscriberDrops(pubsub, logger, { watchedTasks: () => watcher.watchedCount, onDrop: (role) => metrics.subscriberDisconnects.inc({ connection: role }) });
+  reportSubscriberDrops(pubsub, logger, {
+    watchedTasks: () => watcher.watchedCount,
+    onDrop: (role) => metrics.subscriberDisconnects.inc({ connection: role }),
+  });
 
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
@@ -73,14 +91,25 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const operationLogger = options.operationLogger ?? logger;
   const cohorts = new TaskCohorts({
     ...config,
-    // As Yoga logs an error it masks (server/yoga.ts' `logging.error`).
+    // As Yoga logs an error it masks (transport/yoga.ts' `logging.error`).
     onUnexpected: (error) => logger.error({ detail: [error.stack] }, 'unexpected error'),
   });
-  const yoga = createLensYoga({ config, context, logger, operationLogger, metrics, subscriber: connections.subscriber, cohorts });
+  const yoga = createLensYoga({
+    config,
+    context,
+    logger,
+    operationLogger,
+    metrics,
+    subscriber: connections.subscriber,
+    cohorts,
+  });
   const checkHost = hostCheck(
     hostAllowlist(config, logger),
     refusalReporter((host) =>
-      logger.warn({ host }, 'refused a request naming a host that is not allowed (421); if clients do call this server so, add it to --allowed-hosts'),
+      logger.warn(
+        { host },
+        'refused a request naming a host that is not allowed (421); if clients do call this server so, add it to --allowed-hosts',
+      ),
     ),
   );
   const listener = config.fastPath
@@ -146,11 +175,14 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** The Host allowlist (src/http/allowed-hosts.ts), and what it means for this listen address, said once at start. */
+/** The Host allowlist (src/transport/allowed-hosts.ts), and what it means for this listen address, said once at start. */
 function hostAllowlist(config: Config, logger: Logger): HostAllowlist {
   const hosts = new HostAllowlist(config);
   if (hosts.any) {
-    logger.warn({ host: config.host }, "ALLOWED HOSTS IS '*': a page on any site whose name resolves to this server (DNS rebinding) is answered as if it were this server's own.");
+    logger.warn(
+      { host: config.host },
+      "ALLOWED HOSTS IS '*': a page on any site whose name resolves to this server (DNS rebinding) is answered as if it were this server's own.",
+    );
   } else if (isWildcard(config.host) && config.allowedHosts.length === 0) {
     logger.info(
       { host: config.host },

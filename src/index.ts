@@ -3,4 +3,4 @@
  * a celery-lens server embedded in another Node process.
  */
 export { type App, type AppOptions, createApp } from './app.ts';
-export { type Config, OPTIONS, loadConfig, usage } from './config.ts';
+export { type Config, OPTIONS, loadConfig, usage } from './config/config.ts';

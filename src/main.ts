@@ -1,9 +1,9 @@
 import { createApp } from './app.ts';
-import { aclRule } from './backend/acl.ts';
-import { loadConfig, usage } from './config.ts';
+import { aclRule } from './redis/acl.ts';
+import { loadConfig, usage } from './config/config.ts';
 import { ConfigError } from './errors/config-error.ts';
-import { runCursorKeyCommand } from './cursor-key-cli.ts';
-import { runIndexCommand } from './index-cli.ts';
+import { runCursorKeyCommand } from './cli/cursor-key-cli.ts';
+import { runIndexCommand } from './cli/index-cli.ts';
 import { createLogging } from './logging.ts';
 
 /**
@@ -12,7 +12,8 @@ import { createLogging } from './logging.ts';
  * it holds control characters (kombu's priority queues are `<queue>\x06\x16<step>`).
  */
 function redisCliWord(word: string): string {
-  if (/[\x00-\x1f"\\]/.test(word)) return `"${word.replace(/[\x00-\x1f"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
+  if (/[\x00-\x1f"\\]/.test(word))
+    return `"${word.replace(/[\x00-\x1f"\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))}"`;
   return /[*<>~&%|]/.test(word) ? `'${word}'` : word;
 }
 
@@ -25,9 +26,13 @@ try {
   if (process.argv[2] === 'acl') {
     // `celery-lens acl [options]`: the least-privilege Redis user for this configuration.
     // `acl --control` alone means `--control true`: the rule for a process that will act on tasks.
-    const args = process.argv.slice(3).flatMap((word, index, all) =>
-      word === '--control' && (all[index + 1] === undefined || all[index + 1]!.startsWith('--')) ? [word, 'true'] : [word],
-    );
+    const args = process.argv
+      .slice(3)
+      .flatMap((word, index, all) =>
+        word === '--control' && (all[index + 1] === undefined || all[index + 1]!.startsWith('--'))
+          ? [word, 'true']
+          : [word],
+      );
     const config = loadConfig(args);
     const rule = aclRule(config, 'celery-lens', '<password>');
     console.log(rule.map(redisCliWord).join(' '));

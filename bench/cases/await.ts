@@ -37,7 +37,10 @@ interface Spent {
 }
 
 function spent(entries: [string, number][]): Spent {
-  return { total: entries.reduce((sum, [, n]) => sum + n, 0), detail: entries.map(([name, n]) => `${name} ${n}`).join(', ') || 'none' };
+  return {
+    total: entries.reduce((sum, [, n]) => sum + n, 0),
+    detail: entries.map(([name, n]) => `${name} ${n}`).join(', ') || 'none',
+  };
 }
 
 const IGNORED = ['setex', 'publish', 'info', 'config|resetstat', 'config'];
@@ -50,7 +53,11 @@ function spentByOthers(calls: Record<string, number>): Spent & { calls: Record<s
 
 /** What `total` spent beyond `base`, command by command (none below zero). */
 function beyond(total: Spent & { calls: Record<string, number> }, base: Record<string, number>): Spent {
-  return spent(Object.entries(total.calls).map(([name, n]): [string, number] => [name, Math.max(0, n - (base[name] ?? 0))]).filter(([, n]) => n > 0));
+  return spent(
+    Object.entries(total.calls)
+      .map(([name, n]): [string, number] => [name, Math.max(0, n - (base[name] ?? 0))])
+      .filter(([, n]) => n > 0),
+  );
 }
 
 /**
@@ -63,7 +70,10 @@ async function consumerAlone(redisUrl: string, redis: Redis, n: number): Promise
   const lens = await startLens(redisUrl, []);
   try {
     await redis.config('RESETSTAT');
-    await finish(redis, Array.from({ length: n }, () => randomUUID()));
+    await finish(
+      redis,
+      Array.from({ length: n }, () => randomUUID()),
+    );
     const deadline = Date.now() + 30_000;
     let last = -1;
     for (;;) {
@@ -85,7 +95,12 @@ async function awaitByWebSocket(redisUrl: string, redis: Redis, n: number, flags
   try {
     const awaited = Array.from({ length: n }, () => randomUUID());
     await redis.config('RESETSTAT');
-    const opening = openSubscribers(lens.url, awaited, 'subscription Await($id: ID!) { taskCompleted(id: $id) { state } }', { perClient: 100, skipFirst: false });
+    const opening = openSubscribers(
+      lens.url,
+      awaited,
+      'subscription Await($id: ID!) { taskCompleted(id: $id) { state } }',
+      { perClient: 100, skipFirst: false },
+    );
     await sleep(Math.max(1000, n * 3)); // every subscription is open and has read its task
     const written = await finish(redis, awaited);
     const subscribers = await opening;
@@ -94,7 +109,9 @@ async function awaitByWebSocket(redisUrl: string, redis: Redis, n: number, flags
       check(Date.now() < deadline, `P5: ${subscribers.received.length}/${awaited.length} completions after 30 s`);
       await sleep(50);
     }
-    const wrong = subscribers.received.find((event) => (event.data as { taskCompleted?: { state: string } } | undefined)?.taskCompleted?.state !== 'SUCCESS');
+    const wrong = subscribers.received.find(
+      (event) => (event.data as { taskCompleted?: { state: string } } | undefined)?.taskCompleted?.state !== 'SUCCESS',
+    );
     check(wrong === undefined, `P5: a completion that is not SUCCESS: ${JSON.stringify(wrong)}`);
     const commands = spentByOthers(await commandCalls(redis));
     const lag = subscribers.received.map((event) => event.at - (written.get(event.id) ?? 0));
@@ -113,7 +130,11 @@ export async function p5(redisUrl: string, redis: Redis, scale: Scale): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'lens-p5-'));
   writeFileSync(join(dir, 'ids.json'), JSON.stringify(polled));
   await redis.config('RESETSTAT');
-  const poller = spawn('/usr/bin/python3', ['bench/poll_asyncresult.py', redisUrl, join(dir, 'ids.json'), join(dir, 'seen.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const poller = spawn(
+    '/usr/bin/python3',
+    ['bench/poll_asyncresult.py', redisUrl, join(dir, 'ids.json'), join(dir, 'seen.json')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   await new Promise<void>((resolve) => poller.stdout?.once('data', () => resolve()));
   const pollWritten = await finish(redis, polled);
   await new Promise((resolve) => poller.once('exit', resolve));
@@ -135,7 +156,10 @@ export async function p5(redisUrl: string, redis: Redis, scale: Scale): Promise<
     ratio: `${fmt(percentile(pollLag, 50) / percentile(awaited.lag, 50), 0)}× sooner`,
     target: 'lower',
   });
-  for (const [label, run] of [['defaults', awaited], ['--consume false', awaitedOnly]] as const) {
+  for (const [label, run] of [
+    ['defaults', awaited],
+    ['--consume false', awaitedOnly],
+  ] as const) {
     addRow({
       case: `P5 await ${count(n)} tasks: Redis commands/task; ${label}`,
       lens: `${fmt(run.commands.total / n)} (${run.commands.detail})`,

@@ -19,9 +19,14 @@ const API_KEY = `bench-${randomUUID()}`;
 /** Each server answers each id as Celery stored it (the bare handler too: it is the baseline only if it is right). */
 async function checkAnswers(server: Served, ids: readonly string[], headers: Record<string, string> = {}) {
   for (const id of ids) {
-    const body = (await post(server.url, TASK, { id }, headers)) as { data?: { task?: { id: string; state: string; result: unknown; ttlSeconds: number } } };
+    const body = (await post(server.url, TASK, { id }, headers)) as {
+      data?: { task?: { id: string; state: string; result: unknown; ttlSeconds: number } };
+    };
     const task = body.data?.task;
-    check(task?.id === id && task.state === 'SUCCESS' && (task.result as { id?: string })?.id === id && task.ttlSeconds > 0, `P1 ${server.url} answered ${JSON.stringify(body)} for ${id}`);
+    check(
+      task?.id === id && task.state === 'SUCCESS' && (task.result as { id?: string })?.id === id && task.ttlSeconds > 0,
+      `P1 ${server.url} answered ${JSON.stringify(body)} for ${id}`,
+    );
   }
 }
 
@@ -30,7 +35,13 @@ interface Measured extends WrkResult {
   readonly cpu: number;
 }
 
-async function measure(server: Served, script: string, connections: number, scale: Scale, warm: boolean): Promise<Measured> {
+async function measure(
+  server: Served,
+  script: string,
+  connections: number,
+  scale: Scale,
+  warm: boolean,
+): Promise<Measured> {
   if (warm) await runWrk(server.url, script, connections, 1); // warm-up: JIT, pools, caches
   const before = server.cpuSeconds();
   const result = await runWrk(server.url, script, connections, scale.seconds);
@@ -77,7 +88,14 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
     const limited = await start(['--rate-limit', '100000000']);
     // The same configurations running every operation on graphql-js: what compiling them gains.
     const noJit = await start(['--jit', 'false']);
-    const authNoJit = await start(['--jit', 'false', '--auth', 'true', '--api-keys', `bench:${keyHash}:status+payload`]);
+    const authNoJit = await start([
+      '--jit',
+      'false',
+      '--auth',
+      'true',
+      '--api-keys',
+      `bench:${keyHash}:status+payload`,
+    ]);
     const sample = ids.slice(0, Math.min(20, ids.length));
     for (const server of [bare, defaults, limited, noJit]) await checkAnswers(server, sample);
     for (const server of [withAuth, authNoJit]) await checkAnswers(server, sample, auth);
@@ -88,7 +106,13 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
       [`random ids among ${count(ids.length)}, 16 conn; --jit false`, noJit, scripts.random, 16, ''],
       ['one hot id, 16 conn; auth on (API key)', withAuth, scripts.hotAuth, 16, '≥ 0.45×'],
       ['one hot id, 16 conn; auth on (API key), --jit false', authNoJit, scripts.hotAuth, 16, ''],
-      [`random ids among ${count(ids.length)}, 16 conn; auth on (API key)`, withAuth, scripts.randomAuth, 16, '≥ 0.45×'],
+      [
+        `random ids among ${count(ids.length)}, 16 conn; auth on (API key)`,
+        withAuth,
+        scripts.randomAuth,
+        16,
+        '≥ 0.45×',
+      ],
       ['one hot id, 16 conn; --rate-limit on (never reached)', limited, scripts.hot, 16, ''],
       ['one hot id, 64 conn; defaults (npm start)', defaults, scripts.hot, 64, ''],
       ['one hot id, 1 conn; defaults (npm start)', defaults, scripts.hot, 1, ''],
@@ -100,11 +124,21 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
       const runs: { base: Measured; ours: Measured }[] = [];
       for (let round = 0; round < scale.rounds; round += 1) {
         const warm = !scale.ci && round === 0;
-        runs.push({ base: await measure(bare, script, connections, scale, warm), ours: await measure(server, script, connections, scale, warm) });
+        runs.push({
+          base: await measure(bare, script, connections, scale, warm),
+          ours: await measure(server, script, connections, scale, warm),
+        });
       }
-      const best = (side: 'base' | 'ours') => runs.map((run) => run[side]).reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
+      const best = (side: 'base' | 'ours') =>
+        runs.map((run) => run[side]).reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
       const [base, ours] = [best('base'), best('ours')];
-      addRow({ case: `P1 task(id) POST, ${label}`, lens: cell(ours), baseline: cell(base), ratio: `${fmt(ours.requestsPerSecond / base.requestsPerSecond)}× (per CPU-s ${fmt(perCpu(ours) / perCpu(base))}×)`, target });
+      addRow({
+        case: `P1 task(id) POST, ${label}`,
+        lens: cell(ours),
+        baseline: cell(base),
+        ratio: `${fmt(ours.requestsPerSecond / base.requestsPerSecond)}× (per CPU-s ${fmt(perCpu(ours) / perCpu(base))}×)`,
+        target,
+      });
     }
     // Still right after the load.
     await checkAnswers(defaults, sample);
@@ -114,7 +148,11 @@ export async function p1(redisUrl: string, redis: Redis, scale: Scale): Promise<
 }
 
 export async function p2(redisUrl: string, redis: Redis, scale: Scale): Promise<void> {
-  for (const [label, flags] of [['defaults', []], ['--jit false', ['--jit', 'false']]] as const) await p2With(redisUrl, redis, scale, label, [...flags]);
+  for (const [label, flags] of [
+    ['defaults', []],
+    ['--jit false', ['--jit', 'false']],
+  ] as const)
+    await p2With(redisUrl, redis, scale, label, [...flags]);
 }
 
 async function p2With(redisUrl: string, redis: Redis, scale: Scale, label: string, flags: string[]): Promise<void> {
@@ -128,9 +166,14 @@ async function p2With(redisUrl: string, redis: Redis, scale: Scale, label: strin
       await seed(redis, ids);
       const keys = ids.map((id) => `celery-task-meta-${id}`);
       const query = 'query Tasks($ids: [ID!]!) { tasks(ids: $ids) { id state result dateDone } }';
-      const answer = (await post(lens.url, query, { ids })) as { data?: { tasks?: { id: string; state: string; result: { id: string } }[] } };
+      const answer = (await post(lens.url, query, { ids })) as {
+        data?: { tasks?: { id: string; state: string; result: { id: string } }[] };
+      };
       check(
-        answer.data?.tasks?.length === size && answer.data.tasks.every((task, index) => task.id === ids[index] && task.state === 'SUCCESS' && task.result.id === task.id),
+        answer.data?.tasks?.length === size &&
+          answer.data.tasks.every(
+            (task, index) => task.id === ids[index] && task.state === 'SUCCESS' && task.result.id === task.id,
+          ),
         `P2 tasks(${size} ids) answered ${JSON.stringify(answer).slice(0, 200)}`,
       );
       const time = async (work: () => Promise<unknown>) => {
@@ -144,7 +187,10 @@ async function p2With(redisUrl: string, redis: Redis, scale: Scale, label: strin
         return samples;
       };
       const floor = (await post(bare.url, query, { ids })) as typeof answer;
-      check(JSON.stringify(floor) === JSON.stringify(answer), `P2 the bare handler answered tasks(${size} ids) otherwise: ${JSON.stringify(floor).slice(0, 200)}`);
+      check(
+        JSON.stringify(floor) === JSON.stringify(answer),
+        `P2 the bare handler answered tasks(${size} ids) otherwise: ${JSON.stringify(floor).slice(0, 200)}`,
+      );
       const ours = await time(() => post(lens.url, query, { ids }));
       const raw = await time(() => redis.mget(...keys));
       const overHttp = await time(() => post(bare.url, query, { ids }));

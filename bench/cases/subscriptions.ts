@@ -32,7 +32,10 @@ async function bareWsKiB(sockets: number): Promise<{ perSocket: number; text: st
     const rss = bare.rssKiB();
     await open.close();
     const perSocket = (rss - idle) / sockets;
-    return { perSocket, text: `bare ws: ${fmt(perSocket)} KiB/socket (RSS ${fmt(idle / 1024, 0)} → ${fmt(rss / 1024, 0)} MiB)` };
+    return {
+      perSocket,
+      text: `bare ws: ${fmt(perSocket)} KiB/socket (RSS ${fmt(idle / 1024, 0)} → ${fmt(rss / 1024, 0)} MiB)`,
+    };
   } finally {
     await bare.stop();
   }
@@ -111,7 +114,13 @@ export async function p3b(redisUrl: string, redis: Redis, scale: Scale, withP4: 
  * task's subscriber ends with the last update written for it (a slow one may
  * skip intermediate ones, never the latest).
  */
-async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers, scale: Scale, label = 'a WebSocket each; defaults'): Promise<void> {
+async function p4(
+  redis: Redis,
+  ids: readonly string[],
+  subscribers: Subscribers,
+  scale: Scale,
+  label = 'a WebSocket each; defaults',
+): Promise<void> {
   for (const rate of scale.ci ? [100] : [100, 1000]) {
     const before = subscribers.received.length;
     const last = new Map<string, number>();
@@ -132,7 +141,8 @@ async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers
     }
     const latest = () => {
       const seen = new Map<string, number>();
-      for (const event of subscribers.received.slice(before)) seen.set(event.id, (event.data as { task: { meta: { n: number } } }).task.meta.n);
+      for (const event of subscribers.received.slice(before))
+        seen.set(event.id, (event.data as { task: { meta: { n: number } } }).task.meta.n);
       return seen;
     };
     const deadline = Date.now() + 10_000;
@@ -140,7 +150,9 @@ async function p4(redis: Redis, ids: readonly string[], subscribers: Subscribers
       check(Date.now() < deadline, `P4 at ${rate}/s: a subscriber did not get its task's last update within 10 s`);
       await sleep(200);
     }
-    const latencies = subscribers.received.slice(before).map((event) => event.at - (event.data as { task: { meta: { t: number } } }).task.meta.t);
+    const latencies = subscribers.received
+      .slice(before)
+      .map((event) => event.at - (event.data as { task: { meta: { t: number } } }).task.meta.t);
     addRow({
       case: `P4 fan-out to ${count(ids.length)}, ${rate} updates/s; ${label}`,
       lens: `p50 ${fmt(percentile(latencies, 50))} ms, p99 ${fmt(percentile(latencies, 99))} ms, max ${fmt(Math.max(...latencies))} ms (${latencies.length}/${sent} delivered)`,

@@ -19,7 +19,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Linux reports CPU times in clock ticks, 100 a second. */
 const TICKS = 100;
 
-async function serve(args: string[], ready: () => Promise<boolean>, url: string, env: NodeJS.ProcessEnv, command = process.execPath): Promise<Served> {
+async function serve(
+  args: string[],
+  ready: () => Promise<boolean>,
+  url: string,
+  env: NodeJS.ProcessEnv,
+  command = process.execPath,
+): Promise<Served> {
   const child: ChildProcess = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'], env });
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -57,7 +63,12 @@ export async function startLens(backendUrl: string, flags: string[] = [], nodeAr
   const base = `http://127.0.0.1:${port}`;
   // Every client of a benchmark is one caller (127.0.0.1): it may hold every watch of the process.
   const oneCaller = ['--max-watches-per-caller', '10000000'];
-  return serve([...nodeArgs, 'dist/main.js', 'serve', '--backend', backendUrl, '--port', String(port), ...oneCaller, ...flags], async () => (await fetch(`${base}/readyz`)).ok, `${base}/graphql`, env);
+  return serve(
+    [...nodeArgs, 'dist/main.js', 'serve', '--backend', backendUrl, '--port', String(port), ...oneCaller, ...flags],
+    async () => (await fetch(`${base}/readyz`)).ok,
+    `${base}/graphql`,
+    env,
+  );
 }
 
 /** bench/bare-handler.ts: node:http + ioredis answering task(id)'s JSON. */
@@ -65,14 +76,20 @@ export async function startBare(backendUrl: string): Promise<Served> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const ready = async () => (await fetch(`${base}/graphql`, { method: 'POST', body: '{"variables":{"id":"x"}}' })).ok;
-  return serve(['--import', 'tsx', 'bench/bare-handler.ts', String(port), backendUrl], ready, `${base}/graphql`, { ...process.env, NODE_ENV: 'production' });
+  return serve(['--import', 'tsx', 'bench/bare-handler.ts', String(port), backendUrl], ready, `${base}/graphql`, {
+    ...process.env,
+    NODE_ENV: 'production',
+  });
 }
 
 /** bench/bare-ws.ts: a `ws` WebSocketServer on node:http that accepts sockets and does nothing else. */
 export async function startBareWs(): Promise<Served> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  return serve(['--import', 'tsx', 'bench/bare-ws.ts', String(port)], async () => (await fetch(base)).ok, base, { ...process.env, NODE_ENV: 'production' });
+  return serve(['--import', 'tsx', 'bench/bare-ws.ts', String(port)], async () => (await fetch(base)).ok, base, {
+    ...process.env,
+    NODE_ENV: 'production',
+  });
 }
 
 /**
@@ -83,7 +100,16 @@ export async function startBareWs(): Promise<Served> {
 export async function startFlower(brokerUrl: string, src: string, maxTasks: number): Promise<Served> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const args = ['-m', 'flower', `--broker=${brokerUrl}`, 'flower', `--port=${port}`, '--address=127.0.0.1', `--max_tasks=${maxTasks}`, '--persistent=False'];
+  const args = [
+    '-m',
+    'flower',
+    `--broker=${brokerUrl}`,
+    'flower',
+    `--port=${port}`,
+    '--address=127.0.0.1',
+    `--max_tasks=${maxTasks}`,
+    '--persistent=False',
+  ];
   // Flower 2 answers its API only to logged-in users unless told otherwise.
   const env = { ...process.env, PYTHONPATH: src, FLOWER_UNAUTHENTICATED_API: 'true' };
   return serve(args, async () => (await fetch(`${base}/api/tasks?limit=1`)).ok, base, env, '/usr/bin/python3');

@@ -42,7 +42,14 @@ export function check(condition: boolean, what: string): asserts condition {
 }
 
 export function celeryMeta(id: string, status: string, result: unknown): string {
-  return JSON.stringify({ status, result, traceback: null, children: [], date_done: status === 'SUCCESS' ? new Date().toISOString().slice(0, -1) : null, task_id: id });
+  return JSON.stringify({
+    status,
+    result,
+    traceback: null,
+    children: [],
+    date_done: status === 'SUCCESS' ? new Date().toISOString().slice(0, -1) : null,
+    task_id: id,
+  });
 }
 
 /** SUCCESS metas whose result names the task, so an answer can be checked against its id. */
@@ -52,8 +59,17 @@ export async function seed(redis: Redis, ids: readonly string[]): Promise<void> 
   await pipeline.exec();
 }
 
-export async function post(url: string, query: string, variables: unknown, headers: Record<string, string> = {}): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+export async function post(
+  url: string,
+  query: string,
+  variables: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
 }
 

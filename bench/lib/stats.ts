@@ -12,7 +12,9 @@ export const mean = (values: readonly number[]) => values.reduce((sum, value) =>
 /** Calls of each command since the last CONFIG RESETSTAT. */
 export async function commandCalls(redis: { info(section: string): Promise<string> }): Promise<Record<string, number>> {
   const stats = await redis.info('commandstats');
-  return Object.fromEntries([...stats.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map(([, name, count]) => [name as string, Number(count)]));
+  return Object.fromEntries(
+    [...stats.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm)].map(([, name, count]) => [name as string, Number(count)]),
+  );
 }
 
 /** Bytes of every key under `pattern` (MEMORY USAGE … SAMPLES 0: exact, every element). */

@@ -23,7 +23,9 @@ async function connected(url: string): Promise<Client> {
   const client = createClient({ url, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
   await new Promise<void>((resolve, reject) => {
     client.on('connected', () => resolve());
-    client.on('closed', (event) => reject(new Error(`WebSocket closed before it was acknowledged: ${(event as { code?: number }).code}`)));
+    client.on('closed', (event) =>
+      reject(new Error(`WebSocket closed before it was acknowledged: ${(event as { code?: number }).code}`)),
+    );
     client.on('error', reject);
   });
   return client;
@@ -96,19 +98,23 @@ export async function openSockets(url: string, count: number): Promise<{ close()
   const sockets: WebSocket[] = [];
   for (let start = 0; start < count; start += BATCH) {
     await Promise.all(
-      Array.from({ length: Math.min(BATCH, count - start) }, () =>
-        new Promise<void>((resolve, reject) => {
-          const socket = new WebSocket(url.replace(/^http/, 'ws'));
-          sockets.push(socket);
-          socket.once('open', () => resolve());
-          socket.once('error', reject);
-        }),
+      Array.from(
+        { length: Math.min(BATCH, count - start) },
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const socket = new WebSocket(url.replace(/^http/, 'ws'));
+            sockets.push(socket);
+            socket.once('open', () => resolve());
+            socket.once('error', reject);
+          }),
       ),
     );
   }
   return {
     close: async () => {
-      await Promise.all(sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))));
+      await Promise.all(
+        sockets.map((socket) => new Promise((resolve) => (socket.once('close', resolve), socket.close()))),
+      );
     },
   };
 }

@@ -74,7 +74,9 @@ export interface WrkResult {
 
 export function runWrk(url: string, scriptPath: string, connections: number, seconds: number): Promise<WrkResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', scriptPath, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', scriptPath, url], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('error', reject);
@@ -85,7 +87,14 @@ export function runWrk(url: string, scriptPath: string, connections: number, sec
         return;
       }
       const [requests = 0, durationUs = 1, socketErrors = 0, badStatus = 0, p50 = 0, p99 = 0] = fields;
-      resolve({ requestsPerSecond: requests / (durationUs / 1e6), requests, socketErrors, badStatus, p50Ms: p50 / 1000, p99Ms: p99 / 1000 });
+      resolve({
+        requestsPerSecond: requests / (durationUs / 1e6),
+        requests,
+        socketErrors,
+        badStatus,
+        p50Ms: p50 / 1000,
+        p99Ms: p99 / 1000,
+      });
     });
   });
 }

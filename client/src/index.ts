@@ -65,9 +65,17 @@ export interface LensClient {
   /** Calls `onUpdate` with the task now, then on every change, until it is ready (`untilReady: false`: until stopped). */
   watchTask(id: string, onUpdate: (task: Task, errors: readonly WireError[]) => void, options?: WatchOptions): Handle;
   /** The same for many tasks: each call is one task's new state. */
-  watchTasks(ids: readonly string[], onUpdate: (task: Task, errors: readonly WireError[]) => void, options?: WatchOptions): Handle;
+  watchTasks(
+    ids: readonly string[],
+    onUpdate: (task: Task, errors: readonly WireError[]) => void,
+    options?: WatchOptions,
+  ): Handle;
   /** The workflow below `rootId`, now and after every change, until every task in it is ready. */
-  watchGraph(rootId: string, onUpdate: (graph: TaskGraph, errors: readonly WireError[]) => void, options?: WatchOptions & { maxDepth?: number }): Handle;
+  watchGraph(
+    rootId: string,
+    onUpdate: (graph: TaskGraph, errors: readonly WireError[]) => void,
+    options?: WatchOptions & { maxDepth?: number },
+  ): Handle;
   /** The transport in use now. */
   readonly transportName: 'ws' | 'sse';
   /** Stops every watch and closes connections. */
@@ -81,8 +89,10 @@ export function createLensClient(options: LensClientOptions): LensClient {
   const payload = options.payload ?? true;
   const sse = sseTransport({ url: options.url, fetch: fetchImpl, ...auth });
   const mode = options.transport ?? 'auto';
-  const ws: WsTransport | null = mode !== 'sse' && webSocketImpl ? wsTransport({ url: options.url, webSocketImpl, ...auth }) : null;
-  if (mode === 'ws' && !ws) throw new LensClientError('no WebSocket implementation: pass webSocketImpl', 'NO_WEBSOCKET');
+  const ws: WsTransport | null =
+    mode !== 'sse' && webSocketImpl ? wsTransport({ url: options.url, webSocketImpl, ...auth }) : null;
+  if (mode === 'ws' && !ws)
+    throw new LensClientError('no WebSocket implementation: pass webSocketImpl', 'NO_WEBSOCKET');
   // graphql-ws until it is refused (auto), then SSE for good.
   const transport = (): Transport => (ws && (mode === 'ws' || !ws.refused) ? ws : sse);
   const handles = new Set<Handle>();
@@ -129,14 +139,23 @@ export function createLensClient(options: LensClientOptions): LensClient {
   const allReady =
     (count: number, watchOptions: WatchOptions) =>
     (latest: ReadonlyMap<string, Task>): boolean =>
-      count === 0 || ((watchOptions.untilReady ?? true) && latest.size === count && [...latest.values()].every((task) => task.ready));
+      count === 0 ||
+      ((watchOptions.untilReady ?? true) && latest.size === count && [...latest.values()].every((task) => task.ready));
 
   const client: LensClient = {
     get transportName() {
       return transport().name;
     },
     watchTask: (id, onUpdate, watchOptions = {}) =>
-      watch(WatchTask.toString(), { id, payload, untilReady: watchOptions.untilReady ?? true }, pickTask('task'), onUpdate, watchOptions, allReady(1, watchOptions), true),
+      watch(
+        WatchTask.toString(),
+        { id, payload, untilReady: watchOptions.untilReady ?? true },
+        pickTask('task'),
+        onUpdate,
+        watchOptions,
+        allReady(1, watchOptions),
+        true,
+      ),
     watchTasks: (ids, onUpdate, watchOptions = {}) =>
       watch(
         WatchTasks.toString(),

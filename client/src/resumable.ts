@@ -73,8 +73,10 @@ export interface ResumableOptions<T> {
   readonly signal?: AbortSignal | undefined;
 }
 
-const existed = (value: unknown) => typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === true;
-const missing = (value: unknown) => typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === false;
+const existed = (value: unknown) =>
+  typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === true;
+const missing = (value: unknown) =>
+  typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === false;
 
 export function resumable<T>(options: ResumableOptions<T>): Handle {
   const minDelay = options.retry?.minDelayMs ?? 250;
@@ -109,7 +111,8 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
     round += 1;
     stopRound();
     failures += 1;
-    if (failures > maxAttempts) return finish(new LensClientError(`gave up after ${maxAttempts} reconnects: ${reason}`, code));
+    if (failures > maxAttempts)
+      return finish(new LensClientError(`gave up after ${maxAttempts} reconnects: ${reason}`, code));
     const base = Math.min(maxDelay, minDelay * 2 ** (failures - 1));
     timer = setTimeout(connect, immediately ? 0 : base / 2 + (Math.random() * base) / 2);
   };

@@ -72,16 +72,18 @@ export function sseTransport(options: SseOptions): Transport {
         }
         return false;
       };
-      run().then(
-        (completed) => {
-          if (controller.signal.aborted || completed === null) return;
-          if (completed) sink.complete();
-          else sink.fail(new Error('the SSE stream ended before the subscription completed'));
-        },
-        (error: unknown) => {
-          if (!controller.signal.aborted) sink.fail(error);
-        },
-      ).finally(() => running.delete(controller));
+      run()
+        .then(
+          (completed) => {
+            if (controller.signal.aborted || completed === null) return;
+            if (completed) sink.complete();
+            else sink.fail(new Error('the SSE stream ended before the subscription completed'));
+          },
+          (error: unknown) => {
+            if (!controller.signal.aborted) sink.fail(error);
+          },
+        )
+        .finally(() => running.delete(controller));
       return () => controller.abort();
     },
     async close() {

@@ -37,7 +37,10 @@ export interface Transport {
 }
 
 /** Credentials as the server reads them over HTTP and SSE. */
-export function authHeaders(auth: { readonly apiKey?: string | undefined; readonly token?: string | undefined }): Record<string, string> {
+export function authHeaders(auth: {
+  readonly apiKey?: string | undefined;
+  readonly token?: string | undefined;
+}): Record<string, string> {
   return {
     ...(auth.apiKey ? { 'x-api-key': auth.apiKey } : {}),
     ...(auth.token ? { authorization: `Bearer ${auth.token}` } : {}),

@@ -29,7 +29,10 @@ export function wsTransport(options: WsOptions): WsTransport {
     lazy: true,
     lazyCloseTimeout: 0,
     retryAttempts: 0,
-    connectionParams: { ...(options.apiKey ? { apiKey: options.apiKey } : {}), ...(options.token ? { token: options.token } : {}) },
+    connectionParams: {
+      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+      ...(options.token ? { token: options.token } : {}),
+    },
     on: {
       connected: () => {
         acknowledged = true;

@@ -5,8 +5,8 @@
  * without a valid credential, the client address (X-Forwarded-For only from
  * --trust-proxy hops).
  */
-import type { Config } from '../config.ts';
-import { clientAddress, trustChecker } from '../http/client-address.ts';
+import type { Config } from '../config/config.ts';
+import { clientAddress, trustChecker } from '../transport/client-address.ts';
 import { principalOf } from './principal-of.ts';
 
 export type CallerConfig = Pick<Config, 'auth' | 'apiKeys' | 'tokenSecret' | 'trustProxy'>;

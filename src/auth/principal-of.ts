@@ -3,7 +3,7 @@
  * auth plugin (refusal), the rate limit (who is counted) and the schema's
  * scope checks, so it lives apart from both plugins/ and schema/.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { LensError } from '../errors/lens-error.ts';
 import { type Principal, SCOPES, type Scope, findApiKey, parseScopes } from './principal.ts';
 import { InvalidTokenError, ReadTokens, isReadToken } from './read-token.ts';
@@ -53,7 +53,10 @@ function presentedReadToken(sources: AuthSources): string | null {
 function readTokenPrincipal(config: AuthConfig, token: string, context: object): Principal | null {
   try {
     const signer = readTokensOf(config);
-    if (!signer) throw new InvalidTokenError('read tokens are not accepted here: no --token-secret (or --jwt-secret) is configured');
+    if (!signer)
+      throw new InvalidTokenError(
+        'read tokens are not accepted here: no --token-secret (or --jwt-secret) is configured',
+      );
     const grant = signer.verify(token);
     const scopes = new Set<Scope>(grant.payload ? ['status', 'payload'] : ['status']);
     return { id: `token:${grant.kind}:${grant.id}`, scopes, grant };
@@ -74,7 +77,8 @@ export function principalOf(config: AuthConfig, context: object): Principal | nu
   if (token !== null) {
     principal = readTokenPrincipal(config, token, context);
   } else if (claims) {
-    const scope = typeof claims.scope === 'string' ? claims.scope : Array.isArray(claims.scp) ? claims.scp.join(' ') : '';
+    const scope =
+      typeof claims.scope === 'string' ? claims.scope : Array.isArray(claims.scp) ? claims.scp.join(' ') : '';
     principal = { id: `jwt:${String(claims.sub ?? 'unknown')}`, scopes: parseScopes(scope) };
   } else {
     const presented = sources.request?.headers.get('x-api-key') ?? sources.connectionParams?.apiKey;

@@ -47,7 +47,8 @@ export class TokenExpiredError extends LensError {
   }
 }
 
-export const isReadToken = (text: unknown): text is string => typeof text === 'string' && text.startsWith(READ_TOKEN_PREFIX);
+export const isReadToken = (text: unknown): text is string =>
+  typeof text === 'string' && text.startsWith(READ_TOKEN_PREFIX);
 
 const keyOf = (secret: string): Buffer => createHmac('sha256', secret).update('celery-lens read token v1').digest();
 
@@ -74,8 +75,14 @@ export class ReadTokens {
     // Compared as text: base64 decoding ignores a last character's spare bits, so two spellings would pass.
     const presented = Buffer.from(dot > 0 ? token.slice(dot + 1) : '');
     const expected = Buffer.from(sign(this.#key, body).toString('base64url'));
-    if (!body.startsWith(READ_TOKEN_PREFIX) || presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
-      throw new InvalidTokenError('this read token is not valid: its signature does not match (altered, forged, or signed with another secret)');
+    if (
+      !body.startsWith(READ_TOKEN_PREFIX) ||
+      presented.length !== expected.length ||
+      !timingSafeEqual(presented, expected)
+    ) {
+      throw new InvalidTokenError(
+        'this read token is not valid: its signature does not match (altered, forged, or signed with another secret)',
+      );
     }
     const grant = decodeClaims(body.slice(READ_TOKEN_PREFIX.length));
     if (grant.expiresAt <= now) throw new TokenExpiredError(grant.expiresAt);
@@ -92,7 +99,13 @@ function decodeClaims(encoded: string): ReadGrant {
     claims = null;
   }
   const { v, k, id, p, exp } = (claims ?? {}) as Record<string, unknown>;
-  if (v !== 1 || !GRANT_KINDS.includes(k as GrantKind) || typeof id !== 'string' || typeof p !== 'boolean' || typeof exp !== 'number') {
+  if (
+    v !== 1 ||
+    !GRANT_KINDS.includes(k as GrantKind) ||
+    typeof id !== 'string' ||
+    typeof p !== 'boolean' ||
+    typeof exp !== 'number'
+  ) {
     throw new InvalidTokenError('this read token is not valid: its claims are not the ones celery-lens writes');
   }
   return { kind: k as GrantKind, id, payload: p, expiresAt: exp * 1000 };

@@ -20,8 +20,11 @@ function daysIn(year: number, month: number): number {
 export function parseCeleryDate(value: string): Date | null {
   const match = ISO.exec(value);
   if (!match) return null;
-  const [year, month, day, hour, minute, second = 0] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part)));
-  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined) return null;
+  const [year, month, day, hour, minute, second = 0] = match
+    .slice(1, 7)
+    .map((part) => (part === undefined ? 0 : Number(part)));
+  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined)
+    return null;
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
   const [offsetHours, offsetMinutes] = [Number(match[10] ?? 0), Number(match[11] ?? 0)];

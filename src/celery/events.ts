@@ -62,9 +62,11 @@ const TASK_TYPES: ReadonlySet<string> = new Set(TASK_EVENT_TYPES);
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const number = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 // Counters shown as GraphQL Ints (32 bits); anything else is not a count a worker sends.
-const count = (value: unknown): number | null => (Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 31 ? (value as number) : null);
+const count = (value: unknown): number | null =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) < 2 ** 31 ? (value as number) : null;
 // A positive number of seconds, as Celery's Heart interval (a day at most: past it no worker is judged by it).
-const interval = (value: unknown): number | null => (typeof value === 'number' && value > 0 && value < 86_400 ? value : null);
+const interval = (value: unknown): number | null =>
+  typeof value === 'number' && value > 0 && value < 86_400 ? value : null;
 /** `loadavg`: a list of a few numbers (Celery sends os.getloadavg() rounded, three of them). */
 function loadAverage(value: unknown): number[] | null {
   if (!Array.isArray(value) || value.length === 0 || value.length > 3) return null;
@@ -139,7 +141,9 @@ function bodyOf(message: Buffer | string): unknown {
     const envelope = JSON.parse(message.toString()) as { body?: unknown; properties?: { body_encoding?: unknown } };
     if (typeof envelope.body !== 'string') return null;
     const body =
-      envelope.properties?.body_encoding === 'base64' ? Buffer.from(envelope.body, 'base64').toString('utf8') : envelope.body;
+      envelope.properties?.body_encoding === 'base64'
+        ? Buffer.from(envelope.body, 'base64').toString('utf8')
+        : envelope.body;
     return JSON.parse(body) as unknown;
   } catch {
     return null;

@@ -33,8 +33,7 @@ export function decodeException(value: unknown): CeleryException | null {
   // Older Celery (and some custom backends) stored a plain string.
   const args: readonly unknown[] = Array.isArray(raw) ? raw : raw === undefined || raw === null ? [] : [raw];
   // str(exc) is '' for no args, str(arg) for one, and the tuple's repr for more.
-  const message =
-    args.length === 0 ? '' : args.length === 1 ? pythonStr(args[0]) : JSON.stringify(args);
+  const message = args.length === 0 ? '' : args.length === 1 ? pythonStr(args[0]) : JSON.stringify(args);
   return {
     type: value.exc_type,
     message,

@@ -112,7 +112,8 @@ function optionalString(meta: Record<string, unknown>, field: string, key: strin
 function optionalDate(meta: Record<string, unknown>, field: string, key: string): Date | null {
   const raw = optionalString(meta, field, key);
   const date = raw === null ? null : parseCeleryDate(raw);
-  if (raw !== null && date === null) throw new MetaDecodeError(key, `"${field}" is not an ISO date: ${JSON.stringify(raw.slice(0, 40))}`);
+  if (raw !== null && date === null)
+    throw new MetaDecodeError(key, `"${field}" is not an ISO date: ${JSON.stringify(raw.slice(0, 40))}`);
   return date;
 }
 
@@ -145,7 +146,8 @@ function bounded(value: unknown, field: string, key: string, limits: ValueLimits
  */
 function exceptionOf(raw: unknown, result: unknown, traceback: string | null): CeleryException | null {
   if (result instanceof ValueTooLargeError) {
-    const record = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+    const record =
+      typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     if (typeof record.exc_type === 'string') {
       const module = typeof record.exc_module === 'string' ? record.exc_module : null;
       return { type: record.exc_type, module, message: '', args: [], tooLarge: result };
@@ -158,7 +160,12 @@ function exceptionOf(raw: unknown, result: unknown, traceback: string | null): C
  * Decodes the raw bytes of a task key. Throws MetaDecodeError (never anything
  * else) when the value is not Celery's JSON meta.
  */
-export function decodeTaskMeta(id: string, key: string, bytes: Uint8Array, limits: ValueLimits = DEFAULT_VALUE_LIMITS): TaskMeta {
+export function decodeTaskMeta(
+  id: string,
+  key: string,
+  bytes: Uint8Array,
+  limits: ValueLimits = DEFAULT_VALUE_LIMITS,
+): TaskMeta {
   if (looksLikePickle(bytes)) {
     throw new MetaDecodeError(
       key,

@@ -62,8 +62,36 @@ const BROADCAST_EXPIRES_SECONDS = 1;
 
 /** Linux signal names Celery's `signum()` resolves (`TERM` or `SIGTERM`). */
 export const SIGNALS: ReadonlySet<string> = new Set([
-  'HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM',
-  'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS',
+  'HUP',
+  'INT',
+  'QUIT',
+  'ILL',
+  'TRAP',
+  'ABRT',
+  'BUS',
+  'FPE',
+  'KILL',
+  'USR1',
+  'SEGV',
+  'USR2',
+  'PIPE',
+  'ALRM',
+  'TERM',
+  'CHLD',
+  'CONT',
+  'STOP',
+  'TSTP',
+  'TTIN',
+  'TTOU',
+  'URG',
+  'XCPU',
+  'XFSZ',
+  'VTALRM',
+  'PROF',
+  'WINCH',
+  'IO',
+  'PWR',
+  'SYS',
 ]);
 
 /** `SIGTERM` for `TERM` or `SIGTERM`; null for a name Celery would refuse. */
@@ -86,27 +114,48 @@ const base64 = (value: unknown) => Buffer.from(pythonJson(value)).toString('base
 const epochSeconds = (date: Date) => date.getTime() / 1000;
 
 function envelope(body: unknown, headers: object, properties: object): string {
-  return pythonJson({ body: base64(body), 'content-encoding': 'utf-8', 'content-type': 'application/json', headers, properties });
+  return pythonJson({
+    body: base64(body),
+    'content-encoding': 'utf-8',
+    'content-type': 'application/json',
+    headers,
+    properties,
+  });
 }
 
 /** The task message `app.send_task(name, args, kwargs, …)` LPUSHes. */
 export function taskMessage(call: TaskCall, sender: Sender): string {
   const headers = {
-    lang: 'py', task: call.name, id: call.id, shadow: null,
-    eta: call.eta && isoformat(call.eta), expires: call.expires && isoformat(call.expires),
-    group: null, group_index: null, retries: 0, timelimit: [null, null],
-    root_id: call.id, parent_id: null,
-    argsrepr: saferepr(call.args, REPR_MAXSIZE), kwargsrepr: saferepr(call.kwargs, REPR_MAXSIZE),
-    origin: sender.nodename, ignore_result: false,
+    lang: 'py',
+    task: call.name,
+    id: call.id,
+    shadow: null,
+    eta: call.eta && isoformat(call.eta),
+    expires: call.expires && isoformat(call.expires),
+    group: null,
+    group_index: null,
+    retries: 0,
+    timelimit: [null, null],
+    root_id: call.id,
+    parent_id: null,
+    argsrepr: saferepr(call.args, REPR_MAXSIZE),
+    kwargsrepr: saferepr(call.kwargs, REPR_MAXSIZE),
+    origin: sender.nodename,
+    ignore_result: false,
   };
   // kombu writes `expiration` (ms left, as a string) between delivery_mode and delivery_info.
   const expiration = call.expires && {
     expiration: String(Math.trunc(Math.max(0, call.expires.getTime() - sender.now().getTime()))),
   };
   const properties = {
-    correlation_id: call.id, reply_to: sender.replyTo, delivery_mode: 2, ...expiration,
+    correlation_id: call.id,
+    reply_to: sender.replyTo,
+    delivery_mode: 2,
+    ...expiration,
     delivery_info: { exchange: '', routing_key: call.queue },
-    priority: call.priority ?? 0, body_encoding: 'base64', delivery_tag: sender.deliveryTag(),
+    priority: call.priority ?? 0,
+    body_encoding: 'base64',
+    delivery_tag: sender.deliveryTag(),
   };
   const embed = { callbacks: null, errbacks: null, chain: null, chord: null };
   return envelope([call.args, call.kwargs, embed], headers, properties);
@@ -116,15 +165,31 @@ export function taskMessage(call: TaskCall, sender: Sender): string {
 export function taskSentEvent(call: TaskCall, sender: Sender): string {
   const hostname = sender.nodename;
   const body = {
-    hostname, utcoffset: Math.floor(sender.now().getTimezoneOffset() / 60), pid: sender.pid, clock: sender.tick(),
-    uuid: call.id, root_id: call.id, parent_id: null, name: call.name,
-    args: saferepr(call.args, REPR_MAXSIZE), kwargs: saferepr(call.kwargs, REPR_MAXSIZE), retries: 0,
-    eta: call.eta && isoformat(call.eta), expires: call.expires && isoformat(call.expires),
-    queue: call.queue, exchange: '', routing_key: call.queue, timestamp: epochSeconds(sender.now()), type: 'task-sent',
+    hostname,
+    utcoffset: Math.floor(sender.now().getTimezoneOffset() / 60),
+    pid: sender.pid,
+    clock: sender.tick(),
+    uuid: call.id,
+    root_id: call.id,
+    parent_id: null,
+    name: call.name,
+    args: saferepr(call.args, REPR_MAXSIZE),
+    kwargs: saferepr(call.kwargs, REPR_MAXSIZE),
+    retries: 0,
+    eta: call.eta && isoformat(call.eta),
+    expires: call.expires && isoformat(call.expires),
+    queue: call.queue,
+    exchange: '',
+    routing_key: call.queue,
+    timestamp: epochSeconds(sender.now()),
+    type: 'task-sent',
   };
   const properties = {
-    delivery_mode: 1, delivery_info: { exchange: 'celeryev', routing_key: 'task.sent' },
-    priority: 0, body_encoding: 'base64', delivery_tag: sender.deliveryTag(),
+    delivery_mode: 1,
+    delivery_info: { exchange: 'celeryev', routing_key: 'task.sent' },
+    priority: 0,
+    body_encoding: 'base64',
+    delivery_tag: sender.deliveryTag(),
   };
   return envelope(body, { hostname }, properties);
 }
@@ -134,12 +199,17 @@ export function revokeBroadcast(ids: readonly string[], terminate: boolean, sign
   const body = {
     method: 'revoke',
     arguments: { task_id: ids.length === 1 ? ids[0] : ids, terminate, signal },
-    destination: null, pattern: null, matcher: null,
+    destination: null,
+    pattern: null,
+    matcher: null,
   };
   const headers = { clock: sender.tick(), expires: epochSeconds(sender.now()) + BROADCAST_EXPIRES_SECONDS };
   const properties = {
-    delivery_mode: 2, delivery_info: { exchange: 'celery.pidbox', routing_key: '' },
-    priority: 0, body_encoding: 'base64', delivery_tag: sender.deliveryTag(),
+    delivery_mode: 2,
+    delivery_info: { exchange: 'celery.pidbox', routing_key: '' },
+    priority: 0,
+    body_encoding: 'base64',
+    delivery_tag: sender.deliveryTag(),
   };
   return envelope(body, headers, properties);
 }

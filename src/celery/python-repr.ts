@@ -46,7 +46,8 @@ function readScalar(text: string, from: number): { json: string; end: number } |
   const match = SCALAR.exec(text.slice(from, from + 64));
   if (!match) return null;
   const word = match[1] as string;
-  const json = word === 'True' ? 'true' : word === 'False' ? 'false' : word === 'None' ? 'null' : JSON.stringify(Number(word));
+  const json =
+    word === 'True' ? 'true' : word === 'False' ? 'false' : word === 'None' ? 'null' : JSON.stringify(Number(word));
   return { json, end: from + word.length };
 }
 

@@ -13,7 +13,15 @@
  */
 
 const hex4 = (code: number) => `\\u${code.toString(16).padStart(4, '0')}`;
-const SHORT_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 function jsonString(text: string): string {
   let out = '"';
@@ -38,7 +46,9 @@ export function pythonJson(value: unknown): string {
   if (typeof value === 'string') return jsonString(value);
   if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([key, item]) => `${jsonString(key)}: ${pythonJson(item)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${jsonString(key)}: ${pythonJson(item)}`)
+      .join(', ')}}`;
   }
   throw new TypeError(`a ${typeof value} is not a JSON value`);
 }
@@ -81,7 +91,9 @@ function* tokens(value: unknown, level: number, maxlevels: number): Generator<To
   const [open, close] = list ? ['[', ']'] : ['{', '}'];
   if (level >= maxlevels) return yield { kind: 'plain', text: `${open}...${close}` };
   yield { kind: 'open', text: open };
-  const entries: [string | null, unknown][] = list ? value.map((item: unknown) => [null, item]) : Object.entries(value as object);
+  const entries: [string | null, unknown][] = list
+    ? value.map((item: unknown) => [null, item])
+    : Object.entries(value as object);
   for (const [index, [key, item]] of entries.entries()) {
     if (key !== null) {
       yield { kind: 'key', text: key };

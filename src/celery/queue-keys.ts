@@ -32,7 +32,11 @@ export interface PriorityKey {
 }
 
 /** The Redis list kombu LPUSHes a message of `priority` to, as `_q_for_pri`. */
-export function priorityQueueKey(queue: string, priority: number, { steps, sep }: PriorityNaming = DEFAULT_PRIORITY_NAMING): string {
+export function priorityQueueKey(
+  queue: string,
+  priority: number,
+  { steps, sep }: PriorityNaming = DEFAULT_PRIORITY_NAMING,
+): string {
   // steps[bisect_right(steps, priority) - 1]; Python's index -1 (a priority below every step) is the last step.
   const below = steps.filter((step) => step <= priority);
   const step = below.length > 0 ? (below.at(-1) as number) : (steps.at(-1) ?? 0);

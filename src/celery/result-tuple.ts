@@ -12,7 +12,12 @@
 
 export type ResultNode =
   | { readonly kind: 'task'; readonly id: string; readonly parent: ResultNode | null }
-  | { readonly kind: 'group'; readonly id: string; readonly parent: ResultNode | null; readonly members: readonly ResultNode[] };
+  | {
+      readonly kind: 'group';
+      readonly id: string;
+      readonly parent: ResultNode | null;
+      readonly members: readonly ResultNode[];
+    };
 
 // Bounds a hostile or corrupt value: Celery's own nesting is a few levels.
 const MAX_DEPTH = 64;

@@ -18,13 +18,7 @@ export const CeleryStates = {
 export type CeleryState = (typeof CeleryStates)[keyof typeof CeleryStates];
 
 export const READY_STATES: ReadonlySet<string> = new Set(['SUCCESS', 'FAILURE', 'REVOKED']);
-export const UNREADY_STATES: ReadonlySet<string> = new Set([
-  'PENDING',
-  'RECEIVED',
-  'STARTED',
-  'REJECTED',
-  'RETRY',
-]);
+export const UNREADY_STATES: ReadonlySet<string> = new Set(['PENDING', 'RECEIVED', 'STARTED', 'REJECTED', 'RETRY']);
 export const EXCEPTION_STATES: ReadonlySet<string> = new Set(['RETRY', 'FAILURE', 'REVOKED']);
 export const PROPAGATE_STATES: ReadonlySet<string> = new Set(['FAILURE', 'REVOKED']);
 

@@ -5,7 +5,7 @@
  * time the monitor *received* it (not the worker's clock, which may drift),
  * and worker-offline forgets the heartbeats.
  *
- * Whether it is online is not judged here: src/backend/worker-liveness.ts
+ * Whether it is online is not judged here: src/read/worker-liveness.ts
  * holds the one rule (Celery's `Worker.alive`, + 1 s), for `online`,
  * `heartbeatExpires` and LOST alike.
  */
@@ -27,7 +27,11 @@ export interface WorkerState {
 }
 
 /** `previous` updated by `event`, received at `receivedAt` (ms since the epoch). */
-export function nextWorkerState(previous: WorkerState | undefined, event: WorkerEvent, receivedAt: number): WorkerState {
+export function nextWorkerState(
+  previous: WorkerState | undefined,
+  event: WorkerEvent,
+  receivedAt: number,
+): WorkerState {
   const heartbeat = event.type !== 'worker-offline';
   return {
     hostname: event.hostname,

@@ -5,7 +5,9 @@ export class ControlDisabledError extends LensError {
   readonly code = 'CONTROL_DISABLED';
 
   constructor() {
-    super('acting on tasks is turned off: start celery-lens with --control true (LENS_CONTROL) to revoke or send tasks');
+    super(
+      'acting on tasks is turned off: start celery-lens with --control true (LENS_CONTROL) to revoke or send tasks',
+    );
   }
 }
 
@@ -14,7 +16,9 @@ export class SendNotAllowedError extends LensError {
   readonly code = 'SEND_NOT_ALLOWED';
 
   constructor(name: string) {
-    super(`sending "${name.slice(0, 200)}" is not allowed: no --send-allow (LENS_SEND_ALLOW) pattern matches it`, { name: name.slice(0, 200) });
+    super(`sending "${name.slice(0, 200)}" is not allowed: no --send-allow (LENS_SEND_ALLOW) pattern matches it`, {
+      name: name.slice(0, 200),
+    });
   }
 }
 

@@ -21,6 +21,8 @@ export class CursorExpiredError extends LensError {
   readonly code = 'CURSOR_EXPIRED';
 
   constructor(reason: string) {
-    super(`the cursor is older than the states celery-lens keeps (${reason}): read the current state again and subscribe without \`after\``);
+    super(
+      `the cursor is older than the states celery-lens keeps (${reason}): read the current state again and subscribe without \`after\``,
+    );
   }
 }

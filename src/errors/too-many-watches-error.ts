@@ -13,11 +13,14 @@ export class TooManyWatchesError extends LensError {
   readonly code = 'TOO_MANY_WATCHES';
 
   constructor(requested: number, held: number, limit: number, scope: WatchScope) {
-    super(`this subscription would watch ${requested} more tasks while the ${scope} already watches ${held}; the limit is ${limit} (${FLAGS[scope]})`, {
-      requested,
-      held,
-      limit,
-      scope,
-    });
+    super(
+      `this subscription would watch ${requested} more tasks while the ${scope} already watches ${held}; the limit is ${limit} (${FLAGS[scope]})`,
+      {
+        requested,
+        held,
+        limit,
+        scope,
+      },
+    );
   }
 }

@@ -26,13 +26,19 @@ import {
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
 import { principalOf, tokenRefusalOf } from '../auth/principal-of.ts';
 import { isReadToken } from '../auth/read-token.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 
 const unauthenticated = (context: object) => {
   const refusal = tokenRefusalOf(context);
   return createGraphQLError(
-    refusal?.message ?? 'authentication required: send an API key (x-api-key), a JWT or a read token (Authorization: Bearer)',
-    { extensions: { code: refusal?.code ?? 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } } },
+    refusal?.message ??
+      'authentication required: send an API key (x-api-key), a JWT or a read token (Authorization: Bearer)',
+    {
+      extensions: {
+        code: refusal?.code ?? 'UNAUTHENTICATED',
+        http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+      },
+    },
   );
 };
 

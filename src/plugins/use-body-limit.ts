@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 
-/** The 413 answer, as JSON, shared with the JSON POST path (src/http/json-post.ts). */
+/** The 413 answer, as JSON, shared with the JSON POST path (src/transport/json-post.ts). */
 export function tooLarge(message: string, maxBytes: number) {
   return { status: 413, json: { errors: [{ message, extensions: { code: 'REQUEST_TOO_LARGE', limit: maxBytes } }] } };
 }
@@ -40,7 +40,8 @@ export function useBodyLimit(maxBytes: number): Plugin {
     async onRequest({ request, setRequest, endResponse, fetchAPI }) {
       const declared = request.headers.get('content-length');
       if (declared !== null) {
-        if (Number(declared) > maxBytes) endResponse(refuse(`the request body has ${declared} bytes; the limit is ${maxBytes}`));
+        if (Number(declared) > maxBytes)
+          endResponse(refuse(`the request body has ${declared} bytes; the limit is ${maxBytes}`));
         return;
       }
       if (request.body === null || request.method === 'GET' || request.method === 'HEAD') return;
@@ -49,7 +50,14 @@ export function useBodyLimit(maxBytes: number): Plugin {
         endResponse(refuse(`the request body has more than ${maxBytes} bytes`));
         return;
       }
-      setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal }));
+      setRequest(
+        new fetchAPI.Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body,
+          signal: request.signal,
+        }),
+      );
     },
   };
 }

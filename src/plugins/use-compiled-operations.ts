@@ -36,13 +36,24 @@
  * they cannot refuse), answers graphql-jit's error shapes, and keys its
  * cache by document whatever the operation name.
  */
-import { type DocumentNode, type ExecutionArgs, type GraphQLSchema, Kind, type OperationDefinitionNode, OperationTypeNode, TypeInfo, execute, visit, visitWithTypeInfo } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+  TypeInfo,
+  execute,
+  visit,
+  visitWithTypeInfo,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Logger } from 'pino';
 import { principalOf } from '../auth/principal-of.ts';
 import { type Scope, scopesKey } from '../auth/principal.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 
 /** Scope sets a document needs: each field, any one of its set; null when a field's rule is not a static one. */
 type Needs = readonly (readonly string[])[] | null;
@@ -123,7 +134,11 @@ function needsOf(schema: GraphQLSchema, document: DocumentNode): Needs {
   return decidable ? needs : null;
 }
 
-export function useCompiledOperations(config: Pick<Config, 'jitThreshold' | 'auth' | 'apiKeys' | 'tokenSecret'>, unguarded: () => GraphQLSchema, logger: Logger): Plugin {
+export function useCompiledOperations(
+  config: Pick<Config, 'jitThreshold' | 'auth' | 'apiKeys' | 'tokenSecret'>,
+  unguarded: () => GraphQLSchema,
+  logger: Logger,
+): Plugin {
   // Yoga's parse cache hands back the same document for the same text, so a
   // document object is a document seen before; weakly held, it goes with that cache.
   const entries = new WeakMap<DocumentNode, Entry>();
@@ -142,7 +157,9 @@ export function useCompiledOperations(config: Pick<Config, 'jitThreshold' | 'aut
   const compiledOf = (entry: Entry, args: ExecutionArgs): CompiledQuery | null => {
     if (entry.compiled !== undefined) return entry.compiled;
     // graphql-jit's own fix for @skip/@include on fragment spreads (graphql-jit#197): what graphql-js does.
-    const result = compileQuery(unguarded(), args.document, args.operationName ?? undefined, { useExperimentalPathBasedSkipInclude: true });
+    const result = compileQuery(unguarded(), args.document, args.operationName ?? undefined, {
+      useExperimentalPathBasedSkipInclude: true,
+    });
     if (isCompiledQuery(result)) {
       logger.info({ operation: entry.query?.name?.value ?? null }, 'operation compiled');
       return (entry.compiled = result);

@@ -26,7 +26,9 @@ export function useCsrfGuard(): Plugin {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       const message = `a mutation in a ${type} body is refused (any web page can send one without CORS); send application/json`;
       setResultAndStopExecution({
-        errors: [createGraphQLError(message, { extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } } })],
+        errors: [
+          createGraphQLError(message, { extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } } }),
+        ],
       });
     },
   };

@@ -56,7 +56,10 @@ export function withIds(chunk: Buffer, pending: (string | null)[]): Buffer {
  * Yoga's SSE response, with `id: <cursor>` before each event that has one:
  * each `event: next` line takes the cursor of the next result Yoga pulled.
  */
-function sseWithIds(result: AsyncIterable<ExecutionResult>, fetchAPI: Parameters<ReturnType<typeof getSSEProcessor>>[1]) {
+function sseWithIds(
+  result: AsyncIterable<ExecutionResult>,
+  fetchAPI: Parameters<ReturnType<typeof getSSEProcessor>>[1],
+) {
   const pending: (string | null)[] = [];
   const source = result[Symbol.asyncIterator]();
   const tapped: AsyncIterableIterator<ExecutionResult> = {
@@ -79,24 +82,33 @@ function sseWithIds(result: AsyncIterable<ExecutionResult>, fetchAPI: Parameters
       controller.enqueue(withIds(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), pending));
     },
   });
-  return new fetchAPI.Response(response.body?.pipeThrough(ids) ?? null, { status: response.status, headers: response.headers });
+  return new fetchAPI.Response(response.body?.pipeThrough(ids) ?? null, {
+    status: response.status,
+    headers: response.headers,
+  });
 }
 
 export function useEventCursors(): Plugin {
   return {
     onSubscribe: ({ args }) => ({
       onSubscribeResult: (payload) =>
-        handleStreamOrSingleExecutionResult(payload as Parameters<typeof handleStreamOrSingleExecutionResult>[0], ({ result, setResult }) => {
-          const cursor = currentCursor(args.contextValue as object);
-          if (typeof cursor === 'string') setResult(withCursor(result, cursor));
-        }),
+        handleStreamOrSingleExecutionResult(
+          payload as Parameters<typeof handleStreamOrSingleExecutionResult>[0],
+          ({ result, setResult }) => {
+            const cursor = currentCursor(args.contextValue as object);
+            if (typeof cursor === 'string') setResult(withCursor(result, cursor));
+          },
+        ),
     }),
     onResultProcess({ request, result, resultProcessor, setResultProcessor }) {
       // A stream Yoga answers (its processors run first) is SSE: the only one it offers subscriptions.
       if (!isAsyncIterable(result) || !resultProcessor) return;
       const accept = request.headers.get('accept') ?? '';
       if (accept.includes('multipart/mixed') && !accept.includes('text/event-stream')) return;
-      setResultProcessor((value, fetchAPI) => sseWithIds(value as AsyncIterable<ExecutionResult>, fetchAPI), 'text/event-stream');
+      setResultProcessor(
+        (value, fetchAPI) => sseWithIds(value as AsyncIterable<ExecutionResult>, fetchAPI),
+        'text/event-stream',
+      );
     },
   };
 }

@@ -1,8 +1,8 @@
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import type { EventConsumer } from '../backend/event-consumer.ts';
-import type { BackendHealth, ResultBackend } from '../backend/result-backend.ts';
-import { BackendProbe } from '../server/backend-probe.ts';
+import type { EventConsumer } from '../intake/event-consumer.ts';
+import type { BackendHealth, ResultBackend } from '../read/result-backend.ts';
+import { BackendProbe } from '../transport/backend-probe.ts';
 
 export interface HealthSources {
   readonly backend: ResultBackend;
@@ -45,6 +45,9 @@ export function useHealth({ backend, subscriber, consumer }: HealthSources): Plu
   };
   return [
     useReadinessCheck({ endpoint: '/healthz', check: () => report(probe.known(), () => 200) }),
-    useReadinessCheck({ endpoint: '/readyz', check: async () => report(await probe.check(), (ready) => (ready ? 200 : 503)) }),
+    useReadinessCheck({
+      endpoint: '/readyz',
+      check: async () => report(await probe.check(), (ready) => (ready ? 200 : 503)),
+    }),
   ];
 }

@@ -59,7 +59,11 @@ function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
     metrics: {
       graphql_envelop_request: createCounter({
         registry,
-        counter: { name: 'graphql_envelop_request', help: 'Counts the amount of GraphQL requests executed through Envelop', labelNames: ['operationName', 'operationType'] },
+        counter: {
+          name: 'graphql_envelop_request',
+          help: 'Counts the amount of GraphQL requests executed through Envelop',
+          labelNames: ['operationName', 'operationType'],
+        },
         fillLabelsFn: labels,
       }),
       graphql_envelop_request_duration: createHistogram({
@@ -80,7 +84,7 @@ function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
         },
         fillLabelsFn: (params) => ({ ...labels(params), phase: String(params.errorPhase ?? 'unknown') }),
       }),
-      // Off: JSON POSTs are answered outside Yoga's HTTP hooks (src/http/json-post.ts); request duration covers both.
+      // Off: JSON POSTs are answered outside Yoga's HTTP hooks (src/transport/json-post.ts); request duration covers both.
       graphql_yoga_http_duration: false,
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,
@@ -98,7 +102,8 @@ function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
 function guard(apiKeys: readonly ApiKey[]): Plugin {
   // Prometheus sends `authorization: Bearer <credentials>`; others may prefer x-api-key.
   const authorized = (request: Request) => {
-    const presented = request.headers.get('x-api-key') ?? request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
+    const presented =
+      request.headers.get('x-api-key') ?? request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
     return presented !== undefined && presented !== null && findApiKey(apiKeys, presented) !== null;
   };
   return {
@@ -106,7 +111,10 @@ function guard(apiKeys: readonly ApiKey[]): Plugin {
       if (url.pathname !== '/metrics' || authorized(request)) return;
       const message = '/metrics needs an API key (x-api-key or Authorization: Bearer)';
       endResponse(
-        Response.json({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }, { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } }),
+        Response.json(
+          { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] },
+          { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } },
+        ),
       );
     },
   };
@@ -119,10 +127,14 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [registry],
   });
-  const reconnects = new Counter({ name: 'celery_lens_redis_reconnects_total', help: 'Times the read connection came back', registers: [registry] });
+  const reconnects = new Counter({
+    name: 'celery_lens_redis_reconnects_total',
+    help: 'Times the read connection came back',
+    registers: [registry],
+  });
   const subscriberDisconnects = new Counter({
     name: 'celery_lens_subscriber_disconnects_total',
-    help: "Times a pub/sub connection was dropped (connection=\"subscriptions\": the task watcher's, \"events\": the event consumer's); what was published until it came back was not heard",
+    help: 'Times a pub/sub connection was dropped (connection="subscriptions": the task watcher\'s, "events": the event consumer\'s); what was published until it came back was not heard',
     labelNames: ['connection'] as const,
     registers: [registry],
   });

@@ -49,28 +49,41 @@ type Hooks = { enter?: ASTVisitFn<OperationDefinitionNode>; leave?: ASTVisitFn<O
  * (50 µs for a task(id) lookup); it only needs the operation (8 µs). It also
  * coerces the variables, and reports those that do not fit.
  */
-function check(args: ExecutionArgs, operation: OperationDefinitionNode, limits: OperationLimits): readonly GraphQLError[] {
+function check(
+  args: ExecutionArgs,
+  operation: OperationDefinitionNode,
+  limits: OperationLimits,
+): readonly GraphQLError[] {
   const errors: GraphQLError[] = [];
   const reported: GraphQLError[] = [];
-  const context = new ValidationContext(args.schema, args.document, new TypeInfo(args.schema), (error) => reported.push(error));
+  const context = new ValidationContext(args.schema, args.document, new TypeInfo(args.schema), (error) =>
+    reported.push(error),
+  );
   const rule = createComplexityRule({
     context: args.contextValue as object,
     variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
     operationName: operation.name?.value ?? null,
     validate: ({ depth, complexity }) => {
       if (depth > limits.maxDepth) errors.push(tooComplex('depth', depth, limits.maxDepth));
-      else if (complexity > limits.maxComplexity) errors.push(tooComplex('complexity', complexity, limits.maxComplexity));
+      else if (complexity > limits.maxComplexity)
+        errors.push(tooComplex('complexity', complexity, limits.maxComplexity));
     },
   });
-  const visitor = (rule(context) as { OperationDefinition?: Hooks | ASTVisitFn<OperationDefinitionNode> }).OperationDefinition;
+  const visitor = (rule(context) as { OperationDefinition?: Hooks | ASTVisitFn<OperationDefinitionNode> })
+    .OperationDefinition;
   const hooks: Hooks = typeof visitor === 'function' ? { enter: visitor } : (visitor ?? {});
   hooks.enter?.call(undefined, operation, undefined, undefined, [], []);
   hooks.leave?.call(undefined, operation, undefined, undefined, [], []);
   // What else the rule reports are variables that do not coerce; a failure of its own is left to execute().
-  const variableErrors = reported.filter((error) => !(error instanceof PothosValidationError) && !(error.originalError instanceof PothosValidationError));
+  const variableErrors = reported.filter(
+    (error) => !(error instanceof PothosValidationError) && !(error.originalError instanceof PothosValidationError),
+  );
   return [
     ...variableErrors.map((error) =>
-      createGraphQLError(error.message, { nodes: error.nodes ?? null, extensions: { code: 'BAD_USER_INPUT', http: badRequest } }),
+      createGraphQLError(error.message, {
+        nodes: error.nodes ?? null,
+        extensions: { code: 'BAD_USER_INPUT', http: badRequest },
+      }),
     ),
     ...errors,
   ];

@@ -8,17 +8,21 @@
 import { type ExecutionResult, type GraphQLError, getOperationAST } from 'graphql';
 import { type Plugin, handleStreamOrSingleExecutionResult } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { type MemberObserver, memberOf } from '../server/task-cohorts.ts';
+import { type MemberObserver, memberOf } from '../live/task-cohorts.ts';
 
 type Args = { document: Parameters<typeof getOperationAST>[0]; operationName?: string | null | undefined };
 type Described = { operation: string | null; type: string };
 
 /** Client-chosen names are logged, but not at any length. */
-const clip = (name: string | null): string | null => (name !== null && name.length > 200 ? `${name.slice(0, 200)}…` : name);
+const clip = (name: string | null): string | null =>
+  name !== null && name.length > 200 ? `${name.slice(0, 200)}…` : name;
 
 function describe(args: Args): Described {
   const operation = getOperationAST(args.document, args.operationName);
-  return { operation: clip(operation?.name?.value ?? args.operationName ?? null), type: operation?.operation ?? 'unknown' };
+  return {
+    operation: clip(operation?.name?.value ?? args.operationName ?? null),
+    type: operation?.operation ?? 'unknown',
+  };
 }
 
 function codes(result: ExecutionResult): string[] {
@@ -35,12 +39,17 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
   const finish = (what: Described, started: number, errors: string[], events?: number) => {
     // A subscription's errors were counted as they came.
     if (events === undefined) for (const code of errors) countError(code);
-    const line = { ...what, durationMs: Math.round((performance.now() - started) * 10) / 10, errors, ...(events === undefined ? {} : { events }) };
+    const line = {
+      ...what,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      errors,
+      ...(events === undefined ? {} : { events }),
+    };
     if (errors.length > 0) logger.warn(line, 'operation');
     else logger.info(line, 'operation');
   };
   /**
-   * Cohort members (src/server/task-cohorts.ts) count their own events and
+   * Cohort members (src/live/task-cohorts.ts) count their own events and
    * codes: one observer per operation, not a closure per subscription.
    */
   const observers = new WeakMap<Args['document'], Map<string, MemberObserver>>();
@@ -98,7 +107,7 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
         onSubscribeResult({ result }) {
           const member = memberOf(result);
           if (member) {
-            // A cohort's subscription (src/server/task-cohorts.ts): its events pass outside Envelop.
+            // A cohort's subscription (src/live/task-cohorts.ts): its events pass outside Envelop.
             member.observe(observerOf(args));
             return undefined;
           }

@@ -16,9 +16,12 @@ export function useParamErrors(): Plugin {
           return await requestParser(request);
         } catch (error) {
           if (!(error instanceof SyntaxError)) throw error;
-          throw createGraphQLError(`a request parameter (variables, extensions or operations) is not valid JSON: ${error.message}`, {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
-          });
+          throw createGraphQLError(
+            `a request parameter (variables, extensions or operations) is not valid JSON: ${error.message}`,
+            {
+              extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            },
+          );
         }
       });
     },

@@ -8,7 +8,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { nestsDeeperThan } from '../server/document-nesting.ts';
+import { nestsDeeperThan } from '../transport/document-nesting.ts';
 
 export interface QueryLimits {
   readonly maxAliases: number;
@@ -68,7 +68,8 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
   const nestingLimit: Plugin = {
     onParse: ({ parseFn, setParseFn }) => {
       setParseFn((source, options) => {
-        if (nestsDeeperThan(typeof source === 'string' ? source : source.body, nesting)) throw new NestingRefusal(nesting);
+        if (nestsDeeperThan(typeof source === 'string' ? source : source.body, nesting))
+          throw new NestingRefusal(nesting);
         return parseFn(source, options);
       });
       return ({ result }) => {

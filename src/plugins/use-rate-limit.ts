@@ -14,8 +14,8 @@
  */
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
 import { type CallerConfig, callerNamer } from '../auth/caller-of.ts';
-import type { Config } from '../config.ts';
-import { TokenBuckets } from '../http/token-buckets.ts';
+import type { Config } from '../config/config.ts';
+import { TokenBuckets } from '../transport/token-buckets.ts';
 
 type Options = CallerConfig & Pick<Config, 'rateLimit' | 'rateLimitWindowSeconds'>;
 

@@ -17,7 +17,7 @@ import {
   valueFromAST,
 } from 'graphql';
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/config.ts';
 import type { LensContext } from '../schema/context.ts';
 import { checkRootField, grantOf } from '../schema/read-grant.ts';
 
@@ -29,12 +29,18 @@ function rootFields(selectionSet: SelectionSetNode, document: DocumentNode, seen
     const name = selection.name.value;
     if (seen.has(name)) return [];
     seen.add(name);
-    const fragment = document.definitions.find((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name);
+    const fragment = document.definitions.find(
+      (definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
+    );
     return fragment?.kind === Kind.FRAGMENT_DEFINITION ? rootFields(fragment.selectionSet, document, seen) : [];
   });
 }
 
-function argumentValues(definition: GraphQLField<unknown, unknown>, node: FieldNode, variables: ExecutionArgs['variableValues']): Record<string, unknown> {
+function argumentValues(
+  definition: GraphQLField<unknown, unknown>,
+  node: FieldNode,
+  variables: ExecutionArgs['variableValues'],
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const argument of definition.args) {
     const given = node.arguments?.find((candidate) => candidate.name.value === argument.name);
@@ -54,7 +60,11 @@ async function refusal(args: ExecutionArgs) {
   const root = operation.operation === 'subscription' ? args.schema.getSubscriptionType() : args.schema.getQueryType();
   for (const field of rootFields(operation.selectionSet, args.document)) {
     const definition = root?.getFields()[field.name.value];
-    const refused = await checkRootField(field.name.value, definition ? argumentValues(definition, field, args.variableValues) : {}, context);
+    const refused = await checkRootField(
+      field.name.value,
+      definition ? argumentValues(definition, field, args.variableValues) : {},
+      context,
+    );
     if (refused) return refused;
   }
   return null;
@@ -64,7 +74,13 @@ export function useReadToken(config: Pick<Config, 'auth'>): Plugin {
   // Without --auth every caller reads everything; a token adds nothing to check.
   if (!config.auth) return {};
   // Synchronous for every other credential: no extra turn on the hot path.
-  const check = ({ args, setResultAndStopExecution }: { args: ExecutionArgs; setResultAndStopExecution: (result: ExecutionResult) => void }) => {
+  const check = ({
+    args,
+    setResultAndStopExecution,
+  }: {
+    args: ExecutionArgs;
+    setResultAndStopExecution: (result: ExecutionResult) => void;
+  }) => {
     if (!grantOf(args.contextValue as LensContext)) return undefined;
     return refusal(args).then((refused) => {
       if (refused) setResultAndStopExecution({ errors: [refused] });

@@ -22,7 +22,10 @@ const MAX_RESPONSE_DEPTH = MAX_VALUE_DEPTH * 2;
 type Stringify = (result: ExecutionResult) => string;
 
 export function tooLargeResult(message: string, extensions: Record<string, unknown> = {}): ExecutionResult {
-  return { data: null, errors: [createGraphQLError(message, { extensions: { code: 'RESPONSE_TOO_LARGE', ...extensions } })] };
+  return {
+    data: null,
+    errors: [createGraphQLError(message, { extensions: { code: 'RESPONSE_TOO_LARGE', ...extensions } })],
+  };
 }
 
 /** JSON.stringify, or the RESPONSE_TOO_LARGE answer when it throws (stack overflow, string length). */
@@ -44,7 +47,7 @@ function stringifyOnce(answer: ExecutionResult): Stringify {
 /**
  * What a result is answered with under `maxBytes`: itself, or RESPONSE_TOO_LARGE.
  * Measured once per result, however many subscribers it goes to (also used by
- * subscription cohorts, src/server/task-cohorts.ts, which answer outside Envelop).
+ * subscription cohorts, src/live/task-cohorts.ts, which answer outside Envelop).
  */
 export function answerWithin(maxBytes: number): (result: ExecutionResult) => ExecutionResult {
   const answers = new WeakMap<ExecutionResult, ExecutionResult>();
@@ -77,7 +80,11 @@ export function useResponseLimit(maxBytes: number): Plugin {
   return {
     onExecute: () => ({ onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, bound) }),
     onSubscribe: () => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload as Parameters<typeof handleStreamOrSingleExecutionResult>[0], bound),
+      onSubscribeResult: (payload) =>
+        handleStreamOrSingleExecutionResult(
+          payload as Parameters<typeof handleStreamOrSingleExecutionResult>[0],
+          bound,
+        ),
     }),
   };
 }

@@ -5,13 +5,13 @@
  * variables and scopes get the same result object, so it is serialized once
  * (use-response-limit.ts memoizes its JSON) instead of once per subscriber.
  * 20 subscribers of a large result hold one copy of its JSON, not 20.
- * Over graphql-ws, `task(id)` goes further: see src/server/task-cohorts.ts.
+ * Over graphql-ws, `task(id)` goes further: see src/live/task-cohorts.ts.
  */
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
 import { scopesKey } from '../auth/principal.ts';
-import type { TaskCohorts } from '../server/task-cohorts.ts';
+import type { TaskCohorts } from '../live/task-cohorts.ts';
 
 type Outcome = ExecutionResult | Promise<ExecutionResult>;
 
@@ -30,7 +30,7 @@ const shared = new WeakMap<object, Map<string, Outcome>>();
 export function documentId(document: DocumentNode): number {
   let id = documentIds.get(document);
   if (id === undefined) {
-    id = (nextDocumentId += 1);
+    id = nextDocumentId += 1;
     documentIds.set(document, id);
   }
   return id;
@@ -40,12 +40,17 @@ function selectionKey(args: ExecutionArgs, config: AuthConfig): string {
   const id = documentId(args.document);
   const principal = principalOf(config, args.contextValue as object);
   // A read token sees only what its grant covers: its results are its own.
-  const scopes = (principal ? scopesKey(principal.scopes) : '') + (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');
+  const scopes =
+    (principal ? scopesKey(principal.scopes) : '') +
+    (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');
   return `${id}\n${args.operationName ?? ''}\n${scopes}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 
 /** Maps each event of `source` to its result; return() reaches the source at once, as graphql-js' own mapping does. */
-function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => Outcome): AsyncIterableIterator<ExecutionResult> {
+function mapEvents(
+  source: AsyncIterator<unknown>,
+  map: (event: unknown) => Outcome,
+): AsyncIterableIterator<ExecutionResult> {
   const close = async () => {
     await source.return?.();
     return { value: undefined, done: true } as const;
@@ -73,7 +78,7 @@ function mapEvents(source: AsyncIterator<unknown>, map: (event: unknown) => Outc
 }
 
 export function useSharedEvents(config: AuthConfig, cohorts: TaskCohorts): Plugin {
-  // `task(id)` over graphql-ws joins a cohort (src/server/task-cohorts.ts); the rest streams as below.
+  // `task(id)` over graphql-ws joins a cohort (src/live/task-cohorts.ts); the rest streams as below.
   const subscribe = async (args: ExecutionArgs) => {
     const joined = await cohorts.join(args);
     if (joined) return joined;

@@ -7,7 +7,7 @@
  */
 import { BREAK, type DocumentNode, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { TtlRead } from '../backend/result-backend.ts';
+import type { TtlRead } from '../read/result-backend.ts';
 
 /** Task fields computed from the key's TTL. */
 const TTL_FIELDS = new Set(['ttlSeconds', 'expiresAt']);

@@ -3,16 +3,16 @@
  * `index.html` at `/`, `/tasks/<id>`, `/tasks` and `/failures` (revalidated on
  * every visit: it names the current assets), the hashed files under `/assets/`
  * (cached for good: a new build has new names), compressed
- * (src/http/static-file.ts), everything with a Content-Security-Policy that
+ * (src/transport/static-file.ts), everything with a Content-Security-Policy that
  * allows only this origin and the page's other security headers
- * (src/http/page-headers.ts). The server knows nothing of React: these are static files.
+ * (src/transport/page-headers.ts). The server knows nothing of React: these are static files.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
-import { pageHeaders } from '../http/page-headers.ts';
-import { StaticFile } from '../http/static-file.ts';
+import { pageHeaders } from '../transport/page-headers.ts';
+import { StaticFile } from '../transport/static-file.ts';
 
 /** web/dist beside src/, wherever the package is installed. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -50,7 +50,10 @@ async function loadBuild(dir: string, headers: Readonly<Record<string, string>>)
     const path = join(entry.parentPath, entry.name);
     const urlPath = `/${relative(dir, path).split(sep).join('/')}`;
     const type = TYPES[extname(entry.name)] ?? 'application/octet-stream';
-    files.set(urlPath, new StaticFile(new Uint8Array(await readFile(path)), type, urlPath.startsWith('/assets/'), headers));
+    files.set(
+      urlPath,
+      new StaticFile(new Uint8Array(await readFile(path)), type, urlPath.startsWith('/assets/'), headers),
+    );
   }
   if (!files.has('/index.html')) throw new Error(`${dir} has no index.html`);
   return files;
@@ -80,11 +83,20 @@ export function useWebPage({ dir = WEB_DIST, frameAncestors = [] }: WebPageOptio
         files = await build;
       } catch {
         build = null;
-        endResponse(new Response('The web page is not built: run `npm run build:web` (npm start does it).\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+        endResponse(
+          new Response('The web page is not built: run `npm run build:web` (npm start does it).\n', {
+            status: 503,
+            headers: { 'content-type': 'text/plain; charset=utf-8' },
+          }),
+        );
         return;
       }
       const file = files.get(page ? '/index.html' : url.pathname);
-      endResponse(file ? file.respond(request) : new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+      endResponse(
+        file
+          ? file.respond(request)
+          : new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+      );
     },
   };
 }

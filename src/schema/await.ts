@@ -3,27 +3,30 @@
  * timeoutSeconds, mode)` answer as soon as the task (all, or any) is ready,
  * or at the deadline with `timedOut: true`. Queries, so that a plain POST or
  * GET (curl, a serverless function, a Python view) can wait without
- * speaking graphql-ws or SSE. The wait itself is src/backend/task-await.ts.
+ * speaking graphql-ws or SSE. The wait itself is src/live/task-await.ts.
  */
-import { AWAIT_MODES, type AwaitResult, awaitTasks } from '../backend/task-await.ts';
-import type { TaskSnapshot } from '../backend/task-snapshot.ts';
-import type { TaskUpdate } from '../backend/task-watcher.ts';
+import { AWAIT_MODES, type AwaitResult, awaitTasks } from '../live/task-await.ts';
+import type { TaskSnapshot } from '../read/task-snapshot.ts';
+import type { TaskUpdate } from '../live/task-watcher.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
-import { clientGone } from '../server/client-gone.ts';
+import { clientGone } from '../transport/client-gone.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
-import { checkTaskId } from './task-ids.ts';
-import { TaskRef } from './task.ts';
+import { checkTaskId } from './task/task-ids.ts';
+import { TaskRef } from './task/task.ts';
 
 /** A timeout in whole seconds, from 1 to --max-await-seconds; in ms. */
 export function checkTimeout(timeoutSeconds: number, context: LensContext): number {
   const cap = context.config.maxAwaitSeconds;
   if (timeoutSeconds <= 0 || timeoutSeconds > cap) {
     throw toGraphQLError(
-      new InvalidArgumentError('timeoutSeconds', `must be from 1 to ${cap} (--max-await-seconds), got ${timeoutSeconds}`),
+      new InvalidArgumentError(
+        'timeoutSeconds',
+        `must be from 1 to ${cap} (--max-await-seconds), got ${timeoutSeconds}`,
+      ),
     );
   }
   return timeoutSeconds * 1000;
@@ -51,7 +54,8 @@ const AwaitedTaskRef = builder.objectRef<AwaitedTasksShape>('AwaitedTask').imple
   fields: (t) => ({
     task: t.field({ type: TaskRef, resolve: ({ ids, result }) => taskOf(result.updates.get(ids[0] as string)) }),
     timedOut: t.boolean({
-      description: 'True when the task was not ready at the deadline (or the server was shutting down); `task` is then as it was.',
+      description:
+        'True when the task was not ready at the deadline (or the server was shutting down); `task` is then as it was.',
       resolve: ({ result }) => result.timedOut,
     }),
     waitedMs: t.int({ description: 'How long the wait lasted, in ms.', resolve: ({ result }) => result.waitedMs }),
@@ -76,11 +80,21 @@ const AwaitedTasksRef = builder.objectRef<AwaitedTasksShape>('AwaitedTasks').imp
 });
 
 /** Waits on the shared watcher, ending early on shutdown or when the client leaves. */
-async function wait(ids: string[], timeoutMs: number, mode: 'ALL' | 'ANY', context: LensContext): Promise<AwaitedTasksShape> {
+async function wait(
+  ids: string[],
+  timeoutMs: number,
+  mode: 'ALL' | 'ANY',
+  context: LensContext,
+): Promise<AwaitedTasksShape> {
   const gone = clientGone(context);
   try {
     const result = await withCodes(() =>
-      awaitTasks(context.watcher, ids, { timeoutMs, mode, quota: context.watchQuota, signals: [context.shutdown, gone.signal] }),
+      awaitTasks(context.watcher, ids, {
+        timeoutMs,
+        mode,
+        quota: context.watchQuota,
+        signals: [context.shutdown, gone.signal],
+      }),
     );
     return { ids, result };
   } finally {
@@ -114,8 +128,14 @@ builder.queryFields((t) => ({
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
     resolve: (_root, { ids, timeoutSeconds, mode }, context) => {
       const timeoutMs = checkTimeout(timeoutSeconds, context);
-      if (ids.length > context.config.maxIds) throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
-      return wait(ids.map((id) => checkTaskId(id, context)), timeoutMs, mode, context);
+      if (ids.length > context.config.maxIds)
+        throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
+      return wait(
+        ids.map((id) => checkTaskId(id, context)),
+        timeoutMs,
+        mode,
+        context,
+      );
     },
   }),
 }));

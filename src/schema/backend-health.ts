@@ -1,4 +1,4 @@
-import type { BackendHealth } from '../backend/result-backend.ts';
+import type { BackendHealth } from '../read/result-backend.ts';
 import { builder } from './builder.ts';
 
 interface BackendHealthShape extends BackendHealth {

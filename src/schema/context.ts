@@ -1,18 +1,18 @@
-import type { ResultBackend, TtlRead } from '../backend/result-backend.ts';
-import type { CursorKeys } from '../backend/cursor-keys.ts';
-import type { BrokerQueues } from '../backend/broker-queues.ts';
-import type { EventConsumer } from '../backend/event-consumer.ts';
-import type { GoalStore } from '../backend/goal-store.ts';
-import type { HistoryStore } from '../backend/history-store.ts';
-import type { TaskControl } from '../backend/task-control.ts';
-import type { ProgressChanges } from '../backend/progress-changes.ts';
-import type { IndexFeed } from '../backend/index-feed.ts';
-import type { TaskIndex } from '../backend/task-index.ts';
-import type { QueueLengths } from '../backend/queue-lengths.ts';
-import type { StateLog } from '../backend/state-log.ts';
-import type { TaskWatcher } from '../backend/task-watcher.ts';
-import type { WatchQuota } from '../backend/watch-quota.ts';
-import type { Config } from '../config.ts';
+import type { ResultBackend, TtlRead } from '../read/result-backend.ts';
+import type { CursorKeys } from '../store/cursor-keys.ts';
+import type { BrokerQueues } from '../broker/redis/broker-queues.ts';
+import type { EventConsumer } from '../intake/event-consumer.ts';
+import type { GoalStore } from '../store/goal-store.ts';
+import type { HistoryStore } from '../store/history-store.ts';
+import type { TaskControl } from '../broker/redis/task-control.ts';
+import type { ProgressChanges } from '../intake/progress-changes.ts';
+import type { IndexFeed } from '../store/index/index-feed.ts';
+import type { TaskIndex } from '../store/index/task-index.ts';
+import type { QueueLengths } from '../broker/redis/queue-lengths.ts';
+import type { StateLog } from '../store/state-log.ts';
+import type { TaskWatcher } from '../live/task-watcher.ts';
+import type { WatchQuota } from '../live/watch-quota.ts';
+import type { Config } from '../config/config.ts';
 
 /** What every resolver gets; built once per request by app.ts. */
 export interface LensContext {
@@ -43,7 +43,25 @@ export interface LensContext {
   readonly ttlRead?: TtlRead;
   readonly config: Pick<
     Config,
-    'taskIdPattern' | 'maxIds' | 'backend' | 'globalKeyprefix' | 'maxQueued' | 'maxQueuedBytes' | 'maxGraphNodes' | 'maxDepth' | 'maxComplexity' | 'auth' | 'apiKeys'
-    | 'control' | 'sendAllow' | 'queues' | 'progressIntervalMs' | 'stallAfter' | 'indexKwargs' | 'indexSeconds' | 'maxAwaitSeconds' | 'tokenSecret'
+    | 'taskIdPattern'
+    | 'maxIds'
+    | 'backend'
+    | 'globalKeyprefix'
+    | 'maxQueued'
+    | 'maxQueuedBytes'
+    | 'maxGraphNodes'
+    | 'maxDepth'
+    | 'maxComplexity'
+    | 'auth'
+    | 'apiKeys'
+    | 'control'
+    | 'sendAllow'
+    | 'queues'
+    | 'progressIntervalMs'
+    | 'stallAfter'
+    | 'indexKwargs'
+    | 'indexSeconds'
+    | 'maxAwaitSeconds'
+    | 'tokenSecret'
   >;
 }

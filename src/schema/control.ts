@@ -10,7 +10,12 @@ import type { TaskCall } from '../celery/outgoing-messages.ts';
 import { MAX_ARGUMENT_DEPTH, signalName } from '../celery/outgoing-messages.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { principalOf } from '../auth/principal-of.ts';
-import { ControlDisabledError, NotResendableError, SendNotAllowedError, TaskExistsError } from '../errors/control-errors.ts';
+import {
+  ControlDisabledError,
+  NotResendableError,
+  SendNotAllowedError,
+  TaskExistsError,
+} from '../errors/control-errors.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
@@ -19,8 +24,8 @@ import { ValueTooLargeError } from '../errors/value-too-large-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
-import { TaskRef } from './task.ts';
-import { checkTaskId } from './task-ids.ts';
+import { TaskRef } from './task/task.ts';
+import { checkTaskId } from './task/task-ids.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -30,7 +35,12 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * unless --control true; every outcome, refusals included, is logged and
  * counted once.
  */
-async function act<T>(context: LensContext, action: string, ids: readonly string[], work: () => Promise<T>): Promise<T> {
+async function act<T>(
+  context: LensContext,
+  action: string,
+  ids: readonly string[],
+  work: () => Promise<T>,
+): Promise<T> {
   const by = principalOf(context.config, context)?.id ?? 'unknown';
   try {
     if (!context.config.control) throw new ControlDisabledError();
@@ -38,15 +48,25 @@ async function act<T>(context: LensContext, action: string, ids: readonly string
     context.control.onAction?.({ action, taskIds: ids, by, outcome: 'ok' });
     return result;
   } catch (error) {
-    const code = error instanceof LensError ? error.code : (error as { extensions?: { code?: unknown } }).extensions?.code;
-    context.control.onAction?.({ action, taskIds: ids, by, outcome: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR' });
+    const code =
+      error instanceof LensError ? error.code : (error as { extensions?: { code?: unknown } }).extensions?.code;
+    context.control.onAction?.({
+      action,
+      taskIds: ids,
+      by,
+      outcome: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR',
+    });
     throw error instanceof LensError ? toGraphQLError(error) : error;
   }
 }
 
 function checkSignal(signal: string): string {
   const name = signalName(signal);
-  if (name === null) throw new InvalidArgumentError('signal', `"${signal.slice(0, 40)}" is not a signal name Celery accepts (e.g. SIGTERM, SIGKILL, TERM)`);
+  if (name === null)
+    throw new InvalidArgumentError(
+      'signal',
+      `"${signal.slice(0, 40)}" is not a signal name Celery accepts (e.g. SIGTERM, SIGKILL, TERM)`,
+    );
   return name;
 }
 
@@ -59,7 +79,10 @@ function checkName(name: string, context: LensContext): string {
 function checkQueue(queue: string | null | undefined, context: LensContext): string {
   const chosen = queue ?? context.config.queues[0] ?? 'celery';
   if (!context.config.queues.includes(chosen)) {
-    throw new InvalidArgumentError('queue', `"${chosen.slice(0, 80)}" is not one of --queues (${context.config.queues.join(', ')}): celery-lens sends only to the queues it knows`);
+    throw new InvalidArgumentError(
+      'queue',
+      `"${chosen.slice(0, 80)}" is not one of --queues (${context.config.queues.join(', ')}): celery-lens sends only to the queues it knows`,
+    );
   }
   return chosen;
 }
@@ -77,9 +100,15 @@ interface SendArgs {
 }
 
 /** Why args or kwargs cannot be sent: deeper than Celery's workers decode, or larger than celery-lens shows; null when they can. */
-function beyondLimits(value: unknown, context: LensContext): { reason: string; measure: 'bytes' | 'depth'; limit: number } | null {
+function beyondLimits(
+  value: unknown,
+  context: LensContext,
+): { reason: string; measure: 'bytes' | 'depth'; limit: number } | null {
   // Walked without recursion: a value thousands of levels deep is measured, not overflowed on.
-  const excess = exceedsJsonLimits(value, { maxBytes: context.backend.valueLimits.maxValueBytes, maxDepth: MAX_ARGUMENT_DEPTH });
+  const excess = exceedsJsonLimits(value, {
+    maxBytes: context.backend.valueLimits.maxValueBytes,
+    maxDepth: MAX_ARGUMENT_DEPTH,
+  });
   if (excess === null) return null;
   const reason =
     excess.measure === 'depth'
@@ -101,11 +130,13 @@ function taskCall(input: SendArgs, context: LensContext): TaskCall {
   if (!isObject(kwargs)) throw new InvalidArgumentError('kwargs', 'must be a JSON object (the keyword arguments)');
   checkSendable('args', args, context);
   checkSendable('kwargs', kwargs, context);
-  if (input.countdown != null && input.eta != null) throw new InvalidArgumentError('countdown', 'and eta cannot both be given');
+  if (input.countdown != null && input.eta != null)
+    throw new InvalidArgumentError('countdown', 'and eta cannot both be given');
   if (input.countdown != null && (input.countdown < 0 || input.countdown > 365 * 86_400)) {
     throw new InvalidArgumentError('countdown', 'must be 0 to 31536000 seconds');
   }
-  if (input.priority != null && (input.priority < 0 || input.priority > 9)) throw new InvalidArgumentError('priority', 'must be 0 to 9 (Redis priorities)');
+  if (input.priority != null && (input.priority < 0 || input.priority > 9))
+    throw new InvalidArgumentError('priority', 'must be 0 to 9 (Redis priorities)');
   const eta = input.countdown != null ? new Date(Date.now() + input.countdown * 1000) : (input.eta ?? null);
   return {
     id: input.id == null ? randomUUID() : checkTaskId(input.id, context),
@@ -127,10 +158,15 @@ function taskCall(input: SendArgs, context: LensContext): TaskCall {
  * (TaskControl.send).
  */
 async function checkUnused(id: string, context: LensContext): Promise<void> {
-  const [[read], [history]] = await Promise.all([context.backend.readTasks([id], { ttl: 'none' }), context.history.readHistory([id])]);
+  const [[read], [history]] = await Promise.all([
+    context.backend.readTasks([id], { ttl: 'none' }),
+    context.history.readHistory([id]),
+  ]);
   if (read instanceof MetaDecodeError || read?.meta) throw new TaskExistsError(id);
   // Keys celery-lens cannot read are still there: the id is taken.
-  const seen = history instanceof LensError || (history !== undefined && (history.tombstone !== null || history.timeline.length > 0));
+  const seen =
+    history instanceof LensError ||
+    (history !== undefined && (history.tombstone !== null || history.timeline.length > 0));
   if (seen || (await context.queues.find([id]))[0] != null) throw new TaskExistsError(id);
 }
 
@@ -145,18 +181,26 @@ function unsendable(field: 'args' | 'kwargs', value: unknown, context: LensConte
 /** What a finished task was called with, from its stored meta (result_extended). */
 async function storedCall(id: string, queue: string | null | undefined, context: LensContext): Promise<TaskCall> {
   const [read] = await context.backend.readTasks([id], { ttl: 'none' });
-  if (read === undefined || read instanceof MetaDecodeError) throw new NotResendableError(id, 'its stored meta cannot be decoded');
+  if (read === undefined || read instanceof MetaDecodeError)
+    throw new NotResendableError(id, 'its stored meta cannot be decoded');
   const meta = read.meta;
   if (!meta) throw new NotResendableError(id, 'it has no stored result (unknown, or expired)');
-  if (!READY_STATES.has(meta.state)) throw new NotResendableError(id, `it is ${meta.state}, not finished (SUCCESS, FAILURE or REVOKED)`);
+  if (!READY_STATES.has(meta.state))
+    throw new NotResendableError(id, `it is ${meta.state}, not finished (SUCCESS, FAILURE or REVOKED)`);
   if (!meta.extended || meta.name === null) {
-    throw new NotResendableError(id, 'its meta holds no task name, args or kwargs: the worker needs result_extended = True');
+    throw new NotResendableError(
+      id,
+      'its meta holds no task name, args or kwargs: the worker needs result_extended = True',
+    );
   }
   for (const field of ['args', 'kwargs'] as const) {
     const reason = unsendable(field, meta[field], context);
     if (reason !== null) throw new NotResendableError(id, reason);
   }
-  return taskCall({ name: meta.name, args: meta.args ?? [], kwargs: meta.kwargs ?? {}, queue: queue ?? meta.queue }, context);
+  return taskCall(
+    { name: meta.name, args: meta.args ?? [], kwargs: meta.kwargs ?? {}, queue: queue ?? meta.queue },
+    context,
+  );
 }
 
 const revokeArgs = builder.args((t) => ({
@@ -165,7 +209,12 @@ const revokeArgs = builder.args((t) => ({
 }));
 
 /** One broadcast revoking `ids` (1 to --max-ids, each checked before anything is sent). */
-function revoke(context: LensContext, ids: readonly (string | number)[], terminate: boolean, signal: string): Promise<string[]> {
+function revoke(
+  context: LensContext,
+  ids: readonly (string | number)[],
+  terminate: boolean,
+  signal: string,
+): Promise<string[]> {
   return act(context, terminate ? 'terminate' : 'revoke', ids.map(String), async () => {
     if (ids.length > context.config.maxIds) throw new TooManyIdsError(ids.length, context.config.maxIds);
     if (ids.length === 0) throw new InvalidArgumentError('ids', 'must name at least one task');
@@ -180,9 +229,10 @@ builder.mutationFields((t) => ({
     type: TaskRef,
     authScopes: { control: true },
     description:
-      "Revokes a task as `app.control.revoke(id, terminate=…, signal=…)` does: a broadcast every worker hears. A queued task is discarded when a worker receives it (REVOKED); with `terminate: true` a running one is killed (prefork pool). Workers started later do not know of it.",
+      'Revokes a task as `app.control.revoke(id, terminate=…, signal=…)` does: a broadcast every worker hears. A queued task is discarded when a worker receives it (REVOKED); with `terminate: true` a running one is killed (prefork pool). Workers started later do not know of it.',
     args: { id: t.arg.id({ required: true }), ...revokeArgs },
-    resolve: async (_root, { id, terminate, signal }, context) => (await revoke(context, [id], terminate, signal))[0] as string,
+    resolve: async (_root, { id, terminate, signal }, context) =>
+      (await revoke(context, [id], terminate, signal))[0] as string,
   }),
   revokeTasks: t.field({
     type: [TaskRef],
@@ -196,7 +246,7 @@ builder.mutationFields((t) => ({
     type: TaskRef,
     authScopes: { control: true },
     description:
-      "Sends a task by name as `app.send_task` does (protocol 2, JSON), to a queue of --queues, plus its task-sent event. Only names matching --send-allow; args and kwargs at most 100 levels deep and --max-value-bytes each (INVALID_ARGUMENT). Answers the task (QUEUED).",
+      'Sends a task by name as `app.send_task` does (protocol 2, JSON), to a queue of --queues, plus its task-sent event. Only names matching --send-allow; args and kwargs at most 100 levels deep and --max-value-bytes each (INVALID_ARGUMENT). Answers the task (QUEUED).',
     args: {
       name: t.arg.string({ required: true }),
       args: t.arg({ type: 'JSON' }),
@@ -241,7 +291,8 @@ builder.objectFields(TaskRef, (t) => ({
     type: [TaskRef],
     // A task the caller may not read (a read token's grant) is null with its error, not the whole list.
     nullable: { list: false, items: true },
-    description: 'The tasks resendTask sent this one again as, oldest first (one the caller may not read: null, with its error).',
+    description:
+      'The tasks resendTask sent this one again as, oldest first (one the caller may not read: null, with its error).',
     resolve: (task, _args, context) => withCodes(() => context.control.resentAs(task.id)),
   }),
   resentFrom: t.field({

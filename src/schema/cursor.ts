@@ -10,11 +10,11 @@
  * ExecutionResult, so `extensions.cursor` sits beside `data` for any client,
  * whatever it selected, and the SSE writer can copy it to the `id:` line.
  */
-import { type DecodedCursor, decodeCursor } from '../backend/cursor.ts';
-import type { TaskGraph } from '../backend/graph-walk.ts';
-import { checkResumePoint, openResumableStream, withGraphCursors } from '../backend/replay.ts';
-import type { TaskStreamOptions } from '../backend/task-stream.ts';
-import type { TaskUpdate } from '../backend/task-watcher.ts';
+import { type DecodedCursor, decodeCursor } from '../live/cursor.ts';
+import type { TaskGraph } from '../read/graph-walk.ts';
+import { checkResumePoint, openResumableStream, withGraphCursors } from '../live/replay.ts';
+import type { TaskStreamOptions } from '../live/task-stream.ts';
+import type { TaskUpdate } from '../live/task-watcher.ts';
 import { LensError } from '../errors/lens-error.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
@@ -56,17 +56,26 @@ export function resumableStream(
 ): Promise<AsyncIterableIterator<TaskUpdate>> {
   const parts = { watcher: context.watcher, backend: context.backend, log: context.states, keys: context.backend.keys };
   const streamOptions = { ...streamLimits(context), ...options };
-  return withCodes(() => openResumableStream(parts, ids, streamOptions, { after, onCursor: (cursor) => setCursor(context, cursor) }));
+  return withCodes(() =>
+    openResumableStream(parts, ids, streamOptions, { after, onCursor: (cursor) => setCursor(context, cursor) }),
+  );
 }
 
 /** Checks `after` (or Last-Event-ID) for a graph subscription before it starts; null when not resuming. */
-export async function graphResumePoint(after: string | null | undefined, context: LensContext): Promise<DecodedCursor | null> {
+export async function graphResumePoint(
+  after: string | null | undefined,
+  context: LensContext,
+): Promise<DecodedCursor | null> {
   const point = resumePoint(after, context);
   if (point) await withCodes(() => checkResumePoint(context.states, point));
   return point;
 }
 
 /** The graphs of `source`, each with its cursor; resuming skips the first one if nothing changed since `after`. */
-export function graphWithCursors(source: AsyncGenerator<TaskGraph, void>, context: LensContext, after: DecodedCursor | null): AsyncGenerator<TaskGraph, void> {
+export function graphWithCursors(
+  source: AsyncGenerator<TaskGraph, void>,
+  context: LensContext,
+  after: DecodedCursor | null,
+): AsyncGenerator<TaskGraph, void> {
   return withGraphCursors(context.states, source, after, (cursor) => setCursor(context, cursor));
 }

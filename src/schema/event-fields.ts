@@ -10,7 +10,17 @@
  */
 import { BREAK, type DefinitionNode, Kind, type OperationDefinitionNode, visit } from 'graphql';
 
-const EVENT_FIELDS = new Set(['status', 'statusReason', 'sentAt', 'receivedAt', 'startedAt', 'finishedAt', 'runtime', 'timeline', 'lastOutcome']);
+const EVENT_FIELDS = new Set([
+  'status',
+  'statusReason',
+  'sentAt',
+  'receivedAt',
+  'startedAt',
+  'finishedAt',
+  'runtime',
+  'timeline',
+  'lastOutcome',
+]);
 
 const decided = new WeakMap<OperationDefinitionNode, boolean>();
 
@@ -30,9 +40,10 @@ function names(definition: DefinitionNode): boolean {
 export function selectsEventFields(operation: OperationDefinitionNode, fragments: Iterable<DefinitionNode>): boolean {
   let selects = decided.get(operation);
   if (selects === undefined) {
-    selects = names(operation) || [...fragments].some((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && names(definition));
+    selects =
+      names(operation) ||
+      [...fragments].some((definition) => definition.kind === Kind.FRAGMENT_DEFINITION && names(definition));
     decided.set(operation, selects);
   }
   return selects;
 }
-

@@ -3,32 +3,54 @@
  * name and exception type, newest failure first, from the FAILED cells alone
  * (one ZCOUNT and two ends per cell).
  */
-import { CursorSigner } from '../backend/index-cursor.ts';
-import type { CellStats } from '../backend/task-index.ts';
+import { CursorSigner } from '../store/index/index-cursor.ts';
+import type { CellStats } from '../store/index/task-index.ts';
 import { builder } from './builder.ts';
 import { withCodes } from './graphql-error.ts';
 import { PageInfoRef, checkFirst } from './search.ts';
-import { checkWindow, requireIndex } from './task-filter.ts';
-import { TaskRef } from './task.ts';
+import { checkWindow, requireIndex } from './task/task-filter.ts';
+import { TaskRef } from './task/task.ts';
 
-interface FailureGroupShape { name: string; exceptionType: string; count: number; firstSeen: number; lastSeen: number; exampleId: string }
+interface FailureGroupShape {
+  name: string;
+  exceptionType: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  exampleId: string;
+}
 
 const FailureGroupRef = builder.objectRef<FailureGroupShape>('FailureGroup').implement({
   fields: (t) => ({
-    name: t.exposeString('name', { description: 'The task name; empty when Celery did not say (result_extended off, no events).' }),
-    exceptionType: t.exposeString('exceptionType', { description: 'From the stored FAILURE; empty when only events told (Celery 5.2 sends no type in them).' }),
+    name: t.exposeString('name', {
+      description: 'The task name; empty when Celery did not say (result_extended off, no events).',
+    }),
+    exceptionType: t.exposeString('exceptionType', {
+      description: 'From the stored FAILURE; empty when only events told (Celery 5.2 sends no type in them).',
+    }),
     count: t.exposeInt('count'),
     firstSeen: t.field({ type: 'DateTime', resolve: (g) => new Date(g.firstSeen) }),
     lastSeen: t.field({ type: 'DateTime', resolve: (g) => new Date(g.lastSeen) }),
-    example: t.field({ type: TaskRef, description: 'The latest failed task of the group.', resolve: (g) => g.exampleId }),
+    example: t.field({
+      type: TaskRef,
+      description: 'The latest failed task of the group.',
+      resolve: (g) => g.exampleId,
+    }),
   }),
 });
 
 const FailureEdgeRef = builder.objectRef<{ cursor: string; node: FailureGroupShape }>('FailureEdge').implement({
-  fields: (t) => ({ cursor: t.exposeString('cursor'), node: t.field({ type: FailureGroupRef, resolve: (e) => e.node }) }),
+  fields: (t) => ({
+    cursor: t.exposeString('cursor'),
+    node: t.field({ type: FailureGroupRef, resolve: (e) => e.node }),
+  }),
 });
 
-interface FailureConnectionShape { edges: { cursor: string; node: FailureGroupShape }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number }
+interface FailureConnectionShape {
+  edges: { cursor: string; node: FailureGroupShape }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
 
 const FailureConnectionRef = builder.objectRef<FailureConnectionShape>('FailureConnection').implement({
   fields: (t) => ({
@@ -44,20 +66,30 @@ export function failureGroups(cells: readonly CellStats[]): FailureGroupShape[] 
     const key = `${cell.name}\x1f${cell.exceptionType}`;
     const group = groups.get(key);
     if (!group) {
-      groups.set(key, { name: cell.name, exceptionType: cell.exceptionType, count: cell.count, firstSeen: cell.firstAt, lastSeen: cell.lastAt, exampleId: cell.lastId });
+      groups.set(key, {
+        name: cell.name,
+        exceptionType: cell.exceptionType,
+        count: cell.count,
+        firstSeen: cell.firstAt,
+        lastSeen: cell.lastAt,
+        exampleId: cell.lastId,
+      });
       continue;
     }
     group.count += cell.count;
     group.firstSeen = Math.min(group.firstSeen, cell.firstAt);
     if (cell.lastAt > group.lastSeen) Object.assign(group, { lastSeen: cell.lastAt, exampleId: cell.lastId });
   }
-  return [...groups.values()].sort((a, b) => b.lastSeen - a.lastSeen || a.name.localeCompare(b.name) || a.exceptionType.localeCompare(b.exceptionType));
+  return [...groups.values()].sort(
+    (a, b) => b.lastSeen - a.lastSeen || a.name.localeCompare(b.name) || a.exceptionType.localeCompare(b.exceptionType),
+  );
 }
 
 builder.queryField('failures', (t) =>
   t.field({
     type: FailureConnectionRef,
-    description: 'Failed tasks of the index grouped by task name and exception type, the most recent failure first. By default the whole index.',
+    description:
+      'Failed tasks of the index grouped by task name and exception type, the most recent failure first. By default the whole index.',
     args: {
       since: t.arg({ type: 'DateTime' }),
       until: t.arg({ type: 'DateTime' }),
@@ -82,7 +114,10 @@ builder.queryField('failures', (t) =>
         return {
           edges: page.map((node, i) => ({ node, cursor: cursorAt(offset + i + 1) })),
           // As searchTasks: without edges the page ends where it began; null only when nothing matched.
-          pageInfo: { hasNextPage, endCursor: page.length > 0 || after !== null || hasNextPage ? cursorAt(offset + page.length) : null },
+          pageInfo: {
+            hasNextPage,
+            endCursor: page.length > 0 || after !== null || hasNextPage ? cursorAt(offset + page.length) : null,
+          },
           totalCount: groups.length,
         };
       });

@@ -1,9 +1,9 @@
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
 import { forgetTtls } from './live-ttl.ts';
-import { forgetHistory } from './task-history.ts';
-import { forgetLastHeard } from './task-last-heard.ts';
-import { TaskRef } from './task.ts';
+import { forgetHistory } from './task/task-history.ts';
+import { forgetLastHeard } from './task/task-last-heard.ts';
+import { TaskRef } from './task/task.ts';
 
 /**
  * Drops what this context's loaders cached. A subscription keeps one context

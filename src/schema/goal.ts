@@ -1,16 +1,16 @@
-import { type Goal, GoalStatuses, checkGoalKey } from '../backend/goal-store.ts';
-import type { Watch } from '../backend/task-watcher.ts';
+import { type Goal, GoalStatuses, checkGoalKey } from '../store/goal-store.ts';
+import type { Watch } from '../live/task-watcher.ts';
 import { exceedsJsonLimits } from '../celery/json-size.ts';
 import { MAX_VALUE_DEPTH } from '../celery/meta.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
 import { goalAllowed } from './read-grant.ts';
-import { checkTaskId } from './task-ids.ts';
+import { checkTaskId } from './task/task-ids.ts';
 import type { LensContext } from './context.ts';
 import { forgetLoaded } from './forget-loaded.ts';
 import { withCodes } from './graphql-error.ts';
-import { TaskRef } from './task.ts';
-import { pageArgDescriptions, pageOfList } from './task-page.ts';
+import { TaskRef } from './task/task.ts';
+import { pageArgDescriptions, pageOfList } from './task/task-page.ts';
 import { stoppable } from './stoppable.ts';
 
 const GoalStatusEnum = builder.enumType('GoalStatus', {
@@ -28,11 +28,18 @@ const GoalRef = builder.objectRef<Goal>('Goal').implement({
     key: t.exposeID('key'),
     status: t.field({ type: GoalStatusEnum, resolve: (goal) => goal.status }),
     metadata: t.field({
-      authScopes: { payload: true }, type: 'JSON', nullable: true, resolve: (goal) => goal.metadata }),
+      authScopes: { payload: true },
+      type: 'JSON',
+      nullable: true,
+      resolve: (goal) => goal.metadata,
+    }),
     attempts: t.field({
       type: [TaskRef],
       description: 'Tasks attached to the goal, oldest first. More than --max-ids attempts need `limit`.',
-      args: { offset: t.arg.int({ description: pageArgDescriptions.offset }), limit: t.arg.int({ description: pageArgDescriptions.limit }) },
+      args: {
+        offset: t.arg.int({ description: pageArgDescriptions.offset }),
+        limit: t.arg.int({ description: pageArgDescriptions.limit }),
+      },
       complexity: (args) => ({ field: 1, multiplier: args.limit ?? 10 }),
       // Any caller may attach without end: one answer reads at most --max-ids of them, as Task.children does.
       resolve: (goal, args, context) => pageOfList(goal.attempts, args, context, `goal ${goal.key}`),
@@ -56,9 +63,17 @@ const goalKey = (key: string | number) => withCodes(async () => checkGoalKey(Str
  * and then withheld from every reader.
  */
 function checkMetadata<T>(metadata: T, context: LensContext): T {
-  const excess = exceedsJsonLimits(metadata, { maxBytes: context.backend.valueLimits.maxValueBytes, maxDepth: MAX_VALUE_DEPTH });
+  const excess = exceedsJsonLimits(metadata, {
+    maxBytes: context.backend.valueLimits.maxValueBytes,
+    maxDepth: MAX_VALUE_DEPTH,
+  });
   if (excess === null) return metadata;
-  throw new InvalidArgumentError('metadata', excess.measure === 'depth' ? `is nested deeper than ${excess.limit} levels` : `is larger than ${excess.limit} bytes (--max-value-bytes)`);
+  throw new InvalidArgumentError(
+    'metadata',
+    excess.measure === 'depth'
+      ? `is nested deeper than ${excess.limit} levels`
+      : `is larger than ${excess.limit} bytes (--max-value-bytes)`,
+  );
 }
 
 builder.queryField('goal', (t) =>
@@ -91,7 +106,9 @@ builder.mutationFields((t) => ({
       metadata: t.arg({ type: 'JSON' }),
     },
     resolve: async (_root, { key, status, metadata }, context) =>
-      withCodes(async () => context.goals.update(await goalKey(key), status, checkMetadata(metadata ?? undefined, context))),
+      withCodes(async () =>
+        context.goals.update(await goalKey(key), status, checkMetadata(metadata ?? undefined, context)),
+      ),
   }),
   attachTask: t.field({
     type: GoalRef,
@@ -147,7 +164,11 @@ async function watchCounted(context: LensContext, id: string, listener: () => vo
 }
 
 /** The goal now, then after every change of it or of its current task. */
-async function* goalUpdates(key: string, context: LensContext, stopped: AbortSignal): AsyncGenerator<Goal | null, void> {
+async function* goalUpdates(
+  key: string,
+  context: LensContext,
+  stopped: AbortSignal,
+): AsyncGenerator<Goal | null, void> {
   const changed = signal();
   const stopGoal = await withCodes(() => context.goals.watch(key, changed.notify));
   context.shutdown.addEventListener('abort', changed.notify, { once: true });
@@ -162,7 +183,9 @@ async function* goalUpdates(key: string, context: LensContext, stopped: AbortSig
         task = null;
         // The watcher also reports the state it starts from: only later changes should wake us.
         let armed = false;
-        const watch = current ? await withCodes(() => watchCounted(context, current, () => armed && changed.notify())) : null;
+        const watch = current
+          ? await withCodes(() => watchCounted(context, current, () => armed && changed.notify()))
+          : null;
         armed = true;
         task = current && watch ? { id: current, watch } : null;
       }
@@ -181,7 +204,8 @@ builder.subscriptionField('goal', (t) =>
   t.field({
     type: GoalRef,
     nullable: true,
-    description: 'The goal now, then again whenever it changes or its current task changes state. Null while there is none.',
+    description:
+      'The goal now, then again whenever it changes or its current task changes state. Null while there is none.',
     args: { key: t.arg.id({ required: true }) },
     subscribe: async (_root, { key }, context) => {
       const checked = await goalKey(key);

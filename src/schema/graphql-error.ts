@@ -3,7 +3,7 @@ import { LensError } from '../errors/lens-error.ts';
 import type { GraphQLError } from 'graphql';
 
 /**
- * Our errors are plain LensErrors so that src/celery and src/backend stay free
+ * Our errors are plain LensErrors so that src/celery and the readers stay free
  * of GraphQL. Resolvers hand them to the client through this: a GraphQLError
  * passes Yoga's masking untouched (and unlogged, being the client's fault or
  * an expected outage) with the code in `extensions.code`. Anything else a

@@ -1,14 +1,14 @@
-import type { GroupSnapshot } from '../backend/result-backend.ts';
+import type { GroupSnapshot } from '../read/result-backend.ts';
 import { CeleryStates, READY_STATES } from '../celery/states.ts';
 import { GraphTooLargeError } from '../errors/graph-too-large-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
-import { batchById } from './task-ids.ts';
+import { batchById } from './task/task-ids.ts';
 import { toGraphQLError } from './graphql-error.ts';
 import { loadTasks } from './load.ts';
 import { groupAllowed } from './read-grant.ts';
-import { pageArgDescriptions, pageOfIds } from './task-page.ts';
-import { TaskRef } from './task.ts';
+import { pageArgDescriptions, pageOfIds } from './task/task-page.ts';
+import { TaskRef } from './task/task.ts';
 
 /**
  * Groups as Celery stores them; an unsaved group's members come from what
@@ -16,7 +16,9 @@ import { TaskRef } from './task.ts';
  */
 export async function readGroups(ids: readonly string[], context: LensContext) {
   const groups = await context.backend.readGroups(ids);
-  const unsaved = groups.filter((group): group is GroupSnapshot => !(group instanceof Error) && group.memberIds === null);
+  const unsaved = groups.filter(
+    (group): group is GroupSnapshot => !(group instanceof Error) && group.memberIds === null,
+  );
   const seen = await context.history.readGroupMembers(unsaved.map((group) => group.id));
   const byId = new Map(unsaved.map((group, index) => [group.id, seen[index] ?? []]));
   return groups.map((group) => {
@@ -64,7 +66,10 @@ export const GroupRef = builder.loadableObject('Group', {
       description:
         "The group's tasks, in Celery's order. A task that cannot be read is null with its error; more than " +
         '--max-ids tasks need `limit`.',
-      args: { offset: t.arg.int({ description: pageArgDescriptions.offset }), limit: t.arg.int({ description: pageArgDescriptions.limit }) },
+      args: {
+        offset: t.arg.int({ description: pageArgDescriptions.offset }),
+        limit: t.arg.int({ description: pageArgDescriptions.limit }),
+      },
       complexity: (args) => ({ field: 1, multiplier: args.limit ?? 10 }),
       resolve: (group, args, context) => pageOfIds(group.memberIds ?? [], args, context, `group ${group.id}`),
     }),
@@ -77,7 +82,9 @@ export const GroupRef = builder.loadableObject('Group', {
       nullable: true,
       description: 'Tasks in a ready state (as GroupResult.completed_count() counts SUCCESS only, see `successful`).',
       resolve: async (group, _args, context) =>
-        group.memberIds ? (await memberStates(group, context)).filter((s) => READY_STATES.has(s)).length : group.chordDone,
+        group.memberIds
+          ? (await memberStates(group, context)).filter((s) => READY_STATES.has(s)).length
+          : group.chordDone,
     }),
     failed: t.int({
       nullable: true,

@@ -1,25 +1,25 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.ts';
-import './task.ts';
-import './task-links.ts';
-import './task-history.ts';
-import './task-last-heard.ts';
+import './task/task.ts';
+import './task/task-links.ts';
+import './task/task-history.ts';
+import './task/task-last-heard.ts';
 import './group.ts';
-import './task-graph.ts';
+import './task/task-graph.ts';
 import './goal.ts';
 import './control.ts';
 import './viewer.ts';
 import './worker.ts';
 import './queue.ts';
-import './task-subscriptions.ts';
+import './task/task-subscriptions.ts';
 import './progress.ts';
 import './await.ts';
 import './read-token.ts';
 import './backend-health.ts';
 import './search.ts';
-import './task-stats.ts';
+import './task/task-stats.ts';
 import './failures.ts';
-import './task-events.ts';
+import './task/task-events.ts';
 
 export const schema = builder.toSchema();
 

@@ -9,7 +9,7 @@
  */
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import type { TaskSnapshot, TtlReading } from '../backend/task-snapshot.ts';
+import type { TaskSnapshot, TtlReading } from '../read/task-snapshot.ts';
 import type { LensContext } from './context.ts';
 import { withCodes } from './graphql-error.ts';
 

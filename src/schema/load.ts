@@ -1,6 +1,6 @@
-import type { TaskSnapshot } from '../backend/task-snapshot.ts';
+import type { TaskSnapshot } from '../read/task-snapshot.ts';
 import type { LensContext } from './context.ts';
-import { TaskRef } from './task.ts';
+import { TaskRef } from './task/task.ts';
 
 /**
  * Loads tasks through the request's Task DataLoader (so they join the same
@@ -15,4 +15,3 @@ export async function loadTasks(context: LensContext, ids: readonly string[]): P
 export async function loadTask(context: LensContext, id: string): Promise<TaskSnapshot | null> {
   return (await loadTasks(context, [id]))[0] ?? null;
 }
-

@@ -1,23 +1,28 @@
 /**
  * Counts per status of a group or a workflow, as a field and as a live
  * subscription: a page follows a 1,000-task chord through one subscription
- * (src/backend/progress-*.ts).
+ * (src/read/progress-*.ts, src/live/progress-*.ts).
  */
-import type { Progress } from '../backend/progress-count.ts';
-import { type ProgressSource, groupCount, groupProgressSource, workflowProgressSource } from '../backend/progress-source.ts';
-import { readStatuses, type StatusSources } from '../backend/progress-read.ts';
-import { countProgress } from '../backend/progress-count.ts';
-import { progressStream } from '../backend/progress-stream.ts';
-import { SharedProgressReads } from '../backend/progress-shared.ts';
-import type { ProgressChanges } from '../backend/progress-changes.ts';
+import type { Progress } from '../read/progress-count.ts';
+import {
+  type ProgressSource,
+  groupCount,
+  groupProgressSource,
+  workflowProgressSource,
+} from '../read/progress-source.ts';
+import { readStatuses, type StatusSources } from '../read/progress-read.ts';
+import { countProgress } from '../read/progress-count.ts';
+import { progressStream } from '../live/progress-stream.ts';
+import { SharedProgressReads } from '../live/progress-shared.ts';
+import type { ProgressChanges } from '../intake/progress-changes.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { GroupRef } from './group.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
 import { stoppable } from './stoppable.ts';
-import { GraphRef } from './task-graph.ts';
-import { checkTaskId } from './task-ids.ts';
+import { GraphRef } from './task/task-graph.ts';
+import { checkTaskId } from './task/task-ids.ts';
 
 const count = (description: string) => ({ description });
 
@@ -36,7 +41,10 @@ export const ProgressRef = builder.objectRef<Progress>('Progress').implement({
     unknown: t.exposeInt('unknown', count('UNKNOWN, and members of a running chord celery-lens has not seen yet.')),
     lost: t.exposeInt('lost', count('LOST: on a worker that is gone. Not ready: it may be redelivered.')),
     ready: t.exposeBoolean('ready', count('Every task is SUCCEEDED, FAILED, REVOKED or EXPIRED.')),
-    percent: t.exposeFloat('percent', count('Those four in percent of total, rounded down to one decimal; 100 when total is 0.')),
+    percent: t.exposeFloat(
+      'percent',
+      count('Those four in percent of total, rounded down to one decimal; 100 when total is 0.'),
+    ),
   }),
 });
 
@@ -52,9 +60,21 @@ const sourcesOf = (context: LensContext): StatusSources => ({
 builder.objectField(GroupRef, 'progress', (t) =>
   t.field({
     type: ProgressRef,
-    description: "Counts of the group's tasks by status; a running chord whose members are not all known counts the rest as unknown.",
+    description:
+      "Counts of the group's tasks by status; a running chord whose members are not all known counts the rest as unknown.",
     resolve: (group, _args, context) =>
-      withCodes(async () => (await groupCount(group.id, group.memberIds ?? [], group.chordSize, sourcesOf(context), context.config.maxGraphNodes)).progress),
+      withCodes(
+        async () =>
+          (
+            await groupCount(
+              group.id,
+              group.memberIds ?? [],
+              group.chordSize,
+              sourcesOf(context),
+              context.config.maxGraphNodes,
+            )
+          ).progress,
+      ),
   }),
 );
 
@@ -65,7 +85,13 @@ builder.objectField(GraphRef, 'progress', (t) =>
     resolve: (graph, _args, context) =>
       withCodes(async () => {
         const tasks = graph.nodes.filter((node) => node.kind === 'TASK');
-        return countProgress(await readStatuses(tasks.map((node) => node.id), sourcesOf(context), tasks.map((node) => node.task)));
+        return countProgress(
+          await readStatuses(
+            tasks.map((node) => node.id),
+            sourcesOf(context),
+            tasks.map((node) => node.task),
+          ),
+        );
       }),
   }),
 );
@@ -85,7 +111,13 @@ function live(key: string, read: ProgressSource, context: LensContext) {
     const changes = context.consumer ? context.changes : null;
     const shared = changes ? { reads: sharedOf(changes), key } : undefined;
     try {
-      yield* progressStream({ read, changes, intervalMs: context.config.progressIntervalMs, signal, ...(shared ? { shared } : {}) });
+      yield* progressStream({
+        read,
+        changes,
+        intervalMs: context.config.progressIntervalMs,
+        signal,
+        ...(shared ? { shared } : {}),
+      });
     } catch (error) {
       throw error instanceof LensError ? toGraphQLError(error) : error;
     }
@@ -101,7 +133,11 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     subscribe: (_root, { id }, context) => {
       const groupId = checkTaskId(id, context);
-      return live(`group ${groupId}`, groupProgressSource(groupId, sourcesOf(context), context.config.maxGraphNodes), context);
+      return live(
+        `group ${groupId}`,
+        groupProgressSource(groupId, sourcesOf(context), context.config.maxGraphNodes),
+        context,
+      );
     },
     resolve: (progress: Progress) => progress,
   }),
@@ -110,10 +146,17 @@ builder.subscriptionFields((t) => ({
     description:
       'The counts of every task in the workflow below `rootId` (as taskGraph walks it) now, then whenever they ' +
       'change, at most once per --progress-interval-ms; completes once they are ready.',
-    args: { rootId: t.arg.id({ required: true }), maxDepth: t.arg.int({ defaultValue: 10, required: true, description: 'As taskGraph’s.' }) },
+    args: {
+      rootId: t.arg.id({ required: true }),
+      maxDepth: t.arg.int({ defaultValue: 10, required: true, description: 'As taskGraph’s.' }),
+    },
     subscribe: (_root, { rootId, maxDepth }, context) => {
       const root = checkTaskId(rootId, context);
-      return live(`workflow ${root} ${maxDepth}`, workflowProgressSource(root, maxDepth, sourcesOf(context), context.config.maxGraphNodes), context);
+      return live(
+        `workflow ${root} ${maxDepth}`,
+        workflowProgressSource(root, maxDepth, sourcesOf(context), context.config.maxGraphNodes),
+        context,
+      );
     },
     resolve: (progress: Progress) => progress,
   }),

@@ -1,4 +1,4 @@
-import type { QueueLength, SubQueueLength } from '../backend/queue-lengths.ts';
+import type { QueueLength, SubQueueLength } from '../broker/redis/queue-lengths.ts';
 import { builder } from './builder.ts';
 import { withCodes } from './graphql-error.ts';
 
@@ -8,23 +8,37 @@ const ageSeconds = (sentAt: number | null) => (sentAt === null ? null : Math.max
 const QueuePriorityRef = builder.objectRef<SubQueueLength>('QueuePriority').implement({
   description: "One priority sub-queue: kombu's list for a `priority_steps` step (0 is the queue's own list).",
   fields: (t) => ({
-    priority: t.exposeInt('priority', { description: 'The step: messages of this priority up to the next step wait here. A worker serves 0 first.' }),
+    priority: t.exposeInt('priority', {
+      description: 'The step: messages of this priority up to the next step wait here. A worker serves 0 first.',
+    }),
     length: t.exposeInt('length'),
-    oldestTaskId: t.exposeID('oldestTaskId', { nullable: true, description: 'The task of the oldest message of this list (its tail, the next one a worker takes from it).' }),
+    oldestTaskId: t.exposeID('oldestTaskId', {
+      nullable: true,
+      description: 'The task of the oldest message of this list (its tail, the next one a worker takes from it).',
+    }),
     oldestAgeSeconds: t.float({
       nullable: true,
-      description: "How long that message has waited, from its task's task-sent event (task_send_sent_event); null when celery-lens did not see it.",
+      description:
+        "How long that message has waited, from its task's task-sent event (task_send_sent_event); null when celery-lens did not see it.",
       resolve: (list) => ageSeconds(list.oldestSentAt),
     }),
   }),
 });
 
 const QueueRef = builder.objectRef<QueueLength>('Queue').implement({
-  description: 'A broker queue of --queues: the task messages waiting in it (Redis lists, read with LLEN and LINDEX only).',
+  description:
+    'A broker queue of --queues: the task messages waiting in it (Redis lists, read with LLEN and LINDEX only).',
   fields: (t) => ({
     name: t.exposeString('name'),
-    length: t.exposeInt('length', { description: "All priority sub-queues summed (kombu's `<queue>\\x06\\x16<priority>` lists for priorities 3, 6, 9)." }),
-    byPriority: t.field({ type: [QueuePriorityRef], resolve: (queue) => queue.byPriority, description: 'Each sub-queue that is a list, step 0 first.' }),
+    length: t.exposeInt('length', {
+      description:
+        "All priority sub-queues summed (kombu's `<queue>\\x06\\x16<priority>` lists for priorities 3, 6, 9).",
+    }),
+    byPriority: t.field({
+      type: [QueuePriorityRef],
+      resolve: (queue) => queue.byPriority,
+      description: 'Each sub-queue that is a list, step 0 first.',
+    }),
     oldestAgeSeconds: t.float({
       nullable: true,
       description:
@@ -34,10 +48,12 @@ const QueueRef = builder.objectRef<QueueLength>('Queue').implement({
     }),
     oldestTaskId: t.exposeID('oldestTaskId', {
       nullable: true,
-      description: 'The task of the oldest queued message; null when the queue is empty, or when several sub-queues wait and not all their times are known.',
+      description:
+        'The task of the oldest queued message; null when the queue is empty, or when several sub-queues wait and not all their times are known.',
     }),
     wrongTypeKeys: t.exposeStringList('wrongTypeKeys', {
-      description: 'Keys of this queue holding another Redis type than a list: no Celery queue, not counted in `length`. Empty normally.',
+      description:
+        'Keys of this queue holding another Redis type than a list: no Celery queue, not counted in `length`. Empty normally.',
     }),
   }),
 });
@@ -45,7 +61,8 @@ const QueueRef = builder.objectRef<QueueLength>('Queue').implement({
 builder.queryField('queues', (t) =>
   t.field({
     type: [QueueRef],
-    description: 'Each broker queue of --queues, in that order, with how many task messages wait in it: one Redis pipeline for all.',
+    description:
+      'Each broker queue of --queues, in that order, with how many task messages wait in it: one Redis pipeline for all.',
     resolve: (_root, _args, { queueLengths }) => withCodes(() => queueLengths.read()),
   }),
 );

@@ -16,17 +16,21 @@
  * members join it. Only those tasks: the others' events would repeat an
  * unchanged state.
  */
-import type { HistoryStore } from '../backend/history-store.ts';
-import type { ProgressChanges, TaskChange } from '../backend/progress-changes.ts';
-import type { TaskUpdate } from '../backend/task-watcher.ts';
-import type { TaskSnapshot } from '../backend/task-snapshot.ts';
-import { isReadyUpdate } from '../backend/task-await.ts';
-import { holderOf } from '../backend/task-status.ts';
+import type { HistoryStore } from '../store/history-store.ts';
+import type { ProgressChanges, TaskChange } from '../intake/progress-changes.ts';
+import type { TaskUpdate } from '../live/task-watcher.ts';
+import type { TaskSnapshot } from '../read/task-snapshot.ts';
+import { isReadyUpdate } from '../live/task-await.ts';
+import { holderOf } from '../read/task-status.ts';
 import { LensError } from '../errors/lens-error.ts';
 import type { LensContext } from './context.ts';
 
 /** Unready tasks whose holder (by their history) was `workerGone`: they are LOST now. */
-async function heldBy(history: HistoryStore, tasks: readonly TaskSnapshot[], workerGone: string): Promise<TaskSnapshot[]> {
+async function heldBy(
+  history: HistoryStore,
+  tasks: readonly TaskSnapshot[],
+  workerGone: string,
+): Promise<TaskSnapshot[]> {
   const histories = await history.readHistory(tasks.map((task) => task.id));
   return tasks.filter((task, index) => {
     const found = histories[index];
@@ -35,7 +39,8 @@ async function heldBy(history: HistoryStore, tasks: readonly TaskSnapshot[], wor
 }
 
 /** Whether `update` is a task that has not finished (a worker's loss may make it LOST). */
-const unreadyTask = (update: TaskUpdate): update is TaskSnapshot => !(update instanceof LensError) && !isReadyUpdate(update);
+const unreadyTask = (update: TaskUpdate): update is TaskSnapshot =>
+  !(update instanceof LensError) && !isReadyUpdate(update);
 
 /** The ids of the change that are Celery events (a stored state reaches its subscribers by itself). */
 const eventIds = (change: TaskChange): readonly string[] => (change.fromEvents ? change.ids : []);
@@ -70,7 +75,8 @@ export interface ReEmittable {
   emitAgain(change: TaskChange): void;
 }
 
-const isSnapshot = (update: TaskUpdate | null): update is TaskSnapshot => update !== null && !(update instanceof LensError);
+const isSnapshot = (update: TaskUpdate | null): update is TaskSnapshot =>
+  update !== null && !(update instanceof LensError);
 
 /** Most tasks have one holder (a page, a stream): it is held as it is, a Set made for two. */
 type Holders<H> = H | Set<H>;
@@ -117,7 +123,8 @@ class ReEmits {
 
   #onChange(change: TaskChange): void {
     for (const id of new Set(eventIds(change))) {
-      for (const holder of this.#holdersOf(id)) if (holder.readsEvents && isSnapshot(holder.latest)) holder.emitAgain(change);
+      for (const holder of this.#holdersOf(id))
+        if (holder.readsEvents && isSnapshot(holder.latest)) holder.emitAgain(change);
     }
     if (change.workerGone !== undefined) this.#workerGone(change, change.workerGone);
   }
@@ -126,7 +133,8 @@ class ReEmits {
   #workerGone(change: TaskChange, workerGone: string): void {
     const holders: ReEmittable[] = [];
     for (const held of this.#byTask.values()) {
-      for (const holder of held instanceof Set ? held : [held]) if (holder.latest !== null && unreadyTask(holder.latest)) holders.push(holder);
+      for (const holder of held instanceof Set ? held : [held])
+        if (holder.latest !== null && unreadyTask(holder.latest)) holders.push(holder);
     }
     const tasks = [...new Set(holders.map((holder) => holder.latest as TaskSnapshot))];
     if (tasks.length === 0) return;
@@ -160,7 +168,11 @@ interface Taken extends ReEmittable {
  * The stream, with its tasks emitted again as above; `events`: also when their
  * events arrive (the operation selects a field they decide, event-fields.ts).
  */
-export function withReEmits(stream: AsyncIterableIterator<TaskUpdate>, context: LensContext, { events }: { events: boolean }): AsyncIterableIterator<TaskUpdate> {
+export function withReEmits(
+  stream: AsyncIterableIterator<TaskUpdate>,
+  context: LensContext,
+  { events }: { events: boolean },
+): AsyncIterableIterator<TaskUpdate> {
   const reEmits = reEmitsOf(context);
   if (!reEmits) return stream;
   const taken = new Map<string, Taken>();

@@ -24,8 +24,8 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { principalOf } from '../auth/principal-of.ts';
 import { type ReadGrant, TokenExpiredError } from '../auth/read-token.ts';
-import type { Goal } from '../backend/goal-store.ts';
-import type { TaskSnapshot } from '../backend/task-snapshot.ts';
+import type { Goal } from '../store/goal-store.ts';
+import type { TaskSnapshot } from '../read/task-snapshot.ts';
 import { LensError } from '../errors/lens-error.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
@@ -36,15 +36,25 @@ import { toGraphQLError, withCodes } from './graphql-error.ts';
  * Imports no schema type, so that the types can use these checks.
  */
 const loadersOf = createContextCache((context: LensContext) => {
-  const unwrap = <T>(values: readonly (T | Error)[]) => values.map((value) => (value instanceof LensError ? toGraphQLError(value) : value));
+  const unwrap = <T>(values: readonly (T | Error)[]) =>
+    values.map((value) => (value instanceof LensError ? toGraphQLError(value) : value));
   return {
     rootId: new DataLoader<string, string | null>(
-      async (ids) => unwrap((await withCodes(() => context.history.readHistory(ids))).map((read) => (read instanceof Error ? read : read.rootId))),
+      async (ids) =>
+        unwrap(
+          (await withCodes(() => context.history.readHistory(ids))).map((read) =>
+            read instanceof Error ? read : read.rootId,
+          ),
+        ),
       { cache: false },
     ),
     parentId: new DataLoader<string, string | null>(
       async (ids) =>
-        unwrap((await withCodes(() => context.backend.readTasks(ids, { ttl: 'none' }))).map((read) => (read instanceof Error ? read : (read.meta?.parentId ?? null)))),
+        unwrap(
+          (await withCodes(() => context.backend.readTasks(ids, { ttl: 'none' }))).map((read) =>
+            read instanceof Error ? read : (read.meta?.parentId ?? null),
+          ),
+        ),
       { cache: false },
     ),
   };
@@ -148,15 +158,23 @@ const ROOT_FIELDS: Readonly<Record<string, { readonly arg: string; readonly read
  * the refusal (FORBIDDEN) otherwise. Ids that fail the pattern are left to
  * the field's own INVALID_TASK_ID.
  */
-export async function checkRootField(name: string, args: Readonly<Record<string, unknown>>, context: LensContext): Promise<GraphQLError | null> {
+export async function checkRootField(
+  name: string,
+  args: Readonly<Record<string, unknown>>,
+  context: LensContext,
+): Promise<GraphQLError | null> {
   const grant = grantOf(context);
   if (!grant || name === '__typename') return null;
   const field = ROOT_FIELDS[name];
-  if (!field) return forbidden(`${name}: a read token reads only task, tasks, taskGraph, goal, awaitTask(s) and their subscriptions`);
+  if (!field)
+    return forbidden(
+      `${name}: a read token reads only task, tasks, taskGraph, goal, awaitTask(s) and their subscriptions`,
+    );
   const value = args[field.arg];
   const ids = (Array.isArray(value) ? value : [value]).map(String);
   if (field.reads === 'goal') return grant.kind === 'goal' && ids[0] === grant.id ? null : forbidden(`goal ${ids[0]}`);
-  if (field.reads === 'graph' && grant.kind !== 'root') return forbidden(`taskGraph: only a workflow's token (rootId) reads graphs`);
+  if (field.reads === 'graph' && grant.kind !== 'root')
+    return forbidden(`taskGraph: only a workflow's token (rootId) reads graphs`);
   const pattern = context.config.taskIdPattern;
   for (const id of ids) {
     if (!pattern.test(id)) continue;
@@ -164,4 +182,3 @@ export async function checkRootField(name: string, args: Readonly<Record<string,
   }
   return null;
 }
-

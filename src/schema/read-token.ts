@@ -6,18 +6,21 @@
 import { GraphQLError } from 'graphql';
 import { principalOf, readTokensOf } from '../auth/principal-of.ts';
 import { type GrantKind, TokensDisabledError } from '../auth/read-token.ts';
-import { checkGoalKey } from '../backend/goal-store.ts';
+import { checkGoalKey } from '../store/goal-store.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError } from './graphql-error.ts';
-import { checkTaskId } from './task-ids.ts';
+import { checkTaskId } from './task/task-ids.ts';
 
 const ReadTokenRef = builder.objectRef<{ token: string; expiresAt: Date }>('ReadToken').implement({
   description: "A token for an end user's browser: it reads one task, one workflow or one goal, and nothing else.",
   fields: (t) => ({
-    token: t.exposeString('token', { description: 'Send as `Authorization: Bearer <token>`, `{ token }` in graphql-ws connectionParams, or `?token=` on an SSE GET.' }),
+    token: t.exposeString('token', {
+      description:
+        'Send as `Authorization: Bearer <token>`, `{ token }` in graphql-ws connectionParams, or `?token=` on an SSE GET.',
+    }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
   }),
 });
@@ -25,11 +28,22 @@ const ReadTokenRef = builder.objectRef<{ token: string; expiresAt: Date }>('Read
 /** Longest a read token may live: a day. */
 const MAX_TTL_SECONDS = 86_400;
 
-function grantAsked(args: { taskId?: string | number | null; rootId?: string | number | null; goalKey?: string | number | null }, context: LensContext): { kind: GrantKind; id: string } {
-  const given = ([['task', args.taskId], ['root', args.rootId], ['goal', args.goalKey]] as const).filter(([, value]) => value != null);
+function grantAsked(
+  args: { taskId?: string | number | null; rootId?: string | number | null; goalKey?: string | number | null },
+  context: LensContext,
+): { kind: GrantKind; id: string } {
+  const given = (
+    [
+      ['task', args.taskId],
+      ['root', args.rootId],
+      ['goal', args.goalKey],
+    ] as const
+  ).filter(([, value]) => value != null);
   const [first] = given;
   if (given.length !== 1 || !first) {
-    throw toGraphQLError(new InvalidArgumentError('taskId, rootId, goalKey', `: give exactly one of them, got ${given.length}`));
+    throw toGraphQLError(
+      new InvalidArgumentError('taskId, rootId, goalKey', `: give exactly one of them, got ${given.length}`),
+    );
   }
   const [kind, value] = first;
   if (kind !== 'goal') return { kind, id: checkTaskId(value as string, context) };
@@ -60,13 +74,18 @@ builder.mutationField('createReadToken', (t) =>
     resolve: (_root, args, context) => {
       const { kind, id } = grantAsked(args, context);
       if (args.ttlSeconds <= 0 || args.ttlSeconds > MAX_TTL_SECONDS) {
-        throw toGraphQLError(new InvalidArgumentError('ttlSeconds', `must be from 1 to ${MAX_TTL_SECONDS}, got ${args.ttlSeconds}`));
+        throw toGraphQLError(
+          new InvalidArgumentError('ttlSeconds', `must be from 1 to ${MAX_TTL_SECONDS}, got ${args.ttlSeconds}`),
+        );
       }
       if (args.payload && !principalOf(context.config, context)?.scopes.has('payload')) {
         throw new GraphQLError('granting payload: true needs the payload scope', { extensions: { code: 'FORBIDDEN' } });
       }
       const signer = readTokensOf(context.config);
-      if (!signer) throw toGraphQLError(new TokensDisabledError('read tokens cannot be signed: configure --token-secret (or --jwt-secret)'));
+      if (!signer)
+        throw toGraphQLError(
+          new TokensDisabledError('read tokens cannot be signed: configure --token-secret (or --jwt-secret)'),
+        );
       const expiresAt = new Date(Math.floor(Date.now() / 1000) * 1000 + args.ttlSeconds * 1000);
       return { token: signer.create({ kind, id, payload: args.payload, expiresAt: expiresAt.getTime() }), expiresAt };
     },

@@ -3,15 +3,15 @@
  * from one script call; its nodes are plain Tasks, loaded by the request's
  * Task DataLoader (one MGET for the page, as tasks(ids) does).
  */
-import { CursorSigner } from '../backend/index-cursor.ts';
-import type { IndexEntry, IndexFilter, IndexOrder, TaskIndex } from '../backend/task-index.ts';
+import { CursorSigner } from '../store/index/index-cursor.ts';
+import type { IndexEntry, IndexFilter, IndexOrder, TaskIndex } from '../store/index/task-index.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';
-import { TaskFilterInput, TaskOrderEnum, canonicalFilter, checkFilter, requireIndex } from './task-filter.ts';
-import { knownLastHeard } from './task-last-heard.ts';
-import { TaskRef } from './task.ts';
+import { TaskFilterInput, TaskOrderEnum, canonicalFilter, checkFilter, requireIndex } from './task/task-filter.ts';
+import { knownLastHeard } from './task/task-last-heard.ts';
+import { TaskRef } from './task/task.ts';
 
 /** Most tasks one page may hold. */
 export const MAX_PAGE = 500;
@@ -26,7 +26,9 @@ export interface PageInfoShape {
 export const PageInfoRef = builder.objectRef<PageInfoShape>('PageInfo').implement({
   description: 'Where a page ends: pass endCursor as `after` for the next one. The same at every `first`, 0 included.',
   fields: (t) => ({
-    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether anything follows this page (with first: 0, whether anything follows `after`).' }),
+    hasNextPage: t.exposeBoolean('hasNextPage', {
+      description: 'Whether anything follows this page (with first: 0, whether anything follows `after`).',
+    }),
     endCursor: t.exposeString('endCursor', {
       nullable: true,
       description:
@@ -73,7 +75,8 @@ const TaskConnectionRef = builder.objectRef<TaskConnectionShape>('TaskConnection
 /** A page's size; INVALID_ARGUMENT outside 0..MAX_PAGE. */
 export function checkFirst(first: number | null | undefined): number {
   const size = first ?? 50;
-  if (size < 0 || size > MAX_PAGE) throw toGraphQLError(new InvalidArgumentError('first', `must be from 0 to ${MAX_PAGE}, got ${size}`));
+  if (size < 0 || size > MAX_PAGE)
+    throw toGraphQLError(new InvalidArgumentError('first', `must be from 0 to ${MAX_PAGE}, got ${size}`));
   return size;
 }
 
@@ -82,10 +85,18 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (made ??= make());
 }
 
-async function searchPage(index: TaskIndex, filter: IndexFilter, order: IndexOrder, first: number, after: string | null, context: LensContext): Promise<TaskConnectionShape> {
+async function searchPage(
+  index: TaskIndex,
+  filter: IndexFilter,
+  order: IndexOrder,
+  first: number,
+  after: string | null,
+  context: LensContext,
+): Promise<TaskConnectionShape> {
   const scope = `${order}\n${canonicalFilter(filter)}`;
   const signer = await CursorSigner.of(context.cursorKeys, scope);
-  const from: IndexEntry | null = after === null ? null : await signer.decode(after, context.config.indexSeconds * 1000);
+  const from: IndexEntry | null =
+    after === null ? null : await signer.decode(after, context.config.indexSeconds * 1000);
   // One more than asked tells whether there is a next page.
   const { entries, stoppedAt } = await index.search(filter, order, first + 1, from);
   const page = entries.slice(0, first);

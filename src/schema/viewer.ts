@@ -18,10 +18,14 @@ const ViewerRef = builder.objectRef<ViewerShape>('Viewer').implement({
   description: "The caller's credential, as this process sees it.",
   fields: (t) => ({
     principal: t.string({
-      description: 'The API key name (`key:<name>`) or JWT subject (`jwt:<sub>`); `anonymous (auth off)` without --auth.',
+      description:
+        'The API key name (`key:<name>`) or JWT subject (`jwt:<sub>`); `anonymous (auth off)` without --auth.',
       resolve: (viewer) => viewer.principal.id,
     }),
-    scopes: t.stringList({ description: 'Its scopes: status, payload, control.', resolve: (viewer) => [...viewer.principal.scopes].sort() }),
+    scopes: t.stringList({
+      description: 'Its scopes: status, payload, control.',
+      resolve: (viewer) => [...viewer.principal.scopes].sort(),
+    }),
     canControl: t.boolean({
       description: 'Whether revokeTask, sendTask and resendTask may run: --control true and the control scope.',
       resolve: (viewer) => viewer.control && viewer.principal.scopes.has('control'),

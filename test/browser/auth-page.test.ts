@@ -15,7 +15,12 @@ import { celeryDate } from '../helpers/clock.ts';
 const STATUS_KEY = `status-${randomUUID()}`;
 const FULL_KEY = `full-${randomUUID()}`;
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
-const lens = useLens(['--auth', 'true', '--api-keys', `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload`]);
+const lens = useLens([
+  '--auth',
+  'true',
+  '--api-keys',
+  `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload`,
+]);
 const chromium = useChromium();
 
 describe('the web page with --auth', () => {
@@ -52,8 +57,29 @@ describe('the web page with --auth', () => {
 
   it('asks for a key, refuses a wrong one, and with a status-only key shows states and hides payloads', async () => {
     const [id, failing] = [randomUUID(), randomUUID()];
-    await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { secret: 'r3sult' }, args: ['s3cret-arg'], kwargs: { token: 'kw' }, name: 'proj.pay', date_done: celeryDate(), children: [[[failing, null], null]] }, { id });
-    await writeMeta(lens.redis.client(), { status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['card 4111 declined'], exc_module: 'builtins' }, traceback: 'Traceback (most recent call last):\nValueError: card 4111 declined', parent_id: id }, { id: failing });
+    await writeMeta(
+      lens.redis.client(),
+      {
+        status: 'SUCCESS',
+        result: { secret: 'r3sult' },
+        args: ['s3cret-arg'],
+        kwargs: { token: 'kw' },
+        name: 'proj.pay',
+        date_done: celeryDate(),
+        children: [[[failing, null], null]],
+      },
+      { id },
+    );
+    await writeMeta(
+      lens.redis.client(),
+      {
+        status: 'FAILURE',
+        result: { exc_type: 'ValueError', exc_message: ['card 4111 declined'], exc_module: 'builtins' },
+        traceback: 'Traceback (most recent call last):\nValueError: card 4111 declined',
+        parent_id: id,
+      },
+      { id: failing },
+    );
     const { context, page, blocked } = await openPage(chromium.browser, new URL(lens.app.url).origin);
     try {
       await page.goto(`${new URL(lens.app.url).origin}/tasks/${id}`);

@@ -62,7 +62,9 @@ function servePage(): Server {
       const file = normalize(join(dir, path.slice(prefix.length)));
       if (!file.startsWith(dir)) break;
       try {
-        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+        response
+          .writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+          .end(readFileSync(file));
       } catch {
         response.writeHead(404).end();
       }
@@ -75,7 +77,11 @@ function servePage(): Server {
 beforeAll(async () => {
   built = mkdtempSync(join(tmpdir(), 'lens-client-'));
   // The library as the package ships it (the same tsconfig as `npm run build:client`).
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'client/tsconfig.json'), '--outDir', built], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'client/tsconfig.json'), '--outDir', built],
+    { stdio: 'inherit' },
+  );
   const port = await freePort();
   pageOrigin = `http://127.0.0.1:${port}`;
   page = servePage();
@@ -116,8 +122,11 @@ describe('celery-lens/client in Chromium', () => {
       await expect.poll(updates).toEqual(['P1', 'P2']);
 
       for (const socket of app.wsServer.clients) socket.terminate();
-      for (let step = 3; step <= 6; step += 1) await writeMeta(client, { status: 'PROGRESS', result: { current: step } }, { id });
-      await until(async () => Number(((await client.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]) === 1);
+      for (let step = 3; step <= 6; step += 1)
+        await writeMeta(client, { status: 'PROGRESS', result: { current: step } }, { id });
+      await until(
+        async () => Number(((await client.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]) === 1,
+      );
       await writeMeta(client, { status: 'SUCCESS', result: 'ok', date_done: new Date().toISOString() }, { id });
       await expect.poll(() => tab.evaluate(() => (window as unknown as { finished?: unknown }).finished)).toBe(true);
       expect(await updates()).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'SUCCESS']);
@@ -134,7 +143,9 @@ describe('celery-lens/client in Chromium', () => {
     try {
       const tab = await context.newPage();
       await tab.goto(`${pageOrigin}/?api=${encodeURIComponent(app.url)}&id=${randomUUID().slice(0, 8)}`);
-      await expect.poll(() => tab.evaluate(() => (window as unknown as { finished?: unknown }).finished)).toMatch(/LensClientError/);
+      await expect
+        .poll(() => tab.evaluate(() => (window as unknown as { finished?: unknown }).finished))
+        .toMatch(/LensClientError/);
     } finally {
       await context.close();
     }

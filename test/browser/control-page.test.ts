@@ -38,8 +38,18 @@ beforeAll(async () => {
   redis = await startRedis();
   [worker, browser] = await Promise.all([startWorker({ ...env(), pool: 'prefork', concurrency: 1 }), launchChromium()]);
   app = await startApp(redis.url(), [
-    '--broker', redis.url(15), '--queues', `celery,${IDLE}`, '--control', 'true', '--send-allow', 'lens.*',
-    '--auth', 'true', '--api-keys', `ops:${hash(OPS_KEY)}:status+payload+control,viewer:${hash(VIEW_KEY)}:status+payload`,
+    '--broker',
+    redis.url(15),
+    '--queues',
+    `celery,${IDLE}`,
+    '--control',
+    'true',
+    '--send-allow',
+    'lens.*',
+    '--auth',
+    'true',
+    '--api-keys',
+    `ops:${hash(OPS_KEY)}:status+payload+control,viewer:${hash(VIEW_KEY)}:status+payload`,
   ]);
 }, 120_000);
 afterAll(async () => {
@@ -71,7 +81,8 @@ async function tabWithKey(key: string): Promise<PageUnderTest> {
 
 describe('task actions on the page', () => {
   it('re-sends a failed task from its card and opens the new one; a key without control sees no buttons', async () => {
-    const failed = (await post<{ sendTask: { id: string } }>(SendForPage, { name: 'lens.fail', args: ['page boom'] })).sendTask.id;
+    const failed = (await post<{ sendTask: { id: string } }>(SendForPage, { name: 'lens.fail', args: ['page boom'] }))
+      .sendTask.id;
     const origin = new URL(app.url).origin;
 
     const viewer = await tabWithKey(VIEW_KEY);
@@ -92,7 +103,9 @@ describe('task actions on the page', () => {
     const again = new URL(page.url()).pathname.split('/').pop() as string;
     await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(again);
     await expect.poll(() => card(page).getAttribute('data-status'), { timeout: 20_000 }).toBe('FAILED');
-    expect(await post<{ task: { resentFrom: { id: string } | null } }>(ResentFrom, { id: again })).toEqual({ task: { resentFrom: { id: failed } } });
+    expect(await post<{ task: { resentFrom: { id: string } | null } }>(ResentFrom, { id: again })).toEqual({
+      task: { resentFrom: { id: failed } },
+    });
     // The new card links back to the original, and the original's to the re-send.
     const from = page.getByTestId('task-resent-from');
     await expect.poll(() => from.locator('a').getAttribute('href')).toBe(`/tasks/${failed}`);
@@ -102,13 +115,17 @@ describe('task actions on the page', () => {
     await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(failed);
     expect(page.url()).toBe(`${origin}/tasks/${failed}`);
     const as = page.getByTestId('task-resent-as');
-    await expect.poll(() => as.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))).toEqual([`/tasks/${again}`]);
+    await expect
+      .poll(() => as.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href'))))
+      .toEqual([`/tasks/${again}`]);
     expect(await page.getByTestId('task-resent-from').count()).toBe(0);
     expect(problems).toEqual([]);
   });
 
   it('revokes a queued task from its card: the workers hold it as revoked', async () => {
-    const queued = (await post<{ sendTask: { id: string } }>(SendForPage, { name: 'lens.add', args: [1, 2], queue: IDLE })).sendTask.id;
+    const queued = (
+      await post<{ sendTask: { id: string } }>(SendForPage, { name: 'lens.add', args: [1, 2], queue: IDLE })
+    ).sendTask.id;
     const { page, problems } = await tabWithKey(OPS_KEY);
     await page.goto(`${new URL(app.url).origin}/tasks/${queued}`);
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('QUEUED');
@@ -117,7 +134,11 @@ describe('task actions on the page', () => {
     await revoke.click();
     await expect.poll(() => page.getByTestId('task-actions').innerText()).toContain('Revoke sent to the workers');
     // Polled: a busy worker may answer Celery's 2 s broadcast late (then the answer is empty), or not have the revoke yet.
-    await expect.poll(async () => Object.values(await celery<Record<string, string[]>>('inspect_revoked', {}, env())).flat(), { timeout: 20_000 }).toContain(queued);
+    await expect
+      .poll(async () => Object.values(await celery<Record<string, string[]>>('inspect_revoked', {}, env())).flat(), {
+        timeout: 20_000,
+      })
+      .toContain(queued);
     expect(problems).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { rawRequest } from '../helpers/raw-http.ts';
 
-// The id GraphiQL's examples carry as their default value (src/graphiql-example.ts).
+// The id GraphiQL's examples carry as their default value (src/plugins/graphiql-example.ts).
 const EXAMPLE_ID = '00000000-0000-0000-0000-000000000000';
 
 const lens = useLens();
@@ -39,7 +39,9 @@ describe('GraphiQL', () => {
       await page.exposeFunction('reportViolation', (text: string) => violations.push(text));
       await page.addInitScript(() =>
         document.addEventListener('securitypolicyviolation', (event) =>
-          (window as unknown as { reportViolation: (text: string) => void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`),
+          (window as unknown as { reportViolation: (text: string) => void }).reportViolation(
+            `${event.violatedDirective} ${event.blockedURI}`,
+          ),
         ),
       );
       // The page is compressed in the background after the first visit: once brotli is ready, Chromium gets that.
@@ -47,10 +49,14 @@ describe('GraphiQL', () => {
       await expect.poll(async () => (await brotli()).headers['content-encoding'], { timeout: 60_000 }).toBe('br');
       const response = await page.goto(lens.app.url);
       expect(response?.headers()['content-encoding']).toBe('br');
-      expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self' 'sha256-[^']+'; worker-src blob:;.*frame-ancestors 'none'$/);
+      expect(response?.headers()['content-security-policy']).toMatch(
+        /script-src 'self' 'sha256-[^']+'; worker-src blob:;.*frame-ancestors 'none'$/,
+      );
       await page.locator('.graphiql-execute-button').waitFor({ timeout: 20_000 });
       // The editor is up once the example's text is in it.
-      await expect.poll(async () => editorText(page, '.graphiql-query-editor'), { timeout: 15_000 }).toMatch(/TaskStatus/);
+      await expect
+        .poll(async () => editorText(page, '.graphiql-query-editor'), { timeout: 15_000 })
+        .toMatch(/TaskStatus/);
 
       await page.locator('.graphiql-execute-button').click();
       const answer = await responseMatching(page, /"exists": false/);

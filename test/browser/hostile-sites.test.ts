@@ -73,7 +73,9 @@ describe('a DNS-rebinding page', () => {
       const refused = await page.evaluate(ATTACK);
       expect(refused.socket).toBe('refused');
       expect(typeof refused.send === 'object' && refused.send.status).toBe(421);
-      expect(JSON.parse((refused.send as { body: string }).body)).toMatchObject({ errors: [{ extensions: { code: 'HOST_NOT_ALLOWED' } }] });
+      expect(JSON.parse((refused.send as { body: string }).body)).toMatchObject({
+        errors: [{ extensions: { code: 'HOST_NOT_ALLOWED' } }],
+      });
       expect(await lens.redis.client().llen('celery')).toBe(0);
       // Its own pages, at that name, are refused too.
       const home = await page.goto(`${attacker}/`);
@@ -96,7 +98,9 @@ describe('a DNS-rebinding page', () => {
 /** What `frame` shows: path, title and whether its React root is drawn (the page's and GraphiQL's both are), or Chromium's error page. */
 async function framedContent(frame: Frame): Promise<string> {
   try {
-    return await frame.evaluate(() => `${location.pathname}|${document.title}|${document.querySelector('#root')?.childElementCount ?? 0}`);
+    return await frame.evaluate(
+      () => `${location.pathname}|${document.title}|${document.querySelector('#root')?.childElementCount ?? 0}`,
+    );
   } catch (error) {
     return `unreadable: ${(error as Error).message.slice(0, 80)}`;
   }
@@ -109,7 +113,10 @@ describe('a page on another site framing the page and GraphiQL', () => {
   };
 
   it('shows neither (frame-ancestors none, X-Frame-Options DENY); with --frame-ancestors naming it, both', async () => {
-    for (const [app, shown] of [[lens.app, false], [framable, true]] as const) {
+    for (const [app, shown] of [
+      [lens.app, false],
+      [framable, true],
+    ] as const) {
       const portal = `http://portal.example/${shown ? 'listed' : 'unlisted'}.html`;
       const context = await hostileContext(portal, framer(app.url));
       try {
@@ -121,8 +128,12 @@ describe('a page on another site framing the page and GraphiQL', () => {
         await page.goto(portal);
         const frames = () => ['page', 'graphiql'].map((name) => page.frame({ name })!);
         if (shown) {
-          await expect.poll(async () => framedContent(frames()[0]!), { timeout: 30_000 }).toMatch(/^\/\|celery-lens\|[1-9]/);
-          await expect.poll(async () => framedContent(frames()[1]!), { timeout: 60_000 }).toMatch(/^\/graphql\|celery-lens\|[1-9]/);
+          await expect
+            .poll(async () => framedContent(frames()[0]!), { timeout: 30_000 })
+            .toMatch(/^\/\|celery-lens\|[1-9]/);
+          await expect
+            .poll(async () => framedContent(frames()[1]!), { timeout: 60_000 })
+            .toMatch(/^\/graphql\|celery-lens\|[1-9]/);
           expect(refusals).toEqual([]);
         } else {
           await expect.poll(() => refusals.length, { timeout: 30_000 }).toBe(2);

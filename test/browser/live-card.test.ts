@@ -28,18 +28,33 @@ const redis = () => client;
 const tab = (): Promise<PageUnderTest> => openPage(chromium.browser, origin());
 
 const event = (type: string, uuid: string, at: number, extra: Record<string, unknown> = {}) => ({
-  hostname: 'lens-w1@vm', utcoffset: 0, pid: 1, clock: 1, uuid, timestamp: at / 1000, type, ...extra,
+  hostname: 'lens-w1@vm',
+  utcoffset: 0,
+  pid: 1,
+  clock: 1,
+  uuid,
+  timestamp: at / 1000,
+  type,
+  ...extra,
 });
 const text = (page: Page, testId: string) => page.getByTestId(testId).innerText();
 
 /** Whether every element the locator finds is an <svg> whose drawing has an area (a glyph missing from a font has none to measure). */
-async function drawnIcons(page: Page, selector: string): Promise<{ tag: string; width: number; height: number; drawn: boolean }[]> {
+async function drawnIcons(
+  page: Page,
+  selector: string,
+): Promise<{ tag: string; width: number; height: number; drawn: boolean }[]> {
   return page.locator(selector).evaluateAll((icons) =>
     icons.map((icon) => {
       const box = icon.getBoundingClientRect();
       const path = icon.querySelector('path');
       const drawing = path ? path.getBBox() : { width: 0, height: 0 };
-      return { tag: icon.tagName.toLowerCase(), width: box.width, height: box.height, drawn: drawing.width > 0 && drawing.height > 0 };
+      return {
+        tag: icon.tagName.toLowerCase(),
+        width: box.width,
+        height: box.height,
+        drawn: drawing.width > 0 && drawing.height > 0,
+      };
     }),
   );
 }
@@ -49,7 +64,19 @@ describe('the live task card', () => {
     const id = randomUUID();
     const started = Date.now() - 3000;
     // The worker stores SUCCESS before its events are in: the card opens on the final state with no times yet.
-    await writeMeta(redis(), { status: 'SUCCESS', result: 42, name: 'proj.tasks.total', date_done: celeryDate(), worker: 'lens-w1@vm', queue: 'celery', retries: 0 }, { id, ttl: 3581 });
+    await writeMeta(
+      redis(),
+      {
+        status: 'SUCCESS',
+        result: 42,
+        name: 'proj.tasks.total',
+        date_done: celeryDate(),
+        worker: 'lens-w1@vm',
+        queue: 'celery',
+        retries: 0,
+      },
+      { id, ttl: 3581 },
+    );
     const { page, problems } = await tab();
     await page.goto(`${origin()}/tasks/${id}`);
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('SUCCEEDED');
@@ -69,12 +96,17 @@ describe('the live task card', () => {
     expect(await text(page, 'task-received-at')).not.toBe('—');
     expect(await text(page, 'task-expiry')).toMatch(/^in 59m \d+s$/);
     // The timeline beside it too (the workflow's stream had completed when they came): from its start to its end.
-    const span = async () => Number(/\((\d+\.\d+) s\)/.exec(await page.locator('.timeline-panel h2').innerText())?.[1] ?? NaN);
+    const span = async () =>
+      Number(/\((\d+\.\d+) s\)/.exec(await page.locator('.timeline-panel h2').innerText())?.[1] ?? NaN);
     await expect.poll(span, { timeout: 10_000 }).toBeGreaterThanOrEqual(2.5);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
     // A later write with another TTL (a re-run stored with result_expires=120): the card shows that one.
-    await writeMeta(redis(), { status: 'SUCCESS', result: 43, name: 'proj.tasks.total', date_done: celeryDate(Date.now() + 1000) }, { id, ttl: 120 });
+    await writeMeta(
+      redis(),
+      { status: 'SUCCESS', result: 43, name: 'proj.tasks.total', date_done: celeryDate(Date.now() + 1000) },
+      { id, ttl: 120 },
+    );
     await expect.poll(() => text(page, 'task-expiry'), { timeout: 10_000 }).toMatch(/^in (1m \d+s|2m 0s|\d+\.\d s)$/);
     await page.screenshot({ path: join(ARTIFACTS, 'live-card-done.png') });
     expect(problems).toEqual([]);
@@ -83,7 +115,16 @@ describe('the live task card', () => {
 
   it('shows how long a running task has run, ticking', async () => {
     const id = randomUUID();
-    await writeMeta(redis(), { status: 'STARTED', result: { pid: 7, hostname: 'lens-w1@vm' }, name: 'proj.tasks.crunch', worker: 'lens-w1@vm' }, { id });
+    await writeMeta(
+      redis(),
+      {
+        status: 'STARTED',
+        result: { pid: 7, hostname: 'lens-w1@vm' },
+        name: 'proj.tasks.crunch',
+        worker: 'lens-w1@vm',
+      },
+      { id },
+    );
     await publishEvents(redis(), 0, [event('task-started', id, Date.now() - 12_000)]);
     const { page, problems } = await tab();
     await page.goto(`${origin()}/tasks/${id}`);
@@ -97,7 +138,11 @@ describe('the live task card', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'live-card-running.png') });
 
     // Done: the elapsed time gives way to the runtime.
-    await writeMeta(redis(), { status: 'SUCCESS', result: 1, name: 'proj.tasks.crunch', date_done: celeryDate() }, { id });
+    await writeMeta(
+      redis(),
+      { status: 'SUCCESS', result: 1, name: 'proj.tasks.crunch', date_done: celeryDate() },
+      { id },
+    );
     await publishEvents(redis(), 0, [event('task-succeeded', id, Date.now(), { result: '1', runtime: 14.25 })]);
     await expect.poll(() => text(page, 'task-runtime'), { timeout: 10_000 }).toBe('14.3 s');
     expect(await page.getByTestId('task-elapsed').count()).toBe(0);
@@ -109,20 +154,32 @@ describe('the live task card', () => {
 describe('status icons', () => {
   it('are inline SVG that draw something, on the card, the graph and every status of the filter', async () => {
     const [id, expired] = [randomUUID(), randomUUID()];
-    await writeMeta(redis(), { status: 'SUCCESS', result: 1, name: 'proj.tasks.icon', date_done: celeryDate() }, { id });
+    await writeMeta(
+      redis(),
+      { status: 'SUCCESS', result: 1, name: 'proj.tasks.icon', date_done: celeryDate() },
+      { id },
+    );
     const { page, problems } = await tab();
     await page.goto(`${origin()}/tasks/${id}`);
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('SUCCEEDED');
-    expect(await drawnIcons(page, '[data-testid="task-card"] .badge > svg.status-icon')).toEqual([{ tag: 'svg', width: expect.any(Number), height: expect.any(Number), drawn: true }]);
+    expect(await drawnIcons(page, '[data-testid="task-card"] .badge > svg.status-icon')).toEqual([
+      { tag: 'svg', width: expect.any(Number), height: expect.any(Number), drawn: true },
+    ]);
     const [badge] = await drawnIcons(page, '[data-testid="task-card"] .badge > svg.status-icon');
     expect(badge!.width).toBeGreaterThan(8);
     expect(badge!.height).toBeGreaterThan(8);
     // The graph's nodes (a thousand at a time) draw the same SVG as a mask: no element, no font.
     await expect.poll(() => graphNode(page, id).count()).toBe(1);
-    const nodeIcon = await graphNode(page, id).locator('button').evaluate((button) => {
-      const style = getComputedStyle(button, '::before');
-      return { image: style.maskImage || style.webkitMaskImage, width: parseFloat(style.width), height: parseFloat(style.height) };
-    });
+    const nodeIcon = await graphNode(page, id)
+      .locator('button')
+      .evaluate((button) => {
+        const style = getComputedStyle(button, '::before');
+        return {
+          image: style.maskImage || style.webkitMaskImage,
+          width: parseFloat(style.width),
+          height: parseFloat(style.height),
+        };
+      });
     expect(nodeIcon.image).toMatch(/^url\("data:image\/svg\+xml,/);
     expect(nodeIcon.width).toBeGreaterThan(0);
     expect(nodeIcon.height).toBeGreaterThan(0);
@@ -140,11 +197,15 @@ describe('status icons', () => {
 
     // An EXPIRED card (Celery's result gone, celery-lens' tombstone kept) shows its hourglass drawn.
     await writeMeta(redis(), { status: 'SUCCESS', result: 1, date_done: celeryDate() }, { id: expired });
-    await expect.poll(async () => (await redis().exists(`celery-lens:tomb:${expired}`)) === 1, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await redis().exists(`celery-lens:tomb:${expired}`)) === 1, { timeout: 10_000 })
+      .toBe(true);
     await redis().del(`celery-task-meta-${expired}`);
     await page.goto(`${origin()}/tasks/${expired}`);
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('EXPIRED');
-    expect(await drawnIcons(page, '[data-testid="task-card"] .badge > svg.status-icon')).toMatchObject([{ tag: 'svg', drawn: true }]);
+    expect(await drawnIcons(page, '[data-testid="task-card"] .badge > svg.status-icon')).toMatchObject([
+      { tag: 'svg', drawn: true },
+    ]);
     await card(page).screenshot({ path: join(ARTIFACTS, 'live-card-expired.png') });
     expect(problems).toEqual([]);
     await page.context().close();

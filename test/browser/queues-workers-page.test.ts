@@ -18,7 +18,8 @@ let browser: Browser;
 const open: PageUnderTest[] = [];
 const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
 const origin = () => new URL(app.url).origin;
-const send = async (specs: Record<string, unknown>[]) => (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
+const send = async (specs: Record<string, unknown>[]) =>
+  (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
 
 beforeAll(async () => {
   await ensureCelery();
@@ -45,7 +46,11 @@ describe('queue lengths and workers on the home page', () => {
     await page.goto(origin());
     const row = page.locator('[data-testid="queues"] tr[data-queue="backlog"]');
     await expect.poll(() => row.getAttribute('data-length')).toBe('0');
-    expect(await page.locator('[data-testid="queues"] tr[data-queue]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-queue')))).toEqual(['celery', 'backlog']);
+    expect(
+      await page
+        .locator('[data-testid="queues"] tr[data-queue]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-queue'))),
+    ).toEqual(['celery', 'backlog']);
     const [first] = await send([{ task: 'add', args: [1, 1], queue: 'backlog' }]);
     await send([9, 4, 0].map((priority) => ({ task: 'add', args: [2, 2], queue: 'backlog', priority })));
     await expect.poll(() => row.getAttribute('data-length'), { timeout: 10_000 }).toBe('4');
@@ -61,7 +66,9 @@ describe('queue lengths and workers on the home page', () => {
     expect(problems).toEqual([]);
   });
 
-  it('lists a real worker online with its heartbeat and load, then offline once it stops', { timeout: 60_000 }, async () => {
+  it('lists a real worker online with its heartbeat and load, then offline once it stops', {
+    timeout: 60_000,
+  }, async () => {
     const worker: CeleryWorker = await startWorker({ ...env(), queues: ['elsewhere'], heartbeatInterval: 1 });
     try {
       const { page, problems } = await tab({ width: 390, height: 844 });

@@ -17,7 +17,14 @@ import { until } from '../helpers/until.ts';
 const run = promisify(execFile);
 const KEY = `backend-${randomUUID()}`;
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
-const lens = useLens(['--auth', 'true', '--api-keys', `backend:${hash(KEY)}:status+payload+tokens`, '--token-secret', 'browser-token-secret-0123456789abcdef']);
+const lens = useLens([
+  '--auth',
+  'true',
+  '--api-keys',
+  `backend:${hash(KEY)}:status+payload+tokens`,
+  '--token-secret',
+  'browser-token-secret-0123456789abcdef',
+]);
 const chromium = useChromium();
 
 /** The backend's one call, in Python, as an application's view makes it. */
@@ -50,9 +57,16 @@ describe('a read token in a browser', () => {
         ({ id, other, token }) => {
           window.seen = [];
           const query = (taskId: string) => `subscription { task(id: "${taskId}") { state meta result } }`;
-          for (const [via, taskId] of [['sse', id], ['sse-other', other]] as const) {
-            const events = new EventSource(`/graphql?query=${encodeURIComponent(query(taskId))}&token=${encodeURIComponent(token)}`);
-            events.addEventListener('next', (event) => window.seen.push({ via, data: (event as MessageEvent<string>).data }));
+          for (const [via, taskId] of [
+            ['sse', id],
+            ['sse-other', other],
+          ] as const) {
+            const events = new EventSource(
+              `/graphql?query=${encodeURIComponent(query(taskId))}&token=${encodeURIComponent(token)}`,
+            );
+            events.addEventListener('next', (event) =>
+              window.seen.push({ via, data: (event as MessageEvent<string>).data }),
+            );
             events.addEventListener('complete', () => {
               window.seen.push({ via, data: 'complete' });
               events.close();
@@ -62,8 +76,13 @@ describe('a read token in a browser', () => {
           socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: { token } }));
           socket.onmessage = (message) => {
             const parsed = JSON.parse(String(message.data)) as { type: string; payload?: unknown };
-            if (parsed.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: query(id) } }));
-            else window.seen.push({ via: 'ws', data: parsed.type === 'complete' ? 'complete' : JSON.stringify(parsed.payload) });
+            if (parsed.type === 'connection_ack')
+              socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: query(id) } }));
+            else
+              window.seen.push({
+                via: 'ws',
+                data: parsed.type === 'complete' ? 'complete' : JSON.stringify(parsed.payload),
+              });
           };
         },
         { id, other, token },
@@ -71,8 +90,15 @@ describe('a read token in a browser', () => {
       const seen = () => page.evaluate(() => window.seen);
       await expect.poll(async () => (await seen()).filter((event) => event.data.includes('PENDING')).length).toBe(2);
       await writeMeta(lens.redis.client(), { status: 'PROGRESS', result: { current: 1, total: 2 } }, { id });
-      await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 'yours', date_done: new Date().toISOString().slice(0, -1) }, { id });
-      await until(async () => (await seen()).filter((event) => event.data === 'complete' && event.via !== 'sse-other').length === 2);
+      await writeMeta(
+        lens.redis.client(),
+        { status: 'SUCCESS', result: 'yours', date_done: new Date().toISOString().slice(0, -1) },
+        { id },
+      );
+      await until(
+        async () =>
+          (await seen()).filter((event) => event.data === 'complete' && event.via !== 'sse-other').length === 2,
+      );
       const events = await seen();
       for (const via of ['sse', 'ws']) {
         expect(events.filter((event) => event.via === via).map((event) => event.data)).toEqual([
@@ -82,7 +108,10 @@ describe('a read token in a browser', () => {
           'complete',
         ]);
       }
-      const refused = events.filter((event) => event.via === 'sse-other').map((event) => event.data).join('\n');
+      const refused = events
+        .filter((event) => event.via === 'sse-other')
+        .map((event) => event.data)
+        .join('\n');
       expect(refused).toContain('"code":"FORBIDDEN"');
       expect(refused).toContain('complete');
       expect(refused).not.toContain('not yours');

@@ -43,7 +43,20 @@ const DONE = celeryDate();
 describe('the task page', () => {
   it('opens a deep link and follows the task live: progress bar, then SUCCEEDED in the card and the graph, without reload', async () => {
     const id = randomUUID();
-    await writeMeta(redis, { status: 'PROGRESS', result: { current: 3, total: 10 }, name: 'proj.tasks.crunch', args: [1, 2], kwargs: { mode: 'fast' }, worker: 'w1@host', queue: 'celery', retries: 0 }, { id });
+    await writeMeta(
+      redis,
+      {
+        status: 'PROGRESS',
+        result: { current: 3, total: 10 },
+        name: 'proj.tasks.crunch',
+        args: [1, 2],
+        kwargs: { mode: 'fast' },
+        worker: 'w1@host',
+        queue: 'celery',
+        retries: 0,
+      },
+      { id },
+    );
     const { page, blocked, problems } = await tab();
     await page.goto(`${origin()}/tasks/${id}`);
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('RUNNING');
@@ -51,12 +64,21 @@ describe('the task page', () => {
     await expect.poll(() => page.getByTestId('task-progress').innerText()).toContain('3 / 10');
     await expect.poll(() => graphNode(page, id).getAttribute('data-status')).toBe('RUNNING');
     const text = await card(page).innerText();
-    for (const shown of ['crunch', 'w1@host', '"mode": "fast"', 'PROGRESS', 'Result expires']) expect(text).toContain(shown);
+    for (const shown of ['crunch', 'w1@host', '"mode": "fast"', 'PROGRESS', 'Result expires'])
+      expect(text).toContain(shown);
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
 
-    await writeMeta(redis, { status: 'PROGRESS', result: { current: 7, total: 10 }, name: 'proj.tasks.crunch' }, { id });
+    await writeMeta(
+      redis,
+      { status: 'PROGRESS', result: { current: 7, total: 10 }, name: 'proj.tasks.crunch' },
+      { id },
+    );
     await expect.poll(() => page.getByTestId('task-progress').innerText()).toContain('7 / 10');
-    await writeMeta(redis, { status: 'SUCCESS', result: { answer: 42 }, name: 'proj.tasks.crunch', date_done: DONE }, { id });
+    await writeMeta(
+      redis,
+      { status: 'SUCCESS', result: { answer: 42 }, name: 'proj.tasks.crunch', date_done: DONE },
+      { id },
+    );
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('SUCCEEDED');
     await expect.poll(() => graphNode(page, id).getAttribute('data-status')).toBe('SUCCEEDED');
     expect(await page.getByTestId('task-result').innerText()).toContain('"answer": 42');
@@ -115,13 +137,41 @@ describe('the task page', () => {
     const gid = randomUUID();
     const members = Array.from({ length: 120 }, () => randomUUID());
     const pipeline = redis.pipeline();
-    pipeline.setex(`celery-task-meta-${root}`, 600, JSON.stringify({ status: 'SUCCESS', result: 1, traceback: null, children: [group(gid, members)], date_done: DONE, task_id: root }));
+    pipeline.setex(
+      `celery-task-meta-${root}`,
+      600,
+      JSON.stringify({
+        status: 'SUCCESS',
+        result: 1,
+        traceback: null,
+        children: [group(gid, members)],
+        date_done: DONE,
+        task_id: root,
+      }),
+    );
     members.forEach((member, index) => {
       const status = index < 100 ? 'SUCCESS' : index < 110 ? 'FAILURE' : 'STARTED';
-      const meta = status === 'FAILURE'
-        ? { status, result: { exc_type: 'ValueError', exc_message: ['no'], exc_module: 'builtins' }, traceback: 'Traceback…', children: [], date_done: DONE }
-        : { status, result: status === 'SUCCESS' ? 1 : { pid: 1 }, traceback: null, children: [], date_done: status === 'SUCCESS' ? DONE : null };
-      pipeline.setex(`celery-task-meta-${member}`, 600, JSON.stringify({ ...meta, group_id: gid, parent_id: root, task_id: member }));
+      const meta =
+        status === 'FAILURE'
+          ? {
+              status,
+              result: { exc_type: 'ValueError', exc_message: ['no'], exc_module: 'builtins' },
+              traceback: 'Traceback…',
+              children: [],
+              date_done: DONE,
+            }
+          : {
+              status,
+              result: status === 'SUCCESS' ? 1 : { pid: 1 },
+              traceback: null,
+              children: [],
+              date_done: status === 'SUCCESS' ? DONE : null,
+            };
+      pipeline.setex(
+        `celery-task-meta-${member}`,
+        600,
+        JSON.stringify({ ...meta, group_id: gid, parent_id: root, task_id: member }),
+      );
     });
     await pipeline.exec();
     const { page, problems } = await tab();
@@ -136,7 +186,9 @@ describe('the task page', () => {
     expect(await page.locator('[data-testid="workflow-graph"] [data-task-id]').count()).toBe(1);
 
     await summary.getByRole('button').click();
-    await expect.poll(() => page.locator('[data-testid="workflow-graph"] [data-task-id]').count(), { timeout: 10_000 }).toBe(121);
+    await expect
+      .poll(() => page.locator('[data-testid="workflow-graph"] [data-task-id]').count(), { timeout: 10_000 })
+      .toBe(121);
     expect(await summary.count()).toBe(0);
     // Clicking a node opens its card (and the graph stays: same root).
     await graphNode(page, members[105]!).getByRole('button').click();
@@ -152,7 +204,17 @@ describe('the task page', () => {
     const ids = Array.from({ length: 13 }, () => randomUUID());
     for (const [index, id] of ids.entries()) {
       const next = ids[index + 1];
-      await writeMeta(redis, { status: 'SUCCESS', result: index, date_done: DONE, children: next ? [one(next)] : [], ...(index > 0 ? { parent_id: ids[index - 1] } : {}) }, { id });
+      await writeMeta(
+        redis,
+        {
+          status: 'SUCCESS',
+          result: index,
+          date_done: DONE,
+          children: next ? [one(next)] : [],
+          ...(index > 0 ? { parent_id: ids[index - 1] } : {}),
+        },
+        { id },
+      );
     }
     const { page } = await tab();
     await page.goto(`${origin()}/tasks/${ids[0]}`);
@@ -164,7 +226,11 @@ describe('the task page', () => {
     const small = await startApp(lens.redis.url(), ['--max-graph-nodes', '3']);
     try {
       const [root, ...children] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
-      await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: DONE, children: children.map(one) }, { id: root });
+      await writeMeta(
+        redis,
+        { status: 'SUCCESS', result: 1, date_done: DONE, children: children.map(one) },
+        { id: root },
+      );
       const smallOrigin = new URL(small.url).origin;
       const { page } = await openPage(browser, smallOrigin).then((opened) => (open.push(opened), opened));
       await page.goto(`${smallOrigin}/tasks/${root}`);
@@ -178,14 +244,33 @@ describe('the task page', () => {
 
   it('works with the keyboard, and at 390 px wide without sideways scrolling', async () => {
     const [a, b] = [randomUUID(), randomUUID()];
-    await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: DONE, children: [one(b)], name: 'proj.first' }, { id: a });
-    await writeMeta(redis, { status: 'FAILURE', result: { exc_type: 'KeyError', exc_message: ['k'], exc_module: 'builtins' }, traceback: 'Traceback (most recent call last):\nKeyError: k', parent_id: a, name: 'proj.second' }, { id: b });
+    await writeMeta(
+      redis,
+      { status: 'SUCCESS', result: 1, date_done: DONE, children: [one(b)], name: 'proj.first' },
+      { id: a },
+    );
+    await writeMeta(
+      redis,
+      {
+        status: 'FAILURE',
+        result: { exc_type: 'KeyError', exc_message: ['k'], exc_module: 'builtins' },
+        traceback: 'Traceback (most recent call last):\nKeyError: k',
+        parent_id: a,
+        name: 'proj.second',
+      },
+      { id: b },
+    );
     const { page, problems } = await tab({ width: 390, height: 844 });
     await page.goto(origin());
     // Once the page has rendered (goto resolves at the load event, React renders after it), Tab from
     // the top of the page reaches the search box; Enter submits.
     await page.getByTestId('task-search').waitFor();
-    for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'task-search'; i++) await page.keyboard.press('Tab');
+    for (
+      let i = 0;
+      i < 5 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'task-search';
+      i++
+    )
+      await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('task-search');
     await page.keyboard.type(a);
     await page.keyboard.press('Enter');

@@ -24,9 +24,14 @@ let browser: Browser;
 const open: PageUnderTest[] = [];
 const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
 const origin = () => new URL(app.url).origin;
-const send = async (specs: Record<string, unknown>[]) => (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
+const send = async (specs: Record<string, unknown>[]) =>
+  (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
 const finish = (ids: string[]) => celery('wait', { ids, timeout: 60 }, env());
-const failing = (message: string, kind = 'ValueError') => ({ task: 'fail_after', args: [0.5, message, kind], queue: q });
+const failing = (message: string, kind = 'ValueError') => ({
+  task: 'fail_after',
+  args: [0.5, message, kind],
+  queue: q,
+});
 
 /** Ids by what was sent: 55 additions (instant), 3 ValueErrors and 1 TypeError (after half a second's work). */
 const sent = { adds: [] as string[], valueErrors: [] as string[], typeErrors: [] as string[] };
@@ -34,7 +39,10 @@ const sent = { adds: [] as string[], valueErrors: [] as string[], typeErrors: []
 beforeAll(async () => {
   await ensureCelery();
   redis = await startRedis();
-  [worker, browser] = await Promise.all([startWorker({ ...env(), queues: [q], pool: 'prefork', concurrency: 2 }), launchChromium()]);
+  [worker, browser] = await Promise.all([
+    startWorker({ ...env(), queues: [q], pool: 'prefork', concurrency: 2 }),
+    launchChromium(),
+  ]);
   app = await startApp(redis.url(0), ['--broker', redis.url(15), '--index-kwargs', 'tenant']);
   sent.adds = await send(Array.from({ length: 55 }, (_, n) => ({ task: 'add', args: [n, 1], queue: q })));
   sent.valueErrors = await send(['a', 'b', 'c'].map((message) => failing(message)));
@@ -208,7 +216,16 @@ describe('the kwargs filter (--index-kwargs tenant)', () => {
   it('is not offered to a status-only key, and a kwargs filter in the address answers FORBIDDEN beside it', async () => {
     const key = `status-${randomUUID()}`;
     const hash = createHash('sha256').update(key).digest('hex');
-    const guarded = await startApp(redis.url(0), ['--broker', redis.url(15), '--index-kwargs', 'tenant', '--auth', 'true', '--api-keys', `dashboard:${hash}:status`]);
+    const guarded = await startApp(redis.url(0), [
+      '--broker',
+      redis.url(15),
+      '--index-kwargs',
+      'tenant',
+      '--auth',
+      'true',
+      '--api-keys',
+      `dashboard:${hash}:status`,
+    ]);
     try {
       const guardedOrigin = new URL(guarded.url).origin;
       const opened = await openPage(browser, guardedOrigin);
@@ -233,14 +250,17 @@ describe('the kwargs filter (--index-kwargs tenant)', () => {
 });
 
 describe('the Failures view', () => {
-  const group = (page: Page, name: string, type: string) => page.locator(`[data-testid="failure-group"][data-name="${name}"][data-exception-type="${type}"]`);
+  const group = (page: Page, name: string, type: string) =>
+    page.locator(`[data-testid="failure-group"][data-name="${name}"][data-exception-type="${type}"]`);
 
   it('groups failures by task name and exception type, live, each linking to its tasks and its latest failure', async () => {
     const { page, blocked, problems } = await tab();
     await page.goto(origin());
     await page.getByTestId('nav-failures').click();
     const valueErrors = group(page, 'lens.fail_after', 'ValueError');
-    await expect.poll(() => valueErrors.getAttribute('data-count'), { timeout: 15_000 }).toBe(String(sent.valueErrors.length));
+    await expect
+      .poll(() => valueErrors.getAttribute('data-count'), { timeout: 15_000 })
+      .toBe(String(sent.valueErrors.length));
     expect(await group(page, 'lens.fail_after', 'TypeError').getAttribute('data-count')).toBe('1');
     expect(await page.getByTestId('failure-group').count()).toBe(2);
     await page.screenshot({ path: join(ARTIFACTS, 'failures-view.png'), fullPage: true });
@@ -293,7 +313,9 @@ describe('the views with the index off', () => {
       await off.stop();
     }
     const { page } = await tab();
-    await page.goto(`${origin()}/failures?since=${new Date(Date.now() - 3_600_000).toISOString()}&until=${new Date(Date.now() - 7_200_000).toISOString()}`);
+    await page.goto(
+      `${origin()}/failures?since=${new Date(Date.now() - 3_600_000).toISOString()}&until=${new Date(Date.now() - 7_200_000).toISOString()}`,
+    );
     await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INVALID_ARGUMENT');
   });
 });
@@ -302,9 +324,14 @@ describe('names and times of the Tasks view', () => {
   /** Each row's id, status and Last heard (the time attribute), read at one instant. */
   const heard = (page: Page) =>
     rows(page).evaluateAll((all) =>
-      all.map((row) => ({ id: row.getAttribute('data-task-id'), status: row.getAttribute('data-status'), at: row.querySelector('[data-testid="last-heard"]')?.getAttribute('datetime') ?? null })),
+      all.map((row) => ({
+        id: row.getAttribute('data-task-id'),
+        status: row.getAttribute('data-status'),
+        at: row.querySelector('[data-testid="last-heard"]')?.getAttribute('datetime') ?? null,
+      })),
     );
-  const sortedNewestFirst = (list: { at: string | null }[]) => list.every((row, n) => n === 0 || Date.parse(row.at ?? '') <= Date.parse(list[n - 1]!.at ?? ''));
+  const sortedNewestFirst = (list: { at: string | null }[]) =>
+    list.every((row, n) => n === 0 || Date.parse(row.at ?? '') <= Date.parse(list[n - 1]!.at ?? ''));
 
   it('names a queued task (only its task-sent heard) in its row, its card, its graph node and its timeline', async () => {
     const [queued] = await send([{ task: 'add', args: [40, 2], queue: 'nobody-listens' }]);
@@ -316,7 +343,9 @@ describe('names and times of the Tasks view', () => {
     await link.click();
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('QUEUED');
     expect(await card(page).locator('h2').innerText()).toBe('lens.add');
-    await expect.poll(() => graphNode(page, queued!).locator('button').getAttribute('title'), { timeout: 15_000 }).toBe('lens.add');
+    await expect
+      .poll(() => graphNode(page, queued!).locator('button').getAttribute('title'), { timeout: 15_000 })
+      .toBe('lens.add');
     await expect.poll(() => page.getByTestId('timeline').innerText(), { timeout: 15_000 }).toContain('lens.add');
     expect(problems).toEqual([]);
   });
@@ -327,7 +356,8 @@ describe('names and times of the Tasks view', () => {
     await expect.poll(() => rows(page).count(), { timeout: 15_000 }).toBe(50);
     // A PROGRESS update every 2 s for 16 s.
     const [slow] = await send([{ task: 'progress', args: [8, 2], queue: q }]);
-    const status = (id: string) => page.locator(`[data-testid="task-row"][data-task-id="${id}"]`).getAttribute('data-status');
+    const status = (id: string) =>
+      page.locator(`[data-testid="task-row"][data-task-id="${id}"]`).getAttribute('data-status');
     await expect.poll(() => status(slow!), { timeout: 20_000 }).toBe('RUNNING');
     const [quick] = await send([{ task: 'add', args: [2, 2], queue: q }]);
     await expect.poll(() => status(quick!), { timeout: 20_000 }).toBe('SUCCEEDED');

@@ -40,7 +40,12 @@ interface Sent {
   ids: string[];
 }
 const send = async (spec: unknown) => (await celery<Sent[]>('send', [spec], env()))[0]!;
-const task = (name: string, args: unknown[], extra: Record<string, unknown> = {}) => ({ task: name, args, queue: q, ...extra });
+const task = (name: string, args: unknown[], extra: Record<string, unknown> = {}) => ({
+  task: name,
+  args,
+  queue: q,
+  ...extra,
+});
 const origin = () => new URL(app.url).origin;
 const graphNodes = (page: PageUnderTest['page']) => page.locator('[data-testid="workflow-graph"] [data-task-id]');
 async function statuses(page: PageUnderTest['page']): Promise<string[]> {
@@ -48,11 +53,17 @@ async function statuses(page: PageUnderTest['page']): Promise<string[]> {
 }
 
 describe('the web page with a real Celery worker', () => {
-  it('opens a running chord by deep link and sees its nodes turn SUCCEEDED as tasks finish, with no reload', { timeout: 60_000 }, async () => {
+  it('opens a running chord by deep link and sees its nodes turn SUCCEEDED as tasks finish, with no reload', {
+    timeout: 60_000,
+  }, async () => {
     // add → chord(header: 6 sleeps, body: tsum): Celery turns a group followed by a task in a chain into a chord.
     // The longest sleep outlasts a slow first page load on a loaded machine, so a running member is seen.
     const sent = await send({
-      chain: [task('add', [1, 1]), { group: [2, 3, 3, 4, 4, 12].map((s) => task('sleep', [s], { immutable: true })) }, task('tsum', [])],
+      chain: [
+        task('add', [1, 1]),
+        { group: [2, 3, 3, 4, 4, 12].map((s) => task('sleep', [s], { immutable: true })) },
+        task('tsum', []),
+      ],
     });
     const root = sent.ids[0]!;
     const tab = await openPage(browser, origin());
@@ -61,7 +72,9 @@ describe('the web page with a real Celery worker', () => {
     await page.goto(`${origin()}/tasks/${root}`);
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
     // Running: the header's members show up, some of them not done yet.
-    await expect.poll(async () => (await statuses(page)).filter((status) => status === 'RUNNING').length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await statuses(page)).filter((status) => status === 'RUNNING').length, { timeout: 15_000 })
+      .toBeGreaterThan(0);
     expect((await statuses(page)).length).toBe(7);
     // (docs/web-page.png, the README's picture, is a copy of this one.)
     await page.screenshot({ path: join(ARTIFACTS, 'chord-running.png') });
@@ -90,9 +103,14 @@ describe('the web page with a real Celery worker', () => {
     expect(problems).toEqual([]);
   });
 
-  it("draws a client's chord of 12 whole from one header task: every member, each leading to the callback", { timeout: 90_000 }, async () => {
+  it("draws a client's chord of 12 whole from one header task: every member, each leading to the callback", {
+    timeout: 90_000,
+  }, async () => {
     // chord(header)(body) sent by a client: the members name no parent, the callback's parent is the last member to finish.
-    const sent = await send({ chord: Array.from({ length: 12 }, (_, i) => task('sleep', [0.2 + (i % 4) * 0.2])), body: task('tsum', []) });
+    const sent = await send({
+      chord: Array.from({ length: 12 }, (_, i) => task('sleep', [0.2 + (i % 4) * 0.2])),
+      body: task('tsum', []),
+    });
     const [first] = sent.ids as [string];
     const tab = await openPage(browser, origin());
     open.push(tab);
@@ -104,7 +122,10 @@ describe('the web page with a real Celery worker', () => {
     const drawn = await graphNodes(page).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-task-id')));
     expect([...drawn].sort()).toEqual([...sent.ids, sent.id].sort());
     expect(await page.locator(`[data-testid="workflow-graph"] .graph-edge[data-id$="->${sent.id}"]`).count()).toBe(12);
-    for (const member of sent.ids) expect(await page.locator(`[data-testid="workflow-graph"] .graph-edge[data-id="${member}->${sent.id}"]`).count()).toBe(1);
+    for (const member of sent.ids)
+      expect(
+        await page.locator(`[data-testid="workflow-graph"] .graph-edge[data-id="${member}->${sent.id}"]`).count(),
+      ).toBe(1);
     const x = async (id: string) => (await graphNode(page, id).boundingBox())!.x;
     const callbackX = await x(sent.id);
     for (const member of sent.ids) expect(await x(member)).toBeLessThan(callbackX);
@@ -114,7 +135,9 @@ describe('the web page with a real Celery worker', () => {
     await graphNode(page, sent.id).getByRole('button').click();
     await expect.poll(() => card(page).getAttribute('data-task-id')).toBe(sent.id);
     // The sum of the sleeps' results: 3 × (0.2 + 0.4 + 0.6 + 0.8).
-    await expect.poll(async () => Number(await page.getByTestId('task-result').innerText()), { timeout: 10_000 }).toBeCloseTo(6, 6);
+    await expect
+      .poll(async () => Number(await page.getByTestId('task-result').innerText()), { timeout: 10_000 })
+      .toBeCloseTo(6, 6);
     expect(await graphNodes(page).count()).toBe(13);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     expect(blocked).toEqual([]);
@@ -122,7 +145,9 @@ describe('the web page with a real Celery worker', () => {
   });
 
   it("shows a failed node's traceback", async () => {
-    const sent = await send({ chain: [task('add', [2, 2]), task('fail', ['the disk is full'], { immutable: true }), task('add', [3])] });
+    const sent = await send({
+      chain: [task('add', [2, 2]), task('fail', ['the disk is full'], { immutable: true }), task('add', [3])],
+    });
     const [root, failing] = sent.ids as [string, string];
     const tab = await openPage(browser, origin());
     open.push(tab);

@@ -41,7 +41,11 @@ export async function launchChromium(args: readonly string[] = []): Promise<Brow
   ensureDebianPackages(() => runs(CHROMIUM, ['--version']), ['chromium']);
   mkdirSync(ARTIFACTS, { recursive: true });
   const env = CLOCK_OFFSET_MS === 0 ? undefined : { ...process.env, LD_PRELOAD: '' };
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', ...args], ...(env ? { env } : {}) });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', ...args],
+    ...(env ? { env } : {}),
+  });
   if (CLOCK_OFFSET_MS !== 0) {
     const newContext = browser.newContext.bind(browser);
     browser.newContext = async (options) => {
@@ -76,7 +80,9 @@ export async function offlineContext(browser: Browser, origin: string): Promise<
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const blocked: string[] = [];
   await context.route(
-    (url) => url.origin !== origin && (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:'),
+    (url) =>
+      url.origin !== origin &&
+      (url.protocol === 'http:' || url.protocol === 'https:' || url.protocol === 'ws:' || url.protocol === 'wss:'),
     async (route) => {
       blocked.push(route.request().url());
       await route.abort('blockedbyclient');

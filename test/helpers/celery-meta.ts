@@ -38,7 +38,10 @@ export async function writeMeta(
 
 /** PUBSUB NUMSUB of each task's channel: how many connections listen to it. */
 export async function taskSubscribers(redis: Redis, ids: readonly string[], prefix = ''): Promise<number[]> {
-  const reply = (await redis.pubsub('NUMSUB', ...ids.map((id) => `${prefix}celery-task-meta-${id}`))) as (string | number)[];
+  const reply = (await redis.pubsub('NUMSUB', ...ids.map((id) => `${prefix}celery-task-meta-${id}`))) as (
+    | string
+    | number
+  )[];
   return reply.filter((_, index) => index % 2 === 1).map(Number);
 }
 
@@ -47,13 +50,23 @@ export async function taskSubscribers(redis: Redis, ids: readonly string[], pref
  * envelope with the base64 JSON list on `/<db>.celeryev/task.multi`.
  */
 /** Publishes one `task.multi` message, as a worker batches events; through a pipeline too (its publish queues). */
-export async function publishEvents(redis: Pick<Redis, 'publish'> | { publish(channel: string, message: string): unknown }, db: number, events: Record<string, unknown>[]): Promise<void> {
+export async function publishEvents(
+  redis: Pick<Redis, 'publish'> | { publish(channel: string, message: string): unknown },
+  db: number,
+  events: Record<string, unknown>[],
+): Promise<void> {
   const envelope = {
     body: Buffer.from(JSON.stringify(events)).toString('base64'),
     'content-encoding': 'utf-8',
     'content-type': 'application/json',
     headers: { hostname: 'lens-test@vm' },
-    properties: { delivery_mode: 1, delivery_info: { exchange: 'celeryev', routing_key: 'task.multi' }, priority: 0, body_encoding: 'base64', delivery_tag: randomUUID() },
+    properties: {
+      delivery_mode: 1,
+      delivery_info: { exchange: 'celeryev', routing_key: 'task.multi' },
+      priority: 0,
+      body_encoding: 'base64',
+      delivery_tag: randomUUID(),
+    },
   };
   await redis.publish(`/${db}.celeryev/task.multi`, JSON.stringify(envelope));
 }

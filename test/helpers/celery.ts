@@ -85,7 +85,9 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
     LENS_RESULT_SERIALIZER: options.resultSerializer ?? 'json',
     LENS_ACKS_LATE: flag(options.acksLate ?? false),
     ...(options.visibilityTimeout === undefined ? {} : { LENS_VISIBILITY_TIMEOUT: String(options.visibilityTimeout) }),
-    ...(options.brokerTransportOptions ? { LENS_BROKER_TRANSPORT_OPTIONS: JSON.stringify(options.brokerTransportOptions) } : {}),
+    ...(options.brokerTransportOptions
+      ? { LENS_BROKER_TRANSPORT_OPTIONS: JSON.stringify(options.brokerTransportOptions) }
+      : {}),
   };
 }
 
@@ -94,13 +96,24 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
   const child: ChildProcess = spawn(
     PYTHON,
     [
-      '-m', 'celery', '-A', 'lens_app', 'worker',
-      '--pool', options.pool ?? 'threads', '--concurrency', String(options.concurrency ?? (options.pool === 'prefork' ? 2 : 8)),
-      '--queues', (options.queues ?? ['celery']).join(','),
-      '--hostname', hostname,
-      '--without-mingle', '--without-gossip',
+      '-m',
+      'celery',
+      '-A',
+      'lens_app',
+      'worker',
+      '--pool',
+      options.pool ?? 'threads',
+      '--concurrency',
+      String(options.concurrency ?? (options.pool === 'prefork' ? 2 : 8)),
+      '--queues',
+      (options.queues ?? ['celery']).join(','),
+      '--hostname',
+      hostname,
+      '--without-mingle',
+      '--without-gossip',
       ...(options.heartbeatInterval === undefined ? [] : ['--heartbeat-interval', String(options.heartbeatInterval)]),
-      '--loglevel', 'INFO',
+      '--loglevel',
+      'INFO',
     ],
     { cwd: FIXTURES, env: pythonEnv(options), stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -134,7 +147,9 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // The pool's processes first: they would otherwise finish the task on their own.
     const pool = await new Promise<number[]>((resolve) =>
-      execFile('pgrep', ['-P', String(child.pid)], (_error, stdout) => resolve(stdout.split('\n').filter(Boolean).map(Number))),
+      execFile('pgrep', ['-P', String(child.pid)], (_error, stdout) =>
+        resolve(stdout.split('\n').filter(Boolean).map(Number)),
+      ),
     );
     for (const pid of pool) {
       try {

@@ -33,7 +33,9 @@ export interface Inspected {
 export async function serveInspected(backendUrl: string, flags: readonly string[] = []): Promise<Inspected> {
   const inspectorPort = await freePort();
   const { url, child, stop } = await serveApart(backendUrl, flags, [`--inspect=127.0.0.1:${inspectorPort}`]);
-  const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json/list`)).json()) as {
+    webSocketDebuggerUrl: string;
+  }[];
   if (!target) throw new Error(`no inspector target on port ${inspectorPort}`);
   const inspector = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => inspector.once('open', resolve).once('error', reject));
@@ -52,7 +54,10 @@ export async function serveInspected(backendUrl: string, flags: readonly string[
     });
   const usage = async (): Promise<NodeJS.MemoryUsage> => {
     await call('HeapProfiler.collectGarbage');
-    const answer = (await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true })) as { result: { value: string } };
+    const answer = (await call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    })) as { result: { value: string } };
     return JSON.parse(answer.result.value) as NodeJS.MemoryUsage;
   };
   const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024;

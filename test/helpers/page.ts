@@ -15,7 +15,11 @@ export interface PageUnderTest {
   readonly problems: string[];
 }
 
-export async function openPage(browser: Browser, origin: string, viewport = { width: 1280, height: 800 }): Promise<PageUnderTest> {
+export async function openPage(
+  browser: Browser,
+  origin: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<PageUnderTest> {
   const { context, blocked } = await offlineContext(browser, origin);
   // Fail a step with its own message rather than the test's timeout.
   context.setDefaultTimeout(10_000);
@@ -31,5 +35,6 @@ export async function openPage(browser: Browser, origin: string, viewport = { wi
 }
 
 /** The graph's element for a task (the card carries the same attributes; this one is inside the graph). */
-export const graphNode = (page: Page, id: string) => page.locator(`[data-testid="workflow-graph"] [data-task-id="${id}"]`);
+export const graphNode = (page: Page, id: string) =>
+  page.locator(`[data-testid="workflow-graph"] [data-task-id="${id}"]`);
 export const card = (page: Page) => page.getByTestId('task-card');

@@ -19,17 +19,32 @@ export interface RawRequest {
   readonly body?: string;
 }
 
-export function rawRequest(url: string | URL, { method = 'GET', headers = {}, body }: RawRequest = {}): Promise<RawAnswer> {
+export function rawRequest(
+  url: string | URL,
+  { method = 'GET', headers = {}, body }: RawRequest = {},
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const sent = request(url, { method, headers: { ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const bytes = Buffer.concat(chunks);
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: bytes, json: <T>() => JSON.parse(bytes.toString()) as T });
-      });
-    });
+    const sent = request(
+      url,
+      {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }), ...headers },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: bytes,
+            json: <T>() => JSON.parse(bytes.toString()) as T,
+          });
+        });
+      },
+    );
     sent.on('error', reject);
     sent.end(body);
   });

@@ -22,7 +22,11 @@ export interface CommandCost extends SentCommand {
 }
 
 type Send = Redis['sendCommand'];
-interface Sendable { name: string; args: (string | Buffer | number)[]; promise: Promise<unknown> }
+interface Sendable {
+  name: string;
+  args: (string | Buffer | number)[];
+  promise: Promise<unknown>;
+}
 
 /** Reads the server's main-thread CPU time (ns) of the Redis `client` talks to (on this machine). */
 export async function serverCpu(client: Redis): Promise<() => number> {
@@ -58,7 +62,12 @@ export async function commandsSent(client: Redis, work: () => Promise<unknown>):
  * server's own chores (a client cron, a timer) can fall in one run, never
  * in every run.
  */
-export async function replayCosts(client: Redis, cpu: () => number, commands: readonly SentCommand[], retryOverMs = 1): Promise<CommandCost[]> {
+export async function replayCosts(
+  client: Redis,
+  cpu: () => number,
+  commands: readonly SentCommand[],
+  retryOverMs = 1,
+): Promise<CommandCost[]> {
   const costs: CommandCost[] = [];
   for (const command of commands) {
     let ms = Number.POSITIVE_INFINITY;
@@ -73,7 +82,11 @@ export async function replayCosts(client: Redis, cpu: () => number, commands: re
 }
 
 /** The server CPU time of each command `client` sends while `work` runs; `work` must send one at a time. */
-export async function liveCosts(client: Redis, cpu: () => number, work: () => Promise<unknown>): Promise<CommandCost[]> {
+export async function liveCosts(
+  client: Redis,
+  cpu: () => number,
+  work: () => Promise<unknown>,
+): Promise<CommandCost[]> {
   const costs: CommandCost[] = [];
   await watchSends(
     client,

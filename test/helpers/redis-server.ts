@@ -34,7 +34,9 @@ export async function freePort(preferred = 0): Promise<number> {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => {
         const address = server.address();
-        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+        server.close(() =>
+          typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+        );
       });
     });
   return preferred === 0 ? probe(0) : probe(preferred).catch(() => probe(0));
@@ -43,7 +45,14 @@ export async function freePort(preferred = 0): Promise<number> {
 async function waitForPing(port: number, timeoutMs: number, tls: RedisOptions['tls']): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, ...(tls ? { tls } : {}) });
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      ...(tls ? { tls } : {}),
+    });
     probe.on('error', () => {});
     try {
       await probe.connect();
@@ -65,7 +74,20 @@ export async function startRedis(options: { tls?: TlsFiles } = {}): Promise<Redi
   const tls = options.tls;
   const clientTls = tls ? { ca: readFileSync(tls.caFile) } : undefined;
   const listen = tls
-    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', 'no']
+    ? [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        tls.certFile,
+        '--tls-key-file',
+        tls.keyFile,
+        '--tls-ca-cert-file',
+        tls.caFile,
+        '--tls-auth-clients',
+        'no',
+      ]
     : ['--port', String(port)];
   let child: ChildProcess | null = null;
   const clients: Redis[] = [];
@@ -93,7 +115,13 @@ export async function startRedis(options: { tls?: TlsFiles } = {}): Promise<Redi
     port,
     url: (db = 0) => `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}/${db}`,
     client: (db = 0) => {
-      const client = new Redis({ port, host: '127.0.0.1', db, maxRetriesPerRequest: 1, ...(clientTls ? { tls: clientTls } : {}) });
+      const client = new Redis({
+        port,
+        host: '127.0.0.1',
+        db,
+        maxRetriesPerRequest: 1,
+        ...(clientTls ? { tls: clientTls } : {}),
+      });
       client.on('error', () => {});
       clients.push(client);
       return client;

@@ -25,9 +25,17 @@ export interface ServedApart {
 }
 
 /** `celery-lens serve` in a child process on a free port, ready (/readyz 200) when this resolves; `nodeArgs` go to node (e.g. --inspect). */
-export async function serveApart(backendUrl: string, flags: readonly string[] = [], nodeArgs: readonly string[] = []): Promise<ServedApart> {
+export async function serveApart(
+  backendUrl: string,
+  flags: readonly string[] = [],
+  nodeArgs: readonly string[] = [],
+): Promise<ServedApart> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', ...flags], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, BIN, 'serve', '--backend', backendUrl, '--port', String(port), '--rate-limit', '0', ...flags],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}/graphql`;
   await until(async () => (await fetch(new URL('/readyz', url)).catch(() => null))?.ok === true, 30_000);
@@ -77,7 +85,11 @@ export interface GraphQLAnswer {
 }
 
 /** A plain POST of a query to the real server. */
-export async function post(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLAnswer> {
+export async function post(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLAnswer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },

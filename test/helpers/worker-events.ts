@@ -7,14 +7,23 @@
  */
 import type { Redis } from 'ioredis';
 
-export async function publishEvent(redis: Redis, event: Record<string, unknown> & { type: string }, db = 0): Promise<void> {
+export async function publishEvent(
+  redis: Redis,
+  event: Record<string, unknown> & { type: string },
+  db = 0,
+): Promise<void> {
   const routingKey = event.type.replace('-', '.');
   const envelope = {
     body: Buffer.from(JSON.stringify(event)).toString('base64'),
     'content-encoding': 'utf-8',
     'content-type': 'application/json',
     headers: { hostname: event.hostname ?? null },
-    properties: { delivery_mode: 1, delivery_info: { exchange: 'celeryev', routing_key: routingKey }, priority: 0, body_encoding: 'base64' },
+    properties: {
+      delivery_mode: 1,
+      delivery_info: { exchange: 'celeryev', routing_key: routingKey },
+      priority: 0,
+      body_encoding: 'base64',
+    },
   };
   await redis.publish(`/${db}.celeryev/${routingKey}`, JSON.stringify(envelope));
 }
@@ -25,12 +34,49 @@ export function publishWorkerEvent(
   type: 'worker-online' | 'worker-heartbeat' | 'worker-offline',
   { freq = 2, db = 0, at = Date.now() }: { freq?: number; db?: number; at?: number } = {},
 ): Promise<void> {
-  const event = { hostname, utcoffset: 0, pid: 4242, clock: 1, freq, active: 1, processed: 0, loadavg: [0, 0, 0], sw_ident: 'py-celery', sw_ver: '5.2.6', sw_sys: 'Linux', timestamp: at / 1000, type };
+  const event = {
+    hostname,
+    utcoffset: 0,
+    pid: 4242,
+    clock: 1,
+    freq,
+    active: 1,
+    processed: 0,
+    loadavg: [0, 0, 0],
+    sw_ident: 'py-celery',
+    sw_ver: '5.2.6',
+    sw_sys: 'Linux',
+    timestamp: at / 1000,
+    type,
+  };
   return publishEvent(redis, event, db);
 }
 
 /** task-sent as a client with task_send_sent_event publishes it. */
-export function publishTaskSent(redis: Redis, id: string, { db = 0, at = Date.now(), name = 'lens.add', queue = 'celery' } = {}): Promise<void> {
-  const event = { hostname: 'gen1@client', utcoffset: 0, pid: 1, clock: 1, uuid: id, root_id: id, parent_id: null, name, args: '(1, 2)', kwargs: '{}', retries: 0, eta: null, expires: null, queue, exchange: '', routing_key: queue, timestamp: at / 1000, type: 'task-sent' };
+export function publishTaskSent(
+  redis: Redis,
+  id: string,
+  { db = 0, at = Date.now(), name = 'lens.add', queue = 'celery' } = {},
+): Promise<void> {
+  const event = {
+    hostname: 'gen1@client',
+    utcoffset: 0,
+    pid: 1,
+    clock: 1,
+    uuid: id,
+    root_id: id,
+    parent_id: null,
+    name,
+    args: '(1, 2)',
+    kwargs: '{}',
+    retries: 0,
+    eta: null,
+    expires: null,
+    queue,
+    exchange: '',
+    routing_key: queue,
+    timestamp: at / 1000,
+    type: 'task-sent',
+  };
   return publishEvent(redis, event, db);
 }

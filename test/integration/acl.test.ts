@@ -2,8 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aclRule } from '../../src/backend/acl.ts';
-import { loadConfig } from '../../src/config.ts';
+import { aclRule } from '../../src/redis/acl.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
@@ -56,7 +56,9 @@ describe('least privilege (celery-lens acl)', () => {
     try {
       const sub = subscribe(client, Completed, { id });
       await until(async () => ((await admin.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 1);
-      await publishEvents(admin, 0, [{ type: 'task-sent', uuid: id, timestamp: Date.now() / 1000, parent_id: parent, hostname: 'c' }]);
+      await publishEvents(admin, 0, [
+        { type: 'task-sent', uuid: id, timestamp: Date.now() / 1000, parent_id: parent, hostname: 'c' },
+      ]);
       await writeMeta(admin, { status: 'SUCCESS', result: 1, children: [[[id, null], null]] }, { id: parent });
       await writeMeta(admin, { status: 'SUCCESS', result: 2, parent_id: parent, group_id: randomUUID() }, { id });
       await sub.done;
@@ -72,12 +74,25 @@ describe('least privilege (celery-lens acl)', () => {
       const { data, errors } = await execute(app, Everything, { id, parent, goal });
       expect(errors).toBeUndefined();
       expect(data).toMatchObject({
-        task: { state: 'SUCCESS', status: 'SUCCEEDED', result: 2, timeline: [{ type: 'SENT' }], lastOutcome: { state: 'SUCCESS' }, parent: { id: parent } },
+        task: {
+          state: 'SUCCESS',
+          status: 'SUCCEEDED',
+          result: 2,
+          timeline: [{ type: 'SENT' }],
+          lastOutcome: { state: 'SUCCESS' },
+          parent: { id: parent },
+        },
         taskGraph: { nodes: [{ id: parent }, { id }] },
         goal: { status: 'PENDING', currentTask: { id } },
         backend: { up: true },
         // LLEN and LINDEX on the queue's own list and kombu's priority lists.
-        queues: [{ name: 'celery', length: 2, byPriority: [1, 0, 0, 1].map((length, i) => ({ priority: [0, 3, 6, 9][i], length })) }],
+        queues: [
+          {
+            name: 'celery',
+            length: 2,
+            byPriority: [1, 0, 0, 1].map((length, i) => ({ priority: [0, 3, 6, 9][i], length })),
+          },
+        ],
       });
     } finally {
       await client.dispose();
@@ -88,20 +103,39 @@ describe('least privilege (celery-lens acl)', () => {
     const admin = lens.redis.client();
     const [root, child] = [randomUUID(), randomUUID()];
     await writeMeta(admin, { status: 'SUCCESS', result: 1, name: 'acl.root' }, { id: root });
-    await writeMeta(admin, { status: 'FAILURE', result: { exc_type: 'KeyError', exc_message: ['k'], exc_module: 'builtins' }, name: 'acl.child', parent_id: root }, { id: child });
+    await writeMeta(
+      admin,
+      {
+        status: 'FAILURE',
+        result: { exc_type: 'KeyError', exc_message: ['k'], exc_module: 'builtins' },
+        name: 'acl.child',
+        parent_id: root,
+      },
+      { id: child },
+    );
     const query = async (text: string) => {
-      const response = await app.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+      const response = await app.yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: text }),
+      });
       return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
     };
     const byName = `{ searchTasks(filter: { namePrefix: "acl." }) { edges { node { id } } totalCount } }`;
-    await until(async () => ((await query(byName)).data?.searchTasks as { totalCount: number } | undefined)?.totalCount === 2);
+    await until(
+      async () => ((await query(byName)).data?.searchTasks as { totalCount: number } | undefined)?.totalCount === 2,
+    );
     const answers = await query(`{
       workflow: searchTasks(filter: { rootId: "${root}" }, order: OLDEST_FIRST) { totalCount }
       taskStats(since: "2000-01-01T00:00:00Z", until: "2000-01-02T00:00:00Z") { groups { key } }
       failures { edges { node { name exceptionType count } } }
     }`);
     expect(answers.errors).toBeUndefined();
-    expect(answers.data).toMatchObject({ workflow: { totalCount: 2 }, taskStats: { groups: [] }, failures: { edges: [{ node: { name: 'acl.child', exceptionType: 'KeyError', count: 1 } }] } });
+    expect(answers.data).toMatchObject({
+      workflow: { totalCount: 2 },
+      taskStats: { groups: [] },
+      failures: { edges: [{ node: { name: 'acl.child', exceptionType: 'KeyError', count: 1 } }] },
+    });
   });
 
   it("refuses the user any write to Celery's keys", async () => {

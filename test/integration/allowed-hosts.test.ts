@@ -21,8 +21,10 @@ const apps = {} as Record<'yoga' | 'listed' | 'any' | 'everywhere', Started>;
 beforeAll(async () => {
   apps.yoga = await startApp(lens.redis.url(), ['--fast-path', 'false', '--control', 'true', '--send-allow', 'lens.*']);
   apps.listed = await startApp(lens.redis.url(), [
-    '--allowed-hosts', 'lens.example.com, .corp.example, pinned.example:8443',
-    '--cors-origins', 'https://app.example:8443',
+    '--allowed-hosts',
+    'lens.example.com, .corp.example, pinned.example:8443',
+    '--cors-origins',
+    'https://app.example:8443',
   ]);
   apps.any = await startApp(lens.redis.url(), ['--allowed-hosts', '*']);
   apps.everywhere = await startApp(lens.redis.url(), ['--host', '0.0.0.0']);
@@ -37,7 +39,12 @@ const SEND = JSON.stringify({ query: 'mutation { sendTask(name: "lens.add", args
 const SEARCH = JSON.stringify({ query: '{ searchTasks(first: 10) { edges { node { id result } } } }' });
 
 /** A request to `app` (on 127.0.0.1) that names `host`. */
-function ask(app: Started, host: string, path = '/graphql', init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function ask(
+  app: Started,
+  host: string,
+  path = '/graphql',
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
   const url = new URL(path, `http://127.0.0.1:${port(app)}`);
   return rawRequest(url, { ...init, headers: { host, ...init.headers } });
 }
@@ -47,7 +54,9 @@ const post = (app: Started, host: string, body: string, headers: Record<string, 
 function expectRefused(answer: RawAnswer, what: string) {
   expect([what, answer.status]).toEqual([what, 421]);
   expect(answer.headers['content-type']).toMatch(/^application\/json/);
-  expect(answer.json()).toMatchObject({ errors: [{ message: expect.stringContaining('--allowed-hosts'), extensions: { code: 'HOST_NOT_ALLOWED' } }] });
+  expect(answer.json()).toMatchObject({
+    errors: [{ message: expect.stringContaining('--allowed-hosts'), extensions: { code: 'HOST_NOT_ALLOWED' } }],
+  });
 }
 
 /** Opens a WebSocket to `app` naming `host` (and `origin`); the upgrade's status, and the refusal's body. */
@@ -91,7 +100,11 @@ describe('a Host that is not allowed', () => {
   });
 
   it('reads nothing: searchTasks, the page, GraphiQL, /healthz, /metrics and SSE subscriptions are refused', async () => {
-    const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { secret: 'payload' }, name: 'lens.add' });
+    const id = await writeMeta(lens.redis.client(), {
+      status: 'SUCCESS',
+      result: { secret: 'payload' },
+      name: 'lens.add',
+    });
     const search = (host: string) => post(lens.app, host, SEARCH);
     await until(async () => (await search(`127.0.0.1:${port(lens.app)}`)).body.toString().includes(id));
     const refused = await search(ATTACKER());
@@ -104,8 +117,13 @@ describe('a Host that is not allowed', () => {
     expectRefused(await ask(lens.app, ATTACKER(), '/healthz'), '/healthz');
     expectRefused(await ask(lens.app, ATTACKER(), '/metrics'), '/metrics');
     const subscription = `subscription { taskCompleted(id: "${id}") { id result } }`;
-    expectRefused(await post(lens.app, ATTACKER(), JSON.stringify({ query: subscription }), { accept: 'text/event-stream' }), 'SSE over POST');
-    const sse = await ask(lens.app, ATTACKER(), `/graphql?query=${encodeURIComponent(subscription)}`, { headers: { accept: 'text/event-stream' } });
+    expectRefused(
+      await post(lens.app, ATTACKER(), JSON.stringify({ query: subscription }), { accept: 'text/event-stream' }),
+      'SSE over POST',
+    );
+    const sse = await ask(lens.app, ATTACKER(), `/graphql?query=${encodeURIComponent(subscription)}`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expectRefused(sse, 'SSE over GET');
   });
 
@@ -118,7 +136,14 @@ describe('a Host that is not allowed', () => {
   });
 
   it('is refused whatever its spelling, and logged once per name', async () => {
-    for (const host of ['127.0.0.1.attacker.example', 'localhost.attacker.example', 'evil@127.0.0.1', '127.0.0.1/x', '::1', 'a b']) {
+    for (const host of [
+      '127.0.0.1.attacker.example',
+      'localhost.attacker.example',
+      'evil@127.0.0.1',
+      '127.0.0.1/x',
+      '::1',
+      'a b',
+    ]) {
       expectRefused(await ask(lens.app, host, '/healthz'), host);
     }
     const logged = lens.app.logs.filter((line) => line.includes('"host":"attacker.example:'));
@@ -130,7 +155,16 @@ describe('a Host that is not allowed', () => {
 describe('allowed hosts', () => {
   it('by default: localhost and IP addresses, any case, any port, with or without the final dot', async () => {
     const p = port(lens.app);
-    for (const host of [`127.0.0.1:${p}`, `localhost:${p}`, `LocalHost:${p}`, `localhost.:${p}`, `[::1]:${p}`, `10.1.2.3:${p}`, 'localhost', `127.0.0.1:1`]) {
+    for (const host of [
+      `127.0.0.1:${p}`,
+      `localhost:${p}`,
+      `LocalHost:${p}`,
+      `localhost.:${p}`,
+      `[::1]:${p}`,
+      `10.1.2.3:${p}`,
+      'localhost',
+      `127.0.0.1:1`,
+    ]) {
       const answer = await post(lens.app, host, JSON.stringify({ query: '{ __typename }' }));
       expect([host, answer.status, answer.json()]).toEqual([host, 200, { data: { __typename: 'Query' } }]);
     }
@@ -140,11 +174,47 @@ describe('allowed hosts', () => {
   it('--allowed-hosts: names, domains with their subdomains, a pinned port; and the --cors-origins hosts', async () => {
     const verdicts = async (hosts: string[]) =>
       Promise.all(hosts.map(async (host) => [host, (await ask(apps.listed, host, '/healthz')).status]));
-    expect(await verdicts(['lens.example.com', 'LENS.example.com:4000', 'corp.example', 'a.b.corp.example:80', 'pinned.example:8443', 'app.example', 'localhost'])).toEqual(
-      ['lens.example.com', 'LENS.example.com:4000', 'corp.example', 'a.b.corp.example:80', 'pinned.example:8443', 'app.example', 'localhost'].map((host) => [host, 200]),
+    expect(
+      await verdicts([
+        'lens.example.com',
+        'LENS.example.com:4000',
+        'corp.example',
+        'a.b.corp.example:80',
+        'pinned.example:8443',
+        'app.example',
+        'localhost',
+      ]),
+    ).toEqual(
+      [
+        'lens.example.com',
+        'LENS.example.com:4000',
+        'corp.example',
+        'a.b.corp.example:80',
+        'pinned.example:8443',
+        'app.example',
+        'localhost',
+      ].map((host) => [host, 200]),
     );
-    expect(await verdicts(['example.com', 'evil-lens.example.com', 'evilcorp.example', 'corp.example.evil', 'pinned.example', 'pinned.example:8444', 'attacker.example'])).toEqual(
-      ['example.com', 'evil-lens.example.com', 'evilcorp.example', 'corp.example.evil', 'pinned.example', 'pinned.example:8444', 'attacker.example'].map((host) => [host, 421]),
+    expect(
+      await verdicts([
+        'example.com',
+        'evil-lens.example.com',
+        'evilcorp.example',
+        'corp.example.evil',
+        'pinned.example',
+        'pinned.example:8444',
+        'attacker.example',
+      ]),
+    ).toEqual(
+      [
+        'example.com',
+        'evil-lens.example.com',
+        'evilcorp.example',
+        'corp.example.evil',
+        'pinned.example',
+        'pinned.example:8444',
+        'attacker.example',
+      ].map((host) => [host, 421]),
     );
     expect((await upgrade(apps.listed, 'lens.example.com')).status).toBe(101);
     expect((await upgrade(apps.listed, 'attacker.example')).status).toBe(421);
@@ -152,7 +222,9 @@ describe('allowed hosts', () => {
 
   it("--allowed-hosts '*' answers any Host, and says at start that rebinding is not refused", async () => {
     expect((await ask(apps.any, 'attacker.example', '/healthz')).status).toBe(200);
-    expect(apps.any.logs.some((line) => line.includes('"level":40') && line.includes("ALLOWED HOSTS IS '*'"))).toBe(true);
+    expect(apps.any.logs.some((line) => line.includes('"level":40') && line.includes("ALLOWED HOSTS IS '*'"))).toBe(
+      true,
+    );
     expect(lens.app.logs.some((line) => line.includes('ALLOWED HOSTS'))).toBe(false);
   });
 
@@ -160,7 +232,11 @@ describe('allowed hosts', () => {
     expect((await ask(apps.everywhere, `192.168.7.7:${port(apps.everywhere)}`, '/healthz')).status).toBe(200);
     expect((await ask(apps.everywhere, 'localhost', '/healthz')).status).toBe(200);
     expectRefused(await ask(apps.everywhere, 'celery-lens.default.svc.cluster.local', '/healthz'), 'a service name');
-    expect(apps.everywhere.logs.some((line) => line.includes('listening on every address') && line.includes('--allowed-hosts'))).toBe(true);
+    expect(
+      apps.everywhere.logs.some(
+        (line) => line.includes('listening on every address') && line.includes('--allowed-hosts'),
+      ),
+    ).toBe(true);
     expect(lens.app.logs.some((line) => line.includes('listening on every address'))).toBe(false);
   });
 });

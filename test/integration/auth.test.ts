@@ -16,21 +16,36 @@ let id: string;
 
 beforeAll(async () => {
   app = await startApp(lens.redis.url(), [
-    '--auth', 'true',
-    '--api-keys', `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload`,
-    '--jwt-secret', SECRET,
-    '--introspection', 'false',
+    '--auth',
+    'true',
+    '--api-keys',
+    `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload`,
+    '--jwt-secret',
+    SECRET,
+    '--introspection',
+    'false',
   ]);
   id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 'private', args: [1] });
 });
 afterAll(() => app.stop());
 
 const QUERY = (taskId: string) => `{ task(id: "${taskId}") { state result } }`;
-const token = (scope: string, extra: jwt.SignOptions = {}) => jwt.sign({ sub: 'user-7', scope }, SECRET, { expiresIn: 60, ...extra });
+const token = (scope: string, extra: jwt.SignOptions = {}) =>
+  jwt.sign({ sub: 'user-7', scope }, SECRET, { expiresIn: 60, ...extra });
 
 async function http(headers: Record<string, string>, query = QUERY(id)) {
-  const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-  return { status: response.status, body: (await response.json()) as { data?: { task: unknown } | null; errors?: { extensions?: { code?: string }; path?: unknown[] }[] } };
+  const response = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: { task: unknown } | null;
+      errors?: { extensions?: { code?: string }; path?: unknown[] }[];
+    },
+  };
 }
 
 async function sse(headers: Record<string, string>) {
@@ -53,7 +68,10 @@ async function ws(params: Record<string, unknown>) {
           next: (value) => {
             last = value as typeof last;
           },
-          error: (error) => resolve({ errors: Array.isArray(error) ? (error as typeof last.errors) : [{ extensions: { code: String(error) } }] }),
+          error: (error) =>
+            resolve({
+              errors: Array.isArray(error) ? (error as typeof last.errors) : [{ extensions: { code: String(error) } }],
+            }),
           complete: () => resolve(last),
         },
       );
@@ -65,7 +83,12 @@ async function ws(params: Record<string, unknown>) {
 
 describe('auth over HTTP', () => {
   it('refuses a request without a valid credential: 401 UNAUTHENTICATED', async () => {
-    const attempts: Record<string, string>[] = [{}, { 'x-api-key': 'wrong' }, { authorization: `Bearer ${token('status', { expiresIn: -10 })}` }, { authorization: `Bearer ${jwt.sign({ scope: 'status' }, 'other-secret')}` }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { 'x-api-key': 'wrong' },
+      { authorization: `Bearer ${token('status', { expiresIn: -10 })}` },
+      { authorization: `Bearer ${jwt.sign({ scope: 'status' }, 'other-secret')}` },
+    ];
     for (const headers of attempts) {
       const { status, body } = await http(headers);
       expect(status).toBe(401);
@@ -74,7 +97,10 @@ describe('auth over HTTP', () => {
   });
 
   it('a status-only credential reads state; the payload field is FORBIDDEN, not silently null', async () => {
-    const credentials: Record<string, string>[] = [{ 'x-api-key': STATUS_KEY }, { authorization: `Bearer ${token('status')}` }];
+    const credentials: Record<string, string>[] = [
+      { 'x-api-key': STATUS_KEY },
+      { authorization: `Bearer ${token('status')}` },
+    ];
     for (const headers of credentials) {
       const { status, body } = await http(headers);
       expect(status).toBe(200);
@@ -110,20 +136,40 @@ describe('JWT verified with a JWKS', () => {
     const signing = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const jwk = { ...signing.publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'RS256' };
-    const jwks = createServer((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+    const jwks = createServer((_req, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
+    );
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const address = jwks.address() as { port: number };
-    const rs = await startApp(lens.redis.url(), ['--auth', 'true', '--jwks-url', `http://127.0.0.1:${address.port}/jwks.json`, '--jwt-audience', 'celery-lens']);
+    const rs = await startApp(lens.redis.url(), [
+      '--auth',
+      'true',
+      '--jwks-url',
+      `http://127.0.0.1:${address.port}/jwks.json`,
+      '--jwt-audience',
+      'celery-lens',
+    ]);
     try {
       const sign = (key: typeof signing.privateKey, audience = 'celery-lens') =>
-        jwt.sign({ sub: 'svc', scope: 'status' }, key.export({ format: 'pem', type: 'pkcs8' }), { algorithm: 'RS256', keyid: 'k1', audience, expiresIn: 60 });
+        jwt.sign({ sub: 'svc', scope: 'status' }, key.export({ format: 'pem', type: 'pkcs8' }), {
+          algorithm: 'RS256',
+          keyid: 'k1',
+          audience,
+          expiresIn: 60,
+        });
       const ask = async (bearer: string) =>
-        (await (await rs.yoga.fetch('http://yoga/graphql', {
-          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query: '{ backend { up } }' }),
-        })).json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
+        (await (
+          await rs.yoga.fetch('http://yoga/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+            body: JSON.stringify({ query: '{ backend { up } }' }),
+          })
+        ).json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
       expect(await ask(sign(signing.privateKey))).toEqual({ data: { backend: { up: true } } });
       expect((await ask(sign(stranger.privateKey))).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-      expect((await ask(sign(signing.privateKey, 'someone-else'))).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      expect((await ask(sign(signing.privateKey, 'someone-else'))).errors?.[0]?.extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
     } finally {
       await rs.stop();
       jwks.close();
@@ -143,7 +189,9 @@ describe('auth over graphql-ws (connectionParams)', () => {
   it('UNAUTHENTICATED without a credential, FORBIDDEN payload for status-only, full with payload', async () => {
     expect((await ws({})).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect((await ws({ apiKey: STATUS_KEY })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await ws({ token: token('status payload') })).data).toEqual({ taskCompleted: { state: 'SUCCESS', result: 'private' } });
+    expect((await ws({ token: token('status payload') })).data).toEqual({
+      taskCompleted: { state: 'SUCCESS', result: 'private' },
+    });
     expect((await ws({ apiKey: FULL_KEY })).data).toEqual({ taskCompleted: { state: 'SUCCESS', result: 'private' } });
   });
 });

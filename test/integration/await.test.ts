@@ -40,7 +40,8 @@ const CompletedWithin = graphql(`
   }
 `);
 
-const QUERY = 'query ($id: ID!, $t: Int!) { awaitTask(id: $id, timeoutSeconds: $t) { timedOut waitedMs task { id state result } } }';
+const QUERY =
+  'query ($id: ID!, $t: Int!) { awaitTask(id: $id, timeoutSeconds: $t) { timedOut waitedMs task { id state result } } }';
 const redis = () => lens.redis.client();
 const success = (id: string, result: unknown = 1) =>
   writeMeta(redis(), { status: 'SUCCESS', result, date_done: new Date().toISOString().slice(0, -1) }, { id });
@@ -53,7 +54,10 @@ async function post(body: unknown, signal?: AbortSignal) {
     body: JSON.stringify(body),
     ...(signal ? { signal } : {}),
   });
-  return (await response.json()) as { data?: { awaitTask: { timedOut: boolean; waitedMs: number; task: { state: string } } }; errors?: { extensions: { code: string } }[] };
+  return (await response.json()) as {
+    data?: { awaitTask: { timedOut: boolean; waitedMs: number; task: { state: string } } };
+    errors?: { extensions: { code: string } }[];
+  };
 }
 
 describe('awaitTask', () => {
@@ -69,7 +73,10 @@ describe('awaitTask', () => {
 
   it('answers as soon as the task is written ready, and stops watching', async () => {
     const id = randomUUID();
-    const answer = execute(lens.app, Await, { id, timeoutSeconds: 5 }).then((result) => ({ result, at: performance.now() }));
+    const answer = execute(lens.app, Await, { id, timeoutSeconds: 5 }).then((result) => ({
+      result,
+      at: performance.now(),
+    }));
     await until(() => lens.app.watcher.watchedCount === 1);
     await writeMeta(redis(), { status: 'STARTED', result: { pid: 1, hostname: 'h' } }, { id });
     const written = performance.now();
@@ -107,9 +114,13 @@ describe('awaitTask', () => {
   it('GET with a curl query string waits and answers', async () => {
     const id = randomUUID();
     const answer = run('curl', [
-      '-sS', '--get', lens.app.url,
-      '--data-urlencode', `query=${QUERY}`,
-      '--data-urlencode', `variables=${JSON.stringify({ id, t: 5 })}`,
+      '-sS',
+      '--get',
+      lens.app.url,
+      '--data-urlencode',
+      `query=${QUERY}`,
+      '--data-urlencode',
+      `variables=${JSON.stringify({ id, t: 5 })}`,
     ]);
     await until(() => lens.app.watcher.watchedCount === 1);
     await success(id, 'done');
@@ -170,11 +181,21 @@ describe('awaitTasks', () => {
     await until(() => lens.app.watcher.listenerCount === 4);
     await success(b);
     const first = await any;
-    expect(first.data?.awaitTasks).toMatchObject({ timedOut: false, tasks: [{ id: a, state: 'PENDING' }, { id: b, state: 'SUCCESS' }] });
+    expect(first.data?.awaitTasks).toMatchObject({
+      timedOut: false,
+      tasks: [
+        { id: a, state: 'PENDING' },
+        { id: b, state: 'SUCCESS' },
+      ],
+    });
     await success(a);
     expect((await all).data?.awaitTasks).toMatchObject({
       timedOut: false,
-      tasks: [{ id: a, state: 'SUCCESS' }, { id: b, state: 'SUCCESS' }, { id: a, state: 'SUCCESS' }],
+      tasks: [
+        { id: a, state: 'SUCCESS' },
+        { id: b, state: 'SUCCESS' },
+        { id: a, state: 'SUCCESS' },
+      ],
     });
   });
 
@@ -220,7 +241,9 @@ describe('taskCompleted(timeoutSeconds)', () => {
 
   it('over SSE, with a bad timeout: INVALID_ARGUMENT', async () => {
     const query = `subscription { taskCompleted(id: "${randomUUID()}", timeoutSeconds: 0) { id } }`;
-    const response = await fetch(`${lens.app.url}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream' } });
+    const response = await fetch(`${lens.app.url}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect(await response.text()).toContain('"code":"INVALID_ARGUMENT"');
   });
 });
@@ -230,7 +253,9 @@ describe('shutdown', () => {
     const app = await startApp(lens.redis.url());
     const id = await writeMeta(redis(), { status: 'PROGRESS', result: { current: 1 } });
     const query = `subscription { taskCompleted(id: "${id}", timeoutSeconds: 60) { state rawState } }`;
-    const stream = fetch(`${app.url}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream' } }).then((response) => response.text());
+    const stream = fetch(`${app.url}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream' },
+    }).then((response) => response.text());
     await until(() => app.watcher.watchedCount === 1);
     // Stopped only once the stream has read the task (a shutdown before that has nothing to emit):
     // a second watch of the same task resolves when the shared read has.

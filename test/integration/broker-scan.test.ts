@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BrokerQueues } from '../../src/backend/broker-queues.ts';
+import { BrokerQueues } from '../../src/broker/redis/broker-queues.ts';
 import { taskMessage } from '../helpers/broker-messages.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { type ServedApart, post, serveApart, whileProbingHealth, HEALTHY_PROBE_MS } from '../helpers/stall-probe.ts';
@@ -34,15 +34,16 @@ beforeAll(async () => {
   pipeline.lpush('celery', taskMessage(deep));
   // Messages of a realistic size (about 1.3 kB, the argument list of a typical task).
   const filler = 'x'.repeat(600);
-  for (let index = 1; index < QUEUED - 1; index += 1) pipeline.lpush('celery', taskMessage(randomUUID(), { args: [index, filler] }));
+  for (let index = 1; index < QUEUED - 1; index += 1)
+    pipeline.lpush('celery', taskMessage(randomUUID(), { args: [index, filler] }));
   pipeline.lpush('celery', taskMessage(child, { parentId: parent, rootId: root, args: [argument] }));
   pipeline.lpush('lonely', taskMessage(lonely, { protocol: 1, queue: 'lonely' }));
   await pipeline.exec();
   apart = await serveApart(lens.redis.url(), ['--queues', 'celery,lonely']);
   // A server that has answered this kind of request before (JIT-compiled): what is measured is the request, not a cold start.
-  for (let round = 0; round < 3; round += 1) await post(apart.url, StatusQuery, { ids: Array.from({ length: 100 }, () => randomUUID()) });
+  for (let round = 0; round < 3; round += 1)
+    await post(apart.url, StatusQuery, { ids: Array.from({ length: 100 }, () => randomUUID()) });
 }, 60_000);
-
 
 describe('status from the broker queues', () => {
   it('tasks(ids) for 1,000 unknown ids over 10,000 queued messages answers promptly while /healthz answers', async () => {

@@ -20,9 +20,21 @@ import { subscribe, wsClient } from '../helpers/ws-client.ts';
 const KEY_A = 'caller-a-key-0123456789';
 const KEY_B = 'caller-b-key-0123456789';
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
-const LIMITS = ['--max-watches', '40', '--max-watches-per-caller', '10', '--max-watches-per-connection', '8', '--max-await-seconds', '60'];
+const LIMITS = [
+  '--max-watches',
+  '40',
+  '--max-watches-per-caller',
+  '10',
+  '--max-watches-per-connection',
+  '8',
+  '--max-await-seconds',
+  '60',
+];
 const AWAIT_MANY = 'query ($ids: [ID!]!) { awaitTasks(ids: $ids, timeoutSeconds: 60) { timedOut tasks { id state } } }';
-const WATCH = parse('subscription ($id: ID!) { task(id: $id) { id state } }') as TypedDocumentNode<{ task: { id: string; state: string } }, { id: string }>;
+const WATCH = parse('subscription ($id: ID!) { task(id: $id) { id state } }') as TypedDocumentNode<
+  { task: { id: string; state: string } },
+  { id: string }
+>;
 
 interface Answer {
   data?: { awaitTasks: { timedOut: boolean; tasks: { id: string; state: string }[] } } | null;
@@ -38,7 +50,8 @@ afterAll(async () => {
 });
 
 const ids = (count: number) => Array.from({ length: count }, () => randomUUID());
-const finish = (id: string) => writeMeta(redis.client(), { status: 'SUCCESS', result: 1, date_done: new Date().toISOString().slice(0, -1) }, { id });
+const finish = (id: string) =>
+  writeMeta(redis.client(), { status: 'SUCCESS', result: 1, date_done: new Date().toISOString().slice(0, -1) }, { id });
 
 /** A long poll over the real port, as `headers` say who is asking. */
 async function awaitTasks(url: string, waited: readonly string[], headers: Record<string, string>): Promise<Answer> {
@@ -56,14 +69,25 @@ async function awaitTasks(url: string, waited: readonly string[], headers: Recor
  * WebSocket; caller B meanwhile waits and subscribes as usual; A's quota
  * comes back when its polls end.
  */
-async function oneCannotStarveAnother(app: Awaited<ReturnType<typeof startApp>>, a: Record<string, string>, b: Record<string, string>, ws: { a: Record<string, unknown> }) {
+async function oneCannotStarveAnother(
+  app: Awaited<ReturnType<typeof startApp>>,
+  a: Record<string, string>,
+  b: Record<string, string>,
+  ws: { a: Record<string, unknown> },
+) {
   const [first, second] = [ids(6), ids(4)];
   const polls = [awaitTasks(app.url, first, a), awaitTasks(app.url, second, a)];
   await until(() => app.watcher.quota.used === 10);
 
   const refused = await awaitTasks(app.url, ids(1), a);
   expect(refused.data?.awaitTasks ?? null).toBeNull();
-  expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_WATCHES', scope: 'caller', limit: 10, held: 10, requested: 1 });
+  expect(refused.errors?.[0]?.extensions).toMatchObject({
+    code: 'TOO_MANY_WATCHES',
+    scope: 'caller',
+    limit: 10,
+    held: 10,
+    requested: 1,
+  });
   const socketA = wsClient(app.url, ws.a);
   try {
     const watch = subscribe(socketA, WATCH, { id: randomUUID() });
@@ -91,7 +115,13 @@ async function oneCannotStarveAnother(app: Awaited<ReturnType<typeof startApp>>,
 
 describe('watch quotas per caller', () => {
   it('with auth on, each API key is a caller: one past its quota gets TOO_MANY_WATCHES, another still waits', async () => {
-    const app = await startApp(redis.url(), [...LIMITS, '--auth', 'true', '--api-keys', `a:${hash(KEY_A)}:status,b:${hash(KEY_B)}:status`]);
+    const app = await startApp(redis.url(), [
+      ...LIMITS,
+      '--auth',
+      'true',
+      '--api-keys',
+      `a:${hash(KEY_A)}:status,b:${hash(KEY_B)}:status`,
+    ]);
     try {
       await oneCannotStarveAnother(app, { 'x-api-key': KEY_A }, { 'x-api-key': KEY_B }, { a: { apiKey: KEY_A } });
     } finally {

@@ -22,31 +22,47 @@ afterEach(async () => {
 });
 
 function client(options: Partial<LensClientOptions>): LensClient {
-  const created = createLensClient({ url: lens.app.url, webSocketImpl: WebSocket, retry: { minDelayMs: 20, maxDelayMs: 100 }, ...options });
+  const created = createLensClient({
+    url: lens.app.url,
+    webSocketImpl: WebSocket,
+    retry: { minDelayMs: 20, maxDelayMs: 100 },
+    ...options,
+  });
   leftovers.push(created);
   return created;
 }
 
-const done = () => writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 7, date_done: new Date().toISOString() });
+const done = () =>
+  writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 7, date_done: new Date().toISOString() });
 
 describe('credentials', () => {
   for (const transport of ['ws', 'sse'] as const) {
     it(`${transport}: an API key and a bearer token are passed through`, async () => {
       const id = await done();
-      await expect(client({ transport, apiKey: KEY }).waitForTask(id)).resolves.toMatchObject({ state: 'SUCCESS', result: 7 });
+      await expect(client({ transport, apiKey: KEY }).waitForTask(id)).resolves.toMatchObject({
+        state: 'SUCCESS',
+        result: 7,
+      });
       const token = jwt.sign({ sub: 'browser', scope: 'status payload' }, SECRET, { expiresIn: 60 });
-      await expect(client({ transport, token }).waitForTask(id)).resolves.toMatchObject({ state: 'SUCCESS', result: 7 });
+      await expect(client({ transport, token }).waitForTask(id)).resolves.toMatchObject({
+        state: 'SUCCESS',
+        result: 7,
+      });
     });
 
     it(`${transport}: a wrong credential ends the watch with UNAUTHENTICATED`, async () => {
       const id = await done();
-      await expect(client({ transport, apiKey: 'wrong' }).waitForTask(id, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+      await expect(client({ transport, apiKey: 'wrong' }).waitForTask(id, { timeoutMs: 5000 })).rejects.toMatchObject({
+        code: 'UNAUTHENTICATED',
+      });
     });
   }
 
   it('auto: a refused socket falls back to SSE, which says UNAUTHENTICATED', async () => {
     const id = await done();
-    await expect(client({ token: jwt.sign({ scope: 'status' }, 'not-the-secret') }).waitForTask(id, { timeoutMs: 5000 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(
+      client({ token: jwt.sign({ scope: 'status' }, 'not-the-secret') }).waitForTask(id, { timeoutMs: 5000 }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
   it('a status-only token watches states without payload fields (payload: false)', async () => {

@@ -26,14 +26,22 @@ afterEach(async () => {
 });
 
 function client(options: Partial<LensClientOptions> = {}): LensClient {
-  const created = createLensClient({ url: lens.app.url, webSocketImpl: WebSocket, retry: { minDelayMs: 50, maxDelayMs: 500 }, ...options });
+  const created = createLensClient({
+    url: lens.app.url,
+    webSocketImpl: WebSocket,
+    retry: { minDelayMs: 50, maxDelayMs: 500 },
+    ...options,
+  });
   leftovers.push(created);
   return created;
 }
 
-const progress = (id: string, step: number) => writeMeta(redis, { status: 'PROGRESS', result: { current: step } }, { id });
-const succeed = (id: string) => writeMeta(redis, { status: 'SUCCESS', result: 'done', date_done: new Date().toISOString() }, { id });
-const label = (task: Task) => (task.rawState === 'PROGRESS' ? `P${(task.meta as { current: number }).current}` : task.rawState);
+const progress = (id: string, step: number) =>
+  writeMeta(redis, { status: 'PROGRESS', result: { current: step } }, { id });
+const succeed = (id: string) =>
+  writeMeta(redis, { status: 'SUCCESS', result: 'done', date_done: new Date().toISOString() }, { id });
+const label = (task: Task) =>
+  task.rawState === 'PROGRESS' ? `P${(task.meta as { current: number }).current}` : task.rawState;
 const watched = async (id: string) => until(async () => (await taskSubscribers(redis, [id]))[0] === 1);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `P${from + index}`);
 
@@ -57,7 +65,9 @@ describe('waitForTask', () => {
 
   it('a bad id ends with the server’s code, over either transport', async () => {
     await expect(client().waitForTask('not-a-uuid')).rejects.toMatchObject({ code: 'INVALID_TASK_ID' });
-    await expect(client({ transport: 'sse' }).waitForTask('not-a-uuid')).rejects.toMatchObject({ code: 'INVALID_TASK_ID' });
+    await expect(client({ transport: 'sse' }).waitForTask('not-a-uuid')).rejects.toMatchObject({
+      code: 'INVALID_TASK_ID',
+    });
   });
 });
 
@@ -113,7 +123,9 @@ describe('watchTask across failures', () => {
     await lens.redis.restart();
     // Resubscribed: the old cursor is CURSOR_EXPIRED (Redis lost the states); the fresh subscription
     // starts the counter again before it watches (an attempt with the old cursor only reads it).
-    await until(async () => lens.app.watcher.listenerCount === 1 && (await redis.exists('celery-lens:state-clock')) === 1);
+    await until(
+      async () => lens.app.watcher.listenerCount === 1 && (await redis.exists('celery-lens:state-clock')) === 1,
+    );
     await progress(id, 2); // the same state again, as a worker retrying its write would
     await progress(id, 3);
     await succeed(id);
@@ -142,7 +154,9 @@ describe('watchTask across failures', () => {
     const lensClient = client();
     const root = await progress(randomUUID(), 1);
     const states: string[] = [];
-    const handle = lensClient.watchGraph(root, (graph) => states.push(graph.nodes.map((node) => node.task?.rawState).join()));
+    const handle = lensClient.watchGraph(root, (graph) =>
+      states.push(graph.nodes.map((node) => node.task?.rawState).join()),
+    );
     await until(() => states.length === 1);
     await succeed(root);
     await handle.done;
@@ -185,22 +199,25 @@ describe('a watch the server completes at once', () => {
 });
 
 describe('across a server restart (a rolling deploy)', () => {
-  it.each(['ws', 'sse'] as const)('waitForTask over %s resolves once the task finishes on the next process', async (transport) => {
-    const first = await startApp(lens.redis.url());
-    const { port } = new URL(first.url);
-    const lensClient = client({ url: first.url, transport, retry: { minDelayMs: 50, maxDelayMs: 200 } });
-    const id = await progress(randomUUID(), 1);
-    const waiting = lensClient.waitForTask(id, { timeoutMs: 20_000 });
-    await watched(id);
-    // The process going away is not the task being done: the client must not settle here.
-    await first.stop();
-    const second = await startApp(lens.redis.url(), ['--port', port]);
-    try {
+  it.each(['ws', 'sse'] as const)(
+    'waitForTask over %s resolves once the task finishes on the next process',
+    async (transport) => {
+      const first = await startApp(lens.redis.url());
+      const { port } = new URL(first.url);
+      const lensClient = client({ url: first.url, transport, retry: { minDelayMs: 50, maxDelayMs: 200 } });
+      const id = await progress(randomUUID(), 1);
+      const waiting = lensClient.waitForTask(id, { timeoutMs: 20_000 });
       await watched(id);
-      await succeed(id);
-      await expect(waiting).resolves.toMatchObject({ id, state: 'SUCCESS', result: 'done', ready: true });
-    } finally {
-      await second.stop();
-    }
-  });
+      // The process going away is not the task being done: the client must not settle here.
+      await first.stop();
+      const second = await startApp(lens.redis.url(), ['--port', port]);
+      try {
+        await watched(id);
+        await succeed(id);
+        await expect(waiting).resolves.toMatchObject({ id, state: 'SUCCESS', result: 'done', ready: true });
+      } finally {
+        await second.stop();
+      }
+    },
+  );
 });

@@ -1,5 +1,5 @@
 /**
- * `task(id)` over graphql-ws runs in cohorts (src/server/task-cohorts.ts):
+ * `task(id)` over graphql-ws runs in cohorts (src/live/task-cohorts.ts):
  * subscriptions with the same document, scopes and variables share one
  * execution per event; other operations take the ordinary path. What each
  * subscription receives is what the ordinary path sends (the other
@@ -83,7 +83,9 @@ describe('task(id) cohorts', () => {
     // Resuming is the ordinary path's (here: a cursor it refuses)...
     const resumed = subscribe(ws(), CohortResume, { id, after: 'not-a-cursor' });
     await resumed.done.catch(() => {});
-    expect(resumed.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'INVALID_CURSOR' }) })]);
+    expect(resumed.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'INVALID_CURSOR' }) }),
+    ]);
     // ...and `after: null` is not resuming: that one is a member.
     const fresh = subscribe(ws(), CohortResume, { id, after: null });
     await fresh.waitFor(1);
@@ -98,7 +100,9 @@ describe('task(id) cohorts', () => {
   it('answer a bad id as the ordinary path does, and log each subscription when it ends', async () => {
     const bad = subscribe(ws(), CohortWatch, { id: 'not a task id!' });
     await bad.done.catch(() => {});
-    expect(bad.errors).toEqual([expect.objectContaining({ path: ['task'], extensions: expect.objectContaining({ code: 'INVALID_TASK_ID' }) })]);
+    expect(bad.errors).toEqual([
+      expect.objectContaining({ path: ['task'], extensions: expect.objectContaining({ code: 'INVALID_TASK_ID' }) }),
+    ]);
     expect(lens.app.cohorts.size).toBe(0);
 
     const id = randomUUID();
@@ -107,6 +111,8 @@ describe('task(id) cohorts', () => {
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id });
     await sub.waitFor(2);
     sub.stop();
-    await until(() => lens.app.logs.some((line) => line.includes('"operation":"CohortWatch"') && line.includes('"events":2')));
+    await until(() =>
+      lens.app.logs.some((line) => line.includes('"operation":"CohortWatch"') && line.includes('"events":2')),
+    );
   });
 });

@@ -41,7 +41,10 @@ describe('a burst of event messages', () => {
       const response = await fetch(apart.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'query ($ids: [ID!]!) { tasks(ids: $ids) { receivedAt } }', variables: { ids: sample } }),
+        body: JSON.stringify({
+          query: 'query ($ids: [ID!]!) { tasks(ids: $ids) { receivedAt } }',
+          variables: { ids: sample },
+        }),
       });
       const body = (await response.json()) as { data: { tasks: { receivedAt: string | null }[] } };
       return body.data.tasks.every((task) => task.receivedAt !== null);
@@ -50,7 +53,9 @@ describe('a burst of event messages', () => {
       await pipeline.exec();
       await until(received, 60_000);
     });
-    console.log(`recorded in ${Math.round(probed.ms)} ms; slowest /healthz ${Math.round(probed.slowestHealthMs)} ms over ${probed.probes} probes`);
+    console.log(
+      `recorded in ${Math.round(probed.ms)} ms; slowest /healthz ${Math.round(probed.slowestHealthMs)} ms over ${probed.probes} probes`,
+    );
     expect(probed.slowestHealthMs).toBeLessThan(HEALTHY_PROBE_MS);
   }, 90_000);
 });

@@ -68,12 +68,28 @@ describe.each([
     broker = brokerServer.client(brokerDb);
     backend = redis.client();
     const flags = [
-      '--broker', brokerServer.url(brokerDb), '--queues', QUEUES.join(','), '--control', 'true', '--send-allow', 'lens.*',
-      '--max-value-bytes', String(MAX_VALUE_BYTES), '--redis-timeout-ms', String(TIMEOUT_MS),
+      '--broker',
+      brokerServer.url(brokerDb),
+      '--queues',
+      QUEUES.join(','),
+      '--control',
+      'true',
+      '--send-allow',
+      'lens.*',
+      '--max-value-bytes',
+      String(MAX_VALUE_BYTES),
+      '--redis-timeout-ms',
+      String(TIMEOUT_MS),
       // So that a deep literal reaches the parser: the default token limit refuses it earlier.
-      '--max-tokens', '1000000', '--max-body-bytes', '1000000',
+      '--max-tokens',
+      '1000000',
+      '--max-body-bytes',
+      '1000000',
     ];
-    [app, bare] = await Promise.all([startApp(redis.url(), flags), startApp(redis.url(), [...flags, '--consume', 'false', '--queue-scan-limit', '0'])]);
+    [app, bare] = await Promise.all([
+      startApp(redis.url(), flags),
+      startApp(redis.url(), [...flags, '--consume', 'false', '--queue-scan-limit', '0']),
+    ]);
   });
   afterAll(async () => {
     await bare?.stop();
@@ -82,7 +98,7 @@ describe.each([
     await redis?.stop();
   });
 
-  /** Through Yoga, or over the port (the JSON POST fast path, src/http/json-post.ts). */
+  /** Through Yoga, or over the port (the JSON POST fast path, src/transport/json-post.ts). */
   const post = async (body: string, overPort = false): Promise<Answer> => {
     const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body };
     const response = overPort ? await fetch(app.url, init) : await app.yoga.fetch('http://yoga/graphql', init);
@@ -90,18 +106,26 @@ describe.each([
   };
   /** sendTask with `args` or `kwargs` given as JSON text, as a variable. */
   const sendVariable = (argument: 'args' | 'kwargs', json: string, overPort = false) =>
-    post(`{"query":${JSON.stringify(`mutation ($v: JSON) { sendTask(name: "lens.echo", ${argument}: $v) { id } }`)},"variables":{"v":${json}}}`, overPort);
+    post(
+      `{"query":${JSON.stringify(`mutation ($v: JSON) { sendTask(name: "lens.echo", ${argument}: $v) { id } }`)},"variables":{"v":${json}}}`,
+      overPort,
+    );
   /** sendTask with `args` or `kwargs` written in the document. */
   const sendLiteral = (argument: 'args' | 'kwargs', literal: string, overPort = false) =>
-    post(JSON.stringify({ query: `mutation { sendTask(name: "lens.echo", ${argument}: ${literal}) { id } }` }), overPort);
-  const code = (answer: { errors?: { extensions?: Record<string, unknown> }[] }) => answer.errors?.[0]?.extensions?.code;
+    post(
+      JSON.stringify({ query: `mutation { sendTask(name: "lens.echo", ${argument}: ${literal}) { id } }` }),
+      overPort,
+    );
+  const code = (answer: { errors?: { extensions?: Record<string, unknown> }[] }) =>
+    answer.errors?.[0]?.extensions?.code;
 
   const queued = async (id: string) => {
     const lists = await Promise.all(QUEUES.map((queue) => broker.lrange(queue, 0, -1)));
     return lists.flat().filter((message) => taskIdOfMessage(message) === id).length;
   };
   const reservations = async () => (await backend.keys('celery-lens:sent:*')).length;
-  const lpushes = async () => Number(/cmdstat_lpush:calls=(\d+)/.exec((await broker.info('commandstats')) as string)?.[1] ?? 0);
+  const lpushes = async () =>
+    Number(/cmdstat_lpush:calls=(\d+)/.exec((await broker.info('commandstats')) as string)?.[1] ?? 0);
   /** What a send writes: messages on the queues, LPUSHes, reservations. */
   const written = async () => ({
     lengths: await Promise.all(QUEUES.map((queue) => broker.llen(queue))),
@@ -113,7 +137,9 @@ describe.each([
     it('of 10 concurrent sends of one new id to two replicas, one is accepted and 9 are TASK_EXISTS; one message is queued', async () => {
       const id = randomUUID();
       const answers = await Promise.all(
-        Array.from({ length: 10 }, (_, index) => execute(index % 2 ? app : bare, Send, { name: 'lens.add', args: [1, 2], queue: 'idle', id })),
+        Array.from({ length: 10 }, (_, index) =>
+          execute(index % 2 ? app : bare, Send, { name: 'lens.add', args: [1, 2], queue: 'idle', id }),
+        ),
       );
       expect(answers.filter((answer) => answer.data?.sendTask?.id === id)).toHaveLength(1);
       expect(answers.map(code).filter((each) => each === 'TASK_EXISTS')).toHaveLength(9);
@@ -144,7 +170,14 @@ describe.each([
       expect(ttl).toBeLessThanOrEqual(2 * 86_400 + 3600);
       expect(code(await execute(bare, Send, { name: 'lens.add', id }))).toBe('TASK_EXISTS');
 
-      const done = await writeMeta(backend, { status: 'SUCCESS', result: 3, name: 'lens.add', args: [1, 2], kwargs: {}, queue: 'celery' });
+      const done = await writeMeta(backend, {
+        status: 'SUCCESS',
+        result: 3,
+        name: 'lens.add',
+        args: [1, 2],
+        kwargs: {},
+        queue: 'celery',
+      });
       const resent = await execute(app, Resend, { id: done, queue: 'idle' });
       expect(resent.errors).toBeUndefined();
       const next = resent.data!.resendTask.id;
@@ -202,26 +235,48 @@ describe.each([
     it(`refuses args and kwargs 5,000 levels deep (variables): INVALID_ARGUMENT, the limit being ${MAX_ARGUMENT_DEPTH}`, async () => {
       const before = await written();
       // Twice each and over the port: the later runs are compiled (--jit), and answer the same.
-      const sends = [['args', deepList(5000)], ['kwargs', deepObject(5000)], ['args', deepList(MAX_ARGUMENT_DEPTH + 1)]] as const;
-      for (const [argument, json, overPort] of [...sends, ...sends.map(([argument, json]) => [argument, json, true] as const)]) {
+      const sends = [
+        ['args', deepList(5000)],
+        ['kwargs', deepObject(5000)],
+        ['args', deepList(MAX_ARGUMENT_DEPTH + 1)],
+      ] as const;
+      for (const [argument, json, overPort] of [
+        ...sends,
+        ...sends.map(([argument, json]) => [argument, json, true] as const),
+      ]) {
         const answer = await sendVariable(argument, json, overPort);
         expect(answer.data?.sendTask ?? null).toBeNull();
-        expect(answer.errors?.[0]?.extensions).toEqual({ code: 'INVALID_ARGUMENT', argument, measure: 'depth', limit: MAX_ARGUMENT_DEPTH });
-        expect(answer.errors?.[0]?.message).toMatch(new RegExp(`^${argument} is nested deeper than ${MAX_ARGUMENT_DEPTH} levels`));
+        expect(answer.errors?.[0]?.extensions).toEqual({
+          code: 'INVALID_ARGUMENT',
+          argument,
+          measure: 'depth',
+          limit: MAX_ARGUMENT_DEPTH,
+        });
+        expect(answer.errors?.[0]?.message).toMatch(
+          new RegExp(`^${argument} is nested deeper than ${MAX_ARGUMENT_DEPTH} levels`),
+        );
       }
       expect(await written()).toEqual(before);
     });
 
     it('refuses deep literals: 5,000 levels before parsing (QUERY_TOO_COMPLEX), past the limit when run (INVALID_ARGUMENT)', async () => {
       const before = await written();
-      for (const [argument, overPort] of [['args', false], ['kwargs', false], ['kwargs', true]] as const) {
+      for (const [argument, overPort] of [
+        ['args', false],
+        ['kwargs', false],
+        ['kwargs', true],
+      ] as const) {
         const literal = argument === 'args' ? deepList(5000) : `{k: ${deepLiteral(4999)}}`;
         const answer = await sendLiteral(argument, literal, overPort);
         expect(answer.status).toBe(400);
         expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'nesting' });
       }
       const past = await sendLiteral('kwargs', `{k: ${deepLiteral(MAX_ARGUMENT_DEPTH)}}`);
-      expect(past.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'kwargs', measure: 'depth' });
+      expect(past.errors?.[0]?.extensions).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        argument: 'kwargs',
+        measure: 'depth',
+      });
       expect(await written()).toEqual(before);
     });
 
@@ -229,8 +284,16 @@ describe.each([
       const before = await written();
       // {"k":"…"}: 8 characters around the string.
       const answer = await execute(app, Send, { name: 'lens.echo', kwargs: { k: 'x'.repeat(MAX_VALUE_BYTES - 7) } });
-      expect(answer.errors?.[0]?.extensions).toEqual({ code: 'INVALID_ARGUMENT', argument: 'kwargs', measure: 'bytes', limit: MAX_VALUE_BYTES });
-      const list = await execute(app, Send, { name: 'lens.echo', args: Array.from({ length: MAX_VALUE_BYTES }, () => 1) });
+      expect(answer.errors?.[0]?.extensions).toEqual({
+        code: 'INVALID_ARGUMENT',
+        argument: 'kwargs',
+        measure: 'bytes',
+        limit: MAX_VALUE_BYTES,
+      });
+      const list = await execute(app, Send, {
+        name: 'lens.echo',
+        args: Array.from({ length: MAX_VALUE_BYTES }, () => 1),
+      });
       expect(list.errors?.[0]?.extensions).toMatchObject({ argument: 'args', measure: 'bytes' });
       expect(await written()).toEqual(before);
     });
@@ -238,27 +301,50 @@ describe.each([
     it('sends what is exactly at the limits, as it was given', async () => {
       const deep = await sendVariable('args', deepList(MAX_ARGUMENT_DEPTH));
       const nested = await sendLiteral('kwargs', `{k: ${deepLiteral(MAX_ARGUMENT_DEPTH - 1)}}`);
-      const large = await execute(app, Send, { name: 'lens.echo', kwargs: { k: 'x'.repeat(MAX_VALUE_BYTES - 8) }, args: ['y'.repeat(MAX_VALUE_BYTES - 4)] });
+      const large = await execute(app, Send, {
+        name: 'lens.echo',
+        kwargs: { k: 'x'.repeat(MAX_VALUE_BYTES - 8) },
+        args: ['y'.repeat(MAX_VALUE_BYTES - 4)],
+      });
       for (const answer of [deep, nested, large]) expect(answer.errors).toBeUndefined();
       const body = async (id: string) => {
         const message = (await broker.lrange('celery', 0, -1)).find((each) => taskIdOfMessage(each) === id) as string;
-        return JSON.parse(Buffer.from((JSON.parse(message) as { body: string }).body, 'base64').toString()) as unknown[];
+        return JSON.parse(
+          Buffer.from((JSON.parse(message) as { body: string }).body, 'base64').toString(),
+        ) as unknown[];
       };
       expect((await body(deep.data!.sendTask!.id))[0]).toEqual(JSON.parse(deepList(MAX_ARGUMENT_DEPTH)));
       expect((await body(nested.data!.sendTask!.id))[1]).toEqual(JSON.parse(deepObject(MAX_ARGUMENT_DEPTH)));
-      expect((await body(large.data!.sendTask.id)).slice(0, 2)).toEqual([['y'.repeat(MAX_VALUE_BYTES - 4)], { k: 'x'.repeat(MAX_VALUE_BYTES - 8) }]);
+      expect((await body(large.data!.sendTask.id)).slice(0, 2)).toEqual([
+        ['y'.repeat(MAX_VALUE_BYTES - 4)],
+        { k: 'x'.repeat(MAX_VALUE_BYTES - 8) },
+      ]);
     });
 
     it('does not re-send a task whose stored args are past the limit (NOT_RESENDABLE), nor to a queue outside --queues', async () => {
-      const deep = await writeMeta(backend, { status: 'FAILURE', name: 'lens.echo', args: JSON.parse(deepList(MAX_ARGUMENT_DEPTH + 1)) as unknown[], kwargs: {} });
-      const large = await writeMeta(backend, { status: 'SUCCESS', name: 'lens.echo', args: [], kwargs: { k: 'x'.repeat(MAX_VALUE_BYTES) } });
+      const deep = await writeMeta(backend, {
+        status: 'FAILURE',
+        name: 'lens.echo',
+        args: JSON.parse(deepList(MAX_ARGUMENT_DEPTH + 1)) as unknown[],
+        kwargs: {},
+      });
+      const large = await writeMeta(backend, {
+        status: 'SUCCESS',
+        name: 'lens.echo',
+        args: [],
+        kwargs: { k: 'x'.repeat(MAX_VALUE_BYTES) },
+      });
       const plain = await writeMeta(backend, { status: 'SUCCESS', name: 'lens.add', args: [1, 2], kwargs: {} });
       const before = await written();
       const [tooDeep, tooLarge, elsewhere] = await Promise.all([
-        execute(app, Resend, { id: deep }), execute(app, Resend, { id: large }), execute(app, Resend, { id: plain, queue: 'elsewhere' }),
+        execute(app, Resend, { id: deep }),
+        execute(app, Resend, { id: large }),
+        execute(app, Resend, { id: plain, queue: 'elsewhere' }),
       ]);
       expect(code(tooDeep)).toBe('NOT_RESENDABLE');
-      expect(tooDeep.errors?.[0]?.message).toContain(`its stored args is nested deeper than ${MAX_ARGUMENT_DEPTH} levels`);
+      expect(tooDeep.errors?.[0]?.message).toContain(
+        `its stored args is nested deeper than ${MAX_ARGUMENT_DEPTH} levels`,
+      );
       expect(code(tooLarge)).toBe('NOT_RESENDABLE');
       expect(tooLarge.errors?.[0]?.message).toContain(`larger than ${MAX_VALUE_BYTES} bytes`);
       expect(elsewhere.errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ARGUMENT', argument: 'queue' });

@@ -29,7 +29,9 @@ function install(): string {
   for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   mkdirSync(join(dir, 'web'));
   symlinkSync(join(ROOT, 'web/dist'), join(dir, 'web/dist'));
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
   for (const [path, entry] of Object.entries(lock.packages)) {
     // Top-level packages only; nested ones come with their parent.
     if (!/^node_modules\/(@[^/]+\/)?[^/]+$/.test(path) || entry.dev || entry.devOptional) continue;
@@ -46,7 +48,14 @@ function install(): string {
  */
 function freshClone(): string {
   const dir = mkdtempSync(join(tmpdir(), 'celery-lens-clone-'));
-  for (const part of ['package.json', 'package-lock.json', 'tsconfig.json', 'client/src', 'client/tsconfig.json', 'scripts/ensure-build.mjs']) {
+  for (const part of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'client/src',
+    'client/tsconfig.json',
+    'scripts/ensure-build.mjs',
+  ]) {
     cpSync(join(ROOT, part), join(dir, part), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
@@ -63,7 +72,10 @@ function readmeSnippet(): string {
 }
 
 /** Runs node to its end: exit code and output. */
-function node(args: readonly string[], options: SpawnOptions): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function node(
+  args: readonly string[],
+  options: SpawnOptions,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   const run = spawn(process.execPath, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
   let [stdout, stderr] = ['', ''];
   run.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -91,10 +103,14 @@ describe('the built server (dist/)', () => {
   it('starts from bin/celery-lens.mjs and answers a query', async () => {
     const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: { answer: 42 } });
     const port = await freePort();
-    child = spawn(process.execPath, [join(installed, 'bin/celery-lens.mjs'), '--backend', lens.redis.url(), '--port', String(port)], {
-      stdio: 'ignore',
-      env: { PATH: process.env.PATH, NODE_ENV: 'production' },
-    });
+    child = spawn(
+      process.execPath,
+      [join(installed, 'bin/celery-lens.mjs'), '--backend', lens.redis.url(), '--port', String(port)],
+      {
+        stdio: 'ignore',
+        env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+      },
+    );
     const url = `http://127.0.0.1:${port}`;
     await until(async () => (await fetch(`${url}/readyz`).catch(() => null))?.ok === true, 20_000);
     const response = await fetch(`${url}/graphql`, {
@@ -110,7 +126,9 @@ describe('the built server (dist/)', () => {
 
 describe('celery-lens/client on a fresh clone', () => {
   it('npm start and prepare build the library, and the README snippet runs as written', async () => {
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     expect(scripts.prestart).toContain('node scripts/ensure-build.mjs');
     expect(scripts.prepare).toContain('node scripts/ensure-build.mjs');
 
@@ -131,6 +149,11 @@ describe('celery-lens/client on a fresh clone', () => {
     const after = await run();
     expect(after.stderr).toBe('');
     expect(after.status).toBe(0);
-    expect(after.stdout.trim().split('\n')).toEqual(['SUCCESS { answer: 42 }', 'SUCCESS null', `${id} SUCCEEDED`, '1 true']);
+    expect(after.stdout.trim().split('\n')).toEqual([
+      'SUCCESS { answer: 42 }',
+      'SUCCESS null',
+      `${id} SUCCEEDED`,
+      '1 true',
+    ]);
   }, 300_000);
 });

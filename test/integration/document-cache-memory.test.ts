@@ -24,10 +24,13 @@ afterAll(async () => {
 /** Sends `count` distinct documents made by `document`, 100 per request, 4 requests at a time. */
 async function sendDistinct(count: number, document: (index: number) => string): Promise<void> {
   const batches = Array.from({ length: Math.ceil(count / 100) }, (_, batch) =>
-    Array.from({ length: Math.min(100, count - batch * 100) }, (_, index) => ({ query: document(batch * 100 + index) })),
+    Array.from({ length: Math.min(100, count - batch * 100) }, (_, index) => ({
+      query: document(batch * 100 + index),
+    })),
   );
   const send = async (batch: { query: string }[]) => {
-    const post = () => fetch(lens.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+    const post = () =>
+      fetch(lens.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
     // Once more if the server closed a kept-alive socket as it was reused (its keep-alive timeout passed while garbage was collected).
     const response = await post().catch(post);
     const answers = (await response.json()) as unknown[];
@@ -37,17 +40,23 @@ async function sendDistinct(count: number, document: (index: number) => string):
 }
 
 describe('per-document caches', () => {
-  it('15,000 distinct operation names grow what the process holds by less than 30 MB', { timeout: 120_000 }, async () => {
+  it('15,000 distinct operation names grow what the process holds by less than 30 MB', {
+    timeout: 120_000,
+  }, async () => {
     await sendDistinct(200, (index) => `query Warm${index % 10} { __typename }`);
     const before = await lens.held();
     await sendDistinct(15_000, (index) => `query Operation${index} { __typename }`);
     const after = await lens.held();
-    console.log(`heap ${before.heapMiB.toFixed(1)} → ${after.heapMiB.toFixed(1)} MiB, RSS after collection ${before.rssMiB.toFixed(0)} → ${after.rssMiB.toFixed(0)} MiB`);
+    console.log(
+      `heap ${before.heapMiB.toFixed(1)} → ${after.heapMiB.toFixed(1)} MiB, RSS after collection ${before.rssMiB.toFixed(0)} → ${after.rssMiB.toFixed(0)} MiB`,
+    );
     expect(after.rssMiB - before.rssMiB).toBeLessThan(30);
     expect(after.heapMiB - before.heapMiB).toBeLessThan(30);
   });
 
-  it('300 distinct documents of 1,800 tokens are held up to the cache bytes (a bound by count alone held them all, 244 MiB)', { timeout: 120_000 }, async () => {
+  it('300 distinct documents of 1,800 tokens are held up to the cache bytes (a bound by count alone held them all, 244 MiB)', {
+    timeout: 120_000,
+  }, async () => {
     const before = await lens.held();
     // 450 unused variables: parsed (and cached), then refused by validation.
     const variables = Array.from({ length: 450 }, (_, index) => `$v${index}: Int`).join(', ');

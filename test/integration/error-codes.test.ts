@@ -11,7 +11,10 @@ import { useLens } from '../helpers/lens-fixture.ts';
 
 interface Answer {
   status: number;
-  body: { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
+  body: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+  };
 }
 
 const lens = useLens(['--max-depth', '6', '--max-complexity', '200']);
@@ -25,7 +28,11 @@ afterAll(() => secured.stop());
 
 /** The same POST through the fast path (a real port) and through yoga.fetch. */
 async function postBoth(body: unknown, headers: Record<string, string> = {}): Promise<Answer[]> {
-  const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) };
+  const init = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
   const answers: Answer[] = [];
   for (const response of [await fetch(lens.app.url, init), await lens.app.yoga.fetch('http://yoga/graphql', init)]) {
     answers.push({ status: response.status, body: (await response.json()) as Answer['body'] });
@@ -33,14 +40,22 @@ async function postBoth(body: unknown, headers: Record<string, string> = {}): Pr
   return answers;
 }
 
-const summary = ({ status, body }: Answer) => ({ status, data: body.data, codes: body.errors?.map((error) => error.extensions?.code) });
+const summary = ({ status, body }: Answer) => ({
+  status,
+  data: body.data,
+  codes: body.errors?.map((error) => error.extensions?.code),
+});
 
 describe('requests that cannot run: coded, HTTP 400, no data', () => {
   it.each([
     ['an object for an ID', 'query ($id: ID!) { task(id: $id) { id } }', { id: { a: 1 } }],
     ['a missing required variable', 'query ($id: ID!) { task(id: $id) { id } }', {}],
     ['a number for a list of IDs', 'query ($ids: [ID!]!) { tasks(ids: $ids) { id } }', { ids: [{}] }],
-    ['an unknown enum value', 'mutation ($s: GoalStatus!) { updateGoalStatus(key: "k", status: $s) { key } }', { s: 'NOPE' }],
+    [
+      'an unknown enum value',
+      'mutation ($s: GoalStatus!) { updateGoalStatus(key: "k", status: $s) { key } }',
+      { s: 'NOPE' },
+    ],
     ['a string for an Int', 'query ($d: Int) { taskGraph(rootId: "x", maxDepth: $d) { nodes { id } } }', { d: 'deep' }],
   ])('variables of the wrong type (%s) are BAD_USER_INPUT', async (_name, query, variables) => {
     for (const answer of await postBoth({ query, variables })) {
@@ -56,23 +71,41 @@ describe('requests that cannot run: coded, HTTP 400, no data', () => {
       expect(summary(answer)).toEqual({ status: 400, data: undefined, codes: ['QUERY_TOO_COMPLEX'] });
       expect(answer.body.errors?.[0]?.extensions).toMatchObject({ measure: 'depth', value: 8, limit: 6 });
     }
-    for (const answer of await postBoth({ query: costly, variables: { ids: Array.from({ length: 20 }, () => randomUUID()) } })) {
+    for (const answer of await postBoth({
+      query: costly,
+      variables: { ids: Array.from({ length: 20 }, () => randomUUID()) },
+    })) {
       expect(summary(answer)).toEqual({ status: 400, data: undefined, codes: ['QUERY_TOO_COMPLEX'] });
       expect(answer.body.errors?.[0]?.extensions).toMatchObject({ measure: 'complexity', limit: 200 });
     }
     expect(lens.app.backend.roundTrips).toBe(before);
     // Under the limits, the same document runs.
-    for (const answer of await postBoth({ query: costly, variables: { ids: [randomUUID()] } })) expect(summary(answer)).toMatchObject({ status: 200, codes: undefined });
+    for (const answer of await postBoth({ query: costly, variables: { ids: [randomUUID()] } }))
+      expect(summary(answer)).toMatchObject({ status: 200, codes: undefined });
   });
 
   it('subscriptions are checked the same way before they start (SSE)', async () => {
     const deep = `subscription { task(id: "${randomUUID()}") { ${'parent { '.repeat(6)}id${' }'.repeat(6)} } }`;
     const badVariable = 'subscription ($id: ID!) { task(id: $id) { id } }';
-    for (const [body, code] of [[{ query: deep }, 'QUERY_TOO_COMPLEX'], [{ query: badVariable, variables: { id: {} } }, 'BAD_USER_INPUT']] as const) {
-      const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body) };
-      for (const response of [await fetch(lens.app.url, init), await lens.app.yoga.fetch('http://yoga/graphql', init)]) {
+    for (const [body, code] of [
+      [{ query: deep }, 'QUERY_TOO_COMPLEX'],
+      [{ query: badVariable, variables: { id: {} } }, 'BAD_USER_INPUT'],
+    ] as const) {
+      const init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify(body),
+      };
+      for (const response of [
+        await fetch(lens.app.url, init),
+        await lens.app.yoga.fetch('http://yoga/graphql', init),
+      ]) {
         const text = await response.text();
-        expect([response.status, text.includes(`"code":"${code}"`), text.includes('"data"')]).toEqual([400, true, false]);
+        expect([response.status, text.includes(`"code":"${code}"`), text.includes('"data"')]).toEqual([
+          400,
+          true,
+          false,
+        ]);
       }
     }
   });
@@ -84,7 +117,10 @@ describe('requests that cannot run: coded, HTTP 400, no data', () => {
     const url = `${lens.app.url}?query=${encodeURIComponent('{ backend { up } }')}&${param}`;
     const response = await fetch(url, { headers: { accept: 'application/json' } });
     const body = (await response.json()) as Answer['body'];
-    expect({ status: response.status, codes: body.errors?.map((error) => error.extensions?.code) }).toEqual({ status: 400, codes: ['BAD_REQUEST'] });
+    expect({ status: response.status, codes: body.errors?.map((error) => error.extensions?.code) }).toEqual({
+      status: 400,
+      codes: ['BAD_REQUEST'],
+    });
     // The same parameters in a form-encoded POST body.
     const form = await fetch(lens.app.url, {
       method: 'POST',
@@ -102,7 +138,9 @@ describe('stored values GraphQL cannot show as they are', () => {
     async (state) => {
       const id = await writeMeta(lens.redis.client(), { status: state, result: { step: 1 } });
       for (const answer of await postBoth({ query: `{ task(id: "${id}") { state rawState status ready meta } }` })) {
-        expect(answer.body).toEqual({ data: { task: { state: 'CUSTOM', rawState: state, status: 'RUNNING', ready: false, meta: { step: 1 } } } });
+        expect(answer.body).toEqual({
+          data: { task: { state: 'CUSTOM', rawState: state, status: 'RUNNING', ready: false, meta: { step: 1 } } },
+        });
       }
     },
   );
@@ -111,7 +149,9 @@ describe('stored values GraphQL cannot show as they are', () => {
     const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1, name: 't', retries: 2 ** 31 });
     for (const answer of await postBoth({ query: `{ task(id: "${id}") { state retries } }` })) {
       expect(answer.body.data).toEqual({ task: { state: 'SUCCESS', retries: null } });
-      expect(answer.body.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['task', 'retries'], 'UNDECODABLE_META']]);
+      expect(answer.body.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
+        [['task', 'retries'], 'UNDECODABLE_META'],
+      ]);
     }
   });
 
@@ -120,7 +160,10 @@ describe('stored values GraphQL cannot show as they are', () => {
     await lens.redis.client().pexpire(`celery-task-meta-${id}`, 2 ** 62);
     for (const answer of await postBoth({ query: `{ task(id: "${id}") { state ttlSeconds expiresAt } }` })) {
       expect(answer.body.data).toEqual({ task: { state: 'SUCCESS', ttlSeconds: null, expiresAt: null } });
-      expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual(['UNDECODABLE_META', 'UNDECODABLE_META']);
+      expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual([
+        'UNDECODABLE_META',
+        'UNDECODABLE_META',
+      ]);
     }
   });
 
@@ -146,7 +189,12 @@ describe('payload fields under a status-only credential', () => {
       body: JSON.stringify({ query: `{ task(id: "${id}") { state error { type module message args traceback } } }` }),
     });
     const body = (await response.json()) as Answer['body'];
-    expect(body.data).toEqual({ task: { state: 'FAILURE', error: { type: 'ValueError', module: 'builtins', message: null, args: null, traceback: null } } });
+    expect(body.data).toEqual({
+      task: {
+        state: 'FAILURE',
+        error: { type: 'ValueError', module: 'builtins', message: null, args: null, traceback: null },
+      },
+    });
     expect(body.errors?.map((error) => [error.path?.at(-1), error.extensions?.code])).toEqual([
       ['message', 'FORBIDDEN'],
       ['args', 'FORBIDDEN'],

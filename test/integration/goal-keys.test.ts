@@ -28,7 +28,8 @@ const leftovers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const dispose of leftovers.splice(0).reverse()) await dispose();
 });
-const codeOf = (result: { errors?: readonly { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code;
+const codeOf = (result: { errors?: readonly { extensions?: { code?: string } }[] }) =>
+  result.errors?.[0]?.extensions?.code;
 
 /** The keys and channels celery-lens holds for the goals whose key starts with `base`. */
 async function lensKeysOf(base: string): Promise<string[]> {
@@ -46,14 +47,24 @@ describe('goal keys', () => {
     await execute(lens.app, Attach, { key: `${k}:attempts`, taskId: b });
     await execute(lens.app, Attach, { key: k, taskId: c });
     await execute(lens.app, Update, { key: `${k}:attempts` });
-    expect((await execute(lens.app, Read, { key: k })).data?.goal).toMatchObject({ status: 'PENDING', metadata: { of: 'K' }, attempts: [{ id: a }, { id: c }] });
-    expect((await execute(lens.app, Read, { key: `${k}:attempts` })).data?.goal).toMatchObject({ status: 'FAILED', metadata: { of: 'K:attempts' }, attempts: [{ id: b }] });
+    expect((await execute(lens.app, Read, { key: k })).data?.goal).toMatchObject({
+      status: 'PENDING',
+      metadata: { of: 'K' },
+      attempts: [{ id: a }, { id: c }],
+    });
+    expect((await execute(lens.app, Read, { key: `${k}:attempts` })).data?.goal).toMatchObject({
+      status: 'FAILED',
+      metadata: { of: 'K:attempts' },
+      attempts: [{ id: b }],
+    });
   });
 
   it('a createGoal or attachTask that fails half-way leaves nothing behind', async () => {
     // A user that may write but not PUBLISH: the old createGoal wrote its hash, then failed on the publish.
     const password = randomUUID();
-    await lens.redis.client().call('ACL', 'SETUSER', 'no-publish', 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-publish');
+    await lens.redis
+      .client()
+      .call('ACL', 'SETUSER', 'no-publish', 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-publish');
     const app = await startApp(`redis://no-publish:${password}@127.0.0.1:${lens.redis.port}/0`, ['--consume', 'false']);
     leftovers.push(() => app.stop());
     const k = `half:${randomUUID()}`;
@@ -71,16 +82,29 @@ describe('goal keys', () => {
 
   it('a goal key holding another Redis type or garbage is UNDECODABLE_LENS_DATA, never "no goal" or GOAL_EXISTS', async () => {
     const redis = lens.redis.client();
-    const [str, garbage, badStatus, badTime] = ['str', 'garbage', 'status', 'time'].map((kind) => `bad:${kind}:${randomUUID()}`) as [string, string, string, string];
+    const [str, garbage, badStatus, badTime] = ['str', 'garbage', 'status', 'time'].map(
+      (kind) => `bad:${kind}:${randomUUID()}`,
+    ) as [string, string, string, string];
     await redis.set(`celery-lens:goal:${str}`, 'a string');
-    await redis.hset(`celery-lens:goal:${garbage}`, { createdAt: Date.now(), status: 'PENDING', metadata: '{not json' });
+    await redis.hset(`celery-lens:goal:${garbage}`, {
+      createdAt: Date.now(),
+      status: 'PENDING',
+      metadata: '{not json',
+    });
     await redis.hset(`celery-lens:goal:${badStatus}`, { createdAt: Date.now(), status: 'toString', metadata: 'null' });
     await redis.hset(`celery-lens:goal:${badTime}`, { createdAt: 'yesterday', status: 'PENDING', metadata: 'null' });
     for (const key of [str, garbage, badStatus, badTime]) {
       const read = await execute(lens.app, Read, { key });
-      expect([key, codeOf(read), read.errors?.[0]?.extensions?.key]).toEqual([key, 'UNDECODABLE_LENS_DATA', `celery-lens:goal:${key}`]);
+      expect([key, codeOf(read), read.errors?.[0]?.extensions?.key]).toEqual([
+        key,
+        'UNDECODABLE_LENS_DATA',
+        `celery-lens:goal:${key}`,
+      ]);
       expect([key, codeOf(await execute(lens.app, Update, { key }))]).toEqual([key, 'UNDECODABLE_LENS_DATA']);
-      expect([key, codeOf(await execute(lens.app, Attach, { key, taskId: randomUUID() }))]).toEqual([key, 'UNDECODABLE_LENS_DATA']);
+      expect([key, codeOf(await execute(lens.app, Attach, { key, taskId: randomUUID() }))]).toEqual([
+        key,
+        'UNDECODABLE_LENS_DATA',
+      ]);
     }
     expect(codeOf(await execute(lens.app, Create, { key: str }))).toBe('UNDECODABLE_LENS_DATA');
     // The attempts list of another type is reported too, not read as "no attempts".
@@ -96,16 +120,33 @@ describe('goal keys', () => {
     const k = `legacy:${randomUUID()}`;
     const [old1, old2, fresh] = [randomUUID(), randomUUID(), randomUUID()];
     const created = Date.now() - 60_000;
-    await redis.hset(`celery-lens:goal:${k}`, { createdAt: created, status: 'RUNNING', metadata: '{"v":1}', updatedAt: created + 1000 });
+    await redis.hset(`celery-lens:goal:${k}`, {
+      createdAt: created,
+      status: 'RUNNING',
+      metadata: '{"v":1}',
+      updatedAt: created + 1000,
+    });
     await redis.rpush(`celery-lens:goal:${k}:attempts`, old1, old2);
     expect((await execute(lens.app, Read, { key: k })).data?.goal).toEqual({
-      key: k, status: 'RUNNING', metadata: { v: 1 }, attempts: [{ id: old1 }, { id: old2 }],
-      createdAt: new Date(created).toISOString(), updatedAt: new Date(created + 1000).toISOString(),
+      key: k,
+      status: 'RUNNING',
+      metadata: { v: 1 },
+      attempts: [{ id: old1 }, { id: old2 }],
+      createdAt: new Date(created).toISOString(),
+      updatedAt: new Date(created + 1000).toISOString(),
     });
-    expect((await execute(lens.app, Attach, { key: k, taskId: fresh })).data?.attachTask?.attempts).toEqual([{ id: old1 }, { id: old2 }, { id: fresh }]);
+    expect((await execute(lens.app, Attach, { key: k, taskId: fresh })).data?.attachTask?.attempts).toEqual([
+      { id: old1 },
+      { id: old2 },
+      { id: fresh },
+    ]);
     // A half-created goal of the old layout (createdAt only) reads as PENDING, as it did.
     const half = `legacy:half:${randomUUID()}`;
     await redis.hset(`celery-lens:goal:${half}`, { createdAt: created });
-    expect((await execute(lens.app, Read, { key: half })).data?.goal).toMatchObject({ status: 'PENDING', metadata: null, attempts: [] });
+    expect((await execute(lens.app, Read, { key: half })).data?.goal).toMatchObject({
+      status: 'PENDING',
+      metadata: null,
+      attempts: [],
+    });
   });
 });

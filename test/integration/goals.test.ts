@@ -49,17 +49,36 @@ describe('business goals', () => {
   it('create, update, attach attempts; status is kept apart from Celery state', async () => {
     const k = key();
     const created = await execute(lens.app, Create, { key: k, metadata: { user: 7 } });
-    expect(created.data?.createGoal).toMatchObject({ key: k, status: 'PENDING', metadata: { user: 7 }, attempts: [], currentTask: null });
+    expect(created.data?.createGoal).toMatchObject({
+      key: k,
+      status: 'PENDING',
+      metadata: { user: 7 },
+      attempts: [],
+      currentTask: null,
+    });
     const [first, second] = [randomUUID(), randomUUID()];
-    await writeMeta(lens.redis.client(), { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null } }, { id: first });
+    await writeMeta(
+      lens.redis.client(),
+      { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null } },
+      { id: first },
+    );
     await execute(lens.app, Attach, { key: k, taskId: first });
     const attached = await execute(lens.app, Attach, { key: k, taskId: second });
-    expect(attached.data?.attachTask).toEqual({ key: k, attempts: [{ id: first }, { id: second }], currentTask: { id: second, state: 'PENDING' } });
+    expect(attached.data?.attachTask).toEqual({
+      key: k,
+      attempts: [{ id: first }, { id: second }],
+      currentTask: { id: second, state: 'PENDING' },
+    });
     await execute(lens.app, Update, { key: k, status: 'RUNNING' });
     const { data } = await execute(lens.app, ReadGoal, { key: k });
     expect(data?.goal).toEqual({
-      key: k, status: 'RUNNING', metadata: { user: 7 },
-      attempts: [{ id: first, status: 'FAILED' }, { id: second, status: 'UNKNOWN' }],
+      key: k,
+      status: 'RUNNING',
+      metadata: { user: 7 },
+      attempts: [
+        { id: first, status: 'FAILED' },
+        { id: second, status: 'UNKNOWN' },
+      ],
       currentTask: { id: second, state: 'PENDING' },
     });
     // No TTL: goals outlive Celery's results.
@@ -70,9 +89,15 @@ describe('business goals', () => {
     const k = key();
     await execute(lens.app, Create, { key: k });
     expect((await execute(lens.app, Create, { key: k })).errors?.[0]?.extensions?.code).toBe('GOAL_EXISTS');
-    expect((await execute(lens.app, Update, { key: key(), status: 'FAILED' })).errors?.[0]?.extensions?.code).toBe('GOAL_NOT_FOUND');
-    expect((await execute(lens.app, Create, { key: 'has space' })).errors?.[0]?.extensions?.code).toBe('INVALID_GOAL_KEY');
-    expect((await execute(lens.app, Attach, { key: k, taskId: 'nope' })).errors?.[0]?.extensions?.code).toBe('INVALID_TASK_ID');
+    expect((await execute(lens.app, Update, { key: key(), status: 'FAILED' })).errors?.[0]?.extensions?.code).toBe(
+      'GOAL_NOT_FOUND',
+    );
+    expect((await execute(lens.app, Create, { key: 'has space' })).errors?.[0]?.extensions?.code).toBe(
+      'INVALID_GOAL_KEY',
+    );
+    expect((await execute(lens.app, Attach, { key: k, taskId: 'nope' })).errors?.[0]?.extensions?.code).toBe(
+      'INVALID_TASK_ID',
+    );
     expect((await execute(lens.app, ReadGoal, { key: key() })).data?.goal).toBeNull();
   });
 
@@ -115,12 +140,19 @@ describe('business goals', () => {
     await execute(lens.app, Create, { key: k });
     // 130,000 attempts (what callers can attach over time): listing them all once overflowed the stack (INTERNAL_SERVER_ERROR).
     const ids = Array.from({ length: 130_000 }, () => randomUUID());
-    for (let at = 0; at < ids.length; at += 10_000) await redis.rpush(`celery-lens:goal-attempts:${k}`, ...ids.slice(at, at + 10_000));
+    for (let at = 0; at < ids.length; at += 10_000)
+      await redis.rpush(`celery-lens:goal-attempts:${k}`, ...ids.slice(at, at + 10_000));
     const all = await execute(lens.app, PagedAttempts, { key: k });
-    expect(all.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([['TOO_MANY_IDS', ['goal', 'attempts']]]);
+    expect(all.errors?.map((error) => [error.extensions?.code, error.path])).toEqual([
+      ['TOO_MANY_IDS', ['goal', 'attempts']],
+    ]);
     const last = await execute(lens.app, PagedAttempts, { key: k, offset: 129_998, limit: 5 });
     expect(last.errors).toBeUndefined();
-    expect(last.data?.goal).toEqual({ status: 'PENDING', attempts: ids.slice(-2).map((id) => ({ id })), currentTask: { id: ids.at(-1) } });
+    expect(last.data?.goal).toEqual({
+      status: 'PENDING',
+      attempts: ids.slice(-2).map((id) => ({ id })),
+      currentTask: { id: ids.at(-1) },
+    });
 
     // A task attached twice is listed twice, in order.
     const small = await startApp(lens.redis.url(), ['--max-ids', '3']);
@@ -129,12 +161,18 @@ describe('business goals', () => {
       const [a, b] = [randomUUID(), randomUUID()];
       await execute(small, Create, { key: k2 });
       for (const id of [a, b, a]) await execute(small, Attach, { key: k2, taskId: id });
-      expect((await execute(small, PagedAttempts, { key: k2 })).data?.goal?.attempts).toEqual([a, b, a].map((id) => ({ id })));
+      expect((await execute(small, PagedAttempts, { key: k2 })).data?.goal?.attempts).toEqual(
+        [a, b, a].map((id) => ({ id })),
+      );
       await execute(small, Attach, { key: k2, taskId: b });
       const over = await execute(small, PagedAttempts, { key: k2 });
       expect(over.errors?.[0]?.extensions?.code).toBe('TOO_MANY_IDS');
-      expect((await execute(small, PagedAttempts, { key: k2, offset: 1, limit: 3 })).data?.goal?.attempts).toEqual([b, a, b].map((id) => ({ id })));
-      expect((await execute(small, PagedAttempts, { key: k2, limit: 4 })).errors?.[0]?.extensions?.code).toBe('TOO_MANY_IDS');
+      expect((await execute(small, PagedAttempts, { key: k2, offset: 1, limit: 3 })).data?.goal?.attempts).toEqual(
+        [b, a, b].map((id) => ({ id })),
+      );
+      expect((await execute(small, PagedAttempts, { key: k2, limit: 4 })).errors?.[0]?.extensions?.code).toBe(
+        'TOO_MANY_IDS',
+      );
     } finally {
       await small.stop();
     }
@@ -149,9 +187,15 @@ describe('business goals', () => {
     };
     // 5,000 levels overflowed JSON.stringify in the store: INTERNAL_SERVER_ERROR. Written by hand: JSON.stringify cannot either.
     const body = `{"query":${JSON.stringify(print(Create))},"variables":{"key":"${k}","metadata":${'['.repeat(5000)}1${']'.repeat(5000)}}}`;
-    const response = await lens.app.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await lens.app.yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const deep = (await response.json()) as { errors?: { extensions?: Record<string, unknown> }[] };
-    expect(deep.errors?.map((error) => [error.extensions?.code, error.extensions?.argument])).toEqual([['INVALID_ARGUMENT', 'metadata']]);
+    expect(deep.errors?.map((error) => [error.extensions?.code, error.extensions?.argument])).toEqual([
+      ['INVALID_ARGUMENT', 'metadata'],
+    ]);
     expect((await execute(lens.app, ReadGoal, { key: k })).data?.goal).toBeNull();
     expect((await execute(lens.app, Create, { key: k, metadata: nested(1000) })).errors).toBeUndefined();
     const update = await execute(lens.app, Update, { key: k, status: 'RUNNING', metadata: nested(1001) });

@@ -34,11 +34,18 @@ afterAll(async () => {
 
 const one = (id: string) => [[id, null], null];
 const running = { status: 'STARTED', result: { pid: 1, hostname: 'w' } };
-const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: celeryDate(), ...extra });
+const done = (extra: Record<string, unknown> = {}) => ({
+  status: 'SUCCESS',
+  result: 1,
+  date_done: celeryDate(),
+  ...extra,
+});
 
 async function commandCalls(): Promise<Record<string, number>> {
   const stats = await client.info('commandstats');
-  return Object.fromEntries([...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]));
+  return Object.fromEntries(
+    [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]),
+  );
 }
 
 // A root that launched a group of 4,898 running tasks: 4,899 task nodes and the group, as in the 4,900-node report.
@@ -49,12 +56,33 @@ const members = Array.from({ length: MEMBERS }, () => randomUUID());
 beforeAll(async () => {
   client = lens.redis.client();
   const pipeline = client.pipeline();
-  pipeline.setex(`celery-task-meta-${root}`, 600, JSON.stringify({ ...done({ children: [[[gid, null], members.map(one)]] }), task_id: root }));
+  pipeline.setex(
+    `celery-task-meta-${root}`,
+    600,
+    JSON.stringify({ ...done({ children: [[[gid, null], members.map(one)]] }), task_id: root }),
+  );
   for (const id of members) {
-    pipeline.setex(`celery-task-meta-${id}`, 600, JSON.stringify({ ...running, traceback: null, children: [], date_done: null, group_id: gid, parent_id: root, task_id: id }));
+    pipeline.setex(
+      `celery-task-meta-${id}`,
+      600,
+      JSON.stringify({
+        ...running,
+        traceback: null,
+        children: [],
+        date_done: null,
+        group_id: gid,
+        parent_id: root,
+        task_id: id,
+      }),
+    );
   }
   await pipeline.exec();
-  apart = await serveApart(lens.redis.url(), ['--max-watches-per-connection', '100000', '--max-watches-per-caller', '100000']);
+  apart = await serveApart(lens.redis.url(), [
+    '--max-watches-per-connection',
+    '100000',
+    '--max-watches-per-caller',
+    '100000',
+  ]);
 }, 60_000);
 
 type Event = { taskGraph: { ready: boolean; nodes: { id: string; task: { state: string } | null }[] } };
@@ -65,7 +93,9 @@ const statesIn = (sub: Subscription<Event>, ids: readonly string[]) => {
 };
 
 describe(`${SUBSCRIBERS} subscribers to one graph of ${MEMBERS + 2} nodes`, () => {
-  it('share its walks: state changes re-read nothing, a batch of new children walks it once; /healthz stays prompt', { timeout: 120_000 }, async () => {
+  it('share its walks: state changes re-read nothing, a batch of new children walks it once; /healthz stays prompt', {
+    timeout: 120_000,
+  }, async () => {
     const clients = Array.from({ length: SUBSCRIBERS }, () => wsClient(apart.url));
     try {
       const before = await commandCalls();
@@ -100,7 +130,10 @@ describe(`${SUBSCRIBERS} subscribers to one graph of ${MEMBERS + 2} nodes`, () =
       const structure = await whileProbingHealth(apart.url, async () => {
         const batch = client.multi();
         spawning.forEach((id, index) => {
-          const value = JSON.stringify({ ...done({ children: [one(spawned[index]!)], group_id: gid, parent_id: root }), task_id: id });
+          const value = JSON.stringify({
+            ...done({ children: [one(spawned[index]!)], group_id: gid, parent_id: root }),
+            task_id: id,
+          });
           batch.setex(`celery-task-meta-${id}`, 600, value).publish(`celery-task-meta-${id}`, value);
         });
         await batch.exec();

@@ -55,7 +55,12 @@ beforeAll(() => {
 
 const one = (id: string) => [[id, null], null];
 const group = (id: string, members: string[]) => [[id, null], members.map(one)];
-const done = (extra: Record<string, unknown> = {}) => ({ status: 'SUCCESS', result: 1, date_done: celeryDate(), ...extra });
+const done = (extra: Record<string, unknown> = {}) => ({
+  status: 'SUCCESS',
+  result: 1,
+  date_done: celeryDate(),
+  ...extra,
+});
 
 describe('taskGraph', () => {
   it('loads a 1,000-task workflow level by level: one MGET per level, not one per task', async () => {
@@ -66,14 +71,22 @@ describe('taskGraph', () => {
     let tasks = 1;
     const fanOut = (parent: string, depth: number, extra: Record<string, unknown>) => {
       if (depth === 3) {
-        pipeline.setex(`celery-task-meta-${parent}`, 600, JSON.stringify({ ...done(extra), children: [], task_id: parent }));
+        pipeline.setex(
+          `celery-task-meta-${parent}`,
+          600,
+          JSON.stringify({ ...done(extra), children: [], task_id: parent }),
+        );
         return;
       }
       const gid = randomUUID();
       const members = Array.from({ length: 10 }, () => randomUUID());
       groups += 1;
       tasks += 10;
-      pipeline.setex(`celery-task-meta-${parent}`, 600, JSON.stringify({ ...done(extra), children: [group(gid, members)], task_id: parent }));
+      pipeline.setex(
+        `celery-task-meta-${parent}`,
+        600,
+        JSON.stringify({ ...done(extra), children: [group(gid, members)], task_id: parent }),
+      );
       for (const member of members) fanOut(member, depth + 1, { group_id: gid, parent_id: parent });
     };
     fanOut(root, 0, {});
@@ -110,23 +123,39 @@ describe('taskGraph', () => {
     await writeMeta(client, done({ children: [one(b), one(gone)] }), { id: a });
     await writeMeta(client, done({ children: [one(a)] }), { id: b });
     const { data } = await execute(lens.app, Graph, { rootId: a });
-    expect(data?.taskGraph.nodes.map((n) => [n.id, n.task?.exists])).toEqual([[a, true], [b, true], [gone, false]]);
+    expect(data?.taskGraph.nodes.map((n) => [n.id, n.task?.exists])).toEqual([
+      [a, true],
+      [b, true],
+      [gone, false],
+    ]);
     expect(data?.taskGraph.edges).toContainEqual({ from: b, to: a, kind: 'CHILD' });
     expect(data?.taskGraph.ready).toBe(false);
   });
 
   it("adds the children celery-lens saw that no stored `children` lists: a running task's, a chord callback's", async () => {
-    const [a, gid, m1, m2, sent, callback] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [a, gid, m1, m2, sent, callback] = [
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+      randomUUID(),
+    ];
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id: a });
     // While a runs, its children are not stored: what it sent is known from the published metas naming it.
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: a }, { id: sent });
     await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.length === 2);
-    expect((await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.edges).toEqual([{ from: a, to: sent, kind: 'CHILD' }]);
+    expect((await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.edges).toEqual([
+      { from: a, to: sent, kind: 'CHILD' },
+    ]);
     // a done with a group in its children (the header of chain(a, group, callback)); the members, seen too, stay under the group.
     await writeMeta(client, done({ children: [group(gid, [m1, m2]), one(sent)] }), { id: a });
     for (const member of [m1, m2]) await writeMeta(client, done({ group_id: gid, parent_id: a }), { id: member });
     await writeMeta(client, done({ parent_id: a }), { id: callback });
-    await until(async () => (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.some((n) => n.id === callback) === true);
+    await until(
+      async () =>
+        (await execute(lens.app, Graph, { rootId: a })).data?.taskGraph.nodes.some((n) => n.id === callback) === true,
+    );
     const graph = (await execute(lens.app, Graph, { rootId: a })).data!.taskGraph;
     expect(graph.nodes.map((n) => n.id)).toEqual([a, gid, m1, m2, sent, callback]);
     // The callback (seen, not stored, from the task that stored the header group) is the chord's: CALLBACK from the group; sent is stored.
@@ -139,7 +168,10 @@ describe('taskGraph', () => {
       { from: gid, to: callback, kind: 'CALLBACK' },
     ]);
     // At the depth limit, a seen child left out makes the graph truncated.
-    expect((await execute(lens.app, Graph, { rootId: a, maxDepth: 0 })).data?.taskGraph).toMatchObject({ truncated: true, edges: [] });
+    expect((await execute(lens.app, Graph, { rootId: a, maxDepth: 0 })).data?.taskGraph).toMatchObject({
+      truncated: true,
+      edges: [],
+    });
   });
 
   it("draws a client's chord whole from any of its tasks: every header member, and the callback after the group", async () => {
@@ -153,22 +185,36 @@ describe('taskGraph', () => {
       const graph = (await execute(lens.app, Graph, { rootId: root })).data!.taskGraph;
       // Root, group, the other members (in the order first seen), the callback.
       const byOrder = graph.nodes.map((n) => [n.id, n.kind, n.depth]);
-      expect([byOrder[0], byOrder[1], byOrder.at(-1)]).toEqual([[root, 'TASK', 0], [gid, 'GROUP', 0], [body, 'TASK', 1]]);
-      expect(byOrder.slice(2, -1).sort()).toEqual([h1, h2, h3].filter((id) => id !== root).map((id) => [id, 'TASK', 0]).sort());
+      expect([byOrder[0], byOrder[1], byOrder.at(-1)]).toEqual([
+        [root, 'TASK', 0],
+        [gid, 'GROUP', 0],
+        [body, 'TASK', 1],
+      ]);
+      expect(byOrder.slice(2, -1).sort()).toEqual(
+        [h1, h2, h3]
+          .filter((id) => id !== root)
+          .map((id) => [id, 'TASK', 0])
+          .sort(),
+      );
       expect(graph.nodes.find((n) => n.kind === 'GROUP')?.group).toEqual({ id: gid, size: 3 });
-      expect(graph.edges).toEqual(expect.arrayContaining([
-        ...[h1, h2, h3].map((id) => ({ from: gid, to: id, kind: 'MEMBER' })),
-        { from: h2, to: body, kind: 'CHILD' },
-        { from: gid, to: body, kind: 'CALLBACK' },
-      ]));
+      expect(graph.edges).toEqual(
+        expect.arrayContaining([
+          ...[h1, h2, h3].map((id) => ({ from: gid, to: id, kind: 'MEMBER' })),
+          { from: h2, to: body, kind: 'CHILD' },
+          { from: gid, to: body, kind: 'CALLBACK' },
+        ]),
+      );
       expect(graph.edges).toHaveLength(5);
       expect([graph.ready, graph.truncated]).toEqual([true, false]);
     }
     // The root alone at maxDepth 0, as ever; a member of a group launched by a task is not drawn with its siblings.
-    expect((await execute(lens.app, Graph, { rootId: h1, maxDepth: 0 })).data?.taskGraph.nodes.map((n) => n.id)).toEqual([h1]);
+    expect(
+      (await execute(lens.app, Graph, { rootId: h1, maxDepth: 0 })).data?.taskGraph.nodes.map((n) => n.id),
+    ).toEqual([h1]);
     const [parent, inner, m1, m2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     await writeMeta(client, done({ children: [group(inner, [m1, m2])] }), { id: parent });
-    for (const member of [m1, m2]) await writeMeta(client, done({ group_id: inner, parent_id: parent }), { id: member });
+    for (const member of [m1, m2])
+      await writeMeta(client, done({ group_id: inner, parent_id: parent }), { id: member });
     expect((await execute(lens.app, Graph, { rootId: m1 })).data?.taskGraph.nodes.map((n) => n.id)).toEqual([m1]);
   });
 
@@ -176,7 +222,18 @@ describe('taskGraph', () => {
     const small = await startApp(lens.redis.url(), ['--max-graph-nodes', '5']);
     try {
       const root = randomUUID();
-      await writeMeta(client, done({ children: [group(randomUUID(), Array.from({ length: 10 }, () => randomUUID()))] }), { id: root });
+      await writeMeta(
+        client,
+        done({
+          children: [
+            group(
+              randomUUID(),
+              Array.from({ length: 10 }, () => randomUUID()),
+            ),
+          ],
+        }),
+        { id: root },
+      );
       const { data, errors } = await execute(small, Graph, { rootId: root });
       expect(data).toBeNull();
       expect(errors?.[0]?.extensions).toMatchObject({ code: 'GRAPH_TOO_LARGE', limit: 5 });
@@ -193,18 +250,46 @@ describe('links on Task', () => {
     await writeMeta(client, done({ children: [one(c)], parent_id: a }), { id: b });
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: b }, { id: c });
     const { data } = await execute(lens.app, Links, { id: c });
-    expect(data?.task).toMatchObject({ parent: { id: b }, root: { id: a }, children: [], group: null, chordHeader: null });
-    expect((await execute(lens.app, Links, { id: a })).data?.task).toMatchObject({ parent: null, root: { id: a }, children: [{ id: b, state: 'SUCCESS' }] });
+    expect(data?.task).toMatchObject({
+      parent: { id: b },
+      root: { id: a },
+      children: [],
+      group: null,
+      chordHeader: null,
+    });
+    expect((await execute(lens.app, Links, { id: a })).data?.task).toMatchObject({
+      parent: null,
+      root: { id: a },
+      children: [{ id: b, state: 'SUCCESS' }],
+    });
   });
 
   it("an unsaved group launched from a task: members come from the parent's children tuple", async () => {
     const [parent, gid, m1, m2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
     await writeMeta(client, done({ children: [group(gid, [m1, m2])] }), { id: parent });
     await writeMeta(client, done({ group_id: gid, parent_id: parent }), { id: m1 });
-    await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null }, date_done: celeryDate(), group_id: gid, parent_id: parent }, { id: m2 });
+    await writeMeta(
+      client,
+      {
+        status: 'FAILURE',
+        result: { exc_type: 'E', exc_message: [], exc_module: null },
+        date_done: celeryDate(),
+        group_id: gid,
+        parent_id: parent,
+      },
+      { id: m2 },
+    );
     const { data } = await execute(lens.app, Links, { id: m1 });
     expect(data?.task?.group).toEqual({
-      id: gid, saved: false, membersKnown: true, size: 2, completed: 2, failed: 1, ready: true, successful: false, tasks: [{ id: m1 }, { id: m2 }],
+      id: gid,
+      saved: false,
+      membersKnown: true,
+      size: 2,
+      completed: 2,
+      failed: 1,
+      ready: true,
+      successful: false,
+      tasks: [{ id: m1 }, { id: m2 }],
     });
   });
 
@@ -234,8 +319,18 @@ describe('group(id)', () => {
     await writeMeta(client, done({ group_id: gid }), { id: m1 });
     const { data } = await execute(lens.app, SavedGroup, { id: gid });
     expect(data?.group).toEqual({
-      id: gid, saved: true, membersKnown: true, size: 2, completed: 1, failed: 0, ready: false, successful: false,
-      tasks: [{ id: m1, state: 'SUCCESS' }, { id: m2, state: 'PENDING' }],
+      id: gid,
+      saved: true,
+      membersKnown: true,
+      size: 2,
+      completed: 1,
+      failed: 0,
+      ready: false,
+      successful: false,
+      tasks: [
+        { id: m1, state: 'SUCCESS' },
+        { id: m2, state: 'PENDING' },
+      ],
     });
   });
 
@@ -243,8 +338,20 @@ describe('group(id)', () => {
     const gid = randomUUID();
     await client.set(`celery-taskset-meta-${gid}.s`, '3');
     await client.set(`celery-taskset-meta-${gid}.t`, '1');
-    expect((await execute(lens.app, SavedGroup, { id: gid })).data?.group).toMatchObject({ saved: false, membersKnown: false, size: 3, completed: 1, ready: null, tasks: [] });
-    expect((await execute(lens.app, SavedGroup, { id: randomUUID() })).data?.group).toMatchObject({ saved: false, membersKnown: false, size: null, completed: null });
+    expect((await execute(lens.app, SavedGroup, { id: gid })).data?.group).toMatchObject({
+      saved: false,
+      membersKnown: false,
+      size: 3,
+      completed: 1,
+      ready: null,
+      tasks: [],
+    });
+    expect((await execute(lens.app, SavedGroup, { id: randomUUID() })).data?.group).toMatchObject({
+      saved: false,
+      membersKnown: false,
+      size: null,
+      completed: null,
+    });
   });
 });
 
@@ -253,7 +360,9 @@ describe('query limits', () => {
     const deep = `{ task(id: "${randomUUID()}") { ${'parent { '.repeat(20)}id${' }'.repeat(20)} } }`;
     const before = lens.app.backend.roundTrips;
     const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: deep }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: deep }),
     });
     const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
     expect(body.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'depth', limit: 15 });
@@ -262,10 +371,13 @@ describe('query limits', () => {
 
   it('counts a taskGraph as a list of --max-graph-nodes / 10 nodes: aliases cannot multiply whole-graph walks', async () => {
     const root = randomUUID();
-    const graph = (alias: string) => `${alias}: taskGraph(rootId: "${root}") { nodes { id task { id state status } } edges { from to } }`;
+    const graph = (alias: string) =>
+      `${alias}: taskGraph(rootId: "${root}") { nodes { id task { id state status } } edges { from to } }`;
     const post = async (query: string) => {
       const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
       });
       return (await response.json()) as { data?: unknown; errors?: { extensions: Record<string, unknown> }[] };
     };
@@ -279,13 +391,27 @@ describe('query limits', () => {
   });
 
   it.each([
-    ['aliases', `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: backend { up }`).join(' ')} }`, { measure: 'maxAliases', limit: 30 }],
-    ['directives', `{ backend { ${Array.from({ length: 21 }, () => 'up @include(if: true)').join(' ')} } }`, { measure: 'maxDirectives', limit: 20 }],
-    ['tokens', `{ tasks(ids: [${Array.from({ length: 2100 }, () => `"${randomUUID()}"`).join(',')}]) { id } }`, { measure: 'maxTokens', limit: 2000 }],
+    [
+      'aliases',
+      `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: backend { up }`).join(' ')} }`,
+      { measure: 'maxAliases', limit: 30 },
+    ],
+    [
+      'directives',
+      `{ backend { ${Array.from({ length: 21 }, () => 'up @include(if: true)').join(' ')} } }`,
+      { measure: 'maxDirectives', limit: 20 },
+    ],
+    [
+      'tokens',
+      `{ tasks(ids: [${Array.from({ length: 2100 }, () => `"${randomUUID()}"`).join(',')}]) { id } }`,
+      { measure: 'maxTokens', limit: 2000 },
+    ],
   ])('answers QUERY_TOO_COMPLEX for too many %s, before touching Redis', async (_name, query, extensions) => {
     const before = lens.app.backend.roundTrips;
     const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
     });
     const body = (await response.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
     expect(body.data ?? null).toBeNull();
@@ -301,11 +427,21 @@ describe('query limits', () => {
     const ask = async (count: number) => {
       const ids = Array.from({ length: count }, () => randomUUID());
       const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { ids } }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { ids } }),
       });
-      return (await response.json()) as { data?: { tasks: unknown[] }; errors?: { extensions: Record<string, unknown> }[] };
+      return (await response.json()) as {
+        data?: { tasks: unknown[] };
+        errors?: { extensions: Record<string, unknown> }[];
+      };
     };
-    expect((await ask(1000)).errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity', value: 53001, limit: 50000 });
+    expect((await ask(1000)).errors?.[0]?.extensions).toMatchObject({
+      code: 'QUERY_TOO_COMPLEX',
+      measure: 'complexity',
+      value: 53001,
+      limit: 50000,
+    });
     const small = await ask(100);
     expect(small.errors).toBeUndefined();
     expect(small.data?.tasks).toHaveLength(100);
@@ -346,10 +482,19 @@ describe('subscription taskGraph', () => {
       await writeMeta(client, done(), { id: a });
       await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' }, parent_id: a }, { id: callback });
       await until(() => sub.events.at(-1)?.taskGraph.nodes.some((n) => n.id === callback) === true);
-      expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: false, edges: [{ from: a, to: callback, kind: 'CHILD' }] });
+      expect(sub.events.at(-1)?.taskGraph).toMatchObject({
+        ready: false,
+        edges: [{ from: a, to: callback, kind: 'CHILD' }],
+      });
       await writeMeta(client, done({ parent_id: a }), { id: callback });
       await sub.done;
-      expect(sub.events.at(-1)?.taskGraph).toMatchObject({ ready: true, nodes: [{ id: a, task: { state: 'SUCCESS' } }, { id: callback, task: { state: 'SUCCESS' } }] });
+      expect(sub.events.at(-1)?.taskGraph).toMatchObject({
+        ready: true,
+        nodes: [
+          { id: a, task: { state: 'SUCCESS' } },
+          { id: callback, task: { state: 'SUCCESS' } },
+        ],
+      });
     } finally {
       await ws.dispose();
     }

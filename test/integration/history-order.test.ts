@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { HistoryStore, MAX_TIMELINE, type TaskHistory } from '../../src/backend/history-store.ts';
-import { lensKeys } from '../../src/backend/lens-keys.ts';
+import { HistoryStore, MAX_TIMELINE, type TaskHistory } from '../../src/store/history-store.ts';
+import { lensKeys } from '../../src/store/lens-keys.ts';
 import { type TaskEvent, decodeEventMessage } from '../../src/celery/events.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { capture, idOf } from '../helpers/payloads.ts';
@@ -10,9 +10,23 @@ const lens = useLens();
 
 describe('HistoryStore.readHistory', () => {
   it('shows a send before the receipt and start it caused even when Celery stamped it a few ms later', async () => {
-    const store = new HistoryStore(lens.redis.client(), lensKeys('order-test:'), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+    const store = new HistoryStore(lens.redis.client(), lensKeys('order-test:'), {
+      historyTtlSeconds: 60,
+      tombstoneTtlSeconds: 60,
+    });
     const at = Date.now();
-    const base = { kind: 'task', taskId: 't1', hostname: 'w', name: null, parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null } as const;
+    const base = {
+      kind: 'task',
+      taskId: 't1',
+      hostname: 'w',
+      name: null,
+      parentId: null,
+      rootId: null,
+      retries: null,
+      queue: null,
+      runtime: null,
+      exception: null,
+    } as const;
     await store.recordEvents([
       { ...base, type: 'task-received', at },
       { ...base, type: 'task-sent', at: at + 3 },
@@ -31,18 +45,29 @@ describe('HistoryStore.readHistory', () => {
       { ...base2, type: 'task-succeeded', at: at + 3 },
     ]);
     const [second] = (await store.readHistory(['t2'])) as TaskHistory[];
-    expect(second?.timeline.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-succeeded']);
+    expect(second?.timeline.map((e) => e.type)).toEqual([
+      'task-sent',
+      'task-received',
+      'task-started',
+      'task-succeeded',
+    ]);
     expect(second?.sentAt).toBe(at);
   });
 });
 
 describe('retry timelines', () => {
-  const store = () => new HistoryStore(lens.redis.client(), lensKeys(`retry-${randomUUID()}:`), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+  const store = () =>
+    new HistoryStore(lens.redis.client(), lensKeys(`retry-${randomUUID()}:`), {
+      historyTtlSeconds: 60,
+      tombstoneTtlSeconds: 60,
+    });
 
-  it("keeps each re-send after the attempt that sent it (events of a real retried task, Celery 5.2.6)", async () => {
+  it('keeps each re-send after the attempt that sent it (events of a real retried task, Celery 5.2.6)', async () => {
     const c = capture('retry');
     const id = idOf(c, 'task');
-    const captured = c.events.flatMap((e) => decodeEventMessage(e.message)).filter((e): e is TaskEvent => e.kind === 'task' && e.taskId === id);
+    const captured = c.events
+      .flatMap((e) => decodeEventMessage(e.message))
+      .filter((e): e is TaskEvent => e.kind === 'task' && e.taskId === id);
     // Moved to now, keeping their spacing: what the test writes is relative to now, not to the capture's day.
     const shift = Date.now() - Math.max(...captured.map((e) => e.at));
     const events = captured.map((e) => ({ ...e, at: e.at + shift }));
@@ -51,14 +76,24 @@ describe('retry timelines', () => {
     await history.recordEvents(events);
     const [read] = (await history.readHistory([id])) as TaskHistory[];
     const lifecycle = [
-      'task-sent', 'task-received', 'task-started', // attempt 0 runs and calls retry():
-      'task-sent', 'task-received', 'task-retried', // it re-sends (retries 1, eta 0.1 s), the worker takes the message, attempt 0 ends
-      'task-started', 'task-sent', 'task-received', 'task-retried', // attempt 1 does the same
-      'task-started', 'task-succeeded', // attempt 2 succeeds
+      'task-sent',
+      'task-received',
+      'task-started', // attempt 0 runs and calls retry():
+      'task-sent',
+      'task-received',
+      'task-retried', // it re-sends (retries 1, eta 0.1 s), the worker takes the message, attempt 0 ends
+      'task-started',
+      'task-sent',
+      'task-received',
+      'task-retried', // attempt 1 does the same
+      'task-started',
+      'task-succeeded', // attempt 2 succeeds
     ];
     expect(read?.timeline.map((e) => e.type)).toEqual(lifecycle);
     // Each receipt answers the send just before it (Celery numbers both with the attempt).
-    const attempts = read?.timeline.filter((e) => e.type === 'task-sent' || e.type === 'task-received').map((e) => e.retries);
+    const attempts = read?.timeline
+      .filter((e) => e.type === 'task-sent' || e.type === 'task-received')
+      .map((e) => e.retries);
     expect(attempts).toEqual([0, 0, 1, 1, 2, 2]);
     const sent = events.find((e) => e.type === 'task-sent')!;
     expect(read?.sentAt).toBe(sent.at);
@@ -72,7 +107,18 @@ describe('retry timelines', () => {
   it('events stamped in the same millisecond keep their lifecycle order', async () => {
     const history = store();
     const at = Date.now();
-    const base = { kind: 'task', taskId: 't3', hostname: 'w', name: null, parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null } as const;
+    const base = {
+      kind: 'task',
+      taskId: 't3',
+      hostname: 'w',
+      name: null,
+      parentId: null,
+      rootId: null,
+      retries: null,
+      queue: null,
+      runtime: null,
+      exception: null,
+    } as const;
     await history.recordEvents([
       { ...base, type: 'task-failed', at: at + 1 },
       { ...base, type: 'task-started', at: at + 1 },
@@ -86,10 +132,28 @@ describe('retry timelines', () => {
 
 describe('timeline size', () => {
   it(`keeps the latest ${MAX_TIMELINE} events of a task, however many arrive`, async () => {
-    const store = new HistoryStore(lens.redis.client(), lensKeys(`flood-${randomUUID()}:`), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
-    const base = { kind: 'task', taskId: 't4', hostname: 'w', name: null, parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null } as const;
+    const store = new HistoryStore(lens.redis.client(), lensKeys(`flood-${randomUUID()}:`), {
+      historyTtlSeconds: 60,
+      tombstoneTtlSeconds: 60,
+    });
+    const base = {
+      kind: 'task',
+      taskId: 't4',
+      hostname: 'w',
+      name: null,
+      parentId: null,
+      rootId: null,
+      retries: null,
+      queue: null,
+      runtime: null,
+      exception: null,
+    } as const;
     const at = Date.now();
-    const flood = Array.from({ length: MAX_TIMELINE + 100 }, (_, index) => ({ ...base, type: 'task-received' as const, at: at + index }));
+    const flood = Array.from({ length: MAX_TIMELINE + 100 }, (_, index) => ({
+      ...base,
+      type: 'task-received' as const,
+      at: at + index,
+    }));
     await store.recordEvents(flood);
     const [read] = (await store.readHistory(['t4'])) as TaskHistory[];
     expect(read?.timeline).toHaveLength(MAX_TIMELINE);

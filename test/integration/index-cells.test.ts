@@ -9,14 +9,21 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent, TaskEventType } from '../../src/celery/events.ts';
-import { CELL_STATS_SCRIPT } from '../../src/backend/index-cell-stats.ts';
-import { SWEEP_SCRIPT } from '../../src/backend/index-scripts.ts';
-import { updateFromEvent } from '../../src/backend/index-updates.ts';
-import { COUNT_SCRIPT, SEARCH_SCRIPT } from '../../src/backend/index-walk-script.ts';
-import { lensKeys } from '../../src/backend/lens-keys.ts';
-import { TaskIndex } from '../../src/backend/task-index.ts';
+import { CELL_STATS_SCRIPT } from '../../src/store/index/index-cell-stats.ts';
+import { SWEEP_SCRIPT } from '../../src/store/index/index-scripts.ts';
+import { updateFromEvent } from '../../src/store/index/index-updates.ts';
+import { COUNT_SCRIPT, SEARCH_SCRIPT } from '../../src/store/index/index-walk-script.ts';
+import { lensKeys } from '../../src/store/lens-keys.ts';
+import { TaskIndex } from '../../src/store/index/task-index.ts';
 import { startApp } from '../helpers/app.ts';
-import { type CommandCost, type SentCommand, commandsSent, liveCosts, replayCosts, serverCpu } from '../helpers/redis-cpu.ts';
+import {
+  type CommandCost,
+  type SentCommand,
+  commandsSent,
+  liveCosts,
+  replayCosts,
+  serverCpu,
+} from '../helpers/redis-cpu.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 
 let redis: RedisServer;
@@ -37,23 +44,49 @@ const DAY = 24 * HOUR;
 /** The most Redis CPU time one command may take, ms (a few ms a call, doubled on a loaded machine; one script over the cells took 300). */
 const BOUND_MS = 10;
 
-interface Task { id: string; name: string; worker: string; status: 'FAILED' | 'SUCCEEDED'; exception: string; at: number; tenant: string }
+interface Task {
+  id: string;
+  name: string;
+  worker: string;
+  status: 'FAILED' | 'SUCCEEDED';
+  exception: string;
+  at: number;
+  tenant: string;
+}
 
 function event(type: TaskEventType, task: Task, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
   return {
-    kind: 'task', type, taskId: task.id, at, hostname: task.worker, name: task.name, parentId: null, rootId: null, retries: null, queue: 'celery',
-    runtime: null, exception: null, kwargs: `{'tenant': '${task.tenant}'}`, ...extra,
+    kind: 'task',
+    type,
+    taskId: task.id,
+    at,
+    hostname: task.worker,
+    name: task.name,
+    parentId: null,
+    rootId: null,
+    retries: null,
+    queue: 'celery',
+    runtime: null,
+    exception: null,
+    kwargs: `{'tenant': '${task.tenant}'}`,
+    ...extra,
   };
 }
 
 const ending = (task: Task): TaskEvent =>
-  task.status === 'FAILED' ? event('task-failed', task, task.at, { exception: `${task.exception}('x')` }) : event('task-succeeded', task, task.at, { runtime: 0.25 });
+  task.status === 'FAILED'
+    ? event('task-failed', task, task.at, { exception: `${task.exception}('x')` })
+    : event('task-succeeded', task, task.at, { runtime: 0.25 });
 
 /** Writes events as the consumer does (its own decoding and script), a few thousand a pipeline. */
 async function feed(client: Redis, index: TaskIndex, events: readonly TaskEvent[], now: number): Promise<void> {
   for (let from = 0; from < events.length; from += 4000) {
     const pipeline = client.pipeline();
-    index.addUpdates(pipeline, events.slice(from, from + 4000).map((e) => updateFromEvent(e, ['tenant'])), now);
+    index.addUpdates(
+      pipeline,
+      events.slice(from, from + 4000).map((e) => updateFromEvent(e, ['tenant'])),
+      now,
+    );
     for (const [error] of (await pipeline.exec()) ?? []) expect(error).toBeNull();
   }
 }
@@ -71,7 +104,11 @@ async function keysLike(client: Redis, pattern: string): Promise<string[]> {
 
 async function query<T>(text: string): Promise<{ ms: number; data: T }> {
   const started = performance.now();
-  const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+  const response = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: text }),
+  });
   const body = (await response.json()) as { data: T; errors?: unknown };
   const ms = performance.now() - started;
   expect(body.errors).toBeUndefined();
@@ -79,20 +116,38 @@ async function query<T>(text: string): Promise<{ ms: number; data: T }> {
 }
 
 const SCRIPTS = new Map(
-  Object.entries({ search: SEARCH_SCRIPT, count: COUNT_SCRIPT, 'cell stats': CELL_STATS_SCRIPT, sweep: SWEEP_SCRIPT }).map(([name, lua]) => [createHash('sha1').update(lua).digest('hex'), name]),
+  Object.entries({
+    search: SEARCH_SCRIPT,
+    count: COUNT_SCRIPT,
+    'cell stats': CELL_STATS_SCRIPT,
+    sweep: SWEEP_SCRIPT,
+  }).map(([name, lua]) => [createHash('sha1').update(lua).digest('hex'), name]),
 );
 
 /** Costs by command (scripts by name; the update script trims), the longest first: "name: calls, max ms, total ms". */
 function summary(costs: readonly CommandCost[]): string[] {
   const by = new Map<string, number[]>();
   for (const { name, args, ms } of costs) {
-    const label = name === 'evalsha' ? (SCRIPTS.get(String(args[0])) ?? 'update script') : name === 'eval' ? 'eval (first call)' : name;
+    const label =
+      name === 'evalsha'
+        ? (SCRIPTS.get(String(args[0])) ?? 'update script')
+        : name === 'eval'
+          ? 'eval (first call)'
+          : name;
     by.set(label, [...(by.get(label) ?? []), ms]);
   }
   return [...by]
-    .map(([label, times]) => ({ label, max: Math.max(...times), total: times.reduce((sum, ms) => sum + ms, 0), calls: times.length }))
+    .map(([label, times]) => ({
+      label,
+      max: Math.max(...times),
+      total: times.reduce((sum, ms) => sum + ms, 0),
+      calls: times.length,
+    }))
     .sort((a, b) => b.max - a.max)
-    .map(({ label, max, total, calls }) => `${label}: ${calls} calls, max ${max.toFixed(2)} ms, total ${total.toFixed(1)} ms`);
+    .map(
+      ({ label, max, total, calls }) =>
+        `${label}: ${calls} calls, max ${max.toFixed(2)} ms, total ${total.toFixed(1)} ms`,
+    );
 }
 
 const slowest = (costs: readonly CommandCost[]) => Math.max(...costs.map((cost) => cost.ms));
@@ -106,17 +161,28 @@ function sampled(sent: readonly SentCommand[]): SentCommand[] {
   });
 }
 
-interface SearchData { searchTasks: { edges: { node: { id: string } }[]; totalCount: number; totalCountCapped: boolean } }
-interface StatsData { taskStats: { groups: { key: string; total: number }[] } }
-interface FailuresData { failures: { totalCount: number; edges: { node: { name: string; exceptionType: string; count: number } }[] } }
+interface SearchData {
+  searchTasks: { edges: { node: { id: string } }[]; totalCount: number; totalCountCapped: boolean };
+}
+interface StatsData {
+  taskStats: { groups: { key: string; total: number }[] };
+}
+interface FailuresData {
+  failures: { totalCount: number; edges: { node: { name: string; exceptionType: string; count: number } }[] };
+}
 
-const SEARCH_FAILED = '{ searchTasks(filter: { status: [FAILED] }, first: 50) { edges { node { id } } totalCount totalCountCapped } }';
+const SEARCH_FAILED =
+  '{ searchTasks(filter: { status: [FAILED] }, first: 50) { edges { node { id } } totalCount totalCountCapped } }';
 const statsSince = (now: number) => new Date(now - 25 * HOUR).toISOString();
 
 /** taskStats by name over the last 25 hours and the failure inbox, timed. */
 async function statsAndFailures(now: number) {
-  const stats = await query<StatsData>(`{ taskStats(since: "${statsSince(now)}", by: NAME) { groups { key total runtime { count } } } }`);
-  const failures = await query<FailuresData>('{ failures(first: 500) { totalCount edges { node { name exceptionType count } } } }');
+  const stats = await query<StatsData>(
+    `{ taskStats(since: "${statsSince(now)}", by: NAME) { groups { key total runtime { count } } } }`,
+  );
+  const failures = await query<FailuresData>(
+    '{ failures(first: 500) { totalCount edges { node { name exceptionType count } } } }',
+  );
   return { stats, failures };
 }
 
@@ -125,14 +191,26 @@ describe('the index cells under churn', () => {
   const now = Date.now();
   // 20,000 (name, worker) combinations: each task on its own worker, as after as many deploys; a day old but one hour.
   const churn: Task[] = Array.from({ length: 20_000 }, (_, i) => ({
-    id: randomUUID(), name: `app.v${i % 400}.job`, worker: `celery@pod-${i}`, status: i % 2 === 1 ? 'FAILED' : 'SUCCEEDED', exception: 'KeyError',
-    at: now - DAY + HOUR + i, tenant: `t${i % 20}`,
+    id: randomUUID(),
+    name: `app.v${i % 400}.job`,
+    worker: `celery@pod-${i}`,
+    status: i % 2 === 1 ? 'FAILED' : 'SUCCEEDED',
+    exception: 'KeyError',
+    at: now - DAY + HOUR + i,
+    tenant: `t${i % 20}`,
   }));
   const kept: Task[] = Array.from({ length: 50 }, (_, i) => ({
-    id: randomUUID(), name: `app.kept${i % 5}`, worker: `w${i % 2}@kept`, status: i % 3 === 0 ? 'FAILED' : 'SUCCEEDED',
-    exception: 'ValueError', at: now - 10 * 60_000 + i * 1000, tenant: `k${i % 4}`,
+    id: randomUUID(),
+    name: `app.kept${i % 5}`,
+    worker: `w${i % 2}@kept`,
+    status: i % 3 === 0 ? 'FAILED' : 'SUCCEEDED',
+    exception: 'ValueError',
+    at: now - 10 * 60_000 + i * 1000,
+    tenant: `k${i % 4}`,
   }));
-  const keptCells = new Set(kept.map((t) => [t.status, t.name, t.worker, 'celery', t.status === 'FAILED' ? t.exception : ''].join('\x1f')));
+  const keptCells = new Set(
+    kept.map((t) => [t.status, t.name, t.worker, 'celery', t.status === 'FAILED' ? t.exception : ''].join('\x1f')),
+  );
   let client: Redis;
   let index: TaskIndex;
   let cpu: () => number;
@@ -145,10 +223,20 @@ describe('the index cells under churn', () => {
 
   it('forgets the cell a task leaves for another', async () => {
     // Running first, each in a cell of its own; then finished: every running cell is forgotten as its task moves on.
-    await feed(client, index, churn.map((t) => event('task-started', t, t.at - 5)), now);
+    await feed(
+      client,
+      index,
+      churn.map((t) => event('task-started', t, t.at - 5)),
+      now,
+    );
     expect(await client.hlen(`${ix}cells`)).toBe(20_000);
     await feed(client, index, churn.map(ending), now);
-    await feed(client, index, kept.flatMap((t) => [event('task-received', t, t.at - 10), event('task-started', t, t.at - 5), ending(t)]), now);
+    await feed(
+      client,
+      index,
+      kept.flatMap((t) => [event('task-received', t, t.at - 10), event('task-started', t, t.at - 5), ending(t)]),
+      now,
+    );
     const live = await client.hvals(`${ix}cells`);
     expect(live).toHaveLength(20_000 + keptCells.size);
     expect(live.filter((desc) => !/^(FAILED|SUCCEEDED)\x1f/.test(desc))).toEqual([]);
@@ -158,7 +246,11 @@ describe('the index cells under churn', () => {
 
   it('answers over 20,000 live cells, no command holding Redis more than a few ms', { timeout: 60_000 }, async () => {
     // More cells match FAILED than a page merges: the page is walked, a bounded call at a time.
-    const newestFailed = [...kept, ...churn].filter((t) => t.status === 'FAILED').sort((a, b) => b.at - a.at).slice(0, 50).map((t) => t.id);
+    const newestFailed = [...kept, ...churn]
+      .filter((t) => t.status === 'FAILED')
+      .sort((a, b) => b.at - a.at)
+      .slice(0, 50)
+      .map((t) => t.id);
     const timed: Record<string, number> = {};
     const sent = await commandsSent(app.index?.redis as Redis, async () => {
       const search = await query<SearchData>(SEARCH_FAILED);
@@ -172,11 +264,17 @@ describe('the index cells under churn', () => {
       Object.assign(timed, { searchTasks: search.ms, taskStats: stats.ms, failures: failures.ms });
     });
     const costs = await replayCosts(client, cpu, sampled(sent));
-    console.info(`20,000 live cells: ${Object.entries(timed).map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; Redis CPU per command:\n  ${summary(costs).join('\n  ')}`);
+    console.info(
+      `20,000 live cells: ${Object.entries(timed)
+        .map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`)
+        .join(', ')}; Redis CPU per command:\n  ${summary(costs).join('\n  ')}`,
+    );
     expect(slowest(costs)).toBeLessThan(BOUND_MS);
   });
 
-  it('forgets every cell, set and counter of the tasks retention drops, in bounded calls', { timeout: 60_000 }, async () => {
+  it('forgets every cell, set and counter of the tasks retention drops, in bounded calls', {
+    timeout: 60_000,
+  }, async () => {
     // A day and two hours on: the churn is past --index-days, the 50 kept tasks are not.
     const costs = await liveCosts(client, cpu, async () => expect(await index.trim(now + 2 * HOUR)).toBe(20_000));
     console.info(`retention dropping 20,000 tasks, Redis CPU per command:\n  ${summary(costs).join('\n  ')}`);
@@ -190,16 +288,23 @@ describe('the index cells under churn', () => {
     const sizes = await Promise.all(cellKeys.map((key) => client.zcard(key)));
     expect(sizes.reduce((sum, n) => sum + n, 0)).toBe(50);
     expect([await client.zcard(`${ix}all`), await client.hlen(`${ix}rec`)]).toEqual([50, 50]);
-    expect((await keysLike(client, `${ix}k:*`)).sort()).toEqual(['k0', 'k1', 'k2', 'k3'].map((tenant) => `${ix}k:tenant="${tenant}"`));
+    expect((await keysLike(client, `${ix}k:*`)).sort()).toEqual(
+      ['k0', 'k1', 'k2', 'k3'].map((tenant) => `${ix}k:tenant="${tenant}"`),
+    );
     const minutes = new Set(kept.map((t) => `${Math.floor(t.at / 60_000)}${t.status === 'FAILED' ? 'f' : 's'}`));
     expect(new Set(await client.hkeys(`${ix}min`))).toEqual(minutes);
     // Besides them, the layout's fixed keys (and the cursors' secret, which is not the index's).
-    const others = (await keysLike(client, `${ix}*`)).map((key) => key.slice(ix.length)).filter((key) => !/^(c|k):/.test(key) && key !== 'secret');
+    const others = (await keysLike(client, `${ix}*`))
+      .map((key) => key.slice(ix.length))
+      .filter((key) => !/^(c|k):/.test(key) && key !== 'secret');
     expect(others.sort()).toEqual(['all', 'cellid', 'cells', 'cellseq', 'min', 'rec']);
   });
 
   it('answers searchTasks(FAILED) within 100 ms once the churn left', { timeout: 60_000 }, async () => {
-    const keptFailed = kept.filter((t) => t.status === 'FAILED').sort((a, b) => b.at - a.at).map((t) => t.id);
+    const keptFailed = kept
+      .filter((t) => t.status === 'FAILED')
+      .sort((a, b) => b.at - a.at)
+      .map((t) => t.id);
     const times: number[] = [];
     const sent = await commandsSent(app.index?.redis as Redis, async () => {
       for (let run = 0; run < 5; run += 1) {
@@ -209,14 +314,22 @@ describe('the index cells under churn', () => {
         times.push(search.ms);
       }
       const { stats, failures } = await statsAndFailures(now);
-      expect(stats.data.taskStats.groups.map((g) => [g.key, g.total]).sort()).toEqual([0, 1, 2, 3, 4].map((n) => [`app.kept${n}`, 10]));
+      expect(stats.data.taskStats.groups.map((g) => [g.key, g.total]).sort()).toEqual(
+        [0, 1, 2, 3, 4].map((n) => [`app.kept${n}`, 10]),
+      );
       expect(failures.data.failures.edges.map((e) => e.node).sort((a, b) => a.name.localeCompare(b.name))).toEqual(
-        [0, 1, 2, 3, 4].map((n) => ({ name: `app.kept${n}`, exceptionType: 'ValueError', count: kept.filter((t) => t.name === `app.kept${n}` && t.status === 'FAILED').length })),
+        [0, 1, 2, 3, 4].map((n) => ({
+          name: `app.kept${n}`,
+          exceptionType: 'ValueError',
+          count: kept.filter((t) => t.name === `app.kept${n}` && t.status === 'FAILED').length,
+        })),
       );
     });
     const costs = await replayCosts(client, cpu, sent);
     const [best, , median] = [...times].sort((a, b) => a - b) as [number, number, number];
-    console.info(`after the churn left: searchTasks(FAILED) ${times.map((ms) => ms.toFixed(1)).join(', ')} ms (best ${best.toFixed(1)}, median ${median.toFixed(1)}); Redis CPU per command:\n  ${summary(costs).join('\n  ')}`);
+    console.info(
+      `after the churn left: searchTasks(FAILED) ${times.map((ms) => ms.toFixed(1)).join(', ')} ms (best ${best.toFixed(1)}, median ${median.toFixed(1)}); Redis CPU per command:\n  ${summary(costs).join('\n  ')}`,
+    );
     // The best of five: on a loaded machine any request can wait for the scheduler, while the work a search does shows in every one.
     expect(best).toBeLessThan(100);
     expect(slowest(costs)).toBeLessThan(BOUND_MS);
@@ -229,10 +342,24 @@ describe('a cell’s life', () => {
     const client = redis.client();
     const ix = lensKeys(`t-${randomUUID()}:`).index;
     const settings = { maxTasks: 1_000_000, retentionSeconds: 86_400 };
-    return { client, ix, writer: new TaskIndex(client, ix, settings), reader: new TaskIndex(redis.client(), ix, settings) };
+    return {
+      client,
+      ix,
+      writer: new TaskIndex(client, ix, settings),
+      reader: new TaskIndex(redis.client(), ix, settings),
+    };
   }
-  const task = (name: string, at: number): Task => ({ id: randomUUID(), name, worker: 'w1@h', status: 'SUCCEEDED', exception: '', at, tenant: 'a' });
-  const ids = async (index: TaskIndex, status: 'RUNNING' | 'SUCCEEDED') => (await index.search({ statuses: [status], name: 'app.x' }, 'desc', 10, null)).entries.map((e) => e.id);
+  const task = (name: string, at: number): Task => ({
+    id: randomUUID(),
+    name,
+    worker: 'w1@h',
+    status: 'SUCCEEDED',
+    exception: '',
+    at,
+    tenant: 'a',
+  });
+  const ids = async (index: TaskIndex, status: 'RUNNING' | 'SUCCEEDED') =>
+    (await index.search({ statuses: [status], name: 'app.x' }, 'desc', 10, null)).entries.map((e) => e.id);
 
   it('is numbered again when a task enters it after it was forgotten, and every replica finds that task', async () => {
     const { client, ix, writer, reader } = replicas();
@@ -242,7 +369,12 @@ describe('a cell’s life', () => {
     expect(await ids(reader, 'RUNNING')).toEqual([first.id]);
     const numbers = await client.hkeys(`${ix}cells`);
     // One batch: the first task leaves the running cell (forgotten), the second enters one like it (numbered anew).
-    await feed(client, writer, [ending({ ...first, at: first.at + 10 }), event('task-started', second, second.at)], Date.now());
+    await feed(
+      client,
+      writer,
+      [ending({ ...first, at: first.at + 10 }), event('task-started', second, second.at)],
+      Date.now(),
+    );
     const renumbered = await client.hkeys(`${ix}cells`);
     // As many cells as before, one of them new: a count of cells would not tell the reader its copy is stale.
     expect(renumbered).toHaveLength(numbers.length);
@@ -259,21 +391,31 @@ describe('a cell’s life', () => {
     await feed(client, writer, tasks.map(ending), Date.now());
     const live = await client.hgetall(`${ix}cells`);
     // Earlier versions never forgot a cell: 3,000 of them without a task (and without a sorted set).
-    const left = Array.from({ length: 3000 }, (_, i) => [String(1_000_000 + i), `FAILED\x1fapp.old${i}\x1fw@pod-${i}\x1fcelery\x1fKeyError`] as const);
+    const left = Array.from(
+      { length: 3000 },
+      (_, i) => [String(1_000_000 + i), `FAILED\x1fapp.old${i}\x1fw@pod-${i}\x1fcelery\x1fKeyError`] as const,
+    );
     await client.hset(`${ix}cells`, Object.fromEntries(left));
     await client.hset(`${ix}cellid`, Object.fromEntries(left.map(([n, desc]) => [desc, n])));
     const costs = await liveCosts(client, cpu, async () => expect(await writer.trim()).toBe(0));
     expect(await client.hgetall(`${ix}cells`)).toEqual(live);
     expect(await client.hlen(`${ix}cellid`)).toBe(Object.keys(live).length);
     expect(slowest(costs)).toBeLessThan(BOUND_MS);
-    expect((await writer.search({ statuses: ['SUCCEEDED'] }, 'desc', 10, null)).entries.map((e) => e.id).sort()).toEqual(tasks.map((t) => t.id).sort());
+    expect(
+      (await writer.search({ statuses: ['SUCCEEDED'] }, 'desc', 10, null)).entries.map((e) => e.id).sort(),
+    ).toEqual(tasks.map((t) => t.id).sort());
   });
 
   it('samples the runtimes of a cell of thousands of tasks in bounded calls', { timeout: 60_000 }, async () => {
     const { client, writer, reader } = replicas();
     const cpu = await serverCpu(client);
     const at = Date.now() - HOUR;
-    await feed(client, writer, Array.from({ length: 3000 }, (_, i) => ending(task('app.x', at + i))), Date.now());
+    await feed(
+      client,
+      writer,
+      Array.from({ length: 3000 }, (_, i) => ending(task('app.x', at + i))),
+      Date.now(),
+    );
     const cells = await reader.cells(at - 1, at + 3000, 2000);
     expect(cells.map((cell) => [cell.name, cell.count, cell.runtimes.length])).toEqual([['app.x', 3000, 2000]]);
     const sent = await commandsSent(reader.redis, () => reader.cells(at - 1, at + 3000, 2000));
@@ -299,12 +441,28 @@ describe('a walk, a bounded call at a time', () => {
     return got;
   }
 
-  it('pages through a workflow longer than a call (a page of 250 takes two), its root among its tasks', { timeout: 60_000 }, async () => {
+  it('pages through a workflow longer than a call (a page of 250 takes two), its root among its tasks', {
+    timeout: 60_000,
+  }, async () => {
     const client = redis.client();
-    const index = new TaskIndex(client, lensKeys(`t-${randomUUID()}:`).index, { maxTasks: 1_000_000, retentionSeconds: 86_400 });
+    const index = new TaskIndex(client, lensKeys(`t-${randomUUID()}:`).index, {
+      maxTasks: 1_000_000,
+      retentionSeconds: 86_400,
+    });
     const at = Date.now() - HOUR;
-    const root: Task = { id: randomUUID(), name: 'app.root', worker: 'w1@h', status: 'SUCCEEDED', exception: '', at: at + 300, tenant: 'a' };
-    const children = Array.from({ length: 700 }, (_, i): Task => ({ ...root, id: randomUUID(), name: 'app.step', at: at + i }));
+    const root: Task = {
+      id: randomUUID(),
+      name: 'app.root',
+      worker: 'w1@h',
+      status: 'SUCCEEDED',
+      exception: '',
+      at: at + 300,
+      tenant: 'a',
+    };
+    const children = Array.from(
+      { length: 700 },
+      (_, i): Task => ({ ...root, id: randomUUID(), name: 'app.step', at: at + i }),
+    );
     await feed(client, index, [ending(root), ...children.map((t) => ({ ...ending(t), rootId: root.id }))], Date.now());
     const newest = [root, ...children].sort((a, b) => b.at - a.at || (b.id > a.id ? 1 : -1)).map((t) => t.id);
     expect(await pages(index, { rootId: root.id }, 250)).toEqual({ desc: newest, asc: [...newest].reverse() });
@@ -313,14 +471,29 @@ describe('a walk, a bounded call at a time', () => {
 
   it('pages through a filter that matches more cells than a page merges', { timeout: 60_000 }, async () => {
     const client = redis.client();
-    const index = new TaskIndex(client, lensKeys(`t-${randomUUID()}:`).index, { maxTasks: 1_000_000, retentionSeconds: 86_400 });
+    const index = new TaskIndex(client, lensKeys(`t-${randomUUID()}:`).index, {
+      maxTasks: 1_000_000,
+      retentionSeconds: 86_400,
+    });
     const at = Date.now() - HOUR;
     // 1,500 cells of FAILED, one task each, among 1,500 others: pages walk every task.
-    const tasks = Array.from({ length: 3000 }, (_, i): Task => ({
-      id: randomUUID(), name: 'app.x', worker: `w${i}@pod`, status: i % 2 === 0 ? 'FAILED' : 'SUCCEEDED', exception: 'KeyError', at: at + Math.floor(i / 3), tenant: 'a',
-    }));
+    const tasks = Array.from(
+      { length: 3000 },
+      (_, i): Task => ({
+        id: randomUUID(),
+        name: 'app.x',
+        worker: `w${i}@pod`,
+        status: i % 2 === 0 ? 'FAILED' : 'SUCCEEDED',
+        exception: 'KeyError',
+        at: at + Math.floor(i / 3),
+        tenant: 'a',
+      }),
+    );
     await feed(client, index, tasks.map(ending), Date.now());
-    const failed = tasks.filter((t) => t.status === 'FAILED').sort((a, b) => b.at - a.at || (b.id > a.id ? 1 : -1)).map((t) => t.id);
+    const failed = tasks
+      .filter((t) => t.status === 'FAILED')
+      .sort((a, b) => b.at - a.at || (b.id > a.id ? 1 : -1))
+      .map((t) => t.id);
     expect(await pages(index, { statuses: ['FAILED'], since: at + 100 }, 200)).toEqual({
       desc: failed.filter((id) => (tasks.find((t) => t.id === id)?.at ?? 0) >= at + 100),
       asc: [...failed].reverse().filter((id) => (tasks.find((t) => t.id === id)?.at ?? 0) >= at + 100),

@@ -9,10 +9,10 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent, TaskEventType } from '../../src/celery/events.ts';
 import { decodeTaskMeta } from '../../src/celery/meta.ts';
-import { HistoryStore } from '../../src/backend/history-store.ts';
-import { type IndexedTask, decodeChange } from '../../src/backend/index-feed.ts';
-import { lensKeys } from '../../src/backend/lens-keys.ts';
-import { HOLD_MS, TaskIndex } from '../../src/backend/task-index.ts';
+import { HistoryStore } from '../../src/store/history-store.ts';
+import { type IndexedTask, decodeChange } from '../../src/store/index/index-feed.ts';
+import { lensKeys } from '../../src/store/lens-keys.ts';
+import { HOLD_MS, TaskIndex } from '../../src/store/index/task-index.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { celeryDate } from '../helpers/clock.ts';
@@ -50,16 +50,67 @@ async function replicas() {
 }
 
 function event(type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
-  return { kind: 'task', type, taskId, at, hostname: 'w1@h', name: 'app.job', parentId: null, rootId: null, retries: null, queue: null, runtime: null, exception: null, ...extra };
+  return {
+    kind: 'task',
+    type,
+    taskId,
+    at,
+    hostname: 'w1@h',
+    name: 'app.job',
+    parentId: null,
+    rootId: null,
+    retries: null,
+    queue: null,
+    runtime: null,
+    exception: null,
+    ...extra,
+  };
 }
 const failure = (id: string, at: number) =>
-  decodeTaskMeta(id, `celery-task-meta-${id}`, Buffer.from(JSON.stringify({
-    status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' }, traceback: 'Traceback…', children: [], date_done: celeryDate(at), task_id: id,
-  })));
+  decodeTaskMeta(
+    id,
+    `celery-task-meta-${id}`,
+    Buffer.from(
+      JSON.stringify({
+        status: 'FAILURE',
+        result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' },
+        traceback: 'Traceback…',
+        children: [],
+        date_done: celeryDate(at),
+        task_id: id,
+      }),
+    ),
+  );
 const success = (id: string, at: number) =>
-  decodeTaskMeta(id, `celery-task-meta-${id}`, Buffer.from(JSON.stringify({ status: 'SUCCESS', result: 1, traceback: null, children: [], date_done: celeryDate(at), task_id: id })));
+  decodeTaskMeta(
+    id,
+    `celery-task-meta-${id}`,
+    Buffer.from(
+      JSON.stringify({
+        status: 'SUCCESS',
+        result: 1,
+        traceback: null,
+        children: [],
+        date_done: celeryDate(at),
+        task_id: id,
+      }),
+    ),
+  );
 const progress = (id: string, done: number) =>
-  decodeTaskMeta(id, `celery-task-meta-${id}`, Buffer.from(JSON.stringify({ status: 'PROGRESS', result: { done }, traceback: null, children: [], date_done: null, task_id: id })));
+  decodeTaskMeta(
+    id,
+    `celery-task-meta-${id}`,
+    Buffer.from(
+      JSON.stringify({
+        status: 'PROGRESS',
+        result: { done },
+        traceback: null,
+        children: [],
+        date_done: null,
+        task_id: id,
+      }),
+    ),
+  );
 
 describe('the changes the index publishes', () => {
   it('a failure whose result comes first: one FAILED change, when the task-failed event comes, at its time', async () => {
@@ -71,7 +122,8 @@ describe('the changes the index publishes', () => {
     for (const store of [a, b]) await store.recordEvents([event('task-started', id, t0 + 1)]);
     for (const store of [a, b]) await store.recordMeta(failure(id, t0 + 2));
     expect(await held(id)).toBe(1);
-    for (const store of [a, b]) await store.recordEvents([event('task-failed', id, t0 + 3, { exception: "ValueError('x')" })]);
+    for (const store of [a, b])
+      await store.recordEvents([event('task-failed', id, t0 + 3, { exception: "ValueError('x')" })]);
     expect(await held(id)).toBe(0);
     expect(await changesOf(id)).toEqual([
       { status: 'QUEUED', at: t0 },
@@ -84,7 +136,12 @@ describe('the changes the index publishes', () => {
     const { a, b, changesOf, held } = await replicas();
     const id = randomUUID();
     const t0 = Date.now() - 5000;
-    for (const store of [a, b]) await store.recordEvents([event('task-received', id, t0), event('task-started', id, t0 + 1), event('task-failed', id, t0 + 3)]);
+    for (const store of [a, b])
+      await store.recordEvents([
+        event('task-received', id, t0),
+        event('task-started', id, t0 + 1),
+        event('task-failed', id, t0 + 3),
+      ]);
     for (const store of [a, b]) await store.recordMeta(failure(id, t0 + 2));
     expect(await held(id)).toBe(0);
     expect(await changesOf(id)).toEqual([{ status: 'FAILED', at: t0 + 3 }]);
@@ -96,7 +153,11 @@ describe('the changes the index publishes', () => {
     const t0 = Date.now() - 5000;
     for (const store of [a, b]) await store.recordMeta(success(id, t0 + 2), true);
     expect(await held(id)).toBe(1);
-    const batch = [event('task-received', id, t0), event('task-started', id, t0 + 1), event('task-succeeded', id, t0 + 3, { runtime: 0.002 })];
+    const batch = [
+      event('task-received', id, t0),
+      event('task-started', id, t0 + 1),
+      event('task-succeeded', id, t0 + 3, { runtime: 0.002 }),
+    ];
     for (const store of [a, b]) await store.recordEvents(batch);
     expect(await changesOf(id)).toEqual([{ status: 'SUCCEEDED', at: t0 + 3 }]);
   });

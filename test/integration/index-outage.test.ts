@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 const codes = async (query: string) => {
-  const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] };
   return body.errors?.map((error) => error.extensions?.code) ?? body.data;
 };
@@ -35,7 +39,14 @@ describe('the index when Redis is down', () => {
     }
     const client = wsClient(app.url);
     const result = await new Promise<unknown>((resolve) => {
-      client.subscribe({ query: 'subscription { taskEvents { id } }' }, { next: (value) => resolve(value.errors?.map((e) => (e.extensions as { code?: string } | undefined)?.code)), error: resolve, complete: () => resolve('complete') });
+      client.subscribe(
+        { query: 'subscription { taskEvents { id } }' },
+        {
+          next: (value) => resolve(value.errors?.map((e) => (e.extensions as { code?: string } | undefined)?.code)),
+          error: resolve,
+          complete: () => resolve('complete'),
+        },
+      );
     });
     await client.dispose();
     expect(result).toEqual(['BACKEND_UNAVAILABLE']);

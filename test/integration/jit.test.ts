@@ -55,7 +55,8 @@ function corpus(): { name: string; query: string; operation: OperationDefinition
   const add = (source: string, name: string, value: unknown) => {
     let document: DocumentNode | null = null;
     if (value instanceof String) document = parse(value.toString());
-    else if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === Kind.DOCUMENT) document = value as DocumentNode;
+    else if (typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === Kind.DOCUMENT)
+      document = value as DocumentNode;
     const operation = document?.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
     if (!document || !operation) return; // fragments
     const query = print(document);
@@ -65,12 +66,16 @@ function corpus(): { name: string; query: string; operation: OperationDefinition
   for (const [name, value] of Object.entries(webDocuments)) add('web', name, value);
   for (const [name, value] of Object.entries(clientDocuments)) add('client', name, value);
   // Beyond the corpus: what graphql-jit once answered otherwise (@skip/@include on fragment spreads, graphql-jit#197).
-  add('extra', 'SkipInclude', parse(`
+  add(
+    'extra',
+    'SkipInclude',
+    parse(`
     query SkipInclude($id: ID!, $yes: Boolean!) {
       task(id: $id) { id ...Outcome @include(if: $yes) state @skip(if: $yes) ... on Task @skip(if: $yes) { rawState } }
     }
     fragment Outcome on Task { result meta error { type } }
-  `));
+  `),
+  );
   return [...found.values()];
 }
 
@@ -91,26 +96,80 @@ const DATE_DONE = celeryDate();
 async function seed(redis: Redis, expireAt: number): Promise<void> {
   const one = (id: string) => [[id, null], null];
   const meta = (id: string, fields: Record<string, unknown>) =>
-    JSON.stringify({ status: 'SUCCESS', result: null, traceback: null, children: [], date_done: DATE_DONE, ...fields, task_id: id });
-  const extended = { name: 'lens.add', args: [2, 3], kwargs: { tenant: 'a' }, worker: 'celery@host', retries: 0, queue: 'celery' };
+    JSON.stringify({
+      status: 'SUCCESS',
+      result: null,
+      traceback: null,
+      children: [],
+      date_done: DATE_DONE,
+      ...fields,
+      task_id: id,
+    });
+  const extended = {
+    name: 'lens.add',
+    args: [2, 3],
+    kwargs: { tenant: 'a' },
+    worker: 'celery@host',
+    retries: 0,
+    queue: 'celery',
+  };
   const metas: [string, string][] = [
-    [ids.root, meta(ids.root, { result: { rows: 3 }, children: [[[groupId, null], [one(ids.member), one(ids.failed)]]], ...extended })],
+    [
+      ids.root,
+      meta(ids.root, {
+        result: { rows: 3 },
+        children: [
+          [
+            [groupId, null],
+            [one(ids.member), one(ids.failed)],
+          ],
+        ],
+        ...extended,
+      }),
+    ],
     [ids.member, meta(ids.member, { result: 5, group_id: groupId, parent_id: ids.root, ...extended })],
-    [ids.failed, meta(ids.failed, {
-      status: 'FAILURE', group_id: groupId, parent_id: ids.root,
-      result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' },
-      traceback: 'Traceback (most recent call last):\n  File "t.py", line 1\nValueError: kaboom\n', ...extended,
-    })],
-    [ids.progress, meta(ids.progress, { status: 'PROGRESS', result: { current: 3, total: 10 }, date_done: null, parent_id: ids.root })],
+    [
+      ids.failed,
+      meta(ids.failed, {
+        status: 'FAILURE',
+        group_id: groupId,
+        parent_id: ids.root,
+        result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' },
+        traceback: 'Traceback (most recent call last):\n  File "t.py", line 1\nValueError: kaboom\n',
+        ...extended,
+      }),
+    ],
+    [
+      ids.progress,
+      meta(ids.progress, {
+        status: 'PROGRESS',
+        result: { current: 3, total: 10 },
+        date_done: null,
+        parent_id: ids.root,
+      }),
+    ],
     [ids.chordBody, meta(ids.chordBody, { result: [5, null], parent_id: ids.member })],
   ];
   const pipeline = redis.pipeline();
   for (const [id, value] of metas) pipeline.set(`celery-task-meta-${id}`, value, 'PXAT', expireAt);
-  pipeline.set(`celery-taskset-meta-${groupId}`, JSON.stringify({ result: [[groupId, null], [one(ids.member), one(ids.failed)]] }), 'PXAT', expireAt);
+  pipeline.set(
+    `celery-taskset-meta-${groupId}`,
+    JSON.stringify({
+      result: [
+        [groupId, null],
+        [one(ids.member), one(ids.failed)],
+      ],
+    }),
+    'PXAT',
+    expireAt,
+  );
   pipeline.rpush(`celery-task-meta-${ids.wrongType}`, 'not a string');
   // A goal stored as the wrong Redis type: reading it fails inside a resolver (a masked error).
   pipeline.set('celery-lens:goal:g-wrongtype', 'not a hash');
-  pipeline.lpush('celery', JSON.stringify({ headers: { id: ids.progress, task: 'lens.add' }, properties: { priority: 0 } }));
+  pipeline.lpush(
+    'celery',
+    JSON.stringify({ headers: { id: ids.progress, task: 'lens.add' }, properties: { priority: 0 } }),
+  );
   await pipeline.exec();
 }
 
@@ -121,14 +180,19 @@ const GOAL_CASES = ['g-existing', 'g-wrongtype', 'g-missing'];
 function valueFor(name: string, type: GraphQLInputType, k: number, fresh: string): unknown {
   if (type instanceof GraphQLNonNull) return valueFor(name, type.ofType, k, fresh);
   if (type instanceof GraphQLList) {
-    if (name === 'ids') return k % 2 === 0 ? TASK_CASES.slice(0, 6) : [...TASK_CASES, groupId, ...Array.from({ length: 40 }, () => ids.member)];
+    if (name === 'ids')
+      return k % 2 === 0
+        ? TASK_CASES.slice(0, 6)
+        : [...TASK_CASES, groupId, ...Array.from({ length: 40 }, () => ids.member)];
     return [valueFor(name, type.ofType, k, fresh)];
   }
   if (type instanceof GraphQLEnumType) return type.getValues()[k % type.getValues().length]?.name;
   if (type instanceof GraphQLInputObjectType) {
     if (k % 2 === 0) return {};
     return Object.fromEntries(
-      Object.entries(type.getFields()).flatMap(([field, { type: fieldType }]) => (field === 'kwargs' ? [] : [[field, valueFor(field, fieldType, k, fresh)]])),
+      Object.entries(type.getFields()).flatMap(([field, { type: fieldType }]) =>
+        field === 'kwargs' ? [] : [[field, valueFor(field, fieldType, k, fresh)]],
+      ),
     );
   }
   if (!(type instanceof GraphQLScalarType)) return undefined;
@@ -170,7 +234,8 @@ function variableSets(operation: OperationDefinitionNode, fresh: () => string): 
     if ('timeoutSeconds' in values && !waited.every((id) => READY.has(id as string))) values.timeoutSeconds = 0;
     return values;
   });
-  const wrong = () => Object.fromEntries(definitions.map((definition) => [definition.variable.name.value, { wrong: [1] }]));
+  const wrong = () =>
+    Object.fromEntries(definitions.map((definition) => [definition.variable.name.value, { wrong: [1] }]));
   return [...cases, () => ({}), wrong];
 }
 
@@ -180,7 +245,12 @@ interface Answer {
   body: string;
 }
 
-async function ask(url: string, query: string, variables: Record<string, unknown>, key: string | null): Promise<Answer> {
+async function ask(
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+  key: string | null,
+): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
@@ -199,10 +269,14 @@ async function ask(url: string, query: string, variables: Record<string, unknown
 const CLOCK = /"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)"|"waitedMs":(\d+)/g;
 const CLOCK_SLACK_MS = 250;
 function sameUpToClock(a: string, b: string): boolean {
-  const times = (body: string) => [...body.matchAll(CLOCK)].map((match) => (match[1] ? Date.parse(match[1]) : Number(match[2])));
-  const skeleton = (body: string) => body.replace(CLOCK, (_match, iso?: string) => (iso ? '"<time>"' : '"waitedMs":<ms>'));
+  const times = (body: string) =>
+    [...body.matchAll(CLOCK)].map((match) => (match[1] ? Date.parse(match[1]) : Number(match[2])));
+  const skeleton = (body: string) =>
+    body.replace(CLOCK, (_match, iso?: string) => (iso ? '"<time>"' : '"waitedMs":<ms>'));
   const [ta, tb] = [times(a), times(b)];
-  return skeleton(a) === skeleton(b) && ta.every((time, index) => Math.abs(time - (tb[index] as number)) <= CLOCK_SLACK_MS);
+  return (
+    skeleton(a) === skeleton(b) && ta.every((time, index) => Math.abs(time - (tb[index] as number)) <= CLOCK_SLACK_MS)
+  );
 }
 
 interface Pair {
@@ -219,10 +293,17 @@ beforeAll(async () => {
   const expireAt = Date.now() + 3_600_000;
   for (const db of [1, 2, 3, 4]) await seed(redis.client(db), expireAt);
   const auth = [
-    '--auth', 'true',
-    '--api-keys', `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload+control+tokens`,
+    '--auth',
+    'true',
+    '--api-keys',
+    `dashboard:${hash(STATUS_KEY)}:status,backoffice:${hash(FULL_KEY)}:status+payload+control+tokens`,
     // Low enough that the larger operations of the corpus are refused.
-    '--max-complexity', '120', '--max-depth', '6', '--max-ids', '40',
+    '--max-complexity',
+    '120',
+    '--max-depth',
+    '6',
+    '--max-ids',
+    '40',
   ];
   const start = async (db: number, flags: string[]) => {
     const app = await startApp(redis.url(db), [...flags, '--jit-threshold', String(THRESHOLD)]);
@@ -244,7 +325,11 @@ describe('compiled operations (--jit)', () => {
     const operations = corpus();
     expect(operations.length).toBeGreaterThan(80);
     const of = (kind: OperationTypeNode) => operations.filter(({ operation }) => operation.operation === kind);
-    const [queries, mutations, subscriptions] = [of(OperationTypeNode.QUERY), of(OperationTypeNode.MUTATION), of(OperationTypeNode.SUBSCRIPTION)];
+    const [queries, mutations, subscriptions] = [
+      of(OperationTypeNode.QUERY),
+      of(OperationTypeNode.MUTATION),
+      of(OperationTypeNode.SUBSCRIPTION),
+    ];
     // Subscriptions are never compiled (the plugin hooks execute only): named here, not compared.
     expect(subscriptions.length + queries.length + mutations.length).toBe(operations.length);
     let counter = 0;
@@ -253,7 +338,13 @@ describe('compiled operations (--jit)', () => {
     let compared = 0;
     let resent = 0;
     let clockOnly = 0;
-    const compare = async (pair: Pair, label: string, query: string, variables: () => Record<string, unknown>, key: string | null) => {
+    const compare = async (
+      pair: Pair,
+      label: string,
+      query: string,
+      variables: () => Record<string, unknown>,
+      key: string | null,
+    ) => {
       let last: [Answer, Answer] | null = null;
       for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
         const sent = variables();
@@ -262,13 +353,16 @@ describe('compiled operations (--jit)', () => {
         const same = on.body === off.body;
         if (on.status === off.status && on.type === off.type && (same || sameUpToClock(on.body, off.body))) {
           if (!same) clockOnly += 1;
-          for (const match of on.body.matchAll(/"code":"([A-Z_]+)"/g)) codes.set(match[1] as string, (codes.get(match[1] as string) ?? 0) + 1);
+          for (const match of on.body.matchAll(/"code":"([A-Z_]+)"/g))
+            codes.set(match[1] as string, (codes.get(match[1] as string) ?? 0) + 1);
           if (attempt > 0) resent += 1;
           return;
         }
         last = [on, off];
       }
-      expect.soft(last?.[0], `${label}: --jit true answered otherwise than --jit false (${ATTEMPTS} times)`).toEqual(last?.[1]);
+      expect
+        .soft(last?.[0], `${label}: --jit true answered otherwise than --jit false (${ATTEMPTS} times)`)
+        .toEqual(last?.[1]);
     };
     const callers: [keyof typeof pairs, string | null, string][] = [
       ['defaults', null, 'auth off'],
@@ -279,21 +373,41 @@ describe('compiled operations (--jit)', () => {
       const sets = variableSets(operation, fresh);
       for (const [pair, key, caller] of callers) {
         // The first runs are graphql-js on both sides; then every case runs compiled on one.
-        for (let run = 0; run < THRESHOLD; run += 1) await compare(pairs[pair], `${name} (${caller}, warm-up)`, query, sets[0] as () => Record<string, unknown>, key);
-        for (const [index, set] of sets.entries()) await compare(pairs[pair], `${name} (${caller}, case ${index})`, query, set, key);
+        for (let run = 0; run < THRESHOLD; run += 1)
+          await compare(
+            pairs[pair],
+            `${name} (${caller}, warm-up)`,
+            query,
+            sets[0] as () => Record<string, unknown>,
+            key,
+          );
+        for (const [index, set] of sets.entries())
+          await compare(pairs[pair], `${name} (${caller}, case ${index})`, query, set, key);
       }
       await compare(pairs.auth, `${name} (no credential)`, query, sets[0] as () => Record<string, unknown>, null);
     };
     // Mutations one at a time (they change what the others read), then queries a few at once.
     for (const operation of mutations) await runOperation(operation);
     const waiting = [...queries];
-    await Promise.all(Array.from({ length: 6 }, async () => {
-      for (let next = waiting.shift(); next; next = waiting.shift()) await runOperation(next);
-    }));
-    console.log(`jit equivalence: ${queries.length} queries and ${mutations.length} mutations (${subscriptions.length} subscriptions not compiled, not sent), ${compared} pairs, ${resent} sent again, ${clockOnly} equal up to the clock; codes: ${JSON.stringify(Object.fromEntries(codes))}`);
+    await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        for (let next = waiting.shift(); next; next = waiting.shift()) await runOperation(next);
+      }),
+    );
+    console.log(
+      `jit equivalence: ${queries.length} queries and ${mutations.length} mutations (${subscriptions.length} subscriptions not compiled, not sent), ${compared} pairs, ${resent} sent again, ${clockOnly} equal up to the clock; codes: ${JSON.stringify(Object.fromEntries(codes))}`,
+    );
     // What the corpus must reach, or the comparison proves less than it says.
     // (No masked INTERNAL_SERVER_ERROR: every failure the fixture causes is coded; a compiled run with errors is answered by graphql-js.)
-    for (const code of ['FORBIDDEN', 'UNAUTHENTICATED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX', 'INVALID_TASK_ID', 'UNDECODABLE_META', 'INVALID_CURSOR']) {
+    for (const code of [
+      'FORBIDDEN',
+      'UNAUTHENTICATED',
+      'BAD_USER_INPUT',
+      'QUERY_TOO_COMPLEX',
+      'INVALID_TASK_ID',
+      'UNDECODABLE_META',
+      'INVALID_CURSOR',
+    ]) {
       expect(codes.get(code) ?? 0, code).toBeGreaterThan(0);
     }
     // Compiled indeed: with auth off every query of the corpus was, with the low limits of the
@@ -301,7 +415,11 @@ describe('compiled operations (--jit)', () => {
     const compiledBy = (app: (typeof apps)[number] | undefined) => {
       const lines = app?.logs ?? [];
       expect(lines.filter((line) => line.includes('could not compile'))).toEqual([]);
-      return new Set(lines.filter((line) => line.includes('operation compiled')).map((line) => (JSON.parse(line) as { operation: string }).operation));
+      return new Set(
+        lines
+          .filter((line) => line.includes('operation compiled'))
+          .map((line) => (JSON.parse(line) as { operation: string }).operation),
+      );
     };
     const [authOn, , defaultsOn] = apps;
     // Long polls are left to graphql-js (a compiled run answering errors runs again: it would wait twice).

@@ -18,9 +18,11 @@ const Newer = graphql(`
   }
 `);
 
-const fixtures = (JSON.parse(readFileSync(new URL('../fixtures/celery-5.6/metas.json', import.meta.url), 'utf8')) as {
-  metas: Record<string, { id: string; value: string }>;
-}).metas;
+const fixtures = (
+  JSON.parse(readFileSync(new URL('../fixtures/celery-5.6/metas.json', import.meta.url), 'utf8')) as {
+    metas: Record<string, { id: string; value: string }>;
+  }
+).metas;
 
 /** The day the fixtures were made (read from them), moved to yesterday: what the test writes is relative to now. */
 const FIXTURE_DAY = /"date_done": "(\d{4}-\d{2}-\d{2})T/.exec(Object.values(fixtures)[0]!.value)![1]!;
@@ -48,7 +50,13 @@ describe('Celery 5.6.2+: REVOKED stored before any worker received the task', ()
     await until(async () => (await task(id)).timeline.length === 1);
     await store('revoked_before_receive', id);
     const revoked = await task(id);
-    expect(revoked).toMatchObject({ state: 'REVOKED', status: 'REVOKED', worker: null, name: null, dateDone: `${DAY}T10:00:00.123Z` });
+    expect(revoked).toMatchObject({
+      state: 'REVOKED',
+      status: 'REVOKED',
+      worker: null,
+      name: null,
+      dateDone: `${DAY}T10:00:00.123Z`,
+    });
     expect(revoked.statusReason).toBe(
       'the result backend says REVOKED, stored by the revoke before any worker received the task (Celery ≥ 5.6.2 stores REVOKED when a worker hears the revoke); a worker that gets its message discards it',
     );
@@ -57,7 +65,14 @@ describe('Celery 5.6.2+: REVOKED stored before any worker received the task', ()
   it('received by a worker: no such claim', async () => {
     const id = randomUUID();
     await publishTaskSent(client, id);
-    await publishEvent(client, { type: 'task-received', uuid: id, hostname: 'w@h', timestamp: Date.now() / 1000 + 0.01, name: 'lens.add', retries: 0 });
+    await publishEvent(client, {
+      type: 'task-received',
+      uuid: id,
+      hostname: 'w@h',
+      timestamp: Date.now() / 1000 + 0.01,
+      name: 'lens.add',
+      retries: 0,
+    });
     await until(async () => (await task(id)).timeline.length === 2);
     await store('revoked_before_receive', id);
     expect((await task(id)).statusReason).toBe('the result backend says REVOKED');
@@ -72,7 +87,12 @@ describe('Celery 5.6.2+: REVOKED stored before any worker received the task', ()
 describe('Celery 5.3+ fields', () => {
   it("date_done in Celery's timezone, stamps ignored; date_started shown as startedAt", async () => {
     const done = await store('success_timezone_stamped');
-    expect(await task(done)).toMatchObject({ status: 'SUCCEEDED', dateDone: `${DAY}T10:00:00.123Z`, name: 'lens.add', worker: 'celery@vm' });
+    expect(await task(done)).toMatchObject({
+      status: 'SUCCEEDED',
+      dateDone: `${DAY}T10:00:00.123Z`,
+      name: 'lens.add',
+      worker: 'celery@vm',
+    });
     const started = await store('started_with_date_started');
     expect(await task(started)).toMatchObject({ status: 'RUNNING', startedAt: `${DAY}T14:59:58.000Z` });
   });
@@ -81,16 +101,31 @@ describe('Celery 5.3+ fields', () => {
 describe('EXPIRED only for an end celery-lens saw', () => {
   it('a rejected message is no end: FAILED with the reason, not EXPIRED', async () => {
     const id = randomUUID();
-    await publishEvent(client, { type: 'task-rejected', uuid: id, hostname: 'w@h', timestamp: Date.now() / 1000, requeue: false });
+    await publishEvent(client, {
+      type: 'task-rejected',
+      uuid: id,
+      hostname: 'w@h',
+      timestamp: Date.now() / 1000,
+      requeue: false,
+    });
     await until(async () => (await task(id)).timeline.length === 1);
     const rejected = await task(id);
     expect(rejected.status).toBe('FAILED');
-    expect(rejected.statusReason).toMatch(/^a worker rejected its message \(task-rejected at .*\) and no result is stored/);
+    expect(rejected.statusReason).toMatch(
+      /^a worker rejected its message \(task-rejected at .*\) and no result is stored/,
+    );
   });
 
   it('an end seen only as an event: EXPIRED; nothing seen (a celery-lens that was not listening): UNKNOWN, never EXPIRED', async () => {
     const seen = randomUUID();
-    await publishEvent(client, { type: 'task-succeeded', uuid: seen, hostname: 'w@h', timestamp: Date.now() / 1000, runtime: 0.1, result: '3' });
+    await publishEvent(client, {
+      type: 'task-succeeded',
+      uuid: seen,
+      hostname: 'w@h',
+      timestamp: Date.now() / 1000,
+      runtime: 0.1,
+      result: '3',
+    });
     await until(async () => (await task(seen)).timeline.length === 1);
     expect(await task(seen)).toMatchObject({ exists: false, status: 'EXPIRED' });
     // Celery's key gone and no trace under celery-lens' prefix: it may have existed; celery-lens does not claim it.

@@ -51,25 +51,41 @@ describe('/metrics', () => {
 describe('logs', () => {
   it('one JSON line per operation: name, type, duration, error codes; never results or args', async () => {
     const id = await writeMeta(lens.redis.client(), {
-      status: 'SUCCESS', result: 'secret-result-value', args: ['secret-arg-value'], kwargs: { token: 'secret-kwarg-value' },
+      status: 'SUCCESS',
+      result: 'secret-result-value',
+      args: ['secret-arg-value'],
+      kwargs: { token: 'secret-kwarg-value' },
     });
     const { data } = await execute(lens.app, Secret, { id });
     expect(data?.task?.result).toBe('secret-result-value');
     await execute(lens.app, Secret, { id: 'bad' });
-    const lines = lens.app.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'operation');
-    expect(lines.at(-2)).toMatchObject({ operation: 'Secret', type: 'query', errors: [], durationMs: expect.any(Number) });
+    const lines = lens.app.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'operation');
+    expect(lines.at(-2)).toMatchObject({
+      operation: 'Secret',
+      type: 'query',
+      errors: [],
+      durationMs: expect.any(Number),
+    });
     expect(lines.at(-1)).toMatchObject({ operation: 'Secret', type: 'query', errors: ['INVALID_TASK_ID'] });
     expect(lens.app.logs.join('\n')).not.toMatch(/secret-(result|arg|kwarg)-value/);
   });
 });
 
 /** A raw operation through yoga.fetch (names and documents the codegen cannot know). */
-const post = async (app: { yoga: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response } }, query: string, operationName?: string) =>
-  (await app.yoga.fetch('http://yoga/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, operationName }),
-  })).json();
+const post = async (
+  app: { yoga: { fetch: (url: string, init: RequestInit) => Promise<Response> | Response } },
+  query: string,
+  operationName?: string,
+) =>
+  (
+    await app.yoga.fetch('http://yoga/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, operationName }),
+    })
+  ).json();
 
 describe('/metrics labels', () => {
   it('stay bounded whatever operation names and error paths clients choose', async () => {
@@ -78,7 +94,9 @@ describe('/metrics labels', () => {
       const flood = async (from: number, count: number) => {
         for (let i = from; i < from + count; i += 100) {
           await Promise.all(
-            Array.from({ length: 100 }, (_, j) => post(app, `query Op${i + j} { alias${i + j}: task(id: "not-an-id") { state } }`)),
+            Array.from({ length: 100 }, (_, j) =>
+              post(app, `query Op${i + j} { alias${i + j}: task(id: "not-an-id") { state } }`),
+            ),
           );
         }
       };
@@ -89,9 +107,13 @@ describe('/metrics labels', () => {
       const text = await (await app.yoga.fetch('http://yoga/metrics')).text();
       expect(text.length).toBeLessThan(before + 1000);
       expect(text).not.toMatch(/path="alias/);
-      expect(text).toMatch(/graphql_envelop_request_duration_count\{operationName="other",operationType="query"\} 1550/);
+      expect(text).toMatch(
+        /graphql_envelop_request_duration_count\{operationName="other",operationType="query"\} 1550/,
+      );
       expect(text).toMatch(/graphql_envelop_request_duration_count\{operationName="Op0",operationType="query"\} 1/);
-      expect(text).toMatch(/graphql_envelop_error_result\{operationName="other",operationType="query",phase="execute"\} 1550/);
+      expect(text).toMatch(
+        /graphql_envelop_error_result\{operationName="other",operationType="query",phase="execute"\} 1550/,
+      );
     } finally {
       await app.stop();
     }
@@ -103,7 +125,9 @@ describe('/metrics labels', () => {
       await post(app, 'query Dashboard { __typename }');
       await post(app, 'query Intruder { __typename }');
       const text = await (await app.yoga.fetch('http://yoga/metrics')).text();
-      expect(text).toMatch(/graphql_envelop_request_count\{operationName="Dashboard",operationType="query"\} 1|graphql_envelop_request\{operationName="Dashboard",operationType="query"\} 1/);
+      expect(text).toMatch(
+        /graphql_envelop_request_count\{operationName="Dashboard",operationType="query"\} 1|graphql_envelop_request\{operationName="Dashboard",operationType="query"\} 1/,
+      );
       expect(text).toMatch(/\{operationName="other",operationType="query"\} 1/);
       expect(text).not.toContain('Intruder');
     } finally {
@@ -119,10 +143,17 @@ describe('/metrics labels', () => {
       const text = await (await app.yoga.fetch('http://yoga/metrics')).text();
       expect(value(text, 'celery_lens_errors_total{code="GRAPHQL_PARSE_FAILED"}')).toBe(1);
       expect(value(text, 'celery_lens_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
-      const lines = app.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'operation');
+      const lines = app.logs
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.msg === 'operation');
       expect(lines).toEqual([
         expect.objectContaining({ level: 40, operation: 'Broken', errors: ['GRAPHQL_PARSE_FAILED'] }),
-        expect.objectContaining({ level: 40, operation: 'Invalid', type: 'query', errors: ['GRAPHQL_VALIDATION_FAILED'] }),
+        expect.objectContaining({
+          level: 40,
+          operation: 'Invalid',
+          type: 'query',
+          errors: ['GRAPHQL_VALIDATION_FAILED'],
+        }),
       ]);
     } finally {
       await app.stop();
@@ -132,16 +163,24 @@ describe('/metrics labels', () => {
 
 describe('event consumer failures', () => {
   const failures = (app: { logs: string[] }) =>
-    app.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'event consumer failure');
+    app.logs
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'event consumer failure');
 
   it('are logged: a PSUBSCRIBE the ACL refuses (NOPERM)', async () => {
     const password = randomUUID();
     // A wrong ACL an operator could write: every key and command, no channels.
-    await lens.redis.client().call('ACL', 'SETUSER', 'no-channels', 'reset', 'on', `>${password}`, '~*', '+@all', 'resetchannels');
+    await lens.redis
+      .client()
+      .call('ACL', 'SETUSER', 'no-channels', 'reset', 'on', `>${password}`, '~*', '+@all', 'resetchannels');
     const deaf = await startApp(`redis://no-channels:${password}@127.0.0.1:${lens.redis.port}/0`);
     try {
       await until(() => failures(deaf).length > 0);
-      expect(failures(deaf)[0]).toMatchObject({ level: 50, what: 'subscribe', reason: expect.stringContaining('NOPERM') });
+      expect(failures(deaf)[0]).toMatchObject({
+        level: 50,
+        what: 'subscribe',
+        reason: expect.stringContaining('NOPERM'),
+      });
     } finally {
       await deaf.stop();
     }
@@ -150,7 +189,9 @@ describe('event consumer failures', () => {
   it('are logged: writes the ACL refuses (NOPERM), after the retries', async () => {
     const password = randomUUID();
     // Another wrong ACL: keys read-only, so celery-lens cannot record what it hears.
-    await lens.redis.client().call('ACL', 'SETUSER', 'read-only', 'reset', 'on', `>${password}`, '%R~*', '+@all', 'allchannels');
+    await lens.redis
+      .client()
+      .call('ACL', 'SETUSER', 'read-only', 'reset', 'on', `>${password}`, '%R~*', '+@all', 'allchannels');
     const mute = await startApp(`redis://read-only:${password}@127.0.0.1:${lens.redis.port}/0`);
     try {
       // Published until one is heard: nothing tells when its PSUBSCRIBE is in place (NUMPAT counts unique patterns).
@@ -159,7 +200,12 @@ describe('event consumer failures', () => {
         if (polls++ % 10 === 0) await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1 });
         return failures(mute).length > 0;
       });
-      expect(failures(mute)[0]).toMatchObject({ level: 50, what: 'record', reason: expect.stringContaining('NOPERM'), failed: expect.any(Number) });
+      expect(failures(mute)[0]).toMatchObject({
+        level: 50,
+        what: 'record',
+        reason: expect.stringContaining('NOPERM'),
+        failed: expect.any(Number),
+      });
     } finally {
       await mute.stop();
     }
@@ -170,7 +216,9 @@ describe('event consumer failures', () => {
     for (let i = 0; i < 5; i += 1) await lens.redis.client().publish(`celery-task-meta-${id}`, '\x80\x04pickled');
     await until(() => failures(lens.app).length > 0);
     await until(async () => value(await metrics(), 'celery_lens_consumed_messages_total{result="failed"}') === 5);
-    expect(failures(lens.app)).toEqual([expect.objectContaining({ level: 50, what: 'decode', failed: expect.any(Number) })]);
+    expect(failures(lens.app)).toEqual([
+      expect.objectContaining({ level: 50, what: 'decode', failed: expect.any(Number) }),
+    ]);
   });
 
   it('are logged: an event message of more events than a worker batches is refused whole, nothing of it recorded', async () => {
@@ -178,7 +226,13 @@ describe('event consumer failures', () => {
     try {
       const redis = lens.redis.client();
       const at = Date.now() / 1000;
-      const event = (uuid: string) => ({ type: 'task-received', uuid, hostname: 'w@vm', timestamp: at, name: 'lens.add' });
+      const event = (uuid: string) => ({
+        type: 'task-received',
+        uuid,
+        hostname: 'w@vm',
+        timestamp: at,
+        name: 'lens.add',
+      });
       // Heard once a few ordinary events were recorded: its PSUBSCRIBE is in place.
       const probe = randomUUID();
       await until(async () => {
@@ -189,7 +243,9 @@ describe('event consumer failures', () => {
       const ids = Array.from({ length: 5000 }, () => randomUUID());
       await publishEvents(redis, 0, ids.map(event));
       await until(() => failures(app).some((line) => line.what === 'decode'));
-      expect(failures(app)).toEqual([expect.objectContaining({ level: 50, what: 'decode', reason: expect.stringContaining('5000 events') })]);
+      expect(failures(app)).toEqual([
+        expect.objectContaining({ level: 50, what: 'decode', reason: expect.stringContaining('5000 events') }),
+      ]);
       expect(await redis.exists(...ids.slice(0, 100).map((id) => `celery-lens:task:${id}`))).toBe(0);
     } finally {
       await app.stop();

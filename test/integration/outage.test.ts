@@ -42,12 +42,19 @@ describe('Redis outage', () => {
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'degraded', backend: 'down', up: false });
     // The subscriber connection notices on its own, a moment later.
-    await until(async () => ((await (await lens.app.yoga.fetch('http://yoga/healthz')).json()) as { subscriber: string }).subscriber === 'down');
+    await until(
+      async () =>
+        ((await (await lens.app.yoga.fetch('http://yoga/healthz')).json()) as { subscriber: string }).subscriber ===
+        'down',
+    );
     expect((await lens.app.yoga.fetch('http://yoga/readyz')).status).toBe(503);
 
     await lens.redis.restart();
     await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1 }, { id });
-    const healed = await settle(() => execute(lens.app, StateQuery, { id }), (r) => r.data?.task?.state === 'SUCCESS');
+    const healed = await settle(
+      () => execute(lens.app, StateQuery, { id }),
+      (r) => r.data?.task?.state === 'SUCCESS',
+    );
     expect(healed.errors).toBeUndefined();
     expect(healed.data?.task?.state).toBe('SUCCESS');
     // Each connection reconnects on its own backoff: readiness follows once the last one is back.
@@ -64,7 +71,10 @@ describe('Redis outage', () => {
       const id = randomUUID();
       expect((await execute(late, StateQuery, { id })).errors?.[0]?.extensions?.code).toBe('BACKEND_UNAVAILABLE');
       await lens.redis.restart();
-      const healed = await settle(() => execute(late, StateQuery, { id }), (r) => r.errors === undefined);
+      const healed = await settle(
+        () => execute(late, StateQuery, { id }),
+        (r) => r.errors === undefined,
+      );
       expect(healed.data?.task?.state).toBe('PENDING');
     } finally {
       await late.stop();

@@ -9,8 +9,8 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../../src/backend/cursor.ts';
-import { GRACE_MS, rotateStoredCursorKey } from '../../src/backend/cursor-key-store.ts';
+import { encodeCursor } from '../../src/live/cursor.ts';
+import { GRACE_MS, rotateStoredCursorKey } from '../../src/store/cursor-key-store.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
@@ -82,14 +82,24 @@ beforeAll(async () => {
     const failed = FAILED.includes(i);
     await writeMeta(
       client,
-      { status: failed ? 'FAILURE' : 'SUCCESS', date_done: celeryDate(task.at), name: task.name, result: failed ? { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } : i },
+      {
+        status: failed ? 'FAILURE' : 'SUCCESS',
+        date_done: celeryDate(task.at),
+        name: task.name,
+        result: failed ? { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } : i,
+      },
       { id: task.id },
     );
   }
-  await writeMeta(client, { status: 'SUCCESS', result: 0, children: sent.slice(0, 3).map((task) => [[task.id, null], null]) }, { id: parent });
+  await writeMeta(
+    client,
+    { status: 'SUCCESS', result: 0, children: sent.slice(0, 3).map((task) => [[task.id, null], null]) },
+    { id: parent },
+  );
   await until(async () => (await client.hlen('celery-lens:ix:rec')) === TASKS + 1);
   newest = [parent, ...sent.map((task) => task.id).reverse()];
-  const lastFailure = (name: string) => Math.max(...FAILED.filter((i) => sent[i]?.name === name).map((i) => sent[i]?.at ?? 0));
+  const lastFailure = (name: string) =>
+    Math.max(...FAILED.filter((i) => sent[i]?.name === name).map((i) => sent[i]?.at ?? 0));
   groups = [...new Set(FAILED.map((i) => sent[i]?.name as string))].sort((x, y) => lastFailure(y) - lastFailure(x));
 });
 
@@ -98,7 +108,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const search = (app: App, variables: { filter?: TaskFilter; first?: number; after?: string | null }) => execute(app, Search, variables);
+const search = (app: App, variables: { filter?: TaskFilter; first?: number; after?: string | null }) =>
+  execute(app, Search, variables);
 const failures = (app: App, variables: { first?: number; after?: string | null }) => execute(app, Failures, variables);
 const codes = (result: Result<unknown>) => result.errors?.map((error) => error.extensions?.code);
 const ids = (result: Result<CursorSearchQuery>) => result.data?.searchTasks.edges.map((edge) => edge.node.id);
@@ -124,26 +135,45 @@ async function cursorAfter(app: App, first: number): Promise<string> {
 /** `celery-lens cursor-key --rotate` as an operator runs it. */
 function rotate(): Promise<{ signing: string; verifying: string[] }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [BIN, 'cursor-key', '--rotate', '--backend', redis.url()], { timeout: 60_000 }, (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as { signing: string; verifying: string[] }),
+    execFile(
+      process.execPath,
+      [BIN, 'cursor-key', '--rotate', '--backend', redis.url()],
+      { timeout: 60_000 },
+      (error, stdout) =>
+        error ? reject(error) : resolve(JSON.parse(stdout) as { signing: string; verifying: string[] }),
     );
   });
 }
 
 const keyIdOf = (cursor: string) => cursor.split('.')[0];
 
-interface Page { items: string[]; hasNextPage: boolean; endCursor: string | null; totalCount: number }
+interface Page {
+  items: string[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
 const searchPage = async (app: App, first: number, after: string | null): Promise<Page> => {
   const { data, errors } = await search(app, { first, after });
   expect(errors).toBeUndefined();
   const page = data?.searchTasks;
-  return { items: page?.edges.map((edge) => edge.node.id) ?? [], hasNextPage: page?.pageInfo.hasNextPage ?? false, endCursor: page?.pageInfo.endCursor ?? null, totalCount: page?.totalCount ?? -1 };
+  return {
+    items: page?.edges.map((edge) => edge.node.id) ?? [],
+    hasNextPage: page?.pageInfo.hasNextPage ?? false,
+    endCursor: page?.pageInfo.endCursor ?? null,
+    totalCount: page?.totalCount ?? -1,
+  };
 };
 const failuresPage = async (app: App, first: number, after: string | null): Promise<Page> => {
   const { data, errors } = await failures(app, { first, after });
   expect(errors).toBeUndefined();
   const page = data?.failures;
-  return { items: page?.edges.map((edge) => edge.node.name) ?? [], hasNextPage: page?.pageInfo.hasNextPage ?? false, endCursor: page?.pageInfo.endCursor ?? null, totalCount: page?.totalCount ?? -1 };
+  return {
+    items: page?.edges.map((edge) => edge.node.name) ?? [],
+    hasNextPage: page?.pageInfo.hasNextPage ?? false,
+    endCursor: page?.pageInfo.endCursor ?? null,
+    totalCount: page?.totalCount ?? -1,
+  };
 };
 
 /**
@@ -151,10 +181,17 @@ const failuresPage = async (app: App, first: number, after: string | null): Prom
  * items of `all`, hasNextPage when more follow, the total, and an endCursor
  * from which the other process answers exactly the rest.
  */
-async function checkEveryFirst(all: readonly string[], ask: (app: App, first: number, after: string | null) => Promise<Page>): Promise<void> {
+async function checkEveryFirst(
+  all: readonly string[],
+  ask: (app: App, first: number, after: string | null) => Promise<Page>,
+): Promise<void> {
   for (let first = 0; first <= all.length + 1; first += 1) {
     const page = await ask(a, first, null);
-    expect(page, `first: ${first}`).toMatchObject({ items: all.slice(0, first), hasNextPage: first < all.length, totalCount: all.length });
+    expect(page, `first: ${first}`).toMatchObject({
+      items: all.slice(0, first),
+      hasNextPage: first < all.length,
+      totalCount: all.length,
+    });
     expect(page.endCursor).toBeTruthy();
     const rest = await ask(b, 50, page.endCursor);
     expect(rest, `after first: ${first}`).toMatchObject({ items: all.slice(first), hasNextPage: false });
@@ -206,7 +243,11 @@ describe('paging at every first, and the edges of every argument', () => {
     // first: 0 after a cursor: nothing, whether more follow, and a cursor that goes on from the same place.
     const cursor = await cursorAfter(a, 5);
     const empty = await search(b, { first: 0, after: cursor });
-    expect(empty.data?.searchTasks).toMatchObject({ edges: [], totalCount: newest.length, pageInfo: { hasNextPage: true } });
+    expect(empty.data?.searchTasks).toMatchObject({
+      edges: [],
+      totalCount: newest.length,
+      pageInfo: { hasNextPage: true },
+    });
     expect(await pageAcross([a], 4, empty.data?.searchTasks.pageInfo.endCursor)).toEqual(newest.slice(5));
     // Past the end: no edges, no next page, and the cursor stays where it was.
     const end = (await search(a, { first: newest.length })).data?.searchTasks.pageInfo;
@@ -219,7 +260,11 @@ describe('paging at every first, and the edges of every argument', () => {
     // Nothing matches: the only page with a null endCursor.
     for (const first of [0, 5]) {
       const none = await search(a, { first, filter: { name: 'app.nothing' } });
-      expect(none.data?.searchTasks).toEqual({ edges: [], totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null } });
+      expect(none.data?.searchTasks).toEqual({
+        edges: [],
+        totalCount: 0,
+        pageInfo: { hasNextPage: false, endCursor: null },
+      });
     }
   });
 
@@ -230,32 +275,50 @@ describe('paging at every first, and the edges of every argument', () => {
   it('bad arguments are the same coded errors on every connection', async () => {
     const searchCursor = await cursorAfter(a, 2);
     const failuresCursor = (await failures(a, { first: 1 })).data?.failures.pageInfo.endCursor as string;
-    const otherFilter = (await search(a, { first: 1, filter: { name: 'app.t1' } })).data?.searchTasks.pageInfo.endCursor as string;
+    const otherFilter = (await search(a, { first: 1, filter: { name: 'app.t1' } })).data?.searchTasks.pageInfo
+      .endCursor as string;
     const resumeCursor = encodeCursor({ epoch: 'a1b2c3d4e5f6', seq: 1 });
     const connections = [
-      { name: 'searchTasks', ask: (first: number, after: string | null) => search(a, { first, after }), foreign: [failuresCursor, otherFilter] },
-      { name: 'failures', ask: (first: number, after: string | null) => failures(a, { first, after }), foreign: [searchCursor] },
+      {
+        name: 'searchTasks',
+        ask: (first: number, after: string | null) => search(a, { first, after }),
+        foreign: [failuresCursor, otherFilter],
+      },
+      {
+        name: 'failures',
+        ask: (first: number, after: string | null) => failures(a, { first, after }),
+        foreign: [searchCursor],
+      },
     ];
     for (const { name, ask, foreign } of connections) {
-      for (const first of [-1, 501]) expect(codes(await ask(first, null)), `${name} first: ${first}`).toEqual(['INVALID_ARGUMENT']);
-      for (const after of ['', 'garbage', resumeCursor, ...foreign]) expect(codes(await ask(2, after)), `${name} after: ${after}`).toEqual(['INVALID_CURSOR']);
+      for (const first of [-1, 501])
+        expect(codes(await ask(first, null)), `${name} first: ${first}`).toEqual(['INVALID_ARGUMENT']);
+      for (const after of ['', 'garbage', resumeCursor, ...foreign])
+        expect(codes(await ask(2, after)), `${name} after: ${after}`).toEqual(['INVALID_CURSOR']);
     }
     // A page cursor is not a resume cursor either.
     const client = wsClient(a.url);
     const results: { errors?: readonly { extensions?: { code?: unknown } }[] }[] = [];
     await new Promise<void>((resolve, reject) => {
-      client.subscribe({ query: 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { id } }', variables: { id: parent, after: searchCursor } }, {
-        next: (result) => void results.push(result),
-        error: reject,
-        complete: resolve,
-      });
+      client.subscribe(
+        {
+          query: 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { id } }',
+          variables: { id: parent, after: searchCursor },
+        },
+        {
+          next: (result) => void results.push(result),
+          error: reject,
+          complete: resolve,
+        },
+      );
     });
     await client.dispose();
     expect(results.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['INVALID_CURSOR']);
   });
 
   it('lists paged by offset and limit: 0 is an empty page, past the end too; negative is INVALID_ARGUMENT, over --max-ids TOO_MANY_IDS', async () => {
-    const children = async (offset: number | null, limit: number | null) => execute(a, Children, { id: parent, offset, limit });
+    const children = async (offset: number | null, limit: number | null) =>
+      execute(a, Children, { id: parent, offset, limit });
     expect((await children(0, 0)).data?.task?.children).toEqual([]);
     expect((await children(3, 2)).data?.task?.children).toEqual([]);
     expect((await children(1, 1)).data?.task?.children).toEqual([{ id: newest[newest.length - 2] }]);
@@ -281,8 +344,15 @@ describe('rotation', () => {
 
     const [, payload, mac] = fresh.split('.') as [string, string, string];
     const [, oldPayload, oldMac] = old.split('.') as [string, string, string];
-    const forged = [`${signing}.${oldPayload}.${mac}`, `${keyIdOf(old)}.${payload}.${mac}`, `${signing}.${payload}.${oldMac}`, `${signing}.${payload}.${mac.slice(0, -1)}`, `ffffffff.${payload}.${mac}`];
-    for (const cursor of forged) expect(codes(await search(rotated, { first: 4, after: cursor })), cursor).toEqual(['INVALID_CURSOR']);
+    const forged = [
+      `${signing}.${oldPayload}.${mac}`,
+      `${keyIdOf(old)}.${payload}.${mac}`,
+      `${signing}.${payload}.${oldMac}`,
+      `${signing}.${payload}.${mac.slice(0, -1)}`,
+      `ffffffff.${payload}.${mac}`,
+    ];
+    for (const cursor of forged)
+      expect(codes(await search(rotated, { first: 4, after: cursor })), cursor).toEqual(['INVALID_CURSOR']);
   });
 
   it('kept in Redis: two rotations in a row break no page; a replaced key stops verifying once its successor was replaced long enough ago', async () => {
@@ -323,7 +393,9 @@ describe('rotation', () => {
     expect(codes(await search(rotated, { first: 3, after: c1 }))).toEqual(['INVALID_CURSOR']);
     // Signed with another secret under the id of an accepted one; and the keys kept in Redis do not verify either.
     const other = await cursorAfter(await replica(['--cursor-secret', `${s3}`]), 3);
-    expect(codes(await search(signing, { first: 3, after: `${keyIdOf(c1)}.${other.split('.').slice(1).join('.')}` }))).toEqual(['INVALID_CURSOR']);
+    expect(
+      codes(await search(signing, { first: 3, after: `${keyIdOf(c1)}.${other.split('.').slice(1).join('.')}` })),
+    ).toEqual(['INVALID_CURSOR']);
     expect(codes(await search(signing, { first: 3, after: await cursorAfter(a, 3) }))).toEqual(['INVALID_CURSOR']);
   });
 });
@@ -332,13 +404,22 @@ describe('rotation', () => {
 describe('resume cursors', () => {
   it('a resume cursor (subscriptions) from one process resumes on another too', async () => {
     const id = randomUUID();
-    const progress = (step: number) => writeMeta(redis.client(), { status: 'PROGRESS', result: { current: step, total: 9 } }, { id });
+    const progress = (step: number) =>
+      writeMeta(redis.client(), { status: 'PROGRESS', result: { current: step, total: 9 } }, { id });
     const events = (app: App, after: string | null, count: number) => {
       const client = wsClient(app.url);
       const got: { step: number; cursor: string }[] = [];
       const stop = client.subscribe<{ task: { meta: { current: number } } }, { cursor: string }>(
-        { query: 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { meta } }', variables: { id, after } },
-        { next: (result) => void got.push({ step: result.data?.task.meta.current ?? -1, cursor: result.extensions?.cursor ?? '' }), error: () => {}, complete: () => {} },
+        {
+          query: 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { meta } }',
+          variables: { id, after },
+        },
+        {
+          next: (result) =>
+            void got.push({ step: result.data?.task.meta.current ?? -1, cursor: result.extensions?.cursor ?? '' }),
+          error: () => {},
+          complete: () => {},
+        },
       );
       return { got, done: until(() => got.length >= count).finally(() => (stop(), client.dispose())) };
     };

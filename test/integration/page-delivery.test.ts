@@ -25,18 +25,27 @@ afterAll(async () => {
 });
 
 const at = (path: string, base = lens.app.url) => new URL(path, base);
-const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => rawRequest(at(path), { method, headers });
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  rawRequest(at(path), { method, headers });
 const GRAPHIQL = { accept: 'text/html' };
 
 /** The body as sent, decoded per its Content-Encoding. */
 function decoded(answer: RawAnswer): Buffer {
   const encoding = answer.headers['content-encoding'];
-  return encoding === 'br' ? brotliDecompressSync(answer.body) : encoding === 'gzip' ? gunzipSync(answer.body) : answer.body;
+  return encoding === 'br'
+    ? brotliDecompressSync(answer.body)
+    : encoding === 'gzip'
+      ? gunzipSync(answer.body)
+      : answer.body;
 }
 
 /** Waits until `path` is served in `encoding` (each is made once, in the background, when the file is loaded). */
 async function ready(path: string, headers: Record<string, string>, encoding: 'br' | 'gzip') {
-  await expect.poll(async () => (await get(path, { ...headers, 'accept-encoding': encoding })).headers['content-encoding'], { timeout: 60_000 }).toBe(encoding);
+  await expect
+    .poll(async () => (await get(path, { ...headers, 'accept-encoding': encoding })).headers['content-encoding'], {
+      timeout: 60_000,
+    })
+    .toBe(encoding);
 }
 
 async function largestAsset(): Promise<string> {
@@ -79,7 +88,11 @@ describe('compression', () => {
 
   it("serves GraphiQL's 9 MB page compressed once made (the first visit does not wait): brotli under a quarter, gzip under a third", async () => {
     const first = await get('/graphql', { ...GRAPHIQL, 'accept-encoding': 'gzip, deflate, br' });
-    expect([first.status, first.headers['content-encoding'], first.headers.vary]).toEqual([200, undefined, 'Accept-Encoding']);
+    expect([first.status, first.headers['content-encoding'], first.headers.vary]).toEqual([
+      200,
+      undefined,
+      'Accept-Encoding',
+    ]);
     await ready('/graphql', GRAPHIQL, 'gzip');
     await ready('/graphql', GRAPHIQL, 'br');
     const plain = await get('/graphql', GRAPHIQL);
@@ -112,7 +125,11 @@ describe('caching', () => {
   it('hashed assets are cached for good; index.html and GraphiQL are revalidated each time, by ETag (304)', async () => {
     const asset = await get(await largestAsset(), { 'accept-encoding': 'br' });
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    for (const [path, headers] of [['/', {}], ['/tasks/x', {}], ['/graphql', GRAPHIQL]] as const) {
+    for (const [path, headers] of [
+      ['/', {}],
+      ['/tasks/x', {}],
+      ['/graphql', GRAPHIQL],
+    ] as const) {
       for (const encoding of ['identity', 'gzip', 'br']) {
         const first = await get(path, { ...headers, 'accept-encoding': encoding });
         expect(first.headers['cache-control']).toBe('no-cache');
@@ -122,8 +139,12 @@ describe('caching', () => {
         expect([path, encoding, again.status, again.body.length]).toEqual([path, encoding, 304, 0]);
         expect(again.headers.etag).toBe(etag);
         expect(again.headers['cache-control']).toBe('no-cache');
-        expect((await get(path, { ...headers, 'accept-encoding': encoding, 'if-none-match': `"x", W/${etag}` })).status).toBe(304);
-        expect((await get(path, { ...headers, 'accept-encoding': encoding, 'if-none-match': '"stale"' })).status).toBe(200);
+        expect(
+          (await get(path, { ...headers, 'accept-encoding': encoding, 'if-none-match': `"x", W/${etag}` })).status,
+        ).toBe(304);
+        expect((await get(path, { ...headers, 'accept-encoding': encoding, 'if-none-match': '"stale"' })).status).toBe(
+          200,
+        );
       }
     }
     // Each encoding has its own tag: a gzip copy's tag does not stand for the brotli one.
@@ -135,7 +156,11 @@ describe('caching', () => {
 
 describe('framing and the other security headers', () => {
   it('the page and GraphiQL: frame-ancestors none, X-Frame-Options DENY, nosniff, no referrer, own window', async () => {
-    for (const [path, headers] of [['/', {}], ['/tasks/x', {}], ['/graphql', GRAPHIQL]] as const) {
+    for (const [path, headers] of [
+      ['/', {}],
+      ['/tasks/x', {}],
+      ['/graphql', GRAPHIQL],
+    ] as const) {
       const answer = await get(path, headers);
       expect(answer.headers['content-security-policy']).toMatch(/; frame-ancestors 'none'$/);
       expect(answer.headers['x-frame-options']).toBe('DENY');
@@ -160,7 +185,10 @@ describe('framing and the other security headers', () => {
   });
 
   it('--frame-ancestors lists who may frame them: no X-Frame-Options with origins, SAMEORIGIN with self alone', async () => {
-    for (const [path, headers] of [['/', {}], ['/graphql', GRAPHIQL]] as const) {
+    for (const [path, headers] of [
+      ['/', {}],
+      ['/graphql', GRAPHIQL],
+    ] as const) {
       const listed = await rawRequest(at(path, framed.listed.url), { headers });
       expect(listed.headers['content-security-policy']).toMatch(/; frame-ancestors 'self' https:\/\/portal\.example$/);
       expect(listed.headers['x-frame-options']).toBeUndefined();

@@ -17,9 +17,13 @@ afterAll(() => {
 
 async function serve(flags: readonly string[] = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', CRASH_ON_SIGUSR2, BIN, '--backend', lens.redis.url(), '--port', String(port), ...flags], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', CRASH_ON_SIGUSR2, BIN, '--backend', lens.redis.url(), '--port', String(port), ...flags],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let stdout = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -28,7 +32,11 @@ async function serve(flags: readonly string[] = []) {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}/graphql`;
   await until(async () => (await fetch(url.replace('/graphql', '/readyz')).catch(() => null))?.ok === true, 20_000);
-  const lines = () => stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = () =>
+    stdout
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { child, url, exited, lines };
 }
 
@@ -53,7 +61,10 @@ describe('process logs', () => {
   });
 
   it('--auth true with no API keys, JWT secret or JWKS URL exits 2 with one clear line', () => {
-    const run = spawnSync(process.execPath, [BIN, '--backend', lens.redis.url(), '--auth', 'true'], { encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [BIN, '--backend', lens.redis.url(), '--auth', 'true'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
       'celery-lens: --auth true needs a credential source: --api-keys (LENS_API_KEYS), --jwt-secret (LENS_JWT_SECRET) or --jwks-url (LENS_JWKS_URL); without one every request would be refused',

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { OPTIONS } from '../../src/config.ts';
+import { OPTIONS } from '../../src/config/config.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { freePort } from '../helpers/redis-server.ts';
@@ -19,7 +19,9 @@ afterAll(() => {
 
 async function serve(): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve', '--backend', lens.redis.url(), '--port', String(port)], { stdio: 'ignore' });
+  const child = spawn(process.execPath, [BIN, 'serve', '--backend', lens.redis.url(), '--port', String(port)], {
+    stdio: 'ignore',
+  });
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -45,7 +47,8 @@ function ws(url: string, query: string) {
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
     messages.push(message);
-    if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+    if (message.type === 'connection_ack')
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
   });
   return { messages, closed };
 }
@@ -60,7 +63,9 @@ describe('the celery-lens command', () => {
     }
     const bad = spawnSync(process.execPath, [BIN, '--port', 'eighty'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
-    expect(bad.stderr.trim().split('\n')).toEqual(['celery-lens: --port (PORT) must be an integer from 0 to 65535, got "eighty"']);
+    expect(bad.stderr.trim().split('\n')).toEqual([
+      'celery-lens: --port (PORT) must be an integer from 0 to 65535, got "eighty"',
+    ]);
   });
 
   it('an unknown option or a missing value names --help and exits 2, for every command', () => {
@@ -68,11 +73,27 @@ describe('the celery-lens command', () => {
       const run = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
       return { status: run.status, lines: run.stderr.trim().split('\n'), stdout: run.stdout };
     };
-    expect(said('--foo')).toEqual({ status: 2, lines: ['celery-lens: unknown option --foo (see celery-lens --help)'], stdout: '' });
-    expect(said('serve', '--backend', lens.redis.url(), '--ws-idle-timeout=5')).toMatchObject({ status: 2, lines: ['celery-lens: unknown option --ws-idle-timeout (see celery-lens --help)'] });
-    expect(said('--port')).toMatchObject({ status: 2, lines: ['celery-lens: --port needs a value (see celery-lens --help)'] });
-    expect(said('index', '--backfill', '--bogus')).toMatchObject({ status: 2, lines: ['celery-lens: unknown option --bogus (see celery-lens --help)'] });
-    expect(said('acl', '--nope', 'x')).toMatchObject({ status: 2, lines: ['celery-lens: unknown option --nope (see celery-lens --help)'] });
+    expect(said('--foo')).toEqual({
+      status: 2,
+      lines: ['celery-lens: unknown option --foo (see celery-lens --help)'],
+      stdout: '',
+    });
+    expect(said('serve', '--backend', lens.redis.url(), '--ws-idle-timeout=5')).toMatchObject({
+      status: 2,
+      lines: ['celery-lens: unknown option --ws-idle-timeout (see celery-lens --help)'],
+    });
+    expect(said('--port')).toMatchObject({
+      status: 2,
+      lines: ['celery-lens: --port needs a value (see celery-lens --help)'],
+    });
+    expect(said('index', '--backfill', '--bogus')).toMatchObject({
+      status: 2,
+      lines: ['celery-lens: unknown option --bogus (see celery-lens --help)'],
+    });
+    expect(said('acl', '--nope', 'x')).toMatchObject({
+      status: 2,
+      lines: ['celery-lens: unknown option --nope (see celery-lens --help)'],
+    });
   }, 300_000);
 
   it('two processes on one Redis: subscribers on both get every update; SIGTERM completes SSE and closes WebSockets with 1001', async () => {
@@ -80,17 +101,24 @@ describe('the celery-lens command', () => {
     const id = randomUUID();
     const onA = ws(a.url, `subscription { taskCompleted(id: "${id}") { state result } }`);
     const onB = sse(b.url, `subscription { taskCompleted(id: "${id}") { state result } }`);
-    await until(async () => ((await lens.redis.client().pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 2);
+    await until(
+      async () => ((await lens.redis.client().pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 2,
+    );
     await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 42 }, { id });
     expect(await onB).toContain('"taskCompleted":{"state":"SUCCESS","result":42}');
     await until(() => onA.messages.some((m) => m.type === 'complete'));
-    expect(onA.messages.find((m) => m.type === 'next')?.payload).toEqual({ data: { taskCompleted: { state: 'SUCCESS', result: 42 } } });
+    expect(onA.messages.find((m) => m.type === 'next')?.payload).toEqual({
+      data: { taskCompleted: { state: 'SUCCESS', result: 42 } },
+    });
 
     // Long-lived subscriptions, then SIGTERM.
     const open = randomUUID();
     const wsLive = ws(a.url, `subscription { task(id: "${open}", untilReady: false) { state } }`);
     const sseLive = sse(b.url, `subscription { task(id: "${open}", untilReady: false) { state } }`);
-    await until(async () => ((await lens.redis.client().pubsub('NUMSUB', `celery-task-meta-${open}`)) as [string, number])[1] === 2);
+    await until(
+      async () =>
+        ((await lens.redis.client().pubsub('NUMSUB', `celery-task-meta-${open}`)) as [string, number])[1] === 2,
+    );
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     expect(await sseLive).toMatch(/event: complete/);

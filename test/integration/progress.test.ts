@@ -54,8 +54,17 @@ beforeAll(() => {
   client = lens.redis.client();
 });
 
-const started = (group: string, hostname = 'w@h') => ({ status: 'STARTED', result: { pid: 1, hostname }, group_id: group });
-const success = (group: string) => ({ status: 'SUCCESS', result: 1, date_done: `${celeryDate()}+00:00`, group_id: group });
+const started = (group: string, hostname = 'w@h') => ({
+  status: 'STARTED',
+  result: { pid: 1, hostname },
+  group_id: group,
+});
+const success = (group: string) => ({
+  status: 'SUCCESS',
+  result: 1,
+  date_done: `${celeryDate()}+00:00`,
+  group_id: group,
+});
 const counts = async (id: string) => (await execute(lens.app, GroupCounts, { id })).data!.group!.progress;
 
 describe('Group.progress and groupProgress', () => {
@@ -67,7 +76,19 @@ describe('Group.progress and groupProgress', () => {
     await writeMeta(client, success(group), { id: ids[1] });
     // Members come from what the consumer saw published with the group id.
     await until(async () => (await counts(group)).total === 5 && (await counts(group)).running === 1);
-    expect(await counts(group)).toEqual({ total: 5, queued: 0, running: 1, succeeded: 1, failed: 0, revoked: 0, expired: 0, unknown: 3, lost: 0, ready: false, percent: 20 });
+    expect(await counts(group)).toEqual({
+      total: 5,
+      queued: 0,
+      running: 1,
+      succeeded: 1,
+      failed: 0,
+      revoked: 0,
+      expired: 0,
+      unknown: 3,
+      lost: 0,
+      ready: false,
+      percent: 20,
+    });
   });
 
   it('streams coalesced counts, at most one per interval, and completes when all are ready', async () => {
@@ -90,14 +111,34 @@ describe('Group.progress and groupProgress', () => {
       // several intervals, each with several changes.
       const began = Date.now();
       for (const [index, id] of ids.entries()) {
-        await writeMeta(client, index % 10 === 0 ? { ...success(group), status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' } } : success(group), { id });
+        await writeMeta(
+          client,
+          index % 10 === 0
+            ? {
+                ...success(group),
+                status: 'FAILURE',
+                result: { exc_type: 'ValueError', exc_message: ['x'], exc_module: 'builtins' },
+              }
+            : success(group),
+          { id },
+        );
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       await sub.done;
       const span = Date.now() - began;
       clearInterval(watch);
       const last = sub.events.at(-1)!.groupProgress;
-      expect(last).toEqual({ total: 40, queued: 0, running: 0, succeeded: 36, failed: 4, lost: 0, unknown: 0, ready: true, percent: 100 });
+      expect(last).toEqual({
+        total: 40,
+        queued: 0,
+        running: 0,
+        succeeded: 36,
+        failed: 4,
+        lost: 0,
+        unknown: 0,
+        ready: true,
+        percent: 100,
+      });
       // More than one step, far fewer events than changes: coalesced, not dropped.
       // (At most one per interval over however long the writes took: a loaded machine writes slower.)
       expect(sub.events.length).toBeGreaterThan(2);
@@ -122,7 +163,9 @@ describe('Group.progress and groupProgress', () => {
     try {
       const sub = subscribe(ws, FollowGroup, { id: group });
       await sub.done;
-      expect(sub.events.map((e) => e.groupProgress)).toEqual([expect.objectContaining({ total: 1, succeeded: 1, ready: true, percent: 100 })]);
+      expect(sub.events.map((e) => e.groupProgress)).toEqual([
+        expect.objectContaining({ total: 1, succeeded: 1, ready: true, percent: 100 }),
+      ]);
       expect(id).toBeTruthy();
     } finally {
       await ws.dispose();
@@ -146,7 +189,11 @@ describe('TaskGraph.progress and workflowProgress', () => {
     const [root, a, b] = [randomUUID(), randomUUID(), randomUUID()];
     const tuple = (id: string) => [[id, null], null];
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w@h' } }, { id: a });
-    await writeMeta(client, { status: 'SUCCESS', result: 1, date_done: celeryDate(), children: [tuple(a), tuple(b)] }, { id: root });
+    await writeMeta(
+      client,
+      { status: 'SUCCESS', result: 1, date_done: celeryDate(), children: [tuple(a), tuple(b)] },
+      { id: root },
+    );
     const graph = (await execute(lens.app, GraphCounts, { rootId: root })).data!.taskGraph.progress;
     expect(graph).toEqual({ total: 3, running: 1, succeeded: 1, failed: 0, ready: false, percent: 33.3 });
     const ws = wsClient(lens.app.url);
@@ -171,7 +218,10 @@ describe('LOST from worker heartbeats', () => {
     // freq 0.2 s: offline after 0.4 s + 1 s of slack. It beats until the test is ready for its silence
     // (reading RUNNING and subscribing can take longer than 1.4 s on a loaded machine).
     await publishWorkerEvent(client, worker, 'worker-online', { freq: 0.2 });
-    const beat = setInterval(() => publishWorkerEvent(client, worker, 'worker-heartbeat', { freq: 0.2 }).catch(() => {}), 100);
+    const beat = setInterval(
+      () => publishWorkerEvent(client, worker, 'worker-heartbeat', { freq: 0.2 }).catch(() => {}),
+      100,
+    );
     const status = async () => (await execute(lens.app, Status, { id })).data!.task!;
     const ws = wsClient(lens.app.url);
     try {
@@ -213,18 +263,35 @@ describe('LOST from worker heartbeats', () => {
     const id = await writeMeta(client, { status: 'PROGRESS', result: { current: 1 }, worker });
     await publishWorkerEvent(client, worker, 'worker-heartbeat');
     const status = async () => (await execute(lens.app, Status, { id })).data!.task!;
-    await until(async () => (await execute(lens.app, graphql(`query HeardWorkers { workers { hostname } }`))).data!.workers.some((w) => w.hostname === worker));
+    await until(async () =>
+      (await execute(lens.app, graphql(`query HeardWorkers { workers { hostname } }`))).data!.workers.some(
+        (w) => w.hostname === worker,
+      ),
+    );
     expect((await status()).status).toBe('RUNNING');
     // Received (prefetched) by the same worker, no stored state: QUEUED until the worker goes.
     const prefetched = randomUUID();
-    await publishEvent(client, { type: 'task-received', uuid: prefetched, hostname: worker, timestamp: Date.now() / 1000, name: 'lens.add', retries: 0 });
+    await publishEvent(client, {
+      type: 'task-received',
+      uuid: prefetched,
+      hostname: worker,
+      timestamp: Date.now() / 1000,
+      name: 'lens.add',
+      retries: 0,
+    });
     await until(async () => (await execute(lens.app, Status, { id: prefetched })).data!.task!.status === 'QUEUED');
     await publishWorkerEvent(client, worker, 'worker-offline');
     await until(async () => (await status()).status === 'LOST');
-    expect((await status()).statusReason).toMatch(/^the result backend says PROGRESS, on worker .*it said worker-offline/);
+    expect((await status()).statusReason).toMatch(
+      /^the result backend says PROGRESS, on worker .*it said worker-offline/,
+    );
     expect((await execute(lens.app, Status, { id: prefetched })).data!.task).toMatchObject({
       status: 'LOST',
-      statusReason: expect.stringMatching(new RegExp(`^the last event is task-received at .*, on worker ${worker}, last heard at .*it said worker-offline`)),
+      statusReason: expect.stringMatching(
+        new RegExp(
+          `^the last event is task-received at .*, on worker ${worker}, last heard at .*it said worker-offline`,
+        ),
+      ),
     });
   });
 });
@@ -235,15 +302,26 @@ describe('STALLED (--stall-after lens.sleep=1,*=3600)', () => {
     const startedAt = Date.now() - 1500;
     const slow = randomUUID();
     const other = randomUUID();
-    for (const [id, name] of [[slow, 'lens.sleep'], [other, 'lens.add']] as const) {
-      await publishEvent(client, { type: 'task-started', uuid: id, hostname: 'busy@h', timestamp: startedAt / 1000, pid: 1 });
+    for (const [id, name] of [
+      [slow, 'lens.sleep'],
+      [other, 'lens.add'],
+    ] as const) {
+      await publishEvent(client, {
+        type: 'task-started',
+        uuid: id,
+        hostname: 'busy@h',
+        timestamp: startedAt / 1000,
+        pid: 1,
+      });
       await until(async () => (await execute(lens.app, Status, { id })).data!.task!.status === 'RUNNING');
       await writeMeta(client, { ...started(group, 'busy@h'), name }, { id });
     }
     await until(async () => (await counts(group)).total === 2);
     const stalled = (await execute(lens.app, Status, { id: slow })).data!.task!;
     expect(stalled.status).toBe('STALLED');
-    expect(stalled.statusReason).toMatch(/^the result backend says STARTED; running since .*, \d+ s, longer than --stall-after lens\.sleep=1 s \(a hint: it may still finish\)$/);
+    expect(stalled.statusReason).toMatch(
+      /^the result backend says STARTED; running since .*, \d+ s, longer than --stall-after lens\.sleep=1 s \(a hint: it may still finish\)$/,
+    );
     expect((await execute(lens.app, Status, { id: other })).data!.task!.status).toBe('RUNNING');
     expect(await counts(group)).toMatchObject({ total: 2, running: 2, ready: false });
     await writeMeta(client, { ...success(group), name: 'lens.sleep' }, { id: slow });

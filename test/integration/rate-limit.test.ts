@@ -20,7 +20,11 @@ type Body = { data?: unknown; errors?: { message: string; extensions?: Record<st
 
 /** A JSON POST over a real port (celery-lens' fast path), with extra headers. */
 async function post(url: string, headers: Record<string, string> = {}, query = '{ backend { up } }') {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
 }
 
@@ -33,17 +37,25 @@ describe('rate limit', () => {
   it('answers 429 RATE_LIMITED with Retry-After and RateLimit fields past the budget, counting operations not root fields', async () => {
     const app = await lensWith(['--rate-limit', '3', '--rate-limit-window', '60']);
     // Two root fields in one operation count once.
-    for (let i = 0; i < 3; i += 1) expect((await post(app.url, {}, `{ backend { up } task(id: "${randomUUID()}") { state } }`)).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await post(app.url, {}, `{ backend { up } task(id: "${randomUUID()}") { state } }`)).status).toBe(200);
     const refused = await post(app.url);
     expect(refused.status).toBe(429);
     // 3 per 60 s: one back every 20 s, less what has refilled since the first request (a second or so on a loaded machine).
     expect(refused.headers.get('retry-after')).toMatch(/^(19|20)$/);
     expect(refused.headers.get('ratelimit-policy')).toBe('"default";q=3;w=60');
     expect(refused.headers.get('ratelimit')).toMatch(/^"default";r=0;t=(19|20)$/);
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 3, windowSeconds: 60, retryAfterSeconds: expect.toSatisfy((n: number) => n === 19 || n === 20) });
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      limit: 3,
+      windowSeconds: 60,
+      retryAfterSeconds: expect.toSatisfy((n: number) => n === 19 || n === 20),
+    });
     expect(refused.body.data).toBeUndefined();
     // Yoga's own path (a GET) answers the same way.
-    const viaGet = await fetch(`${app.url}?query=${encodeURIComponent('{ backend { up } }')}`, { headers: { accept: 'application/json' } });
+    const viaGet = await fetch(`${app.url}?query=${encodeURIComponent('{ backend { up } }')}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(viaGet.status).toBe(429);
     expect(viaGet.headers.get('retry-after')).toMatch(/^(18|19|20)$/);
     expect(((await viaGet.json()) as Body).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
@@ -56,7 +68,10 @@ describe('rate limit', () => {
     const run = (query: string) =>
       new Promise<Body>((resolve, reject) => {
         let last: Body = {};
-        client.subscribe({ query }, { next: (value) => void (last = value as Body), error: reject, complete: () => resolve(last) });
+        client.subscribe(
+          { query },
+          { next: (value) => void (last = value as Body), error: reject, complete: () => resolve(last) },
+        );
       });
     expect((await run('{ backend { up } }')).errors).toBeUndefined();
     expect((await run('{ backend { up } }')).errors).toBeUndefined();
@@ -91,7 +106,14 @@ describe('rate limit', () => {
   it('gives each API key its own bucket, and counts requests without a valid key by address', async () => {
     const hash = (key: string) => createHash('sha256').update(key).digest('hex');
     const [one, two] = [randomUUID(), randomUUID()];
-    const app = await lensWith(['--rate-limit', '2', '--auth', 'true', '--api-keys', `one:${hash(one)}:status,two:${hash(two)}:status`]);
+    const app = await lensWith([
+      '--rate-limit',
+      '2',
+      '--auth',
+      'true',
+      '--api-keys',
+      `one:${hash(one)}:status,two:${hash(two)}:status`,
+    ]);
     expect((await post(app.url, { 'x-api-key': one })).status).toBe(200);
     expect((await post(app.url, { 'x-api-key': one })).status).toBe(200);
     const refused = await post(app.url, { 'x-api-key': one });

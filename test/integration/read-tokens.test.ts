@@ -22,13 +22,20 @@ const MINTER_KEY = `minter-${randomUUID()}`;
 const READER_KEY = `reader-${randomUUID()}`;
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 const lens = useLens([
-  '--auth', 'true',
-  '--api-keys', `backend:${hash(BACKEND_KEY)}:status+payload+tokens,minter:${hash(MINTER_KEY)}:tokens,reader:${hash(READER_KEY)}:status+payload`,
-  '--token-secret', TOKEN_SECRET,
-  '--jwt-secret', JWT_SECRET,
+  '--auth',
+  'true',
+  '--api-keys',
+  `backend:${hash(BACKEND_KEY)}:status+payload+tokens,minter:${hash(MINTER_KEY)}:tokens,reader:${hash(READER_KEY)}:status+payload`,
+  '--token-secret',
+  TOKEN_SECRET,
+  '--jwt-secret',
+  JWT_SECRET,
 ]);
 
-type Json = { data?: Record<string, unknown> | null; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] };
+type Json = {
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[];
+};
 
 /** Ids of the fixture: one task, a workflow of four (two proven by parents, one by its events), another workflow, a goal. */
 const ids = {
@@ -44,10 +51,27 @@ const ids = {
 };
 
 const now = () => Date.now() / 1000;
-const event = (type: string, uuid: string, extra: Record<string, unknown> = {}) => ({ hostname: 'w@vm', utcoffset: 0, pid: 1, clock: 1, uuid, timestamp: now(), type, ...extra });
+const event = (type: string, uuid: string, extra: Record<string, unknown> = {}) => ({
+  hostname: 'w@vm',
+  utcoffset: 0,
+  pid: 1,
+  clock: 1,
+  uuid,
+  timestamp: now(),
+  type,
+  ...extra,
+});
 
-async function post(headers: Record<string, string>, query: string, variables: Record<string, unknown> = {}): Promise<Json & { status: number }> {
-  const response = await fetch(lens.app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+async function post(
+  headers: Record<string, string>,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Json & { status: number }> {
+  const response = await fetch(lens.app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return { status: response.status, ...((await response.json()) as Json) };
 }
 
@@ -61,23 +85,49 @@ async function mint(args: string, key = BACKEND_KEY): Promise<string> {
   return token;
 }
 
-const tokens: Record<'task' | 'taskPayload' | 'root' | 'goal', string> = { task: '', taskPayload: '', root: '', goal: '' };
+const tokens: Record<'task' | 'taskPayload' | 'root' | 'goal', string> = {
+  task: '',
+  taskPayload: '',
+  root: '',
+  goal: '',
+};
 
 beforeAll(async () => {
   const redis = lens.redis.client();
   const done = { date_done: new Date().toISOString().slice(0, -1) };
-  await writeMeta(redis, { status: 'SUCCESS', result: 'secret', children: [[[ids.child, null], null]], ...done }, { id: ids.single });
-  await writeMeta(redis, { status: 'SUCCESS', result: 1, children: [[[ids.child, null], null]], ...done }, { id: ids.root });
-  await writeMeta(redis, { status: 'SUCCESS', result: 2, parent_id: ids.root, children: [[[ids.grandchild, null], null]], ...done }, { id: ids.child });
-  await writeMeta(redis, { status: 'STARTED', result: { pid: 1, hostname: 'h' }, parent_id: ids.child }, { id: ids.grandchild });
+  await writeMeta(
+    redis,
+    { status: 'SUCCESS', result: 'secret', children: [[[ids.child, null], null]], ...done },
+    { id: ids.single },
+  );
+  await writeMeta(
+    redis,
+    { status: 'SUCCESS', result: 1, children: [[[ids.child, null], null]], ...done },
+    { id: ids.root },
+  );
+  await writeMeta(
+    redis,
+    { status: 'SUCCESS', result: 2, parent_id: ids.root, children: [[[ids.grandchild, null], null]], ...done },
+    { id: ids.child },
+  );
+  await writeMeta(
+    redis,
+    { status: 'STARTED', result: { pid: 1, hostname: 'h' }, parent_id: ids.child },
+    { id: ids.grandchild },
+  );
   await writeMeta(redis, { status: 'SUCCESS', result: 3, ...done }, { id: ids.otherRoot });
   await writeMeta(redis, { status: 'SUCCESS', result: 4, parent_id: ids.otherRoot, ...done }, { id: ids.otherChild });
   await writeMeta(redis, { status: 'SUCCESS', result: 5, ...done }, { id: ids.attempt });
   // Known only from its events (sent, not stored yet): its root_id says which workflow it is in.
-  await publishEvents(redis, 0, [event('task-sent', ids.seen, { name: 'lens.add', root_id: ids.root, parent_id: ids.grandchild })]);
+  await publishEvents(redis, 0, [
+    event('task-sent', ids.seen, { name: 'lens.add', root_id: ids.root, parent_id: ids.grandchild }),
+  ]);
   const goal = await post({ 'x-api-key': BACKEND_KEY }, `mutation { createGoal(key: "${ids.goal}") { key } }`);
   expect(goal.errors).toBeUndefined();
-  await post({ 'x-api-key': BACKEND_KEY }, `mutation { attachTask(key: "${ids.goal}", taskId: "${ids.attempt}") { key } }`);
+  await post(
+    { 'x-api-key': BACKEND_KEY },
+    `mutation { attachTask(key: "${ids.goal}", taskId: "${ids.attempt}") { key } }`,
+  );
   await until(async () => (await lens.redis.client().hget(`celery-lens:task:${ids.seen}`, 'rootId')) === ids.root);
   tokens.task = await mint(`taskId: "${ids.single}"`);
   tokens.taskPayload = await mint(`taskId: "${ids.single}", payload: true, ttlSeconds: 60`);
@@ -87,17 +137,31 @@ beforeAll(async () => {
 
 describe('createReadToken', () => {
   it('answers a clt_ token and when it expires', async () => {
-    const result = await post({ 'x-api-key': BACKEND_KEY }, `mutation { createReadToken(taskId: "${ids.single}", ttlSeconds: 120) { token expiresAt } }`);
+    const result = await post(
+      { 'x-api-key': BACKEND_KEY },
+      `mutation { createReadToken(taskId: "${ids.single}", ttlSeconds: 120) { token expiresAt } }`,
+    );
     const created = result.data?.createReadToken as { token: string; expiresAt: string };
     expect(created.token).toMatch(/^clt_[\w-]+\.[\w-]+$/);
     expect(Math.abs(Date.parse(created.expiresAt) - Date.now() - 120_000)).toBeLessThan(2000);
   });
 
   it('needs the tokens scope, and payload to grant payload; a tokens-only key mints but reads nothing', async () => {
-    expect(codes(await post({ 'x-api-key': READER_KEY }, `mutation { createReadToken(taskId: "${ids.single}") { token } }`))).toEqual(['FORBIDDEN']);
-    expect(codes(await post({ 'x-api-key': MINTER_KEY }, `mutation { createReadToken(taskId: "${ids.single}", payload: true) { token } }`))).toEqual(['FORBIDDEN']);
+    expect(
+      codes(await post({ 'x-api-key': READER_KEY }, `mutation { createReadToken(taskId: "${ids.single}") { token } }`)),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      codes(
+        await post(
+          { 'x-api-key': MINTER_KEY },
+          `mutation { createReadToken(taskId: "${ids.single}", payload: true) { token } }`,
+        ),
+      ),
+    ).toEqual(['FORBIDDEN']);
     expect(await mint(`taskId: "${ids.single}"`, MINTER_KEY)).toMatch(/^clt_/);
-    expect(codes(await post({ 'x-api-key': MINTER_KEY }, `{ task(id: "${ids.single}") { state } }`))).toContain('FORBIDDEN');
+    expect(codes(await post({ 'x-api-key': MINTER_KEY }, `{ task(id: "${ids.single}") { state } }`))).toContain(
+      'FORBIDDEN',
+    );
   });
 
   it.each([
@@ -108,7 +172,9 @@ describe('createReadToken', () => {
     ['a bad task id', 'taskId: "nope"', 'INVALID_TASK_ID'],
     ['a bad goal key', 'goalKey: "no spaces"', 'INVALID_GOAL_KEY'],
   ])('%s is a coded error', async (_what, args, code) => {
-    expect(codes(await post({ 'x-api-key': BACKEND_KEY }, `mutation { createReadToken(${args}) { token } }`))).toEqual([code]);
+    expect(codes(await post({ 'x-api-key': BACKEND_KEY }, `mutation { createReadToken(${args}) { token } }`))).toEqual([
+      code,
+    ]);
   });
 });
 
@@ -129,7 +195,10 @@ describe('a task token', () => {
     ['group', () => `{ group(id: "${randomUUID()}") { size } }`],
     ['goal', () => `{ goal(key: "${ids.goal}") { status } }`],
     ['awaitTask', (other: string) => `{ awaitTask(id: "${other}", timeoutSeconds: 1) { timedOut } }`],
-    ['awaitTasks', (other: string) => `{ awaitTasks(ids: ["${ids.single}", "${other}"], timeoutSeconds: 1) { timedOut } }`],
+    [
+      'awaitTasks',
+      (other: string) => `{ awaitTasks(ids: ["${ids.single}", "${other}"], timeoutSeconds: 1) { timedOut } }`,
+    ],
     ['workers', () => '{ workers { hostname } }'],
     ['backend', () => '{ backend { up } }'],
     ['a fragment', (other: string) => `{ ...F } fragment F on Query { task(id: "${other}") { state } }`],
@@ -159,19 +228,27 @@ describe('a task token', () => {
   });
 
   it('awaits its own task', async () => {
-    const result = await post(bearer(tokens.task), `{ awaitTask(id: "${ids.single}", timeoutSeconds: 1) { timedOut task { state } } }`);
+    const result = await post(
+      bearer(tokens.task),
+      `{ awaitTask(id: "${ids.single}", timeoutSeconds: 1) { timedOut task { state } } }`,
+    );
     expect(result.data).toEqual({ awaitTask: { timedOut: false, task: { state: 'SUCCESS' } } });
   });
 
   it('with an API key alongside: the token decides', async () => {
-    const result = await post({ ...bearer(tokens.task), 'x-api-key': BACKEND_KEY }, `{ task(id: "${ids.otherRoot}") { state } }`);
+    const result = await post(
+      { ...bearer(tokens.task), 'x-api-key': BACKEND_KEY },
+      `{ task(id: "${ids.otherRoot}") { state } }`,
+    );
     expect(codes(result)).toEqual(['FORBIDDEN']);
   });
 });
 
 describe('subscriptions with a token', () => {
   const sse = async (init: { url?: string; headers?: Record<string, string> }, query: string) => {
-    const response = await fetch(init.url ?? `${lens.app.url}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', ...init.headers } });
+    const response = await fetch(init.url ?? `${lens.app.url}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream', ...init.headers },
+    });
     return response.text();
   };
   const own = `subscription { taskCompleted(id: "${ids.single}") { state } }`;
@@ -185,7 +262,8 @@ describe('subscriptions with a token', () => {
   });
 
   it('SSE GET with ?token= (EventSource)', async () => {
-    const url = (query: string, token: string) => `${lens.app.url}?query=${encodeURIComponent(query)}&token=${encodeURIComponent(token)}`;
+    const url = (query: string, token: string) =>
+      `${lens.app.url}?query=${encodeURIComponent(query)}&token=${encodeURIComponent(token)}`;
     expect(await sse({ url: url(own, tokens.task) }, own)).toContain('"taskCompleted":{"state":"SUCCESS"}');
     expect(await sse({ url: url(other, tokens.task) }, other)).toContain('"code":"FORBIDDEN"');
     expect(await sse({ url: url(own, `${tokens.task}x`) }, own)).toContain('"code":"INVALID_TOKEN"');
@@ -196,18 +274,24 @@ describe('subscriptions with a token', () => {
       const client = wsClient(lens.app.url, { token });
       return new Promise<Json[]>((resolve) => {
         const results: Json[] = [];
-        client.subscribe({ query }, {
-          next: (value) => void results.push(value as Json),
-          error: (error) => resolve([...results, { errors: error as Json['errors'] }]),
-          complete: () => resolve(results),
-        });
+        client.subscribe(
+          { query },
+          {
+            next: (value) => void results.push(value as Json),
+            error: (error) => resolve([...results, { errors: error as Json['errors'] }]),
+            complete: () => resolve(results),
+          },
+        );
       }).finally(() => client.dispose());
     };
     expect(await run(tokens.task, own)).toEqual([{ data: { taskCompleted: { state: 'SUCCESS' } } }]);
     expect(codes((await run(tokens.task, other))[0] as Json)).toEqual(['FORBIDDEN']);
     // The last character's lowest bit is a spare one (32 bytes in 43 characters): the same bytes, spelt otherwise, are refused too.
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-    const forged = await run(tokens.task.replace(/.$/, (c) => alphabet[alphabet.indexOf(c) ^ 1] as string), own);
+    const forged = await run(
+      tokens.task.replace(/.$/, (c) => alphabet[alphabet.indexOf(c) ^ 1] as string),
+      own,
+    );
     expect(codes(forged[0] as Json)).toEqual(['INVALID_TOKEN']);
   });
 });
@@ -218,17 +302,20 @@ async function wsEvents(token: string, query: string, count: number): Promise<Js
   const results: Json[] = [];
   try {
     await new Promise<void>((resolve) => {
-      client.subscribe({ query }, {
-        next: (value) => {
-          results.push(value as Json);
-          if (results.length >= count) resolve();
+      client.subscribe(
+        { query },
+        {
+          next: (value) => {
+            results.push(value as Json);
+            if (results.length >= count) resolve();
+          },
+          error: (error) => {
+            results.push({ errors: error as Json['errors'] });
+            resolve();
+          },
+          complete: resolve,
         },
-        error: (error) => {
-          results.push({ errors: error as Json['errors'] });
-          resolve();
-        },
-        complete: resolve,
-      });
+      );
     });
   } finally {
     await client.dispose();
@@ -238,15 +325,33 @@ async function wsEvents(token: string, query: string, count: number): Promise<Js
 
 describe('live subscriptions of a token', () => {
   it('a workflow token subscribes to its graph; a goal token to its goal', async () => {
-    const [graph] = await wsEvents(tokens.root, `subscription { taskGraph(rootId: "${ids.root}") { nodes { id task { state } } } }`, 1);
+    const [graph] = await wsEvents(
+      tokens.root,
+      `subscription { taskGraph(rootId: "${ids.root}") { nodes { id task { state } } } }`,
+      1,
+    );
     expect(graph?.errors).toBeUndefined();
     // root, child, grandchild, and the grandchild's child seen only in events (taskGraph follows seen children).
-    expect((graph?.data?.taskGraph as { nodes: { id: string }[] }).nodes.map((node) => node.id).sort()).toEqual([ids.root, ids.child, ids.grandchild, ids.seen].sort());
-    const [other] = await wsEvents(tokens.root, `subscription { taskGraph(rootId: "${ids.otherRoot}") { nodes { id } } }`, 1);
+    expect((graph?.data?.taskGraph as { nodes: { id: string }[] }).nodes.map((node) => node.id).sort()).toEqual(
+      [ids.root, ids.child, ids.grandchild, ids.seen].sort(),
+    );
+    const [other] = await wsEvents(
+      tokens.root,
+      `subscription { taskGraph(rootId: "${ids.otherRoot}") { nodes { id } } }`,
+      1,
+    );
     expect(codes(other as Json)).toEqual(['FORBIDDEN']);
-    const [goal] = await wsEvents(tokens.goal, `subscription { goal(key: "${ids.goal}") { status currentTask { id } } }`, 1);
+    const [goal] = await wsEvents(
+      tokens.goal,
+      `subscription { goal(key: "${ids.goal}") { status currentTask { id } } }`,
+      1,
+    );
     expect(goal?.data).toEqual({ goal: { status: 'PENDING', currentTask: { id: ids.attempt } } });
-    const [tasks] = await wsEvents(tokens.root, `subscription { tasks(ids: ["${ids.child}", "${ids.otherChild}"]) { id } }`, 1);
+    const [tasks] = await wsEvents(
+      tokens.root,
+      `subscription { tasks(ids: ["${ids.child}", "${ids.otherChild}"]) { id } }`,
+      1,
+    );
     expect(codes(tasks as Json)).toEqual(['FORBIDDEN']);
     await until(() => lens.app.watcher.watchedCount === 0);
   });
@@ -273,9 +378,14 @@ describe('a workflow token', () => {
       const result = await post(bearer(tokens.root), `{ task(id: "${id}") { id status } }`);
       expect(result.errors, id).toBeUndefined();
     }
-    const graph = await post(bearer(tokens.root), `{ taskGraph(rootId: "${ids.root}") { nodes { id task { state } } } }`);
+    const graph = await post(
+      bearer(tokens.root),
+      `{ taskGraph(rootId: "${ids.root}") { nodes { id task { state } } } }`,
+    );
     expect(graph.errors).toBeUndefined();
-    expect((graph.data?.taskGraph as { nodes: { id: string }[] }).nodes.map((node) => node.id).sort()).toEqual([ids.root, ids.child, ids.grandchild, ids.seen].sort());
+    expect((graph.data?.taskGraph as { nodes: { id: string }[] }).nodes.map((node) => node.id).sort()).toEqual(
+      [ids.root, ids.child, ids.grandchild, ids.seen].sort(),
+    );
     const links = await post(bearer(tokens.root), `{ task(id: "${ids.grandchild}") { root { id } parent { id } } }`);
     expect(links.data).toEqual({ task: { root: { id: ids.root }, parent: { id: ids.child } } });
   });
@@ -298,7 +408,9 @@ describe('a goal token', () => {
     expect(goal).toMatchObject({ data: { goal: { status: 'PENDING', attempts: [{ id: ids.attempt, result: 5 }] } } });
     expect((await post(bearer(tokens.goal), `{ task(id: "${ids.attempt}") { state } }`)).errors).toBeUndefined();
     expect(codes(await post(bearer(tokens.goal), `{ task(id: "${ids.single}") { state } }`))).toEqual(['FORBIDDEN']);
-    expect(codes(await post(bearer(tokens.goal), `{ goal(key: "other:${randomUUID()}") { status } }`))).toEqual(['FORBIDDEN']);
+    expect(codes(await post(bearer(tokens.goal), `{ goal(key: "other:${randomUUID()}") { status } }`))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 });
 
@@ -307,8 +419,19 @@ describe('bad tokens', () => {
 
   it('forged, altered or signed with another secret: INVALID_TOKEN (401)', async () => {
     const [body, signature] = tokens.task.split('.') as [string, string];
-    const widened = Buffer.from(JSON.stringify({ v: 1, k: 'root', id: ids.otherRoot, p: true, exp: 9_999_999_999 })).toString('base64url');
-    for (const token of [`clt_${widened}.${signature}`, `${body}.${signature.slice(1)}`, new ReadTokens('another-secret-another-secret-0000').create({ kind: 'task', id: ids.single, payload: true, expiresAt: Date.now() + 60_000 })]) {
+    const widened = Buffer.from(
+      JSON.stringify({ v: 1, k: 'root', id: ids.otherRoot, p: true, exp: 9_999_999_999 }),
+    ).toString('base64url');
+    for (const token of [
+      `clt_${widened}.${signature}`,
+      `${body}.${signature.slice(1)}`,
+      new ReadTokens('another-secret-another-secret-0000').create({
+        kind: 'task',
+        id: ids.single,
+        payload: true,
+        expiresAt: Date.now() + 60_000,
+      }),
+    ]) {
       const result = await post(bearer(token), query);
       expect(result.status).toBe(401);
       expect(codes(result)).toEqual(['INVALID_TOKEN']);
@@ -316,7 +439,12 @@ describe('bad tokens', () => {
   });
 
   it('expired: TOKEN_EXPIRED (401)', async () => {
-    const expired = new ReadTokens(TOKEN_SECRET).create({ kind: 'task', id: ids.single, payload: false, expiresAt: Date.now() - 1000 });
+    const expired = new ReadTokens(TOKEN_SECRET).create({
+      kind: 'task',
+      id: ids.single,
+      payload: false,
+      expiresAt: Date.now() - 1000,
+    });
     const result = await post(bearer(expired), query);
     expect(result.status).toBe(401);
     expect(codes(result)).toEqual(['TOKEN_EXPIRED']);
@@ -324,11 +452,18 @@ describe('bad tokens', () => {
 
   it('JWTs still work beside read tokens, and a read token never passes for a JWT', async () => {
     const signed = jwt.sign({ sub: 'svc', scope: 'status' }, JWT_SECRET, { expiresIn: 60 });
-    expect((await post(bearer(signed), `{ task(id: "${ids.otherRoot}") { state } }`)).data).toEqual({ task: { state: 'SUCCESS' } });
+    expect((await post(bearer(signed), `{ task(id: "${ids.otherRoot}") { state } }`)).data).toEqual({
+      task: { state: 'SUCCESS' },
+    });
     const minter = jwt.sign({ sub: 'backend', scope: 'celery-lens:tokens' }, JWT_SECRET, { expiresIn: 60 });
     const minted = await post(bearer(minter), `mutation { createReadToken(taskId: "${ids.single}") { token } }`);
     expect((minted.data?.createReadToken as { token: string }).token).toMatch(/^clt_/);
-    const asJwt = new ReadTokens(JWT_SECRET).create({ kind: 'task', id: ids.single, payload: false, expiresAt: Date.now() + 60_000 });
+    const asJwt = new ReadTokens(JWT_SECRET).create({
+      kind: 'task',
+      id: ids.single,
+      payload: false,
+      expiresAt: Date.now() + 60_000,
+    });
     expect(codes(await post(bearer(asJwt), query))).toEqual(['INVALID_TOKEN']);
   });
 });
@@ -337,21 +472,55 @@ describe('without --token-secret', () => {
   let jwtOnly: Awaited<ReturnType<typeof startApp>>;
   let none: Awaited<ReturnType<typeof startApp>>;
   beforeAll(async () => {
-    jwtOnly = await startApp(lens.redis.url(), ['--auth', 'true', '--jwt-secret', JWT_SECRET, '--api-keys', `backend:${hash(BACKEND_KEY)}:status+tokens`]);
-    none = await startApp(lens.redis.url(), ['--auth', 'true', '--api-keys', `backend:${hash(BACKEND_KEY)}:status+tokens`]);
+    jwtOnly = await startApp(lens.redis.url(), [
+      '--auth',
+      'true',
+      '--jwt-secret',
+      JWT_SECRET,
+      '--api-keys',
+      `backend:${hash(BACKEND_KEY)}:status+tokens`,
+    ]);
+    none = await startApp(lens.redis.url(), [
+      '--auth',
+      'true',
+      '--api-keys',
+      `backend:${hash(BACKEND_KEY)}:status+tokens`,
+    ]);
   });
   afterAll(async () => {
     await jwtOnly?.stop();
     await none?.stop();
   });
   const call = async (url: string, headers: Record<string, string>, query: string) =>
-    (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) })).json()) as Json;
+    (await (
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query }),
+      })
+    ).json()) as Json;
 
   it('signs with the JWT secret; with no secret at all, TOKENS_DISABLED', async () => {
-    const created = await call(jwtOnly.url, { 'x-api-key': BACKEND_KEY }, `mutation { createReadToken(taskId: "${ids.single}") { token } }`);
+    const created = await call(
+      jwtOnly.url,
+      { 'x-api-key': BACKEND_KEY },
+      `mutation { createReadToken(taskId: "${ids.single}") { token } }`,
+    );
     const token = (created.data?.createReadToken as { token: string }).token;
-    expect((await call(jwtOnly.url, bearer(token), `{ task(id: "${ids.single}") { state } }`)).data).toEqual({ task: { state: 'SUCCESS' } });
-    expect(codes(await call(none.url, { 'x-api-key': BACKEND_KEY }, `mutation { createReadToken(taskId: "${ids.single}") { token } }`))).toEqual(['TOKENS_DISABLED']);
-    expect(codes(await call(none.url, bearer(token), `{ task(id: "${ids.single}") { state } }`))).toEqual(['INVALID_TOKEN']);
+    expect((await call(jwtOnly.url, bearer(token), `{ task(id: "${ids.single}") { state } }`)).data).toEqual({
+      task: { state: 'SUCCESS' },
+    });
+    expect(
+      codes(
+        await call(
+          none.url,
+          { 'x-api-key': BACKEND_KEY },
+          `mutation { createReadToken(taskId: "${ids.single}") { token } }`,
+        ),
+      ),
+    ).toEqual(['TOKENS_DISABLED']);
+    expect(codes(await call(none.url, bearer(token), `{ task(id: "${ids.single}") { state } }`))).toEqual([
+      'INVALID_TOKEN',
+    ]);
   });
 });

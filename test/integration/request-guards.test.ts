@@ -41,8 +41,17 @@ const chunked = (text: string) =>
       controller.close();
     },
   });
-const TYPES = ['application/json', 'application/graphql+json', 'application/graphql', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x'];
-const CASES = (['fast', 'yoga'] as const).flatMap((app) => TYPES.flatMap((type) => [false, true].map((stream) => [app, type, stream] as const)));
+const TYPES = [
+  'application/json',
+  'application/graphql+json',
+  'application/graphql',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+];
+const CASES = (['fast', 'yoga'] as const).flatMap((app) =>
+  TYPES.flatMap((type) => [false, true].map((stream) => [app, type, stream] as const)),
+);
 
 describe('--max-body-bytes', () => {
   it.each(CASES)('%s: %s (chunked: %s) over the limit is 413 REQUEST_TOO_LARGE', async (app, type, stream) => {
@@ -54,7 +63,9 @@ describe('--max-body-bytes', () => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: LIMIT } }] });
+    expect(await response.json()).toMatchObject({
+      errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: LIMIT } }],
+    });
   });
 
   it('a chunked body under the limit is answered as usual, on both paths', async () => {
@@ -80,12 +91,19 @@ describe('cross-site requests', () => {
       const sent = [
         ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
         ['Application/X-WWW-Form-Urlencoded; charset=UTF-8', `query=${encodeURIComponent(mutation)}`],
-        ['multipart/form-data; boundary=b', `--b\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--b--\r\n`],
+        [
+          'multipart/form-data; boundary=b',
+          `--b\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${JSON.stringify({ query: mutation })}\r\n--b--\r\n`,
+        ],
         ['text/plain', JSON.stringify({ query: mutation })],
         ['text/plain;charset=UTF-8', JSON.stringify({ query: mutation })],
       ];
       for (const [type, body] of sent) {
-        const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': type!, origin: 'https://evil.example' }, body });
+        const response = await fetch(app.url, {
+          method: 'POST',
+          headers: { 'content-type': type!, origin: 'https://evil.example' },
+          body,
+        });
         const text = await response.text();
         expect([type, response.status]).toEqual([type, 415]);
         // Bodies Yoga parses reach the guard; the others Yoga refuses itself, with an empty 415.
@@ -113,9 +131,15 @@ describe('cross-site requests', () => {
       });
       const preflight = await fetch(app.url, {
         method: 'OPTIONS',
-        headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-api-key' },
+        headers: {
+          origin: 'https://evil.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-api-key',
+        },
       });
-      const get = await fetch(`${app.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { origin: 'https://evil.example', accept: 'application/json' } });
+      const get = await fetch(`${app.url}?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { origin: 'https://evil.example', accept: 'application/json' },
+      });
       for (const response of [post, preflight, get]) {
         expect(response.headers.get('access-control-allow-origin')).toBeNull();
         expect(response.headers.get('access-control-allow-credentials')).toBeNull();
@@ -133,7 +157,10 @@ describe('cross-site requests', () => {
     const listed = await ask(APP_ORIGIN);
     expect(listed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
     expect(listed.headers.get('access-control-allow-credentials')).toBe('true');
-    const preflight = await fetch(apps.listed.url, { method: 'OPTIONS', headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(apps.listed.url, {
+      method: 'OPTIONS',
+      headers: { origin: APP_ORIGIN, 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
     const other = await ask('https://app.example.evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
@@ -142,7 +169,11 @@ describe('cross-site requests', () => {
   it('a WebSocket upgrade from another origin is refused (403); same-origin, listed and non-browser ones are not', async () => {
     const open = (app: Started, origin?: string) =>
       new Promise<number>((resolve) => {
-        const socket = new WebSocket(app.url.replace('http', 'ws'), 'graphql-transport-ws', origin === undefined ? {} : { origin });
+        const socket = new WebSocket(
+          app.url.replace('http', 'ws'),
+          'graphql-transport-ws',
+          origin === undefined ? {} : { origin },
+        );
         socket.once('open', () => {
           socket.close();
           resolve(101);
@@ -167,7 +198,14 @@ describe('--metrics-auth', () => {
   it('/metrics needs an API key (x-api-key or Bearer); without --metrics-auth it is open', async () => {
     const key = `scraper-${randomUUID()}`;
     const hash = createHash('sha256').update(key).digest('hex');
-    const guarded = await startApp(lens.redis.url(), ['--auth', 'true', '--api-keys', `prometheus:${hash}:status`, '--metrics-auth', 'true']);
+    const guarded = await startApp(lens.redis.url(), [
+      '--auth',
+      'true',
+      '--api-keys',
+      `prometheus:${hash}:status`,
+      '--metrics-auth',
+      'true',
+    ]);
     try {
       const metrics = (headers: Record<string, string> = {}) => fetch(new URL('/metrics', guarded.url), { headers });
       const refused = await metrics();

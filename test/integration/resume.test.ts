@@ -41,17 +41,25 @@ function collect(query: string, variables: Record<string, unknown> = {}): Collec
   const results: ExecutionResult[] = [];
   let stop = () => {};
   const done = new Promise<void>((resolve, reject) => {
-    stop = client.subscribe({ query, variables }, { next: (result) => void results.push(result), error: reject, complete: resolve });
+    stop = client.subscribe(
+      { query, variables },
+      { next: (result) => void results.push(result), error: reject, complete: resolve },
+    );
   });
   done.catch(() => {});
   return { results, done, stop: () => stop() };
 }
 
-const cursorOf = (result: ExecutionResult | undefined) => (result?.extensions as { cursor?: string } | undefined)?.cursor;
-const progress = (id: string, step: number) => writeMeta(redis, { status: 'PROGRESS', result: { current: step, total: 100 } }, { id });
+const cursorOf = (result: ExecutionResult | undefined) =>
+  (result?.extensions as { cursor?: string } | undefined)?.cursor;
+const progress = (id: string, step: number) =>
+  writeMeta(redis, { status: 'PROGRESS', result: { current: step, total: 100 } }, { id });
 const steps = (results: readonly ExecutionResult[], field = 'task') =>
-  results.map((result) => ((result.data?.[field] as { meta: { current: number } | null } | undefined)?.meta?.current ?? null));
-const recorded = async (id: string, count: number) => until(async () => (await redis.zcard(`celery-lens:states:${id}`)) >= count);
+  results.map(
+    (result) => (result.data?.[field] as { meta: { current: number } | null } | undefined)?.meta?.current ?? null,
+  );
+const recorded = async (id: string, count: number) =>
+  until(async () => (await redis.zcard(`celery-lens:states:${id}`)) >= count);
 
 const TASK = 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { id state meta } }';
 
@@ -127,7 +135,10 @@ describe('across processes', () => {
       await recorded(id, 5);
       const results: ExecutionResult[] = [];
       const done = new Promise<void>((resolve, reject) => {
-        otherClient.subscribe({ query: TASK, variables: { id, after: cursor } }, { next: (result) => void results.push(result), error: reject, complete: resolve });
+        otherClient.subscribe(
+          { query: TASK, variables: { id, after: cursor } },
+          { next: (result) => void results.push(result), error: reject, complete: resolve },
+        );
       });
       await until(() => results.length === 3);
       await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: new Date().toISOString() }, { id });
@@ -203,7 +214,14 @@ describe('bad cursors', () => {
     live.stop();
     const pipeline = redis.pipeline();
     for (let step = 1; step <= 1001; step += 1) {
-      const value = JSON.stringify({ status: 'PROGRESS', result: { current: step }, traceback: null, children: [], date_done: null, task_id: id });
+      const value = JSON.stringify({
+        status: 'PROGRESS',
+        result: { current: step },
+        traceback: null,
+        children: [],
+        date_done: null,
+        task_id: id,
+      });
       pipeline.setex(`celery-task-meta-${id}`, 3600, value).publish(`celery-task-meta-${id}`, value);
     }
     await pipeline.exec();
@@ -216,7 +234,10 @@ describe('bad cursors', () => {
 
 describe('over SSE', () => {
   /** Reads SSE events (id and data) until `count` events or `complete`. */
-  async function readEvents(response: Response, count: number): Promise<{ id: string | null; data: ExecutionResult }[]> {
+  async function readEvents(
+    response: Response,
+    count: number,
+  ): Promise<{ id: string | null; data: ExecutionResult }[]> {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const decoder = new TextDecoder();
     const events: { id: string | null; data: ExecutionResult }[] = [];
@@ -246,7 +267,9 @@ describe('over SSE', () => {
     const target = `${lens.app.url}?query=${encodeURIComponent(query)}`;
     const first = await fetch(target, { headers: { accept: 'text/event-stream' } });
     const pending = readEvents(first, 3);
-    await until(async () => Number(((await redis.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]) > 0);
+    await until(
+      async () => Number(((await redis.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]) > 0,
+    );
     await progress(id, 2);
     await progress(id, 3);
     const seen = await pending;
@@ -255,15 +278,21 @@ describe('over SSE', () => {
     await progress(id, 4);
     await progress(id, 5);
     await recorded(id, 5);
-    const again = await fetch(target, { headers: { accept: 'text/event-stream', 'last-event-id': seen[1]?.id as string } });
+    const again = await fetch(target, {
+      headers: { accept: 'text/event-stream', 'last-event-id': seen[1]?.id as string },
+    });
     const replayed = await readEvents(again, 3);
-    expect(replayed.map((event) => (event.data.data?.task as { meta: { current: number } }).meta.current)).toEqual([3, 4, 5]);
+    expect(replayed.map((event) => (event.data.data?.task as { meta: { current: number } }).meta.current)).toEqual([
+      3, 4, 5,
+    ]);
   });
 
   it('a Last-Event-ID that is not ours is INVALID_CURSOR', async () => {
     const id = randomUUID();
     const query = `subscription { task(id: "${id}") { state } }`;
-    const response = await fetch(`${lens.app.url}?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream', 'last-event-id': 'forged' } });
+    const response = await fetch(`${lens.app.url}?query=${encodeURIComponent(query)}`, {
+      headers: { accept: 'text/event-stream', 'last-event-id': 'forged' },
+    });
     const [event] = await readEvents(response, 1);
     expect(event?.data.errors?.[0]?.extensions?.code).toBe('INVALID_CURSOR');
   });
@@ -272,7 +301,8 @@ describe('over SSE', () => {
 describe('taskGraph(rootId, after)', () => {
   it('sends the graph again on resume only if one of its tasks changed since the cursor', async () => {
     const root = await progress(randomUUID(), 1);
-    const query = 'subscription ($id: ID!, $after: String) { taskGraph(rootId: $id, after: $after) { nodes { id task { meta } } } }';
+    const query =
+      'subscription ($id: ID!, $after: String) { taskGraph(rootId: $id, after: $after) { nodes { id task { meta } } } }';
     const first = collect(query, { id: root });
     await until(() => first.results.length === 1);
     const cursor = cursorOf(first.results[0]);
@@ -288,7 +318,7 @@ describe('taskGraph(rootId, after)', () => {
     unchanged.stop();
     const resumed = collect(query, { id: root, after: cursor });
     await until(() => resumed.results.length === 1);
-    expect(((resumed.results[0]?.data?.taskGraph as typeof graph).nodes[0]?.task.meta.current)).toBe(2);
+    expect((resumed.results[0]?.data?.taskGraph as typeof graph).nodes[0]?.task.meta.current).toBe(2);
     resumed.stop();
   });
 });

@@ -53,7 +53,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const minuteOf = (celery: string) => Math.floor(Date.parse(`${celery}Z`) / 60_000) * 60_000;
 const failure = { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' };
 
-interface Sent { id: string; name: string; status: string; worker: string; queue: string; at: string; tenant: string }
+interface Sent {
+  id: string;
+  name: string;
+  status: string;
+  worker: string;
+  queue: string;
+  at: string;
+  tenant: string;
+}
 const sent: Sent[] = [];
 
 /** 30 finished tasks over 3 names, 2 workers, 2 queues, 2 tenants: written and published as Celery does. */
@@ -73,8 +81,16 @@ beforeAll(async () => {
     await writeMeta(
       client,
       {
-        status: task.status, date_done: task.at, name: task.name, worker: task.worker, queue: task.queue, args: [], kwargs: { tenant: task.tenant, user_id: i },
-        ...(task.status === 'FAILURE' ? { result: failure, traceback: 'Traceback…\nValueError: kaboom' } : { result: i }),
+        status: task.status,
+        date_done: task.at,
+        name: task.name,
+        worker: task.worker,
+        queue: task.queue,
+        args: [],
+        kwargs: { tenant: task.tenant, user_id: i },
+        ...(task.status === 'FAILURE'
+          ? { result: failure, traceback: 'Traceback…\nValueError: kaboom' }
+          : { result: i }),
       },
       { id: task.id },
     );
@@ -82,18 +98,28 @@ beforeAll(async () => {
   await until(async () => (await client.hlen('celery-lens:ix:rec')) === 30);
 });
 
-const newestFirst = (tasks: Sent[]) => [...tasks].sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id)).map((t) => t.id);
+const newestFirst = (tasks: Sent[]) =>
+  [...tasks].sort((a, b) => b.at.localeCompare(a.at) || b.id.localeCompare(a.id)).map((t) => t.id);
 
 describe('searchTasks', () => {
   it('pages through each filter: exactly what was sent, newest first, full tasks as nodes', async () => {
     const cases: [TaskFilter, Sent[]][] = [
       [{}, sent],
       [{ status: ['FAILED'] }, sent.filter((t) => t.status === 'FAILURE')],
-      [{ status: ['SUCCEEDED'], name: 'app.mail' }, sent.filter((t) => t.status === 'SUCCESS' && t.name === 'app.mail')],
+      [
+        { status: ['SUCCEEDED'], name: 'app.mail' },
+        sent.filter((t) => t.status === 'SUCCESS' && t.name === 'app.mail'),
+      ],
       [{ namePrefix: 'app.re', worker: 'w1@h' }, sent.filter((t) => t.name === 'app.report' && t.worker === 'w1@h')],
       [{ queue: 'slow' }, sent.filter((t) => t.queue === 'slow')],
-      [{ since: iso(BASE + 60_000), until: iso(BASE + 65_000) }, sent.filter((t) => t.at >= doneAt(1, 0) && t.at <= doneAt(1, 5))],
-      [{ kwargs: [{ key: 'tenant', value: 'acme' }], status: ['SUCCEEDED'] }, sent.filter((t) => t.tenant === 'acme' && t.status === 'SUCCESS')],
+      [
+        { since: iso(BASE + 60_000), until: iso(BASE + 65_000) },
+        sent.filter((t) => t.at >= doneAt(1, 0) && t.at <= doneAt(1, 5)),
+      ],
+      [
+        { kwargs: [{ key: 'tenant', value: 'acme' }], status: ['SUCCEEDED'] },
+        sent.filter((t) => t.tenant === 'acme' && t.status === 'SUCCESS'),
+      ],
     ];
     for (const [filter, expected] of cases) {
       const got: string[] = [];
@@ -109,10 +135,20 @@ describe('searchTasks', () => {
       }
       expect(got).toEqual(newestFirst([...expected]));
     }
-    const { data } = await execute(lens.app, Search, { filter: { status: ['FAILED'] }, first: 1, order: 'OLDEST_FIRST' });
+    const { data } = await execute(lens.app, Search, {
+      filter: { status: ['FAILED'] },
+      first: 1,
+      order: 'OLDEST_FIRST',
+    });
     const first = sent.find((t) => t.status === 'FAILURE');
     expect(data?.searchTasks.edges[0]?.node).toEqual({
-      id: first?.id, state: 'FAILURE', status: 'FAILED', name: first?.name, worker: first?.worker, queue: first?.queue, kwargs: { tenant: 'acme', user_id: 0 },
+      id: first?.id,
+      state: 'FAILURE',
+      status: 'FAILED',
+      name: first?.name,
+      worker: first?.worker,
+      queue: first?.queue,
+      kwargs: { tenant: 'acme', user_id: 0 },
     });
   });
 
@@ -121,21 +157,34 @@ describe('searchTasks', () => {
     const calls = async () => {
       const info = await client.info('commandstats');
       const count = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
-      return { scripts: count('evalsha') + count('eval'), mget: count('mget'), ranges: count('zrevrangebyscore'), counts: count('zcount') };
+      return {
+        scripts: count('evalsha') + count('eval'),
+        mget: count('mget'),
+        ranges: count('zrevrangebyscore'),
+        counts: count('zcount'),
+      };
     };
     await execute(lens.app, Search, { first: 1 }); // the cursor keys are read at start, then once a minute
     // The failed tasks' combinations of name, worker and queue: the cells a FAILED filter reads.
-    const failedCells = new Set(sent.filter((t) => t.status === 'FAILURE').map((t) => `${t.name} ${t.worker} ${t.queue}`)).size;
-    const cases: [TaskFilter, number][] = [[{}, 1], [{ status: ['FAILED'] }, failedCells]];
+    const failedCells = new Set(
+      sent.filter((t) => t.status === 'FAILURE').map((t) => `${t.name} ${t.worker} ${t.queue}`),
+    ).size;
+    const cases: [TaskFilter, number][] = [
+      [{}, 1],
+      [{ status: ['FAILED'] }, failedCells],
+    ];
     for (const [filter, cells] of cases) {
       const before = await calls();
       const { data } = await execute(lens.app, Search, { filter, first: 50 });
       expect(data?.searchTasks.edges.length).toBeGreaterThan(0);
       const after = await calls();
       // One range read per matching cell (every task: the set of all), one ZCOUNT each for totalCount.
-      expect({ scripts: after.scripts - before.scripts, mget: after.mget - before.mget, ranges: after.ranges - before.ranges, counts: after.counts - before.counts }).toEqual(
-        { scripts: 0, mget: 1, ranges: cells, counts: cells },
-      );
+      expect({
+        scripts: after.scripts - before.scripts,
+        mget: after.mget - before.mget,
+        ranges: after.ranges - before.ranges,
+        counts: after.counts - before.counts,
+      }).toEqual({ scripts: 0, mget: 1, ranges: cells, counts: cells });
     }
   });
 
@@ -154,7 +203,8 @@ describe('searchTasks', () => {
     const cursor = page.data?.searchTasks.pageInfo.endCursor as string;
     const [key, payload, mac] = cursor.split('.') as [string, string, string];
     const forged = Buffer.from(JSON.stringify([2, 0, sent[0]?.id, Date.now()])).toString('base64url');
-    for (const after of [`${key}.${forged}.${mac}`, `${key}.${payload}.${mac.slice(1)}x`, 'garbage', '']) expect(await code({ first: 2, after })).toEqual(['INVALID_CURSOR']);
+    for (const after of [`${key}.${forged}.${mac}`, `${key}.${payload}.${mac.slice(1)}x`, 'garbage', ''])
+      expect(await code({ first: 2, after })).toEqual(['INVALID_CURSOR']);
     // A cursor of another filter or order.
     expect(await code({ first: 2, after: cursor, order: 'OLDEST_FIRST' })).toEqual(['INVALID_CURSOR']);
     expect(await code({ first: 2, after: cursor, filter: { name: 'app.add' } })).toEqual(['INVALID_CURSOR']);
@@ -170,7 +220,12 @@ describe('taskStats and failures', () => {
       for (const t of sent) groups.set(pick(t), (groups.get(pick(t)) ?? 0) + 1);
       return Object.fromEntries(groups);
     };
-    for (const [by, pick] of [['NAME', (t: Sent) => t.name], ['WORKER', (t: Sent) => t.worker], ['QUEUE', (t: Sent) => t.queue], ['STATUS', (t: Sent) => (t.status === 'FAILURE' ? 'FAILED' : 'SUCCEEDED')]] as const) {
+    for (const [by, pick] of [
+      ['NAME', (t: Sent) => t.name],
+      ['WORKER', (t: Sent) => t.worker],
+      ['QUEUE', (t: Sent) => t.queue],
+      ['STATUS', (t: Sent) => (t.status === 'FAILURE' ? 'FAILED' : 'SUCCEEDED')],
+    ] as const) {
       const { data, errors } = await execute(lens.app, Stats, { ...window, by });
       expect(errors).toBeUndefined();
       expect(Object.fromEntries(data?.taskStats.groups.map((g) => [g.key, g.total]) ?? [])).toEqual(count(pick));
@@ -179,15 +234,22 @@ describe('taskStats and failures', () => {
     const add = data?.taskStats.groups.find((g) => g.key === 'app.add');
     const adds = sent.filter((t) => t.name === 'app.add');
     const failed = adds.filter((t) => t.status === 'FAILURE').length;
-    expect(add?.byStatus).toEqual([{ status: 'SUCCEEDED', count: adds.length - failed }, { status: 'FAILED', count: failed }].filter((c) => c.count > 0));
+    expect(add?.byStatus).toEqual(
+      [
+        { status: 'SUCCEEDED', count: adds.length - failed },
+        { status: 'FAILED', count: failed },
+      ].filter((c) => c.count > 0),
+    );
     expect(add?.failureRate).toBeCloseTo(failed / adds.length);
     const perMinute = data?.taskStats.perMinute ?? [];
     expect(perMinute).toHaveLength(12);
-    expect(perMinute.slice(1, 4)).toEqual([0, 1, 2].map((m) => ({
-      minute: iso(BASE + m * 60_000),
-      succeeded: sent.filter((t) => minuteOf(t.at) === BASE + m * 60_000 && t.status === 'SUCCESS').length,
-      failed: sent.filter((t) => minuteOf(t.at) === BASE + m * 60_000 && t.status === 'FAILURE').length,
-    })));
+    expect(perMinute.slice(1, 4)).toEqual(
+      [0, 1, 2].map((m) => ({
+        minute: iso(BASE + m * 60_000),
+        succeeded: sent.filter((t) => minuteOf(t.at) === BASE + m * 60_000 && t.status === 'SUCCESS').length,
+        failed: sent.filter((t) => minuteOf(t.at) === BASE + m * 60_000 && t.status === 'FAILURE').length,
+      })),
+    );
     const bad = await execute(lens.app, Stats, { since: window.until, until: window.since });
     expect(bad.errors?.[0]?.extensions?.code).toBe('INVALID_ARGUMENT');
   });
@@ -205,7 +267,11 @@ describe('taskStats and failures', () => {
     for (const { node } of groups) {
       const mine = failedTasks.filter((t) => t.name === node.name);
       const latest = newestFirst(mine)[0];
-      expect(node).toMatchObject({ exceptionType: 'ValueError', count: mine.length, example: { id: latest, state: 'FAILURE' } });
+      expect(node).toMatchObject({
+        exceptionType: 'ValueError',
+        count: mine.length,
+        example: { id: latest, state: 'FAILURE' },
+      });
     }
   });
 });
@@ -214,14 +280,26 @@ describe('taskEvents', () => {
   it('sends the changes of matching tasks only', async () => {
     const client = wsClient(lens.app.url);
     const sub = subscribe(client, Live, { filter: { status: ['FAILED'], name: 'app.live' } });
-    await until(async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0);
+    await until(
+      async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0,
+    );
     const [ok, bad, other] = [randomUUID(), randomUUID(), randomUUID()];
     const redis = lens.redis.client();
     await writeMeta(redis, { status: 'SUCCESS', result: 1, date_done: celeryDate(), name: 'app.live' }, { id: ok });
-    await writeMeta(redis, { status: 'FAILURE', result: failure, date_done: celeryDate(), name: 'app.other' }, { id: other });
-    await writeMeta(redis, { status: 'FAILURE', result: failure, date_done: celeryDate(), name: 'app.live' }, { id: bad });
+    await writeMeta(
+      redis,
+      { status: 'FAILURE', result: failure, date_done: celeryDate(), name: 'app.other' },
+      { id: other },
+    );
+    await writeMeta(
+      redis,
+      { status: 'FAILURE', result: failure, date_done: celeryDate(), name: 'app.live' },
+      { id: bad },
+    );
     await sub.waitFor(1);
-    await publishEvents(redis, 0, [{ type: 'task-received', uuid: randomUUID(), name: 'app.live', timestamp: Date.now() / 1000, hostname: 'w@h' }]);
+    await publishEvents(redis, 0, [
+      { type: 'task-received', uuid: randomUUID(), name: 'app.live', timestamp: Date.now() / 1000, hostname: 'w@h' },
+    ]);
     // Whatever came after, only the failed app.live.
     await until(async () => (await redis.hlen('celery-lens:ix:rec')) >= 34);
     expect(sub.events).toEqual([{ taskEvents: { id: bad, state: 'FAILURE', status: 'FAILED', name: 'app.live' } }]);
@@ -237,7 +315,16 @@ describe('scopes, and the index turned off', () => {
   let secured: Awaited<ReturnType<typeof startApp>>;
   let off: Awaited<ReturnType<typeof startApp>>;
   beforeAll(async () => {
-    secured = await startApp(lens.redis.url(), ['--auth', 'true', '--api-keys', `dash:${hash(STATUS_KEY)}:status,back:${hash(FULL_KEY)}:status+payload`, '--index-kwargs', 'tenant', '--consume', 'false']);
+    secured = await startApp(lens.redis.url(), [
+      '--auth',
+      'true',
+      '--api-keys',
+      `dash:${hash(STATUS_KEY)}:status,back:${hash(FULL_KEY)}:status+payload`,
+      '--index-kwargs',
+      'tenant',
+      '--consume',
+      'false',
+    ]);
     off = await startApp(lens.redis.url(), ['--index', 'false', '--consume', 'false']);
   });
   afterAll(async () => {
@@ -246,7 +333,11 @@ describe('scopes, and the index turned off', () => {
   });
 
   const post = async (app: { url: string }, key: string | null, query: string) => {
-    const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) }, body: JSON.stringify({ query }) });
+    const response = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
+      body: JSON.stringify({ query }),
+    });
     return (await response.json()) as {
       data?: { searchTasks?: { totalCount: number }; viewer?: { indexedKwargs: string[] | null } } | null;
       errors?: { message: string; extensions?: { code?: string } }[];
@@ -255,11 +346,15 @@ describe('scopes, and the index turned off', () => {
   const byTenant = '{ searchTasks(filter: { kwargs: [{ key: "tenant", value: "globex" }] }) { totalCount } }';
 
   it('filters on kwargs only with the payload scope', async () => {
-    expect((await post(secured, FULL_KEY, byTenant)).data?.searchTasks?.totalCount).toBe(sent.filter((t) => t.tenant === 'globex').length);
+    expect((await post(secured, FULL_KEY, byTenant)).data?.searchTasks?.totalCount).toBe(
+      sent.filter((t) => t.tenant === 'globex').length,
+    );
     const refused = await post(secured, STATUS_KEY, byTenant);
     expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
     const failed = '{ searchTasks(filter: { status: [FAILED] }) { totalCount } }';
-    expect((await post(secured, STATUS_KEY, failed)).data?.searchTasks?.totalCount).toBe((await post(lens.app, null, failed)).data?.searchTasks?.totalCount);
+    expect((await post(secured, STATUS_KEY, failed)).data?.searchTasks?.totalCount).toBe(
+      (await post(lens.app, null, failed)).data?.searchTasks?.totalCount,
+    );
   });
 
   it('tells which kwargs keys a caller may filter on: viewer.indexedKwargs, payload scope only, none with --index false', async () => {

@@ -26,7 +26,10 @@ beforeAll(async () => {
   sentinelPort = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'lens-sentinel-'));
   const conf = join(dir, 'sentinel.conf');
-  writeFileSync(conf, `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor lensmaster 127.0.0.1 ${lens.redis.port} 1\n`);
+  writeFileSync(
+    conf,
+    `port ${sentinelPort}\nbind 127.0.0.1\nsentinel monitor lensmaster 127.0.0.1 ${lens.redis.port} 1\n`,
+  );
   sentinel = spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' });
   await until(async () => {
     const ask = spawn('redis-cli', ['-p', String(sentinelPort), 'sentinel', 'get-master-addr-by-name', 'lensmaster']);
@@ -43,7 +46,10 @@ afterAll(() => {
 describe('sentinel://', () => {
   it('finds the master through the sentinel and reads from it', async () => {
     const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 'via sentinel' });
-    const app = await startApp(`sentinel://127.0.0.1:${sentinelPort}/0;sentinel://127.0.0.1:1/0`, ['--sentinel-master', 'lensmaster']);
+    const app = await startApp(`sentinel://127.0.0.1:${sentinelPort}/0;sentinel://127.0.0.1:1/0`, [
+      '--sentinel-master',
+      'lensmaster',
+    ]);
     try {
       const { data, errors } = await execute(app, ViaSentinel, { id });
       expect(errors).toBeUndefined();

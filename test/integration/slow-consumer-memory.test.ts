@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { rawOf, type TaskUpdate } from '../../src/backend/task-watcher.ts';
+import { rawOf, type TaskUpdate } from '../../src/live/task-watcher.ts';
 import { startApp } from '../helpers/app.ts';
 import { type Inspected, serveInspected } from '../helpers/inspected.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
@@ -41,7 +41,10 @@ async function subscriber(id: string) {
   const steps: number[] = [];
   let acknowledged = false;
   socket.on('message', (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as { type: string; payload?: { data?: { task: { meta: { step?: number } | null } } } };
+    const message = JSON.parse(data.toString()) as {
+      type: string;
+      payload?: { data?: { task: { meta: { step?: number } | null } } };
+    };
     if (message.type === 'connection_ack') acknowledged = true;
     if (message.type === 'next') steps.push(message.payload?.data?.task.meta?.step ?? -1);
   });
@@ -57,7 +60,9 @@ async function subscriber(id: string) {
 }
 
 describe('a WebSocket subscriber that stopped reading', () => {
-  it(`holds little while ${UPDATES} updates of a 1 MB meta are published to it, and then gets the latest`, { timeout: 180_000 }, async () => {
+  it(`holds little while ${UPDATES} updates of a 1 MB meta are published to it, and then gets the latest`, {
+    timeout: 180_000,
+  }, async () => {
     const id = randomUUID();
     const client = await subscriber(id);
     try {
@@ -68,14 +73,23 @@ describe('a WebSocket subscriber that stopped reading', () => {
       const key = `celery-task-meta-${id}`;
       const blob = 'x'.repeat(META_BYTES);
       for (let step = 0; step < UPDATES; step += 1) {
-        const value = JSON.stringify({ status: 'PROGRESS', result: { step, blob }, traceback: null, children: [], date_done: null, task_id: id });
+        const value = JSON.stringify({
+          status: 'PROGRESS',
+          result: { step, blob },
+          traceback: null,
+          children: [],
+          date_done: null,
+          task_id: id,
+        });
         await writer.multi().setex(key, 3600, value).publish(key, value).exec();
       }
       // Every update went through the process (the consumer records each, after the watcher fanned it out).
       await until(async () => (await consumed()) >= counted + UPDATES, 120_000);
       const after = await lens.held();
       const grown = after.heapMiB + after.buffersMiB - (before.heapMiB + before.buffersMiB);
-      console.log(`held ${grown.toFixed(1)} MiB more (heap ${before.heapMiB.toFixed(0)} → ${after.heapMiB.toFixed(0)}, buffers ${before.buffersMiB.toFixed(0)} → ${after.buffersMiB.toFixed(0)}; RSS ${before.rssMiB.toFixed(0)} → ${after.rssMiB.toFixed(0)} MiB)`);
+      console.log(
+        `held ${grown.toFixed(1)} MiB more (heap ${before.heapMiB.toFixed(0)} → ${after.heapMiB.toFixed(0)}, buffers ${before.buffersMiB.toFixed(0)} → ${after.buffersMiB.toFixed(0)}; RSS ${before.rssMiB.toFixed(0)} → ${after.rssMiB.toFixed(0)} MiB)`,
+      );
       // 64 queued updates of this size held 128 MiB, and their buffers ~4 MiB each besides.
       expect(grown).toBeLessThan(50);
 
@@ -98,7 +112,18 @@ describe('a kept update', () => {
       const watches = await Promise.all(ids.map((id) => app.watcher.watch(id, (update) => latest.set(id, update))));
       // In one transaction: the messages reach the subscriber together, read in one chunk of the socket.
       const writer = redis.client().multi();
-      for (const id of ids) writer.publish(`celery-task-meta-${id}`, JSON.stringify({ status: 'STARTED', result: { pid: 1, hostname: 'w@h' }, traceback: null, children: [], date_done: null, task_id: id }));
+      for (const id of ids)
+        writer.publish(
+          `celery-task-meta-${id}`,
+          JSON.stringify({
+            status: 'STARTED',
+            result: { pid: 1, hostname: 'w@h' },
+            traceback: null,
+            children: [],
+            date_done: null,
+            task_id: id,
+          }),
+        );
       await writer.exec();
       // Each task's first update is its missing key (no bytes); then the published one.
       await until(() => latest.size === ids.length && [...latest.values()].every((update) => rawOf(update) !== null));

@@ -25,10 +25,14 @@ let port: number;
 beforeAll(async () => {
   redis = lens.redis.client();
   port = await freePort();
-  child = spawn(process.execPath, [BIN, 'serve', '--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0'], {
-    stdio: 'ignore',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0'],
+    {
+      stdio: 'ignore',
+      env: { ...process.env, NODE_ENV: 'production' },
+    },
+  );
   url = `http://127.0.0.1:${port}/graphql`;
   await until(async () => (await fetch(url.replace('/graphql', '/readyz')).catch(() => null))?.ok === true, 20_000);
 });
@@ -36,13 +40,21 @@ afterAll(() => {
   child.kill('SIGKILL');
 });
 
-const numsub = async (id: string) => Number(((await redis.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]);
+const numsub = async (id: string) =>
+  Number(((await redis.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]);
 
 const VARIANTS = {
-  GET: (query: string) => ({ url: `${url}?query=${encodeURIComponent(query)}`, init: { headers: { accept: 'text/event-stream' } } }),
+  GET: (query: string) => ({
+    url: `${url}?query=${encodeURIComponent(query)}`,
+    init: { headers: { accept: 'text/event-stream' } },
+  }),
   'POST, Accept: text/event-stream': (query: string) => ({
     url,
-    init: { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ query }) },
+    init: {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query }),
+    },
   }),
   'POST, no Accept (fast path)': (query: string) => ({
     url,
@@ -103,7 +115,9 @@ describe('a paused SSE reader', () => {
       const pad = 'p'.repeat(50_000);
       for (let step = 1; step <= count; step += 50) {
         await Promise.all(
-          Array.from({ length: 50 }, (_, offset) => writeMeta(redis, { status: 'PROGRESS', result: { step: step + offset, pad } }, { id })),
+          Array.from({ length: 50 }, (_, offset) =>
+            writeMeta(redis, { status: 'PROGRESS', result: { step: step + offset, pad } }, { id }),
+          ),
         );
       }
       // Redis has handed every update to celery-lens (its subscriber connection's output buffer is empty).

@@ -23,7 +23,14 @@ const Status = graphql(`
 const lens = useLens();
 const now = () => Date.now() / 1000;
 const event = (type: string, uuid: string, extra: Record<string, unknown> = {}) => ({
-  hostname: 'lens-w1@vm', utcoffset: 0, pid: 1, clock: 1, uuid, timestamp: now(), type, ...extra,
+  hostname: 'lens-w1@vm',
+  utcoffset: 0,
+  pid: 1,
+  clock: 1,
+  uuid,
+  timestamp: now(),
+  type,
+  ...extra,
 });
 const status = async (id: string) => (await execute(lens.app, Status, { id })).data!.task!;
 
@@ -36,9 +43,16 @@ const Workers = graphql(`
 describe('workers', () => {
   it('lists workers from their heartbeats', async () => {
     const hostname = `lens-${randomUUID().slice(0, 8)}@vm`;
-    await publishEvents(lens.redis.client(), 0, [{ hostname, type: 'worker-heartbeat', timestamp: now(), active: 2, processed: 40, freq: 2 }]);
+    await publishEvents(lens.redis.client(), 0, [
+      { hostname, type: 'worker-heartbeat', timestamp: now(), active: 2, processed: 40, freq: 2 },
+    ]);
     await until(async () => ((await execute(lens.app, Workers)).data?.workers.length ?? 0) > 0);
-    expect((await execute(lens.app, Workers)).data?.workers).toContainEqual({ hostname, online: true, active: 2, processed: 40 });
+    expect((await execute(lens.app, Workers)).data?.workers).toContainEqual({
+      hostname,
+      online: true,
+      active: 2,
+      processed: 40,
+    });
     // /readyz reports the event stream and how late its last event arrived.
     const ready = await lens.app.yoga.fetch('http://yoga/readyz');
     expect(ready.status).toBe(200);
@@ -54,7 +68,13 @@ describe('workers, named by whoever publishes on the broker', () => {
     const app = await startApp(lens.redis.url());
     try {
       const redis = lens.redis.client();
-      const beat = (hostname: string) => ({ hostname, type: 'worker-heartbeat', timestamp: now(), active: 0, processed: 0 });
+      const beat = (hostname: string) => ({
+        hostname,
+        type: 'worker-heartbeat',
+        timestamp: now(),
+        active: 0,
+        processed: 0,
+      });
       const first = `first-${randomUUID()}@vm`;
       // Heard once its PSUBSCRIBE is in place.
       await until(async () => {
@@ -62,7 +82,8 @@ describe('workers, named by whoever publishes on the broker', () => {
         return ((await execute(app, Workers)).data?.workers.length ?? 0) > 0;
       });
       const names = Array.from({ length: 10_100 }, (_, index) => `w${index}-${randomUUID()}@vm`);
-      for (let at = 0; at < names.length; at += 1000) await publishEvents(redis, 0, names.slice(at, at + 1000).map(beat));
+      for (let at = 0; at < names.length; at += 1000)
+        await publishEvents(redis, 0, names.slice(at, at + 1000).map(beat));
       await publishEvents(redis, 0, [beat(`${'x'.repeat(600)}@vm`), beat(names[0] as string)]);
       // The consumer handles messages a few at a time: wait until the last one (names[0] again, evicting names[100]) is in.
       const heard = async () => new Set((await execute(app, Workers)).data?.workers.map((w) => w.hostname));
@@ -74,7 +95,11 @@ describe('workers, named by whoever publishes on the broker', () => {
       expect(listed.size).toBe(10_000);
       // The first heard went first (`first`, names[0…99]); names[0], heard again, came back and names[100] went.
       expect([first, names[1], names[100]].map((name) => listed.has(name as string))).toEqual([false, false, false]);
-      expect([names[0], names[101], names.at(-1)].map((name) => listed.has(name as string))).toEqual([true, true, true]);
+      expect([names[0], names[101], names.at(-1)].map((name) => listed.has(name as string))).toEqual([
+        true,
+        true,
+        true,
+      ]);
       expect([...listed].some((name) => name.length > 512)).toBe(false);
     } finally {
       await app.stop();
@@ -84,12 +109,19 @@ describe('workers, named by whoever publishes on the broker', () => {
 
 describe('Task.status: PENDING disambiguated', () => {
   it('UNKNOWN for an id nothing knows', async () => {
-    expect(await status(randomUUID())).toMatchObject({ state: 'PENDING', exists: false, status: 'UNKNOWN', statusReason: expect.stringMatching(/^no result, no tombstone/) });
+    expect(await status(randomUUID())).toMatchObject({
+      state: 'PENDING',
+      exists: false,
+      status: 'UNKNOWN',
+      statusReason: expect.stringMatching(/^no result, no tombstone/),
+    });
   });
 
   it('QUEUED → RUNNING from events, then the backend decides; timestamps and timeline in order', async () => {
     const id = randomUUID();
-    await publishEvents(lens.redis.client(), 0, [event('task-sent', id, { name: 'lens.add', queue: 'celery', retries: 0, root_id: id, parent_id: null })]);
+    await publishEvents(lens.redis.client(), 0, [
+      event('task-sent', id, { name: 'lens.add', queue: 'celery', retries: 0, root_id: id, parent_id: null }),
+    ]);
     await until(async () => (await status(id)).status === 'QUEUED');
     expect((await status(id)).statusReason).toMatch(/^the last event is task-sent/);
     await publishEvents(lens.redis.client(), 0, [event('task-received', id), event('task-started', id)]);
@@ -109,13 +141,21 @@ describe('Task.status: PENDING disambiguated', () => {
   it('EXPIRED with the last known outcome once Celery forgets a result', async () => {
     const id = randomUUID();
     const done = celeryDate();
-    await writeMeta(lens.redis.client(), {
-      status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' }, date_done: done,
-    }, { id });
+    await writeMeta(
+      lens.redis.client(),
+      {
+        status: 'FAILURE',
+        result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' },
+        date_done: done,
+      },
+      { id },
+    );
     await until(async () => (await status(id)).lastOutcome !== null);
     await lens.redis.client().del(`celery-task-meta-${id}`); // what result_expires does
     expect(await status(id)).toMatchObject({
-      state: 'PENDING', exists: false, status: 'EXPIRED',
+      state: 'PENDING',
+      exists: false,
+      status: 'EXPIRED',
       lastOutcome: { state: 'FAILURE', dateDone: isoOf(done), errorType: 'ValueError', errorMessage: 'kaboom' },
     });
     expect((await status(id)).statusReason).toContain(`celery-lens saw it end FAILURE at ${isoOf(done)}`);
@@ -150,9 +190,16 @@ describe('Task.status: PENDING disambiguated', () => {
       // Both processes' consumers hold their two pattern subscriptions.
       await until(async () => {
         const clients = (await lens.redis.client().client('LIST')) as string;
-        return clients.split('\n').filter((line) => line.includes('name=celery-lens-events') && line.includes('psub=2')).length === 2;
+        return (
+          clients.split('\n').filter((line) => line.includes('name=celery-lens-events') && line.includes('psub=2'))
+            .length === 2
+        );
       });
-      await publishEvents(lens.redis.client(), 0, [event('task-sent', id), event('task-received', id), event('task-started', id)]);
+      await publishEvents(lens.redis.client(), 0, [
+        event('task-sent', id),
+        event('task-received', id),
+        event('task-started', id),
+      ]);
       await until(async () => (await status(id)).timeline.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect((await status(id)).timeline).toHaveLength(3);

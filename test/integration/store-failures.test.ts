@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedis } from '../../src/backend/connection.ts';
-import { HistoryStore } from '../../src/backend/history-store.ts';
-import { lensKeys } from '../../src/backend/lens-keys.ts';
-import { loadConfig } from '../../src/config.ts';
+import { createRedis } from '../../src/redis/connection.ts';
+import { HistoryStore } from '../../src/store/history-store.ts';
+import { lensKeys } from '../../src/store/lens-keys.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { BackendUnavailableError } from '../../src/errors/backend-unavailable-error.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
@@ -82,7 +82,8 @@ async function killLensRedis(): Promise<void> {
   });
 }
 
-const codeOf = (result: { errors?: readonly { extensions?: { code?: string } }[] }) => result.errors?.[0]?.extensions?.code;
+const codeOf = (result: { errors?: readonly { extensions?: { code?: string } }[] }) =>
+  result.errors?.[0]?.extensions?.code;
 
 /** Every goal query, mutation and subscription, on a goal that exists (when Redis answers). */
 async function everyGoalPath(app: Awaited<ReturnType<typeof startApp>>, key: string) {
@@ -138,8 +139,21 @@ describe('goal subscriptions after a refused SUBSCRIBE', () => {
   it('a later subscription to the same goal still subscribes and hears changes', async () => {
     const password = randomUUID();
     const admin = lens.redis.client();
-    await admin.call('ACL', 'SETUSER', 'no-goal-channels', 'reset', 'on', `>${password}`, '~*', '&celery-task-meta-*', '+@all');
-    const app = await startApp(`redis://no-goal-channels:${password}@127.0.0.1:${lens.redis.port}/0`, ['--consume', 'false']);
+    await admin.call(
+      'ACL',
+      'SETUSER',
+      'no-goal-channels',
+      'reset',
+      'on',
+      `>${password}`,
+      '~*',
+      '&celery-task-meta-*',
+      '+@all',
+    );
+    const app = await startApp(`redis://no-goal-channels:${password}@127.0.0.1:${lens.redis.port}/0`, [
+      '--consume',
+      'false',
+    ]);
     leftovers.push(() => app.stop());
     const key = `refused:${randomUUID()}`;
     await execute(lens.app, GoalCreate, { key });
@@ -170,7 +184,14 @@ describe('history and group members when Redis fails', () => {
     const store = new HistoryStore(redis, lensKeys(), { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
     const id = randomUUID();
     const reads = () =>
-      Promise.all([store.readHistory([id]), store.readGroupMembers([id])].map((read) => read.then(() => 'answered', (error: unknown) => error)));
+      Promise.all(
+        [store.readHistory([id]), store.readGroupMembers([id])].map((read) =>
+          read.then(
+            () => 'answered',
+            (error: unknown) => error,
+          ),
+        ),
+      );
 
     expect(await reads()).toEqual(['answered', 'answered']);
     const resume = await stall(lens.redis);
@@ -183,7 +204,9 @@ describe('history and group members when Redis fails', () => {
   it('timeline, tombstone and group-member reads that Redis refuses answer BACKEND_UNAVAILABLE', async () => {
     // A user whose reads of celery-lens' own keys fail while Celery's keys read fine.
     const password = randomUUID();
-    await lens.redis.client().call('ACL', 'SETUSER', 'no-history', 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-zrange', '-hgetall');
+    await lens.redis
+      .client()
+      .call('ACL', 'SETUSER', 'no-history', 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-zrange', '-hgetall');
     const app = await startApp(`redis://no-history:${password}@127.0.0.1:${lens.redis.port}/0`, ['--consume', 'false']);
     leftovers.push(() => app.stop());
     const id = randomUUID();
@@ -197,7 +220,16 @@ describe('history celery-lens cannot read', () => {
   it('a timeline or tombstone of another type or garbage is UNDECODABLE_LENS_DATA for that task; the others resolve', async () => {
     const redis = lens.redis.client();
     const [fine, ...bad] = Array.from({ length: 9 }, () => randomUUID() as string) as [string, ...string[]];
-    const [wrongType, garbageEntry, farEntry, garbageTomb, badDateTomb, wrongTypeTomb, garbageTime, farTime] = bad as [string, string, string, string, string, string, string, string];
+    const [wrongType, garbageEntry, farEntry, garbageTomb, badDateTomb, wrongTypeTomb, garbageTime, farTime] = bad as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     await redis.set(`celery-lens:events:${wrongType}`, 'not a zset');
     await redis.zadd(`celery-lens:events:${garbageEntry}`, 1, '{"type":"task-sent"');
     await redis.zadd(`celery-lens:events:${farEntry}`, 1, '{"type":"task-sent","at":1e300,"hostname":null}');
@@ -210,7 +242,9 @@ describe('history celery-lens cannot read', () => {
     expect(result.data?.tasks?.map((task) => task?.id ?? null)).toEqual([fine, ...bad.map(() => null)]);
     const kinds = ['events', 'events', 'events', 'tomb', 'tomb', 'tomb', 'task', 'task'];
     // Both fields of each task (timeline, lastOutcome) report it.
-    const reported = new Set(result.errors?.map((error) => JSON.stringify([error.path?.[1], error.extensions?.code, error.extensions?.key])));
+    const reported = new Set(
+      result.errors?.map((error) => JSON.stringify([error.path?.[1], error.extensions?.code, error.extensions?.key])),
+    );
     expect([...reported].map((json) => JSON.parse(json) as unknown).sort()).toEqual(
       bad.map((id, index) => [index + 1, 'UNDECODABLE_LENS_DATA', `celery-lens:${kinds[index]}:${id}`]).sort(),
     );
@@ -221,7 +255,14 @@ describe('the broker scan when the broker fails', () => {
   it('answers BACKEND_UNAVAILABLE, not UNKNOWN, while the broker is down or stalled', async () => {
     const broker = await startRedis();
     leftovers.push(() => broker.stop());
-    const app = await startApp(lens.redis.url(), ['--broker', broker.url(), '--consume', 'false', '--redis-timeout-ms', String(TIMEOUT_MS)]);
+    const app = await startApp(lens.redis.url(), [
+      '--broker',
+      broker.url(),
+      '--consume',
+      'false',
+      '--redis-timeout-ms',
+      String(TIMEOUT_MS),
+    ]);
     leftovers.push(() => app.stop());
     const id = randomUUID();
     expect((await execute(app, Status, { id })).data?.task?.status).toBe('UNKNOWN');
@@ -239,7 +280,9 @@ describe('the broker scan when the broker fails', () => {
 
   it('answers BACKEND_UNAVAILABLE when the broker refuses the scan', async () => {
     const password = randomUUID();
-    await lens.redis.client().call('ACL', 'SETUSER', 'no-lrange', 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-lrange');
+    await lens.redis
+      .client()
+      .call('ACL', 'SETUSER', 'no-lrange', 'reset', 'on', `>${password}`, '~*', '&*', '+@all', '-lrange');
     const app = await startApp(`redis://no-lrange:${password}@127.0.0.1:${lens.redis.port}/0`, ['--consume', 'false']);
     leftovers.push(() => app.stop());
     expect(codeOf(await execute(app, Status, { id: randomUUID() }))).toBe('BACKEND_UNAVAILABLE');

@@ -19,8 +19,13 @@ import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
 type Progress = { groupProgress: { total: number; running: number; succeeded: number; ready: boolean } };
-const FOLLOW_TASK = parse('subscription ($id: ID!) { task(id: $id) { id state } }') as TypedDocumentNode<{ task: { id: string; state: string } }, { id: string }>;
-const FOLLOW_GROUP = parse('subscription ($id: ID!) { groupProgress(id: $id) { total running succeeded ready } }') as TypedDocumentNode<Progress, { id: string }>;
+const FOLLOW_TASK = parse('subscription ($id: ID!) { task(id: $id) { id state } }') as TypedDocumentNode<
+  { task: { id: string; state: string } },
+  { id: string }
+>;
+const FOLLOW_GROUP = parse(
+  'subscription ($id: ID!) { groupProgress(id: $id) { total running succeeded ready } }',
+) as TypedDocumentNode<Progress, { id: string }>;
 const AWAIT = 'query ($id: ID!) { awaitTask(id: $id, timeoutSeconds: 60) { timedOut task { state result } } }';
 
 const lens = useLens(['--max-await-seconds', '60']);
@@ -34,18 +39,29 @@ afterAll(async () => {
 });
 
 const meta = (id: string, status: string, result: unknown, group?: string) =>
-  JSON.stringify({ status, result, traceback: null, children: [], date_done: status === 'SUCCESS' ? `${celeryDate()}+00:00` : null, ...(group ? { group_id: group } : {}), task_id: id });
+  JSON.stringify({
+    status,
+    result,
+    traceback: null,
+    children: [],
+    date_done: status === 'SUCCESS' ? `${celeryDate()}+00:00` : null,
+    ...(group ? { group_id: group } : {}),
+    task_id: id,
+  });
 
 async function metric(connection: string, url = lens.app.url): Promise<number> {
   const text = await (await fetch(new URL('/metrics', url))).text();
-  return Number(new RegExp(`celery_lens_subscriber_disconnects_total\\{connection="${connection}"\\} (\\d+)`).exec(text)?.[1]);
+  return Number(
+    new RegExp(`celery_lens_subscriber_disconnects_total\\{connection="${connection}"\\} (\\d+)`).exec(text)?.[1],
+  );
 }
 
 describe('a dropped pub/sub connection', () => {
   it('is logged and counted, and a task that finished meanwhile reaches its awaitTask, its subscription and its group progress', async () => {
     const [awaited, followed, group] = [randomUUID(), randomUUID(), randomUUID()];
     const members = [randomUUID(), randomUUID()];
-    for (const id of members) await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w@h' }, group_id: group }, { id });
+    for (const id of members)
+      await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w@h' }, group_id: group }, { id });
     const ws = wsClient(lens.app.url);
     try {
       const progress = subscribe(ws, FOLLOW_GROUP, { id: group });
@@ -56,7 +72,12 @@ describe('a dropped pub/sub connection', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: AWAIT, variables: { id: awaited } }),
-      }).then(async (response) => (await response.json()) as { data?: { awaitTask: { timedOut: boolean; task: { state: string; result: unknown } } } });
+      }).then(
+        async (response) =>
+          (await response.json()) as {
+            data?: { awaitTask: { timedOut: boolean; task: { state: string; result: unknown } } };
+          },
+      );
       await until(() => lens.app.watcher.watchedCount === 2);
       expect([await metric('subscriptions'), await metric('events')]).toEqual([0, 0]);
 
@@ -65,9 +86,12 @@ describe('a dropped pub/sub connection', () => {
       await client.config('SET', 'client-output-buffer-limit', 'pubsub 1kb 1kb 1');
       const burst = client.multi();
       const key = (id: string) => `celery-task-meta-${id}`;
-      for (let step = 0; step < 5; step += 1) burst.publish(key(awaited), meta(awaited, 'PROGRESS', { step, blob: 'x'.repeat(20_000) }));
-      for (const id of [awaited, followed]) burst.setex(key(id), 3600, meta(id, 'SUCCESS', 42)).publish(key(id), meta(id, 'SUCCESS', 42));
-      for (const id of members) burst.setex(key(id), 3600, meta(id, 'SUCCESS', 1, group)).publish(key(id), meta(id, 'SUCCESS', 1, group));
+      for (let step = 0; step < 5; step += 1)
+        burst.publish(key(awaited), meta(awaited, 'PROGRESS', { step, blob: 'x'.repeat(20_000) }));
+      for (const id of [awaited, followed])
+        burst.setex(key(id), 3600, meta(id, 'SUCCESS', 42)).publish(key(id), meta(id, 'SUCCESS', 42));
+      for (const id of members)
+        burst.setex(key(id), 3600, meta(id, 'SUCCESS', 1, group)).publish(key(id), meta(id, 'SUCCESS', 1, group));
       await burst.exec();
       await client.config('SET', 'client-output-buffer-limit', 'pubsub 33554432 8388608 60');
 
@@ -79,13 +103,21 @@ describe('a dropped pub/sub connection', () => {
 
       expect(await metric('subscriptions')).toBe(1);
       expect(await metric('events')).toBe(1);
-      const lines = lens.app.logs.map((line) => JSON.parse(line) as { level: number; msg: string; role?: string; lost?: string; watchedTasks?: number });
+      const lines = lens.app.logs.map(
+        (line) =>
+          JSON.parse(line) as { level: number; msg: string; role?: string; lost?: string; watchedTasks?: number },
+      );
       const dropped = lines.filter((line) => line.msg === 'pub/sub connection dropped');
-      expect(dropped.map(({ level, role }) => ({ level, role })).sort((a, b) => a.role!.localeCompare(b.role!))).toEqual([
+      expect(
+        dropped.map(({ level, role }) => ({ level, role })).sort((a, b) => a.role!.localeCompare(b.role!)),
+      ).toEqual([
         { level: 40, role: 'events' },
         { level: 40, role: 'subscriptions' },
       ]);
-      expect(dropped.find((line) => line.role === 'subscriptions')).toMatchObject({ watchedTasks: 2, lost: expect.stringContaining('re-read from the result backend') });
+      expect(dropped.find((line) => line.role === 'subscriptions')).toMatchObject({
+        watchedTasks: 2,
+        lost: expect.stringContaining('re-read from the result backend'),
+      });
       await until(() => lens.app.logs.filter((line) => line.includes('pub/sub connection is back')).length === 2);
     } finally {
       await ws.dispose();
@@ -102,7 +134,9 @@ describe('a dropped connection to a broker of its own', () => {
       await broker.client().client('KILL', 'TYPE', 'pubsub');
       await until(async () => (await metric('events', app.url)) === 1);
       expect(await metric('subscriptions', app.url)).toBe(0);
-      const dropped = app.logs.map((line) => JSON.parse(line) as { msg: string; connection?: string; role?: string }).filter((line) => line.msg === 'pub/sub connection dropped');
+      const dropped = app.logs
+        .map((line) => JSON.parse(line) as { msg: string; connection?: string; role?: string })
+        .filter((line) => line.msg === 'pub/sub connection dropped');
       expect(dropped).toMatchObject([{ connection: 'celery-lens-events', role: 'events' }]);
       // Its pattern subscriptions are renewed: events flow again.
       await until(async () => Number(await broker.client().pubsub('NUMPAT')) === 1);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openTaskStream } from '../../src/backend/task-stream.ts';
-import type { TaskUpdate } from '../../src/backend/task-watcher.ts';
+import { openTaskStream } from '../../src/live/task-stream.ts';
+import type { TaskUpdate } from '../../src/live/task-watcher.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
@@ -56,7 +56,8 @@ describe('subscription task(id)', () => {
     const id = randomUUID();
     const sub = subscribe(ws(), WatchTask, { id });
     await sub.waitFor(1);
-    for (let step = 1; step <= 5; step += 1) await writeMeta(client, { status: 'PROGRESS', result: { current: step, total: 5 } }, { id });
+    for (let step = 1; step <= 5; step += 1)
+      await writeMeta(client, { status: 'PROGRESS', result: { current: step, total: 5 } }, { id });
     await writeMeta(client, { status: 'SUCCESS', result: 'done' }, { id });
     await sub.done;
     expect(sub.events.map((e) => [e.task.rawState, e.task.meta ?? e.task.result])).toEqual([
@@ -93,7 +94,9 @@ describe('subscription task(id)', () => {
     const id = await writeMeta(client, { status: 'SUCCESS', result: 7 });
     const sub = subscribe(ws(), WatchTask, { id });
     await sub.done;
-    expect(sub.events).toEqual([{ task: { id, state: 'SUCCESS', rawState: 'SUCCESS', meta: null, result: 7, ttlSeconds: 3600 } }]);
+    expect(sub.events).toEqual([
+      { task: { id, state: 'SUCCESS', rawState: 'SUCCESS', meta: null, result: 7, ttlSeconds: 3600 } },
+    ]);
   });
 
   it('rejects a bad id with INVALID_TASK_ID', async () => {
@@ -110,9 +113,15 @@ describe('subscription taskCompleted(id)', () => {
     const sub = subscribe(ws(), TaskCompleted, { id });
     await until(async () => (await numsub([id]))[0] === 1);
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id });
-    await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' } }, { id });
+    await writeMeta(
+      client,
+      { status: 'FAILURE', result: { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: 'builtins' } },
+      { id },
+    );
     await sub.done;
-    expect(sub.events).toEqual([{ taskCompleted: { id, state: 'FAILURE', result: null, error: { type: 'ValueError', message: 'kaboom' } } }]);
+    expect(sub.events).toEqual([
+      { taskCompleted: { id, state: 'FAILURE', result: null, error: { type: 'ValueError', message: 'kaboom' } } },
+    ]);
   });
 
   it('stops listening for shutdown when it ends (no listener left behind per subscription)', async () => {
@@ -146,9 +155,18 @@ describe('subscription tasks(ids)', () => {
     const sub = subscribe(ws(), WatchTasks, { ids });
     await sub.waitFor(3);
     await writeMeta(client, { status: 'SUCCESS', result: 1 }, { id: ids[1] });
-    await writeMeta(client, { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null } }, { id: ids[2] });
+    await writeMeta(
+      client,
+      { status: 'FAILURE', result: { exc_type: 'E', exc_message: [], exc_module: null } },
+      { id: ids[2] },
+    );
     await sub.done;
-    expect(sub.events.slice(0, 3).map((e) => e.tasks.id).sort()).toEqual([...ids].sort());
+    expect(
+      sub.events
+        .slice(0, 3)
+        .map((e) => e.tasks.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(sub.events.slice(3).map((e) => [e.tasks.id, e.tasks.state])).toEqual([
       [ids[1], 'SUCCESS'],
       [ids[2], 'FAILURE'],
@@ -161,7 +179,10 @@ describe('one shared subscriber connection', () => {
     const ids = Array.from({ length: 100 }, () => randomUUID());
     const client1 = ws();
     const client2 = ws();
-    const subs = ids.flatMap((id) => [subscribe(client1, TaskCompleted, { id }), subscribe(client2, TaskCompleted, { id })]);
+    const subs = ids.flatMap((id) => [
+      subscribe(client1, TaskCompleted, { id }),
+      subscribe(client2, TaskCompleted, { id }),
+    ]);
     await until(async () => (await numsub(ids)).every((count) => count === 1));
     const clients = (await client.client('LIST')) as string;
     expect(clients.match(/name=celery-lens-sub /g)).toHaveLength(1);
@@ -220,7 +241,10 @@ describe('no lost update', () => {
     // Written with no PUBLISH while the subscriber is connected: only a re-read can see it.
     // (Writing it before the subscriber came back would race its own re-read.)
     for (const id of ids) {
-      await fresh.set(`celery-task-meta-${id}`, JSON.stringify({ status: 'SUCCESS', result: id, traceback: null, children: [], date_done: null, task_id: id }));
+      await fresh.set(
+        `celery-task-meta-${id}`,
+        JSON.stringify({ status: 'SUCCESS', result: id, traceback: null, children: [], date_done: null, task_id: id }),
+      );
     }
     // The subscriber connection drops and comes back: the watched keys are read again.
     await fresh.client('KILL', 'TYPE', 'pubsub');
@@ -242,7 +266,10 @@ describe('slow clients', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const seen: TaskUpdate[] = [];
     for (;;) {
-      const next = await Promise.race([stream.next(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 100))]);
+      const next = await Promise.race([
+        stream.next(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 100)),
+      ]);
       if (!next || next.done) break;
       seen.push(next.value);
     }

@@ -45,12 +45,27 @@ const failure = { exc_type: 'ValueError', exc_message: ['kaboom'], exc_module: '
 
 /** A worker's events about `id`, as it batches them (timestamps in seconds). */
 const events = (id: string, name: string, steps: [string, number][]) =>
-  steps.map(([type, at]) => ({ type, uuid: id, name, hostname: 'w1@h', timestamp: at / 1000, ...(type === 'task-failed' ? { exception: "ValueError('kaboom')" } : {}) }));
+  steps.map(([type, at]) => ({
+    type,
+    uuid: id,
+    name,
+    hostname: 'w1@h',
+    timestamp: at / 1000,
+    ...(type === 'task-failed' ? { exception: "ValueError('kaboom')" } : {}),
+  }));
 
 /** A stored FAILURE, as Celery's backend writes it: SETEX first (before the worker's event is sent), PUBLISH of the same bytes. */
 function failureMeta(id: string, name: string, doneAt: number) {
   const key = `celery-task-meta-${id}`;
-  const value = JSON.stringify({ status: 'FAILURE', result: failure, traceback: 'Traceback…', children: [], date_done: celeryDate(doneAt), name, task_id: id });
+  const value = JSON.stringify({
+    status: 'FAILURE',
+    result: failure,
+    traceback: 'Traceback…',
+    children: [],
+    date_done: celeryDate(doneAt),
+    name,
+    task_id: id,
+  });
   const redis = lens.redis.client();
   return { store: () => redis.setex(key, 3600, value), publish: () => redis.publish(key, value) };
 }
@@ -58,7 +73,9 @@ function failureMeta(id: string, name: string, doneAt: number) {
 async function listening() {
   const name = `app.fails-${randomUUID().slice(0, 8)}`;
   const sub = subscribe(ws(), Failed, { filter: { status: ['FAILED'], name } });
-  await until(async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0);
+  await until(
+    async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0,
+  );
   return { name, sub };
 }
 
@@ -71,9 +88,24 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     /** A failure whose event comes first (the result stored, not yet published): sent at once. */
     const lone = async (marker: string, at: number) => {
       await failureMeta(marker, name, at - 5).store();
-      await publishEvents(redis, 0, events(marker, name, [['task-received', at - 10], ['task-started', at - 8], ['task-failed', at]]));
+      await publishEvents(
+        redis,
+        0,
+        events(marker, name, [
+          ['task-received', at - 10],
+          ['task-started', at - 8],
+          ['task-failed', at],
+        ]),
+      );
     };
-    await publishEvents(redis, 0, events(id, name, [['task-received', t0], ['task-started', t0 + 10]]));
+    await publishEvents(
+      redis,
+      0,
+      events(id, name, [
+        ['task-received', t0],
+        ['task-started', t0 + 10],
+      ]),
+    );
     const meta = failureMeta(id, name, t0 + 20);
     await meta.store();
     await meta.publish();
@@ -87,9 +119,30 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     await lone(late, t0 + 40);
     await sub.waitFor(3, 20_000);
     expect(sub.events.map((event) => event.taskEvents)).toEqual([
-      { id: early, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 25), lastHeardAt: iso(t0 + 25), error: { type: 'ValueError' } },
-      { id, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 30), lastHeardAt: iso(t0 + 30), error: { type: 'ValueError' } },
-      { id: late, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 40), lastHeardAt: iso(t0 + 40), error: { type: 'ValueError' } },
+      {
+        id: early,
+        status: 'FAILED',
+        state: 'FAILURE',
+        finishedAt: iso(t0 + 25),
+        lastHeardAt: iso(t0 + 25),
+        error: { type: 'ValueError' },
+      },
+      {
+        id,
+        status: 'FAILED',
+        state: 'FAILURE',
+        finishedAt: iso(t0 + 30),
+        lastHeardAt: iso(t0 + 30),
+        error: { type: 'ValueError' },
+      },
+      {
+        id: late,
+        status: 'FAILED',
+        state: 'FAILURE',
+        finishedAt: iso(t0 + 40),
+        lastHeardAt: iso(t0 + 40),
+        error: { type: 'ValueError' },
+      },
     ]);
     expect(sub.errors).toEqual([]);
   });
@@ -101,16 +154,37 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     const t0 = Date.now() - 2000;
     const meta = failureMeta(id, name, t0 + 20);
     await meta.store();
-    await publishEvents(redis, 0, events(id, name, [['task-received', t0], ['task-started', t0 + 10]]));
+    await publishEvents(
+      redis,
+      0,
+      events(id, name, [
+        ['task-received', t0],
+        ['task-started', t0 + 10],
+      ]),
+    );
     await publishEvents(redis, 0, events(id, name, [['task-failed', t0 + 30]]));
     await sub.waitFor(1, 20_000);
     await meta.publish();
     // A later failure: once it is heard, anything more about the first was heard before it.
     await failureMeta(marker, name, t0 + 40).store();
-    await publishEvents(redis, 0, events(marker, name, [['task-received', t0 + 35], ['task-failed', t0 + 40]]));
+    await publishEvents(
+      redis,
+      0,
+      events(marker, name, [
+        ['task-received', t0 + 35],
+        ['task-failed', t0 + 40],
+      ]),
+    );
     await sub.waitFor(2, 20_000);
     expect(sub.events.map((event) => event.taskEvents.id)).toEqual([id, marker]);
-    expect(sub.events[0]?.taskEvents).toEqual({ id, status: 'FAILED', state: 'FAILURE', finishedAt: iso(t0 + 30), lastHeardAt: iso(t0 + 30), error: { type: 'ValueError' } });
+    expect(sub.events[0]?.taskEvents).toEqual({
+      id,
+      status: 'FAILED',
+      state: 'FAILURE',
+      finishedAt: iso(t0 + 30),
+      lastHeardAt: iso(t0 + 30),
+      error: { type: 'ValueError' },
+    });
   });
 });
 
@@ -136,20 +210,47 @@ describe('lastHeardAt', () => {
     const [slow, quick] = [randomUUID(), randomUUID()];
     const t0 = Date.now() - 5000;
     // slow starts first, quick finishes after it started; then slow reports progress.
-    await publishEvents(redis, 0, events(slow, `${prefix}.slow`, [['task-received', t0], ['task-started', t0 + 10]]));
-    await publishEvents(redis, 0, [...events(quick, `${prefix}.quick`, [['task-received', t0 + 20], ['task-started', t0 + 30]]),
-      { type: 'task-succeeded', uuid: quick, hostname: 'w1@h', timestamp: (t0 + 40) / 1000, runtime: 0.01 }]);
-    const list = async () => (await execute(lens.app, Listed, { prefix })).data?.searchTasks.edges.map((edge) => edge.node) ?? [];
+    await publishEvents(
+      redis,
+      0,
+      events(slow, `${prefix}.slow`, [
+        ['task-received', t0],
+        ['task-started', t0 + 10],
+      ]),
+    );
+    await publishEvents(redis, 0, [
+      ...events(quick, `${prefix}.quick`, [
+        ['task-received', t0 + 20],
+        ['task-started', t0 + 30],
+      ]),
+      { type: 'task-succeeded', uuid: quick, hostname: 'w1@h', timestamp: (t0 + 40) / 1000, runtime: 0.01 },
+    ]);
+    const list = async () =>
+      (await execute(lens.app, Listed, { prefix })).data?.searchTasks.edges.map((edge) => edge.node) ?? [];
     await until(async () => (await list()).length === 2);
-    expect((await list()).map((node) => [node.id, node.lastHeardAt])).toEqual([[quick, iso(t0 + 40)], [slow, iso(t0 + 10)]]);
+    expect((await list()).map((node) => [node.id, node.lastHeardAt])).toEqual([
+      [quick, iso(t0 + 40)],
+      [slow, iso(t0 + 10)],
+    ]);
     // The times come with the search's entries: the page reads no record again for them.
     const hmgets = async () => Number(/cmdstat_hmget:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
     const hmgetsBefore = await hmgets();
     expect((await list()).length).toBe(2);
     expect(await hmgets()).toBe(hmgetsBefore);
-    const progress = JSON.stringify({ status: 'PROGRESS', result: { done: 1 }, traceback: null, children: [], date_done: null, task_id: slow });
+    const progress = JSON.stringify({
+      status: 'PROGRESS',
+      result: { done: 1 },
+      traceback: null,
+      children: [],
+      date_done: null,
+      task_id: slow,
+    });
     const before = Date.now();
-    await redis.multi().setex(`celery-task-meta-${slow}`, 3600, progress).publish(`celery-task-meta-${slow}`, progress).exec();
+    await redis
+      .multi()
+      .setex(`celery-task-meta-${slow}`, 3600, progress)
+      .publish(`celery-task-meta-${slow}`, progress)
+      .exec();
     await until(async () => (await list())[0]?.id === slow);
     const [first, second] = await list();
     expect(second).toEqual({ id: quick, name: `${prefix}.quick`, lastHeardAt: iso(t0 + 40) });

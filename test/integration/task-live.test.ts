@@ -51,17 +51,30 @@ beforeAll(() => {
 
 const key = (id: string) => `celery-task-meta-${id}`;
 const event = (type: string, uuid: string, extra: Record<string, unknown> = {}) => ({
-  hostname: 'lens-w1@vm', utcoffset: 0, pid: 1, clock: 1, uuid, timestamp: Date.now() / 1000, type, ...extra,
+  hostname: 'lens-w1@vm',
+  utcoffset: 0,
+  pid: 1,
+  clock: 1,
+  uuid,
+  timestamp: Date.now() / 1000,
+  type,
+  ...extra,
 });
 
 /** ttlSeconds and expiresAt against a PTTL read just after the event arrived: equal to the second. */
-async function expectRedisTtl(id: string, got: { ttlSeconds?: number | null; expiresAt?: unknown }, receivedAt: number) {
+async function expectRedisTtl(
+  id: string,
+  got: { ttlSeconds?: number | null; expiresAt?: unknown },
+  receivedAt: number,
+) {
   const pttl = await client.pttl(key(id));
   const readAt = Date.now();
   expect(pttl).toBeGreaterThan(0);
   // The key's TTL ran on for (readAt - receivedAt) ms between the event and this PTTL.
   expect(Math.abs((got.ttlSeconds ?? NaN) * 1000 - pttl)).toBeLessThanOrEqual(1000 + (readAt - receivedAt));
-  expect(Math.abs(Date.parse(String(got.expiresAt)) - (readAt + pttl))).toBeLessThanOrEqual(1000 + (readAt - receivedAt));
+  expect(Math.abs(Date.parse(String(got.expiresAt)) - (readAt + pttl))).toBeLessThanOrEqual(
+    1000 + (readAt - receivedAt),
+  );
 }
 
 describe('the TTL of a live update', () => {
@@ -115,7 +128,9 @@ describe('events after the final state', () => {
     expect(lens.app.cohorts.size).toBe(2);
     await runLikeAWorker(id);
     // The events and the stored states reach celery-lens on two connections: whichever comes last, the last event has both.
-    await expect.poll(() => times.events.at(-1)?.task, { timeout: 10_000 }).toMatchObject({ rawState: 'SUCCESS', status: 'SUCCEEDED', runtime: 0.42 });
+    await expect
+      .poll(() => times.events.at(-1)?.task, { timeout: 10_000 })
+      .toMatchObject({ rawState: 'SUCCESS', status: 'SUCCEEDED', runtime: 0.42 });
     const last = times.events.at(-1)!.task;
     expect(Date.parse(last.startedAt ?? '')).toBeLessThanOrEqual(Date.parse(last.finishedAt ?? ''));
 
@@ -137,6 +152,13 @@ describe('events after the final state', () => {
     await runLikeAWorker(id);
     await expect
       .poll(() => sub.events.at(-1)?.tasks, { timeout: 10_000 })
-      .toMatchObject({ id, rawState: 'SUCCESS', status: 'SUCCEEDED', runtime: 0.42, startedAt: expect.any(String), finishedAt: expect.any(String) });
+      .toMatchObject({
+        id,
+        rawState: 'SUCCESS',
+        status: 'SUCCEEDED',
+        runtime: 0.42,
+        startedAt: expect.any(String),
+        finishedAt: expect.any(String),
+      });
   });
 });

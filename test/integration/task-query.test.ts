@@ -58,20 +58,51 @@ describe('task(id)', () => {
     const id = randomUUID();
     const { data, errors } = await execute(app, TaskQuery, { id });
     expect(errors).toBeUndefined();
-    expect(data?.task).toMatchObject({ id, exists: false, state: 'PENDING', rawState: 'PENDING', ready: false, ttlSeconds: null, expiresAt: null, result: null });
+    expect(data?.task).toMatchObject({
+      id,
+      exists: false,
+      state: 'PENDING',
+      rawState: 'PENDING',
+      ready: false,
+      ttlSeconds: null,
+      expiresAt: null,
+      result: null,
+    });
   });
 
   it('reads a SUCCESS with result_extended fields, dateDone as UTC and the TTL', async () => {
     const done = celeryDate();
     const id = await writeMeta(
       client,
-      { status: 'SUCCESS', result: 5, date_done: done, name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', retries: 0, queue: 'celery' },
+      {
+        status: 'SUCCESS',
+        result: 5,
+        date_done: done,
+        name: 'lens.add',
+        args: [2, 3],
+        kwargs: {},
+        worker: 'celery@vm',
+        retries: 0,
+        queue: 'celery',
+      },
       { ttl: 3600 },
     );
     const { data } = await execute(app, TaskQuery, { id });
     expect(data?.task).toMatchObject({
-      exists: true, state: 'SUCCESS', ready: true, successful: true, failed: false, result: 5, meta: null, error: null,
-      name: 'lens.add', args: [2, 3], kwargs: {}, worker: 'celery@vm', queue: 'celery', retries: 0,
+      exists: true,
+      state: 'SUCCESS',
+      ready: true,
+      successful: true,
+      failed: false,
+      result: 5,
+      meta: null,
+      error: null,
+      name: 'lens.add',
+      args: [2, 3],
+      kwargs: {},
+      worker: 'celery@vm',
+      queue: 'celery',
+      retries: 0,
       dateDone: isoOf(done),
     });
     expect(data?.task?.ttlSeconds).toBeGreaterThan(3590);
@@ -89,32 +120,66 @@ describe('task(id)', () => {
     });
     const { data } = await execute(app, TaskQuery, { id });
     expect(data?.task).toMatchObject({
-      state: 'FAILURE', failed: true, ready: true, result: null, meta: null,
-      error: { type: 'ValueError', message: 'kaboom', module: 'builtins', args: ['kaboom'], traceback: expect.stringContaining('ValueError: kaboom') },
+      state: 'FAILURE',
+      failed: true,
+      ready: true,
+      result: null,
+      meta: null,
+      error: {
+        type: 'ValueError',
+        message: 'kaboom',
+        module: 'builtins',
+        args: ['kaboom'],
+        traceback: expect.stringContaining('ValueError: kaboom'),
+      },
     });
   });
 
   it('keeps custom states: rawState and meta', async () => {
     const id = await writeMeta(client, { status: 'PROGRESS', result: { current: 3, total: 10 } });
     const { data } = await execute(app, TaskQuery, { id });
-    expect(data?.task).toMatchObject({ state: 'CUSTOM', rawState: 'PROGRESS', ready: false, meta: { current: 3, total: 10 }, result: null, dateDone: null });
+    expect(data?.task).toMatchObject({
+      state: 'CUSTOM',
+      rawState: 'PROGRESS',
+      ready: false,
+      meta: { current: 3, total: 10 },
+      result: null,
+      dateDone: null,
+    });
   });
 
   it('does not take a retry for its own parent', async () => {
     const id = randomUUID();
-    await writeMeta(client, {
-      status: 'RETRY', parent_id: id, retries: 1,
-      result: { exc_type: 'Retry', exc_message: ['Retry in 1s'], exc_module: 'celery.exceptions' },
-    }, { id });
+    await writeMeta(
+      client,
+      {
+        status: 'RETRY',
+        parent_id: id,
+        retries: 1,
+        result: { exc_type: 'Retry', exc_message: ['Retry in 1s'], exc_module: 'celery.exceptions' },
+      },
+      { id },
+    );
     const parent = randomUUID();
     const child = await writeMeta(client, { status: 'SUCCESS', result: 1, parent_id: parent, group_id: 'g1' });
-    expect((await execute(app, TaskQuery, { id })).data?.task).toMatchObject({ state: 'RETRY', parentId: null, retries: 1, error: { type: 'Retry' } });
-    expect((await execute(app, TaskQuery, { id: child })).data?.task).toMatchObject({ parentId: parent, groupId: 'g1' });
+    expect((await execute(app, TaskQuery, { id })).data?.task).toMatchObject({
+      state: 'RETRY',
+      parentId: null,
+      retries: 1,
+      error: { type: 'Retry' },
+    });
+    expect((await execute(app, TaskQuery, { id: child })).data?.task).toMatchObject({
+      parentId: parent,
+      groupId: 'g1',
+    });
   });
 
   it('reports a key without expiry as expiresAt null', async () => {
     const id = randomUUID();
-    await client.set(`celery-task-meta-${id}`, JSON.stringify({ status: 'SUCCESS', result: null, traceback: null, children: [], date_done: null, task_id: id }));
+    await client.set(
+      `celery-task-meta-${id}`,
+      JSON.stringify({ status: 'SUCCESS', result: null, traceback: null, children: [], date_done: null, task_id: id }),
+    );
     const { data } = await execute(app, TaskQuery, { id });
     expect(data?.task).toMatchObject({ exists: true, expiresAt: null, ttlSeconds: null });
   });
@@ -158,7 +223,10 @@ describe('bad input', () => {
     const id = randomUUID();
     await client.rpush(`celery-task-meta-${id}`, 'x');
     const { errors } = await execute(app, TaskQuery, { id });
-    expect(errors?.[0]).toMatchObject({ extensions: { code: 'UNDECODABLE_META' }, message: expect.stringMatching(/not a string/) });
+    expect(errors?.[0]).toMatchObject({
+      extensions: { code: 'UNDECODABLE_META' },
+      message: expect.stringMatching(/not a string/),
+    });
   });
 });
 
@@ -171,7 +239,9 @@ describe('batching', () => {
     expect(app.backend.roundTrips - before).toBe(1);
     const stats = await client.info('commandstats');
     // RESETSTAT cleared the counters; this INFO is counted only after it answers.
-    return Object.fromEntries([...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]));
+    return Object.fromEntries(
+      [...stats.matchAll(/^cmdstat_(\w+):calls=(\d+)/gm)].map(([, name, count]) => [name, Number(count)]),
+    );
   }
 
   it('reads 1,000 tasks in one round trip: one MGET and one EXISTS when no TTL is asked for', async () => {
@@ -230,16 +300,28 @@ describe('batching', () => {
     const good = await writeMeta(client, { status: 'SUCCESS', result: 1 });
     const missing = randomUUID();
     const { data, errors } = await execute(app, TasksQuery, { ids: [good, wrong, missing] });
-    expect(data?.tasks).toEqual([{ id: good, state: 'SUCCESS', exists: true }, null, { id: missing, state: 'PENDING', exists: false }]);
+    expect(data?.tasks).toEqual([
+      { id: good, state: 'SUCCESS', exists: true },
+      null,
+      { id: missing, state: 'PENDING', exists: false },
+    ]);
     expect(errors).toHaveLength(1);
-    expect(errors?.[0]).toMatchObject({ path: ['tasks', 1], extensions: { code: 'UNDECODABLE_META' }, message: expect.stringMatching(/not a string/) });
+    expect(errors?.[0]).toMatchObject({
+      path: ['tasks', 1],
+      extensions: { code: 'UNDECODABLE_META' },
+      message: expect.stringMatching(/not a string/),
+    });
   });
 
   it('deduplicates repeated ids and keeps their order', async () => {
     const id = await writeMeta(client, { status: 'SUCCESS', result: 'x' });
     const other = randomUUID();
     const { data } = await execute(app, TasksQuery, { ids: [id, other, id] });
-    expect(data?.tasks.map((t) => [t?.id, t?.state])).toEqual([[id, 'SUCCESS'], [other, 'PENDING'], [id, 'SUCCESS']]);
+    expect(data?.tasks.map((t) => [t?.id, t?.state])).toEqual([
+      [id, 'SUCCESS'],
+      [other, 'PENDING'],
+      [id, 'SUCCESS'],
+    ]);
   });
 });
 

@@ -24,9 +24,18 @@ const Buckets = graphql(`
 `);
 
 /** An operation the suite's typed documents do not hold (a deprecated field, invalid input). */
-async function raw(query: string): Promise<{ data?: unknown; errors?: { extensions?: { code?: string; argument?: string } }[] }> {
-  const response = await lens.app.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
-  return (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string; argument?: string } }[] };
+async function raw(
+  query: string,
+): Promise<{ data?: unknown; errors?: { extensions?: { code?: string; argument?: string } }[] }> {
+  const response = await lens.app.yoga.fetch('http://yoga/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await response.json()) as {
+    data?: unknown;
+    errors?: { extensions?: { code?: string; argument?: string } }[];
+  };
 }
 
 const MINUTE = 60_000;
@@ -58,20 +67,31 @@ beforeAll(async () => {
 });
 
 async function writeFinished(client: ReturnType<typeof lens.redis.client>, at: number, failed: boolean) {
-  await writeMeta(client, {
-    status: failed ? 'FAILURE' : 'SUCCESS',
-    date_done: celeryDate(at),
-    name: 'app.stats',
-    ...(failed ? { result: { exc_type: 'ValueError', exc_message: ['no'], exc_module: 'builtins' } } : { result: 1 }),
-  }, { id: randomUUID() });
+  await writeMeta(
+    client,
+    {
+      status: failed ? 'FAILURE' : 'SUCCESS',
+      date_done: celeryDate(at),
+      name: 'app.stats',
+      ...(failed ? { result: { exc_type: 'ValueError', exc_message: ['no'], exc_module: 'builtins' } } : { result: 1 }),
+    },
+    { id: randomUUID() },
+  );
 }
 
 /** What `buckets` must say for [since, until] in buckets of `size`: every bucket, empty ones included. */
 function expected(since: number, until: number, size: number) {
   const buckets = [];
   for (let start = Math.floor(since / size) * size; start <= Math.floor(until / size) * size; start += size) {
-    const inside = finished.filter((task) => task.at >= Math.max(start, Math.floor(since / MINUTE) * MINUTE) && task.at < start + size && task.at <= until);
-    buckets.push({ start: iso(start), succeeded: inside.filter((task) => !task.failed).length, failed: inside.filter((task) => task.failed).length });
+    const inside = finished.filter(
+      (task) =>
+        task.at >= Math.max(start, Math.floor(since / MINUTE) * MINUTE) && task.at < start + size && task.at <= until,
+    );
+    buckets.push({
+      start: iso(start),
+      succeeded: inside.filter((task) => !task.failed).length,
+      failed: inside.filter((task) => task.failed).length,
+    });
   }
   return buckets;
 }
@@ -105,7 +125,11 @@ describe('taskStats buckets', () => {
   it('answers the interval asked, whatever the window; a week in hours is a small answer', async () => {
     const now = Date.now();
     const week = { since: iso(now - 7 * DAY), until: iso(now) };
-    for (const [interval, size] of [['MINUTE', MINUTE], ['HOUR', HOUR], ['DAY', DAY]] as const) {
+    for (const [interval, size] of [
+      ['MINUTE', MINUTE],
+      ['HOUR', HOUR],
+      ['DAY', DAY],
+    ] as const) {
       const { data } = await execute(lens.app, Buckets, { ...week, interval });
       expect(data?.taskStats.interval).toBe(interval);
       expect(data?.taskStats.buckets).toEqual(expected(now - 7 * DAY, now, size));
@@ -115,7 +139,8 @@ describe('taskStats buckets', () => {
     expect(hours.data?.taskStats.buckets.length).toBeLessThanOrEqual(7 * 24 + 1);
     expect(minutes.data?.taskStats.buckets.length).toBeGreaterThanOrEqual(7 * 24 * 60);
     // Every task of the week counted once, in either size.
-    const total = (buckets: { succeeded: number; failed: number }[] = []) => buckets.reduce((sum, b) => sum + b.succeeded + b.failed, 0);
+    const total = (buckets: { succeeded: number; failed: number }[] = []) =>
+      buckets.reduce((sum, b) => sum + b.succeeded + b.failed, 0);
     expect(total(hours.data?.taskStats.buckets)).toBe(finished.length);
     expect(total(minutes.data?.taskStats.buckets)).toBe(finished.length);
     expect(JSON.stringify(hours).length * 30).toBeLessThan(JSON.stringify(minutes).length);
@@ -123,17 +148,32 @@ describe('taskStats buckets', () => {
 
   it('keeps the deprecated perMinute: per minute, whatever the interval', async () => {
     const now = Date.now();
-    const body = await raw(`{ taskStats(since: "${iso(now - 2 * HOUR)}", until: "${iso(now)}", interval: HOUR) { interval perMinute { minute succeeded failed } } }`);
-    const stats = (body.data as { taskStats: { interval: string; perMinute: { minute: string; succeeded: number; failed: number }[] } }).taskStats;
+    const body = await raw(
+      `{ taskStats(since: "${iso(now - 2 * HOUR)}", until: "${iso(now)}", interval: HOUR) { interval perMinute { minute succeeded failed } } }`,
+    );
+    const stats = (
+      body.data as {
+        taskStats: { interval: string; perMinute: { minute: string; succeeded: number; failed: number }[] };
+      }
+    ).taskStats;
     expect(stats.interval).toBe('HOUR');
-    expect(stats.perMinute.map(({ minute, succeeded, failed }) => ({ start: minute, succeeded, failed }))).toEqual(expected(now - 2 * HOUR, now, MINUTE));
+    expect(stats.perMinute.map(({ minute, succeeded, failed }) => ({ start: minute, succeeded, failed }))).toEqual(
+      expected(now - 2 * HOUR, now, MINUTE),
+    );
   });
 
   it('refuses an interval that is not one, and minutes over more than a week', async () => {
-    const codes = async (query: string) => (await raw(query)).errors?.map((error) => [error.extensions?.code, error.extensions?.argument]);
-    expect(await codes('{ taskStats(interval: WEEK) { interval } }')).toEqual([['GRAPHQL_VALIDATION_FAILED', undefined]]);
+    const codes = async (query: string) =>
+      (await raw(query)).errors?.map((error) => [error.extensions?.code, error.extensions?.argument]);
+    expect(await codes('{ taskStats(interval: WEEK) { interval } }')).toEqual([
+      ['GRAPHQL_VALIDATION_FAILED', undefined],
+    ]);
     const now = Date.now();
-    expect(await codes(`{ taskStats(since: "${iso(now - 8 * DAY)}", until: "${iso(now)}", interval: MINUTE) { interval } }`)).toEqual([['INVALID_ARGUMENT', 'interval']]);
-    expect(await codes(`{ taskStats(since: "${iso(now - 7 * DAY)}", until: "${iso(now)}", interval: MINUTE) { interval } }`)).toBeUndefined();
+    expect(
+      await codes(`{ taskStats(since: "${iso(now - 8 * DAY)}", until: "${iso(now)}", interval: MINUTE) { interval } }`),
+    ).toEqual([['INVALID_ARGUMENT', 'interval']]);
+    expect(
+      await codes(`{ taskStats(since: "${iso(now - 7 * DAY)}", until: "${iso(now)}", interval: MINUTE) { interval } }`),
+    ).toBeUndefined();
   });
 });

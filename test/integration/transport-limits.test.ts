@@ -9,14 +9,21 @@ const lens = useLens();
 let app: Awaited<ReturnType<typeof startApp>>;
 beforeAll(async () => {
   app = await startApp(lens.redis.url(), [
-    '--max-body-bytes', '2048', '--max-ws-connections', '2', '--max-subscriptions-per-connection', '2',
+    '--max-body-bytes',
+    '2048',
+    '--max-ws-connections',
+    '2',
+    '--max-subscriptions-per-connection',
+    '2',
   ]);
 });
 afterAll(() => app.stop());
 
 /** A raw graphql-transport-ws connection: sends, records messages and the close code. */
 function connect(options: { answerPings?: boolean; url?: string } = {}) {
-  const socket = new WebSocket((options.url ?? app.url).replace('http', 'ws'), 'graphql-transport-ws', { autoPong: options.answerPings ?? true });
+  const socket = new WebSocket((options.url ?? app.url).replace('http', 'ws'), 'graphql-transport-ws', {
+    autoPong: options.answerPings ?? true,
+  });
   const messages: { id?: string; type: string; payload?: unknown }[] = [];
   const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
   const acked = new Promise<void>((resolve) => {
@@ -29,19 +36,32 @@ function connect(options: { answerPings?: boolean; url?: string } = {}) {
   socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
   socket.on('error', () => {});
   const subscribe = (id: string) =>
-    socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription { task(id: "${randomUUID()}", untilReady: false) { state } }` } }));
+    socket.send(
+      JSON.stringify({
+        id,
+        type: 'subscribe',
+        payload: { query: `subscription { task(id: "${randomUUID()}", untilReady: false) { state } }` },
+      }),
+    );
   return { socket, messages, closed, acked, subscribe };
 }
 
 describe('transport limits', () => {
   it('batches only with --max-batch, up to it (413 BAD_REQUEST past it)', async () => {
     const post = async (target: Pick<typeof app, 'yoga'>, body: unknown) =>
-      target.yoga.fetch('http://yoga/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      target.yoga.fetch('http://yoga/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const op = { query: '{ backend { up } }' };
     expect((await post(app, [op, op])).status).toBe(400);
     const batching = await startApp(lens.redis.url(), ['--max-batch', '2']);
     try {
-      expect(await (await post(batching, [op, op])).json()).toEqual([{ data: { backend: { up: true } } }, { data: { backend: { up: true } } }]);
+      expect(await (await post(batching, [op, op])).json()).toEqual([
+        { data: { backend: { up: true } } },
+        { data: { backend: { up: true } } },
+      ]);
       const refused = await post(batching, [op, op, op]);
       expect(refused.status).toBe(413);
       expect(await refused.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
@@ -52,10 +72,14 @@ describe('transport limits', () => {
 
   it('refuses a body over --max-body-bytes with 413 REQUEST_TOO_LARGE', async () => {
     const response = await fetch(app.url, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ backend { up } }', pad: 'x'.repeat(4096) }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ backend { up } }', pad: 'x'.repeat(4096) }),
     });
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: 2048 } }] });
+    expect(await response.json()).toMatchObject({
+      errors: [{ extensions: { code: 'REQUEST_TOO_LARGE', limit: 2048 } }],
+    });
   });
 
   it('caps subscriptions per connection with TOO_MANY_SUBSCRIPTIONS, and frees the slot when one completes', async () => {
@@ -65,7 +89,10 @@ describe('transport limits', () => {
     c.subscribe('2');
     c.subscribe('3');
     await until(() => c.messages.some((m) => m.id === '3'));
-    expect(c.messages.find((m) => m.id === '3')).toMatchObject({ type: 'error', payload: [{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2 } }] });
+    expect(c.messages.find((m) => m.id === '3')).toMatchObject({
+      type: 'error',
+      payload: [{ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: 2 } }],
+    });
     c.socket.send(JSON.stringify({ id: '1', type: 'complete' }));
     await new Promise((resolve) => setTimeout(resolve, 100));
     c.subscribe('4');
@@ -79,7 +106,10 @@ describe('transport limits', () => {
     await c.acked;
     c.socket.send(JSON.stringify({ id: 'bad', type: 'subscribe', payload: { query: 'subscription { task(' } }));
     await until(() => c.messages.some((m) => m.id === 'bad'));
-    expect(c.messages.find((m) => m.id === 'bad')).toMatchObject({ type: 'error', payload: [{ message: expect.stringMatching(/Syntax Error/) }] });
+    expect(c.messages.find((m) => m.id === 'bad')).toMatchObject({
+      type: 'error',
+      payload: [{ message: expect.stringMatching(/Syntax Error/) }],
+    });
     c.subscribe('good');
     await until(() => c.messages.some((m) => m.id === 'good'));
     expect(c.messages.find((m) => m.id === 'good')?.type).toBe('next');
@@ -101,7 +131,8 @@ describe('transport limits', () => {
     const idle = Array.from({ length: 2 }, () => new WebSocket(app.url.replace('http', 'ws'), 'graphql-transport-ws'));
     await Promise.all(idle.map((socket) => new Promise((resolve) => socket.once('open', resolve))));
     const [a, b] = [connect(), connect()];
-    const refused = (closed: Promise<number>) => closed.then((code) => Promise.reject(new Error(`closed with ${code}`)));
+    const refused = (closed: Promise<number>) =>
+      closed.then((code) => Promise.reject(new Error(`closed with ${code}`)));
     await Promise.race([Promise.all([a.acked, b.acked]), refused(a.closed), refused(b.closed)]);
     // The cap still holds for initialised ones.
     expect(await connect().closed).toBe(4403);

@@ -51,7 +51,9 @@ describe('an unreachable Redis', () => {
         expect(body).toMatchObject({ backend: 'down', error: `the Celery result backend is unavailable: ${reason}` });
       }
 
-      const down = app.logs.map((line) => JSON.parse(line) as { msg: string; reason?: string }).find((line) => line.msg === 'result backend is down');
+      const down = app.logs
+        .map((line) => JSON.parse(line) as { msg: string; reason?: string })
+        .find((line) => line.msg === 'result backend is down');
       expect(down?.reason).toBe(reason);
       expect(app.logs.join('\n')).not.toMatch(IOREDIS_WORDS);
     } finally {
@@ -64,7 +66,9 @@ describe('an unreachable Redis', () => {
     const app = await startApp(`unix://${path}?db=0`);
     try {
       const answer = await ask(app, `{ task(id: "${randomUUID()}") { state } }`);
-      expect(answer.errors?.[0]?.message).toBe(`the Celery result backend is unavailable: cannot reach Redis at ${path}: no such socket file`);
+      expect(answer.errors?.[0]?.message).toBe(
+        `the Celery result backend is unavailable: cannot reach Redis at ${path}: no such socket file`,
+      );
     } finally {
       await app.stop();
     }
@@ -77,10 +81,22 @@ describe('an unreachable Redis', () => {
       await until(async () => (await health(app, '/readyz')).status === 200, 20_000);
       await redis.kill();
       // The first read may still see the drop itself ("connection lost"); reconnect attempts then find nobody listening.
-      await until(async () => (await ask(app, `{ task(id: "${randomUUID()}") { state } }`)).errors?.[0]?.message.endsWith(`cannot reach Redis at 127.0.0.1:${redis.port}: connection refused`) === true, 20_000);
-      expect((await health(app, '/healthz')).body.error).toBe(`the Celery result backend is unavailable: cannot reach Redis at 127.0.0.1:${redis.port}: connection refused`);
-      const down = app.logs.map((line) => JSON.parse(line) as { msg: string; reason?: string }).find((line) => line.msg === 'result backend is down');
-      expect(down?.reason).toMatch(new RegExp(`^cannot reach Redis at 127\\.0\\.0\\.1:${redis.port}: (connection lost|connection refused)$`));
+      await until(
+        async () =>
+          (await ask(app, `{ task(id: "${randomUUID()}") { state } }`)).errors?.[0]?.message.endsWith(
+            `cannot reach Redis at 127.0.0.1:${redis.port}: connection refused`,
+          ) === true,
+        20_000,
+      );
+      expect((await health(app, '/healthz')).body.error).toBe(
+        `the Celery result backend is unavailable: cannot reach Redis at 127.0.0.1:${redis.port}: connection refused`,
+      );
+      const down = app.logs
+        .map((line) => JSON.parse(line) as { msg: string; reason?: string })
+        .find((line) => line.msg === 'result backend is down');
+      expect(down?.reason).toMatch(
+        new RegExp(`^cannot reach Redis at 127\\.0\\.0\\.1:${redis.port}: (connection lost|connection refused)$`),
+      );
       expect(app.logs.join('\n')).not.toMatch(IOREDIS_WORDS);
     } finally {
       await app.stop();

@@ -39,9 +39,13 @@ interface Served {
 
 async function serve(flags: readonly string[] = []): Promise<Served> {
   const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve', '--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0', ...flags], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0', ...flags],
+    {
+      stdio: 'ignore',
+    },
+  );
   children.push(child);
   const served: Served = {
     child,
@@ -52,7 +56,10 @@ async function serve(flags: readonly string[] = []): Promise<Served> {
   child.once('exit', (code) => {
     served.exitCode = code;
   });
-  await until(async () => (await fetch(served.url.replace('/graphql', '/readyz')).catch(() => null))?.ok === true, 20_000);
+  await until(
+    async () => (await fetch(served.url.replace('/graphql', '/readyz')).catch(() => null))?.ok === true,
+    20_000,
+  );
   return served;
 }
 
@@ -84,7 +91,10 @@ async function writeRaw(id: string, resultJson: string, status = 'SUCCESS'): Pro
 
 const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
 
-type Payload = { data?: unknown; errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] };
+type Payload = {
+  data?: unknown;
+  errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+};
 
 interface Listening {
   /** Resolves with the first event: the subscription is live. */
@@ -106,7 +116,13 @@ const sse = (url: string, query: string, method: 'GET' | 'POST', count: number) 
   listening((onEvent) => sseEvents(url, query, method, count, onEvent));
 const ws = (url: string, query: string, count: number) => listening((onEvent) => wsEvents(url, query, count, onEvent));
 
-async function sseEvents(url: string, query: string, method: 'GET' | 'POST', count: number, onEvent: () => void): Promise<Payload[]> {
+async function sseEvents(
+  url: string,
+  query: string,
+  method: 'GET' | 'POST',
+  count: number,
+  onEvent: () => void,
+): Promise<Payload[]> {
   const controller = new AbortController();
   const response = await fetch(method === 'GET' ? `${url}?query=${encodeURIComponent(query)}` : url, {
     method,
@@ -153,7 +169,8 @@ function wsEvents(url: string, query: string, count: number, onEvent: () => void
     socket.on('close', () => resolve(events));
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as { type: string; payload?: unknown };
-      if (message.type === 'connection_ack') socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+      if (message.type === 'connection_ack')
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
       if (message.type === 'next') {
         events.push(message.payload as Payload);
         onEvent();
@@ -164,7 +181,8 @@ function wsEvents(url: string, query: string, count: number, onEvent: () => void
   });
 }
 
-const codeAt = (payload: Payload, path: string) => payload.errors?.find((error) => error.path?.join('.') === path)?.extensions?.code;
+const codeAt = (payload: Payload, path: string) =>
+  payload.errors?.find((error) => error.path?.join('.') === path)?.extensions?.code;
 
 describe('a stored value nested 20,000 levels deep', () => {
   it('answers VALUE_TOO_LARGE for that field on every transport; state and the other tasks still resolve; the process stays up', async () => {
@@ -191,27 +209,50 @@ describe('a stored value nested 20,000 levels deep', () => {
       });
       expect(response.status).toBe(200);
       const body = (await response.json()) as Payload;
-      expect(body.data).toEqual({ tasks: [{ state: 'SUCCESS', result: null }, { state: 'SUCCESS', result: [1, [2]] }] });
+      expect(body.data).toEqual({
+        tasks: [
+          { state: 'SUCCESS', result: null },
+          { state: 'SUCCESS', result: [1, [2]] },
+        ],
+      });
       expect(codeAt(body, 'tasks.0.result')).toBe('VALUE_TOO_LARGE');
     }
     await stillServes(served);
   }, 60_000);
 });
 
-describe('a value nested 20,000 levels deep that no decoder bounded (a goal\'s stored metadata)', () => {
+describe("a value nested 20,000 levels deep that no decoder bounded (a goal's stored metadata)", () => {
   it('answers RESPONSE_TOO_LARGE on every transport instead of failing to serialize; the process stays up', async () => {
     const served = await serve();
     const key = `report:${randomUUID()}`;
-    await redis.hset(`celery-lens:goal:${key}`, { createdAt: Date.now(), status: 'RUNNING', metadata: `{"a":${deep(20_000)}}` });
+    await redis.hset(`celery-lens:goal:${key}`, {
+      createdAt: Date.now(),
+      status: 'RUNNING',
+      metadata: `{"a":${deep(20_000)}}`,
+    });
     const query = `{ goal(key: "${key}") { status metadata } }`;
     for (const accept of ['application/json', 'application/graphql-response+json']) {
-      const response = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify({ query }) });
-      expect(await response.json()).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'depth' } }] });
+      const response = await fetch(served.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept },
+        body: JSON.stringify({ query }),
+      });
+      expect(await response.json()).toMatchObject({
+        data: null,
+        errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'depth' } }],
+      });
     }
     const subscription = `subscription { goal(key: "${key}") { status metadata } }`;
-    const subscribers = [sse(served.url, subscription, 'POST', 1), sse(served.url, subscription, 'GET', 1), ws(served.url, subscription, 1)];
+    const subscribers = [
+      sse(served.url, subscription, 'POST', 1),
+      sse(served.url, subscription, 'GET', 1),
+      ws(served.url, subscription, 1),
+    ];
     for (const events of await Promise.all(subscribers.map((subscriber) => subscriber.events))) {
-      expect(events[0]).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'depth' } }] });
+      expect(events[0]).toMatchObject({
+        data: null,
+        errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'depth' } }],
+      });
     }
     await stillServes(served);
   }, 60_000);
@@ -226,12 +267,22 @@ describe('--max-value-bytes and --max-response-bytes', () => {
 
   const post = async (query: string): Promise<Payload> =>
     (await (
-      await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
+      await fetch(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query }),
+      })
     ).json()) as Payload;
 
   it('a value over the cap answers VALUE_TOO_LARGE for that field alone, in queries and subscriptions', async () => {
     const big = 'x'.repeat(3000);
-    const id = await writeMeta(redis, { status: 'SUCCESS', result: { big }, name: 'lens.big', args: [1], kwargs: { big } });
+    const id = await writeMeta(redis, {
+      status: 'SUCCESS',
+      result: { big },
+      name: 'lens.big',
+      args: [1],
+      kwargs: { big },
+    });
     const failed = await writeMeta(redis, {
       status: 'FAILURE',
       result: { exc_type: 'ValueError', exc_module: 'builtins', exc_message: [big] },
@@ -243,18 +294,36 @@ describe('--max-value-bytes and --max-response-bytes', () => {
     }`);
     expect(body.data).toEqual({
       task: { state: 'SUCCESS', name: 'lens.big', args: [1], result: null, kwargs: null },
-      failed: { state: 'FAILURE', error: { type: 'ValueError', module: 'builtins', message: null, args: null, traceback: null } },
+      failed: {
+        state: 'FAILURE',
+        error: { type: 'ValueError', module: 'builtins', message: null, args: null, traceback: null },
+      },
     });
-    for (const path of ['task.result', 'task.kwargs', 'failed.error.message', 'failed.error.args', 'failed.error.traceback']) {
+    for (const path of [
+      'task.result',
+      'task.kwargs',
+      'failed.error.message',
+      'failed.error.args',
+      'failed.error.traceback',
+    ]) {
       expect(codeAt(body, path)).toBe('VALUE_TOO_LARGE');
     }
     expect(new Set(body.errors?.map((error) => error.extensions?.code))).toEqual(new Set(['VALUE_TOO_LARGE']));
     const traceback = await post(`{ task(id: "${failed}") { error { type module traceback } } }`);
     expect(traceback.data).toEqual({ task: { error: { type: 'ValueError', module: 'builtins', traceback: null } } });
     expect(codeAt(traceback, 'task.error.traceback')).toBe('VALUE_TOO_LARGE');
-    expect(body.errors?.find((error) => error.path?.join('.') === 'task.result')?.extensions).toMatchObject({ measure: 'bytes', limit: 2000 });
+    expect(body.errors?.find((error) => error.path?.join('.') === 'task.result')?.extensions).toMatchObject({
+      measure: 'bytes',
+      limit: 2000,
+    });
 
-    const events = await sseEvents(app.url, `subscription { taskCompleted(id: "${id}") { state result } }`, 'POST', 1, () => {});
+    const events = await sseEvents(
+      app.url,
+      `subscription { taskCompleted(id: "${id}") { state result } }`,
+      'POST',
+      1,
+      () => {},
+    );
     expect(events[0]?.data).toEqual({ taskCompleted: { state: 'SUCCESS', result: null } });
     expect(codeAt(events[0] as Payload, 'taskCompleted.result')).toBe('VALUE_TOO_LARGE');
   });
@@ -264,9 +333,14 @@ describe('--max-value-bytes and --max-response-bytes', () => {
     const ids = await Promise.all(results.map((result) => writeMeta(redis, { status: 'SUCCESS', result })));
     const list = ids.map((id) => `"${id}"`).join(', ');
     // Each value is under the value cap; six of them are over the response cap.
-    expect(await post(`{ tasks(ids: [${list}]) { state } }`)).toMatchObject({ data: { tasks: ids.map(() => ({ state: 'SUCCESS' })) } });
+    expect(await post(`{ tasks(ids: [${list}]) { state } }`)).toMatchObject({
+      data: { tasks: ids.map(() => ({ state: 'SUCCESS' })) },
+    });
     const whole = await post(`{ tasks(ids: [${list}]) { state result } }`);
-    expect(whole).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'bytes', limit: 10000 } }] });
+    expect(whole).toMatchObject({
+      data: null,
+      errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE', measure: 'bytes', limit: 10000 } }],
+    });
 
     // A goal's attempts, each result selected again: every event too large, the stream still goes on.
     const key = `report:${randomUUID()}`;
@@ -277,7 +351,8 @@ describe('--max-value-bytes and --max-response-bytes', () => {
     await post(`mutation { updateGoalStatus(key: "${key}", status: SUCCEEDED) { key } }`);
     const events = await goal.events;
     expect(events).toHaveLength(2);
-    for (const event of events) expect(event).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE' } }] });
+    for (const event of events)
+      expect(event).toMatchObject({ data: null, errors: [{ extensions: { code: 'RESPONSE_TOO_LARGE' } }] });
   });
 });
 
@@ -291,10 +366,15 @@ async function fanOut(served: Awaited<ReturnType<typeof serve>>, rows: number) {
   const subscribers = Array.from({ length: 20 }, () => sse(served.url, query, 'POST', 2));
   await Promise.all(subscribers.map((subscriber) => subscriber.first));
   const before = served.peakRss();
-  await writeRaw(id, JSON.stringify(Array.from({ length: rows }, (_, index) => ({ row: index, text: 'z'.repeat(80) }))));
+  await writeRaw(
+    id,
+    JSON.stringify(Array.from({ length: rows }, (_, index) => ({ row: index, text: 'z'.repeat(80) }))),
+  );
   const received = await Promise.all(subscribers.map((subscriber) => subscriber.events));
   const grown = served.peakRss() - before;
-  console.log(`peak RSS ${Math.round(before / 2 ** 20)} MiB before a ${rows}-row update, +${Math.round(grown / 2 ** 20)} MiB for it`);
+  console.log(
+    `peak RSS ${Math.round(before / 2 ** 20)} MiB before a ${rows}-row update, +${Math.round(grown / 2 ** 20)} MiB for it`,
+  );
   return { received, grown };
 }
 
@@ -315,7 +395,8 @@ describe('one large result fanned out', () => {
   it('20 SSE subscribers of a 1 MB result (under the cap): each gets it whole from one shared serialization', async () => {
     const served = await serve();
     const { received } = await fanOut(served, 10_000);
-    for (const events of received) expect((events.at(-1)?.data as { task: { result: unknown[] } }).task.result).toHaveLength(10_000);
+    for (const events of received)
+      expect((events.at(-1)?.data as { task: { result: unknown[] } }).task.result).toHaveLength(10_000);
     await stillServes(served);
   }, 60_000);
 });

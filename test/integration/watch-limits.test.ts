@@ -33,7 +33,16 @@ const WatchGoal = graphql(`
 `);
 
 // One caller (this test) may take every watch of the process here: per-caller quotas have their own test (caller-watches.test.ts).
-const lens = useLens(['--redis-timeout-ms', '300', '--max-watches', '12', '--max-watches-per-caller', '12', '--max-watches-per-connection', '6']);
+const lens = useLens([
+  '--redis-timeout-ms',
+  '300',
+  '--max-watches',
+  '12',
+  '--max-watches-per-caller',
+  '12',
+  '--max-watches-per-connection',
+  '6',
+]);
 let client: Redis;
 const leftovers: (() => unknown)[] = [];
 beforeAll(() => {
@@ -102,7 +111,10 @@ describe('a stalled Redis', () => {
     lens.redis.pause();
     const sub = subscribe(ws(), WatchGoal, { key: goalKey });
     // The goal stream fails at its first step: graphql-ws answers with an `error` message.
-    const failure = await sub.done.then(() => null, (error: Error) => error.message);
+    const failure = await sub.done.then(
+      () => null,
+      (error: Error) => error.message,
+    );
     expect(failure ?? JSON.stringify(sub.errors)).toContain('"code":"BACKEND_UNAVAILABLE"');
     lens.redis.resume();
     await until(async () => {
@@ -124,7 +136,9 @@ describe('watch quotas', () => {
     await two.done;
     // A refused subscription leaves no listener behind.
     expect(getEventListeners(lens.app.shutdown, 'abort').length).toBe(listening);
-    expect(two.errors).toMatchObject([{ extensions: { code: 'TOO_MANY_WATCHES', scope: 'connection', limit: 6, held: 5, requested: 2 } }]);
+    expect(two.errors).toMatchObject([
+      { extensions: { code: 'TOO_MANY_WATCHES', scope: 'connection', limit: 6, held: 5, requested: 2 } },
+    ]);
     five.stop();
     await until(() => lens.app.watcher.quota.used === 0);
     const again = subscribe(c, WatchTasks, { ids: ids(2) });
@@ -152,7 +166,10 @@ describe('watch quotas', () => {
     const response = await fetch(lens.app.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: 'subscription ($ids: [ID!]!) { tasks(ids: $ids) { id } }', variables: { ids: ids(7) } }),
+      body: JSON.stringify({
+        query: 'subscription ($ids: [ID!]!) { tasks(ids: $ids) { id } }',
+        variables: { ids: ids(7) },
+      }),
     });
     const body = await response.text();
     expect(body).toContain('"code":"TOO_MANY_WATCHES"');

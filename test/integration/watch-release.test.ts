@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Watch } from '../../src/backend/task-watcher.ts';
+import type { Watch } from '../../src/live/task-watcher.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { freePort } from '../helpers/redis-server.ts';
@@ -35,7 +35,8 @@ async function subscribed(name = 'celery-lens-sub'): Promise<number[]> {
     .map((entry) => Number(/ sub=(\d+)/.exec(entry)?.[1]));
 }
 
-const metric = async (base: string) => /\ncelery_lens_subscribed_task_channels (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1];
+const metric = async (base: string) =>
+  /\ncelery_lens_subscribed_task_channels (\d+)/.exec(await (await fetch(`${base}/metrics`)).text())?.[1];
 
 describe('releasing more than 125k watched channels in one tick', () => {
   it('132,000 watches stopped at once: every channel is unsubscribed, and the app keeps serving', async () => {
@@ -43,7 +44,10 @@ describe('releasing more than 125k watched channels in one tick', () => {
     const watches: Watch[] = [];
     // Opened in two batches, as two clients would: each batch alone fits in one call's arguments.
     for (let batch = 0; batch < 2; batch += 1) {
-      for (const watch of await Promise.all(Array.from({ length: 66_000 }, () => watcher.watch(randomUUID(), () => {})))) watches.push(watch);
+      for (const watch of await Promise.all(
+        Array.from({ length: 66_000 }, () => watcher.watch(randomUUID(), () => {})),
+      ))
+        watches.push(watch);
     }
     expect(await subscribed()).toEqual([132_000]);
     for (const watch of watches) watch.stop();
@@ -64,8 +68,21 @@ describe('in a real process', () => {
 
   async function serve() {
     const port = await freePort();
-    const flags = ['--backend', lens.redis.url(), '--port', String(port), '--rate-limit', '0', '--max-watches-per-connection', '100000', '--max-watches-per-caller', '100000'];
-    const child = spawn(process.execPath, ['--stack-size=200', BIN, 'serve', ...flags], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const flags = [
+      '--backend',
+      lens.redis.url(),
+      '--port',
+      String(port),
+      '--rate-limit',
+      '0',
+      '--max-watches-per-connection',
+      '100000',
+      '--max-watches-per-caller',
+      '100000',
+    ];
+    const child = spawn(process.execPath, ['--stack-size=200', BIN, 'serve', ...flags], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     children.push(child);
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -93,13 +110,18 @@ describe('in a real process', () => {
       else if (message.type === 'connection_ack') {
         roots.forEach((rootId, index) => {
           const query = 'subscription ($rootId: ID!) { taskGraph(rootId: $rootId, maxDepth: 1) { ready } }';
-          socket.send(JSON.stringify({ id: String(index), type: 'subscribe', payload: { query, variables: { rootId } } }));
+          socket.send(
+            JSON.stringify({ id: String(index), type: 'subscribe', payload: { query, variables: { rootId } } }),
+          );
         });
       }
     });
     // Opening 30,000 watches takes ~2 s alone, many times that beside other suites on 2 cores: what is
     // checked here is their release, not how fast they open.
-    await until(async () => errors.length > 0 || (received.size === ROOTS && (await subscribed()).includes(ROOTS * CHILDREN)), 60_000);
+    await until(
+      async () => errors.length > 0 || (received.size === ROOTS && (await subscribed()).includes(ROOTS * CHILDREN)),
+      60_000,
+    );
     expect(errors).toEqual([]);
     return socket;
   }

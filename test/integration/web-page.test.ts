@@ -28,7 +28,15 @@ describe('the web page', () => {
     expect(csp).not.toMatch(/unsafe|https?:|\*/);
     const html = await home.text();
     expect(html).toContain('<div id="root">');
-    for (const path of ['/tasks/3f2c2a7e-0000-4000-8000-000000000000', '/tasks/not-even-an-id/', '/tasks/a%20b', '/tasks', '/tasks?status=FAILED', '/failures', '/failures/']) {
+    for (const path of [
+      '/tasks/3f2c2a7e-0000-4000-8000-000000000000',
+      '/tasks/not-even-an-id/',
+      '/tasks/a%20b',
+      '/tasks',
+      '/tasks?status=FAILED',
+      '/failures',
+      '/failures/',
+    ]) {
       const page = await fetch(at(path));
       expect(page.status).toBe(200);
       expect(await page.text()).toBe(html);
@@ -49,7 +57,14 @@ describe('the web page', () => {
     const head = await fetch(at(assets[0]!), { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
-    for (const path of ['/assets/nope.js', '/assets/../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/assets/', '/index.html/x', '/tasks/a/b']) {
+    for (const path of [
+      '/assets/nope.js',
+      '/assets/../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/assets/',
+      '/index.html/x',
+      '/tasks/a/b',
+    ]) {
       const response = await fetch(at(path));
       expect(response.status, path).toBe(404);
       expect(await response.text()).not.toContain('"name": "celery-lens"');
@@ -59,7 +74,11 @@ describe('the web page', () => {
   it('leaves /graphql to GraphiQL and the API', async () => {
     const graphiql = await fetch(at('/graphql'), { headers: { accept: 'text/html' } });
     expect((await graphiql.text()).includes('YogaGraphiQL.renderYogaGraphiQL')).toBe(true);
-    const api = await fetch(at('/graphql'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ backend { up } }' }) });
+    const api = await fetch(at('/graphql'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ backend { up } }' }),
+    });
     expect(await api.json()).toEqual({ data: { backend: { up: true } } });
   });
 
@@ -79,7 +98,10 @@ describe('the web page', () => {
 
   it('says how to build the page when the build is missing, and serves it once built', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lens-web-'));
-    const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { x: Int }' }), plugins: [useWebPage({ dir: join(dir, 'dist') })] });
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { x: Int }' }),
+      plugins: [useWebPage({ dir: join(dir, 'dist') })],
+    });
     try {
       const missing = await yoga.fetch('http://yoga/');
       expect(missing.status).toBe(503);

@@ -16,7 +16,8 @@ import { type RedisServer, freePort, startRedis } from '../helpers/redis-server.
 import { until } from '../helpers/until.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
-const QUERY = 'query ($id: ID!, $t: Int!) { awaitTask(id: $id, timeoutSeconds: $t) { timedOut waitedMs task { id state result } } }';
+const QUERY =
+  'query ($id: ID!, $t: Int!) { awaitTask(id: $id, timeoutSeconds: $t) { timedOut waitedMs task { id state result } } }';
 
 interface Answer {
   data?: { awaitTask: { timedOut: boolean; waitedMs: number; task: { id: string; state: string; result: unknown } } };
@@ -46,7 +47,11 @@ afterAll(async () => {
 });
 
 const awaitOver = (url: string, id: string, t: number) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { id, t } }) })
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: QUERY, variables: { id, t } }),
+  })
     .then((response) => response.json() as Promise<Answer>)
     .then((answer) => ({ answer, at: performance.now() }));
 
@@ -61,7 +66,8 @@ async function readyWrittenAt(id: string): Promise<() => number | undefined> {
   return () => at;
 }
 
-const send = (id: string, task: string, args: unknown[]) => celery('send', [{ task, args, queue: 'await', task_id: id }], env());
+const send = (id: string, task: string, args: unknown[]) =>
+  celery('send', [{ task, args, queue: 'await', task_id: id }], env());
 
 describe('awaitTask with a real worker', () => {
   it('answers within 50 ms of the worker writing the result', async () => {
@@ -99,7 +105,9 @@ describe('awaitTask with a real worker', () => {
 
   it('a SIGTERM mid-wait answers timedOut at once, then the process exits 0', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--backend', redis.url(), '--port', String(port)], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'serve', '--backend', redis.url(), '--port', String(port)], {
+      stdio: 'ignore',
+    });
     children.push(child);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const url = `http://127.0.0.1:${port}/graphql`;
@@ -108,7 +116,9 @@ describe('awaitTask with a real worker', () => {
     await send(id, 'sleep', [10]);
     const answer = awaitOver(url, id, 60);
     // The wait holds the task's channel on the process' subscriber connection.
-    await until(async () => ((await redis.client().pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 1);
+    await until(
+      async () => ((await redis.client().pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 1,
+    );
     const signalled = performance.now();
     child.kill('SIGTERM');
     const { answer: body, at } = await answer;

@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { type DocumentNode, print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aclRule } from '../../src/backend/acl.ts';
+import { aclRule } from '../../src/redis/acl.ts';
 import { MAX_ARGUMENT_DEPTH } from '../../src/celery/outgoing-messages.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
@@ -47,7 +47,16 @@ let redis: RedisServer;
 let worker: CeleryWorker;
 let app: Awaited<ReturnType<typeof startApp>>;
 const env = () => ({ brokerUrl: redis.url(BROKER_DB), backendUrl: redis.url(0) });
-const controlFlags = () => ['--broker', redis.url(BROKER_DB), '--queues', `celery,${IDLE}`, '--control', 'true', '--send-allow', 'lens.*'];
+const controlFlags = () => [
+  '--broker',
+  redis.url(BROKER_DB),
+  '--queues',
+  `celery,${IDLE}`,
+  '--control',
+  'true',
+  '--send-allow',
+  'lens.*',
+];
 
 async function look(id: string) {
   const { data, errors } = await execute(app, Look, { id });
@@ -58,7 +67,10 @@ const settled = async (id: string) => {
   await until(async () => ['SUCCESS', 'FAILURE', 'REVOKED'].includes((await look(id)).state), 30_000);
   return look(id);
 };
-type SendVariables = Parameters<typeof execute<unknown, { name: string }>>[2] & { name: string; [argument: string]: unknown };
+type SendVariables = Parameters<typeof execute<unknown, { name: string }>>[2] & {
+  name: string;
+  [argument: string]: unknown;
+};
 async function sent(variables: SendVariables) {
   const { data, errors } = await execute(app, Send, variables as { name: string });
   expect(errors).toBeUndefined();
@@ -81,12 +93,21 @@ afterAll(async () => {
 
 describe('sendTask', () => {
   it('runs a task by name with args and kwargs, seen QUEUED first through its task-sent event', async () => {
-    const task = await sent({ name: 'lens.echo', args: [1, 'two', { three: 3 }], kwargs: { k: ['v', null, true] }, queue: IDLE });
+    const task = await sent({
+      name: 'lens.echo',
+      args: [1, 'two', { three: 3 }],
+      kwargs: { k: ['v', null, true] },
+      queue: IDLE,
+    });
     await until(async () => (await look(task.id)).status === 'QUEUED');
     expect((await look(task.id)).timeline.map((entry) => entry.type)).toEqual(['SENT']);
     const run = await sent({ name: 'lens.echo', args: [1, 'two', { three: 3 }], kwargs: { k: ['v', null, true] } });
     const done = await settled(run.id);
-    expect(done).toMatchObject({ state: 'SUCCESS', result: { args: [1, 'two', { three: 3 }], kwargs: { k: ['v', null, true] } }, name: 'lens.echo' });
+    expect(done).toMatchObject({
+      state: 'SUCCESS',
+      result: { args: [1, 'two', { three: 3 }], kwargs: { k: ['v', null, true] } },
+      name: 'lens.echo',
+    });
     const [python] = await celery<{ state: string; result: unknown }[]>('view', { ids: [run.id] }, env());
     expect(python).toMatchObject({ state: 'SUCCESS', result: done.result });
   });
@@ -94,7 +115,10 @@ describe('sendTask', () => {
   it('honours countdown and eta: the worker runs the task no sooner', async () => {
     const before = Date.now();
     const eta = new Date(before + 2500);
-    const [byCountdown, byEta] = [await sent({ name: 'lens.add', args: [1, 2], countdown: 2 }), await sent({ name: 'lens.add', args: [3, 4], eta: eta.toISOString() })];
+    const [byCountdown, byEta] = [
+      await sent({ name: 'lens.add', args: [1, 2], countdown: 2 }),
+      await sent({ name: 'lens.add', args: [3, 4], eta: eta.toISOString() }),
+    ];
     const [first, second] = [await settled(byCountdown.id), await settled(byEta.id)];
     expect(first.result).toBe(3);
     expect(second.result).toBe(7);
@@ -105,9 +129,13 @@ describe('sendTask', () => {
   it('puts a priority on the sub-queue kombu uses for it', async () => {
     const broker = redis.client(BROKER_DB);
     const queue = `${IDLE}`;
-    const before = await Promise.all([queue, `${queue}\x06\x163`, `${queue}\x06\x166`, `${queue}\x06\x169`].map((key) => broker.llen(key)));
+    const before = await Promise.all(
+      [queue, `${queue}\x06\x163`, `${queue}\x06\x166`, `${queue}\x06\x169`].map((key) => broker.llen(key)),
+    );
     for (const priority of [0, 4, 6, 9]) await sent({ name: 'lens.add', args: [0, priority], queue, priority });
-    const after = await Promise.all([queue, `${queue}\x06\x163`, `${queue}\x06\x166`, `${queue}\x06\x169`].map((key) => broker.llen(key)));
+    const after = await Promise.all(
+      [queue, `${queue}\x06\x163`, `${queue}\x06\x166`, `${queue}\x06\x169`].map((key) => broker.llen(key)),
+    );
     expect(after.map((count, index) => count - (before[index] as number))).toEqual([1, 1, 1, 1]);
   });
 
@@ -120,24 +148,41 @@ describe('sendTask', () => {
     try {
       const id = randomUUID();
       const call = {
-        name: 'lens.echo', args: [2, { quote: "it's", 'é': 'ü 😀' }, [[[['deep']]]]], kwargs: { k: 'v'.repeat(1100) },
-        queue: IDLE, eta: new Date(Date.now() + 3_600_000), expires: new Date(Date.now() + 7_200_000), priority: 3,
+        name: 'lens.echo',
+        args: [2, { quote: "it's", é: 'ü 😀' }, [[[['deep']]]]],
+        kwargs: { k: 'v'.repeat(1100) },
+        queue: IDLE,
+        eta: new Date(Date.now() + 3_600_000),
+        expires: new Date(Date.now() + 7_200_000),
+        priority: 3,
       };
       const list = `${IDLE}\x06\x163`;
       // celery-lens first: it would refuse an id the Python client's task-sent event made known (TASK_EXISTS).
       await sent({ ...call, id, eta: call.eta.toISOString(), expires: call.expires.toISOString() });
       const ours = (await broker.lpop(list)) as string;
-      await celery('send_task', { ...call, task_id: id, eta: call.eta.toISOString(), expires: call.expires.toISOString() }, env());
+      await celery(
+        'send_task',
+        { ...call, task_id: id, eta: call.eta.toISOString(), expires: call.expires.toISOString() },
+        env(),
+      );
       const python = (await broker.lpop(list)) as string;
       await until(() => captured.length === 2);
       // origin, reply_to, delivery_tag are the sending process'; expiration is the ms left at sending.
-      const sameFields = (text: string) => text.replace(/"(origin|reply_to|delivery_tag|expiration)": "[^"]*"/g, '"$1": "…"');
+      const sameFields = (text: string) =>
+        text.replace(/"(origin|reply_to|delivery_tag|expiration)": "[^"]*"/g, '"$1": "…"');
       expect(sameFields(ours)).toBe(sameFields(python));
-      const expiration = (text: string) => Number((JSON.parse(text) as { properties: { expiration: string } }).properties.expiration);
+      const expiration = (text: string) =>
+        Number((JSON.parse(text) as { properties: { expiration: string } }).properties.expiration);
       expect(Math.abs(expiration(ours) - expiration(python))).toBeLessThan(5000);
-      const body = (text: string) => JSON.parse(Buffer.from((JSON.parse(text) as { body: string }).body, 'base64').toString()) as Record<string, unknown>;
+      const body = (text: string) =>
+        JSON.parse(Buffer.from((JSON.parse(text) as { body: string }).body, 'base64').toString()) as Record<
+          string,
+          unknown
+        >;
       const ownFields = ['hostname', 'pid', 'clock', 'timestamp', 'utcoffset'];
-      const [ourEvent, pythonEvent] = captured.map(body).map((event) => Object.fromEntries(Object.entries(event!).filter(([key]) => !ownFields.includes(key))));
+      const [ourEvent, pythonEvent] = captured
+        .map(body)
+        .map((event) => Object.fromEntries(Object.entries(event!).filter(([key]) => !ownFields.includes(key))));
       expect(ourEvent).toEqual(pythonEvent);
       expect(Object.keys(captured.map(body)[1]!)).toEqual(Object.keys(captured.map(body)[0]!));
     } finally {
@@ -154,10 +199,17 @@ describe('sendTask', () => {
     expect(done).toMatchObject({ state: 'SUCCESS', args, kwargs, result: { args, kwargs } });
     const [python] = await celery<{ state: string; result: unknown }[]>('view', { ids: [task.id] }, env());
     expect(python).toMatchObject({ state: 'SUCCESS', result: { args, kwargs } });
-    const deeper: { args?: unknown[]; kwargs?: Record<string, unknown> }[] = [{ args: [args] }, { kwargs: { deeper: kwargs } }];
+    const deeper: { args?: unknown[]; kwargs?: Record<string, unknown> }[] = [
+      { args: [args] },
+      { kwargs: { deeper: kwargs } },
+    ];
     for (const variables of deeper) {
       const { errors } = await execute(app, Send, { name: 'lens.echo', ...variables });
-      expect(errors?.[0]?.extensions).toMatchObject({ code: 'INVALID_ARGUMENT', measure: 'depth', limit: MAX_ARGUMENT_DEPTH });
+      expect(errors?.[0]?.extensions).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        measure: 'depth',
+        limit: MAX_ARGUMENT_DEPTH,
+      });
     }
   });
 
@@ -182,7 +234,11 @@ describe('revokeTask', () => {
     expect(discarded.state).toBe('REVOKED');
     expect(discarded.timeline.map((entry) => entry.type)).not.toContain('STARTED');
     // Polled: a busy worker may answer Celery's 2 s broadcast late (then the answer is empty), or not have the revoke yet.
-    await expect.poll(async () => Object.values(await celery<Record<string, string[]>>('inspect_revoked', {}, env())).flat(), { timeout: 20_000 }).toEqual(expect.arrayContaining([long.id, next.id]));
+    await expect
+      .poll(async () => Object.values(await celery<Record<string, string[]>>('inspect_revoked', {}, env())).flat(), {
+        timeout: 20_000,
+      })
+      .toEqual(expect.arrayContaining([long.id, next.id]));
   }, 60_000);
 
   it('revokes many in one broadcast', async () => {
@@ -196,9 +252,21 @@ describe('revokeTask', () => {
       expect(errors).toBeUndefined();
       expect(data?.revokeTasks.map((task) => task.id)).toEqual(ids);
       await until(() => heard.length === 1);
-      const body = JSON.parse(Buffer.from((JSON.parse(heard[0]!) as { body: string }).body, 'base64').toString()) as unknown;
-      expect(body).toEqual({ method: 'revoke', arguments: { task_id: ids, terminate: false, signal: 'SIGTERM' }, destination: null, pattern: null, matcher: null });
-      await expect.poll(async () => Object.values(await celery<Record<string, string[]>>('inspect_revoked', {}, env())).flat(), { timeout: 20_000 }).toEqual(expect.arrayContaining(ids));
+      const body = JSON.parse(
+        Buffer.from((JSON.parse(heard[0]!) as { body: string }).body, 'base64').toString(),
+      ) as unknown;
+      expect(body).toEqual({
+        method: 'revoke',
+        arguments: { task_id: ids, terminate: false, signal: 'SIGTERM' },
+        destination: null,
+        pattern: null,
+        matcher: null,
+      });
+      await expect
+        .poll(async () => Object.values(await celery<Record<string, string[]>>('inspect_revoked', {}, env())).flat(), {
+          timeout: 20_000,
+        })
+        .toEqual(expect.arrayContaining(ids));
     } finally {
       broker.disconnect();
     }
@@ -241,13 +309,23 @@ describe('what is refused writes nothing', () => {
   });
   const writes = async () => {
     const stats = (await quiet.client().info('commandstats')) as string;
-    return ['lpush', 'publish', 'rpush', 'set'].map((command) => new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? '0');
+    return ['lpush', 'publish', 'rpush', 'set'].map(
+      (command) => new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? '0',
+    );
   };
 
   it('--control false, a name outside --send-allow, bad arguments, a key without the control scope: coded errors', async () => {
     const base = ['--queues', 'celery', '--send-allow', 'lens.add,other.*'];
     const off = await startApp(quiet.url(), base);
-    const on = await startApp(quiet.url(), [...base, '--control', 'true', '--auth', 'true', '--api-keys', `ops:${hash('ops-key')}:status+control,viewer:${hash('viewer-key')}:status+payload`]);
+    const on = await startApp(quiet.url(), [
+      ...base,
+      '--control',
+      'true',
+      '--auth',
+      'true',
+      '--api-keys',
+      `ops:${hash('ops-key')}:status+control,viewer:${hash('viewer-key')}:status+payload`,
+    ]);
     apps.push(off, on);
     const before = await writes();
     const code = async (target: typeof off, document: DocumentNode, variables: object, key?: string) => {
@@ -256,7 +334,8 @@ describe('what is refused writes nothing', () => {
         headers: { 'content-type': 'application/json', ...(key ? { 'x-api-key': key } : {}) },
         body: JSON.stringify({ query: print(document), variables }),
       });
-      return ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+      return ((await response.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions
+        ?.code;
     };
     const id = randomUUID();
     expect(await code(off, Send, { name: 'lens.add' })).toBe('CONTROL_DISABLED');
@@ -274,7 +353,9 @@ describe('what is refused writes nothing', () => {
     expect(await writes()).toEqual(before);
     // What was allowed is logged with who asked, and counted; refusals by code.
     expect(await code(on, Send, { name: 'lens.add', args: ['secret-value'] }, 'ops-key')).toBeUndefined();
-    const line = on.logs.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.control === 'send' && entry.outcome === 'ok');
+    const line = on.logs
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry.control === 'send' && entry.outcome === 'ok');
     expect(line).toMatchObject({ by: 'key:ops', taskCount: 0 });
     expect(on.logs.join('\n')).not.toContain('secret-value');
     const metrics = await (await on.yoga.fetch('http://yoga/metrics')).text();
@@ -286,7 +367,9 @@ describe('what is refused writes nothing', () => {
     const bin = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
     const print = (...flags: string[]) => execFileSync(process.execPath, [bin, 'acl', ...flags]).toString();
     const wider = print('--queues', 'jobs', '--control');
-    expect(wider).toContain(`+lpush '%W~jobs' "%W~jobs\\x06\\x163" "%W~jobs\\x06\\x166" "%W~jobs\\x06\\x169" '&/0.celery.pidbox'`);
+    expect(wider).toContain(
+      `+lpush '%W~jobs' "%W~jobs\\x06\\x163" "%W~jobs\\x06\\x166" "%W~jobs\\x06\\x169" '&/0.celery.pidbox'`,
+    );
     expect(print('--queues', 'jobs')).not.toMatch(/lpush|pidbox|%W~/);
   });
 

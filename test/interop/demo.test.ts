@@ -11,7 +11,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lensKeys } from '../../src/backend/lens-keys.ts';
+import { lensKeys } from '../../src/store/lens-keys.ts';
 import { freePort } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
@@ -62,7 +62,9 @@ async function query<T>(origin: string, document: string, variables: Record<stri
 /** Polls a printed task from the moment its link is printed until celery-lens knows it. */
 async function knownAfter(origin: string, id: string): Promise<number | null> {
   const printed = Date.now();
-  const known = async () => (await query<{ task: { status: string } }>(origin, 'query ($id: ID!) { task(id: $id) { status } }', { id })).task.status !== 'UNKNOWN';
+  const known = async () =>
+    (await query<{ task: { status: string } }>(origin, 'query ($id: ID!) { task(id: $id) { status } }', { id })).task
+      .status !== 'UNKNOWN';
   return until(known, 60_000).then(
     () => Date.now() - printed,
     () => null,
@@ -124,7 +126,8 @@ interface TaskView {
   children: { id: string }[];
   kwargs: Record<string, unknown> | null;
 }
-const TASK = 'query ($id: ID!) { task(id: $id) { id name state rawState status parentId result retries error { type } children { id } kwargs } }';
+const TASK =
+  'query ($id: ID!) { task(id: $id) { id name state rawState status parentId result retries error { type } children { id } kwargs } }';
 
 let demo: Demo;
 let origin: string;
@@ -148,11 +151,17 @@ beforeAll(async () => {
 }, 150_000);
 
 /** Polls the printed task of `kind` until `check` holds. */
-async function settled(kind: string, check: (task: TaskView) => boolean, id = demo.links.get(kind)?.id as string): Promise<TaskView> {
+async function settled(
+  kind: string,
+  check: (task: TaskView) => boolean,
+  id = demo.links.get(kind)?.id as string,
+): Promise<TaskView> {
   let last: TaskView | null = null;
-  await until(async () => check((last = (await query<{ task: TaskView }>(origin, TASK, { id })).task)), 90_000).catch(() => {
-    throw new Error(`${kind} ${id} never settled: ${JSON.stringify(last)}`);
-  });
+  await until(async () => check((last = (await query<{ task: TaskView }>(origin, TASK, { id })).task)), 90_000).catch(
+    () => {
+      throw new Error(`${kind} ${id} never settled: ${JSON.stringify(last)}`);
+    },
+  );
   return last as unknown as TaskView;
 }
 
@@ -161,7 +170,10 @@ async function inGraph(kind: string, check: (task: GraphTask) => boolean): Promi
   const rootId = demo.links.get(kind)?.id as string;
   let found: GraphTask | undefined;
   await until(async () => {
-    found = (await query<GraphView>(origin, GRAPH, { rootId })).taskGraph.nodes.map((node) => node.task).find((task) => task !== null && check(task)) ?? undefined;
+    found =
+      (await query<GraphView>(origin, GRAPH, { rootId })).taskGraph.nodes
+        .map((node) => node.task)
+        .find((task) => task !== null && check(task)) ?? undefined;
     return found !== undefined;
   }, 90_000);
   return found as GraphTask;
@@ -187,7 +199,9 @@ describe('npm run demo', () => {
   it("shows a chain's PROGRESS step, and a chord's callback, from their printed links", async () => {
     // Watched from the moment the link was printed: the resize step's PROGRESS lasts 4 s.
     const chain = await (demo.links.get('chain') as Link).watched;
-    expect([...chain]).toEqual(expect.arrayContaining(['demo.fetch:SUCCESS', 'demo.resize:PROGRESS', 'demo.publish:SUCCESS']));
+    expect([...chain]).toEqual(
+      expect.arrayContaining(['demo.fetch:SUCCESS', 'demo.resize:PROGRESS', 'demo.publish:SUCCESS']),
+    );
     const total = await inGraph('chord', (task) => task.name === 'demo.total' && task.state === 'SUCCESS');
     expect((await settled('chord', () => true, total.id)).result).toBe(506);
   }, 180_000);
@@ -207,7 +221,10 @@ describe('npm run demo', () => {
   it("turns control on: sendTask sends the demo's tasks, which its worker runs", async () => {
     const { viewer } = await query<{ viewer: { canControl: boolean } }>(origin, '{ viewer { canControl } }');
     expect(viewer.canControl).toBe(true);
-    const sent = await query<{ sendTask: { id: string } }>(origin, 'mutation { sendTask(name: "demo.square", args: [7], kwargs: { tenant: "acme" }) { id } }');
+    const sent = await query<{ sendTask: { id: string } }>(
+      origin,
+      'mutation { sendTask(name: "demo.square", args: [7], kwargs: { tenant: "acme" }) { id } }',
+    );
     const task = await settled('sendTask', (view) => view.state === 'SUCCESS', sent.sendTask.id);
     expect(task.result).toBe(49);
     const refused = await fetch(`${origin}/graphql`, {
@@ -215,13 +232,16 @@ describe('npm run demo', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: 'mutation { sendTask(name: "other.task") { id } }' }),
     });
-    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('SEND_NOT_ALLOWED');
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe(
+      'SEND_NOT_ALLOWED',
+    );
   }, 120_000);
 
   it('indexes the tenant kwarg every task carries', async () => {
     const { viewer } = await query<{ viewer: { indexedKwargs: string[] } }>(origin, '{ viewer { indexedKwargs } }');
     expect(viewer.indexedKwargs).toEqual(['tenant']);
-    const SEARCH = 'query ($value: String!) { searchTasks(first: 500, filter: { kwargs: [{ key: "tenant", value: $value }] }) { edges { node { kwargs } } } }';
+    const SEARCH =
+      'query ($value: String!) { searchTasks(first: 500, filter: { kwargs: [{ key: "tenant", value: $value }] }) { edges { node { kwargs } } } }';
     type Search = { searchTasks: { edges: { node: { kwargs: { tenant?: string } | null } }[] } };
     let acme: Search['searchTasks']['edges'] = [];
     // A task still queued has no kwargs to show yet (Celery stores them with its result).
@@ -235,11 +255,17 @@ describe('npm run demo', () => {
   }, 120_000);
 
   it("gives celery-lens the app's result_expires: a live card's expiry is within the hour", async () => {
-    const sent = await query<{ sendTask: { id: string } }>(origin, 'mutation { sendTask(name: "demo.report", args: [20], kwargs: { tenant: "acme" }) { id } }');
+    const sent = await query<{ sendTask: { id: string } }>(
+      origin,
+      'mutation { sendTask(name: "demo.report", args: [20], kwargs: { tenant: "acme" }) { id } }',
+    );
     const id = sent.sendTask.id;
     const client = wsClient(`${origin}/graphql`);
     type Live = { task: { rawState: string; ttlSeconds: number | null } };
-    const document = parse('subscription ($id: ID!) { task(id: $id) { rawState ttlSeconds } }') as TypedDocumentNode<Live, { id: string }>;
+    const document = parse('subscription ($id: ID!) { task(id: $id) { rawState ttlSeconds } }') as TypedDocumentNode<
+      Live,
+      { id: string }
+    >;
     const live = subscribe(client, document, { id });
     const progress = () => live.events.filter((event) => event.task.rawState === 'PROGRESS');
     try {
@@ -247,7 +273,8 @@ describe('npm run demo', () => {
       await until(() => progress().length >= 3, 90_000).catch(() => {
         throw new Error(`3 PROGRESS events expected: ${JSON.stringify({ events: live.events, errors: live.errors })}`);
       });
-      for (const { task } of progress()) expect(task.ttlSeconds).toSatisfy((seconds: number) => seconds > 3000 && seconds <= 3600);
+      for (const { task } of progress())
+        expect(task.ttlSeconds).toSatisfy((seconds: number) => seconds > 3000 && seconds <= 3600);
     } finally {
       live.stop();
       await client.dispose();
@@ -255,7 +282,9 @@ describe('npm run demo', () => {
     // celery-lens keeps its own record of a task a day longer than Celery's result: 3600 s + 1 day, not 2 days.
     const redis = new Redis({ port: Number(demo.redisPort), host: '127.0.0.1' });
     try {
-      expect(await redis.ttl(lensKeys().history(id))).toSatisfy((seconds: number) => seconds > 86_400 && seconds <= 3600 + 86_400);
+      expect(await redis.ttl(lensKeys().history(id))).toSatisfy(
+        (seconds: number) => seconds > 86_400 && seconds <= 3600 + 86_400,
+      );
     } finally {
       redis.disconnect();
     }
@@ -266,20 +295,34 @@ describe('npm run demo', () => {
     others.push(second);
     await until(() => second.origin !== null, 120_000);
     expect(second.origin).not.toBe(origin);
-    expect(second.lines).toContain(`Port ${askedPort} is taken (another demo?): celery-lens listens on ${new URL(second.origin as string).port} this time (--port N picks one).`);
+    expect(second.lines).toContain(
+      `Port ${askedPort} is taken (another demo?): celery-lens listens on ${new URL(second.origin as string).port} this time (--port N picks one).`,
+    );
     expect((await fetch(`${second.origin}/readyz`)).ok).toBe(true);
     await stopDemo(second);
     const server = `127.0.0.1:${second.redisPort}`;
-    expect(execFileSync('ps', ['-e', '-ww', '-o', 'args', 'e']).toString().split('\n').filter((line) => line.includes(server))).toEqual([]);
+    expect(
+      execFileSync('ps', ['-e', '-ww', '-o', 'args', 'e'])
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes(server)),
+    ).toEqual([]);
   }, 150_000);
 
   it('Ctrl-C leaves nothing behind', async () => {
     // The demo's processes name its Redis server: redis-server in its title, the others in their environment (`e`).
     const server = `127.0.0.1:${demo.redisPort}`;
-    const naming = () => execFileSync('ps', ['-e', '-ww', '-o', 'args', 'e']).toString().split('\n').filter((line) => line.includes(server));
+    const naming = () =>
+      execFileSync('ps', ['-e', '-ww', '-o', 'args', 'e'])
+        .toString()
+        .split('\n')
+        .filter((line) => line.includes(server));
     const running = naming();
     for (const part of [/^redis-server/, /dist\/main\.js/, /send_workflows\.py/, /-m celery -A demo_app worker/]) {
-      expect(running.some((line) => part.test(line)), String(part)).toBe(true);
+      expect(
+        running.some((line) => part.test(line)),
+        String(part),
+      ).toBe(true);
     }
     await stopDemo(demo);
     await expect(fetch(`${origin}/healthz`)).rejects.toThrow();

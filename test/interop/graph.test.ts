@@ -82,12 +82,21 @@ const taskOf = async (id: string) => (await execute(app, WorkflowTask, { id })).
 
 describe('graphs of real workflows', () => {
   it('a chain of 3: the links Celery returned, as parent/children/root and as a graph', async () => {
-    const sent = await send({ chain: [add(1, 1), { task: 'add', args: [2], queue: q }, { task: 'add', args: [3], queue: q }] });
+    const sent = await send({
+      chain: [add(1, 1), { task: 'add', args: [2], queue: q }, { task: 'add', args: [3], queue: q }],
+    });
     const [a, b, c] = sent.ids as [string, string, string];
     const views = await wait(sent.ids);
     const graph = await graphOf(a);
-    expect(graph.nodes.map((n) => [n.id, n.task?.state])).toEqual([[a, 'SUCCESS'], [b, 'SUCCESS'], [c, 'SUCCESS']]);
-    expect(graph.edges).toEqual([{ from: a, to: b, kind: 'CHILD' }, { from: b, to: c, kind: 'CHILD' }]);
+    expect(graph.nodes.map((n) => [n.id, n.task?.state])).toEqual([
+      [a, 'SUCCESS'],
+      [b, 'SUCCESS'],
+      [c, 'SUCCESS'],
+    ]);
+    expect(graph.edges).toEqual([
+      { from: a, to: b, kind: 'CHILD' },
+      { from: b, to: c, kind: 'CHILD' },
+    ]);
     expect(graph.ready).toBe(true);
     // Celery: AsyncResult.children of each link, and the .parent chain of the result it handed back.
     for (const view of views) expect((await taskOf(view.id)).children?.map((t) => t?.id)).toEqual(view.children ?? []);
@@ -95,12 +104,24 @@ describe('graphs of real workflows', () => {
   });
 
   it('a failing link in a chain: the graph ends at the failure, as AsyncResult.children do; later links are FAILURE', async () => {
-    const sent = await send({ chain: [add(1, 1), { task: 'fail', args: ['link 2'], queue: q, immutable: true }, { task: 'add', args: [3], queue: q }] });
+    const sent = await send({
+      chain: [
+        add(1, 1),
+        { task: 'fail', args: ['link 2'], queue: q, immutable: true },
+        { task: 'add', args: [3], queue: q },
+      ],
+    });
     const [a, failing, never] = sent.ids as [string, string, string];
     const views = await wait([a, failing]);
-    expect(views.map((v) => [v.state, v.children])).toEqual([['SUCCESS', [failing]], ['FAILURE', []]]);
+    expect(views.map((v) => [v.state, v.children])).toEqual([
+      ['SUCCESS', [failing]],
+      ['FAILURE', []],
+    ]);
     const graph = await graphOf(a);
-    expect(graph.nodes.map((n) => [n.id, n.task?.state])).toEqual([[a, 'SUCCESS'], [failing, 'FAILURE']]);
+    expect(graph.nodes.map((n) => [n.id, n.task?.state])).toEqual([
+      [a, 'SUCCESS'],
+      [failing, 'FAILURE'],
+    ]);
     expect(graph.edges).toEqual([{ from: a, to: failing, kind: 'CHILD' }]);
     // Celery marks the links that never ran as failed with the same exception.
     const [neverView] = await celery<View[]>('view', { ids: [never] }, env());
@@ -111,10 +132,25 @@ describe('graphs of real workflows', () => {
   it('a saved group: group(id) lists what GroupResult.restore() lists', async () => {
     const sent = await send({ group: [add(1, 1), add(2, 2), add(3, 3)], save: true });
     await wait(sent.ids);
-    const restored = await celery<{ groups: ({ id: string; results: string[] } | null)[] }>('view', { ids: [], groups: [sent.id] }, env());
+    const restored = await celery<{ groups: ({ id: string; results: string[] } | null)[] }>(
+      'view',
+      { ids: [], groups: [sent.id] },
+      env(),
+    );
     const { data } = await execute(app, WorkflowGroup, { id: sent.id });
-    expect(data?.group).toEqual({ saved: true, size: 3, completed: 3, ready: true, successful: true, tasks: restored.groups[0]!.results.map((id) => ({ id })) });
-    expect((await taskOf(sent.ids[0]!)).group).toEqual({ id: sent.id, membersKnown: true, tasks: sent.ids.map((id) => ({ id })) });
+    expect(data?.group).toEqual({
+      saved: true,
+      size: 3,
+      completed: 3,
+      ready: true,
+      successful: true,
+      tasks: restored.groups[0]!.results.map((id) => ({ id })),
+    });
+    expect((await taskOf(sent.ids[0]!)).group).toEqual({
+      id: sent.id,
+      membersKnown: true,
+      tasks: sent.ids.map((id) => ({ id })),
+    });
   });
 
   it('a task that launches a group: AsyncResult.children holds a GroupResult; the graph holds its members', async () => {
@@ -125,10 +161,20 @@ describe('graphs of real workflows', () => {
     expect(view!.children).toEqual([gid]);
     await wait(members);
     const graph = await graphOf(parent);
-    expect(graph.nodes.map((n) => [n.id, n.kind])).toEqual([[parent, 'TASK'], [gid, 'GROUP'], ...members.map((m) => [m, 'TASK'])]);
-    expect(graph.edges).toEqual([{ from: parent, to: gid, kind: 'CHILD' }, ...members.map((m) => ({ from: gid, to: m, kind: 'MEMBER' }))]);
+    expect(graph.nodes.map((n) => [n.id, n.kind])).toEqual([
+      [parent, 'TASK'],
+      [gid, 'GROUP'],
+      ...members.map((m) => [m, 'TASK']),
+    ]);
+    expect(graph.edges).toEqual([
+      { from: parent, to: gid, kind: 'CHILD' },
+      ...members.map((m) => ({ from: gid, to: m, kind: 'MEMBER' })),
+    ]);
     expect((await taskOf(parent)).children?.map((t) => t?.id)).toEqual(members);
-    expect(await taskOf(members[1]!)).toMatchObject({ parent: { id: parent }, group: { id: gid, membersKnown: true, tasks: members.map((id) => ({ id })) } });
+    expect(await taskOf(members[1]!)).toMatchObject({
+      parent: { id: parent },
+      group: { id: gid, membersKnown: true, tasks: members.map((id) => ({ id })) },
+    });
   });
 
   it('a chord of 3 + callback: the callback finds its header group, the header finds its members and callback', async () => {
@@ -141,7 +187,9 @@ describe('graphs of real workflows', () => {
     expect(sent.ids).toContain(callback.parent?.id);
     for (const member of sent.ids) expect((await taskOf(member)).group?.id).toBe(sent.groupId);
     // From the header side: members and callback as celery-lens saw them published.
-    await until(async () => (await execute(app, ChordHeader, { id: sent.groupId! })).data?.group?.chordCallback !== null);
+    await until(
+      async () => (await execute(app, ChordHeader, { id: sent.groupId! })).data?.group?.chordCallback !== null,
+    );
     const { data } = await execute(app, ChordHeader, { id: sent.groupId! });
     expect(data?.group).toMatchObject({ saved: false, membersKnown: true, chordCallback: { id: sent.id, result: 12 } });
     expect(data?.group?.tasks?.map((t) => t?.id).sort()).toEqual([...sent.ids].sort());
@@ -152,20 +200,32 @@ describe('graphs of real workflows', () => {
       const graph = await graphOf(root);
       // The other members in the order celery-lens first saw them.
       const others = graph.nodes.slice(2, -1);
-      expect([graph.nodes[0], graph.nodes[1], graph.nodes.at(-1)].map((n) => [n?.id, n?.task?.state ?? null])).toEqual([[root, 'SUCCESS'], [sent.groupId, null], [sent.id, 'SUCCESS']]);
+      expect([graph.nodes[0], graph.nodes[1], graph.nodes.at(-1)].map((n) => [n?.id, n?.task?.state ?? null])).toEqual([
+        [root, 'SUCCESS'],
+        [sent.groupId, null],
+        [sent.id, 'SUCCESS'],
+      ]);
       expect(others.map((n) => n.id).sort()).toEqual(sent.ids.filter((id) => id !== root).sort());
       expect(others.every((n) => n.task?.state === 'SUCCESS')).toBe(true);
       expect(graph.edges).toHaveLength(5);
-      expect(graph.edges).toEqual(expect.arrayContaining([
-        ...sent.ids.map((id) => ({ from: sent.groupId, to: id, kind: 'MEMBER' })),
-        { from: last, to: sent.id, kind: 'CHILD' },
-        { from: sent.groupId, to: sent.id, kind: 'CALLBACK' },
-      ]));
+      expect(graph.edges).toEqual(
+        expect.arrayContaining([
+          ...sent.ids.map((id) => ({ from: sent.groupId, to: id, kind: 'MEMBER' })),
+          { from: last, to: sent.id, kind: 'CHILD' },
+          { from: sent.groupId, to: sent.id, kind: 'CALLBACK' },
+        ]),
+      );
     }
   });
 
   it('chain(a, group, body): the chord callback Celery parents to a, which stores only the group, is in the graph', async () => {
-    const sent = await send({ chain: [add(1, 1), { group: [add(1, 1), add(2, 2), add(3, 3)].map((s) => ({ ...s, immutable: true })) }, { task: 'tsum', queue: q }] });
+    const sent = await send({
+      chain: [
+        add(1, 1),
+        { group: [add(1, 1), add(2, 2), add(3, 3)].map((s) => ({ ...s, immutable: true })) },
+        { task: 'tsum', queue: q },
+      ],
+    });
     const [a, callback] = [sent.ids[0]!, sent.id];
     const [body] = await wait([callback]);
     expect(body!.result).toBe(12);

@@ -48,7 +48,16 @@ const sha = (key: string) => createHash('sha256').update(key).digest('hex');
 // Worker 1 stores extended results; worker 2 does not (names, queues and kwargs then come from events only).
 const extended = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
 const plain = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0), resultExtended: false });
-const lensFlags = () => ['--broker', redis.url(15), '--index-kwargs', 'tenant', '--auth', 'true', '--api-keys', `dash:${sha(STATUS_KEY)}:status,ops:${sha(FULL_KEY)}:status+payload`];
+const lensFlags = () => [
+  '--broker',
+  redis.url(15),
+  '--index-kwargs',
+  'tenant',
+  '--auth',
+  'true',
+  '--api-keys',
+  `dash:${sha(STATUS_KEY)}:status,ops:${sha(FULL_KEY)}:status+payload`,
+];
 
 async function lens(flags: string[] = []): Promise<App> {
   const app = await startApp(redis.url(0), [...lensFlags(), ...flags]);
@@ -57,7 +66,11 @@ async function lens(flags: string[] = []): Promise<App> {
 }
 
 /** Every id a search pages through (7 a page), as the full-scope key sees it. */
-async function searchAll(app: App, filter: Record<string, unknown>, key = FULL_KEY): Promise<{ ids: string[]; total: number | null; errors: string[] }> {
+async function searchAll(
+  app: App,
+  filter: Record<string, unknown>,
+  key = FULL_KEY,
+): Promise<{ ids: string[]; total: number | null; errors: string[] }> {
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {
@@ -66,7 +79,16 @@ async function searchAll(app: App, filter: Record<string, unknown>, key = FULL_K
       headers: { 'content-type': 'application/json', 'x-api-key': key },
       body: JSON.stringify({ query: print(Search), variables: { filter, after } }),
     });
-    const body = (await response.json()) as { data?: { searchTasks: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number } } | null; errors?: { extensions?: { code?: string } }[] };
+    const body = (await response.json()) as {
+      data?: {
+        searchTasks: {
+          edges: { node: { id: string } }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          totalCount: number;
+        };
+      } | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
     if (body.errors) return { ids, total: null, errors: body.errors.map((e) => e.extensions?.code ?? '?') };
     const page = body.data?.searchTasks;
     ids.push(...(page?.edges.map((edge) => edge.node.id) ?? []));
@@ -75,11 +97,18 @@ async function searchAll(app: App, filter: Record<string, unknown>, key = FULL_K
   }
 }
 
-const send = async (env: CeleryEnv, specs: Record<string, unknown>[]) => (await celery<{ id: string }[]>('send', specs, env)).map((r) => r.id);
+const send = async (env: CeleryEnv, specs: Record<string, unknown>[]) =>
+  (await celery<{ id: string }[]>('send', specs, env)).map((r) => r.id);
 const wait = (env: CeleryEnv, ids: string[]) => celery('wait', { ids, timeout: 60 }, env);
 const sorted = (ids: string[]) => [...ids].sort();
 
-const sent = { add: [] as string[], fail: [] as string[], acme: [] as string[], globex: [] as string[], plainEcho: [] as string[] };
+const sent = {
+  add: [] as string[],
+  fail: [] as string[],
+  acme: [] as string[],
+  globex: [] as string[],
+  plainEcho: [] as string[],
+};
 const startedAt = new Date(Date.now() - 60_000).toISOString();
 
 beforeAll(async () => {
@@ -93,8 +122,14 @@ beforeAll(async () => {
   );
   // Two replicas consuming the same events.
   await Promise.all([lens(), lens()]);
-  sent.add = await send(extended(), Array.from({ length: 5 }, (_, i) => ({ task: 'add', args: [i, 1], queue: 'q1' })));
-  sent.fail = await send(extended(), Array.from({ length: 3 }, (_, i) => ({ task: 'fail', args: [`boom ${i}`], queue: 'q2' })));
+  sent.add = await send(
+    extended(),
+    Array.from({ length: 5 }, (_, i) => ({ task: 'add', args: [i, 1], queue: 'q1' })),
+  );
+  sent.fail = await send(
+    extended(),
+    Array.from({ length: 3 }, (_, i) => ({ task: 'fail', args: [`boom ${i}`], queue: 'q2' })),
+  );
   sent.acme = await send(extended(), [
     { task: 'echo', kwargs: { tenant: 'acme', n: 1 }, queue: 'q1' },
     { task: 'echo', kwargs: { tenant: 'acme', n: 2 }, queue: 'q1' },
@@ -104,7 +139,10 @@ beforeAll(async () => {
   const all = [...sent.add, ...sent.fail, ...sent.acme, ...sent.globex];
   await wait(extended(), all);
   // Both replicas record what they hear: wait for the last event of each task (the failures' meta is last but one).
-  await until(async () => (await searchAll(apps[0] as App, { status: ['SUCCEEDED', 'FAILED'] })).ids.length === all.length, 20_000);
+  await until(
+    async () => (await searchAll(apps[0] as App, { status: ['SUCCEEDED', 'FAILED'] })).ids.length === all.length,
+    20_000,
+  );
 }, 180_000);
 afterAll(async () => {
   for (const app of apps) await app.stop();
@@ -118,8 +156,12 @@ describe('the index with real workers', () => {
     const worker2 = (workers[1] as CeleryWorker).hostname.replace('%h', hostname());
     expect(sorted((await searchAll(app, { status: ['FAILED'] })).ids)).toEqual(sorted(sent.fail));
     expect(sorted((await searchAll(app, { status: ['SUCCEEDED'], name: 'lens.add' })).ids)).toEqual(sorted(sent.add));
-    expect(sorted((await searchAll(app, { namePrefix: 'lens.ec' })).ids)).toEqual(sorted([...sent.acme, ...sent.globex]));
-    expect(sorted((await searchAll(app, { queue: 'q2' })).ids)).toEqual(sorted([...sent.fail, sent.acme[2] as string, ...sent.globex]));
+    expect(sorted((await searchAll(app, { namePrefix: 'lens.ec' })).ids)).toEqual(
+      sorted([...sent.acme, ...sent.globex]),
+    );
+    expect(sorted((await searchAll(app, { queue: 'q2' })).ids)).toEqual(
+      sorted([...sent.fail, sent.acme[2] as string, ...sent.globex]),
+    );
     expect(sorted((await searchAll(app, { worker: worker2, status: ['FAILED'] })).ids)).toEqual(sorted(sent.fail));
   });
 
@@ -136,9 +178,13 @@ describe('the index with real workers', () => {
   it('filters on kwargs from metas and from events, with the payload scope only', async () => {
     const [app] = apps as [App];
     // acme on q2 ran on the worker without result_extended: only its task-sent event told its kwargs.
-    expect(sorted((await searchAll(app, { kwargs: [{ key: 'tenant', value: 'acme' }] })).ids)).toEqual(sorted(sent.acme));
+    expect(sorted((await searchAll(app, { kwargs: [{ key: 'tenant', value: 'acme' }] })).ids)).toEqual(
+      sorted(sent.acme),
+    );
     expect((await searchAll(app, { kwargs: [{ key: 'tenant', value: '"globex"' }] })).ids).toEqual(sent.globex);
-    expect((await searchAll(app, { kwargs: [{ key: 'tenant', value: 'acme' }] }, STATUS_KEY)).errors).toEqual(['FORBIDDEN']);
+    expect((await searchAll(app, { kwargs: [{ key: 'tenant', value: 'acme' }] }, STATUS_KEY)).errors).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 
   it('two replicas wrote one entry per task; a restarted celery-lens finds the same', async () => {
@@ -157,15 +203,21 @@ describe('the index with real workers', () => {
 
   it('backfill indexes results written while no celery-lens ran, and resumes', async () => {
     for (const app of apps.splice(0)) await app.stop();
-    const missed = await send(extended(), Array.from({ length: 12 }, (_, i) => ({ task: 'add', args: [i, 100], queue: 'q1' })));
+    const missed = await send(
+      extended(),
+      Array.from({ length: 12 }, (_, i) => ({ task: 'add', args: [i, 100], queue: 'q1' })),
+    );
     await wait(extended(), missed);
     const client = redis.client();
     expect(await client.zmscore('celery-lens:ix:all', ...missed)).toEqual(missed.map(() => null));
     const bin = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [bin, 'index', '--backfill', '--backend', redis.url(0), '--index-kwargs', 'tenant', ...args], { timeout: 60_000 }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [bin, 'index', '--backfill', '--backend', redis.url(0), '--index-kwargs', 'tenant', ...args],
+          { timeout: 60_000 },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
         );
       });
     // A run that stopped part-way (its cursor saved) is resumed.
@@ -180,7 +232,9 @@ describe('the index with real workers', () => {
     const found = await searchAll(app, { name: 'lens.add', since: startedAt });
     expect(sorted(found.ids)).toEqual(sorted([...sent.add, ...missed]));
     // The earlier tasks kept their entries: nothing doubled.
-    expect(await client.zcard('celery-lens:ix:all')).toBe(sent.add.length + sent.fail.length + sent.acme.length + sent.globex.length + missed.length);
+    expect(await client.zcard('celery-lens:ix:all')).toBe(
+      sent.add.length + sent.fail.length + sent.acme.length + sent.globex.length + missed.length,
+    );
     expect((await run(['--backend', 'redis://127.0.0.1:1/0', '--redis-timeout-ms', '200'])).code).toBe(1);
   }, 90_000);
 
@@ -188,7 +242,10 @@ describe('the index with real workers', () => {
     const prefix = `r-${randomUUID()}:`;
     const app = await lens(['--lens-prefix', prefix, '--index-max-tasks', '3', '--auth', 'false']);
     // Run 0.4 s apart, so they finish in the order sent whatever the clocks of events and results.
-    const ids = await send(extended(), Array.from({ length: 6 }, (_, i) => ({ task: 'add', args: [i, 0], queue: 'q1', countdown: i * 0.4 })));
+    const ids = await send(
+      extended(),
+      Array.from({ length: 6 }, (_, i) => ({ task: 'add', args: [i, 0], queue: 'q1', countdown: i * 0.4 })),
+    );
     await wait(extended(), ids);
     const newest = [...ids].reverse();
     await until(async () => (await searchAll(app, {})).ids.join() === newest.slice(0, 3).join(), 20_000);
@@ -203,17 +260,29 @@ describe('the index with real workers', () => {
     const client = wsClient(server.url);
     try {
       const sub = subscribe(client, Ends, {});
-      await until(async () => Number(((await redis.client().pubsub('NUMSUB', `${prefix}ix:changes`)) as unknown[])[1]) > 0);
+      await until(
+        async () => Number(((await redis.client().pubsub('NUMSUB', `${prefix}ix:changes`)) as unknown[])[1]) > 0,
+      );
       // One after the other: a second telling of an end would come before the next task's. (Late events of
       // earlier tests' tasks, new to this index, come through too: only these tasks are counted.)
       const ids: string[] = [];
       const mine = () => sub.events.map((event) => event.taskEvents).filter((task) => ids.includes(task.id));
-      const specs = [{ task: 'fail', args: ['once'] }, { task: 'add', args: [1, 2] }, { task: 'fail', args: ['twice'] }, { task: 'add', args: [3, 4] }];
+      const specs = [
+        { task: 'fail', args: ['once'] },
+        { task: 'add', args: [1, 2] },
+        { task: 'fail', args: ['twice'] },
+        { task: 'add', args: [3, 4] },
+      ];
       for (const spec of specs) {
         ids.push(...(await send(extended(), [{ ...spec, queue: 'q1' }])));
         await until(() => mine().length >= ids.length, 60_000);
       }
-      expect(mine().map((task) => [task.id, task.status])).toEqual([[ids[0], 'FAILED'], [ids[1], 'SUCCEEDED'], [ids[2], 'FAILED'], [ids[3], 'SUCCEEDED']]);
+      expect(mine().map((task) => [task.id, task.status])).toEqual([
+        [ids[0], 'FAILED'],
+        [ids[1], 'SUCCEEDED'],
+        [ids[2], 'FAILED'],
+        [ids[3], 'SUCCEEDED'],
+      ]);
       expect(mine().every((task) => task.finishedAt !== null)).toBe(true);
       expect(mine()[1]?.runtime).toBeGreaterThan(0);
       expect(sub.errors).toEqual([]);

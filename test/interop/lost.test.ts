@@ -25,7 +25,12 @@ const Lost = graphql(`
 let redis: RedisServer;
 const workers: CeleryWorker[] = [];
 let app: Awaited<ReturnType<typeof startApp>>;
-const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0), acksLate: true, visibilityTimeout: 2 });
+const env = (): CeleryEnv => ({
+  brokerUrl: redis.url(15),
+  backendUrl: redis.url(0),
+  acksLate: true,
+  visibilityTimeout: 2,
+});
 const HEARTBEAT_S = 1;
 // Celery's rule: two heartbeat intervals; celery-lens adds 1 s for the way here.
 const WINDOW_MS = 2 * HEARTBEAT_S * 1000 + 1000;
@@ -43,7 +48,14 @@ afterAll(async () => {
 
 const look = async (id: string) => (await execute(app, Lost, { id })).data!;
 const start = async (queues: string[], hostname?: string) => {
-  const worker = await startWorker({ ...env(), pool: 'prefork', concurrency: 1, queues, heartbeatInterval: HEARTBEAT_S, ...(hostname ? { hostname } : {}) });
+  const worker = await startWorker({
+    ...env(),
+    pool: 'prefork',
+    concurrency: 1,
+    queues,
+    heartbeatInterval: HEARTBEAT_S,
+    ...(hostname ? { hostname } : {}),
+  });
   workers.push(worker);
   return worker;
 };
@@ -66,14 +78,22 @@ describe('a worker killed in the middle of a task', () => {
     expect(Date.now() - killedAt).toBeLessThan(WINDOW_MS + 1500);
     const lost = (await look(id)).task!;
     expect(lost).toMatchObject({ state: 'STARTED', status: 'LOST' });
-    expect(lost.statusReason).toMatch(new RegExp(`^the result backend says STARTED, on worker ${name}@\\S+, last heard at \\d{4}-.*no heartbeat since`));
+    expect(lost.statusReason).toMatch(
+      new RegExp(`^the result backend says STARTED, on worker ${name}@\\S+, last heard at \\d{4}-.*no heartbeat since`),
+    );
     expect(lost.statusReason).not.toMatch(/broker queue/);
 
     // kombu restores an unacked message once visibility_timeout passed, when a worker starts:
     // one that consumes another queue puts it back in "lost" without taking it.
     await until(async () => Date.now() - killedAt > 2500);
     await start(['elsewhere']);
-    await until(async () => /; its message is in the broker queue "lost" again \(unacknowledged when the worker went: task_acks_late, or not started yet\): a worker will run it again$/.test((await look(id)).task!.statusReason), 15_000);
+    await until(
+      async () =>
+        /; its message is in the broker queue "lost" again \(unacknowledged when the worker went: task_acks_late, or not started yet\): a worker will run it again$/.test(
+          (await look(id)).task!.statusReason,
+        ),
+      15_000,
+    );
     expect((await look(id)).task!.status).toBe('LOST');
 
     // The worker comes back under its name: it receives the message again and runs the task to its end.

@@ -57,10 +57,25 @@ describe('groupProgress on a real chord', () => {
       while (arrivals.length < sub.events.length) arrivals.push(Date.now());
       expect(sub.errors).toEqual([]);
       const events = sub.events.map((e) => e.groupProgress);
-      expect(events.at(-1)).toEqual({ total: 500, queued: 0, running: 0, succeeded: 500, failed: 0, revoked: 0, expired: 0, unknown: 0, lost: 0, ready: true, percent: 100 });
+      expect(events.at(-1)).toEqual({
+        total: 500,
+        queued: 0,
+        running: 0,
+        succeeded: 500,
+        failed: 0,
+        revoked: 0,
+        expired: 0,
+        unknown: 0,
+        lost: 0,
+        ready: true,
+        percent: 100,
+      });
       // Only the last is ready; the counts only grow; every count adds up to the total.
       expect(events.filter((e) => e.ready)).toHaveLength(1);
-      for (const e of events) expect(e.queued + e.running + e.succeeded + e.failed + e.revoked + e.expired + e.unknown + e.lost).toBe(e.total);
+      for (const e of events)
+        expect(e.queued + e.running + e.succeeded + e.failed + e.revoked + e.expired + e.unknown + e.lost).toBe(
+          e.total,
+        );
       const done = events.map((e) => e.succeeded);
       expect([...done].sort((a, b) => a - b)).toEqual(done);
       // The chord took several intervals: several events, at most one per interval. Sent at least an
@@ -68,7 +83,11 @@ describe('groupProgress on a real chord', () => {
       // process late (up to 300 ms here), so the count is bounded over the whole span.
       expect(events.length).toBeGreaterThan(1);
       expect((arrivals.length - 1) * INTERVAL_MS).toBeLessThanOrEqual(arrivals.at(-1)! - arrivals[0]! + 300);
-      const [callback] = await celery<{ state: string; result: unknown }[]>('wait', { ids: [chord.id], timeout: 60 }, env());
+      const [callback] = await celery<{ state: string; result: unknown }[]>(
+        'wait',
+        { ids: [chord.id], timeout: 60 },
+        env(),
+      );
       expect(callback).toMatchObject({ state: 'SUCCESS', result: (499 * 500) / 2 + 500 });
     } finally {
       await client.dispose();

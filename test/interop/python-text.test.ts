@@ -17,7 +17,7 @@ const VALUES: unknown[] = [
   ["it's", 'say "hi"', 'back\\slash', 'tab\tnew\nline\r', '\u0001\u001f\u007f', 'é ü 中文 😀', ''],
   [[[[1]]], { a: { b: { c: { d: 1 } } } }],
   [1.5, -0.25, 123456789012, -7, 0],
-  { 'key with \'quote\'': [1, 2], 'ключ': 'значение' },
+  { "key with 'quote'": [1, 2], ключ: 'значение' },
   ['a'.repeat(50), 'word '.repeat(30), { long: 'x'.repeat(40) }],
   Array.from({ length: 40 }, (_, index) => index),
   { outer: [{ inner: ['deep', ['deeper']] }], after: 'tail' },

@@ -58,7 +58,11 @@ describe('queues', () => {
     const all = await queues();
     expect(all.map((q) => q.name)).toEqual(['celery', 'prio', 'plain', 'quiet', 'odd']);
     expect(all[0]).toEqual({
-      name: 'celery', length: 0, oldestTaskId: null, oldestAgeSeconds: null, wrongTypeKeys: [],
+      name: 'celery',
+      length: 0,
+      oldestTaskId: null,
+      oldestAgeSeconds: null,
+      wrongTypeKeys: [],
       byPriority: [0, 3, 6, 9].map((priority) => ({ priority, length: 0, oldestTaskId: null, oldestAgeSeconds: null })),
     });
   });
@@ -68,10 +72,15 @@ describe('queues', () => {
     const spec = (priority: number, n: number) => ({ task: 'add', args: [n, n], queue: 'prio', priority });
     // The first on its own (a Python process of its own, well before the rest): messages sent back to back
     // can carry the same task-sent time to the millisecond, and then no order between them is known.
-    const ids = [...(await send([spec(priorities[0]!, 0)])), ...(await send(priorities.slice(1).map((priority, n) => spec(priority, n + 1))))];
+    const ids = [
+      ...(await send([spec(priorities[0]!, 0)])),
+      ...(await send(priorities.slice(1).map((priority, n) => spec(priority, n + 1)))),
+    ];
     // Where kombu put them: its own lists, read back.
     const client = redis.client(15);
-    const lengths = await Promise.all(['prio', `prio${SEP}3`, `prio${SEP}6`, `prio${SEP}9`].map((key) => client.llen(key)));
+    const lengths = await Promise.all(
+      ['prio', `prio${SEP}3`, `prio${SEP}6`, `prio${SEP}9`].map((key) => client.llen(key)),
+    );
     expect(lengths).toEqual([2, 1, 1, 2]);
     const kombu = await celery<Record<string, number>>('sizes', { queues: ['prio', 'celery'] }, env());
     // Every message's task-sent event recorded: the ages are known.
@@ -102,17 +111,26 @@ describe('queues', () => {
   });
 
   it('without task-sent events: the oldest id of a single waiting list, with no age', async () => {
-    const ids = await send([1, 2, 3].map((n) => ({ task: 'add', args: [n, n], queue: 'quiet' })), false);
+    const ids = await send(
+      [1, 2, 3].map((n) => ({ task: 'add', args: [n, n], queue: 'quiet' })),
+      false,
+    );
     const quiet = await queue('quiet');
     expect(quiet).toMatchObject({ length: 3, oldestTaskId: ids[0], oldestAgeSeconds: null, wrongTypeKeys: [] });
     // Two lists waiting and no time known: which is older cannot be told.
     const [urgent] = await send([{ task: 'add', args: [0, 0], queue: 'quiet', priority: 9 }], false);
     const both = await queue('quiet');
     expect(both).toMatchObject({ length: 4, oldestTaskId: null, oldestAgeSeconds: null });
-    expect(both.byPriority.filter((list) => list.length > 0).map((list) => list.oldestTaskId)).toEqual([ids[0], urgent]);
+    expect(both.byPriority.filter((list) => list.length > 0).map((list) => list.oldestTaskId)).toEqual([
+      ids[0],
+      urgent,
+    ]);
     // With no event of it, the broker scan finds the task on its priority list: QUEUED, not UNKNOWN.
     const why = await execute(app, Why, { id: urgent! });
-    expect(why.data?.task).toEqual({ status: 'QUEUED', statusReason: 'its message is waiting in the broker queue "quiet"' });
+    expect(why.data?.task).toEqual({
+      status: 'QUEUED',
+      statusReason: 'its message is waiting in the broker queue "quiet"',
+    });
   });
 
   it('a key of the queue that is not a list: named, not counted, not read as empty', async () => {
@@ -127,18 +145,40 @@ describe('queues', () => {
 
 describe("queues with Celery's documented priority settings (priority_steps 0-9, sep ':')", () => {
   it('counts each priority as kombu does, given --priority-steps and --priority-sep', async () => {
-    const tenSteps: CeleryEnv = { ...env(), brokerTransportOptions: { priority_steps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], sep: ':', queue_order_strategy: 'priority' } };
-    const lens = await startApp(redis.url(0), ['--broker', redis.url(15), '--queues', 'ten', '--priority-steps', '0,1,2,3,4,5,6,7,8,9', '--priority-sep', ':']);
+    const tenSteps: CeleryEnv = {
+      ...env(),
+      brokerTransportOptions: {
+        priority_steps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        sep: ':',
+        queue_order_strategy: 'priority',
+      },
+    };
+    const lens = await startApp(redis.url(0), [
+      '--broker',
+      redis.url(15),
+      '--queues',
+      'ten',
+      '--priority-steps',
+      '0,1,2,3,4,5,6,7,8,9',
+      '--priority-sep',
+      ':',
+    ]);
     try {
       const priorities = [0, 1, 1, 5, 9, 9, 9];
-      await celery('send', priorities.map((priority) => ({ task: 'add', args: [1, 1], queue: 'ten', priority })), tenSteps);
+      await celery(
+        'send',
+        priorities.map((priority) => ({ task: 'add', args: [1, 1], queue: 'ten', priority })),
+        tenSteps,
+      );
       expect(await redis.client(15).llen('ten:9')).toBe(3);
       const kombu = await celery<Record<string, number>>('sizes', { queues: ['ten'] }, tenSteps);
       const result = await execute(lens, Queues);
       const [ten] = result.data!.queues;
       expect(ten!.length).toBe(kombu.ten);
       expect(ten!.length).toBe(priorities.length);
-      expect(ten!.byPriority.filter((list) => list.length > 0).map(({ priority, length }) => ({ priority, length }))).toEqual([
+      expect(
+        ten!.byPriority.filter((list) => list.length > 0).map(({ priority, length }) => ({ priority, length })),
+      ).toEqual([
         { priority: 0, length: 1 },
         { priority: 1, length: 2 },
         { priority: 5, length: 1 },

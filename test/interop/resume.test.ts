@@ -14,7 +14,10 @@ import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 
-type Result = FormattedExecutionResult<{ task: { rawState: string; meta: { current?: number } | null } }, { cursor?: string }>;
+type Result = FormattedExecutionResult<
+  { task: { rawState: string; meta: { current?: number } | null } },
+  { cursor?: string }
+>;
 
 let redis: RedisServer;
 let worker: CeleryWorker;
@@ -36,12 +39,20 @@ afterAll(async () => {
 const QUERY = 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { rawState meta } }';
 const STEPS = 100;
 /** What the two connections together must have carried: each state once, in order. */
-const EXPECTED = ['PENDING', 'STARTED', ...Array.from({ length: STEPS }, (_, index) => `PROGRESS ${index + 1}`), 'SUCCESS'];
+const EXPECTED = [
+  'PENDING',
+  'STARTED',
+  ...Array.from({ length: STEPS }, (_, index) => `PROGRESS ${index + 1}`),
+  'SUCCESS',
+];
 const label = (result: Result) => {
   const task = result.data?.task;
-  return task?.rawState === 'PROGRESS' ? `PROGRESS ${task.meta?.current}` : (task?.rawState ?? `error ${result.errors?.[0]?.extensions?.code}`);
+  return task?.rawState === 'PROGRESS'
+    ? `PROGRESS ${task.meta?.current}`
+    : (task?.rawState ?? `error ${result.errors?.[0]?.extensions?.code}`);
 };
-const sendProgress = (id: string) => celery('send', [{ task: 'progress', args: [STEPS, 0.02], queue: 'resume', task_id: id }], env());
+const sendProgress = (id: string) =>
+  celery('send', [{ task: 'progress', args: [STEPS, 0.02], queue: 'resume', task_id: id }], env());
 const stepOf = (results: readonly Result[]) => results.at(-1)?.data?.task.meta?.current ?? 0;
 
 describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
@@ -49,7 +60,10 @@ describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
     const id = randomUUID();
     const first: Result[] = [];
     const dropped = wsClient(app.url);
-    dropped.subscribe<Result['data'], Result['extensions']>({ query: QUERY, variables: { id } }, { next: (result) => void first.push(result as Result), error: () => {}, complete: () => {} });
+    dropped.subscribe<Result['data'], Result['extensions']>(
+      { query: QUERY, variables: { id } },
+      { next: (result) => void first.push(result as Result), error: () => {}, complete: () => {} },
+    );
     await until(async () => (await taskSubscribers(redis.client(), [id]))[0] === 1);
     await sendProgress(id);
     await until(() => stepOf(first) >= 30);
@@ -90,7 +104,9 @@ describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
     expect(lastEventId).toBe(seen.at(-1)?.result.extensions?.cursor);
     await until(async () => (await redis.client().zcard(`celery-lens:states:${id}`)) >= 60);
 
-    const again = await fetch(target, { headers: { accept: 'text/event-stream', 'last-event-id': lastEventId as string } });
+    const again = await fetch(target, {
+      headers: { accept: 'text/event-stream', 'last-event-id': lastEventId as string },
+    });
     const resumed: { id: string | null; result: Result }[] = [];
     await readSse(again, resumed, () => false);
     expect([...seen, ...resumed].map((event) => label(event.result))).toEqual(EXPECTED);
@@ -107,13 +123,19 @@ describe('bad cursors, with a worker writing', () => {
     const run = (after: string) =>
       new Promise<Result[]>((resolve, reject) => {
         const results: Result[] = [];
-        client.subscribe<Result['data'], Result['extensions']>({ query: QUERY, variables: { id, after } }, { next: (r) => void results.push(r as Result), error: reject, complete: () => resolve(results) });
+        client.subscribe<Result['data'], Result['extensions']>(
+          { query: QUERY, variables: { id, after } },
+          { next: (r) => void results.push(r as Result), error: reject, complete: () => resolve(results) },
+        );
       });
     const forged = await run('cl1.000000000000.1.1.000000000000');
     expect(forged.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['INVALID_CURSOR']);
     const live: Result[] = [];
     await new Promise<void>((resolve) => {
-      client.subscribe<Result['data'], Result['extensions']>({ query: QUERY, variables: { id } }, { next: (r) => void live.push(r as Result), error: resolve, complete: resolve });
+      client.subscribe<Result['data'], Result['extensions']>(
+        { query: QUERY, variables: { id } },
+        { next: (r) => void live.push(r as Result), error: resolve, complete: resolve },
+      );
     });
     const cursor = live[0]?.extensions?.cursor as string;
     const before = await redis.client().dbsize();
@@ -127,7 +149,11 @@ describe('bad cursors, with a worker writing', () => {
 });
 
 /** Reads SSE `next` events (id and result) into `into` until the stream ends or `enough()`. */
-async function readSse(response: Response, into: { id: string | null; result: Result }[], enough: () => boolean): Promise<void> {
+async function readSse(
+  response: Response,
+  into: { id: string | null; result: Result }[],
+  enough: () => boolean,
+): Promise<void> {
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -142,7 +168,10 @@ async function readSse(response: Response, into: { id: string | null; result: Re
       if (lines.includes('event: complete')) return;
       const data = lines.find((line) => line.startsWith('data: '));
       if (!lines.includes('event: next') || !data) continue;
-      into.push({ id: lines.find((line) => line.startsWith('id: '))?.slice(4) ?? null, result: JSON.parse(data.slice(6)) as Result });
+      into.push({
+        id: lines.find((line) => line.startsWith('id: '))?.slice(4) ?? null,
+        result: JSON.parse(data.slice(6)) as Result,
+      });
       if (enough()) {
         await reader.cancel();
         return;

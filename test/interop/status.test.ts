@@ -39,7 +39,10 @@ beforeAll(async () => {
   await ensureCelery();
   redis = await startRedis();
   workers.push(
-    ...(await Promise.all([startWorker({ ...loud(), queues: ['loud'], pool: 'prefork' }), startWorker({ ...quiet(), queues: ['quiet'] })])),
+    ...(await Promise.all([
+      startWorker({ ...loud(), queues: ['loud'], pool: 'prefork' }),
+      startWorker({ ...quiet(), queues: ['quiet'] }),
+    ])),
   );
   app = await startApp(redis.url(0), ['--broker', redis.url(15), '--queues', 'celery,lonely']);
 }, 120_000);
@@ -50,7 +53,8 @@ afterAll(async () => {
 });
 
 const why = async (id: string) => (await execute(app, Why, { id })).data!.task!;
-const send = async (env: CeleryEnv, spec: Record<string, unknown>) => (await celery<{ id: string }[]>('send', [spec], env))[0]!.id;
+const send = async (env: CeleryEnv, spec: Record<string, unknown>) =>
+  (await celery<{ id: string }[]>('send', [spec], env))[0]!.id;
 
 describe('PENDING disambiguated, with a real worker', () => {
   it('an id nobody sent: PENDING for Celery, UNKNOWN here', async () => {
@@ -63,13 +67,22 @@ describe('PENDING disambiguated, with a real worker', () => {
   it('queued where no worker listens, with task_send_sent_event on: QUEUED from the task-sent event', async () => {
     const id = await send(loud(), { task: 'add', args: [1, 1], queue: 'lonely' });
     await until(async () => (await why(id)).status === 'QUEUED');
-    expect(await why(id)).toMatchObject({ state: 'PENDING', exists: false, statusReason: expect.stringMatching(/^the last event is task-sent/) });
+    expect(await why(id)).toMatchObject({
+      state: 'PENDING',
+      exists: false,
+      statusReason: expect.stringMatching(/^the last event is task-sent/),
+    });
   });
 
   it('queued where no worker listens, with events off: QUEUED from the broker queue', async () => {
     const id = await send(quiet(), { task: 'add', args: [1, 1], queue: 'lonely' });
     const task = await why(id);
-    expect(task).toMatchObject({ state: 'PENDING', status: 'QUEUED', statusReason: 'its message is waiting in the broker queue "lonely"', timeline: [] });
+    expect(task).toMatchObject({
+      state: 'PENDING',
+      status: 'QUEUED',
+      statusReason: 'its message is waiting in the broker queue "lonely"',
+      timeline: [],
+    });
   });
 
   it('timestamps from events, in order; none with events off', async () => {
@@ -109,7 +122,11 @@ describe('PENDING disambiguated, with a real worker', () => {
     await until(async () => (await why(id)).exists === false, 10_000);
     const [view] = await celery<{ state: string }[]>('view', { ids: [id] }, loud());
     expect(view!.state).toBe('PENDING');
-    expect(await why(id)).toMatchObject({ state: 'PENDING', status: 'EXPIRED', lastOutcome: { state: 'FAILURE', errorType: 'ValueError' } });
+    expect(await why(id)).toMatchObject({
+      state: 'PENDING',
+      status: 'EXPIRED',
+      lastOutcome: { state: 'FAILURE', errorType: 'ValueError' },
+    });
   });
 
   it('a retried task is RETRYING, then SUCCEEDED', async () => {

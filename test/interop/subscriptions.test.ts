@@ -59,7 +59,11 @@ describe('awaiting completion with a real worker', () => {
     const client = ws();
     const subs = ids.map((id) => subscribe(client, Completed, { id }));
     await until(async () => (await numsub(ids)).every((count) => count === 1));
-    await celery('send', ids.map((id, i) => ({ task: 'add', args: [i, 1000], queue: 'subs', task_id: id })), env());
+    await celery(
+      'send',
+      ids.map((id, i) => ({ task: 'add', args: [i, 1000], queue: 'subs', task_id: id })),
+      env(),
+    );
     await Promise.all(subs.map((sub) => sub.done));
     expect(subs.map((sub) => sub.events)).toEqual(
       ids.map((id, i) => [{ taskCompleted: { id, state: 'SUCCESS', result: i + 1000 } }]),
@@ -85,17 +89,27 @@ describe('awaiting completion with a real worker', () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     const subs = ids.map((id) => subscribe(ws(), Completed, { id }));
     await until(async () => (await numsub(ids)).every((count) => count === 1));
-    await celery('send', ids.map((id) => ({ task: 'sleep', args: [3], queue: 'subs', task_id: id })), env());
+    await celery(
+      'send',
+      ids.map((id) => ({ task: 'sleep', args: [3], queue: 'subs', task_id: id })),
+      env(),
+    );
     // Kill it once every task has started and some still run, so their results are written after the restart
     // (on a loaded machine the five may not all be running in the same instant).
     await until(async () => {
       const states = (await execute(app, States, { ids })).data?.tasks.map((task) => task?.state) ?? [];
-      return states.length === ids.length && states.every((state) => state === 'STARTED' || state === 'SUCCESS') && states.includes('STARTED');
+      return (
+        states.length === ids.length &&
+        states.every((state) => state === 'STARTED' || state === 'SUCCESS') &&
+        states.includes('STARTED')
+      );
     }, 30_000);
     await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 500));
     await redis.restart();
     await Promise.all(subs.map((sub) => sub.done));
-    expect(subs.map((sub) => sub.events)).toEqual(ids.map((id) => [{ taskCompleted: { id, state: 'SUCCESS', result: 3 } }]));
+    expect(subs.map((sub) => sub.events)).toEqual(
+      ids.map((id) => [{ taskCompleted: { id, state: 'SUCCESS', result: 3 } }]),
+    );
   }, 60_000);
 });

@@ -57,7 +57,11 @@ let redis: RedisServer;
 const workers: CeleryWorker[] = [];
 const apps: Awaited<ReturnType<typeof startApp>>[] = [];
 // db 0: result_extended and task_track_started on; db 1: both off. The broker lives on db 15.
-const env = (db: number, resultExtended = true) => ({ brokerUrl: redis.url(15), backendUrl: redis.url(db), resultExtended });
+const env = (db: number, resultExtended = true) => ({
+  brokerUrl: redis.url(15),
+  backendUrl: redis.url(db),
+  resultExtended,
+});
 
 beforeAll(async () => {
   await ensureCelery();
@@ -116,7 +120,15 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
     const [sent] = await celery<Sent[]>('send', [{ task: 'add', args: [2, 3], queue: 'extended' }], env(0));
     const { ours, celery: py } = await one(sent!.id);
     sameAsCelery(ours, py);
-    expect(ours).toMatchObject({ state: 'SUCCESS', result: 5, name: 'lens.add', args: [2, 3], kwargs: {}, queue: 'extended', retries: 0 });
+    expect(ours).toMatchObject({
+      state: 'SUCCESS',
+      result: 5,
+      name: 'lens.add',
+      args: [2, 3],
+      kwargs: {},
+      queue: 'extended',
+      retries: 0,
+    });
     expect(ours.worker).toMatch(/@/);
   });
 
@@ -124,7 +136,12 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
     const [sent] = await celery<Sent[]>('send', [{ task: 'fail', args: ['kaboom'], queue: 'extended' }], env(0));
     const { ours, celery: py } = await one(sent!.id);
     sameAsCelery(ours, py);
-    expect(ours).toMatchObject({ state: 'FAILURE', failed: true, result: null, error: { type: 'ValueError', message: 'kaboom', module: 'builtins' } });
+    expect(ours).toMatchObject({
+      state: 'FAILURE',
+      failed: true,
+      result: null,
+      error: { type: 'ValueError', message: 'kaboom', module: 'builtins' },
+    });
     expect(ours.error?.traceback).toMatch(/ValueError: kaboom/);
   });
 
@@ -142,7 +159,12 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
       const { data } = await execute(apps[0]!, InteropTask, { ids: [id] });
       const ours = data!.tasks[0]!;
       if (ours.rawState === 'PROGRESS' && JSON.stringify(py!.info) === JSON.stringify(ours.meta)) {
-        expect(ours).toMatchObject({ state: 'CUSTOM', ready: false, result: null, meta: { current: expect.any(Number), total: 3 } });
+        expect(ours).toMatchObject({
+          state: 'CUSTOM',
+          ready: false,
+          result: null,
+          meta: { current: expect.any(Number), total: 3 },
+        });
         matched = true;
       }
     }
@@ -162,17 +184,30 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
       if (data!.tasks[0]!.state === 'STARTED') started = data!.tasks[0]!;
       return started !== null || data!.tasks[0]!.ready;
     }, 20_000);
-    expect(started).toMatchObject({ state: 'STARTED', ready: false, dateDone: null, meta: { pid: expect.any(Number), hostname: expect.stringMatching(/@/) } });
+    expect(started).toMatchObject({
+      state: 'STARTED',
+      ready: false,
+      dateDone: null,
+      meta: { pid: expect.any(Number), hostname: expect.stringMatching(/@/) },
+    });
     const [py] = await celery<PyView[]>('view', { ids: [id] }, env(0));
     expect(['STARTED', 'SUCCESS']).toContain(py!.state);
   });
 
   it('a chain of 3: parent ids and children match AsyncResult', async () => {
-    const [sent] = await celery<Sent[]>('send', [{ chain: [
-      { task: 'add', args: [1, 1], queue: 'extended' },
-      { task: 'add', args: [2], queue: 'extended' },
-      { task: 'add', args: [3], queue: 'extended' },
-    ] }], env(0));
+    const [sent] = await celery<Sent[]>(
+      'send',
+      [
+        {
+          chain: [
+            { task: 'add', args: [1, 1], queue: 'extended' },
+            { task: 'add', args: [2], queue: 'extended' },
+            { task: 'add', args: [3], queue: 'extended' },
+          ],
+        },
+      ],
+      env(0),
+    );
     const ids = sent!.ids!;
     const pairs = await both(ids);
     for (const { ours, celery: py } of pairs) sameAsCelery(ours, py);
@@ -182,7 +217,11 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
   });
 
   it('a group: members carry the group id', async () => {
-    const [sent] = await celery<Sent[]>('send', [{ group: [0, 1, 2].map((i) => ({ task: 'add', args: [i, i], queue: 'extended' })), save: true }], env(0));
+    const [sent] = await celery<Sent[]>(
+      'send',
+      [{ group: [0, 1, 2].map((i) => ({ task: 'add', args: [i, i], queue: 'extended' })), save: true }],
+      env(0),
+    );
     const pairs = await both(sent!.ids!);
     for (const { ours, celery: py } of pairs) sameAsCelery(ours, py);
     expect(pairs.map((p) => [p.ours.result, p.ours.groupId])).toEqual([0, 2, 4].map((r) => [r, sent!.id]));
@@ -193,19 +232,40 @@ describe('Celery 5.2 worker, result_extended and task_track_started on', () => {
     const [py] = await celery<PyView[]>('view', { ids: [id] }, env(0));
     const { data } = await execute(apps[0]!, InteropTask, { ids: [id] });
     expect(py!.state).toBe('PENDING');
-    expect(data!.tasks[0]).toMatchObject({ state: 'PENDING', rawState: 'PENDING', exists: false, ready: false, dateDone: null });
+    expect(data!.tasks[0]).toMatchObject({
+      state: 'PENDING',
+      rawState: 'PENDING',
+      exists: false,
+      ready: false,
+      dateDone: null,
+    });
   });
 });
 
 describe('Celery 5.2 worker, result_extended off', () => {
   it('SUCCESS and FAILURE match AsyncResult; name/args/worker are null', async () => {
-    const sent = await celery<Sent[]>('send', [
-      { task: 'add', args: [20, 22], queue: 'plain' },
-      { task: 'fail', args: ['plain failure'], queue: 'plain' },
-    ], env(1, false));
-    const pairs = await both(sent.map((s) => s.id), 1);
+    const sent = await celery<Sent[]>(
+      'send',
+      [
+        { task: 'add', args: [20, 22], queue: 'plain' },
+        { task: 'fail', args: ['plain failure'], queue: 'plain' },
+      ],
+      env(1, false),
+    );
+    const pairs = await both(
+      sent.map((s) => s.id),
+      1,
+    );
     for (const { ours, celery: py } of pairs) sameAsCelery(ours, py);
-    expect(pairs[0]!.ours).toMatchObject({ result: 42, name: null, args: null, kwargs: null, worker: null, queue: null, retries: null });
+    expect(pairs[0]!.ours).toMatchObject({
+      result: 42,
+      name: null,
+      args: null,
+      kwargs: null,
+      worker: null,
+      queue: null,
+      retries: null,
+    });
     expect(pairs[1]!.ours.error?.message).toBe('plain failure');
   });
 });

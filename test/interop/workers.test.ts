@@ -5,7 +5,7 @@
  */
 import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEARTBEAT_SLACK_MS } from '../../src/backend/worker-liveness.ts';
+import { HEARTBEAT_SLACK_MS } from '../../src/read/worker-liveness.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
@@ -60,7 +60,9 @@ describe('workers from real heartbeats', () => {
     expect(first).toMatchObject({ online: true, heartbeatIntervalSeconds: 1, software: 'py-celery 5.2.6', active: 0 });
     // Celery rounds os.getloadavg() up to hundredths; this host's averages move little in a few seconds (10 %, or 1 on an idle host).
     expect(first.loadAverage).toHaveLength(3);
-    first.loadAverage!.forEach((load, index) => expect(Math.abs(load - loadavg()[index]!)).toBeLessThan(Math.max(1, loadavg()[index]! / 10)));
+    first.loadAverage!.forEach((load, index) =>
+      expect(Math.abs(load - loadavg()[index]!)).toBeLessThan(Math.max(1, loadavg()[index]! / 10)),
+    );
     // Celery's rule: online until two intervals after the heartbeat received last.
     // Two intervals (Celery's rule) and the slack LOST allows for late heartbeats: the same window.
     expect(Date.parse(first.heartbeatExpires!) - Date.parse(first.lastHeartbeat!)).toBe(2000 + HEARTBEAT_SLACK_MS);

@@ -1,15 +1,26 @@
 /** taskEvents' per-subscriber queue: every change while the client keeps up, the latest per task once it falls behind. */
 import { describe, expect, it } from 'vitest';
-import { openChangeStream } from '../../src/backend/change-stream.ts';
-import type { ChangeListener, IndexFeed, IndexedTask } from '../../src/backend/index-feed.ts';
+import { openChangeStream } from '../../src/live/change-stream.ts';
+import type { ChangeListener, IndexFeed, IndexedTask } from '../../src/store/index/index-feed.ts';
 
 /** A feed without Redis: the test pushes the changes. */
 function fakeFeed() {
   const listeners = new Set<ChangeListener>();
-  const feed = { listen: async (listener: ChangeListener) => (listeners.add(listener), () => listeners.delete(listener)) } as unknown as IndexFeed;
+  const feed = {
+    listen: async (listener: ChangeListener) => (listeners.add(listener), () => listeners.delete(listener)),
+  } as unknown as IndexFeed;
   return { feed, push: (task: IndexedTask) => listeners.forEach((listener) => listener(task)), listeners };
 }
-const change = (id: string, at: number, status: IndexedTask['status'] = 'RUNNING'): IndexedTask => ({ id, status, at, name: 'n', worker: '', queue: '', rootId: '', kwargs: {} });
+const change = (id: string, at: number, status: IndexedTask['status'] = 'RUNNING'): IndexedTask => ({
+  id,
+  status,
+  at,
+  name: 'n',
+  worker: '',
+  queue: '',
+  rootId: '',
+  kwargs: {},
+});
 
 async function take(stream: AsyncIterableIterator<IndexedTask>, count: number) {
   const got: IndexedTask[] = [];
@@ -24,7 +35,10 @@ describe('the taskEvents stream', () => {
     push(change('a', 1));
     push(change('b', 2, 'QUEUED'));
     push(change('a', 3, 'SUCCEEDED'));
-    expect((await take(stream, 2)).map((t) => [t.id, t.at])).toEqual([['a', 1], ['a', 3]]);
+    expect((await take(stream, 2)).map((t) => [t.id, t.at])).toEqual([
+      ['a', 1],
+      ['a', 3],
+    ]);
   });
 
   it('keeps the latest change of each task once more than maxQueued wait: bounded by the tasks, not the changes', async () => {

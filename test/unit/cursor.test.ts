@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCursor, decodeCursor, encodeCursor } from '../../src/backend/cursor.ts';
+import { checkCursor, decodeCursor, encodeCursor } from '../../src/live/cursor.ts';
 import { withIds } from '../../src/plugins/use-event-cursors.ts';
 
 describe('resume cursors', () => {
@@ -11,7 +11,9 @@ describe('resume cursors', () => {
 
   it('anything we did not make is INVALID_CURSOR: other formats, any altered character, truncation', () => {
     const cursor = encodeCursor({ epoch: 'a1b2c3d4e5f6', seq: 42 });
-    const altered = [...cursor].map((char, index) => cursor.slice(0, index) + (char === '0' ? '1' : '0') + cursor.slice(index + 1));
+    const altered = [...cursor].map(
+      (char, index) => cursor.slice(0, index) + (char === '0' ? '1' : '0') + cursor.slice(index + 1),
+    );
     for (const bad of ['', 'x', 'cl1', 'cl2.a.1.1.0', `${cursor}.`, cursor.slice(0, -1), 'a'.repeat(200), ...altered]) {
       expect(() => decodeCursor(bad), bad).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
     }
@@ -20,18 +22,34 @@ describe('resume cursors', () => {
   it('another epoch or older than the window is CURSOR_EXPIRED; ahead of the counter, INVALID_CURSOR', () => {
     const made = decodeCursor(encodeCursor({ epoch: 'aaaa', seq: 10 }));
     expect(() => checkCursor(made, { epoch: 'aaaa', seq: 10 }, 3600)).not.toThrow();
-    expect(() => checkCursor(made, { epoch: 'bbbb', seq: 99 }, 3600)).toThrow(expect.objectContaining({ code: 'CURSOR_EXPIRED' }));
+    expect(() => checkCursor(made, { epoch: 'bbbb', seq: 99 }, 3600)).toThrow(
+      expect.objectContaining({ code: 'CURSOR_EXPIRED' }),
+    );
     expect(() => checkCursor(made, null, 3600)).toThrow(expect.objectContaining({ code: 'CURSOR_EXPIRED' }));
-    expect(() => checkCursor(made, { epoch: 'aaaa', seq: 9 }, 3600)).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
-    expect(() => checkCursor(made, { epoch: 'aaaa', seq: 10 }, 0)).toThrow(expect.objectContaining({ code: 'CURSOR_EXPIRED' }));
+    expect(() => checkCursor(made, { epoch: 'aaaa', seq: 9 }, 3600)).toThrow(
+      expect.objectContaining({ code: 'INVALID_CURSOR' }),
+    );
+    expect(() => checkCursor(made, { epoch: 'aaaa', seq: 10 }, 0)).toThrow(
+      expect.objectContaining({ code: 'CURSOR_EXPIRED' }),
+    );
     const old = decodeCursor(encodeCursor({ epoch: 'aaaa', seq: 10 }, Date.now() - 3601_000));
-    expect(() => checkCursor(old, { epoch: 'aaaa', seq: 10 }, 3600)).toThrow(expect.objectContaining({ code: 'CURSOR_EXPIRED' }));
+    expect(() => checkCursor(old, { epoch: 'aaaa', seq: 10 }, 3600)).toThrow(
+      expect.objectContaining({ code: 'CURSOR_EXPIRED' }),
+    );
   });
 });
 
 describe('SSE id lines', () => {
   it('go before each `event: next` line, in order, however Yoga’s strings were joined into chunks', () => {
-    const events = ['event: next\n', 'data: {"data":{"x":"event: next\\n"}}\n\n', ':\n\n', 'event: next\n', 'data: {}\n\n', 'event: complete\n', 'data:\n\n'];
+    const events = [
+      'event: next\n',
+      'data: {"data":{"x":"event: next\\n"}}\n\n',
+      ':\n\n',
+      'event: next\n',
+      'data: {}\n\n',
+      'event: complete\n',
+      'data:\n\n',
+    ];
     const pending = ['c1', 'c2'];
     const out = withIds(Buffer.from(events.join('')), pending).toString();
     expect(out).toBe(`id: c1\n${events.slice(0, 3).join('')}id: c2\n${events.slice(3).join('')}`);

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan } from '../../src/server/document-nesting.ts';
+import { nestsDeeperThan } from '../../src/transport/document-nesting.ts';
 
 describe('nestsDeeperThan', () => {
   it('counts selections, arguments, lists and objects, as deep as the parser recurses', () => {
@@ -11,11 +11,9 @@ describe('nestsDeeperThan', () => {
   });
 
   it('skips brackets inside strings, block strings (with escaped quotes) and comments', () => {
-    const document = [
-      '{ a(s: "{{{{[[[[ \\" {{{{") # {{{{{{{{',
-      '  b(t: """ {{{{ \\""" {{{{ """) { c }',
-      '}',
-    ].join('\n');
+    const document = ['{ a(s: "{{{{[[[[ \\" {{{{") # {{{{{{{{', '  b(t: """ {{{{ \\""" {{{{ """) { c }', '}'].join(
+      '\n',
+    );
     expect(() => parse(document)).not.toThrow();
     expect(nestsDeeperThan(document, 2)).toBe(false);
     expect(nestsDeeperThan(document, 1)).toBe(true);

@@ -6,7 +6,9 @@ describe('decodeEventMessage on events captured from Celery 5.2.6', () => {
   it('decodes task.sent envelopes and task.multi batches into the lifecycle of a task', () => {
     const c = capture('success');
     const id = idOf(c, 'task');
-    const events = c.events.flatMap((e) => decodeEventMessage(e.message)).filter((e) => e.kind === 'task' && e.taskId === id);
+    const events = c.events
+      .flatMap((e) => decodeEventMessage(e.message))
+      .filter((e) => e.kind === 'task' && e.taskId === id);
     expect(events.map((e) => e.type)).toEqual(['task-sent', 'task-received', 'task-started', 'task-succeeded']);
     const [sent, received, , succeeded] = events as Extract<(typeof events)[number], { kind: 'task' }>[];
     expect(sent).toMatchObject({ name: 'lens.add', rootId: id, parentId: null, retries: 0, queue: 'success' });
@@ -34,7 +36,16 @@ describe('decodeEventMessage on events captured from Celery 5.2.6', () => {
         expect(decodeEventMessage(e.message).length).toBeGreaterThan(0);
       }
     }
-    for (const bad of ['', 'nope', '{"body": 3}', '{"body": "e30="}', JSON.stringify({ body: Buffer.from('[{"type":"task-sent"}]').toString('base64'), properties: { body_encoding: 'base64' } })]) {
+    for (const bad of [
+      '',
+      'nope',
+      '{"body": 3}',
+      '{"body": "e30="}',
+      JSON.stringify({
+        body: Buffer.from('[{"type":"task-sent"}]').toString('base64'),
+        properties: { body_encoding: 'base64' },
+      }),
+    ]) {
       expect(decodeEventMessage(bad)).toEqual([]);
     }
   });
@@ -46,14 +57,43 @@ describe('decodeEventMessage on values no worker sends', () => {
     const decoded = decodeEventMessage(
       envelope([
         { type: 'task-sent', uuid: 'far', timestamp: 1e300 },
-        { type: 'worker-heartbeat', hostname: 'w@h', timestamp: 1, active: 2 ** 31, processed: -1, freq: 1e9, loadavg: [1, 'x', 2], sw_ident: 'x'.repeat(300) },
+        {
+          type: 'worker-heartbeat',
+          hostname: 'w@h',
+          timestamp: 1,
+          active: 2 ** 31,
+          processed: -1,
+          freq: 1e9,
+          loadavg: [1, 'x', 2],
+          sw_ident: 'x'.repeat(300),
+        },
         { type: 'worker-heartbeat', hostname: 'w@h', timestamp: 1, freq: -2 },
         { type: 'task-retried', uuid: 'r', timestamp: 1, retries: 2 ** 40 },
       ]),
     );
     expect(decoded).toEqual([
-      { kind: 'worker', type: 'worker-heartbeat', hostname: 'w@h', at: 1000, active: null, processed: null, freq: null, loadAverage: null, software: null },
-      { kind: 'worker', type: 'worker-heartbeat', hostname: 'w@h', at: 1000, active: null, processed: null, freq: null, loadAverage: null, software: null },
+      {
+        kind: 'worker',
+        type: 'worker-heartbeat',
+        hostname: 'w@h',
+        at: 1000,
+        active: null,
+        processed: null,
+        freq: null,
+        loadAverage: null,
+        software: null,
+      },
+      {
+        kind: 'worker',
+        type: 'worker-heartbeat',
+        hostname: 'w@h',
+        at: 1000,
+        active: null,
+        processed: null,
+        freq: null,
+        loadAverage: null,
+        software: null,
+      },
       expect.objectContaining({ kind: 'task', taskId: 'r', retries: null }),
     ]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfiguredCursorKeys } from '../../src/backend/cursor-keys.ts';
-import { CursorSigner } from '../../src/backend/index-cursor.ts';
+import { ConfiguredCursorKeys } from '../../src/store/cursor-keys.ts';
+import { CursorSigner } from '../../src/store/index/index-cursor.ts';
 
 const DAY = 86_400_000;
 const [s1, s2] = ['first-cursor-secret-of-32-characters', 'second-cursor-secret-of-32-characters'];
@@ -20,7 +20,10 @@ describe('page cursors', () => {
     const issuedAt = Date.now() - 2 * DAY;
     const signer = await CursorSigner.of(new ConfiguredCursorKeys([s1]), 'scope', issuedAt);
     const cursor = signer.encode({ at: issuedAt, id: 'task-1' });
-    await expect(signer.decode(cursor, DAY)).rejects.toMatchObject({ code: 'INVALID_CURSOR', message: expect.stringContaining('--index-days') });
+    await expect(signer.decode(cursor, DAY)).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+      message: expect.stringContaining('--index-days'),
+    });
     expect(await signer.decode(cursor, 3 * DAY)).toEqual({ at: issuedAt, id: 'task-1' });
     const other = await CursorSigner.of(new ConfiguredCursorKeys([s1]), 'another scope');
     await expect(other.decode(cursor, 3 * DAY)).rejects.toMatchObject({ code: 'INVALID_CURSOR' });
@@ -28,6 +31,9 @@ describe('page cursors', () => {
     expect(await rotating.decode(cursor, 3 * DAY)).toEqual({ at: issuedAt, id: 'task-1' });
     expect(rotating.encode(null).split('.')[0]).not.toBe(cursor.split('.')[0]);
     const rotated = await CursorSigner.of(new ConfiguredCursorKeys([s2]), 'scope');
-    await expect(rotated.decode(cursor, 3 * DAY)).rejects.toMatchObject({ code: 'INVALID_CURSOR', message: expect.stringContaining('no longer accepted') });
+    await expect(rotated.decode(cursor, 3 * DAY)).rejects.toMatchObject({
+      code: 'INVALID_CURSOR',
+      message: expect.stringContaining('no longer accepted'),
+    });
   });
 });

@@ -11,22 +11,36 @@ describe('exceedsJsonLimits', () => {
     const value = { a: [1, 'two', null, true], b: { c: 'x'.repeat(100) } };
     const size = JSON.stringify(value).length;
     expect(exceedsJsonLimits(value, { maxBytes: size + 10, maxDepth: 3 })).toBeNull();
-    expect(exceedsJsonLimits(value, { maxBytes: size - 20, maxDepth: 3 })).toEqual({ measure: 'bytes', limit: size - 20 });
+    expect(exceedsJsonLimits(value, { maxBytes: size - 20, maxDepth: 3 })).toEqual({
+      measure: 'bytes',
+      limit: size - 20,
+    });
     expect(exceedsJsonLimits(value, { maxBytes: size + 10, maxDepth: 1 })).toEqual({ measure: 'depth', limit: 1 });
   });
 
   it('walks a value nested 100,000 levels without overflowing the stack', () => {
-    expect(exceedsJsonLimits(deep(100_000), { maxBytes: 10_000_000, maxDepth: 1000 })).toEqual({ measure: 'depth', limit: 1000 });
+    expect(exceedsJsonLimits(deep(100_000), { maxBytes: 10_000_000, maxDepth: 1000 })).toEqual({
+      measure: 'depth',
+      limit: 1000,
+    });
   });
 });
 
 describe('decodeTaskMeta with value limits', () => {
-  const meta = (fields: string) => Buffer.from(`{"status":"SUCCESS","traceback":null,"children":[],"date_done":null,${fields}}`);
+  const meta = (fields: string) =>
+    Buffer.from(`{"status":"SUCCESS","traceback":null,"children":[],"date_done":null,${fields}}`);
 
   it('puts a ValueTooLargeError in place of each value past a limit; the rest decodes', () => {
-    const decoded = decodeTaskMeta('t', 'k', meta(`"result":${JSON.stringify('x'.repeat(3000))},"args":[1],"kwargs":{"a":${'['.repeat(1001)}${']'.repeat(1001)}}`), {
-      maxValueBytes: 2500,
-    });
+    const decoded = decodeTaskMeta(
+      't',
+      'k',
+      meta(
+        `"result":${JSON.stringify('x'.repeat(3000))},"args":[1],"kwargs":{"a":${'['.repeat(1001)}${']'.repeat(1001)}}`,
+      ),
+      {
+        maxValueBytes: 2500,
+      },
+    );
     expect(decoded.state).toBe('SUCCESS');
     expect(decoded.args).toEqual([1]);
     expect(decoded.result).toBeInstanceOf(ValueTooLargeError);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lensKeys } from '../../src/backend/lens-keys.ts';
+import { lensKeys } from '../../src/store/lens-keys.ts';
 import { celeryKeys, normalizeGlobalKeyprefix } from '../../src/celery/keys.ts';
 
 describe('Celery key names', () => {
@@ -25,7 +25,17 @@ describe("celery-lens' own key names", () => {
   it('never give two (kind, id) pairs one key, whatever `:` the ids hold', () => {
     const keys = lensKeys();
     const ids = ['K', 'K:attempts', 'attempts', 'K:attempts:attempts', 'a:b', 'goal:K', ':', 'x-attempts'];
-    const kinds = ['history', 'events', 'children', 'groupMembers', 'tombstone', 'goal', 'goalAttempts', 'states', 'stateValues'] as const;
+    const kinds = [
+      'history',
+      'events',
+      'children',
+      'groupMembers',
+      'tombstone',
+      'goal',
+      'goalAttempts',
+      'states',
+      'stateValues',
+    ] as const;
     const all = kinds.flatMap((kind) => ids.map((id) => keys[kind](id)));
     expect(new Set(all).size).toBe(all.length);
     expect(keys.goalAttempts('K')).toBe('celery-lens:goal-attempts:K');

@@ -10,7 +10,11 @@ interface Fixture {
   readonly id: string;
   readonly value: string;
 }
-const fixtures = (JSON.parse(readFileSync(new URL('../fixtures/celery-5.6/metas.json', import.meta.url), 'utf8')) as { metas: Record<string, Fixture> }).metas;
+const fixtures = (
+  JSON.parse(readFileSync(new URL('../fixtures/celery-5.6/metas.json', import.meta.url), 'utf8')) as {
+    metas: Record<string, Fixture>;
+  }
+).metas;
 const decode = (name: string) => {
   const { id, value } = fixtures[name]!;
   return decodeTaskMeta(id, `celery-task-meta-${id}`, Buffer.from(value));
@@ -33,7 +37,14 @@ describe('Celery 5.6 metas', () => {
   it("date_done in Celery's timezone (+01:00) is the same instant in UTC; stamps are ignored", () => {
     const meta = decode('success_timezone_stamped');
     expect(meta.dateDone?.toISOString()).toBe('2026-11-27T10:00:00.123Z');
-    expect(meta).toMatchObject({ state: 'SUCCESS', result: 3, name: 'lens.add', worker: 'celery@vm', queue: 'celery', extended: true });
+    expect(meta).toMatchObject({
+      state: 'SUCCESS',
+      result: 3,
+      name: 'lens.add',
+      worker: 'celery@vm',
+      queue: 'celery',
+      extended: true,
+    });
     expect(Object.keys(meta)).not.toContain('on_signature');
   });
 
@@ -43,7 +54,16 @@ describe('Celery 5.6 metas', () => {
   });
 
   it('a date_started that is not a date is UNDECODABLE_META', () => {
-    const bad = JSON.stringify({ status: 'STARTED', result: null, traceback: null, children: [], date_done: null, date_started: 'yesterday' });
-    expect(() => decodeTaskMeta('x', 'celery-task-meta-x', Buffer.from(bad))).toThrow(/"date_started" is not an ISO date/);
+    const bad = JSON.stringify({
+      status: 'STARTED',
+      result: null,
+      traceback: null,
+      children: [],
+      date_done: null,
+      date_started: 'yesterday',
+    });
+    expect(() => decodeTaskMeta('x', 'celery-task-meta-x', Buffer.from(bad))).toThrow(
+      /"date_started" is not an ISO date/,
+    );
   });
 });

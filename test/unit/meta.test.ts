@@ -34,7 +34,21 @@ describe('decodeTaskMeta on payloads captured from Celery 5.2.6', () => {
   it('SUCCESS with result_extended: every field', () => {
     const c = capture('success');
     const meta = decodeKey('success', idOf(c, 'task'));
-    expect(meta).toMatchObject({ state: 'SUCCESS', result: 5, exception: null, traceback: null, children: [], name: 'lens.add', args: [2, 3], kwargs: {}, retries: 0, queue: 'success', parentId: null, groupId: null, extended: true });
+    expect(meta).toMatchObject({
+      state: 'SUCCESS',
+      result: 5,
+      exception: null,
+      traceback: null,
+      children: [],
+      name: 'lens.add',
+      args: [2, 3],
+      kwargs: {},
+      retries: 0,
+      queue: 'success',
+      parentId: null,
+      groupId: null,
+      extended: true,
+    });
     expect(meta.worker).toMatch(/^lens-.*@/);
     // date_done is naive UTC in 5.2.6.
     const raw = JSON.parse(bytesOf(c.keys[taskKey(idOf(c, 'task'))]!).toString()) as { date_done: string };
@@ -50,7 +64,10 @@ describe('decodeTaskMeta on payloads captured from Celery 5.2.6', () => {
 
   it('REVOKED: TaskRevokedError', () => {
     const meta = decodeKey('revoked', idOf(capture('revoked'), 'task'));
-    expect(meta).toMatchObject({ state: 'REVOKED', exception: { type: 'TaskRevokedError', module: 'celery.exceptions', args: ['revoked'] } });
+    expect(meta).toMatchObject({
+      state: 'REVOKED',
+      exception: { type: 'TaskRevokedError', module: 'celery.exceptions', args: ['revoked'] },
+    });
   });
 
   it('PROGRESS: every published custom state keeps its meta, in order, after STARTED', () => {
@@ -80,15 +97,30 @@ describe('decodeTaskMeta on payloads captured from Celery 5.2.6', () => {
     expect(raw.children).toEqual([[[id, null], null]]);
     const meta = decodeTaskMeta(id, retries[1]!.channel, Buffer.from(retries[1]!.message));
     expect(meta).toMatchObject({ state: 'RETRY', parentId: null, children: [], retries: 1 });
-    expect(meta.exception).toEqual({ type: 'Retry', module: 'celery.exceptions', message: 'Retry in 0.1s', args: ['Retry in 0.1s'] });
-    expect(decodeKey('retry', id)).toMatchObject({ state: 'SUCCESS', result: 'ok', retries: 2, parentId: null, exception: null });
+    expect(meta.exception).toEqual({
+      type: 'Retry',
+      module: 'celery.exceptions',
+      message: 'Retry in 0.1s',
+      args: ['Retry in 0.1s'],
+    });
+    expect(decodeKey('retry', id)).toMatchObject({
+      state: 'SUCCESS',
+      result: 'ok',
+      retries: 2,
+      parentId: null,
+      exception: null,
+    });
   });
 
   it('chain: parent_id links and the children tuples', () => {
     const links = idsOf(capture('chain'), 'links');
     const metas = links.map((id) => decodeKey('chain', id));
     expect(metas.map((m) => m.parentId)).toEqual([null, links[0], links[1]]);
-    expect(metas.map((m) => m.children.map((t) => taskIdsOf(decodeResultTuple(t)!)))).toEqual([[[links[1]]], [[links[2]]], []]);
+    expect(metas.map((m) => m.children.map((t) => taskIdsOf(decodeResultTuple(t)!)))).toEqual([
+      [[links[1]]],
+      [[links[2]]],
+      [],
+    ]);
   });
 
   it('a task that spawned a group: its children hold the group tuple; members carry group_id and parent_id', () => {
@@ -98,7 +130,10 @@ describe('decodeTaskMeta on payloads captured from Celery 5.2.6', () => {
     const node = decodeResultTuple(parent.children[0]);
     expect(node).toMatchObject({ kind: 'group', id: idOf(c, 'group') });
     for (const member of taskIdsOf(node!)) {
-      expect(decodeKey('spawn_group', member)).toMatchObject({ groupId: idOf(c, 'group'), parentId: idOf(c, 'parent') });
+      expect(decodeKey('spawn_group', member)).toMatchObject({
+        groupId: idOf(c, 'group'),
+        parentId: idOf(c, 'parent'),
+      });
     }
   });
 
@@ -109,7 +144,10 @@ describe('decodeTaskMeta on payloads captured from Celery 5.2.6', () => {
     expect(body.result).toBe(12);
     for (const member of idsOf(c, 'members')) expect(decodeKey('chord', member).groupId).toBe(idOf(c, 'header'));
     // The chord size is SET and PUBLISHed on "<taskset key>.s".
-    expect(c.published.find((m) => m.channel.endsWith('.s'))).toEqual({ channel: `celery-taskset-meta-${idOf(c, 'header')}.s`, message: '3' });
+    expect(c.published.find((m) => m.channel.endsWith('.s'))).toEqual({
+      channel: `celery-taskset-meta-${idOf(c, 'header')}.s`,
+      message: '3',
+    });
   });
 
   it('saved group: the taskset key holds {"result": <group tuple>}', () => {
@@ -120,7 +158,17 @@ describe('decodeTaskMeta on payloads captured from Celery 5.2.6', () => {
 
   it('result_extended off: no name/args/worker/retries/queue', () => {
     const meta = decodeKey('not_extended', idOf(capture('not_extended'), 'task'));
-    expect(meta).toMatchObject({ state: 'SUCCESS', result: 5, name: null, args: null, kwargs: null, worker: null, retries: null, queue: null, extended: false });
+    expect(meta).toMatchObject({
+      state: 'SUCCESS',
+      result: 5,
+      name: null,
+      args: null,
+      kwargs: null,
+      worker: null,
+      retries: null,
+      queue: null,
+      extended: false,
+    });
   });
 
   it('pickle serializer: a typed error that says why', () => {

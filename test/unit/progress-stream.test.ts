@@ -1,15 +1,15 @@
 /**
- * The coalescing of progress subscriptions (src/backend/progress-stream.ts),
+ * The coalescing of progress subscriptions (src/live/progress-stream.ts),
  * on a counting source: one read per batch of changes, never two emitted
  * counts within one interval, the end after a ready count. The Redis side
  * is tested in test/integration/progress.test.ts and test/interop/progress.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { countProgress } from '../../src/backend/progress-count.ts';
-import { ProgressChanges } from '../../src/backend/progress-changes.ts';
-import { progressStream } from '../../src/backend/progress-stream.ts';
-import { SharedProgressReads } from '../../src/backend/progress-shared.ts';
-import type { TaskStatus } from '../../src/backend/task-status.ts';
+import { countProgress } from '../../src/read/progress-count.ts';
+import { ProgressChanges } from '../../src/intake/progress-changes.ts';
+import { progressStream } from '../../src/live/progress-stream.ts';
+import { SharedProgressReads } from '../../src/live/progress-shared.ts';
+import type { TaskStatus } from '../../src/read/task-status.ts';
 
 const INTERVAL_MS = 100;
 
@@ -90,7 +90,13 @@ describe('shared reads', () => {
     const changes = new ProgressChanges();
     const reads = new SharedProgressReads(changes);
     const streams = Array.from({ length: 20 }, () =>
-      progressStream({ read, changes, intervalMs: 50, signal: new AbortController().signal, shared: { reads, key: 'group g' } }),
+      progressStream({
+        read,
+        changes,
+        intervalMs: 50,
+        signal: new AbortController().signal,
+        shared: { reads, key: 'group g' },
+      }),
     );
     const seen = streams.map(() => [] as number[]);
     const done = streams.map(async (stream, index) => {
@@ -118,7 +124,10 @@ describe('shared reads', () => {
     const reads = new SharedProgressReads(changes);
     const release = reads.hold('k');
     let n = 0;
-    const fresh = async () => ({ progress: countProgress(Array.from({ length: (n += 1) }, () => 'RUNNING' as const)), watched: new Set<string>() });
+    const fresh = async () => ({
+      progress: countProgress(Array.from({ length: (n += 1) }, () => 'RUNNING' as const)),
+      watched: new Set<string>(),
+    });
     expect((await reads.read('k', changes.seq, fresh)).progress.total).toBe(1);
     expect((await reads.read('k', changes.seq, fresh)).progress.total).toBe(1); // no change since: shared
     changes.notify({ ids: ['x'], related: [] });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, parseCidr, trustChecker } from '../../src/http/client-address.ts';
-import { TokenBuckets } from '../../src/http/token-buckets.ts';
+import { clientAddress, parseCidr, trustChecker } from '../../src/transport/client-address.ts';
+import { TokenBuckets } from '../../src/transport/token-buckets.ts';
 
 describe('TokenBuckets', () => {
   it('allows a burst of capacity, then refills continuously at capacity per window', () => {
@@ -42,12 +42,16 @@ describe('client address', () => {
   it('parses addresses and CIDRs, v4 and v6', () => {
     expect(parseCidr('10.0.0.0/8')).toEqual({ address: '10.0.0.0', prefix: 8, family: 'ipv4' });
     expect(parseCidr(' ::1 ')).toEqual({ address: '::1', prefix: 128, family: 'ipv6' });
-    for (const bad of ['10.0.0.0/33', 'example.com', '10.0.0.0/8/8', '10.0.0.0/x', '']) expect(parseCidr(bad)).toBeNull();
+    for (const bad of ['10.0.0.0/33', 'example.com', '10.0.0.0/8/8', '10.0.0.0/x', ''])
+      expect(parseCidr(bad)).toBeNull();
   });
 
   it('reads X-Forwarded-For only behind a trusted peer, from the right', () => {
     const trusted = trustChecker([parseCidr('127.0.0.1')!, parseCidr('fd00::/8')!]);
-    const req = (peer: string, xff?: string) => ({ socket: { remoteAddress: peer }, headers: xff === undefined ? {} : { 'x-forwarded-for': xff } });
+    const req = (peer: string, xff?: string) => ({
+      socket: { remoteAddress: peer },
+      headers: xff === undefined ? {} : { 'x-forwarded-for': xff },
+    });
     expect(clientAddress(req('192.0.2.1', '1.1.1.1'), trusted)).toBe('192.0.2.1');
     expect(clientAddress(req('::ffff:127.0.0.1', '6.6.6.6, 1.1.1.1'), trusted)).toBe('1.1.1.1');
     expect(clientAddress(req('127.0.0.1', '1.1.1.1, fd00::2'), trusted)).toBe('1.1.1.1');

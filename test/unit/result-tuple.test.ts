@@ -15,8 +15,19 @@ describe('decodeResultTuple (celery.result.result_from_tuple)', () => {
   });
 
   it('decodes a group, nested groups and bare ids', () => {
-    const node = decodeResultTuple([['g', null], [[['t1', null], null], [['g2', null], [[['t2', null], null]]], ['t3', null]]]);
-    expect(node).toMatchObject({ kind: 'group', id: 'g', members: [{ id: 't1' }, { kind: 'group', id: 'g2' }, { id: 't3' }] });
+    const node = decodeResultTuple([
+      ['g', null],
+      [
+        [['t1', null], null],
+        [['g2', null], [[['t2', null], null]]],
+        ['t3', null],
+      ],
+    ]);
+    expect(node).toMatchObject({
+      kind: 'group',
+      id: 'g',
+      members: [{ id: 't1' }, { kind: 'group', id: 'g2' }, { id: 't3' }],
+    });
     expect(taskIdsOf(node!)).toEqual(['t1', 't2', 't3']);
   });
 

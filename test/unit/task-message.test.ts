@@ -29,8 +29,24 @@ describe('taskIdOfMessage', () => {
       [{ properties: { delivery_info: { id: 'nested' } }, body: 'W10=', headers: { id: 'real' } }, 'real'],
       [{ body: 'W10=', headers: { id: 'with "quotes"' } }, 'with "quotes"'],
       [{ body: '{"id": "in a plain body"}', headers: { lang: 'py', id: 'real' } }, 'real'],
-      [{ body, 'content-type': 'application/json', headers: { custom: { id: 'nested' } }, properties: { body_encoding: 'base64' } }, 'from-body'],
-      [{ body, 'content-type': 'application/json', headers: {}, properties: { body_encoding: 'base64', correlation_id: 'corr' } }, 'from-body'],
+      [
+        {
+          body,
+          'content-type': 'application/json',
+          headers: { custom: { id: 'nested' } },
+          properties: { body_encoding: 'base64' },
+        },
+        'from-body',
+      ],
+      [
+        {
+          body,
+          'content-type': 'application/json',
+          headers: {},
+          properties: { body_encoding: 'base64', correlation_id: 'corr' },
+        },
+        'from-body',
+      ],
       [{ body: 'W10=', headers: { lang: 'py' }, properties: { id: 'not-a-header' } }, null],
     ];
     for (const [envelope, id] of cases) {
@@ -41,7 +57,14 @@ describe('taskIdOfMessage', () => {
   });
 
   it('gives null for what is not a JSON task message, never throws', () => {
-    for (const bad of ['', 'nope', '[]', '{"headers": {"id": 3}}', '{"body": "not base64 json", "content-type": "application/json", "headers": {}, "properties": {"body_encoding": "base64"}}', '{"body": "gAR9lC4=", "content-type": "application/x-python-serialize", "headers": {}, "properties": {"body_encoding": "base64"}}']) {
+    for (const bad of [
+      '',
+      'nope',
+      '[]',
+      '{"headers": {"id": 3}}',
+      '{"body": "not base64 json", "content-type": "application/json", "headers": {}, "properties": {"body_encoding": "base64"}}',
+      '{"body": "gAR9lC4=", "content-type": "application/x-python-serialize", "headers": {}, "properties": {"body_encoding": "base64"}}',
+    ]) {
       expect(taskIdOfMessage(bad)).toBeNull();
     }
   });

@@ -9,12 +9,17 @@ import type { TaskStatus } from '../../web/src/graphql/generated/graphql.ts';
 import { taskIdFromInput } from '../../web/src/task-id-input.ts';
 
 type Node = GraphData['nodes'][number];
-const task = (id: string, status: TaskStatus = 'SUCCEEDED'): Node => ({ id, kind: 'TASK', task: { status, name: 'proj.t' } });
+const task = (id: string, status: TaskStatus = 'SUCCEEDED'): Node => ({
+  id,
+  kind: 'TASK',
+  task: { status, name: 'proj.t' },
+});
 /** root → group g of `size` members (m0…), and a task after the group's first member. */
 function fanOut(size: number, status: (index: number) => TaskStatus = () => 'SUCCEEDED'): GraphData {
   const members = Array.from({ length: size }, (_, index) => task(`m${index}`, status(index)));
   return {
-    ready: false, truncated: false,
+    ready: false,
+    truncated: false,
     nodes: [task('root', 'SUCCEEDED'), { id: 'g', kind: 'GROUP', task: null }, ...members, task('after', 'QUEUED')],
     edges: [
       { from: 'root', to: 'g', kind: 'CHILD' },
@@ -34,14 +39,24 @@ describe('the graph view model', () => {
     expect(summary).toMatchObject({ groupId: 'g', size: 51 });
     expect(summary?.kind === 'summary' && Object.fromEntries(summary.counts)).toEqual({ FAILED: 3, RUNNING: 48 });
     // Member edges become one; what a member sent now leaves the summary.
-    expect(model.edges.map((e) => `${e.source}->${e.target}`)).toEqual(['root->g', `g->${summaryId('g')}`, `${summaryId('g')}->after`]);
+    expect(model.edges.map((e) => `${e.source}->${e.target}`)).toEqual([
+      'root->g',
+      `g->${summaryId('g')}`,
+      `${summaryId('g')}->after`,
+    ]);
     expect(viewModel(big, new Set(['g'])).nodes).toHaveLength(big.nodes.length);
     expect(Object.fromEntries(graphCounts(big))).toEqual({ SUCCEEDED: 1, FAILED: 3, RUNNING: 48, QUEUED: 1 });
   });
 
   it('keeps the same structure (so the same layout) when only statuses change', () => {
-    const before = viewModel(fanOut(10, () => 'RUNNING'), new Set());
-    const after = viewModel(fanOut(10, () => 'SUCCEEDED'), new Set());
+    const before = viewModel(
+      fanOut(10, () => 'RUNNING'),
+      new Set(),
+    );
+    const after = viewModel(
+      fanOut(10, () => 'SUCCEEDED'),
+      new Set(),
+    );
     expect(after.structure).toBe(before.structure);
     expect(layout(after.nodes, after.edges)).toEqual(layout(before.nodes, before.edges));
     expect(viewModel(fanOut(11), new Set()).structure).not.toBe(before.structure);
@@ -51,7 +66,11 @@ describe('the graph view model', () => {
   const withCallback = (graph: GraphData, sender: string): GraphData => ({
     ...graph,
     nodes: [...graph.nodes, task('callback', 'RUNNING')],
-    edges: [...graph.edges, { from: sender, to: 'callback', kind: 'CHILD' }, { from: 'g', to: 'callback', kind: 'CALLBACK' }],
+    edges: [
+      ...graph.edges,
+      { from: sender, to: 'callback', kind: 'CHILD' },
+      { from: 'g', to: 'callback', kind: 'CALLBACK' },
+    ],
   });
 
   it("draws a chord's callback after its header's members, though Celery parents it to the task before the group", () => {
@@ -73,7 +92,8 @@ describe('the graph view model', () => {
     // chord(header)(callback) from a client: the members have no parent, the callback's is the last member to finish.
     const members = Array.from({ length: 12 }, (_, index) => task(`m${index}`));
     const chord: GraphData = {
-      ready: true, truncated: false,
+      ready: true,
+      truncated: false,
       nodes: [members[0]!, { id: 'g', kind: 'GROUP', task: null }, ...members.slice(1), task('callback')],
       edges: [
         ...members.map((member) => ({ from: 'g', to: member.id, kind: 'MEMBER' as const })),
@@ -83,7 +103,12 @@ describe('the graph view model', () => {
     };
     const model = viewModel(chord, new Set());
     expect(model.nodes.filter((n) => n.kind === 'task')).toHaveLength(13);
-    expect(model.edges.filter((e) => e.target === 'callback').map((e) => e.source).sort()).toEqual(members.map((m) => m.id).sort());
+    expect(
+      model.edges
+        .filter((e) => e.target === 'callback')
+        .map((e) => e.source)
+        .sort(),
+    ).toEqual(members.map((m) => m.id).sort());
     const positions = layout(model.nodes, model.edges);
     for (const member of members) expect(positions.get('callback')!.x).toBeGreaterThan(positions.get(member.id)!.x);
   });
@@ -97,7 +122,8 @@ describe('the layout', () => {
     const positions = layout(model.nodes, model.edges);
     expect(performance.now() - start).toBeLessThan(100);
     expect(positions.size).toBe(model.nodes.length);
-    for (const edge of model.edges) expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
+    for (const edge of model.edges)
+      expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
     // No two members in one place; the column of 1,000 wraps into a block about 3:2 wide, not 54,000 px tall.
     const members = model.nodes.filter((n) => n.id.startsWith('m')).map((n) => positions.get(n.id)!);
     expect(new Set(members.map((p) => `${p.x},${p.y}`)).size).toBe(1000);
@@ -110,7 +136,8 @@ describe('the layout', () => {
   it('lays small graphs out with dagre, also left to right', () => {
     const model = viewModel(fanOut(5), new Set());
     const positions = layout(model.nodes, model.edges);
-    for (const edge of model.edges) expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
+    for (const edge of model.edges)
+      expect(positions.get(edge.target)!.x).toBeGreaterThan(positions.get(edge.source)!.x);
   });
 });
 

@@ -5,15 +5,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/celery/events.ts';
-import { holderOf } from '../../src/backend/task-status.ts';
-import { WorkerLiveness } from '../../src/backend/worker-liveness.ts';
-import type { TaskHistory } from '../../src/backend/history-store.ts';
-import type { TaskSnapshot } from '../../src/backend/task-snapshot.ts';
+import { holderOf } from '../../src/read/task-status.ts';
+import { WorkerLiveness } from '../../src/read/worker-liveness.ts';
+import type { TaskHistory } from '../../src/store/history-store.ts';
+import type { TaskSnapshot } from '../../src/read/task-snapshot.ts';
 import { decodeTaskMeta } from '../../src/celery/meta.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 
 const beat = (type: WorkerEvent['type'], at: number, freq: number | null = 2, hostname = 'w@h'): WorkerEvent => ({
-  kind: 'worker', type, hostname, at, active: 0, processed: 0, freq, loadAverage: null, software: null,
+  kind: 'worker',
+  type,
+  hostname,
+  at,
+  active: 0,
+  processed: 0,
+  freq,
+  loadAverage: null,
+  software: null,
 });
 
 describe('WorkerLiveness', () => {
@@ -22,7 +30,11 @@ describe('WorkerLiveness', () => {
     live.listening(0);
     live.heard(beat('worker-heartbeat', 1_000, 2), 1_000);
     expect(live.silence('w@h', null, 5_999)).toBeNull();
-    expect(live.silence('w@h', null, 6_001)).toMatchObject({ hostname: 'w@h', lastHeardAt: 1_000, why: expect.stringMatching(/no heartbeat since .* \(offline after 5 s: two heartbeat intervals of 2 s/) });
+    expect(live.silence('w@h', null, 6_001)).toMatchObject({
+      hostname: 'w@h',
+      lastHeardAt: 1_000,
+      why: expect.stringMatching(/no heartbeat since .* \(offline after 5 s: two heartbeat intervals of 2 s/),
+    });
     // A heartbeat with freq 10: the window grows to 21 s.
     live.heard(beat('worker-heartbeat', 7_000, 10), 7_000);
     expect(live.silence('w@h', null, 27_000)).toBeNull();
@@ -77,7 +89,14 @@ describe('WorkerLiveness', () => {
 
 const snapshot = (meta: Record<string, unknown> | null, id = 't'): TaskSnapshot => ({
   id,
-  meta: meta === null ? null : decodeTaskMeta(id, `celery-task-meta-${id}`, Buffer.from(JSON.stringify({ result: null, traceback: null, children: [], date_done: null, ...meta }))),
+  meta:
+    meta === null
+      ? null
+      : decodeTaskMeta(
+          id,
+          `celery-task-meta-${id}`,
+          Buffer.from(JSON.stringify({ result: null, traceback: null, children: [], date_done: null, ...meta })),
+        ),
   ttlMs: null,
   readAt: new Date(0),
 });
@@ -86,13 +105,24 @@ const history = (timeline: { type: string; at: number; hostname: string | null }
 
 describe('holderOf: the worker a task is on', () => {
   it('from the last receipt or start event, else a STARTED meta, else result_extended worker', () => {
-    expect(holderOf(snapshot(null), history([{ type: 'task-received', at: 5, hostname: 'a@h' }]))).toEqual({ hostname: 'a@h', since: 5 });
+    expect(holderOf(snapshot(null), history([{ type: 'task-received', at: 5, hostname: 'a@h' }]))).toEqual({
+      hostname: 'a@h',
+      since: 5,
+    });
     expect(holderOf(snapshot(null), history([{ type: 'task-sent', at: 5, hostname: 'client' }]))).toBeNull();
-    expect(holderOf(snapshot({ status: 'STARTED', result: { pid: 1, hostname: 'b@h' } }), history([], 9))).toEqual({ hostname: 'b@h', since: 9 });
-    expect(holderOf(snapshot({ status: 'PROGRESS', result: { current: 1 }, worker: 'c@h' }), null)).toEqual({ hostname: 'c@h', since: null });
+    expect(holderOf(snapshot({ status: 'STARTED', result: { pid: 1, hostname: 'b@h' } }), history([], 9))).toEqual({
+      hostname: 'b@h',
+      since: 9,
+    });
+    expect(holderOf(snapshot({ status: 'PROGRESS', result: { current: 1 }, worker: 'c@h' }), null)).toEqual({
+      hostname: 'c@h',
+      since: null,
+    });
     expect(holderOf(snapshot({ status: 'PROGRESS', result: { current: 1 } }), null)).toBeNull();
     for (const status of ['SUCCESS', 'FAILURE', 'REVOKED', 'RETRY']) {
-      expect(holderOf(snapshot({ status, worker: 'c@h' }), history([{ type: 'task-started', at: 5, hostname: 'a@h' }]))).toBeNull();
+      expect(
+        holderOf(snapshot({ status, worker: 'c@h' }), history([{ type: 'task-started', at: 5, hostname: 'a@h' }])),
+      ).toBeNull();
     }
   });
 });
@@ -103,7 +133,9 @@ describe('--worker-timeout', () => {
     expect(loadConfig(['--worker-timeout', '7.5'], {}).workerTimeoutMs).toBe(7500);
     expect(loadConfig([], { LENS_WORKER_TIMEOUT: '30' }).workerTimeoutMs).toBe(30_000);
     for (const bad of ['0', '-1', 'soon', '100000']) {
-      expect(() => loadConfig([`--worker-timeout=${bad}`], {})).toThrow(/--worker-timeout \(LENS_WORKER_TIMEOUT\) must be auto or a number of seconds/);
+      expect(() => loadConfig([`--worker-timeout=${bad}`], {})).toThrow(
+        /--worker-timeout \(LENS_WORKER_TIMEOUT\) must be auto or a number of seconds/,
+      );
     }
   });
 });
@@ -111,9 +143,14 @@ describe('--worker-timeout', () => {
 describe('--stall-after', () => {
   it('name=seconds pairs, * for the rest; off by default; anything else stops the process', () => {
     expect(loadConfig([], {}).stallAfter.size).toBe(0);
-    expect([...loadConfig(['--stall-after', 'tasks.report=600, *=3600'], {}).stallAfter]).toEqual([['tasks.report', 600_000], ['*', 3_600_000]]);
+    expect([...loadConfig(['--stall-after', 'tasks.report=600, *=3600'], {}).stallAfter]).toEqual([
+      ['tasks.report', 600_000],
+      ['*', 3_600_000],
+    ]);
     for (const bad of ['tasks.report', 'tasks.report=0', 'x=soon', '=5', 'a b=5']) {
-      expect(() => loadConfig([`--stall-after=${bad}`], {})).toThrow(/^--stall-after \(LENS_STALL_AFTER\): ".*" is not name=seconds/);
+      expect(() => loadConfig([`--stall-after=${bad}`], {})).toThrow(
+        /^--stall-after \(LENS_STALL_AFTER\): ".*" is not name=seconds/,
+      );
     }
   });
 });

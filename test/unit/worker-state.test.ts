@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { WorkerLiveness } from '../../src/backend/worker-liveness.ts';
+import { WorkerLiveness } from '../../src/read/worker-liveness.ts';
 import type { WorkerEvent } from '../../src/celery/events.ts';
 import { nextWorkerState } from '../../src/celery/worker-state.ts';
 
 const event = (type: WorkerEvent['type'], extra: Partial<WorkerEvent> = {}): WorkerEvent => ({
-  kind: 'worker', type, hostname: 'w@h', at: 1_000, active: null, processed: null, freq: null, loadAverage: null, software: null, ...extra,
+  kind: 'worker',
+  type,
+  hostname: 'w@h',
+  at: 1_000,
+  active: null,
+  processed: null,
+  freq: null,
+  loadAverage: null,
+  software: null,
+  ...extra,
 });
 
 /** A liveness that has listened since 0 and heard `events` at the times given: online is what Worker.online answers. */
@@ -12,7 +21,10 @@ function heard(...events: [WorkerEvent, number][]) {
   const liveness = new WorkerLiveness();
   liveness.listening(0);
   for (const [one, at] of events) liveness.heard(one, at);
-  return { isOnline: (now: number) => liveness.silence('w@h', null, now) === null, expiresAt: () => liveness.expiresAt('w@h') };
+  return {
+    isOnline: (now: number) => liveness.silence('w@h', null, now) === null,
+    expiresAt: () => liveness.expiresAt('w@h'),
+  };
 }
 
 describe("a worker's state, as celery.events.state.Worker keeps it", () => {
@@ -26,7 +38,11 @@ describe("a worker's state, as celery.events.state.Worker keeps it", () => {
   });
 
   it("assumes Celery's 2 s heartbeat until an event gives the interval, and keeps fields an event lacks", () => {
-    const first = nextWorkerState(undefined, event('worker-online', { freq: 5, processed: 3, software: 'py-celery 5.2.6' }), 0);
+    const first = nextWorkerState(
+      undefined,
+      event('worker-online', { freq: 5, processed: 3, software: 'py-celery 5.2.6' }),
+      0,
+    );
     const next = nextWorkerState(first, event('worker-heartbeat', { active: 1 }), 1000);
     expect(next).toMatchObject({ freq: 5, processed: 3, active: 1, software: 'py-celery 5.2.6', heartbeatAt: 1000 });
     expect(heard([event('worker-heartbeat'), 0]).expiresAt()).toBe(5_000);
@@ -39,7 +55,11 @@ describe("a worker's state, as celery.events.state.Worker keeps it", () => {
     const offline = heard([event('worker-heartbeat', { freq: 2 }), 1000], [event('worker-offline'), 1500]);
     expect(offline.isOnline(1600)).toBe(false);
     expect(offline.expiresAt()).toBeNull();
-    const back = heard([event('worker-heartbeat', { freq: 2 }), 1000], [event('worker-offline'), 1500], [event('worker-online'), 2000]);
+    const back = heard(
+      [event('worker-heartbeat', { freq: 2 }), 1000],
+      [event('worker-offline'), 1500],
+      [event('worker-online'), 2000],
+    );
     expect(back.isOnline(2100)).toBe(true);
   });
 });

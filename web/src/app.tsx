@@ -46,12 +46,19 @@ export function App() {
           <a href="/tasks" aria-current={current('tasks')} data-testid="nav-tasks" onClick={follow('/tasks')}>
             Tasks
           </a>
-          <a href="/failures" aria-current={current('failures')} data-testid="nav-failures" onClick={follow('/failures')}>
+          <a
+            href="/failures"
+            aria-current={current('failures')}
+            data-testid="nav-failures"
+            onClick={follow('/failures')}
+          >
             Failures
           </a>
         </nav>
         {route.page === 'task' ? <SearchBox key={route.id} /> : null}
-        <a className="graphiql-link" href="/graphql">GraphiQL</a>
+        <a className="graphiql-link" href="/graphql">
+          GraphiQL
+        </a>
       </header>
       <BackendBanner />
       <ApiKeyPrompt />

@@ -23,7 +23,10 @@ async function check(): Promise<BackendHealth> {
     const response = await fetch('/readyz', { cache: 'no-store', headers: { accept: 'application/json' } });
     const body = (await response.json().catch(() => ({}))) as { error?: string; backend?: string; subscriber?: string };
     if (response.ok) return { up: true, detail: null };
-    const parts = [body.backend === 'down' ? `Redis: ${body.error ?? 'down'}` : null, body.subscriber === 'down' ? 'subscriber down' : null];
+    const parts = [
+      body.backend === 'down' ? `Redis: ${body.error ?? 'down'}` : null,
+      body.subscriber === 'down' ? 'subscriber down' : null,
+    ];
     return { up: false, detail: parts.filter(Boolean).join('; ') || `readyz answered ${response.status}` };
   } catch {
     return { up: false, detail: 'celery-lens does not answer' };

@@ -110,7 +110,10 @@ export interface SubscriptionSink<R> {
   complete(): void;
 }
 
-type SinkEvent<R> = { readonly next: GqlResult<R> } | { readonly error: readonly GqlError[] } | { readonly complete: true };
+type SinkEvent<R> =
+  | { readonly next: GqlResult<R> }
+  | { readonly error: readonly GqlError[] }
+  | { readonly complete: true };
 
 function deliver<R>(sink: SubscriptionSink<R>, event: SinkEvent<R>): void {
   if ('next' in event) sink.next(event.next);
@@ -130,7 +133,8 @@ interface Early {
 const early = new Map<string, Early>();
 /** An early subscription no view took over within this long is stopped. */
 const UNCLAIMED_MS = 10_000;
-const operationKey = (document: { toString(): string }, variables: unknown) => `${document.toString()}\n${JSON.stringify(variables)}`;
+const operationKey = (document: { toString(): string }, variables: unknown) =>
+  `${document.toString()}\n${JSON.stringify(variables)}`;
 
 /**
  * Starts a subscription now, before React has rendered the view that will
@@ -162,7 +166,11 @@ export function subscribeEarly<R, V>(document: TypedDocumentString<R, V>, variab
 }
 
 /** Subscribes over graphql-ws; returns the function that unsubscribes. */
-export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: V, sink: SubscriptionSink<R>): () => void {
+export function subscribe<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V,
+  sink: SubscriptionSink<R>,
+): () => void {
   const key = operationKey(document, variables);
   const started = early.get(key);
   if (started) {
@@ -176,7 +184,10 @@ export function subscribe<R, V>(document: TypedDocumentString<R, V>, variables: 
     { query: document.toString(), variables: variables as Record<string, unknown> },
     {
       next(value) {
-        const result = { data: (value.data as R | null | undefined) ?? null, errors: (value.errors ?? []) as GqlError[] };
+        const result = {
+          data: (value.data as R | null | undefined) ?? null,
+          errors: (value.errors ?? []) as GqlError[],
+        };
         noteErrors(result.errors);
         sink.next(result);
       },

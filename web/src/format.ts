@@ -22,7 +22,12 @@ export function formatDuration(ms: number): string {
   if (rest < 1000) return `${sign}${Math.round(rest)} ms`;
   if (rest < 60_000) return `${sign}${(rest / 1000).toFixed(rest < 10_000 ? 2 : 1)} s`;
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
     const amount = Math.floor(rest / size);
     if (amount > 0 || (unit === 's' && parts.length === 0)) parts.push(`${amount}${unit}`);
     rest -= amount * size;

@@ -2,7 +2,13 @@
  * The Tasks view's first page, kept live by taskEvents: what to subscribe to
  * for a filter, and what one event does to the rows shown.
  */
-import type { SearchTasksQuery, TaskFilter, TaskOrder, TaskRowFragment, TaskStatus } from './graphql/generated/graphql.ts';
+import type {
+  SearchTasksQuery,
+  TaskFilter,
+  TaskOrder,
+  TaskRowFragment,
+  TaskStatus,
+} from './graphql/generated/graphql.ts';
 
 export type TaskPage = SearchTasksQuery['searchTasks'];
 
@@ -53,6 +59,7 @@ export function applyRow(page: TaskPage, row: TaskRowFragment, filter: TaskFilte
   const untimedPlace = shown ? at : order === 'NEWEST_FIRST' ? 0 : rest.length;
   let place = timed ? rest.findIndex((edge) => before(row, edge.node, order)) : untimedPlace;
   if (place < 0) place = rest.length;
-  if (place === rest.length && page.pageInfo.hasNextPage && (timed || !shown)) return { ...page, totalCount: count(delta), edges: rest };
+  if (place === rest.length && page.pageInfo.hasNextPage && (timed || !shown))
+    return { ...page, totalCount: count(delta), edges: rest };
   return { ...page, totalCount: count(delta), edges: [...rest.slice(0, place), { node: row }, ...rest.slice(place)] };
 }

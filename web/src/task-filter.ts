@@ -20,7 +20,8 @@ export interface FilterParams {
 }
 
 const isStatus = (value: string): value is TaskStatus => Object.hasOwn(STATUS, value);
-const isoOrNull = (value: string | null) => (value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : null);
+const isoOrNull = (value: string | null) =>
+  value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : null;
 
 export function filterFromParams(params: URLSearchParams): FilterParams {
   const filter: TaskFilter = {};

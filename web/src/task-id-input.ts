@@ -8,7 +8,10 @@ export function taskIdFromInput(input: string): string | null {
   if (text === '') return null;
   if (!text.includes('/')) return text;
   const withoutQuery = text.split(/[?#]/, 1)[0] ?? '';
-  const last = withoutQuery.split('/').filter((part) => part !== '').pop();
+  const last = withoutQuery
+    .split('/')
+    .filter((part) => part !== '')
+    .pop();
   if (!last) return null;
   try {
     return decodeURIComponent(last);

@@ -10,7 +10,17 @@ import { type GqlError, type GqlResult, apiKey, subscribe } from './client.ts';
 import type { TypedDocumentString } from './graphql/generated/graphql.ts';
 import { useStore } from './store.ts';
 
-const FINAL_CODES = new Set(['INVALID_TASK_ID', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPH_TOO_LARGE', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'INDEX_DISABLED', 'INVALID_ARGUMENT', 'INVALID_CURSOR']);
+const FINAL_CODES = new Set([
+  'INVALID_TASK_ID',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'GRAPH_TOO_LARGE',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'INDEX_DISABLED',
+  'INVALID_ARGUMENT',
+  'INVALID_CURSOR',
+]);
 const RETRY_MS = 2000;
 
 export interface Live<R> {
@@ -29,7 +39,11 @@ export function isFinal(errors: readonly GqlError[]): boolean {
  * (a ready graph) from one cut short (the server restarting): only the
  * latter is subscribed again.
  */
-export function useLive<R, V>(document: TypedDocumentString<R, V>, variables: V | null, isDone: (data: R) => boolean = () => false): Live<R> {
+export function useLive<R, V>(
+  document: TypedDocumentString<R, V>,
+  variables: V | null,
+  isDone: (data: R) => boolean = () => false,
+): Live<R> {
   const epoch = useStore(backendEpoch);
   const key = useStore(apiKey);
   const [live, setLive] = useState<Live<R>>({ result: null, failure: null, completed: false });

@@ -185,6 +185,17 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
     setRound((n) => n + 1);
   }, []);
 
-  const nodes: NodeOf<C>[] = [first, ...more].flatMap((page) => page?.edges.map((edge) => edge.node as NodeOf<C>) ?? []);
-  return { nodes, first, errors, hasNextPage: last?.pageInfo.hasNextPage ?? false, live, loadingMore, loadMore, backToLive };
+  const nodes: NodeOf<C>[] = [first, ...more].flatMap(
+    (page) => page?.edges.map((edge) => edge.node as NodeOf<C>) ?? [],
+  );
+  return {
+    nodes,
+    first,
+    errors,
+    hasNextPage: last?.pageInfo.hasNextPage ?? false,
+    live,
+    loadingMore,
+    loadMore,
+    backToLive,
+  };
 }

@@ -19,7 +19,14 @@ export function ApiKeyPrompt() {
         {current ? 'This API key was refused. ' : 'This server needs an API key. '}
         API key (kept in this tab only):
       </label>
-      <input id="api-key" type="password" autoComplete="off" value={text} onChange={(event) => setText(event.target.value)} autoFocus />
+      <input
+        id="api-key"
+        type="password"
+        autoComplete="off"
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        autoFocus
+      />
       <button type="submit">Use key</button>
     </form>
   );

@@ -9,7 +9,8 @@ export function BackendBanner() {
   if (health.up !== false && socket !== 'closed') return null;
   return (
     <div className="banner" role="alert" data-testid="backend-banner">
-      <strong>Backend unavailable</strong>: {health.detail ?? 'the live connection closed'}. Reconnecting; the page catches up when it is back.
+      <strong>Backend unavailable</strong>: {health.detail ?? 'the live connection closed'}. Reconnecting; the page
+      catches up when it is back.
     </div>
   );
 }

@@ -40,7 +40,15 @@ function TaskNodeView({ view, at, selected }: { view: TaskView; at: Point; selec
       className={`graph-node task-node${selected ? ' selected' : ''}`}
       data-task-id={view.id}
       data-status={view.status}
-      style={{ ...box('task', at), color: look.color, background: look.background, borderColor: look.color, '--status-icon': statusIconImage(view.status) } as CSSProperties}
+      style={
+        {
+          ...box('task', at),
+          color: look.color,
+          background: look.background,
+          borderColor: look.color,
+          '--status-icon': statusIconImage(view.status),
+        } as CSSProperties
+      }
     >
       <button
         type="button"
@@ -58,7 +66,13 @@ function TaskNodeView({ view, at, selected }: { view: TaskView; at: Point; selec
 
 function GroupNodeView({ view, at }: { view: GroupView; at: Point }) {
   return (
-    <div className="graph-node group-node" data-group-id={view.id} data-kind="group" title={`group ${view.id}`} style={box('group', at)}>
+    <div
+      className="graph-node group-node"
+      data-group-id={view.id}
+      data-kind="group"
+      title={`group ${view.id}`}
+      style={box('group', at)}
+    >
       group · {view.size}
     </div>
   );
@@ -66,8 +80,18 @@ function GroupNodeView({ view, at }: { view: GroupView; at: Point }) {
 
 function SummaryNodeView({ view, at, expand }: { view: SummaryView; at: Point; expand: (groupId: string) => void }) {
   return (
-    <div className="graph-node summary-node" data-group-id={view.groupId} data-kind="summary" style={box('summary', at)}>
-      <button type="button" className="node-button" onClick={() => expand(view.groupId)} aria-label={`Expand the group of ${view.size} tasks`}>
+    <div
+      className="graph-node summary-node"
+      data-group-id={view.groupId}
+      data-kind="summary"
+      style={box('summary', at)}
+    >
+      <button
+        type="button"
+        className="node-button"
+        onClick={() => expand(view.groupId)}
+        aria-label={`Expand the group of ${view.size} tasks`}
+      >
         <span>{view.size} tasks (expand)</span>
         <span className="summary-counts">
           {STATUS_ORDER.filter((status) => view.counts.has(status)).map((status) => (
@@ -85,9 +109,17 @@ function SummaryNodeView({ view, at, expand }: { view: SummaryView; at: Point; e
 // Re-rendered only when their own look changes: a status change recolours one node, a new selection two.
 const TaskNode = memo(
   TaskNodeView,
-  (a, b) => a.at === b.at && a.selected === b.selected && a.view.id === b.view.id && a.view.status === b.view.status && a.view.name === b.view.name,
+  (a, b) =>
+    a.at === b.at &&
+    a.selected === b.selected &&
+    a.view.id === b.view.id &&
+    a.view.status === b.view.status &&
+    a.view.name === b.view.name,
 );
-const GroupNode = memo(GroupNodeView, (a, b) => a.at === b.at && a.view.id === b.view.id && a.view.size === b.view.size);
+const GroupNode = memo(
+  GroupNodeView,
+  (a, b) => a.at === b.at && a.view.id === b.view.id && a.view.size === b.view.size,
+);
 const SummaryNode = memo(SummaryNodeView);
 
 export interface GraphNodesProps {
@@ -104,7 +136,8 @@ export function GraphNodes({ nodes, positions, selectedId, expand }: GraphNodesP
     <div className="graph-layer">
       {nodes.map((view) => {
         const at = positions.get(view.id) ?? origin;
-        if (view.kind === 'task') return <TaskNode key={view.id} view={view} at={at} selected={view.id === selectedId} />;
+        if (view.kind === 'task')
+          return <TaskNode key={view.id} view={view} at={at} selected={view.id === selectedId} />;
         if (view.kind === 'group') return <GroupNode key={view.id} view={view} at={at} />;
         return <SummaryNode key={view.id} view={view} at={at} expand={expand} />;
       })}
@@ -124,12 +157,28 @@ function edgePath(from: Point, fromKind: ViewNode['kind'], to: Point, toKind: Vi
 export const ARROW_ID = 'lens-graph-arrow';
 
 /** Every edge, one path each (their ends are known from the layout: nothing is measured). */
-export const GraphEdges = memo(function GraphEdges({ nodes, edges, positions }: { nodes: readonly ViewNode[]; edges: readonly ViewEdge[]; positions: Positions }) {
+export const GraphEdges = memo(function GraphEdges({
+  nodes,
+  edges,
+  positions,
+}: {
+  nodes: readonly ViewNode[];
+  edges: readonly ViewEdge[];
+  positions: Positions;
+}) {
   const kindOf = new Map(nodes.map((node) => [node.id, node.kind]));
   return (
     <svg className="graph-edges" aria-hidden="true">
       <defs>
-        <marker id={ARROW_ID} viewBox="-10 -10 20 20" markerWidth="12.5" markerHeight="12.5" orient="auto-start-reverse" refX="0" refY="0">
+        <marker
+          id={ARROW_ID}
+          viewBox="-10 -10 20 20"
+          markerWidth="12.5"
+          markerHeight="12.5"
+          orient="auto-start-reverse"
+          refX="0"
+          refY="0"
+        >
           <polyline points="-5,-4 0,0 -5,4 -5,-4" />
         </marker>
       </defs>
@@ -137,7 +186,15 @@ export const GraphEdges = memo(function GraphEdges({ nodes, edges, positions }: 
         const [from, to] = [positions.get(edge.source), positions.get(edge.target)];
         const [fromKind, toKind] = [kindOf.get(edge.source), kindOf.get(edge.target)];
         if (!from || !to || !fromKind || !toKind) return null;
-        return <path key={edge.id} className={`graph-edge edge-${edge.kind.toLowerCase()}`} data-id={edge.id} d={edgePath(from, fromKind, to, toKind)} markerEnd={`url(#${ARROW_ID})`} />;
+        return (
+          <path
+            key={edge.id}
+            className={`graph-edge edge-${edge.kind.toLowerCase()}`}
+            data-id={edge.id}
+            d={edgePath(from, fromKind, to, toKind)}
+            markerEnd={`url(#${ARROW_ID})`}
+          />
+        );
       })}
     </svg>
   );

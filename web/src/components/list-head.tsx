@@ -1,5 +1,11 @@
 /** The head of a live list (Tasks, Failures): its count, and whether it follows the first page live. */
-export function ListHead({ testId, count, text, live, onBackToLive }: {
+export function ListHead({
+  testId,
+  count,
+  text,
+  live,
+  onBackToLive,
+}: {
   testId: string;
   count: number | null;
   text: string;

@@ -6,7 +6,8 @@ import { usePolled } from '../use-polled.ts';
 const REFRESH_MS = 3000;
 
 /** Shows a key with kombu's separator (\x06\x16, invisible) readable. */
-const printable = (key: string) => key.replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+const printable = (key: string) =>
+  key.replace(/[\x00-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** Messages waiting in each broker queue of --queues, priority sub-queues summed (the `queues` query, polled). */
 export function QueuesPanel() {
@@ -24,7 +25,9 @@ export function QueuesPanel() {
             <thead>
               <tr>
                 <th scope="col">Queue</th>
-                <th scope="col" className="num">Waiting</th>
+                <th scope="col" className="num">
+                  Waiting
+                </th>
                 <th scope="col">By priority</th>
                 <th scope="col">Oldest</th>
               </tr>
@@ -32,8 +35,12 @@ export function QueuesPanel() {
             <tbody>
               {queues.map((queue) => (
                 <tr key={queue.name} data-queue={queue.name} data-length={queue.length}>
-                  <th scope="row"><code>{queue.name}</code></th>
-                  <td className="num" data-testid="queue-length">{queue.length}</td>
+                  <th scope="row">
+                    <code>{queue.name}</code>
+                  </th>
+                  <td className="num" data-testid="queue-length">
+                    {queue.length}
+                  </td>
                   <td className="muted">
                     {queue.byPriority
                       .filter((list) => list.length > 0)
@@ -41,7 +48,8 @@ export function QueuesPanel() {
                       .join(' · ') || '—'}
                     {queue.wrongTypeKeys.length > 0 ? (
                       <span className="error-text inline" data-testid="queue-wrong-type">
-                        {' '}not a list, not counted: {queue.wrongTypeKeys.map(printable).join(', ')}
+                        {' '}
+                        not a list, not counted: {queue.wrongTypeKeys.map(printable).join(', ')}
                       </span>
                     ) : null}
                   </td>
@@ -55,7 +63,9 @@ export function QueuesPanel() {
                           navigate(taskPath(queue.oldestTaskId as string));
                         }}
                       >
-                        {queue.oldestAgeSeconds === null ? 'oldest task' : `waiting ${formatDuration(queue.oldestAgeSeconds * 1000)}`}
+                        {queue.oldestAgeSeconds === null
+                          ? 'oldest task'
+                          : `waiting ${formatDuration(queue.oldestAgeSeconds * 1000)}`}
                       </a>
                     ) : (
                       <span className="muted">—</span>

@@ -12,7 +12,9 @@ export function SearchBox({ initial = '' }: { initial?: string }) {
   };
   return (
     <form className="search" role="search" onSubmit={submit}>
-      <label htmlFor="task-search" className="visually-hidden">Task id or URL</label>
+      <label htmlFor="task-search" className="visually-hidden">
+        Task id or URL
+      </label>
       <input
         id="task-search"
         data-testid="task-search"

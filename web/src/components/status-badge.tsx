@@ -6,7 +6,11 @@ import { StatusIcon } from './status-icon.tsx';
 export function StatusBadge({ status, count }: { status: TaskStatus; count?: number }) {
   const look = STATUS[status];
   return (
-    <span className="badge" data-status={status} style={{ color: look.color, background: look.background, borderColor: look.color }}>
+    <span
+      className="badge"
+      data-status={status}
+      style={{ color: look.color, background: look.background, borderColor: look.color }}
+    >
       <StatusIcon status={status} /> {look.label}
       {count === undefined ? null : <strong> {count}</strong>}
     </span>

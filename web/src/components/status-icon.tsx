@@ -5,7 +5,16 @@ import { STATUS, iconAttributes } from '../status.ts';
 export function StatusIcon({ status }: { status: TaskStatus }) {
   const { icon } = STATUS[status];
   return (
-    <svg className="status-icon" data-icon={status} viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false" {...iconAttributes(icon)}>
+    <svg
+      className="status-icon"
+      data-icon={status}
+      viewBox="0 0 16 16"
+      width="1em"
+      height="1em"
+      aria-hidden="true"
+      focusable="false"
+      {...iconAttributes(icon)}
+    >
       <path d={icon.path} />
     </svg>
   );

@@ -27,7 +27,12 @@ export function isKwargsError(error: GqlError): boolean {
  * there is a key, or when the address already carries a kwargs filter (so it
  * can be seen and removed, its error beside it).
  */
-export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
+export function TaskFilterForm({
+  initial,
+  kwargKeys,
+  errors,
+  onApply,
+}: {
   initial: FilterParams;
   kwargKeys: readonly string[] | null;
   errors: readonly GqlError[];
@@ -50,11 +55,14 @@ export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
     event.preventDefault();
     const filter: TaskFilter = {};
     if (statuses.length > 0) filter.status = STATUS_ORDER.filter((status) => statuses.includes(status));
-    for (const [field, value] of Object.entries(text) as [TextField, string][]) if (value.trim()) filter[field] = value.trim();
+    for (const [field, value] of Object.entries(text) as [TextField, string][])
+      if (value.trim()) filter[field] = value.trim();
     const [from, to] = [fromLocalInput(since), fromLocalInput(until)];
     if (from) filter.since = from;
     if (to) filter.until = to;
-    const matches = kwargs.map(({ key, value }) => ({ key: key.trim(), value })).filter(({ key, value }) => key && value);
+    const matches = kwargs
+      .map(({ key, value }) => ({ key: key.trim(), value }))
+      .filter(({ key, value }) => key && value);
     if (matches.length > 0) filter.kwargs = matches;
     onApply({ filter, order });
   };
@@ -67,7 +75,13 @@ export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
         <legend>Status</legend>
         {STATUS_ORDER.map((status) => (
           <label key={status} className="status-choice" style={{ color: STATUS[status].color }}>
-            <input type="checkbox" name="status" value={status} checked={statuses.includes(status)} onChange={() => toggle(status)} />
+            <input
+              type="checkbox"
+              name="status"
+              value={status}
+              checked={statuses.includes(status)}
+              onChange={() => toggle(status)}
+            />
             <StatusIcon status={status} /> {STATUS[status].label}
           </label>
         ))}
@@ -89,11 +103,23 @@ export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
         ))}
         <label>
           Latest state since
-          <input name="since" type="datetime-local" step="1" value={since} onChange={(event) => setSince(event.target.value)} />
+          <input
+            name="since"
+            type="datetime-local"
+            step="1"
+            value={since}
+            onChange={(event) => setSince(event.target.value)}
+          />
         </label>
         <label>
           until
-          <input name="until" type="datetime-local" step="1" value={until} onChange={(event) => setUntil(event.target.value)} />
+          <input
+            name="until"
+            type="datetime-local"
+            step="1"
+            value={until}
+            onChange={(event) => setUntil(event.target.value)}
+          />
         </label>
         <label>
           Order
@@ -107,7 +133,9 @@ export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
         <KwargRows rows={kwargs} keys={kwargKeys ?? []} errors={errors.filter(isKwargsError)} onChange={setKwargs} />
       ) : null}
       <div className="filter-actions">
-        <button type="submit" data-testid="apply-filter">Apply</button>
+        <button type="submit" data-testid="apply-filter">
+          Apply
+        </button>
         <button type="button" className="secondary" onClick={() => onApply({ filter: {}, order: 'NEWEST_FIRST' })}>
           Clear
         </button>
@@ -117,14 +145,20 @@ export function TaskFilterForm({ initial, kwargKeys, errors, onApply }: {
 }
 
 /** Key = value rows of the kwargs filter (exact match on an indexed key), ANDed. */
-function KwargRows({ rows, keys, errors, onChange }: {
+function KwargRows({
+  rows,
+  keys,
+  errors,
+  onChange,
+}: {
   rows: readonly KwargMatch[];
   keys: readonly string[];
   errors: readonly GqlError[];
   onChange: (next: readonly KwargMatch[]) => void;
 }) {
   const listId = useId();
-  const set = (at: number, change: Partial<KwargMatch>) => onChange(rows.map((row, n) => (n === at ? { ...row, ...change } : row)));
+  const set = (at: number, change: Partial<KwargMatch>) =>
+    onChange(rows.map((row, n) => (n === at ? { ...row, ...change } : row)));
   return (
     <fieldset className="kwargs" data-testid="kwargs-filter">
       <legend>Keyword arguments</legend>
@@ -138,19 +172,45 @@ function KwargRows({ rows, keys, errors, onChange }: {
         <div className="kwarg-row" key={n}>
           <label>
             Key
-            <input name={`kwarg-key-${n}`} type="text" list={listId} value={row.key} autoComplete="off" spellCheck={false} onChange={(event) => set(n, { key: event.target.value })} />
+            <input
+              name={`kwarg-key-${n}`}
+              type="text"
+              list={listId}
+              value={row.key}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(event) => set(n, { key: event.target.value })}
+            />
           </label>
           <label>
             equals
-            <input name={`kwarg-value-${n}`} type="text" value={row.value} placeholder='acme, 42, "42"' autoComplete="off" spellCheck={false} onChange={(event) => set(n, { value: event.target.value })} />
+            <input
+              name={`kwarg-value-${n}`}
+              type="text"
+              value={row.value}
+              placeholder='acme, 42, "42"'
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(event) => set(n, { value: event.target.value })}
+            />
           </label>
-          <button type="button" className="secondary" aria-label={`Remove the ${row.key || 'empty'} condition`} onClick={() => onChange(rows.filter((_, m) => m !== n))}>
+          <button
+            type="button"
+            className="secondary"
+            aria-label={`Remove the ${row.key || 'empty'} condition`}
+            onClick={() => onChange(rows.filter((_, m) => m !== n))}
+          >
             Remove
           </button>
         </div>
       ))}
       {keys.length > 0 ? (
-        <button type="button" className="secondary" data-testid="add-kwarg" onClick={() => onChange([...rows, { key: keys.length === 1 ? keys[0]! : '', value: '' }])}>
+        <button
+          type="button"
+          className="secondary"
+          data-testid="add-kwarg"
+          onClick={() => onChange([...rows, { key: keys.length === 1 ? keys[0]! : '', value: '' }])}
+        >
           Add a kwargs condition
         </button>
       ) : null}

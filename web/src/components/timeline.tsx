@@ -40,7 +40,9 @@ export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes
     return (
       <section className="timeline-panel" aria-label="Timeline">
         <h2>Timeline</h2>
-        <p className="muted">No times yet (Celery sends them with task events: worker_send_task_events, task_send_sent_event).</p>
+        <p className="muted">
+          No times yet (Celery sends them with task events: worker_send_task_events, task_send_sent_event).
+        </p>
       </section>
     );
   }
@@ -68,14 +70,25 @@ export function Timeline({ graph, times }: { graph: GraphData; times: GraphTimes
                   navigate(taskPath(row.id));
                 }}
               >
-                <span style={{ color: look.color }}><StatusIcon status={row.status} /></span>{row.name}
+                <span style={{ color: look.color }}>
+                  <StatusIcon status={row.status} />
+                </span>
+                {row.name}
               </a>
               <span className="timeline-track">
                 {row.sent !== null && runStart !== null && runStart > row.sent ? (
-                  <span className="bar waiting" style={{ left: x(row.sent), width: w(row.sent, runStart) }} title="waiting" />
+                  <span
+                    className="bar waiting"
+                    style={{ left: x(row.sent), width: w(row.sent, runStart) }}
+                    title="waiting"
+                  />
                 ) : null}
                 {runStart !== null ? (
-                  <span className="bar running" style={{ left: x(runStart), width: w(runStart, runEnd), background: look.color }} title={`${look.label}, ${formatDuration(runEnd - runStart)}`} />
+                  <span
+                    className="bar running"
+                    style={{ left: x(runStart), width: w(runStart, runEnd), background: look.color }}
+                    title={`${look.label}, ${formatDuration(runEnd - runStart)}`}
+                  />
                 ) : null}
               </span>
             </li>

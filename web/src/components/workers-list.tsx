@@ -17,13 +17,20 @@ export function WorkersList() {
       {result === null ? <p className="muted">Loading…</p> : null}
       {/* Only from an answer: a failed query heard nothing either way. */}
       {workers.length === 0 ? (
-        result?.data ? <p className="muted">None heard from yet (workers need -E / worker_send_task_events).</p> : null
+        result?.data ? (
+          <p className="muted">None heard from yet (workers need -E / worker_send_task_events).</p>
+        ) : null
       ) : (
         <ul>
           {workers.map((worker) => {
             const beat = ms(worker.lastHeartbeat);
             return (
-              <li key={worker.hostname} data-testid="worker" data-hostname={worker.hostname} data-online={worker.online}>
+              <li
+                key={worker.hostname}
+                data-testid="worker"
+                data-hostname={worker.hostname}
+                data-online={worker.online}
+              >
                 <span className={worker.online ? 'online' : 'offline'}>
                   <span aria-hidden="true">{worker.online ? '●' : '○'}</span> {worker.online ? 'online' : 'offline'}
                 </span>{' '}
@@ -36,7 +43,9 @@ export function WorkersList() {
                   {beat === null ? (
                     `seen ${formatTime(worker.lastSeen)}`
                   ) : (
-                    <span title={formatTime(worker.lastHeartbeat)}>heartbeat {formatDuration(Math.max(0, now - beat))} ago</span>
+                    <span title={formatTime(worker.lastHeartbeat)}>
+                      heartbeat {formatDuration(Math.max(0, now - beat))} ago
+                    </span>
                   )}
                   {worker.heartbeatIntervalSeconds ? ` (every ${worker.heartbeatIntervalSeconds} s)` : ''}
                   {worker.software ? ` · ${worker.software}` : ''}

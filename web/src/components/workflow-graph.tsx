@@ -19,7 +19,9 @@ function boundsOf(positions: Positions, kinds: ReadonlyMap<string, keyof typeof 
     [left, top] = [Math.min(left, at.x), Math.min(top, at.y)];
     [right, bottom] = [Math.max(right, at.x + size.width), Math.max(bottom, at.y + size.height)];
   }
-  return left === Infinity ? { x: 0, y: 0, width: 1, height: 1 } : { x: left, y: top, width: right - left, height: bottom - top };
+  return left === Infinity
+    ? { x: 0, y: 0, width: 1, height: 1 }
+    : { x: left, y: top, width: right - left, height: bottom - top };
 }
 
 /**
@@ -27,7 +29,15 @@ function boundsOf(positions: Positions, kinds: ReadonlyMap<string, keyof typeof 
  * or go (a status change alone moves nothing). React Flow's own fitView
  * frames the nodes it was given, and it is given none: the page draws them.
  */
-function FitOnGrowth({ structure, bounds, onFitted }: { structure: string; bounds: ReturnType<typeof boundsOf>; onFitted: () => void }) {
+function FitOnGrowth({
+  structure,
+  bounds,
+  onFitted,
+}: {
+  structure: string;
+  bounds: ReturnType<typeof boundsOf>;
+  onFitted: () => void;
+}) {
   const flow = useReactFlow();
   const store = useStoreApi();
   const sized = useStore((state) => state.width > 0 && state.height > 0);
@@ -61,7 +71,8 @@ export function WorkflowGraph({ graph, selectedId }: { graph: GraphData; selecte
     const start = performance.now();
     const placed = layout(model.nodes, model.edges);
     // For bench/web-page.ts: how long the layout of the first graph took.
-    if (performance.getEntriesByName('lens:layout').length === 0) performance.measure('lens:layout', { start, end: performance.now() });
+    if (performance.getEntriesByName('lens:layout').length === 0)
+      performance.measure('lens:layout', { start, end: performance.now() });
     return { positions: placed, bounds: boundsOf(placed, new Map(model.nodes.map((node) => [node.id, node.kind]))) };
   }, [model.structure]);
   // The nodes are drawn first, alone; the edges once the graph is framed, a frame later.

@@ -47,11 +47,15 @@ export function TaskActions({ id, status, ready }: { id: string; status: string;
   const run = async (action: Action) => {
     setBusy(true);
     setArmed(null);
-    const result = action === 'resend' ? await query(ResendTask, { id }) : await query(RevokeTask, { id, terminate: action === 'terminate' });
+    const result =
+      action === 'resend'
+        ? await query(ResendTask, { id })
+        : await query(RevokeTask, { id, terminate: action === 'terminate' });
     setBusy(false);
     setErrors(result.errors);
     if (result.errors.length > 0) return;
-    if (action === 'resend' && result.data && 'resendTask' in result.data) navigate(taskPath(result.data.resendTask.id));
+    if (action === 'resend' && result.data && 'resendTask' in result.data)
+      navigate(taskPath(result.data.resendTask.id));
     else setDone(`${LABEL[action]} sent to the workers`);
   };
   return (
@@ -68,7 +72,11 @@ export function TaskActions({ id, status, ready }: { id: string; status: string;
           {armed === action ? `Confirm ${LABEL[action].toLowerCase()}` : LABEL[action]}
         </button>
       ))}
-      {done ? <span className="muted" role="status">{done}</span> : null}
+      {done ? (
+        <span className="muted" role="status">
+          {done}
+        </span>
+      ) : null}
       <ErrorMessage errors={errors} retrying={false} />
     </div>
   );

@@ -91,10 +91,15 @@ function rankLayout(nodes: readonly ViewNode[], edges: readonly ViewEdge[]): Pos
   const order = new Map<string, number>();
   const columns = ranks.map((column) => {
     const weight = (node: ViewNode) => {
-      const from = parents.get(node.id)!.map((id) => order.get(id)).filter((value): value is number => value !== undefined);
+      const from = parents
+        .get(node.id)!
+        .map((id) => order.get(id))
+        .filter((value): value is number => value !== undefined);
       return from.length === 0 ? 0 : from.reduce((a, b) => a + b, 0) / from.length;
     };
-    const sorted = column.map((node, index) => ({ node, index, weight: weight(node) })).sort((a, b) => a.weight - b.weight || a.index - b.index);
+    const sorted = column
+      .map((node, index) => ({ node, index, weight: weight(node) }))
+      .sort((a, b) => a.weight - b.weight || a.index - b.index);
     sorted.forEach((entry, index) => order.set(entry.node.id, index));
     return sorted.map((entry) => entry.node);
   });
@@ -112,7 +117,10 @@ function rankLayout(nodes: readonly ViewNode[], edges: readonly ViewEdge[]): Pos
     column.forEach((node, index) => {
       const size = NODE_SIZE[node.kind];
       const [sub, line] = [Math.floor(index / rows), index % rows];
-      positions.set(node.id, { x: x + sub * (width + NODE_GAP) + (width - size.width) / 2, y: top + line * row + (row - NODE_GAP - size.height) / 2 });
+      positions.set(node.id, {
+        x: x + sub * (width + NODE_GAP) + (width - size.width) / 2,
+        y: top + line * row + (row - NODE_GAP - size.height) / 2,
+      });
     });
     x += wide * (width + NODE_GAP) - NODE_GAP + RANK_GAP;
   }

@@ -17,7 +17,13 @@ export const COLLAPSE_OVER = 50;
 export type ViewNode =
   | { readonly kind: 'task'; readonly id: string; readonly status: TaskStatus; readonly name: string | null }
   | { readonly kind: 'group'; readonly id: string; readonly size: number }
-  | { readonly kind: 'summary'; readonly id: string; readonly groupId: string; readonly counts: ReadonlyMap<TaskStatus, number>; readonly size: number };
+  | {
+      readonly kind: 'summary';
+      readonly id: string;
+      readonly groupId: string;
+      readonly counts: ReadonlyMap<TaskStatus, number>;
+      readonly size: number;
+    };
 
 export interface ViewEdge {
   readonly id: string;
@@ -49,7 +55,9 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const statusOf = (id: string): TaskStatus => byId.get(id)?.task?.status ?? 'UNKNOWN';
   const membersOf = new Map<string, string[]>();
-  for (const edge of graph.edges) if (edge.kind === 'MEMBER') (membersOf.get(edge.from) ?? membersOf.set(edge.from, []).get(edge.from)!).push(edge.to);
+  for (const edge of graph.edges)
+    if (edge.kind === 'MEMBER')
+      (membersOf.get(edge.from) ?? membersOf.set(edge.from, []).get(edge.from)!).push(edge.to);
   // Members hidden behind their group's summary node.
   const replacedBy = new Map<string, string>();
   const summaries: ViewNode[] = [];
@@ -57,13 +65,20 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
     const members = membersOf.get(node.id) ?? [];
     if (node.kind !== 'GROUP' || expanded.has(node.id) || members.length <= COLLAPSE_OVER) continue;
     for (const member of members) replacedBy.set(member, summaryId(node.id));
-    summaries.push({ kind: 'summary', id: summaryId(node.id), groupId: node.id, size: members.length, counts: countByStatus(members.map(statusOf)) });
+    summaries.push({
+      kind: 'summary',
+      id: summaryId(node.id),
+      groupId: node.id,
+      size: members.length,
+      counts: countByStatus(members.map(statusOf)),
+    });
   }
   const nodes: ViewNode[] = [];
   for (const node of graph.nodes) {
     if (replacedBy.has(node.id)) continue;
     if (node.kind === 'GROUP') nodes.push({ kind: 'group', id: node.id, size: membersOf.get(node.id)?.length ?? 0 });
-    else nodes.push({ kind: 'task', id: node.id, status: node.task?.status ?? 'UNKNOWN', name: node.task?.name ?? null });
+    else
+      nodes.push({ kind: 'task', id: node.id, status: node.task?.status ?? 'UNKNOWN', name: node.task?.name ?? null });
   }
   nodes.push(...summaries);
   const edges = new Map<string, ViewEdge>();
@@ -75,7 +90,8 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
   const callbacks = chordCallbacks(graph);
   for (const edge of graph.edges) {
     if (!byId.has(edge.from) || !byId.has(edge.to)) continue;
-    if (edge.kind === 'CALLBACK') for (const member of membersOf.get(edge.from) ?? [edge.from]) add(member, edge.to, 'CHILD');
+    if (edge.kind === 'CALLBACK')
+      for (const member of membersOf.get(edge.from) ?? [edge.from]) add(member, edge.to, 'CHILD');
     // A callback's edge from its sender gives way to those from its header's members.
     else if (edge.kind === 'MEMBER' || !callbacks.has(edge.to)) add(edge.from, edge.to, edge.kind);
   }
@@ -86,5 +102,7 @@ export function viewModel(graph: GraphData, expanded: ReadonlySet<string>): View
 
 /** Counts per status over every task of the graph, collapsed or not. */
 export function graphCounts(graph: GraphData): Map<TaskStatus, number> {
-  return countByStatus(graph.nodes.filter((node) => node.kind === 'TASK').map((node) => node.task?.status ?? 'UNKNOWN'));
+  return countByStatus(
+    graph.nodes.filter((node) => node.kind === 'TASK').map((node) => node.task?.status ?? 'UNKNOWN'),
+  );
 }

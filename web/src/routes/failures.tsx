@@ -13,7 +13,8 @@ const PAGE_SIZE = 50;
 /** Any failure in the window regroups the list: the first page is asked again. */
 const regroup = () => null;
 
-const iso = (value: string | null) => (value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : null);
+const iso = (value: string | null) =>
+  value && !Number.isNaN(new Date(value).getTime()) ? new Date(value).toISOString() : null;
 
 /** `/failures?since&until`: failed tasks grouped by name and exception type, the latest failure first, live (taskEvents of failures). */
 export function FailuresRoute({ params }: { params: URLSearchParams }) {
@@ -21,7 +22,11 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
   const until = iso(params.get('until'));
   const variables = useMemo(() => ({ since, until, first: PAGE_SIZE }), [since, until]);
   const events = useMemo(
-    () => ({ document: FailureEvents, variables: { filter: { status: ['FAILED' as const], since, until } }, apply: regroup }),
+    () => ({
+      document: FailureEvents,
+      variables: { filter: { status: ['FAILED' as const], since, until } },
+      apply: regroup,
+    }),
     [since, until],
   );
   const list = usePaged(Failures, variables, (data) => data.failures, events);
@@ -37,7 +42,11 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
         <ListHead
           testId="failure-total"
           count={list.first?.totalCount ?? null}
-          text={list.first ? `${list.first.totalCount.toLocaleString()} ${list.first.totalCount === 1 ? 'group' : 'groups'}` : 'Loading…'}
+          text={
+            list.first
+              ? `${list.first.totalCount.toLocaleString()} ${list.first.totalCount === 1 ? 'group' : 'groups'}`
+              : 'Loading…'
+          }
           live={list.live}
           onBackToLive={list.backToLive}
         />
@@ -49,14 +58,24 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
                 <tr>
                   <th scope="col">Task name</th>
                   <th scope="col">Exception</th>
-                  <th scope="col" className="num">Count</th>
+                  <th scope="col" className="num">
+                    Count
+                  </th>
                   <th scope="col">First · last seen</th>
                   <th scope="col">Latest</th>
                 </tr>
               </thead>
               <tbody>
                 {list.nodes.map((group) => {
-                  const all = paramsFromFilter({ filter: { status: ['FAILED'], ...(group.name ? { name: group.name } : {}), ...(since ? { since } : {}), ...(until ? { until } : {}) }, order: 'NEWEST_FIRST' });
+                  const all = paramsFromFilter({
+                    filter: {
+                      status: ['FAILED'],
+                      ...(group.name ? { name: group.name } : {}),
+                      ...(since ? { since } : {}),
+                      ...(until ? { until } : {}),
+                    },
+                    order: 'NEWEST_FIRST',
+                  });
                   return (
                     <tr
                       key={`${group.name}\u0000${group.exceptionType}`}
@@ -78,7 +97,9 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
                           failed tasks of this name
                         </a>
                       </th>
-                      <td><code>{group.exceptionType || '(not known)'}</code></td>
+                      <td>
+                        <code>{group.exceptionType || '(not known)'}</code>
+                      </td>
                       <td className="num">{group.count.toLocaleString()}</td>
                       <td className="muted">
                         {formatTime(group.firstSeen)}
@@ -101,7 +122,13 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
           <p className="muted">No failure in the index{since || until ? ' in this window' : ''}.</p>
         ) : null}
         {list.hasNextPage ? (
-          <button type="button" className="more" data-testid="load-more" disabled={list.loadingMore} onClick={list.loadMore}>
+          <button
+            type="button"
+            className="more"
+            data-testid="load-more"
+            disabled={list.loadingMore}
+            onClick={list.loadMore}
+          >
             {list.loadingMore ? 'Loading…' : `Next ${PAGE_SIZE}`}
           </button>
         ) : null}
@@ -122,17 +149,30 @@ function WindowForm({ since, until }: { since: string | null; until: string | nu
     if (b) params.set('until', b);
     navigate(withParams('/failures', params));
   };
-  const lastHour = () => navigate(withParams('/failures', new URLSearchParams({ since: new Date(Date.now() - 3_600_000).toISOString() })));
+  const lastHour = () =>
+    navigate(withParams('/failures', new URLSearchParams({ since: new Date(Date.now() - 3_600_000).toISOString() })));
   return (
     <form className="panel filter-form" data-testid="failure-window" onSubmit={submit} aria-label="Failures window">
       <div className="filter-fields">
         <label>
           Failed since
-          <input name="since" type="datetime-local" step="1" value={from} onChange={(event) => setFrom(event.target.value)} />
+          <input
+            name="since"
+            type="datetime-local"
+            step="1"
+            value={from}
+            onChange={(event) => setFrom(event.target.value)}
+          />
         </label>
         <label>
           until
-          <input name="until" type="datetime-local" step="1" value={to} onChange={(event) => setTo(event.target.value)} />
+          <input
+            name="until"
+            type="datetime-local"
+            step="1"
+            value={to}
+            onChange={(event) => setTo(event.target.value)}
+          />
         </label>
       </div>
       <div className="filter-actions">

@@ -14,7 +14,12 @@ const graphReady = (data: { taskGraph: { ready: boolean } }) => data.taskGraph.r
 function withTimesOf(task: LiveTask | null, times: GraphTimes | null): GraphTimes | null {
   if (!task || !times) return times;
   const { sentAt, receivedAt, startedAt, finishedAt, dateDone } = task;
-  return { ...times, nodes: times.nodes.map((node) => (node.id === task.id ? { ...node, task: { sentAt, receivedAt, startedAt, finishedAt, dateDone } } : node)) };
+  return {
+    ...times,
+    nodes: times.nodes.map((node) =>
+      node.id === task.id ? { ...node, task: { sentAt, receivedAt, startedAt, finishedAt, dateDone } } : node,
+    ),
+  };
 }
 
 /** `/tasks/<id>`: the live card, and the graph and timeline of its workflow (from its root). */
@@ -41,7 +46,8 @@ export function TaskRoute({ id }: { id: string }) {
   const graph = graphLive.result?.data?.taskGraph ?? null;
   drawn.current = useMemo(() => new Set(graph?.nodes.map((node) => node.id)), [graph]);
   // Asked for once the graph is there: the server resolves it first, and the times (a history read per task) after.
-  const workflowTimes = useLive(WorkflowTimes, graph ? graphVariables : null, graphReady).result?.data?.taskGraph ?? null;
+  const workflowTimes =
+    useLive(WorkflowTimes, graph ? graphVariables : null, graphReady).result?.data?.taskGraph ?? null;
   // The shown task's times as its card has them: its events may come after the workflow's stream completed.
   const times = useMemo(() => withTimesOf(task, workflowTimes), [task, workflowTimes]);
   // For bench/web-page.ts: when the graph's data arrived (the draw follows).
@@ -58,14 +64,24 @@ export function TaskRoute({ id }: { id: string }) {
         {task ? (
           <TaskCard task={task} errors={live.result?.errors ?? []} />
         ) : live.failure ? null : (
-          <p className="muted" role="status">Loading task {id}…</p>
+          <p className="muted" role="status">
+            Loading task {id}…
+          </p>
         )}
       </div>
       <div className="workflow-column">
-        {graphLive.failure && task ? <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} /> : null}
+        {graphLive.failure && task ? (
+          <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} />
+        ) : null}
         {graph && !live.failure ? (
           <>
-            <Suspense fallback={<p className="muted" role="status">Drawing the workflow…</p>}>
+            <Suspense
+              fallback={
+                <p className="muted" role="status">
+                  Drawing the workflow…
+                </p>
+              }
+            >
               <LazyWorkflowGraph key={rootId} graph={graph} selectedId={task?.id ?? null} />
             </Suspense>
             {/* After its times: 200 rows drawn beside a big graph's first draw would delay it. */}

@@ -26,7 +26,8 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
     () => ({
       document: TaskRowEvents,
       variables: { filter: eventFilter(current.filter) },
-      apply: (page: TaskPage, event: { taskEvents: Row }) => applyRow(page, event.taskEvents, current.filter, current.order),
+      apply: (page: TaskPage, event: { taskEvents: Row }) =>
+        applyRow(page, event.taskEvents, current.filter, current.order),
     }),
     [current],
   );
@@ -36,7 +37,9 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
   useEffect(() => {
     document.title = 'Tasks · celery-lens';
   }, []);
-  const total = list.first ? `${list.first.totalCount.toLocaleString()}${list.first.totalCountCapped ? '+' : ''}` : null;
+  const total = list.first
+    ? `${list.first.totalCount.toLocaleString()}${list.first.totalCountCapped ? '+' : ''}`
+    : null;
 
   return (
     <main className="list-page">
@@ -46,7 +49,8 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
         initial={current}
         kwargKeys={kwargKeys?.data?.viewer.indexedKwargs ?? null}
         errors={list.errors}
-        onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))} />
+        onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))}
+      />
       <section className="panel" aria-label="Matching tasks">
         <ListHead
           testId="task-total"
@@ -65,13 +69,17 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
                   <th scope="col">Task</th>
                   <th scope="col">Worker · queue</th>
                   <th scope="col">Last heard</th>
-                  <th scope="col" className="num">Runtime</th>
+                  <th scope="col" className="num">
+                    Runtime
+                  </th>
                 </tr>
               </thead>
               <tbody>
                 {list.nodes.map((row) => (
                   <tr key={row.id} data-testid="task-row" data-task-id={row.id} data-status={row.status}>
-                    <td><StatusBadge status={row.status} /></td>
+                    <td>
+                      <StatusBadge status={row.status} />
+                    </td>
                     <td className="task-cell">
                       <TaskLink id={row.id}>{row.name ?? <span className="muted">(no name)</span>}</TaskLink>
                       <code className="muted id-line">{row.id}</code>
@@ -83,7 +91,9 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
                     </td>
                     <td>
                       {/* The time the list is ordered by, so the column reads sorted. */}
-                      <time data-testid="last-heard" dateTime={row.lastHeardAt ?? undefined}>{formatTime(row.lastHeardAt)}</time>
+                      <time data-testid="last-heard" dateTime={row.lastHeardAt ?? undefined}>
+                        {formatTime(row.lastHeardAt)}
+                      </time>
                     </td>
                     <td className="num">{row.runtime === null ? '—' : formatDuration(row.runtime * 1000)}</td>
                   </tr>
@@ -92,10 +102,18 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
             </table>
           </div>
         ) : list.first ? (
-          <p className="muted">No task matches (only tasks a celery-lens consumer saw, or backfilled, are in the index).</p>
+          <p className="muted">
+            No task matches (only tasks a celery-lens consumer saw, or backfilled, are in the index).
+          </p>
         ) : null}
         {list.hasNextPage ? (
-          <button type="button" className="more" data-testid="load-more" disabled={list.loadingMore} onClick={list.loadMore}>
+          <button
+            type="button"
+            className="more"
+            data-testid="load-more"
+            disabled={list.loadingMore}
+            onClick={list.loadMore}
+          >
             {list.loadingMore ? 'Loading…' : `Next ${PAGE_SIZE}`}
           </button>
         ) : null}

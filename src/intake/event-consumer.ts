@@ -1,0 +1,224 @@
+/**
+ * Feeds the HistoryStore from two pub/sub streams, on one subscriber
+ * connection per Redis server:
+ *
+ * - `celery-task-meta-*` on the result backend: every state Celery stores is
+ *   published there (docs/celery-wire-format.md, "Pub/sub"), so final
+ *   outcomes become tombstones and parent links become child indexes even
+ *   with events off;
+ * - `/<db>.celeryev/*` on the broker: Celery's events, for the timeline.
+ *
+ * Pattern subscriptions are renewed on every reconnect. What was published
+ * while the connection was down is lost (pub/sub is at-most-once); the
+ * result backend still has the states, only timestamps are missing.
+ */
+import type { Redis } from 'ioredis';
+import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/events.ts';
+import type { CeleryKeys } from '../celery/keys.ts';
+import { decodeTaskMeta } from '../celery/meta.ts';
+import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
+import type { HistoryStore } from '../store/history-store.ts';
+import { ownBytes } from '../redis/own-bytes.ts';
+import { WorkerLiveness } from '../read/worker-liveness.ts';
+import type { StateLog } from '../store/state-log.ts';
+
+/** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
+export const MAX_WORKERS = 10_000;
+/** Workers sent task events this recently: a task's end waits for its event (history-store.ts' recordMeta). */
+const WORKER_EVENTS_MS = 10 * 60_000;
+/** Messages decoded and written at once, and messages that may wait behind them. */
+const MAX_IN_FLIGHT = 8;
+const MAX_BACKLOG = 100_000;
+
+interface Waiting {
+  readonly pattern: string;
+  readonly channel: string;
+  readonly message: Buffer;
+  /** When it arrived: a heartbeat waiting behind a burst was still heard on time. */
+  readonly receivedAt: number;
+}
+
+export interface ConsumerSource {
+  readonly connection: Redis;
+  /** Patterns to PSUBSCRIBE on it. */
+  readonly patterns: readonly string[];
+}
+
+export class EventConsumer {
+  /**
+   * The state of each worker from its events (heartbeats every 2 s by default), the
+   * last heard from last, at most MAX_WORKERS: anyone who can publish on the
+   * broker names hostnames, and 200,000 of them held 190 MB for good.
+   */
+  readonly workers = new Map<string, WorkerState>();
+  /** Messages not handled yet, from `#head` on (those before it are let go: a burst's are MBs). */
+  readonly #backlog: (Waiting | null)[] = [];
+  #head = 0;
+  #inFlight = 0;
+  /** Messages handled, and failures to record one (Redis away, bad payload). */
+  handled = 0;
+  failed = 0;
+  /** Told when a connection subscribes again after a drop (stores.ts: progress subscriptions re-count). */
+  onResubscribed: () => void = () => {};
+  /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
+  lastEventLagMs: number | null = null;
+  lastEventAt: number | null = null;
+  /** When a worker's task event (not a client's task-sent) last arrived. */
+  #workerTaskEventAt = Number.NEGATIVE_INFINITY;
+
+  /** Messages received and not recorded yet: what a count read now may still miss. */
+  get pending(): number {
+    return this.#backlog.length - this.#head + this.#inFlight;
+  }
+
+  /** Whether every consumer connection is up. */
+  get connected(): boolean {
+    return this.sources.every((source) => source.connection.status === 'ready');
+  }
+
+  /**
+   * @param report told of every failure (a refused PSUBSCRIBE, e.g. NOPERM
+   * under a wrong ACL; a message it could not decode or record), so the
+   * operator hears of it; it decides how often to say so.
+   * @param states numbers every published state for resumable subscriptions (replay.ts).
+   */
+  constructor(
+    readonly sources: readonly ConsumerSource[],
+    readonly store: HistoryStore,
+    readonly celery: CeleryKeys,
+    readonly report: (what: 'subscribe' | 'decode' | 'record', error: unknown) => void = () => {},
+    /** Which workers still beat (worker-liveness.ts), fed from the heartbeats. */
+    readonly liveness = new WorkerLiveness(),
+    /** Numbers every published state for resumable subscriptions (state-log.ts); null: not recorded. */
+    readonly states: StateLog | null = null,
+  ) {
+    for (const { connection, patterns } of sources) {
+      // A worker's silence only counts while this process could hear it.
+      connection.on('close', () => this.liveness.deaf());
+      let subscribedOnce = false;
+      connection.on('ready', () => {
+        if (this.connected) this.liveness.listening();
+        connection.psubscribe(...patterns).then(
+          () => {
+            // Back after a drop: what was published meanwhile is lost, and may be read where it is stored.
+            if (subscribedOnce) this.onResubscribed();
+            subscribedOnce = true;
+          },
+          (error: unknown) => {
+            // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
+            if (connection.status === 'ready') this.report('subscribe', error);
+          },
+        );
+      });
+      connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
+        this.#enqueue(pattern.toString(), channel.toString(), message);
+      });
+    }
+  }
+
+  /**
+   * Messages are handled a few at a time, in arrival order: a burst (busy
+   * workers, a backlog after a reconnect) is decoded and written over many
+   * turns of the event loop instead of in one, so requests keep being
+   * answered. Past MAX_BACKLOG waiting messages, new ones are counted as
+   * failed and reported rather than held: memory stays bounded.
+   */
+  #enqueue(pattern: string, channel: string, message: Buffer): void {
+    const receivedAt = Date.now();
+    if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
+      this.failed += 1;
+      this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
+      return;
+    }
+    // A burst may wait here a while: each message copied out of the chunk ioredis read it in.
+    this.#backlog.push({ pattern, channel, message: ownBytes(message), receivedAt });
+    this.#pump();
+  }
+
+  #pump(): void {
+    while (this.#inFlight < MAX_IN_FLIGHT && this.#head < this.#backlog.length) {
+      const next = this.#backlog[this.#head] as Waiting;
+      this.#backlog[this.#head] = null;
+      this.#head += 1;
+      // Compacted once the front half is spent: shifting one by one would be quadratic.
+      if (this.#head * 2 > this.#backlog.length && this.#head > 1024) {
+        this.#backlog.splice(0, this.#head);
+        this.#head = 0;
+      }
+      this.#inFlight += 1;
+      // A macrotask first: the burst's other messages, and requests, get their turn.
+      setImmediate(() => {
+        this.#handle(next.pattern, next.channel, next.message, next.receivedAt)
+          .catch(() => {
+            this.failed += 1; // #handle counts its own failures; this is a last resort
+          })
+          .finally(() => {
+            this.#inFlight -= 1;
+            this.#pump();
+          });
+      });
+    }
+  }
+
+  /** Updates a worker's state and pulse; past MAX_WORKERS, the one heard from longest ago is forgotten. */
+  #heard(event: WorkerEvent, receivedAt: number): void {
+    const previous = this.workers.get(event.hostname);
+    this.workers.delete(event.hostname);
+    this.workers.set(event.hostname, nextWorkerState(previous, event, receivedAt));
+    this.liveness.heard(event, receivedAt);
+    if (this.workers.size > MAX_WORKERS) {
+      const oldest = this.workers.keys().next().value;
+      if (oldest !== undefined) {
+        this.workers.delete(oldest);
+        this.liveness.forget(oldest);
+      }
+    }
+  }
+
+  async #handle(pattern: string, channel: string, message: Buffer, receivedAt: number): Promise<void> {
+    let record: () => Promise<void>;
+    try {
+      if (pattern === this.celery.taskPattern) {
+        const id = this.celery.taskIdOf(channel);
+        if (!id) return;
+        const meta = decodeTaskMeta(id, channel, message);
+        const states = this.states?.windowSeconds ? this.states : null;
+        // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
+        // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
+        const workerEvents = receivedAt - this.#workerTaskEventAt < WORKER_EVENTS_MS;
+        record = async () => {
+          await Promise.all([this.store.recordMeta(meta, workerEvents), states?.record(id, message)]);
+        };
+      } else {
+        const tasks: TaskEvent[] = [];
+        for (const event of decodeEventMessage(message)) {
+          if (event.kind === 'task') tasks.push(event);
+          else this.#heard(event, receivedAt);
+          if (event.kind === 'task' && event.type !== 'task-sent') this.#workerTaskEventAt = receivedAt;
+          this.lastEventLagMs = receivedAt - event.at;
+          this.lastEventAt = event.at;
+        }
+        record = () => this.store.recordEvents(tasks);
+      }
+    } catch (error) {
+      this.failed += 1; // an undecodable meta (pickle serializer), an event batch larger than any worker sends
+      this.report('decode', error);
+      return;
+    }
+    // Writes are idempotent: a slow or briefly unavailable Redis is retried.
+    let failure: unknown = null;
+    for (const delayMs of [100, 400, 1600, 0]) {
+      try {
+        await record();
+        this.handled += 1;
+        return;
+      } catch (error) {
+        failure = error;
+        if (delayMs === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+    this.failed += 1;
+    this.report('record', failure);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * What changed, as the event consumer records it: the tasks a published
+ * state or an event was about, their groups and parents. Progress
+ * subscriptions listen here instead of watching each member's channel, so a
+ * 1,000-task chord costs one listener, and they also hear what no stored
+ * state tells (events, a new member, a worker that went silent).
+ */
+import type { TaskEvent } from '../celery/events.ts';
+import type { TaskMeta } from '../celery/meta.ts';
+import { HistoryStore } from '../store/history-store.ts';
+
+export interface TaskChange {
+  readonly ids: readonly string[];
+  /** Groups and parents named with them: a member or child celery-lens had not seen yet. */
+  readonly related: readonly string[];
+  /** A worker went silent: statuses may have turned LOST with nothing recorded. */
+  readonly workerGone?: string;
+  /** The ids' Celery events were recorded: what no stored state tells (times, runtime, a status from events). */
+  readonly fromEvents?: boolean;
+  /** The consumer's connection was dropped: what was published meanwhile was never recorded, any count may be stale. */
+  readonly gap?: true;
+}
+
+export type ChangeListener = (change: TaskChange) => void;
+
+export class ProgressChanges {
+  readonly #listeners = new Set<ChangeListener>();
+  /** Changes told so far: a read started at `seq` N has seen every change up to N. */
+  seq = 0;
+
+  get listening(): number {
+    return this.#listeners.size;
+  }
+
+  listen(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  notify(change: TaskChange): void {
+    this.seq += 1;
+    for (const listener of this.#listeners) listener(change);
+  }
+}
+
+/** The HistoryStore the consumer records through, telling `changes` after each record. */
+export class NotifyingHistoryStore extends HistoryStore {
+  changes = new ProgressChanges();
+
+  override async recordEvents(events: readonly TaskEvent[]): Promise<void> {
+    await super.recordEvents(events);
+    if (events.length === 0 || this.changes.listening === 0) return;
+    const related = events.flatMap((event) => (event.parentId ? [event.parentId] : []));
+    this.changes.notify({ ids: events.map((event) => event.taskId), related, fromEvents: true });
+  }
+
+  override async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
+    await super.recordMeta(meta, workerEvents);
+    if (this.changes.listening === 0) return;
+    this.changes.notify({
+      ids: [meta.id],
+      related: [meta.groupId, meta.parentId].filter((id): id is string => id !== null),
+    });
+  }
+}

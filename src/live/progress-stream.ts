@@ -1,0 +1,105 @@
+/**
+ * A progress count kept live: read now, then again after each change that
+ * names one of its tasks (progress-changes.ts), at most once per
+ * `intervalMs`: every change that arrives meanwhile joins the same read, so a
+ * chord whose 1,000 members finish in one second costs a few reads, not a
+ * thousand. Emits only counts that differ from the last one, and ends after
+ * a ready one.
+ *
+ * Without an event consumer in this process nothing tells it of changes: it
+ * then reads once per interval.
+ */
+import { type Progress, sameProgress } from '../read/progress-count.ts';
+import type { ProgressChanges } from '../intake/progress-changes.ts';
+import type { ProgressSource } from '../read/progress-source.ts';
+import type { SharedProgressReads } from './progress-shared.ts';
+
+export interface ProgressStreamOptions {
+  readonly read: ProgressSource;
+  /** Null: no consumer here; read every interval. */
+  readonly changes: ProgressChanges | null;
+  /** Least ms between two emitted counts (--progress-interval-ms). */
+  readonly intervalMs: number;
+  /** Aborted when the client leaves or the process shuts down. */
+  readonly signal: AbortSignal;
+  /** Reads shared with the other subscriptions to the same count, under `key`. */
+  readonly shared?: { readonly reads: SharedProgressReads; readonly key: string };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export async function* progressStream({
+  read,
+  changes,
+  intervalMs,
+  signal,
+  shared,
+}: ProgressStreamOptions): AsyncGenerator<Progress, void> {
+  let watched: ReadonlySet<string> = new Set();
+  let dirty = true;
+  /** The last change that concerns this count: a read must have started after it. */
+  let since = changes?.seq ?? 0;
+  let wake: (() => void) | null = null;
+  const release = shared?.reads.hold(shared.key);
+  const unlisten = changes?.listen((change) => {
+    if (
+      change.workerGone !== undefined ||
+      change.gap ||
+      change.ids.some((id) => watched.has(id)) ||
+      change.related.some((id) => watched.has(id))
+    ) {
+      since = changes.seq;
+      if (dirty) return;
+      dirty = true;
+      wake?.();
+    }
+  });
+  const onAbort = () => wake?.();
+  signal.addEventListener('abort', onAbort);
+  let last: Progress | null = null;
+  let lastAt = Number.NEGATIVE_INFINITY;
+  try {
+    while (!signal.aborted) {
+      if (changes === null && last !== null) dirty = true;
+      if (!dirty) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      const wait = lastAt + intervalMs - Date.now();
+      if (wait > 0) await pause(wait, signal);
+      if (signal.aborted) return;
+      // Changes from here on need another read; those before are in this one.
+      dirty = false;
+      const current = shared && changes ? await shared.reads.read(shared.key, since, read) : await read();
+      watched = current.watched;
+      if (!sameProgress(last, current.progress)) {
+        last = current.progress;
+        lastAt = Date.now();
+        yield current.progress;
+      } else if (changes === null) {
+        lastAt = Date.now();
+      }
+      if (current.progress.ready) return;
+      if (current.again && !dirty) {
+        const timer = setTimeout(() => {
+          dirty = true;
+          wake?.();
+        }, intervalMs);
+        timer.unref();
+      }
+    }
+  } finally {
+    release?.();
+    unlisten?.();
+    signal.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The Redis ACL rule celery-lens needs, and no more: read-only on Celery's
+ * keys and the broker queues it inspects, read-write on its own prefix, the
+ * pub/sub channels it listens to, and its own goal channels to publish.
+ * With --control true, also LPUSH on the --queues lists (and their priority
+ * sub-queues) and PUBLISH on the workers' pidbox channel: still no write to a
+ * result key. `celery-lens acl` prints it for the current configuration.
+ */
+import { eventChannelPattern } from '../celery/events.ts';
+import { normalizeGlobalKeyprefix } from '../celery/keys.ts';
+import { pidboxChannel } from '../celery/outgoing-messages.ts';
+import { priorityKeys } from '../celery/queue-keys.ts';
+import type { Config } from '../config/config.ts';
+
+const COMMANDS = [
+  // connection: ioredis' ready check, db selection, connection names
+  'ping',
+  'info',
+  'select',
+  'client|setname',
+  // reading Celery's keys and the broker queues
+  'mget',
+  'get',
+  'pttl',
+  'exists',
+  'lrange',
+  'llen',
+  'lindex',
+  // celery-lens' own keys (timelines, indexes, tombstones, goals)
+  'hgetall',
+  'hexists',
+  'zrange',
+  'hset',
+  'hsetnx',
+  'expire',
+  'zadd',
+  'set',
+  'rpush',
+  'multi',
+  'exec',
+  // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`, hscan for its cells' sweep
+  'eval',
+  'evalsha',
+  'hget',
+  'hmget',
+  'hlen',
+  'hdel',
+  'hincrby',
+  'incr',
+  'zrem',
+  'zcard',
+  'zcount',
+  'zscore',
+  'zrangebyscore',
+  'zrevrangebyscore',
+  'scan',
+  'del',
+  'hscan',
+  // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
+  'zremrangebyrank',
+  // pub/sub
+  'subscribe',
+  'unsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'publish',
+];
+
+/** What --control adds: sending on the known queues, broadcasting to workers. */
+function controlRule(config: Pick<Config, 'broker' | 'queues' | 'prioritySteps' | 'prioritySep'>): string[] {
+  const naming = { steps: config.prioritySteps, sep: config.prioritySep };
+  const lists = config.queues.flatMap((queue) => priorityKeys(queue, naming).map(({ key }) => key));
+  return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(config.broker.db)}`];
+}
+
+export function aclRule(
+  config: Pick<
+    Config,
+    'globalKeyprefix' | 'lensPrefix' | 'broker' | 'queues' | 'prioritySteps' | 'prioritySep' | 'control'
+  >,
+  username: string,
+  password: string,
+): string[] {
+  const celery = normalizeGlobalKeyprefix(config.globalKeyprefix);
+  return [
+    'ACL',
+    'SETUSER',
+    username,
+    'reset',
+    'on',
+    `>${password}`,
+    '-@all',
+    ...COMMANDS.map((command) => `+${command}`),
+    `%R~${celery}celery-task-meta-*`,
+    `%R~${celery}celery-taskset-meta-*`,
+    // Each queue's lists: its own and kombu's priority sub-queues (`<queue>\x06\x16<step>`).
+    ...config.queues.flatMap((queue) =>
+      priorityKeys(queue, { steps: config.prioritySteps, sep: config.prioritySep }).map(({ key }) => `%R~${key}`),
+    ),
+    `~${config.lensPrefix}*`,
+    `&${celery}celery-task-meta-*`,
+    `&${eventChannelPattern(config.broker.db)}`,
+    `&${config.lensPrefix}*`,
+    ...(config.control ? controlRule(config) : []),
+  ];
+}

@@ -1,0 +1,68 @@
+/**
+ * A pub/sub connection Redis drops (its client-output-buffer-limit for
+ * pubsub reached during a burst, CLIENT KILL, a restart, the network) misses
+ * everything published until it is back, and pub/sub keeps nothing for it.
+ * Each drop is said once as a warning, with what is lost, and counted
+ * (celery_lens_subscriber_disconnects_total{connection}); its return is said
+ * with what is re-read from the result backend to heal the gap (the task
+ * watcher re-reads every watched task, task-watcher.ts; progress
+ * subscriptions re-count, event-consumer.ts).
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+export type PubSubRole = 'subscriptions' | 'events';
+
+export interface PubSubConnection {
+  readonly role: PubSubRole;
+  readonly connection: Redis;
+}
+
+const LOST: Record<PubSubRole, string> = {
+  subscriptions:
+    'task states published until it is back are not heard; then every watched task is re-read from the result backend, so subscriptions and awaitTask get each final state (PROGRESS steps in between are lost)',
+  events:
+    'Celery events and published states until it is back are lost: timelines, tombstones and the index miss them; progress subscriptions re-count from the result backend once it is back',
+};
+
+export function reportSubscriberDrops(
+  connections: readonly PubSubConnection[],
+  logger: Logger,
+  details: { readonly watchedTasks: () => number; readonly onDrop: (role: PubSubRole) => void },
+): void {
+  for (const { role, connection } of connections) {
+    let up = false;
+    let droppedAt: number | null = null;
+    let lastError: string | null = null;
+    connection.on('error', (error: Error) => {
+      lastError = error.message;
+    });
+    connection.on('ready', () => {
+      if (droppedAt !== null) {
+        const healing = role === 'subscriptions' ? { rereadTasks: details.watchedTasks() } : {};
+        logger.info(
+          { connection: connection.options.connectionName, role, downMs: Date.now() - droppedAt, ...healing },
+          'pub/sub connection is back',
+        );
+      }
+      up = true;
+      droppedAt = null;
+      lastError = null;
+    });
+    connection.on('close', () => {
+      // 'end' follows our own disconnect() (shutdown): nothing was dropped.
+      if (!up || connection.status === 'end') return;
+      up = false;
+      droppedAt = Date.now();
+      details.onDrop(role);
+      const reason =
+        lastError ??
+        'closed by Redis (client-output-buffer-limit pubsub during a burst, CLIENT KILL, a restart) or the network';
+      const watched = role === 'subscriptions' ? { watchedTasks: details.watchedTasks() } : {};
+      logger.warn(
+        { connection: connection.options.connectionName, role, reason, lost: LOST[role], ...watched },
+        'pub/sub connection dropped',
+      );
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import type { GraphQLError } from 'graphql';
+import { InvalidTaskIdError } from '../../errors/invalid-task-id-error.ts';
+import { LensError } from '../../errors/lens-error.ts';
+import type { LensContext } from '../context.ts';
+import { toGraphQLError, withCodes } from '../graphql-error.ts';
+
+/**
+ * A DataLoader batch function over Celery ids: ids that fail the configured
+ * pattern are answered INVALID_TASK_ID without touching Redis, the others are
+ * read together by `read`; per-id LensErrors become client errors.
+ */
+export async function batchById<T>(
+  ids: readonly string[],
+  context: LensContext,
+  read: (valid: readonly string[]) => Promise<readonly (T | LensError)[]>,
+): Promise<(T | GraphQLError)[]> {
+  const pattern = context.config.taskIdPattern;
+  const valid = ids.filter((id) => pattern.test(id));
+  const loaded = await withCodes(() => read(valid));
+  const byId = new Map(valid.map((id, index) => [id, loaded[index]]));
+  return ids.map((id) => {
+    const found = byId.get(id) ?? new InvalidTaskIdError(id, pattern);
+    return found instanceof LensError ? toGraphQLError(found) : found;
+  });
+}
+
+/** An id argument that must match the pattern; throws INVALID_TASK_ID otherwise. */
+export function checkTaskId(raw: string | number, context: LensContext): string {
+  const id = String(raw);
+  if (!context.config.taskIdPattern.test(id))
+    throw toGraphQLError(new InvalidTaskIdError(id, context.config.taskIdPattern));
+  return id;
+}

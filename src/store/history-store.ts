@@ -1,0 +1,356 @@
+/**
+ * What celery-lens remembers about tasks beyond Celery's result keys, under
+ * its own prefix: a timeline from Celery's events, the children a task sent
+ * (known before the parent finishes), and a tombstone of each final outcome
+ * that outlives Celery's `result_expires`.
+ *
+ * Every write is idempotent (HSET of the event's own values, ZADD/SADD of the
+ * same members, SET of the same tombstone), so several celery-lens processes
+ * receiving the same pub/sub messages never double count.
+ */
+import type { Redis } from 'ioredis';
+import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
+import type { TaskMeta } from '../celery/meta.ts';
+import { READY_STATES } from '../celery/states.ts';
+import { LensDataError } from '../errors/lens-data-error.ts';
+import type { LensError } from '../errors/lens-error.ts';
+import type { LensKeys } from './lens-keys.ts';
+import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
+import { type TimelineEntry, causalOrder, firstSentAt } from '../read/timeline-order.ts';
+import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
+import type { HoldEnds, TaskIndex } from './index/task-index.ts';
+
+export type { TimelineEntry } from '../read/timeline-order.ts';
+
+export interface Tombstone {
+  readonly state: string;
+  readonly dateDone: string | null;
+  readonly errorType: string | null;
+  readonly errorMessage: string | null;
+  readonly name: string | null;
+  /** When celery-lens saw this outcome (ms since the epoch). */
+  readonly recordedAt: number;
+}
+
+export interface TaskHistory {
+  readonly id: string;
+  readonly sentAt: number | null;
+  readonly receivedAt: number | null;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly worker: string | null;
+  readonly name: string | null;
+  readonly queue: string | null;
+  readonly parentId: string | null;
+  readonly rootId: string | null;
+  readonly retries: number | null;
+  /** Seconds, from task-succeeded. */
+  readonly runtime: number | null;
+  /** Events in time order. */
+  readonly timeline: readonly TimelineEntry[];
+  readonly childIds: readonly string[];
+  readonly tombstone: Tombstone | null;
+}
+
+export interface HistorySettings {
+  /** TTL of timelines and child indexes, in seconds (at least Celery's result_expires). */
+  readonly historyTtlSeconds: number;
+  /** TTL of tombstones, in seconds. */
+  readonly tombstoneTtlSeconds: number;
+  /** The task index, written in the same pipelines (null with --index false), and the kwargs keys it indexes. */
+  readonly index?: TaskIndex | null;
+  readonly indexKwargs?: readonly string[];
+}
+
+const FINISHED: ReadonlySet<TaskEventType> = new Set([
+  'task-succeeded',
+  'task-failed',
+  'task-revoked',
+  'task-rejected',
+]);
+// The hash field each event type sets; task-sent keeps the first, the others the latest.
+const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
+  'task-sent': 'sentAt',
+  'task-received': 'receivedAt',
+  'task-started': 'startedAt',
+};
+
+/** Events kept per task: about 250 attempts of a retried task. */
+export const MAX_TIMELINE = 1000;
+
+const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) =>
+  timeline.findLast((entry) => entry.type === type)?.at ?? null;
+const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** JSON celery-lens wrote under `key`, checked by `valid`; anything else is a LensDataError. */
+function decodeJson<T>(key: string, text: string, what: string, valid: (value: Record<string, unknown>) => boolean): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    throw new LensDataError(key, `${what} is not JSON`);
+  }
+  if (!isObject(value) || !valid(value)) throw new LensDataError(key, `${what} is not one celery-lens wrote`);
+  return value as T;
+}
+
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
+// What a JavaScript Date can hold (±100,000,000 days), so every time shown is a valid DateTime.
+const isTime = (ms: unknown) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
+const isText = (value: unknown) => value === null || typeof value === 'string';
+const isEntry = (entry: Record<string, unknown>) =>
+  EVENT_TYPES.has(entry.type) &&
+  isTime(entry.at) &&
+  isText(entry.hostname ?? null) &&
+  (entry.retries === undefined || Number.isSafeInteger(entry.retries));
+const isTombstone = (tomb: Record<string, unknown>) =>
+  typeof tomb.state === 'string' &&
+  isTime(tomb.recordedAt) &&
+  [tomb.errorType, tomb.errorMessage, tomb.name].every((field) => isText(field ?? null)) &&
+  (tomb.dateDone == null || (typeof tomb.dateDone === 'string' && !Number.isNaN(Date.parse(tomb.dateDone))));
+
+/** The numeric fields of a history hash, or a LensDataError naming the first that is not a number (or, for times, not a time). */
+function numbers(
+  key: string,
+  hash: Record<string, string>,
+  fields: readonly string[],
+  times: ReadonlySet<string>,
+): Record<string, number | null> {
+  return Object.fromEntries(
+    fields.map((field) => {
+      const value = hash[field];
+      if (value === undefined || value === '') return [field, null];
+      const parsed = Number(value);
+      if (!Number.isFinite(parsed) || (times.has(field) && !isTime(parsed))) {
+        throw new LensDataError(
+          key,
+          `"${field}" is not a ${times.has(field) ? 'time in ms' : 'number'}: ${JSON.stringify(value.slice(0, 40))}`,
+        );
+      }
+      return [field, parsed];
+    }),
+  );
+}
+
+const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
+
+/** A task and a child celery-lens just recorded it sent; or a group and a member it just saw (parentId the group's id). */
+export interface ChildLink {
+  readonly parentId: string;
+  readonly childId: string;
+}
+export type ChildrenListener = (links: readonly ChildLink[]) => void;
+
+export class HistoryStore {
+  /** Told, in process, of the child links each write recorded (after the write): live graphs grow with them. */
+  readonly #childListeners = new Set<ChildrenListener>();
+
+  constructor(
+    readonly redis: Redis,
+    readonly keys: LensKeys,
+    readonly settings: HistorySettings,
+  ) {}
+
+  /** Records a batch of task events in one round trip. */
+  async recordEvents(events: readonly TaskEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const ttl = this.settings.historyTtlSeconds;
+    const pipeline = this.redis.pipeline();
+    const links: ChildLink[] = [];
+    for (const event of events) {
+      const key = this.keys.history(event.taskId);
+      const fields: Record<string, string | number> = {};
+      if (event.name) fields.name = event.name;
+      if (event.queue) fields.queue = event.queue;
+      if (event.parentId) fields.parentId = event.parentId;
+      if (event.rootId) fields.rootId = event.rootId;
+      if (event.retries !== null) fields.retries = event.retries;
+      if (event.runtime !== null) fields.runtime = event.runtime;
+      if (event.hostname && event.type !== 'task-sent') fields.worker = event.hostname;
+      const timeField = TIME_FIELD[event.type];
+      if (timeField && event.type !== 'task-sent') fields[timeField] = event.at;
+      if (FINISHED.has(event.type)) fields.finishedAt = event.at;
+      if (Object.keys(fields).length > 0) pipeline.hset(key, fields);
+      if (event.type === 'task-sent') pipeline.hsetnx(key, 'sentAt', event.at);
+      pipeline.expire(key, ttl);
+      // The attempt number tells a retry's re-send from the send its receipt answers (timeline-order.ts).
+      const entry: TimelineEntry = {
+        type: event.type,
+        at: event.at,
+        hostname: event.hostname,
+        ...(event.retries === null ? {} : { retries: event.retries }),
+      };
+      const events = this.keys.events(event.taskId);
+      // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
+      pipeline
+        .zadd(events, event.at, JSON.stringify(entry))
+        .zremrangebyrank(events, 0, -MAX_TIMELINE - 1)
+        .expire(events, ttl);
+      if (event.parentId && event.parentId !== event.taskId) {
+        this.#child(pipeline, event.parentId, event.taskId, event.at);
+        links.push({ parentId: event.parentId, childId: event.taskId });
+      }
+    }
+    const kwargKeys = this.settings.indexKwargs ?? [];
+    this.settings.index?.addUpdates(
+      pipeline,
+      events.filter((event) => indexableId(event.taskId)).map((event) => updateFromEvent(event, kwargKeys)),
+    );
+    await this.#write(pipeline);
+    this.#tell(links);
+  }
+
+  /**
+   * Records what a published task meta tells: its parent link, and a final
+   * outcome. `workerEvents`: whether workers send task events now, so an end
+   * waits for its event in taskEvents (index-update-script.ts).
+   */
+  async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    if (meta.parentId) this.#child(pipeline, meta.parentId, meta.id, Date.now());
+    if (meta.groupId) {
+      const key = this.keys.groupMembers(meta.groupId);
+      pipeline.zadd(key, 'NX', Date.now(), meta.id).expire(key, this.settings.historyTtlSeconds);
+    }
+    if (READY_STATES.has(meta.state)) {
+      const tombstone: Tombstone = {
+        state: meta.state,
+        dateDone: meta.dateDone?.toISOString() ?? null,
+        errorType: meta.exception?.type ?? null,
+        errorMessage: meta.exception?.message ?? null,
+        name: meta.name,
+        recordedAt: Date.now(),
+      };
+      pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
+    }
+    const index = indexableId(meta.id) ? this.settings.index : null;
+    const from = pipeline.length;
+    // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index-update-script.ts).
+    const hold: HoldEnds = workerEvents ? 'always' : 'worked';
+    const scripts =
+      index?.addUpdates(
+        pipeline,
+        [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())],
+        Date.now(),
+        hold,
+      ) ?? 0;
+    if (pipeline.length > 0) index?.releaseLater((await this.#write(pipeline)).slice(from, from + scripts));
+    const links: ChildLink[] = [];
+    if (meta.parentId) links.push({ parentId: meta.parentId, childId: meta.id });
+    if (meta.groupId) links.push({ parentId: meta.groupId, childId: meta.id });
+    this.#tell(links);
+  }
+
+  /** Listens to the child links recorded from now on; returns the function that stops it. */
+  onChildren(listener: ChildrenListener): () => void {
+    this.#childListeners.add(listener);
+    return () => this.#childListeners.delete(listener);
+  }
+
+  #tell(links: readonly ChildLink[]): void {
+    if (links.length === 0) return;
+    for (const listener of this.#childListeners) listener(links);
+  }
+
+  /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
+  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<Reply[]> {
+    const replies = await execAll(pipeline);
+    for (const reply of replies) valueOf(reply, 'a celery-lens history key');
+    return replies;
+  }
+
+  /** Children in the order they were first seen (NX: a later sighting keeps the first time). */
+  #child(pipeline: ReturnType<Redis['pipeline']>, parentId: string, childId: string, at: number): void {
+    const key = this.keys.children(parentId);
+    pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
+  }
+
+  /**
+   * The children celery-lens saw naming each task as parent (events and
+   * published metas), in one round trip: the links Celery never stores, such
+   * as a chord's callback. A key of another type reads as no child.
+   */
+  async readChildren(ids: readonly string[]): Promise<string[][]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.zrange(this.keys.children(id), 0, -1);
+    const replies = await execAll(pipeline);
+    return ids.map((id, index) => {
+      try {
+        return valueOf(replies[index], this.keys.children(id)) as string[];
+      } catch (error) {
+        if (error instanceof LensDataError) return [];
+        throw error;
+      }
+    });
+  }
+
+  /** Members seen (in published metas) for each group, in one round trip; [] when none. */
+  async readGroupMembers(groupIds: readonly string[]): Promise<string[][]> {
+    if (groupIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of groupIds) pipeline.zrange(this.keys.groupMembers(id), 0, -1);
+    const replies = await execAll(pipeline);
+    return groupIds.map((id, index) => valueOf(replies[index], this.keys.groupMembers(id)) as string[]);
+  }
+
+  /**
+   * Reads the history of many tasks in one round trip: for each, its
+   * history, or the LensDataError of a key of it celery-lens cannot read.
+   * Throws BACKEND_UNAVAILABLE when Redis does not answer.
+   */
+  async readHistory(ids: readonly string[]): Promise<(TaskHistory | LensError)[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) {
+      pipeline
+        .hgetall(this.keys.history(id))
+        .zrange(this.keys.events(id), 0, -1)
+        .zrange(this.keys.children(id), 0, -1)
+        .get(this.keys.tombstone(id));
+    }
+    const replies = await execAll(pipeline);
+    return ids.map((id, index) => {
+      try {
+        return this.#decodeHistory(id, replies.slice(index * 4, index * 4 + 4));
+      } catch (error) {
+        if (error instanceof LensDataError) return error;
+        throw error;
+      }
+    });
+  }
+
+  /** One task's history from its four replies (HGETALL, ZRANGE events, ZRANGE children, GET tombstone). */
+  #decodeHistory(id: string, [hashReply, eventsReply, childrenReply, tombReply]: Reply[]): TaskHistory {
+    const [historyKey, eventsKey, tombKey] = [this.keys.history(id), this.keys.events(id), this.keys.tombstone(id)];
+    const hash = valueOf(hashReply, historyKey) as Record<string, string>;
+    const entries = valueOf(eventsReply, eventsKey) as string[];
+    const timeline = causalOrder(
+      entries.map((entry) => decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry)),
+    );
+    const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
+    const tomb = valueOf(tombReply, tombKey) as string | null;
+    const n = numbers(historyKey, hash, [...TIMES, 'retries', 'runtime'], TIMES);
+    return {
+      id,
+      sentAt: firstSentAt(timeline) ?? n.sentAt ?? null,
+      // The latest in time, whatever order the events arrived in.
+      receivedAt: lastAt(timeline, 'task-received') ?? n.receivedAt ?? null,
+      startedAt: lastAt(timeline, 'task-started') ?? n.startedAt ?? null,
+      finishedAt: n.finishedAt ?? null,
+      worker: str(hash.worker),
+      name: str(hash.name),
+      queue: str(hash.queue),
+      parentId: str(hash.parentId),
+      rootId: str(hash.rootId),
+      retries: n.retries ?? null,
+      runtime: n.runtime ?? null,
+      timeline,
+      childIds,
+      tombstone: tomb === null ? null : decodeJson<Tombstone>(tombKey, tomb, 'the tombstone', isTombstone),
+    };
+  }
+}

@@ -1,0 +1,417 @@
+/**
+ * The persistent task index, under `<lens-prefix>ix:`, written by the event
+ * consumer and shared by every replica.
+ *
+ * Layout (one Redis server; the scripts are in index-scripts.ts, index-walk-script.ts and index-cell-stats.ts):
+ * - `ix:rec` HASH id → record: its cell, the time of its latest state (ms),
+ *   its workflow root, runtime and indexed kwargs. One hash, not a key per
+ *   task: a key costs ~90 bytes of overhead on its own.
+ * - `ix:all` ZSET id by that time: the global order, retention (oldest first)
+ *   and unfiltered listings.
+ * - `ix:cells` / `ix:cellid` HASH: numbered cells, each one (status, name,
+ *   worker, queue, exception type) combination that has tasks; `ix:c:<n>`
+ *   ZSET the tasks of cell n by time. A task is in exactly one cell, so its
+ *   status, name, worker and queue cost one entry, not four; a filter on them
+ *   is the k-way merge of the matching cells (a deployment has tens to
+ *   hundreds), and counts per status, name, worker or queue are a ZCOUNT per
+ *   cell. A cell is forgotten when its last task leaves it
+ *   (index-cell-registry.ts), so there are never more cells than tasks.
+ * - `ix:r:<root>` ZSET the tasks of one workflow (not the root itself, nor a
+ *   task that is its own root), `ix:k:<key>=<json>` ZSET per indexed kwargs value.
+ * - `ix:min` HASH `<minute>s|f` → tasks that finished in that minute.
+ * - `ix:changes`: a channel, one message per batch of tasks that changed
+ *   (taskEvents; index-update-script.ts says what a change is).
+ * - `ix:held` HASH id → status: ends told by a result, waiting for their
+ *   worker's event (at most HOLD_MS, then released by the process that held them).
+ *
+ * Pages are keyset-paginated on (time, id): a cursor names the last entry,
+ * so entries that come and go before it do not shift the next page.
+ */
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { TaskStatus } from '../../read/task-status.ts';
+import { sweepCells } from './index-cell-registry.ts';
+import { CELL_STATS_SCRIPT, CellStatsReader } from './index-cell-stats.ts';
+import { CellCopy } from './index-cell-copy.ts';
+import { CellIndex } from './index-cells.ts';
+import { SWEEP_SCRIPT } from './index-scripts.ts';
+import { RELEASE_SCRIPT, UPDATE_SCRIPT } from './index-update-script.ts';
+import { COUNT_SCRIPT, SEARCH_SCRIPT } from './index-walk-script.ts';
+import { type Reply, execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
+
+/** What one event or published meta tells the index about a task ('' / null: not known from it). */
+export interface IndexUpdate {
+  readonly id: string;
+  readonly status: TaskStatus;
+  /** When that state happened, ms since the epoch. */
+  readonly at: number;
+  readonly name: string | null;
+  readonly worker: string | null;
+  readonly queue: string | null;
+  readonly rootId: string | null;
+  readonly parentId: string | null;
+  readonly exceptionType: string | null;
+  /** Seconds. */
+  readonly runtime: number | null;
+  /** Indexed kwargs: key → the value's JSON text. */
+  readonly kwargs: Readonly<Record<string, string>>;
+  /** Who told it: a worker's event, a client's task-sent, or a stored state (meta). */
+  readonly source: 'worker' | 'client' | 'meta';
+  /** An unfinished stored state's digest (index-updates.ts): the same state heard again is no change. */
+  readonly digest: string | null;
+}
+
+export interface IndexFilter {
+  readonly statuses?: readonly TaskStatus[] | null;
+  readonly name?: string | null;
+  readonly namePrefix?: string | null;
+  readonly worker?: string | null;
+  readonly queue?: string | null;
+  /** ms since the epoch, inclusive. */
+  readonly since?: number | null;
+  readonly until?: number | null;
+  readonly rootId?: string | null;
+  /** key → JSON text of the value. */
+  readonly kwargs?: readonly { readonly key: string; readonly value: string }[] | null;
+}
+
+export type IndexOrder = 'desc' | 'asc';
+
+export interface IndexEntry {
+  readonly id: string;
+  /** Time of the task's latest state, ms. */
+  readonly at: number;
+}
+
+export interface IndexSettings {
+  /** Most tasks kept (--index-max-tasks). */
+  readonly maxTasks: number;
+  /** Tasks whose latest state is older are dropped (--index-days), in seconds. */
+  readonly retentionSeconds: number;
+}
+
+/** One cell's tasks within a time window. */
+export interface CellStats {
+  readonly status: TaskStatus;
+  readonly name: string;
+  readonly worker: string;
+  readonly queue: string;
+  readonly exceptionType: string;
+  readonly count: number;
+  readonly firstAt: number;
+  readonly lastAt: number;
+  readonly lastId: string;
+  /** Seconds, of its latest tasks that have one. */
+  readonly runtimes: readonly number[];
+}
+
+/** Outermost times a filter may name (what a Date holds). */
+const MIN_TIME = -8.64e15;
+const MAX_TIME = 8.64e15;
+/** Entries removed at most per write batch beyond the batch itself, and per trim call (a few ms of Redis). */
+const TRIM_PER_BATCH = 16;
+const TRIM_PER_CALL = 100;
+/** Tasks one update script writes at most. */
+const UPDATES_PER_SCRIPT = 200;
+/** Entries a search examines at most when it walks (a workflow, kwargs, or too many cells to merge)… */
+export const SEARCH_BUDGET = 20_000;
+/** …and per script call (a few ms of Redis). */
+const WALK_PER_CALL = 200;
+/**
+ * How long an end told by a stored result waits for its worker's
+ * task-succeeded/-failed event (which follows within milliseconds) before
+ * taskEvents hears it without that event's finishedAt and runtime.
+ */
+export const HOLD_MS = 5000;
+
+const COMMANDS = {
+  update: 'lensIndexUpdate',
+  search: 'lensIndexSearch',
+  count: 'lensIndexCount',
+  cells: 'lensIndexCells',
+  release: 'lensIndexRelease',
+  sweep: 'lensIndexSweep',
+} as const;
+const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
+
+/**
+ * Whether an end told by a stored result waits for its worker's event:
+ * 'always' (the worker sends task events), 'worked' (when a worker's event
+ * about the task was heard), 'never' (a backfill: no one releases it).
+ */
+export type HoldEnds = 'always' | 'worked' | 'never';
+const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
+type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
+
+export class TaskIndex {
+  readonly #cells: CellIndex;
+  readonly #stats: CellStatsReader;
+
+  constructor(
+    readonly redis: Redis,
+    /** `<lens-prefix>ix:`. */
+    readonly prefix: string,
+    readonly settings: IndexSettings,
+  ) {
+    const copy = new CellCopy(redis, prefix);
+    this.#cells = new CellIndex(copy);
+    this.#stats = new CellStatsReader(copy, (pipeline, args) =>
+      (pipeline as unknown as Scripted)[COMMANDS.cells]?.(...args),
+    );
+    const scripts = [
+      [COMMANDS.update, UPDATE_SCRIPT],
+      [COMMANDS.search, SEARCH_SCRIPT],
+      [COMMANDS.count, COUNT_SCRIPT],
+      [COMMANDS.cells, CELL_STATS_SCRIPT],
+      [COMMANDS.release, RELEASE_SCRIPT],
+      [COMMANDS.sweep, SWEEP_SCRIPT],
+    ] as const;
+    // ioredis sends EVAL the first time on each connection, EVALSHA after: no SCRIPT LOAD round trip.
+    for (const [name, lua] of scripts) redis.defineCommand(name, { numberOfKeys: 0, lua });
+  }
+
+  /** The channel changes are published on, a batch a message (index-feed.ts decodes them). */
+  get changesChannel(): string {
+    return `${this.prefix}changes`;
+  }
+
+  /**
+   * Appends the index writes of `updates` to a pipeline the caller runs: one
+   * command for an event batch (a worker sends up to 24 events a message),
+   * one per UPDATES_PER_SCRIPT for more, so no one script holds Redis long.
+   * An end told by a result first may wait for its worker's event (`hold`;
+   * the caller then hands the scripts' replies to releaseLater). Returns how
+   * many commands it appended.
+   */
+  addUpdates(
+    pipeline: ChainableCommander,
+    updates: readonly IndexUpdate[],
+    now = Date.now(),
+    hold: HoldEnds = 'never',
+  ): number {
+    let added = 0;
+    for (let from = 0; from < updates.length; from += UPDATES_PER_SCRIPT) {
+      this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now, hold);
+      added += 1;
+    }
+    return added;
+  }
+
+  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number, hold: HoldEnds): void {
+    const args: (string | number)[] = [
+      this.prefix,
+      this.settings.maxTasks,
+      this.#cutoff(now),
+      updates.length + TRIM_PER_BATCH,
+      HOLD_CODES[hold],
+    ];
+    for (const u of updates) {
+      const kwargs = Object.entries(u.kwargs)
+        .map(([key, value]) => `${key}=${value}`)
+        .join('\x1e');
+      args.push(
+        u.id,
+        u.status,
+        Math.round(u.at),
+        u.name ?? '',
+        u.worker ?? '',
+        u.queue ?? '',
+        u.rootId ?? '',
+        u.parentId ?? '',
+        u.exceptionType ?? '',
+        u.runtime === null ? '' : String(u.runtime),
+        kwargs,
+        SOURCE_CODES[u.source],
+        u.digest ?? '',
+      );
+    }
+    (pipeline as unknown as Scripted)[COMMANDS.update]?.(...args);
+  }
+
+  /**
+   * Given the replies of update scripts that may have held ends: HOLD_MS later,
+   * publishes the ends they held whose worker's event has not come (the
+   * event, when it comes, publishes and clears them first: once in all).
+   * A failure then (Redis away) leaves them to that event.
+   */
+  releaseLater(replies: readonly Reply[]): void {
+    const ids = replies.flatMap(([error, value]) => (error || !Array.isArray(value) ? [] : value.slice(2).map(String)));
+    if (ids.length === 0) return;
+    setTimeout(() => {
+      guarded(
+        () => (this.redis as unknown as Scripted)[COMMANDS.release]?.(this.prefix, ...ids) as Promise<number>,
+      ).catch(() => {});
+    }, HOLD_MS).unref();
+  }
+
+  /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
+  async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
+    if (ids.length === 0) return [];
+    const key = `${this.prefix}rec`;
+    const [reply] = await execAll(this.redis.pipeline().hmget(key, ...ids));
+    return (valueOf(reply, key) as (string | null)[]).map((raw) => {
+      const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
+      return Number.isFinite(at) ? at : null;
+    });
+  }
+
+  /**
+   * Drops what retention says is too old or too many, oldest first, then
+   * forgets cells left without tasks by earlier versions; returns how many tasks it dropped.
+   */
+  async trim(now = Date.now()): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const reply = await guarded(
+        () =>
+          (this.redis as unknown as Scripted)[COMMANDS.update]?.(
+            this.prefix,
+            this.settings.maxTasks,
+            this.#cutoff(now),
+            TRIM_PER_CALL,
+          ) as Promise<number[]>,
+      );
+      removed += Number(reply[1]);
+      if (Number(reply[1]) < TRIM_PER_CALL) break;
+    }
+    await sweepCells(
+      this.redis,
+      this.prefix,
+      (...args) => (this.redis as unknown as Scripted)[COMMANDS.sweep]?.(...args) as Promise<number>,
+    );
+    return removed;
+  }
+
+  #cutoff(now: number): number {
+    return now - this.settings.retentionSeconds * 1000;
+  }
+
+  /** Filters the cells alone answer (no workflow, no kwargs): plain reads, no script. */
+  #cellsOnly(filter: IndexFilter): boolean {
+    return !filter.rootId && (filter.kwargs ?? []).length === 0;
+  }
+
+  #filterArgs(
+    filter: IndexFilter,
+    order: IndexOrder,
+    limit: number,
+    after: IndexEntry | null,
+    budget: number,
+  ): (string | number)[] {
+    return [
+      this.prefix,
+      order,
+      filter.since ?? MIN_TIME,
+      filter.until ?? MAX_TIME,
+      limit,
+      after === null ? '' : after.at,
+      after === null ? '' : after.id,
+      (filter.statuses ?? []).join(','),
+      filter.name ?? '',
+      filter.namePrefix ?? '',
+      filter.worker ?? '',
+      filter.queue ?? '',
+      filter.rootId ?? '',
+      budget,
+      ...(filter.kwargs ?? []).map(({ key, value }) => `${key}=${value}`),
+    ];
+  }
+
+  /**
+   * Up to `limit` tasks matching `filter` after `after`, in `order`. When the
+   * budget ran out before the page filled, `stoppedAt` is where to go on from.
+   */
+  async search(
+    filter: IndexFilter,
+    order: IndexOrder,
+    limit: number,
+    after: IndexEntry | null,
+    budget = SEARCH_BUDGET,
+  ): Promise<{ entries: IndexEntry[]; stoppedAt: IndexEntry | null }> {
+    const merged = this.#cellsOnly(filter) ? await this.#cells.search(filter, order, limit, after) : null;
+    if (merged) return { entries: merged, stoppedAt: null };
+    const entries: IndexEntry[] = [];
+    const stoppedAt = await this.#walk(COMMANDS.search, filter, order, limit, after, budget, (values) => {
+      for (let index = 2; index < values.length; index += 2)
+        entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
+      return (values.length - 2) / 2;
+    });
+    return { entries, stoppedAt };
+  }
+
+  /** How many tasks match, exactly up to `cap` (time and cell filters alone: always exact). */
+  async count(filter: IndexFilter, cap: number): Promise<{ count: number; capped: boolean }> {
+    if (this.#cellsOnly(filter)) return { count: await this.#cells.count(filter), capped: false };
+    let count = 0;
+    const stoppedAt = await this.#walk(
+      COMMANDS.count,
+      filter,
+      'desc',
+      cap,
+      null,
+      Math.max(cap, SEARCH_BUDGET),
+      (values) => {
+        count += Number(values[2]);
+        return Number(values[2]);
+      },
+    );
+    return { count, capped: stoppedAt !== null || count >= cap };
+  }
+
+  /**
+   * Walks the matches a script call at a time (WALK_PER_CALL entries each)
+   * until `limit` were found (`take` reads a call's reply and returns how
+   * many it found) or `budget` entries were examined; returns where it
+   * stopped then, null when it found them all.
+   */
+  async #walk(
+    command: string,
+    filter: IndexFilter,
+    order: IndexOrder,
+    limit: number,
+    after: IndexEntry | null,
+    budget: number,
+    take: (values: readonly unknown[]) => number,
+  ): Promise<IndexEntry | null> {
+    let from = after;
+    let found = 0;
+    for (let spent = 0; ; spent += WALK_PER_CALL) {
+      const step = Math.max(1, Math.min(WALK_PER_CALL, budget - spent));
+      const pipeline = this.redis.pipeline();
+      (pipeline as unknown as Scripted)[command]?.(...this.#filterArgs(filter, order, limit - found, from, step));
+      const [reply] = await execAll(pipeline);
+      const values = valueOf(reply, `${this.prefix}*`) as unknown[];
+      found += take(values);
+      const stopped: IndexEntry | null = values[1] ? { at: Number(values[0]), id: String(values[1]) } : null;
+      if (stopped === null || found >= limit) return null;
+      if (spent + step >= budget) return stopped;
+      from = stopped;
+    }
+  }
+
+  /** Every cell with tasks in [since, until] (of `status` only, unless null), with up to `sample` runtimes each. */
+  cells(since: number, until: number, sample: number, status: TaskStatus | null = null): Promise<CellStats[]> {
+    return this.#stats.read(since, until, sample, status);
+  }
+
+  /** Finished tasks per minute from `since` to `until` (ms), oldest first; minutes are floor(ms / 60,000). */
+  async minutes(since: number, until: number): Promise<{ minute: number; succeeded: number; failed: number }[]> {
+    const first = Math.floor(since / 60_000);
+    const last = Math.floor(until / 60_000);
+    const fields: string[] = [];
+    for (let minute = first; minute <= last; minute += 1) fields.push(`${minute}s`, `${minute}f`);
+    if (fields.length === 0) return [];
+    const key = `${this.prefix}min`;
+    const pipeline = this.redis.pipeline();
+    for (let from = 0; from < fields.length; from += 2000) pipeline.hmget(key, ...fields.slice(from, from + 2000));
+    const values = (await execAll(pipeline)).flatMap((reply) => valueOf(reply, key) as (string | null)[]);
+    const series = [];
+    for (let index = 0; index < values.length; index += 2) {
+      series.push({
+        minute: first + index / 2,
+        succeeded: Number(values[index] ?? 0),
+        failed: Number(values[index + 1] ?? 0),
+      });
+    }
+    return series;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The stores every resolver reads through, over one process' connections:
+ * Celery's results and their live updates, celery-lens' own records under
+ * --lens-prefix (timelines, tombstones, goals), the broker's queues, the
+ * consumer that feeds the records, and the control that writes to the broker.
+ */
+import type { CeleryKeys } from '../celery/keys.ts';
+import type { Config } from '../config/config.ts';
+import { BrokerQueues } from '../broker/redis/broker-queues.ts';
+import { StoredCursorKeys } from './cursor-key-store.ts';
+import { ConfiguredCursorKeys, type CursorKeys } from './cursor-keys.ts';
+import type { Connections } from '../redis/connections.ts';
+import { EventConsumer } from '../intake/event-consumer.ts';
+import { GoalStore } from './goal-store.ts';
+import { NotifyingHistoryStore } from '../intake/progress-changes.ts';
+import { lensKeys } from './lens-keys.ts';
+import { QueueLengths } from '../broker/redis/queue-lengths.ts';
+import { ResultBackend } from '../read/result-backend.ts';
+import { IndexFeed } from './index/index-feed.ts';
+import { StateLog } from './state-log.ts';
+import { TaskControl } from '../broker/redis/task-control.ts';
+import { TaskIndex } from './index/task-index.ts';
+import { TaskWatcher } from '../live/task-watcher.ts';
+import { WorkerLiveness } from '../read/worker-liveness.ts';
+
+type StoreConfig = Pick<
+  Config,
+  | 'resultExpires'
+  | 'tombstoneSeconds'
+  | 'lensPrefix'
+  | 'queues'
+  | 'queueScanLimit'
+  | 'prioritySteps'
+  | 'prioritySep'
+  | 'maxValueBytes'
+  | 'maxWatches'
+  | 'broker'
+  | 'workerTimeoutMs'
+  | 'index'
+  | 'indexSeconds'
+  | 'indexMaxTasks'
+  | 'indexKwargs'
+  | 'resumeWindowSeconds'
+  | 'cursorSecrets'
+>;
+
+export function createStores(
+  config: StoreConfig,
+  connections: Connections,
+  keys: CeleryKeys,
+  reportConsumer?: EventConsumer['report'],
+) {
+  const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
+  const watcher = new TaskWatcher(connections.subscriber, backend, keys, { maxWatches: config.maxWatches });
+  const ownKeys = lensKeys(config.lensPrefix);
+  // Timelines outlive the results they describe by a day.
+  const timelineSeconds = config.resultExpires + 86_400;
+  const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
+  const index = config.index
+    ? new TaskIndex(connections.redis, ownKeys.index, {
+        maxTasks: config.indexMaxTasks,
+        retentionSeconds: config.indexSeconds,
+      })
+    : null;
+  // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
+  const history = new NotifyingHistoryStore(connections.redis, ownKeys, {
+    historyTtlSeconds: timelineSeconds,
+    tombstoneTtlSeconds: config.tombstoneSeconds,
+    index,
+    indexKwargs: config.indexKwargs,
+  });
+  const priority = { steps: config.prioritySteps, sep: config.prioritySep };
+  const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit, { priority });
+  const queueLengths = new QueueLengths(connections.broker, history, config.queues, priority);
+  const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
+    brokerDb: config.broker.db,
+    linkTtlSeconds: config.tombstoneSeconds,
+    // A sent id stays reserved as long as its timeline is kept; the result or the tombstone refuse it later.
+    reserveSeconds: timelineSeconds,
+    priority,
+  });
+  const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
+  const changes = history.changes;
+  liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
+  const states = new StateLog(connections.redis, ownKeys, { windowSeconds: config.resumeWindowSeconds });
+  const consumer = connections.consumerSources
+    ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
+    : null;
+  if (consumer) consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
+  const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
+  const [secret, ...older] = config.cursorSecrets;
+  const cursorKeys: CursorKeys =
+    secret === undefined
+      ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
+      : new ConfiguredCursorKeys([secret, ...older]);
+  return {
+    backend,
+    watcher,
+    goals,
+    history,
+    queues,
+    queueLengths,
+    consumer,
+    changes,
+    control,
+    index,
+    indexFeed,
+    states,
+    cursorKeys,
+  };
+}

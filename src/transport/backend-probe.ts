@@ -1,0 +1,82 @@
+/**
+ * What the health endpoints know of the result backend, without waiting on
+ * it: the last PING's answer, overruled by what is known since (the read
+ * connection is not up; a PING has gone unanswered for longer than the
+ * probe's bound, as when Redis is frozen). One PING at a time is in flight,
+ * whoever asks, so a stalled Redis does not pile them up.
+ */
+import { performance } from 'node:perf_hooks';
+import { LensRedis } from '../redis/connection.ts';
+import { unavailable } from '../redis/redis-replies.ts';
+import type { BackendHealth, ResultBackend } from '../read/result-backend.ts';
+
+/** How long a readiness check waits for the PING before it says the backend is down, in ms. */
+export const READY_PROBE_MS = 500;
+/** A liveness answer older than this starts a PING in the background (not awaited). */
+const REFRESH_MS = 1000;
+
+export class BackendProbe {
+  #last: BackendHealth | null = null;
+  #inFlight: { readonly startedAt: number; readonly answer: Promise<BackendHealth> } | null = null;
+
+  constructor(
+    readonly backend: ResultBackend,
+    readonly timeoutMs = READY_PROBE_MS,
+  ) {}
+
+  /** The backend as last known, at once; starts a PING when that is more than a second old. */
+  known(): BackendHealth {
+    if (this.#last === null || Date.now() - this.#last.checkedAt.getTime() > REFRESH_MS) {
+      this.#ping().catch(() => {
+        // Never: health() answers its failures.
+      });
+    }
+    return this.#overruled();
+  }
+
+  /** A PING answered within the probe's bound, or the backend is down (what is known then). */
+  async check(): Promise<BackendHealth> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, this.timeoutMs - this.#pendingMs()));
+    });
+    const answer = await Promise.race([this.#ping(), late.then(() => null)]);
+    clearTimeout(timer);
+    return answer ?? this.#overruled();
+  }
+
+  /** How long the PING in flight has waited, in ms (0 when none is). */
+  #pendingMs(): number {
+    return this.#inFlight ? performance.now() - this.#inFlight.startedAt : 0;
+  }
+
+  #ping(): Promise<BackendHealth> {
+    if (this.#inFlight) return this.#inFlight.answer;
+    const answer = this.backend.health().then((health) => {
+      this.#last = health;
+      this.#inFlight = null;
+      return health;
+    });
+    this.#inFlight = { startedAt: performance.now(), answer };
+    return answer;
+  }
+
+  #overruled(): BackendHealth {
+    const redis = this.backend.redis;
+    if (redis.status !== 'ready') {
+      // In the words a refused command would carry ("… cannot reach Redis at …: connection refused").
+      const why = redis instanceof LensRedis ? redis.unreachable : `the connection is ${redis.status}`;
+      return { up: false, latencyMs: null, error: unavailable(new Error(why)).message, checkedAt: new Date() };
+    }
+    const waited = this.#pendingMs();
+    if (waited >= this.timeoutMs)
+      return {
+        up: false,
+        latencyMs: null,
+        error: `no answer to PING for ${Math.round(waited)} ms`,
+        checkedAt: new Date(),
+      };
+    // Connected, and no PING answered yet: as the connection says.
+    return this.#last ?? { up: true, latencyMs: null, error: null, checkedAt: new Date() };
+  }
+}
