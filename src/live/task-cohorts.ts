@@ -44,7 +44,7 @@ import {
   locatedError,
 } from 'graphql';
 import { maskError } from 'graphql-yoga';
-import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
+import { type AuthConfig, actAs, principalOf } from '../auth/principal-of.ts';
 import { scopesKey } from '../auth/principal.ts';
 import { encodeCursor } from './cursor.ts';
 import { advance, numberOf } from './replay.ts';
@@ -124,7 +124,11 @@ type Item = TaskUpdate | Again;
 
 const DONE: IteratorResult<ExecutionResult> = { value: undefined, done: true };
 
-/** What the context holds for one connection or operation only: not shared by a group. */
+/**
+ * What the context holds for one connection or operation only: not shared by
+ * a group. Its credentials above all: the group outlives its first member,
+ * and each member's own credentials were checked when it joined.
+ */
 const PER_OPERATION = [
   'req',
   'socket',
@@ -134,6 +138,8 @@ const PER_OPERATION = [
   'connectionInitReceived',
   'acknowledged',
   'request',
+  'connectionParams',
+  'jwt',
 ];
 
 /** The `task` field when it is the operation's only root selection, without directives; else null. */
@@ -481,17 +487,19 @@ export class TaskCohorts {
 
   /**
    * The group's shared context: the operation's, without what belongs to its
-   * connection (socket, request, the connection's watch quota). Its principal
-   * must have the same scopes, or no group is made.
+   * connection (socket, request, credentials, the connection's watch quota),
+   * acting as a principal with the group's scopes, no caller's.
    */
   #group(key: string, scopes: string, args: ExecutionArgs, context: LensContext): Group | null {
     const found = this.#groups.get(key);
     if (found) return found;
+    const principal = principalOf(this.options, context);
+    if (!principal || scopesKey(principal.scopes) !== scopes) return null;
     const copy: Record<string | symbol, unknown> = { ...context, watchQuota: new WatchQuota(0, 'connection') };
     for (const name of PER_OPERATION) delete copy[name];
     const shared = copy as unknown as LensContext;
-    const principal = principalOf(this.options, shared);
-    if (!principal || scopesKey(principal.scopes) !== scopes) return null;
+    // No one caller's: what its selections may read is the scopes every member has.
+    actAs(shared, { id: `cohort (${scopes})`, scopes: principal.scopes });
     const operation = getOperationAST(args.document, args.operationName);
     const readsEvents = operation != null && selectsEventFields(operation, args.document.definitions);
     const group: Group = {
