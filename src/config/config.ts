@@ -7,8 +7,8 @@ import { type ApiKey, parseScopes } from '../auth/principal.ts';
 import { parseFlags } from './config-args.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { type StallRules, parseStallRules } from '../read/stall.ts';
-import { type HostPattern, parseHostPattern } from '../transport/allowed-hosts.ts';
-import { type Cidr, parseCidr } from '../transport/client-address.ts';
+import { type HostPattern, parseHostPattern } from '../http/allowed-hosts.ts';
+import { type Cidr, parseCidr } from '../http/client-address.ts';
 
 export interface Config {
   /** Celery's `result_backend` URL, parsed. */

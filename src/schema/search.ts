@@ -4,7 +4,8 @@
  * Task DataLoader (one MGET for the page, as tasks(ids) does).
  */
 import { CursorSigner } from '../store/index/index-cursor.ts';
-import type { IndexEntry, IndexFilter, IndexOrder, TaskIndex } from '../store/index/task-index.ts';
+import type { TaskIndex } from '../store/index/task-index.ts';
+import type { IndexEntry, IndexFilter, IndexOrder } from '../store/index/index-types.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
