@@ -9,7 +9,7 @@ import { countProgress } from '../../src/read/progress-count.ts';
 import { ProgressChanges } from '../../src/intake/progress-changes.ts';
 import { progressStream } from '../../src/live/progress-stream.ts';
 import { SharedProgressReads } from '../../src/live/progress-shared.ts';
-import type { TaskStatus } from '../../src/read/task-status.ts';
+import type { TaskStatus } from '../../src/store/task-statuses.ts';
 
 const INTERVAL_MS = 100;
 
