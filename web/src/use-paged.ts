@@ -81,11 +81,11 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
   useEffect(() => {
     if (variables === null || !live) return undefined;
     let stopped = false;
-    // The page as last shown; events that come before it (or before it is read again) wait in `early`.
+    // The page as last shown; null while it is read (again): events meanwhile wait in `early` for what comes.
     let page: C | null = null;
     const early: E[] = [];
-    let loading = false;
-    let loadAgain = false;
+    /** Which read is the latest: an older one's answer is dropped. */
+    let reads = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unsubscribe = () => {};
     const stop = () => {
@@ -93,27 +93,21 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
       clearTimeout(timer);
       unsubscribe();
     };
-    const show = (next: C) => {
-      page = next;
-      setFirst(next);
-    };
     const applyEvent = (event: E) => {
-      if (page === null) {
-        early.push(event);
-        return;
-      }
+      if (page === null) return void early.push(event);
       const next = applyRef.current(page, event);
-      if (next === null) refetchSoon();
-      else if (next !== page) show(next);
+      if (next === null) readIn(REFETCH_GAP_MS);
+      else if (next !== page) setFirst((page = next));
     };
-    const load = async () => {
-      loading = true;
+    const read = async () => {
+      const mine = (reads += 1);
+      page = null;
       try {
         const result = await query(document, { ...variables, after: null });
-        if (stopped) return;
+        if (stopped || mine !== reads) return;
         setErrors(result.errors);
         if (result.data) {
-          show(pickRef.current(result.data));
+          setFirst((page = pickRef.current(result.data)));
           for (const event of early.splice(0)) applyEvent(event);
         } else if (!isTransient(result.errors[0]?.extensions?.code)) {
           // Asking again cannot help (the index is off, a bad window, no credential): the error stays shown.
@@ -121,23 +115,13 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
         }
       } catch {
         // Unreachable server: the backend banner says so; keep what is shown, try again.
-        if (!stopped) timer = setTimeout(() => load().catch(() => {}), RETRY_MS);
-      } finally {
-        loading = false;
-      }
-      if (loadAgain && !stopped) {
-        loadAgain = false;
-        refetchSoon();
+        if (!stopped && mine === reads) readIn(RETRY_MS);
       }
     };
-    function refetchSoon() {
-      if (loading) {
-        loadAgain = true;
-        return;
-      }
+    const readIn = (ms: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => load().catch(() => {}), REFETCH_GAP_MS);
-    }
+      timer = setTimeout(() => read().catch(() => {}), ms);
+    };
     // Subscribed before the page is asked: a change made meanwhile is not missed.
     unsubscribe = subscribe(events.document, events.variables, {
       next: (data) => !stopped && applyEvent(data),
@@ -149,11 +133,10 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
       },
       // taskEvents has no cursor: what changed while it was away is read again with the page.
       resubscribed: () => {
-        page = null;
-        refetchSoon();
+        read().catch(() => {});
       },
     });
-    load().catch(() => {});
+    read().catch(() => {});
     return stop;
     // variablesKey and eventsKey stand for the variables; documents never change for a call site.
   }, [document, variablesKey, eventsKey, epoch, client, round, live]);
