@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaApp } from '../helpers/app.ts';
+import { startWorker } from '../helpers/celery.ts';
+import { startRedis } from '../helpers/redis-server.ts';
 
 const app = schemaApp();
 afterAll(() => app.stop());
@@ -24,5 +26,14 @@ describe('the schema tests’ app', () => {
     expect(app.backend.roundTrips).toBeGreaterThan(before);
     // No connection attempt to wait for: the connections are never opened.
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('the unit tier', () => {
+  it('starts no redis-server and no Celery worker: a file that tries belongs in another tier', async () => {
+    await expect(startRedis()).rejects.toThrow(/the unit tier \(npm run test:unit\) starts no redis-server/);
+    await expect(
+      startWorker({ brokerUrl: 'redis://127.0.0.1:1/0', backendUrl: 'redis://127.0.0.1:1/0' }),
+    ).rejects.toThrow(/the unit tier \(npm run test:unit\) starts no Celery worker/);
   });
 });
