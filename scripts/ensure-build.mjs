@@ -9,7 +9,6 @@ import { execFileSync } from 'node:child_process';
 import { dirname } from 'node:path';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { copyLua } from './copy-lua.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const shared = ['tsconfig.json', 'package-lock.json'];
@@ -21,8 +20,9 @@ const builds = [
     sources: ['tsconfig.build.json'],
     tsconfig: 'tsconfig.build.json',
     stamp: 'dist/.built',
-    // The Redis scripts are read at run time, next to the JavaScript.
-    after: () => copyLua(root),
+    // The Redis scripts are read at run time, next to the JavaScript (imported here only:
+    // a clone without src/ builds no server and needs no copy-lua.mjs).
+    after: async () => (await import('./copy-lua.mjs')).copyLua(root),
   },
   {
     what: 'the client library (client/src/) into client/dist/',
@@ -52,6 +52,6 @@ for (const build of builds) {
     cwd: root,
     stdio: 'inherit',
   });
-  build.after?.();
+  await build.after?.();
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -5,7 +5,7 @@
  * registry holds only cells that have tasks, whatever the churn of names and
  * workers (worker hostnames change on every deploy).
  *
- * `ix:cellseq` is the last number given: numbers are never reused, so each
+ * `{ix}:cellseq` is the last number given: numbers are never reused, so each
  * process' copy of the registry knows from it whether cells were numbered
  * since, and a copy that still names a forgotten cell only reads an empty
  * set (index-cell-copy.ts).

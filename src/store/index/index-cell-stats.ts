@@ -6,7 +6,8 @@
  * each runtime it samples, count), so no call holds Redis more than a few
  * milliseconds however many cells there are and however large the sample.
  * What a call left (cells, or the rest of a cell's sample) is read by the
- * next round; a round sends a few calls in one pipeline.
+ * next round; a round sends a few calls in one pipeline. The script is
+ * lua/cell-stats.lua.
  */
 import type { ChainableCommander } from 'ioredis';
 import type { CellCopy, Registry } from './index-cell-copy.ts';

@@ -149,7 +149,7 @@ export class TaskIndex {
 
   constructor(
     readonly redis: Redis,
-    /** `<lens-prefix>ix:`. */
+    /** `<lens-prefix>{ix}:`. */
     readonly prefix: string,
     readonly settings: IndexSettings,
   ) {
