@@ -26,7 +26,7 @@ export interface LuaScript {
 type Arg = string | number | Buffer;
 type Commands = Record<string, ((...args: Arg[]) => unknown) | undefined>;
 
-const INCLUDE = /^--- @include "([^"]+)"\s*$/gm;
+const INCLUDE = /^--- @include "([^"]+)"[ \t]*$/gm;
 
 /** The file's text with its includes resolved; each file once, even when included twice. */
 function resolve(url: URL, seen: Set<string>): string {
