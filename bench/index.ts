@@ -344,7 +344,7 @@ const redisServer = await startRedis();
 try {
   const redis = redisServer.client();
   await writes(redis);
-  const prefix = 'celery-lens:ix:';
+  const prefix = lensKeys('celery-lens:').index;
   const started = performance.now();
   const { root, cells } = await fill(redis, prefix, TASKS);
   console.error(`filled ${TASKS} tasks in ${fmt((performance.now() - started) / 1000, 1)} s (${cells} cells)`);

@@ -1,6 +1,6 @@
 // Runs before `npm start`, `npm run bench`, `npm run demo`, the test suite, and as `prepare`
 // (after `npm ci`/`npm install` in a clone) (plain JS, like ensure-web-build.mjs): compiles
-// src/ into dist/ (tsc -p tsconfig.build.json) and the client library client/src/ into
+// src/ into dist/ (tsc -p tsconfig.build.json, then its .lua scripts copied) and the client library client/src/ into
 // client/dist/ (what `celery-lens/client` loads), each when missing or older than any of
 // its sources, so a fresh clone starts with one command, the process runs JavaScript with
 // no TypeScript loader, and the README's client snippet runs as written. An installed
@@ -20,6 +20,9 @@ const builds = [
     sources: ['tsconfig.build.json'],
     tsconfig: 'tsconfig.build.json',
     stamp: 'dist/.built',
+    // The Redis scripts are read at run time, next to the JavaScript (imported here only:
+    // a clone without src/ builds no server and needs no copy-lua.mjs).
+    after: async () => (await import('./copy-lua.mjs')).copyLua(root),
   },
   {
     what: 'the client library (client/src/) into client/dist/',
@@ -49,5 +52,6 @@ for (const build of builds) {
     cwd: root,
     stdio: 'inherit',
   });
+  await build.after?.();
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
 }

@@ -101,6 +101,7 @@ export function aclRule(config: AclConfig, username: string, password: string): 
     ...config.queues.flatMap((queue) =>
       priorityKeys(queue, { steps: config.prioritySteps, sep: config.prioritySep }).map(({ key }) => `%R~${key}`),
     ),
+    // Its own keys, the hash-tagged ones too (`<prefix>{ix}:…`, `<prefix>{states}:…`: lens-keys.ts).
     `~${config.lensPrefix}*`,
     `&${celery}celery-task-meta-*`,
     `&${eventChannelPattern(config.broker.db)}`,

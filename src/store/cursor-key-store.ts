@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { LensDataError } from '../errors/lens-data-error.ts';
 import type { CursorKey, CursorKeys } from './cursor-keys.ts';
+import { luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 
 /** How long a process signs with the keys it read before it reads them again, in ms. */
@@ -116,28 +117,8 @@ export class StoredCursorKeys implements CursorKeys {
   }
 }
 
-/**
- * Puts a new key in front, keeps the one it replaces, and the older ones
- * replaced less than ARGV[4] ms before ARGV[3] (now), in one step.
- */
-const ROTATE = `
-local now, grace, most = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local ring = {{ARGV[1], ARGV[2], now}}
-local ok, old = pcall(cjson.decode, redis.call('get', KEYS[1]) or 'null')
-if ok and type(old) == 'table' and type(old.keys) == 'table' then
-  -- When the key at hand stopped signing: when the one before it in the ring began.
-  local replaced = now
-  for _, key in ipairs(old.keys) do
-    if #ring >= most or now - replaced > grace then break end
-    if type(key) ~= 'table' or type(key[1]) ~= 'string' or type(key[2]) ~= 'string' or type(key[3]) ~= 'number' then break end
-    ring[#ring + 1] = {key[1], key[2], key[3]}
-    replaced = key[3]
-  end
-end
-local value = cjson.encode({v = 1, keys = ring})
-redis.call('set', KEYS[1], value)
-return value
-`;
+/** Puts a new key in front of the stored ring and drops the expired ones, in one step (KEYS and ARGV: the file). */
+const ROTATE = luaScript('lensRotateCursorKeys', new URL('./lua/rotate-cursor-keys.lua', import.meta.url));
 
 /** Rotates the stored ring: a new key signs from now on (on each replica within REFRESH_MS); the ids of the keys that still verify. */
 export async function rotateStoredCursorKey(
@@ -147,7 +128,7 @@ export async function rotateStoredCursorKey(
 ): Promise<{ signing: string; verifying: string[] }> {
   const fresh = newCursorKey(now);
   const value = await guarded(() =>
-    redis.eval(ROTATE, 1, key, fresh.id, fresh.secret.toString('base64url'), now, GRACE_MS, MAX_KEYS),
+    runScript<string>(redis, ROTATE, [key], [fresh.id, fresh.secret.toString('base64url'), now, GRACE_MS, MAX_KEYS]),
   );
   const ring = decode(value, key);
   return { signing: fresh.id, verifying: ring.map((stored) => stored.id) };

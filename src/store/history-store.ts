@@ -207,7 +207,7 @@ export class HistoryStore {
   /**
    * Records what a published task meta tells: its parent link, and a final
    * outcome. `workerEvents`: whether workers send task events now, so an end
-   * waits for its event in taskEvents (index-update-script.ts).
+   * waits for its event in taskEvents (index/lua/update.lua).
    */
   async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
     const pipeline = this.redis.pipeline();
@@ -229,7 +229,7 @@ export class HistoryStore {
     }
     const index = indexableId(meta.id) ? this.settings.index : null;
     const from = pipeline.length;
-    // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index-update-script.ts).
+    // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index/lua/update.lua).
     const hold: HoldEnds = workerEvents ? 'always' : 'worked';
     const scripts =
       index?.addUpdates(

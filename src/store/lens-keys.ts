@@ -36,12 +36,18 @@ export interface LensKeys {
   /** STRING: the id of the task this one is a re-send of. */
   resentFrom(taskId: string): string;
   /**
-   * Prefix of the task index' keys (task-index.ts): `ix:all`, `ix:rec`,
-   * `ix:cells`, `ix:c:<cell>`, `ix:r:<root>`, `ix:k:<key>=<json>`, … and its
-   * `ix:changes` channel. Built inside its Lua scripts from this prefix.
+   * Prefix of the task index' keys (task-index.ts, index-keys.ts):
+   * `{ix}:all`, `{ix}:rec`, `{ix}:cells`, `{ix}:c:<cell>`, `{ix}:r:<root>`,
+   * `{ix}:k:<key>=<json>`, … and its `{ix}:changes` channel. One hash tag:
+   * the index' write script touches keys it discovers as it runs, so they
+   * all live in one Redis Cluster slot.
    */
   readonly index: string;
-  /** ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number). */
+  /**
+   * ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number).
+   * The resume log's keys share the hash tag `{states}` with its clock: the script that numbers a state
+   * touches both (state-log.ts), so they live in one Redis Cluster slot.
+   */
   states(taskId: string): string;
   /** HASH: those states' bytes by SHA-1, and `#trimmed`, the newest sequence number dropped from `states`. */
   stateValues(taskId: string): string;
@@ -53,7 +59,9 @@ export interface LensKeys {
 
 /**
  * Every key is `<prefix><kind>:<id>`, with kinds that contain no `:`, so the
- * kind decides the type and no two (kind, id) pairs share a key.
+ * kind decides the type and no two (kind, id) pairs share a key. The keys a
+ * script touches together begin with a hash tag (`{ix}:`, `{states}:`), a
+ * kind of its own followed by the kinds of that store.
  */
 export function lensKeys(prefix = 'celery-lens:'): LensKeys {
   return {
@@ -69,10 +77,10 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     sent: (id) => `${prefix}sent:${id}`,
     resentAs: (id) => `${prefix}resent-as:${id}`,
     resentFrom: (id) => `${prefix}resent-from:${id}`,
-    index: `${prefix}ix:`,
-    states: (id) => `${prefix}states:${id}`,
-    stateValues: (id) => `${prefix}state-values:${id}`,
-    stateClock: () => `${prefix}state-clock`,
+    index: `${prefix}{ix}:`,
+    states: (id) => `${prefix}{states}:task:${id}`,
+    stateValues: (id) => `${prefix}{states}:values:${id}`,
+    stateClock: () => `${prefix}{states}:clock`,
     cursorKeys: () => `${prefix}cursor-keys`,
   };
 }

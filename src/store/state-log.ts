@@ -22,6 +22,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LensKeys } from './lens-keys.ts';
+import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 
 /** States kept per task: a 1,000-step progress loop resumes from any step. */
@@ -43,31 +44,8 @@ export interface LoggedState {
 /** What a task's log holds after a position, or that it no longer holds all of it. */
 export type Replay = { readonly expired: false; readonly states: readonly LoggedState[] } | { readonly expired: true };
 
-// KEYS: clock, states, values. ARGV: digest, raw, ttl seconds, max states, a fresh epoch.
-// Returns {epoch, seq}: the state's number, new or the one it was first given.
-const RECORD = `
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
-if not epoch then
-  epoch = ARGV[5]
-  redis.call('HSET', KEYS[1], 'epoch', epoch)
-  redis.call('HDEL', KEYS[1], 'seq')
-end
-local known = redis.call('ZSCORE', KEYS[2], ARGV[1])
-if known then return {epoch, known} end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('ZADD', KEYS[2], seq, ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[4])
-if over > 0 then
-  local old = redis.call('ZRANGE', KEYS[2], 0, over - 1, 'WITHSCORES')
-  for i = 1, #old, 2 do redis.call('HDEL', KEYS[3], old[i]) end
-  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, over - 1)
-  redis.call('HSET', KEYS[3], '#trimmed', old[#old])
-end
-redis.call('EXPIRE', KEYS[2], ARGV[3])
-redis.call('EXPIRE', KEYS[3], ARGV[3])
-return {epoch, tostring(seq)}
-`;
+/** Numbers a task's state, once (KEYS and ARGV: the file). */
+const RECORD = luaScript('lensRecordState', new URL('./lua/record-state.lua', import.meta.url));
 
 type RecordReply = [string, string];
 
@@ -108,7 +86,7 @@ export class StateLog {
   ) {
     this.windowSeconds = options.windowSeconds ?? 3600;
     this.#rawOf = options.rawOf ?? (() => null);
-    if (!('recordState' in redis)) redis.defineCommand('recordState', { numberOfKeys: 3, lua: RECORD });
+    defineScript(redis, RECORD);
   }
 
   /** Records a task's state (idempotent) and answers its number. */
@@ -125,19 +103,12 @@ export class StateLog {
   }
 
   async #record(id: string, raw: Buffer, digest: string): Promise<Position> {
-    const run = (this.redis as unknown as { recordState(...args: (string | Buffer | number)[]): Promise<RecordReply> })
-      .recordState;
     const [epoch, seq] = await guarded(() =>
-      run.call(
+      runScript<RecordReply>(
         this.redis,
-        this.keys.stateClock(),
-        this.keys.states(id),
-        this.keys.stateValues(id),
-        digest,
-        raw,
-        this.windowSeconds,
-        MAX_STATES,
-        randomBytes(6).toString('hex'),
+        RECORD,
+        [this.keys.stateClock(), this.keys.states(id), this.keys.stateValues(id)],
+        [digest, raw, this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')],
       ),
     );
     return { epoch, seq: Number(seq) };

@@ -124,7 +124,7 @@ describe('watchTask across failures', () => {
     // Resubscribed: the old cursor is CURSOR_EXPIRED (Redis lost the states); the fresh subscription
     // starts the counter again before it watches (an attempt with the old cursor only reads it).
     await until(
-      async () => lens.app.watcher.listenerCount === 1 && (await redis.exists('celery-lens:state-clock')) === 1,
+      async () => lens.app.watcher.listenerCount === 1 && (await redis.exists('celery-lens:{states}:clock')) === 1,
     );
     await progress(id, 2); // the same state again, as a worker retrying its write would
     await progress(id, 3);

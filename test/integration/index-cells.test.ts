@@ -9,10 +9,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskEvent, TaskEventType } from '../../src/celery/events.ts';
-import { CELL_STATS_SCRIPT } from '../../src/store/index/index-cell-stats.ts';
-import { SWEEP_SCRIPT } from '../../src/store/index/index-scripts.ts';
+import { INDEX_SCRIPTS } from '../../src/store/index/index-scripts.ts';
 import { updateFromEvent } from '../../src/store/index/index-updates.ts';
-import { COUNT_SCRIPT, SEARCH_SCRIPT } from '../../src/store/index/index-walk-script.ts';
 import { lensKeys } from '../../src/store/lens-keys.ts';
 import { TaskIndex } from '../../src/store/index/task-index.ts';
 import { startApp } from '../helpers/app.ts';
@@ -117,10 +115,10 @@ async function query<T>(text: string): Promise<{ ms: number; data: T }> {
 
 const SCRIPTS = new Map(
   Object.entries({
-    search: SEARCH_SCRIPT,
-    count: COUNT_SCRIPT,
-    'cell stats': CELL_STATS_SCRIPT,
-    sweep: SWEEP_SCRIPT,
+    search: INDEX_SCRIPTS.search.lua,
+    count: INDEX_SCRIPTS.count.lua,
+    'cell stats': INDEX_SCRIPTS.cells.lua,
+    sweep: INDEX_SCRIPTS.sweep.lua,
   }).map(([name, lua]) => [createHash('sha1').update(lua).digest('hex'), name]),
 );
 

@@ -1,5 +1,5 @@
 /**
- * What the task index publishes for taskEvents (index-update-script.ts): one
+ * What the task index publishes for taskEvents (src/store/index/lua/update.lua): one
  * change per change of a task, and a task's end once, whichever of its two
  * tellings (the stored result, the worker's event) comes first, with two
  * replicas writing the same messages. Against a real Redis.

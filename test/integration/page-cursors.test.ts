@@ -96,7 +96,7 @@ beforeAll(async () => {
     { status: 'SUCCESS', result: 0, children: sent.slice(0, 3).map((task) => [[task.id, null], null]) },
     { id: parent },
   );
-  await until(async () => (await client.hlen('celery-lens:ix:rec')) === TASKS + 1);
+  await until(async () => (await client.hlen('celery-lens:{ix}:rec')) === TASKS + 1);
   newest = [parent, ...sent.map((task) => task.id).reverse()];
   const lastFailure = (name: string) =>
     Math.max(...FAILED.filter((i) => sent[i]?.name === name).map((i) => sent[i]?.at ?? 0));
@@ -427,7 +427,7 @@ describe('resume cursors', () => {
     const onA = events(a, null, 1);
     await onA.done;
     for (let step = 2; step <= 4; step += 1) await progress(step);
-    await until(async () => (await redis.client().zcard(`celery-lens:states:${id}`)) >= 4);
+    await until(async () => (await redis.client().zcard(`celery-lens:{states}:task:${id}`)) >= 4);
     const onB = events(b, onA.got[0]?.cursor as string, 3);
     await onB.done;
     expect(onB.got.map((event) => event.step)).toEqual([2, 3, 4]);

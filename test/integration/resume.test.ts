@@ -59,7 +59,7 @@ const steps = (results: readonly ExecutionResult[], field = 'task') =>
     (result) => (result.data?.[field] as { meta: { current: number } | null } | undefined)?.meta?.current ?? null,
   );
 const recorded = async (id: string, count: number) =>
-  until(async () => (await redis.zcard(`celery-lens:states:${id}`)) >= count);
+  until(async () => (await redis.zcard(`celery-lens:{states}:task:${id}`)) >= count);
 
 const TASK = 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { id state meta } }';
 
@@ -109,7 +109,7 @@ describe('task(id, after)', () => {
       for (let step = 1; step <= 60; step += 1) await progress(id, step);
       writing = false;
     })();
-    await until(async () => (await redis.zcard(`celery-lens:states:${id}`)) >= 20);
+    await until(async () => (await redis.zcard(`celery-lens:{states}:task:${id}`)) >= 20);
     const second = collect(TASK, { id, after: cursor });
     await writer;
     expect(writing).toBe(false);
@@ -199,7 +199,7 @@ describe('bad cursors', () => {
     await until(() => live.results.length === 1);
     const cursor = cursorOf(live.results[0]) as string;
     live.stop();
-    await redis.del('celery-lens:state-clock');
+    await redis.del('celery-lens:{states}:clock');
     const sub = collect(TASK, { id, after: cursor });
     await sub.done;
     expect(sub.results[0]?.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
@@ -225,7 +225,7 @@ describe('bad cursors', () => {
       pipeline.setex(`celery-task-meta-${id}`, 3600, value).publish(`celery-task-meta-${id}`, value);
     }
     await pipeline.exec();
-    await until(async () => (await redis.hget(`celery-lens:state-values:${id}`, '#trimmed')) !== null, 20_000);
+    await until(async () => (await redis.hget(`celery-lens:{states}:values:${id}`, '#trimmed')) !== null, 20_000);
     const sub = collect(TASK, { id, after: cursor });
     await sub.done;
     expect(sub.results[0]?.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');

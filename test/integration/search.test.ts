@@ -95,7 +95,7 @@ beforeAll(async () => {
       { id: task.id },
     );
   }
-  await until(async () => (await client.hlen('celery-lens:ix:rec')) === 30);
+  await until(async () => (await client.hlen('celery-lens:{ix}:rec')) === 30);
 });
 
 const newestFirst = (tasks: Sent[]) =>
@@ -281,7 +281,8 @@ describe('taskEvents', () => {
     const client = wsClient(lens.app.url);
     const sub = subscribe(client, Live, { filter: { status: ['FAILED'], name: 'app.live' } });
     await until(
-      async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0,
+      async () =>
+        Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:{ix}:changes')) as unknown[])[1]) > 0,
     );
     const [ok, bad, other] = [randomUUID(), randomUUID(), randomUUID()];
     const redis = lens.redis.client();
@@ -301,7 +302,7 @@ describe('taskEvents', () => {
       { type: 'task-received', uuid: randomUUID(), name: 'app.live', timestamp: Date.now() / 1000, hostname: 'w@h' },
     ]);
     // Whatever came after, only the failed app.live.
-    await until(async () => (await redis.hlen('celery-lens:ix:rec')) >= 34);
+    await until(async () => (await redis.hlen('celery-lens:{ix}:rec')) >= 34);
     expect(sub.events).toEqual([{ taskEvents: { id: bad, state: 'FAILURE', status: 'FAILED', name: 'app.live' } }]);
     sub.stop();
     await client.dispose();

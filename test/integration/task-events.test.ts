@@ -74,7 +74,7 @@ async function listening() {
   const name = `app.fails-${randomUUID().slice(0, 8)}`;
   const sub = subscribe(ws(), Failed, { filter: { status: ['FAILED'], name } });
   await until(
-    async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:ix:changes')) as unknown[])[1]) > 0,
+    async () => Number(((await lens.redis.client().pubsub('NUMSUB', 'celery-lens:{ix}:changes')) as unknown[])[1]) > 0,
   );
   return { name, sub };
 }

@@ -63,7 +63,7 @@ beforeAll(async () => {
       await writeFinished(client, at, isFailure);
     }
   }
-  await until(async () => (await client.hlen('celery-lens:ix:rec')) === finished.length);
+  await until(async () => (await client.hlen('celery-lens:{ix}:rec')) === finished.length);
 });
 
 async function writeFinished(client: ReturnType<typeof lens.redis.client>, at: number, failed: boolean) {

@@ -190,8 +190,8 @@ describe('the index with real workers', () => {
   it('two replicas wrote one entry per task; a restarted celery-lens finds the same', async () => {
     const all = [...sent.add, ...sent.fail, ...sent.acme, ...sent.globex];
     const client = redis.client();
-    expect(await client.zcard('celery-lens:ix:all')).toBe(all.length);
-    expect(await client.hlen('celery-lens:ix:rec')).toBe(all.length);
+    expect(await client.zcard('celery-lens:{ix}:all')).toBe(all.length);
+    expect(await client.hlen('celery-lens:{ix}:rec')).toBe(all.length);
     const before = await searchAll(apps[0] as App, {});
     expect(sorted(before.ids)).toEqual(sorted(all));
     for (const app of apps.splice(0)) await app.stop();
@@ -209,7 +209,7 @@ describe('the index with real workers', () => {
     );
     await wait(extended(), missed);
     const client = redis.client();
-    expect(await client.zmscore('celery-lens:ix:all', ...missed)).toEqual(missed.map(() => null));
+    expect(await client.zmscore('celery-lens:{ix}:all', ...missed)).toEqual(missed.map(() => null));
     const bin = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
     const run = (args: string[]) =>
       new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
@@ -221,18 +221,18 @@ describe('the index with real workers', () => {
         );
       });
     // A run that stopped part-way (its cursor saved) is resumed.
-    await client.set('celery-lens:ix:backfill', '0');
+    await client.set('celery-lens:{ix}:backfill', '0');
     const result = await run(['--scan-count', '5']);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/result keys read, \d+ indexed, 0 skipped, done/);
     expect(result.stderr).toContain('resumed');
     expect(JSON.parse(result.stdout)).toMatchObject({ complete: true, skipped: 0 });
-    expect(await client.exists('celery-lens:ix:backfill')).toBe(0);
+    expect(await client.exists('celery-lens:{ix}:backfill')).toBe(0);
     const app = await lens(['--consume', 'false']);
     const found = await searchAll(app, { name: 'lens.add', since: startedAt });
     expect(sorted(found.ids)).toEqual(sorted([...sent.add, ...missed]));
     // The earlier tasks kept their entries: nothing doubled.
-    expect(await client.zcard('celery-lens:ix:all')).toBe(
+    expect(await client.zcard('celery-lens:{ix}:all')).toBe(
       sent.add.length + sent.fail.length + sent.acme.length + sent.globex.length + missed.length,
     );
     expect((await run(['--backend', 'redis://127.0.0.1:1/0', '--redis-timeout-ms', '200'])).code).toBe(1);
@@ -249,7 +249,7 @@ describe('the index with real workers', () => {
     await wait(extended(), ids);
     const newest = [...ids].reverse();
     await until(async () => (await searchAll(app, {})).ids.join() === newest.slice(0, 3).join(), 20_000);
-    expect(await redis.client().zcard(`${prefix}ix:all`)).toBe(3);
+    expect(await redis.client().zcard(`${prefix}{ix}:all`)).toBe(3);
   }, 90_000);
 
   it("taskEvents: one event per end, with finishedAt (and a success's runtime), from two replicas", async () => {
@@ -261,7 +261,7 @@ describe('the index with real workers', () => {
     try {
       const sub = subscribe(client, Ends, {});
       await until(
-        async () => Number(((await redis.client().pubsub('NUMSUB', `${prefix}ix:changes`)) as unknown[])[1]) > 0,
+        async () => Number(((await redis.client().pubsub('NUMSUB', `${prefix}{ix}:changes`)) as unknown[])[1]) > 0,
       );
       // One after the other: a second telling of an end would come before the next task's. (Late events of
       // earlier tests' tasks, new to this index, come through too: only these tasks are counted.)

@@ -2,7 +2,7 @@
  * taskEvents(filter): every change of a task in the index that matches the
  * filter, as the Task, filtered in this process from the index' change
  * channel (task-filter.ts' matches), never sent to the client to filter.
- * What a change is, the index' update script decides (index-update-script.ts).
+ * What a change is, the index' update script decides (store/index/lua/update.lua).
  */
 import { openChangeStream } from '../../live/change-stream.ts';
 import type { IndexedTask } from '../../store/index/index-feed.ts';

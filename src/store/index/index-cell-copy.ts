@@ -3,7 +3,7 @@
  * cell number → (status, name, worker, queue, exception type), so that a
  * query knows which cells' sets to read without reading the registry.
  *
- * Numbers only grow (`ix:cellseq` is the last one given) and are never
+ * Numbers only grow (`{ix}:cellseq` is the last one given) and are never
  * reused, so the copy is current when it knows the last number: the query's
  * own pipeline begins with that number and the registry's size, and a query
  * read with a copy that lacks newer cells is read again once they are
@@ -60,7 +60,7 @@ export class CellCopy {
 
   constructor(
     readonly redis: Redis,
-    /** `<lens-prefix>ix:`. */
+    /** `<lens-prefix>{ix}:`. */
     readonly prefix: string,
   ) {}
 

@@ -6,7 +6,8 @@
  * each runtime it samples, count), so no call holds Redis more than a few
  * milliseconds however many cells there are and however large the sample.
  * What a call left (cells, or the rest of a cell's sample) is read by the
- * next round; a round sends a few calls in one pipeline.
+ * next round; a round sends a few calls in one pipeline. The script is
+ * lua/cell-stats.lua.
  */
 import type { ChainableCommander } from 'ioredis';
 import type { CellCopy, Registry } from './index-cell-copy.ts';
@@ -14,63 +15,13 @@ import type { CellStats } from './index-types.ts';
 import type { TaskStatus } from '../task-statuses.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
 
-/**
- * ARGV: prefix, min, max (ms), sample, work budget, then per cell its number
- * and where its sample of runtimes starts: '' none, 0 a cell not read yet,
- * n > 0 the rest of a sample a call began (its counts already read).
- * Returns { cells read, then per cell read: number, count ('' when only
- * sampled), firstAt, lastAt, lastId, runtimes joined by ',', where the rest
- * of its sample starts ('' for none) }.
- */
-export const CELL_STATS_SCRIPT = `
-local P = ARGV[1]
-local REC, US = P .. 'rec', '\\31'
-local lo, hi, sample, budget = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
--- A record's fourth field: its runtime.
-local RUNTIME = '^[^' .. US .. ']*' .. US .. '[^' .. US .. ']*' .. US .. '[^' .. US .. ']*' .. US .. '([^' .. US .. ']*)'
-local reply, work, done = { 0 }, 0, 0
-for i = 6, #ARGV, 2 do
-  if done > 0 and work >= budget then break end
-  local key, from = P .. 'c:' .. ARGV[i], tonumber(ARGV[i + 1])
-  local row = { ARGV[i], '', '', '', '', '', '' }
-  local n = 1
-  if not from or from == 0 then
-    n = redis.call('ZCOUNT', key, lo, hi)
-    work = work + 10
-    if n > 0 then
-      local first = redis.call('ZRANGEBYSCORE', key, lo, hi, 'WITHSCORES', 'LIMIT', 0, 1)
-      local last = redis.call('ZREVRANGEBYSCORE', key, hi, lo, 'WITHSCORES', 'LIMIT', 0, 1)
-      row[2], row[3], row[4], row[5] = tostring(n), first[2], last[2], last[1]
-    end
-  end
-  if from and n > 0 and from < sample then
-    local take = math.min(sample - from, math.max(budget - work, 100))
-    local ids = redis.call('ZREVRANGEBYSCORE', key, hi, lo, 'LIMIT', from, take)
-    work = work + #ids
-    local runtimes = {}
-    -- In chunks: unpack() of thousands of values overflows Lua's C stack.
-    for at = 1, #ids, 500 do
-      for _, raw in ipairs(redis.call('HMGET', REC, unpack(ids, at, math.min(at + 499, #ids)))) do
-        local runtime = raw and string.match(raw, RUNTIME)
-        if runtime and runtime ~= '' then runtimes[#runtimes + 1] = runtime end
-      end
-    end
-    row[6] = table.concat(runtimes, ',')
-    if #ids == take and from + take < sample then row[7] = tostring(from + take) end
-  end
-  if n > 0 then for _, value in ipairs(row) do reply[#reply + 1] = value end end
-  done = done + 1
-end
-reply[1] = done
-return reply
-`;
-
 /** Cells one call is given at most, work units it spends at most (10 a cell, 1 a runtime sampled), calls a round sends. */
 const CELLS_PER_CALL = 100;
 const WORK_PER_CALL = 1000;
 const CALLS_PER_ROUND = 8;
 
-type Call = (pipeline: ChainableCommander, args: (string | number)[]) => void;
+/** Appends one lua/cell-stats.lua call over these cells to a pipeline. */
+type Call = (pipeline: ChainableCommander, cells: readonly string[], args: (string | number)[]) => void;
 
 /** A cell to read: its number, and where its sample starts ('' none). */
 interface Pending {
@@ -89,7 +40,6 @@ interface Reading {
 export class CellStatsReader {
   constructor(
     readonly copy: CellCopy,
-    /** Appends one CELL_STATS_SCRIPT call to a pipeline. */
     readonly call: Call,
   ) {}
 
@@ -120,14 +70,11 @@ export class CellStatsReader {
     const batches: Pending[][] = [];
     for (let from = 0; from < pending.length && batches.length < CALLS_PER_ROUND; from += CELLS_PER_CALL) {
       const batch = pending.slice(from, from + CELLS_PER_CALL);
-      this.call(pipeline, [
-        this.copy.prefix,
-        reading.since,
-        reading.until,
-        reading.sample,
-        WORK_PER_CALL,
-        ...batch.flatMap(({ n, from: at }) => [n, at]),
-      ]);
+      this.call(
+        pipeline,
+        batch.map(({ n }) => n),
+        [reading.since, reading.until, reading.sample, WORK_PER_CALL, ...batch.flatMap(({ n, from: at }) => [n, at])],
+      );
       batches.push(batch);
     }
     return batches;

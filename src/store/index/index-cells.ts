@@ -8,7 +8,7 @@
  *
  * A page of a filter that matches more than MAX_MERGED_CELLS cells is not
  * merged (up to a page read per cell): the caller walks the tasks in order
- * instead, a bounded script call at a time (index-walk-script.ts). Counts
+ * instead, a bounded script call at a time (lua/walk.lua). Counts
  * stay a ZCOUNT per cell.
  *
  * Doing this in a Lua script measured 3.3 ms of Redis time a page (the

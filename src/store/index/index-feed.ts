@@ -1,7 +1,7 @@
 /**
  * The index' changes as they happen: the update script PUBLISHes one message
  * per batch, of every task whose entry changed (once, whichever replica wrote it), on
- * `<lens-prefix>ix:changes`. Every process hears them on its shared
+ * `<lens-prefix>{ix}:changes`. Every process hears them on its shared
  * subscriber connection, subscribed while someone listens.
  */
 import type { Redis } from 'ioredis';

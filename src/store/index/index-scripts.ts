@@ -1,88 +1,66 @@
 /**
- * The task index' Lua scripts (see task-index.ts for the layout). Writes are
- * a read-modify-write of each task's record (which sets it is in, so that a
- * status change moves it); a script makes that atomic and keeps it inside
- * the consumer's pipeline: no extra round trip, and two replicas applying the
- * same events in any order end with the same entries (the later state wins,
- * whichever arrives first).
- *
- * Keys are built from the prefix inside the scripts, so they are not
- * declared: celery-lens talks to one Redis server, never to a cluster.
+ * The task index' Lua scripts (lua/*.lua, each with a header naming its KEYS
+ * and ARGV; task-index.ts describes the layout), read once, and the KEYS of
+ * each call. Every key a script touches is in KEYS, except those the write
+ * script discovers as it runs (lua/update.lua says which and why); all of
+ * them share the hash tag of index-keys.ts, so each script runs on Redis
+ * Cluster.
  */
-import { CELL_REGISTRY, SWEEP } from './index-cell-registry.ts';
+import type { Redis } from 'ioredis';
+import type { IndexKeys } from './index-keys.ts';
+import { type LuaScript, defineScript, luaScript } from '../../redis/lua-scripts.ts';
 
-/** Shared by every script: the layout, record decoding, and ordering. */
-export const COMMON = `
-local P = ARGV[1]
-local ALL, REC, CELLS, CELLID, SEQ, MIN, CHANGES = P..'all', P..'rec', P..'cells', P..'cellid', P..'cellseq', P..'min', P..'changes'
-local US, RS = '\\31', '\\30'
+const script = (name: string, file: string): LuaScript => luaScript(name, new URL(`./lua/${file}`, import.meta.url));
 
-local function split(s, sep)
-  local out, from = {}, 1
-  while true do
-    local i = string.find(s, sep, from, true)
-    if not i then out[#out + 1] = string.sub(s, from); return out end
-    out[#out + 1] = string.sub(s, from, i - 1)
-    from = i + 1
-  end
-end
+export const INDEX_SCRIPTS = {
+  /** An event batch's or published meta's writes, and retention's trim. */
+  update: script('lensIndexUpdate', 'update.lua'),
+  /** Publishes the ends held for their worker's event that did not come in time. */
+  release: script('lensIndexRelease', 'release.lua'),
+  /** A page of a walked search (a workflow, kwargs, or too many cells to merge). */
+  search: script('lensIndexSearch', 'search.lua'),
+  /** The same walk, counting. */
+  count: script('lensIndexCount', 'count.lua'),
+  /** taskStats' and failures' per-cell reads. */
+  cells: script('lensIndexCells', 'cell-stats.lua'),
+  /** Forgets cells left without tasks. */
+  sweep: script('lensIndexSweep', 'sweep.lua'),
+} as const;
 
--- A cell: one (status, name, worker, queue, exception type) combination, numbered on first use.
-local described = {}
-local function describe(cell)
-  local desc = described[cell]
-  if not desc then
-    desc = redis.call('HGET', CELLS, cell) or ''
-    described[cell] = desc
-  end
-  local d = split(desc, US)
-  return { status = d[1] or '', name = d[2] or '', worker = d[3] or '', queue = d[4] or '', exc = d[5] or '' }
-end
+/** Defines every index script on a connection, before the pipelines that call them are made. */
+export function defineIndexScripts(redis: Redis): void {
+  for (const each of Object.values(INDEX_SCRIPTS)) defineScript(redis, each);
+}
 
--- Kwargs as "key=json" joined by RS (a record's, an update's): key → json.
-local function parseKw(text)
-  local kw = {}
-  if text and text ~= '' then
-    for _, pair in ipairs(split(text, RS)) do
-      local eq = string.find(pair, '=', 1, true)
-      if eq then kw[string.sub(pair, 1, eq - 1)] = string.sub(pair, eq + 1) end
-    end
-  end
-  return kw
-end
+export function updateKeys(keys: IndexKeys): string[] {
+  return [keys.rec, keys.cells, keys.cellid, keys.cellseq, keys.all, keys.min, keys.held];
+}
 
--- A record: cell, at (ms), root, runtime, kwargs ("key=json" joined by RS), then what
--- it does not show: 'w' once a worker's event about the task was heard, and the digest
--- of its latest unfinished stored state (index-update-script.ts).
-local function decode(raw)
-  local f = split(raw, US)
-  local rec = describe(f[1])
-  rec.cell, rec.at, rec.root, rec.runtime, rec.kw = f[1], f[2], f[3] or '', f[4] or '', parseKw(f[5])
-  rec.worked, rec.digest = f[6] == 'w', f[7] or ''
-  rec.shown = table.concat({ rec.cell, rec.at, rec.root, rec.runtime, f[5] or '' }, US)
-  rec.raw = raw
-  return rec
-end
+export function releaseKeys(keys: IndexKeys): string[] {
+  return [keys.rec, keys.cells, keys.held];
+}
 
--- Its kwargs as "key=json", sorted: the same text whatever order they were learnt in.
-local function kwPairs(rec)
-  local out = {}
-  for k, v in pairs(rec.kw) do out[#out + 1] = k .. '=' .. v end
-  table.sort(out)
-  return out
-end
+/** search.lua's and count.lua's: the workflow's set when one is asked, and each kwargs value's. */
+export function walkKeys(
+  keys: IndexKeys,
+  rootId: string | null,
+  kwargs: readonly { readonly key: string; readonly value: string }[],
+): string[] {
+  return [
+    keys.rec,
+    keys.cells,
+    keys.all,
+    ...(rootId ? [keys.root(rootId)] : []),
+    ...kwargs.map(({ key, value }) => keys.kwarg(`${key}=${value}`)),
+  ];
+}
 
--- One task's change as index-feed.ts decodes it.
-local function change(id, rec)
-  return table.concat({ id, rec.status, rec.at, rec.name, rec.worker, rec.queue, rec.root, table.concat(kwPairs(rec), RS) }, US)
-end
+/** cell-stats.lua's: the records, then each cell's set. */
+export function cellStatsKeys(keys: IndexKeys, cells: readonly string[]): string[] {
+  return [keys.rec, ...cells.map((n) => keys.cell(n))];
+}
 
-local function load(id)
-  local raw = redis.call('HGET', REC, id)
-  if not raw then return nil end
-  return decode(raw)
-end
-`;
-
-/** Forgets the cells of a batch of registry entries that have no task left (index-cell-registry.ts). */
-export const SWEEP_SCRIPT = `${COMMON}${CELL_REGISTRY}${SWEEP}`;
+/** sweep.lua's: the registry, then each cell's set. */
+export function sweepKeys(keys: IndexKeys, cells: readonly string[]): string[] {
+  return [keys.cells, keys.cellid, ...cells.map((n) => keys.cell(n))];
+}

@@ -1,27 +1,28 @@
 /**
- * The persistent task index, under `<lens-prefix>ix:`, written by the event
+ * The persistent task index, under `<lens-prefix>{ix}:`, written by the event
  * consumer and shared by every replica.
  *
- * Layout (one Redis server; the scripts are in index-scripts.ts, index-walk-script.ts and index-cell-stats.ts):
- * - `ix:rec` HASH id → record: its cell, the time of its latest state (ms),
+ * Layout (index-keys.ts names the keys, all in one Redis Cluster slot; the
+ * scripts are lua/*.lua, loaded by index-scripts.ts):
+ * - `{ix}:rec` HASH id → record: its cell, the time of its latest state (ms),
  *   its workflow root, runtime and indexed kwargs. One hash, not a key per
  *   task: a key costs ~90 bytes of overhead on its own.
- * - `ix:all` ZSET id by that time: the global order, retention (oldest first)
+ * - `{ix}:all` ZSET id by that time: the global order, retention (oldest first)
  *   and unfiltered listings.
- * - `ix:cells` / `ix:cellid` HASH: numbered cells, each one (status, name,
- *   worker, queue, exception type) combination that has tasks; `ix:c:<n>`
+ * - `{ix}:cells` / `{ix}:cellid` HASH: numbered cells, each one (status, name,
+ *   worker, queue, exception type) combination that has tasks; `{ix}:c:<n>`
  *   ZSET the tasks of cell n by time. A task is in exactly one cell, so its
  *   status, name, worker and queue cost one entry, not four; a filter on them
  *   is the k-way merge of the matching cells (a deployment has tens to
  *   hundreds), and counts per status, name, worker or queue are a ZCOUNT per
  *   cell. A cell is forgotten when its last task leaves it
  *   (index-cell-registry.ts), so there are never more cells than tasks.
- * - `ix:r:<root>` ZSET the tasks of one workflow (not the root itself, nor a
- *   task that is its own root), `ix:k:<key>=<json>` ZSET per indexed kwargs value.
- * - `ix:min` HASH `<minute>s|f` → tasks that finished in that minute.
- * - `ix:changes`: a channel, one message per batch of tasks that changed
- *   (taskEvents; index-update-script.ts says what a change is).
- * - `ix:held` HASH id → status: ends told by a result, waiting for their
+ * - `{ix}:r:<root>` ZSET the tasks of one workflow (not the root itself, nor a
+ *   task that is its own root), `{ix}:k:<key>=<json>` ZSET per indexed kwargs value.
+ * - `{ix}:min` HASH `<minute>s|f` → tasks that finished in that minute.
+ * - `{ix}:changes`: a channel, one message per batch of tasks that changed
+ *   (taskEvents; lua/update.lua says what a change is).
+ * - `{ix}:held` HASH id → status: ends told by a result, waiting for their
  *   worker's event (at most HOLD_MS, then released by the process that held them).
  *
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
@@ -39,12 +40,20 @@ import type {
   IndexUpdate,
 } from './index-types.ts';
 import { sweepCells } from './index-cell-registry.ts';
-import { CELL_STATS_SCRIPT, CellStatsReader } from './index-cell-stats.ts';
+import { CellStatsReader } from './index-cell-stats.ts';
 import { CellCopy } from './index-cell-copy.ts';
 import { CellIndex } from './index-cells.ts';
-import { SWEEP_SCRIPT } from './index-scripts.ts';
-import { RELEASE_SCRIPT, UPDATE_SCRIPT } from './index-update-script.ts';
-import { COUNT_SCRIPT, SEARCH_SCRIPT } from './index-walk-script.ts';
+import { type IndexKeys, indexKeys } from './index-keys.ts';
+import {
+  INDEX_SCRIPTS,
+  cellStatsKeys,
+  defineIndexScripts,
+  releaseKeys,
+  sweepKeys,
+  updateKeys,
+  walkKeys,
+} from './index-scripts.ts';
+import { type LuaScript, queueScript, runScript } from '../../redis/lua-scripts.ts';
 import { type Reply, execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
 
 /** Outermost times a filter may name (what a Date holds). */
@@ -66,49 +75,34 @@ const WALK_PER_CALL = 200;
  */
 export const HOLD_MS = 5000;
 
-const COMMANDS = {
-  update: 'lensIndexUpdate',
-  search: 'lensIndexSearch',
-  count: 'lensIndexCount',
-  cells: 'lensIndexCells',
-  release: 'lensIndexRelease',
-  sweep: 'lensIndexSweep',
-} as const;
 const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
 
 const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
-type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
 
 export class TaskIndex {
   readonly #cells: CellIndex;
   readonly #stats: CellStatsReader;
+  readonly #keys: IndexKeys;
 
   constructor(
     readonly redis: Redis,
-    /** `<lens-prefix>ix:`. */
+    /** `<lens-prefix>{ix}:`. */
     readonly prefix: string,
     readonly settings: IndexSettings,
   ) {
+    const keys = indexKeys(prefix);
+    this.#keys = keys;
     const copy = new CellCopy(redis, prefix);
     this.#cells = new CellIndex(copy);
-    this.#stats = new CellStatsReader(copy, (pipeline, args) =>
-      (pipeline as unknown as Scripted)[COMMANDS.cells]?.(...args),
+    this.#stats = new CellStatsReader(copy, (pipeline, cells, args) =>
+      queueScript(pipeline, INDEX_SCRIPTS.cells, cellStatsKeys(keys, cells), args),
     );
-    const scripts = [
-      [COMMANDS.update, UPDATE_SCRIPT],
-      [COMMANDS.search, SEARCH_SCRIPT],
-      [COMMANDS.count, COUNT_SCRIPT],
-      [COMMANDS.cells, CELL_STATS_SCRIPT],
-      [COMMANDS.release, RELEASE_SCRIPT],
-      [COMMANDS.sweep, SWEEP_SCRIPT],
-    ] as const;
-    // ioredis sends EVAL the first time on each connection, EVALSHA after: no SCRIPT LOAD round trip.
-    for (const [name, lua] of scripts) redis.defineCommand(name, { numberOfKeys: 0, lua });
+    defineIndexScripts(redis);
   }
 
   /** The channel changes are published on, a batch a message (index-feed.ts decodes them). */
   get changesChannel(): string {
-    return `${this.prefix}changes`;
+    return this.#keys.changes;
   }
 
   /**
@@ -136,6 +130,7 @@ export class TaskIndex {
   #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number, hold: HoldEnds): void {
     const args: (string | number)[] = [
       this.prefix,
+      this.#keys.changes,
       this.settings.maxTasks,
       this.#cutoff(now),
       updates.length + TRIM_PER_BATCH,
@@ -161,7 +156,7 @@ export class TaskIndex {
         u.digest ?? '',
       );
     }
-    (pipeline as unknown as Scripted)[COMMANDS.update]?.(...args);
+    queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.#keys), args);
   }
 
   /**
@@ -174,8 +169,8 @@ export class TaskIndex {
     const ids = replies.flatMap(([error, value]) => (error || !Array.isArray(value) ? [] : value.slice(2).map(String)));
     if (ids.length === 0) return;
     setTimeout(() => {
-      guarded(
-        () => (this.redis as unknown as Scripted)[COMMANDS.release]?.(this.prefix, ...ids) as Promise<number>,
+      guarded(() =>
+        runScript<number>(this.redis, INDEX_SCRIPTS.release, releaseKeys(this.#keys), [this.#keys.changes, ...ids]),
       ).catch(() => {});
     }, HOLD_MS).unref();
   }
@@ -183,7 +178,7 @@ export class TaskIndex {
   /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
   async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
     if (ids.length === 0) return [];
-    const key = `${this.prefix}rec`;
+    const key = this.#keys.rec;
     const [reply] = await execAll(this.redis.pipeline().hmget(key, ...ids));
     return (valueOf(reply, key) as (string | null)[]).map((raw) => {
       const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
@@ -198,22 +193,20 @@ export class TaskIndex {
   async trim(now = Date.now()): Promise<number> {
     let removed = 0;
     for (;;) {
-      const reply = await guarded(
-        () =>
-          (this.redis as unknown as Scripted)[COMMANDS.update]?.(
-            this.prefix,
-            this.settings.maxTasks,
-            this.#cutoff(now),
-            TRIM_PER_CALL,
-          ) as Promise<number[]>,
+      const reply = await guarded(() =>
+        runScript<number[]>(this.redis, INDEX_SCRIPTS.update, updateKeys(this.#keys), [
+          this.prefix,
+          this.#keys.changes,
+          this.settings.maxTasks,
+          this.#cutoff(now),
+          TRIM_PER_CALL,
+        ]),
       );
       removed += Number(reply[1]);
       if (Number(reply[1]) < TRIM_PER_CALL) break;
     }
-    await sweepCells(
-      this.redis,
-      this.prefix,
-      (...args) => (this.redis as unknown as Scripted)[COMMANDS.sweep]?.(...args) as Promise<number>,
+    await sweepCells(this.redis, this.#keys.cells, (cells) =>
+      runScript<number>(this.redis, INDEX_SCRIPTS.sweep, sweepKeys(this.#keys, cells), cells),
     );
     return removed;
   }
@@ -235,7 +228,6 @@ export class TaskIndex {
     budget: number,
   ): (string | number)[] {
     return [
-      this.prefix,
       order,
       filter.since ?? MIN_TIME,
       filter.until ?? MAX_TIME,
@@ -249,7 +241,6 @@ export class TaskIndex {
       filter.queue ?? '',
       filter.rootId ?? '',
       budget,
-      ...(filter.kwargs ?? []).map(({ key, value }) => `${key}=${value}`),
     ];
   }
 
@@ -267,7 +258,7 @@ export class TaskIndex {
     const merged = this.#cellsOnly(filter) ? await this.#cells.search(filter, order, limit, after) : null;
     if (merged) return { entries: merged, stoppedAt: null };
     const entries: IndexEntry[] = [];
-    const stoppedAt = await this.#walk(COMMANDS.search, filter, order, limit, after, budget, (values) => {
+    const stoppedAt = await this.#walk(INDEX_SCRIPTS.search, filter, order, limit, after, budget, (values) => {
       for (let index = 2; index < values.length; index += 2)
         entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
       return (values.length - 2) / 2;
@@ -280,7 +271,7 @@ export class TaskIndex {
     if (this.#cellsOnly(filter)) return { count: await this.#cells.count(filter), capped: false };
     let count = 0;
     const stoppedAt = await this.#walk(
-      COMMANDS.count,
+      INDEX_SCRIPTS.count,
       filter,
       'desc',
       cap,
@@ -301,7 +292,7 @@ export class TaskIndex {
    * stopped then, null when it found them all.
    */
   async #walk(
-    command: string,
+    script: LuaScript,
     filter: IndexFilter,
     order: IndexOrder,
     limit: number,
@@ -314,7 +305,12 @@ export class TaskIndex {
     for (let spent = 0; ; spent += WALK_PER_CALL) {
       const step = Math.max(1, Math.min(WALK_PER_CALL, budget - spent));
       const pipeline = this.redis.pipeline();
-      (pipeline as unknown as Scripted)[command]?.(...this.#filterArgs(filter, order, limit - found, from, step));
+      queueScript(
+        pipeline,
+        script,
+        walkKeys(this.#keys, filter.rootId ?? null, filter.kwargs ?? []),
+        this.#filterArgs(filter, order, limit - found, from, step),
+      );
       const [reply] = await execAll(pipeline);
       const values = valueOf(reply, `${this.prefix}*`) as unknown[];
       found += take(values);
@@ -337,7 +333,7 @@ export class TaskIndex {
     const fields: string[] = [];
     for (let minute = first; minute <= last; minute += 1) fields.push(`${minute}s`, `${minute}f`);
     if (fields.length === 0) return [];
-    const key = `${this.prefix}min`;
+    const key = this.#keys.min;
     const pipeline = this.redis.pipeline();
     for (let from = 0; from < fields.length; from += 2000) pipeline.hmget(key, ...fields.slice(from, from + 2000));
     const values = (await execAll(pipeline)).flatMap((reply) => valueOf(reply, key) as (string | null)[]);

@@ -1,26 +1,29 @@
-/**
- * The index' walking queries (task-index.ts loops over them): a workflow
- * (`rootId`), kwargs values, or, for a filter on status, name, worker or
- * queue that matches more cells than a page merges (index-cells.ts), every
- * task in order. Each call examines at most its budget of entries (a few
- * milliseconds of Redis) and says where it stopped; the caller goes on from
- * there with another call. A cell's conditions are checked when one of its
- * tasks is examined, never by reading the whole registry.
- *
- * ARGV from 2: order ('desc'/'asc'), min, max (ms), limit, cursor score (''
- * for none), cursor id, statuses (comma-separated, '' for any), name, name
- * prefix, worker, queue, root, budget (entries examined at most), then kwargs
- * matches ("key=json").
- */
-import { COMMON } from './index-scripts.ts';
+-- Included (--- @include "walk.lua") by search.lua and count.lua: the index' walking queries
+-- (task-index.ts loops over them): a workflow (`rootId`), kwargs values, or, for a filter on
+-- status, name, worker or queue that matches more cells than a page merges (index-cells.ts),
+-- every task in order. Each call examines at most its budget of entries (a few milliseconds
+-- of Redis) and says where it stopped; the caller goes on from there with another call. A
+-- cell's conditions are checked when one of its tasks is examined, never by reading the
+-- whole registry.
+--
+-- KEYS[1] rec, KEYS[2] cells, KEYS[3] all, then, when ARGV[12] names a workflow, its set
+-- (`r:<root>`), then the set of each kwargs value to match (`k:<key>=<json>`).
+-- ARGV[1] order ('desc'/'asc'), ARGV[2] min, ARGV[3] max (ms), ARGV[4] limit, ARGV[5] cursor
+-- score ('' for none), ARGV[6] cursor id, ARGV[7] statuses (comma-separated, '' for any),
+-- ARGV[8] name, ARGV[9] name prefix, ARGV[10] worker, ARGV[11] queue, ARGV[12] root ('' for
+-- none), ARGV[13] budget (entries examined at most).
+local REC, CELLS, ALL = KEYS[1], KEYS[2], KEYS[3]
+--- @include "records.lua"
 
-const WALK = `${COMMON}
-local desc = ARGV[2] == 'desc'
-local minS, maxS, limit = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local curS, curId = tonumber(ARGV[6]), ARGV[7]
-local statusList, name, prefix, worker, queue, root, budget = ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], ARGV[13], tonumber(ARGV[14])
+local desc = ARGV[1] == 'desc'
+local minS, maxS, limit = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local curS, curId = tonumber(ARGV[5]), ARGV[6]
+local statusList, name, prefix, worker, queue, root, budget = ARGV[7], ARGV[8], ARGV[9], ARGV[10], ARGV[11], ARGV[12], tonumber(ARGV[13])
+local ROOT = nil
 local kwKeys = {}
-for i = 15, #ARGV do kwKeys[#kwKeys + 1] = P .. 'k:' .. ARGV[i] end
+local firstKw = 4
+if root ~= '' then ROOT, firstKw = KEYS[4], 5 end
+for i = firstKw, #KEYS do kwKeys[#kwKeys + 1] = KEYS[i] end
 local statuses = nil
 if statusList ~= '' then
   statuses = {}
@@ -95,7 +98,7 @@ local function passes(id, skipKey)
   return true
 end
 
--- Matches of one sorted set (and of \`extra\`, an entry not in it) in order after the cursor: up to
+-- Matches of one sorted set (and of `extra`, an entry not in it) in order after the cursor: up to
 -- limit of them, examining at most budget entries. Returns the matches, and where it stopped when
 -- the budget ran out first.
 local function walk(driver, extra)
@@ -128,7 +131,7 @@ local function search()
   if root ~= '' then
     -- A workflow: its tasks, and the root itself.
     local own = redis.call('ZSCORE', ALL, root)
-    return walk(P .. 'r:' .. root, own and { tonumber(own), root } or nil)
+    return walk(ROOT, own and { tonumber(own), root } or nil)
   end
   if #kwKeys > 0 then
     -- The smallest kwargs set drives, the rest are checked task by task.
@@ -141,21 +144,3 @@ local function search()
   end
   return walk(ALL, nil)
 end
-`;
-
-/** Returns { stoppedScore, stoppedId, id1, score1, id2, score2, … } ('' when it did not stop early). */
-export const SEARCH_SCRIPT = `${WALK}
-local out, stopped = search()
-local reply = { stopped and string.format('%.0f', stopped[1]) or '', stopped and stopped[2] or '' }
-for _, e in ipairs(out) do
-  reply[#reply + 1] = e[2]
-  reply[#reply + 1] = string.format('%.0f', e[1])
-end
-return reply
-`;
-
-/** Counts the matches the same way, up to `limit` (ARGV[5]). Returns { stoppedScore, stoppedId, count }. */
-export const COUNT_SCRIPT = `${WALK}
-local out, stopped = search()
-return { stopped and string.format('%.0f', stopped[1]) or '', stopped and stopped[2] or '', #out }
-`;

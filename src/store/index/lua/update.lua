@@ -1,36 +1,44 @@
-/**
- * The task index' write scripts (see task-index.ts for the layout, and
- * index-scripts.ts for what every script shares): the update each event batch
- * and published meta runs, and the release of a final state held for its
- * worker's event.
- *
- * What taskEvents hears (docs/api.md, taskEvents): a task is published when it
- * enters the index, when its status changes, and, while unfinished, when
- * what its entry shows changes (a newer state or event, a name, worker,
- * queue, workflow or kwargs value learnt). Celery tells a task's end twice,
- * by the stored result and by the worker's task-succeeded/-failed event: one
- * change, published once. A result heard first while workers send task
- * events (a worker batches them: its result usually comes first) is held
- * (`ix:held`) until that event brings finishedAt and runtime, or the process
- * that held it releases it (task-index.ts' HOLD_MS).
- */
-import { CELL_REGISTRY } from './index-cell-registry.ts';
-import { COMMON } from './index-scripts.ts';
+-- The task index' write: the update each event batch and published meta runs (task-index.ts
+-- describes the layout). A read-modify-write of each task's record (which sets it is in, so
+-- that a status change moves it), atomic and inside the consumer's pipeline: no extra round
+-- trip, and two replicas applying the same events in any order end with the same entries
+-- (the later state wins, whichever arrives first).
+--
+-- What taskEvents hears (docs/api.md, taskEvents): a task is published when it enters the index,
+-- when its status changes, and, while unfinished, when what its entry shows changes (a newer
+-- state or event, a name, worker, queue, workflow or kwargs value learnt). Celery tells a
+-- task's end twice, by the stored result and by the worker's task-succeeded/-failed event:
+-- one change, published once. A result heard first while workers send task events (a worker
+-- batches them: its result usually comes first) is held (`held`) until that event brings
+-- finishedAt and runtime, or the process that held it releases it (release.lua, after
+-- task-index.ts' HOLD_MS).
+--
+-- KEYS[1] rec, KEYS[2] cells, KEYS[3] cellid, KEYS[4] cellseq, KEYS[5] all, KEYS[6] min,
+-- KEYS[7] held.
+-- ARGV[1] the prefix of those keys (`<lens-prefix>{ix}:`), ARGV[2] the changes channel,
+-- ARGV[3] maxTasks, ARGV[4] cutoff (ms; older latest states are dropped), ARGV[5] trim
+-- budget, ARGV[6] hold (a result's end waits for its worker's event: '2' always, '1' when a
+-- worker's event about the task was heard, '0' never), then 13 values per task: id, status,
+-- at (ms), name, worker, queue, root, parent, exception type, runtime, kwargs ("key=json"
+-- joined by \30), source ('w' a worker's event, 'c' a client's task-sent, 'm' a stored
+-- state), and an unfinished stored state's digest. Empty strings for what the update does
+-- not know.
+-- Returns the tasks changed, the tasks trimmed, then the ids of the tasks it held.
+--
+-- Keys not in KEYS, built from ARGV[1]: `c:<n>` (a cell's tasks), `r:<root>` (a workflow's),
+-- `k:<key>=<json>` (a kwargs value's). The script cannot know them before it runs: it numbers
+-- a new cell itself, learns a record's old cell, workflow and kwargs by reading it, a root
+-- from the parent's record, and the entries it trims by reading `all`; naming them in KEYS
+-- would take a read round trip and a retry when another replica writes meanwhile, and would
+-- take the write out of the consumer's pipeline. They carry the hash tag of KEYS
+-- (index-keys.ts), so Redis Cluster runs the script on the node that holds all of them.
+local P = ARGV[1]
+local REC, CELLS, CELLID, SEQ, ALL, MIN, HELD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local function cellKey(n) return P .. 'c:' .. n end
+--- @include "records.lua"
+--- @include "cell-registry.lua"
 
-/**
- * ARGV: prefix, maxTasks, cutoff (ms; older latest states are dropped),
- * trim budget, hold (a result's end waits for its worker's event: '2'
- * always, '1' when a worker's event about the task was heard, '0' never), then
- * 13 values per task: id, status, at (ms), name, worker, queue, root, parent,
- * exception type, runtime, kwargs ("key=json" joined by \x1e), source ('w' a
- * worker's event, 'c' a client's task-sent, 'm' a stored state), and an
- * unfinished stored state's digest. Empty strings for what the update does
- * not know. Returns the tasks changed, the
- * tasks trimmed, then the ids of the tasks it held.
- */
-export const UPDATE_SCRIPT = `${COMMON}${CELL_REGISTRY}
-local maxTasks, cutoff, budget, hold = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5] or '0'
-local HELD = P .. 'held'
+local maxTasks, cutoff, budget, hold = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] or '0'
 local READY = { SUCCEEDED = true, FAILED = true, REVOKED = true }
 -- Equal times: the more final state wins, whatever order they arrive in.
 local RANK = { UNKNOWN = 0, QUEUED = 1, RETRYING = 2, RUNNING = 3, REVOKED = 4, FAILED = 5, SUCCEEDED = 6, EXPIRED = 7 }
@@ -48,11 +56,12 @@ local function count(field, by)
 end
 
 local function kwKey(k, v) return P .. 'k:' .. k .. '=' .. v end
+local function rootKey(root) return P .. 'r:' .. root end
 
 local function unindex(id, rec)
   redis.call('ZREM', ALL, id)
   leaveCell(rec.cell, id)
-  if rec.root ~= '' then redis.call('ZREM', P .. 'r:' .. rec.root, id) end
+  if rec.root ~= '' then redis.call('ZREM', rootKey(rec.root), id) end
   for k, v in pairs(rec.kw) do redis.call('ZREM', kwKey(k, v), id) end
   count(minute(rec), -1)
   redis.call('HDEL', REC, id)
@@ -112,10 +121,10 @@ local function apply(id, u, parent)
   merged[id] = rec
 end
 
--- The batch's changes, published in one message (joined by \\x1d) once every task is written; the tasks held.
+-- The batch's changes, published in one message (joined by \29) once every task is written; the tasks held.
 local changes, held = {}, {}
 
--- Whether taskEvents hears of this write (see the top of index-update-script.ts).
+-- Whether taskEvents hears of this write (see the top of this file).
 local function news(id, old, rec, shown)
   if old and old.status == rec.status then
     -- The second telling of an end is news only as the event a held end waited for.
@@ -142,7 +151,7 @@ local function write(id)
   if old and raw == old.raw then return 0 end
   if old then
     if old.cell ~= rec.cell then leaveCell(old.cell, id) end
-    if old.root ~= '' and old.root ~= rec.root then redis.call('ZREM', P .. 'r:' .. old.root, id) end
+    if old.root ~= '' and old.root ~= rec.root then redis.call('ZREM', rootKey(old.root), id) end
     for k, v in pairs(old.kw) do if rec.kw[k] ~= v then redis.call('ZREM', kwKey(k, v), id) end end
     local m1, m2 = minute(old), minute(rec)
     if m1 ~= m2 then count(m1, -1); count(m2, 1) end
@@ -150,8 +159,8 @@ local function write(id)
     count(minute(rec), 1)
   end
   if not old or old.at ~= rec.at then redis.call('ZADD', ALL, rec.at, id) end
-  if not old or old.at ~= rec.at or old.cell ~= rec.cell then redis.call('ZADD', P .. 'c:' .. rec.cell, rec.at, id) end
-  if rec.root ~= '' then redis.call('ZADD', P .. 'r:' .. rec.root, rec.at, id) end
+  if not old or old.at ~= rec.at or old.cell ~= rec.cell then redis.call('ZADD', cellKey(rec.cell), rec.at, id) end
+  if rec.root ~= '' then redis.call('ZADD', rootKey(rec.root), rec.at, id) end
   for k, v in pairs(rec.kw) do redis.call('ZADD', kwKey(k, v), rec.at, id) end
   redis.call('HSET', REC, id, raw)
   return 1
@@ -178,35 +187,15 @@ local function trim(limit)
   return removed
 end
 
-for i = 6, #ARGV, 13 do
+for i = 7, #ARGV, 13 do
   local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
     root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = parseKw(ARGV[i + 10]), worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
   apply(ARGV[i], u, ARGV[i + 7])
 end
 local changed = 0
 for _, id in ipairs(order) do changed = changed + write(id) end
-if #changes > 0 then redis.call('PUBLISH', CHANGES, table.concat(changes, '\\29')) end
+if #changes > 0 then redis.call('PUBLISH', ARGV[2], table.concat(changes, '\29')) end
 local removed = trim(budget)
 local reply = { changed, removed }
 for _, id in ipairs(held) do reply[#reply + 1] = id end
 return reply
-`;
-
-/**
- * ARGV: prefix, then ids whose end was held. Publishes, once, each task still
- * held (its worker's event did not come in time) in its current state.
- * Returns how many it published.
- */
-export const RELEASE_SCRIPT = `${COMMON}
-local HELD = P .. 'held'
-local changes = {}
-for i = 2, #ARGV do
-  local id = ARGV[i]
-  if redis.call('HDEL', HELD, id) == 1 then
-    local rec = load(id)
-    if rec then changes[#changes + 1] = change(id, rec) end
-  end
-end
-if #changes > 0 then redis.call('PUBLISH', CHANGES, table.concat(changes, '\\29')) end
-return #changes
-`;
