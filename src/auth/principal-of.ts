@@ -89,6 +89,15 @@ export function principalOf(config: AuthConfig, context: object): Principal | nu
   return principal;
 }
 
+/**
+ * Makes `context` act as `principal` whatever credentials it carries: for a
+ * context shared by several callers' operations (task-cohorts.ts), which
+ * must carry none of theirs.
+ */
+export function actAs(context: object, principal: Principal): void {
+  principals.set(context, principal);
+}
+
 /** Why the context's read token was refused (INVALID_TOKEN, TOKEN_EXPIRED); null if none was. */
 export function tokenRefusalOf(context: object): LensError | null {
   return refusals.get(context) ?? null;

@@ -39,8 +39,12 @@ export interface ResumeParts {
 export interface ResumeOptions {
   /** Replay what came after this cursor first (decoded, not yet checked against the log). */
   readonly after: DecodedCursor | null;
-  /** Told the cursor of each update just before it is handed out. */
-  readonly onCursor: (cursor: string | null) => void;
+  /**
+   * Told the cursor of each update as the stream hands it out: the cursor
+   * is that update's, to send with it when it is sent (a consumer may hand
+   * out other things first, see schema/re-emits.ts).
+   */
+  readonly onCursor: (cursor: string | null, update: TaskUpdate) => void;
 }
 
 const digests = new WeakMap<TaskUpdate, string>();
@@ -101,7 +105,7 @@ class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
   constructor(
     readonly parts: ResumeParts,
     readonly inner: AsyncIterableIterator<TaskUpdate>,
-    readonly onCursor: (cursor: string | null) => void,
+    readonly onCursor: ResumeOptions['onCursor'],
     start: Position | null,
   ) {
     this.#position = start;
@@ -125,7 +129,7 @@ class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
 
   #emit(id: string, update: TaskUpdate, digest: string | null): IteratorResult<TaskUpdate> {
     if (digest !== null) this.#last.set(id, digest);
-    this.onCursor(this.#position ? encodeCursor(this.#position) : null);
+    this.onCursor(this.#position ? encodeCursor(this.#position) : null, update);
     return { value: update, done: false };
   }
 

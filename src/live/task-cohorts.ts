@@ -50,8 +50,8 @@ import {
   locatedError,
 } from 'graphql';
 import { maskError } from 'graphql-yoga';
-import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
-import { scopesKey } from '../auth/principal.ts';
+import { type AuthConfig, actAs, principalOf } from '../auth/principal-of.ts';
+import { type Principal, scopesKey } from '../auth/principal.ts';
 import { encodeCursor } from './cursor.ts';
 import { advance, numberOf } from './replay.ts';
 import { isReadyUpdate } from './task-await.ts';
@@ -132,7 +132,11 @@ type Item = TaskUpdate | Again;
 
 const DONE: IteratorResult<ExecutionResult> = { value: undefined, done: true };
 
-/** What the context holds for one connection or operation only: not shared by a group. */
+/**
+ * What the context holds for one connection or operation only: not shared by
+ * a group. Its credentials above all: the group outlives its first member,
+ * and each member's own credentials were checked when it joined.
+ */
 const PER_OPERATION = [
   'req',
   'socket',
@@ -142,6 +146,8 @@ const PER_OPERATION = [
   'connectionInitReceived',
   'acknowledged',
   'request',
+  'connectionParams',
+  'jwt',
 ];
 
 /** A served field (SERVED) when it is the operation's only root selection, without directives; else null. */
@@ -454,8 +460,7 @@ export class TaskCohorts {
     }
     const scopes = scopesKey(principal.scopes);
     const groupKey = `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`;
-    if (!this.#groups.peek(groupKey) && !this.#sharable(context, scopes)) return null;
-    const group = this.#groups.hold(groupKey, () => this.#group(args, context));
+    const group = this.#groups.hold(groupKey, () => this.#group(args, context, principal));
     const readyOnly = SERVED[field.name.value] === true;
     const cohort = this.#cohorts.hold(`${groupKey}\n${JSON.stringify(args.variableValues ?? {})}`, () => ({
       group: group.value,
@@ -507,24 +512,18 @@ export class TaskCohorts {
 
   /**
    * The group's shared context: the operation's, without what belongs to its
-   * connection (socket, request, the connection's watch quota).
+   * connection (socket, request, credentials, the connection's watch quota),
+   * acting as a principal with the group's scopes, no caller's.
    */
-  #shared(context: LensContext): LensContext {
+  #group(args: ExecutionArgs, context: LensContext, principal: Principal): Group {
     const copy: Record<string | symbol, unknown> = { ...context, watchQuota: new WatchQuota(0, 'connection') };
     for (const name of PER_OPERATION) delete copy[name];
-    return copy as unknown as LensContext;
-  }
-
-  /** Whether the shared context's principal has the same scopes as the operation's: else no group is made. */
-  #sharable(context: LensContext, scopes: string): boolean {
-    const principal = principalOf(this.options, this.#shared(context));
-    return principal !== null && scopesKey(principal.scopes) === scopes;
-  }
-
-  #group(args: ExecutionArgs, context: LensContext): Group {
+    const shared = copy as unknown as LensContext;
+    // No one caller's: what its selections may read is the scopes every member has.
+    actAs(shared, { id: `cohort (${scopesKey(principal.scopes)})`, scopes: principal.scopes });
     const operation = getOperationAST(args.document, args.operationName);
     return {
-      context: this.#shared(context),
+      context: shared,
       args: { schema: args.schema, document: args.document, operationName: args.operationName },
       readsEvents: operation != null && selectsEventFields(operation, args.document.definitions),
     };

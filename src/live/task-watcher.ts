@@ -86,6 +86,12 @@ interface Entry {
   tail: Promise<void>;
 }
 
+/** A watch opened in this tick, and how to tell its watch() the entry is ready (or failed). */
+interface Starting {
+  readonly entry: Entry;
+  readonly settle: (error?: unknown) => void;
+}
+
 // Subscribe and read in slices: one huge command would block Redis, and
 // spreading 120k+ arguments into one call throws RangeError.
 const SLICE = 1000;
@@ -101,7 +107,7 @@ export class TaskWatcher {
   readonly #entries = new Map<string, Entry>();
   #connectedOnce = false;
   /** Watches opened in this tick, started together: one SUBSCRIBE, one read. */
-  #starting: { entry: Entry; settle: (error?: unknown) => void }[] = [];
+  #starting: Starting[] = [];
   /** Channels to leave, left together after this tick. */
   #stopping = new Set<string>();
   readonly #channels: SubscriberChannels;
@@ -192,7 +198,9 @@ export class TaskWatcher {
       stop();
       throw error;
     }
-    return { current: watched.current as TaskUpdate, stop };
+    // None only when every watcher of the entry stopped before its key was read (#startBatch skipped it).
+    if (watched.current === null) throw new Error(`the watch of task ${id} was stopped before its task was read`);
+    return { current: watched.current, stop };
   }
 
   /**
@@ -220,7 +228,12 @@ export class TaskWatcher {
 
   /** Subscribe first, read second, for every watch opened in the last tick at once. */
   async #startBatch(): Promise<void> {
-    const batch = this.#starting.splice(0).filter(({ entry }) => this.#entries.get(entry.id) === entry);
+    const batch: Starting[] = [];
+    for (const start of this.#starting.splice(0)) {
+      if (this.#entries.get(start.entry.id) === start.entry) batch.push(start);
+      // Every watcher of it stopped meanwhile: its watch() answers so now rather than never.
+      else start.settle();
+    }
     if (batch.length === 0) return;
     const entries = batch.map(({ entry }) => entry);
     // Messages are held from the SUBSCRIBE on, whichever slice reads them.

@@ -1,6 +1,6 @@
 /**
  * The "Tokens for browsers" flow end to end: a Python backend mints a read
- * token with one HTTP call (stdlib urllib, as the README's view does with
+ * token with one HTTP call (stdlib urllib, as the view in docs/authentication.md does with
  * requests), and Chromium watches the task with it, by EventSource
  * (`?token=`) and by a raw graphql-ws socket (`connectionParams.token`);
  * the same token for another task is refused.

@@ -387,7 +387,7 @@ describe('one large result fanned out', () => {
       expect(last.data).toEqual({ task: { state: 'SUCCESS', result: null } });
       expect(codeAt(last, 'task.result')).toBe('VALUE_TOO_LARGE');
     }
-    // Measured: +621 MiB before values were bounded, +185 MiB after (docs: README, --max-value-bytes).
+    // Measured: +621 MiB before values were bounded, +185 MiB after (docs/configuration.md, --max-value-bytes).
     expect(grown).toBeLessThan(300 * 2 ** 20);
     await stillServes(served);
   }, 60_000);

@@ -7,7 +7,7 @@ import { TooManyIdsError } from '../../errors/too-many-ids-error.ts';
 import { checkTimeout } from '../await.ts';
 import { builder } from '../builder.ts';
 import { checkTaskId } from './task-ids.ts';
-import { AFTER_DESCRIPTION, resumableStream, resumePoint } from '../cursor.ts';
+import { AFTER_DESCRIPTION, resumableStream, resumePoint, sendingUpdate } from '../cursor.ts';
 import type { LensContext } from '../context.ts';
 import { toGraphQLError, withCodes } from '../graphql-error.ts';
 import { forgetLoaded } from '../forget-loaded.ts';
@@ -28,6 +28,7 @@ function stream(ids: string[], context: LensContext, options: TaskStreamOptions)
 /** An update that could not be decoded is an error event; the stream goes on. */
 function resolveUpdate(update: TaskUpdate, _args: unknown, context: LensContext) {
   forgetLoaded(context);
+  sendingUpdate(context, update);
   if (update instanceof LensError) throw toGraphQLError(update);
   return update;
 }

@@ -4,7 +4,7 @@
  * and published meta runs, and the release of a final state held for its
  * worker's event.
  *
- * What taskEvents hears (README, taskEvents): a task is published when it
+ * What taskEvents hears (docs/api.md, taskEvents): a task is published when it
  * enters the index, when its status changes, and, while unfinished, when
  * what its entry shows changes (a newer state or event, a name, worker,
  * queue, workflow or kwargs value learnt). Celery tells a task's end twice,
