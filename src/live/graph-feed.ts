@@ -267,17 +267,16 @@ export class GraphFeeds {
   }
 
   subscribe(key: string, options: () => GraphFeedOptions): FeedSubscription {
-    const lease = this.#feeds.hold(key, () => {
+    const feed = this.#feeds.hold(key, () => {
       const created: GraphFeed = new GraphFeed(options(), () => this.#feeds.drop(key, created));
       return created;
     });
-    const feed = lease.value;
     // Bound 0: a graph replaces the one its subscriber has not pulled yet.
     const subscriber: FeedSubscription = new Channel<TaskGraph>({
       maxQueued: 0,
       onClose: () => {
         feed.subscribers.delete(subscriber);
-        lease.release();
+        this.#feeds.release(key, feed);
       },
     });
     feed.join(subscriber);

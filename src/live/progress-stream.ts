@@ -49,7 +49,13 @@ export class SharedProgressReads {
 
   /** Keeps `key`'s latest read while the caller needs it; returns the release. */
   hold(key: string): () => void {
-    return this.#latest.hold(key, () => ({ seq: -1, result: null })).release;
+    const held = this.#latest.hold(key, () => ({ seq: -1, result: null }));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#latest.release(key, held);
+    };
   }
 
   /** The count of `key` as of change `since` or later: the latest read when it started late enough, else a new one. */

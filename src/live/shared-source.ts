@@ -6,15 +6,9 @@
  * execution per event for a task cohort (task-cohorts.ts).
  *
  * A value may also end by itself (a graph whose tasks are all ready): it is
- * then dropped, so the next holder opens a new one, and the leases still
- * held on the old one release nothing of the new.
+ * then dropped, so the next holder opens a new one, and the holds still
+ * given back on the old one release nothing of the new.
  */
-
-/** One holder's share of a value; release() (idempotent) lets it go. */
-export interface Lease<T> {
-  readonly value: T;
-  release(): void;
-}
 
 interface Entry<T> {
   readonly value: T;
@@ -39,27 +33,29 @@ export class SharedSource<T> {
     return this.#entries.get(key)?.value;
   }
 
-  /** Holds `key`'s value, opening it with `open` when none is. */
-  hold(key: string, open: (key: string) => T): Lease<T> {
+  /**
+   * Holds `key`'s value, opening it with `open` when none is. Each hold is
+   * given back once with release(key, value): no object is made per holder
+   * (a cohort may have 10,000 of them).
+   */
+  hold(key: string, open: (key: string) => T): T {
     let entry = this.#entries.get(key);
     if (!entry) {
       entry = { value: open(key), holders: 0 };
       this.#entries.set(key, entry);
     }
     entry.holders += 1;
-    const held = entry;
-    let released = false;
-    return {
-      value: held.value,
-      release: () => {
-        if (released) return;
-        released = true;
-        held.holders -= 1;
-        if (held.holders > 0 || this.#entries.get(key) !== held) return;
-        this.#entries.delete(key);
-        this.close(held.value, key);
-      },
-    };
+    return entry.value;
+  }
+
+  /** Gives back one hold of `value`; the last closes it. A value dropped meanwhile is not `key`'s any more: nothing to do. */
+  release(key: string, value: T): void {
+    const entry = this.#entries.get(key);
+    if (entry?.value !== value) return;
+    entry.holders -= 1;
+    if (entry.holders > 0) return;
+    this.#entries.delete(key);
+    this.close(value, key);
   }
 
   /** Forgets `value` (it ended by itself) if it is still `key`'s: the next holder opens a new one. */

@@ -63,7 +63,7 @@ import { WatchQuota, takeWatches } from './watch-quota.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { withCursor } from '../plugins/use-event-cursors.ts';
 import { answerWithin } from '../plugins/use-response-limit.ts';
-import { type Lease, SharedSource } from './shared-source.ts';
+import { SharedSource } from './shared-source.ts';
 import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
@@ -103,15 +103,19 @@ export function memberOf(result: unknown): CohortMember | null {
 }
 
 interface Group {
+  /** Its document, operation name and scopes: its key among the groups. */
+  readonly key: string;
   readonly context: LensContext;
   readonly args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName'>;
   /** Whether its selection shows what events tell: its tasks are emitted again when their events arrive. */
   readonly readsEvents: boolean;
 }
 
-/** What the members of a cohort share; leases on it and its group are held by each member. */
+/** What the members of a cohort share; each member holds it and its group (SharedSource), given back when it leaves. */
 interface Cohort {
   readonly group: Group;
+  /** Its group's key and its variables: its key among the cohorts. */
+  readonly key: string;
   readonly variables: ExecutionArgs['variableValues'];
   readonly id: string;
   readonly untilReady: boolean;
@@ -200,8 +204,6 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     readonly cohort: Cohort,
     /** What the client's socket holds that it has not taken yet. */
     readonly buffered: () => number,
-    /** Its shares of the cohort and the group, given back when it leaves. */
-    readonly leases: readonly Lease<unknown>[],
   ) {}
 
   /** Whether it numbers what it sends (resume cursors): not for taskCompleted, as on the ordinary path. */
@@ -347,7 +349,6 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     }
     this.latest = null;
     this.cohorts.leave(this);
-    for (const lease of this.leases) lease.release();
     const waiting = this.#waiting;
     this.#waiting = null;
     if (waiting) {
@@ -460,17 +461,19 @@ export class TaskCohorts {
     }
     const scopes = scopesKey(principal.scopes);
     const groupKey = `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`;
-    const group = this.#groups.hold(groupKey, () => this.#group(args, context, principal));
+    const group = this.#groups.hold(groupKey, () => this.#group(groupKey, args, context, principal));
     const readyOnly = SERVED[field.name.value] === true;
-    const cohort = this.#cohorts.hold(`${groupKey}\n${JSON.stringify(args.variableValues ?? {})}`, () => ({
-      group: group.value,
+    const cohortKey = `${groupKey}\n${JSON.stringify(args.variableValues ?? {})}`;
+    const cohort = this.#cohorts.hold(cohortKey, () => ({
+      group,
+      key: cohortKey,
       variables: args.variableValues,
       id: taskId,
       untilReady: untilReady ?? true,
       readyOnly,
       memo: null,
     }));
-    const member = new Member(this, cohort.value, clientBuffered(context), [cohort, group]);
+    const member = new Member(this, cohort, clientBuffered(context));
     this.#members.add(member);
     if (member.reEmits) reEmitsOf(context)?.add(member);
     this.#bind(context);
@@ -503,7 +506,10 @@ export class TaskCohorts {
 
   leave(member: Member): void {
     if (!this.#members.delete(member)) return;
-    if (member.reEmits) reEmitsOf(member.cohort.group.context)?.remove(member);
+    const { cohort } = member;
+    if (member.reEmits) reEmitsOf(cohort.group.context)?.remove(member);
+    this.#cohorts.release(cohort.key, cohort);
+    this.#groups.release(cohort.group.key, cohort.group);
     if (this.#members.size === 0 && this.#unbind) {
       this.#unbind();
       this.#unbind = null;
@@ -515,7 +521,7 @@ export class TaskCohorts {
    * connection (socket, request, credentials, the connection's watch quota),
    * acting as a principal with the group's scopes, no caller's.
    */
-  #group(args: ExecutionArgs, context: LensContext, principal: Principal): Group {
+  #group(key: string, args: ExecutionArgs, context: LensContext, principal: Principal): Group {
     const copy: Record<string | symbol, unknown> = { ...context, watchQuota: new WatchQuota(0, 'connection') };
     for (const name of PER_OPERATION) delete copy[name];
     const shared = copy as unknown as LensContext;
@@ -523,6 +529,7 @@ export class TaskCohorts {
     actAs(shared, { id: `cohort (${scopesKey(principal.scopes)})`, scopes: principal.scopes });
     const operation = getOperationAST(args.document, args.operationName);
     return {
+      key,
       context: shared,
       args: { schema: args.schema, document: args.document, operationName: args.operationName },
       readsEvents: operation != null && selectsEventFields(operation, args.document.definitions),
