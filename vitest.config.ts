@@ -17,6 +17,17 @@ const TIMED = [
   'test/integration/liveness.test.ts',
 ];
 
+/**
+ * The unit tier (`npm run test:unit`): no redis-server, no Celery worker, no
+ * Chromium, no dist/ or web/dist build. Decoders and other pure code, and
+ * schema tests through `yoga.fetch` on an app whose Redis is never reached
+ * (test/helpers/schema-app.ts).
+ */
+const UNIT = ['test/unit/**/*.test.ts', 'test/schema/**/*.test.ts'];
+
+/** Build dist/ (what the spawned bin runs) and web/dist (the page's tests load it) when missing or stale. */
+const BUILDS = ['test/helpers/dist-build.ts', 'test/helpers/web-build.ts'];
+
 const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
@@ -31,15 +42,39 @@ export default defineConfig({
     alias: { graphql: require.resolve('graphql/index.js') },
   },
   test: {
-    // Build dist/ (what the spawned bin runs) and web/dist (the page's tests load it) when missing or stale.
-    globalSetup: ['test/helpers/dist-build.ts', 'test/helpers/web-build.ts'],
+    // globalSetup is per project, not here: vitest runs a project's setup only when that project has files
+    // to run (and always the root's), so `--project unit` builds nothing.
     // Interop files each start a Celery worker; two at once fit 2 cores.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: TIMED, ...shared } },
+      // The tier's env makes test/helpers/debian.ts refuse to start a redis-server, Celery or Chromium.
+      // isolate: false: its files share one module graph per worker instead of re-importing the app
+      // (Yoga, Pothos) each: a third of the CPU time. They keep no state between files (each app
+      // has its own metrics registry and connections; no file mocks a module or stubs the env).
       {
         extends: true,
-        test: { name: 'timed', include: TIMED, fileParallelism: false, sequence: { groupOrder: 1 }, ...shared },
+        test: { name: 'unit', include: UNIT, env: { CELERY_LENS_TEST_TIER: 'unit' }, isolate: false, ...shared },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts'],
+          exclude: [...UNIT, ...TIMED],
+          globalSetup: BUILDS,
+          ...shared,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'timed',
+          include: TIMED,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          globalSetup: BUILDS,
+          ...shared,
+        },
       },
     ],
   },

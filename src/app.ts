@@ -6,10 +6,10 @@
 import { setMaxListeners } from 'node:events';
 import { type Logger, pino } from 'pino';
 import { openConnections } from './redis/connections.ts';
-import { createStores } from './store/stores.ts';
+import { createStores } from './stores.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config/config.ts';
-import { HostAllowlist, isWildcard } from './transport/allowed-hosts.ts';
+import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
 import { guardHosts, hostCheck, refusalReporter } from './transport/host-guard.ts';
 import { jsonPostListener } from './transport/json-post.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
@@ -175,7 +175,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
 
 export type App = ReturnType<typeof createApp>;
 
-/** The Host allowlist (src/transport/allowed-hosts.ts), and what it means for this listen address, said once at start. */
+/** The Host allowlist (src/http/allowed-hosts.ts), and what it means for this listen address, said once at start. */
 function hostAllowlist(config: Config, logger: Logger): HostAllowlist {
   const hosts = new HostAllowlist(config);
   if (hosts.any) {

@@ -1,6 +1,7 @@
 import { createApp } from './app.ts';
 import { aclRule } from './redis/acl.ts';
-import { loadConfig, usage } from './config/config.ts';
+import { loadConfig } from './config/config.ts';
+import { usage } from './config/usage.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { runCursorKeyCommand } from './cli/cursor-key-cli.ts';
 import { runIndexCommand } from './cli/index-cli.ts';

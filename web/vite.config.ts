@@ -12,6 +12,8 @@ const target = process.env.LENS_URL ?? 'http://127.0.0.1:4000';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react()],
+  // The page runs on the client library users import (celery-lens/client), built from its sources.
+  resolve: { alias: { 'celery-lens/client': fileURLToPath(new URL('../client/src/index.ts', import.meta.url)) } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

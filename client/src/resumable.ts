@@ -37,6 +37,14 @@ export class LensClientError extends Error {
 
 /** Retried after a backoff, with the same cursor: the server could not serve it now. */
 const TRANSIENT = new Set(['BACKEND_UNAVAILABLE', 'RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS', 'TOO_MANY_WATCHES']);
+
+/**
+ * Whether a watch retries an error with this code (`extensions.code`): the
+ * server could not serve it now (its Redis down, a rate or watch limit). A
+ * query answered with one may be asked again later; other codes do not
+ * change by asking again.
+ */
+export const isTransient = (code: string | undefined): boolean => code !== undefined && TRANSIENT.has(code);
 /** Subscribed again without a cursor. */
 const STALE_CURSOR = new Set(['CURSOR_EXPIRED', 'INVALID_CURSOR']);
 
@@ -71,6 +79,12 @@ export interface ResumableOptions<T> {
   readonly endWhenFinished?: boolean;
   readonly retry?: RetryOptions | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Drop a value equal (as JSON) to the last one delivered for its key. @default true */
+  readonly dedupe?: boolean | undefined;
+  /** Told each time the stream failed and is tried again after a backoff (`code` TRANSPORT: the connection). */
+  readonly onRetry?: ((error: LensClientError) => void) | undefined;
+  /** Told each time it subscribes again after a failure: what a cursor cannot replay may have been missed. */
+  readonly onResubscribe?: (() => void) | undefined;
 }
 
 const existed = (value: unknown) =>
@@ -107,14 +121,15 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
   };
   const onAbort = () => finish();
 
-  const retry = (reason: string, code: string, immediately = false) => {
+  const retry = (reason: string, code: string, errors: readonly WireError[] = [], immediately = false) => {
     round += 1;
     stopRound();
     failures += 1;
     if (failures > maxAttempts)
-      return finish(new LensClientError(`gave up after ${maxAttempts} reconnects: ${reason}`, code));
+      return finish(new LensClientError(`gave up after ${maxAttempts} reconnects: ${reason}`, code, errors));
     const base = Math.min(maxDelay, minDelay * 2 ** (failures - 1));
     timer = setTimeout(connect, immediately ? 0 : base / 2 + (Math.random() * base) / 2);
+    options.onRetry?.(new LensClientError(reason, code, errors));
   };
 
   const deliver = (result: WireResult) => {
@@ -122,17 +137,21 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
     failures = 0;
     const picked = result.data ? options.pick(result.data) : null;
     if (!picked) return;
-    const json = JSON.stringify(picked.value);
-    if (jsons.get(picked.key) === json) return;
-    if (existed(latest.get(picked.key)) && missing(picked.value)) return;
+    if (options.dedupe ?? true) {
+      const json = JSON.stringify(picked.value);
+      if (jsons.get(picked.key) === json) return;
+      if (existed(latest.get(picked.key)) && missing(picked.value)) return;
+      jsons.set(picked.key, json);
+    }
     latest.set(picked.key, picked.value);
-    jsons.set(picked.key, json);
     options.onUpdate(picked.value, result.errors ?? []);
     if (options.endWhenFinished && options.finished?.(latest)) finish();
   };
 
   function connect(): void {
     timer = null;
+    if (finished) return;
+    if (round > 0) options.onResubscribe?.();
     if (finished) return;
     const mine = (round += 1);
     const current = () => mine === round && !finished;
@@ -144,9 +163,9 @@ export function resumable<T>(options: ResumableOptions<T>): Handle {
         const code = error.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
         if (STALE_CURSOR.has(code)) {
           cursor = null;
-          return retry(error.message, code, true);
+          return retry(error.message, code, result.errors, true);
         }
-        if (TRANSIENT.has(code)) return retry(error.message, code);
+        if (TRANSIENT.has(code)) return retry(error.message, code, result.errors);
         finish(new LensClientError(error.message, code, result.errors));
       },
       fail: (reason) => {

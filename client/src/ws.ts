@@ -13,6 +13,24 @@ export interface WsOptions {
   readonly apiKey?: string | undefined;
   readonly token?: string | undefined;
   readonly webSocketImpl: unknown;
+  /** How long the socket stays open with no subscription, in ms. @default 0 */
+  readonly idleMs?: number | undefined;
+  readonly onConnection?: ((state: ConnectionState) => void) | undefined;
+}
+
+/**
+ * The graphql-ws connection: `idle` is closed because nothing is watched
+ * (or not opened yet); `closed` is lost while something is, and being
+ * tried again.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'closed';
+
+/** `/graphql` or `https://…/graphql` as a ws(s):// URL (a relative one against the page's address). */
+function socketUrl(url: string): string {
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  const absolute = new URL(url, base);
+  absolute.protocol = absolute.protocol.replace(/^http/, 'ws');
+  return absolute.href;
 }
 
 export interface WsTransport extends Transport {
@@ -24,21 +42,25 @@ export function wsTransport(options: WsOptions): WsTransport {
   let acknowledged = false;
   let refused = false;
   const client: Client = createClient({
-    url: options.url.replace(/^http/, 'ws'),
+    url: () => socketUrl(options.url),
     webSocketImpl: options.webSocketImpl,
     lazy: true,
-    lazyCloseTimeout: 0,
+    lazyCloseTimeout: options.idleMs ?? 0,
     retryAttempts: 0,
     connectionParams: {
       ...(options.apiKey ? { apiKey: options.apiKey } : {}),
       ...(options.token ? { token: options.token } : {}),
     },
     on: {
+      connecting: () => options.onConnection?.('connecting'),
       connected: () => {
         acknowledged = true;
+        options.onConnection?.('connected');
       },
-      closed: () => {
+      closed: (event) => {
         if (!acknowledged) refused = true;
+        // 1000: graphql-ws closed it itself, the last subscription gone.
+        options.onConnection?.((event as { code?: number }).code === 1000 ? 'idle' : 'closed');
       },
       error: () => {
         if (!acknowledged) refused = true;

@@ -5,11 +5,13 @@
  * without a valid credential, the client address (X-Forwarded-For only from
  * --trust-proxy hops).
  */
-import type { Config } from '../config/config.ts';
-import { clientAddress, trustChecker } from '../transport/client-address.ts';
-import { principalOf } from './principal-of.ts';
+import { type Cidr, clientAddress, trustChecker } from '../http/client-address.ts';
+import { type AuthConfig, principalOf } from './principal-of.ts';
 
-export type CallerConfig = Pick<Config, 'auth' | 'apiKeys' | 'tokenSecret' | 'trustProxy'>;
+export interface CallerConfig extends AuthConfig {
+  /** Proxies whose X-Forwarded-For is believed. */
+  readonly trustProxy: readonly Cidr[];
+}
 
 interface Transport {
   /** The Node request: an HTTP request's, or a WebSocket's upgrade request (ws-server.ts). */

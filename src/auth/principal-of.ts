@@ -3,9 +3,8 @@
  * auth plugin (refusal), the rate limit (who is counted) and the schema's
  * scope checks, so it lives apart from both plugins/ and schema/.
  */
-import type { Config } from '../config/config.ts';
 import type { LensError } from '../errors/lens-error.ts';
-import { type Principal, SCOPES, type Scope, findApiKey, parseScopes } from './principal.ts';
+import { type ApiKey, type Principal, SCOPES, type Scope, findApiKey, parseScopes } from './principal.ts';
 import { InvalidTokenError, ReadTokens, isReadToken } from './read-token.ts';
 
 /** What the auth code reads from a context: whatever the transport put there. */
@@ -15,7 +14,12 @@ interface AuthSources {
   readonly jwt?: { readonly payload: Readonly<Record<string, unknown>> };
 }
 
-export type AuthConfig = Pick<Config, 'auth' | 'apiKeys' | 'tokenSecret'>;
+/** The options auth reads (config/config.ts has their meaning): plain values, so auth sits below config. */
+export interface AuthConfig {
+  readonly auth: boolean;
+  readonly apiKeys: readonly ApiKey[];
+  readonly tokenSecret: string | null;
+}
 
 const EVERYTHING: Principal = { id: 'anonymous (auth off)', scopes: new Set(SCOPES) };
 const principals = new WeakMap<object, Principal | null>();
@@ -24,7 +28,7 @@ const refusals = new WeakMap<object, LensError>();
 const signers = new Map<string, ReadTokens>();
 
 /** The signer of read tokens for this configuration; null when no secret is configured. */
-export function readTokensOf(config: Pick<Config, 'tokenSecret'>): ReadTokens | null {
+export function readTokensOf(config: Pick<AuthConfig, 'tokenSecret'>): ReadTokens | null {
   if (config.tokenSecret === null) return null;
   let signer = signers.get(config.tokenSecret);
   if (!signer) {

@@ -12,7 +12,7 @@
  * while the connection was down is lost (pub/sub is at-most-once); the
  * result backend still has the states, only timestamps are missing.
  */
-import type { Redis } from 'ioredis';
+import type { ConsumerSource } from '../redis/connections.ts';
 import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/events.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
@@ -36,12 +36,6 @@ interface Waiting {
   readonly message: Buffer;
   /** When it arrived: a heartbeat waiting behind a burst was still heard on time. */
   readonly receivedAt: number;
-}
-
-export interface ConsumerSource {
-  readonly connection: Redis;
-  /** Patterns to PSUBSCRIBE on it. */
-  readonly patterns: readonly string[];
 }
 
 export class EventConsumer {

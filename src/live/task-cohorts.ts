@@ -70,7 +70,7 @@ import { toGraphQLError } from '../schema/graphql-error.ts';
 import { selectsEventFields } from '../schema/event-fields.ts';
 import { type ReEmittable, again, reEmitsOf } from '../schema/re-emits.ts';
 import { checkTaskId } from '../schema/task/task-ids.ts';
-import { clientBuffered } from '../transport/client-buffered.ts';
+import { clientBuffered } from '../http/client-buffered.ts';
 
 /** Set in the initial context by the transport that can serve cohorts (ws-server.ts). */
 export const COHORTS_ALLOWED = Symbol('celery-lens.cohorts-allowed');

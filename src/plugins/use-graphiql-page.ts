@@ -4,8 +4,8 @@
  * styles itself (Yoga's default page loads them from a CDN, which never
  * arrive offline, behind a proxy or under a strict CSP). The page is 9 MB: it
  * is rendered on the first visit, not at start, then served compressed and
- * revalidated by ETag (src/transport/static-file.ts), with the page's security
- * headers (src/transport/page-headers.ts).
+ * revalidated by ETag (src/http/static-file.ts), with the page's security
+ * headers (src/http/page-headers.ts).
  *
  * Its CSP: the one inline script by its hash (no 'unsafe-inline' for
  * scripts); Monaco's editor workers from blob: URLs the script makes; styles
@@ -14,8 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
-import { pageHeaders } from '../transport/page-headers.ts';
-import { StaticFile } from '../transport/static-file.ts';
+import { pageHeaders } from '../http/page-headers.ts';
+import { StaticFile } from '../http/static-file.ts';
 
 function graphiqlCsp(html: string): string[] {
   const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(

@@ -2,7 +2,7 @@ import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { EventConsumer } from '../intake/event-consumer.ts';
 import type { BackendHealth, ResultBackend } from '../read/result-backend.ts';
-import { BackendProbe } from '../transport/backend-probe.ts';
+import { BackendProbe } from './backend-probe.ts';
 
 export interface HealthSources {
   readonly backend: ResultBackend;

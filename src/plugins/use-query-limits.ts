@@ -8,7 +8,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { nestsDeeperThan } from '../transport/document-nesting.ts';
+import { nestsDeeperThan } from './document-nesting.ts';
 
 export interface QueryLimits {
   readonly maxAliases: number;

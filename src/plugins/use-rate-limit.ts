@@ -15,7 +15,7 @@
 import { type Plugin, createGraphQLError } from 'graphql-yoga';
 import { type CallerConfig, callerNamer } from '../auth/caller-of.ts';
 import type { Config } from '../config/config.ts';
-import { TokenBuckets } from '../transport/token-buckets.ts';
+import { TokenBuckets } from './token-buckets.ts';
 
 type Options = CallerConfig & Pick<Config, 'rateLimit' | 'rateLimitWindowSeconds'>;
 

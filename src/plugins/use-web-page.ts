@@ -3,16 +3,16 @@
  * `index.html` at `/`, `/tasks/<id>`, `/tasks` and `/failures` (revalidated on
  * every visit: it names the current assets), the hashed files under `/assets/`
  * (cached for good: a new build has new names), compressed
- * (src/transport/static-file.ts), everything with a Content-Security-Policy that
+ * (src/http/static-file.ts), everything with a Content-Security-Policy that
  * allows only this origin and the page's other security headers
- * (src/transport/page-headers.ts). The server knows nothing of React: these are static files.
+ * (src/http/page-headers.ts). The server knows nothing of React: these are static files.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'graphql-yoga';
-import { pageHeaders } from '../transport/page-headers.ts';
-import { StaticFile } from '../transport/static-file.ts';
+import { pageHeaders } from '../http/page-headers.ts';
+import { StaticFile } from '../http/static-file.ts';
 
 /** web/dist beside src/, wherever the package is installed. */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));

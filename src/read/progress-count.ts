@@ -3,7 +3,7 @@
  * per status: what a page shows for a 1,000-task chord instead of 1,000
  * subscriptions (task-status.ts decides each status).
  */
-import type { TaskStatus } from './task-status.ts';
+import type { TaskStatus } from '../store/task-statuses.ts';
 
 export interface Progress {
   readonly total: number;

@@ -7,18 +7,20 @@
  * tasks nothing else tells about, or whose worker is gone.
  */
 import { LensError } from '../errors/lens-error.ts';
-import type { BrokerQueues } from '../broker/redis/broker-queues.ts';
-import type { HistoryStore, TaskHistory } from '../store/history-store.ts';
+import type { QueuedTasks } from '../broker/broker.ts';
+import type { TaskHistory } from '../store/history-store.ts';
+import type { HistoryStorage } from '../store/store.ts';
 import type { ResultBackend } from './result-backend.ts';
-import { type TaskStatus, decideStatus, holderOf, isSettled } from './task-status.ts';
+import { decideStatus, holderOf, isSettled } from './task-status.ts';
+import type { TaskStatus } from '../store/task-statuses.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerLiveness, WorkerSilence } from './worker-liveness.ts';
 import { type StallRules, withStall } from './stall.ts';
 
 export interface StatusSources {
   readonly backend: ResultBackend;
-  readonly history: HistoryStore;
-  readonly queues: BrokerQueues;
+  readonly history: HistoryStorage;
+  readonly queues: QueuedTasks;
   readonly liveness: WorkerLiveness | null;
   /** --stall-after; none: no STALLED. */
   readonly stallAfter?: StallRules;

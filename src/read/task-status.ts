@@ -14,44 +14,16 @@
  * state says otherwise: a late result turns it back into the truth.
  */
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
+import { FROM_STATE, type TaskStatus } from '../store/task-statuses.ts';
 import type { TaskHistory } from '../store/history-store.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerSilence } from './worker-liveness.ts';
-
-export const TaskStatuses = {
-  UNKNOWN: 'UNKNOWN',
-  QUEUED: 'QUEUED',
-  RUNNING: 'RUNNING',
-  RETRYING: 'RETRYING',
-  SUCCEEDED: 'SUCCEEDED',
-  FAILED: 'FAILED',
-  REVOKED: 'REVOKED',
-  EXPIRED: 'EXPIRED',
-  LOST: 'LOST',
-  STALLED: 'STALLED',
-} as const;
-export type TaskStatus = keyof typeof TaskStatuses;
 
 export interface StatusDecision {
   readonly status: TaskStatus;
   /** Which evidence decided, in words a person can act on. */
   readonly reason: string;
 }
-
-// Maps, not object literals: a custom state may be named "constructor" or
-// "__proto__", which an object lookup would find on Object.prototype.
-/** The status a stored built-in state reads as; a custom state (PROGRESS) is RUNNING. The task index files by it too. */
-export const FROM_STATE: ReadonlyMap<string, TaskStatus> = new Map([
-  [CeleryStates.SUCCESS, 'SUCCEEDED'],
-  [CeleryStates.FAILURE, 'FAILED'],
-  [CeleryStates.REVOKED, 'REVOKED'],
-  [CeleryStates.REJECTED, 'FAILED'],
-  [CeleryStates.RETRY, 'RETRYING'],
-  [CeleryStates.STARTED, 'RUNNING'],
-  [CeleryStates.RECEIVED, 'QUEUED'],
-  [CeleryStates.PENDING, 'QUEUED'],
-  [CeleryStates.IGNORED, 'SUCCEEDED'],
-]);
 
 const FROM_EVENT: ReadonlyMap<string, TaskStatus> = new Map([
   ['task-sent', 'QUEUED'],

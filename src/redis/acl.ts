@@ -10,7 +10,7 @@ import { eventChannelPattern } from '../celery/events.ts';
 import { normalizeGlobalKeyprefix } from '../celery/keys.ts';
 import { pidboxChannel } from '../celery/outgoing-messages.ts';
 import { priorityKeys } from '../celery/queue-keys.ts';
-import type { Config } from '../config/config.ts';
+import type { RedisTarget } from './redis-url.ts';
 
 const COMMANDS = [
   // connection: ioredis' ready check, db selection, connection names
@@ -66,21 +66,25 @@ const COMMANDS = [
   'publish',
 ];
 
+/** The options the rule follows (config/config.ts has their meaning): plain values, so redis/ sits below config. */
+export interface AclConfig {
+  readonly globalKeyprefix: string;
+  readonly lensPrefix: string;
+  readonly broker: Pick<RedisTarget, 'db'>;
+  readonly queues: readonly string[];
+  readonly prioritySteps: readonly number[];
+  readonly prioritySep: string;
+  readonly control: boolean;
+}
+
 /** What --control adds: sending on the known queues, broadcasting to workers. */
-function controlRule(config: Pick<Config, 'broker' | 'queues' | 'prioritySteps' | 'prioritySep'>): string[] {
+function controlRule(config: AclConfig): string[] {
   const naming = { steps: config.prioritySteps, sep: config.prioritySep };
   const lists = config.queues.flatMap((queue) => priorityKeys(queue, naming).map(({ key }) => key));
   return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(config.broker.db)}`];
 }
 
-export function aclRule(
-  config: Pick<
-    Config,
-    'globalKeyprefix' | 'lensPrefix' | 'broker' | 'queues' | 'prioritySteps' | 'prioritySep' | 'control'
-  >,
-  username: string,
-  password: string,
-): string[] {
+export function aclRule(config: AclConfig, username: string, password: string): string[] {
   const celery = normalizeGlobalKeyprefix(config.globalKeyprefix);
   return [
     'ACL',

@@ -7,10 +7,15 @@
 import type { Redis } from 'ioredis';
 import { eventChannelPattern } from '../celery/events.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
-import type { Config } from '../config/config.ts';
 import { type LensRedis, createRedis } from './connection.ts';
-import type { ConsumerSource } from '../intake/event-consumer.ts';
 import { type RedisTarget, sameServer } from './redis-url.ts';
+
+/** A connection the event consumer (intake/event-consumer.ts) PSUBSCRIBEs on, and its patterns. */
+export interface ConsumerSource {
+  readonly connection: Redis;
+  /** Patterns to PSUBSCRIBE on it. */
+  readonly patterns: readonly string[];
+}
 
 export interface Connections {
   /** Reads of Celery's keys and celery-lens' own reads and writes. */
@@ -27,10 +32,16 @@ export interface Connections {
   disconnect(): void;
 }
 
-type ConnectionConfig = Pick<
-  Config,
-  'backend' | 'broker' | 'consume' | 'redisTimeoutMs' | 'sentinelMaster' | 'sentinelPassword'
->;
+/** What the connections need (config/config.ts has their meaning): plain values, so redis/ sits below config. */
+interface ConnectionConfig {
+  readonly backend: RedisTarget;
+  readonly broker: RedisTarget;
+  /** Whether this process consumes events: it opens the consumer's pattern subscribers. */
+  readonly consume: boolean;
+  readonly redisTimeoutMs: number;
+  readonly sentinelMaster: string | null;
+  readonly sentinelPassword: string | null;
+}
 
 export function openConnections(config: ConnectionConfig, keys: CeleryKeys): Connections {
   const all: Redis[] = [];

@@ -11,7 +11,7 @@ import type { TaskUpdate } from '../live/task-watcher.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { TooManyIdsError } from '../errors/too-many-ids-error.ts';
-import { clientGone } from '../transport/client-gone.ts';
+import { clientGone } from '../http/client-gone.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
 import { toGraphQLError, withCodes } from './graphql-error.ts';

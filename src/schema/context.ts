@@ -1,14 +1,12 @@
 import type { ResultBackend, TtlRead } from '../read/result-backend.ts';
 import type { CursorKeys } from '../store/cursor-keys.ts';
-import type { BrokerQueues } from '../broker/redis/broker-queues.ts';
+import type { QueuedTasks } from '../broker/broker.ts';
 import type { EventConsumer } from '../intake/event-consumer.ts';
-import type { GoalStore } from '../store/goal-store.ts';
-import type { HistoryStore } from '../store/history-store.ts';
-import type { TaskControl } from '../broker/redis/task-control.ts';
+import type { GoalStorage, HistoryStorage, IndexStorage } from '../store/store.ts';
+import type { TaskControl } from '../broker/task-control.ts';
 import type { ProgressChanges } from '../intake/progress-changes.ts';
 import type { IndexFeed } from '../store/index/index-feed.ts';
-import type { TaskIndex } from '../store/index/task-index.ts';
-import type { QueueLengths } from '../broker/redis/queue-lengths.ts';
+import type { QueueLengths } from '../broker/queue-lengths.ts';
 import type { StateLog } from '../store/state-log.ts';
 import type { TaskWatcher } from '../live/task-watcher.ts';
 import type { WatchQuota } from '../live/watch-quota.ts';
@@ -18,17 +16,17 @@ import type { Config } from '../config/config.ts';
 export interface LensContext {
   readonly backend: ResultBackend;
   readonly watcher: TaskWatcher;
-  readonly history: HistoryStore;
-  readonly queues: BrokerQueues;
+  readonly history: HistoryStorage;
+  readonly queues: QueuedTasks;
   readonly queueLengths: QueueLengths;
   readonly consumer: EventConsumer | null;
-  readonly goals: GoalStore;
+  readonly goals: GoalStorage;
   /** Revoke and send through the broker (schema/control.ts). */
   readonly control: TaskControl;
   /** What the consumer recorded, for progress subscriptions (idle without a consumer). */
   readonly changes: ProgressChanges;
   /** The task index (searchTasks, taskStats, failures, taskEvents); null with --index false. */
-  readonly index: TaskIndex | null;
+  readonly index: IndexStorage | null;
   /** The index' changes, for taskEvents; null with --index false. */
   readonly indexFeed: IndexFeed | null;
   /** Every published state, numbered, for resuming subscriptions. */

@@ -4,7 +4,7 @@
  * (one ZCOUNT and two ends per cell).
  */
 import { CursorSigner } from '../store/index/index-cursor.ts';
-import type { CellStats } from '../store/index/task-index.ts';
+import type { CellStats } from '../store/index/index-types.ts';
 import { builder } from './builder.ts';
 import { withCodes } from './graphql-error.ts';
 import { PageInfoRef, checkFirst } from './search.ts';

@@ -1,4 +1,4 @@
-import type { QueueLength, SubQueueLength } from '../broker/redis/queue-lengths.ts';
+import type { QueueLength, SubQueueLength } from '../broker/queue-lengths.ts';
 import { builder } from './builder.ts';
 import { withCodes } from './graphql-error.ts';
 

@@ -16,7 +16,7 @@
  * members join it. Only those tasks: the others' events would repeat an
  * unchanged state.
  */
-import type { HistoryStore } from '../store/history-store.ts';
+import type { HistoryStorage } from '../store/store.ts';
 import type { ProgressChanges, TaskChange } from '../intake/progress-changes.ts';
 import type { TaskUpdate } from '../live/task-watcher.ts';
 import type { TaskSnapshot } from '../read/task-snapshot.ts';
@@ -27,7 +27,7 @@ import type { LensContext } from './context.ts';
 
 /** Unready tasks whose holder (by their history) was `workerGone`: they are LOST now. */
 async function heldBy(
-  history: HistoryStore,
+  history: HistoryStorage,
   tasks: readonly TaskSnapshot[],
   workerGone: string,
 ): Promise<TaskSnapshot[]> {
@@ -92,7 +92,7 @@ class ReEmits {
 
   constructor(
     readonly changes: ProgressChanges,
-    readonly history: HistoryStore,
+    readonly history: HistoryStorage,
   ) {}
 
   add(holder: ReEmittable): void {

@@ -4,7 +4,8 @@
  * Task DataLoader (one MGET for the page, as tasks(ids) does).
  */
 import { CursorSigner } from '../store/index/index-cursor.ts';
-import type { IndexEntry, IndexFilter, IndexOrder, TaskIndex } from '../store/index/task-index.ts';
+import type { IndexStorage } from '../store/store.ts';
+import type { IndexEntry, IndexFilter, IndexOrder } from '../store/index/index-types.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { builder } from './builder.ts';
 import type { LensContext } from './context.ts';
@@ -86,7 +87,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 async function searchPage(
-  index: TaskIndex,
+  index: IndexStorage,
   filter: IndexFilter,
   order: IndexOrder,
   first: number,

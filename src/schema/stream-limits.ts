@@ -1,4 +1,4 @@
-import { clientBuffered } from '../transport/client-buffered.ts';
+import { clientBuffered } from '../http/client-buffered.ts';
 import type { LensContext } from './context.ts';
 
 /**

@@ -16,11 +16,12 @@ import { LensDataError } from '../errors/lens-data-error.ts';
 import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
-import { type TimelineEntry, causalOrder, firstSentAt } from '../read/timeline-order.ts';
+import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
 import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
-import type { HoldEnds, TaskIndex } from './index/task-index.ts';
+import type { TaskIndex } from './index/task-index.ts';
+import type { HoldEnds } from './index/index-types.ts';
 
-export type { TimelineEntry } from '../read/timeline-order.ts';
+export type { TimelineEntry } from '../celery/timeline-order.ts';
 
 export interface Tombstone {
   readonly state: string;

@@ -28,7 +28,7 @@ export interface LensKeys {
   /**
    * STRING: the id reserved by sendTask or resendTask before its message is
    * written (SET NX, the time in ms): one send per id. Kept as long as the
-   * task's timeline, counted from its eta (task-control.ts).
+   * task's timeline, counted from its eta (sent-tasks.ts).
    */
   sent(taskId: string): string;
   /** LIST: ids a task was sent again as (resendTask), oldest first. */

@@ -23,7 +23,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LensKeys } from './lens-keys.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
-import { type TaskUpdate, rawOf } from '../live/task-watcher.ts';
 
 /** States kept per task: a 1,000-step progress loop resumes from any step. */
 export const MAX_STATES = 1000;
@@ -80,12 +79,18 @@ export function digestOf(raw: Buffer): string {
 export interface StateLogOptions {
   /** How long a task's states are kept after its last one, in seconds; 0 records nothing. @default 3600 (1 h) */
   readonly windowSeconds?: number;
+  /**
+   * The bytes an update the watcher notified was decoded from (live/task-watcher.ts' rawOf), null for
+   * none: given by whoever builds the log, as the store sits below the live layer. @default none: positionOf numbers nothing
+   */
+  readonly rawOf?: (update: object) => Buffer | null;
 }
 
 export class StateLog {
   readonly windowSeconds: number;
   /** The number of each update the watcher notified, asked once however many subscriptions deliver it. */
-  readonly #positions = new WeakMap<TaskUpdate, Promise<Position>>();
+  readonly #positions = new WeakMap<object, Promise<Position>>();
+  readonly #rawOf: (update: object) => Buffer | null;
   /**
    * Records in flight, by task and digest: the consumer and the
    * subscriptions of this process see every message twice (two connections,
@@ -102,6 +107,7 @@ export class StateLog {
     options: StateLogOptions = {},
   ) {
     this.windowSeconds = options.windowSeconds ?? 3600;
+    this.#rawOf = options.rawOf ?? (() => null);
     if (!('recordState' in redis)) redis.defineCommand('recordState', { numberOfKeys: 3, lua: RECORD });
   }
 
@@ -142,8 +148,8 @@ export class StateLog {
    * did yet); null for a missing key, which has no bytes to number, or when
    * nothing is recorded.
    */
-  positionOf(id: string, update: TaskUpdate): Promise<Position> | null {
-    const raw = rawOf(update);
+  positionOf(id: string, update: object): Promise<Position> | null {
+    const raw = this.#rawOf(update);
     if (raw === null || this.windowSeconds === 0) return null;
     let position = this.#positions.get(update);
     if (!position) {

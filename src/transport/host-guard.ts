@@ -1,11 +1,11 @@
 /**
  * The first thing every HTTP request meets, before the fast path, Yoga, the
- * page or /healthz: a Host that is not allowed (src/transport/allowed-hosts.ts)
+ * page or /healthz: a Host that is not allowed (src/http/allowed-hosts.ts)
  * gets 421 HOST_NOT_ALLOWED and nothing else runs. WebSocket upgrades, which
  * never reach the request listener, meet the same check in src/transport/ws-server.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HostAllowlist, hostRefusal } from './allowed-hosts.ts';
+import { type HostAllowlist, hostRefusal } from '../http/allowed-hosts.ts';
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -3,7 +3,7 @@
  * HTTP (CORS) and WebSocket upgrades alike. Same-origin pages (GraphiQL at
  * /graphql) need no CORS headers; a WebSocket upgrade from the page's own
  * origin (the request's Host) is accepted too: src/transport/ws-server.ts has checked
- * that Host against the allowed ones first (src/transport/allowed-hosts.ts), or a
+ * that Host against the allowed ones first (src/http/allowed-hosts.ts), or a
  * DNS-rebound page, whose Host is its own, would pass. Requests with no
  * Origin are not from a browser page, so the same-origin policy does not
  * concern them.

@@ -6,7 +6,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { ensureDebianPackages, runs } from './debian.ts';
+import { ensureDebianPackages, refuseInUnitTier, runs } from './debian.ts';
 
 const PYTHON = '/usr/bin/python3';
 const FIXTURES = fileURLToPath(new URL('../fixtures/celery/', import.meta.url));
@@ -92,6 +92,7 @@ function pythonEnv(options: CeleryEnv): NodeJS.ProcessEnv {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<CeleryWorker> {
+  refuseInUnitTier('Celery worker');
   const hostname = options.hostname ?? `lens-${randomUUID().slice(0, 8)}@%h`;
   const child: ChildProcess = spawn(
     PYTHON,

@@ -356,93 +356,25 @@ describe('group(id)', () => {
 });
 
 describe('query limits', () => {
-  it('answers QUERY_TOO_COMPLEX for a query deeper than --max-depth, before touching Redis', async () => {
-    const deep = `{ task(id: "${randomUUID()}") { ${'parent { '.repeat(20)}id${' }'.repeat(20)} } }`;
-    const before = lens.app.backend.roundTrips;
-    const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: deep }),
-    });
-    const body = (await response.json()) as { errors: { extensions: Record<string, unknown> }[] };
-    expect(body.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'depth', limit: 15 });
-    expect(lens.app.backend.roundTrips).toBe(before);
-  });
-
-  it('counts a taskGraph as a list of --max-graph-nodes / 10 nodes: aliases cannot multiply whole-graph walks', async () => {
-    const root = randomUUID();
-    const graph = (alias: string) =>
-      `${alias}: taskGraph(rootId: "${root}") { nodes { id task { id state status } } edges { from to } }`;
-    const post = async (query: string) => {
+  // Their refusals need no Redis: test/schema/query-limits.test.ts. Here: what fits runs and reads.
+  it("let through one taskGraph with a page's selection, and tasks(ids) of 100 ids", async () => {
+    const post = async (query: string, variables?: Record<string, unknown>) => {
       const response = await lens.app.yoga.fetch('http://yoga/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query }),
+        body: JSON.stringify({ query, variables }),
       });
-      return (await response.json()) as { data?: unknown; errors?: { extensions: Record<string, unknown> }[] };
+      return (await response.json()) as { data?: { tasks?: unknown[] }; errors?: unknown[] };
     };
-    const before = lens.app.backend.roundTrips;
-    const many = await post(`{ ${Array.from({ length: 29 }, (_, i) => graph(`g${i}`)).join(' ')} }`);
-    expect(many.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', measure: 'complexity' });
-    expect(lens.app.backend.roundTrips).toBe(before);
-    // One graph with a page's selection still fits.
-    const one = await post(`{ ${graph('g')} }`);
+    const one = await post(
+      `{ g: taskGraph(rootId: "${randomUUID()}") { nodes { id task { id state status } } edges { from to } } }`,
+    );
     expect(one.errors).toBeUndefined();
-  });
-
-  it.each([
-    [
-      'aliases',
-      `{ ${Array.from({ length: 31 }, (_, i) => `a${i}: backend { up }`).join(' ')} }`,
-      { measure: 'maxAliases', limit: 30 },
-    ],
-    [
-      'directives',
-      `{ backend { ${Array.from({ length: 21 }, () => 'up @include(if: true)').join(' ')} } }`,
-      { measure: 'maxDirectives', limit: 20 },
-    ],
-    [
-      'tokens',
-      `{ tasks(ids: [${Array.from({ length: 2100 }, () => `"${randomUUID()}"`).join(',')}]) { id } }`,
-      { measure: 'maxTokens', limit: 2000 },
-    ],
-  ])('answers QUERY_TOO_COMPLEX for too many %s, before touching Redis', async (_name, query, extensions) => {
-    const before = lens.app.backend.roundTrips;
-    const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query }),
-    });
-    const body = (await response.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] };
-    expect(body.data ?? null).toBeNull();
-    expect(body.errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', ...extensions });
-    expect(lens.app.backend.roundTrips).toBe(before);
-  });
-
-  it('counts tasks(ids) by the number of ids', async () => {
-    // 53 per task: 20 fields, children (1 + 10 × 2), error (1 + 5), parent (1 + 2), group (1 + 2).
+    // 53 complexity per task (test/schema/query-limits.test.ts): 100 of them fit --max-complexity.
     const query = `query ($ids: [ID!]!) { tasks(ids: $ids) { id state rawState result meta name args kwargs worker queue retries
       dateDone expiresAt ttlSeconds parentId groupId exists ready successful failed children { id state }
       error { type message module args traceback } parent { id state } group { id size } } }`;
-    const ask = async (count: number) => {
-      const ids = Array.from({ length: count }, () => randomUUID());
-      const response = await lens.app.yoga.fetch('http://yoga/graphql', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables: { ids } }),
-      });
-      return (await response.json()) as {
-        data?: { tasks: unknown[] };
-        errors?: { extensions: Record<string, unknown> }[];
-      };
-    };
-    expect((await ask(1000)).errors?.[0]?.extensions).toMatchObject({
-      code: 'QUERY_TOO_COMPLEX',
-      measure: 'complexity',
-      value: 53001,
-      limit: 50000,
-    });
-    const small = await ask(100);
+    const small = await post(query, { ids: Array.from({ length: 100 }, () => randomUUID()) });
     expect(small.errors).toBeUndefined();
     expect(small.data?.tasks).toHaveLength(100);
   });

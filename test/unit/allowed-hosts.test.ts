@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.ts';
-import { HostAllowlist, splitHost } from '../../src/transport/allowed-hosts.ts';
-import { acceptedEncodings } from '../../src/transport/static-file.ts';
+import { HostAllowlist, splitHost } from '../../src/http/allowed-hosts.ts';
+import { acceptedEncodings } from '../../src/http/static-file.ts';
 
 const allowlist = (flags: string[]) => new HostAllowlist(loadConfig(flags, {}));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UUID_PATTERN, loadConfig } from '../../src/config/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
+import { UUID_PATTERN } from '../../src/config/options.ts';
 import { ConfigError } from '../../src/errors/config-error.ts';
 
 describe('loadConfig', () => {

@@ -1,6 +1,6 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan } from '../../src/transport/document-nesting.ts';
+import { nestsDeeperThan } from '../../src/plugins/document-nesting.ts';
 
 describe('nestsDeeperThan', () => {
   it('counts selections, arguments, lists and objects, as deep as the parser recurses', () => {

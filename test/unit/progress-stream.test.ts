@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { countProgress } from '../../src/read/progress-count.ts';
 import { ProgressChanges } from '../../src/intake/progress-changes.ts';
 import { SharedProgressReads, progressStream } from '../../src/live/progress-stream.ts';
-import type { TaskStatus } from '../../src/read/task-status.ts';
+import type { TaskStatus } from '../../src/store/task-statuses.ts';
 
 const INTERVAL_MS = 100;
 

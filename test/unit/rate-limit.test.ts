@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, parseCidr, trustChecker } from '../../src/transport/client-address.ts';
-import { TokenBuckets } from '../../src/transport/token-buckets.ts';
+import { clientAddress, parseCidr, trustChecker } from '../../src/http/client-address.ts';
+import { TokenBuckets } from '../../src/plugins/token-buckets.ts';
 
 describe('TokenBuckets', () => {
   it('allows a burst of capacity, then refills continuously at capacity per window', () => {

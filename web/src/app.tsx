@@ -1,6 +1,6 @@
 import { type MouseEvent, useEffect } from 'react';
 import { watchBackendHealth } from './backend-health.ts';
-import { authNeeded } from './client.ts';
+import { authNeeded } from './lens.ts';
 import { ApiKeyPrompt } from './components/api-key-prompt.tsx';
 import { BackendBanner } from './components/backend-banner.tsx';
 import { SearchBox } from './components/search-box.tsx';

@@ -3,7 +3,7 @@
  * page itself), polled while the page is open. When the backend comes back,
  * `backendEpoch` moves on and every live view subscribes again to catch up.
  */
-import { socketState } from './client.ts';
+import { socketState } from './lens.ts';
 import { createStore } from './store.ts';
 
 export interface BackendHealth {

@@ -1,19 +1,18 @@
 import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
-import { connectEarly, subscribeEarly } from './client.ts';
-import { TaskLive, WorkflowGraph } from './graphql/documents.ts';
+import { TaskLive, WorkflowGraph, graphReady } from './graphql/documents.ts';
+import { subscribeEarly } from './lens.ts';
 import { loadGraphView } from './graph-view.ts';
 import { parseRoute } from './router.ts';
 import './styles.css';
 
-connectEarly();
 // A deep link to a task: its card's and its workflow's subscriptions go out with the WebSocket's first
 // messages, while React renders (task.tsx asks for the graph from the task itself until it knows the root).
 const route = parseRoute(window.location.pathname);
 if (route.page === 'task') {
   subscribeEarly(TaskLive, { id: route.id });
-  subscribeEarly(WorkflowGraph, { rootId: route.id });
+  subscribeEarly(WorkflowGraph, { rootId: route.id }, graphReady);
   loadGraphView().catch(() => {});
 }
 const root = document.getElementById('root');

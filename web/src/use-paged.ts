@@ -8,11 +8,10 @@
  * drops them and resumes.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { type Operation, isTransient } from 'celery-lens/client';
 import { backendEpoch } from './backend-health.ts';
-import { type GqlError, apiKey, query, subscribe } from './client.ts';
-import type { TypedDocumentString } from './graphql/generated/graphql.ts';
+import { type GqlError, lens, query, subscribe } from './lens.ts';
 import { useStore } from './store.ts';
-import { isFinal } from './use-live.ts';
 
 export interface Connection<N> {
   readonly edges: readonly { readonly node: N }[];
@@ -38,7 +37,7 @@ export interface Paged<C extends Connection<unknown>> {
 
 /** What keeps the first page live: a subscription, and what each of its events does to the page. */
 export interface LiveEvents<C, E, EV> {
-  readonly document: TypedDocumentString<E, EV>;
+  readonly document: Operation<E, EV>;
   readonly variables: EV;
   /** The first page after the event; null: ask the server for it again. */
   readonly apply: (page: C, event: E) => C | null;
@@ -52,13 +51,13 @@ const REFETCH_GAP_MS = 250;
 
 /** `variables` null: nothing asked. */
 export function usePaged<R, V extends PageVariables, C extends Connection<unknown>, E, EV>(
-  document: TypedDocumentString<R, V>,
+  document: Operation<R, V>,
   variables: V | null,
   pick: (data: R) => C,
   events: LiveEvents<C, E, EV>,
 ): Paged<C> {
   const epoch = useStore(backendEpoch);
-  const key = useStore(apiKey);
+  const client = useStore(lens);
   const [first, setFirst] = useState<C | null>(null);
   const [more, setMore] = useState<readonly C[]>([]);
   const [errors, setErrors] = useState<readonly GqlError[]>([]);
@@ -82,11 +81,11 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
   useEffect(() => {
     if (variables === null || !live) return undefined;
     let stopped = false;
-    // The page as last shown; events that come before it wait in `early`.
+    // The page as last shown; null while it is read (again): events meanwhile wait in `early` for what comes.
     let page: C | null = null;
     const early: E[] = [];
-    let loading = false;
-    let loadAgain = false;
+    /** Which read is the latest: an older one's answer is dropped. */
+    let reads = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let unsubscribe = () => {};
     const stop = () => {
@@ -94,73 +93,53 @@ export function usePaged<R, V extends PageVariables, C extends Connection<unknow
       clearTimeout(timer);
       unsubscribe();
     };
-    const retryLater = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => !stopped && setRound((n) => n + 1), RETRY_MS);
-    };
-    // The stream failed (e.g. BACKEND_UNAVAILABLE): a final error stays shown, another is tried again.
-    const failed = (errors: readonly GqlError[]) => {
-      if (stopped) return;
-      setErrors(errors);
-      if (isFinal(errors)) stop();
-      else retryLater();
-    };
-    const show = (next: C) => {
-      page = next;
-      setFirst(next);
-    };
     const applyEvent = (event: E) => {
-      if (page === null) {
-        early.push(event);
-        return;
-      }
+      if (page === null) return void early.push(event);
       const next = applyRef.current(page, event);
-      if (next === null) refetchSoon();
-      else if (next !== page) show(next);
+      if (next === null) readIn(REFETCH_GAP_MS);
+      else if (next !== page) setFirst((page = next));
     };
-    const load = async () => {
-      loading = true;
+    const read = async () => {
+      const mine = (reads += 1);
+      page = null;
       try {
         const result = await query(document, { ...variables, after: null });
-        if (stopped) return;
+        if (stopped || mine !== reads) return;
         setErrors(result.errors);
         if (result.data) {
-          show(pickRef.current(result.data));
+          setFirst((page = pickRef.current(result.data)));
           for (const event of early.splice(0)) applyEvent(event);
-        } else if (isFinal(result.errors)) {
+        } else if (!isTransient(result.errors[0]?.extensions?.code)) {
           // Asking again cannot help (the index is off, a bad window, no credential): the error stays shown.
           stop();
         }
       } catch {
         // Unreachable server: the backend banner says so; keep what is shown, try again.
-        if (!stopped) retryLater();
-      } finally {
-        loading = false;
-      }
-      if (loadAgain && !stopped) {
-        loadAgain = false;
-        refetchSoon();
+        if (!stopped && mine === reads) readIn(RETRY_MS);
       }
     };
-    function refetchSoon() {
-      if (loading) {
-        loadAgain = true;
-        return;
-      }
+    const readIn = (ms: number) => {
       clearTimeout(timer);
-      timer = setTimeout(() => load().catch(() => {}), REFETCH_GAP_MS);
-    }
+      timer = setTimeout(() => read().catch(() => {}), ms);
+    };
     // Subscribed before the page is asked: a change made meanwhile is not missed.
     unsubscribe = subscribe(events.document, events.variables, {
-      next: (result) => (result.data === null ? failed(result.errors) : !stopped && applyEvent(result.data)),
-      error: failed,
-      // taskEvents never completes but when the server shuts down: subscribe again (and ask the page again).
-      complete: () => !stopped && retryLater(),
+      next: (data) => !stopped && applyEvent(data),
+      // The client tries again by itself (the backend down, the server restarting); a final error stays shown.
+      failed: (error, retrying) => {
+        if (stopped) return;
+        if (error.errors.length > 0) setErrors(error.errors);
+        if (!retrying) stop();
+      },
+      // taskEvents has no cursor: what changed while it was away is read again with the page.
+      resubscribed: () => {
+        read().catch(() => {});
+      },
     });
-    load().catch(() => {});
+    read().catch(() => {});
     return stop;
     // variablesKey and eventsKey stand for the variables; documents never change for a call site.
-  }, [document, variablesKey, eventsKey, epoch, key, round, live]);
+  }, [document, variablesKey, eventsKey, epoch, client, round, live]);
 
   const last = more.at(-1) ?? first;
   const loadMore = useCallback(() => {

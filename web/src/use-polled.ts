@@ -6,9 +6,9 @@
  * key changes.
  */
 import { useCallback, useEffect, useState } from 'react';
+import type { Operation } from 'celery-lens/client';
 import { backendEpoch } from './backend-health.ts';
-import { type GqlResult, apiKey, query } from './client.ts';
-import type { TypedDocumentString } from './graphql/generated/graphql.ts';
+import { type GqlResult, lens, query } from './lens.ts';
 import { useStore } from './store.ts';
 
 export interface Polled<R> {
@@ -19,9 +19,9 @@ export interface Polled<R> {
 }
 
 /** `variables` null: nothing is asked (a form not submitted yet). `everyMs` 0: asked once, and on refresh. */
-export function usePolled<R, V>(document: TypedDocumentString<R, V>, variables: V | null, everyMs: number): Polled<R> {
+export function usePolled<R, V>(document: Operation<R, V>, variables: V | null, everyMs: number): Polled<R> {
   const epoch = useStore(backendEpoch);
-  const key = useStore(apiKey);
+  const client = useStore(lens);
   const [result, setResult] = useState<GqlResult<R> | null>(null);
   const [round, setRound] = useState(0);
   const variablesKey = JSON.stringify(variables);
@@ -49,7 +49,7 @@ export function usePolled<R, V>(document: TypedDocumentString<R, V>, variables: 
       clearTimeout(timer);
     };
     // variablesKey stands for variables; a document never changes for a call site.
-  }, [document, variablesKey, everyMs, epoch, key, round]);
+  }, [document, variablesKey, everyMs, epoch, client, round]);
 
   return { result, refresh };
 }

@@ -6,8 +6,9 @@ import { GraphQLError } from 'graphql';
 import { principalOf } from '../../auth/principal-of.ts';
 import { kwargJson } from '../../store/index/index-updates.ts';
 import type { IndexedTask } from '../../store/index/index-feed.ts';
-import type { IndexFilter, TaskIndex } from '../../store/index/task-index.ts';
-import type { TaskStatus } from '../../read/task-status.ts';
+import type { IndexStorage } from '../../store/store.ts';
+import type { IndexFilter } from '../../store/index/index-types.ts';
+import type { TaskStatus } from '../../store/task-statuses.ts';
 import { IndexDisabledError } from '../../errors/index-disabled-error.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { builder } from '../builder.ts';
@@ -57,7 +58,7 @@ export const TaskFilterInput = builder.inputType('TaskFilter', {
 export type TaskFilterArg = typeof TaskFilterInput.$inferInput;
 
 /** The index, or INDEX_DISABLED (--index false). */
-export function requireIndex(context: LensContext, field: string): TaskIndex {
+export function requireIndex(context: LensContext, field: string): IndexStorage {
   if (!context.index) throw toGraphQLError(new IndexDisabledError(field));
   return context.index;
 }

@@ -6,7 +6,8 @@
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
 import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../../store/history-store.ts';
-import { TaskStatuses, decideStatus, holderOf, isSettled, needsHistory } from '../../read/task-status.ts';
+import { decideStatus, holderOf, isSettled, needsHistory } from '../../read/task-status.ts';
+import { TaskStatuses } from '../../store/task-statuses.ts';
 import { withStall } from '../../read/stall.ts';
 import type { TaskSnapshot } from '../../read/task-snapshot.ts';
 import { builder } from '../builder.ts';

@@ -6,8 +6,8 @@
  * queue), not with the tasks. Hours and days are sums of minutes: the answer
  * is as small as the bucket is large (a week: 169 hours, not 10,081 minutes).
  */
-import type { CellStats } from '../../store/index/task-index.ts';
-import { TaskStatuses, type TaskStatus } from '../../read/task-status.ts';
+import type { CellStats } from '../../store/index/index-types.ts';
+import { TaskStatuses, type TaskStatus } from '../../store/task-statuses.ts';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.ts';
 import { builder } from '../builder.ts';
 import { toGraphQLError, withCodes } from '../graphql-error.ts';

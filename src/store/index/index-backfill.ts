@@ -14,7 +14,8 @@ import { decodeTaskMeta } from '../../celery/meta.ts';
 import { LensError } from '../../errors/lens-error.ts';
 import { indexableId, updateFromMeta } from './index-updates.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
-import type { IndexUpdate, TaskIndex } from './task-index.ts';
+import type { TaskIndex } from './task-index.ts';
+import type { IndexUpdate } from './index-types.ts';
 
 export interface BackfillOptions {
   /** Keys SCAN looks at per call. @default 1000 */

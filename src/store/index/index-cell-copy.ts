@@ -14,9 +14,33 @@
  */
 import type { ChainableCommander, Redis } from 'ioredis';
 import { scanHash } from './index-cell-registry.ts';
-import { type Cell, cellMatches, decodeCell } from './index-cells.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
-import type { IndexFilter } from './task-index.ts';
+import type { IndexFilter } from './index-types.ts';
+import type { TaskStatus } from '../task-statuses.ts';
+
+export interface Cell {
+  readonly status: TaskStatus;
+  readonly name: string;
+  readonly worker: string;
+  readonly queue: string;
+  readonly exceptionType: string;
+}
+
+function decodeCell(desc: string): Cell {
+  const [status = '', name = '', worker = '', queue = '', exceptionType = ''] = desc.split('\x1f');
+  return { status: status as TaskStatus, name, worker, queue, exceptionType };
+}
+
+/** Whether a cell's tasks meet the filter's status, name, worker and queue conditions. */
+function cellMatches(cell: Cell, filter: IndexFilter): boolean {
+  return (
+    (!filter.statuses || filter.statuses.length === 0 || filter.statuses.includes(cell.status)) &&
+    (!filter.name || cell.name === filter.name) &&
+    (!filter.namePrefix || cell.name.startsWith(filter.namePrefix)) &&
+    (!filter.worker || cell.worker === filter.worker) &&
+    (!filter.queue || cell.queue === filter.queue)
+  );
+}
 
 /** The registry as a process knows it: cell number → cell, up to number `last`. */
 export interface Registry {

@@ -10,8 +10,8 @@
  */
 import type { ChainableCommander } from 'ioredis';
 import type { CellCopy, Registry } from './index-cell-copy.ts';
-import type { CellStats } from './task-index.ts';
-import type { TaskStatus } from '../../read/task-status.ts';
+import type { CellStats } from './index-types.ts';
+import type { TaskStatus } from '../task-statuses.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
 
 /**

@@ -17,16 +17,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { CellCopy } from './index-cell-copy.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
-import type { IndexEntry, IndexFilter, IndexOrder } from './task-index.ts';
-import type { TaskStatus } from '../../read/task-status.ts';
-
-export interface Cell {
-  readonly status: TaskStatus;
-  readonly name: string;
-  readonly worker: string;
-  readonly queue: string;
-  readonly exceptionType: string;
-}
+import type { IndexEntry, IndexFilter, IndexOrder } from './index-types.ts';
 
 /** Cells a page merges at most; a filter matching more is walked. */
 const MAX_MERGED_CELLS = 1000;
@@ -34,22 +25,6 @@ const MAX_MERGED_CELLS = 1000;
 const SAME_TIME_LIMIT = 10_000;
 const MIN_TIME = -8.64e15;
 const MAX_TIME = 8.64e15;
-
-export function decodeCell(desc: string): Cell {
-  const [status = '', name = '', worker = '', queue = '', exceptionType = ''] = desc.split('\x1f');
-  return { status: status as TaskStatus, name, worker, queue, exceptionType };
-}
-
-/** Whether a cell's tasks meet the filter's status, name, worker and queue conditions. */
-export function cellMatches(cell: Cell, filter: IndexFilter): boolean {
-  return (
-    (!filter.statuses || filter.statuses.length === 0 || filter.statuses.includes(cell.status)) &&
-    (!filter.name || cell.name === filter.name) &&
-    (!filter.namePrefix || cell.name.startsWith(filter.namePrefix)) &&
-    (!filter.worker || cell.worker === filter.worker) &&
-    (!filter.queue || cell.queue === filter.queue)
-  );
-}
 
 const hasCellFilter = (filter: IndexFilter): boolean =>
   Boolean(

@@ -14,7 +14,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidCursorError } from '../../errors/invalid-cursor-error.ts';
 import type { CursorKey, CursorKeys } from '../cursor-keys.ts';
-import type { IndexEntry } from './task-index.ts';
+import type { IndexEntry } from './index-types.ts';
 
 /** Longer is not one of ours. */
 const MAX_CURSOR = 1024;

@@ -5,7 +5,7 @@
  * subscriber connection, subscribed while someone listens.
  */
 import type { Redis } from 'ioredis';
-import type { TaskStatus } from '../../read/task-status.ts';
+import type { TaskStatus } from '../task-statuses.ts';
 import { SubscriberChannels } from '../../redis/subscriber-channels.ts';
 import { guarded } from '../../redis/redis-replies.ts';
 

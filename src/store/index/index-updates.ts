@@ -1,6 +1,6 @@
 /**
  * What the task index learns from each event and each published meta: the
- * status celery-lens shows (task-status.ts' mapping), when, and the fields it
+ * status celery-lens shows (store/task-statuses.ts' mapping), when, and the fields it
  * filters on.
  */
 import { createHash } from 'node:crypto';
@@ -8,8 +8,8 @@ import type { TaskEvent, TaskEventType } from '../../celery/events.ts';
 import type { TaskMeta } from '../../celery/meta.ts';
 import { kwargsFromRepr } from '../../celery/python-repr.ts';
 import { CeleryStates, READY_STATES } from '../../celery/states.ts';
-import type { IndexUpdate } from './task-index.ts';
-import { FROM_STATE, type TaskStatus } from '../../read/task-status.ts';
+import type { IndexUpdate } from './index-types.ts';
+import { FROM_STATE, type TaskStatus } from '../task-statuses.ts';
 
 const FROM_EVENT: Readonly<Record<TaskEventType, TaskStatus>> = {
   'task-sent': 'QUEUED',

@@ -28,7 +28,16 @@
  * so entries that come and go before it do not shift the next page.
  */
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { TaskStatus } from '../../read/task-status.ts';
+import type { TaskStatus } from '../task-statuses.ts';
+import type {
+  CellStats,
+  HoldEnds,
+  IndexEntry,
+  IndexFilter,
+  IndexOrder,
+  IndexSettings,
+  IndexUpdate,
+} from './index-types.ts';
 import { sweepCells } from './index-cell-registry.ts';
 import { CELL_STATS_SCRIPT, CellStatsReader } from './index-cell-stats.ts';
 import { CellCopy } from './index-cell-copy.ts';
@@ -37,72 +46,6 @@ import { SWEEP_SCRIPT } from './index-scripts.ts';
 import { RELEASE_SCRIPT, UPDATE_SCRIPT } from './index-update-script.ts';
 import { COUNT_SCRIPT, SEARCH_SCRIPT } from './index-walk-script.ts';
 import { type Reply, execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
-
-/** What one event or published meta tells the index about a task ('' / null: not known from it). */
-export interface IndexUpdate {
-  readonly id: string;
-  readonly status: TaskStatus;
-  /** When that state happened, ms since the epoch. */
-  readonly at: number;
-  readonly name: string | null;
-  readonly worker: string | null;
-  readonly queue: string | null;
-  readonly rootId: string | null;
-  readonly parentId: string | null;
-  readonly exceptionType: string | null;
-  /** Seconds. */
-  readonly runtime: number | null;
-  /** Indexed kwargs: key → the value's JSON text. */
-  readonly kwargs: Readonly<Record<string, string>>;
-  /** Who told it: a worker's event, a client's task-sent, or a stored state (meta). */
-  readonly source: 'worker' | 'client' | 'meta';
-  /** An unfinished stored state's digest (index-updates.ts): the same state heard again is no change. */
-  readonly digest: string | null;
-}
-
-export interface IndexFilter {
-  readonly statuses?: readonly TaskStatus[] | null;
-  readonly name?: string | null;
-  readonly namePrefix?: string | null;
-  readonly worker?: string | null;
-  readonly queue?: string | null;
-  /** ms since the epoch, inclusive. */
-  readonly since?: number | null;
-  readonly until?: number | null;
-  readonly rootId?: string | null;
-  /** key → JSON text of the value. */
-  readonly kwargs?: readonly { readonly key: string; readonly value: string }[] | null;
-}
-
-export type IndexOrder = 'desc' | 'asc';
-
-export interface IndexEntry {
-  readonly id: string;
-  /** Time of the task's latest state, ms. */
-  readonly at: number;
-}
-
-export interface IndexSettings {
-  /** Most tasks kept (--index-max-tasks). */
-  readonly maxTasks: number;
-  /** Tasks whose latest state is older are dropped (--index-days), in seconds. */
-  readonly retentionSeconds: number;
-}
-
-/** One cell's tasks within a time window. */
-export interface CellStats {
-  readonly status: TaskStatus;
-  readonly name: string;
-  readonly worker: string;
-  readonly queue: string;
-  readonly exceptionType: string;
-  readonly count: number;
-  readonly firstAt: number;
-  readonly lastAt: number;
-  readonly lastId: string;
-  /** Seconds, of its latest tasks that have one. */
-  readonly runtimes: readonly number[];
-}
 
 /** Outermost times a filter may name (what a Date holds). */
 const MIN_TIME = -8.64e15;
@@ -133,12 +76,6 @@ const COMMANDS = {
 } as const;
 const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
 
-/**
- * Whether an end told by a stored result waits for its worker's event:
- * 'always' (the worker sends task events), 'worked' (when a worker's event
- * about the task was heard), 'never' (a backfill: no one releases it).
- */
-export type HoldEnds = 'always' | 'worked' | 'never';
 const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
 type Scripted = Record<string, (...args: (string | number)[]) => unknown>;
 

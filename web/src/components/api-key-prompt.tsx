@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { apiKey, authNeeded, setApiKey } from '../client.ts';
+import { apiKey, authNeeded, setApiKey } from '../lens.ts';
 import { useStore } from '../store.ts';
 
 /** Asks for an API key when the server wants one (--auth); the key stays in this tab's sessionStorage. */

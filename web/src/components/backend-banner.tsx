@@ -1,5 +1,5 @@
 import { backendHealth } from '../backend-health.ts';
-import { socketState } from '../client.ts';
+import { socketState } from '../lens.ts';
 import { useStore } from '../store.ts';
 
 /** Says so when the server or its Redis is down; the page reconnects and catches up by itself. */

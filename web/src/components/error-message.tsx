@@ -1,4 +1,4 @@
-import type { GqlError } from '../client.ts';
+import type { GqlError } from '../lens.ts';
 
 /** A GraphQL error as a sentence, with its code: shown where the data would be. */
 export function ErrorMessage({ errors, retrying }: { errors: readonly GqlError[]; retrying: boolean }) {

@@ -1,5 +1,5 @@
 import { Fragment, type ReactNode } from 'react';
-import type { GqlError } from '../client.ts';
+import type { GqlError } from '../lens.ts';
 import { formatDuration, formatTime, ms } from '../format.ts';
 import type { TaskLiveSubscription } from '../graphql/generated/graphql.ts';
 import { ExpiryCountdown } from './expiry-countdown.tsx';

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import type { GqlError } from '../client.ts';
+import type { GqlError } from '../lens.ts';
 import type { KwargMatch, TaskFilter, TaskOrder, TaskStatus } from '../graphql/generated/graphql.ts';
 import { ErrorMessage } from './error-message.tsx';
 import { StatusIcon } from './status-icon.tsx';

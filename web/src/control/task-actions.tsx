@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { type GqlError, apiKey, query } from '../client.ts';
+import { type GqlError, lens, query } from '../lens.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { navigate, taskPath } from '../router.ts';
 import { useStore } from '../store.ts';
@@ -10,7 +10,7 @@ const LABEL: Record<Action, string> = { revoke: 'Revoke', terminate: 'Terminate'
 
 /** Whether this tab's credential may act on tasks (`viewer.canControl`; null until known); asked again when the key changes. */
 function useCanControl(): boolean | null {
-  const key = useStore(apiKey);
+  const client = useStore(lens);
   const [can, setCan] = useState<boolean | null>(null);
   useEffect(() => {
     let current = true;
@@ -21,7 +21,7 @@ function useCanControl(): boolean | null {
     return () => {
       current = false;
     };
-  }, [key]);
+  }, [client]);
   return can;
 }
 

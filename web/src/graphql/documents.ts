@@ -64,6 +64,9 @@ export const WorkflowGraph = graphql(`
   }
 `);
 
+/** What the server completes a workflow's stream on: every task in it ready. */
+export const graphReady = (data: { readonly taskGraph: { readonly ready: boolean } }): boolean => data.taskGraph.ready;
+
 /** Per task, what its node shows: each field more is resolved 1,000 times on a big graph's first event. */
 export const GraphTaskFields = graphql(`
   fragment GraphTask on Task { status name }

@@ -3,13 +3,11 @@ import { ErrorMessage } from '../components/error-message.tsx';
 import { type LiveTask, TaskCard } from '../components/task-card.tsx';
 import { Timeline } from '../components/timeline.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
-import { TaskLive, WorkflowGraph as WorkflowGraphDocument, WorkflowTimes } from '../graphql/documents.ts';
+import { TaskLive, WorkflowGraph as WorkflowGraphDocument, WorkflowTimes, graphReady } from '../graphql/documents.ts';
 import { LazyWorkflowGraph } from '../graph-view.ts';
 import type { GraphTimes } from '../graph/model.ts';
 import { STATUS } from '../status.ts';
-import { isFinal, useLive } from '../use-live.ts';
-
-const graphReady = (data: { taskGraph: { ready: boolean } }) => data.taskGraph.ready;
+import { useLive } from '../use-live.ts';
 
 function withTimesOf(task: LiveTask | null, times: GraphTimes | null): GraphTimes | null {
   if (!task || !times) return times;
@@ -41,7 +39,7 @@ export function TaskRoute({ id }: { id: string }) {
   }, [taskRoot, id]);
   const rootId = knownRoot ?? id;
   // The server completes the stream once every task is ready (a chord's callback included: it waits for late children).
-  const graphVariables = live.failure && isFinal(live.failure) ? null : { rootId };
+  const graphVariables = live.failure && !live.retrying ? null : { rootId };
   const graphLive = useLive(WorkflowGraphDocument, graphVariables, graphReady);
   const graph = graphLive.result?.data?.taskGraph ?? null;
   drawn.current = useMemo(() => new Set(graph?.nodes.map((node) => node.id)), [graph]);
@@ -60,7 +58,7 @@ export function TaskRoute({ id }: { id: string }) {
   return (
     <main className="task-page">
       <div className="task-column">
-        {live.failure ? <ErrorMessage errors={live.failure} retrying={!isFinal(live.failure)} /> : null}
+        {live.failure ? <ErrorMessage errors={live.failure} retrying={live.retrying} /> : null}
         {task ? (
           <TaskCard task={task} errors={live.result?.errors ?? []} />
         ) : live.failure ? null : (
@@ -70,9 +68,7 @@ export function TaskRoute({ id }: { id: string }) {
         )}
       </div>
       <div className="workflow-column">
-        {graphLive.failure && task ? (
-          <ErrorMessage errors={graphLive.failure} retrying={!isFinal(graphLive.failure)} />
-        ) : null}
+        {graphLive.failure && task ? <ErrorMessage errors={graphLive.failure} retrying={graphLive.retrying} /> : null}
         {graph && !live.failure ? (
           <>
             <Suspense

@@ -4,24 +4,26 @@
  * --lens-prefix (timelines, tombstones, goals), the broker's queues, the
  * consumer that feeds the records, and the control that writes to the broker.
  */
-import type { CeleryKeys } from '../celery/keys.ts';
-import type { Config } from '../config/config.ts';
-import { BrokerQueues } from '../broker/redis/broker-queues.ts';
-import { StoredCursorKeys } from './cursor-key-store.ts';
-import { ConfiguredCursorKeys, type CursorKeys } from './cursor-keys.ts';
-import type { Connections } from '../redis/connections.ts';
-import { EventConsumer } from '../intake/event-consumer.ts';
-import { GoalStore } from './goal-store.ts';
-import { NotifyingHistoryStore } from '../intake/progress-changes.ts';
-import { lensKeys } from './lens-keys.ts';
-import { QueueLengths } from '../broker/redis/queue-lengths.ts';
-import { ResultBackend } from '../read/result-backend.ts';
-import { IndexFeed } from './index/index-feed.ts';
-import { StateLog } from './state-log.ts';
-import { TaskControl } from '../broker/redis/task-control.ts';
-import { TaskIndex } from './index/task-index.ts';
-import { TaskWatcher } from '../live/task-watcher.ts';
-import { WorkerLiveness } from '../read/worker-liveness.ts';
+import type { CeleryKeys } from './celery/keys.ts';
+import type { Config } from './config/config.ts';
+import { RedisBroker } from './broker/redis/redis-broker.ts';
+import { QueueLengths } from './broker/queue-lengths.ts';
+import { TaskControl } from './broker/task-control.ts';
+import { SentTasks } from './store/sent-tasks.ts';
+import type { LensStore } from './store/store.ts';
+import { StoredCursorKeys } from './store/cursor-key-store.ts';
+import { ConfiguredCursorKeys, type CursorKeys } from './store/cursor-keys.ts';
+import type { Connections } from './redis/connections.ts';
+import { EventConsumer } from './intake/event-consumer.ts';
+import { GoalStore } from './store/goal-store.ts';
+import { NotifyingHistoryStore } from './intake/progress-changes.ts';
+import { lensKeys } from './store/lens-keys.ts';
+import { ResultBackend } from './read/result-backend.ts';
+import { IndexFeed } from './store/index/index-feed.ts';
+import { StateLog } from './store/state-log.ts';
+import { TaskIndex } from './store/index/task-index.ts';
+import { type TaskUpdate, TaskWatcher, rawOf } from './live/task-watcher.ts';
+import { WorkerLiveness } from './read/worker-liveness.ts';
 
 type StoreConfig = Pick<
   Config,
@@ -70,19 +72,27 @@ export function createStores(
     indexKwargs: config.indexKwargs,
   });
   const priority = { steps: config.prioritySteps, sep: config.prioritySep };
-  const queues = new BrokerQueues(connections.broker, config.queues, config.queueScanLimit, { priority });
-  const queueLengths = new QueueLengths(connections.broker, history, config.queues, priority);
-  const control = new TaskControl(connections.broker, connections.redis, ownKeys, {
-    brokerDb: config.broker.db,
+  const broker = new RedisBroker(connections.broker, {
+    db: config.broker.db,
+    queues: config.queues,
+    scanLimit: config.queueScanLimit,
+    priority,
+  });
+  const queues = broker.queued;
+  const queueLengths = new QueueLengths(broker, history);
+  const sent = new SentTasks(connections.redis, ownKeys, {
     linkTtlSeconds: config.tombstoneSeconds,
     // A sent id stays reserved as long as its timeline is kept; the result or the tombstone refuse it later.
     reserveSeconds: timelineSeconds,
-    priority,
   });
   const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
   const changes = history.changes;
   liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
-  const states = new StateLog(connections.redis, ownKeys, { windowSeconds: config.resumeWindowSeconds });
+  const states = new StateLog(connections.redis, ownKeys, {
+    windowSeconds: config.resumeWindowSeconds,
+    // The log is asked only about updates the watcher notified (live/replay.ts).
+    rawOf: (update) => rawOf(update as TaskUpdate),
+  });
   const consumer = connections.consumerSources
     ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
     : null;
@@ -93,6 +103,9 @@ export function createStores(
     secret === undefined
       ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
       : new ConfiguredCursorKeys([secret, ...older]);
+  // The store's parts, checked against its interface (store/store.ts): resolvers see only that.
+  const store: LensStore = { history, index, goals, cursorKeys, sent };
+  const control = new TaskControl(broker, store.sent);
   return {
     backend,
     watcher,

@@ -13,7 +13,7 @@
  * Events stamped in the same millisecond keep their lifecycle order (a ZSET
  * would order them by their JSON text: `task-failed` before `task-started`).
  */
-import type { TaskEventType } from '../celery/events.ts';
+import type { TaskEventType } from './events.ts';
 
 export interface TimelineEntry {
   readonly type: TaskEventType;
