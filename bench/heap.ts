@@ -8,6 +8,9 @@
  *   npm run bench:heap                        5,000 subscriptions, a WebSocket each
  *   npm run bench:heap -- --count 10000 --per-socket 100
  *   npm run bench:heap -- --owners     arrays, strings, V8 internals grouped by what holds them
+ *   npm run bench:heap -- --kind taskCompleted   `taskCompleted(id) { id state }` instead (tasks never finish)
+ *
+ * It also prints RSS after minus before per subscription (what P3 counts).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -19,19 +22,31 @@ import { startLens } from './lib/processes.ts';
 import { sleep } from './lib/stats.ts';
 import { openSubscribers } from './lib/subscribers.ts';
 
-const WATCH = 'subscription Watch($id: ID!) { task(id: $id, untilReady: false) { meta } }';
+const QUERIES: Record<string, string> = {
+  task: 'subscription Watch($id: ID!) { task(id: $id, untilReady: false) { meta } }',
+  taskCompleted: 'subscription Await($id: ID!) { taskCompleted(id: $id) { id state } }',
+};
 
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '5000' },
     'per-socket': { type: 'string', default: '1' },
     top: { type: 'string', default: '25' },
+    kind: { type: 'string', default: 'task' },
     // Arrays, strings and V8-internal nodes by what holds them (slower: reads every edge).
     owners: { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
 const perSocket = Number(values['per-socket']);
+const kind = values.kind ?? 'task';
+const query = QUERIES[kind];
+if (query === undefined) throw new Error(`--kind is one of ${Object.keys(QUERIES).join(', ')}`);
+
+async function watchersOf(url: string): Promise<number> {
+  const metrics = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+  return Number(/^celery_lens_task_watchers (\d+)/m.exec(metrics)?.[1]);
+}
 
 interface Snapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[]]; edge_fields: string[]; edge_types: [string[]] } };
@@ -140,18 +155,20 @@ const lens = await startLens(
 );
 try {
   await sleep(500);
+  const rssBefore = lens.rssKiB();
   const before = census(await snapshot(dir, lens.pid, 0), values.owners ?? false);
   const subscribers = await openSubscribers(
     lens.url,
     Array.from({ length: count }, () => randomUUID()),
-    WATCH,
-    { perClient: perSocket },
+    query,
+    // taskCompleted sends nothing until its task is ready: its subscriptions are counted by the server instead.
+    { perClient: perSocket, ...(kind === 'task' ? {} : { held: () => watchersOf(lens.url) }) },
   );
   await sleep(1500);
+  const rssAfter = lens.rssKiB();
   const written = await snapshot(dir, lens.pid, 1);
   // A socket dropped meanwhile (a missed keep-alive on a busy machine) would make each look cheaper.
-  const metrics = await (await fetch(lens.url.replace(/\/graphql$/, '/metrics'))).text();
-  const watchers = Number(/^celery_lens_task_watchers (\d+)/m.exec(metrics)?.[1]);
+  const watchers = await watchersOf(lens.url);
   if (watchers !== count) throw new Error(`${watchers} of ${count} subscriptions were live when the heap was written`);
   const after = census(written, values.owners ?? false);
   const rows = [...after].map(([kind, { bytes, count: objects }]) => {
@@ -161,7 +178,10 @@ try {
   rows.sort((a, b) => b.bytes - a.bytes);
   const total = rows.reduce((sum, row) => sum + row.bytes, 0);
   console.log(
-    `${count} idle task(id) subscriptions, ${perSocket} per WebSocket: ${total.toFixed(0)} bytes of heap each (${(total / 1024).toFixed(2)} KiB)`,
+    `${count} idle ${kind}(id) subscriptions, ${perSocket} per WebSocket: ${total.toFixed(0)} bytes of heap each (${(total / 1024).toFixed(2)} KiB)`,
+  );
+  console.log(
+    `RSS ${(rssBefore / 1024).toFixed(0)} → ${(rssAfter / 1024).toFixed(0)} MiB: ${((rssAfter - rssBefore) / count).toFixed(2)} KiB each`,
   );
   for (const row of rows.slice(0, Number(values.top)))
     console.log(`${row.bytes.toFixed(0).padStart(7)} B  ${row.objects.toFixed(2).padStart(6)} objects  ${row.kind}`);

@@ -64,7 +64,18 @@ export async function startLens(backendUrl: string, flags: string[] = [], nodeAr
   // Every client of a benchmark is one caller (127.0.0.1): it may hold every watch of the process.
   const oneCaller = ['--max-watches-per-caller', '10000000'];
   return serve(
-    [...nodeArgs, 'dist/main.js', 'serve', '--backend', backendUrl, '--port', String(port), ...oneCaller, ...flags],
+    // BENCH_LENS_MAIN: another build to compare with (a copy of dist/ inside this tree, for its node_modules).
+    [
+      ...nodeArgs,
+      process.env.BENCH_LENS_MAIN ?? 'dist/main.js',
+      'serve',
+      '--backend',
+      backendUrl,
+      '--port',
+      String(port),
+      ...oneCaller,
+      ...flags,
+    ],
     async () => (await fetch(`${base}/readyz`)).ok,
     `${base}/graphql`,
     env,

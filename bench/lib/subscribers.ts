@@ -10,6 +10,7 @@ import WebSocket from 'ws';
  * acknowledged before any of them subscribes.
  */
 const BATCH = 50;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Subscriptions asked for at once. Each runs Yoga's pipeline when it starts;
  * 5,000 at once (50 sockets of 100) kept the server's event loop busy past
@@ -40,13 +41,19 @@ export interface Subscribers {
 /**
  * Opens one client per id (or `perClient` subscriptions per client) running
  * `query` with `{ id }` as variables (one document for all, as real clients
- * send); resolves once every subscription delivered its first event.
+ * send); resolves once every subscription delivered its first event (or,
+ * given `held`, once it counts every subscription sent: for those that send
+ * nothing at first, such as taskCompleted's).
  */
 export async function openSubscribers(
   url: string,
   ids: readonly string[],
   query: string,
-  { perClient = 1, skipFirst = true }: { perClient?: number; skipFirst?: boolean } = {},
+  {
+    perClient = 1,
+    skipFirst = true,
+    held,
+  }: { perClient?: number; skipFirst?: boolean; held?: () => Promise<number> } = {},
 ): Promise<Subscribers> {
   const received: Subscribers['received'] = [];
   const clients: Client[] = [];
@@ -54,11 +61,13 @@ export async function openSubscribers(
   const groups: string[][] = [];
   for (let start = 0; start < ids.length; start += perClient) groups.push(ids.slice(start, start + perClient));
   const sockets = Math.max(1, Math.min(BATCH, Math.floor(IN_FLIGHT / perClient)));
+  let sent = 0;
   for (let start = 0; start < groups.length; start += sockets) {
     const batch = groups.slice(start, start + sockets);
     const batchClients = await Promise.all(batch.map(() => connected(wsUrl)));
     clients.push(...batchClients);
-    await Promise.all(
+    sent += batch.reduce((sum, group) => sum + group.length, 0);
+    const opening = Promise.all(
       batch.map(async (group, index) => {
         const client = batchClients[index] as Client;
         await Promise.all(
@@ -89,6 +98,13 @@ export async function openSubscribers(
         );
       }),
     );
+    if (!held) await opening;
+    else {
+      let failed: unknown = null;
+      opening.catch((error: unknown) => (failed = error ?? new Error('a subscription failed')));
+      while (failed === null && (await held()) < sent) await sleep(50);
+      if (failed !== null) throw failed;
+    }
   }
   return { received, close: async () => void (await Promise.all(clients.map((client) => client.dispose()))) };
 }

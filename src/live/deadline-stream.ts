@@ -3,14 +3,13 @@
  * it is ready, or, at the deadline, the task as it is then (not ready); one
  * event either way, then the stream completes.
  *
- * A hand-written iterator rather than an async generator: a generator
+ * On a Channel (channel.ts) rather than an async generator: a generator
  * suspended on an await only sees return() at its next yield, so a client
  * that leaves would hold its watch until the deadline.
  */
+import { Channel } from './channel.ts';
 import { isReadyUpdate } from './task-await.ts';
 import type { TaskUpdate } from './task-watcher.ts';
-
-const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 /**
  * Wraps a stream of every update of one task (its current value first, as
@@ -23,43 +22,31 @@ export function untilReadyOrDeadline(
   timeoutMs: number,
 ): AsyncIterableIterator<TaskUpdate> {
   let latest: TaskUpdate | undefined;
-  let finished = false;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'deadline'>((resolve) => {
-    timer = setTimeout(() => resolve('deadline'), timeoutMs);
-  });
-  const finish = (): Promise<IteratorResult<TaskUpdate>> => {
-    finished = true;
-    clearTimeout(timer);
-    // return() settles a pending next() of the inner stream as done.
-    return (inner.return?.() ?? Promise.resolve(DONE)).then(
-      () => DONE,
-      () => DONE,
-    );
-  };
-  const last = async (): Promise<IteratorResult<TaskUpdate>> => {
-    const value = latest;
-    await finish();
-    return value === undefined ? DONE : { value, done: false };
-  };
-  const iterator: AsyncIterableIterator<TaskUpdate> = {
-    async next() {
-      while (!finished) {
-        const step = await Promise.race([inner.next(), deadline]);
-        if (finished) break;
-        if (step === 'deadline' || step.done) return last();
-        const update = step.value;
-        if (update instanceof Error) return { value: update, done: false };
-        if (isReadyUpdate(update)) {
-          await finish();
-          return { value: update, done: false };
-        }
-        latest = update;
-      }
-      return DONE;
+  const channel = new Channel<TaskUpdate>({
+    onClose: () => {
+      clearTimeout(timer);
+      // return() settles a pending next() of the inner stream as done; it does not reject.
+      inner.return?.().catch(() => {});
     },
-    return: () => (finished ? Promise.resolve(DONE) : finish()),
-    [Symbol.asyncIterator]: () => iterator,
+  });
+  const last = () => {
+    if (latest !== undefined) channel.push(latest);
+    channel.end();
   };
-  return iterator;
+  const timer = setTimeout(last, timeoutMs);
+  const pump = async () => {
+    while (!channel.ended) {
+      const step = await inner.next();
+      if (channel.ended) return;
+      if (step.done) return last();
+      const update = step.value;
+      if (update instanceof Error) channel.push(update);
+      else if (isReadyUpdate(update)) {
+        channel.push(update);
+        channel.end();
+      } else latest = update;
+    }
+  };
+  pump().catch((error: unknown) => channel.end(error));
+  return channel;
 }

@@ -24,6 +24,8 @@ import { openTaskStream } from './task-stream.ts';
 import type { TaskSnapshot } from '../read/task-snapshot.ts';
 import type { TaskUpdate, TaskWatcher } from './task-watcher.ts';
 import { READY_STATES } from '../celery/states.ts';
+import { Channel } from './channel.ts';
+import { SharedSource } from './shared-source.ts';
 
 export interface GraphFeedOptions {
   /** Reads the whole graph afresh (no cache). */
@@ -55,64 +57,7 @@ const structureOf = (graph: TaskGraph) =>
   `${graph.nodes.map((node) => node.id).join(',')}|${graph.edges.map((edge) => `${edge.kind} ${edge.from} ${edge.to}`).join(',')}|${graph.truncated}`;
 
 /** One subscriber's view: the latest graph not pulled yet (older ones are skipped), then the end. */
-export class FeedSubscription implements AsyncIterableIterator<TaskGraph> {
-  #pending: TaskGraph | null = null;
-  #waiting: { resolve: (result: IteratorResult<TaskGraph>) => void; reject: (error: unknown) => void } | null = null;
-  #ended = false;
-  #error: unknown = null;
-
-  constructor(readonly onLeave: (subscription: FeedSubscription) => void) {}
-
-  /** Waiting for its next graph (it has sent the last one), or ended. */
-  get idle(): boolean {
-    return this.#ended || this.#waiting !== null;
-  }
-
-  offer(graph: TaskGraph): void {
-    if (this.#ended) return;
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    if (waiting) waiting.resolve({ value: graph, done: false });
-    else this.#pending = graph;
-  }
-
-  /** Ends after what is pending; with an error, the next pull after it throws it. */
-  end(error: unknown = null): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#error = error;
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    if (!waiting) return;
-    if (error) waiting.reject(error);
-    else waiting.resolve({ value: undefined, done: true });
-  }
-
-  next(): Promise<IteratorResult<TaskGraph>> {
-    const pending = this.#pending;
-    if (pending) {
-      this.#pending = null;
-      return Promise.resolve({ value: pending, done: false });
-    }
-    if (this.#ended)
-      return this.#error ? Promise.reject(this.#error) : Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => {
-      this.#waiting = { resolve, reject };
-    });
-  }
-
-  return(): Promise<IteratorResult<TaskGraph>> {
-    this.#pending = null;
-    this.#error = null;
-    this.end();
-    this.onLeave(this);
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-}
+export type FeedSubscription = Channel<TaskGraph>;
 
 interface Changes {
   rewalk: boolean;
@@ -153,7 +98,7 @@ class GraphFeed {
 
   join(subscriber: FeedSubscription): void {
     this.subscribers.add(subscriber);
-    if (this.#graph) subscriber.offer(this.#graph);
+    if (this.#graph) subscriber.push(this.#graph);
   }
 
   async #run(): Promise<void> {
@@ -241,7 +186,7 @@ class GraphFeed {
     this.#byId = new Map(graph.nodes.map((node) => [node.id, node]));
     // To all in one turn of the event loop: subscribers with the same selection then share one
     // execution of it and one JSON (plugins/use-shared-events.ts), 15 tabs of a page cost one.
-    for (const subscriber of this.subscribers) subscriber.offer(graph);
+    for (const subscriber of this.subscribers) subscriber.push(graph);
   }
 
   /**
@@ -314,7 +259,7 @@ class GraphFeed {
 
 /** The live graphs of one process, by key; a feed closes when its last subscriber leaves. */
 export class GraphFeeds {
-  readonly #feeds = new Map<string, GraphFeed>();
+  readonly #feeds = new SharedSource<GraphFeed>((feed) => feed.close());
 
   /** Graphs watched now (each shared by all its subscribers). */
   get size(): number {
@@ -322,20 +267,19 @@ export class GraphFeeds {
   }
 
   subscribe(key: string, options: () => GraphFeedOptions): FeedSubscription {
-    let feed = this.#feeds.get(key);
-    if (!feed) {
-      const created: GraphFeed = new GraphFeed(options(), () => {
-        if (this.#feeds.get(key) === created) this.#feeds.delete(key);
-      });
-      feed = created;
-      this.#feeds.set(key, feed);
-    }
-    const joined = feed;
-    const subscriber = new FeedSubscription((leaving) => {
-      joined.subscribers.delete(leaving);
-      if (joined.subscribers.size === 0) joined.close();
+    const feed = this.#feeds.hold(key, () => {
+      const created: GraphFeed = new GraphFeed(options(), () => this.#feeds.drop(key, created));
+      return created;
     });
-    joined.join(subscriber);
+    // Bound 0: a graph replaces the one its subscriber has not pulled yet.
+    const subscriber: FeedSubscription = new Channel<TaskGraph>({
+      maxQueued: 0,
+      onClose: () => {
+        feed.subscribers.delete(subscriber);
+        this.#feeds.release(key, feed);
+      },
+    });
+    feed.join(subscriber);
     return subscriber;
   }
 }

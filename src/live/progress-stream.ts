@@ -11,8 +11,8 @@
  */
 import { type Progress, sameProgress } from '../read/progress-count.ts';
 import type { ProgressChanges } from '../intake/progress-changes.ts';
-import type { ProgressSource } from '../read/progress-source.ts';
-import type { SharedProgressReads } from './progress-shared.ts';
+import type { ProgressRead, ProgressSource } from '../read/progress-source.ts';
+import { SharedSource } from './shared-source.ts';
 
 export interface ProgressStreamOptions {
   readonly read: ProgressSource;
@@ -24,6 +24,55 @@ export interface ProgressStreamOptions {
   readonly signal: AbortSignal;
   /** Reads shared with the other subscriptions to the same count, under `key`. */
   readonly shared?: { readonly reads: SharedProgressReads; readonly key: string };
+}
+
+/** The latest read of one count, while a subscription holds it. */
+interface LatestRead {
+  /** ProgressChanges.seq when the read started. */
+  seq: number;
+  result: Promise<ProgressRead> | null;
+}
+
+/**
+ * Reads of one progress count shared by every subscription to it (a page
+ * open in 100 tabs on one chord): a subscription that needs the count as of
+ * change N takes the latest read of it when that read started after change
+ * N, and starts one otherwise. So a batch of changes costs one read per
+ * group or workflow, whatever the number of subscribers.
+ */
+export class SharedProgressReads {
+  readonly #latest = new SharedSource<LatestRead>();
+  /** Reads started (not served), for tests and metrics. */
+  reads = 0;
+
+  constructor(readonly changes: ProgressChanges) {}
+
+  /** Keeps `key`'s latest read while the caller needs it; returns the release. */
+  hold(key: string): () => void {
+    const held = this.#latest.hold(key, () => ({ seq: -1, result: null }));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#latest.release(key, held);
+    };
+  }
+
+  /** The count of `key` as of change `since` or later: the latest read when it started late enough, else a new one. */
+  read(key: string, since: number, fresh: ProgressSource): Promise<ProgressRead> {
+    const entry = this.#latest.peek(key);
+    if (!entry) return fresh(); // not held: nothing to share
+    if (entry.result && entry.seq >= since) return entry.result;
+    this.reads += 1;
+    const result = fresh();
+    entry.seq = this.changes.seq;
+    entry.result = result;
+    // A failed read is not served to the next subscriber: it reads again.
+    result.catch(() => {
+      if (entry.result === result) entry.result = null;
+    });
+    return result;
+  }
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */

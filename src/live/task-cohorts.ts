@@ -1,6 +1,7 @@
 /**
- * Subscriptions that cost a few hundred bytes: `task(id, untilReady)` over
- * graphql-ws (the web page's subscription, and most clients'), served
+ * Subscriptions that cost a few hundred bytes: `task(id, untilReady)` and
+ * `taskCompleted(id)` over graphql-ws (the web page's subscription, and what
+ * clients awaiting a task use), served
  * without a graphql-js subscription per subscriber, as Hasura's cohorts do.
  *
  * The operation still goes through Yoga's whole pipeline when it starts
@@ -26,9 +27,14 @@
  * completion after a ready state unless
  * `untilReady: false`, completion at shutdown.
  *
+ * `taskCompleted(id)` is the same member, ready states only: nothing until
+ * the task is ready, then that state and the end (no cursor, no re-emit, as
+ * on the ordinary path).
+ *
  * Everything else takes the ordinary path: other fields, several root
- * fields, directives, resuming (`after`), SSE, read tokens, and a principal
- * without the `status` scope (which the ordinary path answers FORBIDDEN).
+ * fields, directives, resuming (`after`), `taskCompleted` with a deadline,
+ * SSE, read tokens, and a principal without the `status` scope (which the
+ * ordinary path answers FORBIDDEN).
  */
 import {
   type DocumentNode,
@@ -45,7 +51,7 @@ import {
 } from 'graphql';
 import { maskError } from 'graphql-yoga';
 import { type AuthConfig, actAs, principalOf } from '../auth/principal-of.ts';
-import { scopesKey } from '../auth/principal.ts';
+import { type Principal, scopesKey } from '../auth/principal.ts';
 import { encodeCursor } from './cursor.ts';
 import { advance, numberOf } from './replay.ts';
 import { isReadyUpdate } from './task-await.ts';
@@ -57,6 +63,7 @@ import { WatchQuota, takeWatches } from './watch-quota.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { withCursor } from '../plugins/use-event-cursors.ts';
 import { answerWithin } from '../plugins/use-response-limit.ts';
+import { SharedSource } from './shared-source.ts';
 import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
@@ -96,25 +103,30 @@ export function memberOf(result: unknown): CohortMember | null {
 }
 
 interface Group {
+  /** Its document, operation name and scopes: its key among the groups. */
   readonly key: string;
   readonly context: LensContext;
   readonly args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName'>;
-  /** By their variables' JSON. */
-  readonly cohorts: Map<string, Cohort>;
   /** Whether its selection shows what events tell: its tasks are emitted again when their events arrive. */
   readonly readsEvents: boolean;
 }
 
+/** What the members of a cohort share; each member holds it and its group (SharedSource), given back when it leaves. */
 interface Cohort {
   readonly group: Group;
-  readonly variablesKey: string;
+  /** Its group's key and its variables: its key among the cohorts. */
+  readonly key: string;
   readonly variables: ExecutionArgs['variableValues'];
   readonly id: string;
   readonly untilReady: boolean;
-  members: number;
+  /** taskCompleted: ready states only, no cursors, no re-emits. */
+  readonly readyOnly: boolean;
   /** The event being fanned out, forgotten after this turn of the event loop. */
   memo: { update: TaskUpdate; again: boolean; result: Promise<ExecutionResult> } | null;
 }
+
+/** The fields cohorts serve, and whether each emits ready states only. */
+const SERVED: Readonly<Record<string, boolean>> = { task: false, taskCompleted: true };
 
 /** An update emitted again (its events arrived, its worker is gone): same state, fields read anew, cursor unchanged. */
 class Again {
@@ -142,7 +154,7 @@ const PER_OPERATION = [
   'jwt',
 ];
 
-/** The `task` field when it is the operation's only root selection, without directives; else null. */
+/** A served field (SERVED) when it is the operation's only root selection, without directives; else null. */
 const shapes = new WeakMap<DocumentNode, Map<string, FieldNode | null>>();
 function taskFieldOf(document: DocumentNode, operationName: string | null | undefined): FieldNode | null {
   let byName = shapes.get(document);
@@ -157,7 +169,7 @@ function taskFieldOf(document: DocumentNode, operationName: string | null | unde
       !operation.directives?.length &&
       more.length === 0 &&
       only?.kind === Kind.FIELD &&
-      only.name.value === 'task' &&
+      Object.hasOwn(SERVED, only.name.value) &&
       !only.directives?.length
         ? only
         : null;
@@ -194,12 +206,22 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     readonly buffered: () => number,
   ) {}
 
+  /** Whether it numbers what it sends (resume cursors): not for taskCompleted, as on the ordinary path. */
+  get #recording(): boolean {
+    return !this.cohort.readyOnly && this.cohort.group.context.states.windowSeconds > 0;
+  }
+
+  /** What a taskCompleted member skips: a state not ready (an undecodable value goes through). */
+  #skips(update: TaskUpdate): boolean {
+    return this.cohort.readyOnly && !(update instanceof LensError) && !isReadyUpdate(update);
+  }
+
   /** Opens the watch (after the quota allows it) and reads where the stream starts; throws a LensError. */
   async open(quota: WatchQuota): Promise<void> {
     const { context } = this.cohort.group;
     const log = context.states;
     // Sent before the watch opens, as replay.ts does: every state numbered up to it is in what the watch reads.
-    const reading = log.windowSeconds > 0 ? log.now() : null;
+    const reading = this.#recording ? log.now() : null;
     reading?.catch(() => {});
     takeWatches(1, [context.watcher.quota, quota]);
     this.#quota = quota;
@@ -210,7 +232,7 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     });
     if (this.#closed) context.watcher.unwatch(this.cohort.id, this.#listener);
     // Anything notified while opening is newer than the current value it was merged into.
-    if (!this.#queue?.length) {
+    if (!this.#queue?.length && !this.#skips(watch.current)) {
       this.latest = watch.current;
       this.#enqueue(watch.current);
     }
@@ -230,6 +252,11 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     return this.cohort.group.readsEvents;
   }
 
+  /** Whether changes may emit its task again (task, not taskCompleted). */
+  get reEmits(): boolean {
+    return !this.cohort.readyOnly;
+  }
+
   emitAgain(change: TaskChange): void {
     // Its queue keeps order: the value repeated is the latest pushed, and its Again comes after it, before any newer.
     const { latest } = this;
@@ -237,7 +264,7 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
   }
 
   push(update: TaskUpdate | Again): void {
-    if (this.#closed) return;
+    if (this.#closed || (!(update instanceof Again) && this.#skips(update))) return;
     if (!(update instanceof Again)) this.latest = update;
     const waiting = this.#waiting;
     if (waiting && !this.#queue?.length) {
@@ -268,7 +295,7 @@ class Member implements CohortMember, MemberRecord, ReEmittable {
     // Asked for before numbering: the members an event reaches together share one execution.
     const executing = this.cohorts.resultFor(this.cohort, update, again);
     const log = this.cohort.group.context.states;
-    const recording = log.windowSeconds > 0;
+    const recording = this.#recording;
     if (recording && !again && rawOf(update) !== null) {
       const position = await numberOf(log, this.cohort.id, update);
       if (position) this.#position = advance(this.#position, position);
@@ -372,7 +399,10 @@ function masked(result: ExecutionResult, onUnexpected: (error: Error) => void): 
 
 /** The cohorts of one app (one Yoga): its groups, cohorts and live members. */
 export class TaskCohorts {
-  readonly #groups = new Map<string, Group>();
+  /** By document and scopes. */
+  readonly #groups = new SharedSource<Group>();
+  /** By group and variables. */
+  readonly #cohorts = new SharedSource<Cohort>();
   readonly #members = new Set<Member>();
   /** How to stop listening to the app's shutdown (the same for every member), while any member lives. */
   #unbind: (() => void) | null = null;
@@ -393,9 +423,7 @@ export class TaskCohorts {
 
   /** Cohorts now (distinct document, scopes and variables among the live subscriptions). */
   get cohortCount(): number {
-    let count = 0;
-    for (const group of this.#groups.values()) count += group.cohorts.size;
-    return count;
+    return this.#cohorts.size;
   }
 
   /** Selections executed so far: one per event and cohort, whatever the number of members. */
@@ -410,18 +438,20 @@ export class TaskCohorts {
     const context = args.contextValue as LensContext & { [COHORTS_ALLOWED]?: boolean };
     if (!context?.[COHORTS_ALLOWED]) return null;
     const field = taskFieldOf(args.document, args.operationName);
-    const definition = args.schema.getSubscriptionType()?.getFields().task;
+    const definition = field && args.schema.getSubscriptionType()?.getFields()[field.name.value];
     const operation = field && getOperationAST(args.document, args.operationName);
     if (!field || !definition || !operation) return null;
     const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
     if (coerced.errors) return null;
-    const { id, untilReady, after } = getArgumentValues(definition, field, coerced.coerced) as {
+    const { id, untilReady, after, timeoutSeconds } = getArgumentValues(definition, field, coerced.coerced) as {
       id: string | number;
-      untilReady: boolean;
+      untilReady?: boolean;
       after?: string | null;
+      timeoutSeconds?: number | null;
     };
     const principal = principalOf(this.options, context);
-    if (after != null || !principal || principal.grant || !principal.scopes.has('status')) return null;
+    if (after != null || timeoutSeconds != null) return null;
+    if (!principal || principal.grant || !principal.scopes.has('status')) return null;
     const path = [field.alias?.value ?? field.name.value];
     let taskId: string;
     try {
@@ -430,18 +460,22 @@ export class TaskCohorts {
       return { errors: [locatedError(error, [field], path)] };
     }
     const scopes = scopesKey(principal.scopes);
-    const group = this.#group(
-      `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`,
-      scopes,
-      args,
-      context,
-    );
-    if (!group) return null;
-    const cohort = this.#cohort(group, args.variableValues, taskId, untilReady);
+    const groupKey = `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`;
+    const group = this.#groups.hold(groupKey, () => this.#group(groupKey, args, context, principal));
+    const readyOnly = SERVED[field.name.value] === true;
+    const cohortKey = `${groupKey}\n${JSON.stringify(args.variableValues ?? {})}`;
+    const cohort = this.#cohorts.hold(cohortKey, () => ({
+      group,
+      key: cohortKey,
+      variables: args.variableValues,
+      id: taskId,
+      untilReady: untilReady ?? true,
+      readyOnly,
+      memo: null,
+    }));
     const member = new Member(this, cohort, clientBuffered(context));
-    cohort.members += 1;
     this.#members.add(member);
-    reEmitsOf(context)?.add(member);
+    if (member.reEmits) reEmitsOf(context)?.add(member);
     this.#bind(context);
     try {
       await member.open(context.watchQuota);
@@ -473,12 +507,9 @@ export class TaskCohorts {
   leave(member: Member): void {
     if (!this.#members.delete(member)) return;
     const { cohort } = member;
-    reEmitsOf(cohort.group.context)?.remove(member);
-    cohort.members -= 1;
-    if (cohort.members > 0) return;
-    const { group } = cohort;
-    group.cohorts.delete(cohort.variablesKey);
-    if (group.cohorts.size === 0) this.#groups.delete(group.key);
+    if (member.reEmits) reEmitsOf(cohort.group.context)?.remove(member);
+    this.#cohorts.release(cohort.key, cohort);
+    this.#groups.release(cohort.group.key, cohort.group);
     if (this.#members.size === 0 && this.#unbind) {
       this.#unbind();
       this.#unbind = null;
@@ -490,37 +521,19 @@ export class TaskCohorts {
    * connection (socket, request, credentials, the connection's watch quota),
    * acting as a principal with the group's scopes, no caller's.
    */
-  #group(key: string, scopes: string, args: ExecutionArgs, context: LensContext): Group | null {
-    const found = this.#groups.get(key);
-    if (found) return found;
-    const principal = principalOf(this.options, context);
-    if (!principal || scopesKey(principal.scopes) !== scopes) return null;
+  #group(key: string, args: ExecutionArgs, context: LensContext, principal: Principal): Group {
     const copy: Record<string | symbol, unknown> = { ...context, watchQuota: new WatchQuota(0, 'connection') };
     for (const name of PER_OPERATION) delete copy[name];
     const shared = copy as unknown as LensContext;
     // No one caller's: what its selections may read is the scopes every member has.
-    actAs(shared, { id: `cohort (${scopes})`, scopes: principal.scopes });
+    actAs(shared, { id: `cohort (${scopesKey(principal.scopes)})`, scopes: principal.scopes });
     const operation = getOperationAST(args.document, args.operationName);
-    const readsEvents = operation != null && selectsEventFields(operation, args.document.definitions);
-    const group: Group = {
+    return {
       key,
       context: shared,
       args: { schema: args.schema, document: args.document, operationName: args.operationName },
-      cohorts: new Map(),
-      readsEvents,
+      readsEvents: operation != null && selectsEventFields(operation, args.document.definitions),
     };
-    this.#groups.set(key, group);
-    return group;
-  }
-
-  #cohort(group: Group, variables: ExecutionArgs['variableValues'], id: string, untilReady: boolean): Cohort {
-    const variablesKey = JSON.stringify(variables ?? {});
-    let cohort = group.cohorts.get(variablesKey);
-    if (!cohort) {
-      cohort = { group, variablesKey, variables, id, untilReady, members: 0, memo: null };
-      group.cohorts.set(variablesKey, cohort);
-    }
-    return cohort;
   }
 
   /** One listener for the app's shutdown, while any member lives. */

@@ -17,6 +17,7 @@
 import { READY_STATES } from '../celery/states.ts';
 import { type TaskUpdate, type TaskWatcher, type Watch, rawOf } from './task-watcher.ts';
 import type { Release, WatchQuota } from './watch-quota.ts';
+import { Channel } from './channel.ts';
 
 export interface TaskStreamOptions {
   /** Complete once every task has been seen in a ready state. @default true */
@@ -35,71 +36,75 @@ export interface TaskStreamOptions {
   readonly quota?: WatchQuota;
 }
 
-/** Queued updates handed out in a row before letting the event loop run. */
-const BURST = 100;
-
-interface Item {
-  readonly id: string;
-  readonly update: TaskUpdate;
-}
+/** The task each update queued is about (an undecodable value names only its key): what the queue collapses by. */
+const taskIds = new WeakMap<TaskUpdate, string>();
+const taskIdOf = (update: TaskUpdate): string => taskIds.get(update) ?? '';
 
 /** What an update queued costs, as the bytes of the stored value it was decoded from. */
 export const queuedBytesOf = (update: TaskUpdate): number => rawOf(update)?.byteLength ?? 0;
-const bytesOf = (items: readonly Item[]): number => items.reduce((sum, item) => sum + queuedBytesOf(item.update), 0);
 
 const isReady = (update: TaskUpdate): boolean =>
   !(update instanceof Error) && update.meta !== null && READY_STATES.has(update.meta.state);
 
-class TaskStream implements AsyncIterableIterator<TaskUpdate> {
-  readonly #queue: Item[] = [];
+type Options = Required<Omit<TaskStreamOptions, 'signal' | 'quota'>>;
+
+/** The stream's channel, and the watches, quotas and shutdown listener that end with it. */
+class TaskStream {
   readonly #readySeen = new Set<string>();
   readonly #watches: Watch[] = [];
-  #waiting: ((result: IteratorResult<TaskUpdate>) => void) | null = null;
-  #closed = false;
   /** Removes the abort listener: the signal (process shutdown) outlives every stream. */
   #unlisten: () => void = () => {};
-  /** Updates delivered from the queue since the stream last waited or yielded. */
-  #burst = 0;
-  /** Queue length past which it collapses: maxQueued, or twice the tasks kept at the last collapse. */
-  #collapseAt: number;
-  /** Bytes of the queued updates, and past how many (with the socket's) it collapses, likewise. */
-  #queuedBytes = 0;
-  #collapseAtBytes: number;
   /** Gives the watches back to the quotas. */
   #release: Release = () => {};
+  readonly channel: Channel<TaskUpdate>;
 
   constructor(
     readonly ids: readonly string[],
-    readonly options: Required<Omit<TaskStreamOptions, 'signal' | 'quota'>>,
+    readonly options: Options,
   ) {
-    this.#collapseAt = options.maxQueued;
-    this.#collapseAtBytes = options.maxQueuedBytes;
+    this.channel = new Channel<TaskUpdate>({
+      maxQueued: options.maxQueued,
+      maxBytes: options.maxQueuedBytes,
+      buffered: options.buffered,
+      keyOf: taskIdOf,
+      bytesOf: queuedBytesOf,
+      take: (update) => this.#take(taskIdOf(update), update),
+      onClose: () => this.#close(),
+    });
   }
 
-  #full(): boolean {
-    return this.#queue.length > this.#collapseAt || this.#queuedBytes + this.options.buffered() > this.#collapseAtBytes;
+  /** Whether a value is for a readyOnly stream to skip: not ready (an undecodable one goes through). */
+  #skips(update: TaskUpdate): boolean {
+    return this.options.readyOnly && !isReady(update) && !(update instanceof Error);
   }
 
-  async open(watcher: TaskWatcher, quota: WatchQuota | undefined): Promise<this> {
+  #take(id: string, update: TaskUpdate): boolean {
+    if (this.#skips(update) || (this.options.readyOnly && this.#readySeen.has(id))) return false;
+    if (isReady(update)) this.#readySeen.add(id);
+    if (this.options.untilReady && this.#readySeen.size === this.ids.length) this.channel.end();
+    return true;
+  }
+
+  async open(watcher: TaskWatcher, quota: WatchQuota | undefined): Promise<AsyncIterableIterator<TaskUpdate>> {
     try {
       this.#release = watcher.reserve(this.ids.length, quota);
     } catch (error) {
       // Refused: stop listening to the shutdown signal like any ended stream.
-      this.#close();
+      this.channel.end();
       throw error;
     }
     // Nothing to watch: nothing can ever be emitted, so it is complete at once.
-    if (this.ids.length === 0) await this.return();
+    if (this.ids.length === 0) this.channel.end();
     const opened: { id: string; watch: Watch }[] = [];
     const failures: unknown[] = [];
     // Every watch is awaited, the failed ones too: those that did open are kept to be stopped.
     await Promise.all(
       this.ids.map((id) =>
         watcher
-          .watch(id, (update) => this.push(id, update))
+          .watch(id, (update) => this.#push(id, update))
           .then(
             (watch) => {
-              if (this.#closed) watch.stop();
+              if (this.channel.ended) watch.stop();
               else opened.push({ id, watch });
             },
             (error: unknown) => {
@@ -110,11 +115,11 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
     );
     for (const { watch } of opened) this.#watches.push(watch);
     if (failures.length > 0) {
-      await this.return();
+      this.channel.end();
       throw failures[0];
     }
     this.#queueCurrents(opened);
-    return this;
+    return this.channel;
   }
 
   /**
@@ -123,107 +128,41 @@ class TaskStream implements AsyncIterableIterator<TaskUpdate> {
    * queued ahead of what arrived while opening.
    */
   #queueCurrents(opened: readonly { id: string; watch: Watch }[]): void {
-    const queued = new Set(this.#queue.map((item) => item.id));
-    const currents: Item[] = [];
-    for (const { id, watch } of opened) if (!queued.has(id)) currents.push({ id, update: watch.current });
-    for (const item of this.#queue) currents.push(item);
-    this.#queue.length = 0;
-    for (const item of currents) this.#queue.push(item);
-    this.#queuedBytes = bytesOf(this.#queue);
-    if (this.#full()) this.#collapse();
-  }
-
-  push(id: string, update: TaskUpdate): void {
-    if (this.#closed) return;
-    if (this.options.readyOnly && !isReady(update) && !(update instanceof Error)) return;
-    const waiting = this.#waiting;
-    if (waiting && this.#queue.length === 0) {
-      this.#waiting = null;
-      waiting(this.#deliver({ id, update }));
-      return;
+    const queued = new Set<string>();
+    for (const { id } of opened) if (this.#pushedWhileOpening?.has(id)) queued.add(id);
+    this.#pushedWhileOpening = null;
+    const currents: TaskUpdate[] = [];
+    for (const { id, watch } of opened) {
+      if (queued.has(id) || this.#skips(watch.current)) continue;
+      taskIds.set(watch.current, id);
+      currents.push(watch.current);
     }
-    this.#queue.push({ id, update });
-    this.#queuedBytes += queuedBytesOf(update);
-    if (this.#full()) this.#collapse();
+    this.channel.unshift(currents);
   }
 
-  /**
-   * Keeps the latest update of each task, in the order of those updates.
-   * The next collapse waits until the queue doubles: with more tasks than
-   * `maxQueued`, collapsing at every push would cost O(tasks) each time.
-   */
-  #collapse(): void {
-    const seen = new Set<string>();
-    const kept: Item[] = [];
-    for (let index = this.#queue.length - 1; index >= 0; index -= 1) {
-      const item = this.#queue[index] as Item;
-      if (seen.has(item.id)) continue;
-      seen.add(item.id);
-      kept.push(item);
-    }
-    this.#queue.length = 0;
-    for (let index = kept.length - 1; index >= 0; index -= 1) this.#queue.push(kept[index] as Item);
-    this.#collapseAt = Math.max(this.options.maxQueued, 2 * kept.length);
-    this.#queuedBytes = bytesOf(this.#queue);
-    this.#collapseAtBytes = Math.max(this.options.maxQueuedBytes, 2 * (this.#queuedBytes + this.options.buffered()));
+  /** Tasks notified while the stream was opening (their current value is then older than what came). */
+  #pushedWhileOpening: Set<string> | null = new Set();
+
+  #push(id: string, update: TaskUpdate): void {
+    if (this.#skips(update)) return;
+    this.#pushedWhileOpening?.add(id);
+    taskIds.set(update, id);
+    this.channel.push(update);
   }
 
-  #deliver(item: Item): IteratorResult<TaskUpdate> {
-    if (isReady(item.update)) this.#readySeen.add(item.id);
-    if (this.options.untilReady && this.#readySeen.size === this.ids.length) this.#close();
-    return { value: item.update, done: false };
-  }
-
-  next(): Promise<IteratorResult<TaskUpdate>> {
-    // A backlog read in one go would be a chain of microtasks starving the
-    // event loop (and every Redis reply, whose command then times out).
-    if (this.#burst >= BURST && this.#queue.length > 0) {
-      this.#burst = 0;
-      return new Promise((resolve) => setImmediate(() => resolve(this.next())));
-    }
-    for (;;) {
-      const item = this.#queue.shift();
-      if (!item) break;
-      this.#queuedBytes -= queuedBytesOf(item.update);
-      if (this.options.readyOnly && !isReady(item.update) && !(item.update instanceof Error)) continue;
-      if (this.options.readyOnly && this.#readySeen.has(item.id)) continue;
-      this.#burst += 1;
-      return Promise.resolve(this.#deliver(item));
-    }
-    this.#burst = 0;
-    if (this.#closed) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve) => {
-      this.#waiting = resolve;
-    });
-  }
-
-  return(): Promise<IteratorResult<TaskUpdate>> {
-    this.#close();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  /** Stops every watch, gives them back to the quotas and ends a pending next(). */
+  /** Stops every watch, gives them back to the quotas and stops listening to the shutdown. */
   #close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
     this.#unlisten();
     for (const watch of this.#watches) watch.stop();
     this.#watches.length = 0;
     this.#release();
-    const waiting = this.#waiting;
-    this.#waiting = null;
-    waiting?.({ value: undefined, done: true });
   }
 
   /** Completes the stream when `signal` aborts. */
   closeOn(signal: AbortSignal): void {
-    const close = () => this.#close();
+    const close = () => this.channel.end();
     signal.addEventListener('abort', close, { once: true });
     this.#unlisten = () => signal.removeEventListener('abort', close);
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
   }
 }
 

@@ -12,8 +12,7 @@ import {
 } from '../read/progress-source.ts';
 import { readStatuses, type StatusSources } from '../read/progress-read.ts';
 import { countProgress } from '../read/progress-count.ts';
-import { progressStream } from '../live/progress-stream.ts';
-import { SharedProgressReads } from '../live/progress-shared.ts';
+import { SharedProgressReads, progressStream } from '../live/progress-stream.ts';
 import type { ProgressChanges } from '../intake/progress-changes.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { builder } from './builder.ts';

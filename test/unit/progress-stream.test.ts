@@ -7,8 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { countProgress } from '../../src/read/progress-count.ts';
 import { ProgressChanges } from '../../src/intake/progress-changes.ts';
-import { progressStream } from '../../src/live/progress-stream.ts';
-import { SharedProgressReads } from '../../src/live/progress-shared.ts';
+import { SharedProgressReads, progressStream } from '../../src/live/progress-stream.ts';
 import type { TaskStatus } from '../../src/store/task-statuses.ts';
 
 const INTERVAL_MS = 100;
