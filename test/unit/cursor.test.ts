@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { checkCursor, decodeCursor, encodeCursor } from '../../src/live/cursor.ts';
-import { withIds } from '../../src/plugins/use-event-cursors.ts';
 
 describe('resume cursors', () => {
   it('round-trip, and fit an SSE id line and a URL as they are', () => {
@@ -36,27 +35,5 @@ describe('resume cursors', () => {
     expect(() => checkCursor(old, { epoch: 'aaaa', seq: 10 }, 3600)).toThrow(
       expect.objectContaining({ code: 'CURSOR_EXPIRED' }),
     );
-  });
-});
-
-describe('SSE id lines', () => {
-  it('go before each `event: next` line, in order, however Yoga’s strings were joined into chunks', () => {
-    const events = [
-      'event: next\n',
-      'data: {"data":{"x":"event: next\\n"}}\n\n',
-      ':\n\n',
-      'event: next\n',
-      'data: {}\n\n',
-      'event: complete\n',
-      'data:\n\n',
-    ];
-    const pending = ['c1', 'c2'];
-    const out = withIds(Buffer.from(events.join('')), pending).toString();
-    expect(out).toBe(`id: c1\n${events.slice(0, 3).join('')}id: c2\n${events.slice(3).join('')}`);
-    expect(pending).toEqual([]);
-    // One string per chunk, and an event without a cursor.
-    const one = ['x', null];
-    expect(withIds(Buffer.from('event: next\n'), one as (string | null)[]).toString()).toBe('id: x\nevent: next\n');
-    expect(withIds(Buffer.from('event: next\n'), one as (string | null)[]).toString()).toBe('event: next\n');
   });
 });
