@@ -11,7 +11,6 @@ import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config/config.ts';
 import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
 import { guardHosts, hostCheck, refusalReporter } from './transport/host-guard.ts';
-import { jsonPostListener } from './transport/json-post.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
 import { logBackendState } from './redis/backend-state.ts';
@@ -112,17 +111,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
       ),
     ),
   );
-  const listener = config.fastPath
-    ? jsonPostListener(yoga, {
-        endpoint: '/graphql',
-        maxBodyBytes: config.maxBodyBytes,
-        maxTokens: config.maxTokens,
-        jwt: config.jwt.secret !== null || config.jwt.jwksUrl !== null,
-        corsOrigins: config.corsOrigins,
-      })
-    : yoga;
   // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
-  const http = createHttpServer(guardHosts(checkHost, listener));
+  const http = createHttpServer(
+    guardHosts(checkHost, (req, res) => {
+      // Yoga answers its own errors; a rejection here is a client gone mid-answer.
+      Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
+    }),
+  );
   const websockets = attachWebSockets(http.server, yoga, config, checkHost);
   let trimmer: NodeJS.Timeout | null = null;
 

@@ -116,8 +116,6 @@ export interface Config {
   readonly maxValueBytes: number;
   /** Largest response or subscription event, in bytes of JSON; a larger one is RESPONSE_TOO_LARGE. */
   readonly maxResponseBytes: number;
-  /** Plain JSON POSTs of queries skip Yoga's Fetch layer (src/transport/json-post.ts). */
-  readonly fastPath: boolean;
   /** Queries run more than `jitThreshold` times are compiled with graphql-jit (src/plugins/use-compiled-operations.ts). */
   readonly jit: boolean;
   readonly jitThreshold: number;
@@ -227,7 +225,6 @@ export function loadConfig(
     maxBodyBytes: integer('max-body-bytes', get('max-body-bytes'), 1024, 1_000_000_000),
     maxValueBytes: integer('max-value-bytes', get('max-value-bytes'), 1024, 500_000_000),
     maxResponseBytes: integer('max-response-bytes', get('max-response-bytes'), 1024, 500_000_000),
-    fastPath: boolean('fast-path', get('fast-path')),
     jit: boolean('jit', get('jit')),
     jitThreshold: integer('jit-threshold', get('jit-threshold'), 0, 1_000_000),
     maxWsConnections: integer('max-ws-connections', get('max-ws-connections'), 1, 10_000_000),

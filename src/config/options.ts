@@ -114,11 +114,6 @@ export const OPTIONS = {
     default: '67108864',
     help: 'largest response or subscription event; a larger one is RESPONSE_TOO_LARGE',
   },
-  'fast-path': {
-    env: 'LENS_FAST_PATH',
-    default: 'true',
-    help: "answer plain JSON POSTs of queries without Yoga's Fetch layer (same plugins, same answers)",
-  },
   jit: {
     env: 'LENS_JIT',
     default: 'true',

@@ -6,8 +6,7 @@
  * each transport puts in the context:
  *
  * - Yoga's HTTP path: `request.signal`, aborted when the response closes;
- * - the JSON POST fast path (transport/json-post.ts): no Request signal (it
- *   builds none, for speed), but Node's `res` in the server context;
+ *   failing that, Node's `res`, which Yoga's Node adapter puts in the server context;
  * - graphql-ws (ws-server.ts): the WebSocket as `socket`.
  */
 import type { ServerResponse } from 'node:http';

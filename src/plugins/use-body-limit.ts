@@ -1,7 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 
-/** The 413 answer, as JSON, shared with the JSON POST path (src/transport/json-post.ts). */
-export function tooLarge(message: string, maxBytes: number) {
+/** The 413 answer, as JSON. */
+function tooLarge(message: string, maxBytes: number) {
   return { status: 413, json: { errors: [{ message, extensions: { code: 'REQUEST_TOO_LARGE', limit: maxBytes } }] } };
 }
 

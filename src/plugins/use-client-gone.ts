@@ -1,10 +1,9 @@
 /**
  * Ends an HTTP subscription (SSE, GET or POST) as soon as its client's
- * connection closes. Yoga's event stream only notices a gone client when it
+ * connection closes. The event stream (transport/event-stream.ts) only notices a gone client when it
  * next writes, an update or its keep-alive 12 s later, and until then the
  * subscription holds its watches and Redis channels. The request's signal
- * aborts when the response closes (Yoga's Node adapter, and the fast path's
- * replay); graphql-ws ends its own subscriptions when a socket closes.
+ * aborts when the response closes (Yoga's Node adapter); graphql-ws ends its own subscriptions when a socket closes.
  */
 import type { Plugin } from 'graphql-yoga';
 

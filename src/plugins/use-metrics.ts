@@ -84,8 +84,21 @@ function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
         },
         fillLabelsFn: (params) => ({ ...labels(params), phase: String(params.errorPhase ?? 'unknown') }),
       }),
-      // Off: JSON POSTs are answered outside Yoga's HTTP hooks (src/transport/json-post.ts); request duration covers both.
-      graphql_yoga_http_duration: false,
+      graphql_yoga_http_duration: createHistogram({
+        registry,
+        histogram: {
+          name: 'graphql_yoga_http_duration',
+          help: 'Time spent on HTTP connection',
+          labelNames: ['operationName', 'operationType', 'method', 'statusCode', 'url'],
+        },
+        // The path, not the URL: a GET's query string is the whole operation.
+        fillLabelsFn: (params, { request, response }) => ({
+          ...labels(params),
+          method: request.method,
+          statusCode: String(response.status),
+          url: new URL(request.url).pathname,
+        }),
+      }),
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: false,

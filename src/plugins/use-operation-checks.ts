@@ -11,7 +11,7 @@
  *   `data: {task: null}` next to the error.
  *
  * Runs for queries, mutations and subscriptions alike, on every transport
- * (the JSON fast path, Yoga's HTTP, graphql-ws) since all go through Envelop.
+ * (Yoga's HTTP, graphql-ws) since all go through Envelop.
  */
 import { PothosValidationError } from '@pothos/core';
 import { createComplexityRule } from '@pothos/plugin-complexity';

@@ -1,6 +1,6 @@
 /**
  * Bounds what one response or one subscription event may carry, on every
- * transport (fast path, Yoga's JSON and SSE, graphql-ws): the result is
+ * transport (Yoga's JSON, our SSE writer, graphql-ws): the result is
  * measured by walking it before anything serializes it, and one over
  * --max-response-bytes (a value selected many times, e.g. a goal's
  * `attempts { result }`) or nested too deep for JSON.stringify becomes a
@@ -9,7 +9,7 @@
  * Stored values are bounded where they are decoded (--max-value-bytes,
  * src/celery/meta.ts); this is the net under everything else. Should a
  * serializer still throw, the result's `stringify` (used by Yoga's result
- * processors and the fast path) answers the same error instead of a 500.
+ * processors and transport/event-stream.ts) answers the same error instead of a 500.
  */
 import type { ExecutionResult } from 'graphql';
 import { type Plugin, createGraphQLError, handleStreamOrSingleExecutionResult } from 'graphql-yoga';

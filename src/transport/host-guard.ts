@@ -1,5 +1,5 @@
 /**
- * The first thing every HTTP request meets, before the fast path, Yoga, the
+ * The first thing every HTTP request meets, before Yoga, the
  * page or /healthz: a Host that is not allowed (src/http/allowed-hosts.ts)
  * gets 421 HOST_NOT_ALLOWED and nothing else runs. WebSocket upgrades, which
  * never reach the request listener, meet the same check in src/transport/ws-server.ts.

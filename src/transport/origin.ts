@@ -43,14 +43,3 @@ export const ORIGIN_REFUSAL = JSON.stringify({
     },
   ],
 });
-
-/**
- * The CORS headers of an answer: the origin reflected with credentials when
- * listed, none otherwise (the browser then keeps the answer from the page).
- * The same rule as Yoga's CORS plugin is given in src/app.ts.
- */
-export function corsHeaders(allowed: readonly string[], origin: string | undefined): Record<string, string> {
-  return origin !== undefined && listedOrigin(allowed, origin)
-    ? { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-credentials': 'true' }
-    : {};
-}

@@ -73,7 +73,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
     graphqlEndpoint: '/graphql',
     landingPage: false,
     parserAndValidationCache: documentCaches(),
-    // Same-origin unless --cors-origins lists the page's origin; then reflected with credentials (as src/transport/origin.ts).
+    // Same-origin unless --cors-origins lists the page's origin (src/transport/origin.ts); then reflected with credentials.
     cors: (request) => {
       const origin = request.headers.get('origin');
       return origin !== null && listedOrigin(config.corsOrigins, origin) ? {} : false;

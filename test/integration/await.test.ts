@@ -1,7 +1,7 @@
 /**
  * awaitTask / awaitTasks / taskCompleted(timeoutSeconds) against written
  * metas (the real-worker timings are in test/interop/await.test.ts): over
- * Yoga, the JSON POST fast path, GET (curl), graphql-ws; deadlines, bad
+ * yoga.fetch, a JSON POST over the port, GET (curl), graphql-ws; deadlines, bad
  * timeouts, quotas, a client that leaves, and a shutdown mid-wait.
  */
 import { execFile } from 'node:child_process';
@@ -46,7 +46,7 @@ const redis = () => lens.redis.client();
 const success = (id: string, result: unknown = 1) =>
   writeMeta(redis(), { status: 'SUCCESS', result, date_done: new Date().toISOString().slice(0, -1) }, { id });
 
-/** A JSON POST over the real port (the fast path), optionally aborted. */
+/** A JSON POST over the real port, optionally aborted. */
 async function post(body: unknown, signal?: AbortSignal) {
   const response = await fetch(lens.app.url, {
     method: 'POST',
@@ -118,7 +118,7 @@ describe('awaitTask', () => {
     expect(body.data).toMatchObject({ awaitTask: { timedOut: false, task: { id, state: 'SUCCESS', result: 'done' } } });
   });
 
-  it('a JSON POST (the fast path) waits; a client that leaves frees its watch at once', async () => {
+  it('a JSON POST over the port waits; a client that leaves frees its watch at once', async () => {
     const id = randomUUID();
     const answered = post({ query: QUERY, variables: { id, t: 5 } });
     await until(() => lens.app.watcher.watchedCount === 1);

@@ -98,7 +98,7 @@ describe.each([
     await redis?.stop();
   });
 
-  /** Through Yoga, or over the port (the JSON POST fast path, src/transport/json-post.ts). */
+  /** Through yoga.fetch, or over the port. */
   const post = async (body: string, overPort = false): Promise<Answer> => {
     const init = { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body };
     const response = overPort ? await fetch(app.url, init) : await app.yoga.fetch('http://yoga/graphql', init);

@@ -1,7 +1,7 @@
 /**
  * Every client mistake and every stored oddity answers a coded error (and,
- * for a request that cannot run, HTTP 400), on the JSON fast path (a real
- * port) and through Yoga alike.
+ * for a request that cannot run, HTTP 400), over a real port and through
+ * yoga.fetch alike.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => secured.stop());
 
-/** The same POST through the fast path (a real port) and through yoga.fetch. */
+/** The same POST over a real port and through yoga.fetch. */
 async function postBoth(body: unknown, headers: Record<string, string> = {}): Promise<Answer[]> {
   const init = {
     method: 'POST',

@@ -30,12 +30,19 @@ describe('/metrics', () => {
   it('counts requests, errors by code, Redis round trips and live subscriptions', async () => {
     await execute(lens.app, Secret, { id: randomUUID() });
     await execute(lens.app, Secret, { id: 'not-an-id' });
+    // A GET carries its operation in the URL: the label is the path alone.
+    await lens.app.yoga.fetch(`http://yoga/graphql?query=${encodeURIComponent('{ __typename }')}`);
     const client = wsClient(lens.app.url);
     try {
       const sub = subscribe(client, Watch, { id: randomUUID() });
       await sub.waitFor(1);
       const text = await metrics();
       expect(text).toMatch(/^graphql_envelop_request_duration_bucket\{.*operationName="Secret".*\} \d+/m);
+      expect(text).toMatch(
+        /^graphql_yoga_http_duration_bucket\{.*operationName="Secret".*method="POST",statusCode="200",url="\/graphql".*\} \d+/m,
+      );
+      expect(text).toMatch(/^graphql_yoga_http_duration_count\{.*method="GET",statusCode="200",url="\/graphql"\} 1$/m);
+      expect(text).not.toContain('__typename');
       expect(value(text, 'celery_lens_errors_total{code="INVALID_TASK_ID"}')).toBe(1);
       expect(value(text, 'celery_lens_redis_round_trip_seconds_count')).toBeGreaterThan(0);
       expect(value(text, 'celery_lens_task_watchers')).toBe(1);

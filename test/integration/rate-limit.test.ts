@@ -18,7 +18,7 @@ async function lensWith(flags: string[]) {
 
 type Body = { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] };
 
-/** A JSON POST over a real port (celery-lens' fast path), with extra headers. */
+/** A JSON POST over a real port, with extra headers. */
 async function post(url: string, headers: Record<string, string> = {}, query = '{ backend { up } }') {
   const response = await fetch(url, {
     method: 'POST',

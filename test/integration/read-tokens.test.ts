@@ -1,6 +1,6 @@
 /**
  * Scoped read tokens: createReadToken behind the tokens scope; a token
- * reads exactly its task, workflow or goal, over HTTP (fast path and Yoga),
+ * reads exactly its task, workflow or goal, over HTTP (over a port and yoga.fetch),
  * SSE (Bearer and ?token=) and graphql-ws (connectionParams.token), and
  * every other id, root field and link is refused; forged, expired and
  * foreign tokens answer coded errors.

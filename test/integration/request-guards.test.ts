@@ -2,8 +2,7 @@
  * What a request may be: bodies up to --max-body-bytes whatever their type or
  * framing, no form or text bodies (any web page can send those), CORS and
  * WebSocket upgrades only for --cors-origins (same-origin by default), and
- * /metrics behind an API key with --metrics-auth. Both the JSON fast path and
- * --fast-path false.
+ * /metrics behind an API key with --metrics-auth.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +14,10 @@ const lens = useLens();
 const LIMIT = 4096;
 const APP_ORIGIN = 'https://app.example';
 type Started = Awaited<ReturnType<typeof startApp>>;
-const apps: Record<'fast' | 'yoga' | 'listed', Started> = {} as never;
+const apps: Record<'limited' | 'listed', Started> = {} as never;
 
 beforeAll(async () => {
-  apps.fast = await startApp(lens.redis.url(), ['--max-body-bytes', String(LIMIT)]);
-  apps.yoga = await startApp(lens.redis.url(), ['--max-body-bytes', String(LIMIT), '--fast-path', 'false']);
+  apps.limited = await startApp(lens.redis.url(), ['--max-body-bytes', String(LIMIT)]);
   apps.listed = await startApp(lens.redis.url(), ['--cors-origins', `${APP_ORIGIN}, https://other.example:8443`]);
 });
 afterAll(async () => {
@@ -49,14 +47,12 @@ const TYPES = [
   'application/x-www-form-urlencoded',
   'multipart/form-data; boundary=x',
 ];
-const CASES = (['fast', 'yoga'] as const).flatMap((app) =>
-  TYPES.flatMap((type) => [false, true].map((stream) => [app, type, stream] as const)),
-);
+const CASES = TYPES.flatMap((type) => [false, true].map((stream) => [type, stream] as const));
 
 describe('--max-body-bytes', () => {
-  it.each(CASES)('%s: %s (chunked: %s) over the limit is 413 REQUEST_TOO_LARGE', async (app, type, stream) => {
+  it.each(CASES)('%s (chunked: %s) over the limit is 413 REQUEST_TOO_LARGE', async (type, stream) => {
     const body = big(type);
-    const response = await fetch(apps[app].url, {
+    const response = await fetch(apps.limited.url, {
       method: 'POST',
       headers: { 'content-type': type },
       body: stream ? chunked(body) : body,
@@ -68,8 +64,8 @@ describe('--max-body-bytes', () => {
     });
   });
 
-  it('a chunked body under the limit is answered as usual, on both paths', async () => {
-    for (const app of [apps.fast, apps.yoga]) {
+  it('a chunked body under the limit is answered as usual', async () => {
+    for (const app of [apps.limited]) {
       for (const type of ['application/json', 'application/graphql+json']) {
         const response = await fetch(app.url, {
           method: 'POST',
@@ -87,7 +83,7 @@ describe('cross-site requests', () => {
   it('a form-encoded or multipart mutation is refused (415) and does not run; text/plain is not run either', async () => {
     const key = `csrf-${randomUUID()}`;
     const mutation = `mutation { createGoal(key: "${key}") { key } }`;
-    for (const app of [apps.fast, apps.yoga]) {
+    for (const app of [apps.limited]) {
       const sent = [
         ['application/x-www-form-urlencoded', `query=${encodeURIComponent(mutation)}`],
         ['Application/X-WWW-Form-Urlencoded; charset=UTF-8', `query=${encodeURIComponent(mutation)}`],
@@ -123,7 +119,7 @@ describe('cross-site requests', () => {
   });
 
   it('CORS is same-origin by default: no Access-Control-Allow-Origin for another origin, on any path', async () => {
-    for (const app of [apps.fast, apps.yoga]) {
+    for (const app of [apps.limited]) {
       const post = await fetch(app.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
@@ -184,11 +180,11 @@ describe('cross-site requests', () => {
         });
         socket.once('error', () => resolve(-1));
       });
-    const self = new URL(apps.fast.url).origin;
-    expect(await open(apps.fast, 'https://evil.example')).toBe(403);
-    expect(await open(apps.fast, 'null')).toBe(403);
-    expect(await open(apps.fast, self)).toBe(101);
-    expect(await open(apps.fast)).toBe(101);
+    const self = new URL(apps.limited.url).origin;
+    expect(await open(apps.limited, 'https://evil.example')).toBe(403);
+    expect(await open(apps.limited, 'null')).toBe(403);
+    expect(await open(apps.limited, self)).toBe(101);
+    expect(await open(apps.limited)).toBe(101);
     expect(await open(apps.listed, APP_ORIGIN)).toBe(101);
     expect(await open(apps.listed, 'https://evil.example')).toBe(403);
   });
@@ -216,7 +212,7 @@ describe('--metrics-auth', () => {
       const bearer = await metrics({ authorization: `Bearer ${key}` });
       expect(bearer.status).toBe(200);
       expect(await bearer.text()).toContain('celery_lens_task_watchers');
-      expect((await fetch(new URL('/metrics', apps.fast.url))).status).toBe(200);
+      expect((await fetch(new URL('/metrics', apps.limited.url))).status).toBe(200);
     } finally {
       await guarded.stop();
     }

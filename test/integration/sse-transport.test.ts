@@ -1,7 +1,7 @@
 /**
  * Subscriptions over HTTP (SSE by GET, by POST with Accept text/event-stream,
- * and by the fast path's POST) in a real process as operators run it (Yoga's
- * keep-alive every 12 s, not the 300 ms it uses under NODE_ENV=test):
+ * and by POST with no Accept) in a real process as operators run it (a
+ * keep-alive every 12 s):
  * released when the client leaves, bounded when the client stops reading.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -56,7 +56,7 @@ const VARIANTS = {
       body: JSON.stringify({ query }),
     },
   }),
-  'POST, no Accept (fast path)': (query: string) => ({
+  'POST, no Accept': (query: string) => ({
     url,
     init: { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) },
   }),
@@ -74,7 +74,7 @@ describe('an abandoned SSE subscription', () => {
       while (!text.includes('event: next')) text += new TextDecoder().decode((await reader.read()).value);
       expect(await numsub(id)).toBe(1);
       controller.abort();
-      // Yoga's next keep-alive is 12 s away: only the close itself can release it this soon.
+      // The next keep-alive is 12 s away: only the close itself can release it this soon.
       await until(async () => (await numsub(id)) === 0, 3000);
     });
   }

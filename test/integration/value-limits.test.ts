@@ -200,7 +200,7 @@ describe('a stored value nested 20,000 levels deep', () => {
       expect(codeAt(last, 'task.result')).toBe('VALUE_TOO_LARGE');
       expect(last.errors?.[0]?.extensions).toMatchObject({ measure: 'depth', field: 'result' });
     }
-    // The query path, both the fast path and Yoga's: one error at that task's result, the other task whole.
+    // The query path: one error at that task's result, the other task whole.
     for (const accept of ['application/json', 'application/graphql-response+json']) {
       const response = await fetch(served.url, {
         method: 'POST',
