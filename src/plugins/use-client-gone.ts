@@ -1,6 +1,6 @@
 /**
  * Ends an HTTP subscription (SSE, GET or POST) as soon as its client's
- * connection closes. The event stream (transport/event-stream.ts) only notices a gone client when it
+ * connection closes. The event stream (http/event-stream.ts) only notices a gone client when it
  * next writes, an update or its keep-alive 12 s later, and until then the
  * subscription holds its watches and Redis channels. The request's signal
  * aborts when the response closes (Yoga's Node adapter); graphql-ws ends its own subscriptions when a socket closes.

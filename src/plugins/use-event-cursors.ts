@@ -1,7 +1,7 @@
 /**
  * Puts each subscription event's resume cursor (schema/cursor.ts) in its
  * `extensions.cursor`, on every transport, and answers subscriptions over SSE
- * with our own writer (transport/event-stream.ts), which also puts the
+ * with our own writer (http/event-stream.ts), which also puts the
  * cursor on the event's `id:` line, so that an EventSource sends it back as
  * `Last-Event-ID` when it reconnects (Yoga's SSE writer sends no `id:`).
  *
@@ -12,7 +12,7 @@
 import type { ExecutionResult } from 'graphql';
 import { type Plugin, handleStreamOrSingleExecutionResult, isAsyncIterable } from 'graphql-yoga';
 import { currentCursor } from '../schema/cursor.ts';
-import { type EventStreamOptions, eventStreamResponse } from '../transport/event-stream.ts';
+import { type EventStreamOptions, eventStreamResponse } from '../http/event-stream.ts';
 
 const copies = new WeakMap<ExecutionResult, Map<string, ExecutionResult>>();
 

@@ -9,7 +9,7 @@
  * Stored values are bounded where they are decoded (--max-value-bytes,
  * src/celery/meta.ts); this is the net under everything else. Should a
  * serializer still throw, the result's `stringify` (used by Yoga's result
- * processors and transport/event-stream.ts) answers the same error instead of a 500.
+ * processors and http/event-stream.ts) answers the same error instead of a 500.
  */
 import type { ExecutionResult } from 'graphql';
 import { type Plugin, createGraphQLError, handleStreamOrSingleExecutionResult } from 'graphql-yoga';

@@ -1,5 +1,5 @@
 /**
- * Our SSE writer (src/transport/event-stream.ts) writes what Yoga's own
+ * Our SSE writer (src/http/event-stream.ts) writes what Yoga's own
  * writer (its public getSSEProcessor) writes for the same results, byte for
  * byte, plus an `id:` line before each event that has a cursor. Should a
  * Yoga upgrade change its wire format, this test says so.
@@ -8,7 +8,7 @@ import type { ExecutionResult } from 'graphql';
 import { createGraphQLError, getSSEProcessor } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { acceptsEventStream } from '../../src/plugins/use-event-cursors.ts';
-import { eventStreamResponse } from '../../src/transport/event-stream.ts';
+import { eventStreamResponse } from '../../src/http/event-stream.ts';
 
 const fetchAPI = { ReadableStream, Response, TextEncoder } as unknown as Parameters<
   ReturnType<typeof getSSEProcessor>
