@@ -29,5 +29,24 @@ for command in redis-server redis-cli; do
   chmod +x "$shims/$command"
 done
 export PATH="$shims:$PATH"
+# CPython's time.sleep fails with EINVAL under libfaketime 0.9.10 (it sleeps with
+# clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME), which libfaketime mangles while
+# the monotonic clock is left unfaked; faking it instead hangs every timed wait of
+# a worker's threads). Every Python process (the tests' workers, the demo's) loads
+# this usercustomize, which sleeps through select's relative timeout instead.
+export PYTHONUSERBASE="$shims/python"
+site=$(/usr/bin/python3 -c 'import site; print(site.getusersitepackages())')
+mkdir -p "$site"
+cat >"$site/usercustomize.py" <<'PY'
+import select
+import time
+
+
+def _sleep(seconds):
+    select.select([], [], [], max(0.0, seconds))
+
+
+time.sleep = _sleep
+PY
 echo "clock moved $offset: $(LD_PRELOAD=$lib FAKETIME="$offset" date -u)"
 LD_PRELOAD=$lib FAKETIME="$offset" FAKETIME_DONT_FAKE_MONOTONIC=1 npx vitest run "$@"
