@@ -162,6 +162,18 @@ describe('the changes the index publishes', () => {
     expect(await changesOf(id)).toEqual([{ status: 'SUCCEEDED', at: t0 + 3 }]);
   });
 
+  it('a replica that has heard no worker event itself holds an end once another replica wrote one (a fresh process)', async () => {
+    const { a, b, changesOf, held } = await replicas();
+    const [other, id] = [randomUUID(), randomUUID()];
+    const t0 = Date.now() - 5000;
+    await a.recordEvents([event('task-started', other, t0)]);
+    // b's own memory says nothing of worker events (workerEvents false): the index knows they are sent.
+    await b.recordMeta(success(id, t0 + 2), false);
+    expect(await held(id)).toBe(1);
+    await b.recordEvents([event('task-succeeded', id, t0 + 3, { runtime: 0.002 })]);
+    expect(await changesOf(id)).toEqual([{ status: 'SUCCEEDED', at: t0 + 3 }]);
+  });
+
   it('a success told by its result alone, no event of it heard: published at once', async () => {
     const { a, b, changesOf } = await replicas();
     const id = randomUUID();

@@ -16,6 +16,11 @@ export interface IndexKeys {
   readonly cellseq: string;
   readonly min: string;
   readonly held: string;
+  /**
+   * STRING, set for 10 minutes by every write of a worker's task event: workers send task events, so an end a
+   * result tells first waits for its event in every process, a replica that has heard none itself yet included.
+   */
+  readonly worked: string;
   /** The backfill's saved SCAN cursor. */
   readonly backfill: string;
   /** A channel, not a key. */
@@ -38,6 +43,7 @@ export function indexKeys(prefix: string): IndexKeys {
     cellseq: `${prefix}cellseq`,
     min: `${prefix}min`,
     held: `${prefix}held`,
+    worked: `${prefix}worked`,
     backfill: `${prefix}backfill`,
     changes: `${prefix}changes`,
     cell: (n) => `${prefix}c:${n}`,

@@ -33,7 +33,7 @@ export function defineIndexScripts(redis: Redis): void {
 }
 
 export function updateKeys(keys: IndexKeys): string[] {
-  return [keys.rec, keys.cells, keys.cellid, keys.cellseq, keys.all, keys.min, keys.held];
+  return [keys.rec, keys.cells, keys.cellid, keys.cellseq, keys.all, keys.min, keys.held, keys.worked];
 }
 
 export function releaseKeys(keys: IndexKeys): string[] {

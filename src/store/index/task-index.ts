@@ -24,6 +24,8 @@
  *   (taskEvents; lua/update.lua says what a change is).
  * - `{ix}:held` HASH id → status: ends told by a result, waiting for their
  *   worker's event (at most HOLD_MS, then released by the process that held them).
+ * - `{ix}:worked` STRING, for 10 minutes after any worker's task event was written:
+ *   workers send task events, so every replica holds ends (one just started too).
  *
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
  * so entries that come and go before it do not shift the next page.

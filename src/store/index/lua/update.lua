@@ -14,7 +14,7 @@
 -- task-index.ts' HOLD_MS).
 --
 -- KEYS[1] rec, KEYS[2] cells, KEYS[3] cellid, KEYS[4] cellseq, KEYS[5] all, KEYS[6] min,
--- KEYS[7] held.
+-- KEYS[7] held, KEYS[8] worked (set for 10 minutes by any worker's task event written).
 -- ARGV[1] the prefix of those keys (`<lens-prefix>{ix}:`), ARGV[2] the changes channel,
 -- ARGV[3] maxTasks, ARGV[4] cutoff (ms; older latest states are dropped), ARGV[5] trim
 -- budget, ARGV[6] hold (a result's end waits for its worker's event: '2' always, '1' when a
@@ -33,12 +33,15 @@
 -- take the write out of the consumer's pipeline. They carry the hash tag of KEYS
 -- (index-keys.ts), so Redis Cluster runs the script on the node that holds all of them.
 local P = ARGV[1]
-local REC, CELLS, CELLID, SEQ, ALL, MIN, HELD = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local REC, CELLS, CELLID, SEQ, ALL, MIN, HELD, WORKED = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local function cellKey(n) return P .. 'c:' .. n end
 --- @include "records.lua"
 --- @include "cell-registry.lua"
 
 local maxTasks, cutoff, budget, hold = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] or '0'
+-- Whether workers send task events is known to every replica once one of them wrote such an event: a process
+-- that has heard none itself (just started) holds ends as the others do, instead of telling them unfinished.
+if hold == '1' and redis.call('EXISTS', WORKED) == 1 then hold = '2' end
 local READY = { SUCCEEDED = true, FAILED = true, REVOKED = true }
 -- Equal times: the more final state wins, whatever order they arrive in.
 local RANK = { UNKNOWN = 0, QUEUED = 1, RETRYING = 2, RUNNING = 3, REVOKED = 4, FAILED = 5, SUCCEEDED = 6, EXPIRED = 7 }
@@ -187,11 +190,14 @@ local function trim(limit)
   return removed
 end
 
+local workedNow = false
 for i = 7, #ARGV, 13 do
   local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
     root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = parseKw(ARGV[i + 10]), worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
   apply(ARGV[i], u, ARGV[i + 7])
+  if u.worked then workedNow = true end
 end
+if workedNow then redis.call('SET', WORKED, '1', 'PX', 600000) end
 local changed = 0
 for _, id in ipairs(order) do changed = changed + write(id) end
 if #changes > 0 then redis.call('PUBLISH', ARGV[2], table.concat(changes, '\29')) end
