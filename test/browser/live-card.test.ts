@@ -186,6 +186,8 @@ describe('status icons', () => {
 
     // Every status, the two that were empty boxes (Stalled ⏸, Expired ⌛) among them.
     await page.goto(`${origin()}/tasks`);
+    // The filter is drawn once the page has asked what it offers: wait for it, then look.
+    await page.locator('.status-choice svg.status-icon').nth(9).waitFor();
     const icons = await drawnIcons(page, '.status-choice svg.status-icon');
     expect(icons).toHaveLength(10);
     for (const icon of icons) expect(icon).toMatchObject({ tag: 'svg', drawn: true });

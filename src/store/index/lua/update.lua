@@ -41,7 +41,12 @@ local function cellKey(n) return P .. 'c:' .. n end
 local maxTasks, cutoff, budget, hold = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] or '0'
 -- Whether workers send task events is known to every replica once one of them wrote such an event: a process
 -- that has heard none itself (just started) holds ends as the others do, instead of telling them unfinished.
-if hold == '1' and redis.call('EXISTS', WORKED) == 1 then hold = '2' end
+-- Read once, and only when an end could be held by it.
+local workersSend = nil
+local function workersSendEvents()
+  if workersSend == nil then workersSend = redis.call('GET', WORKED) ~= false end
+  return workersSend
+end
 local READY = { SUCCEEDED = true, FAILED = true, REVOKED = true }
 -- Equal times: the more final state wins, whatever order they arrive in.
 local RANK = { UNKNOWN = 0, QUEUED = 1, RETRYING = 2, RUNNING = 3, REVOKED = 4, FAILED = 5, SUCCEEDED = 6, EXPIRED = 7 }
@@ -134,7 +139,7 @@ local function news(id, old, rec, shown)
     if READY[rec.status] then return ended[id] == true and redis.call('HDEL', HELD, id) == 1 end
     return shown ~= old.shown
   end
-  if READY[rec.status] and not ended[id] and (hold == '2' or (hold == '1' and rec.worked)) then
+  if READY[rec.status] and not ended[id] and (hold == '2' or (hold == '1' and (rec.worked or workersSendEvents()))) then
     redis.call('HSET', HELD, id, rec.status)
     held[#held + 1] = id
     return false
