@@ -25,7 +25,8 @@ shims=$(mktemp -d)
 trap 'rm -rf "$shims"' EXIT
 for command in redis-server redis-cli; do
   real=$(command -v "$command")
-  printf '#!/bin/sh\nunset LD_PRELOAD\nexec %s "$@"\n' "$real" >"$shims/$command"
+  # Under its own name (exec -a), as ps shows it when started directly: the demo test looks for it there.
+  printf '#!/bin/bash\nunset LD_PRELOAD\nexec -a %s %s "$@"\n' "$command" "$real" >"$shims/$command"
   chmod +x "$shims/$command"
 done
 export PATH="$shims:$PATH"
