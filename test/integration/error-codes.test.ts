@@ -8,14 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
-
-interface Answer {
-  status: number;
-  body: {
-    data?: Record<string, unknown> | null;
-    errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
-  };
-}
+import { type Answer, postBoth, summary } from '../helpers/post-both.ts';
 
 const lens = useLens(['--max-depth', '6', '--max-complexity', '200']);
 const STATUS_KEY = `status-${randomUUID()}`;
@@ -26,31 +19,11 @@ beforeAll(async () => {
 });
 afterAll(() => secured.stop());
 
-/** The same POST over a real port and through yoga.fetch. */
-async function postBoth(body: unknown, headers: Record<string, string> = {}): Promise<Answer[]> {
-  const init = {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify(body),
-  };
-  const answers: Answer[] = [];
-  for (const response of [await fetch(lens.app.url, init), await lens.app.yoga.fetch('http://yoga/graphql', init)]) {
-    answers.push({ status: response.status, body: (await response.json()) as Answer['body'] });
-  }
-  return answers;
-}
-
-const summary = ({ status, body }: Answer) => ({
-  status,
-  data: body.data,
-  codes: body.errors?.map((error) => error.extensions?.code),
-});
-
 describe('requests that cannot run: coded, HTTP 400, no data', () => {
   // Their refusals need no Redis: test/schema/request-errors.test.ts. Here: the document under the limits runs and reads.
   it('a document under --max-depth and --max-complexity runs', async () => {
     const costly = `query ($ids: [ID!]!) { tasks(ids: $ids) { id state children { id } } }`;
-    for (const answer of await postBoth({ query: costly, variables: { ids: [randomUUID()] } }))
+    for (const answer of await postBoth(lens.app, { query: costly, variables: { ids: [randomUUID()] } }))
       expect(summary(answer)).toMatchObject({ status: 200, codes: undefined });
   });
 });
@@ -60,7 +33,9 @@ describe('stored values GraphQL cannot show as they are', () => {
     'a custom state named "%s" is CUSTOM / RUNNING like any custom state',
     async (state) => {
       const id = await writeMeta(lens.redis.client(), { status: state, result: { step: 1 } });
-      for (const answer of await postBoth({ query: `{ task(id: "${id}") { state rawState status ready meta } }` })) {
+      for (const answer of await postBoth(lens.app, {
+        query: `{ task(id: "${id}") { state rawState status ready meta } }`,
+      })) {
         expect(answer.body).toEqual({
           data: { task: { state: 'CUSTOM', rawState: state, status: 'RUNNING', ready: false, meta: { step: 1 } } },
         });
@@ -70,7 +45,7 @@ describe('stored values GraphQL cannot show as they are', () => {
 
   it('retries beyond a GraphQL Int is UNDECODABLE_META on that field; the rest resolves', async () => {
     const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1, name: 't', retries: 2 ** 31 });
-    for (const answer of await postBoth({ query: `{ task(id: "${id}") { state retries } }` })) {
+    for (const answer of await postBoth(lens.app, { query: `{ task(id: "${id}") { state retries } }` })) {
       expect(answer.body.data).toEqual({ task: { state: 'SUCCESS', retries: null } });
       expect(answer.body.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([
         [['task', 'retries'], 'UNDECODABLE_META'],
@@ -81,7 +56,7 @@ describe('stored values GraphQL cannot show as they are', () => {
   it('a TTL beyond what ttlSeconds and expiresAt hold is UNDECODABLE_META on those fields', async () => {
     const id = await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 1 });
     await lens.redis.client().pexpire(`celery-task-meta-${id}`, 2 ** 62);
-    for (const answer of await postBoth({ query: `{ task(id: "${id}") { state ttlSeconds expiresAt } }` })) {
+    for (const answer of await postBoth(lens.app, { query: `{ task(id: "${id}") { state ttlSeconds expiresAt } }` })) {
       expect(answer.body.data).toEqual({ task: { state: 'SUCCESS', ttlSeconds: null, expiresAt: null } });
       expect(answer.body.errors?.map((error) => error.extensions?.code)).toEqual([
         'UNDECODABLE_META',
@@ -93,7 +68,7 @@ describe('stored values GraphQL cannot show as they are', () => {
   it('chord counters that are not counts are UNDECODABLE_META for the group', async () => {
     const gid = randomUUID();
     await lens.redis.client().set(`celery-taskset-meta-${gid}.t`, String(2 ** 40));
-    for (const answer of await postBoth({ query: `{ group(id: "${gid}") { id completed } }` })) {
+    for (const answer of await postBoth(lens.app, { query: `{ group(id: "${gid}") { id completed } }` })) {
       expect(summary(answer)).toMatchObject({ data: { group: null }, codes: ['UNDECODABLE_META'] });
     }
   });

@@ -7,14 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_REDIS, startApp } from '../helpers/app.ts';
-
-interface Answer {
-  status: number;
-  body: {
-    data?: Record<string, unknown> | null;
-    errors?: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
-  };
-}
+import { type Answer, postBoth, summary } from '../helpers/post-both.ts';
 
 const lens = {} as { app: Awaited<ReturnType<typeof startApp>> };
 beforeAll(async () => {
@@ -23,24 +16,6 @@ beforeAll(async () => {
 afterAll(() => lens.app?.stop());
 
 /** The same POST through the fast path (a real port) and through yoga.fetch. */
-async function postBoth(body: unknown, headers: Record<string, string> = {}): Promise<Answer[]> {
-  const init = {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
-    body: JSON.stringify(body),
-  };
-  const answers: Answer[] = [];
-  for (const response of [await fetch(lens.app.url, init), await lens.app.yoga.fetch('http://yoga/graphql', init)]) {
-    answers.push({ status: response.status, body: (await response.json()) as Answer['body'] });
-  }
-  return answers;
-}
-
-const summary = ({ status, body }: Answer) => ({
-  status,
-  data: body.data,
-  codes: body.errors?.map((error) => error.extensions?.code),
-});
 
 describe('requests that cannot run: coded, HTTP 400, no data', () => {
   it.each([
@@ -54,7 +29,7 @@ describe('requests that cannot run: coded, HTTP 400, no data', () => {
     ],
     ['a string for an Int', 'query ($d: Int) { taskGraph(rootId: "x", maxDepth: $d) { nodes { id } } }', { d: 'deep' }],
   ])('variables of the wrong type (%s) are BAD_USER_INPUT', async (_name, query, variables) => {
-    for (const answer of await postBoth({ query, variables })) {
+    for (const answer of await postBoth(lens.app, { query, variables })) {
       expect(summary(answer)).toEqual({ status: 400, data: undefined, codes: ['BAD_USER_INPUT'] });
     }
   });
@@ -63,11 +38,11 @@ describe('requests that cannot run: coded, HTTP 400, no data', () => {
     const before = lens.app.backend.roundTrips;
     const deep = `{ task(id: "${randomUUID()}") { ${'parent { '.repeat(6)}id${' }'.repeat(6)} } }`;
     const costly = `query ($ids: [ID!]!) { tasks(ids: $ids) { id state children { id } } }`;
-    for (const answer of await postBoth({ query: deep })) {
+    for (const answer of await postBoth(lens.app, { query: deep })) {
       expect(summary(answer)).toEqual({ status: 400, data: undefined, codes: ['QUERY_TOO_COMPLEX'] });
       expect(answer.body.errors?.[0]?.extensions).toMatchObject({ measure: 'depth', value: 8, limit: 6 });
     }
-    for (const answer of await postBoth({
+    for (const answer of await postBoth(lens.app, {
       query: costly,
       variables: { ids: Array.from({ length: 20 }, () => randomUUID()) },
     })) {
