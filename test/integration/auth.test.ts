@@ -5,6 +5,7 @@ import { startApp } from '../helpers/app.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { wsClient } from '../helpers/ws-client.ts';
+import { postWith } from '../helpers/auth-post.ts';
 
 const lens = useLens();
 const SECRET = 'test-secret-with-enough-entropy-0123456789';
@@ -33,20 +34,7 @@ const QUERY = (taskId: string) => `{ task(id: "${taskId}") { state result } }`;
 const token = (scope: string, extra: jwt.SignOptions = {}) =>
   jwt.sign({ sub: 'user-7', scope }, SECRET, { expiresIn: 60, ...extra });
 
-async function http(headers: Record<string, string>, query = QUERY(id)) {
-  const response = await fetch(app.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as {
-      data?: { task: unknown } | null;
-      errors?: { extensions?: { code?: string }; path?: unknown[] }[];
-    },
-  };
-}
+const http = (headers: Record<string, string>, query = QUERY(id)) => postWith(app.url, headers, query);
 
 async function sse(headers: Record<string, string>) {
   const response = await fetch(app.url, {

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_REDIS, startApp } from '../helpers/app.ts';
+import { postWith } from '../helpers/auth-post.ts';
 
 const SECRET = 'test-secret-with-enough-entropy-0123456789';
 const STATUS_KEY = `status-${randomUUID()}`;
@@ -34,20 +35,7 @@ const QUERY = (taskId: string) => `{ task(id: "${taskId}") { state result } }`;
 const token = (scope: string, extra: jwt.SignOptions = {}) =>
   jwt.sign({ sub: 'user-7', scope }, SECRET, { expiresIn: 60, ...extra });
 
-async function http(headers: Record<string, string>, query = QUERY(id)) {
-  const response = await fetch(app.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  return {
-    status: response.status,
-    body: (await response.json()) as {
-      data?: { task: unknown } | null;
-      errors?: { extensions?: { code?: string }; path?: unknown[] }[];
-    },
-  };
-}
+const http = (headers: Record<string, string>, query = QUERY(id)) => postWith(app.url, headers, query);
 
 describe('auth over HTTP', () => {
   it('refuses a request without a valid credential: 401 UNAUTHENTICATED', async () => {
