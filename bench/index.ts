@@ -30,6 +30,7 @@ import type { TaskEvent, TaskEventType } from '../src/celery/events.ts';
 import { startRedis } from '../test/helpers/redis-server.ts';
 import { startLens } from './lib/processes.ts';
 import { commandCalls, memoryOf, percentile } from './lib/stats.ts';
+import { taskEvent } from '../test/helpers/task-event.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,23 +44,8 @@ const REQUESTS = Number(values.requests);
 const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const rows: [string, string, string][] = [];
 
-function event(type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
-  return {
-    kind: 'task',
-    type,
-    taskId,
-    at,
-    hostname: 'celery@worker-1',
-    name: null,
-    parentId: null,
-    rootId: taskId,
-    retries: 0,
-    queue: null,
-    runtime: null,
-    exception: null,
-    ...extra,
-  };
-}
+const event = (type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}) =>
+  taskEvent(type, taskId, at, { hostname: 'celery@worker-1', rootId: taskId, retries: 0, ...extra });
 
 /** I1: 6,000 tasks' lives (sent, received, started, succeeded) in batches of 24 events, through HistoryStore, with and without the index. */
 async function writes(redis: Redis) {

@@ -5,6 +5,7 @@ import { lensKeys } from '../../src/store/lens-keys.ts';
 import { type TaskEvent, decodeEventMessage } from '../../src/celery/events.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { capture, idOf } from '../helpers/payloads.ts';
+import { taskEvent } from '../helpers/task-event.ts';
 
 const lens = useLens();
 
@@ -15,18 +16,7 @@ describe('HistoryStore.readHistory', () => {
       tombstoneTtlSeconds: 60,
     });
     const at = Date.now();
-    const base = {
-      kind: 'task',
-      taskId: 't1',
-      hostname: 'w',
-      name: null,
-      parentId: null,
-      rootId: null,
-      retries: null,
-      queue: null,
-      runtime: null,
-      exception: null,
-    } as const;
+    const base = taskEvent('task-received', 't1', 0, { hostname: 'w' });
     await store.recordEvents([
       { ...base, type: 'task-received', at },
       { ...base, type: 'task-sent', at: at + 3 },
@@ -107,18 +97,7 @@ describe('retry timelines', () => {
   it('events stamped in the same millisecond keep their lifecycle order', async () => {
     const history = store();
     const at = Date.now();
-    const base = {
-      kind: 'task',
-      taskId: 't3',
-      hostname: 'w',
-      name: null,
-      parentId: null,
-      rootId: null,
-      retries: null,
-      queue: null,
-      runtime: null,
-      exception: null,
-    } as const;
+    const base = taskEvent('task-received', 't3', 0, { hostname: 'w' });
     await history.recordEvents([
       { ...base, type: 'task-failed', at: at + 1 },
       { ...base, type: 'task-started', at: at + 1 },
@@ -136,18 +115,7 @@ describe('timeline size', () => {
       historyTtlSeconds: 60,
       tombstoneTtlSeconds: 60,
     });
-    const base = {
-      kind: 'task',
-      taskId: 't4',
-      hostname: 'w',
-      name: null,
-      parentId: null,
-      rootId: null,
-      retries: null,
-      queue: null,
-      runtime: null,
-      exception: null,
-    } as const;
+    const base = taskEvent('task-received', 't4', 0, { hostname: 'w' });
     const at = Date.now();
     const flood = Array.from({ length: MAX_TIMELINE + 100 }, (_, index) => ({
       ...base,

@@ -23,6 +23,7 @@ import {
   serverCpu,
 } from '../helpers/redis-cpu.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { taskEvent } from '../helpers/task-event.ts';
 
 let redis: RedisServer;
 let app: Awaited<ReturnType<typeof startApp>>;
@@ -52,24 +53,14 @@ interface Task {
   tenant: string;
 }
 
-function event(type: TaskEventType, task: Task, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
-  return {
-    kind: 'task',
-    type,
-    taskId: task.id,
-    at,
+const event = (type: TaskEventType, task: Task, at: number, extra: Partial<TaskEvent> = {}) =>
+  taskEvent(type, task.id, at, {
     hostname: task.worker,
     name: task.name,
-    parentId: null,
-    rootId: null,
-    retries: null,
     queue: 'celery',
-    runtime: null,
-    exception: null,
     kwargs: `{'tenant': '${task.tenant}'}`,
     ...extra,
-  };
-}
+  });
 
 const ending = (task: Task): TaskEvent =>
   task.status === 'FAILED'

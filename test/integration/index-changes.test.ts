@@ -16,6 +16,7 @@ import { HOLD_MS, TaskIndex } from '../../src/store/index/task-index.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { celeryDate } from '../helpers/clock.ts';
+import { taskEvent } from '../helpers/task-event.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -49,23 +50,8 @@ async function replicas() {
   return { a, b, heard, changesOf, held: (id: string) => a.redis.hexists(`${keys.index}held`, id) };
 }
 
-function event(type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
-  return {
-    kind: 'task',
-    type,
-    taskId,
-    at,
-    hostname: 'w1@h',
-    name: 'app.job',
-    parentId: null,
-    rootId: null,
-    retries: null,
-    queue: null,
-    runtime: null,
-    exception: null,
-    ...extra,
-  };
-}
+const event = (type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}) =>
+  taskEvent(type, taskId, at, { name: 'app.job', ...extra });
 const failure = (id: string, at: number) =>
   decodeTaskMeta(
     id,

@@ -11,6 +11,7 @@ import type { IndexFilter } from '../../src/store/index/index-types.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { celeryDate } from '../helpers/clock.ts';
+import { taskEvent } from '../helpers/task-event.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -37,23 +38,8 @@ function stores(options: { maxTasks?: number; days?: number; kwargs?: string[] }
   return { keys, client, index, history };
 }
 
-function event(type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}): TaskEvent {
-  return {
-    kind: 'task',
-    type,
-    taskId,
-    at,
-    hostname: 'w1@h',
-    name: null,
-    parentId: null,
-    rootId: null,
-    retries: null,
-    queue: null,
-    runtime: null,
-    exception: null,
-    ...extra,
-  };
-}
+const event = (type: TaskEventType, taskId: string, at: number, extra: Partial<TaskEvent> = {}) =>
+  taskEvent(type, taskId, at, { ...extra });
 
 const meta = (id: string, fields: Record<string, unknown>) =>
   decodeTaskMeta(
