@@ -6,31 +6,17 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type LensClient, type LensClientOptions, createLensClient } from '../../client/src/index.ts';
+import { describe, expect, it } from 'vitest';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { useLensClients } from '../helpers/lens-clients.ts';
 
 const KEY = `key-${randomUUID()}`;
 const SECRET = `secret-${randomUUID()}`;
 const hash = createHash('sha256').update(KEY).digest('hex');
 const lens = useLens(['--auth', 'true', '--api-keys', `svc:${hash}:status+payload`, '--jwt-secret', SECRET]);
-const leftovers: LensClient[] = [];
-afterEach(async () => {
-  for (const client of leftovers.splice(0)) await client.close();
-});
 
-function client(options: Partial<LensClientOptions>): LensClient {
-  const created = createLensClient({
-    url: lens.app.url,
-    webSocketImpl: WebSocket,
-    retry: { minDelayMs: 20, maxDelayMs: 100 },
-    ...options,
-  });
-  leftovers.push(created);
-  return created;
-}
+const client = useLensClients(() => lens.app.url, { minDelayMs: 20, maxDelayMs: 100 });
 
 const done = () =>
   writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 7, date_done: new Date().toISOString() });

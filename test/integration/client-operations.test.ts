@@ -7,42 +7,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import WebSocket from 'ws';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ConnectionState,
-  type LensClient,
-  type LensClientError,
-  type LensClientOptions,
-  createLensClient,
-  isTransient,
-} from '../../client/src/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ConnectionState, type LensClientError, isTransient } from '../../client/src/index.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { useLensClients } from '../helpers/lens-clients.ts';
 import { freePort } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 
 const lens = useLens();
 let redis: Redis;
-const leftovers: LensClient[] = [];
 
 beforeAll(() => {
   redis = lens.redis.client();
 });
-afterEach(async () => {
-  for (const client of leftovers.splice(0)) await client.close();
-});
 
-function client(options: Partial<LensClientOptions> = {}): LensClient {
-  const created = createLensClient({
-    url: lens.app.url,
-    webSocketImpl: WebSocket,
-    retry: { minDelayMs: 50, maxDelayMs: 500 },
-    ...options,
-  });
-  leftovers.push(created);
-  return created;
-}
+const client = useLensClients(() => lens.app.url);
 
 const STATE = 'query ($id: ID!) { task(id: $id) { id state } }';
 const LIVE = 'subscription ($id: ID!) { task(id: $id, untilReady: false) { id rawState } }';

@@ -7,34 +7,22 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type LensClient, type LensClientOptions, type Task, createLensClient } from '../../client/src/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Task } from '../../client/src/index.ts';
 import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
 import { startApp } from '../helpers/app.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
+import { useLensClients } from '../helpers/lens-clients.ts';
 import { until } from '../helpers/until.ts';
 
 const lens = useLens();
 let redis: Redis;
-const leftovers: LensClient[] = [];
 
 beforeAll(() => {
   redis = lens.redis.client();
 });
-afterEach(async () => {
-  for (const client of leftovers.splice(0)) await client.close();
-});
 
-function client(options: Partial<LensClientOptions> = {}): LensClient {
-  const created = createLensClient({
-    url: lens.app.url,
-    webSocketImpl: WebSocket,
-    retry: { minDelayMs: 50, maxDelayMs: 500 },
-    ...options,
-  });
-  leftovers.push(created);
-  return created;
-}
+const client = useLensClients(() => lens.app.url);
 
 const progress = (id: string, step: number) =>
   writeMeta(redis, { status: 'PROGRESS', result: { current: step } }, { id });
