@@ -6,14 +6,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { print } from 'graphql';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startApp } from '../helpers/app.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
-import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, card, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { ARTIFACTS } from '../helpers/browser.ts';
+import { celery } from '../helpers/celery.ts';
+import { type PageUnderTest, card } from '../helpers/page.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 
 const SendForPage = graphql(`
   mutation SendForPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }
@@ -26,20 +24,9 @@ const OPS_KEY = `ops-${randomUUID()}`;
 const VIEW_KEY = `view-${randomUUID()}`;
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 const IDLE = 'page-idle'; // no worker consumes it: a task sent there stays QUEUED
-let redis: RedisServer;
-let worker: CeleryWorker;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const open: PageUnderTest[] = [];
-const env = () => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
-
-beforeAll(async () => {
-  await ensureCelery();
-  redis = await startRedis();
-  [worker, browser] = await Promise.all([startWorker({ ...env(), pool: 'prefork', concurrency: 1 }), launchChromium()]);
-  app = await startApp(redis.url(), [
-    '--broker',
-    redis.url(15),
+const fx = usePageFixture({
+  worker: { pool: 'prefork', concurrency: 1 },
+  flags: [
     '--queues',
     `celery,${IDLE}`,
     '--control',
@@ -50,18 +37,12 @@ beforeAll(async () => {
     'true',
     '--api-keys',
     `ops:${hash(OPS_KEY)}:status+payload+control,viewer:${hash(VIEW_KEY)}:status+payload`,
-  ]);
-}, 120_000);
-afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await app?.stop();
-  await worker?.stop();
-  await redis?.stop();
+  ],
 });
+const { env } = fx;
 
 async function post<T>(document: Parameters<typeof print>[0], variables: object): Promise<T> {
-  const response = await app.yoga.fetch('http://yoga/graphql', {
+  const response = await fx.app.yoga.fetch('http://yoga/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': OPS_KEY },
     body: JSON.stringify({ query: print(document), variables }),
@@ -73,8 +54,7 @@ async function post<T>(document: Parameters<typeof print>[0], variables: object)
 
 /** A tab whose sessionStorage already holds `key`, as after typing it in the prompt. */
 async function tabWithKey(key: string): Promise<PageUnderTest> {
-  const tab = await openPage(browser, new URL(app.url).origin);
-  open.push(tab);
+  const tab = await fx.tab();
   await tab.context.addInitScript((value) => sessionStorage.setItem('celery-lens:api-key', value), key);
   return tab;
 }
@@ -83,7 +63,7 @@ describe('task actions on the page', () => {
   it('re-sends a failed task from its card and opens the new one; a key without control sees no buttons', async () => {
     const failed = (await post<{ sendTask: { id: string } }>(SendForPage, { name: 'lens.fail', args: ['page boom'] }))
       .sendTask.id;
-    const origin = new URL(app.url).origin;
+    const origin = new URL(fx.app.url).origin;
 
     const viewer = await tabWithKey(VIEW_KEY);
     await viewer.page.goto(`${origin}/tasks/${failed}`);
@@ -127,7 +107,7 @@ describe('task actions on the page', () => {
       await post<{ sendTask: { id: string } }>(SendForPage, { name: 'lens.add', args: [1, 2], queue: IDLE })
     ).sendTask.id;
     const { page, problems } = await tabWithKey(OPS_KEY);
-    await page.goto(`${new URL(app.url).origin}/tasks/${queued}`);
+    await page.goto(`${new URL(fx.app.url).origin}/tasks/${queued}`);
     await expect.poll(() => card(page).getAttribute('data-status')).toBe('QUEUED');
     const revoke = page.getByTestId('task-actions').locator('[data-action="revoke"]');
     await revoke.click();

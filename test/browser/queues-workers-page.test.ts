@@ -4,41 +4,15 @@
  * reload; a worker turns offline when it stops; keyboard and 390 px wide.
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../helpers/app.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
-import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS } from '../helpers/browser.ts';
+import { type CeleryWorker, celery, startWorker } from '../helpers/celery.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 
-let redis: RedisServer;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const open: PageUnderTest[] = [];
-const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
-const origin = () => new URL(app.url).origin;
+const fx = usePageFixture({ flags: ['--queues', 'celery,backlog'] });
+const { env, origin, tab } = fx;
 const send = async (specs: Record<string, unknown>[]) =>
   (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
-
-beforeAll(async () => {
-  await ensureCelery();
-  redis = await startRedis();
-  browser = await launchChromium();
-  app = await startApp(redis.url(0), ['--broker', redis.url(15), '--queues', 'celery,backlog']);
-}, 120_000);
-afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await app?.stop();
-  await redis?.stop();
-});
-
-async function tab(viewport?: { width: number; height: number }): Promise<PageUnderTest> {
-  const opened = await openPage(browser, origin(), viewport);
-  open.push(opened);
-  return opened;
-}
 
 describe('queue lengths and workers on the home page', () => {
   it('shows each queue growing as Celery sends, priorities summed, with no reload; the oldest task is one key press away', async () => {

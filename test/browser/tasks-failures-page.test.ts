@@ -7,23 +7,21 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../helpers/app.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
-import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, card, graphNode, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { ARTIFACTS } from '../helpers/browser.ts';
+import { celery } from '../helpers/celery.ts';
+import { card, graphNode } from '../helpers/page.ts';
 import { until } from '../helpers/until.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 
 const q = 'views';
-let redis: RedisServer;
-let worker: CeleryWorker;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const open: PageUnderTest[] = [];
-const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
-const origin = () => new URL(app.url).origin;
+const fx = usePageFixture({
+  worker: { queues: [q], pool: 'prefork', concurrency: 2 },
+  flags: ['--index-kwargs', 'tenant'],
+});
+const { env, origin, tab } = fx;
 const send = async (specs: Record<string, unknown>[]) =>
   (await celery<{ id: string }[]>('send', specs, env())).map((sent) => sent.id);
 const finish = (ids: string[]) => celery('wait', { ids, timeout: 60 }, env());
@@ -37,31 +35,11 @@ const failing = (message: string, kind = 'ValueError') => ({
 const sent = { adds: [] as string[], valueErrors: [] as string[], typeErrors: [] as string[] };
 
 beforeAll(async () => {
-  await ensureCelery();
-  redis = await startRedis();
-  [worker, browser] = await Promise.all([
-    startWorker({ ...env(), queues: [q], pool: 'prefork', concurrency: 2 }),
-    launchChromium(),
-  ]);
-  app = await startApp(redis.url(0), ['--broker', redis.url(15), '--index-kwargs', 'tenant']);
   sent.adds = await send(Array.from({ length: 55 }, (_, n) => ({ task: 'add', args: [n, 1], queue: q })));
   sent.valueErrors = await send(['a', 'b', 'c'].map((message) => failing(message)));
   sent.typeErrors = await send([failing('wrong type', 'TypeError')]);
   await finish([...sent.adds, ...sent.valueErrors, ...sent.typeErrors]);
 }, 180_000);
-afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await app?.stop();
-  await worker?.stop();
-  await redis?.stop();
-});
-
-async function tab(viewport?: { width: number; height: number }): Promise<PageUnderTest> {
-  const opened = await openPage(browser, origin(), viewport);
-  open.push(opened);
-  return opened;
-}
 const rows = (page: Page) => page.getByTestId('task-row');
 const rowStatuses = (page: Page) => rows(page).evaluateAll((all) => all.map((row) => row.getAttribute('data-status')));
 const rowIds = (page: Page) => rows(page).evaluateAll((all) => all.map((row) => row.getAttribute('data-task-id')));
@@ -216,9 +194,9 @@ describe('the kwargs filter (--index-kwargs tenant)', () => {
   it('is not offered to a status-only key, and a kwargs filter in the address answers FORBIDDEN beside it', async () => {
     const key = `status-${randomUUID()}`;
     const hash = createHash('sha256').update(key).digest('hex');
-    const guarded = await startApp(redis.url(0), [
+    const guarded = await startApp(fx.redis.url(0), [
       '--broker',
-      redis.url(15),
+      fx.redis.url(15),
       '--index-kwargs',
       'tenant',
       '--auth',
@@ -228,8 +206,7 @@ describe('the kwargs filter (--index-kwargs tenant)', () => {
     ]);
     try {
       const guardedOrigin = new URL(guarded.url).origin;
-      const opened = await openPage(browser, guardedOrigin);
-      open.push(opened);
+      const opened = await tab(undefined, guardedOrigin);
       const { page, problems } = opened;
       await page.addInitScript((value) => sessionStorage.setItem('celery-lens:api-key', value), key);
       await page.goto(`${guardedOrigin}/tasks?name=lens.echo`);
@@ -299,10 +276,9 @@ describe('the Failures view', () => {
 
 describe('the views with the index off', () => {
   it('say so (INDEX_DISABLED) instead of an empty list, and a window that ends before it starts is refused', async () => {
-    const off = await startApp(redis.url(0), ['--broker', redis.url(15), '--index', 'false']);
+    const off = await startApp(fx.redis.url(0), ['--broker', fx.redis.url(15), '--index', 'false']);
     try {
-      const opened = await openPage(browser, new URL(off.url).origin);
-      open.push(opened);
+      const opened = await tab(undefined, new URL(off.url).origin);
       const { page } = opened;
       await page.goto(`${new URL(off.url).origin}/tasks?status=FAILED`);
       await expect.poll(() => page.getByTestId('error-message').getAttribute('data-code')).toBe('INDEX_DISABLED');

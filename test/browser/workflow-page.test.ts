@@ -4,36 +4,16 @@
  * reload, and a failed link shows its traceback.
  */
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../helpers/app.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
-import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, card, graphNode, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS } from '../helpers/browser.ts';
+import { celery } from '../helpers/celery.ts';
+import { type PageUnderTest, card, graphNode } from '../helpers/page.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 
 const q = 'web-page';
 
-let redis: RedisServer;
-let worker: CeleryWorker;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const open: PageUnderTest[] = [];
-const env = () => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
-
-beforeAll(async () => {
-  await ensureCelery();
-  redis = await startRedis();
-  [worker, browser] = await Promise.all([startWorker({ ...env(), queues: [q] }), launchChromium()]);
-  app = await startApp(redis.url(), ['--broker', redis.url(15)]);
-}, 120_000);
-afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await app?.stop();
-  await worker?.stop();
-  await redis?.stop();
-});
+const fx = usePageFixture({ worker: { queues: [q] } });
+const { env, origin, tab } = fx;
 
 interface Sent {
   id: string;
@@ -46,7 +26,6 @@ const task = (name: string, args: unknown[], extra: Record<string, unknown> = {}
   queue: q,
   ...extra,
 });
-const origin = () => new URL(app.url).origin;
 const graphNodes = (page: PageUnderTest['page']) => page.locator('[data-testid="workflow-graph"] [data-task-id]');
 async function statuses(page: PageUnderTest['page']): Promise<string[]> {
   return graphNodes(page).evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-status') ?? ''));
@@ -66,9 +45,7 @@ describe('the web page with a real Celery worker', () => {
       ],
     });
     const root = sent.ids[0]!;
-    const tab = await openPage(browser, origin());
-    open.push(tab);
-    const { page, blocked, problems } = tab;
+    const { page, blocked, problems } = await tab();
     await page.goto(`${origin()}/tasks/${root}`);
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
     // Running: the header's members show up, some of them not done yet.
@@ -112,9 +89,7 @@ describe('the web page with a real Celery worker', () => {
       body: task('tsum', []),
     });
     const [first] = sent.ids as [string];
-    const tab = await openPage(browser, origin());
-    open.push(tab);
-    const { page, blocked, problems } = tab;
+    const { page, blocked, problems } = await tab();
     await page.goto(`${origin()}/tasks/${first}`);
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
     // The 12 header tasks and the callback, all done, drawn in place as they come.
@@ -149,9 +124,7 @@ describe('the web page with a real Celery worker', () => {
       chain: [task('add', [2, 2]), task('fail', ['the disk is full'], { immutable: true }), task('add', [3])],
     });
     const [root, failing] = sent.ids as [string, string];
-    const tab = await openPage(browser, origin());
-    open.push(tab);
-    const { page, problems } = tab;
+    const { page, problems } = await tab();
     await page.goto(`${origin()}/tasks/${root}`);
     await expect.poll(() => graphNode(page, failing).getAttribute('data-status'), { timeout: 20_000 }).toBe('FAILED');
     expect(await graphNode(page, failing).innerText()).toContain('Failed');
