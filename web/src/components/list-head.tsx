@@ -1,3 +1,4 @@
+import type { Connection, Paged } from '../use-paged.ts';
 /** The head of a live list (Tasks, Failures): its count, and whether it follows the first page live. */
 export function ListHead({
   testId,
@@ -25,5 +26,21 @@ export function ListHead({
         </button>
       )}
     </div>
+  );
+}
+
+/** The foot of a live list: the next page, while there is one. */
+export function LoadMore({
+  list,
+  pageSize,
+}: {
+  list: Pick<Paged<Connection<unknown>>, 'hasNextPage' | 'loadingMore' | 'loadMore'>;
+  pageSize: number;
+}) {
+  if (!list.hasNextPage) return null;
+  return (
+    <button type="button" className="more" data-testid="load-more" disabled={list.loadingMore} onClick={list.loadMore}>
+      {list.loadingMore ? 'Loading…' : `Next ${pageSize}`}
+    </button>
   );
 }

@@ -5,6 +5,7 @@ import { ErrorMessage } from './error-message.tsx';
 import { StatusIcon } from './status-icon.tsx';
 import { STATUS, STATUS_ORDER } from '../status.ts';
 import { type FilterParams, type TextField, fromLocalInput, toLocalInput } from '../task-filter.ts';
+import { TimeInput } from './time-input.tsx';
 
 const TEXT_LABELS: Readonly<Record<TextField, { label: string; placeholder: string }>> = {
   name: { label: 'Name', placeholder: 'proj.tasks.add' },
@@ -101,26 +102,8 @@ export function TaskFilterForm({
             />
           </label>
         ))}
-        <label>
-          Latest state since
-          <input
-            name="since"
-            type="datetime-local"
-            step="1"
-            value={since}
-            onChange={(event) => setSince(event.target.value)}
-          />
-        </label>
-        <label>
-          until
-          <input
-            name="until"
-            type="datetime-local"
-            step="1"
-            value={until}
-            onChange={(event) => setUntil(event.target.value)}
-          />
-        </label>
+        <TimeInput label="Latest state since" name="since" value={since} onChange={setSince} />
+        <TimeInput label="until" name="until" value={until} onChange={setUntil} />
         <label>
           Order
           <select name="order" value={order} onChange={(event) => setOrder(event.target.value as TaskOrder)}>

@@ -1,5 +1,5 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
-import { ListHead } from '../components/list-head.tsx';
+import { ListHead, LoadMore } from '../components/list-head.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskLink } from '../components/task-link.tsx';
@@ -8,6 +8,7 @@ import { FailureEvents, Failures } from '../graphql/documents.ts';
 import { navigate, withParams } from '../router.ts';
 import { fromLocalInput, paramsFromFilter, toLocalInput } from '../task-filter.ts';
 import { usePaged } from '../use-paged.ts';
+import { TimeInput } from '../components/time-input.tsx';
 
 const PAGE_SIZE = 50;
 /** Any failure in the window regroups the list: the first page is asked again. */
@@ -121,17 +122,7 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
         ) : list.first ? (
           <p className="muted">No failure in the index{since || until ? ' in this window' : ''}.</p>
         ) : null}
-        {list.hasNextPage ? (
-          <button
-            type="button"
-            className="more"
-            data-testid="load-more"
-            disabled={list.loadingMore}
-            onClick={list.loadMore}
-          >
-            {list.loadingMore ? 'Loading…' : `Next ${PAGE_SIZE}`}
-          </button>
-        ) : null}
+        <LoadMore list={list} pageSize={PAGE_SIZE} />
       </section>
     </main>
   );
@@ -154,26 +145,8 @@ function WindowForm({ since, until }: { since: string | null; until: string | nu
   return (
     <form className="panel filter-form" data-testid="failure-window" onSubmit={submit} aria-label="Failures window">
       <div className="filter-fields">
-        <label>
-          Failed since
-          <input
-            name="since"
-            type="datetime-local"
-            step="1"
-            value={from}
-            onChange={(event) => setFrom(event.target.value)}
-          />
-        </label>
-        <label>
-          until
-          <input
-            name="until"
-            type="datetime-local"
-            step="1"
-            value={to}
-            onChange={(event) => setTo(event.target.value)}
-          />
-        </label>
+        <TimeInput label="Failed since" name="since" value={from} onChange={setFrom} />
+        <TimeInput label="until" name="until" value={to} onChange={setTo} />
       </div>
       <div className="filter-actions">
         <button type="submit">Apply</button>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo } from 'react';
-import { ListHead } from '../components/list-head.tsx';
+import { ListHead, LoadMore } from '../components/list-head.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskFilterForm, isKwargsError } from '../components/task-filter-form.tsx';
@@ -106,17 +106,7 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
             No task matches (only tasks a celery-lens consumer saw, or backfilled, are in the index).
           </p>
         ) : null}
-        {list.hasNextPage ? (
-          <button
-            type="button"
-            className="more"
-            data-testid="load-more"
-            disabled={list.loadingMore}
-            onClick={list.loadMore}
-          >
-            {list.loadingMore ? 'Loading…' : `Next ${PAGE_SIZE}`}
-          </button>
-        ) : null}
+        <LoadMore list={list} pageSize={PAGE_SIZE} />
       </section>
     </main>
   );
