@@ -11,17 +11,8 @@
  */
 import type { WorkerEvent } from './events.ts';
 
-export interface WorkerState {
-  readonly hostname: string;
-  /** The type of its latest event. */
-  readonly type: WorkerEvent['type'];
-  /** Its latest event's own timestamp (the worker's clock), ms since the epoch. */
-  readonly at: number;
-  readonly active: number | null;
-  readonly processed: number | null;
-  readonly freq: number | null;
-  readonly loadAverage: readonly number[] | null;
-  readonly software: string | null;
+/** Its latest event's fields (`type` and `at`: the latest event's own type and timestamp, the worker's clock). */
+export interface WorkerState extends Omit<WorkerEvent, 'kind'> {
   /** When celery-lens received its latest worker-online or worker-heartbeat (our clock), ms since the epoch. */
   readonly heartbeatAt: number | null;
 }
