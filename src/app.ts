@@ -36,7 +36,7 @@ const INDEX_TRIM_MS = 60_000;
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
   const keys = celeryKeys(config.globalKeyprefix);
-  const connections = openConnections(config, keys);
+  const connections = openConnections(config);
   // Called only once messages flow, when `stores` is set.
   const stores = createStores(
     config,
@@ -76,7 +76,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
   const pubsub: PubSubConnection[] = [
     { role: 'subscriptions', connection: connections.subscriber },
-    ...(connections.consumerSources ?? []).map(({ connection }) => ({ role: 'events' as const, connection })),
+    ...(connections.consumer?.all ?? []).map(({ connection }) => ({ role: 'events' as const, connection })),
   ];
   reportSubscriberDrops(pubsub, logger, {
     watchedTasks: () => watcher.watchedCount,

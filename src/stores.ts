@@ -1,12 +1,20 @@
 /**
  * The stores every resolver reads through, over one process' connections:
  * Celery's results and their live updates, celery-lens' own records under
- * --lens-prefix (timelines, tombstones, goals), the broker's queues, the
- * consumer that feeds the records, and the control that writes to the broker.
+ * --lens-prefix (timelines, tombstones, goals, the index, the resume log),
+ * the broker (its events, its queues), the consumer that feeds the records,
+ * and the control that writes to the broker.
+ *
+ * The one place that picks implementations: the store's parts are checked
+ * against store/store.ts' LensStore and the broker against broker/broker.ts'
+ * Broker; everything above names only those. Another broker (AMQP) or
+ * another store (a Redis Cluster) is chosen here.
  */
 import type { CeleryKeys } from './celery/keys.ts';
 import type { Config } from './config/config.ts';
+import type { Broker } from './broker/broker.ts';
 import { RedisBroker } from './broker/redis/redis-broker.ts';
+import { RedisEventStream } from './broker/redis/redis-events.ts';
 import { QueueLengths } from './broker/queue-lengths.ts';
 import { TaskControl } from './broker/task-control.ts';
 import { SentTasks } from './store/sent-tasks.ts';
@@ -16,7 +24,8 @@ import { ConfiguredCursorKeys, type CursorKeys } from './store/cursor-keys.ts';
 import type { Connections } from './redis/connections.ts';
 import { EventConsumer } from './intake/event-consumer.ts';
 import { GoalStore } from './store/goal-store.ts';
-import { NotifyingHistoryStore } from './intake/progress-changes.ts';
+import { HistoryStore } from './store/history-store.ts';
+import { NotifyingHistory } from './intake/progress-changes.ts';
 import { lensKeys } from './store/lens-keys.ts';
 import { ResultBackend } from './read/result-backend.ts';
 import { IndexFeed } from './store/index/index-feed.ts';
@@ -65,18 +74,21 @@ export function createStores(
       })
     : null;
   // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
-  const history = new NotifyingHistoryStore(connections.redis, ownKeys, {
-    historyTtlSeconds: timelineSeconds,
-    tombstoneTtlSeconds: config.tombstoneSeconds,
-    index,
-    indexKwargs: config.indexKwargs,
-  });
+  const history = new NotifyingHistory(
+    new HistoryStore(connections.redis, ownKeys, {
+      historyTtlSeconds: timelineSeconds,
+      tombstoneTtlSeconds: config.tombstoneSeconds,
+      index,
+      indexKwargs: config.indexKwargs,
+    }),
+  );
   const priority = { steps: config.prioritySteps, sep: config.prioritySep };
-  const broker = new RedisBroker(connections.broker, {
+  const broker: Broker = new RedisBroker(connections.broker, {
     db: config.broker.db,
     queues: config.queues,
     scanLimit: config.queueScanLimit,
     priority,
+    events: connections.consumer && new RedisEventStream(connections.consumer.events, config.broker.db),
   });
   const queues = broker.queued;
   const queueLengths = new QueueLengths(broker, history);
@@ -93,32 +105,40 @@ export function createStores(
     // The log is asked only about updates the watcher notified (live/replay.ts).
     rawOf: (update) => rawOf(update as TaskUpdate),
   });
-  const consumer = connections.consumerSources
-    ? new EventConsumer(connections.consumerSources, history, keys, reportConsumer, liveness, states)
-    : null;
-  if (consumer) consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
-  const indexFeed = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
+  const indexChanges = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
   const [secret, ...older] = config.cursorSecrets;
   const cursorKeys: CursorKeys =
     secret === undefined
       ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
       : new ConfiguredCursorKeys([secret, ...older]);
-  // The store's parts, checked against its interface (store/store.ts): resolvers see only that.
-  const store: LensStore = { history, index, goals, cursorKeys, sent };
+  // The store's parts, checked against its interface (store/store.ts): everything above sees only that.
+  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states };
+  const consumer = connections.consumer
+    ? new EventConsumer(
+        { results: connections.consumer.results, events: broker.events },
+        store.history,
+        keys,
+        reportConsumer,
+        liveness,
+        store.states,
+      )
+    : null;
+  if (consumer) consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
   const control = new TaskControl(broker, store.sent);
   return {
     backend,
     watcher,
-    goals,
+    goals: store.goals,
     history,
+    broker,
     queues,
     queueLengths,
     consumer,
     changes,
     control,
     index,
-    indexFeed,
-    states,
-    cursorKeys,
+    indexFeed: store.indexChanges,
+    states: store.states,
+    cursorKeys: store.cursorKeys,
   };
 }

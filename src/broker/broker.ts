@@ -1,14 +1,75 @@
 /**
- * What celery-lens needs from Celery's broker, whatever it is: the queues'
- * lengths and oldest messages, a search of the queues for a task's message,
- * a revoke broadcast to every worker, and a task message sent as Celery's
- * own client sends it. The Redis broker implements it in broker/redis/;
- * callers (the schema, the queue lengths, task control) know only this.
+ * What celery-lens needs from Celery's broker, whatever it is: Celery's
+ * events as they come, the queues' lengths and oldest messages, a search of
+ * the queues for a task's message, a revoke broadcast to every worker, a
+ * task message sent as Celery's own client sends it, and whether the broker
+ * is up. The Redis broker implements it in broker/redis/ (built by
+ * src/stores.ts); callers (intake/'s event consumer, the schema, the queue
+ * lengths, task control, /healthz) know only this file, so another broker
+ * (AMQP: broker/amqp/) is a folder beside broker/redis/ and a line in
+ * stores.ts.
  *
- * Celery's events come in through the event consumer (intake/), still on
- * Redis connections of its own: not part of this interface yet.
+ * Failures: every method that asks the broker rejects with a coded LensError
+ * (src/errors/): BACKEND_UNAVAILABLE on Redis, as the result backend's reads
+ * (redis/redis-replies.ts' guarded), never a bare error and never "not found".
  */
+import type { EventMessage } from '../celery/events.ts';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
+
+/** The broker as its connection last knew it (for /healthz), without asking it. */
+export interface BrokerHealth {
+  readonly up: boolean;
+  /** Why it is down (the last connection error), null while up. */
+  readonly reason: string | null;
+}
+
+/**
+ * Event messages as the broker delivered them, undecoded (src/celery/events.ts'
+ * decodeEvents decodes each): one read of a pub/sub connection, or one
+ * prefetch's worth of an AMQP queue.
+ */
+export interface EventBatch {
+  /** In the order the broker delivered them. */
+  readonly messages: readonly EventMessage[];
+  /** When they arrived (ms since the epoch): a heartbeat waiting behind a burst was still heard on time. */
+  readonly receivedAt: number;
+  /**
+   * Every message of the batch is handled (recorded, or given up on): the
+   * broker may let them go. Called once, batches in any order. On pub/sub a
+   * no-op; on AMQP the delivery tags' ack, so that a consumer that falls
+   * behind holds the broker's prefetch, not an unbounded backlog.
+   */
+  ack(): void;
+}
+
+/** Whoever consumes a broker's events (intake/event-consumer.ts). */
+export interface EventSink {
+  deliver(batch: EventBatch): void;
+  /**
+   * Messages may have been lost since the previous batch: subscribed again
+   * after a drop (pub/sub), or a queue that was re-declared or whose messages
+   * expired (AMQP's x-message-ttl, an auto-deleted queue). What is stored
+   * elsewhere (the result backend) is read again.
+   */
+  gap(): void;
+  /** Connected (about to subscribe) or not: a worker's silence only counts while its events can be heard. */
+  state(up: boolean): void;
+  /** A refused subscription (Redis' NOPERM, AMQP's ACCESS_REFUSED): told so the operator hears of it. */
+  refused(error: unknown): void;
+}
+
+/**
+ * Celery's event stream on a broker, as Celery's EventReceiver hears it: every
+ * task.* and worker.* event (Redis: PSUBSCRIBE `/<db>.celeryev/*`; AMQP: an
+ * exclusive queue bound to the `celeryev` topic exchange). At most once:
+ * a gap is told, never replayed. Several processes each hear every event.
+ */
+export interface BrokerEvents {
+  /** Delivers to `sink` from now on, across reconnects, until the returned function is called. One sink at a time. */
+  subscribe(sink: EventSink): () => void;
+  /** Whether the stream's connection is up now. */
+  health(): BrokerHealth;
+}
 
 /** One list of a queue (the queue's own, or one of kombu's priority sub-queues). */
 export interface QueueList {
@@ -36,6 +97,10 @@ export interface QueuedTasks {
 }
 
 export interface Broker {
+  /** Celery's events; null when this process does not consume them (--consume false). */
+  readonly events: BrokerEvents | null;
+  /** The connection queues, revoke and send go through, as last known (for /healthz). */
+  health(): BrokerHealth;
   /** Searched for queued tasks (a bounded scan, shared by the callers that come while one runs). */
   readonly queued: QueuedTasks;
   /** Each configured queue, in their order. Throws BACKEND_UNAVAILABLE when the broker fails. */

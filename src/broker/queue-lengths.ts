@@ -9,7 +9,7 @@
  * for the few tails found.
  */
 import type { LensError } from '../errors/lens-error.ts';
-import type { TaskHistory } from '../store/history-store.ts';
+import type { TaskHistory } from '../store/history-types.ts';
 import type { Broker, QueueList } from './broker.ts';
 
 /** Where the task-sent times are read (store/history-store.ts). */

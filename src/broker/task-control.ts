@@ -8,7 +8,7 @@
  * written (a timeout, a lost connection) keeps it reserved (at most once).
  */
 import type { TaskCall } from '../celery/outgoing-messages.ts';
-import type { SentTasks } from '../store/sent-tasks.ts';
+import type { SentTaskStorage } from '../store/store.ts';
 import type { Broker } from './broker.ts';
 
 /** One control action, for the log line and the metric: never args or kwargs values. */
@@ -21,16 +21,13 @@ export interface ControlEntry {
   readonly outcome: string;
 }
 
-/** What task control keeps in celery-lens' own keys: reservations and re-send links (store/sent-tasks.ts). */
-export type SentTaskRecords = Pick<SentTasks, 'reserve' | 'release' | 'linkResend' | 'resentAs' | 'resentFrom'>;
-
 export class TaskControl {
   /** Told of every action taken or refused (app.ts logs and counts them). */
   onAction: ((entry: ControlEntry) => void) | null = null;
 
   constructor(
     readonly broker: Broker,
-    readonly sent: SentTaskRecords,
+    readonly sent: SentTaskStorage,
   ) {}
 
   /** Broadcasts one revoke for `ids`; resolves with how many connections (workers) heard it. */

@@ -1,8 +1,12 @@
 /**
- * Celery's monitoring events as they cross a Redis broker
- * (docs/celery-wire-format.md, "Events"): PUBLISHed on `/<db>.celeryev/<routing
- * key>` inside a kombu envelope whose base64 `body` is one event, or (for
- * `task.multi`, the worker's batches) a JSON list of events.
+ * Celery's monitoring events as they cross a broker
+ * (docs/celery-wire-format.md, "Events"): on Redis, PUBLISHed on
+ * `/<db>.celeryev/<routing key>` inside a kombu envelope whose base64 `body`
+ * is one event, or (for `task.multi`, the worker's batches) a JSON list of
+ * events; on AMQP, the same JSON as the message body, its content type and
+ * encoding in the message's properties. A broker's event stream
+ * (broker/broker.ts' BrokerEvents) hands over an EventMessage undecoded;
+ * decodeEvents is the one decoder.
  */
 
 export const TASK_EVENT_TYPES = [
@@ -135,6 +139,16 @@ export class TooManyEventsError extends Error {
   }
 }
 
+/** One message of the event exchange as a broker delivered it, not decoded yet. */
+export type EventMessage =
+  /** kombu's virtual transports (Redis): the JSON envelope, body and body encoding inside it. */
+  | { readonly envelope: Buffer | string }
+  /**
+   * AMQP: the body as published, with the message properties' content_type
+   * and content_encoding (kombu's json serializer: application/json, utf-8).
+   */
+  | { readonly body: Buffer; readonly contentType: string; readonly contentEncoding: string };
+
 /** The decoded body of an event message, or null when it is not a kombu envelope of JSON. */
 function bodyOf(message: Buffer | string): unknown {
   try {
@@ -150,13 +164,34 @@ function bodyOf(message: Buffer | string): unknown {
   }
 }
 
+/** The decoded body of an AMQP message, or null when it is not JSON (another serializer: pickle, msgpack). */
+function amqpBodyOf(body: Buffer, contentType: string): unknown {
+  // kombu names the serializer in content_type; an empty one is a raw body, JSON if anything.
+  if (contentType !== '' && contentType !== 'application/json') return null;
+  try {
+    return JSON.parse(body.toString('utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Decodes one pub/sub message of the event exchange: a message that is not a
  * kombu envelope of JSON events gives no events. Throws only a
  * TooManyEventsError, for a batch larger than any worker sends.
  */
 export function decodeEventMessage(message: Buffer | string): CeleryEvent[] {
-  const decoded = bodyOf(message);
+  return eventsOf(bodyOf(message));
+}
+
+/** Decodes one message of the event exchange, whichever broker carried it (as decodeEventMessage). */
+export function decodeEvents(message: EventMessage): CeleryEvent[] {
+  return 'envelope' in message
+    ? decodeEventMessage(message.envelope)
+    : eventsOf(amqpBodyOf(message.body, message.contentType));
+}
+
+function eventsOf(decoded: unknown): CeleryEvent[] {
   if (decoded === null) return [];
   const events = Array.isArray(decoded) ? decoded : [decoded];
   if (events.length > MAX_EVENTS_PER_MESSAGE) throw new TooManyEventsError(events.length);

@@ -1,26 +1,26 @@
 /**
- * Feeds the HistoryStore from two pub/sub streams, on one subscriber
- * connection per Redis server:
+ * Feeds the history store from two streams:
  *
  * - `celery-task-meta-*` on the result backend: every state Celery stores is
  *   published there (docs/celery-wire-format.md, "Pub/sub"), so final
  *   outcomes become tombstones and parent links become child indexes even
- *   with events off;
- * - `/<db>.celeryev/*` on the broker: Celery's events, for the timeline.
+ *   with events off; a pattern of the consumer's Redis pattern subscriber
+ *   (redis/pattern-subscriber.ts), as the result backend is Redis;
+ * - Celery's events, from the broker's event stream (broker/broker.ts'
+ *   BrokerEvents, whichever broker it is), for the timeline.
  *
- * Pattern subscriptions are renewed on every reconnect. What was published
- * while the connection was down is lost (pub/sub is at-most-once); the
- * result backend still has the states, only timestamps are missing.
+ * Both are at-most-once: what was published while a connection was down is
+ * lost (told as a gap); the result backend still has the states, only
+ * timestamps are missing. Decoding is src/celery/'s.
  */
-import type { ConsumerSource } from '../redis/connections.ts';
-import { type TaskEvent, type WorkerEvent, decodeEventMessage } from '../celery/events.ts';
+import { type EventMessage, type TaskEvent, type WorkerEvent, decodeEvents } from '../celery/events.ts';
+import type { BrokerEvents, EventBatch } from '../broker/broker.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
 import { decodeTaskMeta } from '../celery/meta.ts';
 import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
-import type { HistoryStore } from '../store/history-store.ts';
-import { ownBytes } from '../redis/own-bytes.ts';
+import type { PatternMessage, PatternSubscriber } from '../redis/pattern-subscriber.ts';
+import type { HistoryStorage, ResumeLog } from '../store/store.ts';
 import { WorkerLiveness } from '../read/worker-liveness.ts';
-import type { StateLog } from '../store/state-log.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
@@ -30,13 +30,28 @@ const WORKER_EVENTS_MS = 10 * 60_000;
 const MAX_IN_FLIGHT = 8;
 const MAX_BACKLOG = 100_000;
 
-interface Waiting {
-  readonly pattern: string;
-  readonly channel: string;
-  readonly message: Buffer;
+/** Where the consumer's messages come from; each is optional (a test feeds one). */
+export interface ConsumerSources {
+  /** Where the result backend's published states are heard (the pattern: CeleryKeys' taskPattern). */
+  readonly results: PatternSubscriber | null;
+  /** Celery's events on the broker. */
+  readonly events: BrokerEvents | null;
+}
+
+/** A batch's messages not handled yet: acked when none is left. */
+interface BatchLeft {
+  left: number;
+  readonly ack: () => void;
+}
+
+type Waiting = (
+  | { readonly meta: PatternMessage; readonly event?: undefined }
+  | { readonly event: EventMessage; readonly meta?: undefined }
+) & {
   /** When it arrived: a heartbeat waiting behind a burst was still heard on time. */
   readonly receivedAt: number;
-}
+  readonly batch: BatchLeft | null;
+};
 
 export class EventConsumer {
   /**
@@ -67,7 +82,7 @@ export class EventConsumer {
 
   /** Whether every consumer connection is up. */
   get connected(): boolean {
-    return this.sources.every((source) => source.connection.status === 'ready');
+    return (this.sources.results?.up ?? true) && (this.sources.events?.health().up ?? true);
   }
 
   /**
@@ -77,37 +92,57 @@ export class EventConsumer {
    * @param states numbers every published state for resumable subscriptions (replay.ts).
    */
   constructor(
-    readonly sources: readonly ConsumerSource[],
-    readonly store: HistoryStore,
+    readonly sources: ConsumerSources,
+    readonly store: HistoryStorage,
     readonly celery: CeleryKeys,
     readonly report: (what: 'subscribe' | 'decode' | 'record', error: unknown) => void = () => {},
     /** Which workers still beat (worker-liveness.ts), fed from the heartbeats. */
     readonly liveness = new WorkerLiveness(),
-    /** Numbers every published state for resumable subscriptions (state-log.ts); null: not recorded. */
-    readonly states: StateLog | null = null,
+    /** Numbers every published state for resumable subscriptions (store.ts' ResumeLog); null: not recorded. */
+    readonly states: ResumeLog | null = null,
   ) {
-    for (const { connection, patterns } of sources) {
-      // A worker's silence only counts while this process could hear it.
-      connection.on('close', () => this.liveness.deaf());
-      let subscribedOnce = false;
-      connection.on('ready', () => {
-        if (this.connected) this.liveness.listening();
-        connection.psubscribe(...patterns).then(
-          () => {
-            // Back after a drop: what was published meanwhile is lost, and may be read where it is stored.
-            if (subscribedOnce) this.onResubscribed();
-            subscribedOnce = true;
-          },
-          (error: unknown) => {
-            // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.
-            if (connection.status === 'ready') this.report('subscribe', error);
-          },
-        );
-      });
-      connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
-        this.#enqueue(pattern.toString(), channel.toString(), message);
-      });
-    }
+    // A worker's silence only counts while this process could hear it.
+    const state = (up: boolean) => {
+      if (!up) this.liveness.deaf();
+      else if (this.connected) this.liveness.listening();
+    };
+    const refused = (error: unknown) => this.report('subscribe', error);
+    sources.results?.add(celery.taskPattern, {
+      messages: (messages, receivedAt) => {
+        for (const meta of messages) this.#enqueue({ meta, receivedAt, batch: null });
+      },
+      resubscribed: () => this.#gap(),
+      state,
+      refused,
+    });
+    sources.events?.subscribe({
+      deliver: (batch) => this.#deliver(batch),
+      gap: () => this.#gap(),
+      state,
+      refused,
+    });
+  }
+
+  /** Told once however many streams came back in the same turn (one connection may carry both). */
+  #gap(): void {
+    if (this.#gapPending) return;
+    this.#gapPending = true;
+    queueMicrotask(() => {
+      this.#gapPending = false;
+      this.onResubscribed();
+    });
+  }
+  #gapPending = false;
+
+  #deliver({ messages, receivedAt, ack }: EventBatch): void {
+    if (messages.length === 0) return ack();
+    const batch: BatchLeft = { left: messages.length, ack };
+    for (const event of messages) this.#enqueue({ event, receivedAt, batch });
+  }
+
+  /** One message of its batch handled (recorded, failed, or dropped). */
+  #done({ batch }: Waiting): void {
+    if (batch && --batch.left === 0) batch.ack();
   }
 
   /**
@@ -117,15 +152,14 @@ export class EventConsumer {
    * answered. Past MAX_BACKLOG waiting messages, new ones are counted as
    * failed and reported rather than held: memory stays bounded.
    */
-  #enqueue(pattern: string, channel: string, message: Buffer): void {
-    const receivedAt = Date.now();
+  #enqueue(waiting: Waiting): void {
     if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
       this.failed += 1;
       this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
+      this.#done(waiting);
       return;
     }
-    // A burst may wait here a while: each message copied out of the chunk ioredis read it in.
-    this.#backlog.push({ pattern, channel, message: ownBytes(message), receivedAt });
+    this.#backlog.push(waiting);
     this.#pump();
   }
 
@@ -142,12 +176,13 @@ export class EventConsumer {
       this.#inFlight += 1;
       // A macrotask first: the burst's other messages, and requests, get their turn.
       setImmediate(() => {
-        this.#handle(next.pattern, next.channel, next.message, next.receivedAt)
+        this.#handle(next)
           .catch(() => {
             this.failed += 1; // #handle counts its own failures; this is a last resort
           })
           .finally(() => {
             this.#inFlight -= 1;
+            this.#done(next);
             this.#pump();
           });
       });
@@ -169,10 +204,12 @@ export class EventConsumer {
     }
   }
 
-  async #handle(pattern: string, channel: string, message: Buffer, receivedAt: number): Promise<void> {
+  async #handle(waiting: Waiting): Promise<void> {
+    const { receivedAt } = waiting;
     let record: () => Promise<void>;
     try {
-      if (pattern === this.celery.taskPattern) {
+      if (waiting.meta) {
+        const { channel, message } = waiting.meta;
         const id = this.celery.taskIdOf(channel);
         if (!id) return;
         const meta = decodeTaskMeta(id, channel, message);
@@ -185,7 +222,7 @@ export class EventConsumer {
         };
       } else {
         const tasks: TaskEvent[] = [];
-        for (const event of decodeEventMessage(message)) {
+        for (const event of decodeEvents(waiting.event)) {
           if (event.kind === 'task') tasks.push(event);
           else this.#heard(event, receivedAt);
           if (event.kind === 'task' && event.type !== 'task-sent') this.#workerTaskEventAt = receivedAt;

@@ -7,7 +7,9 @@
  */
 import type { TaskEvent } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
-import { HistoryStore } from '../store/history-store.ts';
+import type { ChildrenListener, TaskHistory } from '../store/history-types.ts';
+import type { LensError } from '../errors/lens-error.ts';
+import type { HistoryStorage } from '../store/store.ts';
 
 export interface TaskChange {
   readonly ids: readonly string[];
@@ -43,23 +45,44 @@ export class ProgressChanges {
   }
 }
 
-/** The HistoryStore the consumer records through, telling `changes` after each record. */
-export class NotifyingHistoryStore extends HistoryStore {
-  changes = new ProgressChanges();
+/**
+ * The history store the consumer records through, telling `changes` after
+ * each record; whichever implementation it wraps (store/store.ts).
+ */
+export class NotifyingHistory implements HistoryStorage {
+  readonly changes = new ProgressChanges();
 
-  override async recordEvents(events: readonly TaskEvent[]): Promise<void> {
-    await super.recordEvents(events);
+  constructor(readonly inner: HistoryStorage) {}
+
+  async recordEvents(events: readonly TaskEvent[]): Promise<void> {
+    await this.inner.recordEvents(events);
     if (events.length === 0 || this.changes.listening === 0) return;
     const related = events.flatMap((event) => (event.parentId ? [event.parentId] : []));
     this.changes.notify({ ids: events.map((event) => event.taskId), related, fromEvents: true });
   }
 
-  override async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
-    await super.recordMeta(meta, workerEvents);
+  async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
+    await this.inner.recordMeta(meta, workerEvents);
     if (this.changes.listening === 0) return;
     this.changes.notify({
       ids: [meta.id],
       related: [meta.groupId, meta.parentId].filter((id): id is string => id !== null),
     });
+  }
+
+  onChildren(listener: ChildrenListener): () => void {
+    return this.inner.onChildren(listener);
+  }
+
+  readChildren(ids: readonly string[]): Promise<string[][]> {
+    return this.inner.readChildren(ids);
+  }
+
+  readGroupMembers(groupIds: readonly string[]): Promise<string[][]> {
+    return this.inner.readGroupMembers(groupIds);
+  }
+
+  readHistory(ids: readonly string[]): Promise<(TaskHistory | LensError)[]> {
+    return this.inner.readHistory(ids);
   }
 }

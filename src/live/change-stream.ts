@@ -4,12 +4,13 @@
  * only the latest change of each task (as a tasks(ids) stream does), so a
  * slow client costs the tasks it is behind on, not the change rate.
  */
-import type { IndexedTask, IndexFeed } from '../store/index/index-feed.ts';
+import type { IndexedTask } from '../store/index/index-types.ts';
+import type { IndexChanges } from '../store/store.ts';
 import { Channel } from './channel.ts';
 
 /** Changes of the index that `accept` takes, until returned or `signal` aborts; rejects when Redis cannot subscribe. */
 export async function openChangeStream(
-  feed: IndexFeed,
+  feed: IndexChanges,
   accept: (task: IndexedTask) => boolean,
   options: { maxQueued: number; signal?: AbortSignal },
 ): Promise<AsyncIterableIterator<IndexedTask>> {

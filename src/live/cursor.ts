@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CursorExpiredError, InvalidCursorError } from '../errors/cursor-errors.ts';
-import type { Position } from '../store/state-log.ts';
+import type { Position } from '../store/store.ts';
 
 const VERSION = 'cl1';
 /** Longest cursor read: anything longer is not ours. */

@@ -19,7 +19,8 @@
  * such late children before it completes.
  */
 import type { GraphNode, TaskGraph } from '../read/graph-walk.ts';
-import type { ChildLink, HistoryStore } from '../store/history-store.ts';
+import type { ChildLink } from '../store/history-types.ts';
+import type { HistoryStorage } from '../store/store.ts';
 import { openTaskStream } from './task-stream.ts';
 import type { TaskSnapshot } from '../read/task-snapshot.ts';
 import type { TaskUpdate, TaskWatcher } from './task-watcher.ts';
@@ -31,7 +32,7 @@ export interface GraphFeedOptions {
   /** Reads the whole graph afresh (no cache). */
   readonly walk: () => Promise<TaskGraph>;
   readonly watcher: TaskWatcher;
-  readonly history: Pick<HistoryStore, 'onChildren'>;
+  readonly history: Pick<HistoryStorage, 'onChildren'>;
   /** Updates a stream queues before collapsing (--max-queued). */
   readonly maxQueued: number;
   /** Process shutdown: every subscriber completes. */

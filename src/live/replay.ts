@@ -25,14 +25,14 @@ import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { type DecodedCursor, checkCursor, encodeCursor } from './cursor.ts';
 import type { TaskGraph } from '../read/graph-walk.ts';
 import type { ResultBackend } from '../read/result-backend.ts';
-import { type LoggedState, type Position, type StateLog, digestOf } from '../store/state-log.ts';
+import { type LoggedState, type Position, type ResumeLog, digestOf } from '../store/store.ts';
 import { type TaskStreamOptions, openTaskStream } from './task-stream.ts';
 import { type TaskUpdate, type TaskWatcher, rawOf } from './task-watcher.ts';
 
 export interface ResumeParts {
   readonly watcher: TaskWatcher;
   readonly backend: ResultBackend;
-  readonly log: StateLog;
+  readonly log: ResumeLog;
   readonly keys: CeleryKeys;
 }
 
@@ -81,7 +81,7 @@ export function advance(current: Position | null, position: Position): Position 
 }
 
 /** The update's number, retried briefly; null when Redis keeps failing (the previous cursor then stands). */
-export async function numberOf(log: StateLog, id: string, update: TaskUpdate): Promise<Position | null> {
+export async function numberOf(log: ResumeLog, id: string, update: TaskUpdate): Promise<Position | null> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await log.positionOf(id, update);
@@ -218,7 +218,7 @@ export async function openResumableStream(
  * tasks has a state numbered after the cursor, else waits for the next change.
  */
 export async function* withGraphCursors(
-  log: StateLog,
+  log: ResumeLog,
   source: AsyncGenerator<TaskGraph, void>,
   after: DecodedCursor | null,
   onCursor: (cursor: string | null) => void,
@@ -245,6 +245,6 @@ export async function* withGraphCursors(
 }
 
 /** Checks a cursor against the log before anything is sent (CURSOR_EXPIRED, INVALID_CURSOR). */
-export async function checkResumePoint(log: StateLog, after: DecodedCursor): Promise<void> {
+export async function checkResumePoint(log: ResumeLog, after: DecodedCursor): Promise<void> {
   checkCursor(after, log.windowSeconds > 0 ? await log.now() : null, log.windowSeconds);
 }

@@ -56,7 +56,7 @@ import { encodeCursor } from './cursor.ts';
 import { advance, numberOf } from './replay.ts';
 import { isReadyUpdate } from './task-await.ts';
 import { queuedBytesOf } from './task-stream.ts';
-import type { Position } from '../store/state-log.ts';
+import type { Position } from '../store/store.ts';
 import type { TaskChange } from '../intake/progress-changes.ts';
 import { type TaskUpdate, rawOf } from './task-watcher.ts';
 import { WatchQuota, takeWatches } from './watch-quota.ts';

@@ -8,7 +8,7 @@
  */
 import { LensError } from '../errors/lens-error.ts';
 import type { QueuedTasks } from '../broker/broker.ts';
-import type { TaskHistory } from '../store/history-store.ts';
+import type { TaskHistory } from '../store/history-types.ts';
 import type { HistoryStorage } from '../store/store.ts';
 import type { ResultBackend } from './result-backend.ts';
 import { decideStatus, holderOf, isSettled } from './task-status.ts';

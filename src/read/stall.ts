@@ -5,7 +5,7 @@
  * "Running since" is its last task-started event (the worker's clock), or a
  * meta's date_started where a backend stores one.
  */
-import type { TaskHistory } from '../store/history-store.ts';
+import type { TaskHistory } from '../store/history-types.ts';
 import type { StatusDecision } from './task-status.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 

@@ -15,7 +15,7 @@
  */
 import { CeleryStates, READY_STATES, isBuiltinState } from '../celery/states.ts';
 import { FROM_STATE, type TaskStatus } from '../store/task-statuses.ts';
-import type { TaskHistory } from '../store/history-store.ts';
+import type { TaskHistory } from '../store/history-types.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerSilence } from './worker-liveness.ts';
 

@@ -112,3 +112,9 @@ export function createRedis(target: RedisTarget, settings: ConnectionSettings): 
   if (tls) options.tls = tls;
   return new LensRedis(options, whereOf(target, settings.sentinelMaster));
 }
+
+/** Why a connection is not up, in the user's words ("cannot reach Redis at …: connection refused"); null while it is. */
+export function downReason(redis: Redis): string | null {
+  if (redis.status === 'ready') return null;
+  return redis instanceof LensRedis ? redis.unreachable : `cannot reach Redis: connection ${redis.status}`;
+}

@@ -5,16 +5,21 @@
  * subscribers, and the broker's when it is another server or db.
  */
 import type { Redis } from 'ioredis';
-import { eventChannelPattern } from '../celery/events.ts';
-import type { CeleryKeys } from '../celery/keys.ts';
 import { type LensRedis, createRedis } from './connection.ts';
+import { PatternSubscriber } from './pattern-subscriber.ts';
 import { type RedisTarget, sameServer } from './redis-url.ts';
 
-/** A connection the event consumer (intake/event-consumer.ts) PSUBSCRIBEs on, and its patterns. */
-export interface ConsumerSource {
-  readonly connection: Redis;
-  /** Patterns to PSUBSCRIBE on it. */
-  readonly patterns: readonly string[];
+/**
+ * The pattern subscribers of a consuming process: the result backend's
+ * (published states, intake/event-consumer.ts) and the broker's (Celery's
+ * events, broker/redis/redis-events.ts); one and the same when the broker is
+ * the backend's server (pub/sub channels are not per db).
+ */
+export interface ConsumerSubscribers {
+  readonly results: PatternSubscriber;
+  readonly events: PatternSubscriber;
+  /** Each connection once. */
+  readonly all: readonly PatternSubscriber[];
 }
 
 export interface Connections {
@@ -24,8 +29,8 @@ export interface Connections {
   readonly subscriber: Redis;
   /** Where queued messages are read: the read connection when the broker is the same db. */
   readonly broker: Redis;
-  /** The event consumer's pattern subscriptions; null with --consume false. */
-  readonly consumerSources: readonly ConsumerSource[] | null;
+  /** The event consumer's pattern subscribers; null with --consume false. */
+  readonly consumer: ConsumerSubscribers | null;
   readonly all: readonly Redis[];
   /** Connects every connection; never fails: a client keeps retrying by itself. */
   connect(): Promise<void>;
@@ -43,7 +48,7 @@ interface ConnectionConfig {
   readonly sentinelPassword: string | null;
 }
 
-export function openConnections(config: ConnectionConfig, keys: CeleryKeys): Connections {
+export function openConnections(config: ConnectionConfig): Connections {
   const all: Redis[] = [];
   const connect = (target: RedisTarget, connectionName: string) => {
     const connection = createRedis(target, {
@@ -60,16 +65,11 @@ export function openConnections(config: ConnectionConfig, keys: CeleryKeys): Con
   const brokerIsBackend = sameServer(config.broker, config.backend);
   const broker =
     brokerIsBackend && config.broker.db === config.backend.db ? redis : connect(config.broker, 'celery-lens-broker');
-  let consumerSources: ConsumerSource[] | null = null;
+  let consumer: ConsumerSubscribers | null = null;
   if (config.consume) {
-    const events = eventChannelPattern(config.broker.db);
-    consumerSources = [
-      {
-        connection: connect(config.backend, 'celery-lens-events'),
-        patterns: brokerIsBackend ? [keys.taskPattern, events] : [keys.taskPattern],
-      },
-      ...(brokerIsBackend ? [] : [{ connection: connect(config.broker, 'celery-lens-events'), patterns: [events] }]),
-    ];
+    const results = new PatternSubscriber(connect(config.backend, 'celery-lens-events'));
+    const events = brokerIsBackend ? results : new PatternSubscriber(connect(config.broker, 'celery-lens-events'));
+    consumer = { results, events, all: results === events ? [results] : [results, events] };
   }
   for (const connection of all.filter((c) => c !== redis)) {
     connection.on('error', () => {
@@ -80,7 +80,7 @@ export function openConnections(config: ConnectionConfig, keys: CeleryKeys): Con
     redis,
     subscriber,
     broker,
-    consumerSources,
+    consumer,
     all,
     async connect() {
       await Promise.all(

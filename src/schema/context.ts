@@ -1,13 +1,11 @@
 import type { ResultBackend, TtlRead } from '../read/result-backend.ts';
 import type { CursorKeys } from '../store/cursor-keys.ts';
-import type { QueuedTasks } from '../broker/broker.ts';
+import type { Broker, QueuedTasks } from '../broker/broker.ts';
 import type { EventConsumer } from '../intake/event-consumer.ts';
-import type { GoalStorage, HistoryStorage, IndexStorage } from '../store/store.ts';
+import type { GoalStorage, HistoryStorage, IndexChanges, IndexStorage, ResumeLog } from '../store/store.ts';
 import type { TaskControl } from '../broker/task-control.ts';
 import type { ProgressChanges } from '../intake/progress-changes.ts';
-import type { IndexFeed } from '../store/index/index-feed.ts';
 import type { QueueLengths } from '../broker/queue-lengths.ts';
-import type { StateLog } from '../store/state-log.ts';
 import type { TaskWatcher } from '../live/task-watcher.ts';
 import type { WatchQuota } from '../live/watch-quota.ts';
 import type { Config } from '../config/config.ts';
@@ -17,6 +15,8 @@ export interface LensContext {
   readonly backend: ResultBackend;
   readonly watcher: TaskWatcher;
   readonly history: HistoryStorage;
+  /** Celery's broker: its events, queues and health (broker/broker.ts). */
+  readonly broker: Broker;
   readonly queues: QueuedTasks;
   readonly queueLengths: QueueLengths;
   readonly consumer: EventConsumer | null;
@@ -28,9 +28,9 @@ export interface LensContext {
   /** The task index (searchTasks, taskStats, failures, taskEvents); null with --index false. */
   readonly index: IndexStorage | null;
   /** The index' changes, for taskEvents; null with --index false. */
-  readonly indexFeed: IndexFeed | null;
+  readonly indexFeed: IndexChanges | null;
   /** Every published state, numbered, for resuming subscriptions. */
-  readonly states: StateLog;
+  readonly states: ResumeLog;
   /** What page cursors (searchTasks, failures) are signed with, the same on every replica. */
   readonly cursorKeys: CursorKeys;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */

@@ -1,4 +1,4 @@
-import { type Goal, GoalStatuses, checkGoalKey } from '../store/goal-store.ts';
+import { type Goal, GoalStatuses, checkGoalKey } from '../store/goal-types.ts';
 import type { Watch } from '../live/task-watcher.ts';
 import { exceedsJsonLimits } from '../celery/json-size.ts';
 import { MAX_VALUE_DEPTH } from '../celery/meta.ts';

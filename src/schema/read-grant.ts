@@ -24,7 +24,7 @@ import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
 import { principalOf } from '../auth/principal-of.ts';
 import { type ReadGrant, TokenExpiredError } from '../auth/read-token.ts';
-import type { Goal } from '../store/goal-store.ts';
+import type { Goal } from '../store/goal-types.ts';
 import type { TaskSnapshot } from '../read/task-snapshot.ts';
 import { LensError } from '../errors/lens-error.ts';
 import type { LensContext } from './context.ts';

@@ -6,7 +6,7 @@
 import { GraphQLError } from 'graphql';
 import { principalOf, readTokensOf } from '../auth/principal-of.ts';
 import { type GrantKind, TokensDisabledError } from '../auth/read-token.ts';
-import { checkGoalKey } from '../store/goal-store.ts';
+import { checkGoalKey } from '../store/goal-types.ts';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { builder } from './builder.ts';

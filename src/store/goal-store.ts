@@ -12,31 +12,16 @@
  * UNDECODABLE_LENS_DATA, never "no goal".
  */
 import type { Redis } from 'ioredis';
-import { GoalExistsError, GoalNotFoundError, InvalidGoalKeyError } from '../errors/goal-errors.ts';
+import { GoalExistsError, GoalNotFoundError } from '../errors/goal-errors.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { execAll, guarded, isWrongType, valueOf } from '../redis/redis-replies.ts';
 import { SubscriberChannels } from '../redis/subscriber-channels.ts';
+import { type Goal, type GoalStatus, GoalStatuses, checkGoalKey } from './goal-types.ts';
+import type { GoalStorage } from './store.ts';
 
-export const GoalStatuses = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
-export type GoalStatus = (typeof GoalStatuses)[number];
-
-export interface Goal {
-  readonly key: string;
-  readonly status: GoalStatus;
-  readonly metadata: unknown;
-  /** Task ids, oldest first. */
-  readonly attempts: readonly string[];
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-const KEY = /^[A-Za-z0-9:_./-]{1,200}$/;
-
-export function checkGoalKey(key: string): string {
-  if (!KEY.test(key)) throw new InvalidGoalKeyError(key);
-  return key;
-}
+// The shapes' old home: older imports name them here.
+export { type Goal, type GoalStatus, GoalStatuses, checkGoalKey } from './goal-types.ts';
 
 const isStatus = (value: string): value is GoalStatus => (GoalStatuses as readonly string[]).includes(value);
 
@@ -75,7 +60,8 @@ function decodeGoal(key: string, hashKey: string, hash: Record<string, string>, 
   };
 }
 
-export class GoalStore {
+/** Goals (store.ts' GoalStorage) on Redis: a hash and an attempts list per goal, a channel per goal. */
+export class GoalStore implements GoalStorage {
   /** By channel: who listens, and the SUBSCRIBE every one of them waits for. */
   readonly #listeners = new Map<string, { readonly listeners: Set<() => void>; readonly subscribed: Promise<void> }>();
   /** Goal channels held on the shared subscriber (chunked, reconciled after timeouts). */

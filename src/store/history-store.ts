@@ -20,38 +20,24 @@ import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline
 import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
 import type { TaskIndex } from './index/task-index.ts';
 import type { HoldEnds } from './index/index-types.ts';
+import type { HistoryStorage } from './store.ts';
+import {
+  type ChildLink,
+  type ChildrenListener,
+  MAX_TIMELINE,
+  type TaskHistory,
+  type Tombstone,
+} from './history-types.ts';
 
-export type { TimelineEntry } from '../celery/timeline-order.ts';
-
-export interface Tombstone {
-  readonly state: string;
-  readonly dateDone: string | null;
-  readonly errorType: string | null;
-  readonly errorMessage: string | null;
-  readonly name: string | null;
-  /** When celery-lens saw this outcome (ms since the epoch). */
-  readonly recordedAt: number;
-}
-
-export interface TaskHistory {
-  readonly id: string;
-  readonly sentAt: number | null;
-  readonly receivedAt: number | null;
-  readonly startedAt: number | null;
-  readonly finishedAt: number | null;
-  readonly worker: string | null;
-  readonly name: string | null;
-  readonly queue: string | null;
-  readonly parentId: string | null;
-  readonly rootId: string | null;
-  readonly retries: number | null;
-  /** Seconds, from task-succeeded. */
-  readonly runtime: number | null;
-  /** Events in time order. */
-  readonly timeline: readonly TimelineEntry[];
-  readonly childIds: readonly string[];
-  readonly tombstone: Tombstone | null;
-}
+// The shapes' old home: tests and older imports name them here.
+export {
+  MAX_TIMELINE,
+  type ChildLink,
+  type ChildrenListener,
+  type TaskHistory,
+  type TimelineEntry,
+  type Tombstone,
+} from './history-types.ts';
 
 export interface HistorySettings {
   /** TTL of timelines and child indexes, in seconds (at least Celery's result_expires). */
@@ -76,8 +62,7 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
   'task-started': 'startedAt',
 };
 
-/** Events kept per task: about 250 attempts of a retried task. */
-export const MAX_TIMELINE = 1000;
+const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
 const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) =>
   timeline.findLast((entry) => entry.type === type)?.at ?? null;
@@ -136,16 +121,8 @@ function numbers(
   );
 }
 
-const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
-
-/** A task and a child celery-lens just recorded it sent; or a group and a member it just saw (parentId the group's id). */
-export interface ChildLink {
-  readonly parentId: string;
-  readonly childId: string;
-}
-export type ChildrenListener = (links: readonly ChildLink[]) => void;
-
-export class HistoryStore {
+/** Histories (store.ts' HistoryStorage) on Redis: a hash and an event list per task, child and group sets, tombstones. */
+export class HistoryStore implements HistoryStorage {
   /** Told, in process, of the child links each write recorded (after the write): live graphs grow with them. */
   readonly #childListeners = new Set<ChildrenListener>();
 

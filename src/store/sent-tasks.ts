@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
 import { TaskExistsError } from '../errors/control-errors.ts';
 import type { LensKeys } from './lens-keys.ts';
+import type { SentTaskStorage } from './store.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 
 export interface SentTasksOptions {
@@ -17,7 +18,7 @@ export interface SentTasksOptions {
   readonly reserveSeconds: number;
 }
 
-export class SentTasks {
+export class SentTasks implements SentTaskStorage {
   constructor(
     readonly redis: Redis,
     readonly keys: LensKeys,

@@ -19,40 +19,20 @@
  * Kept per task: the latest MAX_STATES states, for `windowSeconds` after the
  * last one (each record renews it). Older cursors are CURSOR_EXPIRED.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { LensKeys } from './lens-keys.ts';
+import { type Position, type Replay, type ResumeLog, digestOf } from './store.ts';
 import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 
 /** States kept per task: a 1,000-step progress loop resumes from any step. */
 export const MAX_STATES = 1000;
 
-/** A point in the recorded history: everything numbered up to `seq` in `epoch`. */
-export interface Position {
-  readonly epoch: string;
-  readonly seq: number;
-}
-
-export interface LoggedState {
-  readonly id: string;
-  readonly seq: number;
-  readonly digest: string;
-  readonly raw: Buffer;
-}
-
-/** What a task's log holds after a position, or that it no longer holds all of it. */
-export type Replay = { readonly expired: false; readonly states: readonly LoggedState[] } | { readonly expired: true };
-
 /** Numbers a task's state, once (KEYS and ARGV: the file). */
 const RECORD = luaScript('lensRecordState', new URL('./lua/record-state.lua', import.meta.url));
 
 type RecordReply = [string, string];
-
-/** SHA-1 of a state's bytes, as Redis' members name it. */
-export function digestOf(raw: Buffer): string {
-  return createHash('sha1').update(raw).digest('hex');
-}
 
 export interface StateLogOptions {
   /** How long a task's states are kept after its last one, in seconds; 0 records nothing. @default 3600 (1 h) */
@@ -64,7 +44,8 @@ export interface StateLogOptions {
   readonly rawOf?: (update: object) => Buffer | null;
 }
 
-export class StateLog {
+/** The resume log (store.ts' ResumeLog) on Redis: a counter, and per task a sorted set of digests and a hash of their bytes. */
+export class StateLog implements ResumeLog {
   readonly windowSeconds: number;
   /** The number of each update the watcher notified, asked once however many subscriptions deliver it. */
   readonly #positions = new WeakMap<object, Promise<Position>>();

@@ -1,24 +1,32 @@
 /**
  * What celery-lens keeps in its own keys (under --lens-prefix), as the
  * layers above use it: task histories (timelines, tombstones, child links),
- * the task index, goals, page-cursor keys, the resume log and what task
- * control records of its sends. The Redis implementation is the classes
- * beside this file (history-store.ts, index/task-index.ts, goal-store.ts,
- * cursor-key-store.ts, state-log.ts, sent-tasks.ts), put together as a
- * LensStore by src/stores.ts (where the compiler checks each part against
- * this file); another implementation (Redis Cluster) provides the same parts.
+ * the task index and its change feed, goals, page-cursor keys, the resume
+ * log and what task control records of its sends. The Redis implementation
+ * is the classes beside this file (history-store.ts, index/task-index.ts,
+ * index/index-feed.ts, goal-store.ts, cursor-key-store.ts, state-log.ts,
+ * sent-tasks.ts), each declaring `implements` its interface here, put
+ * together as a LensStore by src/stores.ts, the one place that builds them.
+ * Another implementation (a Redis Cluster, a store apart from the result
+ * backend) provides the same parts; live/, schema/ and plugins/ name only
+ * this file (scripts/check-layers.mjs refuses their imports of the classes).
  *
- * The shapes (TaskHistory, Goal, IndexFilter, …) are declared beside their
- * implementation and are plain data, no Redis type among them.
+ * The shapes (TaskHistory, Goal, IndexFilter, IndexedTask, …) are plain
+ * data, no Redis type among them: the resume log's here, the index' in
+ * index/index-types.ts, the others beside their implementation.
+ *
+ * Failures: every method that asks the store rejects with a coded LensError
+ * (BACKEND_UNAVAILABLE while it is unreachable), never "not found".
  */
+import { createHash } from 'node:crypto';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
 import type { TaskEvent } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import type { LensError } from '../errors/lens-error.ts';
 import type { CursorKeys } from './cursor-keys.ts';
-import type { Goal, GoalStatus } from './goal-store.ts';
-import type { ChildrenListener, TaskHistory } from './history-store.ts';
-import type { CellStats, IndexEntry, IndexFilter, IndexOrder } from './index/index-types.ts';
+import type { Goal, GoalStatus } from './goal-types.ts';
+import type { ChildrenListener, TaskHistory } from './history-types.ts';
+import type { CellStats, IndexEntry, IndexFilter, IndexOrder, IndexedTask } from './index/index-types.ts';
 
 /** Each task's timeline, tombstone and child links, written by the event consumer (history-store.ts). */
 export interface HistoryStorage {
@@ -80,16 +88,68 @@ export interface SentTaskStorage {
   resentFrom(id: string): Promise<string | null>;
 }
 
+/** A point in the recorded history: everything numbered up to `seq` in `epoch`. */
+export interface Position {
+  readonly epoch: string;
+  readonly seq: number;
+}
+
+export interface LoggedState {
+  readonly id: string;
+  readonly seq: number;
+  readonly digest: string;
+  readonly raw: Buffer;
+}
+
+/** What a task's log holds after a position, or that it no longer holds all of it. */
+export type Replay = { readonly expired: false; readonly states: readonly LoggedState[] } | { readonly expired: true };
+
 /**
- * The parts as the process holds them. The resume log (state-log.ts) and
- * the index' change feed (index/index-feed.ts) are still passed as their
- * Redis classes, which live/ names; they join this interface with the live core.
+ * SHA-1 of a state's bytes: what a LoggedState's digest is, in every
+ * implementation (a stream compares it with the states it delivered).
  */
+export function digestOf(raw: Buffer): string {
+  return createHash('sha1').update(raw).digest('hex');
+}
+
+/**
+ * The states Celery published for each task, numbered by one counter (with
+ * an epoch, renewed when the counter is lost) so that a subscription resumes
+ * from a cursor on any process (state-log.ts).
+ */
+export interface ResumeLog {
+  /** How long a task's states are kept after its last one, in seconds; 0: nothing is recorded. */
+  readonly windowSeconds: number;
+  /** Records a task's state (idempotent by content: a byte-identical state keeps its first number) and answers its number. */
+  record(id: string, raw: Buffer, digest?: string): Promise<Position>;
+  /** The number of a state the watcher notified (recorded now if need be); null when it has no bytes or nothing is recorded. */
+  positionOf(id: string, update: object): Promise<Position> | null;
+  /** The counter now (started if it never was): every state numbered up to it was stored before this read. */
+  now(): Promise<Position>;
+  /** Whether any of `ids` has a state numbered after `after`. */
+  changedSince(ids: readonly string[], after: number): Promise<boolean>;
+  /** The states of `ids` numbered after `after`, oldest first, with the counter at the time of the read. */
+  after(ids: readonly string[], after: number): Promise<{ now: Position | null; replays: Replay[] }>;
+}
+
+export type IndexChangeListener = (task: IndexedTask) => void;
+
+/** The index' changes as they happen, whichever replica wrote them, once each (index/index-feed.ts). */
+export interface IndexChanges {
+  /** Listens until the returned function is called; rejects (BACKEND_UNAVAILABLE) when it cannot listen. */
+  listen(listener: IndexChangeListener): Promise<() => void>;
+}
+
+/** The parts as the process holds them (src/stores.ts builds them). */
 export interface LensStore {
   readonly history: HistoryStorage;
   /** Null with --index false. */
   readonly index: IndexStorage | null;
+  /** The index' changes (taskEvents); null with --index false. */
+  readonly indexChanges: IndexChanges | null;
   readonly goals: GoalStorage;
   readonly cursorKeys: CursorKeys;
   readonly sent: SentTaskStorage;
+  /** Every published state, numbered, for resuming subscriptions. */
+  readonly states: ResumeLog;
 }

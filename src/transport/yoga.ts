@@ -99,7 +99,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),
-      ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer }),
+      ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer, broker: context.broker }),
       // Static files, public like /healthz: the page asks for a key before it reads anything.
       ...(config.ui ? [useWebPage({ frameAncestors: config.frameAncestors })] : []),
       ...(config.graphiql ? [useGraphiQLPage(GRAPHIQL_OPTIONS, config.frameAncestors)] : []),

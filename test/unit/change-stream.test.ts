@@ -1,14 +1,15 @@
 /** taskEvents' per-subscriber queue: every change while the client keeps up, the latest per task once it falls behind. */
 import { describe, expect, it } from 'vitest';
 import { openChangeStream } from '../../src/live/change-stream.ts';
-import type { ChangeListener, IndexFeed, IndexedTask } from '../../src/store/index/index-feed.ts';
+import type { IndexedTask } from '../../src/store/index/index-types.ts';
+import type { IndexChangeListener as ChangeListener, IndexChanges } from '../../src/store/store.ts';
 
 /** A feed without Redis: the test pushes the changes. */
 function fakeFeed() {
   const listeners = new Set<ChangeListener>();
-  const feed = {
+  const feed: IndexChanges = {
     listen: async (listener: ChangeListener) => (listeners.add(listener), () => listeners.delete(listener)),
-  } as unknown as IndexFeed;
+  };
   return { feed, push: (task: IndexedTask) => listeners.forEach((listener) => listener(task)), listeners };
 }
 const change = (id: string, at: number, status: IndexedTask['status'] = 'RUNNING'): IndexedTask => ({

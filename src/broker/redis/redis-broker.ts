@@ -5,7 +5,8 @@
  * every worker listens to; a send is a task message LPUSHed on a queue's
  * list, followed by its task-sent event. The messages are built in
  * src/celery/outgoing-messages.ts. No write to a result key: the only keys
- * written are the queues' lists.
+ * written are the queues' lists. Celery's events come through
+ * redis-events.ts, on the consumer's pattern subscriber.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -20,8 +21,9 @@ import {
   taskSentEvent,
 } from '../../celery/outgoing-messages.ts';
 import { DEFAULT_PRIORITY_NAMING, type PriorityNaming, priorityQueueKey } from '../../celery/queue-keys.ts';
+import { downReason } from '../../redis/connection.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
-import type { Broker, QueueLists } from '../broker.ts';
+import type { Broker, BrokerEvents, BrokerHealth, QueueLists } from '../broker.ts';
 import { BrokerQueues } from './broker-queues.ts';
 import { readQueueLists } from './queue-lists.ts';
 
@@ -33,6 +35,8 @@ export interface RedisBrokerOptions {
   readonly scanLimit: number;
   /** kombu's priority_steps and sep: how a queue's priority lists are named. @default kombu's */
   readonly priority?: PriorityNaming;
+  /** Celery's events (redis-events.ts); null when this process does not consume them. @default null */
+  readonly events?: BrokerEvents | null;
 }
 
 /** Celery's client-side Sender for this process: one reply-to oid and one Lamport clock. */
@@ -51,6 +55,7 @@ function processSender(): Sender {
 export class RedisBroker implements Broker {
   readonly queued: BrokerQueues;
   readonly priority: PriorityNaming;
+  readonly events: BrokerEvents | null;
   readonly #sender: Sender;
 
   constructor(
@@ -61,7 +66,13 @@ export class RedisBroker implements Broker {
   ) {
     this.priority = options.priority ?? DEFAULT_PRIORITY_NAMING;
     this.queued = new BrokerQueues(redis, options.queues, options.scanLimit, { priority: this.priority });
+    this.events = options.events ?? null;
     this.#sender = sender;
+  }
+
+  health(): BrokerHealth {
+    const reason = downReason(this.redis);
+    return { up: reason === null, reason };
   }
 
   readQueues(): Promise<QueueLists[]> {

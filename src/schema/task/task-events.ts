@@ -5,7 +5,7 @@
  * What a change is, the index' update script decides (store/index/lua/update.lua).
  */
 import { openChangeStream } from '../../live/change-stream.ts';
-import type { IndexedTask } from '../../store/index/index-feed.ts';
+import type { IndexedTask } from '../../store/index/index-types.ts';
 import { builder } from '../builder.ts';
 import { forgetLoaded } from '../forget-loaded.ts';
 import { withCodes } from '../graphql-error.ts';

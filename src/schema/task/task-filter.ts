@@ -5,7 +5,7 @@
 import { GraphQLError } from 'graphql';
 import { principalOf } from '../../auth/principal-of.ts';
 import { kwargJson } from '../../store/index/index-updates.ts';
-import type { IndexedTask } from '../../store/index/index-feed.ts';
+import type { IndexedTask } from '../../store/index/index-types.ts';
 import type { IndexStorage } from '../../store/store.ts';
 import type { IndexFilter } from '../../store/index/index-types.ts';
 import type { TaskStatus } from '../../store/task-statuses.ts';

@@ -5,7 +5,7 @@
  */
 import { createContextCache } from '@pothos/core';
 import DataLoader from 'dataloader';
-import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../../store/history-store.ts';
+import { MAX_TIMELINE, type TaskHistory, type TimelineEntry } from '../../store/history-types.ts';
 import { decideStatus, holderOf, isSettled, needsHistory } from '../../read/task-status.ts';
 import { TaskStatuses } from '../../store/task-statuses.ts';
 import { withStall } from '../../read/stall.ts';

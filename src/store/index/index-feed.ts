@@ -6,22 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { TaskStatus } from '../task-statuses.ts';
+import type { IndexChangeListener, IndexChanges } from '../store.ts';
+import type { IndexedTask } from './index-types.ts';
 import { SubscriberChannels } from '../../redis/subscriber-channels.ts';
 import { guarded } from '../../redis/redis-replies.ts';
-
-/** A task as the index describes it ('' for what it does not know). */
-export interface IndexedTask {
-  readonly id: string;
-  readonly status: TaskStatus;
-  /** Time of its latest state, ms. */
-  readonly at: number;
-  readonly name: string;
-  readonly worker: string;
-  readonly queue: string;
-  readonly rootId: string;
-  /** key → JSON text. */
-  readonly kwargs: Readonly<Record<string, string>>;
-}
 
 /** One task's change: id, status, at, name, worker, queue, root, kwargs, joined by \x1f (kwargs "key=json" by \x1e); a message joins a batch's by \x1d. */
 export function decodeChange(message: string): IndexedTask | null {
@@ -35,10 +23,9 @@ export function decodeChange(message: string): IndexedTask | null {
   return { id, status: status as TaskStatus, at: Number(at), name, worker, queue, rootId, kwargs };
 }
 
-export type ChangeListener = (task: IndexedTask) => void;
-
-export class IndexFeed {
-  readonly #listeners = new Set<ChangeListener>();
+/** The index' changes (store.ts' IndexChanges) on Redis pub/sub. */
+export class IndexFeed implements IndexChanges {
+  readonly #listeners = new Set<IndexChangeListener>();
   readonly #channels: SubscriberChannels;
   #subscribed: Promise<void> | null = null;
 
@@ -60,7 +47,7 @@ export class IndexFeed {
   }
 
   /** Listens until the returned function is called; rejects (BACKEND_UNAVAILABLE) when the channel cannot be subscribed. */
-  async listen(listener: ChangeListener): Promise<() => void> {
+  async listen(listener: IndexChangeListener): Promise<() => void> {
     this.#listeners.add(listener);
     this.#subscribed ??= guarded(() => this.#channels.subscribe([this.channel]));
     try {
@@ -73,7 +60,7 @@ export class IndexFeed {
     return () => this.#stop(listener);
   }
 
-  #stop(listener: ChangeListener): void {
+  #stop(listener: IndexChangeListener): void {
     if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
     this.#subscribed = null;
     this.#channels.release([this.channel]);

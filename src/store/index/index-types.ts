@@ -77,3 +77,17 @@ export interface CellStats {
  * about the task was heard), 'never' (a backfill: no one releases it).
  */
 export type HoldEnds = 'always' | 'worked' | 'never';
+
+/** A task as the index describes it ('' for what it does not know). */
+export interface IndexedTask {
+  readonly id: string;
+  readonly status: TaskStatus;
+  /** Time of its latest state, ms. */
+  readonly at: number;
+  readonly name: string;
+  readonly worker: string;
+  readonly queue: string;
+  readonly rootId: string;
+  /** key → JSON text. */
+  readonly kwargs: Readonly<Record<string, string>>;
+}

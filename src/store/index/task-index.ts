@@ -41,6 +41,7 @@ import type {
   IndexSettings,
   IndexUpdate,
 } from './index-types.ts';
+import type { IndexStorage } from '../store.ts';
 import { sweepCells } from './index-cell-registry.ts';
 import { CellStatsReader } from './index-cell-stats.ts';
 import { CellCopy } from './index-cell-copy.ts';
@@ -81,7 +82,7 @@ const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
 
 const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
 
-export class TaskIndex {
+export class TaskIndex implements IndexStorage {
   readonly #cells: CellIndex;
   readonly #stats: CellStatsReader;
   readonly #keys: IndexKeys;
