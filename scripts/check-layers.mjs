@@ -9,6 +9,10 @@
  * - an implementation folder (PRIVATE: the Redis broker) is imported only by
  *   itself and by the code that builds the process (app, cli); everyone else
  *   goes through the interface beside it (src/broker/broker.ts);
+ * - a file of store/ that talks to Redis (imports ioredis or src/redis/) is
+ *   the store's Redis implementation (BEHIND_INTERFACE): imported only from
+ *   store/ and by the builders; everyone else names store/store.ts' interfaces
+ *   (and the plain shapes beside them), so another store is a drop-in;
  * - no import cycle, between files of one folder included;
  * - no folder of more than MAX_FILES source files, no file of more than MAX_LINES lines.
  *
@@ -26,7 +30,7 @@ const LAYERS = [
   { name: 'formats', folders: ['celery', 'http'], job: "Celery's formats; what a request and its socket tell" },
   { name: 'plumbing', folders: ['redis', 'auth'], job: 'Redis connections and replies; credentials and principals' },
   { name: 'store', folders: ['store'], job: "celery-lens' own keys behind store/store.ts" },
-  { name: 'broker', folders: ['broker'], job: 'queues and publishing behind broker/broker.ts' },
+  { name: 'broker', folders: ['broker'], job: 'events, queues, publishing behind broker/broker.ts' },
   { name: 'read', folders: ['read'], job: "reading Celery's results, and the rules about tasks" },
   { name: 'config', folders: ['config'], job: 'options: parsed, validated, frozen' },
   { name: 'intake', folders: ['intake'], job: 'the event consumer' },
@@ -40,6 +44,8 @@ const LAYERS = [
 
 /** Folders only the process' builders (and the folder itself) may import. */
 const PRIVATE = { 'broker/redis': ['app', 'cli'] };
+/** Folders whose Redis-talking files only the folder itself and the builders may import, and the interface to use. */
+const BEHIND_INTERFACE = { store: { builders: ['app', 'cli'], interface: 'store/store.ts' } };
 
 /**
  * Known exceptions, each with why and until when. A file listed here may
@@ -76,12 +82,18 @@ const layerOf = (file) => LAYERS[rankOf.get(topOf(file))]?.name;
 
 const files = sourceFiles(SRC);
 const imports = new Map();
+/** Files that talk to Redis themselves: import ioredis or a file of src/redis/. */
+const talksToRedis = new Set();
 for (const file of files) {
   const text = readFileSync(file, 'utf8');
   const targets = new Set();
   for (const match of text.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2];
-    if (spec.startsWith('.')) targets.add(normalize(join(dirname(file), spec)));
+    if (spec === 'ioredis') talksToRedis.add(file);
+    if (!spec.startsWith('.')) continue;
+    const target = normalize(join(dirname(file), spec));
+    targets.add(target);
+    if (topOf(target) === 'redis') talksToRedis.add(file);
   }
   imports.set(file, [...targets]);
 }
@@ -107,6 +119,12 @@ for (const [file, targets] of imports) {
     else if (upward) {
       const how = fromRank === toRank ? 'a sibling of its layer' : 'a higher layer';
       problems.push(`${rel(file)} (${layerOf(file)}) imports ${rel(target)} (${layerOf(target)}): ${how}`);
+    }
+    const behind = BEHIND_INTERFACE[to];
+    if (behind && from !== to && talksToRedis.has(target) && !behind.builders.includes(layerOf(file))) {
+      problems.push(
+        `${rel(file)} imports ${rel(target)}: a Redis implementation of ${to}/; name the interface in ${behind.interface}`,
+      );
     }
     for (const [hidden, builders] of Object.entries(PRIVATE)) {
       const inside = (f) => `${folderOf(f)}/`.startsWith(`${hidden}/`);
