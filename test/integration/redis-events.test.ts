@@ -119,11 +119,14 @@ describe('the Redis event stream', () => {
     await connection.connect();
     await until(() => events.health().up);
     await redis.kill();
-    await until(() => !events.health().up);
-    expect(events.health().reason).toMatch(
-      new RegExp(`^cannot reach Redis at 127\\.0\\.0\\.1:${redis.port}: (connection lost|connection refused)$`),
-    );
-    await redis.restart();
+    try {
+      await until(() => !events.health().up);
+      // In the user's words, whichever socket error the kill gave (lost, refused, reset).
+      expect(events.health().reason).toMatch(new RegExp(`^cannot reach Redis at 127\\.0\\.0\\.1:${redis.port}: \\w`));
+      expect(events.health().reason).not.toMatch(/ECONN|Stream isn't writeable/);
+    } finally {
+      await redis.restart();
+    }
     await until(() => heard.gaps === 1, 20_000);
     expect(events.health()).toEqual({ up: true, reason: null });
   });
