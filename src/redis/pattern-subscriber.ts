@@ -85,9 +85,8 @@ export class PatternSubscriber {
     if (patterns.length === 0) return;
     this.connection.psubscribe(...patterns).then(
       () => {
-        if (!renewal) return;
         // Back after a drop: what was published meanwhile is lost, and may be read where it is stored.
-        if (this.#subscribedOnce) for (const pattern of patterns) this.#owners.get(pattern)?.resubscribed();
+        if (renewal && this.#subscribedOnce) for (const pattern of patterns) this.#owners.get(pattern)?.resubscribed();
         this.#subscribedOnce = true;
       },
       (error: unknown) => {
