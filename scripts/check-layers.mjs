@@ -32,6 +32,7 @@ const LAYERS = [
   { name: 'store', folders: ['store'], job: "celery-lens' own keys behind store/store.ts" },
   { name: 'broker', folders: ['broker'], job: 'events, queues, publishing behind broker/broker.ts' },
   { name: 'read', folders: ['read'], job: "reading Celery's results, and the rules about tasks" },
+  { name: 'bulk', folders: ['bulk'], job: 'bulk actions by filter: their records, batches and runner' },
   { name: 'config', folders: ['config'], job: 'options: parsed, validated, frozen' },
   { name: 'intake', folders: ['intake'], job: 'the event consumer' },
   { name: 'live', folders: ['live'], job: 'subscriptions and awaits' },

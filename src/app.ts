@@ -19,6 +19,8 @@ import { createHttpServer, listenBacklog } from './transport/http-server.ts';
 import { type PubSubConnection, reportSubscriberDrops } from './redis/subscriber-drops.ts';
 import { TaskCohorts } from './live/task-cohorts.ts';
 import { createLensYoga } from './transport/yoga.ts';
+import { BulkRunner } from './bulk/bulk-runner.ts';
+import { storedCall } from './schema/control.ts';
 import { attachWebSockets } from './transport/ws-server.ts';
 
 export interface AppOptions {
@@ -73,6 +75,19 @@ export function createApp(config: Config, options: AppOptions = {}) {
     );
     metrics.controlActions.inc({ action, outcome });
   };
+  // Bulk actions run where --control is on; with --index false there is nothing to walk.
+  const bulk = stores.index
+    ? new BulkRunner(
+        {
+          store: stores.bulkStore,
+          index: stores.index,
+          control: stores.control,
+          resendCall: (id, queue) => storedCall(id, queue, { config, backend }),
+        },
+        { batch: config.bulkBatch, pauseMs: config.bulkPauseMs, leaseMs: config.bulkLeaseSeconds * 1000 },
+      )
+    : null;
+  if (bulk) bulk.onError = (error, id) => logger.warn({ err: error, bulkAction: id }, 'bulk action: a step failed');
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
   const pubsub: PubSubConnection[] = [
     { role: 'subscriptions', connection: connections.subscriber },
@@ -86,7 +101,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
   setMaxListeners(0, shutdown.signal);
-  const context: Omit<LensContext, 'watchQuota'> = { ...stores, config, shutdown: shutdown.signal };
+  const context: Omit<LensContext, 'watchQuota'> = { ...stores, bulk, config, shutdown: shutdown.signal };
   const operationLogger = options.operationLogger ?? logger;
   const cohorts = new TaskCohorts({
     ...config,
@@ -148,6 +163,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
           index.trim().catch((error: unknown) => logger.warn({ err: error }, 'index retention failed'));
         }, INDEX_TRIM_MS).unref();
       }
+      if (bulk && config.control) bulk.start();
       const port = await http.listen(config.port, config.host, listenBacklog(config.maxWsConnections));
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
@@ -163,6 +179,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       shutdown.abort();
       await websockets.close();
       await closed;
+      await bulk?.stop();
       connections.disconnect();
     },
   };

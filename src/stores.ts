@@ -18,6 +18,7 @@ import { RedisEventStream } from './broker/redis/redis-events.ts';
 import { QueueLengths } from './broker/queue-lengths.ts';
 import { TaskControl } from './broker/task-control.ts';
 import { SentTasks } from './store/sent-tasks.ts';
+import { BulkStore } from './bulk/bulk-store.ts';
 import type { LensStore } from './store/store.ts';
 import { StoredCursorKeys } from './store/cursor-key-store.ts';
 import { ConfiguredCursorKeys, type CursorKeys } from './store/cursor-keys.ts';
@@ -112,7 +113,8 @@ export function createStores(
       ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
       : new ConfiguredCursorKeys([secret, ...older]);
   // The store's parts, checked against its interface (store/store.ts): everything above sees only that.
-  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states };
+  const bulk = new BulkStore(connections.redis, ownKeys.bulk, connections.subscriber);
+  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk };
   const consumer = connections.consumer
     ? new EventConsumer(
         { results: connections.consumer.results, events: broker.events },
@@ -140,5 +142,6 @@ export function createStores(
     indexFeed: store.indexChanges,
     states: store.states,
     cursorKeys: store.cursorKeys,
+    bulkStore: store.bulk,
   };
 }

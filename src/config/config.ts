@@ -131,6 +131,10 @@ export interface Config {
   readonly control: boolean;
   /** Task names sendTask and resendTask may send, as glob patterns; empty: none. */
   readonly sendAllow: readonly RegExp[];
+  /** Bulk actions: tasks per batch, ms between batches, and seconds a process holds an action without renewing it. */
+  readonly bulkBatch: number;
+  readonly bulkPauseMs: number;
+  readonly bulkLeaseSeconds: number;
   /** Silence after which a worker is gone (its tasks LOST), in ms; null: Celery's rule, two of its heartbeat intervals (+1 s). */
   readonly workerTimeoutMs: number | null;
   /** Least time between two events of one progress subscription, in ms. */
@@ -253,6 +257,9 @@ export function loadConfig(
     metricsAuth: boolean('metrics-auth', get('metrics-auth')),
     control: boolean('control', get('control')),
     sendAllow: list(get('send-allow')).map(glob),
+    bulkBatch: integer('bulk-batch', get('bulk-batch'), 1, 1000),
+    bulkPauseMs: integer('bulk-pause-ms', get('bulk-pause-ms'), 0, 60_000),
+    bulkLeaseSeconds: integer('bulk-lease-seconds', get('bulk-lease-seconds'), 1, 3600),
     workerTimeoutMs: secondsOrAuto('worker-timeout', get('worker-timeout'), 86_400),
     progressIntervalMs: integer('progress-interval-ms', get('progress-interval-ms'), 10, 3_600_000),
     stallAfter: stallRules(get('stall-after')),

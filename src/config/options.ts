@@ -164,6 +164,21 @@ export const OPTIONS = {
     default: '',
     help: 'task names sendTask/resendTask may send, glob patterns (comma-separated, e.g. proj.tasks.*); none by default',
   },
+  'bulk-batch': {
+    env: 'LENS_BULK_BATCH',
+    default: '100',
+    help: 'tasks a bulk action (revokeTasksMatching, resendTasksMatching) acts on per batch: one revoke broadcast a batch',
+  },
+  'bulk-pause-ms': {
+    env: 'LENS_BULK_PAUSE_MS',
+    default: '100',
+    help: "pause between two batches of a bulk action, in ms (spares the broker and Celery's workers)",
+  },
+  'bulk-lease-seconds': {
+    env: 'LENS_BULK_LEASE_SECONDS',
+    default: '30',
+    help: 'how long a bulk action stays with the process running it without a renewal; then another process (or a restarted one) finishes it',
+  },
   'max-await-seconds': {
     env: 'LENS_MAX_AWAIT_SECONDS',
     default: '300',

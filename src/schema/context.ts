@@ -9,6 +9,8 @@ import type { QueueLengths } from '../broker/queue-lengths.ts';
 import type { TaskWatcher } from '../live/task-watcher.ts';
 import type { WatchQuota } from '../live/watch-quota.ts';
 import type { Config } from '../config/config.ts';
+import type { BulkRunner } from '../bulk/bulk-runner.ts';
+import type { BulkStorage } from '../store/store.ts';
 
 /** What every resolver gets; built once per request by app.ts. */
 export interface LensContext {
@@ -23,6 +25,10 @@ export interface LensContext {
   readonly goals: GoalStorage;
   /** Revoke and send through the broker (schema/control.ts). */
   readonly control: TaskControl;
+  /** Bulk actions' records (bulkAction, bulkActions, cancelBulkAction). */
+  readonly bulkStore: BulkStorage;
+  /** Starts and runs bulk actions; null with --index false (nothing to walk). */
+  readonly bulk: BulkRunner | null;
   /** What the consumer recorded, for progress subscriptions (idle without a consumer). */
   readonly changes: ProgressChanges;
   /** The task index (searchTasks, taskStats, failures, taskEvents); null with --index false. */
@@ -61,5 +67,6 @@ export interface LensContext {
     | 'indexSeconds'
     | 'maxAwaitSeconds'
     | 'tokenSecret'
+    | 'bulkBatch'
   >;
 }

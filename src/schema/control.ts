@@ -35,7 +35,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * unless --control true; every outcome, refusals included, is logged and
  * counted once.
  */
-async function act<T>(
+export async function act<T>(
   context: LensContext,
   action: string,
   ids: readonly string[],
@@ -60,7 +60,7 @@ async function act<T>(
   }
 }
 
-function checkSignal(signal: string): string {
+export function checkSignal(signal: string): string {
   const name = signalName(signal);
   if (name === null)
     throw new InvalidArgumentError(
@@ -70,13 +70,16 @@ function checkSignal(signal: string): string {
   return name;
 }
 
-function checkName(name: string, context: LensContext): string {
+/** What building a task call reads: the options and the stored values' limits. */
+export type SendContext = Pick<LensContext, 'config' | 'backend'>;
+
+function checkName(name: string, context: SendContext): string {
   if (name === '' || name.length > 200) throw new InvalidArgumentError('name', 'must be 1 to 200 characters');
   if (!context.config.sendAllow.some((pattern) => pattern.test(name))) throw new SendNotAllowedError(name);
   return name;
 }
 
-function checkQueue(queue: string | null | undefined, context: LensContext): string {
+function checkQueue(queue: string | null | undefined, context: SendContext): string {
   const chosen = queue ?? context.config.queues[0] ?? 'celery';
   if (!context.config.queues.includes(chosen)) {
     throw new InvalidArgumentError(
@@ -102,7 +105,7 @@ interface SendArgs {
 /** Why args or kwargs cannot be sent: deeper than Celery's workers decode, or larger than celery-lens shows; null when they can. */
 function beyondLimits(
   value: unknown,
-  context: LensContext,
+  context: SendContext,
 ): { reason: string; measure: 'bytes' | 'depth'; limit: number } | null {
   // Walked without recursion: a value thousands of levels deep is measured, not overflowed on.
   const excess = exceedsJsonLimits(value, {
@@ -117,13 +120,13 @@ function beyondLimits(
   return { reason, ...excess };
 }
 
-function checkSendable(argument: 'args' | 'kwargs', value: unknown, context: LensContext): void {
+function checkSendable(argument: 'args' | 'kwargs', value: unknown, context: SendContext): void {
   const beyond = beyondLimits(value, context);
   if (beyond) throw new InvalidArgumentError(argument, beyond.reason, { measure: beyond.measure, limit: beyond.limit });
 }
 
 /** The send_task call the arguments describe; a coded error, and nothing sent, when they are not one. */
-function taskCall(input: SendArgs, context: LensContext): TaskCall {
+function taskCall(input: SendArgs, context: SendContext): TaskCall {
   const args = input.args ?? [];
   const kwargs = input.kwargs ?? {};
   if (!Array.isArray(args)) throw new InvalidArgumentError('args', 'must be a JSON list (the positional arguments)');
@@ -171,15 +174,19 @@ async function checkUnused(id: string, context: LensContext): Promise<void> {
 }
 
 /** Why a finished task's stored args or kwargs cannot be sent again, or null. */
-function unsendable(field: 'args' | 'kwargs', value: unknown, context: LensContext): string | null {
+function unsendable(field: 'args' | 'kwargs', value: unknown, context: SendContext): string | null {
   // A stored value past --max-value-bytes (or 1,000 levels) is read as its ValueTooLargeError.
   if (value instanceof ValueTooLargeError) return value.message;
   const beyond = beyondLimits(value, context);
   return beyond && `its stored ${field} ${beyond.reason}`;
 }
 
-/** What a finished task was called with, from its stored meta (result_extended). */
-async function storedCall(id: string, queue: string | null | undefined, context: LensContext): Promise<TaskCall> {
+/** What a finished task was called with, from its stored meta (result_extended); resendTask's and resendTasksMatching's. */
+export async function storedCall(
+  id: string,
+  queue: string | null | undefined,
+  context: SendContext,
+): Promise<TaskCall> {
   const [read] = await context.backend.readTasks([id], { ttl: 'none' });
   if (read === undefined || read instanceof MetaDecodeError)
     throw new NotResendableError(id, 'its stored meta cannot be decoded');

@@ -122,7 +122,7 @@ builder.mutationFields((t) => ({
 }));
 
 /** Wakes a waiting loop; several wake-ups before it looks count as one. */
-function signal() {
+export function signal() {
   let wake: (() => void) | null = null;
   let pending = false;
   return {

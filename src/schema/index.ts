@@ -8,6 +8,8 @@ import './group.ts';
 import './task/task-graph.ts';
 import './goal.ts';
 import './control.ts';
+import './bulk/bulk-action.ts';
+import './bulk/bulk-mutations.ts';
 import './viewer.ts';
 import './worker.ts';
 import './queue.ts';

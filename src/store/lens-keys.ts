@@ -44,6 +44,13 @@ export interface LensKeys {
    */
   readonly index: string;
   /**
+   * Prefix of the bulk actions' keys (src/bulk/bulk-store.ts): `{bulk}:action:<id>` HASH,
+   * `{bulk}:acted:<id>` SET, `{bulk}:lease:<id>` STRING, `{bulk}:all` ZSET, `{bulk}:running`
+   * SET and the `{bulk}:changes` channel. One hash tag: a batch's claim and commit scripts
+   * touch several of them at once.
+   */
+  readonly bulk: string;
+  /**
    * ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number).
    * The resume log's keys share the hash tag `{states}` with its clock: the script that numbers a state
    * touches both (state-log.ts), so they live in one Redis Cluster slot.
@@ -78,6 +85,7 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     resentAs: (id) => `${prefix}resent-as:${id}`,
     resentFrom: (id) => `${prefix}resent-from:${id}`,
     index: `${prefix}{ix}:`,
+    bulk: `${prefix}{bulk}:`,
     states: (id) => `${prefix}{states}:task:${id}`,
     stateValues: (id) => `${prefix}{states}:values:${id}`,
     stateClock: () => `${prefix}{states}:clock`,

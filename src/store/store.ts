@@ -23,6 +23,7 @@ import type { TaskCall } from '../celery/outgoing-messages.ts';
 import type { TaskEvent } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import type { LensError } from '../errors/lens-error.ts';
+import type { BulkAction, BulkBatchResult, BulkState, ClaimStatus, NewBulkAction } from './bulk-types.ts';
 import type { CursorKeys } from './cursor-keys.ts';
 import type { Goal, GoalStatus } from './goal-types.ts';
 import type { ChildrenListener, TaskHistory } from './history-types.ts';
@@ -140,6 +141,36 @@ export interface IndexChanges {
   listen(listener: IndexChangeListener): Promise<() => void>;
 }
 
+/**
+ * Bulk actions by filter (revokeTasksMatching, resendTasksMatching): their
+ * records, the lease of the process running one, and the claim of each batch
+ * (each task once). The Redis implementation lives with the feature, in
+ * src/bulk/bulk-store.ts; the shapes are in bulk-types.ts beside this file.
+ */
+export interface BulkStorage {
+  /** A new action, RUNNING with `owner` holding its lease, or DONE at once for a dry run. */
+  create(action: NewBulkAction, owner: string, leaseMs: number, now?: number): Promise<BulkAction>;
+  read(id: string): Promise<BulkAction | null>;
+  /** Newest first, after the action `after`. */
+  list(first: number, after: string | null): Promise<{ actions: BulkAction[]; hasNext: boolean }>;
+  /** Ids of the RUNNING actions (to take over when their lease lapsed). */
+  running(): Promise<string[]>;
+  /** Takes or renews the lease (true: `owner` holds it); `ms` 0 gives it back. */
+  lease(id: string, owner: string, ms: number): Promise<boolean>;
+  /** Claims the pairs (task id, re-send id) not claimed before, and moves the walk's cursor, atomically. */
+  claim(
+    id: string,
+    owner: string,
+    cursor: IndexEntry | null,
+    pairs: readonly (readonly [string, string])[],
+  ): Promise<{ status: ClaimStatus; claimed: [string, string][] }>;
+  /** Commits the batch in flight; the state after it, or null when `owner` lost the lease. */
+  commit(id: string, owner: string, result: BulkBatchResult, now?: number): Promise<BulkState | null>;
+  cancel(id: string, now?: number): Promise<'cancelled' | 'ended' | 'missing'>;
+  /** Calls `onChange` after each change of the action; resolves, once listening, with the function that stops it. */
+  watch(id: string, onChange: () => void): Promise<() => void>;
+}
+
 /** The parts as the process holds them (src/stores.ts builds them). */
 export interface LensStore {
   readonly history: HistoryStorage;
@@ -152,4 +183,5 @@ export interface LensStore {
   readonly sent: SentTaskStorage;
   /** Every published state, numbered, for resuming subscriptions. */
   readonly states: ResumeLog;
+  readonly bulk: BulkStorage;
 }

@@ -92,6 +92,16 @@ type Documents = {
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
     "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n": typeof types.StatsBucketsDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.OverTlsDocument,
+    "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
+    "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
+    "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
+    "\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n": typeof types.BulkCancelDocument,
+    "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n": typeof types.BulkLookDocument,
+    "\n  query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }\n": typeof types.BulkListDocument,
+    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n": typeof types.BulkCountDocument,
+    "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n": typeof types.BulkRevokeOneDocument,
+    "\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n": typeof types.BulkFollowDocument,
+    "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n": typeof types.BulkTasksDocument,
     "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": typeof types.ControlSendDocument,
     "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": typeof types.ControlRevokeDocument,
     "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n": typeof types.ControlRevokeManyDocument,
@@ -195,6 +205,16 @@ const documents: Documents = {
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
     "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n": types.StatsBucketsDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.OverTlsDocument,
+    "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
+    "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
+    "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
+    "\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n": types.BulkCancelDocument,
+    "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n": types.BulkLookDocument,
+    "\n  query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }\n": types.BulkListDocument,
+    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n": types.BulkCountDocument,
+    "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n": types.BulkRevokeOneDocument,
+    "\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n": types.BulkFollowDocument,
+    "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n": types.BulkTasksDocument,
     "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": types.ControlSendDocument,
     "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": types.ControlRevokeDocument,
     "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n": types.ControlRevokeManyDocument,
@@ -546,6 +566,46 @@ export function graphql(source: "\n  query StatsBuckets($since: DateTime, $until
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n"): (typeof documents)["\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"): (typeof documents)["\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n"): (typeof documents)["\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n"): (typeof documents)["\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n"): (typeof documents)["\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n"): (typeof documents)["\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }\n"): (typeof documents)["\n  query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n"): (typeof documents)["\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n"): (typeof documents)["\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n"): (typeof documents)["\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n"): (typeof documents)["\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

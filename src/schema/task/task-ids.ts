@@ -25,7 +25,7 @@ export async function batchById<T>(
 }
 
 /** An id argument that must match the pattern; throws INVALID_TASK_ID otherwise. */
-export function checkTaskId(raw: string | number, context: LensContext): string {
+export function checkTaskId(raw: string | number, context: Pick<LensContext, 'config'>): string {
   const id = String(raw);
   if (!context.config.taskIdPattern.test(id))
     throw toGraphQLError(new InvalidTaskIdError(id, context.config.taskIdPattern));
