@@ -14,6 +14,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation SendForBulkPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.SendForBulkPageDocument,
+    "\n  query BulkPageStates($ids: [ID!]!) { tasks(ids: $ids) { id status resentAs { id } } }\n": typeof types.BulkPageStatesDocument,
     "\n  mutation SendForPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.SendForPageDocument,
     "\n  query ResentFrom($id: ID!) { task(id: $id) { resentFrom { id } } }\n": typeof types.ResentFromDocument,
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": typeof types.AclEverythingDocument,
@@ -127,6 +129,8 @@ type Documents = {
     "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": typeof types.WorkerFieldsDocument,
 };
 const documents: Documents = {
+    "\n  mutation SendForBulkPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.SendForBulkPageDocument,
+    "\n  query BulkPageStates($ids: [ID!]!) { tasks(ids: $ids) { id status resentAs { id } } }\n": types.BulkPageStatesDocument,
     "\n  mutation SendForPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.SendForPageDocument,
     "\n  query ResentFrom($id: ID!) { task(id: $id) { resentFrom { id } } }\n": types.ResentFromDocument,
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": types.AclEverythingDocument,
@@ -254,6 +258,14 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendForBulkPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"): (typeof documents)["\n  mutation SendForBulkPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkPageStates($ids: [ID!]!) { tasks(ids: $ids) { id status resentAs { id } } }\n"): (typeof documents)["\n  query BulkPageStates($ids: [ID!]!) { tasks(ids: $ids) { id status resentAs { id } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -12,3 +12,31 @@ export const RevokeTask = graphql(`
 export const ResendTask = graphql(`
   mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }
 `);
+
+export const BulkCount = graphql(`
+  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount totalCountCapped } }
+`);
+
+export const RevokeMatching = graphql(`
+  mutation RevokeMatching($filter: TaskFilter!, $dryRun: Boolean!) {
+    revokeTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }
+  }
+`);
+
+export const ResendMatching = graphql(`
+  mutation ResendMatching($filter: TaskFilter!, $dryRun: Boolean!) {
+    resendTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }
+  }
+`);
+
+export const CancelBulk = graphql(`
+  mutation CancelBulk($id: ID!) { cancelBulkAction(id: $id) { ...BulkProgress } }
+`);
+
+export const FollowBulk = graphql(`
+  subscription FollowBulk($id: ID!) { bulkAction(id: $id) { ...BulkProgress } }
+`);
+
+export const BulkProgress = graphql(`
+  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }
+`);

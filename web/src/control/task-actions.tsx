@@ -9,7 +9,7 @@ type Action = 'revoke' | 'terminate' | 'resend';
 const LABEL: Record<Action, string> = { revoke: 'Revoke', terminate: 'Terminate', resend: 'Re-send' };
 
 /** Whether this tab's credential may act on tasks (`viewer.canControl`; null until known); asked again when the key changes. */
-function useCanControl(): boolean | null {
+export function useCanControl(): boolean | null {
   const client = useStore(lens);
   const [can, setCan] = useState<boolean | null>(null);
   useEffect(() => {

@@ -1,5 +1,8 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { ListHead, LoadMore } from '../components/list-head.tsx';
+import { BulkActions } from '../control/bulk-actions.tsx';
+import { BulkCount } from '../control/documents.ts';
+import { usePolled } from '../use-polled.ts';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskLink } from '../components/task-link.tsx';
@@ -31,6 +34,9 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
     [since, until],
   );
   const list = usePaged(Failures, variables, (data) => data.failures, events);
+  const failed = useMemo(() => ({ status: ['FAILED' as const], since, until }), [since, until]);
+  // How many failures the window holds (the list counts groups), asked again every 10 s.
+  const failures = usePolled(BulkCount, { filter: failed }, 10_000).result?.data?.searchTasks.totalCount ?? null;
   useEffect(() => {
     document.title = 'Failures · celery-lens';
   }, []);
@@ -52,6 +58,7 @@ export function FailuresRoute({ params }: { params: URLSearchParams }) {
           onBackToLive={list.backToLive}
         />
         <ErrorMessage errors={list.errors} retrying={false} />
+        <BulkActions kind="resend" filter={failed} count={failures} />
         {list.nodes.length > 0 ? (
           <div className="table-scroll">
             <table className="list" data-testid="failure-list">

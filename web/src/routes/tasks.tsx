@@ -1,5 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { ListHead, LoadMore } from '../components/list-head.tsx';
+import { BulkActions } from '../control/bulk-actions.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TaskFilterForm, isKwargsError } from '../components/task-filter-form.tsx';
@@ -16,6 +17,10 @@ import { usePolled } from '../use-polled.ts';
 const PAGE_SIZE = 50;
 
 type Row = TaskRowFragment;
+
+/** A filter of failed tasks alone: its tasks may be re-sent. */
+const onlyFailed = (status: readonly string[] | string | null | undefined) =>
+  Array.isArray(status) ? status.length === 1 && status[0] === 'FAILED' : status === 'FAILED';
 
 /** `/tasks?…`: the index searched by the filters in the address, newest first, live while on the first page. */
 export function TasksRoute({ params }: { params: URLSearchParams }) {
@@ -60,6 +65,10 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
           onBackToLive={list.backToLive}
         />
         <ErrorMessage errors={list.errors.filter((error) => !isKwargsError(error))} retrying={false} />
+        <BulkActions kind="revoke" filter={current.filter} count={list.first?.totalCount ?? null} />
+        {onlyFailed(current.filter.status) ? (
+          <BulkActions kind="resend" filter={current.filter} count={list.first?.totalCount ?? null} />
+        ) : null}
         {list.nodes.length > 0 ? (
           <div className="table-scroll">
             <table className="list" data-testid="task-list">

@@ -18,6 +18,12 @@ type Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": typeof types.ViewerDocument,
     "\n  mutation RevokeTask($id: ID!, $terminate: Boolean!) { revokeTask(id: $id, terminate: $terminate) { id } }\n": typeof types.RevokeTaskDocument,
     "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n": typeof types.ResendTaskDocument,
+    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount totalCountCapped } }\n": typeof types.BulkCountDocument,
+    "\n  mutation RevokeMatching($filter: TaskFilter!, $dryRun: Boolean!) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }\n  }\n": typeof types.RevokeMatchingDocument,
+    "\n  mutation ResendMatching($filter: TaskFilter!, $dryRun: Boolean!) {\n    resendTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }\n  }\n": typeof types.ResendMatchingDocument,
+    "\n  mutation CancelBulk($id: ID!) { cancelBulkAction(id: $id) { ...BulkProgress } }\n": typeof types.CancelBulkDocument,
+    "\n  subscription FollowBulk($id: ID!) { bulkAction(id: $id) { ...BulkProgress } }\n": typeof types.FollowBulkDocument,
+    "\n  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }\n": typeof types.BulkProgressFragmentDoc,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n      resentFrom { id }\n      resentAs { id }\n    }\n  }\n": typeof types.TaskLiveDocument,
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { status name }\n": typeof types.GraphTaskFragmentDoc,
@@ -35,6 +41,12 @@ const documents: Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": types.ViewerDocument,
     "\n  mutation RevokeTask($id: ID!, $terminate: Boolean!) { revokeTask(id: $id, terminate: $terminate) { id } }\n": types.RevokeTaskDocument,
     "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n": types.ResendTaskDocument,
+    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount totalCountCapped } }\n": types.BulkCountDocument,
+    "\n  mutation RevokeMatching($filter: TaskFilter!, $dryRun: Boolean!) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }\n  }\n": types.RevokeMatchingDocument,
+    "\n  mutation ResendMatching($filter: TaskFilter!, $dryRun: Boolean!) {\n    resendTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }\n  }\n": types.ResendMatchingDocument,
+    "\n  mutation CancelBulk($id: ID!) { cancelBulkAction(id: $id) { ...BulkProgress } }\n": types.CancelBulkDocument,
+    "\n  subscription FollowBulk($id: ID!) { bulkAction(id: $id) { ...BulkProgress } }\n": types.FollowBulkDocument,
+    "\n  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }\n": types.BulkProgressFragmentDoc,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n      resentFrom { id }\n      resentAs { id }\n    }\n  }\n": types.TaskLiveDocument,
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { status name }\n": types.GraphTaskFragmentDoc,
@@ -61,6 +73,30 @@ export function graphql(source: "\n  mutation RevokeTask($id: ID!, $terminate: B
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ResendTask($id: ID!) { resendTask(id: $id) { id } }\n"): typeof import('./graphql.js').ResendTaskDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount totalCountCapped } }\n"): typeof import('./graphql.js').BulkCountDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeMatching($filter: TaskFilter!, $dryRun: Boolean!) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }\n  }\n"): typeof import('./graphql.js').RevokeMatchingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResendMatching($filter: TaskFilter!, $dryRun: Boolean!) {\n    resendTasksMatching(filter: $filter, dryRun: $dryRun) { ...BulkProgress }\n  }\n"): typeof import('./graphql.js').ResendMatchingDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelBulk($id: ID!) { cancelBulkAction(id: $id) { ...BulkProgress } }\n"): typeof import('./graphql.js').CancelBulkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowBulk($id: ID!) { bulkAction(id: $id) { ...BulkProgress } }\n"): typeof import('./graphql.js').FollowBulkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }\n"): typeof import('./graphql.js').BulkProgressFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

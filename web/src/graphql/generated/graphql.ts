@@ -4,6 +4,18 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** REVOKE: revokeTasksMatching; RESEND: resendTasksMatching. */
+export type BulkActionKind =
+  | 'RESEND'
+  | 'REVOKE';
+
+/** RUNNING until every match was acted on (DONE), cancelBulkAction (CANCELLED), or the broker or Redis failed 5 times in a row (FAILED, see `error`). */
+export type BulkActionState =
+  | 'CANCELLED'
+  | 'DONE'
+  | 'FAILED'
+  | 'RUNNING';
+
 /** Exact match on an indexed kwargs key (see --index-kwargs); value compared as its JSON text, e.g. 42 or "acme" (a value that is not JSON is taken as a string: acme is "acme"). Needs the payload scope. */
 export type KwargMatch = {
   key: string;
@@ -114,6 +126,45 @@ export type ResendTaskMutationVariables = Exact<{
 
 export type ResendTaskMutation = { resendTask: { id: string } };
 
+export type BulkCountQueryVariables = Exact<{
+  filter?: TaskFilter | null | undefined;
+}>;
+
+
+export type BulkCountQuery = { searchTasks: { totalCount: number, totalCountCapped: boolean } };
+
+export type RevokeMatchingMutationVariables = Exact<{
+  filter: TaskFilter;
+  dryRun: boolean;
+}>;
+
+
+export type RevokeMatchingMutation = { revokeTasksMatching: { id: string, kind: BulkActionKind, state: BulkActionState, matched: number, done: number, failed: number, dryRun: boolean, error: string | null } };
+
+export type ResendMatchingMutationVariables = Exact<{
+  filter: TaskFilter;
+  dryRun: boolean;
+}>;
+
+
+export type ResendMatchingMutation = { resendTasksMatching: { id: string, kind: BulkActionKind, state: BulkActionState, matched: number, done: number, failed: number, dryRun: boolean, error: string | null } };
+
+export type CancelBulkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelBulkMutation = { cancelBulkAction: { id: string, kind: BulkActionKind, state: BulkActionState, matched: number, done: number, failed: number, dryRun: boolean, error: string | null } };
+
+export type FollowBulkSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type FollowBulkSubscription = { bulkAction: { id: string, kind: BulkActionKind, state: BulkActionState, matched: number, done: number, failed: number, dryRun: boolean, error: string | null } | null };
+
+export type BulkProgressFragment = { id: string, kind: BulkActionKind, state: BulkActionState, matched: number, done: number, failed: number, dryRun: boolean, error: string | null };
+
 export type TaskLiveSubscriptionVariables = Exact<{
   id: string | number;
 }>;
@@ -206,6 +257,18 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const BulkProgressFragmentDoc = new TypedDocumentString(`
+    fragment BulkProgress on BulkAction {
+  id
+  kind
+  state
+  matched
+  done
+  failed
+  dryRun
+  error
+}
+    `, {"fragmentName":"BulkProgress"}) as unknown as TypedDocumentString<BulkProgressFragment, unknown>;
 export const GraphTaskFragmentDoc = new TypedDocumentString(`
     fragment GraphTask on Task {
   status
@@ -246,6 +309,78 @@ export const ResendTaskDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ResendTaskMutation, ResendTaskMutationVariables>;
+export const BulkCountDocument = new TypedDocumentString(`
+    query BulkCount($filter: TaskFilter) {
+  searchTasks(filter: $filter, first: 0) {
+    totalCount
+    totalCountCapped
+  }
+}
+    `) as unknown as TypedDocumentString<BulkCountQuery, BulkCountQueryVariables>;
+export const RevokeMatchingDocument = new TypedDocumentString(`
+    mutation RevokeMatching($filter: TaskFilter!, $dryRun: Boolean!) {
+  revokeTasksMatching(filter: $filter, dryRun: $dryRun) {
+    ...BulkProgress
+  }
+}
+    fragment BulkProgress on BulkAction {
+  id
+  kind
+  state
+  matched
+  done
+  failed
+  dryRun
+  error
+}`) as unknown as TypedDocumentString<RevokeMatchingMutation, RevokeMatchingMutationVariables>;
+export const ResendMatchingDocument = new TypedDocumentString(`
+    mutation ResendMatching($filter: TaskFilter!, $dryRun: Boolean!) {
+  resendTasksMatching(filter: $filter, dryRun: $dryRun) {
+    ...BulkProgress
+  }
+}
+    fragment BulkProgress on BulkAction {
+  id
+  kind
+  state
+  matched
+  done
+  failed
+  dryRun
+  error
+}`) as unknown as TypedDocumentString<ResendMatchingMutation, ResendMatchingMutationVariables>;
+export const CancelBulkDocument = new TypedDocumentString(`
+    mutation CancelBulk($id: ID!) {
+  cancelBulkAction(id: $id) {
+    ...BulkProgress
+  }
+}
+    fragment BulkProgress on BulkAction {
+  id
+  kind
+  state
+  matched
+  done
+  failed
+  dryRun
+  error
+}`) as unknown as TypedDocumentString<CancelBulkMutation, CancelBulkMutationVariables>;
+export const FollowBulkDocument = new TypedDocumentString(`
+    subscription FollowBulk($id: ID!) {
+  bulkAction(id: $id) {
+    ...BulkProgress
+  }
+}
+    fragment BulkProgress on BulkAction {
+  id
+  kind
+  state
+  matched
+  done
+  failed
+  dryRun
+  error
+}`) as unknown as TypedDocumentString<FollowBulkSubscription, FollowBulkSubscriptionVariables>;
 export const TaskLiveDocument = new TypedDocumentString(`
     subscription TaskLive($id: ID!) {
   task(id: $id, untilReady: false) {
