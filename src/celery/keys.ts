@@ -12,9 +12,14 @@ export interface CeleryKeys {
   task(id: string): string;
   /** Key of a saved group (GroupResult.save()): `celery-taskset-meta-<id>`. */
   group(id: string): string;
-  /** A running chord's size (`.s`) and finished-header counter (`.t`); gone once it fires. */
+  /**
+   * A running chord's keys, gone once it fires: its size (`.s`), the tasks
+   * added to it while it runs (`.t`, `add_to_chord`: not a count of finished
+   * ones), and its finished header tasks' results (`.j`).
+   */
   chordSize(groupId: string): string;
-  chordDone(groupId: string): string;
+  chordAdded(groupId: string): string;
+  chordResults(groupId: string): string;
   /** PSUBSCRIBE pattern of every task channel. */
   readonly taskPattern: string;
   /** The task id in a task key or channel name, or null when it is not one. */
@@ -40,7 +45,8 @@ export function celeryKeys(globalKeyprefix = ''): CeleryKeys {
     task: (id) => taskPrefix + id,
     group: (id) => groupPrefix + id,
     chordSize: (id) => `${groupPrefix}${id}.s`,
-    chordDone: (id) => `${groupPrefix}${id}.t`,
+    chordAdded: (id) => `${groupPrefix}${id}.t`,
+    chordResults: (id) => `${groupPrefix}${id}.j`,
     taskPattern: `${taskPrefix}*`,
     taskIdOf: (name) => (name.startsWith(taskPrefix) ? name.slice(taskPrefix.length) : null),
   };

@@ -11,7 +11,7 @@ import type { QueuedTasks } from '../broker/broker.ts';
 import type { TaskHistory } from '../store/history-types.ts';
 import type { HistoryStorage } from '../store/store.ts';
 import type { ResultBackend } from './result-backend.ts';
-import { decideStatus, holderOf, isSettled } from './task-status.ts';
+import { decideStatus, holderOf, isSettled, needsHistory } from './task-status.ts';
 import type { TaskStatus } from '../store/task-statuses.ts';
 import type { TaskSnapshot } from './task-snapshot.ts';
 import type { WorkerLiveness, WorkerSilence } from './worker-liveness.ts';
@@ -52,7 +52,8 @@ export async function readStatuses(
   );
   const watchRunning = sources.liveness !== null || (sources.stallAfter?.size ?? 0) > 0;
   const wanted = evidence.filter(
-    (e): e is Evidence => e !== null && (e.task.meta === null || (watchRunning && !isSettled(e.task.meta.state))),
+    (e): e is Evidence =>
+      e !== null && (e.task.meta === null || needsHistory(e.task) || (watchRunning && !isSettled(e.task.meta.state))),
   );
   const histories = await sources.history.readHistory(wanted.map((e) => e.task.id));
   wanted.forEach((e, index) => {
@@ -70,7 +71,7 @@ export async function readStatuses(
     if (e === null) return 'UNKNOWN';
     const queue = queuedIn.get(e.task.id) ?? null;
     if (e.silence) return decideStatus(e.task, e.history, null, { silence: e.silence, requeuedIn: queue }).status;
-    const decision = decideStatus(e.task, e.task.meta ? null : e.history, queue);
+    const decision = decideStatus(e.task, e.task.meta && !needsHistory(e.task) ? null : e.history, queue);
     return sources.stallAfter ? withStall(decision, e.task, e.history, sources.stallAfter).status : decision.status;
   });
 }

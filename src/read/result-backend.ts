@@ -18,8 +18,12 @@ export interface GroupSnapshot {
   readonly memberIds: readonly string[] | null;
   /** Whether celery-taskset-meta-<id> exists. */
   readonly saved: boolean;
-  /** A running chord's header size and how many header tasks finished. */
+  /**
+   * A running chord's header size: `.s` plus `.t` (tasks added to the chord
+   * while it runs, Celery's `add_to_chord`), as Celery counts its total.
+   */
   readonly chordSize: number | null;
+  /** Header tasks that finished: the members of `.j`, at most the size (docs/celery-wire-format.md). */
   readonly chordDone: number | null;
 }
 
@@ -165,10 +169,13 @@ export class ResultBackend {
     return { values, pttls, existing };
   }
 
-  /** Reads many groups in one round trip: one MGET of their taskset, `.s` and `.t` keys. */
+  /**
+   * Reads many groups: one MGET of their taskset, `.s` and `.t` keys, and for
+   * a running chord (its `.s` set) a second round trip counting `.j`.
+   */
   async readGroups(ids: readonly string[]): Promise<(GroupSnapshot | MetaDecodeError)[]> {
     if (ids.length === 0) return [];
-    const keys = ids.flatMap((id) => [this.keys.group(id), this.keys.chordSize(id), this.keys.chordDone(id)]);
+    const keys = ids.flatMap((id) => [this.keys.group(id), this.keys.chordSize(id), this.keys.chordAdded(id)]);
     const { values } = await this.#readKeys(keys, 'existing');
     // Celery INCRs these: anything but a count that fits a GraphQL Int is not Celery's.
     const count = (key: string, value: Buffer | null | undefined) => {
@@ -178,17 +185,48 @@ export class ResultBackend {
         throw new MetaDecodeError(key, `the chord counter is not a count: ${JSON.stringify(text.slice(0, 40))}`);
       return Number(text);
     };
-    return ids.map((id, index) => {
-      const [saved, size, done] = values.slice(index * 3, index * 3 + 3);
+    const groups = ids.map((id, index): GroupSnapshot | MetaDecodeError => {
+      const [saved, size, added] = values.slice(index * 3, index * 3 + 3);
       try {
         const memberIds = saved ? decodeGroupMeta(this.keys.group(id), saved) : null;
-        const [chordSize, chordDone] = [count(this.keys.chordSize(id), size), count(this.keys.chordDone(id), done)];
-        return { id, memberIds, saved: memberIds !== null, chordSize, chordDone };
+        const chordSize = count(this.keys.chordSize(id), size);
+        const extra = count(this.keys.chordAdded(id), added) ?? 0;
+        const total = chordSize === null ? null : chordSize + extra;
+        return { id, memberIds, saved: memberIds !== null, chordSize: total, chordDone: null };
       } catch (error) {
         if (error instanceof MetaDecodeError) return error;
         throw error;
       }
     });
+    const running = groups.flatMap((group) =>
+      group instanceof MetaDecodeError || group.chordSize === null ? [] : [group.id],
+    );
+    const done = await this.#chordResults(running);
+    return groups.map((group) => {
+      if (group instanceof MetaDecodeError || group.chordSize === null) return group;
+      return { ...group, chordDone: Math.min(done.get(group.id) ?? 0, group.chordSize) };
+    });
+  }
+
+  /**
+   * How many header results each running chord holds in `.j`: a sorted set
+   * (result_chord_ordered, the default since 5.1), a list (without it), or a
+   * hash; asked all three ways in one pipeline, the type it has answers.
+   */
+  async #chordResults(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) {
+      const key = this.keys.chordResults(id);
+      pipeline.zcard(key).llen(key).hlen(key);
+    }
+    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    return new Map(
+      ids.map((id, index) => {
+        const answers = replies.slice(index * 3, index * 3 + 3).filter(([error]) => error === null);
+        return [id, Math.max(0, ...answers.map(([, value]) => Number(value)))];
+      }),
+    );
   }
 
   /** PINGs Redis and reports whether and how fast it answered; never throws. */

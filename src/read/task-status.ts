@@ -55,6 +55,10 @@ const hostnameIn = (value: unknown): string | null =>
  */
 export function holderOf(task: TaskSnapshot, history: TaskHistory | null): TaskHolder | null {
   const state = task.meta?.state;
+  if (runsOnAfterRevoke(task, history)) {
+    const started = history?.timeline.at(-1);
+    return started?.hostname ? { hostname: started.hostname, since: started.at } : null;
+  }
   const status = state === undefined ? null : (FROM_STATE.get(state) ?? 'RUNNING');
   if (status !== null && status !== 'RUNNING' && state !== CeleryStates.RECEIVED) return null;
   const last = history?.timeline.at(-1);
@@ -96,6 +100,21 @@ function revokedEarly(task: TaskSnapshot, history: TaskHistory | null): string {
   return ', stored by the revoke before any worker received the task (Celery ≥ 5.6.2 stores REVOKED when a worker hears the revoke); a worker that gets its message discards it';
 }
 
+/**
+ * Celery 5.6.2 to 5.6.x stores REVOKED, with no request, from every worker
+ * that hears a revoke, also for a task another worker is running; without
+ * `terminate` that task runs on and stores its own end later. Celery 5.7
+ * (celery #10922) no longer stores it. When the events show the task started
+ * and no worker reported it revoked since (a terminated or discarded task
+ * sends task-revoked), it is still running: RUNNING, or LOST when its worker
+ * is gone, as on 5.2 and 5.7. Without events celery-lens cannot tell: REVOKED.
+ */
+export function runsOnAfterRevoke(task: TaskSnapshot, history: TaskHistory | null): boolean {
+  const meta = task.meta;
+  if (meta?.state !== CeleryStates.REVOKED || meta.worker !== null || meta.name !== null) return false;
+  return history?.timeline.at(-1)?.type === 'task-started';
+}
+
 /** A stored state no worker holds (ready, or waiting for a retry): neither LOST nor STALLED can apply. */
 export const isSettled = (state: string) => READY_STATES.has(state) || state === CeleryStates.RETRY;
 
@@ -110,6 +129,13 @@ export function decideStatus(
   gone: LostEvidence | null = null,
 ): StatusDecision {
   const state = task.meta?.state;
+  if (state !== undefined && runsOnAfterRevoke(task, history)) {
+    const started = history?.timeline.at(-1);
+    const on = `it started on ${started?.hostname ?? 'a worker'} at ${iso(started?.at ?? 0)} and no worker reported it revoked since`;
+    const before = `the result backend says REVOKED (stored by a worker that heard a revoke without terminate: Celery 5.6.2 to 5.6.x does so for a running task, 5.7 no longer does), but ${on}`;
+    if (gone) return lost(gone, before);
+    return { status: 'RUNNING', reason: `${before}: it runs on and stores its own end` };
+  }
   if (state !== undefined) {
     const status = FROM_STATE.get(state) ?? 'RUNNING';
     const custom = isBuiltinState(state) ? '' : ' (a custom state, set while the task runs)';

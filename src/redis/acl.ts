@@ -58,6 +58,14 @@ const COMMANDS = [
   'hscan',
   // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
   'zremrangebyrank',
+  // bulk actions (src/bulk/: their records, leases and scripts, besides the above)
+  'sadd',
+  'srem',
+  'smembers',
+  'zrevrank',
+  'zrevrange',
+  'zremrangebyscore',
+  'pexpire',
   // pub/sub
   'subscribe',
   'unsubscribe',

@@ -24,6 +24,8 @@ type Documents = {
     "\n  query AwaitOne($id: ID!, $timeoutSeconds: Int!) {\n    awaitTask(id: $id, timeoutSeconds: $timeoutSeconds) { timedOut waitedMs task { id state result } }\n  }\n": typeof types.AwaitOneDocument,
     "\n  query AwaitMany($ids: [ID!]!, $timeoutSeconds: Int!, $mode: AwaitMode) {\n    awaitTasks(ids: $ids, timeoutSeconds: $timeoutSeconds, mode: $mode) { timedOut waitedMs tasks { id state } }\n  }\n": typeof types.AwaitManyDocument,
     "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n": typeof types.CompletedWithinDocument,
+    "\n  query Celery57Task($id: ID!) { task(id: $id) { state status statusReason timeline { type } } }\n": typeof types.Celery57TaskDocument,
+    "\n  query Celery57Chord($id: ID!) { group(id: $id) { size completed membersKnown } }\n": typeof types.Celery57ChordDocument,
     "\n  subscription CohortWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState meta }\n  }\n": typeof types.CohortWatchDocument,
     "\n  subscription CohortWatchIncluded($id: ID!) {\n    watched: task(id: $id, untilReady: false) @include(if: true) { id rawState }\n  }\n": typeof types.CohortWatchIncludedDocument,
     "\n  subscription CohortResume($id: ID!, $after: String) {\n    task(id: $id, untilReady: false, after: $after) { id rawState }\n  }\n": typeof types.CohortResumeDocument,
@@ -139,6 +141,8 @@ const documents: Documents = {
     "\n  query AwaitOne($id: ID!, $timeoutSeconds: Int!) {\n    awaitTask(id: $id, timeoutSeconds: $timeoutSeconds) { timedOut waitedMs task { id state result } }\n  }\n": types.AwaitOneDocument,
     "\n  query AwaitMany($ids: [ID!]!, $timeoutSeconds: Int!, $mode: AwaitMode) {\n    awaitTasks(ids: $ids, timeoutSeconds: $timeoutSeconds, mode: $mode) { timedOut waitedMs tasks { id state } }\n  }\n": types.AwaitManyDocument,
     "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n": types.CompletedWithinDocument,
+    "\n  query Celery57Task($id: ID!) { task(id: $id) { state status statusReason timeline { type } } }\n": types.Celery57TaskDocument,
+    "\n  query Celery57Chord($id: ID!) { group(id: $id) { size completed membersKnown } }\n": types.Celery57ChordDocument,
     "\n  subscription CohortWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState meta }\n  }\n": types.CohortWatchDocument,
     "\n  subscription CohortWatchIncluded($id: ID!) {\n    watched: task(id: $id, untilReady: false) @include(if: true) { id rawState }\n  }\n": types.CohortWatchIncludedDocument,
     "\n  subscription CohortResume($id: ID!, $after: String) {\n    task(id: $id, untilReady: false, after: $after) { id rawState }\n  }\n": types.CohortResumeDocument,
@@ -298,6 +302,14 @@ export function graphql(source: "\n  query AwaitMany($ids: [ID!]!, $timeoutSecon
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n"): (typeof documents)["\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Celery57Task($id: ID!) { task(id: $id) { state status statusReason timeline { type } } }\n"): (typeof documents)["\n  query Celery57Task($id: ID!) { task(id: $id) { state status statusReason timeline { type } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Celery57Chord($id: ID!) { group(id: $id) { size completed membersKnown } }\n"): (typeof documents)["\n  query Celery57Chord($id: ID!) { group(id: $id) { size completed membersKnown } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

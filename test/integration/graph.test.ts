@@ -335,9 +335,11 @@ describe('group(id)', () => {
   });
 
   it('shows a running chord’s size and progress, and an unknown group as unknown', async () => {
-    const gid = randomUUID();
+    // As Celery's Redis backend keeps a chord: `.s` its size, `.j` the finished header tasks' results (a sorted
+    // set by default, a list with result_chord_ordered off), `.t` the tasks added while it runs (add_to_chord).
+    const [gid, listed] = [randomUUID(), randomUUID()];
     await client.set(`celery-taskset-meta-${gid}.s`, '3');
-    await client.set(`celery-taskset-meta-${gid}.t`, '1');
+    await client.zadd(`celery-taskset-meta-${gid}.j`, 0, JSON.stringify([1, randomUUID(), 'SUCCESS', 2]));
     expect((await execute(lens.app, SavedGroup, { id: gid })).data?.group).toMatchObject({
       saved: false,
       membersKnown: false,
@@ -346,6 +348,11 @@ describe('group(id)', () => {
       ready: null,
       tasks: [],
     });
+    await client.set(`celery-taskset-meta-${gid}.t`, '1');
+    expect((await execute(lens.app, SavedGroup, { id: gid })).data?.group).toMatchObject({ size: 4, completed: 1 });
+    await client.set(`celery-taskset-meta-${listed}.s`, '2');
+    await client.rpush(`celery-taskset-meta-${listed}.j`, '[1, "a", "SUCCESS", 1]', '[1, "b", "SUCCESS", 2]');
+    expect((await execute(lens.app, SavedGroup, { id: listed })).data?.group).toMatchObject({ size: 2, completed: 2 });
     expect((await execute(lens.app, SavedGroup, { id: randomUUID() })).data?.group).toMatchObject({
       saved: false,
       membersKnown: false,
