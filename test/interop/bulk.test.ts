@@ -13,6 +13,8 @@ import { type DocumentNode, print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
+import { aclRule } from '../../src/redis/acl.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, ensureCelery, startWorker } from '../helpers/celery.ts';
 import { freePort, type RedisServer, startRedis } from '../helpers/redis-server.ts';
@@ -374,6 +376,32 @@ describe('without the control scope', () => {
       expect(await code(on, Cancel, { id: randomUUID() }, 'ops-key')).toBe('BULK_ACTION_NOT_FOUND');
     } finally {
       await Promise.all([on.stop(), off.stop()]);
+    }
+  });
+
+  it('runs under the ACL user `celery-lens acl --control true` prints: a dry run, a run to DONE, a cancel', async () => {
+    const password = randomUUID();
+    const lensFlags = ['--queues', 'celery', '--control', 'true', '--send-allow', 'lens.*', '--bulk-pause-ms', '0'];
+    const [command, ...args] = aclRule(loadConfig(lensFlags, {}), 'lens-bulk', password);
+    await quiet.client().call(command as string, ...args);
+    const limited = await startApp(`redis://lens-bulk:${password}@127.0.0.1:${quiet.port}/0`, lensFlags);
+    try {
+      const filter = { name: 'lens.nothing-matches' };
+      const dry = await ok<{ revokeTasksMatching: { state: string } }>(limited, RevokeMatching, {
+        filter,
+        dryRun: true,
+      });
+      expect(dry.revokeTasksMatching.state).toBe('DONE');
+      const run = await ok<{ revokeTasksMatching: { id: string } }>(limited, RevokeMatching, { filter });
+      await until(async () => (await look(run.revokeTasksMatching.id, limited))?.state === 'DONE');
+      const list = await ok<{ bulkActions: BulkPage }>(limited, List, { first: 5 });
+      expect(list.bulkActions.edges).toHaveLength(2);
+      const cancelled = await ok<{ cancelBulkAction: { state: string } }>(limited, Cancel, {
+        id: run.revokeTasksMatching.id,
+      });
+      expect(cancelled.cancelBulkAction.state).toBe('DONE');
+    } finally {
+      await limited.stop();
     }
   });
 });
