@@ -22,6 +22,7 @@ import { createLensYoga } from './transport/yoga.ts';
 import { BulkRunner } from './bulk/bulk-runner.ts';
 import { storedCall } from './schema/control.ts';
 import { attachWebSockets } from './transport/ws-server.ts';
+import { sampleQueues } from './intake/queue-sampler.ts';
 
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
@@ -135,6 +136,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   );
   const websockets = attachWebSockets(http.server, yoga, config, checkHost);
   let trimmer: NodeJS.Timeout | null = null;
+  let stopSampling: (() => void) | null = null;
 
   return {
     yoga,
@@ -147,6 +149,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     subscriber: connections.subscriber,
     history: stores.history,
     index: stores.index,
+    stats: stores.stats,
     consumer,
     metrics,
     logger,
@@ -164,6 +167,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
         }, INDEX_TRIM_MS).unref();
       }
       if (bulk && config.control) bulk.start();
+      if (stores.stats && consumer) {
+        stopSampling = sampleQueues(stores.queueLengths, stores.stats, {
+          onError: (error) => logger.debug({ err: error }, 'queue sample for the rollups failed'),
+        });
+      }
       const port = await http.listen(config.port, config.host, listenBacklog(config.maxWsConnections));
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
@@ -175,6 +183,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
      */
     async stop(): Promise<void> {
       if (trimmer) clearInterval(trimmer);
+      stopSampling?.();
       const closed = http.close(STOP_GRACE_MS);
       shutdown.abort();
       await websockets.close();

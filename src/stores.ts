@@ -32,6 +32,7 @@ import { ResultBackend } from './read/result-backend.ts';
 import { IndexFeed } from './store/index/index-feed.ts';
 import { StateLog } from './store/state-log.ts';
 import { TaskIndex } from './store/index/task-index.ts';
+import { StatsStore } from './store/stats/stats-store.ts';
 import { type TaskUpdate, TaskWatcher, rawOf } from './live/task-watcher.ts';
 import { WorkerLiveness } from './read/worker-liveness.ts';
 
@@ -54,6 +55,7 @@ type StoreConfig = Pick<
   | 'indexKwargs'
   | 'resumeWindowSeconds'
   | 'cursorSecrets'
+  | 'statsSeconds'
 >;
 
 export function createStores(
@@ -74,6 +76,10 @@ export function createStores(
         retentionSeconds: config.indexSeconds,
       })
     : null;
+  const stats =
+    config.statsSeconds > 0
+      ? new StatsStore(connections.redis, ownKeys.stats, { keepMs: config.statsSeconds * 1000 })
+      : null;
   // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
   const history = new NotifyingHistory(
     new HistoryStore(connections.redis, ownKeys, {
@@ -81,6 +87,7 @@ export function createStores(
       tombstoneTtlSeconds: config.tombstoneSeconds,
       index,
       indexKwargs: config.indexKwargs,
+      stats,
     }),
   );
   const priority = { steps: config.prioritySteps, sep: config.prioritySep };
@@ -114,7 +121,7 @@ export function createStores(
       : new ConfiguredCursorKeys([secret, ...older]);
   // The store's parts, checked against its interface (store/store.ts): everything above sees only that.
   const bulk = new BulkStore(connections.redis, ownKeys.bulk, connections.subscriber);
-  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk };
+  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk, stats };
   const consumer = connections.consumer
     ? new EventConsumer(
         { results: connections.consumer.results, events: broker.events },
@@ -143,5 +150,6 @@ export function createStores(
     states: store.states,
     cursorKeys: store.cursorKeys,
     bulkStore: store.bulk,
+    stats: store.stats,
   };
 }

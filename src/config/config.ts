@@ -150,6 +150,8 @@ export interface Config {
   readonly indexKwargs: readonly string[];
   /** Longest wait one awaitTask/awaitTasks/taskCompleted may ask for, in seconds. */
   readonly maxAwaitSeconds: number;
+  /** How long the rollups' hours are kept, in seconds (minutes: two days at most); 0: no rollups. */
+  readonly statsSeconds: number;
 }
 
 /** Options that are each valid but not together. */
@@ -249,6 +251,7 @@ export function loadConfig(
     indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,
     indexMaxTasks: integer('index-max-tasks', get('index-max-tasks'), 1, 100_000_000),
     indexKwargs: kwargKeys(get('index-kwargs')),
+    statsSeconds: integer('stats-days', get('stats-days'), 0, 366) * 86400,
     maxAwaitSeconds: integer('max-await-seconds', get('max-await-seconds'), 1, 86_400),
     corsOrigins: origins(get('cors-origins')),
     allowedHosts: allowedHosts(get('allowed-hosts')),

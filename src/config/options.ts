@@ -205,6 +205,11 @@ export const OPTIONS = {
     default: '',
     help: 'kwargs keys indexed by exact value, comma-separated (e.g. user_id,tenant)',
   },
+  'stats-days': {
+    env: 'LENS_STATS_DAYS',
+    default: '30',
+    help: 'days the per-minute (two days) and per-hour rollups behind taskStats and the charts are kept (0: off)',
+  },
   graphiql: { env: 'LENS_GRAPHIQL', default: 'true', help: 'serve GraphiQL at /graphql (true/false)' },
   ui: { env: 'LENS_UI', default: 'true', help: 'serve the web page at / and /tasks/<id> (true/false)' },
   auth: { env: 'LENS_AUTH', default: 'false', help: 'require an API key or a JWT on every request (true/false)' },

@@ -2,7 +2,14 @@ import type { ResultBackend, TtlRead } from '../read/result-backend.ts';
 import type { CursorKeys } from '../store/cursor-keys.ts';
 import type { Broker, QueuedTasks } from '../broker/broker.ts';
 import type { EventConsumer } from '../intake/event-consumer.ts';
-import type { GoalStorage, HistoryStorage, IndexChanges, IndexStorage, ResumeLog } from '../store/store.ts';
+import type {
+  GoalStorage,
+  HistoryStorage,
+  IndexChanges,
+  IndexStorage,
+  ResumeLog,
+  StatsStorage,
+} from '../store/store.ts';
 import type { TaskControl } from '../broker/task-control.ts';
 import type { ProgressChanges } from '../intake/progress-changes.ts';
 import type { QueueLengths } from '../broker/queue-lengths.ts';
@@ -33,6 +40,8 @@ export interface LensContext {
   readonly changes: ProgressChanges;
   /** The task index (searchTasks, taskStats, failures, taskEvents); null with --index false. */
   readonly index: IndexStorage | null;
+  /** The rollups (taskStats' percentiles, and its counts past the index); null with --stats-days 0. */
+  readonly stats: StatsStorage | null;
   /** The index' changes, for taskEvents; null with --index false. */
   readonly indexFeed: IndexChanges | null;
   /** Every published state, numbered, for resuming subscriptions. */

@@ -28,6 +28,8 @@ import {
   type TaskHistory,
   type Tombstone,
 } from './history-types.ts';
+import { StatsIntake } from './stats/stats-intake.ts';
+import type { StatsUpdate } from './stats/stats-updates.ts';
 
 // The shapes' old home: tests and older imports name them here.
 export {
@@ -47,6 +49,8 @@ export interface HistorySettings {
   /** The task index, written in the same pipelines (null with --index false), and the kwargs keys it indexes. */
   readonly index?: TaskIndex | null;
   readonly indexKwargs?: readonly string[];
+  /** The rollups, added to after each batch (null with --stats-days 0). */
+  readonly stats?: { record(updates: readonly StatsUpdate[]): Promise<void> } | null;
 }
 
 const FINISHED: ReadonlySet<TaskEventType> = new Set([
@@ -138,6 +142,7 @@ export class HistoryStore implements HistoryStorage {
     const ttl = this.settings.historyTtlSeconds;
     const pipeline = this.redis.pipeline();
     const links: ChildLink[] = [];
+    const stats = this.settings.stats ? new StatsIntake() : null;
     for (const event of events) {
       const key = this.keys.history(event.taskId);
       const fields: Record<string, string | number> = {};
@@ -162,11 +167,13 @@ export class HistoryStore implements HistoryStorage {
         ...(event.retries === null ? {} : { retries: event.retries }),
       };
       const events = this.keys.events(event.taskId);
+      const added = pipeline.length;
       // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
       pipeline
         .zadd(events, event.at, JSON.stringify(entry))
         .zremrangebyrank(events, 0, -MAX_TIMELINE - 1)
         .expire(events, ttl);
+      stats?.queue(pipeline, event, key, added);
       if (event.parentId && event.parentId !== event.taskId) {
         this.#child(pipeline, event.parentId, event.taskId, event.at);
         links.push({ parentId: event.parentId, childId: event.taskId });
@@ -177,8 +184,11 @@ export class HistoryStore implements HistoryStorage {
       pipeline,
       events.filter((event) => indexableId(event.taskId)).map((event) => updateFromEvent(event, kwargKeys)),
     );
-    await this.#write(pipeline);
+    const replies = await this.#write(pipeline);
     this.#tell(links);
+    // After the timeline: a failure here fails the batch, whose retry finds its events recorded and adds nothing.
+    const updates = stats?.updates(replies) ?? [];
+    if (updates.length > 0) await this.settings.stats?.record(updates);
   }
 
   /**

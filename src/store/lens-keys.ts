@@ -51,6 +51,13 @@ export interface LensKeys {
    */
   readonly bulk: string;
   /**
+   * Prefix of the rollups' keys (stats/stats-keys.ts): `{st}:keys` and one
+   * HASH per task name, queue or all tasks per minute or hour
+   * (`{st}:m<minute>:n:<name>`, `{st}:h<hour>:q:<queue>`, …). One hash tag:
+   * a batch's script touches them together.
+   */
+  readonly stats: string;
+  /**
    * ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number).
    * The resume log's keys share the hash tag `{states}` with its clock: the script that numbers a state
    * touches both (state-log.ts), so they live in one Redis Cluster slot.
@@ -86,6 +93,7 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     resentFrom: (id) => `${prefix}resent-from:${id}`,
     index: `${prefix}{ix}:`,
     bulk: `${prefix}{bulk}:`,
+    stats: `${prefix}{st}:`,
     states: (id) => `${prefix}{states}:task:${id}`,
     stateValues: (id) => `${prefix}{states}:values:${id}`,
     stateClock: () => `${prefix}{states}:clock`,

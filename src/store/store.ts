@@ -28,6 +28,10 @@ import type { CursorKeys } from './cursor-keys.ts';
 import type { Goal, GoalStatus } from './goal-types.ts';
 import type { ChildrenListener, TaskHistory } from './history-types.ts';
 import type { CellStats, IndexEntry, IndexFilter, IndexOrder, IndexedTask } from './index/index-types.ts';
+import type { QueueSample } from './stats/stats-store.ts';
+import type { Rollup } from './stats/stats-fields.ts';
+import type { Resolution, Scope } from './stats/stats-keys.ts';
+import type { StatsUpdate } from './stats/stats-updates.ts';
 
 /** Each task's timeline, tombstone and child links, written by the event consumer (history-store.ts). */
 export interface HistoryStorage {
@@ -67,6 +71,26 @@ export interface IndexStorage {
   trim(now?: number): Promise<number>;
 }
 type TaskStatusOrNull = CellStats['status'] | null;
+
+/**
+ * The rollups (stats/stats-store.ts): per task name, per queue and for all
+ * tasks, per minute (two days) and per hour (--stats-days), counts by
+ * outcome, runtime and wait sketches, queue samples. They outlive the index.
+ */
+export interface StatsStorage {
+  /** Adds what events told, each once (the history store deduplicates across replicas). */
+  record(updates: readonly StatsUpdate[]): Promise<void>;
+  /** Records the broker's queues as sampled at `at` (ms; default now). */
+  sampleQueues(samples: readonly QueueSample[], at?: number): Promise<void>;
+  /** Task names or queues seen since `since` (ms), those seen last first. */
+  members(kind: 'name' | 'queue', since: number): Promise<string[]>;
+  /** Each scope's rollup over [since, until] (ms). */
+  totals(scopes: readonly Scope[], since: number, until: number): Promise<Rollup[]>;
+  /** One scope's rollup per bucket of `sizeMs` (UTC boundaries) over [since, until], oldest first. */
+  series(scope: Scope, since: number, until: number, sizeMs: number): Promise<{ start: number; rollup: Rollup }[]>;
+  /** How long buckets of a resolution are kept after they end, in ms. */
+  keptMs(resolution: Resolution): number;
+}
 
 /** Goals: a client's named outcome over attempts (goal-store.ts). */
 export interface GoalStorage {
@@ -184,4 +208,6 @@ export interface LensStore {
   /** Every published state, numbered, for resuming subscriptions. */
   readonly states: ResumeLog;
   readonly bulk: BulkStorage;
+  /** The rollups; null with --stats-days 0. */
+  readonly stats: StatsStorage | null;
 }

@@ -80,3 +80,59 @@ export function publishTaskSent(
   };
   return publishEvent(redis, event, db);
 }
+
+/** Several task events in one `task.multi` message, as a worker batches them (a JSON list in one envelope). */
+export async function publishTaskEvents(
+  redis: Redis,
+  events: readonly (Record<string, unknown> & { type: string })[],
+  db = 0,
+): Promise<void> {
+  const envelope = {
+    body: Buffer.from(JSON.stringify(events)).toString('base64'),
+    'content-encoding': 'utf-8',
+    'content-type': 'application/json',
+    headers: { hostname: events[0]?.hostname ?? null },
+    properties: {
+      delivery_mode: 1,
+      delivery_info: { exchange: 'celeryev', routing_key: 'task.multi' },
+      priority: 0,
+      body_encoding: 'base64',
+    },
+  };
+  await redis.publish(`/${db}.celeryev/task.multi`, JSON.stringify(envelope));
+}
+
+/** A worker's received, started and succeeded (or failed) events of one task, timed in ms. */
+export function workerTaskEvents(
+  id: string,
+  hostname: string,
+  {
+    name,
+    receivedAt,
+    startedAt,
+    finishedAt,
+    runtime,
+    failed = false,
+  }: { name: string; receivedAt: number; startedAt: number; finishedAt: number; runtime: number; failed?: boolean },
+): (Record<string, unknown> & { type: string })[] {
+  const common = { uuid: id, hostname, utcoffset: 0, pid: 4242, clock: 1 };
+  return [
+    {
+      ...common,
+      type: 'task-received',
+      name,
+      args: '()',
+      kwargs: '{}',
+      root_id: id,
+      parent_id: null,
+      retries: 0,
+      eta: null,
+      expires: null,
+      timestamp: receivedAt / 1000,
+    },
+    { ...common, type: 'task-started', timestamp: startedAt / 1000 },
+    failed
+      ? { ...common, type: 'task-failed', exception: "ValueError('no')", traceback: '', timestamp: finishedAt / 1000 }
+      : { ...common, type: 'task-succeeded', result: '1', runtime, timestamp: finishedAt / 1000 },
+  ];
+}
