@@ -155,3 +155,22 @@ export const Failures = graphql(`
     }
   }
 `);
+
+/** The charts (components/stats-charts.tsx): taskStats' buckets over a window, of one task name or all. */
+export const StatsCharts = graphql(`
+  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {
+    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {
+      interval
+      buckets {
+        start
+        succeeded
+        failed
+        retried
+        revoked
+        runtime { p50 p95 p99 }
+        wait { p50 p95 p99 }
+        queueLength
+      }
+    }
+  }
+`);

@@ -1,8 +1,9 @@
 import { QueuesPanel } from '../components/queues-panel.tsx';
 import { SearchBox } from '../components/search-box.tsx';
+import { StatsChartsPanel } from '../components/stats-charts.tsx';
 import { WorkersList } from '../components/workers-list.tsx';
 
-/** `/`: find a task, see the queues and the workers, live. */
+/** `/`: find a task, see the trends, the queues and the workers, live. */
 export function HomeRoute() {
   return (
     <main className="home">
@@ -12,6 +13,7 @@ export function HomeRoute() {
         <SearchBox />
       </section>
       <div className="home-panels">
+        <StatsChartsPanel />
         <QueuesPanel />
         <WorkersList />
       </div>

@@ -3,6 +3,7 @@ import { ListHead, LoadMore } from '../components/list-head.tsx';
 import { BulkActions } from '../control/bulk-actions.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { StatsChartsPanel } from '../components/stats-charts.tsx';
 import { TaskFilterForm, isKwargsError } from '../components/task-filter-form.tsx';
 import { TaskLink } from '../components/task-link.tsx';
 import { formatDuration, formatTime } from '../format.ts';
@@ -56,6 +57,8 @@ export function TasksRoute({ params }: { params: URLSearchParams }) {
         errors={list.errors}
         onApply={(next) => navigate(withParams('/tasks', paramsFromFilter(next)))}
       />
+      {/* A task name's page: the list filtered on one name, with its trends. */}
+      {current.filter.name ? <StatsChartsPanel name={current.filter.name} /> : null}
       <section className="panel" aria-label="Matching tasks">
         <ListHead
           testId="task-total"

@@ -36,6 +36,7 @@ type Documents = {
     "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n": typeof types.FailureEventsDocument,
     "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": typeof types.IndexedKwargsDocument,
     "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": typeof types.FailuresDocument,
+    "\n  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {\n    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {\n      interval\n      buckets {\n        start\n        succeeded\n        failed\n        retried\n        revoked\n        runtime { p50 p95 p99 }\n        wait { p50 p95 p99 }\n        queueLength\n      }\n    }\n  }\n": typeof types.StatsChartsDocument,
 };
 const documents: Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": types.ViewerDocument,
@@ -59,6 +60,7 @@ const documents: Documents = {
     "\n  subscription FailureEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id }\n  }\n": types.FailureEventsDocument,
     "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": types.IndexedKwargsDocument,
     "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": types.FailuresDocument,
+    "\n  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {\n    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {\n      interval\n      buckets {\n        start\n        succeeded\n        failed\n        retried\n        revoked\n        runtime { p50 p95 p99 }\n        wait { p50 p95 p99 }\n        queueLength\n      }\n    }\n  }\n": types.StatsChartsDocument,
 };
 
 /**
@@ -145,6 +147,10 @@ export function graphql(source: "\n  query IndexedKwargs { viewer { indexedKwarg
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n"): typeof import('./graphql.js').FailuresDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {\n    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {\n      interval\n      buckets {\n        start\n        succeeded\n        failed\n        retried\n        revoked\n        runtime { p50 p95 p99 }\n        wait { p50 p95 p99 }\n        queueLength\n      }\n    }\n  }\n"): typeof import('./graphql.js').StatsChartsDocument;
 
 
 export function graphql(source: string) {

@@ -83,6 +83,12 @@ export type TaskState =
   /** The task returned; `result` holds its return value. */
   | 'SUCCESS';
 
+/** The size of taskStats' buckets, on UTC boundaries. */
+export type TaskStatsInterval =
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE';
+
 /** Celery's PENDING disambiguated, from every piece of evidence celery-lens has (see statusReason). */
 export type TaskStatus =
   /** It did exist; Celery's result is gone (see lastOutcome). */
@@ -238,6 +244,16 @@ export type FailuresQueryVariables = Exact<{
 
 
 export type FailuresQuery = { failures: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { name: string, exceptionType: string, count: number, firstSeen: string, lastSeen: string, example: { id: string, status: TaskStatus } } }> } };
+
+export type StatsChartsQueryVariables = Exact<{
+  since: string;
+  until: string;
+  interval: TaskStatsInterval;
+  key?: string | null | undefined;
+}>;
+
+
+export type StatsChartsQuery = { taskStats: { interval: TaskStatsInterval, buckets: Array<{ start: string, succeeded: number, failed: number, retried: number | null, revoked: number | null, queueLength: number | null, runtime: { p50: number | null, p95: number | null, p99: number | null } | null, wait: { p50: number | null, p95: number | null, p99: number | null } | null }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -586,3 +602,34 @@ export const FailuresDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<FailuresQuery, FailuresQueryVariables>;
+export const StatsChartsDocument = new TypedDocumentString(`
+    query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {
+  taskStats(
+    since: $since
+    until: $until
+    by: NAME
+    key: $key
+    interval: $interval
+  ) {
+    interval
+    buckets {
+      start
+      succeeded
+      failed
+      retried
+      revoked
+      runtime {
+        p50
+        p95
+        p99
+      }
+      wait {
+        p50
+        p95
+        p99
+      }
+      queueLength
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StatsChartsQuery, StatsChartsQueryVariables>;
