@@ -139,7 +139,7 @@ export function StatsChartsPanel({ name = null }: { name?: string | null }) {
             { label: 'Succeeded', color: COLORS.succeeded },
             { label: 'Failed', color: COLORS.failed },
             { label: 'Retried', color: COLORS.retried, dash: [4, 4] },
-            { label: 'Failure rate %', color: COLORS.rate, scale: '%' },
+            { label: 'Failure rate %', color: COLORS.rate, scale: '%', points: true },
             ...(withQueue ? [{ label: 'Queue length', color: COLORS.queue, dash: [2, 3] }] : []),
           ]}
           axes={{ left: 'tasks', right: { scale: '%', label: 'failure rate %' } }}
@@ -149,12 +149,12 @@ export function StatsChartsPanel({ name = null }: { name?: string | null }) {
           testId="latency-chart"
           caption={`Runtime and wait (send to start) percentiles of ${scope}, in seconds.`}
           series={[
-            { label: 'Runtime p50', color: COLORS.runtime },
-            { label: 'Runtime p95', color: COLORS.runtime, dash: [6, 3] },
-            { label: 'Runtime p99', color: COLORS.runtime, dash: [2, 3] },
-            { label: 'Wait p50', color: COLORS.wait },
-            { label: 'Wait p95', color: COLORS.wait, dash: [6, 3] },
-            { label: 'Wait p99', color: COLORS.wait, dash: [2, 3] },
+            { label: 'Runtime p50', color: COLORS.runtime, points: true },
+            { label: 'Runtime p95', color: COLORS.runtime, dash: [6, 3], points: true },
+            { label: 'Runtime p99', color: COLORS.runtime, dash: [2, 3], points: true },
+            { label: 'Wait p50', color: COLORS.wait, points: true },
+            { label: 'Wait p95', color: COLORS.wait, dash: [6, 3], points: true },
+            { label: 'Wait p99', color: COLORS.wait, dash: [2, 3], points: true },
           ]}
           axes={{ left: 'seconds' }}
           data={latency}

@@ -14,6 +14,8 @@ export interface ChartSeries {
   /** The scale it is drawn on: `y` left, another name right. @default 'y' */
   readonly scale?: string;
   readonly dash?: number[];
+  /** Dots on its values: for sparse series, where a bucket alone between empty ones draws no line. */
+  readonly points?: boolean;
 }
 
 export interface UPlotChartProps {
@@ -47,6 +49,7 @@ export function UPlotChart({ testId, caption, series, data, axes, height = 220 }
           width: 2,
           scale: each.scale ?? 'y',
           spanGaps: false,
+          points: { show: each.points ?? false, size: 5 },
           ...(each.dash ? { dash: each.dash } : {}),
         })),
       ],
