@@ -58,7 +58,7 @@ const drawnPixels = (page: Page, testId: string) =>
 const tableSums = (page: Page) =>
   page.locator('[data-testid="stats-table"] tbody tr').evaluateAll((rows) =>
     rows.reduce(
-      (sum, row) => {
+      (sum: [number, number], row): [number, number] => {
         const cells = row.querySelectorAll('td');
         return [sum[0] + Number(cells[0]?.textContent ?? 0), sum[1] + Number(cells[1]?.textContent ?? 0)];
       },

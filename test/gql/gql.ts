@@ -123,6 +123,8 @@ type Documents = {
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": typeof types.ChordProgressDocument,
     "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n": typeof types.QueuesDocument,
     "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n": typeof types.QueuedWhyDocument,
+    "\n  query RollupTiming($id: ID!) {\n    task(id: $id) { id status sentAt startedAt runtime }\n  }\n": typeof types.RollupTimingDocument,
+    "\n  query RollupPerName($since: DateTime, $by: TaskStatsBy, $key: String) {\n    taskStats(since: $since, by: $by, key: $key) {\n      groups {\n        key total\n        runtime { count p50 p95 p99 }\n        wait { count p50 p95 p99 }\n      }\n    }\n  }\n": typeof types.RollupPerNameDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": typeof types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": typeof types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": typeof types.InteropCompletedDocument,
@@ -241,6 +243,8 @@ const documents: Documents = {
     "\n  subscription ChordProgress($id: ID!) {\n    groupProgress(id: $id) { total queued running succeeded failed revoked expired unknown lost ready percent }\n  }\n": types.ChordProgressDocument,
     "\n  query Queues {\n    queues {\n      name length oldestTaskId oldestAgeSeconds wrongTypeKeys\n      byPriority { priority length oldestTaskId oldestAgeSeconds }\n    }\n  }\n": types.QueuesDocument,
     "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n": types.QueuedWhyDocument,
+    "\n  query RollupTiming($id: ID!) {\n    task(id: $id) { id status sentAt startedAt runtime }\n  }\n": types.RollupTimingDocument,
+    "\n  query RollupPerName($since: DateTime, $by: TaskStatsBy, $key: String) {\n    taskStats(since: $since, by: $by, key: $key) {\n      groups {\n        key total\n        runtime { count p50 p95 p99 }\n        wait { count p50 p95 p99 }\n      }\n    }\n  }\n": types.RollupPerNameDocument,
     "\n  query Why($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt\n      timeline { type retries }\n      lastOutcome { state errorType }\n    }\n  }\n": types.WhyDocument,
     "\n  subscription Follow($id: ID!) {\n    task(id: $id) { rawState status retries }\n  }\n": types.FollowDocument,
     "\n  subscription InteropCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result }\n  }\n": types.InteropCompletedDocument,
@@ -700,6 +704,14 @@ export function graphql(source: "\n  query Queues {\n    queues {\n      name le
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n"): (typeof documents)["\n  query QueuedWhy($id: ID!) { task(id: $id) { status statusReason } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RollupTiming($id: ID!) {\n    task(id: $id) { id status sentAt startedAt runtime }\n  }\n"): (typeof documents)["\n  query RollupTiming($id: ID!) {\n    task(id: $id) { id status sentAt startedAt runtime }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RollupPerName($since: DateTime, $by: TaskStatsBy, $key: String) {\n    taskStats(since: $since, by: $by, key: $key) {\n      groups {\n        key total\n        runtime { count p50 p95 p99 }\n        wait { count p50 p95 p99 }\n      }\n    }\n  }\n"): (typeof documents)["\n  query RollupPerName($since: DateTime, $by: TaskStatsBy, $key: String) {\n    taskStats(since: $since, by: $by, key: $key) {\n      groups {\n        key total\n        runtime { count p50 p95 p99 }\n        wait { count p50 p95 p99 }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
