@@ -66,6 +66,9 @@ const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
   'task-started': 'startedAt',
 };
 
+/** Rollup updates kept for the next batch when their write failed (Redis away): a minute of a busy fleet. */
+const MAX_UNWRITTEN = 100_000;
+
 const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
 const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) =>
@@ -129,6 +132,8 @@ function numbers(
 export class HistoryStore implements HistoryStorage {
   /** Told, in process, of the child links each write recorded (after the write): live graphs grow with them. */
   readonly #childListeners = new Set<ChildrenListener>();
+  /** Rollup updates a failed write left, added by the next batch. */
+  readonly #unwritten: StatsUpdate[] = [];
 
   constructor(
     readonly redis: Redis,
@@ -186,9 +191,23 @@ export class HistoryStore implements HistoryStorage {
     );
     const replies = await this.#write(pipeline);
     this.#tell(links);
-    // After the timeline: a failure here fails the batch, whose retry finds its events recorded and adds nothing.
-    const updates = stats?.updates(replies) ?? [];
-    if (updates.length > 0) await this.settings.stats?.record(updates);
+    if (stats) await this.#recordStats(stats.updates(replies));
+  }
+
+  /**
+   * Adds a batch's rollups after its timeline. A failure fails the batch: its
+   * retry finds the events recorded (ZADD adds nothing), so what was not
+   * written waits here for the next batch (at most MAX_UNWRITTEN).
+   */
+  async #recordStats(updates: readonly StatsUpdate[]): Promise<void> {
+    const all = [...this.#unwritten.splice(0), ...updates];
+    if (all.length === 0) return;
+    try {
+      await this.settings.stats?.record(all);
+    } catch (error) {
+      this.#unwritten.push(...all.slice(-MAX_UNWRITTEN));
+      throw error;
+    }
   }
 
   /**

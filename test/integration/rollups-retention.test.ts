@@ -99,6 +99,24 @@ describe('rollups kept', () => {
     expect(await later.members('queue', 0)).toEqual(['celery']);
   });
 
+  it('writes the rollups of a batch whose write failed with the next batch, each event once', async () => {
+    const { stats, keys } = stores(0);
+    let failures = 1;
+    const flaky = {
+      record: (updates: Parameters<StatsStore['record']>[0]) =>
+        failures-- > 0 ? Promise.reject(new Error('Redis away')) : stats.record(updates),
+    };
+    const history = new HistoryStore(redis, keys, { historyTtlSeconds: 3600, tombstoneTtlSeconds: 3600, stats: flaky });
+    const at = Date.now() - 5 * MINUTE;
+    const batch = taskEvents('app.flaky', at, 0.1, 0.2);
+    await expect(history.recordEvents(batch)).rejects.toThrow('Redis away');
+    // The consumer's retry: the timeline has the events already, the rollups get them now, once.
+    await history.recordEvents(batch);
+    await history.recordEvents(taskEvents('app.flaky', at, 0.1, 0.2));
+    const [total] = await stats.totals([{ kind: 'name', key: 'app.flaky' }], at - MINUTE, Date.now());
+    expect([total?.counts.t, total?.counts.s, total?.runtime.count, total?.wait.count]).toEqual([2, 2, 2, 2]);
+  });
+
   it('keeps a sketch to its bound of bins, in a listpack hash; measured bytes per name per minute', async () => {
     const { stats, keys } = stores(0);
     const at = Math.floor(Date.now() / MINUTE) * MINUTE - MINUTE;
