@@ -59,20 +59,28 @@ local function add(key, field, amount)
   end
 end
 
+-- Whether each member has room in the registry, asked once per call (its minute and hour share it).
+local admitted = {}
+local function admit(member, seen)
+  if admitted[member] == nil then
+    if redis.call('ZSCORE', REGISTRY, member) then
+      redis.call('ZADD', REGISTRY, 'GT', seen, member)
+      admitted[member] = true
+    elseif redis.call('ZCARD', REGISTRY) < maxMembers then
+      redis.call('ZADD', REGISTRY, seen, member)
+      admitted[member] = true
+    else
+      admitted[member] = false
+    end
+  end
+  return admitted[member]
+end
+
 local at, written = 4, 0
 for k = 2, #KEYS do
   local key, member, seen, ttl, n = KEYS[k], ARGV[at], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
   at = at + 4
-  local room = true
-  if member ~= '' then
-    if redis.call('ZSCORE', REGISTRY, member) then
-      redis.call('ZADD', REGISTRY, 'GT', seen, member)
-    elseif redis.call('ZCARD', REGISTRY) < maxMembers then
-      redis.call('ZADD', REGISTRY, seen, member)
-    else
-      room = false
-    end
-  end
+  local room = member == '' or admit(member, seen)
   if room then
     for p = 0, n - 1 do add(key, ARGV[at + 2 * p], ARGV[at + 2 * p + 1]) end
     redis.call('PEXPIRE', key, ttl)
