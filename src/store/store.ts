@@ -28,8 +28,7 @@ import type { CursorKeys } from './cursor-keys.ts';
 import type { Goal, GoalStatus } from './goal-types.ts';
 import type { ChildrenListener, TaskHistory } from './history-types.ts';
 import type { CellStats, IndexEntry, IndexFilter, IndexOrder, IndexedTask } from './index/index-types.ts';
-import type { QueueSample } from './stats/stats-store.ts';
-import type { Rollup } from './stats/stats-fields.ts';
+import type { QueueSample, Rollup } from './stats/stats-fields.ts';
 import type { Resolution, Scope } from './stats/stats-keys.ts';
 import type { StatsUpdate } from './stats/stats-updates.ts';
 

@@ -15,6 +15,14 @@ export type Counter = (typeof COUNTERS)[number];
 /** Fields a write keeps the largest of (lua/record.lua). */
 export const MAX_FIELDS: ReadonlySet<string> = new Set(['rM', 'wM', 'ql', 'qa']);
 
+/** A queue as the sampler saw it. */
+export interface QueueSample {
+  readonly queue: string;
+  readonly length: number;
+  /** How long its oldest message has waited (seconds), when known. */
+  readonly oldestAgeSeconds: number | null;
+}
+
 export interface Rollup {
   readonly counts: Record<Counter, number>;
   readonly runtime: Sketch;

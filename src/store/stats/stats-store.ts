@@ -16,10 +16,13 @@ import type { Redis } from 'ioredis';
 import { type LuaScript, luaScript, runScript } from '../../redis/lua-scripts.ts';
 import { guarded } from '../../redis/redis-replies.ts';
 import { MAX_BINS } from './sketch.ts';
-import { MAX_FIELDS, type Rollup } from './stats-fields.ts';
+import { MAX_FIELDS, type QueueSample, type Rollup } from './stats-fields.ts';
 import { MINUTE_MS, type Resolution, SIZE_MS, type Scope, type StatsKeys, memberOf, statsKeys } from './stats-keys.ts';
 import { StatsReader } from './stats-read.ts';
 import type { StatsUpdate } from './stats-updates.ts';
+import type { StatsStorage } from '../store.ts';
+
+export type { QueueSample } from './stats-fields.ts';
 
 const RECORD: LuaScript = luaScript('lensStatsRecord', new URL('./lua/record.lua', import.meta.url));
 
@@ -37,14 +40,6 @@ export interface StatsSettings {
   readonly now?: () => number;
 }
 
-/** A queue as the sampler saw it. */
-export interface QueueSample {
-  readonly queue: string;
-  readonly length: number;
-  /** How long its oldest message has waited (seconds), when known. */
-  readonly oldestAgeSeconds: number | null;
-}
-
 interface Pending {
   readonly member: string;
   seen: number;
@@ -52,7 +47,7 @@ interface Pending {
   readonly fields: Map<string, number>;
 }
 
-export class StatsStore {
+export class StatsStore implements StatsStorage {
   readonly keys: StatsKeys;
   readonly now: () => number;
   readonly #reader: StatsReader;
