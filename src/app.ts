@@ -22,12 +22,15 @@ import { createLensYoga } from './transport/yoga.ts';
 import { BulkRunner } from './bulk/bulk-runner.ts';
 import { storedCall } from './schema/control.ts';
 import { attachWebSockets } from './transport/ws-server.ts';
+import { Alerts, loadAlertRules } from './alerts/alerts.ts';
 
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
   readonly logger?: Logger;
   /** One line per GraphQL operation, where speed matters more than promptness. @default the logger */
   readonly operationLogger?: Logger;
+  /** The clock alert rules' windows are measured with (tests). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** How long in-flight requests may take to finish once stop() is called, in ms. */
@@ -37,6 +40,8 @@ const INDEX_TRIM_MS = 60_000;
 
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
+  // Before any connection: a bad rules file is an AlertRulesError (a ConfigError: main exits 2).
+  const alertRules = loadAlertRules(config.alertRules, config.queues);
   const keys = celeryKeys(config.globalKeyprefix);
   const connections = openConnections(config);
   // Called only once messages flow, when `stores` is set.
@@ -88,6 +93,34 @@ export function createApp(config: Config, options: AppOptions = {}) {
       )
     : null;
   if (bulk) bulk.onError = (error, id) => logger.warn({ err: error, bulkAction: id }, 'bulk action: a step failed');
+  let origin = `http://${config.host}:${config.port}`;
+  const alerts = new Alerts(
+    stores.alertStore,
+    {
+      index: stores.index,
+      queueLengths: stores.queueLengths,
+      liveness: consumer?.liveness ?? null,
+      workers: () => consumer?.workers.keys() ?? [],
+      heardAt: () => consumer?.heardAt ?? null,
+    },
+    {
+      file: config.alertRules,
+      initial: alertRules,
+      queues: config.queues,
+      evaluate: consumer !== null,
+      intervalMs: config.alertIntervalMs,
+      timeoutMs: config.alertTimeoutMs,
+      attempts: config.alertAttempts,
+      retryBaseMs: config.alertRetryMs,
+      pageUrl: () => origin,
+      ...(options.now ? { now: options.now } : {}),
+      logger,
+      counted: {
+        transition: (state) => metrics.alertTransitions.inc({ state }),
+        delivery: (outcome) => metrics.alertDeliveries.inc({ outcome }),
+      },
+    },
+  );
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
   const pubsub: PubSubConnection[] = [
     { role: 'subscriptions', connection: connections.subscriber },
@@ -101,7 +134,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
   setMaxListeners(0, shutdown.signal);
-  const context: Omit<LensContext, 'watchQuota'> = { ...stores, bulk, config, shutdown: shutdown.signal };
+  const context: Omit<LensContext, 'watchQuota'> = { ...stores, bulk, alerts, config, shutdown: shutdown.signal };
   const operationLogger = options.operationLogger ?? logger;
   const cohorts = new TaskCohorts({
     ...config,
@@ -150,6 +183,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     consumer,
     metrics,
     logger,
+    /** Alert rules, their evaluation and deliveries; reload() on SIGHUP. */
+    alerts,
     /** Aborted by stop(): every live subscription listens to it while it lasts. */
     shutdown: shutdown.signal,
     /** Connects to Redis (without failing when it is down) and listens. */
@@ -165,6 +200,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
       }
       if (bulk && config.control) bulk.start();
       const port = await http.listen(config.port, config.host, listenBacklog(config.maxWsConnections));
+      origin = new URL(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`).origin;
+      await alerts.start();
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
     /**
@@ -175,6 +212,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
      */
     async stop(): Promise<void> {
       if (trimmer) clearInterval(trimmer);
+      await alerts.stop();
       const closed = http.close(STOP_GRACE_MS);
       shutdown.abort();
       await websockets.close();

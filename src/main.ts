@@ -70,6 +70,8 @@ try {
       },
     );
   };
+  // The alert rules file is read again; a bad one is logged and the rules in force are kept.
+  process.on('SIGHUP', () => app.alerts.reload());
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 } catch (error) {

@@ -34,6 +34,7 @@ import { StateLog } from './store/state-log.ts';
 import { TaskIndex } from './store/index/task-index.ts';
 import { type TaskUpdate, TaskWatcher, rawOf } from './live/task-watcher.ts';
 import { WorkerLiveness } from './read/worker-liveness.ts';
+import { RedisAlertStore } from './alerts/alert-store.ts';
 
 type StoreConfig = Pick<
   Config,
@@ -113,8 +114,9 @@ export function createStores(
       ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
       : new ConfiguredCursorKeys([secret, ...older]);
   // The store's parts, checked against its interface (store/store.ts): everything above sees only that.
+  const alerts = new RedisAlertStore(connections.redis, connections.subscriber, ownKeys.alerts);
   const bulk = new BulkStore(connections.redis, ownKeys.bulk, connections.subscriber);
-  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk };
+  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk, alerts };
   const consumer = connections.consumer
     ? new EventConsumer(
         { results: connections.consumer.results, events: broker.events },
@@ -143,5 +145,6 @@ export function createStores(
     states: store.states,
     cursorKeys: store.cursorKeys,
     bulkStore: store.bulk,
+    alertStore: store.alerts,
   };
 }
