@@ -21,6 +21,7 @@ type Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": typeof types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
+    "\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n": typeof types.AclAlertsDocument,
     "\n  query KindRules {\n    alertRules { name kind state value threshold }\n  }\n": typeof types.KindRulesDocument,
     "\n  subscription FollowAlerts {\n    alerts { id rule kind state value threshold }\n  }\n": typeof types.FollowAlertsDocument,
     "\n  query AlertRules {\n    alertRules { name kind state value threshold since }\n  }\n": typeof types.AlertRulesDocument,
@@ -142,6 +143,7 @@ const documents: Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
+    "\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n": types.AclAlertsDocument,
     "\n  query KindRules {\n    alertRules { name kind state value threshold }\n  }\n": types.KindRulesDocument,
     "\n  subscription FollowAlerts {\n    alerts { id rule kind state value threshold }\n  }\n": types.FollowAlertsDocument,
     "\n  query AlertRules {\n    alertRules { name kind state value threshold since }\n  }\n": types.AlertRulesDocument,
@@ -298,6 +300,10 @@ export function graphql(source: "\n  mutation AclGoal($key: ID!, $taskId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"): (typeof documents)["\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n"): (typeof documents)["\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
