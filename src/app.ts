@@ -41,7 +41,7 @@ const INDEX_TRIM_MS = 60_000;
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
   // Before any connection: a bad rules file is an AlertRulesError (a ConfigError: main exits 2).
-  const alertRules = loadAlertRules(config.alertRules, config.queues);
+  const alertRules = loadAlertRules(config.alertRules, config);
   const keys = celeryKeys(config.globalKeyprefix);
   const connections = openConnections(config);
   // Called only once messages flow, when `stores` is set.
@@ -106,7 +106,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     {
       file: config.alertRules,
       initial: alertRules,
-      queues: config.queues,
+      context: config,
       evaluate: consumer !== null,
       intervalMs: config.alertIntervalMs,
       timeoutMs: config.alertTimeoutMs,

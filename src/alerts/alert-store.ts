@@ -145,19 +145,21 @@ export class RedisAlertStore implements AlertStorage {
 
   async history(limit: number, before: string | null): Promise<{ transitions: AlertTransition[]; total: number }> {
     const key = this.#keys.log;
+    // From `before` itself, dropped below: an exclusive start (`(id`) needs Redis 6.2.
     const [entries, total] = await execAll(
       this.redis
         .pipeline()
-        .xrevrange(key, before === null ? '+' : `(${before}`, '-', 'COUNT', Math.max(1, limit))
+        .xrevrange(key, before ?? '+', '-', 'COUNT', limit + (before === null ? 0 : 1))
         .xlen(key),
     );
     const rows = limit === 0 ? [] : (valueOf(entries, key) as [string, string[]][]);
     const transitions = rows.flatMap(([id, fields]) => {
+      if (id === before) return [];
       const json = fields[fields.indexOf('json') + 1];
       const transition = json === undefined ? null : decodeTransition(id, json);
       return transition ? [transition] : [];
     });
-    return { transitions, total: Number(valueOf(total, key)) };
+    return { transitions: transitions.slice(0, limit), total: Number(valueOf(total, key)) };
   }
 
   async claim(token: string, leaseMs: number): Promise<AlertDelivery | null> {

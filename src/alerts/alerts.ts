@@ -12,15 +12,15 @@ import { AlertEngine } from './alert-engine.ts';
 import type { AlertKind, AlertRuleSet } from './alert-rules.ts';
 import { Deliverer, type DeliveryReport } from './deliverer.ts';
 import type { AlertSources } from './observe.ts';
-import { readAlertRules } from './rule-file.ts';
+import { type RuleContext, readAlertRules } from './rule-file.ts';
 
 export interface AlertsOptions {
   /** The rules file; null: no rules (alertRules is empty, nothing is evaluated or delivered). */
   readonly file: string | null;
   /** The file's rules as read at start (loadAlertRules). */
   readonly initial: AlertRuleSet;
-  /** The broker queues read (--queues): a queue rule must name one. */
-  readonly queues: readonly string[];
+  /** What rules may depend on: the queues read (--queues), whether the index is kept. */
+  readonly context: RuleContext;
   /** Whether this process may evaluate (it consumes events: liveness and intake are known here). */
   readonly evaluate: boolean;
   readonly intervalMs: number;
@@ -53,9 +53,22 @@ export interface AlertRuleView {
 
 const NO_RULES: AlertRuleSet = { rules: [], pageUrl: null };
 
+/** A warning logged once a minute per distinct failure: an outage would otherwise log every round, every rule. */
+function warnOncePerMinute(logger: Logger): (what: string, error: unknown, fields: object) => void {
+  const said = new Map<string, number>();
+  return (what, error, fields) => {
+    const key = `${what}\n${JSON.stringify(fields)}\n${error instanceof Error ? error.message : String(error)}`;
+    const now = Date.now();
+    if ((said.get(key) ?? Number.NEGATIVE_INFINITY) > now - 60_000) return;
+    if (said.size >= 1000) said.clear();
+    said.set(key, now);
+    logger.warn({ ...fields, err: error }, what);
+  };
+}
+
 /** The rules of `file` (none for null); throws an AlertRulesError (a ConfigError) when the file is bad. */
-export function loadAlertRules(file: string | null, queues: readonly string[]): AlertRuleSet {
-  return file === null ? NO_RULES : readAlertRules(file, queues);
+export function loadAlertRules(file: string | null, context: RuleContext): AlertRuleSet {
+  return file === null ? NO_RULES : readAlertRules(file, context);
 }
 
 export class Alerts {
@@ -71,6 +84,7 @@ export class Alerts {
   ) {
     this.#set = options.initial;
     const { logger } = options;
+    const warn = warnOncePerMinute(logger);
     this.engine = options.evaluate
       ? new AlertEngine(
           store,
@@ -82,7 +96,7 @@ export class Alerts {
             options.counted?.transition(transition.state);
             this.deliverer.wake();
           },
-          (error, rule) => logger.warn({ rule, err: error }, 'alert rule evaluation failed'),
+          (error, rule) => warn('alert rule evaluation failed', error, { rule }),
         )
       : null;
     this.deliverer = new Deliverer(
@@ -96,7 +110,7 @@ export class Alerts {
         retryBaseMs: options.retryBaseMs,
         pollMs: options.pollMs ?? 1000,
       },
-      (error) => logger.warn({ err: error }, 'alert outbox unavailable'),
+      (error) => warn('alert outbox unavailable', error, {}),
     );
   }
 
@@ -151,7 +165,7 @@ export class Alerts {
     const { file, logger } = this.options;
     if (file === null) return false;
     try {
-      this.#set = readAlertRules(file, this.options.queues);
+      this.#set = readAlertRules(file, this.options.context);
       logger.info({ file, rules: this.#set.rules.length }, 'alert rules reloaded');
       return true;
     } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * Reads the rules file (--alert-rules) and checks what the file alone cannot
- * tell: that each queue rule names a queue of --queues (only those are read).
+ * tell: that each queue rule names a queue of --queues (only those are read),
+ * and that failures and lost rules have the task index to count from.
  */
 import { readFileSync } from 'node:fs';
 import { AlertRulesCodes, AlertRulesError } from '../errors/alert-rules-error.ts';
@@ -9,7 +10,14 @@ import { type AlertRuleSet, parseAlertRulesText } from './alert-rules.ts';
 /** Larger is not a rules file. */
 const MAX_BYTES = 1_000_000;
 
-export function readAlertRules(file: string, queues: readonly string[]): AlertRuleSet {
+/** What the process reads that rules depend on. */
+export interface RuleContext {
+  readonly queues: readonly string[];
+  /** Whether the task index is kept (--index). */
+  readonly index: boolean;
+}
+
+export function readAlertRules(file: string, { queues, index: indexed }: RuleContext): AlertRuleSet {
   let source: string;
   try {
     const bytes = readFileSync(file);
@@ -25,6 +33,13 @@ export function readAlertRules(file: string, queues: readonly string[]): AlertRu
         AlertRulesCodes.INVALID,
         `rules[${index}].queue`,
         `"${rule.queue}" is not one of --queues (${queues.join(', ')}): only those are read`,
+        file,
+      );
+    if (!indexed && (rule.kind === 'failures' || rule.kind === 'lost'))
+      throw new AlertRulesError(
+        AlertRulesCodes.INVALID,
+        `rules[${index}].kind`,
+        `${rule.kind} counts tasks in the task index, which --index false turns off`,
         file,
       );
   });

@@ -160,6 +160,20 @@ describe('a delivery whose claimer died', () => {
   });
 });
 
+describe('the evaluation lease', () => {
+  it('is taken over once a dead holder’s lease runs out', async () => {
+    const engine = app.alerts.engine!;
+    await until(() => engine.leading);
+    // Another replica takes the lease (as if this one had paused) and dies holding it.
+    const takenAt = Date.now();
+    await client.set('celery-lens:{alerts}:leader', 'a-dead-replica', 'PX', 700);
+    await until(() => !engine.leading);
+    await until(() => engine.leading);
+    expect(Date.now() - takenAt).toBeGreaterThanOrEqual(690);
+    expect(await client.get('celery-lens:{alerts}:leader')).toBe(engine.token);
+  });
+});
+
 describe('the rules file', () => {
   it('a bad file at start is a coded error naming the field', () => {
     writeFileSync(file('bad.json'), rulesOf([{ ...kinds()[0], threshold: -1 }]));
@@ -168,6 +182,11 @@ describe('the rules file', () => {
       /ALERT_RULES_INVALID: rules\[0\]\.threshold must be a number above 0/,
     );
     expect(() => buildApp(redis.url(), ['--alert-rules', file('missing.json')])).toThrow(/ALERT_RULES_UNREADABLE/);
+    const failures = { name: 'f', kind: 'failures', windowSeconds: 60, threshold: 1, webhook: hook('/f') };
+    writeFileSync(file('index.json'), rulesOf([kinds()[0], failures]));
+    expect(() => buildApp(redis.url(), ['--alert-rules', file('index.json'), '--index', 'false'])).toThrow(
+      /rules\[1\]\.kind failures counts tasks in the task index, which --index false turns off/,
+    );
     writeFileSync(file('queue.json'), rulesOf([{ ...kinds()[0], queue: 'nowhere' }]));
     expect(() => buildApp(redis.url(), ['--alert-rules', file('queue.json')])).toThrow(
       /rules\[0\]\.queue "nowhere" is not one of --queues/,
