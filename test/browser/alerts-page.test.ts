@@ -7,52 +7,38 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../helpers/app.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
-import { type PageUnderTest, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { ARTIFACTS } from '../helpers/browser.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 import { type WebhookReceiver, startReceiver } from '../helpers/webhook-receiver.ts';
 
-let redis: RedisServer;
+const dir = mkdtempSync(join(tmpdir(), 'lens-alerts-page-'));
 let receiver: WebhookReceiver;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-let dir: string;
-const open: PageUnderTest[] = [];
-const origin = () => new URL(app.url).origin;
-
+// Before the fixture's: the rules name the receiver, and celery-lens reads them at start.
 beforeAll(async () => {
-  [redis, receiver, browser] = await Promise.all([startRedis(), startReceiver(), launchChromium()]);
-  dir = mkdtempSync(join(tmpdir(), 'lens-alerts-page-'));
+  receiver = await startReceiver();
   const webhook = { url: `${receiver.origin}/hook`, secret: 'the-operators-secret' };
   const rules = [
     { name: 'celery-backlog', kind: 'queue_length', queue: 'celery', threshold: 2, webhook },
     { name: 'charges-failing', kind: 'failures', task: 'proj.charge', windowSeconds: 300, threshold: 5, webhook },
   ];
   writeFileSync(join(dir, 'rules.json'), JSON.stringify({ rules }));
-  app = await startApp(redis.url(), ['--alert-rules', join(dir, 'rules.json'), '--alert-interval-ms', '200']);
-}, 120_000);
+});
+const lens = usePageFixture({ flags: ['--alert-rules', join(dir, 'rules.json'), '--alert-interval-ms', '200'] });
 afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await app?.stop();
   await receiver?.stop();
-  await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the Alerts view', () => {
   it('shows each rule’s state and the history, live, as a rule fires and resolves', async () => {
-    const tab = await openPage(browser, origin());
-    open.push(tab);
-    const { page, blocked, problems } = tab;
-    await page.goto(origin());
+    const { page, blocked, problems } = await lens.tab();
+    const origin = lens.origin();
+    await page.goto(origin);
     // From the nav, by keyboard.
     await page.getByTestId('nav-alerts').focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.url()).toBe(`${origin()}/alerts`);
+    await expect.poll(() => page.url()).toBe(`${origin}/alerts`);
     const rule = (name: string) => page.locator(`[data-testid="alert-rule"][data-name="${name}"]`);
     await expect.poll(() => rule('celery-backlog').getAttribute('data-state')).toBe('OK');
     expect(
@@ -65,7 +51,8 @@ describe('the Alerts view', () => {
     ]);
     await expect.poll(() => page.getByTestId('alert-total').getAttribute('data-count')).toBe('0');
 
-    const client = redis.client();
+    // The queues are on Celery's broker, db 15.
+    const client = lens.redis.client(15);
     await client.lpush('celery', 'a', 'b', 'c');
     // No reload: the subscription brings the transition, and the rule's state with it.
     await expect.poll(() => rule('celery-backlog').getAttribute('data-state')).toBe('FIRING');

@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'react';
 import { AlertStateBadge } from '../components/alert-state-badge.tsx';
 import { ErrorMessage } from '../components/error-message.tsx';
-import { ListHead } from '../components/list-head.tsx';
+import { ListHead, LoadMore } from '../components/list-head.tsx';
 import { formatTime } from '../format.ts';
 import { AlertHistory, AlertRulesView, AlertTransitions } from '../graphql/documents.ts';
 import type { AlertKind } from '../graphql/generated/graphql.ts';
@@ -148,17 +148,7 @@ export function AlertsRoute({ params }: { params: URLSearchParams }) {
         ) : history.first ? (
           <p className="muted">No rule has fired yet.</p>
         ) : null}
-        {history.hasNextPage ? (
-          <button
-            type="button"
-            className="more"
-            data-testid="load-more"
-            disabled={history.loadingMore}
-            onClick={history.loadMore}
-          >
-            {history.loadingMore ? 'Loading…' : `Next ${PAGE_SIZE}`}
-          </button>
-        ) : null}
+        <LoadMore list={history} pageSize={PAGE_SIZE} />
       </section>
     </main>
   );
