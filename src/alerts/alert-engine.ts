@@ -10,8 +10,8 @@
  * `leaseMs`, and the next one carries on from the states kept in Redis.
  */
 import { randomUUID } from 'node:crypto';
-import type { AlertStorage, AlertTransition } from '../store/store.ts';
-import type { AlertRuleSet } from './alert-rules.ts';
+import type { AlertRuleStatus, AlertStorage, AlertTransition } from '../store/store.ts';
+import type { AlertRule, AlertRuleSet } from './alert-rules.ts';
 import { type AlertSources, Observer } from './observe.ts';
 
 export interface EngineOptions {
@@ -34,6 +34,8 @@ export class AlertEngine {
     readonly ruleSet: () => AlertRuleSet,
     readonly options: EngineOptions,
     readonly onTransition: (transition: AlertTransition) => void,
+    /** The webhook body of a transition, composed once here: every try, on any replica, posts the same bytes. */
+    readonly compose: (transition: Omit<AlertTransition, 'id'>, rule: AlertRule) => string,
     /** A rule that could not be evaluated (Redis or the broker away), or a lease that could not be renewed. */
     readonly onError: (error: unknown, rule: string | null) => void = () => {},
   ) {}
@@ -71,13 +73,29 @@ export class AlertEngine {
     if (!this.leading) return;
     const now = (this.options.now ?? Date.now)();
     const observer = new Observer(this.sources, now);
-    for (const rule of rules) {
+    let statuses: (AlertRuleStatus | null)[];
+    try {
+      // Only the lease holder writes them: what it reads now is what its record() will find.
+      statuses = await this.store.statuses(rules.map(({ name }) => name));
+    } catch (error) {
+      this.onError(error, null);
+      return;
+    }
+    for (const [index, rule] of rules.entries()) {
       try {
         const value = await observer.value(rule);
         if (value === null) continue;
         const firing = value >= rule.threshold;
-        const observation = { rule: rule.name, kind: rule.kind, firing, value, threshold: rule.threshold, at: now };
-        const transition = await this.store.record(this.token, observation);
+        const status = statuses[index] ?? null;
+        const changes = firing !== (status?.state === 'firing');
+        const change = { rule: rule.name, kind: rule.kind, value, threshold: rule.threshold, at: now };
+        const payload = changes
+          ? this.compose(
+              { ...change, state: firing ? 'firing' : 'resolved', startedAt: firing ? now : (status?.since ?? now) },
+              rule,
+            )
+          : null;
+        const transition = await this.store.record(this.token, { ...change, firing, payload });
         if (transition) this.onTransition(transition);
       } catch (error) {
         this.onError(error, rule.name);

@@ -7,7 +7,7 @@
  * - `log` STREAM: every transition (field `json`), at most LOG_ENTRIES (about);
  * - `outbox` ZSET transition id → when it is due (Redis' clock, ms): deliveries
  *   not done yet; a claim (lua/claim.lua) moves it to the end of its lease;
- * - `deliveries` HASH id → `{t: transition JSON, n: attempts, l: lease token}`;
+ * - `deliveries` HASH id → `{t: transition JSON, b: the webhook's body, n: attempts, l: lease token}`;
  * - `changes`: a channel, `<id>\n<transition JSON>` per transition (alerts subscription).
  */
 import type { Redis } from 'ioredis';
@@ -137,6 +137,7 @@ export class RedisAlertStore implements AlertStorage {
           Math.round(o.at),
           LOG_ENTRIES,
           this.channel,
+          o.payload ?? '',
         ],
       ),
     );
@@ -164,7 +165,7 @@ export class RedisAlertStore implements AlertStorage {
 
   async claim(token: string, leaseMs: number): Promise<AlertDelivery | null> {
     const reply = await guarded(() =>
-      runScript<[string, string, number] | null>(
+      runScript<[string, string, number, string] | null>(
         this.redis,
         SCRIPTS.claim,
         [this.#keys.outbox, this.#keys.deliveries],
@@ -175,10 +176,12 @@ export class RedisAlertStore implements AlertStorage {
     const transition = decodeTransition(String(reply[0]), String(reply[1]));
     if (!transition) {
       // Not ours to read: dropped, so it is not claimed again and again.
-      await this.settle({ transition: { id: String(reply[0]) } as AlertTransition, attempt: 0, token }, 'done');
+      const unreadable = { id: String(reply[0]) } as AlertTransition;
+      await this.settle({ transition: unreadable, attempt: 0, token, payload: null }, 'done');
       return null;
     }
-    return { transition, attempt: Number(reply[2]), token };
+    const payload = reply[3] ? String(reply[3]) : null;
+    return { transition, attempt: Number(reply[2]), token, payload };
   }
 
   async settle(delivery: AlertDelivery, outcome: 'done' | { readonly retryInMs: number }): Promise<boolean> {

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { AlertStorage, AlertTransition } from '../store/store.ts';
 import { AlertRulesError } from '../errors/alert-rules-error.ts';
 import { AlertEngine } from './alert-engine.ts';
+import { alertPayload } from './alert-message.ts';
 import type { AlertKind, AlertRuleSet } from './alert-rules.ts';
 import { Deliverer, type DeliveryReport } from './deliverer.ts';
 import type { AlertSources } from './observe.ts';
@@ -96,6 +97,7 @@ export class Alerts {
             options.counted?.transition(transition.state);
             this.deliverer.wake();
           },
+          (transition, rule) => JSON.stringify(alertPayload({ id: '', ...transition }, rule, this.link(rule.name))),
           (error, rule) => warn('alert rule evaluation failed', error, { rule }),
         )
       : null;

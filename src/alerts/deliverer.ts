@@ -106,7 +106,8 @@ export class Deliverer {
       });
       return;
     }
-    const body = JSON.stringify(alertPayload(transition, rule, this.linkOf(transition)));
+    // As recorded with the transition; composed here only for one recorded without (an older version's).
+    const body = delivery.payload ?? JSON.stringify(alertPayload(transition, rule, this.linkOf(transition)));
     const answer = await postWebhook(
       rule.webhook.url,
       body,

@@ -137,6 +137,12 @@ export interface AlertObservation {
   readonly value: number;
   readonly threshold: number;
   readonly at: number;
+  /**
+   * What the webhook receives if this observation changes the rule's state,
+   * composed once by the recorder so that every try, on every replica, posts
+   * the same bytes; null: composed at delivery.
+   */
+  readonly payload: string | null;
 }
 
 /** A delivery claimed by one replica until its lease (`leaseMs` of claim) runs out. */
@@ -145,6 +151,8 @@ export interface AlertDelivery {
   /** 1 for the first try. */
   readonly attempt: number;
   readonly token: string;
+  /** The body recorded with the transition (AlertObservation.payload), null when none was. */
+  readonly payload: string | null;
 }
 
 /** Alert rules' states, their transitions' log and the deliveries' outbox, shared by the replicas (alerts/alert-store.ts). */

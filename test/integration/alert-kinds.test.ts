@@ -121,7 +121,8 @@ describe('a delivery whose claimer died', () => {
       rules: [{ name: 'r', kind: 'no_events', seconds: 1, webhook: hook('/takeover') }],
     });
     expect(await store.lead('leader', 10_000)).toBe(true);
-    const observation = { rule: 'r', kind: 'no_events', firing: true, value: 5, threshold: 1, at: Date.now() };
+    const payload = JSON.stringify({ rule: 'r', state: 'firing', text: 'composed by the recorder' });
+    const observation = { rule: 'r', kind: 'no_events', firing: true, value: 5, threshold: 1, at: Date.now(), payload };
     const transition = await store.record('leader', observation);
     expect(transition).toMatchObject({ rule: 'r', state: 'firing' });
     // A replica claims it and dies before posting.
@@ -149,6 +150,8 @@ describe('a delivery whose claimer died', () => {
         'x-celery-lens-delivery': transition!.id,
         'x-celery-lens-attempt': '2',
       });
+      // The body recorded with the transition, signed by the replica that posts it.
+      expect(receiver.to('/takeover')[0]!.body).toBe(payload);
       await until(() => reports.length === 1);
       // The dead replica's lease is gone: its late settle changes nothing.
       expect(await store.settle(claimed!, 'done')).toBe(false);
@@ -236,12 +239,13 @@ describe('the rules file', () => {
     await until(async () => (await fetch(url.replace('/graphql', '/readyz')).catch(() => null))?.ok === true, 20_000);
     writeFileSync(file('served.json'), rulesOf([{ ...kinds()[1], worker: 7 }]));
     child.kill('SIGHUP');
-    await until(() => stdout.includes('NOT reloaded'));
+    // A loaded machine (other test files starting processes) may take a while to run the handler.
+    await until(() => stdout.includes('NOT reloaded'), 20_000);
     expect(stdout).toContain('"field":"rules[0].worker"');
     expect(await names()).toEqual(['backlog', 'batch-offline', 'silence']);
     writeFileSync(file('served.json'), rulesOf(kinds().slice(2)));
     child.kill('SIGHUP');
-    await until(async () => (await names()).join() === 'silence');
+    await until(async () => (await names()).join() === 'silence', 20_000);
     expect(stdout).toContain('alert rules reloaded');
     child.kill('SIGTERM');
   });

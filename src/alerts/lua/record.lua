@@ -4,9 +4,10 @@
 -- that no longer holds the lease records nothing (a paused replica waking up after another took over).
 -- KEYS[1] the lease (STRING), KEYS[2] the states (HASH rule -> JSON {state, since, value, at}),
 -- KEYS[3] the log (STREAM, field `json`), KEYS[4] the outbox (ZSET id -> due ms),
--- KEYS[5] the deliveries (HASH id -> JSON {t = transition JSON, n = attempts, l = lease token}).
+-- KEYS[5] the deliveries (HASH id -> JSON {t = transition JSON, b = body, n = attempts, l = lease token}).
 -- ARGV[1] token, ARGV[2] rule, ARGV[3] kind, ARGV[4] '1' firing / '0' not, ARGV[5] value,
--- ARGV[6] threshold, ARGV[7] at (ms), ARGV[8] most log entries kept (about), ARGV[9] the channel.
+-- ARGV[6] threshold, ARGV[7] at (ms), ARGV[8] most log entries kept (about), ARGV[9] the channel,
+-- ARGV[10] the webhook's body if this is a transition ('' : composed at delivery).
 -- Returns {id, transition JSON} for a transition, nil otherwise.
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return nil end
 local at = tonumber(ARGV[7])
@@ -29,7 +30,7 @@ local transition = cjson.encode({
 })
 local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[8], '*', 'json', transition)
 local time = redis.call('TIME')
-redis.call('HSET', KEYS[5], id, cjson.encode({t = transition, n = 0, l = ''}))
+redis.call('HSET', KEYS[5], id, cjson.encode({t = transition, b = ARGV[10], n = 0, l = ''}))
 redis.call('ZADD', KEYS[4], tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000), id)
 redis.call('PUBLISH', ARGV[9], id .. '\n' .. transition)
 return {id, transition}

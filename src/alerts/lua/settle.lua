@@ -1,6 +1,6 @@
 -- Ends a claimed alert delivery (alert-store.ts), if the caller still holds its lease: 'done'
 -- forgets it (delivered, or given up); 'retry' makes it due again after a delay.
--- KEYS[1] the outbox (ZSET id -> due ms), KEYS[2] the deliveries (HASH id -> JSON {t, n, l}).
+-- KEYS[1] the outbox (ZSET id -> due ms), KEYS[2] the deliveries (HASH id -> JSON {t, b, n, l}).
 -- ARGV[1] id, ARGV[2] the claimer's token, ARGV[3] 'done' or 'retry', ARGV[4] the delay (ms).
 -- Returns 1, or 0 when the lease was lost (another replica took the delivery over).
 local raw = redis.call('HGET', KEYS[2], ARGV[1])
