@@ -35,6 +35,7 @@ const LAYERS = [
   { name: 'bulk', folders: ['bulk'], job: 'bulk actions by filter: their records, batches and runner' },
   { name: 'config', folders: ['config'], job: 'options: parsed, validated, frozen' },
   { name: 'intake', folders: ['intake'], job: 'the event consumer' },
+  { name: 'alerts', folders: ['alerts'], job: 'alert rules, their evaluation and webhook deliveries' },
   { name: 'live', folders: ['live'], job: 'subscriptions and awaits' },
   { name: 'schema', folders: ['schema'], job: 'the GraphQL schema' },
   { name: 'plugins', folders: ['plugins'], job: "Yoga's plugins" },

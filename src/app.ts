@@ -23,12 +23,15 @@ import { BulkRunner } from './bulk/bulk-runner.ts';
 import { storedCall } from './schema/control.ts';
 import { attachWebSockets } from './transport/ws-server.ts';
 import { sampleQueues } from './intake/queue-sampler.ts';
+import { Alerts, loadAlertRules } from './alerts/alerts.ts';
 
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
   readonly logger?: Logger;
   /** One line per GraphQL operation, where speed matters more than promptness. @default the logger */
   readonly operationLogger?: Logger;
+  /** The clock alert rules' windows are measured with (tests). @default Date.now */
+  readonly now?: () => number;
 }
 
 /** How long in-flight requests may take to finish once stop() is called, in ms. */
@@ -38,6 +41,8 @@ const INDEX_TRIM_MS = 60_000;
 
 export function createApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? pino();
+  // Before any connection: a bad rules file is an AlertRulesError (a ConfigError: main exits 2).
+  const alertRules = loadAlertRules(config.alertRules, config);
   const keys = celeryKeys(config.globalKeyprefix);
   const connections = openConnections(config);
   // Called only once messages flow, when `stores` is set.
@@ -89,6 +94,34 @@ export function createApp(config: Config, options: AppOptions = {}) {
       )
     : null;
   if (bulk) bulk.onError = (error, id) => logger.warn({ err: error, bulkAction: id }, 'bulk action: a step failed');
+  let origin = `http://${config.host}:${config.port}`;
+  const alerts = new Alerts(
+    stores.alertStore,
+    {
+      index: stores.index,
+      queueLengths: stores.queueLengths,
+      liveness: consumer?.liveness ?? null,
+      workers: () => consumer?.workers.keys() ?? [],
+      heardAt: () => consumer?.heardAt ?? null,
+    },
+    {
+      file: config.alertRules,
+      initial: alertRules,
+      context: config,
+      evaluate: consumer !== null,
+      intervalMs: config.alertIntervalMs,
+      timeoutMs: config.alertTimeoutMs,
+      attempts: config.alertAttempts,
+      retryBaseMs: config.alertRetryMs,
+      pageUrl: () => origin,
+      ...(options.now ? { now: options.now } : {}),
+      logger,
+      counted: {
+        transition: (state) => metrics.alertTransitions.inc({ state }),
+        delivery: (outcome) => metrics.alertDeliveries.inc({ outcome }),
+      },
+    },
+  );
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
   const pubsub: PubSubConnection[] = [
     { role: 'subscriptions', connection: connections.subscriber },
@@ -102,7 +135,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
   setMaxListeners(0, shutdown.signal);
-  const context: Omit<LensContext, 'watchQuota'> = { ...stores, bulk, config, shutdown: shutdown.signal };
+  const context: Omit<LensContext, 'watchQuota'> = { ...stores, bulk, alerts, config, shutdown: shutdown.signal };
   const operationLogger = options.operationLogger ?? logger;
   const cohorts = new TaskCohorts({
     ...config,
@@ -153,6 +186,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     consumer,
     metrics,
     logger,
+    /** Alert rules, their evaluation and deliveries; reload() on SIGHUP. */
+    alerts,
     /** Aborted by stop(): every live subscription listens to it while it lasts. */
     shutdown: shutdown.signal,
     /** Connects to Redis (without failing when it is down) and listens. */
@@ -173,6 +208,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
         });
       }
       const port = await http.listen(config.port, config.host, listenBacklog(config.maxWsConnections));
+      origin = new URL(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`).origin;
+      await alerts.start();
       return { url: `http://${config.host}:${port}/graphql`, port };
     },
     /**
@@ -184,6 +221,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     async stop(): Promise<void> {
       if (trimmer) clearInterval(trimmer);
       stopSampling?.();
+      await alerts.stop();
       const closed = http.close(STOP_GRACE_MS);
       shutdown.abort();
       await websockets.close();

@@ -55,6 +55,9 @@ try {
     process.exit(1);
   });
   const app = createApp(config, { logger, operationLogger });
+  // The alert rules file is read again; a bad one is logged and the rules in force are kept.
+  // Listened to before start: SIGHUP's default action would end the process.
+  process.on('SIGHUP', () => app.alerts.reload());
   const { url } = await app.start();
   logger.info({ url, backend: config.backend.redacted, broker: config.broker.redacted }, 'serving');
   const shutdown = (signal: string) => {

@@ -35,6 +35,7 @@ import { TaskIndex } from './store/index/task-index.ts';
 import { StatsStore } from './store/stats/stats-store.ts';
 import { type TaskUpdate, TaskWatcher, rawOf } from './live/task-watcher.ts';
 import { WorkerLiveness } from './read/worker-liveness.ts';
+import { RedisAlertStore } from './alerts/alert-store.ts';
 
 type StoreConfig = Pick<
   Config,
@@ -120,8 +121,9 @@ export function createStores(
       ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
       : new ConfiguredCursorKeys([secret, ...older]);
   // The store's parts, checked against its interface (store/store.ts): everything above sees only that.
+  const alerts = new RedisAlertStore(connections.redis, connections.subscriber, ownKeys.alerts);
   const bulk = new BulkStore(connections.redis, ownKeys.bulk, connections.subscriber);
-  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk, stats };
+  const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk, stats, alerts };
   const consumer = connections.consumer
     ? new EventConsumer(
         { results: connections.consumer.results, events: broker.events },
@@ -151,5 +153,6 @@ export function createStores(
     cursorKeys: store.cursorKeys,
     bulkStore: store.bulk,
     stats: store.stats,
+    alertStore: store.alerts,
   };
 }

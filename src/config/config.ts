@@ -152,6 +152,15 @@ export interface Config {
   readonly maxAwaitSeconds: number;
   /** How long the rollups' hours are kept, in seconds (minutes: two days at most); 0: no rollups. */
   readonly statsSeconds: number;
+  /** The alert rules file (docs/alerts.md), null: no alerts. */
+  readonly alertRules: string | null;
+  /** Between two evaluations of the rules, ms. */
+  readonly alertIntervalMs: number;
+  /** Each webhook POST's timeout, ms. */
+  readonly alertTimeoutMs: number;
+  /** Tries of one delivery, and the first retry's delay (ms, doubled each time). */
+  readonly alertAttempts: number;
+  readonly alertRetryMs: number;
 }
 
 /** Options that are each valid but not together. */
@@ -266,6 +275,11 @@ export function loadConfig(
     workerTimeoutMs: secondsOrAuto('worker-timeout', get('worker-timeout'), 86_400),
     progressIntervalMs: integer('progress-interval-ms', get('progress-interval-ms'), 10, 3_600_000),
     stallAfter: stallRules(get('stall-after')),
+    alertRules: get('alert-rules') || null,
+    alertIntervalMs: integer('alert-interval-ms', get('alert-interval-ms'), 50, 3_600_000),
+    alertTimeoutMs: integer('alert-timeout-ms', get('alert-timeout-ms'), 100, 300_000),
+    alertAttempts: integer('alert-attempts', get('alert-attempts'), 1, 100),
+    alertRetryMs: integer('alert-retry-ms', get('alert-retry-ms'), 10, 3_600_000),
   });
   checkAuth(config);
   return config;

@@ -264,6 +264,31 @@ export const OPTIONS = {
     default: '',
     help: 'name=seconds,… (* for every other task): a task RUNNING longer reads STALLED, a hint (default: off)',
   },
+  'alert-rules': {
+    env: 'LENS_ALERT_RULES',
+    default: '',
+    help: 'a JSON file of alert rules posted to webhooks (docs/alerts.md); reloaded on SIGHUP (default: no alerts)',
+  },
+  'alert-interval-ms': {
+    env: 'LENS_ALERT_INTERVAL_MS',
+    default: '5000',
+    help: 'ms between two evaluations of the alert rules (by one consuming replica at a time)',
+  },
+  'alert-timeout-ms': {
+    env: 'LENS_ALERT_TIMEOUT_MS',
+    default: '10000',
+    help: 'ms a webhook has to answer each POST',
+  },
+  'alert-attempts': {
+    env: 'LENS_ALERT_ATTEMPTS',
+    default: '8',
+    help: 'tries of one webhook delivery before it is given up (no answer, 408, 429 and 5xx are retried)',
+  },
+  'alert-retry-ms': {
+    env: 'LENS_ALERT_RETRY_MS',
+    default: '1000',
+    help: "a delivery's first retry delay in ms, doubled each time up to 5 minutes",
+  },
   'metrics-auth': {
     env: 'LENS_METRICS_AUTH',
     default: 'false',

@@ -72,6 +72,8 @@ export class EventConsumer {
   /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
   lastEventLagMs: number | null = null;
   lastEventAt: number | null = null;
+  /** When a message (an event or a published state) last arrived, on this process' clock; from start, when none has (the no_events alert). */
+  heardAt = Date.now();
   /** When a worker's task event (not a client's task-sent) last arrived. */
   #workerTaskEventAt = Number.NEGATIVE_INFINITY;
 
@@ -153,6 +155,7 @@ export class EventConsumer {
    * failed and reported rather than held: memory stays bounded.
    */
   #enqueue(waiting: Waiting): void {
+    this.heardAt = waiting.receivedAt;
     if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
       this.failed += 1;
       this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));

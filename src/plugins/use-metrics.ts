@@ -194,7 +194,29 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
     labelNames: ['action', 'outcome'] as const,
     registers: [registry],
   });
-  return { redisLatency, reconnects, subscriberDisconnects, errorsByCode, controlActions };
+  const alertTransitions = new Counter({
+    name: 'celery_lens_alert_transitions_total',
+    help: 'Alert rules that started firing (state="firing") or stopped (state="resolved"), as recorded by this replica',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  });
+  const alertDeliveries = new Counter({
+    name: 'celery_lens_alert_deliveries_total',
+    help: 'Webhook POSTs of alert transitions by this replica: delivered, retry (failed, tried again later), failed (given up)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  for (const state of ['firing', 'resolved']) alertTransitions.inc({ state }, 0);
+  for (const outcome of ['delivered', 'retry', 'failed']) alertDeliveries.inc({ outcome }, 0);
+  return {
+    redisLatency,
+    reconnects,
+    subscriberDisconnects,
+    errorsByCode,
+    controlActions,
+    alertTransitions,
+    alertDeliveries,
+  };
 }
 
 export function createMetrics(source: LensMetricsSource, options: MetricsOptions) {

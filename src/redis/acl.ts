@@ -56,6 +56,12 @@ const COMMANDS = [
   'scan',
   'del',
   'hscan',
+  // alerts (alerts/alert-store.ts): the transitions' log, the leases' expiry, Redis' clock in their scripts
+  'xadd',
+  'xrevrange',
+  'xlen',
+  'pexpire',
+  'time',
   // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
   'zremrangebyrank',
   // bulk actions (src/bulk/: their records, leases and scripts, besides the above), and pexpire and zremrangebyscore for the rollups (store/stats/lua/record.lua)

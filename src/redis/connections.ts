@@ -62,6 +62,9 @@ export function openConnections(config: ConnectionConfig): Connections {
   };
   const redis = connect(config.backend, 'celery-lens');
   const subscriber = connect(config.backend, 'celery-lens-sub');
+  // Each owner of channels on it (the watcher, goals, the index feed, alerts, their SubscriberChannels)
+  // listens to its 'ready' and 'close' once: a fixed dozen, not a leak; a leak would still pass this bound.
+  subscriber.setMaxListeners(32);
   const brokerIsBackend = sameServer(config.broker, config.backend);
   const broker =
     brokerIsBackend && config.broker.db === config.backend.db ? redis : connect(config.broker, 'celery-lens-broker');

@@ -18,6 +18,7 @@ import type { WatchQuota } from '../live/watch-quota.ts';
 import type { Config } from '../config/config.ts';
 import type { BulkRunner } from '../bulk/bulk-runner.ts';
 import type { BulkStorage } from '../store/store.ts';
+import type { Alerts } from '../alerts/alerts.ts';
 
 /** What every resolver gets; built once per request by app.ts. */
 export interface LensContext {
@@ -50,6 +51,8 @@ export interface LensContext {
   readonly cursorKeys: CursorKeys;
   /** Watches this connection (a WebSocket, or one HTTP request) may still open; the process' are the watcher's. */
   readonly watchQuota: WatchQuota;
+  /** Alert rules and their log (schema/alert-rule.ts, schema/alert.ts). */
+  readonly alerts: Alerts;
   /** Aborted when the process shuts down: every live subscription completes. */
   readonly shutdown: AbortSignal;
   /** Whether this operation's reads ask for key TTLs (plugins/use-ttl-on-demand.ts); all when unset. */

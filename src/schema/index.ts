@@ -22,6 +22,8 @@ import './search.ts';
 import './task/task-stats.ts';
 import './failures.ts';
 import './task/task-events.ts';
+import './alert/alert-rule.ts';
+import './alert/alert.ts';
 
 export const schema = builder.toSchema();
 

@@ -69,6 +69,13 @@ export interface LensKeys {
   stateClock(): string;
   /** STRING: the keys page cursors are signed with when --cursor-secret is not set (cursor-key-store.ts); no TTL. */
   cursorKeys(): string;
+  /**
+   * Prefix of the alerts' keys (alerts/alert-store.ts): `{alerts}:leader`,
+   * `{alerts}:state`, `{alerts}:log`, `{alerts}:outbox`, `{alerts}:deliveries`
+   * and the `{alerts}:changes` channel. One hash tag: a transition's script
+   * writes the state, the log and the outbox together.
+   */
+  readonly alerts: string;
 }
 
 /**
@@ -98,5 +105,6 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     stateValues: (id) => `${prefix}{states}:values:${id}`,
     stateClock: () => `${prefix}{states}:clock`,
     cursorKeys: () => `${prefix}cursor-keys`,
+    alerts: `${prefix}{alerts}:`,
   };
 }

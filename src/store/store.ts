@@ -128,6 +128,76 @@ export interface LoggedState {
 /** What a task's log holds after a position, or that it no longer holds all of it. */
 export type Replay = { readonly expired: false; readonly states: readonly LoggedState[] } | { readonly expired: true };
 
+/** A rule's state as the store keeps it, so that every replica answers the same (alerts/alert-store.ts). */
+export interface AlertRuleStatus {
+  readonly state: 'ok' | 'firing';
+  /** When it entered that state (ms). */
+  readonly since: number;
+  /** Its latest value, and when it was evaluated (ms). */
+  readonly value: number;
+  readonly at: number;
+}
+
+/** One change of a rule's state: what is logged, published and delivered to its webhook. */
+export interface AlertTransition {
+  /** Its place in the log (a Redis stream id); also the delivery's id. */
+  readonly id: string;
+  readonly rule: string;
+  readonly kind: string;
+  readonly state: 'firing' | 'resolved';
+  readonly at: number;
+  readonly value: number;
+  readonly threshold: number;
+  /** When the firing began (ms): `at` itself for a firing. */
+  readonly startedAt: number;
+}
+
+/** What one rule's evaluation found, recorded by the replica holding the evaluation lease. */
+export interface AlertObservation {
+  readonly rule: string;
+  readonly kind: string;
+  readonly firing: boolean;
+  readonly value: number;
+  readonly threshold: number;
+  readonly at: number;
+  /**
+   * What the webhook receives if this observation changes the rule's state,
+   * composed once by the recorder so that every try, on every replica, posts
+   * the same bytes; null: composed at delivery.
+   */
+  readonly payload: string | null;
+}
+
+/** A delivery claimed by one replica until its lease (`leaseMs` of claim) runs out. */
+export interface AlertDelivery {
+  readonly transition: AlertTransition;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  readonly token: string;
+  /** The body recorded with the transition (AlertObservation.payload), null when none was. */
+  readonly payload: string | null;
+}
+
+/** Alert rules' states, their transitions' log and the deliveries' outbox, shared by the replicas (alerts/alert-store.ts). */
+export interface AlertStorage {
+  /** Takes or keeps the evaluation lease for `ttlMs`; false while another replica holds it. */
+  lead(token: string, ttlMs: number): Promise<boolean>;
+  /** Gives the evaluation lease up, if held. */
+  resign(token: string): Promise<void>;
+  /** The stored state of each rule, null for one never evaluated. */
+  statuses(rules: readonly string[]): Promise<(AlertRuleStatus | null)[]>;
+  /** Records an observation; the transition when the rule's state changed, null otherwise or when `token` no longer leads. */
+  record(token: string, observation: AlertObservation): Promise<AlertTransition | null>;
+  /** Up to `limit` transitions before `before` (a transition id; null: the newest), newest first, and how many the log holds. */
+  history(limit: number, before: string | null): Promise<{ transitions: AlertTransition[]; total: number }>;
+  /** Claims the next delivery due for `leaseMs` (another replica takes it over after that); null when none is due. */
+  claim(token: string, leaseMs: number): Promise<AlertDelivery | null>;
+  /** Ends a claimed delivery (delivered, or given up), or makes it due again in `retryInMs`; false when its lease was lost. */
+  settle(delivery: AlertDelivery, outcome: 'done' | { readonly retryInMs: number }): Promise<boolean>;
+  /** Calls `listener` with each transition any replica records from now on; resolves, once listening, with the function that stops it. */
+  listen(listener: (transition: AlertTransition) => void): Promise<() => void>;
+}
+
 /**
  * SHA-1 of a state's bytes: what a LoggedState's digest is, in every
  * implementation (a stream compares it with the states it delivered).
@@ -209,4 +279,5 @@ export interface LensStore {
   readonly bulk: BulkStorage;
   /** The rollups; null with --stats-days 0. */
   readonly stats: StatsStorage | null;
+  readonly alerts: AlertStorage;
 }

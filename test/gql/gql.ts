@@ -21,6 +21,11 @@ type Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": typeof types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": typeof types.AclCompletedDocument,
+    "\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n": typeof types.AclAlertsDocument,
+    "\n  query KindRules {\n    alertRules { name kind state value threshold }\n  }\n": typeof types.KindRulesDocument,
+    "\n  subscription FollowAlerts {\n    alerts { id rule kind state value threshold }\n  }\n": typeof types.FollowAlertsDocument,
+    "\n  query AlertRules {\n    alertRules { name kind state value threshold since }\n  }\n": typeof types.AlertRulesDocument,
+    "\n  query AlertLog($first: Int, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id rule kind state at value threshold startedAt } }\n    }\n  }\n": typeof types.AlertLogDocument,
     "\n  query AwaitOne($id: ID!, $timeoutSeconds: Int!) {\n    awaitTask(id: $id, timeoutSeconds: $timeoutSeconds) { timedOut waitedMs task { id state result } }\n  }\n": typeof types.AwaitOneDocument,
     "\n  query AwaitMany($ids: [ID!]!, $timeoutSeconds: Int!, $mode: AwaitMode) {\n    awaitTasks(ids: $ids, timeoutSeconds: $timeoutSeconds, mode: $mode) { timedOut waitedMs tasks { id state } }\n  }\n": typeof types.AwaitManyDocument,
     "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n": typeof types.CompletedWithinDocument,
@@ -141,6 +146,11 @@ const documents: Documents = {
     "\n  query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {\n    task(id: $id) { state status result timeline { type } lastOutcome { state } parent { id } children { id } group { id tasks { id } } }\n    taskGraph(rootId: $parent) { nodes { id } }\n    goal(key: $goal) { status currentTask { id } }\n    backend { up }\n    queues { name length byPriority { priority length } }\n  }\n": types.AclEverythingDocument,
     "\n  mutation AclGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.AclGoalDocument,
     "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n": types.AclCompletedDocument,
+    "\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n": types.AclAlertsDocument,
+    "\n  query KindRules {\n    alertRules { name kind state value threshold }\n  }\n": types.KindRulesDocument,
+    "\n  subscription FollowAlerts {\n    alerts { id rule kind state value threshold }\n  }\n": types.FollowAlertsDocument,
+    "\n  query AlertRules {\n    alertRules { name kind state value threshold since }\n  }\n": types.AlertRulesDocument,
+    "\n  query AlertLog($first: Int, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id rule kind state at value threshold startedAt } }\n    }\n  }\n": types.AlertLogDocument,
     "\n  query AwaitOne($id: ID!, $timeoutSeconds: Int!) {\n    awaitTask(id: $id, timeoutSeconds: $timeoutSeconds) { timedOut waitedMs task { id state result } }\n  }\n": types.AwaitOneDocument,
     "\n  query AwaitMany($ids: [ID!]!, $timeoutSeconds: Int!, $mode: AwaitMode) {\n    awaitTasks(ids: $ids, timeoutSeconds: $timeoutSeconds, mode: $mode) { timedOut waitedMs tasks { id state } }\n  }\n": types.AwaitManyDocument,
     "\n  subscription CompletedWithin($id: ID!, $timeoutSeconds: Int) {\n    taskCompleted(id: $id, timeoutSeconds: $timeoutSeconds) { id state rawState }\n  }\n": types.CompletedWithinDocument,
@@ -296,6 +306,26 @@ export function graphql(source: "\n  mutation AclGoal($key: ID!, $taskId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"): (typeof documents)["\n  subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n"): (typeof documents)["\n  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KindRules {\n    alertRules { name kind state value threshold }\n  }\n"): (typeof documents)["\n  query KindRules {\n    alertRules { name kind state value threshold }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription FollowAlerts {\n    alerts { id rule kind state value threshold }\n  }\n"): (typeof documents)["\n  subscription FollowAlerts {\n    alerts { id rule kind state value threshold }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRules {\n    alertRules { name kind state value threshold since }\n  }\n"): (typeof documents)["\n  query AlertRules {\n    alertRules { name kind state value threshold since }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertLog($first: Int, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id rule kind state at value threshold startedAt } }\n    }\n  }\n"): (typeof documents)["\n  query AlertLog($first: Int, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id rule kind state at value threshold startedAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

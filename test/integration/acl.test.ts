@@ -1,5 +1,8 @@
 /** The whole of celery-lens under the least-privilege Redis user it documents. */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aclRule } from '../../src/redis/acl.ts';
@@ -11,6 +14,7 @@ import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers/graphql.ts';
+import { type WebhookReceiver, startReceiver } from '../helpers/webhook-receiver.ts';
 
 const Everything = graphql(`
   query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {
@@ -31,21 +35,35 @@ const Completed = graphql(`
   subscription AclCompleted($id: ID!) { taskCompleted(id: $id) { state } }
 `);
 
+const AclAlerts = graphql(`
+  query AclAlerts { alertRules { name state } alerts(first: 5) { edges { node { state } } } }
+`);
+
 const lens = useLens();
 const PASSWORD = randomUUID();
 let app: Awaited<ReturnType<typeof startApp>>;
 let restricted: Redis;
+let receiver: WebhookReceiver;
+let dir: string;
 
 beforeAll(async () => {
   const [command, ...args] = aclRule(loadConfig([], {}), 'celery-lens', PASSWORD);
   await lens.redis.client().call(command as string, ...args);
   const url = `redis://celery-lens:${PASSWORD}@127.0.0.1:${lens.redis.port}/0`;
-  app = await startApp(url);
+  // Alerts too: their scripts (lease, transition, claim, settle) run under the user's rights.
+  receiver = await startReceiver();
+  dir = mkdtempSync(join(tmpdir(), 'lens-acl-'));
+  const webhook = { url: `${receiver.origin}/hook`, secret: 'acl-secret' };
+  const rules = [{ name: 'acl-backlog', kind: 'queue_length', queue: 'celery', threshold: 2, webhook }];
+  writeFileSync(join(dir, 'rules.json'), JSON.stringify({ rules }));
+  app = await startApp(url, ['--alert-rules', join(dir, 'rules.json'), '--alert-interval-ms', '100']);
   restricted = new Redis(url, { maxRetriesPerRequest: 0 });
 });
 afterAll(async () => {
   restricted.disconnect();
   await app.stop();
+  await receiver?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('least privilege (celery-lens acl)', () => {
@@ -97,6 +115,19 @@ describe('least privilege (celery-lens acl)', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('alerts are evaluated, recorded and delivered under the ACL user', async () => {
+    const admin = lens.redis.client();
+    await admin.lpush('celery', 'x', 'y', 'z');
+    await until(() => receiver.to('/hook').length >= 1, 15_000);
+    expect(JSON.parse(receiver.to('/hook')[0]!.body)).toMatchObject({ rule: 'acl-backlog', state: 'firing' });
+    const { data, errors } = await execute(app, AclAlerts);
+    expect(errors).toBeUndefined();
+    expect(data!.alertRules).toEqual([{ name: 'acl-backlog', state: 'FIRING' }]);
+    expect(data!.alerts.edges.map((edge) => edge.node.state)).toEqual(['FIRING']);
+    expect(app.logs.filter((line) => line.includes('NOPERM'))).toEqual([]);
+    await admin.del('celery');
   });
 
   it('the task index is written and read under the ACL user: searches, stats, failures', async () => {

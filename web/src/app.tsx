@@ -4,6 +4,7 @@ import { authNeeded } from './lens.ts';
 import { ApiKeyPrompt } from './components/api-key-prompt.tsx';
 import { BackendBanner } from './components/backend-banner.tsx';
 import { SearchBox } from './components/search-box.tsx';
+import { AlertsRoute } from './routes/alerts.tsx';
 import { FailuresRoute } from './routes/failures.tsx';
 import { HomeRoute } from './routes/home.tsx';
 import { TaskRoute } from './routes/task.tsx';
@@ -26,6 +27,8 @@ function Page({ route }: { route: Route }) {
       return <TasksRoute params={route.params} />;
     case 'failures':
       return <FailuresRoute params={route.params} />;
+    case 'alerts':
+      return <AlertsRoute params={route.params} />;
     default:
       return <HomeRoute />;
   }
@@ -53,6 +56,9 @@ export function App() {
             onClick={follow('/failures')}
           >
             Failures
+          </a>
+          <a href="/alerts" aria-current={current('alerts')} data-testid="nav-alerts" onClick={follow('/alerts')}>
+            Alerts
           </a>
         </nav>
         {route.page === 'task' ? <SearchBox key={route.id} /> : null}

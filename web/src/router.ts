@@ -1,6 +1,6 @@
 /**
  * The page's addresses, on the History API: `/`, `/tasks/<id>`, `/tasks`
- * (the Tasks view, its filters in the query string) and `/failures`. Links
+ * (the Tasks view, its filters in the query string), `/failures` and `/alerts`. Links
  * push an entry, so the back button returns to the previous page or filter.
  */
 import { createStore, useStore } from './store.ts';
@@ -13,13 +13,15 @@ export type Route =
   | { readonly page: 'home' }
   | { readonly page: 'task'; readonly id: string }
   | { readonly page: 'tasks'; readonly params: URLSearchParams }
-  | { readonly page: 'failures'; readonly params: URLSearchParams };
+  | { readonly page: 'failures'; readonly params: URLSearchParams }
+  | { readonly page: 'alerts'; readonly params: URLSearchParams };
 
 export function parseRoute(address: string): Route {
   const url = new URL(address, 'http://page');
   const pathname = url.pathname.replace(/\/+$/, '');
   if (pathname === '/tasks') return { page: 'tasks', params: url.searchParams };
   if (pathname === '/failures') return { page: 'failures', params: url.searchParams };
+  if (pathname === '/alerts') return { page: 'alerts', params: url.searchParams };
   const match = /^\/tasks\/([^/]+)$/.exec(pathname);
   if (!match?.[1]) return { page: 'home' };
   try {

@@ -124,3 +124,12 @@ export function countByStatus(statuses: Iterable<TaskStatus>): Map<TaskStatus, n
   for (const status of statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
   return counts;
 }
+
+/** How an alert rule's state (the Alerts view) looks: as a task status of the same gravity, icon included. */
+export type AlertLookState = 'FIRING' | 'OK' | 'UNKNOWN' | 'RESOLVED';
+export const ALERT_STATE: Readonly<Record<AlertLookState, StatusLook>> = {
+  FIRING: { ...STATUS.FAILED, label: 'Firing', icon: { path: 'M8 1.8l6.5 11.7h-13ZM8 6.5v3M8 11.8v.2' } },
+  OK: { ...STATUS.SUCCEEDED, label: 'OK' },
+  RESOLVED: { ...STATUS.SUCCEEDED, label: 'Resolved' },
+  UNKNOWN: { ...STATUS.UNKNOWN, label: 'Not evaluated' },
+};

@@ -174,3 +174,53 @@ export const StatsCharts = graphql(`
     }
   }
 `);
+
+/** The Alerts view: each rule's state (asked again when a transition is heard, and every few seconds). */
+export const AlertRulesView = graphql(`
+  query AlertRulesView {
+    alertRules {
+      name
+      kind
+      state
+      value
+      threshold
+      since
+    }
+  }
+`);
+
+/** The Alerts view's history of transitions, newest first, page by page. */
+export const AlertHistory = graphql(`
+  query AlertHistory($first: Int!, $after: String) {
+    alerts(first: $first, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        node {
+          id
+          rule
+          kind
+          state
+          at
+          value
+          threshold
+          startedAt
+        }
+      }
+    }
+  }
+`);
+
+/** Each transition as it is recorded, by whichever replica: the Alerts view's first page follows it. */
+export const AlertTransitions = graphql(`
+  subscription AlertTransitions {
+    alerts {
+      id
+      rule
+      state
+    }
+  }
+`);

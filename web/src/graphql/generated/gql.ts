@@ -37,6 +37,9 @@ type Documents = {
     "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": typeof types.IndexedKwargsDocument,
     "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": typeof types.FailuresDocument,
     "\n  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {\n    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {\n      interval\n      buckets {\n        start\n        succeeded\n        failed\n        retried\n        revoked\n        runtime { p50 p95 p99 }\n        wait { p50 p95 p99 }\n        queueLength\n      }\n    }\n  }\n": typeof types.StatsChartsDocument,
+    "\n  query AlertRulesView {\n    alertRules {\n      name\n      kind\n      state\n      value\n      threshold\n      since\n    }\n  }\n": typeof types.AlertRulesViewDocument,
+    "\n  query AlertHistory($first: Int!, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          rule\n          kind\n          state\n          at\n          value\n          threshold\n          startedAt\n        }\n      }\n    }\n  }\n": typeof types.AlertHistoryDocument,
+    "\n  subscription AlertTransitions {\n    alerts {\n      id\n      rule\n      state\n    }\n  }\n": typeof types.AlertTransitionsDocument,
 };
 const documents: Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": types.ViewerDocument,
@@ -61,6 +64,9 @@ const documents: Documents = {
     "\n  query IndexedKwargs { viewer { indexedKwargs } }\n": types.IndexedKwargsDocument,
     "\n  query Failures($since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    failures(since: $since, until: $until, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges {\n        node { name exceptionType count firstSeen lastSeen example { id status } }\n      }\n    }\n  }\n": types.FailuresDocument,
     "\n  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {\n    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {\n      interval\n      buckets {\n        start\n        succeeded\n        failed\n        retried\n        revoked\n        runtime { p50 p95 p99 }\n        wait { p50 p95 p99 }\n        queueLength\n      }\n    }\n  }\n": types.StatsChartsDocument,
+    "\n  query AlertRulesView {\n    alertRules {\n      name\n      kind\n      state\n      value\n      threshold\n      since\n    }\n  }\n": types.AlertRulesViewDocument,
+    "\n  query AlertHistory($first: Int!, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          rule\n          kind\n          state\n          at\n          value\n          threshold\n          startedAt\n        }\n      }\n    }\n  }\n": types.AlertHistoryDocument,
+    "\n  subscription AlertTransitions {\n    alerts {\n      id\n      rule\n      state\n    }\n  }\n": types.AlertTransitionsDocument,
 };
 
 /**
@@ -151,6 +157,18 @@ export function graphql(source: "\n  query Failures($since: DateTime, $until: Da
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query StatsCharts($since: DateTime!, $until: DateTime!, $interval: TaskStatsInterval!, $key: String) {\n    taskStats(since: $since, until: $until, by: NAME, key: $key, interval: $interval) {\n      interval\n      buckets {\n        start\n        succeeded\n        failed\n        retried\n        revoked\n        runtime { p50 p95 p99 }\n        wait { p50 p95 p99 }\n        queueLength\n      }\n    }\n  }\n"): typeof import('./graphql.js').StatsChartsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRulesView {\n    alertRules {\n      name\n      kind\n      state\n      value\n      threshold\n      since\n    }\n  }\n"): typeof import('./graphql.js').AlertRulesViewDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertHistory($first: Int!, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          rule\n          kind\n          state\n          at\n          value\n          threshold\n          startedAt\n        }\n      }\n    }\n  }\n"): typeof import('./graphql.js').AlertHistoryDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertTransitions {\n    alerts {\n      id\n      rule\n      state\n    }\n  }\n"): typeof import('./graphql.js').AlertTransitionsDocument;
 
 
 export function graphql(source: string) {

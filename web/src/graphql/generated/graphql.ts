@@ -4,6 +4,35 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** What an alert rule measures (docs/alerts.md). */
+export type AlertKind =
+  /** Failed tasks of a name and/or exception type within the window. */
+  | 'FAILURES'
+  /** Tasks that turned LOST (their worker went silent, said goodbye or restarted) within the window. */
+  | 'LOST'
+  /** Seconds since celery-lens last heard an event or a published state. */
+  | 'NO_EVENTS'
+  /** Seconds the oldest message of a broker queue has waited. */
+  | 'QUEUE_AGE'
+  /** Messages waiting in a broker queue. */
+  | 'QUEUE_LENGTH'
+  /** Workers (of a hostname pattern) judged offline. */
+  | 'WORKER_OFFLINE';
+
+export type AlertRuleState =
+  /** Its value reached the threshold; a firing POST was queued when it did. */
+  | 'FIRING'
+  /** Its value is below the threshold. */
+  | 'OK'
+  /** Not evaluated yet (just configured, or no replica consuming events evaluates). */
+  | 'UNKNOWN';
+
+export type AlertState =
+  /** The rule’s value reached its threshold. */
+  | 'FIRING'
+  /** The rule’s value went back below its threshold. */
+  | 'RESOLVED';
+
 /** REVOKE: revokeTasksMatching; RESEND: resendTasksMatching. */
 export type BulkActionKind =
   | 'RESEND'
@@ -254,6 +283,24 @@ export type StatsChartsQueryVariables = Exact<{
 
 
 export type StatsChartsQuery = { taskStats: { interval: TaskStatsInterval, buckets: Array<{ start: string, succeeded: number, failed: number, retried: number | null, revoked: number | null, queueLength: number | null, runtime: { p50: number | null, p95: number | null, p99: number | null } | null, wait: { p50: number | null, p95: number | null, p99: number | null } | null }> } };
+
+export type AlertRulesViewQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AlertRulesViewQuery = { alertRules: Array<{ name: string, kind: AlertKind, state: AlertRuleState, value: number | null, threshold: number, since: string | null }> };
+
+export type AlertHistoryQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type AlertHistoryQuery = { alerts: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, rule: string, kind: AlertKind, state: AlertState, at: string, value: number, threshold: number, startedAt: string } }> } };
+
+export type AlertTransitionsSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type AlertTransitionsSubscription = { alerts: { id: string, rule: string, state: AlertState } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -633,3 +680,47 @@ export const StatsChartsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<StatsChartsQuery, StatsChartsQueryVariables>;
+export const AlertRulesViewDocument = new TypedDocumentString(`
+    query AlertRulesView {
+  alertRules {
+    name
+    kind
+    state
+    value
+    threshold
+    since
+  }
+}
+    `) as unknown as TypedDocumentString<AlertRulesViewQuery, AlertRulesViewQueryVariables>;
+export const AlertHistoryDocument = new TypedDocumentString(`
+    query AlertHistory($first: Int!, $after: String) {
+  alerts(first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      node {
+        id
+        rule
+        kind
+        state
+        at
+        value
+        threshold
+        startedAt
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AlertHistoryQuery, AlertHistoryQueryVariables>;
+export const AlertTransitionsDocument = new TypedDocumentString(`
+    subscription AlertTransitions {
+  alerts {
+    id
+    rule
+    state
+  }
+}
+    `) as unknown as TypedDocumentString<AlertTransitionsSubscription, AlertTransitionsSubscriptionVariables>;
