@@ -68,7 +68,7 @@ import { documentId } from '../plugins/use-shared-events.ts';
 import type { LensContext } from '../schema/context.ts';
 import { toGraphQLError } from '../schema/graphql-error.ts';
 import { selectsEventFields } from '../schema/event-fields.ts';
-import { type ReEmittable, again, reEmitsOf } from '../schema/re-emits.ts';
+import { type ReEmittable, again, reEmitsOf } from './re-emits.ts';
 import { checkTaskId } from '../schema/task/task-ids.ts';
 import { clientBuffered } from '../http/client-buffered.ts';
 

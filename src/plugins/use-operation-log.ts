@@ -6,7 +6,7 @@
  * variables, results or args: Celery task payloads often hold personal data.
  */
 import { type ExecutionResult, type GraphQLError, getOperationAST } from 'graphql';
-import { type Plugin, handleStreamOrSingleExecutionResult } from 'graphql-yoga';
+import { type Plugin, handleStreamOrSingleExecutionResult, isAsyncIterable } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { type MemberObserver, memberOf } from '../live/task-cohorts.ts';
 
@@ -111,7 +111,7 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
             member.observe(observerOf(args));
             return undefined;
           }
-          if (!(Symbol.asyncIterator in Object(result))) {
+          if (!isAsyncIterable(result)) {
             finish(what, started, codes(result as ExecutionResult));
             return undefined;
           }

@@ -8,10 +8,11 @@
  * Over graphql-ws, `task(id)` goes further: see src/live/task-cohorts.ts.
  */
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, createSourceEventStream, execute } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { type Plugin, isAsyncIterable } from 'graphql-yoga';
 import { type AuthConfig, principalOf } from '../auth/principal-of.ts';
 import { scopesKey } from '../auth/principal.ts';
 import type { TaskCohorts } from '../live/task-cohorts.ts';
+import { mapStream } from '../live/channel.ts';
 
 type Outcome = ExecutionResult | Promise<ExecutionResult>;
 
@@ -46,46 +47,15 @@ function selectionKey(args: ExecutionArgs, config: AuthConfig): string {
   return `${id}\n${args.operationName ?? ''}\n${scopes}\n${JSON.stringify(args.variableValues ?? {})}`;
 }
 
-/** Maps each event of `source` to its result; return() reaches the source at once, as graphql-js' own mapping does. */
-function mapEvents(
-  source: AsyncIterator<unknown>,
-  map: (event: unknown) => Outcome,
-): AsyncIterableIterator<ExecutionResult> {
-  const close = async () => {
-    await source.return?.();
-    return { value: undefined, done: true } as const;
-  };
-  return {
-    async next() {
-      const event = await source.next();
-      if (event.done) return { value: undefined, done: true };
-      try {
-        return { value: await map(event.value), done: false };
-      } catch (error) {
-        await close();
-        throw error;
-      }
-    },
-    return: close,
-    async throw(error: unknown) {
-      await close();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
 export function useSharedEvents(config: AuthConfig, cohorts: TaskCohorts): Plugin {
   // `task(id)` over graphql-ws joins a cohort (src/live/task-cohorts.ts); the rest streams as below.
   const subscribe = async (args: ExecutionArgs) => {
     const joined = await cohorts.join(args);
     if (joined) return joined;
     const stream = await createSourceEventStream(args);
-    if (!(Symbol.asyncIterator in Object(stream))) return stream as ExecutionResult;
+    if (!isAsyncIterable(stream)) return stream as ExecutionResult;
     const key = selectionKey(args, config);
-    return mapEvents((stream as AsyncIterable<unknown>)[Symbol.asyncIterator](), (event) => {
+    return mapStream(stream, (event) => {
       const run = () => execute({ ...args, rootValue: event });
       if (typeof event !== 'object' || event === null) return run();
       let results = shared.get(event);
