@@ -18,10 +18,10 @@ import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 
 interface Kept {
   readonly key: string;
-  readonly bytes: Uint8Array;
-  readonly result: TaskMeta | MetaDecodeError;
+  /** Null once taken: a taken decode waiting behind an older one to be let go holds none of its MBs. */
+  bytes: Uint8Array | null;
+  result: TaskMeta | MetaDecodeError | null;
   readonly at: number;
-  taken: boolean;
 }
 
 export interface DecodeOnceOptions {
@@ -37,8 +37,8 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
 export class DecodeOnce {
   /** Decodes waiting, by key, oldest first. */
   readonly #byKey = new Map<string, Kept[]>();
-  /** Every decode waiting, oldest first: what is let go first. */
-  #order: Kept[] = [];
+  /** Every decode waiting, oldest first: what is let go first (those before `#head` are let go: null). */
+  #order: (Kept | null)[] = [];
   #head = 0;
   readonly #keepMs: number;
   readonly #maxKept: number;
@@ -55,9 +55,11 @@ export class DecodeOnce {
     this.#maxKept = options.maxKept ?? 10_000;
   }
 
+  #kept = 0;
+
   /** Decodes waiting for their second hearer now. */
   get kept(): number {
-    return this.#order.length - this.#head;
+    return this.#kept;
   }
 
   /**
@@ -74,14 +76,17 @@ export class DecodeOnce {
 
   #take(key: string, bytes: Uint8Array): TaskMeta | MetaDecodeError | undefined {
     const kept = this.#byKey.get(key);
-    const index = kept?.findIndex((entry) => sameBytes(entry.bytes, bytes)) ?? -1;
+    const index = kept?.findIndex((entry) => entry.bytes !== null && sameBytes(entry.bytes, bytes)) ?? -1;
     if (!kept || index < 0) return undefined;
     const [entry] = kept.splice(index, 1) as [Kept];
     if (kept.length === 0) this.#byKey.delete(key);
-    entry.taken = true;
+    const { result } = entry;
+    entry.bytes = null;
+    entry.result = null;
+    this.#kept -= 1;
     this.reused += 1;
     this.#letGo(Date.now());
-    return entry.result;
+    return result ?? undefined;
   }
 
   #decode(id: string, key: string, bytes: Uint8Array, heardAgain: boolean): TaskMeta | MetaDecodeError {
@@ -93,7 +98,7 @@ export class DecodeOnce {
       if (!(error instanceof MetaDecodeError)) throw error;
       result = error;
     }
-    if (heardAgain) this.#keep({ key, bytes, result, at: Date.now(), taken: false });
+    if (heardAgain) this.#keep({ key, bytes, result, at: Date.now() });
     return result;
   }
 
@@ -102,6 +107,7 @@ export class DecodeOnce {
     if (kept) kept.push(entry);
     else this.#byKey.set(entry.key, [entry]);
     this.#order.push(entry);
+    this.#kept += 1;
     this.#letGo(entry.at);
   }
 
@@ -109,10 +115,12 @@ export class DecodeOnce {
   #letGo(now: number): void {
     while (this.#head < this.#order.length) {
       const oldest = this.#order[this.#head] as Kept;
-      const over = this.#order.length - this.#head > this.#maxKept;
-      if (!oldest.taken && !over && now - oldest.at < this.#keepMs) break;
+      const taken = oldest.bytes === null;
+      if (!taken && this.#kept <= this.#maxKept && now - oldest.at < this.#keepMs) break;
+      // Its bytes and meta go now, not when the array is compacted (a state may be MBs).
+      this.#order[this.#head] = null;
       this.#head += 1;
-      if (!oldest.taken) this.#forget(oldest);
+      if (!taken) this.#forget(oldest);
     }
     // Compacted once the front half is spent: shifting one by one would be quadratic.
     if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
@@ -127,5 +135,8 @@ export class DecodeOnce {
     if (!kept || index < 0) return;
     kept.splice(index, 1);
     if (kept.length === 0) this.#byKey.delete(entry.key);
+    entry.bytes = null;
+    entry.result = null;
+    this.#kept -= 1;
   }
 }

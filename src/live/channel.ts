@@ -14,7 +14,7 @@
  * next yield, and a client that leaves would hold its watches until then.
  *
  * With mapStream below, this file holds every async iterator celery-lens
- * writes by hand (task-cohorts.ts' members aside): the rest is a Channel, or
+ * writes by hand (the live core's members aside, members.ts): the rest is a Channel, or
  * a Channel mapped.
  */
 

@@ -13,7 +13,7 @@
  * listens to the changes and finds the subscriptions they are about by task
  * id (events come all the time: a batch must not walk every subscription);
  * a `task`/`tasks` stream (task-stream.ts) and a cohort member
- * (task-cohorts.ts) join it, and queue the task again in their one channel,
+ * (members.ts) join it, and queue the task again in their one channel,
  * after the latest value they queued (so no older state ever follows a newer
  * one). Only those tasks: the others' events would repeat an unchanged state.
  */
