@@ -1,8 +1,9 @@
 /**
  * Resume cursors on the GraphQL side: the `after` argument (or, over SSE,
  * the `Last-Event-ID` header an EventSource sends when it reconnects), and
- * where each operation keeps the cursor of the event being sent, for
- * plugins/use-event-cursors.ts to put in the event's `extensions.cursor`.
+ * where each operation keeps the cursor of the event its stream handed out
+ * last, for its live member (src/live/members.ts) to put in the event's
+ * `extensions.cursor`.
  *
  * Why extensions and not a field: `task`, `tasks` and `taskGraph` return the
  * same types as the queries (`Task`, `TaskGraph`), where a cursor means

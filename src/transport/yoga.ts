@@ -94,7 +94,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
       useCsrfGuard(),
-      // Before the response limit: it measures and serializes the event with its cursor.
+      // Our SSE writer (id: lines from each event's cursor), for the subscriptions the live core hands it.
       useEventCursors(),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
