@@ -17,7 +17,12 @@ import { logBackendState } from './redis/backend-state.ts';
 import { consumerReporter } from './intake/consumer-reporter.ts';
 import { createHttpServer, listenBacklog } from './transport/http-server.ts';
 import { type PubSubConnection, reportSubscriberDrops } from './redis/subscriber-drops.ts';
-import { TaskCohorts } from './live/task-cohorts.ts';
+import { LiveCore } from './live/live-core.ts';
+import { answerWithin } from './plugins/use-response-limit.ts';
+import { toGraphQLError } from './schema/graphql-error.ts';
+import { checkTaskId } from './schema/task/task-ids.ts';
+import { selectsEventFields } from './schema/event-fields.ts';
+import { currentCursor } from './schema/cursor.ts';
 import { createLensYoga } from './transport/yoga.ts';
 import { BulkRunner } from './bulk/bulk-runner.ts';
 import { storedCall } from './schema/control.ts';
@@ -137,8 +142,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
   setMaxListeners(0, shutdown.signal);
   const context: Omit<LensContext, 'watchQuota'> = { ...stores, bulk, alerts, config, shutdown: shutdown.signal };
   const operationLogger = options.operationLogger ?? logger;
-  const cohorts = new TaskCohorts({
+  const cohorts = new LiveCore({
     ...config,
+    answer: answerWithin(config.maxResponseBytes),
+    schema: {
+      toGraphQLError,
+      checkTaskId: (id, operation) => checkTaskId(id, operation as LensContext),
+      readsEvents: selectsEventFields,
+      cursorOf: currentCursor,
+    },
     // As Yoga logs an error it masks (transport/yoga.ts' `logging.error`).
     onUnexpected: (error) => logger.error({ detail: [error.stack] }, 'unexpected error'),
   });
@@ -177,7 +189,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     wsServer: websockets.wsServer,
     backend,
     watcher,
-    /** graphql-ws' `task(id)` subscriptions, by cohort. */
+    /** Every live subscription, by cohort (src/live/live-core.ts). */
     cohorts,
     subscriber: connections.subscriber,
     history: stores.history,

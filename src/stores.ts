@@ -24,6 +24,7 @@ import { StoredCursorKeys } from './store/cursor-key-store.ts';
 import { ConfiguredCursorKeys, type CursorKeys } from './store/cursor-keys.ts';
 import type { Connections } from './redis/connections.ts';
 import { EventConsumer } from './intake/event-consumer.ts';
+import { DecodeOnce } from './celery/decode-once.ts';
 import { GoalStore } from './store/goal-store.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { NotifyingHistory } from './intake/progress-changes.ts';
@@ -66,7 +67,14 @@ export function createStores(
   reportConsumer?: EventConsumer['report'],
 ) {
   const backend = new ResultBackend(connections.redis, keys, { maxValueBytes: config.maxValueBytes });
-  const watcher = new TaskWatcher(connections.subscriber, backend, keys, { maxWatches: config.maxWatches });
+  // Published states are decoded once per process: the watcher and the consumer share their decodes.
+  const decodes = new DecodeOnce(backend.valueLimits);
+  let consumer: EventConsumer | null = null;
+  const watcher = new TaskWatcher(connections.subscriber, backend, keys, {
+    maxWatches: config.maxWatches,
+    decodes,
+    consumerHears: () => consumer?.connected ?? false,
+  });
   const ownKeys = lensKeys(config.lensPrefix);
   // Timelines outlive the results they describe by a day.
   const timelineSeconds = config.resultExpires + 86_400;
@@ -124,7 +132,7 @@ export function createStores(
   const alerts = new RedisAlertStore(connections.redis, connections.subscriber, ownKeys.alerts);
   const bulk = new BulkStore(connections.redis, ownKeys.bulk, connections.subscriber);
   const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk, stats, alerts };
-  const consumer = connections.consumer
+  consumer = connections.consumer
     ? new EventConsumer(
         { results: connections.consumer.results, events: broker.events },
         store.history,
@@ -134,7 +142,10 @@ export function createStores(
         store.states,
       )
     : null;
-  if (consumer) consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
+  if (consumer) {
+    consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
+    consumer.decodeMeta = (id, key, bytes) => decodes.decode(id, key, bytes, watcher.watches(id));
+  }
   const control = new TaskControl(broker, store.sent);
   return {
     backend,

@@ -95,7 +95,7 @@ export function principalOf(config: AuthConfig, context: object): Principal | nu
 
 /**
  * Makes `context` act as `principal` whatever credentials it carries: for a
- * context shared by several callers' operations (task-cohorts.ts), which
+ * context shared by several callers' operations (live/live-core.ts), which
  * must carry none of theirs.
  */
 export function actAs(context: object, principal: Principal): void {

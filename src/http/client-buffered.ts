@@ -9,9 +9,22 @@ interface Transport {
   readonly res?: { readonly writableLength?: unknown };
 }
 
+const none = () => 0;
+/** One reader per socket or response, however many subscriptions it carries (100 per WebSocket: one closure). */
+const readers = new WeakMap<object, () => number>();
+
 export function clientBuffered(context: object): () => number {
   const { socket, res } = context as Transport;
-  if (socket && typeof socket.bufferedAmount === 'number') return () => socket.bufferedAmount as number;
-  if (res && typeof res.writableLength === 'number') return () => res.writableLength as number;
-  return () => 0;
+  const held = socket && typeof socket.bufferedAmount === 'number' ? socket : null;
+  const response = !held && res && typeof res.writableLength === 'number' ? res : null;
+  const owner = held ?? response;
+  if (!owner) return none;
+  let reader = readers.get(owner);
+  if (!reader) {
+    reader = held
+      ? () => held.bufferedAmount as number
+      : () => (response as Required<Transport>['res']).writableLength as number;
+    readers.set(owner, reader);
+  }
+  return reader;
 }

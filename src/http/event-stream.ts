@@ -79,6 +79,18 @@ export function eventText(result: Result): string {
   return `${cursor === null ? '' : `id: ${cursor}\n`}event: next\ndata: ${eventJson(result)}\n\n`;
 }
 
+/** Whether an Accept header takes `text/event-stream` (`*` wildcards; no header is `*\/*`). */
+export function acceptsEventStream(accept: string | null): boolean {
+  return (accept || '*/*')
+    .toLowerCase()
+    .split(',')
+    .some((item) => {
+      const [type = ''] = item.split(';');
+      const [main, sub] = type.trim().split('/');
+      return (main === '*' || main === 'text') && (sub === '*' || sub === 'event-stream');
+    });
+}
+
 /** The SSE response streaming `results` until they end or the client goes. */
 export function eventStreamResponse(
   results: AsyncIterable<Result>,

@@ -16,7 +16,7 @@
 import { type EventMessage, type TaskEvent, type WorkerEvent, decodeEvents } from '../celery/events.ts';
 import type { BrokerEvents, EventBatch } from '../broker/broker.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
-import { decodeTaskMeta } from '../celery/meta.ts';
+import { type TaskMeta, decodeTaskMeta } from '../celery/meta.ts';
 import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { PatternMessage, PatternSubscriber } from '../redis/pattern-subscriber.ts';
 import type { HistoryStorage, ResumeLog } from '../store/store.ts';
@@ -69,6 +69,13 @@ export class EventConsumer {
   failed = 0;
   /** Told when a connection subscribes again after a drop (stores.ts: progress subscriptions re-count). */
   onResubscribed: () => void = () => {};
+  /**
+   * Decodes a published state (it throws MetaDecodeError): stores.ts shares
+   * the task watcher's decodes (celery/decode-once.ts), so a state both hear
+   * is parsed once.
+   */
+  decodeMeta: (id: string, key: string, bytes: Uint8Array) => TaskMeta = (id, key, bytes) =>
+    decodeTaskMeta(id, key, bytes);
   /** How late the last Celery event arrived (receipt time − its timestamp), in ms, and when. */
   lastEventLagMs: number | null = null;
   lastEventAt: number | null = null;
@@ -215,7 +222,7 @@ export class EventConsumer {
         const { channel, message } = waiting.meta;
         const id = this.celery.taskIdOf(channel);
         if (!id) return;
-        const meta = decodeTaskMeta(id, channel, message);
+        const meta = this.decodeMeta(id, channel, message);
         const states = this.states?.windowSeconds ? this.states : null;
         // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
         // A worker batches its task events (up to ~1 s): a task's end usually comes before them.

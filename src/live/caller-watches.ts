@@ -38,16 +38,28 @@ class CallerQuota extends WatchQuota {
  */
 class OperationWatches extends WatchQuota {
   #caller: WatchQuota | null = null;
+  /** Names the caller from the operation's context, once: then the context is let go (a member outlives it). */
+  #nameOf: (() => string) | null;
+  #name: string | null = null;
 
   constructor(
     readonly connection: WatchQuota,
-    readonly callerQuota: () => WatchQuota,
+    nameOf: () => string,
+    /** The caller's quota by its name (CallerWatches): not a closure, which would share forOperation's scope. */
+    readonly callers: { quotaOf(caller: string): WatchQuota },
   ) {
     super(connection.limit, 'connection');
+    this.#nameOf = nameOf;
   }
 
   #callerNow(): WatchQuota {
-    if (this.#caller === null || this.used === 0) this.#caller = this.callerQuota();
+    if (this.#caller === null || this.used === 0) {
+      if (this.#name === null) {
+        this.#name = (this.#nameOf as () => string)();
+        this.#nameOf = null;
+      }
+      this.#caller = this.callers.quotaOf(this.#name);
+    }
     return this.#caller;
   }
 
@@ -70,6 +82,11 @@ class OperationWatches extends WatchQuota {
   }
 }
 
+/** A closure in a scope of its own: closures made in one scope share it, so the context would outlive its first use. */
+function namer(callerOf: (context: object) => string, context: object): () => string {
+  return () => callerOf(context);
+}
+
 export class CallerWatches {
   readonly #quotas = new Map<string, CallerQuota>();
 
@@ -87,10 +104,10 @@ export class CallerWatches {
 
   /** The quota of `context`'s operation: its connection's, and its caller's once it takes any. */
   forOperation(context: object, connection: WatchQuota): WatchQuota {
-    return new OperationWatches(connection, () => this.#of(this.callerOf(context)));
+    return new OperationWatches(connection, namer(this.callerOf, context), this);
   }
 
-  #of(caller: string): CallerQuota {
+  quotaOf(caller: string): CallerQuota {
     return this.#quotas.get(caller) ?? new CallerQuota(this.limit, caller, this.#quotas);
   }
 }

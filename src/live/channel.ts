@@ -9,9 +9,13 @@
  * The next collapse waits until the queue doubles: with more keys than
  * `maxQueued`, collapsing at every push would cost O(keys) each time.
  *
- * return() reaches the source at once (`onReturn`), even while a next() is
+ * return() reaches the source at once (`onClose`), even while a next() is
  * pending: an async generator suspended on an await would only see it at its
  * next yield, and a client that leaves would hold its watches until then.
+ *
+ * With mapStream below, this file holds every async iterator celery-lens
+ * writes by hand (the live core's members aside, members.ts): the rest is a Channel, or
+ * a Channel mapped.
  */
 
 export interface ChannelOptions<T> {
@@ -168,4 +172,53 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   [Symbol.asyncIterator](): this {
     return this;
   }
+}
+
+/** What a mapStream's step answers for a value it drops. */
+export const SKIP: unique symbol = Symbol('skip');
+
+/**
+ * The values of `source`, each through `step` (which may drop one with SKIP),
+ * pulled one at a time as the reader asks: a slow reader leaves them in the
+ * source's bounded queue. `first` hands out values ahead of the source's while
+ * it has any (a replay). return() reaches the source at once, even while a
+ * step is pending, as graphql-js' own mapping does; a step that throws returns
+ * the source and the pull rejects.
+ */
+export function mapStream<T, U>(
+  from: AsyncIterator<T> | AsyncIterable<T>,
+  step: (value: T) => U | typeof SKIP | Promise<U | typeof SKIP>,
+  first: () => U | undefined = () => undefined,
+): AsyncIterableIterator<U> {
+  const source = Symbol.asyncIterator in from ? from[Symbol.asyncIterator]() : from;
+  const close = async (): Promise<IteratorReturnResult<undefined>> => {
+    await source.return?.();
+    return DONE;
+  };
+  return {
+    async next() {
+      const early = first();
+      if (early !== undefined) return { value: early, done: false };
+      for (;;) {
+        const pulled = await source.next();
+        if (pulled.done) return DONE;
+        let value: U | typeof SKIP;
+        try {
+          value = await step(pulled.value);
+        } catch (error) {
+          await close();
+          throw error;
+        }
+        if (value !== SKIP) return { value, done: false };
+      }
+    },
+    return: close,
+    async throw(error: unknown) {
+      await close();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }

@@ -8,6 +8,7 @@
  * fits an SSE `id:` line and a URL as it is.
  */
 import { createHash } from 'node:crypto';
+import type { ExecutionResult } from 'graphql';
 import { CursorExpiredError, InvalidCursorError } from '../errors/cursor-errors.ts';
 import type { Position } from '../store/store.ts';
 
@@ -52,4 +53,25 @@ export function checkCursor(cursor: DecodedCursor, now: Position | null, windowS
   if (cursor.seq > now.seq) throw new InvalidCursorError('it is ahead of every state recorded');
   if (Date.now() - cursor.at > windowSeconds * 1000)
     throw new CursorExpiredError(`made more than ${windowSeconds} s ago, --resume-window`);
+}
+
+const copies = new WeakMap<ExecutionResult, Map<string, ExecutionResult>>();
+
+/**
+ * `result` with `extensions.cursor`: one copy per result and cursor, so the
+ * subscribers sharing an event's result share the copy too, and its JSON is
+ * measured and written once (plugins/use-response-limit.ts).
+ */
+export function withCursor(result: ExecutionResult, cursor: string): ExecutionResult {
+  let byCursor = copies.get(result);
+  if (!byCursor) {
+    byCursor = new Map();
+    copies.set(result, byCursor);
+  }
+  let copy = byCursor.get(cursor);
+  if (!copy) {
+    copy = { ...result, extensions: { ...result.extensions, cursor } };
+    byCursor.set(cursor, copy);
+  }
+  return copy;
 }

@@ -186,7 +186,7 @@ class GraphFeed {
     this.#graph = graph;
     this.#byId = new Map(graph.nodes.map((node) => [node.id, node]));
     // To all in one turn of the event loop: subscribers with the same selection then share one
-    // execution of it and one JSON (plugins/use-shared-events.ts), 15 tabs of a page cost one.
+    // execution of it and one JSON (live-core.ts), 15 tabs of a page cost one.
     for (const subscriber of this.subscribers) subscriber.push(graph);
   }
 

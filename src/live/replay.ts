@@ -28,6 +28,8 @@ import type { ResultBackend } from '../read/result-backend.ts';
 import { type LoggedState, type Position, type ResumeLog, digestOf } from '../store/store.ts';
 import { type TaskStreamOptions, openTaskStream } from './task-stream.ts';
 import { type TaskUpdate, type TaskWatcher, rawOf } from './task-watcher.ts';
+import { SKIP, mapStream } from './channel.ts';
+import { isReEmit } from './re-emits.ts';
 
 export interface ResumeParts {
   readonly watcher: TaskWatcher;
@@ -40,9 +42,10 @@ export interface ResumeOptions {
   /** Replay what came after this cursor first (decoded, not yet checked against the log). */
   readonly after: DecodedCursor | null;
   /**
-   * Told the cursor of each update as the stream hands it out: the cursor
-   * is that update's, to send with it when it is sent (a consumer may hand
-   * out other things first, see schema/re-emits.ts).
+   * Told the cursor of each update as the stream hands it out: the stream
+   * hands one out only when its reader asks for the next event to send, so
+   * it is the cursor of that event. A task emitted again (re-emits.ts) is
+   * told the cursor as it stands.
    */
   readonly onCursor: (cursor: string | null, update: TaskUpdate) => void;
 }
@@ -93,7 +96,8 @@ export async function numberOf(log: ResumeLog, id: string, update: TaskUpdate): 
   }
 }
 
-class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
+/** What a resumable stream keeps: the replay still to hand out, the edges, the last state of each task, its position. */
+class Resume {
   /** Replayed states still to hand out, oldest first. */
   #replay: LoggedState[] = [];
   /** Per task still at the replay's edge: the number of its last replayed state (or the cursor's). */
@@ -104,7 +108,6 @@ class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
 
   constructor(
     readonly parts: ResumeParts,
-    readonly inner: AsyncIterableIterator<TaskUpdate>,
     readonly onCursor: ResumeOptions['onCursor'],
     start: Position | null,
   ) {
@@ -127,49 +130,41 @@ class ResumableStream implements AsyncIterableIterator<TaskUpdate> {
     this.#position = advance(this.#position, position);
   }
 
-  #emit(id: string, update: TaskUpdate, digest: string | null): IteratorResult<TaskUpdate> {
+  #emit(id: string, update: TaskUpdate, digest: string | null): TaskUpdate {
     if (digest !== null) this.#last.set(id, digest);
     this.onCursor(this.#position ? encodeCursor(this.#position) : null, update);
-    return { value: update, done: false };
+    return update;
   }
 
-  async next(): Promise<IteratorResult<TaskUpdate>> {
+  /** The next replayed state, as the watcher would have notified it; undefined once the replay is out. */
+  replayed(): TaskUpdate | undefined {
     const replayed = this.#replay.shift();
-    if (replayed) {
-      this.#advance({ epoch: (this.#position as Position).epoch, seq: replayed.seq });
-      return this.#emit(replayed.id, decodeLogged(this.parts, replayed), replayed.digest);
-    }
-    for (;;) {
-      const result = await this.inner.next();
-      if (result.done) return result;
-      const update = result.value;
-      const id =
-        update instanceof MetaDecodeError ? (this.parts.keys.taskIdOf(String(update.details.key)) ?? '') : update.id;
-      const raw = rawOf(update);
-      const edge = this.#edge.get(id);
-      if (raw === null) {
-        // A missing key at the edge: the client saw this task before; nothing newer to say.
-        if (edge !== undefined) continue;
-        return this.#emit(id, update, null);
-      }
-      const digest = digestOnce(update, raw);
-      if (this.#last.get(id) === digest) continue;
-      const position = await numberOf(this.parts.log, id, update);
-      if (edge !== undefined && position !== null && position.epoch === this.#position?.epoch && position.seq <= edge)
-        continue;
-      this.#edge.delete(id);
-      if (position) this.#advance(position);
-      return this.#emit(id, update, digest);
-    }
+    if (!replayed) return undefined;
+    this.#advance({ epoch: (this.#position as Position).epoch, seq: replayed.seq });
+    return this.#emit(replayed.id, decodeLogged(this.parts, replayed), replayed.digest);
   }
 
-  return(): Promise<IteratorResult<TaskUpdate>> {
-    this.#replay = [];
-    return this.inner.return ? this.inner.return() : Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+  /** A live update, numbered; SKIP when the replay gave it already (or it repeats the last state sent). */
+  async live(update: TaskUpdate): Promise<TaskUpdate | typeof SKIP> {
+    const id =
+      update instanceof MetaDecodeError ? (this.parts.keys.taskIdOf(String(update.details.key)) ?? '') : update.id;
+    // Emitted again (re-emits.ts): the same state, sent with the cursor as it stands.
+    if (isReEmit(update)) return this.#emit(id, update, null);
+    const raw = rawOf(update);
+    const edge = this.#edge.get(id);
+    if (raw === null) {
+      // A missing key at the edge: the client saw this task before; nothing newer to say.
+      if (edge !== undefined) return SKIP;
+      return this.#emit(id, update, null);
+    }
+    const digest = digestOnce(update, raw);
+    if (this.#last.get(id) === digest) return SKIP;
+    const position = await numberOf(this.parts.log, id, update);
+    if (edge !== undefined && position !== null && position.epoch === this.#position?.epoch && position.seq <= edge)
+      return SKIP;
+    this.#edge.delete(id);
+    if (position) this.#advance(position);
+    return this.#emit(id, update, digest);
   }
 }
 
@@ -199,16 +194,20 @@ export async function openResumableStream(
     await inner.return?.();
     throw error;
   }
-  const stream = new ResumableStream(parts, inner, recording ? resume.onCursor : () => {}, start);
+  const state = new Resume(parts, recording ? resume.onCursor : () => {}, start);
   if (resume.after) {
     try {
-      await stream.replayAfter(unique, resume.after);
+      await state.replayAfter(unique, resume.after);
     } catch (error) {
       await inner.return?.();
       throw error;
     }
   }
-  return stream;
+  return mapStream(
+    inner,
+    (update) => state.live(update),
+    () => state.replayed(),
+  );
 }
 
 /**

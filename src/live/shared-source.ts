@@ -3,7 +3,7 @@
  * first holder opens it, each later one shares it, and it is closed when
  * the last lets go. A page open in 100 tabs on one workflow costs one graph
  * feed (graph-feed.ts), one progress read per change (progress.ts), one
- * execution per event for a task cohort (task-cohorts.ts).
+ * execution per event for a cohort of subscriptions (live-core.ts).
  *
  * A value may also end by itself (a graph whose tasks are all ready): it is
  * then dropped, so the next holder opens a new one, and the holds still

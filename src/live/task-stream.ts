@@ -18,6 +18,9 @@ import { READY_STATES } from '../celery/states.ts';
 import { type TaskUpdate, type TaskWatcher, type Watch, rawOf } from './task-watcher.ts';
 import type { Release, WatchQuota } from './watch-quota.ts';
 import { Channel } from './channel.ts';
+import { type ReEmits, type ReEmittable, again, isReEmit } from './re-emits.ts';
+import type { TaskChange } from '../intake/progress-changes.ts';
+import { LensError } from '../errors/lens-error.ts';
 
 export interface TaskStreamOptions {
   /** Complete once every task has been seen in a ready state. @default true */
@@ -34,6 +37,12 @@ export interface TaskStreamOptions {
   readonly signal?: AbortSignal;
   /** The caller's connection's quota of watches (besides the process'). */
   readonly quota?: WatchQuota;
+  /**
+   * Emits a task again when a change says its fields moved with nothing
+   * stored (its worker gone, or, with `events`, Celery's events about it):
+   * re-emits.ts. The copy is queued after the latest value queued. @default none
+   */
+  readonly reEmits?: { readonly source: ReEmits; readonly events: boolean } | null;
 }
 
 /** The task each update queued is about (an undecodable value names only its key): what the queue collapses by. */
@@ -48,6 +57,28 @@ const isReady = (update: TaskUpdate): boolean =>
 
 type Options = Required<Omit<TaskStreamOptions, 'signal' | 'quota'>>;
 
+/** One task of a stream, as re-emits know it: its latest value queued, queued again for a change. */
+class Held implements ReEmittable {
+  latest: TaskUpdate | null = null;
+  /** An again() copy of it is queued and not handed out yet: a further change would repeat it. */
+  queued = false;
+
+  constructor(
+    readonly stream: TaskStream,
+    readonly taskId: string,
+    readonly readsEvents: boolean,
+  ) {}
+
+  emitAgain(change: TaskChange): void {
+    const { latest } = this;
+    if (this.queued || latest === null || latest instanceof LensError || this.stream.channel.ended) return;
+    this.queued = true;
+    const copy = again(latest, change);
+    taskIds.set(copy, this.taskId);
+    this.stream.channel.push(copy);
+  }
+}
+
 /** The stream's channel, and the watches, quotas and shutdown listener that end with it. */
 class TaskStream {
   readonly #readySeen = new Set<string>();
@@ -57,6 +88,8 @@ class TaskStream {
   /** Gives the watches back to the quotas. */
   #release: Release = () => {};
   readonly channel: Channel<TaskUpdate>;
+  /** Its tasks as re-emits know them, when it has re-emits. */
+  readonly #held: Map<string, Held> | null;
 
   constructor(
     readonly ids: readonly string[],
@@ -71,6 +104,8 @@ class TaskStream {
       take: (update) => this.#take(taskIdOf(update), update),
       onClose: () => this.#close(),
     });
+    const reEmits = options.reEmits;
+    this.#held = reEmits ? new Map(ids.map((id) => [id, new Held(this, id, reEmits.events)])) : null;
   }
 
   /** Whether a value is for a readyOnly stream to skip: not ready (an undecodable one goes through). */
@@ -79,6 +114,11 @@ class TaskStream {
   }
 
   #take(id: string, update: TaskUpdate): boolean {
+    if (isReEmit(update)) {
+      const held = this.#held?.get(id);
+      if (held) held.queued = false;
+      return true;
+    }
     if (this.#skips(update) || (this.options.readyOnly && this.#readySeen.has(id))) return false;
     if (isReady(update)) this.#readySeen.add(id);
     if (this.options.untilReady && this.#readySeen.size === this.ids.length) this.channel.end();
@@ -119,6 +159,8 @@ class TaskStream {
       throw failures[0];
     }
     this.#queueCurrents(opened);
+    if (this.#held && this.options.reEmits)
+      for (const held of this.#held.values()) this.options.reEmits.source.add(held);
     return this.channel;
   }
 
@@ -135,6 +177,7 @@ class TaskStream {
     for (const { id, watch } of opened) {
       if (queued.has(id) || this.#skips(watch.current)) continue;
       taskIds.set(watch.current, id);
+      this.#latest(id, watch.current);
       currents.push(watch.current);
     }
     this.channel.unshift(currents);
@@ -147,7 +190,17 @@ class TaskStream {
     if (this.#skips(update)) return;
     this.#pushedWhileOpening?.add(id);
     taskIds.set(update, id);
+    this.#latest(id, update);
     this.channel.push(update);
+  }
+
+  /** What a re-emit of the task repeats: the latest value queued. */
+  #latest(id: string, update: TaskUpdate): void {
+    const held = this.#held?.get(id);
+    if (!held) return;
+    held.latest = update;
+    // Queued after the copy: a change from now on is emitted again after it.
+    held.queued = false;
   }
 
   /** Stops every watch, gives them back to the quotas and stops listening to the shutdown. */
@@ -156,6 +209,12 @@ class TaskStream {
     for (const watch of this.#watches) watch.stop();
     this.#watches.length = 0;
     this.#release();
+    if (this.#held && this.options.reEmits) {
+      for (const held of this.#held.values()) {
+        this.options.reEmits.source.remove(held);
+        held.latest = null;
+      }
+    }
   }
 
   /** Completes the stream when `signal` aborts. */
@@ -181,6 +240,7 @@ export function openTaskStream(
     maxQueued: options.maxQueued ?? 64,
     maxQueuedBytes: options.maxQueuedBytes ?? Number.POSITIVE_INFINITY,
     buffered: options.buffered ?? (() => 0),
+    reEmits: options.reEmits ?? null,
   });
   if (options.signal) stream.closeOn(options.signal);
   return stream.open(watcher, options.quota);

@@ -5,7 +5,9 @@
  *
  * One subscriber connection per process, whatever the number of clients: a
  * channel is SUBSCRIBEd when its first watcher comes and UNSUBSCRIBEd when its
- * last one leaves, and each message is decoded once and fanned out in process.
+ * last one leaves, and each message is decoded once and fanned out in process
+ * (once with the event consumer too, which hears every state: decodes are
+ * shared through celery/decode-once.ts).
  *
  * No lost update: a task is subscribed first and read second; messages that
  * arrive meanwhile are held, and since Celery publishes exactly the bytes it
@@ -22,7 +24,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { CeleryKeys } from '../celery/keys.ts';
-import { decodeTaskMeta } from '../celery/meta.ts';
+import { DecodeOnce } from '../celery/decode-once.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
@@ -101,6 +103,10 @@ export interface TaskWatcherOptions {
   readonly maxWatches?: number;
   /** Channels per SUBSCRIBE/UNSUBSCRIBE and keys per read. @default 1000 */
   readonly slice?: number;
+  /** Where published states are decoded, shared with the event consumer (celery/decode-once.ts). @default its own */
+  readonly decodes?: DecodeOnce;
+  /** Whether the process' event consumer hears every state too (it then takes the watcher's decode). @default never */
+  readonly consumerHears?: () => boolean;
 }
 
 export class TaskWatcher {
@@ -114,6 +120,9 @@ export class TaskWatcher {
   readonly #slice: number;
   /** Watches held by the whole process. */
   readonly quota: WatchQuota;
+  /** Where published states are decoded: once per process, with the consumer (celery/decode-once.ts). */
+  readonly decodes: DecodeOnce;
+  readonly #consumerHears: () => boolean;
 
   constructor(
     /** A dedicated connection: it is put in subscriber mode. */
@@ -124,6 +133,8 @@ export class TaskWatcher {
   ) {
     this.quota = new WatchQuota(options.maxWatches ?? 100_000, 'process');
     this.#slice = options.slice ?? SLICE;
+    this.decodes = options.decodes ?? new DecodeOnce(backend.valueLimits);
+    this.#consumerHears = options.consumerHears ?? (() => false);
     this.#channels = new SubscriberChannels(
       subscriber,
       (channel) => {
@@ -162,6 +173,11 @@ export class TaskWatcher {
    */
   reserve(count: number, connection?: WatchQuota): Release {
     return reserveWatches(count, connection ? [this.quota, connection] : [this.quota]);
+  }
+
+  /** Whether task `id` is watched now: its channel's messages reach this watcher. */
+  watches(id: string): boolean {
+    return this.#entries.has(id);
   }
 
   /** Number of watchers over all channels (one per task per subscription). */
@@ -317,16 +333,17 @@ export class TaskWatcher {
 
   #takeMessage(entry: Entry, message: Buffer): void {
     if (entry.raw?.equals(message)) return;
+    const owned = ownBytes(message);
     let meta: TaskSnapshot['meta'];
     try {
-      meta = decodeTaskMeta(entry.id, entry.key, message, this.backend.valueLimits);
+      meta = this.decodes.decode(entry.id, entry.key, owned, this.#consumerHears());
     } catch (error) {
-      if (error instanceof MetaDecodeError) this.#take(entry, error, message, 'message');
+      if (error instanceof MetaDecodeError) this.#take(entry, error, owned, 'message');
       return;
     }
     // Its TTL is asked only if an operation selects it (schema/live-ttl.ts).
     const snapshot: TaskSnapshot = { id: entry.id, meta, ttlMs: undefined, readAt: new Date() };
-    this.#take(entry, snapshot, message, 'message');
+    this.#take(entry, snapshot, owned, 'message');
   }
 
   /**

@@ -5,7 +5,8 @@
  * subscription holds its watches and Redis channels. The request's signal
  * aborts when the response closes (Yoga's Node adapter); graphql-ws ends its own subscriptions when a socket closes.
  */
-import type { Plugin } from 'graphql-yoga';
+import { type Plugin, isAsyncIterable } from 'graphql-yoga';
+import { memberOf } from '../live/live-core.ts';
 
 export function useClientGone(): Plugin {
   return {
@@ -14,8 +15,9 @@ export function useClientGone(): Plugin {
       if (!signal) return undefined;
       return {
         onSubscribeResult({ result }) {
-          if (!(Symbol.asyncIterator in Object(result))) return;
-          const stream = result as AsyncIterableIterator<unknown>;
+          const stream =
+            memberOf(result) ?? (isAsyncIterable(result) ? (result as AsyncIterableIterator<unknown>) : null);
+          if (!stream) return;
           const end = () => {
             // return() settles a pending next() as done; what it rejects with is the stream's own business.
             stream.return?.().catch(() => {});

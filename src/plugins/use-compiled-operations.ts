@@ -27,7 +27,7 @@
  * Left to graphql-js: mutations (they cannot run twice), long polls
  * (`awaitTask`, `awaitTasks`: an answer with an error would wait twice),
  * subscriptions
- * (use-shared-events.ts shares their results among subscribers), documents
+ * (the live core shares their results among subscribers, src/live/live-core.ts), documents
  * with several operations, and the first runs of every document, so a
  * client that inlines its ids in each document pays no compile.
  *

@@ -6,9 +6,10 @@
  * variables, results or args: Celery task payloads often hold personal data.
  */
 import { type ExecutionResult, type GraphQLError, getOperationAST } from 'graphql';
-import { type Plugin, handleStreamOrSingleExecutionResult } from 'graphql-yoga';
+import { type Plugin, handleStreamOrSingleExecutionResult, isAsyncIterable } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { type MemberObserver, memberOf } from '../live/task-cohorts.ts';
+import type { MemberObserver } from '../live/members.ts';
+import { memberOf } from '../live/live-core.ts';
 
 type Args = { document: Parameters<typeof getOperationAST>[0]; operationName?: string | null | undefined };
 type Described = { operation: string | null; type: string };
@@ -49,7 +50,7 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
     else logger.info(line, 'operation');
   };
   /**
-   * Cohort members (src/live/task-cohorts.ts) count their own events and
+   * Members of the live core (src/live/members.ts) count their own events and
    * codes: one observer per operation, not a closure per subscription.
    */
   const observers = new WeakMap<Args['document'], Map<string, MemberObserver>>();
@@ -107,11 +108,11 @@ export function useOperationLog(logger: Logger, countError: (code: string) => vo
         onSubscribeResult({ result }) {
           const member = memberOf(result);
           if (member) {
-            // A cohort's subscription (src/live/task-cohorts.ts): its events pass outside Envelop.
+            // A member the transport sends itself (src/live/live-core.ts): its events pass outside Envelop.
             member.observe(observerOf(args));
             return undefined;
           }
-          if (!(Symbol.asyncIterator in Object(result))) {
+          if (!isAsyncIterable(result)) {
             finish(what, started, codes(result as ExecutionResult));
             return undefined;
           }

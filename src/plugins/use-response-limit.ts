@@ -37,7 +37,7 @@ export const safeStringify: Stringify = (result) => {
   }
 };
 
-/** JSON of `answer`, made once however many subscribers it goes to (use-shared-events.ts shares results). */
+/** JSON of `answer`, made once however many subscribers it goes to (the live core shares results, src/live/live-core.ts). */
 function stringifyOnce(answer: ExecutionResult): Stringify {
   let json: string | undefined;
   // Yoga hands a copy when it strips internals from errors: that one is serialized as it is.
@@ -47,7 +47,7 @@ function stringifyOnce(answer: ExecutionResult): Stringify {
 /**
  * What a result is answered with under `maxBytes`: itself, or RESPONSE_TOO_LARGE.
  * Measured once per result, however many subscribers it goes to (also used by
- * subscription cohorts, src/live/task-cohorts.ts, which answer outside Envelop).
+ * the live core's members, src/live/members.ts, which answer outside Envelop).
  */
 export function answerWithin(maxBytes: number): (result: ExecutionResult) => ExecutionResult {
   const answers = new WeakMap<ExecutionResult, ExecutionResult>();

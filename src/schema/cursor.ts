@@ -1,8 +1,9 @@
 /**
  * Resume cursors on the GraphQL side: the `after` argument (or, over SSE,
  * the `Last-Event-ID` header an EventSource sends when it reconnects), and
- * where each operation keeps the cursor of the event being sent, for
- * plugins/use-event-cursors.ts to put in the event's `extensions.cursor`.
+ * where each operation keeps the cursor of the event its stream handed out
+ * last, for its live member (src/live/members.ts) to put in the event's
+ * `extensions.cursor`.
  *
  * Why extensions and not a field: `task`, `tasks` and `taskGraph` return the
  * same types as the queries (`Task`, `TaskGraph`), where a cursor means
@@ -35,23 +36,6 @@ export function setCursor(context: object, cursor: string | null): void {
   cursors.set(context, cursor);
 }
 
-/**
- * The cursors of the updates a task stream handed out, by update, until each
- * is sent. A stream hands one out when it is asked, which is not always when
- * it is sent: withReEmits (re-emits.ts) may send other events meanwhile, and
- * those must still carry the cursor of the last update sent.
- */
-const handedOut = new WeakMap<object, WeakMap<TaskUpdate, string | null>>();
-
-/** Called as `update` is sent (its field resolves): from now on the operation's events carry its cursor. */
-export function sendingUpdate(context: object, update: TaskUpdate): void {
-  const pending = handedOut.get(context);
-  const cursor = pending?.get(update);
-  if (cursor === undefined) return;
-  pending?.delete(update);
-  setCursor(context, cursor);
-}
-
 /** `after`, or the Last-Event-ID header of an SSE request; decoded, or INVALID_CURSOR. */
 export function resumePoint(after: string | null | undefined, context: LensContext): DecodedCursor | null {
   const request = (context as { request?: Request }).request;
@@ -73,9 +57,9 @@ export function resumableStream(
 ): Promise<AsyncIterableIterator<TaskUpdate>> {
   const parts = { watcher: context.watcher, backend: context.backend, log: context.states, keys: context.backend.keys };
   const streamOptions = { ...streamLimits(context), ...options };
-  const pending = new WeakMap<TaskUpdate, string | null>();
-  handedOut.set(context, pending);
-  const onCursor = (cursor: string | null, update: TaskUpdate) => pending.set(update, cursor);
+  // The stream hands out an update only when it is asked for the next event to send (live/channel.ts'
+  // mapStream): the cursor of the update handed out is the cursor of the event being sent.
+  const onCursor = (cursor: string | null) => setCursor(context, cursor);
   return withCodes(() => openResumableStream(parts, ids, streamOptions, { after, onCursor }));
 }
 

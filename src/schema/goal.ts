@@ -171,7 +171,7 @@ async function* goalUpdates(
 ): AsyncGenerator<Goal | null, void> {
   const changed = signal();
   const stopGoal = await withCodes(() => context.goals.watch(key, changed.notify));
-  context.shutdown.addEventListener('abort', changed.notify, { once: true });
+  // The process' shutdown stops it too: the live core returns every member's stream (src/live/live-core.ts).
   stopped.addEventListener('abort', changed.notify, { once: true });
   let task = null as { id: string; watch: Watch } | null;
   try {
@@ -191,10 +191,10 @@ async function* goalUpdates(
       }
       yield goal;
       await changed.wait();
-      if (context.shutdown.aborted || stopped.aborted) return;
+      if (stopped.aborted) return;
     }
   } finally {
-    context.shutdown.removeEventListener('abort', changed.notify);
+    stopped.removeEventListener('abort', changed.notify);
     stopGoal();
     task?.watch.stop();
   }

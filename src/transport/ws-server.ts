@@ -6,7 +6,8 @@
  * graphql-ws closes it after 3 s), subscriptions per connection
  * (TOO_MANY_SUBSCRIPTIONS), and graphql-ws' ping keepalive, which drops a
  * socket that answers no ping within --ws-idle-timeout-ms.
- * `task(id)` subscriptions are served by cohorts (src/live/task-cohorts.ts).
+ * Subscriptions run on the live core (src/live/live-core.ts), which hands this
+ * transport each one's member to send.
  */
 import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
@@ -19,7 +20,7 @@ import type { Config } from '../config/config.ts';
 import type { HostCheck } from './host-guard.ts';
 import { ORIGIN_REFUSAL, upgradeAllowed } from './origin.ts';
 import type { LensContext } from '../schema/context.ts';
-import { COHORTS_ALLOWED, memberOf } from '../live/task-cohorts.ts';
+import { SENDS_MEMBERS, memberOf } from '../live/live-core.ts';
 
 /** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
 interface EnvelopedRoot {
@@ -87,7 +88,7 @@ export function attachWebSockets(
         const member = memberOf(result);
         if (!member) return result;
         // graphql-ws keeps these args while the subscription lasts, and reads nothing more of them (no onNext
-        // hook here): a cohort member must not keep its operation's context alive (src/live/task-cohorts.ts).
+        // hook here): a member must not keep its operation's context alive (src/live/members.ts).
         // Nor the subscribe message's query text and variables (graphql-ws hands its payload only to hooks not used here).
         const params = (args.contextValue as { params?: { query?: string; variables?: unknown } }).params;
         if (params) {
@@ -121,7 +122,7 @@ export function attachWebSockets(
             socket: ctx.extra.socket,
             params,
             watchQuota: quotaOf(ctx),
-            [COHORTS_ALLOWED]: true,
+            [SENDS_MEMBERS]: true,
           });
           const args: ExecutionArgs = {
             schema: enveloped.schema,

@@ -30,13 +30,13 @@ import { useParamErrors } from '../plugins/use-param-errors.ts';
 import { useRateLimit } from '../plugins/use-rate-limit.ts';
 import { useReadToken } from '../plugins/use-read-token.ts';
 import { useResponseLimit } from '../plugins/use-response-limit.ts';
-import { useSharedEvents } from '../plugins/use-shared-events.ts';
+import { useLiveCore } from '../plugins/use-live-core.ts';
 import { useTtlOnDemand } from '../plugins/use-ttl-on-demand.ts';
 import { useWebPage } from '../plugins/use-web-page.ts';
 import type { LensContext } from '../schema/context.ts';
 import { schema, schemaWithoutScopeAuth } from '../schema/index.ts';
 import { documentCaches } from './document-cache.ts';
-import type { TaskCohorts } from '../live/task-cohorts.ts';
+import type { LiveCore } from '../live/live-core.ts';
 
 /** What GraphiQL opens with (src/plugins/use-graphiql-page.ts serves it). */
 const GRAPHIQL_OPTIONS: GraphiQLOptions = {
@@ -54,8 +54,8 @@ export interface YogaParts {
   readonly operationLogger: Logger;
   readonly metrics: Metrics;
   readonly subscriber: Redis;
-  /** Where graphql-ws' `task(id)` subscriptions run (use-shared-events.ts). */
-  readonly cohorts: TaskCohorts;
+  /** Where every subscription runs (use-live-core.ts). */
+  readonly cohorts: LiveCore;
 }
 
 export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber, cohorts }: YogaParts) {
@@ -94,7 +94,7 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useBodyLimit(config.maxBodyBytes),
       useParamErrors(),
       useCsrfGuard(),
-      // Before the response limit: it measures and serializes the event with its cursor.
+      // Our SSE writer (id: lines from each event's cursor), for the subscriptions the live core hands it.
       useEventCursors(),
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
@@ -116,8 +116,8 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       useGraphQLJsExecutor(),
       // After it: a document run often enough runs compiled instead (queries and mutations only).
       ...(config.jit ? [useCompiledOperations(config, schemaWithoutScopeAuth, logger)] : []),
-      // After it: its subscribe is replaced by one that shares each event's result among subscribers.
-      useSharedEvents(config, cohorts),
+      // After it: every subscription joins the live core, which shares each event's result among subscribers.
+      useLiveCore(cohorts),
     ],
   });
 }

@@ -37,6 +37,7 @@ type Documents = {
     "\n  mutation OnceSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, id: $id) { id }\n  }\n": typeof types.OnceSendDocument,
     "\n  mutation OnceResend($id: ID!, $queue: String) { resendTask(id: $id, queue: $queue) { id } }\n": typeof types.OnceResendDocument,
     "\n  query OnceStatus($id: ID!) { task(id: $id) { status } }\n": typeof types.OnceStatusDocument,
+    "\n  subscription DecodedWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState }\n  }\n": typeof types.DecodedWatchDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": typeof types.KeysCreateDocument,
     "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": typeof types.KeysAttachDocument,
     "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": typeof types.KeysUpdateDocument,
@@ -162,6 +163,7 @@ const documents: Documents = {
     "\n  mutation OnceSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, id: $id) { id }\n  }\n": types.OnceSendDocument,
     "\n  mutation OnceResend($id: ID!, $queue: String) { resendTask(id: $id, queue: $queue) { id } }\n": types.OnceResendDocument,
     "\n  query OnceStatus($id: ID!) { task(id: $id) { status } }\n": types.OnceStatusDocument,
+    "\n  subscription DecodedWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState }\n  }\n": types.DecodedWatchDocument,
     "\n  mutation KeysCreate($key: ID!, $metadata: JSON) { createGoal(key: $key, metadata: $metadata) { key status metadata attempts { id } } }\n": types.KeysCreateDocument,
     "\n  mutation KeysAttach($key: ID!, $taskId: ID!) { attachTask(key: $key, taskId: $taskId) { key attempts { id } } }\n": types.KeysAttachDocument,
     "\n  mutation KeysUpdate($key: ID!) { updateGoalStatus(key: $key, status: FAILED) { key status } }\n": types.KeysUpdateDocument,
@@ -370,6 +372,10 @@ export function graphql(source: "\n  mutation OnceResend($id: ID!, $queue: Strin
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OnceStatus($id: ID!) { task(id: $id) { status } }\n"): (typeof documents)["\n  query OnceStatus($id: ID!) { task(id: $id) { status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DecodedWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState }\n  }\n"): (typeof documents)["\n  subscription DecodedWatch($id: ID!) {\n    task(id: $id, untilReady: false) { id rawState }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,9 +1,10 @@
 /**
- * `task(id)` over graphql-ws runs in cohorts (src/live/task-cohorts.ts):
- * subscriptions with the same document, scopes and variables share one
- * execution per event; other operations take the ordinary path. What each
- * subscription receives is what the ordinary path sends (the other
- * subscription tests run through cohorts too).
+ * Every subscription runs in cohorts (src/live/live-core.ts): subscriptions
+ * with the same document, scopes and variables share one execution per
+ * event. `task(id)` is fed by a watch of its own (members.ts' WatchMember);
+ * other operations by their field's stream, and what each subscription
+ * receives is the same either way (the other subscription tests run through
+ * the core too).
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -75,21 +76,22 @@ describe('task(id) cohorts', () => {
     expect(lens.app.watcher.listenerCount).toBe(0);
   });
 
-  it('leave other operations to the ordinary path: directives, resuming', async () => {
+  it('run other operations on their field’s stream: directives, resuming', async () => {
     const id = randomUUID();
     const twice = subscribe(ws(), CohortWatchIncluded, { id });
     await twice.waitFor(1);
-    expect(lens.app.cohorts.size).toBe(0);
-    // Resuming is the ordinary path's (here: a cursor it refuses)...
+    expect(lens.app.cohorts.size).toBe(1);
+    // Resuming opens the field's stream (here: a cursor it refuses, so no member)...
     const resumed = subscribe(ws(), CohortResume, { id, after: 'not-a-cursor' });
     await resumed.done.catch(() => {});
     expect(resumed.errors).toEqual([
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'INVALID_CURSOR' }) }),
     ]);
-    // ...and `after: null` is not resuming: that one is a member.
+    expect(lens.app.cohorts.size).toBe(1);
+    // ...and `after: null` is not resuming: that one is a watch member.
     const fresh = subscribe(ws(), CohortResume, { id, after: null });
     await fresh.waitFor(1);
-    expect(lens.app.cohorts.size).toBe(1);
+    expect(lens.app.cohorts.size).toBe(2);
     await writeMeta(client, { status: 'STARTED', result: { pid: 1, hostname: 'w' } }, { id });
     await twice.waitFor(2);
     await fresh.waitFor(2);
@@ -97,7 +99,7 @@ describe('task(id) cohorts', () => {
     expect(fresh.events.at(-1)).toEqual({ task: { id, rawState: 'STARTED' } });
   });
 
-  it('answer a bad id as the ordinary path does, and log each subscription when it ends', async () => {
+  it('answer a bad id as the field does, and log each subscription when it ends', async () => {
     const bad = subscribe(ws(), CohortWatch, { id: 'not a task id!' });
     await bad.done.catch(() => {});
     expect(bad.errors).toEqual([

@@ -7,8 +7,7 @@
 import type { ExecutionResult } from 'graphql';
 import { createGraphQLError, getSSEProcessor } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
-import { acceptsEventStream } from '../../src/plugins/use-event-cursors.ts';
-import { eventStreamResponse } from '../../src/http/event-stream.ts';
+import { acceptsEventStream, eventStreamResponse } from '../../src/http/event-stream.ts';
 
 const fetchAPI = { ReadableStream, Response, TextEncoder } as unknown as Parameters<
   ReturnType<typeof getSSEProcessor>

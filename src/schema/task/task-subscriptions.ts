@@ -7,14 +7,14 @@ import { TooManyIdsError } from '../../errors/too-many-ids-error.ts';
 import { checkTimeout } from '../await.ts';
 import { builder } from '../builder.ts';
 import { checkTaskId } from './task-ids.ts';
-import { AFTER_DESCRIPTION, resumableStream, resumePoint, sendingUpdate } from '../cursor.ts';
+import { AFTER_DESCRIPTION, resumableStream, resumePoint } from '../cursor.ts';
 import type { LensContext } from '../context.ts';
 import { toGraphQLError, withCodes } from '../graphql-error.ts';
 import { forgetLoaded } from '../forget-loaded.ts';
 import { streamLimits } from '../stream-limits.ts';
 import { TaskRef } from './task.ts';
 import { selectsEventFields } from '../event-fields.ts';
-import { withReEmits } from '../re-emits.ts';
+import { reEmitsOf } from '../../live/re-emits.ts';
 
 function checkIds(ids: readonly (string | number)[], context: LensContext): string[] {
   if (ids.length > context.config.maxIds) throw toGraphQLError(new TooManyIdsError(ids.length, context.config.maxIds));
@@ -28,14 +28,15 @@ function stream(ids: string[], context: LensContext, options: TaskStreamOptions)
 /** An update that could not be decoded is an error event; the stream goes on. */
 function resolveUpdate(update: TaskUpdate, _args: unknown, context: LensContext) {
   forgetLoaded(context);
-  sendingUpdate(context, update);
   if (update instanceof LensError) throw toGraphQLError(update);
   return update;
 }
 
-const reEmitsOf = (info: GraphQLResolveInfo) => ({
-  events: selectsEventFields(info.operation, Object.values(info.fragments)),
-});
+/** Re-emits of the process, for a task/tasks stream: on events too when the selection shows what they tell. */
+function reEmits(context: LensContext, info: GraphQLResolveInfo) {
+  const source = reEmitsOf(context);
+  return source && { source, events: selectsEventFields(info.operation, Object.values(info.fragments)) };
+}
 
 builder.subscriptionFields((t) => ({
   task: t.field({
@@ -50,11 +51,12 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     // Emitted again when its worker is gone (LOST) or its events arrive (times): no stored change tells those.
-    subscribe: async (_root, { id, untilReady, after }, context, info) =>
-      withReEmits(
-        await resumableStream(checkIds([id], context), context, { untilReady }, resumePoint(after, context)),
+    subscribe: (_root, { id, untilReady, after }, context, info) =>
+      resumableStream(
+        checkIds([id], context),
         context,
-        reEmitsOf(info),
+        { untilReady, reEmits: reEmits(context, info) },
+        resumePoint(after, context),
       ),
     resolve: resolveUpdate,
   }),
@@ -84,11 +86,12 @@ builder.subscriptionFields((t) => ({
     },
     complexity: (args) => ({ field: 1, multiplier: Math.max(args.ids.length, 1) }),
     // Emitted again when its worker is gone (LOST) or its events arrive (times): no stored change tells those.
-    subscribe: async (_root, { ids, untilReady, after }, context, info) =>
-      withReEmits(
-        await resumableStream(checkIds(ids, context), context, { untilReady }, resumePoint(after, context)),
+    subscribe: (_root, { ids, untilReady, after }, context, info) =>
+      resumableStream(
+        checkIds(ids, context),
         context,
-        reEmitsOf(info),
+        { untilReady, reEmits: reEmits(context, info) },
+        resumePoint(after, context),
       ),
     resolve: resolveUpdate,
   }),

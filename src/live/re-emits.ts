@@ -12,18 +12,18 @@
  * resolved anew), on both subscription paths: one ReEmits per process
  * listens to the changes and finds the subscriptions they are about by task
  * id (events come all the time: a batch must not walk every subscription);
- * withReEmits wraps a `task`/`tasks` stream with it, task-cohorts.ts's
- * members join it. Only those tasks: the others' events would repeat an
- * unchanged state.
+ * a `task`/`tasks` stream (task-stream.ts) and a cohort member
+ * (members.ts) join it, and queue the task again in their one channel,
+ * after the latest value they queued (so no older state ever follows a newer
+ * one). Only those tasks: the others' events would repeat an unchanged state.
  */
 import type { HistoryStorage } from '../store/store.ts';
 import type { ProgressChanges, TaskChange } from '../intake/progress-changes.ts';
-import type { TaskUpdate } from '../live/task-watcher.ts';
+import type { TaskUpdate } from './task-watcher.ts';
 import type { TaskSnapshot } from '../read/task-snapshot.ts';
-import { isReadyUpdate } from '../live/task-await.ts';
+import { isReadyUpdate } from './task-await.ts';
 import { holderOf } from '../read/task-status.ts';
 import { LensError } from '../errors/lens-error.ts';
-import type { LensContext } from './context.ts';
 
 /** Unready tasks whose holder (by their history) was `workerGone`: they are LOST now. */
 async function heldBy(
@@ -45,6 +45,11 @@ const unreadyTask = (update: TaskUpdate): update is TaskSnapshot =>
 /** The ids of the change that are Celery events (a stored state reaches its subscribers by itself). */
 const eventIds = (change: TaskChange): readonly string[] => (change.fromEvents ? change.ids : []);
 
+const reEmitted = new WeakSet<TaskSnapshot>();
+
+/** Whether `update` is a task emitted again (again() made it): sent with the stream's cursor as it stands. */
+export const isReEmit = (update: TaskUpdate): boolean => !(update instanceof LensError) && reEmitted.has(update);
+
 const copies = new WeakMap<TaskChange, Map<TaskSnapshot, TaskSnapshot>>();
 /**
  * The task emitted again for `change`: the same value, its TTL asked anew (the
@@ -52,11 +57,14 @@ const copies = new WeakMap<TaskChange, Map<TaskSnapshot, TaskSnapshot>>();
  * number of subscriptions it reaches, so they still share one execution.
  */
 export function again(task: TaskSnapshot, change: TaskChange): TaskSnapshot {
-  if (task.meta === null) return task;
   let made = copies.get(change);
   if (!made) copies.set(change, (made = new Map()));
   let copy = made.get(task);
-  if (!copy) made.set(task, (copy = { ...task, ttlMs: undefined }));
+  if (!copy) {
+    copy = { ...task, ttlMs: undefined };
+    made.set(task, copy);
+    reEmitted.add(copy);
+  }
   return copy;
 }
 
@@ -86,7 +94,7 @@ type Holders<H> = H | Set<H>;
  * about, and, once the history tells, each unready task the gone worker
  * held. Listens to the changes while it holds any.
  */
-class ReEmits {
+export class ReEmits {
   readonly #byTask = new Map<string, Holders<ReEmittable>>();
   #unlisten: (() => void) | null = null;
 
@@ -151,84 +159,17 @@ class ReEmits {
 
 const processes = new WeakMap<ProgressChanges, ReEmits>();
 
+/** What the process' re-emits need: its change feed, where the history is read, and whether a consumer tells the changes. */
+export interface ReEmitParts {
+  readonly consumer: unknown;
+  readonly changes: ProgressChanges;
+  readonly history: HistoryStorage;
+}
+
 /** The process' re-emits (one per change feed); none without an event consumer, which tells the changes. */
-export function reEmitsOf(context: LensContext): ReEmits | null {
-  if (!context.consumer) return null;
-  let found = processes.get(context.changes);
-  if (!found) processes.set(context.changes, (found = new ReEmits(context.changes, context.history)));
+export function reEmitsOf(parts: ReEmitParts): ReEmits | null {
+  if (!parts.consumer) return null;
+  let found = processes.get(parts.changes);
+  if (!found) processes.set(parts.changes, (found = new ReEmits(parts.changes, parts.history)));
   return found;
-}
-
-/** A task the stream has taken: its latest value, queued to be emitted again by id. */
-interface Taken extends ReEmittable {
-  latest: TaskSnapshot;
-}
-
-/**
- * The stream, with its tasks emitted again as above; `events`: also when their
- * events arrive (the operation selects a field they decide, event-fields.ts).
- */
-export function withReEmits(
-  stream: AsyncIterableIterator<TaskUpdate>,
-  context: LensContext,
-  { events }: { events: boolean },
-): AsyncIterableIterator<TaskUpdate> {
-  const reEmits = reEmitsOf(context);
-  if (!reEmits) return stream;
-  const taken = new Map<string, Taken>();
-  // By task id, in the order they came: a task emitted again waits at most once.
-  const queued = new Map<string, TaskChange>();
-  let wake: (() => void) | null = null;
-  let pending: Promise<IteratorResult<TaskUpdate>> | null = null;
-  let ended = false;
-  const take = (task: TaskSnapshot) => {
-    const found = taken.get(task.id);
-    if (found) {
-      found.latest = task;
-      return;
-    }
-    if (ended) return;
-    const emitAgain = (change: TaskChange) => {
-      if (!queued.has(task.id)) queued.set(task.id, change);
-      wake?.();
-    };
-    const added: Taken = { taskId: task.id, readsEvents: events, latest: task, emitAgain };
-    taken.set(task.id, added);
-    reEmits.add(added);
-  };
-  const leave = () => {
-    ended = true;
-    for (const holder of taken.values()) reEmits.remove(holder);
-  };
-  const finish = async () => {
-    leave();
-    wake?.();
-    return (await stream.return?.()) ?? { value: undefined, done: true as const };
-  };
-  return {
-    async next() {
-      for (;;) {
-        const [first] = queued;
-        if (first) {
-          const [id, change] = first;
-          queued.delete(id);
-          // The latest value taken, now: a newer one may have come since it was queued.
-          return { value: again((taken.get(id) as Taken).latest, change), done: false };
-        }
-        pending ??= stream.next();
-        const woken = new Promise<null>((resolve) => (wake = () => resolve(null)));
-        const result = await Promise.race([pending, woken]);
-        wake = null;
-        if (result === null) continue;
-        pending = null;
-        if (result.done) leave();
-        else if (!(result.value instanceof LensError)) take(result.value);
-        return result;
-      }
-    },
-    return: finish,
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
 }
