@@ -78,10 +78,16 @@ function frameReader(onPublish: (publish: TappedPublish) => void) {
   };
 }
 
-export async function startAmqpTap(upstreamPort = RABBITMQ_PORT): Promise<AmqpTap> {
+/** @param port where to listen: 0 for a free port, or a closed tap's port to bring the "broker" back. */
+export async function startAmqpTap(port = 0, upstreamPort = RABBITMQ_PORT): Promise<AmqpTap> {
   const publishes: TappedPublish[] = [];
   const sockets = new Set<Socket>();
+  let closing = false;
   const server = createServer((client) => {
+    if (closing) {
+      client.destroy();
+      return;
+    }
     const upstream = connect({ port: upstreamPort, host: '127.0.0.1' });
     sockets.add(client).add(upstream);
     const read = frameReader((publish) => publishes.push(publish));
@@ -97,7 +103,10 @@ export async function startAmqpTap(upstreamPort = RABBITMQ_PORT): Promise<AmqpTa
     client.on('close', end).on('error', end);
     upstream.on('close', end).on('error', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   const address = server.address();
   if (typeof address !== 'object' || address === null) throw new Error('amqp-tap: no port');
   return {
@@ -105,6 +114,7 @@ export async function startAmqpTap(upstreamPort = RABBITMQ_PORT): Promise<AmqpTa
     publishes,
     close: () =>
       new Promise((resolve) => {
+        closing = true;
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

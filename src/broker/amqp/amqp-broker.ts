@@ -58,15 +58,25 @@ const NOT_SCANNABLE: QueuedTasks = { find: async (ids) => ids.map(() => null) };
 /** Sent, confirmed, and whether RabbitMQ returned it unroutable. */
 async function publishConfirmed(channel: ConfirmChannel, message: AmqpMessage): Promise<'routed' | 'returned'> {
   let returned = false;
-  channel.on('return', () => {
+  // A channel error (404: no such exchange; 403) closes the channel: the confirm then only says "channel closed".
+  let closedBy: Error | null = null;
+  const onReturn = () => {
     returned = true;
-  });
+  };
+  const onError = (error: Error) => {
+    closedBy = error;
+  };
+  channel.on('return', onReturn).on('error', onError);
   const { exchange, routingKey, properties, body } = message;
-  await new Promise<void>((resolve, reject) => {
-    channel.publish(exchange, routingKey, body, { ...properties, mandatory: true }, (error: unknown) =>
-      error ? reject(error instanceof Error ? error : new Error('nacked by RabbitMQ')) : resolve(),
-    );
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      channel.publish(exchange, routingKey, body, { ...properties, mandatory: true }, (error: unknown) =>
+        error ? reject(closedBy ?? (error instanceof Error ? error : new Error('nacked by RabbitMQ'))) : resolve(),
+      );
+    });
+  } finally {
+    channel.off('return', onReturn).off('error', onError);
+  }
   // basic.return comes before the confirm of a message it returns.
   return returned ? 'returned' : 'routed';
 }

@@ -169,6 +169,7 @@ export class AmqpConnection {
   async close(): Promise<void> {
     this.#closed = true;
     this.#model = null;
-    await this.#recovering?.close().catch(() => {});
+    // A connection whose socket is gone never hears close-ok: shutting down does not wait for it.
+    await bounded(this.#recovering?.close() ?? Promise.resolve(), this.timeoutMs, 'connection.close').catch(() => {});
   }
 }
