@@ -254,3 +254,25 @@ describe('a worker on RabbitMQ', () => {
     await until(async () => !(await vhost.queues()).has(events.queue), 10_000);
   });
 });
+
+describe('queue lengths', () => {
+  it('counts what kombu counts, a queue with x-max-priority once, and a missing queue as empty', async () => {
+    const connection = await open();
+    // As a worker with task_queue_max_priority = 10 declares its queue: one queue on RabbitMQ, whatever the priorities.
+    await connection.withChannel(async (channel) => {
+      await channel.assertQueue('amqp-prio', { durable: true, maxPriority: 10 });
+    }, 'declare');
+    const broker = new AmqpBroker(connection, { queues: ['amqp-prio', IDLE, 'amqp-missing'] });
+    for (const priority of [0, 5, 9, null])
+      await broker.sendTask(call({ queue: 'amqp-prio', priority }), async () => {});
+    const lengths = await broker.readQueues();
+    const sizes = await celery<Record<string, number>>('sizes', { queues: ['amqp-prio', IDLE] }, env());
+    expect(lengths.map(({ name, lists }) => [name, lists.map((list) => list.length)])).toEqual([
+      ['amqp-prio', [sizes['amqp-prio']]],
+      [IDLE, [sizes[IDLE]]],
+      ['amqp-missing', [0]],
+    ]);
+    expect(sizes['amqp-prio']).toBe(4);
+    expect((await vhost.queues()).has('amqp-missing')).toBe(false);
+  });
+});
