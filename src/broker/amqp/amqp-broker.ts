@@ -128,7 +128,7 @@ export class AmqpBroker implements Broker {
       const routed = await this.#confirmed((channel) => publishConfirmed(channel, message), 'revoke');
       return routed === 'routed' ? 1 : 0;
     } catch (error) {
-      // No celery.pidbox exchange: no worker has ever listened (kombu's is auto-delete): nobody to tell.
+      // No celery.pidbox exchange: no worker has declared it since RabbitMQ started (kombu's is not durable): nobody to tell.
       if (replyCode(error) === 404) return 0;
       throw unavailable(error);
     }
