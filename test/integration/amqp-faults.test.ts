@@ -12,7 +12,7 @@ import { AmqpBroker } from '../../src/broker/amqp/amqp-broker.ts';
 import { AmqpConnection } from '../../src/broker/amqp/amqp-connection.ts';
 import { AmqpEvents } from '../../src/broker/amqp/amqp-events.ts';
 import { parseAmqpUrl } from '../../src/broker/amqp/amqp-url.ts';
-import type { EventSink } from '../../src/broker/amqp/pending-seams.ts';
+import type { EventSink } from '../../src/broker/broker.ts';
 import { type CeleryEvent, decodeEvents } from '../../src/celery/events.ts';
 import type { TaskCall } from '../../src/celery/outgoing-messages.ts';
 import { type AmqpTap, startAmqpTap } from '../helpers/amqp-tap.ts';

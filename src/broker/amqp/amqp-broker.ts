@@ -28,11 +28,10 @@ import {
 } from '../../celery/amqp-messages.ts';
 import type { Sender, TaskCall } from '../../celery/outgoing-messages.ts';
 import { BrokerUnavailableError } from '../../errors/broker-unavailable-error.ts';
-import type { Broker, QueueLists, QueuedTasks } from '../broker.ts';
+import type { Broker, BrokerHealth, QueueLists, QueuedTasks } from '../broker.ts';
 import { processSender } from '../process-sender.ts';
 import { type AmqpConnection, bounded } from './amqp-connection.ts';
 import type { AmqpEvents } from './amqp-events.ts';
-import type { BrokerHealth } from './pending-seams.ts';
 
 export interface AmqpBrokerOptions {
   /** The queues celery-lens reads (and may send to). */
@@ -53,7 +52,11 @@ const unavailable = (error: unknown) =>
     : new BrokerUnavailableError(error instanceof Error ? error.message : String(error), { cause: error });
 
 /** RabbitMQ cannot be scanned: no queued message is ever found by id. */
-const NOT_SCANNABLE: QueuedTasks = { find: async (ids) => ids.map(() => null) };
+const NOT_SCANNABLE: QueuedTasks = {
+  find: async (ids) => ids.map(() => null),
+  unsearched:
+    'a RabbitMQ queue cannot be searched without taking its messages: a queued task shows only through its task-sent event (task_send_sent_event)',
+};
 
 /** Sent, confirmed, and whether RabbitMQ returned it unroutable. */
 async function publishConfirmed(channel: ConfirmChannel, message: AmqpMessage): Promise<'routed' | 'returned'> {

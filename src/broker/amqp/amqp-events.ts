@@ -21,7 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { EVENT_BINDINGS, EVENT_EXCHANGE } from '../../celery/amqp-messages.ts';
-import type { BrokerEvents, BrokerHealth, EventBatch, EventSink } from './pending-seams.ts';
+import type { BrokerEvents, BrokerHealth, EventBatch, EventSink } from '../broker.ts';
 import type { AmqpConnection } from './amqp-connection.ts';
 
 export interface AmqpEventsOptions {
@@ -47,6 +47,8 @@ export class AmqpEvents implements BrokerEvents {
   #generation = 0;
   #consumedOnce = false;
   #consuming = false;
+  /** The last setup found no `celeryev` exchange (no worker with events has declared it yet). */
+  #noExchange = false;
   #retry: NodeJS.Timeout | null = null;
   #pending: { message: ConsumeMessage; channel: Channel; generation: number }[] = [];
 
@@ -57,8 +59,13 @@ export class AmqpEvents implements BrokerEvents {
     this.#options = { queueTtlMs: 5_000, queueExpiresMs: 60_000, prefetch: 1_000, retryMs: 1_000, ...options };
   }
 
+  /**
+   * Up while consuming, and also while waiting for a worker to declare
+   * `celeryev`: until one has, there is no event to miss (a process started
+   * before its workers is ready).
+   */
   health(): BrokerHealth {
-    const up = this.connection.up && this.#consuming;
+    const up = this.connection.up && (this.#consuming || this.#noExchange);
     return { up, reason: up ? null : (this.connection.reason ?? 'not consuming the celeryev exchange yet') };
   }
 
@@ -96,12 +103,14 @@ export class AmqpEvents implements BrokerEvents {
       if (generation !== this.#generation) return;
       await opened.consume(this.queue, (message) => this.#delivered(opened, generation, message), { noAck: false });
       this.#consuming = true;
+      this.#noExchange = false;
       this.#sink?.state(true);
       // Back after a drop, or a first consumption while a queue may have been missing: what came meanwhile is gone.
       if (this.#consumedOnce) this.#sink?.gap();
       this.#consumedOnce = true;
     } catch (error) {
       if (generation !== this.#generation) return;
+      this.#noExchange = /NOT_FOUND|404/.test(String(error)) && /celeryev/.test(String(error));
       // 403 (permissions) is the operator's to fix; 404 (no celeryev yet) waits for a worker. Both are told and retried.
       if (/ACCESS_REFUSED|403/.test(String(error))) this.#sink?.refused(error);
       channel?.close().catch(() => {});

@@ -38,6 +38,11 @@ export interface AmqpTarget {
 const SCHEMES = new Set(['amqp', 'amqps', 'pyamqp', 'pyamqps']);
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
 
+/** Whether a parsed broker target is RabbitMQ's (config/config.ts' broker is this or a Redis target). */
+export function isAmqp(target: object): target is AmqpTarget {
+  return (target as { kind?: unknown }).kind === 'amqp';
+}
+
 /** Whether a broker URL is one of RabbitMQ's (the others are Redis'). */
 export function isAmqpUrl(input: string): boolean {
   return SCHEMES.has(input.slice(0, Math.max(0, input.indexOf('://'))).toLowerCase());
