@@ -31,7 +31,8 @@ export interface AmqpPermissionsConfig {
   readonly control: boolean;
 }
 
-const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** A name as a regex (RabbitMQ's PCRE): its special characters escaped. */
+const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Alternatives of a regex matching exactly these names. */
 const alternatives = (names: readonly string[]) => [...new Set(names)].map(escape).join('|');
 
