@@ -225,6 +225,24 @@ describe('a worker on RabbitMQ', () => {
     );
   });
 
+  it('several replicas each hear every event, each on a queue of its own', async () => {
+    const replicas = await Promise.all(
+      [1, 2].map(async () => {
+        const events = new AmqpEvents(await open());
+        const heard = collector();
+        leftovers.push(async () => events.subscribe(heard.sink)());
+        events.subscribe(heard.sink);
+        await until(() => events.health().up, 10_000);
+        return { events, heard };
+      }),
+    );
+    expect(new Set(replicas.map(({ events }) => events.queue)).size).toBe(2);
+    const [sent] = await celery<{ id: string }[]>('send', [{ task: 'add', args: [1, 1] }], env());
+    const ended = (heard: ReturnType<typeof collector>) =>
+      heard.events.some((e) => e.kind === 'task' && e.taskId === sent?.id && e.type === 'task-succeeded');
+    await until(() => replicas.every(({ heard }) => ended(heard)), 20_000);
+  });
+
   it("declares its event queue with Celery's event_queue_ttl and event_queue_expires, auto-deleted", async () => {
     const { rabbitmqctl } = await import('../helpers/rabbitmq.ts');
     const connection = await open();
