@@ -63,7 +63,7 @@ async function open(url: string) {
   await until(() => connection.up, 10_000);
   // A send declares celeryev when no worker has yet, as Celery's client does: the stream can then bind.
   await broker.sendTask(call(), async () => {});
-  await until(() => events.health().up, 10_000);
+  await until(() => heard.states.at(-1) === true, 10_000); // consuming, not only waiting for celeryev
   return { connection, events, heard, broker };
 }
 

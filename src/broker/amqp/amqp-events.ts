@@ -8,9 +8,10 @@
  * nothing growing in RabbitMQ. Every replica declares its own queue, so each
  * hears every event, as with Redis pub/sub.
  *
- * The exchange is checked passively, never declared: a least-privilege user
- * reads `celeryev` and needs no configure right on it. Until a worker with
- * events on (`-E`) has declared it, the check fails (404) and is retried.
+ * The exchange is checked passively first: a least-privilege user reads
+ * `celeryev` and needs no configure right on it. When no worker with events
+ * on (`-E`) has declared it yet, it is declared as Celery does, or, when
+ * that is refused (no configure right), the check is retried every second.
  *
  * On every (re)connection the queue is declared and bound again and
  * consumed; events published meanwhile are lost (at most once), which the
@@ -49,6 +50,8 @@ export class AmqpEvents implements BrokerEvents {
   #consuming = false;
   /** The last setup found no `celeryev` exchange (no worker with events has declared it yet). */
   #noExchange = false;
+  /** Whether RabbitMQ lets this user declare `celeryev` (null: not asked yet). */
+  #mayDeclare: boolean | null = null;
   #retry: NodeJS.Timeout | null = null;
   #pending: { message: ConsumeMessage; channel: Channel; generation: number }[] = [];
 
@@ -89,7 +92,7 @@ export class AmqpEvents implements BrokerEvents {
     this.#consuming = false;
   }
 
-  async #setup(model: ChannelModel): Promise<void> {
+  async #setup(model: ChannelModel, declared = false): Promise<void> {
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
     const generation = ++this.#generation;
@@ -114,7 +117,33 @@ export class AmqpEvents implements BrokerEvents {
       // 403 (permissions) is the operator's to fix; 404 (no celeryev yet) waits for a worker. Both are told and retried.
       if (/ACCESS_REFUSED|403/.test(String(error))) this.#sink?.refused(error);
       channel?.close().catch(() => {});
+      if (this.#noExchange && !declared && (await this.#declareExchange(model))) {
+        await this.#setup(model, true);
+        return;
+      }
       this.#later();
+    }
+  }
+
+  /**
+   * Declares `celeryev` as Celery's EventReceiver does (topic, durable) when
+   * no worker has yet, so no event of the first worker is missed; a user
+   * without configure rights on it (least privilege) waits for a worker
+   * instead, and is not asked again.
+   */
+  async #declareExchange(model: ChannelModel): Promise<boolean> {
+    if (this.#mayDeclare === false) return false;
+    let channel: Channel | null = null;
+    try {
+      channel = await model.createChannel();
+      channel.on('error', () => {});
+      await channel.assertExchange(EVENT_EXCHANGE, 'topic', { durable: true });
+      return true;
+    } catch (error) {
+      if (/ACCESS_REFUSED|403/.test(String(error))) this.#mayDeclare = false;
+      return false;
+    } finally {
+      channel?.close().catch(() => {});
     }
   }
 

@@ -6,7 +6,7 @@
  *
  * Always, for Celery's events: its own event queue (`celeryev.celery-lens.*`:
  * declare it, bind it, consume it) and read on the `celeryev` exchange (bind
- * to it; it is checked passively, never declared). Queue lengths take no
+ * to it; it is checked passively, and declared only by a user allowed to). Queue lengths take no
  * right: a passive queue.declare is not checked. Nothing on Celery's task
  * queues and exchanges.
  *
