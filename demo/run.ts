@@ -4,7 +4,9 @@
  * worker (Debian's python3-celery), a loop sending realistic workflows, and
  * celery-lens itself as `npm start` runs it, on port 4000 (`--port N`) unless
  * that is taken, with every feature of the page turned on. Ctrl-C (or
- * `--seconds N`) stops everything it started.
+ * `--seconds N`) stops everything it started. `--broker rabbitmq` puts the
+ * worker's messages and events on the machine's RabbitMQ instead (a vhost of
+ * the demo's own, deleted after), results staying on the private Redis.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +17,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureCelery } from '../test/helpers/celery.ts';
+import { createVhost } from '../test/helpers/rabbitmq.ts';
 import { freePort, startRedis } from '../test/helpers/redis-server.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -26,6 +29,7 @@ const { values: options } = parseArgs({
     seconds: { type: 'string' }, // stop by itself after this long (tests)
     interval: { type: 'string', default: '4' }, // seconds between workflows
     port: { type: 'string', default: '4000' }, // celery-lens' port, kept across runs so links stay valid
+    broker: { type: 'string', default: 'redis' }, // redis (the same private Redis) or rabbitmq
   },
 });
 
@@ -92,12 +96,17 @@ async function main(): Promise<void> {
   const preferred = Number(options.port);
   if (!Number.isInteger(preferred) || preferred < 1 || preferred > 65_535)
     throw new Error(`--port: "${options.port}" is not a port (1 to 65535)`);
+  if (options.broker !== 'redis' && options.broker !== 'rabbitmq')
+    throw new Error(`--broker: "${options.broker}" is not redis or rabbitmq`);
   await ensureCelery();
   const redis = await startRedis();
   stops.push(() => redis.stop());
   const backend = redis.url(0);
+  const vhost = options.broker === 'rabbitmq' ? await createVhost() : null;
+  if (vhost) stops.push(() => vhost.delete());
+  const broker = vhost ? vhost.url() : backend;
   const celeryEnv = {
-    DEMO_BROKER_URL: backend,
+    DEMO_BROKER_URL: broker,
     DEMO_BACKEND_URL: backend,
     DEMO_RESULT_EXPIRES: String(RESULT_EXPIRES),
     PYTHONPATH: HERE,
@@ -134,12 +143,22 @@ async function main(): Promise<void> {
     'celery-lens',
     process.execPath,
     ['dist/main.js', ...LENS_FLAGS],
-    { CELERY_RESULT_BACKEND: backend, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production' },
+    {
+      CELERY_RESULT_BACKEND: backend,
+      CELERY_BROKER_URL: broker,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+    },
     ROOT,
   );
   const origin = `http://127.0.0.1:${port}`;
   await until(async () => (await fetch(`${origin}/readyz`)).ok, 'celery-lens', lens);
-  await until(async () => (await redis.client().keys('_kombu.binding.*')).length > 0, 'the Celery worker', worker);
+  // The worker has declared its queue: kombu's binding key on Redis, the queue itself on RabbitMQ.
+  const declared = vhost
+    ? async () => (await vhost.queues()).has('celery')
+    : async () => (await redis.client().keys('_kombu.binding.*')).length > 0;
+  await until(declared, 'the Celery worker', worker);
 
   const sender = start('sender', PYTHON, ['send_workflows.py', options.interval ?? '4'], celeryEnv, HERE);
   if (port !== preferred)
@@ -149,7 +168,7 @@ async function main(): Promise<void> {
   console.log(`celery-lens demo (logs in ${logs})
   page       ${origin}/
   GraphiQL   ${origin}/graphql
-  backend    ${backend}  (Redis: broker and result backend of the demo's worker)
+  backend    ${backend}  (Redis: ${vhost ? 'the result backend' : "broker and result backend of the demo's worker"})${vhost ? `\n  broker     ${broker}  (RabbitMQ: a vhost of the demo's own)` : ''}
   options    ${LENS_FLAGS.map((flag) => (flag.includes('*') ? `'${flag}'` : flag)).join(' ')}
 Revoke and Re-send are on each task's page, sendTask (demo.* tasks) in GraphiQL; every task has a tenant kwarg: ${origin}/tasks?kw.tenant=acme
 Sending a workflow every ${options.interval} s, each link its first task: a chord, a chain with PROGRESS, a failure, a retry, a group of 20, a revoked task; and one 60 s report. Ctrl-C stops everything.`);

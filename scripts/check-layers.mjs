@@ -45,7 +45,11 @@ const LAYERS = [
 ];
 
 /** Folders only the process' builders (and the folder itself) may import. */
-const PRIVATE = { 'broker/redis': ['app', 'cli'] };
+const PRIVATE = {
+  'broker/redis': ['app', 'cli'],
+  // config/ parses --broker's amqp:// URL with broker/amqp/amqp-url.ts, as it parses Redis URLs with redis/redis-url.ts.
+  'broker/amqp': ['app', 'cli', 'config'],
+};
 /** Folders whose Redis-talking files only the folder itself and the builders may import, and the interface to use. */
 const BEHIND_INTERFACE = { store: { builders: ['app', 'cli'], interface: 'store/store.ts' } };
 

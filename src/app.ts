@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { type Logger, pino } from 'pino';
 import { openConnections } from './redis/connections.ts';
 import { createStores } from './stores.ts';
+import { isAmqp } from './broker/amqp/amqp-url.ts';
 import { celeryKeys } from './celery/keys.ts';
 import type { Config } from './config/config.ts';
 import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
@@ -49,7 +50,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
   // Before any connection: a bad rules file is an AlertRulesError (a ConfigError: main exits 2).
   const alertRules = loadAlertRules(config.alertRules, config);
   const keys = celeryKeys(config.globalKeyprefix);
-  const connections = openConnections(config);
+  // A RabbitMQ broker has a connection of its own (stores.ts): the Redis connections are the backend's only.
+  const connections = openConnections({ ...config, broker: isAmqp(config.broker) ? config.backend : config.broker });
   // Called only once messages flow, when `stores` is set.
   const stores = createStores(
     config,
@@ -204,7 +206,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     shutdown: shutdown.signal,
     /** Connects to Redis (without failing when it is down) and listens. */
     async start(): Promise<{ url: string; port: number }> {
-      await connections.connect();
+      await Promise.all([connections.connect(), stores.brokerConnection?.start()]);
       const { index } = stores;
       // Read (or created) now, so that every replica has the same keys before its first page; a failure is retried by that page.
       if (index) stores.cursorKeys.signing().catch(() => {});
@@ -240,6 +242,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       await closed;
       await bulk?.stop();
       connections.disconnect();
+      await stores.brokerConnection?.stop();
     },
   };
 }

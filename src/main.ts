@@ -1,5 +1,7 @@
 import { createApp } from './app.ts';
 import { aclRule } from './redis/acl.ts';
+import { amqpPermissions, setPermissionsCommand } from './broker/amqp/amqp-permissions.ts';
+import { isAmqp } from './broker/amqp/amqp-url.ts';
 import { loadConfig } from './config/config.ts';
 import { usage } from './config/usage.ts';
 import { ConfigError } from './errors/config-error.ts';
@@ -25,7 +27,7 @@ if (process.argv.includes('--help') || process.argv.includes('-h')) {
 
 try {
   if (process.argv[2] === 'acl') {
-    // `celery-lens acl [options]`: the least-privilege Redis user for this configuration.
+    // `celery-lens acl [options]`: the least-privilege Redis user for this configuration (and RabbitMQ permissions).
     // `acl --control` alone means `--control true`: the rule for a process that will act on tasks.
     const args = process.argv
       .slice(3)
@@ -37,6 +39,9 @@ try {
     const config = loadConfig(args);
     const rule = aclRule(config, 'celery-lens', '<password>');
     console.log(rule.map(redisCliWord).join(' '));
+    // A RabbitMQ broker: its permissions on the vhost, for the user of --broker's URL.
+    if (isAmqp(config.broker))
+      console.log(setPermissionsCommand(config.broker.vhost, config.broker.username, amqpPermissions(config)));
     process.exit(0);
   }
   if (process.argv[2] === 'index') {

@@ -15,6 +15,8 @@ import type { Config } from './config/config.ts';
 import type { Broker } from './broker/broker.ts';
 import { RedisBroker } from './broker/redis/redis-broker.ts';
 import { RedisEventStream } from './broker/redis/redis-events.ts';
+import { amqpBroker } from './broker/amqp/amqp-setup.ts';
+import { isAmqp } from './broker/amqp/amqp-url.ts';
 import { QueueLengths } from './broker/queue-lengths.ts';
 import { TaskControl } from './broker/task-control.ts';
 import { SentTasks } from './store/sent-tasks.ts';
@@ -50,6 +52,9 @@ type StoreConfig = Pick<
   | 'maxValueBytes'
   | 'maxWatches'
   | 'broker'
+  | 'eventQueueTtlMs'
+  | 'eventQueueExpiresMs'
+  | 'redisTimeoutMs'
   | 'workerTimeoutMs'
   | 'index'
   | 'indexSeconds'
@@ -100,13 +105,28 @@ export function createStores(
     }),
   );
   const priority = { steps: config.prioritySteps, sep: config.prioritySep };
-  const broker: Broker = new RedisBroker(connections.broker, {
-    db: config.broker.db,
-    queues: config.queues,
-    scanLimit: config.queueScanLimit,
-    priority,
-    events: connections.consumer && new RedisEventStream(connections.consumer.events, config.broker.db),
-  });
+  // The broker by its URL's scheme: RabbitMQ (amqp://) on a connection of its own, or Redis on the connections'.
+  const target = config.broker;
+  let rabbit: ReturnType<typeof amqpBroker> | null = null;
+  let broker: Broker;
+  if (isAmqp(target)) {
+    rabbit = amqpBroker(target, {
+      queues: config.queues,
+      consume: connections.consumer !== null,
+      eventQueueTtlMs: config.eventQueueTtlMs,
+      eventQueueExpiresMs: config.eventQueueExpiresMs,
+      timeoutMs: Math.max(config.redisTimeoutMs, 1000),
+    });
+    broker = rabbit.broker;
+  } else {
+    broker = new RedisBroker(connections.broker, {
+      db: target.db,
+      queues: config.queues,
+      scanLimit: config.queueScanLimit,
+      priority,
+      events: connections.consumer && new RedisEventStream(connections.consumer.events, target.db),
+    });
+  }
   const queues = broker.queued;
   const queueLengths = new QueueLengths(broker, history);
   const sent = new SentTasks(connections.redis, ownKeys, {
@@ -153,6 +173,8 @@ export function createStores(
     goals: store.goals,
     history,
     broker,
+    /** The RabbitMQ connection's start and stop (app.ts); null on a Redis broker, whose connections are the app's. */
+    brokerConnection: rabbit && { start: rabbit.start, stop: rabbit.stop },
     queues,
     queueLengths,
     consumer,

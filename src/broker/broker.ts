@@ -94,6 +94,12 @@ export interface QueueLists {
 export interface QueuedTasks {
   /** For each id, the queue its message waits in, or null. Throws BACKEND_UNAVAILABLE when the broker fails. */
   find(ids: readonly string[]): Promise<(string | null)[]>;
+  /**
+   * Why the queues are not searched at all (RabbitMQ: a queue cannot be read
+   * without taking its messages), for the statusReason of a task nothing
+   * else knows; absent when they are.
+   */
+  readonly unsearched?: string;
 }
 
 export interface Broker {

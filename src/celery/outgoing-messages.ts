@@ -110,10 +110,11 @@ export function isoformat(date: Date): string {
   return `${text.slice(0, 19)}${ms === 0 ? '' : `.${String(ms * 1000).padStart(6, '0')}`}+00:00`;
 }
 
-const base64 = (value: unknown) => Buffer.from(pythonJson(value)).toString('base64');
-const epochSeconds = (date: Date) => date.getTime() / 1000;
+const base64 = (json: string) => Buffer.from(json).toString('base64');
+export const epochSeconds = (date: Date) => date.getTime() / 1000;
 
-function envelope(body: unknown, headers: object, properties: object): string {
+/** kombu's envelope on a Redis list or channel, around a body already serialized. */
+function envelope(body: string, headers: object, properties: object): string {
   return pythonJson({
     body: base64(body),
     'content-encoding': 'utf-8',
@@ -123,9 +124,9 @@ function envelope(body: unknown, headers: object, properties: object): string {
   });
 }
 
-/** The task message `app.send_task(name, args, kwargs, …)` LPUSHes. */
-export function taskMessage(call: TaskCall, sender: Sender): string {
-  const headers = {
+/** The headers of `app.send_task`'s protocol-2 message, in Celery's order (the AMQP transport sends them as a table). */
+export function taskHeaders(call: TaskCall, sender: Sender) {
+  return {
     lang: 'py',
     task: call.name,
     id: call.id,
@@ -143,29 +144,41 @@ export function taskMessage(call: TaskCall, sender: Sender): string {
     origin: sender.nodename,
     ignore_result: false,
   };
+}
+
+/** kombu's `expiration` property: ms left until `expires`, as a string; null without expires. */
+export function taskExpiration(call: TaskCall, sender: Sender): string | null {
+  return call.expires && String(Math.trunc(Math.max(0, call.expires.getTime() - sender.now().getTime())));
+}
+
+/** The protocol-2 body: `[args, kwargs, embed]`, JSON as Python's json.dumps writes it. */
+export function taskBody(call: TaskCall): string {
+  const embed = { callbacks: null, errbacks: null, chain: null, chord: null };
+  return pythonJson([call.args, call.kwargs, embed]);
+}
+
+/** The task message `app.send_task(name, args, kwargs, …)` LPUSHes. */
+export function taskMessage(call: TaskCall, sender: Sender): string {
+  const headers = taskHeaders(call, sender);
   // kombu writes `expiration` (ms left, as a string) between delivery_mode and delivery_info.
-  const expiration = call.expires && {
-    expiration: String(Math.trunc(Math.max(0, call.expires.getTime() - sender.now().getTime()))),
-  };
+  const expiration = taskExpiration(call, sender);
   const properties = {
     correlation_id: call.id,
     reply_to: sender.replyTo,
     delivery_mode: 2,
-    ...expiration,
+    ...(expiration === null ? {} : { expiration }),
     delivery_info: { exchange: '', routing_key: call.queue },
     priority: call.priority ?? 0,
     body_encoding: 'base64',
     delivery_tag: sender.deliveryTag(),
   };
-  const embed = { callbacks: null, errbacks: null, chain: null, chord: null };
-  return envelope([call.args, call.kwargs, embed], headers, properties);
+  return envelope(taskBody(call), headers, properties);
 }
 
-/** The `task-sent` event the sending process publishes (task_send_sent_event). */
-export function taskSentEvent(call: TaskCall, sender: Sender): string {
-  const hostname = sender.nodename;
-  const body = {
-    hostname,
+/** The body of the `task-sent` event the sending process publishes (task_send_sent_event). */
+export function taskSentBody(call: TaskCall, sender: Sender) {
+  return {
+    hostname: sender.nodename,
     utcoffset: Math.floor(sender.now().getTimezoneOffset() / 60),
     pid: sender.pid,
     clock: sender.tick(),
@@ -184,6 +197,11 @@ export function taskSentEvent(call: TaskCall, sender: Sender): string {
     timestamp: epochSeconds(sender.now()),
     type: 'task-sent',
   };
+}
+
+/** The `task-sent` event the sending process publishes (task_send_sent_event). */
+export function taskSentEvent(call: TaskCall, sender: Sender): string {
+  const body = pythonJson(taskSentBody(call, sender));
   const properties = {
     delivery_mode: 1,
     delivery_info: { exchange: 'celeryev', routing_key: 'task.sent' },
@@ -191,19 +209,28 @@ export function taskSentEvent(call: TaskCall, sender: Sender): string {
     body_encoding: 'base64',
     delivery_tag: sender.deliveryTag(),
   };
-  return envelope(body, { hostname }, properties);
+  return envelope(body, { hostname: sender.nodename }, properties);
 }
 
-/** The broadcast `app.control.revoke(ids, terminate=…, signal=…)` publishes; one id is sent as a string. */
-export function revokeBroadcast(ids: readonly string[], terminate: boolean, signal: string, sender: Sender): string {
-  const body = {
+/** The body of the broadcast `app.control.revoke(ids, terminate=…, signal=…)` sends; one id is sent as a string. */
+export function revokeBody(ids: readonly string[], terminate: boolean, signal: string) {
+  return {
     method: 'revoke',
     arguments: { task_id: ids.length === 1 ? ids[0] : ids, terminate, signal },
     destination: null,
     pattern: null,
     matcher: null,
   };
-  const headers = { clock: sender.tick(), expires: epochSeconds(sender.now()) + BROADCAST_EXPIRES_SECONDS };
+}
+
+/** A broadcast's headers: the sender's clock, and when it expires (epoch seconds, a float). */
+export function broadcastHeaders(sender: Sender): { clock: number; expires: number } {
+  return { clock: sender.tick(), expires: epochSeconds(sender.now()) + BROADCAST_EXPIRES_SECONDS };
+}
+
+/** The broadcast `app.control.revoke(ids, terminate=…, signal=…)` publishes; one id is sent as a string. */
+export function revokeBroadcast(ids: readonly string[], terminate: boolean, signal: string, sender: Sender): string {
+  const headers = broadcastHeaders(sender);
   const properties = {
     delivery_mode: 2,
     delivery_info: { exchange: 'celery.pidbox', routing_key: '' },
@@ -211,5 +238,5 @@ export function revokeBroadcast(ids: readonly string[], terminate: boolean, sign
     body_encoding: 'base64',
     delivery_tag: sender.deliveryTag(),
   };
-  return envelope(body, headers, properties);
+  return envelope(pythonJson(revokeBody(ids, terminate, signal)), headers, properties);
 }

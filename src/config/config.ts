@@ -3,6 +3,7 @@
  * environment variable; the flag wins. The result is validated and frozen.
  */
 import { type RedisTarget, parseRedisUrl } from '../redis/redis-url.ts';
+import { type AmqpTarget, isAmqpUrl, parseAmqpUrl } from '../broker/amqp/amqp-url.ts';
 import type { ApiKey } from '../auth/principal.ts';
 import { parseFlags } from './config-args.ts';
 import { ConfigError } from '../errors/config-error.ts';
@@ -14,6 +15,7 @@ import {
   allowedHosts,
   apiKeys,
   boolean,
+  brokerUseSsl,
   cidrs,
   cursorSecrets,
   frameAncestors,
@@ -33,8 +35,11 @@ import {
 export interface Config {
   /** Celery's `result_backend` URL, parsed. */
   readonly backend: RedisTarget;
-  /** Celery's `broker_url` (events and queues); the backend when not set. */
-  readonly broker: RedisTarget;
+  /** Celery's `broker_url` (events and queues): Redis, or RabbitMQ (an AmqpTarget); the backend when not set. */
+  readonly broker: RedisTarget | AmqpTarget;
+  /** Celery's event_queue_ttl and event_queue_expires, in ms: celery-lens' event queue on RabbitMQ. */
+  readonly eventQueueTtlMs: number;
+  readonly eventQueueExpiresMs: number;
   /** Prefix of celery-lens' own keys (timelines, tombstones, goals). */
   readonly lensPrefix: string;
   /** Celery's result_expires, in seconds: timelines live a day longer. */
@@ -177,6 +182,13 @@ function checkAuth(config: Pick<Config, 'auth' | 'apiKeys' | 'jwt' | 'metricsAut
   }
 }
 
+/** --broker as Celery's broker_url: RabbitMQ by its scheme (with --broker-use-ssl), else Redis; the backend when empty. */
+function brokerTarget(url: string, useSsl: string, backend: RedisTarget): RedisTarget | AmqpTarget {
+  if (url !== '' && isAmqpUrl(url)) return parseAmqpUrl(url, brokerUseSsl(useSsl));
+  if (useSsl !== '') throw new ConfigError('--broker-use-ssl (LENS_BROKER_USE_SSL) is for a RabbitMQ broker (amqp://)');
+  return url === '' ? backend : parseRedisUrl(url);
+}
+
 export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -191,7 +203,9 @@ export function loadConfig(
   }
   const config: Config = Object.freeze({
     backend,
-    broker: get('broker') === '' ? backend : parseRedisUrl(get('broker')),
+    broker: brokerTarget(get('broker'), get('broker-use-ssl'), backend),
+    eventQueueTtlMs: integer('event-queue-ttl', get('event-queue-ttl'), 1, 86_400) * 1000,
+    eventQueueExpiresMs: integer('event-queue-expires', get('event-queue-expires'), 1, 86_400) * 1000,
     lensPrefix: get('lens-prefix'),
     sentinelMaster: get('sentinel-master') || null,
     sentinelPassword: get('sentinel-password') || null,

@@ -195,3 +195,22 @@ export function frameAncestors(text: string): string[] {
     );
   return [...self, ...origins(sources.join(','), 'frame-ancestors')];
 }
+
+/** --broker-use-ssl: Celery's broker_use_ssl, `true`/`false` or a JSON object of its keys; null when empty. */
+export function brokerUseSsl(text: string): boolean | Record<string, unknown> | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (/^(true|1|yes)$/i.test(trimmed)) return true;
+  if (/^(false|0|no)$/i.test(trimmed)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(trimmed);
+  } catch {
+    value = undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ConfigError(
+      `--broker-use-ssl (LENS_BROKER_USE_SSL) must be true or a JSON object such as {"cert_reqs": "CERT_REQUIRED"}, got "${trimmed.slice(0, 100)}"`,
+    );
+  return value as Record<string, unknown>;
+}

@@ -17,7 +17,22 @@ export const OPTIONS = {
   broker: {
     env: 'CELERY_BROKER_URL',
     default: '',
-    help: "Celery's broker_url, for events and queued messages (default: the backend)",
+    help: "Celery's broker_url, for events and queued messages: Redis, or RabbitMQ (amqp://, amqps://, pyamqp://) (default: the backend)",
+  },
+  'broker-use-ssl': {
+    env: 'LENS_BROKER_USE_SSL',
+    default: '',
+    help: 'Celery\'s broker_use_ssl for a RabbitMQ broker: true, or JSON such as {"cert_reqs": "CERT_REQUIRED", "ca_certs": "/ca.pem"}',
+  },
+  'event-queue-ttl': {
+    env: 'CELERY_EVENT_QUEUE_TTL',
+    default: '5',
+    help: "Celery's event_queue_ttl on RabbitMQ: seconds an event waits in celery-lens' event queue before it is dropped",
+  },
+  'event-queue-expires': {
+    env: 'CELERY_EVENT_QUEUE_EXPIRES',
+    default: '60',
+    help: "Celery's event_queue_expires on RabbitMQ: seconds an unconsumed event queue of celery-lens' lives",
   },
   'sentinel-master': {
     env: 'CELERY_SENTINEL_MASTER_NAME',

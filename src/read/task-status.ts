@@ -127,6 +127,8 @@ export function decideStatus(
   history: TaskHistory | null,
   queuedIn: string | null,
   gone: LostEvidence | null = null,
+  /** Why no queue was searched (broker/broker.ts' QueuedTasks.unsearched), said with UNKNOWN. */
+  unsearched?: string,
 ): StatusDecision {
   const state = task.meta?.state;
   if (state !== undefined && runsOnAfterRevoke(task, history)) {
@@ -170,6 +172,11 @@ export function decideStatus(
   }
   if (queuedIn !== null)
     return { status: 'QUEUED', reason: `its message is waiting in the broker queue "${queuedIn}"` };
+  if (unsearched !== undefined)
+    return {
+      status: 'UNKNOWN',
+      reason: `no result, no tombstone and no event: never sent, sent elsewhere, forgotten, or queued without a task-sent event (${unsearched})`,
+    };
   return {
     status: 'UNKNOWN',
     reason: 'no result, no tombstone, no event and no queued message: never sent, sent elsewhere, or forgotten',

@@ -84,7 +84,8 @@ const COMMANDS = [
 export interface AclConfig {
   readonly globalKeyprefix: string;
   readonly lensPrefix: string;
-  readonly broker: Pick<RedisTarget, 'db'>;
+  /** A Redis broker's db; a RabbitMQ broker (`kind: 'amqp'`) takes nothing on Redis: its rights are RabbitMQ's (broker/amqp/amqp-permissions.ts). */
+  readonly broker: Pick<RedisTarget, 'db'> | { readonly kind: 'amqp' };
   readonly queues: readonly string[];
   readonly prioritySteps: readonly number[];
   readonly prioritySep: string;
@@ -92,14 +93,23 @@ export interface AclConfig {
 }
 
 /** What --control adds: sending on the known queues, broadcasting to workers. */
-function controlRule(config: AclConfig): string[] {
+function controlRule(config: AclConfig, db: number): string[] {
   const naming = { steps: config.prioritySteps, sep: config.prioritySep };
   const lists = config.queues.flatMap((queue) => priorityKeys(queue, naming).map(({ key }) => key));
-  return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(config.broker.db)}`];
+  return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(db)}`];
+}
+
+/** A Redis broker's queue lists, read: each queue's own and kombu's priority sub-queues (`<queue>\x06\x16<step>`). */
+function queueLists(config: AclConfig): string[] {
+  return config.queues.flatMap((queue) =>
+    priorityKeys(queue, { steps: config.prioritySteps, sep: config.prioritySep }).map(({ key }) => `%R~${key}`),
+  );
 }
 
 export function aclRule(config: AclConfig, username: string, password: string): string[] {
   const celery = normalizeGlobalKeyprefix(config.globalKeyprefix);
+  // A RabbitMQ broker's rights are RabbitMQ's: on Redis, the backend's keys and channels only.
+  const db = 'db' in config.broker ? config.broker.db : null;
   return [
     'ACL',
     'SETUSER',
@@ -111,15 +121,12 @@ export function aclRule(config: AclConfig, username: string, password: string): 
     ...COMMANDS.map((command) => `+${command}`),
     `%R~${celery}celery-task-meta-*`,
     `%R~${celery}celery-taskset-meta-*`,
-    // Each queue's lists: its own and kombu's priority sub-queues (`<queue>\x06\x16<step>`).
-    ...config.queues.flatMap((queue) =>
-      priorityKeys(queue, { steps: config.prioritySteps, sep: config.prioritySep }).map(({ key }) => `%R~${key}`),
-    ),
+    ...(db === null ? [] : queueLists(config)),
     // Its own keys, the hash-tagged ones too (`<prefix>{ix}:…`, `<prefix>{states}:…`: lens-keys.ts).
     `~${config.lensPrefix}*`,
     `&${celery}celery-task-meta-*`,
-    `&${eventChannelPattern(config.broker.db)}`,
+    ...(db === null ? [] : [`&${eventChannelPattern(db)}`]),
     `&${config.lensPrefix}*`,
-    ...(config.control ? controlRule(config) : []),
+    ...(config.control && db !== null ? controlRule(config, db) : []),
   ];
 }

@@ -103,6 +103,10 @@ type Documents = {
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": typeof types.TasksWithTtlQueryDocument,
     "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n": typeof types.StatsBucketsDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.OverTlsDocument,
+    "\n  query AmqpLook($id: ID!) {\n    task(id: $id) { state status statusReason name timeline { type } }\n  }\n": typeof types.AmqpLookDocument,
+    "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": typeof types.AmqpOverviewDocument,
+    "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": typeof types.AmqpSendDocument,
+    "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": typeof types.AmqpRevokeDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
@@ -229,6 +233,10 @@ const documents: Documents = {
     "\n  query TasksWithTtlQuery($ids: [ID!]!) {\n    tasks(ids: $ids) { id exists ...Expiry }\n  }\n  fragment Expiry on Task { ttlSeconds }\n": types.TasksWithTtlQueryDocument,
     "\n  query StatsBuckets($since: DateTime, $until: DateTime, $interval: TaskStatsInterval) {\n    taskStats(since: $since, until: $until, interval: $interval) {\n      since until interval\n      buckets { start succeeded failed }\n    }\n  }\n": types.StatsBucketsDocument,
     "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.OverTlsDocument,
+    "\n  query AmqpLook($id: ID!) {\n    task(id: $id) { state status statusReason name timeline { type } }\n  }\n": types.AmqpLookDocument,
+    "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": types.AmqpOverviewDocument,
+    "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": types.AmqpSendDocument,
+    "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": types.AmqpRevokeDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
@@ -636,6 +644,22 @@ export function graphql(source: "\n  query StatsBuckets($since: DateTime, $until
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n"): (typeof documents)["\n  query OverTls($id: ID!) {\n    task(id: $id) { state result }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpLook($id: ID!) {\n    task(id: $id) { state status statusReason name timeline { type } }\n  }\n"): (typeof documents)["\n  query AmqpLook($id: ID!) {\n    task(id: $id) { state status statusReason name timeline { type } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n"): (typeof documents)["\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n"): (typeof documents)["\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n"): (typeof documents)["\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

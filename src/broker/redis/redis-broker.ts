@@ -8,8 +8,6 @@
  * written are the queues' lists. Celery's events come through
  * redis-events.ts, on the consumer's pattern subscriber.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import {
   type Sender,
@@ -24,6 +22,7 @@ import { DEFAULT_PRIORITY_NAMING, type PriorityNaming, priorityQueueKey } from '
 import { downReason } from '../../redis/connection.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
 import type { Broker, BrokerEvents, BrokerHealth, QueueLists } from '../broker.ts';
+import { processSender } from '../process-sender.ts';
 import { BrokerQueues } from './broker-queues.ts';
 import { readQueueLists } from './queue-lists.ts';
 
@@ -37,19 +36,6 @@ export interface RedisBrokerOptions {
   readonly priority?: PriorityNaming;
   /** Celery's events (redis-events.ts); null when this process does not consume them. @default null */
   readonly events?: BrokerEvents | null;
-}
-
-/** Celery's client-side Sender for this process: one reply-to oid and one Lamport clock. */
-function processSender(): Sender {
-  let clock = 0;
-  return {
-    nodename: `gen${process.pid}@${hostname()}`,
-    pid: process.pid,
-    replyTo: randomUUID(),
-    deliveryTag: randomUUID,
-    tick: () => (clock += 1),
-    now: () => new Date(),
-  };
 }
 
 export class RedisBroker implements Broker {

@@ -50,7 +50,7 @@ async function statusOf(task: TaskSnapshot, context: LensContext) {
   if (task.meta) return withStall(decideStatus(task, history, null), task, history, stall);
   const needsQueue = !history.tombstone && history.timeline.length === 0;
   const queuedIn = needsQueue ? await loadersOf(context).queued.load(task.id) : null;
-  return withStall(decideStatus(task, history, queuedIn), task, history, stall);
+  return withStall(decideStatus(task, history, queuedIn, null, context.queues.unsearched), task, history, stall);
 }
 
 export const TaskStatusEnum = builder.enumType('TaskStatus', {
