@@ -56,11 +56,10 @@ const COMMANDS = [
   'scan',
   'del',
   'hscan',
-  // alerts (alerts/alert-store.ts): the transitions' log, the leases' expiry, Redis' clock in their scripts
+  // alerts (alerts/alert-store.ts): the transitions' log, Redis' clock in their scripts (their leases' PEXPIRE is below)
   'xadd',
   'xrevrange',
   'xlen',
-  'pexpire',
   'time',
   // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
   'zremrangebyrank',
