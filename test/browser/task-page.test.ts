@@ -267,7 +267,7 @@ describe('the task page', () => {
     await page.getByTestId('task-search').waitFor();
     for (
       let i = 0;
-      i < 5 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'task-search';
+      i < 10 && (await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) !== 'task-search';
       i++
     )
       await page.keyboard.press('Tab');
