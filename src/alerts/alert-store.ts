@@ -2,7 +2,7 @@
  * The alerts' state in Redis, under `<lens-prefix>{alerts}:` (one hash tag:
  * each script's keys share a Redis Cluster slot), shared by every replica:
  *
- * - `leader` STRING: the evaluation lease (lua/lead.lua), a replica's token;
+ * - `leader` STRING: the evaluation lease (src/redis/lua/lease.lua), a replica's token;
  * - `state` HASH rule → `{state, since, value, at}`: what alertRules answers;
  * - `log` STREAM: every transition (field `json`), at most LOG_ENTRIES (about);
  * - `outbox` ZSET transition id → when it is due (Redis' clock, ms): deliveries
@@ -18,16 +18,16 @@ import type {
   AlertStorage,
   AlertTransition,
 } from '../store/store.ts';
+import { holdLease } from '../redis/lease.ts';
 import { type LuaScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
-import { SubscriberChannels } from '../redis/subscriber-channels.ts';
+import { ChannelFeed } from '../redis/channel-feed.ts';
 
 /** Transitions the log keeps (about: trimmed by whole stream nodes). */
 export const LOG_ENTRIES = 10_000;
 
 const script = (name: string, file: string): LuaScript => luaScript(name, new URL(`./lua/${file}`, import.meta.url));
 const SCRIPTS = {
-  lead: script('lensAlertLead', 'lead.lua'),
   record: script('lensAlertRecord', 'record.lua'),
   claim: script('lensAlertClaim', 'claim.lua'),
   settle: script('lensAlertSettle', 'settle.lua'),
@@ -72,9 +72,7 @@ function decodeStatus(raw: string | null): AlertRuleStatus | null {
 export class RedisAlertStore implements AlertStorage {
   readonly #keys: { leader: string; state: string; log: string; outbox: string; deliveries: string };
   readonly channel: string;
-  readonly #listeners = new Set<(transition: AlertTransition) => void>();
-  readonly #channels: SubscriberChannels;
-  #subscribed: Promise<void> | null = null;
+  readonly #changes: ChannelFeed<AlertTransition>;
 
   constructor(
     readonly redis: Redis,
@@ -90,28 +88,20 @@ export class RedisAlertStore implements AlertStorage {
       deliveries: `${prefix}deliveries`,
     };
     this.channel = `${prefix}changes`;
-    this.#channels = new SubscriberChannels(subscriber, (name) => name === this.channel && this.#listeners.size > 0);
-    subscriber.on('messageBuffer', (name: Buffer, message: Buffer) => {
-      if (this.#listeners.size === 0 || name.toString() !== this.channel) return;
+    this.#changes = new ChannelFeed(subscriber, this.channel, (message) => {
       const text = message.toString();
       const cut = text.indexOf('\n');
       const transition = cut > 0 ? decodeTransition(text.slice(0, cut), text.slice(cut + 1)) : null;
-      if (transition) for (const listener of this.#listeners) listener(transition);
-    });
-    subscriber.on('ready', () => {
-      if (this.#listeners.size > 0) this.#channels.subscribe([this.channel]).catch(() => {});
+      return transition ? [transition] : [];
     });
   }
 
   async lead(token: string, ttlMs: number): Promise<boolean> {
-    const held = await guarded(() =>
-      runScript<number>(this.redis, SCRIPTS.lead, [this.#keys.leader], [token, Math.ceil(ttlMs), 'hold']),
-    );
-    return held === 1;
+    return guarded(() => holdLease(this.redis, this.#keys.leader, token, Math.ceil(ttlMs)));
   }
 
   async resign(token: string): Promise<void> {
-    await guarded(() => runScript<number>(this.redis, SCRIPTS.lead, [this.#keys.leader], [token, 0, 'resign']));
+    await guarded(() => holdLease(this.redis, this.#keys.leader, token, 0));
   }
 
   async statuses(rules: readonly string[]): Promise<(AlertRuleStatus | null)[]> {
@@ -197,22 +187,7 @@ export class RedisAlertStore implements AlertStorage {
     return settled === 1;
   }
 
-  async listen(listener: (transition: AlertTransition) => void): Promise<() => void> {
-    this.#listeners.add(listener);
-    this.#subscribed ??= guarded(() => this.#channels.subscribe([this.channel]));
-    try {
-      await this.#subscribed;
-    } catch (error) {
-      this.#subscribed = null;
-      this.#stop(listener);
-      throw error;
-    }
-    return () => this.#stop(listener);
-  }
-
-  #stop(listener: (transition: AlertTransition) => void): void {
-    if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
-    this.#subscribed = null;
-    this.#channels.release([this.channel]);
+  listen(listener: (transition: AlertTransition) => void): Promise<() => void> {
+    return this.#changes.listen(listener);
   }
 }

@@ -12,6 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { holdLease } from '../redis/lease.ts';
 import { type LuaScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 import type { BulkAction, BulkBatchResult, BulkState, ClaimStatus, NewBulkAction } from '../store/bulk-types.ts';
@@ -27,7 +28,6 @@ const script = (name: string, file: string): LuaScript => luaScript(name, new UR
 const SCRIPTS = {
   claim: script('lensBulkClaim', 'claim.lua'),
   commit: script('lensBulkCommit', 'commit.lua'),
-  lease: script('lensBulkLease', 'lease.lua'),
   cancel: script('lensBulkCancel', 'cancel.lua'),
 };
 
@@ -111,10 +111,9 @@ export class BulkStore implements BulkStorage {
 
   /** Takes or renews the lease (true: `owner` holds it now); `ms` 0 gives it back. */
   async lease(id: string, owner: string, ms: number): Promise<boolean> {
-    const held = await guarded(() =>
-      runScript<number>(this.redis, SCRIPTS.lease, [this.#lease(id), this.#action(id)], [owner, Math.round(ms)]),
+    return guarded(() =>
+      holdLease(this.redis, this.#lease(id), owner, ms, { key: this.#action(id), state: 'RUNNING' }),
     );
-    return held === 1;
   }
 
   /** Claims `pairs` (task id, re-send id) and moves the cursor; answers the pairs not claimed before. */

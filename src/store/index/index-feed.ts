@@ -8,8 +8,7 @@ import type { Redis } from 'ioredis';
 import type { TaskStatus } from '../task-statuses.ts';
 import type { IndexChangeListener, IndexChanges } from '../store.ts';
 import type { IndexedTask } from './index-types.ts';
-import { SubscriberChannels } from '../../redis/subscriber-channels.ts';
-import { guarded } from '../../redis/redis-replies.ts';
+import { ChannelFeed } from '../../redis/channel-feed.ts';
 
 /** One task's change: id, status, at, name, worker, queue, root, kwargs, joined by \x1f (kwargs "key=json" by \x1e); a message joins a batch's by \x1d. */
 export function decodeChange(message: string): IndexedTask | null {
@@ -25,44 +24,23 @@ export function decodeChange(message: string): IndexedTask | null {
 
 /** The index' changes (store.ts' IndexChanges) on Redis pub/sub. */
 export class IndexFeed implements IndexChanges {
-  readonly #listeners = new Set<IndexChangeListener>();
-  readonly #channels: SubscriberChannels;
-  #subscribed: Promise<void> | null = null;
+  readonly #feed: ChannelFeed<IndexedTask>;
 
   constructor(
     readonly subscriber: Redis,
     readonly channel: string,
   ) {
-    this.#channels = new SubscriberChannels(subscriber, (name) => name === channel && this.#listeners.size > 0);
-    subscriber.on('messageBuffer', (name: Buffer, message: Buffer) => {
-      if (this.#listeners.size === 0 || name.toString() !== channel) return;
-      for (const change of message.toString().split('\x1d')) {
-        const task = decodeChange(change);
-        if (task) for (const listener of this.#listeners) listener(task);
-      }
-    });
-    subscriber.on('ready', () => {
-      if (this.#listeners.size > 0) this.#channels.subscribe([channel]).catch(() => {});
-    });
+    this.#feed = new ChannelFeed(subscriber, channel, (message) =>
+      message
+        .toString()
+        .split('\x1d')
+        .map(decodeChange)
+        .filter((task): task is IndexedTask => task !== null),
+    );
   }
 
   /** Listens until the returned function is called; rejects (BACKEND_UNAVAILABLE) when the channel cannot be subscribed. */
-  async listen(listener: IndexChangeListener): Promise<() => void> {
-    this.#listeners.add(listener);
-    this.#subscribed ??= guarded(() => this.#channels.subscribe([this.channel]));
-    try {
-      await this.#subscribed;
-    } catch (error) {
-      this.#subscribed = null;
-      this.#stop(listener);
-      throw error;
-    }
-    return () => this.#stop(listener);
-  }
-
-  #stop(listener: IndexChangeListener): void {
-    if (!this.#listeners.delete(listener) || this.#listeners.size > 0) return;
-    this.#subscribed = null;
-    this.#channels.release([this.channel]);
+  listen(listener: IndexChangeListener): Promise<() => void> {
+    return this.#feed.listen(listener);
   }
 }
