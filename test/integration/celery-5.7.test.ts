@@ -28,21 +28,34 @@ interface Step {
   readonly meta?: string;
   readonly status?: string;
 }
-interface Fixture {
-  readonly scenarios: Record<
-    string,
-    {
-      readonly id?: string;
-      readonly groupId?: string;
-      readonly steps?: readonly Step[];
-      readonly keys?: { '.s': string; '.j': [number, string][] };
-      readonly expect?: Record<string, number>;
-    }
-  >;
+interface Scenario {
+  readonly id?: string;
+  readonly groupId?: string;
+  readonly steps?: readonly Step[];
+  readonly keys?: { '.s': string; '.j': [number, string][] };
+  readonly expect?: Record<string, number>;
 }
-const { scenarios } = JSON.parse(
-  readFileSync(new URL('../fixtures/celery-5.7/revoke-and-chord.json', import.meta.url), 'utf8'),
-) as Fixture;
+interface Fixture {
+  readonly scenarios: Record<string, Scenario>;
+}
+const text = readFileSync(new URL('../fixtures/celery-5.7/revoke-and-chord.json', import.meta.url), 'utf8');
+const { scenarios } = JSON.parse(text) as Fixture;
+
+/** A UTC date in the fixture's metas (`date_done`). */
+const FIXTURE_DATE = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6})\+00:00/g;
+/** The instant the fixture's dates count from: its scenarios' start (the events' `at` 0), the minute of its first date. */
+const fixtureStart =
+  Math.floor(Math.min(...[...text.matchAll(FIXTURE_DATE)].map((match) => Date.parse(`${match[1]}Z`))) / 60_000) *
+  60_000;
+/** A fixture meta for task `id`, its dates moved to a scenario started at `start` (seconds): written as of now. */
+const metaOf = (scenario: Scenario, meta: string, id: string, start: number) =>
+  meta
+    .replaceAll(scenario.id!, id)
+    .replace(
+      FIXTURE_DATE,
+      (_, date: string) =>
+        `${new Date(Date.parse(`${date}Z`) - fixtureStart + start * 1000).toISOString().slice(0, 23)}000+00:00`,
+    );
 
 const lens = useLens();
 let client: Redis;
@@ -67,7 +80,7 @@ async function play(name: string): Promise<{ id: string; statuses: string[] }> {
       await until(async () => (await seen(id)).timeline.length === expected);
     }
     if (step.meta) {
-      const bytes = step.meta.replaceAll(scenario.id!, id);
+      const bytes = metaOf(scenario, step.meta, id, start);
       await client.multi().setex(`celery-task-meta-${id}`, 3600, bytes).publish(`celery-task-meta-${id}`, bytes).exec();
       const task = await seen(id);
       statuses.push(task.status);
@@ -91,7 +104,7 @@ describe('a revoke without terminate of a running task', () => {
     for (const step of scenario.steps!.slice(0, 2))
       await publishEvent(client, { ...step.event!, uuid: id, timestamp: start + step.event!.at });
     await until(async () => (await seen(id)).timeline.length === 2);
-    const bytes = scenario.steps![3]!.meta!.replaceAll(scenario.id!, id);
+    const bytes = metaOf(scenario, scenario.steps![3]!.meta!, id, start);
     await client.setex(`celery-task-meta-${id}`, 3600, bytes);
     const task = await seen(id);
     expect(task).toMatchObject({ state: 'REVOKED', status: 'RUNNING' });
