@@ -6,14 +6,10 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { print } from 'graphql';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startApp } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
-import { type CeleryWorker, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { type PageUnderTest } from '../helpers/page.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 
 const SendForBulkPage = graphql(`
   mutation SendForBulkPage($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }
@@ -26,20 +22,9 @@ const OPS_KEY = `ops-${randomUUID()}`;
 const VIEW_KEY = `view-${randomUUID()}`;
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
 const IDLE = 'bulk-page-idle'; // no worker consumes it: its tasks stay QUEUED
-let redis: RedisServer;
-let worker: CeleryWorker;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const open: PageUnderTest[] = [];
-
-beforeAll(async () => {
-  await ensureCelery();
-  redis = await startRedis();
-  const env = { brokerUrl: redis.url(15), backendUrl: redis.url(0) };
-  [worker, browser] = await Promise.all([startWorker({ ...env, pool: 'prefork', concurrency: 1 }), launchChromium()]);
-  app = await startApp(redis.url(), [
-    '--broker',
-    redis.url(15),
+const fx = usePageFixture({
+  worker: { pool: 'prefork', concurrency: 1 },
+  flags: [
     '--queues',
     `celery,${IDLE}`,
     '--control',
@@ -54,18 +39,11 @@ beforeAll(async () => {
     'true',
     '--api-keys',
     `ops:${hash(OPS_KEY)}:status+payload+control,viewer:${hash(VIEW_KEY)}:status+payload`,
-  ]);
-}, 120_000);
-afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await app?.stop();
-  await worker?.stop();
-  await redis?.stop();
+  ],
 });
 
 async function post<T>(document: Parameters<typeof print>[0], variables: object): Promise<T> {
-  const response = await app.yoga.fetch('http://yoga/graphql', {
+  const response = await fx.app.yoga.fetch('http://yoga/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-api-key': OPS_KEY },
     body: JSON.stringify({ query: print(document), variables }),
@@ -80,8 +58,7 @@ const states = async (ids: string[]) =>
   (await post<{ tasks: { status: string; resentAs: { id: string }[] }[] }>(BulkPageStates, { ids })).tasks;
 
 async function tabWithKey(key: string): Promise<PageUnderTest> {
-  const tab = await openPage(browser, new URL(app.url).origin);
-  open.push(tab);
+  const tab = await fx.tab();
   await tab.context.addInitScript((value) => sessionStorage.setItem('celery-lens:api-key', value), key);
   return tab;
 }
@@ -90,7 +67,7 @@ describe('bulk actions on the page', () => {
   it('Tasks: "Revoke all 6" confirms the count, then shows the progress bar to DONE; a viewer sees no button', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 6; index += 1) ids.push(await send('lens.add', [index, 1], IDLE));
-    const origin = new URL(app.url).origin;
+    const origin = new URL(fx.app.url).origin;
     const address = `${origin}/tasks?status=QUEUED&queue=${IDLE}`;
 
     const viewer = await tabWithKey(VIEW_KEY);
@@ -123,7 +100,7 @@ describe('bulk actions on the page', () => {
       .poll(async () => (await states(failed)).map((task) => task.status), { timeout: 30_000 })
       .toEqual(['FAILED', 'FAILED', 'FAILED']);
     const ops = await tabWithKey(OPS_KEY);
-    await ops.page.goto(`${new URL(app.url).origin}/failures`);
+    await ops.page.goto(`${new URL(fx.app.url).origin}/failures`);
     const button = ops.page.getByRole('button', { name: 'Re-send all 3 failures' });
     await button.waitFor({ timeout: 20_000 });
     await button.click();

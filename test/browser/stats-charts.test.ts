@@ -5,27 +5,16 @@
  * the origin (uPlot is bundled, no CDN).
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp } from '../helpers/app.ts';
-import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
-import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { type PageUnderTest, openPage } from '../helpers/page.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS } from '../helpers/browser.ts';
+import { celery } from '../helpers/celery.ts';
+import { usePageFixture } from '../helpers/page-fixture.ts';
 
-let redis: RedisServer;
-let worker: CeleryWorker;
-let app: Awaited<ReturnType<typeof startApp>>;
-let browser: Browser;
-const open: PageUnderTest[] = [];
-const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
-const origin = () => new URL(app.url).origin;
+const fx = usePageFixture({ worker: { pool: 'prefork' } });
+const { env, origin } = fx;
 
 beforeAll(async () => {
-  await ensureCelery();
-  redis = await startRedis();
-  [browser, worker] = await Promise.all([launchChromium(), startWorker({ ...env(), pool: 'prefork' })]);
-  app = await startApp(redis.url(0), ['--broker', redis.url(15)]);
   const sent = await celery<{ id: string }[]>(
     'send',
     [
@@ -36,13 +25,6 @@ beforeAll(async () => {
   );
   await celery('wait', { ids: sent.map((each) => each.id), timeout: 60 }, env());
 }, 120_000);
-afterAll(async () => {
-  for (const tab of open) await tab.context.close();
-  await browser?.close();
-  await worker?.stop();
-  await app?.stop();
-  await redis?.stop();
-});
 
 /** How many pixels of a chart's canvas are drawn (not transparent). */
 const drawnPixels = (page: Page, testId: string) =>
@@ -68,8 +50,7 @@ const tableSums = (page: Page) =>
 
 describe('trends', () => {
   it('draws throughput and latency on the home page, with a table of the same numbers, and nothing from elsewhere', async () => {
-    const tab = await openPage(browser, origin());
-    open.push(tab);
+    const tab = await fx.tab();
     const { page, blocked, problems } = tab;
     await page.goto(origin());
     for (const testId of ['throughput-chart', 'latency-chart']) {
@@ -97,8 +78,7 @@ describe('trends', () => {
   });
 
   it("draws one task name's trends on its page", async () => {
-    const tab = await openPage(browser, origin());
-    open.push(tab);
+    const tab = await fx.tab();
     const { page, blocked, problems } = tab;
     await page.goto(`${origin()}/tasks?name=lens.add`);
     await expect.poll(() => drawnPixels(page, 'latency-chart')).toBeGreaterThan(500);
