@@ -23,8 +23,8 @@ export interface BulkOptions {
   readonly max: number | null;
 }
 
-export interface BulkAction {
-  readonly id: string;
+/** What a new action starts with. */
+export interface NewBulkAction {
   readonly kind: BulkKind;
   /** The filter as given, `until` included when the caller set one. */
   readonly filter: IndexFilter;
@@ -34,6 +34,10 @@ export interface BulkAction {
   readonly by: string;
   /** Tasks matching when it started (at most `max`); once it ends, those it found. */
   readonly matched: number;
+}
+
+export interface BulkAction extends NewBulkAction {
+  readonly id: string;
   /** Tasks acted on (revoke broadcast, or re-sent). */
   readonly done: number;
   /** Tasks it could not act on (a re-send of one without a stored call). */
@@ -49,16 +53,6 @@ export interface BulkAction {
   readonly cursor: IndexEntry | null;
   /** Claimed, not yet committed: [task id, the id its re-send takes ('' for a revoke)]. */
   readonly inflight: readonly (readonly [string, string])[];
-}
-
-/** What a new action starts with. */
-export interface NewBulkAction {
-  readonly kind: BulkKind;
-  readonly filter: IndexFilter;
-  readonly options: BulkOptions;
-  readonly dryRun: boolean;
-  readonly by: string;
-  readonly matched: number;
 }
 
 /** What a claim answered: 'ok', or why nothing was claimed (the lease is another's, the action stopped, a batch is in flight). */
