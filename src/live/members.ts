@@ -188,10 +188,26 @@ export class StreamMember extends Member {
     return DONE;
   }
 
+  /**
+   * Sources end themselves on the shutdown signal, some with a last event
+   * (`taskCompleted(timeoutSeconds)` emits the task as it is): returning them
+   * at once would drop it. One that has not ended within the grace is cut.
+   */
   stop(): void {
-    this.return().catch(() => {});
+    this.#cut ??= setTimeout(() => this.return().catch(() => {}), SOURCE_STOP_GRACE_MS);
+    this.#cut.unref?.();
+  }
+
+  #cut: ReturnType<typeof setTimeout> | undefined;
+
+  protected override end(): IteratorReturnResult<undefined> {
+    clearTimeout(this.#cut);
+    return super.end();
   }
 }
+
+/** How long a stopped stream member's source may take to end by itself (it listens to the same signal). */
+const SOURCE_STOP_GRACE_MS = 1000;
 
 /** An update emitted again (its events arrived, its worker is gone): same state, fields read anew, cursor unchanged. */
 class Again {
