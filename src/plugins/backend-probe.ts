@@ -42,7 +42,9 @@ export class BackendProbe {
     });
     const answer = await Promise.race([this.#ping(), late.then(() => null)]);
     clearTimeout(timer);
-    return answer ?? this.#overruled();
+    // Down once the bound has passed: the timer, set from libuv's cached loop time, may fire a little before
+    // performance.now() says the PING has waited that long.
+    return answer ?? this.#overruled(true);
   }
 
   /** How long the PING in flight has waited, in ms (0 when none is). */
@@ -61,7 +63,7 @@ export class BackendProbe {
     return answer;
   }
 
-  #overruled(): BackendHealth {
+  #overruled(late = false): BackendHealth {
     const redis = this.backend.redis;
     if (redis.status !== 'ready') {
       // In the words a refused command would carry ("… cannot reach Redis at …: connection refused").
@@ -69,11 +71,11 @@ export class BackendProbe {
       return { up: false, latencyMs: null, error: unavailable(new Error(why)).message, checkedAt: new Date() };
     }
     const waited = this.#pendingMs();
-    if (waited >= this.timeoutMs)
+    if (late || waited >= this.timeoutMs)
       return {
         up: false,
         latencyMs: null,
-        error: `no answer to PING for ${Math.round(waited)} ms`,
+        error: `no answer to PING for ${Math.round(Math.max(waited, late ? this.timeoutMs : 0))} ms`,
         checkedAt: new Date(),
       };
     // Connected, and no PING answered yet: as the connection says.
