@@ -131,8 +131,13 @@ export function createApp(config: Config, options: AppOptions = {}) {
   );
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
   const pubsub: PubSubConnection[] = [
-    { role: 'subscriptions', connection: connections.subscriber },
-    ...(connections.consumer?.all ?? []).map(({ connection }) => ({ role: 'events' as const, connection })),
+    // Consuming, the watcher hears its tasks on the consumer's pattern (task-watcher.ts' feed).
+    { role: 'subscriptions', connection: connections.subscriber, feedsWatcher: !connections.consumer },
+    ...(connections.consumer?.all ?? []).map((subscriber) => ({
+      role: 'events' as const,
+      connection: subscriber.connection,
+      feedsWatcher: subscriber === connections.consumer?.results,
+    })),
   ];
   reportSubscriberDrops(pubsub, logger, {
     watchedTasks: () => watcher.watchedCount,

@@ -79,6 +79,10 @@ export function createStores(
     maxWatches: config.maxWatches,
     decodes,
     consumerHears: () => consumer?.connected ?? false,
+    // Consuming, the process hears every state on the consumer's pattern: the watcher is fed from it.
+    feed: connections.consumer
+      ? { subscriber: connections.consumer.results, pattern: keys.taskPattern, timeoutMs: config.redisTimeoutMs }
+      : undefined,
   });
   const ownKeys = lensKeys(config.lensPrefix);
   // Timelines outlive the results they describe by a day.

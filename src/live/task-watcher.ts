@@ -3,24 +3,21 @@
  * "Pub/sub"): every write of `celery-task-meta-<id>` is also PUBLISHed, with
  * the same bytes, on a channel named after the key.
  *
- * One subscriber connection per process, whatever the number of clients: a
- * channel is SUBSCRIBEd when its first watcher comes and UNSUBSCRIBEd when its
- * last one leaves, and each message is decoded once and fanned out in process
- * (once with the event consumer too, which hears every state: decodes are
- * shared through celery/decode-once.ts).
+ * Heard once per process, whatever the number of clients (state-sources.ts:
+ * the consumer's pattern when the process consumes events, else a channel
+ * per watched task on the one subscriber connection), each message decoded
+ * once (the consumer takes the watcher's decode, celery/decode-once.ts) and
+ * fanned out in process.
  *
- * No lost update: a task is subscribed first and read second; messages that
+ * No lost update: a task is listened to first and read second; messages that
  * arrive meanwhile are held, and since Celery publishes exactly the bytes it
  * stores, the held messages up to the one equal to the read value are older
- * than the read and dropped, the rest are newer and kept. After the
- * subscriber connection comes back every channel is subscribed again and
- * every watched key re-read the same way, so a change made while Redis was
+ * than the read and dropped, the rest are newer and kept. After a drop every
+ * watched key is read again the same way, so a change made while Redis was
  * away still arrives.
  *
  * What may be watched is bounded: `reserve` counts watches against a
  * process-wide limit and the caller's connection's, before any is opened.
- * Which channels are subscribed is kept by SubscriberChannels (chunked
- * commands; channels left behind by a timed-out command are reconciled).
  */
 import type { Redis } from 'ioredis';
 import type { CeleryKeys } from '../celery/keys.ts';
@@ -30,7 +27,7 @@ import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts'
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
 import { ownBytes } from '../redis/own-bytes.ts';
 import type { ResultBackend } from '../read/result-backend.ts';
-import { SubscriberChannels } from '../redis/subscriber-channels.ts';
+import { type StateFeed, type StateSource, channelSource, fedSource } from './state-sources.ts';
 import type { TaskSnapshot } from '../read/task-snapshot.ts';
 import { type Release, WatchQuota, reserveWatches } from './watch-quota.ts';
 
@@ -107,16 +104,17 @@ export interface TaskWatcherOptions {
   readonly decodes?: DecodeOnce;
   /** Whether the process' event consumer hears every state too (it then takes the watcher's decode). @default never */
   readonly consumerHears?: () => boolean;
+  /** Where every published state is heard already (the consumer's pattern): no channel is subscribed then. */
+  readonly feed?: StateFeed;
 }
 
 export class TaskWatcher {
   readonly #entries = new Map<string, Entry>();
-  #connectedOnce = false;
   /** Watches opened in this tick, started together: one SUBSCRIBE, one read. */
   #starting: Starting[] = [];
   /** Channels to leave, left together after this tick. */
   #stopping = new Set<string>();
-  readonly #channels: SubscriberChannels;
+  readonly #source: StateSource;
   readonly #slice: number;
   /** Watches held by the whole process. */
   readonly quota: WatchQuota;
@@ -135,22 +133,25 @@ export class TaskWatcher {
     this.#slice = options.slice ?? SLICE;
     this.decodes = options.decodes ?? new DecodeOnce(backend.valueLimits);
     this.#consumerHears = options.consumerHears ?? (() => false);
-    this.#channels = new SubscriberChannels(
-      subscriber,
-      (channel) => {
-        const id = keys.taskIdOf(channel);
-        return id !== null && this.#entries.has(id);
-      },
-      { chunk: this.#slice },
-    );
-    subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => this.#onMessage(channel.toString(), message));
-    subscriber.on('ready', () => {
-      if (this.#connectedOnce)
+    const hearer = {
+      message: (channel: string, message: Buffer) => this.#onMessage(channel, message),
+      back: () => {
         this.#resync().catch(() => {
-          // #resync handles its own failures; the next 'ready' tries again.
+          // #resync handles its own failures; the next reconnection tries again.
         });
-      this.#connectedOnce = true;
-    });
+      },
+    };
+    this.#source = options.feed
+      ? fedSource(options.feed, hearer)
+      : channelSource(
+          subscriber,
+          (channel) => {
+            const id = keys.taskIdOf(channel);
+            return id !== null && this.#entries.has(id);
+          },
+          this.#slice,
+          hearer,
+        );
   }
 
   /**
@@ -158,7 +159,7 @@ export class TaskWatcher {
    * plus those a timed-out command may have left (until reconciled).
    */
   get channelCount(): number {
-    return this.#channels.count;
+    return this.#source.channelCount;
   }
 
   /** Tasks watched now (each a channel that is, or is being, subscribed). */
@@ -256,11 +257,11 @@ export class TaskWatcher {
     for (const entry of entries) entry.held ??= [];
     this.#flushStops();
     try {
-      await this.#channels.subscribe(entries.map((entry) => entry.key));
+      await this.#source.listen(entries.map((entry) => entry.key));
     } catch (error) {
       for (const entry of entries) if (this.#entries.get(entry.id) === entry) this.#entries.delete(entry.id);
       // The chunks that did succeed are left again; a late one is reconciled.
-      this.#channels.release(entries.map((entry) => entry.key));
+      this.#source.release(entries.map((entry) => entry.key));
       const failure = new BackendUnavailableError(`cannot subscribe: ${(error as Error).message}`, { cause: error });
       for (const { settle } of batch) settle(failure);
       return;
@@ -295,7 +296,7 @@ export class TaskWatcher {
     if (this.#stopping.size === 0) return;
     const keys = this.#stopping;
     this.#stopping = new Set();
-    this.#channels.release(keys);
+    this.#source.release(keys);
   }
 
   /** Reads the entries' keys while holding their messages, then merges. */
@@ -381,14 +382,14 @@ export class TaskWatcher {
           const slice = entries
             .slice(start, start + this.#slice)
             .filter((entry) => this.#entries.get(entry.id) === entry);
-          await this.#channels.subscribe(slice.map((entry) => entry.key));
+          await this.#source.listen(slice.map((entry) => entry.key));
           await this.#read(slice);
         }
         return;
       } catch {
         // The read connection may come back a little after the subscriber: try again.
         await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
-        if (this.subscriber.status !== 'ready') return; // the next 'ready' resyncs
+        if (!this.#source.up) return; // the next reconnection resyncs
       }
     }
   }

@@ -16,21 +16,24 @@ export type PubSubRole = 'subscriptions' | 'events';
 export interface PubSubConnection {
   readonly role: PubSubRole;
   readonly connection: Redis;
+  /** Whether the task watcher hears its tasks' states on it (the consumer's pattern when it consumes). */
+  readonly feedsWatcher: boolean;
 }
 
 const LOST: Record<PubSubRole, string> = {
-  subscriptions:
-    'task states published until it is back are not heard; then every watched task is re-read from the result backend, so subscriptions and awaitTask get each final state (PROGRESS steps in between are lost)',
+  subscriptions: 'task states published until it is back are not heard',
   events:
     'Celery events and published states until it is back are lost: timelines, tombstones and the index miss them; progress subscriptions re-count from the result backend once it is back',
 };
+const REREAD =
+  'every watched task is re-read from the result backend once it is back, so subscriptions and awaitTask get each final state (PROGRESS steps in between are lost)';
 
 export function reportSubscriberDrops(
   connections: readonly PubSubConnection[],
   logger: Logger,
   details: { readonly watchedTasks: () => number; readonly onDrop: (role: PubSubRole) => void },
 ): void {
-  for (const { role, connection } of connections) {
+  for (const { role, connection, feedsWatcher } of connections) {
     let up = false;
     let droppedAt: number | null = null;
     let lastError: string | null = null;
@@ -39,7 +42,7 @@ export function reportSubscriberDrops(
     });
     connection.on('ready', () => {
       if (droppedAt !== null) {
-        const healing = role === 'subscriptions' ? { rereadTasks: details.watchedTasks() } : {};
+        const healing = feedsWatcher ? { rereadTasks: details.watchedTasks() } : {};
         logger.info(
           { connection: connection.options.connectionName, role, downMs: Date.now() - droppedAt, ...healing },
           'pub/sub connection is back',
@@ -58,9 +61,10 @@ export function reportSubscriberDrops(
       const reason =
         lastError ??
         'closed by Redis (client-output-buffer-limit pubsub during a burst, CLIENT KILL, a restart) or the network';
-      const watched = role === 'subscriptions' ? { watchedTasks: details.watchedTasks() } : {};
+      const watched = feedsWatcher ? { watchedTasks: details.watchedTasks() } : {};
+      const lost = feedsWatcher ? `${LOST[role]}; ${REREAD}` : LOST[role];
       logger.warn(
-        { connection: connection.options.connectionName, role, reason, lost: LOST[role], ...watched },
+        { connection: connection.options.connectionName, role, reason, lost, ...watched },
         'pub/sub connection dropped',
       );
     });

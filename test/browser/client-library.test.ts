@@ -18,6 +18,7 @@ import { ARTIFACTS, useChromium } from '../helpers/browser.ts';
 import { writeMeta } from '../helpers/celery-meta.ts';
 import { type RedisServer, freePort, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
+import { watching } from '../helpers/watching.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const chromium = useChromium();
@@ -124,9 +125,7 @@ describe('celery-lens/client in Chromium', () => {
       for (const socket of app.wsServer.clients) socket.terminate();
       for (let step = 3; step <= 6; step += 1)
         await writeMeta(client, { status: 'PROGRESS', result: { current: step } }, { id });
-      await until(
-        async () => Number(((await client.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]) === 1,
-      );
+      await until(() => watching(app, [id]));
       await writeMeta(client, { status: 'SUCCESS', result: 'ok', date_done: new Date().toISOString() }, { id });
       await expect.poll(() => tab.evaluate(() => (window as unknown as { finished?: unknown }).finished)).toBe(true);
       expect(await updates()).toEqual(['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'SUCCESS']);

@@ -15,6 +15,7 @@ import { subscribe, wsClient } from '../helpers/ws-client.ts';
 import { graphql } from '../gql/index.js';
 import { execute } from '../helpers/graphql.ts';
 import { type WebhookReceiver, startReceiver } from '../helpers/webhook-receiver.ts';
+import { watching } from '../helpers/watching.ts';
 
 const Everything = graphql(`
   query AclEverything($id: ID!, $parent: ID!, $goal: ID!) {
@@ -73,7 +74,7 @@ describe('least privilege (celery-lens acl)', () => {
     const client = wsClient(app.url);
     try {
       const sub = subscribe(client, Completed, { id });
-      await until(async () => ((await admin.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 1);
+      await until(() => watching(app, [id]));
       await publishEvents(admin, 0, [
         { type: 'task-sent', uuid: id, timestamp: Date.now() / 1000, parent_id: parent, hostname: 'c' },
       ]);

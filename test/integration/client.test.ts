@@ -9,11 +9,13 @@ import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '../../client/src/index.ts';
-import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
 import { startApp } from '../helpers/app.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { useLensClients } from '../helpers/lens-clients.ts';
 import { until } from '../helpers/until.ts';
+import { released, watching } from '../helpers/watching.ts';
+import type { TaskWatcher } from '../../src/live/task-watcher.ts';
 
 const lens = useLens();
 let redis: Redis;
@@ -30,7 +32,9 @@ const succeed = (id: string) =>
   writeMeta(redis, { status: 'SUCCESS', result: 'done', date_done: new Date().toISOString() }, { id });
 const label = (task: Task) =>
   task.rawState === 'PROGRESS' ? `P${(task.meta as { current: number }).current}` : task.rawState;
-const watched = async (id: string) => until(async () => (await taskSubscribers(redis, [id]))[0] === 1);
+/** The app watches the task, and hears states (its pattern subscribed on the server, after a restart too). */
+const watched = async (id: string, app: { readonly watcher: TaskWatcher } = lens.app) =>
+  until(async () => watching(app, [id]) && Number(await redis.pubsub('NUMPAT')) > 0);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `P${from + index}`);
 
 describe('waitForTask', () => {
@@ -48,7 +52,7 @@ describe('waitForTask', () => {
     const aborted = lensClient.waitForTask(slow, { signal: controller.signal });
     controller.abort(new Error('no longer needed'));
     await expect(aborted).rejects.toThrow('no longer needed');
-    await until(async () => (await taskSubscribers(redis, [slow]))[0] === 0);
+    await until(() => released(lens.app, [slow]));
   });
 
   it('a bad id ends with the server’s code, over either transport', async () => {
@@ -195,12 +199,12 @@ describe('across a server restart (a rolling deploy)', () => {
       const lensClient = client({ url: first.url, transport, retry: { minDelayMs: 50, maxDelayMs: 200 } });
       const id = await progress(randomUUID(), 1);
       const waiting = lensClient.waitForTask(id, { timeoutMs: 20_000 });
-      await watched(id);
+      await watched(id, first);
       // The process going away is not the task being done: the client must not settle here.
       await first.stop();
       const second = await startApp(lens.redis.url(), ['--port', port]);
       try {
-        await watched(id);
+        await watched(id, second);
         await succeed(id);
         await expect(waiting).resolves.toMatchObject({ id, state: 'SUCCESS', result: 'done', ready: true });
       } finally {

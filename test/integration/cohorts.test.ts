@@ -10,10 +10,11 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, useWsClients } from '../helpers/ws-client.ts';
+import { released, watching } from '../helpers/watching.ts';
 
 const CohortWatch = graphql(`
   subscription CohortWatch($id: ID!) {
@@ -48,7 +49,9 @@ describe('task(id) cohorts', () => {
     await Promise.all([...onX, ...onY].map((sub) => sub.waitFor(1)));
     expect(lens.app.cohorts.size).toBe(14);
     expect(lens.app.cohorts.cohortCount).toBe(2);
-    expect(await taskSubscribers(client, [x, y])).toEqual([1, 1]);
+    // One watch a task, whatever the number of members.
+    expect(watching(lens.app, [x, y])).toBe(true);
+    expect(lens.app.watcher.watchedCount).toBe(2);
 
     const before = lens.app.cohorts.executions;
     for (let step = 1; step <= 3; step += 1) {
@@ -64,7 +67,7 @@ describe('task(id) cohorts', () => {
     // Three events for a cohort of twelve: three executions, not thirty-six.
     expect(lens.app.cohorts.executions - before).toBe(3);
 
-    // Leaving: a member at a time; the channel goes with the cohort's last one.
+    // Leaving: a member at a time; the watch goes with the cohort's last one.
     for (const sub of onX.slice(0, 11)) sub.stop();
     await until(() => lens.app.cohorts.size === 3);
     expect(lens.app.cohorts.cohortCount).toBe(2);
@@ -72,7 +75,7 @@ describe('task(id) cohorts', () => {
     await until(() => lens.app.cohorts.size === 2);
     for (const sub of [...onX, ...onY]) sub.stop();
     await until(() => lens.app.cohorts.size === 0 && lens.app.cohorts.cohortCount === 0);
-    await until(async () => (await taskSubscribers(client, [x, y])).every((n) => n === 0));
+    await until(() => released(lens.app, [x, y]));
     expect(lens.app.watcher.listenerCount).toBe(0);
   });
 

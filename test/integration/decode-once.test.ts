@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, useWsClients } from '../helpers/ws-client.ts';
+import { watching } from '../helpers/watching.ts';
 
 const DecodedWatch = graphql(`
   subscription DecodedWatch($id: ID!) {
@@ -26,7 +27,7 @@ describe('each published state', () => {
     const client = lens.redis.client();
     const sub = subscribe(ws(), DecodedWatch, { id });
     await sub.waitFor(1);
-    await until(async () => (await taskSubscribers(client, [id]))[0] === 1);
+    await until(() => watching(lens.app, [id]));
     const consumer = lens.app.consumer!;
     const { decodes } = lens.app.watcher;
     const before = { decodes: decodes.decodes, reused: decodes.reused, handled: consumer.handled };

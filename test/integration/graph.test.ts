@@ -3,12 +3,13 @@ import type { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
-import { taskSubscribers, writeMeta } from '../helpers/celery-meta.ts';
+import { writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 import { celeryDate } from '../helpers/clock.ts';
+import { released, watching } from '../helpers/watching.ts';
 
 const Graph = graphql(`
   query Graph($rootId: ID!, $maxDepth: Int! = 10) {
@@ -473,9 +474,9 @@ describe('subscription taskGraph', () => {
     try {
       const sub = subscribe(ws, GraphUpdates, { rootId: a });
       await sub.waitFor(1);
-      await until(async () => (await taskSubscribers(client, [a]))[0] === 1);
+      await until(() => watching(lens.app, [a]));
       sub.stop();
-      await until(async () => (await taskSubscribers(client, [a]))[0] === 0);
+      await until(() => released(lens.app, [a]));
     } finally {
       await ws.dispose();
     }

@@ -9,6 +9,7 @@ import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { freePort } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
+import { watchersAt } from '../helpers/watching.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
 const lens = useLens();
@@ -101,9 +102,7 @@ describe('the celery-lens command', () => {
     const id = randomUUID();
     const onA = ws(a.url, `subscription { taskCompleted(id: "${id}") { state result } }`);
     const onB = sse(b.url, `subscription { taskCompleted(id: "${id}") { state result } }`);
-    await until(
-      async () => ((await lens.redis.client().pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 2,
-    );
+    await until(async () => (await watchersAt(a.url)) === 1 && (await watchersAt(b.url)) === 1);
     await writeMeta(lens.redis.client(), { status: 'SUCCESS', result: 42 }, { id });
     expect(await onB).toContain('"taskCompleted":{"state":"SUCCESS","result":42}');
     await until(() => onA.messages.some((m) => m.type === 'complete'));
@@ -115,10 +114,7 @@ describe('the celery-lens command', () => {
     const open = randomUUID();
     const wsLive = ws(a.url, `subscription { task(id: "${open}", untilReady: false) { state } }`);
     const sseLive = sse(b.url, `subscription { task(id: "${open}", untilReady: false) { state } }`);
-    await until(
-      async () =>
-        ((await lens.redis.client().pubsub('NUMSUB', `celery-task-meta-${open}`)) as [string, number])[1] === 2,
-    );
+    await until(async () => (await watchersAt(a.url)) === 1 && (await watchersAt(b.url)) === 1);
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     expect(await sseLive).toMatch(/event: complete/);

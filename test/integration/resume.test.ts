@@ -15,6 +15,7 @@ import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
+import { watching } from '../helpers/watching.ts';
 
 type ExecutionResult = FormattedExecutionResult<Record<string, unknown>, unknown>;
 
@@ -267,9 +268,7 @@ describe('over SSE', () => {
     const target = `${lens.app.url}?query=${encodeURIComponent(query)}`;
     const first = await fetch(target, { headers: { accept: 'text/event-stream' } });
     const pending = readEvents(first, 3);
-    await until(
-      async () => Number(((await redis.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]) > 0,
-    );
+    await until(() => watching(lens.app, [id]));
     await progress(id, 2);
     await progress(id, 3);
     const seen = await pending;

@@ -14,6 +14,7 @@ import { writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { freePort } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
+import { watchersAt } from '../helpers/watching.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
 const lens = useLens();
@@ -40,8 +41,8 @@ afterAll(() => {
   child.kill('SIGKILL');
 });
 
-const numsub = async (id: string) =>
-  Number(((await redis.pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1]);
+// The process' live task watches: each test here holds one at most (a consuming process subscribes no task channel).
+const watchers = () => watchersAt(url);
 
 const VARIANTS = {
   GET: (query: string) => ({
@@ -64,7 +65,7 @@ const VARIANTS = {
 
 describe('an abandoned SSE subscription', () => {
   for (const [name, request] of Object.entries(VARIANTS)) {
-    it(`${name}: lets go of its Redis channel as soon as the client closes`, async () => {
+    it(`${name}: lets go of its watch as soon as the client closes`, async () => {
       const id = randomUUID();
       const { url: target, init } = request(`subscription { task(id: "${id}", untilReady: false) { state } }`);
       const controller = new AbortController();
@@ -72,10 +73,10 @@ describe('an abandoned SSE subscription', () => {
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       let text = '';
       while (!text.includes('event: next')) text += new TextDecoder().decode((await reader.read()).value);
-      expect(await numsub(id)).toBe(1);
+      expect(await watchers()).toBe(1);
       controller.abort();
       // The next keep-alive is 12 s away: only the close itself can release it this soon.
-      await until(async () => (await numsub(id)) === 0, 3000);
+      await until(async () => (await watchers()) === 0, 3000);
     });
   }
 });
@@ -109,7 +110,7 @@ describe('a paused SSE reader', () => {
       const id = randomUUID();
       const query = `subscription { task(id: "${id}", untilReady: false) { rawState meta } }`;
       const client = pausedClient(JSON.stringify({ query }), accept);
-      await until(async () => (await numsub(id)) === 1);
+      await until(async () => (await watchers()) === 1);
       // 600 updates of 50 kB: 30 MB, well past what the kernel buffers between the two sockets.
       const count = 600;
       const pad = 'p'.repeat(50_000);
@@ -120,8 +121,9 @@ describe('a paused SSE reader', () => {
           ),
         );
       }
-      // Redis has handed every update to celery-lens (its subscriber connection's output buffer is empty).
-      await until(async () => /name=celery-lens-sub .*omem=0/.test(String(await redis.client('LIST'))));
+      // Redis has handed every update to celery-lens (the output buffer of the connection that hears states, the
+      // consumer's pattern one, is empty).
+      await until(async () => /name=celery-lens-events .*omem=0/.test(String(await redis.client('LIST'))));
       const text = await client.readUntil((read) => read.includes(`"step":${count},`));
       const events = text.split('event: next').length - 1;
       console.log(`Accept ${accept}: ${events} of ${count} updates reached the paused client`);

@@ -81,7 +81,8 @@ describe('a dropped pub/sub connection', () => {
       await until(() => lens.app.watcher.watchedCount === 2);
       expect([await metric('subscriptions'), await metric('events')]).toEqual([0, 0]);
 
-      // A burst of large PROGRESS updates overflows both connections' output buffers; everything
+      // A burst of large PROGRESS updates overflows the output buffer of the connection that hears states (the
+      // consumer's, which feeds the watcher too); everything
       // published after it in the same transaction, the final states included, is never sent to them.
       await client.config('SET', 'client-output-buffer-limit', 'pubsub 1kb 1kb 1');
       const burst = client.multi();
@@ -101,7 +102,7 @@ describe('a dropped pub/sub connection', () => {
       await progress.done;
       expect(progress.events.at(-1)).toEqual({ groupProgress: { total: 2, running: 0, succeeded: 2, ready: true } });
 
-      expect(await metric('subscriptions')).toBe(1);
+      expect(await metric('subscriptions')).toBe(0);
       expect(await metric('events')).toBe(1);
       const lines = lens.app.logs.map(
         (line) =>
@@ -110,15 +111,12 @@ describe('a dropped pub/sub connection', () => {
       const dropped = lines.filter((line) => line.msg === 'pub/sub connection dropped');
       expect(
         dropped.map(({ level, role }) => ({ level, role })).sort((a, b) => a.role!.localeCompare(b.role!)),
-      ).toEqual([
-        { level: 40, role: 'events' },
-        { level: 40, role: 'subscriptions' },
-      ]);
-      expect(dropped.find((line) => line.role === 'subscriptions')).toMatchObject({
+      ).toEqual([{ level: 40, role: 'events' }]);
+      expect(dropped.find((line) => line.role === 'events')).toMatchObject({
         watchedTasks: 2,
         lost: expect.stringContaining('re-read from the result backend'),
       });
-      await until(() => lens.app.logs.filter((line) => line.includes('pub/sub connection is back')).length === 2);
+      await until(() => lens.app.logs.some((line) => line.includes('pub/sub connection is back')));
     } finally {
       await ws.dispose();
     }

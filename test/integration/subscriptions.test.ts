@@ -36,8 +36,10 @@ const leftovers: (() => unknown)[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   client = redis.client();
-  // As Celery's result_expires in these tests' writes (writeMeta: 3600 s).
-  app = await startApp(redis.url(), ['--result-expires', '3600']);
+  // As Celery's result_expires in these tests' writes (writeMeta: 3600 s). Not consuming: the watcher
+  // subscribes each task's channel, the mechanics these tests follow (a consuming process is fed by its
+  // pattern instead: state-feed.test.ts).
+  app = await startApp(redis.url(), ['--result-expires', '3600', '--consume', 'false']);
 });
 afterEach(async () => {
   for (const dispose of leftovers.splice(0).reverse()) await dispose();

@@ -33,7 +33,11 @@ const WatchGoal = graphql(`
 `);
 
 // One caller (this test) may take every watch of the process here: per-caller quotas have their own test (caller-watches.test.ts).
+// Not consuming: a watch subscribes its task's channel, whose timed-out SUBSCRIBEs these tests follow (a
+// consuming process is fed by the consumer's pattern: state-feed.test.ts).
 const lens = useLens([
+  '--consume',
+  'false',
   '--redis-timeout-ms',
   '300',
   '--max-watches',

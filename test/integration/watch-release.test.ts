@@ -15,7 +15,9 @@ import { freePort } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
-const lens = useLens();
+// Not consuming: these watches subscribe a channel each, the mechanics under test (a consuming process is fed by
+// the consumer's pattern and subscribes none: state-feed.test.ts).
+const lens = useLens(['--consume', 'false']);
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
@@ -79,6 +81,8 @@ describe('in a real process', () => {
       '100000',
       '--max-watches-per-caller',
       '100000',
+      '--consume',
+      'false',
     ];
     const child = spawn(process.execPath, ['--stack-size=200', BIN, 'serve', ...flags], {
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -14,6 +14,7 @@ import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
 import { type RedisServer, freePort, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
+import { watchersAt } from '../helpers/watching.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/celery-lens.mjs', import.meta.url));
 const QUERY =
@@ -115,10 +116,8 @@ describe('awaitTask with a real worker', () => {
     const id = randomUUID();
     await send(id, 'sleep', [10]);
     const answer = awaitOver(url, id, 60);
-    // The wait holds the task's channel on the process' subscriber connection.
-    await until(
-      async () => ((await redis.client().pubsub('NUMSUB', `celery-task-meta-${id}`)) as [string, number])[1] === 1,
-    );
+    // The wait holds a watch of the task.
+    await until(async () => (await watchersAt(url)) === 1);
     const signalled = performance.now();
     child.kill('SIGTERM');
     const { answer: body, at } = await answer;

@@ -9,10 +9,10 @@ import type { FormattedExecutionResult } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { taskSubscribers } from '../helpers/celery-meta.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
+import { watching } from '../helpers/watching.ts';
 
 type Result = FormattedExecutionResult<
   { task: { rawState: string; meta: { current?: number } | null } },
@@ -64,7 +64,7 @@ describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
       { query: QUERY, variables: { id } },
       { next: (result) => void first.push(result as Result), error: () => {}, complete: () => {} },
     );
-    await until(async () => (await taskSubscribers(redis.client(), [id]))[0] === 1);
+    await until(() => watching(app, [id]));
     await sendProgress(id);
     await until(() => stepOf(first) >= 30);
     // The socket goes away as on a network failure: no complete, no unsubscribe.
@@ -95,7 +95,7 @@ describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
     const response = await fetch(target, { headers: { accept: 'text/event-stream' }, signal: first.signal });
     const seen: { id: string | null; result: Result }[] = [];
     const reading = readSse(response, seen, () => stepOf(seen.map((event) => event.result)) >= 40).catch(() => {});
-    await until(async () => (await taskSubscribers(redis.client(), [id]))[0] === 1);
+    await until(() => watching(app, [id]));
     await sendProgress(id);
     await until(() => stepOf(seen.map((event) => event.result)) >= 40);
     first.abort();

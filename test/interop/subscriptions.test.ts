@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
-import { taskSubscribers } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
+import { released, watching } from '../helpers/watching.ts';
 
 const Completed = graphql(`
   subscription InteropCompleted($id: ID!) {
@@ -51,14 +51,12 @@ function ws() {
   return client;
 }
 
-const numsub = (ids: string[]) => taskSubscribers(redis.client(), ids);
-
 describe('awaiting completion with a real worker', () => {
   it('50 concurrent tasks: every subscriber gets its final state exactly once', async () => {
     const ids = Array.from({ length: 50 }, () => randomUUID());
     const client = ws();
     const subs = ids.map((id) => subscribe(client, Completed, { id }));
-    await until(async () => (await numsub(ids)).every((count) => count === 1));
+    await until(() => watching(app, ids));
     await celery(
       'send',
       ids.map((id, i) => ({ task: 'add', args: [i, 1000], queue: 'subs', task_id: id })),
@@ -68,7 +66,7 @@ describe('awaiting completion with a real worker', () => {
     expect(subs.map((sub) => sub.events)).toEqual(
       ids.map((id, i) => [{ taskCompleted: { id, state: 'SUCCESS', result: i + 1000 } }]),
     );
-    await until(async () => (await numsub(ids)).every((count) => count === 0));
+    await until(() => released(app, ids));
   });
 
   it('a PROGRESS task streams each progress meta in order', async () => {
@@ -88,7 +86,7 @@ describe('awaiting completion with a real worker', () => {
   it('Redis killed and restarted while tasks run: every subscriber still receives every final state', async () => {
     const ids = Array.from({ length: 5 }, () => randomUUID());
     const subs = ids.map((id) => subscribe(ws(), Completed, { id }));
-    await until(async () => (await numsub(ids)).every((count) => count === 1));
+    await until(() => watching(app, ids));
     await celery(
       'send',
       ids.map((id) => ({ task: 'sleep', args: [3], queue: 'subs', task_id: id })),
