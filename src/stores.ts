@@ -52,6 +52,7 @@ type StoreConfig = Pick<
   | 'maxValueBytes'
   | 'maxWatches'
   | 'broker'
+  | 'brokerApi'
   | 'eventQueueTtlMs'
   | 'eventQueueExpiresMs'
   | 'redisTimeoutMs'
@@ -120,6 +121,7 @@ export function createStores(
       eventQueueTtlMs: config.eventQueueTtlMs,
       eventQueueExpiresMs: config.eventQueueExpiresMs,
       timeoutMs: Math.max(config.redisTimeoutMs, 1000),
+      api: config.brokerApi,
     });
     broker = rabbit.broker;
   } else {
@@ -132,7 +134,7 @@ export function createStores(
     });
   }
   const queues = broker.queued;
-  const queueLengths = new QueueLengths(broker, history);
+  const queueLengths = new QueueLengths(broker, history, index);
   const sent = new SentTasks(connections.redis, ownKeys, {
     linkTtlSeconds: config.tombstoneSeconds,
     // A sent id stays reserved as long as its timeline is kept; the result or the tombstone refuse it later.

@@ -3,7 +3,14 @@
  * environment variable; the flag wins. The result is validated and frozen.
  */
 import { type RedisTarget, parseRedisUrl } from '../redis/redis-url.ts';
-import { type AmqpTarget, isAmqpUrl, parseAmqpUrl } from '../broker/amqp/amqp-url.ts';
+import {
+  type AmqpTarget,
+  type BrokerApi,
+  isAmqp,
+  isAmqpUrl,
+  parseAmqpUrl,
+  parseBrokerApi,
+} from '../broker/amqp/amqp-url.ts';
 import type { ApiKey } from '../auth/principal.ts';
 import { parseFlags } from './config-args.ts';
 import { ConfigError } from '../errors/config-error.ts';
@@ -37,6 +44,8 @@ export interface Config {
   readonly backend: RedisTarget;
   /** Celery's `broker_url` (events and queues): Redis, or RabbitMQ (an AmqpTarget); the backend when not set. */
   readonly broker: RedisTarget | AmqpTarget;
+  /** RabbitMQ's management API (--broker-api), for queue lengths; null: passive declares. */
+  readonly brokerApi: BrokerApi | null;
   /** Celery's event_queue_ttl and event_queue_expires, in ms: celery-lens' event queue on RabbitMQ. */
   readonly eventQueueTtlMs: number;
   readonly eventQueueExpiresMs: number;
@@ -189,6 +198,13 @@ function brokerTarget(url: string, useSsl: string, backend: RedisTarget): RedisT
   return url === '' ? backend : parseRedisUrl(url);
 }
 
+/** --broker-api: RabbitMQ's management API, so only beside a RabbitMQ broker. */
+function brokerApi(url: string, broker: RedisTarget | AmqpTarget): BrokerApi | null {
+  if (url === '') return null;
+  if (!isAmqp(broker)) throw new ConfigError('--broker-api (FLOWER_BROKER_API) is for a RabbitMQ broker (amqp://)');
+  return parseBrokerApi(url, broker);
+}
+
 export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -201,9 +217,11 @@ export function loadConfig(
       "a sentinel:// backend needs --sentinel-master (CELERY_SENTINEL_MASTER_NAME), Celery's master_name",
     );
   }
+  const broker = brokerTarget(get('broker'), get('broker-use-ssl'), backend);
   const config: Config = Object.freeze({
     backend,
-    broker: brokerTarget(get('broker'), get('broker-use-ssl'), backend),
+    broker,
+    brokerApi: brokerApi(get('broker-api'), broker),
     eventQueueTtlMs: integer('event-queue-ttl', get('event-queue-ttl'), 1, 86_400) * 1000,
     eventQueueExpiresMs: integer('event-queue-expires', get('event-queue-expires'), 1, 86_400) * 1000,
     lensPrefix: get('lens-prefix'),

@@ -24,6 +24,11 @@ export const OPTIONS = {
     default: '',
     help: 'Celery\'s broker_use_ssl for a RabbitMQ broker: true, or JSON such as {"cert_reqs": "CERT_REQUIRED", "ca_certs": "/ca.pem"}',
   },
+  'broker-api': {
+    env: 'FLOWER_BROKER_API',
+    default: '',
+    help: "RabbitMQ's management API for queue lengths, as Flower's --broker-api: http://user:pass@host:15672/api/ (default: passive declares on the AMQP connection)",
+  },
   'event-queue-ttl': {
     env: 'CELERY_EVENT_QUEUE_TTL',
     default: '5',

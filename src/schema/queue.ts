@@ -27,12 +27,14 @@ const QueuePriorityRef = builder.objectRef<SubQueueLength>('QueuePriority').impl
 
 const QueueRef = builder.objectRef<QueueLength>('Queue').implement({
   description:
-    'A broker queue of --queues: the task messages waiting in it (Redis lists, read with LLEN and LINDEX only).',
+    'A broker queue of --queues: the task messages waiting in it (Redis lists, read with LLEN and LINDEX only; ' +
+    'on RabbitMQ, the messages ready as a passive queue.declare or the management API (--broker-api) counts them).',
   fields: (t) => ({
     name: t.exposeString('name'),
     length: t.exposeInt('length', {
       description:
-        "All priority sub-queues summed (kombu's `<queue>\\x06\\x16<priority>` lists for priorities 3, 6, 9).",
+        "All priority sub-queues summed (kombu's `<queue>\\x06\\x16<priority>` lists for priorities 3, 6, 9). " +
+        'On RabbitMQ a queue with x-max-priority is one queue: its messages ready, not those a worker holds unacked.',
     }),
     byPriority: t.field({
       type: [QueuePriorityRef],
@@ -49,7 +51,9 @@ const QueueRef = builder.objectRef<QueueLength>('Queue').implement({
     oldestTaskId: t.exposeID('oldestTaskId', {
       nullable: true,
       description:
-        'The task of the oldest queued message; null when the queue is empty, or when several sub-queues wait and not all their times are known.',
+        'The task of the oldest queued message; null when the queue is empty, or when several sub-queues wait and not all their times are known. ' +
+        'On RabbitMQ, whose queues cannot be read without taking their messages: the oldest task celery-lens holds QUEUED on it whose task-sent ' +
+        'event it saw and no later one (a worker has not received it); null without task-sent events or the task index.',
     }),
     wrongTypeKeys: t.exposeStringList('wrongTypeKeys', {
       description:
@@ -62,7 +66,8 @@ builder.queryField('queues', (t) =>
   t.field({
     type: [QueueRef],
     description:
-      'Each broker queue of --queues, in that order, with how many task messages wait in it: one Redis pipeline for all.',
+      'Each broker queue of --queues, in that order, with how many task messages wait in it: one Redis pipeline for all ' +
+      '(RabbitMQ: a passive declare, or a management API request, per queue).',
     resolve: (_root, _args, { queueLengths }) => withCodes(() => queueLengths.read()),
   }),
 );

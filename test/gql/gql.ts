@@ -107,6 +107,8 @@ type Documents = {
     "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": typeof types.AmqpOverviewDocument,
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": typeof types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": typeof types.AmqpRevokeDocument,
+    "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": typeof types.AmqpQueueLengthsDocument,
+    "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": typeof types.AmqpQueuedTimelineDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
@@ -237,6 +239,8 @@ const documents: Documents = {
     "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": types.AmqpOverviewDocument,
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": types.AmqpRevokeDocument,
+    "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": types.AmqpQueueLengthsDocument,
+    "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": types.AmqpQueuedTimelineDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
@@ -660,6 +664,14 @@ export function graphql(source: "\n  mutation AmqpSend($name: String!, $args: JS
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n"): (typeof documents)["\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n"): (typeof documents)["\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n"): (typeof documents)["\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { connect as netConnect } from 'node:net';
 import { ensureDebianPackages, refuseInUnitTier, runs } from './debian.ts';
+import { until } from './until.ts';
 
 export const RABBITMQ_PORT = 5672;
 
@@ -40,6 +41,28 @@ export async function ensureRabbitmq(): Promise<void> {
   if (!runs('rabbitmqctl', ['status']))
     runs('sh', ['-c', '(rabbitmq-server -detached || service rabbitmq-server start)']);
   await rabbitmqctl('await_startup');
+}
+
+export const MANAGEMENT_PORT = 15672;
+
+/**
+ * RabbitMQ's management HTTP API (the rabbitmq_management plugin, shipped
+ * with Debian's rabbitmq-server), enabled when it does not answer yet (about
+ * 30 s, once per machine); resolves with its root URL, without credentials.
+ */
+export async function ensureManagementApi(): Promise<string> {
+  await ensureRabbitmq();
+  if (!(await listening(MANAGEMENT_PORT))) {
+    await new Promise<void>((resolve, reject) => {
+      execFile('rabbitmq-plugins', ['enable', 'rabbitmq_management'], { timeout: 120_000 }, (error, _out, stderr) =>
+        error
+          ? reject(new Error(`rabbitmq-plugins enable rabbitmq_management failed: ${stderr || error.message}`))
+          : resolve(),
+      );
+    });
+    await until(() => listening(MANAGEMENT_PORT), 30_000);
+  }
+  return `http://127.0.0.1:${MANAGEMENT_PORT}/api/`;
 }
 
 export interface Vhost {

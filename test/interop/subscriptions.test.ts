@@ -1,4 +1,8 @@
-/** Subscriptions fed by a real Celery 5.2 worker's publish-on-set. */
+/**
+ * Subscriptions fed by a real Celery 5.2 worker's publish-on-set, with the
+ * worker on a Redis broker and on a RabbitMQ one (the states come from the
+ * Redis result backend either way: the same assertions hold).
+ */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
@@ -6,6 +10,7 @@ import { startApp } from '../helpers/app.ts';
 import { type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { BROKER_KINDS, type BrokerKind, type TestBroker, testBroker } from '../helpers/test-broker.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 import { released, watching } from '../helpers/watching.ts';
@@ -26,22 +31,25 @@ const States = graphql(`
   }
 `);
 
+type App = Awaited<ReturnType<typeof startApp>>;
 let redis: RedisServer;
-let worker: CeleryWorker;
-let app: Awaited<ReturnType<typeof startApp>>;
-const env = () => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
+/** Each broker mode's worker and celery-lens, started by its describe. */
+const modes = new Map<BrokerKind, { broker: TestBroker; worker: CeleryWorker; app: App }>();
+let app: App;
+let env = () => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
 const leftovers: (() => unknown)[] = [];
 
 beforeAll(async () => {
   await ensureCelery();
   redis = await startRedis();
-  worker = await startWorker({ ...env(), queues: ['subs'], concurrency: 16 });
-  app = await startApp(redis.url());
-}, 120_000);
+}, 60_000);
 afterAll(async () => {
   for (const dispose of leftovers.reverse()) await dispose();
-  await app?.stop();
-  await worker?.stop();
+  for (const { app, worker, broker } of modes.values()) {
+    await app.stop();
+    await worker.stop();
+    await broker.dispose();
+  }
   await redis?.stop();
 });
 
@@ -51,7 +59,15 @@ function ws() {
   return client;
 }
 
-describe('awaiting completion with a real worker', () => {
+describe.each(BROKER_KINDS)('awaiting completion with a real worker on a %s broker', (kind) => {
+  beforeAll(async () => {
+    const broker = await testBroker(kind, redis);
+    env = () => ({ brokerUrl: broker.url, backendUrl: redis.url(0) });
+    const worker = await startWorker({ ...env(), queues: ['subs'], concurrency: 16 });
+    app = await startApp(redis.url(0), ['--broker', broker.url]);
+    modes.set(kind, { broker, worker, app });
+  }, 120_000);
+
   it('50 concurrent tasks: every subscriber gets its final state exactly once', async () => {
     const ids = Array.from({ length: 50 }, () => randomUUID());
     const client = ws();
@@ -81,6 +97,16 @@ describe('awaiting completion with a real worker', () => {
       ...[1, 2, 3, 4, 5].map((current) => ['PROGRESS', { current, total: 5 }]),
       ['SUCCESS', { done: 5 }],
     ]);
+  });
+});
+
+describe('awaiting completion while the result backend restarts', () => {
+  beforeAll(() => {
+    // The Redis broker's worker and celery-lens (the backend's loss is the point, the broker's is not).
+    const redisMode = modes.get('redis');
+    if (!redisMode) throw new Error('the Redis-broker suite did not start');
+    app = redisMode.app;
+    env = () => ({ brokerUrl: redisMode.broker.url, backendUrl: redis.url(0) });
   });
 
   it('Redis killed and restarted while tasks run: every subscriber still receives every final state', async () => {

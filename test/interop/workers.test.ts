@@ -1,7 +1,8 @@
 /**
  * `workers` from real Celery 5.2.6 workers' heartbeats: what they report
  * (interval, load average, software, counts), and Celery's online rule for a
- * worker that says goodbye (warm shutdown) and one that dies without a word.
+ * worker that says goodbye (warm shutdown) and one that dies without a word;
+ * on a Redis broker and on a RabbitMQ one, with the same assertions.
  */
 import { loadavg } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { startApp } from '../helpers/app.ts';
 import { type CeleryEnv, type CeleryWorker, celery, ensureCelery, startWorker } from '../helpers/celery.ts';
 import { execute } from '../helpers/graphql.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { BROKER_KINDS, type TestBroker, testBroker } from '../helpers/test-broker.ts';
 import { until } from '../helpers/until.ts';
 
 const WorkerFields = graphql(`
@@ -23,18 +25,16 @@ const WorkerFields = graphql(`
 `);
 
 let redis: RedisServer;
+let broker: TestBroker;
 let app: Awaited<ReturnType<typeof startApp>>;
 const workers: CeleryWorker[] = [];
-const env = (): CeleryEnv => ({ brokerUrl: redis.url(15), backendUrl: redis.url(0) });
+const env = (): CeleryEnv => ({ brokerUrl: broker.url, backendUrl: redis.url(0) });
 
 beforeAll(async () => {
   await ensureCelery();
   redis = await startRedis();
-  app = await startApp(redis.url(0), ['--broker', redis.url(15)]);
 }, 60_000);
 afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await app?.stop();
   await redis?.stop();
 });
 
@@ -53,7 +53,17 @@ async function started(queue: string): Promise<CeleryWorker> {
   return worker;
 }
 
-describe('workers from real heartbeats', () => {
+describe.each(BROKER_KINDS)('workers from real heartbeats on a %s broker', (kind) => {
+  beforeAll(async () => {
+    broker = await testBroker(kind, redis);
+    app = await startApp(redis.url(0), ['--broker', broker.url]);
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+    await app?.stop();
+    await broker?.dispose();
+  });
+
   it('reports its interval, load average, software and counts, online while heartbeats come', async () => {
     const worker = await started('beats');
     const first = (await workerNamed(worker))!;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isAmqpUrl, parseAmqpUrl } from '../../src/broker/amqp/amqp-url.ts';
+import { isAmqpUrl, parseAmqpUrl, parseBrokerApi } from '../../src/broker/amqp/amqp-url.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { ConfigError } from '../../src/errors/config-error.ts';
 
 describe('parseAmqpUrl (Celery broker_url forms for RabbitMQ)', () => {
@@ -86,5 +87,40 @@ describe('parseAmqpUrl (Celery broker_url forms for RabbitMQ)', () => {
     expect(parseAmqpUrl('amqp://h?heartbeat=30').heartbeatSeconds).toBe(30);
     expect(['amqp://h', 'AMQPS://h', 'pyamqp://h', 'pyamqps://h'].every(isAmqpUrl)).toBe(true);
     expect(['redis://h', 'rediss://h', 'sentinel://h', 'amqp', ''].some(isAmqpUrl)).toBe(false);
+  });
+});
+
+describe("parseBrokerApi (--broker-api, Flower's management API URL)", () => {
+  const broker = parseAmqpUrl('amqp://lens:s3cret@rabbit/prod');
+
+  it("takes the URL's credentials, else the broker URL's, and keeps them out of the base and the redacted form", () => {
+    expect(parseBrokerApi('http://admin:p%40ss@rabbit:15672/api/', broker)).toEqual({
+      base: 'http://rabbit:15672/api/',
+      username: 'admin',
+      password: 'p@ss',
+      redacted: 'http://admin:***@rabbit:15672/api/',
+    });
+    expect(parseBrokerApi('https://rabbit:15671/api/', broker)).toMatchObject({
+      base: 'https://rabbit:15671/api/',
+      username: 'lens',
+      password: 's3cret',
+    });
+  });
+
+  it("gives a bare host Flower's /api/ path, and a path without its slash one", () => {
+    expect(parseBrokerApi('http://rabbit:15672', broker).base).toBe('http://rabbit:15672/api/');
+    expect(parseBrokerApi('http://proxy/rabbitmq/api', broker).base).toBe('http://proxy/rabbitmq/api/');
+  });
+
+  it('refuses what is no management API URL, and --broker-api beside a Redis broker', () => {
+    expect(() => parseBrokerApi('amqp://rabbit', broker)).toThrow(ConfigError);
+    expect(() => parseBrokerApi('http://rabbit/api/?x=1', broker)).toThrow(ConfigError);
+    expect(() => parseBrokerApi('rabbit:15672', broker)).toThrow(ConfigError);
+    expect(() => loadConfig(['--broker', 'redis://h/1', '--broker-api', 'http://h:15672/api/'], {})).toThrow(
+      /RabbitMQ broker/,
+    );
+    expect(loadConfig(['--broker', 'amqp://h//'], { FLOWER_BROKER_API: 'http://h:15672/' }).brokerApi?.base).toBe(
+      'http://h:15672/api/',
+    );
   });
 });

@@ -4,8 +4,9 @@
  *
  * - a queue's length is the message count a passive queue.declare answers
  *   (messages ready, as a Redis list's length: not those a worker holds
- *   unacked); a queue with x-max-priority is one queue there, counted once;
- *   a queue that does not exist (no worker declared it yet) holds nothing;
+ *   unacked), or the management API's (amqp-management.ts) with
+ *   --broker-api; a queue with x-max-priority is one queue there, counted
+ *   once; a queue that does not exist (no worker declared it yet) holds nothing;
  * - a queue cannot be read without taking its messages, so the search for a
  *   queued task finds none: a task is QUEUED from its task-sent event only;
  * - a revoke is the broadcast `app.control.revoke` publishes on the
@@ -32,10 +33,13 @@ import type { Broker, BrokerHealth, QueueLists, QueuedTasks } from '../broker.ts
 import { processSender } from '../process-sender.ts';
 import { type AmqpConnection, bounded } from './amqp-connection.ts';
 import type { AmqpEvents } from './amqp-events.ts';
+import type { ManagementQueueCounts } from './amqp-management.ts';
 
 export interface AmqpBrokerOptions {
   /** The queues celery-lens reads (and may send to). */
   readonly queues: readonly string[];
+  /** Counts from the management HTTP API (--broker-api) instead of passive declares; null: none given. */
+  readonly api?: ManagementQueueCounts | null;
 }
 
 /** RabbitMQ's reply code in an amqplib error ("Channel closed by server: 404 (NOT-FOUND) …"). */
@@ -111,8 +115,15 @@ export class AmqpBroker implements Broker {
     return { name, lists: [{ priority: 0, key: name, length, oldestTaskId: null }], wrongTypeKeys: [] };
   }
 
-  /** Messages ready in `queue` (passive declare: the queue is not created); 0 when it does not exist. */
+  /**
+   * Messages ready in `queue` (passive declare: the queue is not created; or
+   * the management API's count when --broker-api is given); 0 when it does
+   * not exist.
+   */
   async #messageCount(queue: string): Promise<number> {
+    // A queue the API has no statistics for yet (declared within its interval) is asked on AMQP.
+    const counted = (await this.options.api?.messageCount(queue)) ?? null;
+    if (counted !== null) return counted;
     try {
       return await this.connection.withChannel(
         async (channel) => (await channel.checkQueue(queue)).messageCount,

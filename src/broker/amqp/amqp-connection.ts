@@ -26,8 +26,12 @@ export interface AmqpConnectionOptions {
   readonly maxDelayMs?: number;
 }
 
-/** amqplib's socket options for a target: TLS as broker_use_ssl says, the connection's name. */
-function socketOptions(target: AmqpTarget, name: string, timeoutMs: number) {
+/**
+ * amqplib's socket options for a target (passed on to Node's tls.connect for
+ * amqps): TLS as broker_use_ssl says, the connection's name. Files are read
+ * here, at connect, so a missing one fails loudly then.
+ */
+export function socketOptions(target: AmqpTarget, name: string, timeoutMs: number) {
   const tls = target.tls;
   const file = (path: string | null) => (path === null ? undefined : readFileSync(path));
   return {

@@ -7,7 +7,8 @@
 import { AmqpBroker } from './amqp-broker.ts';
 import { AmqpConnection } from './amqp-connection.ts';
 import { AmqpEvents } from './amqp-events.ts';
-import type { AmqpTarget } from './amqp-url.ts';
+import { ManagementQueueCounts } from './amqp-management.ts';
+import type { AmqpTarget, BrokerApi } from './amqp-url.ts';
 
 export interface AmqpSetupOptions {
   readonly queues: readonly string[];
@@ -18,6 +19,8 @@ export interface AmqpSetupOptions {
   readonly eventQueueExpiresMs: number;
   /** Longest wait for one broker operation, in ms (--redis-timeout-ms, the process' one operation timeout). */
   readonly timeoutMs: number;
+  /** RabbitMQ's management API for queue lengths (--broker-api); null: passive declares. */
+  readonly api: BrokerApi | null;
 }
 
 export function amqpBroker(target: AmqpTarget, options: AmqpSetupOptions) {
@@ -25,8 +28,9 @@ export function amqpBroker(target: AmqpTarget, options: AmqpSetupOptions) {
   const events = options.consume
     ? new AmqpEvents(connection, { queueTtlMs: options.eventQueueTtlMs, queueExpiresMs: options.eventQueueExpiresMs })
     : null;
+  const api = options.api && new ManagementQueueCounts(options.api, target.vhost, options.timeoutMs);
   return {
-    broker: new AmqpBroker(connection, { queues: options.queues }, events),
+    broker: new AmqpBroker(connection, { queues: options.queues, api }, events),
     /** Connects (never fails: it keeps retrying by itself, and the broker says BROKER_UNAVAILABLE meanwhile). */
     start: () => connection.start(),
     stop: () => connection.close(),

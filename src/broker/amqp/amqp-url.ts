@@ -117,3 +117,42 @@ export function parseAmqpUrl(
     redacted: redacted.href,
   };
 }
+
+/**
+ * RabbitMQ's management HTTP API (the rabbitmq_management plugin), as
+ * Flower's `--broker-api` names it: `http://user:pass@host:15672/api/`.
+ */
+export interface BrokerApi {
+  /** The API's root, ending in `/` (`…/api/`), without credentials. */
+  readonly base: string;
+  /** From the URL, or else the broker URL's (as Flower does). */
+  readonly username: string;
+  readonly password: string;
+  /** The URL with its password replaced by "***". */
+  readonly redacted: string;
+}
+
+/** Parses --broker-api; a bare `http://host:15672` gets Flower's `/api/` path. */
+export function parseBrokerApi(input: string, broker: AmqpTarget): BrokerApi {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new ConfigError(`--broker-api is not a URL: "${input.replace(/:[^:@/]*@/, ':***@')}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(
+      `--broker-api must be an http:// or https:// URL (RabbitMQ's management API), got ${url.protocol}`,
+    );
+  if (url.search !== '' || url.hash !== '') throw new ConfigError('--broker-api takes no query or fragment');
+  const username = url.username === '' ? broker.username : decodeURIComponent(url.username);
+  const password =
+    url.password === '' ? (url.username === '' ? broker.password : '') : decodeURIComponent(url.password);
+  const redacted = new URL(url.href);
+  if (url.password !== '') redacted.password = '***';
+  url.username = '';
+  url.password = '';
+  if (url.pathname === '/') url.pathname = '/api/';
+  else if (!url.pathname.endsWith('/')) url.pathname = `${url.pathname}/`;
+  return { base: url.href, username, password, redacted: redacted.href };
+}
