@@ -141,6 +141,19 @@ type Documents = {
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": typeof types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
+    "\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n": typeof types.WorkerInspectDocument,
+    "\n  query WorkerHostnames { workers { hostname online } }\n": typeof types.WorkerHostnamesDocument,
+    "\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n": typeof types.WorkerActiveDocument,
+    "\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n": typeof types.WorkerPoolDocument,
+    "\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n": typeof types.WorkerGrowDocument,
+    "\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerShrinkDocument,
+    "\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.WorkerAddConsumerDocument,
+    "\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.WorkerCancelConsumerDocument,
+    "\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerRateLimitDocument,
+    "\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerTimeLimitDocument,
+    "\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n": typeof types.WorkerAutoscaleDocument,
+    "\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerRestartPoolDocument,
+    "\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerShutdownDocument,
     "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": typeof types.WorkerFieldsDocument,
 };
 const documents: Documents = {
@@ -271,6 +284,19 @@ const documents: Documents = {
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": types.InteropTaskDocument,
+    "\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n": types.WorkerInspectDocument,
+    "\n  query WorkerHostnames { workers { hostname online } }\n": types.WorkerHostnamesDocument,
+    "\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n": types.WorkerActiveDocument,
+    "\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n": types.WorkerPoolDocument,
+    "\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n": types.WorkerGrowDocument,
+    "\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n": types.WorkerShrinkDocument,
+    "\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.WorkerAddConsumerDocument,
+    "\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.WorkerCancelConsumerDocument,
+    "\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n": types.WorkerRateLimitDocument,
+    "\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n": types.WorkerTimeLimitDocument,
+    "\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n": types.WorkerAutoscaleDocument,
+    "\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n": types.WorkerRestartPoolDocument,
+    "\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n": types.WorkerShutdownDocument,
     "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": types.WorkerFieldsDocument,
 };
 
@@ -796,6 +822,58 @@ export function graphql(source: "\n  query InteropStates($ids: [ID!]!) {\n    ta
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n"): (typeof documents)["\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerHostnames { workers { hostname online } }\n"): (typeof documents)["\n  query WorkerHostnames { workers { hostname online } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n"): (typeof documents)["\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n"): (typeof documents)["\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

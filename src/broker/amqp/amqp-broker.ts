@@ -28,7 +28,8 @@ import {
 } from '../../celery/amqp-messages.ts';
 import type { Sender, TaskCall } from '../../celery/outgoing-messages.ts';
 import { BrokerUnavailableError } from '../../errors/broker-unavailable-error.ts';
-import type { Broker, BrokerHealth, QueueLists, QueuedTasks } from '../broker.ts';
+import { BrokerUnsupportedError } from '../../errors/worker-errors.ts';
+import type { Broker, BrokerHealth, BrokerMailbox, QueueLists, QueuedTasks } from '../broker.ts';
 import { processSender } from '../process-sender.ts';
 import { type AmqpConnection, bounded } from './amqp-connection.ts';
 import type { AmqpEvents } from './amqp-events.ts';
@@ -50,6 +51,17 @@ const unavailable = (error: unknown) =>
   error instanceof BrokerUnavailableError
     ? error
     : new BrokerUnavailableError(error instanceof Error ? error.message : String(error), { cause: error });
+
+/** Inspect and worker control need a reply queue on reply.celery.pidbox: not built on RabbitMQ yet (revoke is). */
+const NO_MAILBOX: BrokerMailbox = {
+  call: async () => {
+    throw new BrokerUnsupportedError('asking workers (inspect and worker control)', 'RabbitMQ');
+  },
+  cast: async () => {
+    throw new BrokerUnsupportedError('worker control', 'RabbitMQ');
+  },
+  close: async () => {},
+};
 
 /** RabbitMQ cannot be scanned: no queued message is ever found by id. */
 const NOT_SCANNABLE: QueuedTasks = {
@@ -86,6 +98,7 @@ async function publishConfirmed(channel: ConfirmChannel, message: AmqpMessage): 
 
 export class AmqpBroker implements Broker {
   readonly queued: QueuedTasks = NOT_SCANNABLE;
+  readonly mailbox: BrokerMailbox = NO_MAILBOX;
   readonly #sender: Sender;
 
   constructor(
