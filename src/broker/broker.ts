@@ -118,8 +118,8 @@ export interface CallOptions {
  * Celery's remote-control mailbox (kombu's pidbox): commands broadcast to
  * every worker or to named ones, with a reply queue when answers are wanted.
  * Replies to a command are told apart by its ticket, so broadcasts may run at
- * once. Throws BACKEND_UNAVAILABLE (Redis) or BROKER_UNAVAILABLE when the
- * broker fails, BROKER_UNSUPPORTED where the broker's mailbox is not built.
+ * once. Throws BACKEND_UNAVAILABLE (Redis) or BROKER_UNAVAILABLE (RabbitMQ) when the
+ * broker fails.
  */
 export interface BrokerMailbox {
   /** Broadcasts `command` with a reply queue; the answers that came in time (none when no worker answered). */

@@ -84,7 +84,7 @@ export interface PidboxReply {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A reply as a worker LPUSHed it; throws with an exact message when it is not one. */
+/** A reply as a worker LPUSHed it on Redis (kombu's envelope); throws with an exact message when it is not one. */
 export function decodeReply(raw: string): PidboxReply {
   const message: unknown = JSON.parse(raw);
   if (!isObject(message)) throw new Error(`a pidbox reply is expected to be a JSON object, got ${typeof message}`);
@@ -95,12 +95,20 @@ export function decodeReply(raw: string): PidboxReply {
   if (message['content-type'] !== undefined && message['content-type'] !== 'application/json') {
     throw new Error(`a pidbox reply is expected to be application/json, got ${String(message['content-type'])}`);
   }
-  const body: unknown = JSON.parse(text);
-  if (!isObject(body)) throw new Error('a pidbox reply body is expected to be an object of hostname to answer');
-  const headers = isObject(message.headers) ? message.headers : {};
+  return replyOf(text, message.headers);
+}
+
+/**
+ * A reply from its JSON body and its headers (on RabbitMQ, the AMQP
+ * message's own: no envelope); throws with an exact message when it is not one.
+ */
+export function replyOf(body: string, headers: unknown): PidboxReply {
+  const answers: unknown = JSON.parse(body);
+  if (!isObject(answers)) throw new Error('a pidbox reply body is expected to be an object of hostname to answer');
+  const ticket = isObject(headers) ? headers.ticket : undefined;
   return {
-    ticket: typeof headers.ticket === 'string' ? headers.ticket : null,
-    answers: Object.entries(body).map(([hostname, value]) => ({ hostname, value })),
+    ticket: typeof ticket === 'string' ? ticket : null,
+    answers: Object.entries(answers).map(([hostname, value]) => ({ hostname, value })),
   };
 }
 

@@ -23,12 +23,3 @@ export class WorkerReplyError extends LensError {
     });
   }
 }
-
-/** Something the configured broker cannot do (yet). */
-export class BrokerUnsupportedError extends LensError {
-  readonly code = 'BROKER_UNSUPPORTED';
-
-  constructor(what: string, broker: string) {
-    super(`${what} is not supported on a ${broker} broker`, { broker });
-  }
-}

@@ -107,6 +107,11 @@ type Documents = {
     "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": typeof types.AmqpOverviewDocument,
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": typeof types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": typeof types.AmqpRevokeDocument,
+    "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": typeof types.AmqpWorkerInspectDocument,
+    "\n  query AmqpWorkerNames { workers { hostname online } }\n": typeof types.AmqpWorkerNamesDocument,
+    "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": typeof types.AmqpWorkerGrowDocument,
+    "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.AmqpWorkerAddDocument,
+    "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n": typeof types.AmqpWorkerShutdownDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
@@ -250,6 +255,11 @@ const documents: Documents = {
     "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": types.AmqpOverviewDocument,
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": types.AmqpRevokeDocument,
+    "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": types.AmqpWorkerInspectDocument,
+    "\n  query AmqpWorkerNames { workers { hostname online } }\n": types.AmqpWorkerNamesDocument,
+    "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": types.AmqpWorkerGrowDocument,
+    "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.AmqpWorkerAddDocument,
+    "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n": types.AmqpWorkerShutdownDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
@@ -686,6 +696,26 @@ export function graphql(source: "\n  mutation AmqpSend($name: String!, $args: JS
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n"): (typeof documents)["\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n"): (typeof documents)["\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpWorkerNames { workers { hostname online } }\n"): (typeof documents)["\n  query AmqpWorkerNames { workers { hostname online } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"): (typeof documents)["\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n"): (typeof documents)["\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -28,10 +28,10 @@ import {
 } from '../../celery/amqp-messages.ts';
 import type { Sender, TaskCall } from '../../celery/outgoing-messages.ts';
 import { BrokerUnavailableError } from '../../errors/broker-unavailable-error.ts';
-import { BrokerUnsupportedError } from '../../errors/worker-errors.ts';
 import type { Broker, BrokerHealth, BrokerMailbox, QueueLists, QueuedTasks } from '../broker.ts';
 import { processSender } from '../process-sender.ts';
 import { type AmqpConnection, bounded } from './amqp-connection.ts';
+import { AmqpMailbox } from './amqp-mailbox.ts';
 import type { AmqpEvents } from './amqp-events.ts';
 
 export interface AmqpBrokerOptions {
@@ -51,17 +51,6 @@ const unavailable = (error: unknown) =>
   error instanceof BrokerUnavailableError
     ? error
     : new BrokerUnavailableError(error instanceof Error ? error.message : String(error), { cause: error });
-
-/** Inspect and worker control need a reply queue on reply.celery.pidbox: not built on RabbitMQ yet (revoke is). */
-const NO_MAILBOX: BrokerMailbox = {
-  call: async () => {
-    throw new BrokerUnsupportedError('asking workers (inspect and worker control)', 'RabbitMQ');
-  },
-  cast: async () => {
-    throw new BrokerUnsupportedError('worker control', 'RabbitMQ');
-  },
-  close: async () => {},
-};
 
 /** RabbitMQ cannot be scanned: no queued message is ever found by id. */
 const NOT_SCANNABLE: QueuedTasks = {
@@ -98,7 +87,7 @@ async function publishConfirmed(channel: ConfirmChannel, message: AmqpMessage): 
 
 export class AmqpBroker implements Broker {
   readonly queued: QueuedTasks = NOT_SCANNABLE;
-  readonly mailbox: BrokerMailbox = NO_MAILBOX;
+  readonly mailbox: BrokerMailbox;
   readonly #sender: Sender;
 
   constructor(
@@ -109,6 +98,7 @@ export class AmqpBroker implements Broker {
     sender: Sender = processSender(),
   ) {
     this.#sender = sender;
+    this.mailbox = new AmqpMailbox(connection, sender);
   }
 
   health(): BrokerHealth {
