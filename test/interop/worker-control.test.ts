@@ -190,6 +190,13 @@ describe('worker control', () => {
       async () => (await execute(app, Pool, { hostname })).data?.worker?.pool?.processes.length === 1,
       10_000,
     );
+    // Logged and counted as the task control mutations are, with the worker it was sent to.
+    const line = app.logs
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry.control === 'growPool');
+    expect(line).toMatchObject({ target: hostname, outcome: 'ok', by: expect.any(String) });
+    const metrics = await (await app.yoga.fetch('http://yoga/metrics')).text();
+    expect(metrics).toContain('celery_lens_control_actions_total{action="shrinkPool",outcome="ok"} 1');
   });
 
   it('serves a queue added by addConsumer, and stops with cancelConsumer', async () => {
