@@ -258,6 +258,7 @@ describe('without the control scope', () => {
       '--api-keys',
       `viewer:${hash('viewer-key')}:status+payload`,
     ]);
+    let stopped = false;
     try {
       const writes = async () => {
         const stats = (await quiet.client().info('commandstats')) as string;
@@ -285,8 +286,13 @@ describe('without the control scope', () => {
         expect(body.errors?.[0]?.extensions?.code, print(document)).toBe('FORBIDDEN');
       }
       expect(await writes()).toEqual(before);
-    } finally {
+      // Nor at its stop: a process that never asked has no reply binding to remove.
+      stopped = true;
       await guarded.stop();
+      const srem = (await quiet.client().info('commandstats')) as string;
+      expect(srem).not.toMatch(/cmdstat_srem:/);
+    } finally {
+      if (!stopped) await guarded.stop();
       await quiet.stop();
     }
   });

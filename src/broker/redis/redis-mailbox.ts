@@ -60,6 +60,8 @@ export class RedisMailbox implements BrokerMailbox {
   readonly #graceMs: number;
   #polling = false;
   #grace: NodeJS.Timeout | null = null;
+  /** Whether a broadcast ever bound the reply list: a process that never asked writes nothing, not even at close. */
+  #used = false;
 
   constructor(
     readonly redis: Redis,
@@ -85,6 +87,7 @@ export class RedisMailbox implements BrokerMailbox {
     });
     const channel = pidboxChannel(this.options.db);
     const message = commandMessage(command, { ticket, oid: this.#oid }, this.sender);
+    this.#used = true;
     try {
       // One connection, in order: the binding is there before any worker hears the command.
       const [bound, published] = await execAll(
@@ -112,6 +115,7 @@ export class RedisMailbox implements BrokerMailbox {
     for (const ticket of [...this.#waiting.keys()]) this.#finish(ticket);
     if (this.#grace) clearTimeout(this.#grace);
     this.#grace = null;
+    if (!this.#used) return;
     await this.#unbind().catch(() => {
       // Redis gone: nothing to clean up with.
     });
