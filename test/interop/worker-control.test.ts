@@ -193,7 +193,7 @@ describe('worker control', () => {
     // Logged and counted as the task control mutations are, with the worker it was sent to.
     const line = app.logs
       .map((text) => JSON.parse(text) as Record<string, unknown>)
-      .find((entry) => entry.control === 'growPool');
+      .find((entry) => entry.control === 'growPool' && entry.target === hostname);
     expect(line).toMatchObject({ target: hostname, outcome: 'ok', by: expect.any(String) });
     const metrics = await (await app.yoga.fetch('http://yoga/metrics')).text();
     expect(metrics).toContain('celery_lens_control_actions_total{action="shrinkPool",outcome="ok"} 1');
