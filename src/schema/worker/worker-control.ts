@@ -52,7 +52,7 @@ function command(
     action,
     [],
     async () => context.workerControl.command(method, args(), target === null ? null : checkName('hostname', target)),
-    target ?? '*',
+    target === null ? '*' : target.slice(0, 200),
   );
 }
 
@@ -167,7 +167,7 @@ builder.mutationFields((t) => {
           'shutdownWorker',
           [],
           () => context.workerControl.shutdown(checkName('hostname', args.hostname)),
-          args.hostname,
+          args.hostname.slice(0, 200),
         ),
     }),
   };
