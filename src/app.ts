@@ -81,9 +81,9 @@ export function createApp(config: Config, options: AppOptions = {}) {
   );
   backend.onRoundTrip = (seconds) => metrics.redisLatency.observe(seconds);
   // One line per control action (ids and who, never args or kwargs), and a count by action and outcome.
-  stores.control.onAction = ({ action, taskIds, by, outcome }) => {
+  stores.control.onAction = ({ action, taskIds, by, outcome, target }) => {
     logger.info(
-      { control: action, taskIds: taskIds.slice(0, 100), taskCount: taskIds.length, by, outcome },
+      { control: action, taskIds: taskIds.slice(0, 100), taskCount: taskIds.length, by, outcome, target },
       `control: ${action}`,
     );
     metrics.controlActions.inc({ action, outcome });
@@ -246,6 +246,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
       await websockets.close();
       await closed;
       await bulk?.stop();
+      await stores.broker.mailbox.close();
       connections.disconnect();
       await stores.brokerConnection?.stop();
     },

@@ -19,6 +19,8 @@ import { amqpBroker } from './broker/amqp/amqp-setup.ts';
 import { isAmqp } from './broker/amqp/amqp-url.ts';
 import { QueueLengths } from './broker/queue-lengths.ts';
 import { TaskControl } from './broker/task-control.ts';
+import { WorkerControl } from './broker/worker-control.ts';
+import { WorkerInspector } from './broker/worker-inspector.ts';
 import { SentTasks } from './store/sent-tasks.ts';
 import { BulkStore } from './bulk/bulk-store.ts';
 import type { LensStore } from './store/store.ts';
@@ -131,6 +133,7 @@ export function createStores(
       scanLimit: config.queueScanLimit,
       priority,
       events: connections.consumer && new RedisEventStream(connections.consumer.events, target.db),
+      replyKey: ownKeys.pidboxReplies,
     });
   }
   const queues = broker.queued;
@@ -173,6 +176,11 @@ export function createStores(
     consumer.decodeMeta = (id, key, bytes) => decodes.decode(id, key, bytes, watcher.watches(id));
   }
   const control = new TaskControl(broker, store.sent);
+  // The workers the consumer holds online: their answers, all in, end an inspect or control broadcast early.
+  const online = () =>
+    consumer ? [...consumer.workers.keys()].filter((name) => consumer?.liveness.silence(name, null) === null) : [];
+  const inspector = new WorkerInspector(broker.mailbox, { online });
+  const workerControl = new WorkerControl(broker.mailbox, inspector, { online });
   return {
     backend,
     watcher,
@@ -186,6 +194,8 @@ export function createStores(
     consumer,
     changes,
     control,
+    inspector,
+    workerControl,
     index,
     indexFeed: store.indexChanges,
     states: store.states,

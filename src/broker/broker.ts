@@ -15,6 +15,7 @@
  */
 import type { EventMessage } from '../celery/events.ts';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
+import type { PidboxCommand, WorkerAnswer } from '../celery/pidbox.ts';
 
 /** The broker as its connection last knew it (for /healthz), without asking it. */
 export interface BrokerHealth {
@@ -102,7 +103,36 @@ export interface QueuedTasks {
   readonly unsearched?: string;
 }
 
+/** How long one broadcast waits for replies, and whose replies end it early. */
+export interface CallOptions {
+  /** Replies are collected this long at most (ms). */
+  readonly timeoutMs: number;
+  /**
+   * Node names whose replies, once all in, end the wait early; the command's
+   * destination when it names workers. Without either, the whole timeout.
+   */
+  readonly expect?: readonly string[];
+}
+
+/**
+ * Celery's remote-control mailbox (kombu's pidbox): commands broadcast to
+ * every worker or to named ones, with a reply queue when answers are wanted.
+ * Replies to a command are told apart by its ticket, so broadcasts may run at
+ * once. Throws BACKEND_UNAVAILABLE (Redis) or BROKER_UNAVAILABLE (RabbitMQ) when the
+ * broker fails.
+ */
+export interface BrokerMailbox {
+  /** Broadcasts `command` with a reply queue; the answers that came in time (none when no worker answered). */
+  call(command: PidboxCommand, options: CallOptions): Promise<WorkerAnswer[]>;
+  /** Broadcasts `command` without asking for replies (shutdown: a worker exits instead of answering). */
+  cast(command: PidboxCommand): Promise<void>;
+  /** Stops collecting and removes the reply queue's binding and list. */
+  close(): Promise<void>;
+}
+
 export interface Broker {
+  /** Celery's remote control: inspect and worker control (only used with --control true). */
+  readonly mailbox: BrokerMailbox;
   /** Celery's events; null when this process does not consume them (--consume false). */
   readonly events: BrokerEvents | null;
   /** The connection queues, revoke and send go through, as last known (for /healthz). */

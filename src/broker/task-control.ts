@@ -19,6 +19,8 @@ export interface ControlEntry {
   readonly by: string;
   /** 'ok', or the error code it was refused with. */
   readonly outcome: string;
+  /** What a worker control action was sent to: a worker's node name, or `*` for every worker. */
+  readonly target?: string;
 }
 
 export class TaskControl {

@@ -32,6 +32,7 @@ import {
   taskHeaders,
   taskSentBody,
 } from './outgoing-messages.ts';
+import { type PidboxCommand, type ReplyTo, commandBody } from './pidbox.ts';
 import { pythonJson } from './python-text.ts';
 
 /** A header value with its AMQP field type named (amqplib's `{'!': type, value}` form). */
@@ -138,5 +139,22 @@ export function amqpRevokeBroadcast(
       priority: 0,
     },
     body: json(revokeBody(ids, terminate, signal)),
+  };
+}
+
+/** An inspect or control command on the pidbox fanout, as kombu's Mailbox._publish sends it (revoke's properties). */
+export function amqpCommand(command: PidboxCommand, reply: ReplyTo | null, sender: Sender): AmqpMessage {
+  const { clock, expires } = broadcastHeaders(sender);
+  return {
+    exchange: PIDBOX_EXCHANGE,
+    routingKey: '',
+    properties: {
+      contentType: JSON_TYPE,
+      contentEncoding: 'utf-8',
+      headers: { clock: int(clock), expires: double(expires) },
+      deliveryMode: 2,
+      priority: 0,
+    },
+    body: json(commandBody(command, reply)),
   };
 }

@@ -114,7 +114,7 @@ const base64 = (json: string) => Buffer.from(json).toString('base64');
 export const epochSeconds = (date: Date) => date.getTime() / 1000;
 
 /** kombu's envelope on a Redis list or channel, around a body already serialized. */
-function envelope(body: string, headers: object, properties: object): string {
+export function envelope(body: string, headers: object, properties: object): string {
   return pythonJson({
     body: base64(body),
     'content-encoding': 'utf-8',

@@ -4,10 +4,10 @@ import { LensError } from './lens-error.ts';
 export class ControlDisabledError extends LensError {
   readonly code = 'CONTROL_DISABLED';
 
-  constructor() {
-    super(
-      'acting on tasks is turned off: start celery-lens with --control true (LENS_CONTROL) to revoke or send tasks',
-    );
+  constructor(
+    message = 'acting on tasks is turned off: start celery-lens with --control true (LENS_CONTROL) to revoke or send tasks',
+  ) {
+    super(message);
   }
 }
 

@@ -190,7 +190,7 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
   });
   const controlActions = new Counter({
     name: 'celery_lens_control_actions_total',
-    help: 'Control mutations (revoke, terminate, send, resend) by action and outcome (ok, or the error code)',
+    help: 'Control mutations (revoke, terminate, send, resend, bulk actions, worker control such as growPool) by action and outcome (ok, or the error code)',
     labelNames: ['action', 'outcome'] as const,
     registers: [registry],
   });

@@ -1,6 +1,6 @@
 /**
  * Serves the web page (web/dist, built by Vite from web/) on the API's port:
- * `index.html` at `/`, `/tasks/<id>`, `/tasks`, `/failures` and `/alerts` (revalidated on
+ * `index.html` at `/`, `/tasks/<id>`, `/tasks`, `/failures`, `/alerts` and `/workers/<hostname>` (revalidated on
  * every visit: it names the current assets), the hashed files under `/assets/`
  * (cached for good: a new build has new names), compressed
  * (src/http/static-file.ts), everything with a Content-Security-Policy that
@@ -59,7 +59,7 @@ async function loadBuild(dir: string, headers: Readonly<Record<string, string>>)
   return files;
 }
 
-const PAGE_PATH = /^\/(?:tasks(?:\/[^/]+)?\/?|failures\/?|alerts\/?)?$/;
+const PAGE_PATH = /^\/(?:tasks(?:\/[^/]+)?\/?|failures\/?|alerts\/?|workers\/[^/]+\/?)?$/;
 
 export interface WebPageOptions {
   /** The built page. @default WEB_DIST */

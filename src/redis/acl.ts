@@ -3,12 +3,13 @@
  * keys and the broker queues it inspects, read-write on its own prefix, the
  * pub/sub channels it listens to, and its own goal channels to publish.
  * With --control true, also LPUSH on the --queues lists (and their priority
- * sub-queues) and PUBLISH on the workers' pidbox channel: still no write to a
- * result key. `celery-lens acl` prints it for the current configuration.
+ * sub-queues), PUBLISH on the workers' pidbox channel and SADD/SREM of this
+ * process' member of kombu's reply binding set: still no write to a result key. `celery-lens acl` prints it for the current configuration.
  */
 import { eventChannelPattern } from '../celery/events.ts';
 import { normalizeGlobalKeyprefix } from '../celery/keys.ts';
 import { pidboxChannel } from '../celery/outgoing-messages.ts';
+import { REPLY_BINDING_KEY } from '../celery/pidbox.ts';
 import { priorityKeys } from '../celery/queue-keys.ts';
 import type { RedisTarget } from './redis-url.ts';
 
@@ -95,7 +96,8 @@ export interface AclConfig {
 function controlRule(config: AclConfig, db: number): string[] {
   const naming = { steps: config.prioritySteps, sep: config.prioritySep };
   const lists = config.queues.flatMap((queue) => priorityKeys(queue, naming).map(({ key }) => key));
-  return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(db)}`];
+  // The reply queue's binding for inspect and worker control (broker/redis/redis-mailbox.ts); its list is under --lens-prefix.
+  return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(db)}`, `%RW~${REPLY_BINDING_KEY}`];
 }
 
 /** A Redis broker's queue lists, read: each queue's own and kombu's priority sub-queues (`<queue>\x06\x16<step>`). */

@@ -11,6 +11,8 @@ import type {
   StatsStorage,
 } from '../store/store.ts';
 import type { TaskControl } from '../broker/task-control.ts';
+import type { WorkerControl } from '../broker/worker-control.ts';
+import type { WorkerInspector } from '../broker/worker-inspector.ts';
 import type { ProgressChanges } from '../intake/progress-changes.ts';
 import type { QueueLengths } from '../broker/queue-lengths.ts';
 import type { TaskWatcher } from '../live/task-watcher.ts';
@@ -33,6 +35,10 @@ export interface LensContext {
   readonly goals: GoalStorage;
   /** Revoke and send through the broker (schema/control.ts). */
   readonly control: TaskControl;
+  /** Inspect replies of the workers, broadcast once per command and kept briefly (schema/worker/worker-inspect.ts). */
+  readonly inspector: WorkerInspector;
+  /** Worker control commands (schema/worker/worker-control.ts). */
+  readonly workerControl: WorkerControl;
   /** Bulk actions' records (bulkAction, bulkActions, cancelBulkAction). */
   readonly bulkStore: BulkStorage;
   /** Starts and runs bulk actions; null with --index false (nothing to walk). */

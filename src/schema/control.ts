@@ -40,12 +40,14 @@ export async function act<T>(
   action: string,
   ids: readonly string[],
   work: () => Promise<T>,
+  target?: string,
 ): Promise<T> {
   const by = principalOf(context.config, context)?.id ?? 'unknown';
+  const about = target === undefined ? {} : { target };
   try {
     if (!context.config.control) throw new ControlDisabledError();
     const result = await withCodes(work);
-    context.control.onAction?.({ action, taskIds: ids, by, outcome: 'ok' });
+    context.control.onAction?.({ action, taskIds: ids, by, outcome: 'ok', ...about });
     return result;
   } catch (error) {
     const code =
@@ -55,6 +57,7 @@ export async function act<T>(
       taskIds: ids,
       by,
       outcome: typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR',
+      ...about,
     });
     throw error instanceof LensError ? toGraphQLError(error) : error;
   }

@@ -76,6 +76,13 @@ export interface LensKeys {
    * writes the state, the log and the outbox together.
    */
   readonly alerts: string;
+  /**
+   * LIST on the broker: the replies of workers to this process' inspect and
+   * control broadcasts (broker/redis/redis-mailbox.ts), bound to Celery's
+   * reply exchange while a broadcast waits; emptied as it is read, given a
+   * TTL, deleted when none waits.
+   */
+  pidboxReplies(oid: string): string;
 }
 
 /**
@@ -106,5 +113,6 @@ export function lensKeys(prefix = 'celery-lens:'): LensKeys {
     stateClock: () => `${prefix}{states}:clock`,
     cursorKeys: () => `${prefix}cursor-keys`,
     alerts: `${prefix}{alerts}:`,
+    pidboxReplies: (oid) => `${prefix}pidbox-replies:${oid}`,
   };
 }

@@ -74,6 +74,7 @@ type Documents = {
     "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": typeof types.IndexFailuresDocument,
     "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n": typeof types.IndexLiveDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
+    "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
@@ -87,7 +88,6 @@ type Documents = {
     "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n": typeof types.StoreStatusDocument,
     "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n": typeof types.StoreMembersDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": typeof types.WatchTaskDocument,
-    "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": typeof types.WatchTasksDocument,
     "\n  subscription FailedEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id status state finishedAt lastHeardAt error { type } }\n  }\n": typeof types.FailedEventsDocument,
     "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n": typeof types.QueuedNamesDocument,
@@ -109,6 +109,11 @@ type Documents = {
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": typeof types.AmqpRevokeDocument,
     "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": typeof types.AmqpQueueLengthsDocument,
     "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": typeof types.AmqpQueuedTimelineDocument,
+    "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": typeof types.AmqpWorkerInspectDocument,
+    "\n  query AmqpWorkerNames { workers { hostname online } }\n": typeof types.AmqpWorkerNamesDocument,
+    "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": typeof types.AmqpWorkerGrowDocument,
+    "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.AmqpWorkerAddDocument,
+    "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n": typeof types.AmqpWorkerShutdownDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
@@ -143,6 +148,19 @@ type Documents = {
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": typeof types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": typeof types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": typeof types.InteropTaskDocument,
+    "\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n": typeof types.WorkerInspectDocument,
+    "\n  query WorkerHostnames { workers { hostname online } }\n": typeof types.WorkerHostnamesDocument,
+    "\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n": typeof types.WorkerActiveDocument,
+    "\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n": typeof types.WorkerPoolDocument,
+    "\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n": typeof types.WorkerGrowDocument,
+    "\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerShrinkDocument,
+    "\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.WorkerAddConsumerDocument,
+    "\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.WorkerCancelConsumerDocument,
+    "\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerRateLimitDocument,
+    "\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerTimeLimitDocument,
+    "\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n": typeof types.WorkerAutoscaleDocument,
+    "\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerRestartPoolDocument,
+    "\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n": typeof types.WorkerShutdownDocument,
     "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": typeof types.WorkerFieldsDocument,
 };
 const documents: Documents = {
@@ -206,6 +224,7 @@ const documents: Documents = {
     "\n  query IndexFailures($first: Int, $after: String) {\n    failures(first: $first, after: $after) {\n      edges { cursor node { name exceptionType count firstSeen lastSeen example { id state } } }\n      pageInfo { hasNextPage endCursor }\n      totalCount\n    }\n  }\n": types.IndexFailuresDocument,
     "\n  subscription IndexLive($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id state status name }\n  }\n": types.IndexLiveDocument,
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
+    "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
@@ -219,7 +238,6 @@ const documents: Documents = {
     "\n  query StoreStatus($id: ID!) { task(id: $id) { id status } }\n": types.StoreStatusDocument,
     "\n  query StoreMembers($id: ID!) { group(id: $id) { id membersKnown } }\n": types.StoreMembersDocument,
     "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n": types.WatchTaskDocument,
-    "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
     "\n  subscription WatchTasks($ids: [ID!]!) {\n    tasks(ids: $ids) { id state result }\n  }\n": types.WatchTasksDocument,
     "\n  subscription FailedEvents($filter: TaskFilter) {\n    taskEvents(filter: $filter) { id status state finishedAt lastHeardAt error { type } }\n  }\n": types.FailedEventsDocument,
     "\n  query QueuedNames($id: ID!, $name: String!) {\n    task(id: $id) { name status lastHeardAt }\n    searchTasks(filter: { name: $name }) { edges { node { id name } } }\n    taskGraph(rootId: $id) { nodes { id task { name status } } }\n  }\n": types.QueuedNamesDocument,
@@ -241,6 +259,11 @@ const documents: Documents = {
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": types.AmqpRevokeDocument,
     "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": types.AmqpQueueLengthsDocument,
     "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": types.AmqpQueuedTimelineDocument,
+    "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": types.AmqpWorkerInspectDocument,
+    "\n  query AmqpWorkerNames { workers { hostname online } }\n": types.AmqpWorkerNamesDocument,
+    "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": types.AmqpWorkerGrowDocument,
+    "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.AmqpWorkerAddDocument,
+    "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n": types.AmqpWorkerShutdownDocument,
     "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
     "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
     "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
@@ -275,6 +298,19 @@ const documents: Documents = {
     "\n  subscription InteropWatch($id: ID!) {\n    task(id: $id) { id rawState meta result }\n  }\n": types.InteropWatchDocument,
     "\n  query InteropStates($ids: [ID!]!) {\n    tasks(ids: $ids) { id state }\n  }\n": types.InteropStatesDocument,
     "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n": types.InteropTaskDocument,
+    "\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n": types.WorkerInspectDocument,
+    "\n  query WorkerHostnames { workers { hostname online } }\n": types.WorkerHostnamesDocument,
+    "\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n": types.WorkerActiveDocument,
+    "\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n": types.WorkerPoolDocument,
+    "\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n": types.WorkerGrowDocument,
+    "\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n": types.WorkerShrinkDocument,
+    "\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.WorkerAddConsumerDocument,
+    "\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.WorkerCancelConsumerDocument,
+    "\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n": types.WorkerRateLimitDocument,
+    "\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n": types.WorkerTimeLimitDocument,
+    "\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n": types.WorkerAutoscaleDocument,
+    "\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n": types.WorkerRestartPoolDocument,
+    "\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n": types.WorkerShutdownDocument,
     "\n  query WorkerFields {\n    workers {\n      hostname online lastSeen lastHeartbeat heartbeatExpires heartbeatIntervalSeconds\n      active processed loadAverage software\n    }\n  }\n": types.WorkerFieldsDocument,
 };
 
@@ -535,6 +571,10 @@ export function graphql(source: "\n  query ViaSentinel($id: ID!) {\n    task(id:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n"): (typeof documents)["\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -584,10 +624,6 @@ export function graphql(source: "\n  query StoreMembers($id: ID!) { group(id: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n"): (typeof documents)["\n  subscription WatchTask($id: ID!, $untilReady: Boolean! = true) {\n    task(id: $id, untilReady: $untilReady) { id state rawState meta result ttlSeconds }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n"): (typeof documents)["\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -672,6 +708,26 @@ export function graphql(source: "\n  query AmqpQueueLengths {\n    queues { name
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n"): (typeof documents)["\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n"): (typeof documents)["\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AmqpWorkerNames { workers { hostname online } }\n"): (typeof documents)["\n  query AmqpWorkerNames { workers { hostname online } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"): (typeof documents)["\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n"): (typeof documents)["\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -808,6 +864,58 @@ export function graphql(source: "\n  query InteropStates($ids: [ID!]!) {\n    ta
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"): (typeof documents)["\n  query InteropTask($ids: [ID!]!) {\n    tasks(ids: $ids) {\n      id exists state rawState ready successful failed\n      result meta\n      error { type message module args traceback }\n      name args kwargs worker queue retries\n      dateDone parentId groupId\n      parent { id }\n      children { id }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n"): (typeof documents)["\n  query WorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) {\n      hostname online inspectedAt\n      activeTasks { id } reservedTasks { id } scheduledTasks { id }\n      registered queues stats conf\n      pool { implementation maxConcurrency processes }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerHostnames { workers { hostname online } }\n"): (typeof documents)["\n  query WorkerHostnames { workers { hostname online } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n"): (typeof documents)["\n  query WorkerActive($hostname: String!) { worker(hostname: $hostname) { activeTasks { id name } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n"): (typeof documents)["\n  query WorkerPool($hostname: String!) { worker(hostname: $hostname) { pool { processes } queues } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerGrow($hostname: String, $n: Int! = 1) { growPool(hostname: $hostname, n: $n) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerShrink($hostname: String) { shrinkPool(hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerAddConsumer($hostname: String, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerCancelConsumer($hostname: String, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerRateLimit($taskName: String!, $rateLimit: String!, $hostname: String) { setRateLimit(taskName: $taskName, rateLimit: $rateLimit, hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerTimeLimit($taskName: String!, $soft: Float, $hard: Float, $hostname: String) { setTimeLimit(taskName: $taskName, soft: $soft, hard: $hard, hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerAutoscale($hostname: String, $max: Int!, $min: Int!) { autoscale(hostname: $hostname, max: $max, min: $min) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerRestartPool($hostname: String) { restartPool(hostname: $hostname) { hostname ok message } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n"): (typeof documents)["\n  mutation WorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { hostname ok message } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

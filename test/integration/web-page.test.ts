@@ -17,7 +17,7 @@ async function assetPaths(): Promise<string[]> {
 }
 
 describe('the web page', () => {
-  it('serves index.html at /, /tasks/<id>, /tasks and /failures, uncached, with a same-origin CSP', async () => {
+  it('serves index.html at /, /tasks/<id>, /tasks, /failures and /workers/<hostname>, uncached, with a same-origin CSP', async () => {
     const home = await fetch(at('/'));
     expect(home.status).toBe(200);
     expect(home.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -36,6 +36,8 @@ describe('the web page', () => {
       '/tasks?status=FAILED',
       '/failures',
       '/failures/',
+      '/workers/celery%40host',
+      '/workers/w1@vm/',
     ]) {
       const page = await fetch(at(path));
       expect(page.status).toBe(200);
@@ -64,6 +66,8 @@ describe('the web page', () => {
       '/assets/',
       '/index.html/x',
       '/tasks/a/b',
+      '/workers',
+      '/workers/a/b',
     ]) {
       const response = await fetch(at(path));
       expect(response.status, path).toBe(404);

@@ -23,6 +23,12 @@ describe('amqpPermissions (rabbitmqctl set_permissions regexes)', () => {
     expect(grants(write, 'reXports')).toBe(false); // names are escaped
     expect(grants(configure, 'celery.pidbox')).toBe(false);
     expect(grants(read, 'celery')).toBe(true);
+    // Inspect and worker control: a reply queue of its own per broadcast, bound to reply.celery.pidbox.
+    const reply = 'celery-lens.3f2c2a7e-0000-4000-8000-000000000000.reply.celery.pidbox';
+    for (const rights of [configure, write, read]) expect(grants(rights, reply)).toBe(true);
+    expect(grants(configure, 'reply.celery.pidbox') && grants(read, 'reply.celery.pidbox')).toBe(true);
+    expect(grants(write, 'reply.celery.pidbox')).toBe(false);
+    expect(grants(configure, 'x.reply.celery.pidbox')).toBe(false); // Celery's clients' reply queues stay theirs
   });
 
   it('prints the command with the vhost and user quoted for a shell', () => {

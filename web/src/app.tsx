@@ -9,6 +9,7 @@ import { FailuresRoute } from './routes/failures.tsx';
 import { HomeRoute } from './routes/home.tsx';
 import { TaskRoute } from './routes/task.tsx';
 import { TasksRoute } from './routes/tasks.tsx';
+import { WorkerRoute } from './routes/worker.tsx';
 import { type Route, navigate, useRoute } from './router.ts';
 import { useStore } from './store.ts';
 
@@ -29,6 +30,8 @@ function Page({ route }: { route: Route }) {
       return <FailuresRoute params={route.params} />;
     case 'alerts':
       return <AlertsRoute params={route.params} />;
+    case 'worker':
+      return <WorkerRoute key={route.hostname} hostname={route.hostname} />;
     default:
       return <HomeRoute />;
   }

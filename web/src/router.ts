@@ -1,6 +1,7 @@
 /**
  * The page's addresses, on the History API: `/`, `/tasks/<id>`, `/tasks`
- * (the Tasks view, its filters in the query string), `/failures` and `/alerts`. Links
+ * (the Tasks view, its filters in the query string), `/failures`, `/alerts` and
+ * `/workers/<hostname>` (a worker's page). Links
  * push an entry, so the back button returns to the previous page or filter.
  */
 import { createStore, useStore } from './store.ts';
@@ -14,7 +15,16 @@ export type Route =
   | { readonly page: 'task'; readonly id: string }
   | { readonly page: 'tasks'; readonly params: URLSearchParams }
   | { readonly page: 'failures'; readonly params: URLSearchParams }
-  | { readonly page: 'alerts'; readonly params: URLSearchParams };
+  | { readonly page: 'alerts'; readonly params: URLSearchParams }
+  | { readonly page: 'worker'; readonly hostname: string };
+
+const decoded = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
 
 export function parseRoute(address: string): Route {
   const url = new URL(address, 'http://page');
@@ -22,13 +32,11 @@ export function parseRoute(address: string): Route {
   if (pathname === '/tasks') return { page: 'tasks', params: url.searchParams };
   if (pathname === '/failures') return { page: 'failures', params: url.searchParams };
   if (pathname === '/alerts') return { page: 'alerts', params: url.searchParams };
+  const worker = /^\/workers\/([^/]+)$/.exec(pathname);
+  if (worker?.[1]) return { page: 'worker', hostname: decoded(worker[1]) };
   const match = /^\/tasks\/([^/]+)$/.exec(pathname);
   if (!match?.[1]) return { page: 'home' };
-  try {
-    return { page: 'task', id: decodeURIComponent(match[1]) };
-  } catch {
-    return { page: 'task', id: match[1] };
-  }
+  return { page: 'task', id: decoded(match[1]) };
 }
 
 export function useRoute(): Route {
@@ -36,6 +44,7 @@ export function useRoute(): Route {
 }
 
 export const taskPath = (id: string) => `/tasks/${encodeURIComponent(id)}`;
+export const workerPath = (hostname: string) => `/workers/${encodeURIComponent(hostname)}`;
 
 /** `path` with `params` as its query string (none when empty). */
 export function withParams(path: string, params: URLSearchParams): string {

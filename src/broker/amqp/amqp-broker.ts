@@ -29,9 +29,10 @@ import {
 } from '../../celery/amqp-messages.ts';
 import type { Sender, TaskCall } from '../../celery/outgoing-messages.ts';
 import { BrokerUnavailableError } from '../../errors/broker-unavailable-error.ts';
-import type { Broker, BrokerHealth, QueueLists, QueuedTasks } from '../broker.ts';
+import type { Broker, BrokerHealth, BrokerMailbox, QueueLists, QueuedTasks } from '../broker.ts';
 import { processSender } from '../process-sender.ts';
 import { type AmqpConnection, bounded } from './amqp-connection.ts';
+import { AmqpMailbox } from './amqp-mailbox.ts';
 import type { AmqpEvents } from './amqp-events.ts';
 import type { ManagementQueueCounts } from './amqp-management.ts';
 
@@ -90,6 +91,7 @@ async function publishConfirmed(channel: ConfirmChannel, message: AmqpMessage): 
 
 export class AmqpBroker implements Broker {
   readonly queued: QueuedTasks = NOT_SCANNABLE;
+  readonly mailbox: BrokerMailbox;
   readonly #sender: Sender;
 
   constructor(
@@ -100,6 +102,7 @@ export class AmqpBroker implements Broker {
     sender: Sender = processSender(),
   ) {
     this.#sender = sender;
+    this.mailbox = new AmqpMailbox(connection, sender);
   }
 
   health(): BrokerHealth {

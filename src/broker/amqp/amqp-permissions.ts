@@ -15,10 +15,14 @@
  * broadcast) and on `celeryev` (the task-sent event); and, for a --queues
  * queue or `celeryev` no worker has declared yet, what declaring them as
  * Celery's client does takes (configure on them, write on the queue and read
- * on its exchange to bind them).
+ * on its exchange to bind them); and for inspect and worker control, each
+ * broadcast's reply queue (`celery-lens.<oid>.reply.celery.pidbox`: declare,
+ * bind, consume) and `reply.celery.pidbox` (declare, bind to).
  */
 import { EVENT_EXCHANGE, PIDBOX_EXCHANGE } from '../../celery/amqp-messages.ts';
+import { REPLY_EXCHANGE } from '../../celery/pidbox.ts';
 import { EVENT_QUEUE_PREFIX } from './amqp-events.ts';
+import { REPLY_QUEUE_PREFIX } from './amqp-mailbox.ts';
 
 export interface AmqpPermissions {
   readonly configure: string;
@@ -36,17 +40,21 @@ const escape = (name: string) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** Alternatives of a regex matching exactly these names. */
 const alternatives = (names: readonly string[]) => [...new Set(names)].map(escape).join('|');
 
+/** The reply queues of inspect and worker control (amqp-mailbox.ts): `celery-lens.<oid>.reply.celery.pidbox`. */
+const REPLY_QUEUES = `${escape(REPLY_QUEUE_PREFIX)}[^.]+${escape(`.${REPLY_EXCHANGE}`)}`;
+
 export function amqpPermissions({ queues, control }: AmqpPermissionsConfig): AmqpPermissions {
   const own = `${escape(EVENT_QUEUE_PREFIX)}.*`;
   if (!control) {
     return { configure: `^${own}$`, write: `^${own}$`, read: `^(${escape(EVENT_EXCHANGE)}|${own})$` };
   }
   // A queue kombu creates on send is bound to a direct exchange of its own name: one name, both kinds.
-  const names = (extra: readonly string[]) => `^(${own}|${alternatives(extra)})$`;
+  // Inspect and worker control: each broadcast's reply queue (declare, bind, consume) and reply.celery.pidbox (declare, bind to).
+  const names = (extra: readonly string[]) => `^(${own}|${REPLY_QUEUES}|${alternatives(extra)})$`;
   return {
-    configure: names([EVENT_EXCHANGE, ...queues]),
+    configure: names([EVENT_EXCHANGE, REPLY_EXCHANGE, ...queues]),
     write: names(['amq.default', PIDBOX_EXCHANGE, EVENT_EXCHANGE, ...queues]),
-    read: names([EVENT_EXCHANGE, ...queues]),
+    read: names([EVENT_EXCHANGE, REPLY_EXCHANGE, ...queues]),
   };
 }
 

@@ -3,7 +3,8 @@
  * lists named after the queue, with kombu's priority sub-queues beside them
  * (src/celery/queue-keys.ts); a revoke is a broadcast on the pidbox channel
  * every worker listens to; a send is a task message LPUSHed on a queue's
- * list, followed by its task-sent event. The messages are built in
+ * list, followed by its task-sent event; inspect and worker control go
+ * through the pidbox with a reply list of celery-lens' own (redis-mailbox.ts). The messages are built in
  * src/celery/outgoing-messages.ts. No write to a result key: the only keys
  * written are the queues' lists. Celery's events come through
  * redis-events.ts, on the consumer's pattern subscriber.
@@ -21,10 +22,12 @@ import {
 import { DEFAULT_PRIORITY_NAMING, type PriorityNaming, priorityQueueKey } from '../../celery/queue-keys.ts';
 import { downReason } from '../../redis/connection.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
-import type { Broker, BrokerEvents, BrokerHealth, QueueLists } from '../broker.ts';
+import type { Broker, BrokerEvents, BrokerHealth, BrokerMailbox, QueueLists } from '../broker.ts';
 import { processSender } from '../process-sender.ts';
 import { BrokerQueues } from './broker-queues.ts';
+import { lensKeys } from '../../store/lens-keys.ts';
 import { readQueueLists } from './queue-lists.ts';
+import { RedisMailbox } from './redis-mailbox.ts';
 
 export interface RedisBrokerOptions {
   /** The broker's db: channel names carry it. */
@@ -36,12 +39,15 @@ export interface RedisBrokerOptions {
   readonly priority?: PriorityNaming;
   /** Celery's events (redis-events.ts); null when this process does not consume them. @default null */
   readonly events?: BrokerEvents | null;
+  /** The key of the list inspect and control replies come back on. @default pidboxReplies under the default --lens-prefix */
+  readonly replyKey?: (oid: string) => string;
 }
 
 export class RedisBroker implements Broker {
   readonly queued: BrokerQueues;
   readonly priority: PriorityNaming;
   readonly events: BrokerEvents | null;
+  readonly mailbox: BrokerMailbox;
   readonly #sender: Sender;
 
   constructor(
@@ -54,6 +60,11 @@ export class RedisBroker implements Broker {
     this.queued = new BrokerQueues(redis, options.queues, options.scanLimit, { priority: this.priority });
     this.events = options.events ?? null;
     this.#sender = sender;
+    this.mailbox = new RedisMailbox(
+      redis,
+      { db: options.db, replyKey: options.replyKey ?? lensKeys().pidboxReplies },
+      sender,
+    );
   }
 
   health(): BrokerHealth {

@@ -1,9 +1,18 @@
+import type { MouseEvent } from 'react';
 import { formatDuration, formatTime, ms } from '../format.ts';
 import { Workers } from '../graphql/documents.ts';
+import { navigate, workerPath } from '../router.ts';
 import { useNow } from '../use-now.ts';
 import { usePolled } from '../use-polled.ts';
 
 const REFRESH_MS = 3000;
+
+/** Opens a worker's page in place (a modified click still opens a tab). */
+const follow = (to: string) => (event: MouseEvent<HTMLAnchorElement>) => {
+  if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  navigate(to);
+};
 
 /** Workers celery-lens heard from, online or not by Celery's rule (the `workers` query, polled). */
 export function WorkersList() {
@@ -34,7 +43,13 @@ export function WorkersList() {
                 <span className={worker.online ? 'online' : 'offline'}>
                   <span aria-hidden="true">{worker.online ? '●' : '○'}</span> {worker.online ? 'online' : 'offline'}
                 </span>{' '}
-                <code>{worker.hostname}</code>
+                <a
+                  href={workerPath(worker.hostname)}
+                  onClick={follow(workerPath(worker.hostname))}
+                  data-testid="worker-link"
+                >
+                  <code>{worker.hostname}</code>
+                </a>
                 <span className="muted">
                   {' '}
                   · {worker.active ?? 0} active · {worker.processed ?? 0} processed

@@ -40,3 +40,37 @@ export const FollowBulk = graphql(`
 export const BulkProgress = graphql(`
   fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }
 `);
+
+export const GrowPool = graphql(`
+  mutation GrowPool($hostname: String!) { growPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }
+`);
+
+export const ShrinkPool = graphql(`
+  mutation ShrinkPool($hostname: String!) { shrinkPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }
+`);
+
+export const AddConsumer = graphql(`
+  mutation AddConsumer($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }
+`);
+
+export const CancelConsumer = graphql(`
+  mutation CancelConsumer($hostname: String!, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }
+`);
+
+export const SetRateLimit = graphql(`
+  mutation SetRateLimit($hostname: String!, $taskName: String!, $rateLimit: String!) {
+    setRateLimit(hostname: $hostname, taskName: $taskName, rateLimit: $rateLimit) { ...WorkerAnswer }
+  }
+`);
+
+export const RestartPool = graphql(`
+  mutation RestartPool($hostname: String!) { restartPool(hostname: $hostname) { ...WorkerAnswer } }
+`);
+
+export const ShutdownWorker = graphql(`
+  mutation ShutdownWorker($hostname: String!) { shutdownWorker(hostname: $hostname) { ...WorkerAnswer } }
+`);
+
+export const WorkerAnswer = graphql(`
+  fragment WorkerAnswer on WorkerReply { hostname ok message }
+`);

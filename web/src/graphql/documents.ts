@@ -224,3 +224,21 @@ export const AlertTransitions = graphql(`
     }
   }
 `);
+
+/** A worker's page: what its events say, what it answers when asked (inspect), and its finished tasks counted by the index. */
+export const WorkerPage = graphql(`
+  query WorkerPage($hostname: String!, $succeeded: TaskFilter!, $failed: TaskFilter!) {
+    worker(hostname: $hostname) {
+      hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software
+      inspectedAt
+      pool { implementation maxConcurrency processes }
+      queues
+      registered
+      activeTasks { id name startedAt }
+      reservedTasks { id name }
+      scheduledTasks { id name }
+    }
+    succeeded: searchTasks(filter: $succeeded, first: 0) { totalCount totalCountCapped }
+    failed: searchTasks(filter: $failed, first: 0) { totalCount totalCountCapped }
+  }
+`);

@@ -24,6 +24,14 @@ type Documents = {
     "\n  mutation CancelBulk($id: ID!) { cancelBulkAction(id: $id) { ...BulkProgress } }\n": typeof types.CancelBulkDocument,
     "\n  subscription FollowBulk($id: ID!) { bulkAction(id: $id) { ...BulkProgress } }\n": typeof types.FollowBulkDocument,
     "\n  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }\n": typeof types.BulkProgressFragmentDoc,
+    "\n  mutation GrowPool($hostname: String!) { growPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }\n": typeof types.GrowPoolDocument,
+    "\n  mutation ShrinkPool($hostname: String!) { shrinkPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }\n": typeof types.ShrinkPoolDocument,
+    "\n  mutation AddConsumer($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }\n": typeof types.AddConsumerDocument,
+    "\n  mutation CancelConsumer($hostname: String!, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }\n": typeof types.CancelConsumerDocument,
+    "\n  mutation SetRateLimit($hostname: String!, $taskName: String!, $rateLimit: String!) {\n    setRateLimit(hostname: $hostname, taskName: $taskName, rateLimit: $rateLimit) { ...WorkerAnswer }\n  }\n": typeof types.SetRateLimitDocument,
+    "\n  mutation RestartPool($hostname: String!) { restartPool(hostname: $hostname) { ...WorkerAnswer } }\n": typeof types.RestartPoolDocument,
+    "\n  mutation ShutdownWorker($hostname: String!) { shutdownWorker(hostname: $hostname) { ...WorkerAnswer } }\n": typeof types.ShutdownWorkerDocument,
+    "\n  fragment WorkerAnswer on WorkerReply { hostname ok message }\n": typeof types.WorkerAnswerFragmentDoc,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n      resentFrom { id }\n      resentAs { id }\n    }\n  }\n": typeof types.TaskLiveDocument,
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": typeof types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { status name }\n": typeof types.GraphTaskFragmentDoc,
@@ -40,6 +48,7 @@ type Documents = {
     "\n  query AlertRulesView {\n    alertRules {\n      name\n      kind\n      state\n      value\n      threshold\n      since\n    }\n  }\n": typeof types.AlertRulesViewDocument,
     "\n  query AlertHistory($first: Int!, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          rule\n          kind\n          state\n          at\n          value\n          threshold\n          startedAt\n        }\n      }\n    }\n  }\n": typeof types.AlertHistoryDocument,
     "\n  subscription AlertTransitions {\n    alerts {\n      id\n      rule\n      state\n    }\n  }\n": typeof types.AlertTransitionsDocument,
+    "\n  query WorkerPage($hostname: String!, $succeeded: TaskFilter!, $failed: TaskFilter!) {\n    worker(hostname: $hostname) {\n      hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software\n      inspectedAt\n      pool { implementation maxConcurrency processes }\n      queues\n      registered\n      activeTasks { id name startedAt }\n      reservedTasks { id name }\n      scheduledTasks { id name }\n    }\n    succeeded: searchTasks(filter: $succeeded, first: 0) { totalCount totalCountCapped }\n    failed: searchTasks(filter: $failed, first: 0) { totalCount totalCountCapped }\n  }\n": typeof types.WorkerPageDocument,
 };
 const documents: Documents = {
     "\n  query Viewer { viewer { principal canControl } }\n": types.ViewerDocument,
@@ -51,6 +60,14 @@ const documents: Documents = {
     "\n  mutation CancelBulk($id: ID!) { cancelBulkAction(id: $id) { ...BulkProgress } }\n": types.CancelBulkDocument,
     "\n  subscription FollowBulk($id: ID!) { bulkAction(id: $id) { ...BulkProgress } }\n": types.FollowBulkDocument,
     "\n  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }\n": types.BulkProgressFragmentDoc,
+    "\n  mutation GrowPool($hostname: String!) { growPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }\n": types.GrowPoolDocument,
+    "\n  mutation ShrinkPool($hostname: String!) { shrinkPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }\n": types.ShrinkPoolDocument,
+    "\n  mutation AddConsumer($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }\n": types.AddConsumerDocument,
+    "\n  mutation CancelConsumer($hostname: String!, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }\n": types.CancelConsumerDocument,
+    "\n  mutation SetRateLimit($hostname: String!, $taskName: String!, $rateLimit: String!) {\n    setRateLimit(hostname: $hostname, taskName: $taskName, rateLimit: $rateLimit) { ...WorkerAnswer }\n  }\n": types.SetRateLimitDocument,
+    "\n  mutation RestartPool($hostname: String!) { restartPool(hostname: $hostname) { ...WorkerAnswer } }\n": types.RestartPoolDocument,
+    "\n  mutation ShutdownWorker($hostname: String!) { shutdownWorker(hostname: $hostname) { ...WorkerAnswer } }\n": types.ShutdownWorkerDocument,
+    "\n  fragment WorkerAnswer on WorkerReply { hostname ok message }\n": types.WorkerAnswerFragmentDoc,
     "\n  subscription TaskLive($id: ID!) {\n    task(id: $id, untilReady: false) {\n      id\n      status\n      statusReason\n      state\n      rawState\n      exists\n      ready\n      name\n      args\n      kwargs\n      worker\n      queue\n      retries\n      meta\n      result\n      errorType: error { type module }\n      errorDetail: error { message traceback }\n      sentAt\n      receivedAt\n      startedAt\n      dateDone\n      finishedAt\n      runtime\n      expiresAt\n      lastOutcome { state dateDone recordedAt errorType errorMessage name }\n      parentId\n      groupId\n      root { id }\n      resentFrom { id }\n      resentAs { id }\n    }\n  }\n": types.TaskLiveDocument,
     "\n  subscription WorkflowGraph($rootId: ID!) {\n    taskGraph(rootId: $rootId) {\n      ready\n      truncated\n      nodes {\n        id\n        kind\n        task { ...GraphTask }\n      }\n      edges { from to kind }\n    }\n  }\n": types.WorkflowGraphDocument,
     "\n  fragment GraphTask on Task { status name }\n": types.GraphTaskFragmentDoc,
@@ -67,6 +84,7 @@ const documents: Documents = {
     "\n  query AlertRulesView {\n    alertRules {\n      name\n      kind\n      state\n      value\n      threshold\n      since\n    }\n  }\n": types.AlertRulesViewDocument,
     "\n  query AlertHistory($first: Int!, $after: String) {\n    alerts(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          rule\n          kind\n          state\n          at\n          value\n          threshold\n          startedAt\n        }\n      }\n    }\n  }\n": types.AlertHistoryDocument,
     "\n  subscription AlertTransitions {\n    alerts {\n      id\n      rule\n      state\n    }\n  }\n": types.AlertTransitionsDocument,
+    "\n  query WorkerPage($hostname: String!, $succeeded: TaskFilter!, $failed: TaskFilter!) {\n    worker(hostname: $hostname) {\n      hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software\n      inspectedAt\n      pool { implementation maxConcurrency processes }\n      queues\n      registered\n      activeTasks { id name startedAt }\n      reservedTasks { id name }\n      scheduledTasks { id name }\n    }\n    succeeded: searchTasks(filter: $succeeded, first: 0) { totalCount totalCountCapped }\n    failed: searchTasks(filter: $failed, first: 0) { totalCount totalCountCapped }\n  }\n": types.WorkerPageDocument,
 };
 
 /**
@@ -105,6 +123,38 @@ export function graphql(source: "\n  subscription FollowBulk($id: ID!) { bulkAct
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment BulkProgress on BulkAction { id kind state matched done failed dryRun error }\n"): typeof import('./graphql.js').BulkProgressFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation GrowPool($hostname: String!) { growPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }\n"): typeof import('./graphql.js').GrowPoolDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ShrinkPool($hostname: String!) { shrinkPool(hostname: $hostname, n: 1) { ...WorkerAnswer } }\n"): typeof import('./graphql.js').ShrinkPoolDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddConsumer($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }\n"): typeof import('./graphql.js').AddConsumerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelConsumer($hostname: String!, $queue: String!) { cancelConsumer(hostname: $hostname, queue: $queue) { ...WorkerAnswer } }\n"): typeof import('./graphql.js').CancelConsumerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetRateLimit($hostname: String!, $taskName: String!, $rateLimit: String!) {\n    setRateLimit(hostname: $hostname, taskName: $taskName, rateLimit: $rateLimit) { ...WorkerAnswer }\n  }\n"): typeof import('./graphql.js').SetRateLimitDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RestartPool($hostname: String!) { restartPool(hostname: $hostname) { ...WorkerAnswer } }\n"): typeof import('./graphql.js').RestartPoolDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ShutdownWorker($hostname: String!) { shutdownWorker(hostname: $hostname) { ...WorkerAnswer } }\n"): typeof import('./graphql.js').ShutdownWorkerDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment WorkerAnswer on WorkerReply { hostname ok message }\n"): typeof import('./graphql.js').WorkerAnswerFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -169,6 +219,10 @@ export function graphql(source: "\n  query AlertHistory($first: Int!, $after: St
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AlertTransitions {\n    alerts {\n      id\n      rule\n      state\n    }\n  }\n"): typeof import('./graphql.js').AlertTransitionsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WorkerPage($hostname: String!, $succeeded: TaskFilter!, $failed: TaskFilter!) {\n    worker(hostname: $hostname) {\n      hostname online lastSeen lastHeartbeat heartbeatIntervalSeconds active processed loadAverage software\n      inspectedAt\n      pool { implementation maxConcurrency processes }\n      queues\n      registered\n      activeTasks { id name startedAt }\n      reservedTasks { id name }\n      scheduledTasks { id name }\n    }\n    succeeded: searchTasks(filter: $succeeded, first: 0) { totalCount totalCountCapped }\n    failed: searchTasks(filter: $failed, first: 0) { totalCount totalCountCapped }\n  }\n"): typeof import('./graphql.js').WorkerPageDocument;
 
 
 export function graphql(source: string) {

@@ -200,6 +200,61 @@ export type FollowBulkSubscription = { bulkAction: { id: string, kind: BulkActio
 
 export type BulkProgressFragment = { id: string, kind: BulkActionKind, state: BulkActionState, matched: number, done: number, failed: number, dryRun: boolean, error: string | null };
 
+export type GrowPoolMutationVariables = Exact<{
+  hostname: string;
+}>;
+
+
+export type GrowPoolMutation = { growPool: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type ShrinkPoolMutationVariables = Exact<{
+  hostname: string;
+}>;
+
+
+export type ShrinkPoolMutation = { shrinkPool: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type AddConsumerMutationVariables = Exact<{
+  hostname: string;
+  queue: string;
+}>;
+
+
+export type AddConsumerMutation = { addConsumer: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type CancelConsumerMutationVariables = Exact<{
+  hostname: string;
+  queue: string;
+}>;
+
+
+export type CancelConsumerMutation = { cancelConsumer: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type SetRateLimitMutationVariables = Exact<{
+  hostname: string;
+  taskName: string;
+  rateLimit: string;
+}>;
+
+
+export type SetRateLimitMutation = { setRateLimit: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type RestartPoolMutationVariables = Exact<{
+  hostname: string;
+}>;
+
+
+export type RestartPoolMutation = { restartPool: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type ShutdownWorkerMutationVariables = Exact<{
+  hostname: string;
+}>;
+
+
+export type ShutdownWorkerMutation = { shutdownWorker: Array<{ hostname: string | null, ok: boolean, message: string | null }> };
+
+export type WorkerAnswerFragment = { hostname: string | null, ok: boolean, message: string | null };
+
 export type TaskLiveSubscriptionVariables = Exact<{
   id: string | number;
 }>;
@@ -302,6 +357,15 @@ export type AlertTransitionsSubscriptionVariables = Exact<{ [key: string]: never
 
 export type AlertTransitionsSubscription = { alerts: { id: string, rule: string, state: AlertState } };
 
+export type WorkerPageQueryVariables = Exact<{
+  hostname: string;
+  succeeded: TaskFilter;
+  failed: TaskFilter;
+}>;
+
+
+export type WorkerPageQuery = { worker: { hostname: string, online: boolean, lastSeen: string, lastHeartbeat: string | null, heartbeatIntervalSeconds: number | null, active: number | null, processed: number | null, loadAverage: Array<number> | null, software: string | null, inspectedAt: string | null, queues: Array<string> | null, registered: Array<string> | null, pool: { implementation: string | null, maxConcurrency: number | null, processes: Array<number> } | null, activeTasks: Array<{ id: string, name: string | null, startedAt: string | null }> | null, reservedTasks: Array<{ id: string, name: string | null }> | null, scheduledTasks: Array<{ id: string, name: string | null }> | null } | null, succeeded: { totalCount: number, totalCountCapped: boolean }, failed: { totalCount: number, totalCountCapped: boolean } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -332,6 +396,13 @@ export const BulkProgressFragmentDoc = new TypedDocumentString(`
   error
 }
     `, {"fragmentName":"BulkProgress"}) as unknown as TypedDocumentString<BulkProgressFragment, unknown>;
+export const WorkerAnswerFragmentDoc = new TypedDocumentString(`
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}
+    `, {"fragmentName":"WorkerAnswer"}) as unknown as TypedDocumentString<WorkerAnswerFragment, unknown>;
 export const GraphTaskFragmentDoc = new TypedDocumentString(`
     fragment GraphTask on Task {
   status
@@ -444,6 +515,83 @@ export const FollowBulkDocument = new TypedDocumentString(`
   dryRun
   error
 }`) as unknown as TypedDocumentString<FollowBulkSubscription, FollowBulkSubscriptionVariables>;
+export const GrowPoolDocument = new TypedDocumentString(`
+    mutation GrowPool($hostname: String!) {
+  growPool(hostname: $hostname, n: 1) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<GrowPoolMutation, GrowPoolMutationVariables>;
+export const ShrinkPoolDocument = new TypedDocumentString(`
+    mutation ShrinkPool($hostname: String!) {
+  shrinkPool(hostname: $hostname, n: 1) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<ShrinkPoolMutation, ShrinkPoolMutationVariables>;
+export const AddConsumerDocument = new TypedDocumentString(`
+    mutation AddConsumer($hostname: String!, $queue: String!) {
+  addConsumer(hostname: $hostname, queue: $queue) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<AddConsumerMutation, AddConsumerMutationVariables>;
+export const CancelConsumerDocument = new TypedDocumentString(`
+    mutation CancelConsumer($hostname: String!, $queue: String!) {
+  cancelConsumer(hostname: $hostname, queue: $queue) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<CancelConsumerMutation, CancelConsumerMutationVariables>;
+export const SetRateLimitDocument = new TypedDocumentString(`
+    mutation SetRateLimit($hostname: String!, $taskName: String!, $rateLimit: String!) {
+  setRateLimit(hostname: $hostname, taskName: $taskName, rateLimit: $rateLimit) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<SetRateLimitMutation, SetRateLimitMutationVariables>;
+export const RestartPoolDocument = new TypedDocumentString(`
+    mutation RestartPool($hostname: String!) {
+  restartPool(hostname: $hostname) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<RestartPoolMutation, RestartPoolMutationVariables>;
+export const ShutdownWorkerDocument = new TypedDocumentString(`
+    mutation ShutdownWorker($hostname: String!) {
+  shutdownWorker(hostname: $hostname) {
+    ...WorkerAnswer
+  }
+}
+    fragment WorkerAnswer on WorkerReply {
+  hostname
+  ok
+  message
+}`) as unknown as TypedDocumentString<ShutdownWorkerMutation, ShutdownWorkerMutationVariables>;
 export const TaskLiveDocument = new TypedDocumentString(`
     subscription TaskLive($id: ID!) {
   task(id: $id, untilReady: false) {
@@ -724,3 +872,47 @@ export const AlertTransitionsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AlertTransitionsSubscription, AlertTransitionsSubscriptionVariables>;
+export const WorkerPageDocument = new TypedDocumentString(`
+    query WorkerPage($hostname: String!, $succeeded: TaskFilter!, $failed: TaskFilter!) {
+  worker(hostname: $hostname) {
+    hostname
+    online
+    lastSeen
+    lastHeartbeat
+    heartbeatIntervalSeconds
+    active
+    processed
+    loadAverage
+    software
+    inspectedAt
+    pool {
+      implementation
+      maxConcurrency
+      processes
+    }
+    queues
+    registered
+    activeTasks {
+      id
+      name
+      startedAt
+    }
+    reservedTasks {
+      id
+      name
+    }
+    scheduledTasks {
+      id
+      name
+    }
+  }
+  succeeded: searchTasks(filter: $succeeded, first: 0) {
+    totalCount
+    totalCountCapped
+  }
+  failed: searchTasks(filter: $failed, first: 0) {
+    totalCount
+    totalCountCapped
+  }
+}
+    `) as unknown as TypedDocumentString<WorkerPageQuery, WorkerPageQueryVariables>;

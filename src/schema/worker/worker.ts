@@ -1,7 +1,7 @@
-import type { WorkerState } from '../celery/worker-state.ts';
-import { builder } from './builder.ts';
+import type { WorkerState } from '../../celery/worker-state.ts';
+import { builder } from '../builder.ts';
 
-const WorkerRef = builder.objectRef<WorkerState>('Worker').implement({
+export const WorkerRef = builder.objectRef<WorkerState>('Worker').implement({
   description: 'A Celery worker, as its events (heartbeats) describe it. Needs worker_send_task_events (`-E`).',
   fields: (t) => ({
     hostname: t.exposeString('hostname'),
@@ -57,5 +57,15 @@ builder.queryField('workers', (t) =>
     description: 'Workers this process heard from (events consumed since it started), by hostname.',
     resolve: (_root, _args, { consumer }) =>
       [...(consumer?.workers.values() ?? [])].sort((a, b) => a.hostname.localeCompare(b.hostname)),
+  }),
+);
+
+builder.queryField('worker', (t) =>
+  t.field({
+    type: WorkerRef,
+    nullable: true,
+    args: { hostname: t.arg.string({ required: true }) },
+    description: 'One worker this process heard from, by its node name (e.g. `celery@host`); null when none.',
+    resolve: (_root, { hostname }, { consumer }) => consumer?.workers.get(hostname) ?? null,
   }),
 );
