@@ -2,7 +2,7 @@
  * The only reader of process.env and argv. Each option has a CLI flag and an
  * environment variable; the flag wins. The result is validated and frozen.
  */
-import { type RedisTarget, parseRedisUrl } from '../redis/redis-url.ts';
+import { type RedisTarget, parseRedisUrl, sameServer } from '../redis/redis-url.ts';
 import { type AmqpTarget, isAmqpUrl, parseAmqpUrl } from '../broker/amqp/amqp-url.ts';
 import type { ApiKey } from '../auth/principal.ts';
 import { parseFlags } from './config-args.ts';
@@ -40,6 +40,11 @@ export interface Config {
   /** Celery's event_queue_ttl and event_queue_expires, in ms: celery-lens' event queue on RabbitMQ. */
   readonly eventQueueTtlMs: number;
   readonly eventQueueExpiresMs: number;
+  /**
+   * Where celery-lens keeps what it writes (--store): another Redis, so that
+   * nothing is written to the backend's; null: the result backend itself.
+   */
+  readonly store: RedisTarget | null;
   /** Prefix of celery-lens' own keys (timelines, tombstones, goals). */
   readonly lensPrefix: string;
   /** Celery's result_expires, in seconds: timelines live a day longer. */
@@ -189,6 +194,17 @@ function brokerTarget(url: string, useSsl: string, backend: RedisTarget): RedisT
   return url === '' ? backend : parseRedisUrl(url);
 }
 
+/** --store: another Redis for celery-lens' own keys; null when empty or naming the backend's very server and db. */
+function storeTarget(url: string, backend: RedisTarget, sentinelMaster: string): RedisTarget | null {
+  if (url === '') return null;
+  const store = parseRedisUrl(url);
+  if (store.sentinels && sentinelMaster === '')
+    throw new ConfigError(
+      "a sentinel:// store needs --sentinel-master (CELERY_SENTINEL_MASTER_NAME), the master's name",
+    );
+  return sameServer(store, backend) && store.db === backend.db ? null : store;
+}
+
 export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -204,6 +220,7 @@ export function loadConfig(
   const config: Config = Object.freeze({
     backend,
     broker: brokerTarget(get('broker'), get('broker-use-ssl'), backend),
+    store: storeTarget(get('store'), backend, get('sentinel-master')),
     eventQueueTtlMs: integer('event-queue-ttl', get('event-queue-ttl'), 1, 86_400) * 1000,
     eventQueueExpiresMs: integer('event-queue-expires', get('event-queue-expires'), 1, 86_400) * 1000,
     lensPrefix: get('lens-prefix'),

@@ -2,7 +2,8 @@
  * Every Redis connection of one process, named for CLIENT LIST, opened and
  * closed together: one for reads (and celery-lens' own writes), one pub/sub
  * subscriber shared by every subscription, the event consumer's pattern
- * subscribers, and the broker's when it is another server or db.
+ * subscribers, the broker's when it is another server or db, and the
+ * store's two (commands, pub/sub) when --store is another Redis.
  */
 import type { Redis } from 'ioredis';
 import { type LensRedis, createRedis } from './connection.ts';
@@ -23,10 +24,14 @@ export interface ConsumerSubscribers {
 }
 
 export interface Connections {
-  /** Reads of Celery's keys and celery-lens' own reads and writes. */
+  /** Reads of Celery's keys (and celery-lens' own reads and writes when the store is the backend). */
   readonly redis: LensRedis;
   /** Pub/sub needs a connection of its own; one per process, shared by every subscriber. */
   readonly subscriber: Redis;
+  /** celery-lens' own reads and writes (--store): `redis` itself when the store is the backend. */
+  readonly store: LensRedis;
+  /** The store's channels (index changes, goals, alerts, bulk actions): `subscriber` itself when the store is the backend. */
+  readonly storeSubscriber: Redis;
   /** Where queued messages are read: the read connection when the broker is the same db. */
   readonly broker: Redis;
   /** The event consumer's pattern subscribers; null with --consume false. */
@@ -41,6 +46,8 @@ export interface Connections {
 interface ConnectionConfig {
   readonly backend: RedisTarget;
   readonly broker: RedisTarget;
+  /** celery-lens' own store; null: the backend. */
+  readonly store: RedisTarget | null;
   /** Whether this process consumes events: it opens the consumer's pattern subscribers. */
   readonly consume: boolean;
   readonly redisTimeoutMs: number;
@@ -50,12 +57,13 @@ interface ConnectionConfig {
 
 export function openConnections(config: ConnectionConfig): Connections {
   const all: Redis[] = [];
-  const connect = (target: RedisTarget, connectionName: string) => {
+  const connect = (target: RedisTarget, connectionName: string, role: 'backend' | 'store' = 'backend') => {
     const connection = createRedis(target, {
       commandTimeoutMs: config.redisTimeoutMs,
       sentinelMaster: config.sentinelMaster,
       sentinelPassword: config.sentinelPassword,
       connectionName,
+      role,
     });
     all.push(connection);
     return connection;
@@ -65,6 +73,9 @@ export function openConnections(config: ConnectionConfig): Connections {
   // Each owner of channels on it (the watcher, goals, the index feed, alerts, their SubscriberChannels)
   // listens to its 'ready' and 'close' once: a fixed dozen, not a leak; a leak would still pass this bound.
   subscriber.setMaxListeners(32);
+  const store = config.store ? connect(config.store, 'celery-lens-store', 'store') : redis;
+  const storeSubscriber = config.store ? connect(config.store, 'celery-lens-store-sub', 'store') : subscriber;
+  storeSubscriber.setMaxListeners(32);
   const brokerIsBackend = sameServer(config.broker, config.backend);
   const broker =
     brokerIsBackend && config.broker.db === config.backend.db ? redis : connect(config.broker, 'celery-lens-broker');
@@ -74,14 +85,16 @@ export function openConnections(config: ConnectionConfig): Connections {
     const events = brokerIsBackend ? results : new PatternSubscriber(connect(config.broker, 'celery-lens-events'));
     consumer = { results, events, all: results === events ? [results] : [results, events] };
   }
-  for (const connection of all.filter((c) => c !== redis)) {
+  for (const connection of all.filter((c) => c !== redis && c !== store)) {
     connection.on('error', () => {
-      // Reported through the read connection (redis/backend-state.ts); each reconnects by itself.
+      // Reported through the read connections (redis/backend-state.ts); each reconnects by itself.
     });
   }
   return {
     redis,
     subscriber,
+    store,
+    storeSubscriber,
     broker,
     consumer,
     all,

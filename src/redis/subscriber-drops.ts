@@ -11,7 +11,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-export type PubSubRole = 'subscriptions' | 'events';
+export type PubSubRole = 'subscriptions' | 'events' | 'store';
 
 export interface PubSubConnection {
   readonly role: PubSubRole;
@@ -19,6 +19,8 @@ export interface PubSubConnection {
 }
 
 const LOST: Record<PubSubRole, string> = {
+  store:
+    "changes published on celery-lens' store (the index' taskEvents feed, goal, alert and bulk-action changes) until it is back are not heard by this process' subscriptions; what the store holds is not lost",
   subscriptions:
     'task states published until it is back are not heard; then every watched task is re-read from the result backend, so subscriptions and awaitTask get each final state (PROGRESS steps in between are lost)',
   events:

@@ -76,6 +76,9 @@ type Documents = {
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": typeof types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
+    "\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n": typeof types.StoreApartReadDocument,
+    "\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.StoreApartGoalDocument,
+    "\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n": typeof types.StoreApartGoalReadDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": typeof types.StoreCreateDocument,
     "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n": typeof types.StoreUpdateDocument,
@@ -206,6 +209,9 @@ const documents: Documents = {
     "\n  query ViaSentinel($id: ID!) {\n    task(id: $id) { state result }\n  }\n": types.ViaSentinelDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
+    "\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n": types.StoreApartReadDocument,
+    "\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.StoreApartGoalDocument,
+    "\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n": types.StoreApartGoalReadDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": types.StoreCreateDocument,
     "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n": types.StoreUpdateDocument,
@@ -536,6 +542,18 @@ export function graphql(source: "\n  query Status($id: ID!) {\n    task(id: $id)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Workers {\n    workers { hostname online active processed }\n  }\n"): (typeof documents)["\n  query Workers {\n    workers { hostname online active processed }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n"): (typeof documents)["\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"): (typeof documents)["\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n"): (typeof documents)["\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
