@@ -63,6 +63,7 @@ type StoreConfig = Pick<
   | 'resumeWindowSeconds'
   | 'cursorSecrets'
   | 'statsSeconds'
+  | 'store'
 >;
 
 export function createStores(
@@ -80,7 +81,8 @@ export function createStores(
     decodes,
     consumerHears: () => consumer?.connected ?? false,
   });
-  const ownKeys = lensKeys(config.lensPrefix);
+  // A Cluster store tags the keys one transaction touches together (goals: lens-keys.ts).
+  const ownKeys = lensKeys(config.lensPrefix, { cluster: Boolean(config.store?.cluster) });
   // Timelines outlive the results they describe by a day.
   const timelineSeconds = config.resultExpires + 86_400;
   const goals = new GoalStore(connections.store, connections.storeSubscriber, ownKeys);

@@ -3,6 +3,7 @@
  * environment variable; the flag wins. The result is validated and frozen.
  */
 import { type RedisTarget, parseRedisUrl, sameServer } from '../redis/redis-url.ts';
+import { type StoreTarget, parseStoreUrl } from '../redis/cluster-url.ts';
 import { type AmqpTarget, isAmqpUrl, parseAmqpUrl } from '../broker/amqp/amqp-url.ts';
 import type { ApiKey } from '../auth/principal.ts';
 import { parseFlags } from './config-args.ts';
@@ -44,7 +45,7 @@ export interface Config {
    * Where celery-lens keeps what it writes (--store): another Redis, so that
    * nothing is written to the backend's; null: the result backend itself.
    */
-  readonly store: RedisTarget | null;
+  readonly store: StoreTarget | null;
   /** Prefix of celery-lens' own keys (timelines, tombstones, goals). */
   readonly lensPrefix: string;
   /** Celery's result_expires, in seconds: timelines live a day longer. */
@@ -195,14 +196,14 @@ function brokerTarget(url: string, useSsl: string, backend: RedisTarget): RedisT
 }
 
 /** --store: another Redis for celery-lens' own keys; null when empty or naming the backend's very server and db. */
-function storeTarget(url: string, backend: RedisTarget, sentinelMaster: string): RedisTarget | null {
+function storeTarget(url: string, backend: RedisTarget, sentinelMaster: string): StoreTarget | null {
   if (url === '') return null;
-  const store = parseRedisUrl(url);
+  const store = parseStoreUrl(url);
   if (store.sentinels && sentinelMaster === '')
     throw new ConfigError(
       "a sentinel:// store needs --sentinel-master (CELERY_SENTINEL_MASTER_NAME), the master's name",
     );
-  return sameServer(store, backend) && store.db === backend.db ? null : store;
+  return !store.cluster && sameServer(store, backend) && store.db === backend.db ? null : store;
 }
 
 export function loadConfig(

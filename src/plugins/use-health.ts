@@ -1,5 +1,6 @@
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import type { Broker } from '../broker/broker.ts';
 import type { EventConsumer } from '../intake/event-consumer.ts';
 import type { BackendHealth, ResultBackend } from '../read/result-backend.ts';
@@ -13,11 +14,11 @@ export interface HealthSources {
   /** Said apart from the backend: it may be another server, or another kind (broker/broker.ts). */
   readonly broker: Pick<Broker, 'health'>;
   /** celery-lens' store when apart from the backend (--store): its commands' and its pub/sub connections; null: the backend. */
-  readonly store: { readonly redis: Redis; readonly subscriber: Redis } | null;
+  readonly store: { readonly redis: StoreRedis; readonly subscriber: StoreRedis } | null;
 }
 
 /** The store's part of a health answer: absent when it is the backend, else PINGed like the backend. */
-function storeReport(health: BackendHealth | null, subscriber: Redis | null) {
+function storeReport(health: BackendHealth | null, subscriber: StoreRedis | null) {
   if (!health || !subscriber) return { up: true, fields: {} };
   const subscriberUp = subscriber.status === 'ready';
   return {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { LensRedis } from './connection.ts';
+import type { LensCluster } from './cluster-connection.ts';
 
 /**
  * Logs each change of the read connection's state once, not every retry
@@ -11,12 +12,17 @@ export function logBackendState(redis: LensRedis, logger: Logger, backend: strin
 }
 
 /** The same for the connection to celery-lens' store when it is apart from the backend (--store). */
-export function logStoreState(redis: LensRedis, logger: Logger, store: string, onReconnect: () => void): void {
+export function logStoreState(
+  redis: LensRedis | LensCluster,
+  logger: Logger,
+  store: string,
+  onReconnect: () => void,
+): void {
   logState(redis, logger, { store }, "celery-lens' store", onReconnect);
 }
 
 function logState(
-  redis: LensRedis,
+  redis: LensRedis | LensCluster,
   logger: Logger,
   where: Readonly<Record<string, string>>,
   what: string,

@@ -17,7 +17,7 @@ export interface ConnectionSettings {
   readonly role?: 'backend' | 'store';
 }
 
-function tlsOptions(target: RedisTarget): ConnectionOptions | undefined {
+export function tlsOptions(target: RedisTarget): ConnectionOptions | undefined {
   const tls = target.tls;
   if (!tls) return undefined;
   return {

@@ -8,15 +8,21 @@
  * watcher re-reads every watched task, task-watcher.ts; progress
  * subscriptions re-count, event-consumer.ts).
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export type PubSubRole = 'subscriptions' | 'events' | 'store';
 
 export interface PubSubConnection {
   readonly role: PubSubRole;
-  readonly connection: Redis;
+  readonly connection: Redis | Cluster;
 }
+
+/** The name a connection gives itself in CLIENT LIST (a Cluster's: each node connection's). */
+const nameOf = (connection: Redis | Cluster): string | undefined =>
+  connection.isCluster
+    ? (connection as Cluster).options.redisOptions?.connectionName
+    : (connection as Redis).options.connectionName;
 
 const LOST: Record<PubSubRole, string> = {
   store:
@@ -43,7 +49,7 @@ export function reportSubscriberDrops(
       if (droppedAt !== null) {
         const healing = role === 'subscriptions' ? { rereadTasks: details.watchedTasks() } : {};
         logger.info(
-          { connection: connection.options.connectionName, role, downMs: Date.now() - droppedAt, ...healing },
+          { connection: nameOf(connection), role, downMs: Date.now() - droppedAt, ...healing },
           'pub/sub connection is back',
         );
       }
@@ -62,7 +68,7 @@ export function reportSubscriberDrops(
         'closed by Redis (client-output-buffer-limit pubsub during a burst, CLIENT KILL, a restart) or the network';
       const watched = role === 'subscriptions' ? { watchedTasks: details.watchedTasks() } : {};
       logger.warn(
-        { connection: connection.options.connectionName, role, reason, lost: LOST[role], ...watched },
+        { connection: nameOf(connection), role, reason, lost: LOST[role], ...watched },
         'pub/sub connection dropped',
       );
     });

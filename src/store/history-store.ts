@@ -8,7 +8,7 @@
  * same members, SET of the same tombstone), so several celery-lens processes
  * receiving the same pub/sub messages never double count.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
@@ -136,7 +136,7 @@ export class HistoryStore implements HistoryStorage {
   readonly #unwritten: StatsUpdate[] = [];
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     readonly keys: LensKeys,
     readonly settings: HistorySettings,
   ) {}
@@ -263,14 +263,14 @@ export class HistoryStore implements HistoryStorage {
   }
 
   /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
-  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<Reply[]> {
+  async #write(pipeline: ReturnType<StoreRedis['pipeline']>): Promise<Reply[]> {
     const replies = await execAll(pipeline);
     for (const reply of replies) valueOf(reply, 'a celery-lens history key');
     return replies;
   }
 
   /** Children in the order they were first seen (NX: a later sighting keeps the first time). */
-  #child(pipeline: ReturnType<Redis['pipeline']>, parentId: string, childId: string, at: number): void {
+  #child(pipeline: ReturnType<StoreRedis['pipeline']>, parentId: string, childId: string, at: number): void {
     const key = this.keys.children(parentId);
     pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
   }

@@ -6,6 +6,7 @@
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import type { Logger } from 'pino';
 import { callerNamer } from '../auth/caller-of.ts';
 import { CallerWatches } from '../live/caller-watches.ts';
@@ -55,7 +56,7 @@ export interface YogaParts {
   readonly metrics: Metrics;
   readonly subscriber: Redis;
   /** celery-lens' store apart from the backend (--store), for the health endpoints; null: the backend. */
-  readonly store: { readonly redis: Redis; readonly subscriber: Redis } | null;
+  readonly store: { readonly redis: StoreRedis; readonly subscriber: StoreRedis } | null;
   /** Where every subscription runs (use-live-core.ts). */
   readonly cohorts: LiveCore;
 }
