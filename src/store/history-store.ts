@@ -17,6 +17,7 @@ import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
+import { decodeTimelineMember, encodeTimelineMember } from './timeline-members.ts';
 import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
 import type { TaskIndex } from './index/task-index.ts';
 import type { HoldEnds } from './index/index-types.ts';
@@ -175,7 +176,7 @@ export class HistoryStore implements HistoryStorage {
       const added = pipeline.length;
       // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
       pipeline
-        .zadd(events, event.at, JSON.stringify(entry))
+        .zadd(events, event.at, encodeTimelineMember(entry))
         .zremrangebyrank(events, 0, -MAX_TIMELINE - 1)
         .expire(events, ttl);
       stats?.queue(pipeline, event, key, added);
@@ -336,7 +337,10 @@ export class HistoryStore implements HistoryStorage {
     const hash = valueOf(hashReply, historyKey) as Record<string, string>;
     const entries = valueOf(eventsReply, eventsKey) as string[];
     const timeline = causalOrder(
-      entries.map((entry) => decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry)),
+      entries.map(
+        (entry) =>
+          decodeTimelineMember(entry) ?? decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry),
+      ),
     );
     const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
     const tomb = valueOf(tombReply, tombKey) as string | null;

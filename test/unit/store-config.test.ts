@@ -44,3 +44,29 @@ describe('--store', () => {
     expect(aclRule(loadConfig([], {}), 'u', 'p')).toContain('~celery-lens:*');
   });
 });
+
+describe('--store redis+cluster://', () => {
+  it('reads the startup nodes, credentials and TLS parameters, redacted', () => {
+    const store = loadConfig(['--store', 'redis+cluster://lens:s%40cret@a:7000,b:7001,[::1]'], {}).store;
+    expect(store).toMatchObject({
+      cluster: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+        { host: '::1', port: 6379 },
+      ],
+      username: 'lens',
+      password: 's@cret',
+      tls: null,
+      redacted: 'redis+cluster://lens:***@a:7000,b:7001,[::1]',
+    });
+    expect(loadConfig(['--store', 'rediss+cluster://a:7000,b:7001?ssl_cert_reqs=CERT_NONE'], {}).store).toMatchObject({
+      cluster: [{ host: 'a' }, { host: 'b' }],
+      tls: { verify: 'none' },
+    });
+  });
+
+  it('refuses a db other than 0 and a node that is not host:port', () => {
+    expect(() => loadConfig(['--store', 'redis+cluster://a:7000,b:7001/2'], {})).toThrow(/only db 0/);
+    expect(() => loadConfig(['--store', 'redis+cluster://a:7000,b:x'], {})).toThrow(/bad node "b:x"/);
+  });
+});
