@@ -149,8 +149,18 @@ export function aclRule(config: AclConfig, username: string, password: string): 
   ];
 }
 
-/** The rule for celery-lens' store apart from the backend (--store): its own keys and channels, nothing of Celery's. */
-export function storeAclRule(config: Pick<AclConfig, 'lensPrefix'>, username: string, password: string): string[] {
+/**
+ * The rule for celery-lens' store apart from the backend (--store): its own
+ * keys and channels, nothing of Celery's; on a Redis Cluster also what
+ * ioredis' Cluster client asks each node (CLUSTER SLOTS for the slot map,
+ * CLUSTER INFO for its ready check).
+ */
+export function storeAclRule(
+  config: Pick<AclConfig, 'lensPrefix'> & { readonly store?: { readonly cluster?: unknown } | null },
+  username: string,
+  password: string,
+): string[] {
+  const cluster = Boolean(config.store?.cluster);
   return [
     'ACL',
     'SETUSER',
@@ -160,6 +170,7 @@ export function storeAclRule(config: Pick<AclConfig, 'lensPrefix'>, username: st
     `>${password}`,
     '-@all',
     ...COMMANDS.map((command) => `+${command}`),
+    ...(cluster ? ['+cluster|slots', '+cluster|info'] : []),
     `~${config.lensPrefix}*`,
     `&${config.lensPrefix}*`,
   ];

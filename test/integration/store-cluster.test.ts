@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../../src/redis/key-slot.ts';
+import { storeAclRule } from '../../src/redis/acl.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
@@ -129,6 +131,31 @@ describe('--store on a Redis Cluster', () => {
       sub.stop();
     } finally {
       await client.dispose();
+    }
+  });
+
+  it("works under the least-privilege user 'celery-lens acl' prints for a cluster store", async () => {
+    const password = randomUUID();
+    const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
+    const url = `redis+cluster://celery-lens:${password}@${nodes}`;
+    const [command, ...args] = storeAclRule(loadConfig(['--store', url], {}), 'celery-lens', password);
+    for (const port of cluster.ports) {
+      const node = new Redis({ port, host: '127.0.0.1' });
+      await node.call(command as string, ...args);
+      node.disconnect();
+    }
+    const restricted = await startApp(backend.url(), ['--store', url]);
+    try {
+      await until(async () => (await restricted.yoga.fetch('http://yoga/readyz')).status === 200, 20_000);
+      const [id, goal] = [randomUUID(), `job:${randomUUID()}`];
+      await writeMeta(backend.client(), { status: 'SUCCESS', result: 1, name: 'cluster.acl' }, { id });
+      expect((await execute(restricted, Goal, { key: goal, taskId: id })).errors).toBeUndefined();
+      const { data, errors } = await execute(restricted, Everything, { id, goal });
+      expect(errors).toBeUndefined();
+      expect(data?.goal).toMatchObject({ status: 'PENDING', currentTask: { id } });
+      expect(restricted.logs.filter((line) => line.includes('NOPERM'))).toEqual([]);
+    } finally {
+      await restricted.stop();
     }
   });
 

@@ -65,6 +65,12 @@ describe('--store redis+cluster://', () => {
     });
   });
 
+  it("gives the store's rule what the Cluster client asks each node", () => {
+    const rule = storeAclRule(loadConfig(['--store', 'redis+cluster://a:7000,b:7001'], {}), 'u', 'p');
+    expect(rule).toEqual(expect.arrayContaining(['+cluster|slots', '+cluster|info']));
+    expect(storeAclRule(loadConfig(['--store', 'redis://a:7000'], {}), 'u', 'p')).not.toContain('+cluster|slots');
+  });
+
   it('refuses a db other than 0 and a node that is not host:port', () => {
     expect(() => loadConfig(['--store', 'redis+cluster://a:7000,b:7001/2'], {})).toThrow(/only db 0/);
     expect(() => loadConfig(['--store', 'redis+cluster://a:7000,b:x'], {})).toThrow(/bad node "b:x"/);
