@@ -14,6 +14,8 @@
  * P3b idle subscriptions, 100 per WebSocket (10,000 and 100,000)
  * P4  fan-out latency to P3a's subscribers (and P3b's 100,000) at 100 and 1,000 updates/s
  * P5  awaiting tasks by subscription vs polling AsyncResult(id).state every 500 ms
+ * S1  Redis bytes of celery-lens' store per task, by kind, with a real worker (npm run bench:store);
+ *     --ci: 100 tasks, and fails when they take more than CI_BYTES_PER_TASK
  *
  * It starts its own redis-server and runs celery-lens as `npm start` does
  * (`node dist/main.js`, defaults unless a row says otherwise), each server in
@@ -24,11 +26,15 @@ import { startRedis } from '../test/helpers/redis-server.ts';
 import { p5 } from './cases/await.ts';
 import { p1, p2 } from './cases/http.ts';
 import { p3aP4, p3b } from './cases/subscriptions.ts';
-import { type Scale, printTable } from './lib/report.ts';
+import { s1 } from './cases/store-bytes.ts';
+import { type Scale, check, printTable } from './lib/report.ts';
+
+/** What --ci lets 100 tasks take of celery-lens' store, per task (1,948 measured at 500; shared keys weigh more at 100). */
+const CI_BYTES_PER_TASK = 2600;
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'P1,P2,P3,P4,P5' },
+    only: { type: 'string', default: 'P1,P2,P3,P4,P5,S1' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     ci: { type: 'boolean', default: false },
@@ -59,6 +65,11 @@ try {
   if (only.has('P3') || only.has('P4')) await p3aP4(redis.url(), client, scale, only.has('P4'));
   if (only.has('P3')) await p3b(redis.url(), client, scale, only.has('P4'));
   if (only.has('P5')) await p5(redis.url(), client, scale);
+  if (only.has('S1')) {
+    const { perTask } = await s1(scale.ci ? 100 : 2000);
+    if (scale.ci)
+      check(perTask <= CI_BYTES_PER_TASK, `${perTask.toFixed(0)} B of store per task, over ${CI_BYTES_PER_TASK}`);
+  }
 } finally {
   client.disconnect();
   await redis.stop();

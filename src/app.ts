@@ -14,7 +14,7 @@ import { HostAllowlist, isWildcard } from './http/allowed-hosts.ts';
 import { guardHosts, hostCheck, refusalReporter } from './transport/host-guard.ts';
 import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
-import { logBackendState } from './redis/backend-state.ts';
+import { logBackendState, logStoreState } from './redis/backend-state.ts';
 import { consumerReporter } from './intake/consumer-reporter.ts';
 import { createHttpServer, listenBacklog } from './transport/http-server.ts';
 import { type PubSubConnection, reportSubscriberDrops } from './redis/subscriber-drops.ts';
@@ -130,9 +130,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
   );
   logBackendState(connections.redis, logger, config.backend.redacted, () => metrics.reconnects.inc());
+  if (config.store) logStoreState(connections.store, logger, config.store.redacted, () => metrics.reconnects.inc());
   const pubsub: PubSubConnection[] = [
     // Consuming, the watcher hears its tasks on the consumer's pattern (task-watcher.ts' feed).
     { role: 'subscriptions', connection: connections.subscriber, feedsWatcher: !connections.consumer },
+    ...(config.store ? [{ role: 'store' as const, connection: connections.storeSubscriber, feedsWatcher: false }] : []),
     ...(connections.consumer?.all ?? []).map((subscriber) => ({
       role: 'events' as const,
       connection: subscriber.connection,
@@ -168,6 +170,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
     operationLogger,
     metrics,
     subscriber: connections.subscriber,
+    store: config.store && { redis: connections.store, subscriber: connections.storeSubscriber },
     cohorts,
   });
   const checkHost = hostCheck(

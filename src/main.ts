@@ -1,5 +1,5 @@
 import { createApp } from './app.ts';
-import { aclRule } from './redis/acl.ts';
+import { aclRule, storeAclRule } from './redis/acl.ts';
 import { amqpPermissions, setPermissionsCommand } from './broker/amqp/amqp-permissions.ts';
 import { isAmqp } from './broker/amqp/amqp-url.ts';
 import { loadConfig } from './config/config.ts';
@@ -38,7 +38,13 @@ try {
       );
     const config = loadConfig(args);
     const rule = aclRule(config, 'celery-lens', '<password>');
+    // With --store elsewhere, one rule per server: which is which on stderr, so stdout stays pasteable lines.
+    if (config.store) process.stderr.write(`# the result backend (${config.backend.redacted}):\n`);
     console.log(rule.map(redisCliWord).join(' '));
+    if (config.store) {
+      process.stderr.write(`# celery-lens' store (${config.store.redacted}):\n`);
+      console.log(storeAclRule(config, 'celery-lens', '<password>').map(redisCliWord).join(' '));
+    }
     // A RabbitMQ broker: its permissions on the vhost, for the user of --broker's URL.
     if (isAmqp(config.broker))
       console.log(setPermissionsCommand(config.broker.vhost, config.broker.username, amqpPermissions(config)));

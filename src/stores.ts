@@ -66,6 +66,7 @@ type StoreConfig = Pick<
   | 'resumeWindowSeconds'
   | 'cursorSecrets'
   | 'statsSeconds'
+  | 'store'
 >;
 
 export function createStores(
@@ -87,23 +88,24 @@ export function createStores(
       ? { subscriber: connections.consumer.results, pattern: keys.taskPattern, timeoutMs: config.redisTimeoutMs }
       : undefined,
   });
-  const ownKeys = lensKeys(config.lensPrefix);
+  // A Cluster store tags the keys one transaction touches together (goals: lens-keys.ts).
+  const ownKeys = lensKeys(config.lensPrefix, { cluster: Boolean(config.store?.cluster) });
   // Timelines outlive the results they describe by a day.
   const timelineSeconds = config.resultExpires + 86_400;
-  const goals = new GoalStore(connections.redis, connections.subscriber, ownKeys);
+  const goals = new GoalStore(connections.store, connections.storeSubscriber, ownKeys);
   const index = config.index
-    ? new TaskIndex(connections.redis, ownKeys.index, {
+    ? new TaskIndex(connections.store, ownKeys.index, {
         maxTasks: config.indexMaxTasks,
         retentionSeconds: config.indexSeconds,
       })
     : null;
   const stats =
     config.statsSeconds > 0
-      ? new StatsStore(connections.redis, ownKeys.stats, { keepMs: config.statsSeconds * 1000 })
+      ? new StatsStore(connections.store, ownKeys.stats, { keepMs: config.statsSeconds * 1000 })
       : null;
   // Tells progress subscriptions what the consumer recorded (progress-changes.ts).
   const history = new NotifyingHistory(
-    new HistoryStore(connections.redis, ownKeys, {
+    new HistoryStore(connections.store, ownKeys, {
       historyTtlSeconds: timelineSeconds,
       tombstoneTtlSeconds: config.tombstoneSeconds,
       index,
@@ -138,7 +140,7 @@ export function createStores(
   }
   const queues = broker.queued;
   const queueLengths = new QueueLengths(broker, history, index);
-  const sent = new SentTasks(connections.redis, ownKeys, {
+  const sent = new SentTasks(connections.store, ownKeys, {
     linkTtlSeconds: config.tombstoneSeconds,
     // A sent id stays reserved as long as its timeline is kept; the result or the tombstone refuse it later.
     reserveSeconds: timelineSeconds,
@@ -146,20 +148,20 @@ export function createStores(
   const liveness = new WorkerLiveness({ timeoutMs: config.workerTimeoutMs });
   const changes = history.changes;
   liveness.onGone((hostname) => changes.notify({ ids: [], related: [], workerGone: hostname }));
-  const states = new StateLog(connections.redis, ownKeys, {
+  const states = new StateLog(connections.store, ownKeys, {
     windowSeconds: config.resumeWindowSeconds,
     // The log is asked only about updates the watcher notified (live/replay.ts).
     rawOf: (update) => rawOf(update as TaskUpdate),
   });
-  const indexChanges = index ? new IndexFeed(connections.subscriber, index.changesChannel) : null;
+  const indexChanges = index ? new IndexFeed(connections.storeSubscriber, index.changesChannel) : null;
   const [secret, ...older] = config.cursorSecrets;
   const cursorKeys: CursorKeys =
     secret === undefined
-      ? new StoredCursorKeys(connections.redis, ownKeys.cursorKeys())
+      ? new StoredCursorKeys(connections.store, ownKeys.cursorKeys())
       : new ConfiguredCursorKeys([secret, ...older]);
   // The store's parts, checked against its interface (store/store.ts): everything above sees only that.
-  const alerts = new RedisAlertStore(connections.redis, connections.subscriber, ownKeys.alerts);
-  const bulk = new BulkStore(connections.redis, ownKeys.bulk, connections.subscriber);
+  const alerts = new RedisAlertStore(connections.store, connections.storeSubscriber, ownKeys.alerts);
+  const bulk = new BulkStore(connections.store, ownKeys.bulk, connections.storeSubscriber);
   const store: LensStore = { history, index, indexChanges, goals, cursorKeys, sent, states, bulk, stats, alerts };
   consumer = connections.consumer
     ? new EventConsumer(

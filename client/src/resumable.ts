@@ -36,7 +36,13 @@ export class LensClientError extends Error {
 }
 
 /** Retried after a backoff, with the same cursor: the server could not serve it now. */
-const TRANSIENT = new Set(['BACKEND_UNAVAILABLE', 'RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS', 'TOO_MANY_WATCHES']);
+const TRANSIENT = new Set([
+  'BACKEND_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
+  'RATE_LIMITED',
+  'TOO_MANY_SUBSCRIPTIONS',
+  'TOO_MANY_WATCHES',
+]);
 
 /**
  * Whether a watch retries an error with this code (`extensions.code`): the

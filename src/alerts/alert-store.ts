@@ -10,7 +10,7 @@
  * - `deliveries` HASH id → `{t: transition JSON, b: the webhook's body, n: attempts, l: lease token}`;
  * - `changes`: a channel, `<id>\n<transition JSON>` per transition (alerts subscription).
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import type {
   AlertDelivery,
   AlertObservation,
@@ -75,8 +75,8 @@ export class RedisAlertStore implements AlertStorage {
   readonly #changes: ChannelFeed<AlertTransition>;
 
   constructor(
-    readonly redis: Redis,
-    readonly subscriber: Redis,
+    readonly redis: StoreRedis,
+    readonly subscriber: StoreRedis,
     /** `<lens-prefix>{alerts}:` (lens-keys.ts). */
     readonly prefix: string,
   ) {

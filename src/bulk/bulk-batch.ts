@@ -29,7 +29,8 @@ async function resendOne(deps: BatchDeps, from: string, to: string, queue: strin
   try {
     call = { ...(await deps.resendCall(from, queue)), id: to };
   } catch (error) {
-    if (error instanceof LensError && error.code !== 'BACKEND_UNAVAILABLE') return false;
+    if (error instanceof LensError && error.code !== 'BACKEND_UNAVAILABLE' && error.code !== 'STORE_UNAVAILABLE')
+      return false;
     throw error;
   }
   try {

@@ -5,14 +5,14 @@
  * bulk action, so one channel for all of them is cheaper than one each.
  * After a reconnect every watcher is told (changes may have been missed).
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { ChannelFeed } from '../redis/channel-feed.ts';
 
 export class BulkChanges {
   readonly #feed: ChannelFeed<string>;
 
   constructor(
-    readonly subscriber: Redis,
+    readonly subscriber: StoreRedis,
     readonly channel: string,
   ) {
     this.#feed = new ChannelFeed(subscriber, channel, (message) => [message.toString()]);

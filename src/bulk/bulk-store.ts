@@ -11,7 +11,7 @@
  * A RUNNING action has no TTL; an ended one is kept RETENTION_SECONDS.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { holdLease } from '../redis/lease.ts';
 import { type LuaScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
@@ -35,11 +35,11 @@ export class BulkStore implements BulkStorage {
   readonly #changes: BulkChanges;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     /** `<lens-prefix>{bulk}:` (lens-keys.ts). */
     readonly prefix: string,
     /** The process' shared subscriber connection. */
-    subscriber: Redis,
+    subscriber: StoreRedis,
   ) {
     this.#changes = new BulkChanges(subscriber, this.changesChannel);
   }

@@ -1,7 +1,7 @@
 /**
  * `celery-lens cursor-key --rotate [options]`: a new key for page cursors in
  * the ring kept in Redis (store/cursor-key-store.ts), with the serve
- * command's options (--backend, --lens-prefix). Cursors signed with the key
+ * command's options (--backend, --store, --lens-prefix). Cursors signed with the key
  * it replaces still page on; older keys stop verifying GRACE_MS after their
  * own replacement. Prints the ids of the signing key and of every key that
  * still verifies as JSON on stdout.
@@ -28,11 +28,13 @@ export async function runCursorKeyCommand(
       '--cursor-secret is set: cursor keys come from it, not from Redis; rotate by listing a new secret first (the old one after it)',
     );
   }
-  const redis = createRedis(config.backend, {
+  // The ring lives in celery-lens' store (--store), the backend by default.
+  const redis = createRedis(config.store ?? config.backend, {
     commandTimeoutMs: config.redisTimeoutMs,
     sentinelMaster: config.sentinelMaster,
     sentinelPassword: config.sentinelPassword,
     connectionName: 'celery-lens-cursor-key',
+    role: config.store ? 'store' : 'backend',
   });
   redis.on('error', () => {});
   try {

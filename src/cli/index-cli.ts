@@ -1,7 +1,7 @@
 /**
  * `celery-lens index --backfill [--restart] [--scan-count N] [options]`:
  * indexes the result keys Redis holds now (see store/index/index-backfill.ts),
- * with the serve command's options (--backend, --lens-prefix, --index-*).
+ * with the serve command's options (--backend, --store, --lens-prefix, --index-*).
  * Progress on stderr, a JSON summary on stdout; Ctrl-C stops after the
  * batch in progress, and the next run resumes there.
  */
@@ -47,13 +47,16 @@ export async function runIndexCommand(
   const { rest, restart, count } = ownFlags(argv);
   const config = loadConfig(rest);
   if (!config.index) throw new ConfigError('--index false: there is no index to backfill');
-  const redis = createRedis(config.backend, {
+  const settings = {
     commandTimeoutMs: Math.max(config.redisTimeoutMs, 10_000),
     sentinelMaster: config.sentinelMaster,
     sentinelPassword: config.sentinelPassword,
     connectionName: 'celery-lens-backfill',
-  });
-  redis.on('error', () => {});
+  };
+  const redis = createRedis(config.backend, settings);
+  // Read from the backend, written to the store (--store): the backend itself by default.
+  const store = config.store ? createRedis(config.store, { ...settings, role: 'store' }) : redis;
+  for (const connection of new Set([redis, store])) connection.on('error', () => {});
   const stop = new AbortController();
   const interrupted = () => {
     stderr('stopping after this batch; run the same command again to resume');
@@ -62,7 +65,8 @@ export async function runIndexCommand(
   process.once('SIGINT', interrupted);
   try {
     await guarded(() => redis.connect());
-    const index = new TaskIndex(redis, lensKeys(config.lensPrefix).index, {
+    if (store !== redis) await guarded(() => store.connect());
+    const index = new TaskIndex(store, lensKeys(config.lensPrefix).index, {
       maxTasks: config.indexMaxTasks,
       retentionSeconds: config.indexSeconds,
     });
@@ -70,6 +74,7 @@ export async function runIndexCommand(
     const result = await backfillIndex(redis, index, celeryKeys(config.globalKeyprefix), {
       count,
       restart,
+      store,
       kwargKeys: config.indexKwargs,
       signal: stop.signal,
       progress: (p) =>
@@ -88,5 +93,6 @@ export async function runIndexCommand(
   } finally {
     process.off('SIGINT', interrupted);
     redis.disconnect();
+    store.disconnect();
   }
 }

@@ -2,7 +2,8 @@
  * The only reader of process.env and argv. Each option has a CLI flag and an
  * environment variable; the flag wins. The result is validated and frozen.
  */
-import { type RedisTarget, parseRedisUrl } from '../redis/redis-url.ts';
+import { type RedisTarget, parseRedisUrl, sameServer } from '../redis/redis-url.ts';
+import { type StoreTarget, parseStoreUrl } from '../redis/cluster-url.ts';
 import {
   type AmqpTarget,
   type BrokerApi,
@@ -49,6 +50,11 @@ export interface Config {
   /** Celery's event_queue_ttl and event_queue_expires, in ms: celery-lens' event queue on RabbitMQ. */
   readonly eventQueueTtlMs: number;
   readonly eventQueueExpiresMs: number;
+  /**
+   * Where celery-lens keeps what it writes (--store): another Redis, so that
+   * nothing is written to the backend's; null: the result backend itself.
+   */
+  readonly store: StoreTarget | null;
   /** Prefix of celery-lens' own keys (timelines, tombstones, goals). */
   readonly lensPrefix: string;
   /** Celery's result_expires, in seconds: timelines live a day longer. */
@@ -205,6 +211,17 @@ function brokerApi(url: string, broker: RedisTarget | AmqpTarget): BrokerApi | n
   return parseBrokerApi(url, broker);
 }
 
+/** --store: another Redis for celery-lens' own keys; null when empty or naming the backend's very server and db. */
+function storeTarget(url: string, backend: RedisTarget, sentinelMaster: string): StoreTarget | null {
+  if (url === '') return null;
+  const store = parseStoreUrl(url);
+  if (store.sentinels && sentinelMaster === '')
+    throw new ConfigError(
+      "a sentinel:// store needs --sentinel-master (CELERY_SENTINEL_MASTER_NAME), the master's name",
+    );
+  return !store.cluster && sameServer(store, backend) && store.db === backend.db ? null : store;
+}
+
 export function loadConfig(
   argv: readonly string[] = process.argv.slice(2),
   env: Readonly<Record<string, string | undefined>> = process.env,
@@ -222,6 +239,7 @@ export function loadConfig(
     backend,
     broker,
     brokerApi: brokerApi(get('broker-api'), broker),
+    store: storeTarget(get('store'), backend, get('sentinel-master')),
     eventQueueTtlMs: integer('event-queue-ttl', get('event-queue-ttl'), 1, 86_400) * 1000,
     eventQueueExpiresMs: integer('event-queue-expires', get('event-queue-expires'), 1, 86_400) * 1000,
     lensPrefix: get('lens-prefix'),

@@ -69,6 +69,11 @@ export const OPTIONS = {
     default: '1048576',
     help: 'bytes of stored values queued per slow subscriber, with what its socket still holds, before collapsing to the latest per task',
   },
+  store: {
+    env: 'LENS_STORE',
+    default: '',
+    help: 'where celery-lens keeps what it writes (index, timelines, goals, rollups, …): a Redis URL as for --backend (default: the backend)',
+  },
   'lens-prefix': { env: 'LENS_PREFIX', default: 'celery-lens:', help: "prefix of celery-lens' own keys" },
   'result-expires': {
     env: 'CELERY_RESULT_EXPIRES',

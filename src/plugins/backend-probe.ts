@@ -6,9 +6,33 @@
  * whoever asks, so a stalled Redis does not pile them up.
  */
 import { performance } from 'node:perf_hooks';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { LensRedis } from '../redis/connection.ts';
+import { LensCluster } from '../redis/cluster-connection.ts';
 import { unavailable } from '../redis/redis-replies.ts';
-import type { BackendHealth, ResultBackend } from '../read/result-backend.ts';
+import type { BackendHealth } from '../read/result-backend.ts';
+
+/** What a probe PINGs: the result backend (read/result-backend.ts), or celery-lens' store apart from it (pingable). */
+export interface Pingable {
+  readonly redis: StoreRedis;
+  health(): Promise<BackendHealth>;
+}
+
+/** A Redis connection as a Pingable: the store's, which has no ResultBackend over it. */
+export function pingable(redis: StoreRedis): Pingable {
+  return {
+    redis,
+    async health() {
+      const started = performance.now();
+      try {
+        await redis.ping();
+        return { up: true, latencyMs: performance.now() - started, error: null, checkedAt: new Date() };
+      } catch (error) {
+        return { up: false, latencyMs: null, error: unavailable(error).message, checkedAt: new Date() };
+      }
+    },
+  };
+}
 
 /** How long a readiness check waits for the PING before it says the backend is down, in ms. */
 export const READY_PROBE_MS = 500;
@@ -20,7 +44,7 @@ export class BackendProbe {
   #inFlight: { readonly startedAt: number; readonly answer: Promise<BackendHealth> } | null = null;
 
   constructor(
-    readonly backend: ResultBackend,
+    readonly backend: Pingable,
     readonly timeoutMs = READY_PROBE_MS,
   ) {}
 
@@ -67,7 +91,10 @@ export class BackendProbe {
     const redis = this.backend.redis;
     if (redis.status !== 'ready') {
       // In the words a refused command would carry ("… cannot reach Redis at …: connection refused").
-      const why = redis instanceof LensRedis ? redis.unreachable : `the connection is ${redis.status}`;
+      const why =
+        redis instanceof LensRedis || redis instanceof LensCluster
+          ? redis.unreachable
+          : `the connection is ${redis.status}`;
       return { up: false, latencyMs: null, error: unavailable(new Error(why)).message, checkedAt: new Date() };
     }
     const waited = this.#pendingMs();

@@ -147,7 +147,7 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
   });
   const subscriberDisconnects = new Counter({
     name: 'celery_lens_subscriber_disconnects_total',
-    help: 'Times a pub/sub connection was dropped (connection="subscriptions": the task watcher\'s, "events": the event consumer\'s); what was published until it came back was not heard',
+    help: 'Times a pub/sub connection was dropped (connection="subscriptions": the task watcher\'s, "events": the event consumer\'s, "store": the --store subscriber\'s); what was published until it came back was not heard',
     labelNames: ['connection'] as const,
     registers: [registry],
   });

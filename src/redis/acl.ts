@@ -4,7 +4,11 @@
  * pub/sub channels it listens to, and its own goal channels to publish.
  * With --control true, also LPUSH on the --queues lists (and their priority
  * sub-queues), PUBLISH on the workers' pidbox channel and SADD/SREM of this
- * process' member of kombu's reply binding set: still no write to a result key. `celery-lens acl` prints it for the current configuration.
+ * process' member of kombu's reply binding set: still no write to a result
+ * key. With --store apart from the backend, two rules: the backend's reads
+ * (no key of celery-lens' but the control replies' list) and the store's (its
+ * own keys and channels only). `celery-lens acl` prints them for the current
+ * configuration.
  */
 import { eventChannelPattern } from '../celery/events.ts';
 import { normalizeGlobalKeyprefix } from '../celery/keys.ts';
@@ -80,6 +84,13 @@ const COMMANDS = [
   'publish',
 ];
 
+/** What the result backend is asked when celery-lens' store is elsewhere: Celery's keys read, its channels heard. */
+const BACKEND_COMMANDS = [
+  ...['ping', 'info', 'select', 'client|setname'],
+  ...['mget', 'get', 'pttl', 'exists', 'lrange', 'llen', 'lindex', 'zcard', 'hlen', 'scan', 'multi', 'exec'],
+  ...['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe'],
+];
+
 /** The options the rule follows (config/config.ts has their meaning): plain values, so redis/ sits below config. */
 export interface AclConfig {
   readonly globalKeyprefix: string;
@@ -90,14 +101,24 @@ export interface AclConfig {
   readonly prioritySteps: readonly number[];
   readonly prioritySep: string;
   readonly control: boolean;
+  /** celery-lens' store apart from the backend (--store); null: its keys are on the backend. */
+  readonly store: object | null;
 }
 
 /** What --control adds: sending on the known queues, broadcasting to workers. */
 function controlRule(config: AclConfig, db: number): string[] {
   const naming = { steps: config.prioritySteps, sep: config.prioritySep };
   const lists = config.queues.flatMap((queue) => priorityKeys(queue, naming).map(({ key }) => key));
-  // The reply queue's binding for inspect and worker control (broker/redis/redis-mailbox.ts); its list is under --lens-prefix.
-  return ['+lpush', ...lists.map((list) => `%W~${list}`), `&${pidboxChannel(db)}`, `%RW~${REPLY_BINDING_KEY}`];
+  // The reply queue's binding for inspect and worker control (broker/redis/redis-mailbox.ts), and its list under
+  // --lens-prefix: with the store elsewhere, the only key of celery-lens' on the broker, and the commands for it.
+  const replies = ['+publish', '+sadd', '+srem', '+del', `%RW~${config.lensPrefix}pidbox-replies:*`];
+  return [
+    '+lpush',
+    ...(config.store ? replies : []),
+    ...lists.map((list) => `%W~${list}`),
+    `&${pidboxChannel(db)}`,
+    `%RW~${REPLY_BINDING_KEY}`,
+  ];
 }
 
 /** A Redis broker's queue lists, read: each queue's own and kombu's priority sub-queues (`<queue>\x06\x16<step>`). */
@@ -107,10 +128,45 @@ function queueLists(config: AclConfig): string[] {
   );
 }
 
+/** The rule for the result backend (and a Redis broker): with the store elsewhere, no key or channel of celery-lens'. */
 export function aclRule(config: AclConfig, username: string, password: string): string[] {
   const celery = normalizeGlobalKeyprefix(config.globalKeyprefix);
   // A RabbitMQ broker's rights are RabbitMQ's: on Redis, the backend's keys and channels only.
   const db = 'db' in config.broker ? config.broker.db : null;
+  const own = config.store === null;
+  return [
+    'ACL',
+    'SETUSER',
+    username,
+    'reset',
+    'on',
+    `>${password}`,
+    '-@all',
+    ...(own ? COMMANDS : BACKEND_COMMANDS).map((command) => `+${command}`),
+    `%R~${celery}celery-task-meta-*`,
+    `%R~${celery}celery-taskset-meta-*`,
+    ...(db === null ? [] : queueLists(config)),
+    // Its own keys, the hash-tagged ones too (`<prefix>{ix}:…`, `<prefix>{states}:…`: lens-keys.ts).
+    ...(own ? [`~${config.lensPrefix}*`] : []),
+    `&${celery}celery-task-meta-*`,
+    ...(db === null ? [] : [`&${eventChannelPattern(db)}`]),
+    ...(own ? [`&${config.lensPrefix}*`] : []),
+    ...(config.control && db !== null ? controlRule(config, db) : []),
+  ];
+}
+
+/**
+ * The rule for celery-lens' store apart from the backend (--store): its own
+ * keys and channels, nothing of Celery's; on a Redis Cluster also what
+ * ioredis' Cluster client asks each node (CLUSTER SLOTS for the slot map,
+ * CLUSTER INFO for its ready check).
+ */
+export function storeAclRule(
+  config: Pick<AclConfig, 'lensPrefix'> & { readonly store?: { readonly cluster?: unknown } | null },
+  username: string,
+  password: string,
+): string[] {
+  const cluster = Boolean(config.store?.cluster);
   return [
     'ACL',
     'SETUSER',
@@ -120,14 +176,8 @@ export function aclRule(config: AclConfig, username: string, password: string): 
     `>${password}`,
     '-@all',
     ...COMMANDS.map((command) => `+${command}`),
-    `%R~${celery}celery-task-meta-*`,
-    `%R~${celery}celery-taskset-meta-*`,
-    ...(db === null ? [] : queueLists(config)),
-    // Its own keys, the hash-tagged ones too (`<prefix>{ix}:…`, `<prefix>{states}:…`: lens-keys.ts).
+    ...(cluster ? ['+cluster|slots', '+cluster|info'] : []),
     `~${config.lensPrefix}*`,
-    `&${celery}celery-task-meta-*`,
-    ...(db === null ? [] : [`&${eventChannelPattern(db)}`]),
     `&${config.lensPrefix}*`,
-    ...(config.control && db !== null ? controlRule(config, db) : []),
   ];
 }

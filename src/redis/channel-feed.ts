@@ -6,7 +6,7 @@
  * the channel is subscribed again and each listener's `onGap` is called, as
  * messages may have been missed meanwhile.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from './store-redis.ts';
 import { guarded } from './redis-replies.ts';
 import { SubscriberChannels } from './subscriber-channels.ts';
 
@@ -21,7 +21,7 @@ export class ChannelFeed<T> {
   #subscribed: Promise<void> | null = null;
 
   constructor(
-    readonly subscriber: Redis,
+    readonly subscriber: StoreRedis,
     readonly channel: string,
     /** A message's items; a message that decodes to none is ignored. */
     readonly decode: (message: Buffer) => Iterable<T>,

@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { type Command, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from './redis-url.ts';
 import { OFFLINE_MESSAGES, causeOf, whereOf } from './unreachable.ts';
+import { markStoreError } from './store-errors.ts';
 
 export interface ConnectionSettings {
   /** Sentinel: the master's name, and the sentinels' own password if they have one. */
@@ -12,9 +13,11 @@ export interface ConnectionSettings {
   readonly commandTimeoutMs: number;
   /** Name shown by CLIENT LIST, so operators can tell our connections apart. */
   readonly connectionName: string;
+  /** 'store': a connection to celery-lens' own store apart from the backend; its errors are STORE_UNAVAILABLE. @default 'backend' */
+  readonly role?: 'backend' | 'store';
 }
 
-function tlsOptions(target: RedisTarget): ConnectionOptions | undefined {
+export function tlsOptions(target: RedisTarget): ConnectionOptions | undefined {
   const tls = target.tls;
   if (!tls) return undefined;
   return {
@@ -35,12 +38,15 @@ function tlsOptions(target: RedisTarget): ConnectionOptions | undefined {
 export class LensRedis extends Redis {
   /** The server, as the user configured it (host:port, a socket path, a Sentinel master). */
   readonly where: string;
+  /** Whether its errors are the store's (store-errors.ts): a connection to --store apart from the backend. */
+  readonly isStore: boolean;
   /** Why the connection is down; null while it is up. */
   #cause: string | null = 'not connected yet';
 
-  constructor(options: RedisOptions, where: string) {
+  constructor(options: RedisOptions, where: string, role: ConnectionSettings['role'] = 'backend') {
     super(options);
     this.where = where;
+    this.isStore = role === 'store';
     // Listeners of its own come first, so the other listeners of these events read the new cause.
     this.on('ready', () => (this.#cause = null));
     this.on('close', () => (this.#cause ??= 'connection lost'));
@@ -54,23 +60,24 @@ export class LensRedis extends Redis {
 
   /** ioredis' "Connection is closed." and the like as the cause they stand for; any other error as it is. */
   #worded(error: Error): Error {
-    if (OFFLINE_MESSAGES.has(error.message)) return new Error(this.unreachable, { cause: error });
-    return error;
+    const worded = OFFLINE_MESSAGES.has(error.message) ? new Error(this.unreachable, { cause: error }) : error;
+    return this.isStore ? markStoreError(worded) : worded;
   }
 
   override connect(callback?: Parameters<Redis['connect']>[0]): Promise<void> {
     return super.connect(callback).catch((error: unknown) => {
       if (!(error instanceof Error)) throw error;
       // A failed attempt rejects with "Connection is closed." (its 'error' event said why) or with its socket error.
-      throw OFFLINE_MESSAGES.has(error.message)
-        ? this.#worded(error)
-        : new Error(`cannot reach Redis at ${this.where}: ${causeOf(error)}`, { cause: error });
+      if (OFFLINE_MESSAGES.has(error.message)) throw this.#worded(error);
+      const failed = new Error(`cannot reach Redis at ${this.where}: ${causeOf(error)}`, { cause: error });
+      throw this.isStore ? markStoreError(failed) : failed;
     });
   }
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     // Only while down (a closure per command would cost the hot path): ioredis refuses at once, offline queue off.
-    if (this.status !== 'ready') {
+    // A store's connection always: a timeout or a refusal while up must say it came from the store.
+    if (this.status !== 'ready' || this.isStore) {
       const reject = command.reject;
       command.reject = (error: Error) => reject(this.#worded(error));
     }
@@ -110,7 +117,7 @@ export function createRedis(target: RedisTarget, settings: ConnectionSettings): 
   };
   const tls = tlsOptions(target);
   if (tls) options.tls = tls;
-  return new LensRedis(options, whereOf(target, settings.sentinelMaster));
+  return new LensRedis(options, whereOf(target, settings.sentinelMaster), settings.role);
 }
 
 /** Why a connection is not up, in the user's words ("cannot reach Redis at …: connection refused"); null while it is. */

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import type { StoreRedis } from './store-redis.ts';
 import { luaScript, runScript } from './lua-scripts.ts';
 
 const LEASE = luaScript('lensLease', new URL('./lua/lease.lua', import.meta.url));
@@ -9,7 +9,7 @@ const LEASE = luaScript('lensLease', new URL('./lua/lease.lua', import.meta.url)
  * with whether `token` holds it now (lua/lease.lua).
  */
 export async function holdLease(
-  redis: Redis | Cluster,
+  redis: StoreRedis,
   key: string,
   token: string,
   ms: number,

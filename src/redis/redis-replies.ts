@@ -12,6 +12,8 @@ import type { ChainableCommander } from 'ioredis';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
 import { LensError } from '../errors/lens-error.ts';
+import { StoreUnavailableError } from '../errors/store-unavailable-error.ts';
+import { isStoreError } from './store-errors.ts';
 
 export type Reply = [Error | null, unknown];
 
@@ -20,10 +22,15 @@ export function isWrongType(error: unknown): boolean {
   return error instanceof Error && error.name === 'ReplyError' && error.message.startsWith('WRONGTYPE');
 }
 
-/** Any failure to get an answer from Redis (connection, timeout, NOPERM, OOM, LOADING, …). */
+/**
+ * Any failure to get an answer from Redis (connection, timeout, NOPERM, OOM,
+ * LOADING, …): STORE_UNAVAILABLE when it came from a store apart from the
+ * backend (store-errors.ts), else BACKEND_UNAVAILABLE.
+ */
 export function unavailable(error: unknown): LensError {
   if (error instanceof LensError) return error;
   const reason = error instanceof Error ? error.message : String(error);
+  if (isStoreError(error)) return new StoreUnavailableError(reason, { cause: error });
   return new BackendUnavailableError(reason, { cause: error });
 }
 

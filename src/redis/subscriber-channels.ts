@@ -13,7 +13,7 @@
  * after the late SUBSCRIBE). A new connection holds nothing: both sets are
  * emptied when the connection closes.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from './store-redis.ts';
 
 export interface SubscriberChannelsOptions {
   /** Channels per SUBSCRIBE/UNSUBSCRIBE command. @default 1000 */
@@ -32,7 +32,7 @@ export class SubscriberChannels {
   #reconciling = false;
 
   constructor(
-    readonly connection: Redis,
+    readonly connection: StoreRedis,
     /** Whether the owner still wants `channel` subscribed. */
     readonly wanted: (channel: string) => boolean,
     options: SubscriberChannelsOptions = {},

@@ -8,19 +8,27 @@
  * watcher re-reads every watched task, task-watcher.ts; progress
  * subscriptions re-count, event-consumer.ts).
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-export type PubSubRole = 'subscriptions' | 'events';
+export type PubSubRole = 'subscriptions' | 'events' | 'store';
 
 export interface PubSubConnection {
   readonly role: PubSubRole;
-  readonly connection: Redis;
+  readonly connection: Redis | Cluster;
   /** Whether the task watcher hears its tasks' states on it (the consumer's pattern when it consumes). */
   readonly feedsWatcher: boolean;
 }
 
+/** The name a connection gives itself in CLIENT LIST (a Cluster's: each node connection's). */
+const nameOf = (connection: Redis | Cluster): string | undefined =>
+  connection.isCluster
+    ? (connection as Cluster).options.redisOptions?.connectionName
+    : (connection as Redis).options.connectionName;
+
 const LOST: Record<PubSubRole, string> = {
+  store:
+    "changes published on celery-lens' store (the index' taskEvents feed, goal, alert and bulk-action changes) until it is back are not heard by this process' subscriptions; what the store holds is not lost",
   subscriptions: 'task states published until it is back are not heard',
   events:
     'Celery events and published states until it is back are lost: timelines, tombstones and the index miss them; progress subscriptions re-count from the result backend once it is back',
@@ -44,7 +52,7 @@ export function reportSubscriberDrops(
       if (droppedAt !== null) {
         const healing = feedsWatcher ? { rereadTasks: details.watchedTasks() } : {};
         logger.info(
-          { connection: connection.options.connectionName, role, downMs: Date.now() - droppedAt, ...healing },
+          { connection: nameOf(connection), role, downMs: Date.now() - droppedAt, ...healing },
           'pub/sub connection is back',
         );
       }
@@ -63,10 +71,7 @@ export function reportSubscriberDrops(
         'closed by Redis (client-output-buffer-limit pubsub during a burst, CLIENT KILL, a restart) or the network';
       const watched = feedsWatcher ? { watchedTasks: details.watchedTasks() } : {};
       const lost = feedsWatcher ? `${LOST[role]}; ${REREAD}` : LOST[role];
-      logger.warn(
-        { connection: connection.options.connectionName, role, reason, lost, ...watched },
-        'pub/sub connection dropped',
-      );
+      logger.warn({ connection: nameOf(connection), role, reason, lost, ...watched }, 'pub/sub connection dropped');
     });
   }
 }

@@ -19,7 +19,7 @@
  * break no page either.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
 import type { CursorKey, CursorKeys } from './cursor-keys.ts';
 import { luaScript, runScript } from '../redis/lua-scripts.ts';
@@ -80,7 +80,7 @@ export class StoredCursorKeys implements CursorKeys {
   #reading: Promise<readonly StoredKey[]> | null = null;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     /** lensKeys().cursorKeys(). */
     readonly key: string,
   ) {}
@@ -122,7 +122,7 @@ const ROTATE = luaScript('lensRotateCursorKeys', new URL('./lua/rotate-cursor-ke
 
 /** Rotates the stored ring: a new key signs from now on (on each replica within REFRESH_MS); the ids of the keys that still verify. */
 export async function rotateStoredCursorKey(
-  redis: Redis,
+  redis: StoreRedis,
   key: string,
   now = Date.now(),
 ): Promise<{ signing: string; verifying: string[] }> {

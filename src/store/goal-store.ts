@@ -11,7 +11,7 @@
  * BACKEND_UNAVAILABLE; a goal key holding what celery-lens did not write is
  * UNDECODABLE_LENS_DATA, never "no goal".
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { GoalExistsError, GoalNotFoundError } from '../errors/goal-errors.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
 import type { LensKeys } from './lens-keys.ts';
@@ -68,9 +68,9 @@ export class GoalStore implements GoalStorage {
   readonly #channels: SubscriberChannels;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     /** The process' shared subscriber connection. */
-    readonly subscriber: Redis,
+    readonly subscriber: StoreRedis,
     readonly keys: LensKeys,
   ) {
     this.#channels = new SubscriberChannels(subscriber, (channel) => this.#listeners.has(channel));
@@ -185,7 +185,7 @@ export class GoalStore implements GoalStorage {
   }
 
   /** Runs the writes of a change with its PUBLISH as one transaction. */
-  async #commit(key: string, transaction: ReturnType<Redis['multi']>): Promise<void> {
+  async #commit(key: string, transaction: ReturnType<StoreRedis['multi']>): Promise<void> {
     const replies = await execAll(transaction.publish(this.keys.goalChannel(key), 'changed'));
     for (const reply of replies) valueOf(reply, this.keys.goal(key));
   }

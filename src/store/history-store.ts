@@ -8,7 +8,7 @@
  * same members, SET of the same tombstone), so several celery-lens processes
  * receiving the same pub/sub messages never double count.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
@@ -17,6 +17,7 @@ import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
+import { decodeTimelineMember, encodeTimelineMember } from './timeline-members.ts';
 import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
 import type { TaskIndex } from './index/task-index.ts';
 import type { HoldEnds } from './index/index-types.ts';
@@ -136,7 +137,7 @@ export class HistoryStore implements HistoryStorage {
   readonly #unwritten: StatsUpdate[] = [];
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     readonly keys: LensKeys,
     readonly settings: HistorySettings,
   ) {}
@@ -175,7 +176,7 @@ export class HistoryStore implements HistoryStorage {
       const added = pipeline.length;
       // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
       pipeline
-        .zadd(events, event.at, JSON.stringify(entry))
+        .zadd(events, event.at, encodeTimelineMember(entry))
         .zremrangebyrank(events, 0, -MAX_TIMELINE - 1)
         .expire(events, ttl);
       stats?.queue(pipeline, event, key, added);
@@ -263,14 +264,14 @@ export class HistoryStore implements HistoryStorage {
   }
 
   /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
-  async #write(pipeline: ReturnType<Redis['pipeline']>): Promise<Reply[]> {
+  async #write(pipeline: ReturnType<StoreRedis['pipeline']>): Promise<Reply[]> {
     const replies = await execAll(pipeline);
     for (const reply of replies) valueOf(reply, 'a celery-lens history key');
     return replies;
   }
 
   /** Children in the order they were first seen (NX: a later sighting keeps the first time). */
-  #child(pipeline: ReturnType<Redis['pipeline']>, parentId: string, childId: string, at: number): void {
+  #child(pipeline: ReturnType<StoreRedis['pipeline']>, parentId: string, childId: string, at: number): void {
     const key = this.keys.children(parentId);
     pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
   }
@@ -336,7 +337,10 @@ export class HistoryStore implements HistoryStorage {
     const hash = valueOf(hashReply, historyKey) as Record<string, string>;
     const entries = valueOf(eventsReply, eventsKey) as string[];
     const timeline = causalOrder(
-      entries.map((entry) => decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry)),
+      entries.map(
+        (entry) =>
+          decodeTimelineMember(entry) ?? decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry),
+      ),
     );
     const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
     const tomb = valueOf(tombReply, tombKey) as string | null;

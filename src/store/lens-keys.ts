@@ -90,16 +90,22 @@ export interface LensKeys {
  * kind decides the type and no two (kind, id) pairs share a key. The keys a
  * script touches together begin with a hash tag (`{ix}:`, `{states}:`), a
  * kind of its own followed by the kinds of that store.
+ *
+ * On a Redis Cluster (`cluster`), a goal's hash and attempts list are
+ * `goal:{<key>}` and `goal-attempts:{<key>}`: the goal key as their hash tag
+ * (goal keys hold no braces: checkGoalKey), so the MULTI that attaches an
+ * attempt touches one slot. A single Redis keeps the names it always had.
  */
-export function lensKeys(prefix = 'celery-lens:'): LensKeys {
+export function lensKeys(prefix = 'celery-lens:', { cluster = false }: { readonly cluster?: boolean } = {}): LensKeys {
+  const goalId = cluster ? (key: string) => `{${key}}` : (key: string) => key;
   return {
     history: (id) => `${prefix}task:${id}`,
     events: (id) => `${prefix}events:${id}`,
     children: (id) => `${prefix}children:${id}`,
     groupMembers: (id) => `${prefix}group:${id}`,
     tombstone: (id) => `${prefix}tomb:${id}`,
-    goal: (key) => `${prefix}goal:${key}`,
-    goalAttempts: (key) => `${prefix}goal-attempts:${key}`,
+    goal: (key) => `${prefix}goal:${goalId(key)}`,
+    goalAttempts: (key) => `${prefix}goal-attempts:${goalId(key)}`,
     legacyGoalAttempts: (key) => `${prefix}goal:${key}:attempts`,
     goalChannel: (key) => `${prefix}goal:${key}`,
     sent: (id) => `${prefix}sent:${id}`,

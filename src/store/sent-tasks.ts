@@ -4,7 +4,7 @@
  * later, one writes a message (SET NX under --lens-prefix); and the links
  * between a task and its re-sends.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
 import { TaskExistsError } from '../errors/control-errors.ts';
 import type { LensKeys } from './lens-keys.ts';
@@ -20,7 +20,7 @@ export interface SentTasksOptions {
 
 export class SentTasks implements SentTaskStorage {
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     readonly keys: LensKeys,
     readonly options: SentTasksOptions,
   ) {}
@@ -44,9 +44,10 @@ export class SentTasks implements SentTaskStorage {
   /** Records that `from` was sent again as `to`, both ways. */
   async linkResend(from: string, to: string): Promise<void> {
     const ttl = this.options.linkTtlSeconds;
+    // Both ways in one transaction; on a Cluster the two tasks' keys live in two slots, so a pipeline (split per node).
+    const batch = this.redis.isCluster ? this.redis.pipeline() : this.redis.multi();
     const replies = await execAll(
-      this.redis
-        .multi()
+      batch
         .rpush(this.keys.resentAs(from), to)
         .expire(this.keys.resentAs(from), ttl)
         .set(this.keys.resentFrom(to), from, 'EX', ttl),

@@ -20,7 +20,7 @@
  * last one (each record renews it). Older cursors are CURSOR_EXPIRED.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Position, type Replay, type ResumeLog, digestOf } from './store.ts';
 import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
@@ -61,7 +61,7 @@ export class StateLog implements ResumeLog {
   #now: Promise<Position> | null = null;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     readonly keys: LensKeys,
     options: StateLogOptions = {},
   ) {

@@ -6,6 +6,7 @@
 import { useDisableIntrospection } from '@envelop/disable-introspection';
 import { type GraphiQLOptions, createYoga } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../redis/store-redis.ts';
 import type { Logger } from 'pino';
 import { callerNamer } from '../auth/caller-of.ts';
 import { CallerWatches } from '../live/caller-watches.ts';
@@ -54,11 +55,14 @@ export interface YogaParts {
   readonly operationLogger: Logger;
   readonly metrics: Metrics;
   readonly subscriber: Redis;
+  /** celery-lens' store apart from the backend (--store), for the health endpoints; null: the backend. */
+  readonly store: { readonly redis: StoreRedis; readonly subscriber: StoreRedis } | null;
   /** Where every subscription runs (use-live-core.ts). */
   readonly cohorts: LiveCore;
 }
 
-export function createLensYoga({ config, context, logger, operationLogger, metrics, subscriber, cohorts }: YogaParts) {
+export function createLensYoga(parts: YogaParts) {
+  const { config, context, logger, operationLogger, metrics, subscriber, cohorts } = parts;
   const callers = new CallerWatches(config.maxWatchesPerCaller, callerNamer(config));
   return createYoga<object, LensContext>({
     schema,
@@ -99,7 +103,13 @@ export function createLensYoga({ config, context, logger, operationLogger, metri
       // Before the log and metrics: they count the RESPONSE_TOO_LARGE it may answer.
       useResponseLimit(config.maxResponseBytes),
       useClientGone(),
-      ...useHealth({ backend: context.backend, subscriber, consumer: context.consumer, broker: context.broker }),
+      ...useHealth({
+        backend: context.backend,
+        subscriber,
+        consumer: context.consumer,
+        broker: context.broker,
+        store: parts.store,
+      }),
       // Static files, public like /healthz: the page asks for a key before it reads anything.
       ...(config.ui ? [useWebPage({ frameAncestors: config.frameAncestors })] : []),
       ...(config.graphiql ? [useGraphiQLPage(GRAPHIQL_OPTIONS, config.frameAncestors)] : []),

@@ -77,6 +77,13 @@ type Documents = {
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": typeof types.TaskCompletedDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": typeof types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": typeof types.WorkersDocument,
+    "\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n": typeof types.StoreApartReadDocument,
+    "\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.StoreApartGoalDocument,
+    "\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n": typeof types.StoreApartGoalReadDocument,
+    "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n": typeof types.ClusterEverythingDocument,
+    "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.ClusterGoalDocument,
+    "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n": typeof types.ClusterLiveDocument,
+    "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": typeof types.FailoverCountDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": typeof types.StoreCreateDocument,
     "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n": typeof types.StoreUpdateDocument,
@@ -227,6 +234,13 @@ const documents: Documents = {
     "\n  subscription TaskCompleted($id: ID!) {\n    taskCompleted(id: $id) { id state result error { type message } }\n  }\n": types.TaskCompletedDocument,
     "\n  query Status($id: ID!) {\n    task(id: $id) {\n      state exists status statusReason\n      sentAt receivedAt startedAt finishedAt runtime\n      timeline { type at hostname retries }\n      lastOutcome { state dateDone errorType errorMessage }\n      children { id }\n    }\n  }\n": types.StatusDocument,
     "\n  query Workers {\n    workers { hostname online active processed }\n  }\n": types.WorkersDocument,
+    "\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n": types.StoreApartReadDocument,
+    "\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.StoreApartGoalDocument,
+    "\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n": types.StoreApartGoalReadDocument,
+    "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n": types.ClusterEverythingDocument,
+    "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.ClusterGoalDocument,
+    "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n": types.ClusterLiveDocument,
+    "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": types.FailoverCountDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": types.StoreCreateDocument,
     "\n  mutation StoreUpdate($key: ID!) { updateGoalStatus(key: $key, status: RUNNING) { key } }\n": types.StoreUpdateDocument,
@@ -580,6 +594,34 @@ export function graphql(source: "\n  query Status($id: ID!) {\n    task(id: $id)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Workers {\n    workers { hostname online active processed }\n  }\n"): (typeof documents)["\n  query Workers {\n    workers { hostname online active processed }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n"): (typeof documents)["\n  query StoreApartRead($id: ID!, $goal: ID!) {\n    task(id: $id) { state status timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status currentTask { id } }\n    searchTasks(filter: { name: \"store.apart\" }, first: 10) { edges { node { id status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"): (typeof documents)["\n  mutation StoreApartGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n"): (typeof documents)["\n  query StoreApartGoalRead($key: ID!) { goal(key: $key) { status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n"): (typeof documents)["\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"): (typeof documents)["\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n"): (typeof documents)["\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n"): (typeof documents)["\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -408,7 +408,7 @@ describe('a cell’s life', () => {
     );
     const cells = await reader.cells(at - 1, at + 3000, 2000);
     expect(cells.map((cell) => [cell.name, cell.count, cell.runtimes.length])).toEqual([['app.x', 3000, 2000]]);
-    const sent = await commandsSent(reader.redis, () => reader.cells(at - 1, at + 3000, 2000));
+    const sent = await commandsSent(reader.redis as Redis, () => reader.cells(at - 1, at + 3000, 2000));
     const costs = await replayCosts(client, cpu, sent);
     console.info(`runtimes of 2,000 tasks, Redis CPU per command:\n  ${summary(costs).join('\n  ')}`);
     expect(slowest(costs)).toBeLessThan(BOUND_MS);

@@ -27,6 +27,8 @@ export interface BackfillOptions {
   readonly progress?: (done: BackfillProgress) => void;
   /** Stops after the batch in progress (the cursor stays saved). */
   readonly signal?: AbortSignal;
+  /** Where the index and the saved cursor are written (--store): the index' connection. @default the backend read */
+  readonly store?: Redis;
 }
 
 export interface BackfillProgress {
@@ -47,8 +49,9 @@ export async function backfillIndex(
   options: BackfillOptions = {},
 ): Promise<BackfillProgress> {
   const stateKey = `${index.prefix}backfill`;
-  if (options.restart) await guarded(() => redis.del(stateKey));
-  const saved = await guarded(() => redis.get(stateKey));
+  const store = options.store ?? redis;
+  if (options.restart) await guarded(() => store.del(stateKey));
+  const saved = await guarded(() => store.get(stateKey));
   let cursor = saved ?? '0';
   const progress: BackfillProgress = { scanned: 0, indexed: 0, skipped: 0, complete: false, resumed: saved !== null };
   do {
@@ -74,7 +77,7 @@ export async function backfillIndex(
         progress.skipped += 1; // pickle, garbage: nothing to index
       }
     });
-    const pipeline = redis.pipeline();
+    const pipeline = store.pipeline();
     index.addUpdates(pipeline, updates, now);
     // Saved with the batch it follows: a run stopped now re-reads at most this batch.
     if (next === '0') pipeline.del(stateKey);

@@ -12,7 +12,8 @@
  * more than twice the cells the registry does is read afresh (HSCAN, a
  * bounded batch a call), and the query with it.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import { scanHash } from './index-cell-registry.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
 import type { IndexFilter } from './index-types.ts';
@@ -59,7 +60,7 @@ export class CellCopy {
   readonly #numbers = new Map<string, string[]>();
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     /** `<lens-prefix>{ix}:`. */
     readonly prefix: string,
   ) {}

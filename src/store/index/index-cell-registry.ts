@@ -17,7 +17,8 @@
  * The Lua is lua/cell-registry.lua (numbering and forgetting, included by
  * the write script) and lua/sweep.lua.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
 
 /** Registry entries one HSCAN call asks for (a hint: small hashes come whole). */
@@ -30,7 +31,7 @@ const SCAN_PER_CALL = 200;
  * are returned.
  */
 export async function scanHash(
-  redis: Redis,
+  redis: StoreRedis,
   key: string,
   first: ChainableCommander,
   take: (fields: readonly string[]) => Promise<void> | void,
@@ -51,7 +52,7 @@ export async function scanHash(
 type Sweep = (cells: string[]) => Promise<number>;
 
 /** One pass over the registry (`sweep` runs lua/sweep.lua); returns how many cells it forgot. */
-export async function sweepCells(redis: Redis, cellsKey: string, sweep: Sweep): Promise<number> {
+export async function sweepCells(redis: StoreRedis, cellsKey: string, sweep: Sweep): Promise<number> {
   let forgotten = 0;
   await scanHash(redis, cellsKey, redis.pipeline(), async (fields) => {
     const cells = fields.filter((_, index) => index % 2 === 0);

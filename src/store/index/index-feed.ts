@@ -4,7 +4,7 @@
  * `<lens-prefix>{ix}:changes`. Every process hears them on its shared
  * subscriber connection, subscribed while someone listens.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import type { TaskStatus } from '../task-statuses.ts';
 import type { IndexChangeListener, IndexChanges } from '../store.ts';
 import type { IndexedTask } from './index-types.ts';
@@ -27,7 +27,7 @@ export class IndexFeed implements IndexChanges {
   readonly #feed: ChannelFeed<IndexedTask>;
 
   constructor(
-    readonly subscriber: Redis,
+    readonly subscriber: StoreRedis,
     readonly channel: string,
   ) {
     this.#feed = new ChannelFeed(subscriber, channel, (message) =>

@@ -6,7 +6,7 @@
  * them share the hash tag of index-keys.ts, so each script runs on Redis
  * Cluster.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import type { IndexKeys } from './index-keys.ts';
 import { type LuaScript, defineScript, luaScript } from '../../redis/lua-scripts.ts';
 
@@ -28,7 +28,7 @@ export const INDEX_SCRIPTS = {
 } as const;
 
 /** Defines every index script on a connection, before the pipelines that call them are made. */
-export function defineIndexScripts(redis: Redis): void {
+export function defineIndexScripts(redis: StoreRedis): void {
   for (const each of Object.values(INDEX_SCRIPTS)) defineScript(redis, each);
 }
 

@@ -30,7 +30,8 @@
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
  * so entries that come and go before it do not shift the next page.
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import type { TaskStatus } from '../task-statuses.ts';
 import type {
   CellStats,
@@ -88,7 +89,7 @@ export class TaskIndex implements IndexStorage {
   readonly #keys: IndexKeys;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     /** `<lens-prefix>{ix}:`. */
     readonly prefix: string,
     readonly settings: IndexSettings,

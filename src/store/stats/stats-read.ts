@@ -5,7 +5,7 @@
  * or day) the same: a minute bucket past the minutes' keep reads as empty
  * (its hour has it: ask HOUR).
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
 import { type Rollup, addRollup, decodeRollup, emptyRollup } from './stats-fields.ts';
 import { HOUR_MS, MINUTE_MS, type Resolution, type Scope, type StatsKeys, scopeOf } from './stats-keys.ts';
@@ -43,7 +43,7 @@ export function plan(from: number, to: number, minuteKept: (start: number) => bo
 
 export class StatsReader {
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     readonly keys: StatsKeys,
     /** Whether the minute starting then is still kept. */
     readonly minuteKept: (start: number) => boolean,

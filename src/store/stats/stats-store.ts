@@ -12,7 +12,7 @@
  * one into the other): a minute expires two days after it ends, an hour
  * --stats-days after; a bucket already past its keep is not written.
  */
-import type { Redis } from 'ioredis';
+import type { StoreRedis } from '../../redis/store-redis.ts';
 import { type LuaScript, luaScript, runScript } from '../../redis/lua-scripts.ts';
 import { guarded } from '../../redis/redis-replies.ts';
 import { MAX_BINS } from './sketch.ts';
@@ -53,7 +53,7 @@ export class StatsStore implements StatsStorage {
   readonly #reader: StatsReader;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: StoreRedis,
     prefix: string,
     readonly settings: StatsSettings,
   ) {

@@ -1,0 +1,80 @@
+/**
+ * A store on a Redis Cluster with replicas: a manual failover of the primary
+ * holding the task index (its replica promoted) while the consumer records a
+ * stream of tasks loses no index entry; celery-lens follows the new primary
+ * (MOVED) without a restart.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keySlot, SLOTS } from '../../src/redis/key-slot.ts';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
+import { execute } from '../helpers/graphql.ts';
+import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
+
+const Count = graphql(`
+  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }
+`);
+
+let cluster: RedisCluster;
+let backend: RedisServer;
+let app: Awaited<ReturnType<typeof startApp>>;
+
+beforeAll(async () => {
+  [cluster, backend] = await Promise.all([startRedisCluster(3, { replicas: true }), startRedis()]);
+  const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
+  app = await startApp(backend.url(), ['--store', `redis+cluster://${nodes}`]);
+  await until(async () => (await app.yoga.fetch('http://yoga/readyz')).status === 200, 20_000);
+}, 120_000);
+afterAll(async () => {
+  await app?.stop();
+  await Promise.all([cluster?.stop(), backend?.stop()]);
+});
+
+describe('--store on a Redis Cluster, failover', () => {
+  it("loses no index entry when the index' primary fails over to its replica", async () => {
+    const admin = backend.client();
+    // The primary serving the index' slot (the helper gives each primary a contiguous third).
+    const indexNode = Math.floor((keySlot('celery-lens:{ix}:all') * 3) / SLOTS);
+    const ids: string[] = [];
+    const batch = async () => {
+      const batchIds = Array.from({ length: 10 }, () => randomUUID());
+      ids.push(...batchIds);
+      const at = Date.now() / 1000;
+      await publishEvents(
+        admin,
+        0,
+        batchIds.map((uuid) => ({ type: 'task-received', uuid, name: 'failover.job', timestamp: at, hostname: 'w@h' })),
+      );
+      for (const id of batchIds) await writeMeta(admin, { status: 'SUCCESS', result: 1, name: 'failover.job' }, { id });
+    };
+    for (let i = 0; i < 5; i += 1) await batch();
+    const failingOver = cluster.failover(indexNode);
+    for (let i = 0; i < 15; i += 1) await batch();
+    await failingOver;
+    for (let i = 0; i < 5; i += 1) await batch();
+    const total = async () => {
+      const { data } = await execute(app, Count);
+      return data?.taskStats.groups.find((group) => group.key === 'failover.job');
+    };
+    await until(async () => (await total())?.total === ids.length, 20_000).catch(() => {});
+    expect(await total()).toEqual({
+      key: 'failover.job',
+      total: ids.length,
+      byStatus: [{ status: 'SUCCEEDED', count: ids.length }],
+    });
+    // The promoted replica holds the index now, every entry in it: written there after the failover, or replicated before.
+    const promoted = new Redis({ port: cluster.replicaPorts[indexNode], host: '127.0.0.1' });
+    try {
+      expect(((await promoted.info('replication')) as string).includes('role:master')).toBe(true);
+      expect(await promoted.zcard('celery-lens:{ix}:all')).toBe(ids.length);
+    } finally {
+      promoted.disconnect();
+    }
+    console.info(`failover: ${app.consumer?.failed ?? 0} consumer batches failed, ${ids.length} tasks indexed`);
+  });
+});
