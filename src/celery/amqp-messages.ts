@@ -126,6 +126,16 @@ export function amqpRevokeBroadcast(
   signal: string,
   sender: Sender,
 ): AmqpMessage {
+  return pidboxBroadcast(revokeBody(ids, terminate, signal), sender);
+}
+
+/** An inspect or control command on the pidbox fanout, as kombu's Mailbox._publish sends it (revoke's properties). */
+export function amqpCommand(command: PidboxCommand, reply: ReplyTo | null, sender: Sender): AmqpMessage {
+  return pidboxBroadcast(commandBody(command, reply), sender);
+}
+
+/** `body` on the pidbox fanout with the properties kombu's Mailbox._publish gives every broadcast. */
+function pidboxBroadcast(body: unknown, sender: Sender): AmqpMessage {
   const { clock, expires } = broadcastHeaders(sender);
   return {
     exchange: PIDBOX_EXCHANGE,
@@ -138,23 +148,6 @@ export function amqpRevokeBroadcast(
       deliveryMode: 2,
       priority: 0,
     },
-    body: json(revokeBody(ids, terminate, signal)),
-  };
-}
-
-/** An inspect or control command on the pidbox fanout, as kombu's Mailbox._publish sends it (revoke's properties). */
-export function amqpCommand(command: PidboxCommand, reply: ReplyTo | null, sender: Sender): AmqpMessage {
-  const { clock, expires } = broadcastHeaders(sender);
-  return {
-    exchange: PIDBOX_EXCHANGE,
-    routingKey: '',
-    properties: {
-      contentType: JSON_TYPE,
-      contentEncoding: 'utf-8',
-      headers: { clock: int(clock), expires: double(expires) },
-      deliveryMode: 2,
-      priority: 0,
-    },
-    body: json(commandBody(command, reply)),
+    body: json(body),
   };
 }

@@ -128,6 +128,17 @@ function queueLists(config: AclConfig): string[] {
   );
 }
 
+/** ACL SETUSER from nothing: the user on, its password, no command until the rule's. */
+const setUser = (username: string, password: string): string[] => [
+  'ACL',
+  'SETUSER',
+  username,
+  'reset',
+  'on',
+  `>${password}`,
+  '-@all',
+];
+
 /** The rule for the result backend (and a Redis broker): with the store elsewhere, no key or channel of celery-lens'. */
 export function aclRule(config: AclConfig, username: string, password: string): string[] {
   const celery = normalizeGlobalKeyprefix(config.globalKeyprefix);
@@ -135,13 +146,7 @@ export function aclRule(config: AclConfig, username: string, password: string): 
   const db = 'db' in config.broker ? config.broker.db : null;
   const own = config.store === null;
   return [
-    'ACL',
-    'SETUSER',
-    username,
-    'reset',
-    'on',
-    `>${password}`,
-    '-@all',
+    ...setUser(username, password),
     ...(own ? COMMANDS : BACKEND_COMMANDS).map((command) => `+${command}`),
     `%R~${celery}celery-task-meta-*`,
     `%R~${celery}celery-taskset-meta-*`,
@@ -168,13 +173,7 @@ export function storeAclRule(
 ): string[] {
   const cluster = Boolean(config.store?.cluster);
   return [
-    'ACL',
-    'SETUSER',
-    username,
-    'reset',
-    'on',
-    `>${password}`,
-    '-@all',
+    ...setUser(username, password),
     ...COMMANDS.map((command) => `+${command}`),
     ...(cluster ? ['+cluster|slots', '+cluster|info'] : []),
     `~${config.lensPrefix}*`,
