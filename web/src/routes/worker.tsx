@@ -128,7 +128,10 @@ export function WorkerRoute({ hostname }: { hostname: string }) {
           <h2>Pool</h2>
           {worker.pool ? (
             <p>
-              {worker.pool.implementation ?? 'pool'} · max concurrency {worker.pool.maxConcurrency ?? '?'} ·{' '}
+              {/* Celery before 5.3 does not name its pool class in stats. */}
+              {worker.pool.implementation ? `${worker.pool.implementation} · ` : ''}max concurrency{' '}
+              {worker.pool.maxConcurrency ?? '?'}
+              {' · '}
               <span data-testid="pool-processes">{worker.pool.processes.length}</span> processes
             </p>
           ) : (
