@@ -114,6 +114,13 @@ type Documents = {
     "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": typeof types.AmqpOverviewDocument,
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": typeof types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": typeof types.AmqpRevokeDocument,
+    "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
+    "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
+    "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
+    "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n": typeof types.BulkLookDocument,
+    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n": typeof types.BulkCountDocument,
+    "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n": typeof types.BulkRevokeOneDocument,
+    "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n": typeof types.BulkTasksDocument,
     "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": typeof types.AmqpQueueLengthsDocument,
     "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": typeof types.AmqpQueuedTimelineDocument,
     "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": typeof types.AmqpWorkerInspectDocument,
@@ -121,16 +128,9 @@ type Documents = {
     "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": typeof types.AmqpWorkerGrowDocument,
     "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": typeof types.AmqpWorkerAddDocument,
     "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n": typeof types.AmqpWorkerShutdownDocument,
-    "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": typeof types.BulkSendDocument,
-    "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": typeof types.BulkRevokeMatchingDocument,
-    "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": typeof types.BulkResendMatchingDocument,
     "\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n": typeof types.BulkCancelDocument,
-    "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n": typeof types.BulkLookDocument,
     "\n  query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }\n": typeof types.BulkListDocument,
-    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n": typeof types.BulkCountDocument,
-    "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n": typeof types.BulkRevokeOneDocument,
     "\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n": typeof types.BulkFollowDocument,
-    "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n": typeof types.BulkTasksDocument,
     "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": typeof types.ControlSendDocument,
     "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": typeof types.ControlRevokeDocument,
     "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n": typeof types.ControlRevokeManyDocument,
@@ -271,6 +271,13 @@ const documents: Documents = {
     "\n  query AmqpOverview($prefix: String!) {\n    workers { hostname online }\n    queues { name length }\n    searchTasks(filter: { namePrefix: $prefix }) { totalCount }\n  }\n": types.AmqpOverviewDocument,
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": types.AmqpRevokeDocument,
+    "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
+    "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
+    "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
+    "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n": types.BulkLookDocument,
+    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n": types.BulkCountDocument,
+    "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n": types.BulkRevokeOneDocument,
+    "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n": types.BulkTasksDocument,
     "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": types.AmqpQueueLengthsDocument,
     "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": types.AmqpQueuedTimelineDocument,
     "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": types.AmqpWorkerInspectDocument,
@@ -278,16 +285,9 @@ const documents: Documents = {
     "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": types.AmqpWorkerGrowDocument,
     "\n  mutation AmqpWorkerAdd($hostname: String!, $queue: String!) { addConsumer(hostname: $hostname, queue: $queue) { hostname ok message } }\n": types.AmqpWorkerAddDocument,
     "\n  mutation AmqpWorkerShutdown($hostname: String!) { shutdownWorker(hostname: $hostname) { ok } }\n": types.AmqpWorkerShutdownDocument,
-    "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n": types.BulkSendDocument,
-    "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n": types.BulkRevokeMatchingDocument,
-    "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n": types.BulkResendMatchingDocument,
     "\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n": types.BulkCancelDocument,
-    "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n": types.BulkLookDocument,
     "\n  query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }\n": types.BulkListDocument,
-    "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n": types.BulkCountDocument,
-    "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n": types.BulkRevokeOneDocument,
     "\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n": types.BulkFollowDocument,
-    "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n": types.BulkTasksDocument,
     "\n  mutation ControlSend($name: String!, $args: JSON, $kwargs: JSON, $queue: String, $countdown: Int, $eta: DateTime, $expires: DateTime, $priority: Int, $id: ID) {\n    sendTask(name: $name, args: $args, kwargs: $kwargs, queue: $queue, countdown: $countdown, eta: $eta, expires: $expires, priority: $priority, id: $id) { id status }\n  }\n": types.ControlSendDocument,
     "\n  mutation ControlRevoke($id: ID!, $terminate: Boolean! = false, $signal: String! = \"SIGTERM\") {\n    revokeTask(id: $id, terminate: $terminate, signal: $signal) { id }\n  }\n": types.ControlRevokeDocument,
     "\n  mutation ControlRevokeMany($ids: [ID!]!) { revokeTasks(ids: $ids) { id } }\n": types.ControlRevokeManyDocument,
@@ -745,6 +745,34 @@ export function graphql(source: "\n  mutation AmqpRevoke($id: ID!) { revokeTask(
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"): (typeof documents)["\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n"): (typeof documents)["\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n"): (typeof documents)["\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n"): (typeof documents)["\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n"): (typeof documents)["\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n"): (typeof documents)["\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n"): (typeof documents)["\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n"): (typeof documents)["\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -773,23 +801,7 @@ export function graphql(source: "\n  mutation AmqpWorkerShutdown($hostname: Stri
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"): (typeof documents)["\n  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n"): (typeof documents)["\n  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {\n    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n"): (typeof documents)["\n  mutation BulkResendMatching($filter: TaskFilter!) {\n    resendTasksMatching(filter: $filter) { id kind state matched done failed }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n"): (typeof documents)["\n  mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n"): (typeof documents)["\n  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -797,19 +809,7 @@ export function graphql(source: "\n  query BulkList($first: Int, $after: String)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n"): (typeof documents)["\n  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n"): (typeof documents)["\n  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: \"SIGKILL\") { id } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n"): (typeof documents)["\n  subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n"): (typeof documents)["\n  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
