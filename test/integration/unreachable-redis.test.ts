@@ -95,7 +95,9 @@ describe('an unreachable Redis', () => {
         .map((line) => JSON.parse(line) as { msg: string; reason?: string })
         .find((line) => line.msg === 'result backend is down');
       expect(down?.reason).toMatch(
-        new RegExp(`^cannot reach Redis at 127\\.0\\.0\\.1:${redis.port}: (connection lost|connection refused)$`),
+        new RegExp(
+          `^cannot reach Redis at 127\\.0\\.0\\.1:${redis.port}: (connection lost|connection reset|connection refused)$`,
+        ),
       );
       expect(app.logs.join('\n')).not.toMatch(IOREDIS_WORDS);
     } finally {

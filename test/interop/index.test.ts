@@ -286,6 +286,12 @@ describe.each(BROKER_KINDS)('the index with real workers on a %s broker', (kind)
         await until(
           async () => Number(((await redis.client().pubsub('NUMSUB', `${prefix}{ix}:changes`)) as unknown[])[1]) > 0,
         );
+        // A deployment whose workers are known to send task events (`{ix}:worked`): until a worker's first task
+        // event is written, an end told by a result is told at once, without finishedAt. A first task, not
+        // counted, makes that known under this test's fresh prefix.
+        const warm = await send(extended(), [{ task: 'add', args: [0, 0], queue: 'q1' }]);
+        await until(async () => (await redis.client().exists(`${prefix}{ix}:worked`)) === 1, 60_000);
+        await until(() => sub.events.some((event) => warm.includes(event.taskEvents.id)), 60_000);
         // One after the other: a second telling of an end would come before the next task's. (Late events of
         // earlier tests' tasks, new to this index, come through too: only these tasks are counted.)
         const ids: string[] = [];

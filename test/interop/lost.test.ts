@@ -77,7 +77,12 @@ describe.each(BROKER_KINDS)('a worker killed in the middle of a task, on a %s br
     const first = await start(['lost'], `${name}@%h`);
     const id = randomUUID();
     await celery('send', [{ task: 'sleep', args: [4], queue: 'lost', task_id: id }], env());
-    await until(async () => (await look(id)).task!.status === 'RUNNING', 20_000);
+    // Running by its task-started event and by the STARTED state its worker stores: two writes that may come in
+    // either order (the event through the broker, the state through the result backend).
+    await until(async () => {
+      const { task } = await look(id);
+      return task?.status === 'RUNNING' && task.rawState === 'STARTED';
+    }, 20_000);
     // Its heartbeats are heard: it is online, the task is not lost.
     await until(async () => (await look(id)).workers.some((w) => w.hostname.startsWith(`${name}@`) && w.online));
     expect((await look(id)).task).toMatchObject({ rawState: 'STARTED', status: 'RUNNING' });
