@@ -53,7 +53,8 @@ export class PatternSubscriber {
   /** Messages of the current read, by run of one owner, handed over in a microtask. */
   #pending: Pending[] = [];
   #receivedAt = 0;
-  #subscribedOnce = false;
+  /** The connection was ready before: a 'ready' now follows a drop, whether or not a PSUBSCRIBE was confirmed then. */
+  #readyBefore = false;
 
   constructor(readonly connection: Redis) {
     connection.on('close', () => {
@@ -64,7 +65,8 @@ export class PatternSubscriber {
     });
     connection.on('ready', () => {
       for (const owner of this.#listeners()) owner.state(true);
-      this.#subscribe([...this.#owners.keys()]);
+      this.#subscribe([...this.#owners.keys()], this.#readyBefore);
+      this.#readyBefore = true;
     });
     connection.on('pmessageBuffer', (pattern: Buffer, channel: Buffer, message: Buffer) => {
       const owners = this.#owners.get(pattern.toString());
@@ -141,16 +143,15 @@ export class PatternSubscriber {
     };
   }
 
-  #subscribe(patterns: string[], renewal = true): void {
+  #subscribe(patterns: string[], renewal: boolean): void {
     if (patterns.length === 0) return;
     this.connection.psubscribe(...patterns).then(
       () => {
         for (const pattern of patterns) if (this.#owners.has(pattern)) this.#confirmed.add(pattern);
         this.#wake();
         // Back after a drop: what was published meanwhile is lost, and may be read where it is stored.
-        if (renewal && this.#subscribedOnce)
+        if (renewal)
           for (const pattern of patterns) for (const owner of this.#owners.get(pattern) ?? []) owner.resubscribed();
-        this.#subscribedOnce = true;
       },
       (error: unknown) => {
         // Also while reconnecting (the next 'ready' subscribes again); a refusal (NOPERM) stays.

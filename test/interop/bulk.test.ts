@@ -20,40 +20,24 @@ import { type CeleryWorker, ensureCelery, startWorker } from '../helpers/celery.
 import { freePort, type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, useWsClients } from '../helpers/ws-client.ts';
+import {
+  Look,
+  ResendMatching,
+  Revoke,
+  RevokeMatching,
+  type App,
+  bulkOperations,
+  ok,
+} from '../helpers/bulk-operations.ts';
 
-const Send = graphql(`
-  mutation BulkSend($name: String!, $args: JSON, $queue: String) { sendTask(name: $name, args: $args, queue: $queue) { id } }
-`);
-const RevokeMatching = graphql(`
-  mutation BulkRevokeMatching($filter: TaskFilter!, $dryRun: Boolean! = false, $max: Int) {
-    revokeTasksMatching(filter: $filter, dryRun: $dryRun, max: $max) { id kind state matched done failed dryRun startedAt finishedAt filter }
-  }
-`);
-const ResendMatching = graphql(`
-  mutation BulkResendMatching($filter: TaskFilter!) {
-    resendTasksMatching(filter: $filter) { id kind state matched done failed }
-  }
-`);
 const Cancel = graphql(`
   mutation BulkCancel($id: ID!) { cancelBulkAction(id: $id) { id state done } }
-`);
-const Look = graphql(`
-  query BulkLook($id: ID!) { bulkAction(id: $id) { id state matched done failed finishedAt error } }
 `);
 const List = graphql(`
   query BulkList($first: Int, $after: String) { bulkActions(first: $first, after: $after) { edges { cursor node { id kind } } pageInfo { hasNextPage endCursor } } }
 `);
-const Count = graphql(`
-  query BulkCount($filter: TaskFilter) { searchTasks(filter: $filter, first: 0) { totalCount } }
-`);
-const Revoke = graphql(`
-  mutation BulkRevokeOne($id: ID!) { revokeTask(id: $id, terminate: true, signal: "SIGKILL") { id } }
-`);
 const Follow = graphql(`
   subscription BulkFollow($id: ID!) { bulkAction(id: $id) { id state done matched } }
-`);
-const Tasks = graphql(`
-  query BulkTasks($ids: [ID!]!) { tasks(ids: $ids) { id state timeline { type } resentAs { id } resentFrom { id } } }
 `);
 
 const BROKER_DB = 15;
@@ -83,50 +67,8 @@ const flags = () => [
   '2',
 ];
 
-type App = Awaited<ReturnType<typeof startApp>>;
 type BulkPage = { edges: { node: { id: string } }[]; pageInfo: { endCursor: string | null } };
-async function ok<T>(target: App, document: DocumentNode, variables: object): Promise<T> {
-  const response = await target.yoga.fetch('http://yoga/graphql', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  const { data, errors } = (await response.json()) as { data?: T; errors?: unknown[] };
-  expect(errors).toBeUndefined();
-  return data as T;
-}
-async function sendMany(count: number, name: string, queue: string, args: (index: number) => unknown[]) {
-  const ids: string[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const data = await ok<{ sendTask: { id: string } }>(app, Send, { name, args: args(index), queue });
-    ids.push(data.sendTask.id);
-  }
-  return ids;
-}
-const total = async (filter: object) =>
-  (await ok<{ searchTasks: { totalCount: number } }>(app, Count, { filter })).searchTasks.totalCount;
-const look = async (id: string, target = app) =>
-  (
-    await ok<{ bulkAction: { state: string; matched: number; done: number; failed: number } | null }>(target, Look, {
-      id,
-    })
-  ).bulkAction;
-const tasks = async (ids: string[]) =>
-  (
-    await ok<{
-      tasks: {
-        id: string;
-        state: string;
-        timeline: { type: string }[];
-        resentAs: { id: string }[];
-        resentFrom: { id: string } | null;
-      }[];
-    }>(app, Tasks, { ids })
-  ).tasks;
-const ended = async (id: string, timeout = 30_000) => {
-  await until(async () => (await look(id))?.state !== 'RUNNING', timeout);
-  return (await look(id))!;
-};
+const { sendMany, total, look, tasks, ended } = bulkOperations(() => app);
 
 /** Revoke broadcasts heard on the pidbox, by their task ids. */
 async function pidbox() {

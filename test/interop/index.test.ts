@@ -271,9 +271,9 @@ describe.each(BROKER_KINDS)('the index with real workers on a %s broker', (kind)
     90_000,
   );
 
-  // On Redis only for now, and tried up to three times: an end sometimes comes without finishedAt (in 2 of 3 full
-  // CI runs on 2026-12-07, never alone), on either broker. A known defect, not yet found (suspect: a held end
-  // released at HOLD_MS before its worker's event is written); each try still fails on it.
+  // On Redis only for now, and tried up to three times: an end sometimes comes without finishedAt in full CI runs
+  // (never alone), on either broker. A known defect, not yet found (suspect: a held end released at HOLD_MS before
+  // its worker's event is written); each try still fails on it.
   it.runIf(kind === 'redis')(
     "taskEvents: one event per end, with finishedAt (and a success's runtime), from two replicas",
     { timeout: 120_000, retry: 2 },

@@ -105,8 +105,11 @@ describe('inspect answers', () => {
         eta: null,
       },
     ]);
-    const scheduled = decodeScheduled([{ eta: '2026-12-07T05:51:00+00:00', priority: 6, request: active[0] }]);
-    expect(scheduled[0]?.eta).toBe(Date.parse('2026-12-07T05:51:00Z'));
+    // An ETA a minute from now, in Python's isoformat (whole seconds, +00:00).
+    const eta = new Date(Math.floor(Date.now() / 1000) * 1000 + 60_000);
+    const python = `${eta.toISOString().slice(0, 19)}+00:00`;
+    const scheduled = decodeScheduled([{ eta: python, priority: 6, request: active[0] }]);
+    expect(scheduled[0]?.eta).toBe(eta.getTime());
     expect(decodeRegistered(['lens.add', 'lens.limited [rate_limit=10/m]'])).toEqual(['lens.add', 'lens.limited']);
     expect(decodeActiveQueues([{ name: 'celery', routing_key: 'celery' }])).toEqual(['celery']);
     expect(() => decodeRequests('active', { error: 'boom' })).toThrow('active failed on the worker: boom');
