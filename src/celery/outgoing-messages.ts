@@ -230,7 +230,11 @@ export function broadcastHeaders(sender: Sender): { clock: number; expires: numb
 
 /** The broadcast `app.control.revoke(ids, terminate=…, signal=…)` publishes; one id is sent as a string. */
 export function revokeBroadcast(ids: readonly string[], terminate: boolean, signal: string, sender: Sender): string {
-  const headers = broadcastHeaders(sender);
+  return pidboxEnvelope(revokeBody(ids, terminate, signal), sender);
+}
+
+/** `body` as kombu's Mailbox._publish broadcasts it on `/<db>.celery.pidbox` (revoke, inspect and control alike). */
+export function pidboxEnvelope(body: unknown, sender: Sender): string {
   const properties = {
     delivery_mode: 2,
     delivery_info: { exchange: 'celery.pidbox', routing_key: '' },
@@ -238,5 +242,5 @@ export function revokeBroadcast(ids: readonly string[], terminate: boolean, sign
     body_encoding: 'base64',
     delivery_tag: sender.deliveryTag(),
   };
-  return envelope(pythonJson(revokeBody(ids, terminate, signal)), headers, properties);
+  return envelope(pythonJson(body), broadcastHeaders(sender), properties);
 }

@@ -18,8 +18,7 @@
  *
  * Nothing here talks to Redis.
  */
-import { type Sender, broadcastHeaders, envelope } from './outgoing-messages.ts';
-import { pythonJson } from './python-text.ts';
+import { type Sender, pidboxEnvelope } from './outgoing-messages.ts';
 
 /** kombu's direct exchange for replies, and the set that binds queues to it. */
 export const REPLY_EXCHANGE = 'reply.celery.pidbox';
@@ -58,14 +57,7 @@ export function commandBody(command: PidboxCommand, reply: ReplyTo | null) {
 
 /** The message PUBLISHed on `/<db>.celery.pidbox` for `command`. */
 export function commandMessage(command: PidboxCommand, reply: ReplyTo | null, sender: Sender): string {
-  const properties = {
-    delivery_mode: 2,
-    delivery_info: { exchange: 'celery.pidbox', routing_key: '' },
-    priority: 0,
-    body_encoding: 'base64',
-    delivery_tag: sender.deliveryTag(),
-  };
-  return envelope(pythonJson(commandBody(command, reply)), broadcastHeaders(sender), properties);
+  return pidboxEnvelope(commandBody(command, reply), sender);
 }
 
 /** One worker's answer to one command. */
