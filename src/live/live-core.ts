@@ -169,8 +169,8 @@ type Joined = ExecutionResult | AsyncIterableIterator<ExecutionResult>;
 export class LiveCore implements Host {
   /** By document and scopes (or grant). */
   readonly #groups = new SharedSource<Group>();
-  /** By group and variables. */
-  readonly #cohorts = new SharedSource<Cohort>();
+  /** Cohorts open in all groups (each group holds its own, by variables). */
+  #cohortCount = 0;
   readonly #members = new Set<Member>();
   /** How to stop listening to the app's shutdown (the same for every member), while any member lives. */
   #unbind: (() => void) | null = null;
@@ -193,7 +193,7 @@ export class LiveCore implements Host {
 
   /** Cohorts now (distinct document, scopes and variables among the live subscriptions). */
   get cohortCount(): number {
-    return this.#cohorts.size;
+    return this.#cohortCount;
   }
 
   /**
@@ -289,13 +289,11 @@ export class LiveCore implements Host {
       (principal?.grant ? ` ${principal.id} ${principal.grant.expiresAt}` : '');
     const groupKey = `${documentId(args.document)}\n${args.operationName ?? ''}\n${scopes}`;
     const group = this.#groups.hold(groupKey, () => this.#group(groupKey, args, context, principal));
-    const cohortKey = `${groupKey}\n${JSON.stringify(args.variableValues ?? {})}`;
-    return this.#cohorts.hold(cohortKey, () => ({
-      group,
-      key: cohortKey,
-      variables: args.variableValues ?? undefined,
-      memo: null,
-    }));
+    // Keyed within its group: a cohort per task id keeps no copy of the group's key.
+    return group.cohorts.hold(JSON.stringify(args.variableValues ?? {}), (cohortKey) => {
+      this.#cohortCount += 1;
+      return { group, key: cohortKey, variables: args.variableValues ?? undefined, memo: null };
+    });
   }
 
   #admit(member: Member, context: LiveContext): void {
@@ -338,7 +336,7 @@ export class LiveCore implements Host {
     if (!this.#members.delete(member)) return;
     const { cohort } = member;
     if (member instanceof WatchMember && member.reEmits) reEmitsOf(cohort.group.context)?.remove(member);
-    this.#cohorts.release(cohort.key, cohort);
+    cohort.group.cohorts.release(cohort.key, cohort);
     this.#groups.release(cohort.group.key, cohort.group);
     if (this.#members.size === 0 && this.#unbind) {
       this.#unbind();
@@ -366,6 +364,9 @@ export class LiveCore implements Host {
     const operation = getOperationAST(args.document, args.operationName);
     return {
       key,
+      cohorts: new SharedSource<Cohort>(() => {
+        this.#cohortCount -= 1;
+      }),
       context: shared,
       schema: args.schema,
       document: args.document,

@@ -31,6 +31,7 @@ import { type TaskUpdate, type TaskWatcher, rawOf } from './task-watcher.ts';
 import { type WatchQuota, takeWatches } from './watch-quota.ts';
 import { LensError } from '../errors/lens-error.ts';
 import { type ReEmittable, again } from './re-emits.ts';
+import type { SharedSource } from './shared-source.ts';
 
 /** What a member counts for the plugin that follows it (use-operation-log.ts). */
 export interface MemberRecord {
@@ -66,6 +67,8 @@ export interface LiveContext {
 export interface Group {
   /** Its document, operation name and scopes: its key among the groups. */
   readonly key: string;
+  /** Its cohorts, by their variables. */
+  readonly cohorts: SharedSource<Cohort>;
   readonly context: LiveContext;
   readonly schema: GraphQLSchema;
   readonly document: DocumentNode;
@@ -77,7 +80,7 @@ export interface Group {
 /** A group's operations with the same variables: one execution per event for all of them. */
 export interface Cohort {
   readonly group: Group;
-  /** Its group's key and its variables: its key among the cohorts. */
+  /** Its variables (JSON): its key among its group's cohorts. */
   readonly key: string;
   readonly variables: Readonly<Record<string, unknown>> | undefined;
   /** Results of the events being fanned out, forgotten after this turn of the event loop. */

@@ -45,10 +45,7 @@ export interface Watch {
   stop(): void;
 }
 
-/**
- * A task's listeners: most tasks have one (a page's subscription), and an
- * empty Set costs ~200 bytes, so one is held as it is and a Set made for two.
- */
+/** A task's listeners: most have one (a Set costs ~200 bytes), held as it is; a Set is made for two. */
 type Listeners = UpdateListener | Set<UpdateListener> | null;
 
 const sizeOf = (listeners: Listeners): number =>
@@ -66,6 +63,9 @@ function removed(listeners: Listeners, listener: UpdateListener): Listeners {
   listeners.delete(listener);
   return listeners.size === 0 ? null : listeners;
 }
+
+/** What an entry's promises become once settled (ready, an idle tail): one for all, not one per idle watch. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 interface Entry {
   readonly id: string;
@@ -195,12 +195,12 @@ export class TaskWatcher {
         id,
         key: this.keys.task(id),
         listeners: null,
-        ready: Promise.resolve(),
+        ready: SETTLED,
         raw: null,
         current: null,
         lastTaken: null,
         held: null,
-        tail: Promise.resolve(),
+        tail: SETTLED,
       };
       created.ready = this.#start(created);
       this.#entries.set(id, created);
@@ -215,6 +215,7 @@ export class TaskWatcher {
       stop();
       throw error;
     }
+    watched.ready = SETTLED;
     // None only when every watcher of the entry stopped before its key was read (#startBatch skipped it).
     if (watched.current === null) throw new Error(`the watch of task ${id} was stopped before its task was read`);
     return { current: watched.current, stop };
@@ -366,12 +367,14 @@ export class TaskWatcher {
     entry.raw = raw;
     entry.lastTaken = update;
     if (raw !== null) rawBytes.set(update, raw);
-    entry.tail = entry.tail.then(() => {
+    const tail = entry.tail.then(() => {
       entry.current = update;
       const { listeners } = entry;
       if (typeof listeners === 'function') listeners(update);
       else if (listeners) for (const listener of listeners) listener(update);
+      if (entry.tail === tail) entry.tail = SETTLED;
     });
+    entry.tail = tail;
   }
 
   async #resync(): Promise<void> {

@@ -11,8 +11,7 @@
  */
 import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import type { OperationResult } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context, SubscribePayload } from 'graphql-ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { WatchQuota } from '../live/watch-quota.ts';
@@ -21,12 +20,8 @@ import type { HostCheck } from './host-guard.ts';
 import { ORIGIN_REFUSAL, upgradeAllowed } from './origin.ts';
 import type { LensContext } from '../schema/context.ts';
 import { SENDS_MEMBERS, memberOf } from '../live/live-core.ts';
-
-/** What graphql-ws hands back to execute/subscribe: Yoga's enveloped functions. */
-interface EnvelopedRoot {
-  readonly execute: (args: ExecutionArgs) => OperationResult;
-  readonly subscribe: (args: ExecutionArgs) => OperationResult;
-}
+import { type SocketExtra, serveGraphqlWs } from './ws-connection.ts';
+import type { Prepared } from './ws-operations.ts';
 
 type Limits = Pick<
   Config,
@@ -62,7 +57,7 @@ export function attachWebSockets(
   });
   // Live subscriptions per connection, to cap them.
   const live = new WeakMap<object, Set<string>>();
-  const release = (ctx: object, id: string) => live.get(ctx)?.delete(id);
+  const release = (ctx: object, id: string) => void live.get(ctx)?.delete(id);
   // Task watches per connection, over all its subscriptions (given back as each ends).
   const quotas = new WeakMap<object, WatchQuota>();
   const quotaOf = (ctx: object) => {
@@ -72,7 +67,58 @@ export function attachWebSockets(
   };
   // Connections past connection_init: only they hold a slot, so idle raw sockets cannot keep clients out.
   const initialised = new Set<object>();
-  const disposable = useServer(
+  const prepare = async (
+    ctx: Context<undefined, SocketExtra>,
+    id: string,
+    params: SubscribePayload,
+  ): Promise<Prepared | readonly GraphQLError[]> => {
+    const ids = live.get(ctx) ?? new Set<string>();
+    live.set(ctx, ids);
+    // Counted before any await: subscribe messages sent back to back must not all pass.
+    if (ids.size >= limits.maxSubscriptionsPerConnection) {
+      return [
+        new GraphQLError(
+          `this connection already has ${ids.size} subscriptions; the limit is ${limits.maxSubscriptionsPerConnection}`,
+          { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: limits.maxSubscriptionsPerConnection } },
+        ),
+      ];
+    }
+    ids.add(id);
+    try {
+      const enveloped = yoga.getEnveloped({
+        ...ctx,
+        req: ctx.extra.request,
+        socket: ctx.extra.socket,
+        params,
+        watchQuota: quotaOf(ctx),
+        [SENDS_MEMBERS]: true,
+      });
+      const args: ExecutionArgs = {
+        schema: enveloped.schema,
+        operationName: params.operationName,
+        document: enveloped.parse(params.query),
+        variableValues: params.variables,
+        contextValue: await enveloped.contextFactory(),
+      };
+      const errors = enveloped.validate(args.schema, args.document);
+      if (errors.length > 0) return errors;
+      return {
+        args,
+        run: async (operation) => {
+          if (operation !== 'subscription') return enveloped.execute(args);
+          const result = await enveloped.subscribe(args);
+          // Sent by ws-operations.ts as it comes, the member is all the subscription keeps (src/live/members.ts).
+          return memberOf(result) ?? result;
+        },
+      };
+    } catch (error) {
+      // A syntax error or a parse-time limit: an error for this operation, not the connection.
+      if (error instanceof GraphQLError) return [error];
+      throw error;
+    }
+  };
+  const disposable = serveGraphqlWs(
+    wsServer,
     {
       onConnect: (ctx) => {
         if (initialised.size >= limits.maxWsConnections) return false;
@@ -80,72 +126,9 @@ export function attachWebSockets(
         return true;
       },
       onClose: (ctx) => void initialised.delete(ctx),
-      onComplete: (ctx, id) => void release(ctx, id),
-      onError: (ctx, id) => void release(ctx, id),
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: async (args) => {
-        const result = await (args.rootValue as EnvelopedRoot).subscribe(args);
-        const member = memberOf(result);
-        if (!member) return result;
-        // graphql-ws keeps these args while the subscription lasts, and reads nothing more of them (no onNext
-        // hook here): a member must not keep its operation's context alive (src/live/members.ts).
-        // Nor the subscribe message's query text and variables (graphql-ws hands its payload only to hooks not used here).
-        const params = (args.contextValue as { params?: { query?: string; variables?: unknown } }).params;
-        if (params) {
-          params.query = '';
-          params.variables = undefined;
-        }
-        args.contextValue = undefined;
-        args.rootValue = undefined;
-        args.variableValues = undefined;
-        return member;
-      },
-      onSubscribe: async (ctx, id, params) => {
-        const ids = live.get(ctx) ?? new Set<string>();
-        live.set(ctx, ids);
-        // Counted before any await: subscribe messages sent back to back must not all pass.
-        if (ids.size >= limits.maxSubscriptionsPerConnection) {
-          return [
-            new GraphQLError(
-              `this connection already has ${ids.size} subscriptions; the limit is ${limits.maxSubscriptionsPerConnection}`,
-              {
-                extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit: limits.maxSubscriptionsPerConnection },
-              },
-            ),
-          ];
-        }
-        ids.add(id);
-        try {
-          const enveloped = yoga.getEnveloped({
-            ...ctx,
-            req: ctx.extra.request,
-            socket: ctx.extra.socket,
-            params,
-            watchQuota: quotaOf(ctx),
-            [SENDS_MEMBERS]: true,
-          });
-          const args: ExecutionArgs = {
-            schema: enveloped.schema,
-            operationName: params.operationName,
-            document: enveloped.parse(params.query),
-            variableValues: params.variables,
-            contextValue: await enveloped.contextFactory(),
-            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } as EnvelopedRoot,
-          };
-          const errors = enveloped.validate(args.schema, args.document);
-          if (errors.length === 0) return args;
-          ids.delete(id);
-          return errors;
-        } catch (error) {
-          // A syntax error or a parse-time limit: an error for this operation, not the connection.
-          ids.delete(id);
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-      },
     },
-    wsServer,
-    // graphql-ws pings every keepAlive ms and terminates a socket whose pong is not back keepAlive ms later:
+    { prepare, ended: release },
+    // Pinged every keepAlive ms and terminated when a pong is not back keepAlive ms later:
     // a silent socket goes between one and two intervals after it fell silent, at most the idle timeout.
     limits.wsIdleTimeoutMs / 2,
   );
