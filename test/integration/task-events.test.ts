@@ -1,7 +1,8 @@
 /**
  * taskEvents over graphql-ws, fed through the consumer as Celery publishes:
  * one event per failure, complete (finishedAt), whichever of the result and
- * the task-failed event arrives first; queued tasks named from their
+ * the task-failed event arrives first, and sent again with finishedAt when
+ * the event comes after the result was sent without it (HOLD_MS); queued tasks named from their
  * task-sent event in task(id), searchTasks and taskGraph; lastHeardAt the
  * time searchTasks orders by, a PROGRESS update included.
  */
@@ -9,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { publishEvents } from '../helpers/celery-meta.ts';
+import { HOLD_MS } from '../../src/store/index/task-index.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { celeryDate } from '../helpers/clock.ts';
@@ -79,25 +81,26 @@ async function listening() {
   return { name, sub };
 }
 
+/** A failure whose event comes first (the result stored, not yet published): sent at once. */
+async function lone(name: string, id: string, at: number) {
+  await failureMeta(id, name, at - 5).store();
+  await publishEvents(
+    lens.redis.client(),
+    0,
+    events(id, name, [
+      ['task-received', at - 10],
+      ['task-started', at - 8],
+      ['task-failed', at],
+    ]),
+  );
+}
+
 describe('taskEvents: one event per failure, with finishedAt', () => {
   it('the result published before the task-failed event (as one Redis delivers them): sent with the event', async () => {
     const { name, sub } = await listening();
     const redis = lens.redis.client();
     const [id, early, late] = [randomUUID(), randomUUID(), randomUUID()];
     const t0 = Date.now() - 2000;
-    /** A failure whose event comes first (the result stored, not yet published): sent at once. */
-    const lone = async (marker: string, at: number) => {
-      await failureMeta(marker, name, at - 5).store();
-      await publishEvents(
-        redis,
-        0,
-        events(marker, name, [
-          ['task-received', at - 10],
-          ['task-started', at - 8],
-          ['task-failed', at],
-        ]),
-      );
-    };
     await publishEvents(
       redis,
       0,
@@ -111,12 +114,12 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     await meta.publish();
     await until(async () => (await execute(lens.app, Heard, { id })).data?.task?.lastHeardAt === iso(t0 + 20));
     // Indexed as failed, not sent yet: a failure after it comes through first.
-    await lone(early, t0 + 25);
+    await lone(name, early, t0 + 25);
     await sub.waitFor(1, 20_000);
     await publishEvents(redis, 0, events(id, name, [['task-failed', t0 + 30]]));
     await sub.waitFor(2, 20_000);
     // Once a later failure is heard, anything more about the first was heard before it.
-    await lone(late, t0 + 40);
+    await lone(name, late, t0 + 40);
     await sub.waitFor(3, 20_000);
     expect(sub.events.map((event) => event.taskEvents)).toEqual([
       {
@@ -185,6 +188,42 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
       lastHeardAt: iso(t0 + 30),
       error: { type: 'ValueError' },
     });
+  });
+
+  it('the task-failed event later than HOLD_MS after the result (a loaded worker): sent without finishedAt, then again with it', async () => {
+    const { name, sub } = await listening();
+    const redis = lens.redis.client();
+    const [id, marker] = [randomUUID(), randomUUID()];
+    const t0 = Date.now() - 2000;
+    await publishEvents(
+      redis,
+      0,
+      events(id, name, [
+        ['task-received', t0],
+        ['task-started', t0 + 10],
+      ]),
+    );
+    const meta = failureMeta(id, name, t0 + 20);
+    await meta.store();
+    await meta.publish();
+    // Held for the event, then sent without it.
+    await sub.waitFor(1, HOLD_MS + 10_000);
+    expect(sub.events[0]?.taskEvents).toMatchObject({ id, status: 'FAILED', finishedAt: null });
+    await publishEvents(redis, 0, events(id, name, [['task-failed', t0 + 30]]));
+    await sub.waitFor(2, 20_000);
+    // Once a later failure is heard, anything more about the first was heard before it: sent twice in all.
+    await lone(name, marker, t0 + 40);
+    await sub.waitFor(3, 20_000);
+    expect(sub.events.map((event) => event.taskEvents.id)).toEqual([id, id, marker]);
+    expect(sub.events[1]?.taskEvents).toEqual({
+      id,
+      status: 'FAILED',
+      state: 'FAILURE',
+      finishedAt: iso(t0 + 30),
+      lastHeardAt: iso(t0 + 30),
+      error: { type: 'ValueError' },
+    });
+    expect(sub.errors).toEqual([]);
   });
 });
 

@@ -271,12 +271,11 @@ describe.each(BROKER_KINDS)('the index with real workers on a %s broker', (kind)
     90_000,
   );
 
-  // On Redis only for now, and tried up to three times: an end sometimes comes without finishedAt in full CI runs
-  // (never alone), on either broker. A known defect, not yet found (suspect: a held end released at HOLD_MS before
-  // its worker's event is written); each try still fails on it.
+  // The tasks run on the prefork worker (q2): Celery 5.2's threads pool loses batched task events on a loaded
+  // machine (test/helpers/celery.ts), and an end whose event never comes is told without finishedAt.
   it.runIf(kind === 'redis')(
     "taskEvents: one event per end, with finishedAt (and a success's runtime), from two replicas",
-    { timeout: 120_000, retry: 2 },
+    { timeout: 120_000 },
     async () => {
       const prefix = `e-${randomUUID()}:`;
       // Two replicas writing the same index, and a third process that only serves the subscription.
@@ -291,7 +290,7 @@ describe.each(BROKER_KINDS)('the index with real workers on a %s broker', (kind)
         // A deployment whose workers are known to send task events (`{ix}:worked`): until a worker's first task
         // event is written, an end told by a result is told at once, without finishedAt. A first task, not
         // counted, makes that known under this test's fresh prefix.
-        const warm = await send(extended(), [{ task: 'add', args: [0, 0], queue: 'q1' }]);
+        const warm = await send(extended(), [{ task: 'add', args: [0, 0], queue: 'q2' }]);
         await until(async () => (await redis.client().exists(`${prefix}{ix}:worked`)) === 1, 60_000);
         await until(() => sub.events.some((event) => warm.includes(event.taskEvents.id)), 60_000);
         // One after the other: a second telling of an end would come before the next task's. (Late events of
@@ -305,7 +304,7 @@ describe.each(BROKER_KINDS)('the index with real workers on a %s broker', (kind)
           { task: 'add', args: [3, 4] },
         ];
         for (const spec of specs) {
-          ids.push(...(await send(extended(), [{ ...spec, queue: 'q1' }])));
+          ids.push(...(await send(extended(), [{ ...spec, queue: 'q2' }])));
           await until(() => mine().length >= ids.length, 60_000);
         }
         expect(mine().map((task) => [task.id, task.status])).toEqual([

@@ -20,7 +20,8 @@ builder.subscriptionField('taskEvents', (t) =>
       'Every change of a task matching the filter, as the Task (read when the event is sent), from the moment you subscribe: ' +
       'one event when it enters the index, one when its status changes, and, while it is unfinished, one for each newer state or event ' +
       '(a PROGRESS update) or name, worker, queue, workflow or kwargs value learnt. A finished task is sent once, with its finishedAt and runtime ' +
-      "when its worker sends events (Celery tells an end twice, by the result and by the worker's event). " +
+      "when its worker sends events (Celery tells an end twice, by the result and by the worker's event); " +
+      'when that event comes more than 5 s after the result, it is sent without them, then again with them. ' +
       'A slow client gets the latest state of each task. since/until apply to the time of each change. Never completes.',
     args: { filter: t.arg({ type: TaskFilterInput }) },
     subscribe: (_root, args, context) => {

@@ -23,7 +23,9 @@
  * - `{ix}:changes`: a channel, one message per batch of tasks that changed
  *   (taskEvents; lua/update.lua says what a change is).
  * - `{ix}:held` HASH id → status: ends told by a result, waiting for their
- *   worker's event (at most HOLD_MS, then released by the process that held them).
+ *   worker's event (at most HOLD_MS, then released by the process that held them);
+ *   → `told` once released: its event, should it come later, tells the end
+ *   again (with finishedAt). Cleared by that event or when the task leaves the index.
  * - `{ix}:worked` STRING, for 10 minutes after any worker's task event was written:
  *   workers send task events, so every replica holds ends (one just started too).
  *
@@ -74,8 +76,9 @@ export const SEARCH_BUDGET = 20_000;
 const WALK_PER_CALL = 200;
 /**
  * How long an end told by a stored result waits for its worker's
- * task-succeeded/-failed event (which follows within milliseconds) before
- * taskEvents hears it without that event's finishedAt and runtime.
+ * task-succeeded/-failed event (which follows within a second) before
+ * taskEvents hears it without that event's finishedAt and runtime (and
+ * hears it again, with them, should the event come later).
  */
 export const HOLD_MS = 5000;
 
@@ -166,7 +169,8 @@ export class TaskIndex implements IndexStorage {
   /**
    * Given the replies of update scripts that may have held ends: HOLD_MS later,
    * publishes the ends they held whose worker's event has not come (the
-   * event, when it comes, publishes and clears them first: once in all).
+   * event, when it comes, publishes and clears them first: once in all; after
+   * it, once more, with its finishedAt).
    * A failure then (Redis away) leaves them to that event.
    */
   releaseLater(replies: readonly Reply[]): void {

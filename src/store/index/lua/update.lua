@@ -11,7 +11,8 @@
 -- one change, published once. A result heard first while workers send task events (a worker
 -- batches them: its result usually comes first) is held (`held`) until that event brings
 -- finishedAt and runtime, or the process that held it releases it (release.lua, after
--- task-index.ts' HOLD_MS).
+-- task-index.ts' HOLD_MS), leaving it marked told. An event that comes after that (a loaded
+-- worker or consumer) is published once more: the end told again, now with finishedAt.
 --
 -- KEYS[1] rec, KEYS[2] cells, KEYS[3] cellid, KEYS[4] cellseq, KEYS[5] all, KEYS[6] min,
 -- KEYS[7] held, KEYS[8] worked (set for 10 minutes by any worker's task event written).
@@ -135,7 +136,8 @@ local changes, held = {}, {}
 -- Whether taskEvents hears of this write (see the top of this file).
 local function news(id, old, rec, shown)
   if old and old.status == rec.status then
-    -- The second telling of an end is news only as the event a held end waited for.
+    -- The second telling of an end is news only as the event a held end waited for, or, once
+    -- release.lua told it without that event, as the event come late (`held` keeps it told).
     if READY[rec.status] then return ended[id] == true and redis.call('HDEL', HELD, id) == 1 end
     return shown ~= old.shown
   end
