@@ -20,7 +20,7 @@ const COMMON =
   '{"status": "PROGRESS", "result": {"pid": , "hostname": "celery@"}, "traceback": null, "children": [], "date_done": null, ' +
   '"name": "tasks.", "args": [], "kwargs": {}, "worker": "celery@", "retries": 0, "queue": "celery", "task_id": "';
 
-/** Bumped whenever COMMON changes. */
+/** Bumped whenever COMMON changes: a lowercase letter, the first byte of a state deflated with it (store/state-bytes.ts). */
 export const DICTIONARY_VERSION = 'a';
 
 /** The dictionary for task `id`'s metas. */

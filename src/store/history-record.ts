@@ -8,12 +8,13 @@
  *
  * Fields, separated by \x1f, in this order: `1` (the layout's version), T0
  * (whole ms in base 36: every time below is an offset from it, `<whole
- * ms>[.fraction]`, so a time is a few digits), name, queue, parent id, root
- * id (`=`: the task itself), retries, runtime, worker (an index into the
- * hostnames), sentAt, receivedAt, startedAt (kept only for timeline entries
- * trimmed off: the timeline tells them), finishedAt, the hostnames seen (\x1e between them),
- * and the timeline's entries (\x1e between them), each `<type
- * letter><offset>[,<retries>[,<hostname index>]]` (the letters of
+ * ms>[.fraction]`, so a time is a few digits), name, queue, root id (`=`: the
+ * task itself), retries, runtime, worker (an index into the hostnames),
+ * finishedAt, the hostnames seen (\x1e between them), the timeline's
+ * entries (\x1e between them), then the rarely set, left out when empty from
+ * the end: parent id, sentAt, receivedAt, startedAt (these three kept only
+ * for timeline entries trimmed off: the timeline tells them). An entry is
+ * `<type letter><offset>[,<retries>[,<hostname index>]]` (the letters of
  * timeline-members.ts). Empty: not known.
  */
 import type { TimelineEntry } from '../celery/timeline-order.ts';
@@ -29,19 +30,10 @@ export interface HistoryRecord {
   readonly members: readonly string[];
 }
 
-const NAMES = [
-  'name',
-  'queue',
-  'parentId',
-  'rootId',
-  'retries',
-  'runtime',
-  'worker',
-  'sentAt',
-  'receivedAt',
-  'startedAt',
-  'finishedAt',
-] as const;
+/** The fields after T0, in their order (the hostnames and the timeline come after `finishedAt`). */
+const NAMES = ['name', 'queue', 'rootId', 'retries', 'runtime', 'worker', 'finishedAt'] as const;
+/** The fields after the timeline, rarely set: left out when empty, from the end. */
+const RARE = ['parentId', 'sentAt', 'receivedAt', 'startedAt'] as const;
 const TIMES = new Set(['sentAt', 'receivedAt', 'startedAt', 'finishedAt']);
 
 /** `<whole>[.fraction]` as sign, whole ms and fraction text (the fraction kept as written: no rounding). */
@@ -53,7 +45,7 @@ function parts(text: string): [bigint, string] | null {
 /** The record's fields and members; null when the text is not a record this version wrote. */
 export function decodeHistoryRecord(id: string, text: string): HistoryRecord | null {
   const f = text.split(US);
-  if (f[0] !== '1' || f.length !== 15) return null;
+  if (f[0] !== '1' || f.length < 11 || f.length > 15) return null;
   const t0 = /^-?[0-9a-z]+$/.test(f[1] as string) ? BigInt(Number.parseInt(f[1] as string, 36)) : null;
   const timeOf = (offset: string): string | null => {
     const off = parts(offset);
@@ -62,10 +54,14 @@ export function decodeHistoryRecord(id: string, text: string): HistoryRecord | n
     // A negative offset's fraction belongs to the time, not the offset: `-1.5` from 1000 is 999.5.
     return `${whole}${off[1]}`;
   };
-  const hosts = f[13] === '' ? [] : (f[13] as string).split(RS);
+  const hosts = f[9] === '' ? [] : (f[9] as string).split(RS);
   const fields: Record<string, string> = {};
-  for (const [index, name] of NAMES.entries()) {
-    let value = f[index + 2] as string;
+  const named: [string, string][] = [
+    ...NAMES.map((name, index): [string, string] => [name, f[index + 2] as string]),
+    ...RARE.map((name, index): [string, string] => [name, f[index + 11] ?? '']),
+  ];
+  for (const [name, text] of named) {
+    let value = text;
     if (value === '') continue;
     if (name === 'rootId' && value === '=') value = id;
     else if (name === 'worker') value = hosts[Number(value)] ?? '';
@@ -73,7 +69,7 @@ export function decodeHistoryRecord(id: string, text: string): HistoryRecord | n
     fields[name] = value;
   }
   const members: string[] = [];
-  for (const entry of f[14] === '' ? [] : (f[14] as string).split(RS)) {
+  for (const entry of f[10] === '' ? [] : (f[10] as string).split(RS)) {
     const [offset = '', retries = '', host] = entry.slice(1).split(',');
     const at = timeOf(offset);
     if (at === null) return null;

@@ -36,17 +36,17 @@ describe('history records as stored (history-record.ts)', () => {
       t0.toString(36),
       'n',
       'q',
-      '',
       '=',
       '0',
       '0.5',
       '1',
-      '0',
-      '-2.25',
-      '',
       '7.5',
       'c@h\x1ew@h',
       'a0,0,0\x1eb-2.25,0,1\x1ed7.5',
+      // The rarely set, the empty ones at the end left out: parent, sentAt, receivedAt (startedAt).
+      '',
+      '0',
+      '-2.25',
     ].join('\x1f');
     expect(decodeHistoryRecord(id, text)).toEqual({
       fields: {

@@ -28,26 +28,17 @@ local stored = redis.call('GET', KEYS[1])
 if stored then
   f = split(stored, US)
   -- Not a record this script wrote: started again (the reader says what it held: history-record.ts).
-  if f[1] ~= '1' or #f ~= 15 then f = nil end
+  if f[1] ~= '1' or #f < 11 or #f > 15 then f = nil end
 end
-if not f then f = { '1', '', '', '', '', '', '', '', '', '', '', '', '', '', '' } end
+if not f then f = { '1' } end
+-- Empty fields at the end are not stored (history-record.ts).
+for k = #f + 1, 15 do f[k] = '' end
+local NAME, QUEUE, ROOT, RETRIES, RUNTIME, WORKER, FINISHED, HOSTS, EVENTS = 3, 4, 5, 6, 7, 8, 9, 10, 11
+local PARENT, SENT, RECEIVED, STARTED = 12, 13, 14, 15
 
 -- Times are kept as an offset from the record's first time (T0, whole ms in base 36): a few digits each.
-local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
-local function base36(n)
-  if n < 0 then return '-' .. base36(-n) end
-  local text = ''
-  repeat
-    local digit = n % 36
-    text = string.sub(DIGITS, digit + 1, digit + 1) .. text
-    n = (n - digit) / 36
-  until n == 0
-  return text
-end
-local function t0()
-  local sign, digits = string.match(f[2], '^(-?)(.*)$')
-  return (sign == '-' and -1 or 1) * tonumber(digits, 36)
-end
+--- @include "base36.lua"
+local function t0() return fromBase36(f[2]) end
 local function parts(time)
   local sign, whole, fraction = string.match(time, '^(-?)(%d+)(.*)$')
   return tonumber(sign .. whole), fraction
@@ -63,7 +54,7 @@ local function timeOf(off)
   return string.format('%d', t0() + whole) .. fraction
 end
 
-local hosts = f[14] == '' and {} or split(f[14], RS)
+local hosts = f[HOSTS] == '' and {} or split(f[HOSTS], RS)
 local function hostIndex(name)
   for i, known in ipairs(hosts) do if known == name then return i - 1 end end
   hosts[#hosts + 1] = name
@@ -71,7 +62,7 @@ local function hostIndex(name)
 end
 
 -- The timeline: its entries as stored, and the member each stands for.
-local entries = f[15] == '' and {} or split(f[15], RS)
+local entries = f[EVENTS] == '' and {} or split(f[EVENTS], RS)
 local members = {}
 local function memberOf(entry)
   local fields = split(string.sub(entry, 2), ',')
@@ -104,16 +95,16 @@ for i = 4, #ARGV, 12 do
     seen(letter, time)
     added = 1
   end
-  set(3, ARGV[i + 5])
-  set(4, ARGV[i + 6])
-  set(5, ARGV[i + 7])
-  set(6, ARGV[i + 8] == ARGV[1] and '=' or ARGV[i + 8])
-  set(7, retries)
-  set(8, ARGV[i + 9])
-  if ARGV[i + 11] == 'w' then f[9] = tostring(hostIndex(string.sub(host, 2))) end
-  if ARGV[i + 10] == 'f' then f[13] = offset(time) end
-  local sentAt, receivedAt = sent or timeOf(f[10]), received or timeOf(f[11])
-  for _, value in ipairs({ added, f[3], f[4], sentAt, receivedAt, f[7] }) do reply[#reply + 1] = value end
+  set(NAME, ARGV[i + 5])
+  set(QUEUE, ARGV[i + 6])
+  set(PARENT, ARGV[i + 7])
+  set(ROOT, ARGV[i + 8] == ARGV[1] and '=' or ARGV[i + 8])
+  set(RETRIES, retries)
+  set(RUNTIME, ARGV[i + 9])
+  if ARGV[i + 11] == 'w' then f[WORKER] = tostring(hostIndex(string.sub(host, 2))) end
+  if ARGV[i + 10] == 'f' then f[FINISHED] = offset(time) end
+  local sentAt, receivedAt = sent or timeOf(f[SENT]), received or timeOf(f[RECEIVED])
+  for _, value in ipairs({ added, f[NAME], f[QUEUE], sentAt, receivedAt, f[RETRIES] }) do reply[#reply + 1] = value end
 end
 
 -- Only the latest entries: by time, then by member (the order of the ZSET earlier versions kept).
@@ -127,7 +118,7 @@ if over > 0 then
     keyed[#keyed + 1] = { at = tonumber(timeOf(off)), member = memberOf(entry), entry = entry, off = off }
   end
   table.sort(keyed, function(a, b) if a.at ~= b.at then return a.at < b.at end return a.member < b.member end)
-  local DROPPED = { a = 10, b = 11, c = 12 }
+  local DROPPED = { a = SENT, b = RECEIVED, c = STARTED }
   for j = 1, over do
     local letter, field = string.sub(keyed[j].entry, 1, 1), nil
     field = DROPPED[letter]
@@ -137,7 +128,8 @@ if over > 0 then
   for j = over + 1, #keyed do entries[#entries + 1] = keyed[j].entry end
 end
 
-f[14] = table.concat(hosts, RS)
-f[15] = table.concat(entries, RS)
+f[HOSTS] = table.concat(hosts, RS)
+f[EVENTS] = table.concat(entries, RS)
+while #f > EVENTS and f[#f] == '' do f[#f] = nil end
 redis.call('SET', KEYS[1], table.concat(f, US), 'EX', ARGV[2])
 return reply
