@@ -4,8 +4,9 @@
  * (known before the parent finishes), and a tombstone of each final outcome
  * that outlives Celery's `result_expires`.
  *
- * Every write is idempotent (HSET of the event's own values, ZADD/SADD of the
- * same members, SET of the same tombstone), so several celery-lens processes
+ * Every write is idempotent (the record script sets the event's own values
+ * and adds a timeline entry once: lua/record-events.lua; ZADD of the same
+ * members, SET of the same tombstone), so several celery-lens processes
  * receiving the same pub/sub messages never double count.
  */
 import type { StoreRedis } from '../redis/store-redis.ts';
@@ -128,7 +129,7 @@ function numbers(
   );
 }
 
-/** Histories (store.ts' HistoryStorage) on Redis: a hash and an event list per task, child and group sets, tombstones. */
+/** Histories (store.ts' HistoryStorage) on Redis: a record per task (history-record.ts), child and group sets, tombstones. */
 export class HistoryStore implements HistoryStorage {
   /** Told, in process, of the child links each write recorded (after the write): live graphs grow with them. */
   readonly #childListeners = new Set<ChildrenListener>();

@@ -5,7 +5,7 @@
  * Every state (the exact bytes Celery stored and PUBLISHed) is recorded once,
  * whoever sees it first: the event consumer of any process, or a
  * subscription delivering it. The number comes from one counter in Redis
- * (`state-clock`), so it orders states across tasks and processes, and a
+ * (`{states}:counter`), so it orders states across tasks and processes, and a
  * cursor taken on one process resumes on another. The counter has an epoch
  * (random, set with the counter): when Redis loses the counter (a restart
  * without persistence, a flush) every earlier cursor is known to be expired.
