@@ -18,7 +18,7 @@ import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
-import { encodeTimelineMember } from './timeline-members.ts';
+import { typeLetter } from './timeline-members.ts';
 import { decodeHistoryRecord, timelineOf } from './history-record.ts';
 import { decodeTombstone, encodeTombstone } from './tombstones.ts';
 import { defineScript, luaScript, queueScript } from '../redis/lua-scripts.ts';
@@ -370,15 +370,12 @@ export class HistoryStore implements HistoryStorage {
   }
 }
 
-/** An event's 12 values for lua/record-events.lua (its header names them). */
+/** An event's 11 values for lua/record-events.lua (its header names them). */
 function eventArgs(event: TaskEvent): string[] {
   // An empty hostname is none (Celery always names its nodes).
   const hostname = event.hostname === '' ? null : event.hostname;
-  const retries = event.retries === null ? {} : { retries: event.retries };
-  const member = encodeTimelineMember({ type: event.type, at: event.at, hostname, ...retries });
   return [
-    member,
-    member.charAt(0),
+    typeLetter(event.type),
     String(event.at),
     event.retries === null ? '' : String(event.retries),
     hostname === null ? '' : `@${hostname}`,

@@ -4,10 +4,10 @@
 -- a timeline entry already there (another replica's copy of the event) is not added again, and
 -- only the latest ARGV[3] entries are kept.
 -- KEYS[1] the record.
--- ARGV[1] the task id, ARGV[2] ttl (s), ARGV[3] most timeline entries kept, then 12 values per
--- event: its timeline member (timeline-members.ts), type letter, time (ms, as JavaScript
--- prints it), retries, hostname ('' none; else '@' and the name), name, queue, parent, root,
--- runtime, 'f' when it sets finishedAt (a task's end), 'w' when its hostname is the task's worker now.
+-- ARGV[1] the task id, ARGV[2] ttl (s), ARGV[3] most timeline entries kept, then 11 values per
+-- event: its type letter (timeline-members.ts), time (ms, as JavaScript prints it), retries,
+-- hostname ('' none; else '@' and the name), name, queue, parent, root, runtime, 'f' when it
+-- sets finishedAt (a task's end), 'w' when its hostname is the task's worker now.
 -- Returns, per event: 1 when its entry was added (0 when it was there), then the task's name,
 -- queue, earliest send and latest receipt times and retries after it (what the rollups count
 -- it with).
@@ -55,15 +55,27 @@ local function timeOf(off)
 end
 
 local hosts = f[HOSTS] == '' and {} or split(f[HOSTS], RS)
-local function hostIndex(name)
+local function knownHost(name)
   for i, known in ipairs(hosts) do if known == name then return i - 1 end end
+  return nil
+end
+local function hostIndex(name)
+  local index = knownHost(name)
+  if index then return index end
   hosts[#hosts + 1] = name
   return #hosts - 1
 end
 
--- The timeline: its entries as stored, and the member each stands for.
+-- The timeline's entries as stored. An event's entry is one text for one event (given T0 and the
+-- hostnames), so an event already recorded is found by its text, without decoding the others.
 local entries = f[EVENTS] == '' and {} or split(f[EVENTS], RS)
-local members = {}
+local recorded = {}
+for _, entry in ipairs(entries) do recorded[entry] = true end
+local function entryOf(letter, time, retries, hostAt)
+  local entry = letter .. offset(time) .. ',' .. retries
+  if hostAt then entry = entry .. ',' .. hostAt end
+  return (string.gsub(entry, ',+$', ''))
+end
 local function memberOf(entry)
   local fields = split(string.sub(entry, 2), ',')
   local member = string.sub(entry, 1, 1) .. timeOf(fields[1]) .. '|' .. (fields[2] or '')
@@ -77,32 +89,34 @@ local function seen(letter, time)
   if letter == 'b' and (not received or tonumber(time) > tonumber(received)) then received = time end
 end
 for _, entry in ipairs(entries) do
-  members[memberOf(entry)] = true
-  seen(string.sub(entry, 1, 1), timeOf(split(string.sub(entry, 2), ',')[1]))
+  local letter = string.sub(entry, 1, 1)
+  if letter == 'a' or letter == 'b' then seen(letter, timeOf(split(string.sub(entry, 2), ',')[1])) end
 end
 
 local function set(at, value) if value ~= '' then f[at] = value end end
 local reply = {}
-for i = 4, #ARGV, 12 do
-  local member, letter, time, retries, host = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+for i = 4, #ARGV, 11 do
+  local letter, time, retries, host = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local name = host ~= '' and string.sub(host, 2) or nil
+  local at = name and knownHost(name)
+  -- A hostname not seen yet: a new entry.
+  local same = (not name or at) and entryOf(letter, time, retries, at)
   local added = 0
-  if not members[member] then
-    local entry = letter .. offset(time) .. ',' .. retries
-    if host ~= '' then entry = entry .. ',' .. hostIndex(string.sub(host, 2)) end
-    entry = string.gsub(entry, ',+$', '')
+  if not (same and recorded[same]) then
+    local entry = same or entryOf(letter, time, retries, hostIndex(name))
     entries[#entries + 1] = entry
-    members[member] = true
+    recorded[entry] = true
     seen(letter, time)
     added = 1
   end
-  set(NAME, ARGV[i + 5])
-  set(QUEUE, ARGV[i + 6])
-  set(PARENT, ARGV[i + 7])
-  set(ROOT, ARGV[i + 8] == ARGV[1] and '=' or ARGV[i + 8])
+  set(NAME, ARGV[i + 4])
+  set(QUEUE, ARGV[i + 5])
+  set(PARENT, ARGV[i + 6])
+  set(ROOT, ARGV[i + 7] == ARGV[1] and '=' or ARGV[i + 7])
   set(RETRIES, retries)
-  set(RUNTIME, ARGV[i + 9])
-  if ARGV[i + 11] == 'w' then f[WORKER] = tostring(hostIndex(string.sub(host, 2))) end
-  if ARGV[i + 10] == 'f' then f[FINISHED] = offset(time) end
+  set(RUNTIME, ARGV[i + 8])
+  if ARGV[i + 10] == 'w' then f[WORKER] = tostring(hostIndex(string.sub(host, 2))) end
+  if ARGV[i + 9] == 'f' then f[FINISHED] = offset(time) end
   local sentAt, receivedAt = sent or timeOf(f[SENT]), received or timeOf(f[RECEIVED])
   for _, value in ipairs({ added, f[NAME], f[QUEUE], sentAt, receivedAt, f[RETRIES] }) do reply[#reply + 1] = value end
 end
