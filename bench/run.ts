@@ -29,8 +29,8 @@ import { p3aP4, p3b } from './cases/subscriptions.ts';
 import { s1 } from './cases/store-bytes.ts';
 import { type Scale, check, printTable } from './lib/report.ts';
 
-/** What --ci lets 100 tasks take of celery-lens' store, per task (1,948 measured at 500; shared keys weigh more at 100). */
-const CI_BYTES_PER_TASK = 2600;
+/** What --ci lets 100 tasks take of celery-lens' store, per task (831 measured at 100, 2026-12-07; docs/benchmarks.md). */
+const CI_BYTES_PER_TASK = 900;
 
 const { values } = parseArgs({
   options: {

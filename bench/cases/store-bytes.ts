@@ -1,7 +1,7 @@
 /**
  * S1: Redis bytes celery-lens keeps per task, by kind of key. A real Celery
  * worker (prefork, events and result_extended on, as the README recommends)
- * runs `tasks` lens.add calls; celery-lens (the bin, defaults) consumes its
+ * runs `tasks` lens.add calls (each must succeed); celery-lens (the bin, defaults) consumes its
  * events and published states into a store of its own (--store), so the
  * store holds celery-lens' keys only. Once every task has its tombstone (its
  * final state recorded), MEMORY USAGE … SAMPLES 0 of every key, summed by
@@ -11,11 +11,12 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { celery, ensureCelery, startWorker } from '../../test/helpers/celery.ts';
 import { startRedis } from '../../test/helpers/redis-server.ts';
+import { decodeTombstone } from '../../src/store/tombstones.ts';
 import { startLens } from '../lib/processes.ts';
 import { sleep } from '../lib/stats.ts';
 import { addRow, check, count, fmt } from '../lib/report.ts';
 
-/** The kind of a celery-lens key: `task`, `events`, `{ix}:rec`, `{ix}:c:…` as `{ix}:c`, `{states}:task`, … */
+/** The kind of a celery-lens key: `t`, `tomb`, `{ix}:rec`, `{ix}:c:…` as `{ix}:c`, `{states}:l`, … */
 export function kindOf(key: string, prefix: string): string {
   const rest = key.slice(prefix.length);
   const tagged = /^(\{[^}]*\}:[^:]*)/.exec(rest);
@@ -50,7 +51,8 @@ export async function s1(tasks: number): Promise<{ perTask: number; celeryPerTas
   const lens = await startLens(backend.url(), ['--store', store.url()]);
   const worker = await startWorker({ ...env, pool: 'prefork', concurrency: 2 });
   try {
-    const specs = Array.from({ length: tasks }, (_, i) => ({ task: 'lens.add', args: [i, 1], task_id: randomUUID() }));
+    // `add`: lens_cli.py names it lens.add (as `lens.add`, the worker refused it: NotRegistered, a failure without STARTED).
+    const specs = Array.from({ length: tasks }, (_, i) => ({ task: 'add', args: [i, 1], task_id: randomUUID() }));
     const sent = await celery<{ id: string }[]>('send', specs, env);
     const ids = sent.map(({ id }) => id);
     const lensRedis = store.client();
@@ -65,6 +67,10 @@ export async function s1(tasks: number): Promise<{ perTask: number; celeryPerTas
       await sleep(200);
     }
     await sleep(1000);
+    // Tasks that ran: each a SUCCESS, told by a STARTED first (the resume log keeps that one's bytes).
+    const tombs = await lensRedis.mget(ids.map((id) => `celery-lens:tomb:${id}`));
+    const succeeded = tombs.filter((tomb) => tomb !== null && decodeTombstone(tomb)?.state === 'SUCCESS').length;
+    check(succeeded === tasks, `only ${succeeded} of ${tasks} tasks succeeded`);
     const kinds = await bytesByKind(lensRedis, 'celery-lens:*', (key) => kindOf(key, 'celery-lens:'));
     const total = kinds.reduce((sum, [, { bytes }]) => sum + bytes, 0);
     const celeryBytes = await bytesByKind(backend.client(), 'celery-task-meta-*', () => 'meta');

@@ -17,6 +17,7 @@ import { type EventMessage, type TaskEvent, type WorkerEvent, decodeEvents } fro
 import type { BrokerEvents, EventBatch } from '../broker/broker.ts';
 import type { CeleryKeys } from '../celery/keys.ts';
 import { type TaskMeta, decodeTaskMeta } from '../celery/meta.ts';
+import { READY_STATES } from '../celery/states.ts';
 import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { PatternMessage, PatternSubscriber } from '../redis/pattern-subscriber.ts';
 import type { HistoryStorage, ResumeLog } from '../store/store.ts';
@@ -228,7 +229,9 @@ export class EventConsumer {
         // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
         const workerEvents = receivedAt - this.#workerTaskEventAt < WORKER_EVENTS_MS;
         record = async () => {
-          await Promise.all([this.store.recordMeta(meta, workerEvents), states?.record(id, message)]);
+          // A final state's bytes stay in the backend: the log keeps its digest only.
+          const final = READY_STATES.has(meta.state);
+          await Promise.all([this.store.recordMeta(meta, workerEvents), states?.record(id, message, undefined, final)]);
         };
       } else {
         const tasks: TaskEvent[] = [];

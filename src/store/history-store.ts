@@ -4,8 +4,9 @@
  * (known before the parent finishes), and a tombstone of each final outcome
  * that outlives Celery's `result_expires`.
  *
- * Every write is idempotent (HSET of the event's own values, ZADD/SADD of the
- * same members, SET of the same tombstone), so several celery-lens processes
+ * Every write is idempotent (the record script sets the event's own values
+ * and adds a timeline entry once: lua/record-events.lua; ZADD of the same
+ * members, SET of the same tombstone), so several celery-lens processes
  * receiving the same pub/sub messages never double count.
  */
 import type { StoreRedis } from '../redis/store-redis.ts';
@@ -17,7 +18,10 @@ import type { LensError } from '../errors/lens-error.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
-import { decodeTimelineMember, encodeTimelineMember } from './timeline-members.ts';
+import { typeLetter } from './timeline-members.ts';
+import { decodeHistoryRecord, timelineOf } from './history-record.ts';
+import { decodeTombstone, encodeTombstone } from './tombstones.ts';
+import { defineScript, luaScript, queueScript } from '../redis/lua-scripts.ts';
 import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
 import type { TaskIndex } from './index/task-index.ts';
 import type { HoldEnds } from './index/index-types.ts';
@@ -60,12 +64,8 @@ const FINISHED: ReadonlySet<TaskEventType> = new Set([
   'task-revoked',
   'task-rejected',
 ]);
-// The hash field each event type sets; task-sent keeps the first, the others the latest.
-const TIME_FIELD: Partial<Record<TaskEventType, string>> = {
-  'task-sent': 'sentAt',
-  'task-received': 'receivedAt',
-  'task-started': 'startedAt',
-};
+/** Records a task's events in its history record (KEYS and ARGV: the file). */
+const RECORD_EVENTS = luaScript('lensRecordEvents', new URL('./lua/record-events.lua', import.meta.url));
 
 /** Rollup updates kept for the next batch when their write failed (Redis away): a minute of a busy fleet. */
 const MAX_UNWRITTEN = 100_000;
@@ -129,7 +129,7 @@ function numbers(
   );
 }
 
-/** Histories (store.ts' HistoryStorage) on Redis: a hash and an event list per task, child and group sets, tombstones. */
+/** Histories (store.ts' HistoryStorage) on Redis: a record per task (history-record.ts), child and group sets, tombstones. */
 export class HistoryStore implements HistoryStorage {
   /** Told, in process, of the child links each write recorded (after the write): live graphs grow with them. */
   readonly #childListeners = new Set<ChildrenListener>();
@@ -140,46 +140,30 @@ export class HistoryStore implements HistoryStorage {
     readonly redis: StoreRedis,
     readonly keys: LensKeys,
     readonly settings: HistorySettings,
-  ) {}
+  ) {
+    defineScript(redis, RECORD_EVENTS);
+  }
 
-  /** Records a batch of task events in one round trip. */
+  /** Records a batch of task events in one round trip: one script call per task, with its events of the batch. */
   async recordEvents(events: readonly TaskEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const ttl = this.settings.historyTtlSeconds;
     const pipeline = this.redis.pipeline();
     const links: ChildLink[] = [];
     const stats = this.settings.stats ? new StatsIntake() : null;
+    const byTask = new Map<string, TaskEvent[]>();
+    // A time no Date holds is not recorded in the history (the script keeps times as digits).
+    for (const event of events.filter((each) => isTime(each.at)))
+      byTask.set(event.taskId, [...(byTask.get(event.taskId) ?? []), event]);
+    for (const [id, own] of byTask) {
+      queueScript(
+        pipeline,
+        RECORD_EVENTS,
+        [this.keys.history(id)],
+        [id, this.settings.historyTtlSeconds, MAX_TIMELINE, ...own.flatMap(eventArgs)],
+      );
+      stats?.queue(own, pipeline.length - 1);
+    }
     for (const event of events) {
-      const key = this.keys.history(event.taskId);
-      const fields: Record<string, string | number> = {};
-      if (event.name) fields.name = event.name;
-      if (event.queue) fields.queue = event.queue;
-      if (event.parentId) fields.parentId = event.parentId;
-      if (event.rootId) fields.rootId = event.rootId;
-      if (event.retries !== null) fields.retries = event.retries;
-      if (event.runtime !== null) fields.runtime = event.runtime;
-      if (event.hostname && event.type !== 'task-sent') fields.worker = event.hostname;
-      const timeField = TIME_FIELD[event.type];
-      if (timeField && event.type !== 'task-sent') fields[timeField] = event.at;
-      if (FINISHED.has(event.type)) fields.finishedAt = event.at;
-      if (Object.keys(fields).length > 0) pipeline.hset(key, fields);
-      if (event.type === 'task-sent') pipeline.hsetnx(key, 'sentAt', event.at);
-      pipeline.expire(key, ttl);
-      // The attempt number tells a retry's re-send from the send its receipt answers (timeline-order.ts).
-      const entry: TimelineEntry = {
-        type: event.type,
-        at: event.at,
-        hostname: event.hostname,
-        ...(event.retries === null ? {} : { retries: event.retries }),
-      };
-      const events = this.keys.events(event.taskId);
-      const added = pipeline.length;
-      // Only the latest MAX_TIMELINE: a flood of events about one id cannot grow its timeline without end.
-      pipeline
-        .zadd(events, event.at, encodeTimelineMember(entry))
-        .zremrangebyrank(events, 0, -MAX_TIMELINE - 1)
-        .expire(events, ttl);
-      stats?.queue(pipeline, event, key, added);
       if (event.parentId && event.parentId !== event.taskId) {
         this.#child(pipeline, event.parentId, event.taskId, event.at);
         links.push({ parentId: event.parentId, childId: event.taskId });
@@ -232,7 +216,7 @@ export class HistoryStore implements HistoryStorage {
         name: meta.name,
         recordedAt: Date.now(),
       };
-      pipeline.set(this.keys.tombstone(meta.id), JSON.stringify(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
+      pipeline.set(this.keys.tombstone(meta.id), encodeTombstone(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
     }
     const index = indexableId(meta.id) ? this.settings.index : null;
     const from = pipeline.length;
@@ -308,22 +292,25 @@ export class HistoryStore implements HistoryStorage {
   /**
    * Reads the history of many tasks in one round trip: for each, its
    * history, or the LensDataError of a key of it celery-lens cannot read.
-   * Throws BACKEND_UNAVAILABLE when Redis does not answer.
+   * The hash and timeline ZSET earlier versions wrote are read too, and
+   * merged (what the record says wins). Throws BACKEND_UNAVAILABLE when
+   * Redis does not answer.
    */
   async readHistory(ids: readonly string[]): Promise<(TaskHistory | LensError)[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) {
       pipeline
-        .hgetall(this.keys.history(id))
-        .zrange(this.keys.events(id), 0, -1)
+        .get(this.keys.history(id))
+        .hgetall(this.keys.legacyHistory(id))
+        .zrange(this.keys.legacyEvents(id), 0, -1)
         .zrange(this.keys.children(id), 0, -1)
         .get(this.keys.tombstone(id));
     }
     const replies = await execAll(pipeline);
     return ids.map((id, index) => {
       try {
-        return this.#decodeHistory(id, replies.slice(index * 4, index * 4 + 4));
+        return this.#decodeHistory(id, replies.slice(index * 5, index * 5 + 5));
       } catch (error) {
         if (error instanceof LensDataError) return error;
         throw error;
@@ -331,20 +318,32 @@ export class HistoryStore implements HistoryStorage {
     });
   }
 
-  /** One task's history from its four replies (HGETALL, ZRANGE events, ZRANGE children, GET tombstone). */
-  #decodeHistory(id: string, [hashReply, eventsReply, childrenReply, tombReply]: Reply[]): TaskHistory {
-    const [historyKey, eventsKey, tombKey] = [this.keys.history(id), this.keys.events(id), this.keys.tombstone(id)];
-    const hash = valueOf(hashReply, historyKey) as Record<string, string>;
-    const entries = valueOf(eventsReply, eventsKey) as string[];
+  /** One task's history from its five replies (GET record, HGETALL and ZRANGE of earlier versions' keys, ZRANGE children, GET tombstone). */
+  #decodeHistory(id: string, [recordReply, hashReply, eventsReply, childrenReply, tombReply]: Reply[]): TaskHistory {
+    const [recordKey, historyKey, eventsKey, tombKey] = [
+      this.keys.history(id),
+      this.keys.legacyHistory(id),
+      this.keys.legacyEvents(id),
+      this.keys.tombstone(id),
+    ];
+    const text = valueOf(recordReply, recordKey) as string | null;
+    const record = text === null ? null : decodeHistoryRecord(id, text);
+    if (text !== null && record === null)
+      throw new LensDataError(recordKey, 'the history record is not one celery-lens wrote');
+    const legacy = valueOf(hashReply, historyKey) as Record<string, string>;
+    const legacyMembers = valueOf(eventsReply, eventsKey) as string[];
     const timeline = causalOrder(
-      entries.map(
-        (entry) =>
-          decodeTimelineMember(entry) ?? decodeJson<TimelineEntry>(eventsKey, entry, 'a timeline entry', isEntry),
+      timelineOf([...legacyMembers, ...(record?.members ?? [])]).map(
+        ({ member, entry }) => entry ?? decodeJson<TimelineEntry>(eventsKey, member, 'a timeline entry', isEntry),
       ),
     );
     const childIds = valueOf(childrenReply, this.keys.children(id)) as string[];
     const tomb = valueOf(tombReply, tombKey) as string | null;
-    const n = numbers(historyKey, hash, [...TIMES, 'retries', 'runtime'], TIMES);
+    const fields = [...TIMES, 'retries', 'runtime'];
+    const n = { ...numbers(historyKey, legacy, fields, TIMES) };
+    for (const [field, value] of Object.entries(numbers(recordKey, record?.fields ?? {}, fields, TIMES)))
+      if (value !== null) n[field] = value;
+    const hash = { ...legacy, ...record?.fields };
     return {
       id,
       sentAt: firstSentAt(timeline) ?? n.sentAt ?? null,
@@ -361,7 +360,31 @@ export class HistoryStore implements HistoryStorage {
       runtime: n.runtime ?? null,
       timeline,
       childIds,
-      tombstone: tomb === null ? null : decodeJson<Tombstone>(tombKey, tomb, 'the tombstone', isTombstone),
+      tombstone: tomb === null ? null : this.#tombstone(tombKey, tomb),
     };
   }
+
+  /** A tombstone as this version writes it, or as JSON (earlier versions). */
+  #tombstone(key: string, text: string): Tombstone {
+    return decodeTombstone(text) ?? decodeJson<Tombstone>(key, text, 'the tombstone', isTombstone);
+  }
+}
+
+/** An event's 11 values for lua/record-events.lua (its header names them). */
+function eventArgs(event: TaskEvent): string[] {
+  // An empty hostname is none (Celery always names its nodes).
+  const hostname = event.hostname === '' ? null : event.hostname;
+  return [
+    typeLetter(event.type),
+    String(event.at),
+    event.retries === null ? '' : String(event.retries),
+    hostname === null ? '' : `@${hostname}`,
+    event.name ?? '',
+    event.queue ?? '',
+    event.parentId ?? '',
+    event.rootId ?? '',
+    event.runtime === null ? '' : String(event.runtime),
+    FINISHED.has(event.type) ? 'f' : '',
+    hostname !== null && event.type !== 'task-sent' ? 'w' : '',
+  ];
 }

@@ -3,10 +3,12 @@
  * ACL can give it write access there and read-only access to Celery's keys.
  */
 export interface LensKeys {
-  /** HASH: first/last event times and what events said about a task. */
+  /** STRING: what events said about a task and its timeline, one compact record (history-record.ts). */
   history(taskId: string): string;
-  /** ZSET: the task's events (score: ms since epoch), deduplicated by content. */
-  events(taskId: string): string;
+  /** HASH: what events said about a task, as earlier versions kept it; read, never written. */
+  legacyHistory(taskId: string): string;
+  /** ZSET: the task's events (score: ms since epoch), as earlier versions kept them; read, never written. */
+  legacyEvents(taskId: string): string;
   /** ZSET: ids of tasks that named this one as their parent (score: first seen, ms). */
   children(taskId: string): string;
   /** ZSET: ids of tasks seen with this group_id (score: first seen, ms). */
@@ -58,14 +60,16 @@ export interface LensKeys {
    */
   readonly stats: string;
   /**
-   * ZSET: the states published for a task, for resuming streams (member: SHA-1 of the meta, score: its sequence number).
-   * The resume log's keys share the hash tag `{states}` with its clock: the script that numbers a state
-   * touches both (state-log.ts), so they live in one Redis Cluster slot.
+   * STRING: the states published for a task, numbered, for resuming streams (state-bytes.ts). The resume log's
+   * keys share the hash tag `{states}` with its clock: the script that numbers a state touches both
+   * (state-log.ts), so they live in one Redis Cluster slot.
    */
-  states(taskId: string): string;
-  /** HASH: those states' bytes by SHA-1, and `#trimmed`, the newest sequence number dropped from `states`. */
-  stateValues(taskId: string): string;
-  /** HASH: `epoch` and `seq`, the counter every recorded state takes its sequence number from; no TTL. */
+  stateLog(taskId: string): string;
+  /**
+   * HASH: `epoch` and `seq`, the counter every recorded state takes its sequence number from; no TTL.
+   * `{states}:counter`: the `{states}:clock` of versions that kept a ZSET and a HASH per task is left
+   * alone, so cursors they gave read as expired (a new epoch) instead of replaying nothing.
+   */
   stateClock(): string;
   /** STRING: the keys page cursors are signed with when --cursor-secret is not set (cursor-key-store.ts); no TTL. */
   cursorKeys(): string;
@@ -99,8 +103,9 @@ export interface LensKeys {
 export function lensKeys(prefix = 'celery-lens:', { cluster = false }: { readonly cluster?: boolean } = {}): LensKeys {
   const goalId = cluster ? (key: string) => `{${key}}` : (key: string) => key;
   return {
-    history: (id) => `${prefix}task:${id}`,
-    events: (id) => `${prefix}events:${id}`,
+    history: (id) => `${prefix}t:${id}`,
+    legacyHistory: (id) => `${prefix}task:${id}`,
+    legacyEvents: (id) => `${prefix}events:${id}`,
     children: (id) => `${prefix}children:${id}`,
     groupMembers: (id) => `${prefix}group:${id}`,
     tombstone: (id) => `${prefix}tomb:${id}`,
@@ -114,9 +119,8 @@ export function lensKeys(prefix = 'celery-lens:', { cluster = false }: { readonl
     index: `${prefix}{ix}:`,
     bulk: `${prefix}{bulk}:`,
     stats: `${prefix}{st}:`,
-    states: (id) => `${prefix}{states}:task:${id}`,
-    stateValues: (id) => `${prefix}{states}:values:${id}`,
-    stateClock: () => `${prefix}{states}:clock`,
+    stateLog: (id) => `${prefix}{states}:l:${id}`,
+    stateClock: () => `${prefix}{states}:counter`,
     cursorKeys: () => `${prefix}cursor-keys`,
     alerts: `${prefix}{alerts}:`,
     pidboxReplies: (oid) => `${prefix}pidbox-replies:${oid}`,

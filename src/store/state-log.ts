@@ -5,7 +5,7 @@
  * Every state (the exact bytes Celery stored and PUBLISHed) is recorded once,
  * whoever sees it first: the event consumer of any process, or a
  * subscription delivering it. The number comes from one counter in Redis
- * (`state-clock`), so it orders states across tasks and processes, and a
+ * (`{states}:counter`), so it orders states across tasks and processes, and a
  * cursor taken on one process resumes on another. The counter has an epoch
  * (random, set with the counter): when Redis loses the counter (a restart
  * without persistence, a flush) every earlier cursor is known to be expired.
@@ -17,14 +17,17 @@
  * first place only.
  *
  * Kept per task: the latest MAX_STATES states, for `windowSeconds` after the
- * last one (each record renews it). Older cursors are CURSOR_EXPIRED.
+ * last one (each record renews it). Older cursors are CURSOR_EXPIRED. A
+ * final state's bytes are not kept twice: the result backend holds them
+ * (state-bytes.ts says how a log is stored).
  */
 import { randomBytes } from 'node:crypto';
 import type { StoreRedis } from '../redis/store-redis.ts';
 import type { LensKeys } from './lens-keys.ts';
-import { type Position, type Replay, type ResumeLog, digestOf } from './store.ts';
+import { type LoggedState, type Position, type Replay, type ResumeLog, digestOf } from './store.ts';
 import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
+import { type ParsedLog, packState, parseLog, shortDigest, unpackState } from './state-bytes.ts';
 
 /** States kept per task: a 1,000-step progress loop resumes from any step. */
 export const MAX_STATES = 1000;
@@ -42,14 +45,23 @@ export interface StateLogOptions {
    * none: given by whoever builds the log, as the store sits below the live layer. @default none: positionOf numbers nothing
    */
   readonly rawOf?: (update: object) => Buffer | null;
+  /** Whether an update the watcher notified is a final state, whose bytes the backend keeps. @default none is */
+  readonly finalOf?: (update: object) => boolean;
+  /**
+   * The bytes the result backend holds now for each task (null: no key), to replay final states from.
+   * @default none: final states' bytes are kept in the log too
+   */
+  readonly readBackend?: (ids: readonly string[]) => Promise<(Buffer | null)[]>;
 }
 
-/** The resume log (store.ts' ResumeLog) on Redis: a counter, and per task a sorted set of digests and a hash of their bytes. */
+/** The resume log (store.ts' ResumeLog) on Redis: a counter, and per task a string of its states (state-bytes.ts). */
 export class StateLog implements ResumeLog {
   readonly windowSeconds: number;
   /** The number of each update the watcher notified, asked once however many subscriptions deliver it. */
   readonly #positions = new WeakMap<object, Promise<Position>>();
   readonly #rawOf: (update: object) => Buffer | null;
+  readonly #finalOf: (update: object) => boolean;
+  readonly #readBackend: StateLogOptions['readBackend'];
   /**
    * Records in flight, by task and digest: the consumer and the
    * subscriptions of this process see every message twice (two connections,
@@ -67,15 +79,17 @@ export class StateLog implements ResumeLog {
   ) {
     this.windowSeconds = options.windowSeconds ?? 3600;
     this.#rawOf = options.rawOf ?? (() => null);
+    this.#finalOf = options.finalOf ?? (() => false);
+    this.#readBackend = options.readBackend;
     defineScript(redis, RECORD);
   }
 
-  /** Records a task's state (idempotent) and answers its number. */
-  record(id: string, raw: Buffer, digest = digestOf(raw)): Promise<Position> {
+  /** Records a task's state (idempotent) and answers its number; `final`: the backend holds its bytes. */
+  record(id: string, raw: Buffer, digest = digestOf(raw), final = false): Promise<Position> {
     const key = `${digest}:${id}`;
     let recording = this.#recent.get(key);
     if (!recording) {
-      recording = this.#record(id, raw, digest);
+      recording = this.#record(id, raw, digest, final);
       this.#recent.set(key, recording);
       const forget = () => this.#recent.delete(key);
       recording.then(forget, forget);
@@ -83,13 +97,14 @@ export class StateLog implements ResumeLog {
     return recording;
   }
 
-  async #record(id: string, raw: Buffer, digest: string): Promise<Position> {
+  async #record(id: string, raw: Buffer, digest: string, final: boolean): Promise<Position> {
+    const payload = packState(id, raw, final && this.#readBackend !== undefined);
     const [epoch, seq] = await guarded(() =>
       runScript<RecordReply>(
         this.redis,
         RECORD,
-        [this.keys.stateClock(), this.keys.states(id), this.keys.stateValues(id)],
-        [digest, raw, this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')],
+        [this.keys.stateClock(), this.keys.stateLog(id)],
+        [shortDigest(digest), payload, this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')],
       ),
     );
     return { epoch, seq: Number(seq) };
@@ -105,7 +120,7 @@ export class StateLog implements ResumeLog {
     if (raw === null || this.windowSeconds === 0) return null;
     let position = this.#positions.get(update);
     if (!position) {
-      position = this.record(id, raw);
+      position = this.record(id, raw, undefined, this.#finalOf(update));
       this.#positions.set(update, position);
       // A failure (Redis away) is not remembered: the next subscription asks again.
       position.catch(() => this.#positions.delete(update));
@@ -140,49 +155,58 @@ export class StateLog implements ResumeLog {
 
   /** Whether any of `ids` has a state numbered after `after`, in one round trip. */
   async changedSince(ids: readonly string[], after: number): Promise<boolean> {
-    if (ids.length === 0) return false;
+    const logs = await this.#logs(ids);
+    return logs.some((log) => !log.valid || log.entries.some((entry) => entry.seq > after));
+  }
+
+  /** Each task's log as stored, in one round trip. */
+  async #logs(ids: readonly string[]): Promise<ParsedLog[]> {
+    if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.zcount(this.keys.states(id), `(${after}`, '+inf');
+    for (const id of ids) pipeline.getBuffer(this.keys.stateLog(id));
     const replies = await execAll(pipeline);
-    return ids.some((id, index) => (valueOf(replies[index], this.keys.states(id)) as number) > 0);
+    return ids.map((id, index) => parseLog(valueOf(replies[index], this.keys.stateLog(id)) as Buffer | null));
   }
 
   /**
    * The states of `ids` numbered after `after`, oldest first, with the
    * counter at the time of the read; a task whose log lost states after
-   * `after` (trimmed, or gone while the counter is not) is `expired`.
-   * Two round trips: the numbers, then the bytes.
+   * `after` (trimmed, or gone while the counter is not) is `expired`, and
+   * so is one whose final state the backend no longer holds as it was.
+   * One round trip, and one to the backend when a final state is replayed.
    */
   async after(ids: readonly string[], after: number): Promise<{ now: Position | null; replays: Replay[] }> {
     const pipeline = this.redis.pipeline().hmget(this.keys.stateClock(), 'epoch', 'seq');
-    for (const id of ids)
-      pipeline
-        .zrangebyscore(this.keys.states(id), `(${after}`, '+inf', 'WITHSCORES')
-        .hget(this.keys.stateValues(id), '#trimmed');
+    for (const id of ids) pipeline.getBuffer(this.keys.stateLog(id));
     const replies = await execAll(pipeline);
     const [epoch, seq] = valueOf(replies[0], this.keys.stateClock()) as [string | null, string | null];
     const now = epoch ? { epoch, seq: Number(seq ?? 0) } : null;
-    const found = ids.map((id, index) => {
-      const flat = valueOf(replies[1 + index * 2], this.keys.states(id)) as string[];
-      const trimmed = valueOf(replies[2 + index * 2], this.keys.stateValues(id)) as string | null;
-      const entries: { digest: string; seq: number }[] = [];
-      for (let at = 0; at < flat.length; at += 2)
-        entries.push({ digest: flat[at] as string, seq: Number(flat[at + 1]) });
-      return { id, entries, expired: trimmed !== null && Number(trimmed) > after };
-    });
-    const values = this.redis.pipeline();
-    for (const { id, entries } of found)
-      if (entries.length > 0) values.hmgetBuffer(this.keys.stateValues(id), ...entries.map((entry) => entry.digest));
-    const valueReplies = values.length > 0 ? await execAll(values) : [];
-    let next = 0;
-    const replays = found.map(({ id, entries, expired }): Replay => {
-      if (expired) return { expired: true };
-      if (entries.length === 0) return { expired: false, states: [] };
-      const raws = valueOf(valueReplies[next++], this.keys.stateValues(id)) as (Buffer | null)[];
-      // A value trimmed between the two reads: the log moved on past this cursor.
-      if (raws.some((raw) => raw === null)) return { expired: true };
-      return { expired: false, states: entries.map((entry, index) => ({ id, ...entry, raw: raws[index] as Buffer })) };
+    const logs = ids.map((id, index) => parseLog(valueOf(replies[1 + index], this.keys.stateLog(id)) as Buffer | null));
+    const held = await this.#held(ids, logs, after);
+    const replays = ids.map((id, index): Replay => {
+      const log = logs[index] as ParsedLog;
+      if (!log.valid || (log.trimmed !== null && log.trimmed > after)) return { expired: true };
+      const states: LoggedState[] = [];
+      for (const entry of log.entries) {
+        if (entry.seq <= after) continue;
+        const raw = entry.payload.length === 0 ? (held.get(id) ?? null) : unpackState(id, entry.payload);
+        const digest = raw && digestOf(raw);
+        // Bytes gone or changed (the result expired, or was written again): the cursor cannot be resumed.
+        if (!digest?.startsWith(entry.digest)) return { expired: true };
+        states.push({ id, seq: entry.seq, digest, raw: raw as Buffer });
+      }
+      return { expired: false, states };
     });
     return { now, replays };
+  }
+
+  /** What the backend holds for the tasks whose final state is to be replayed. */
+  async #held(ids: readonly string[], logs: readonly ParsedLog[], after: number): Promise<Map<string, Buffer | null>> {
+    const wanted = ids.filter((_, index) =>
+      logs[index]?.entries.some((entry) => entry.seq > after && entry.payload.length === 0),
+    );
+    if (wanted.length === 0 || !this.#readBackend) return new Map();
+    const values = await this.#readBackend(wanted);
+    return new Map(wanted.map((id, index) => [id, values[index] ?? null]));
   }
 }

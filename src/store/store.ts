@@ -214,8 +214,11 @@ export function digestOf(raw: Buffer): string {
 export interface ResumeLog {
   /** How long a task's states are kept after its last one, in seconds; 0: nothing is recorded. */
   readonly windowSeconds: number;
-  /** Records a task's state (idempotent by content: a byte-identical state keeps its first number) and answers its number. */
-  record(id: string, raw: Buffer, digest?: string): Promise<Position>;
+  /**
+   * Records a task's state (idempotent by content: a byte-identical state keeps its first number) and answers its
+   * number. `final`: a final state, whose bytes the result backend holds (the log need not keep them twice).
+   */
+  record(id: string, raw: Buffer, digest?: string, final?: boolean): Promise<Position>;
   /** The number of a state the watcher notified (recorded now if need be); null when it has no bytes or nothing is recorded. */
   positionOf(id: string, update: object): Promise<Position> | null;
   /** The counter now (started if it never was): every state numbered up to it was stored before this read. */

@@ -16,6 +16,9 @@ import type { TimelineEntry } from '../celery/timeline-order.ts';
 const LETTER = new Map<TaskEventType, string>(TASK_EVENT_TYPES.map((type, i) => [type, String.fromCharCode(97 + i)]));
 const TYPE = new Map<string, TaskEventType>(TASK_EVENT_TYPES.map((type, i) => [String.fromCharCode(97 + i), type]));
 
+/** The letter a type is stored as (here, and in the history record: history-record.ts). */
+export const typeLetter = (type: TaskEventType): string => LETTER.get(type) as string;
+
 export function encodeTimelineMember(entry: TimelineEntry): string {
   const head = `${LETTER.get(entry.type)}${entry.at}|${entry.retries ?? ''}`;
   return entry.hostname === null ? head : `${head}|${entry.hostname}`;

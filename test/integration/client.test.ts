@@ -16,6 +16,7 @@ import { useLensClients } from '../helpers/lens-clients.ts';
 import { until } from '../helpers/until.ts';
 import { released, watching } from '../helpers/watching.ts';
 import type { TaskWatcher } from '../../src/live/task-watcher.ts';
+import { STATE_CLOCK } from '../helpers/state-log.ts';
 
 const lens = useLens();
 let redis: Redis;
@@ -115,9 +116,7 @@ describe('watchTask across failures', () => {
     await lens.redis.restart();
     // Resubscribed: the old cursor is CURSOR_EXPIRED (Redis lost the states); the fresh subscription
     // starts the counter again before it watches (an attempt with the old cursor only reads it).
-    await until(
-      async () => lens.app.watcher.listenerCount === 1 && (await redis.exists('celery-lens:{states}:clock')) === 1,
-    );
+    await until(async () => lens.app.watcher.listenerCount === 1 && (await redis.exists(STATE_CLOCK)) === 1);
     await progress(id, 2); // the same state again, as a worker retrying its write would
     await progress(id, 3);
     await succeed(id);

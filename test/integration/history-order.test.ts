@@ -129,3 +129,72 @@ describe('timeline size', () => {
     expect(read?.timeline.at(-1)?.at).toBe(at + MAX_TIMELINE + 99);
   });
 });
+
+describe('histories earlier versions wrote', () => {
+  it('reads their hash, timeline ZSET and JSON tombstone, merged with what this version records after them', async () => {
+    const keys = lensKeys(`legacy-${randomUUID()}:`);
+    const store = new HistoryStore(lens.redis.client(), keys, { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+    const redis = lens.redis.client();
+    const at = Date.now() - 10_000;
+    // As the version before the compact records wrote them: a hash with long field names, a ZSET of members (one JSON).
+    await redis.hset(keys.legacyHistory('t5'), {
+      name: 'old.job',
+      queue: 'q1',
+      rootId: 'r1',
+      retries: '0',
+      sentAt: String(at),
+      worker: 'w1@h',
+      receivedAt: String(at + 5),
+    });
+    await redis.zadd(
+      keys.legacyEvents('t5'),
+      at,
+      `a${at}|0|client@h`,
+      at + 5,
+      JSON.stringify({ type: 'task-received', at: at + 5, hostname: 'w1@h', retries: 0 }),
+    );
+    await redis.set(
+      keys.tombstone('t5'),
+      JSON.stringify({
+        state: 'SUCCESS',
+        dateDone: null,
+        errorType: null,
+        errorMessage: null,
+        name: 'old.job',
+        recordedAt: at,
+      }),
+    );
+    const base = taskEvent('task-started', 't5', 0, { hostname: 'w2@h' });
+    await store.recordEvents([{ ...base, type: 'task-started', at: at + 7, retries: null, name: null, queue: null }]);
+    const [read] = (await store.readHistory(['t5'])) as TaskHistory[];
+    expect(read?.timeline.map((entry) => [entry.type, entry.at, entry.hostname])).toEqual([
+      ['task-sent', at, 'client@h'],
+      ['task-received', at + 5, 'w1@h'],
+      ['task-started', at + 7, 'w2@h'],
+    ]);
+    expect(read).toMatchObject({ name: 'old.job', queue: 'q1', rootId: 'r1', worker: 'w2@h', sentAt: at });
+    expect(read).toMatchObject({ receivedAt: at + 5, startedAt: at + 7 });
+    expect(read?.tombstone).toMatchObject({ state: 'SUCCESS', name: 'old.job', recordedAt: at });
+  });
+
+  it('keeps the send, receipt and start times of trimmed timeline entries', async () => {
+    const keys = lensKeys(`trim-${randomUUID()}:`);
+    const store = new HistoryStore(lens.redis.client(), keys, { historyTtlSeconds: 60, tombstoneTtlSeconds: 60 });
+    const at = Date.now();
+    const base = taskEvent('task-sent', 't6', 0, { hostname: 'w' });
+    const retried = Array.from({ length: MAX_TIMELINE + 1 }, (_, index) => ({
+      ...base,
+      type: 'task-retried' as const,
+      at: at + 10 + index,
+    }));
+    await store.recordEvents([
+      { ...base, type: 'task-sent', at },
+      { ...base, type: 'task-received', at: at + 1 },
+      { ...base, type: 'task-started', at: at + 2 },
+      ...retried,
+    ]);
+    const [read] = (await store.readHistory(['t6'])) as TaskHistory[];
+    expect(read?.timeline.every((entry) => entry.type === 'task-retried')).toBe(true);
+    expect(read).toMatchObject({ sentAt: at, receivedAt: at + 1, startedAt: at + 2 });
+  });
+});

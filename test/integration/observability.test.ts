@@ -159,7 +159,7 @@ describe('event consumer failures', () => {
       const probe = randomUUID();
       await until(async () => {
         await publishEvents(redis, 0, [event(probe)]);
-        return (await redis.exists(`celery-lens:task:${probe}`)) === 1;
+        return (await redis.exists(`celery-lens:t:${probe}`)) === 1;
       });
       // Celery flushes at 24 events; 5,000 (1.2 MB) took the process seconds and hundreds of MB to record.
       const ids = Array.from({ length: 5000 }, () => randomUUID());
@@ -168,7 +168,7 @@ describe('event consumer failures', () => {
       expect(failures(app)).toEqual([
         expect.objectContaining({ level: 50, what: 'decode', reason: expect.stringContaining('5000 events') }),
       ]);
-      expect(await redis.exists(...ids.slice(0, 100).map((id) => `celery-lens:task:${id}`))).toBe(0);
+      expect(await redis.exists(...ids.slice(0, 100).map((id) => `celery-lens:t:${id}`))).toBe(0);
     } finally {
       await app.stop();
     }

@@ -20,6 +20,7 @@ import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 import type { CursorFailuresQuery, CursorSearchQuery, TaskFilter } from '../gql/graphql.ts';
+import { loggedStates } from '../helpers/state-log.ts';
 
 const Search = graphql(`
   query CursorSearch($filter: TaskFilter, $first: Int, $after: String) {
@@ -427,7 +428,7 @@ describe('resume cursors', () => {
     const onA = events(a, null, 1);
     await onA.done;
     for (let step = 2; step <= 4; step += 1) await progress(step);
-    await until(async () => (await redis.client().zcard(`celery-lens:{states}:task:${id}`)) >= 4);
+    await until(async () => (await loggedStates(redis.client(), id)) >= 4);
     const onB = events(b, onA.got[0]?.cursor as string, 3);
     await onB.done;
     expect(onB.got.map((event) => event.step)).toEqual([2, 3, 4]);

@@ -14,6 +14,7 @@ import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
+import { historyRecordOf } from '../helpers/history-record.ts';
 
 const TOKEN_SECRET = 'read-token-secret-0123456789-abcdefghij';
 const JWT_SECRET = 'jwt-secret-with-enough-entropy-0123456789';
@@ -128,7 +129,7 @@ beforeAll(async () => {
     { 'x-api-key': BACKEND_KEY },
     `mutation { attachTask(key: "${ids.goal}", taskId: "${ids.attempt}") { key } }`,
   );
-  await until(async () => (await lens.redis.client().hget(`celery-lens:task:${ids.seen}`, 'rootId')) === ids.root);
+  await until(async () => (await historyRecordOf(lens.redis.client(), ids.seen))?.fields.rootId === ids.root);
   tokens.task = await mint(`taskId: "${ids.single}"`);
   tokens.taskPayload = await mint(`taskId: "${ids.single}", payload: true, ttlSeconds: 60`);
   tokens.root = await mint(`rootId: "${ids.root}"`);

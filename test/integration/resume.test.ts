@@ -16,6 +16,7 @@ import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 import { watching } from '../helpers/watching.ts';
+import { loggedStates, stateLogOf, STATE_CLOCK } from '../helpers/state-log.ts';
 
 type ExecutionResult = FormattedExecutionResult<Record<string, unknown>, unknown>;
 
@@ -59,8 +60,7 @@ const steps = (results: readonly ExecutionResult[], field = 'task') =>
   results.map(
     (result) => (result.data?.[field] as { meta: { current: number } | null } | undefined)?.meta?.current ?? null,
   );
-const recorded = async (id: string, count: number) =>
-  until(async () => (await redis.zcard(`celery-lens:{states}:task:${id}`)) >= count);
+const recorded = async (id: string, count: number) => until(async () => (await loggedStates(redis, id)) >= count);
 
 const TASK = 'subscription ($id: ID!, $after: String) { task(id: $id, after: $after) { id state meta } }';
 
@@ -110,13 +110,40 @@ describe('task(id, after)', () => {
       for (let step = 1; step <= 60; step += 1) await progress(id, step);
       writing = false;
     })();
-    await until(async () => (await redis.zcard(`celery-lens:{states}:task:${id}`)) >= 20);
+    await until(async () => (await loggedStates(redis, id)) >= 20);
     const second = collect(TASK, { id, after: cursor });
     await writer;
     expect(writing).toBe(false);
     await until(() => steps(second.results).at(-1) === 60);
     expect(steps(second.results)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
     second.stop();
+  });
+
+  it("replays a final state from the backend's bytes (the log keeps its digest only); other bytes there: CURSOR_EXPIRED", async () => {
+    const id = await progress(randomUUID(), 1);
+    const first = collect(TASK, { id });
+    await until(() => first.results.length === 1);
+    const cursor = cursorOf(first.results[0]);
+    first.stop();
+    await progress(id, 2);
+    await writeMeta(redis, { status: 'SUCCESS', result: 42, date_done: new Date().toISOString() }, { id });
+    await recorded(id, 3);
+    const log = await stateLogOf(redis, id);
+    expect(log.entries.map((entry) => entry.payload.length > 0)).toEqual([true, true, false]);
+
+    const second = collect(TASK, { id, after: cursor });
+    await second.done;
+    expect(second.results.map((result) => (result.data?.task as { state: string }).state)).toEqual([
+      'CUSTOM',
+      'SUCCESS',
+    ]);
+    expect(steps(second.results)).toEqual([2, null]);
+
+    // The result written again without a state published (not as Celery does): the logged bytes are gone.
+    await redis.set(`celery-task-meta-${id}`, (await redis.get(`celery-task-meta-${id}`))?.replace('42', '43') ?? '');
+    const third = collect(TASK, { id, after: cursor });
+    await third.done;
+    expect(third.results[0]?.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
   });
 });
 
@@ -200,7 +227,7 @@ describe('bad cursors', () => {
     await until(() => live.results.length === 1);
     const cursor = cursorOf(live.results[0]) as string;
     live.stop();
-    await redis.del('celery-lens:{states}:clock');
+    await redis.del(STATE_CLOCK);
     const sub = collect(TASK, { id, after: cursor });
     await sub.done;
     expect(sub.results[0]?.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');
@@ -226,7 +253,7 @@ describe('bad cursors', () => {
       pipeline.setex(`celery-task-meta-${id}`, 3600, value).publish(`celery-task-meta-${id}`, value);
     }
     await pipeline.exec();
-    await until(async () => (await redis.hget(`celery-lens:{states}:values:${id}`, '#trimmed')) !== null, 20_000);
+    await until(async () => (await stateLogOf(redis, id)).trimmed !== null, 20_000);
     const sub = collect(TASK, { id, after: cursor });
     await sub.done;
     expect(sub.results[0]?.errors?.[0]?.extensions?.code).toBe('CURSOR_EXPIRED');

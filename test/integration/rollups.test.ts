@@ -52,7 +52,7 @@ beforeAll(async () => {
   for (const task of tasks) {
     await publishTaskSent(client, task.id, { at: task.startedAt - task.wait * 1000, name: NAME, queue: 'celery' });
   }
-  await until(async () => (await client.exists(...tasks.map((t) => `celery-lens:task:${t.id}`))) === tasks.length);
+  await until(async () => (await client.exists(...tasks.map((t) => `celery-lens:t:${t.id}`))) === tasks.length);
   for (const task of tasks) {
     const events = workerTaskEvents(task.id, 'w1@host', {
       name: NAME,

@@ -7,6 +7,7 @@ import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { until } from '../helpers/until.ts';
 import { celeryDate, isoOf } from '../helpers/clock.ts';
+import { historyRecordOf } from '../helpers/history-record.ts';
 
 const Status = graphql(`
   query Status($id: ID!) {
@@ -203,7 +204,7 @@ describe('Task.status: PENDING disambiguated', () => {
       await until(async () => (await status(id)).timeline.length === 3);
       await new Promise((resolve) => setTimeout(resolve, 200));
       expect((await status(id)).timeline).toHaveLength(3);
-      expect(await lens.redis.client().zcard(`celery-lens:events:${id}`)).toBe(3);
+      expect((await historyRecordOf(lens.redis.client(), id))?.members).toHaveLength(3);
     } finally {
       await second.stop();
     }

@@ -99,7 +99,7 @@ describe('--store on another Redis', () => {
     });
     expect(app.consumer?.failed).toBe(0);
     const storeKeys = await store.client().keys('celery-lens:*');
-    expect(storeKeys).toEqual(expect.arrayContaining([`celery-lens:task:${id}`, `celery-lens:goal:${goal}`]));
+    expect(storeKeys).toEqual(expect.arrayContaining([`celery-lens:t:${id}`, `celery-lens:goal:${goal}`]));
     expect(storeKeys.some((key) => key.startsWith('celery-lens:{ix}:'))).toBe(true);
     expect(storeKeys.some((key) => key.startsWith('celery-lens:{states}:'))).toBe(true);
     // The backend holds Celery's keys only, and never heard a command naming one of celery-lens'.

@@ -109,7 +109,7 @@ describe('--store on a Redis Cluster', () => {
     expect(app.consumer?.failed).toBe(0);
     const byNode = await keysByNode();
     // The timelines spread over the three primaries; the goal's two keys share a slot.
-    expect(byNode.map((keys) => keys.some((key) => key.startsWith('celery-lens:task:')))).toEqual([true, true, true]);
+    expect(byNode.map((keys) => keys.some((key) => key.startsWith('celery-lens:t:')))).toEqual([true, true, true]);
     const goalKeys = byNode.flat().filter((key) => key.includes(goal));
     expect(goalKeys.sort()).toEqual([`celery-lens:goal-attempts:{${goal}}`, `celery-lens:goal:{${goal}}`]);
     expect(new Set(goalKeys.map(keySlot)).size).toBe(1);

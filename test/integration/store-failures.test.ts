@@ -219,17 +219,9 @@ describe('history and group members when Redis fails', () => {
 describe('history celery-lens cannot read', () => {
   it('a timeline or tombstone of another type or garbage is UNDECODABLE_LENS_DATA for that task; the others resolve', async () => {
     const redis = lens.redis.client();
-    const [fine, ...bad] = Array.from({ length: 9 }, () => randomUUID() as string) as [string, ...string[]];
-    const [wrongType, garbageEntry, farEntry, garbageTomb, badDateTomb, wrongTypeTomb, garbageTime, farTime] = bad as [
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [fine, ...bad] = Array.from({ length: 10 }, () => randomUUID() as string) as [string, ...string[]];
+    const [wrongType, garbageEntry, farEntry, garbageTomb, badDateTomb, wrongTypeTomb, garbageTime, farTime, record] =
+      bad as [string, string, string, string, string, string, string, string, string];
     await redis.set(`celery-lens:events:${wrongType}`, 'not a zset');
     await redis.zadd(`celery-lens:events:${garbageEntry}`, 1, '{"type":"task-sent"');
     await redis.zadd(`celery-lens:events:${farEntry}`, 1, '{"type":"task-sent","at":1e300,"hostname":null}');
@@ -238,9 +230,11 @@ describe('history celery-lens cannot read', () => {
     await redis.hset(`celery-lens:tomb:${wrongTypeTomb}`, { state: 'SUCCESS' });
     await redis.hset(`celery-lens:task:${garbageTime}`, { sentAt: 'soon' });
     await redis.hset(`celery-lens:task:${farTime}`, { startedAt: '1e300' });
+    // The history records of this version (history-record.ts), and the hash and ZSET above of earlier ones.
+    await redis.set(`celery-lens:t:${record}`, '1\x1fnot a record');
     const result = await execute(lens.app, Histories, { ids: [fine, ...bad] });
     expect(result.data?.tasks?.map((task) => task?.id ?? null)).toEqual([fine, ...bad.map(() => null)]);
-    const kinds = ['events', 'events', 'events', 'tomb', 'tomb', 'tomb', 'task', 'task'];
+    const kinds = ['events', 'events', 'events', 'tomb', 'tomb', 'tomb', 'task', 'task', 't'];
     // Both fields of each task (timeline, lastOutcome) report it.
     const reported = new Set(
       result.errors?.map((error) => JSON.stringify([error.path?.[1], error.extensions?.code, error.extensions?.key])),

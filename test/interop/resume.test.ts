@@ -13,6 +13,7 @@ import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { wsClient } from '../helpers/ws-client.ts';
 import { watching } from '../helpers/watching.ts';
+import { loggedStates, STATE_CLOCK } from '../helpers/state-log.ts';
 
 type Result = FormattedExecutionResult<
   { task: { rawState: string; meta: { current?: number } | null } },
@@ -73,7 +74,7 @@ describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
     expect(cursor).toMatch(/^cl1\./);
     const seenWhileAway = stepOf(first);
     // Steps published while nobody listened.
-    await until(async () => (await redis.client().zcard(`celery-lens:{states}:task:${id}`)) >= seenWhileAway + 15);
+    await until(async () => (await loggedStates(redis.client(), id)) >= seenWhileAway + 15);
 
     const second: Result[] = [];
     const client = wsClient(app.url);
@@ -102,7 +103,7 @@ describe('a 100-step PROGRESS task, connection dropped mid-task', () => {
     await reading;
     const lastEventId = seen.at(-1)?.id;
     expect(lastEventId).toBe(seen.at(-1)?.result.extensions?.cursor);
-    await until(async () => (await redis.client().zcard(`celery-lens:{states}:task:${id}`)) >= 60);
+    await until(async () => (await loggedStates(redis.client(), id)) >= 60);
 
     const again = await fetch(target, {
       headers: { accept: 'text/event-stream', 'last-event-id': lastEventId as string },
@@ -118,7 +119,7 @@ describe('bad cursors, with a worker writing', () => {
   it('a forged cursor is INVALID_CURSOR and one from before Redis lost the states is CURSOR_EXPIRED; nothing is written', async () => {
     const id = randomUUID();
     await celery('send', [{ task: 'progress', args: [3, 0.01], queue: 'resume', task_id: id }], env());
-    await until(async () => (await redis.client().zcard(`celery-lens:{states}:task:${id}`)) >= 5);
+    await until(async () => (await loggedStates(redis.client(), id)) >= 5);
     const client = wsClient(app.url);
     const run = (after: string) =>
       new Promise<Result[]>((resolve, reject) => {
@@ -140,7 +141,7 @@ describe('bad cursors, with a worker writing', () => {
     const cursor = live[0]?.extensions?.cursor as string;
     const before = await redis.client().dbsize();
     // Redis loses celery-lens' counter (as a restart without persistence would).
-    await redis.client().del('celery-lens:{states}:clock');
+    await redis.client().del(STATE_CLOCK);
     const expired = await run(cursor);
     expect(expired.map((result) => result.errors?.[0]?.extensions?.code)).toEqual(['CURSOR_EXPIRED']);
     expect(await redis.client().dbsize()).toBe(before - 1);

@@ -27,14 +27,14 @@ describe("celery-lens' own key names", () => {
     const ids = ['K', 'K:attempts', 'attempts', 'K:attempts:attempts', 'a:b', 'goal:K', ':', 'x-attempts'];
     const kinds = [
       'history',
-      'events',
+      'legacyHistory',
+      'legacyEvents',
       'children',
       'groupMembers',
       'tombstone',
       'goal',
       'goalAttempts',
-      'states',
-      'stateValues',
+      'stateLog',
     ] as const;
     const all = kinds.flatMap((kind) => ids.map((id) => keys[kind](id)));
     expect(new Set(all).size).toBe(all.length);

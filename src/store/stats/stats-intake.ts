@@ -1,23 +1,24 @@
 /**
- * The rollups' part of the history store's write of an event batch: per
- * counted event, the HMGET of its task's history (its name, queue, send and
- * receipt, which the event itself may not carry) queued after the event's
- * own writes, and, once the pipeline ran, an update for each event whose
- * timeline ZADD added it. Replicas receive the same events and write the
- * same timeline entry: only the first adds it, so each event counts once.
+ * The rollups' part of the history store's write of an event batch: the
+ * script that records a task's events (store/lua/record-events.lua) answers,
+ * per event, whether it added its timeline entry and the task's name, queue,
+ * send and receipt times and retries after it (which the event itself may
+ * not carry); an update for each event the write added. Replicas receive the
+ * same events and write the same timeline entry: only the first adds it, so
+ * each event counts once.
  */
-import type { ChainableCommander } from 'ioredis';
 import type { TaskEvent } from '../../celery/events.ts';
 import type { Reply } from '../../redis/redis-replies.ts';
 import { type HistoryFields, type StatsUpdate, isCounted, statsUpdateOf } from './stats-updates.ts';
 
-const FIELDS = ['name', 'queue', 'sentAt', 'receivedAt', 'retries'] as const;
+/** Values the script answers per event. */
+const PER_EVENT = 6;
 
 interface Wanted {
   readonly event: TaskEvent;
-  /** The replies of its timeline's ZADD and of its history's HMGET. */
-  readonly added: number;
-  readonly read: number;
+  /** The reply of its task's script, and the event's place among that script's events. */
+  readonly reply: number;
+  readonly at: number;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -29,21 +30,24 @@ const number = (value: unknown): number | null => {
 export class StatsIntake {
   readonly #wanted: Wanted[] = [];
 
-  /** After an event's writes: `added` is the index of its timeline's ZADD in the pipeline. */
-  queue(pipeline: ChainableCommander & { length: number }, event: TaskEvent, historyKey: string, added: number): void {
-    if (!isCounted(event.type)) return;
-    pipeline.hmget(historyKey, ...FIELDS);
-    this.#wanted.push({ event, added, read: pipeline.length - 1 });
+  /** After a task's script: `reply` is its index in the pipeline, `events` what it recorded, in order. */
+  queue(events: readonly TaskEvent[], reply: number): void {
+    events.forEach((event, at) => {
+      if (isCounted(event.type)) this.#wanted.push({ event, reply, at });
+    });
   }
 
   /** The updates of the events this write was the first to record; a failed reply counts nothing. */
   updates(replies: readonly Reply[]): StatsUpdate[] {
     const updates: StatsUpdate[] = [];
-    for (const { event, added, read } of this.#wanted) {
-      const [addError, addedCount] = replies[added] ?? [null, 0];
-      const [readError, values] = replies[read] ?? [null, null];
-      if (addError || readError || addedCount !== 1 || !Array.isArray(values)) continue;
-      const [name, queue, sentAt, receivedAt, retries] = values as unknown[];
+    for (const { event, reply, at } of this.#wanted) {
+      const [error, values] = replies[reply] ?? [null, null];
+      if (error || !Array.isArray(values)) continue;
+      const [added, name, queue, sentAt, receivedAt, retries] = values.slice(
+        at * PER_EVENT,
+        (at + 1) * PER_EVENT,
+      ) as unknown[];
+      if (added !== 1) continue;
       const fields: HistoryFields = {
         name: text(name),
         queue: text(queue),
