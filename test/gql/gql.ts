@@ -61,6 +61,7 @@ type Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": typeof types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": typeof types.GraphUpdatesDocument,
+    "\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n": typeof types.HealStateDocument,
     "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n": typeof types.NewerDocument,
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
@@ -218,6 +219,7 @@ const documents: Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": types.GraphUpdatesDocument,
+    "\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n": types.HealStateDocument,
     "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n": types.NewerDocument,
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
@@ -530,6 +532,10 @@ export function graphql(source: "\n  query Header($id: ID!) {\n    group(id: $id
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"): (typeof documents)["\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n"): (typeof documents)["\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
