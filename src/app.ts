@@ -151,6 +151,8 @@ export function createApp(config: Config, options: AppOptions = {}) {
     },
   });
   if (stores.heal) reportHeals(stores.heal, logger, (healed) => metrics.indexHealed.inc(healed));
+  // A Cluster primary lost may take writes it had not replicated with it (its replica promoted without them).
+  if (config.store?.cluster) connections.store.on('node error', () => stores.heal?.storeFailed());
 
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.

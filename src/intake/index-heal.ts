@@ -44,7 +44,9 @@ const TTL_SLACK_MS = 60_000;
 const GAP_WINDOW_MS = 5 * 60_000;
 /** First wait before healing failed records (the store is likely still away), and the longest between tries. */
 const FIRST_RETRY_MS = 2000;
-const MAX_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 15_000;
+/** How far before a store node's failure writes it acknowledged may not have reached its replica (asynchronous replication lags by milliseconds; a stalled link by more). */
+const REPLICATION_MARGIN_MS = 30_000;
 
 const UNFINISHED: readonly TaskStatus[] = ['UNKNOWN', 'QUEUED', 'RUNNING', 'RETRYING'];
 const FINAL: ReadonlySet<TaskStatus> = new Set(['SUCCEEDED', 'FAILED', 'REVOKED']);
@@ -126,6 +128,16 @@ export class IndexHeal {
     if (ids.length > 0) this.#schedule(FIRST_RETRY_MS);
   }
 
+  /**
+   * A store node failed (a Cluster primary lost, its replica promoted): the
+   * writes it acknowledged but had not yet replicated are gone, and the
+   * consumer could not know. Healed as a drop from a little before.
+   */
+  storeFailed(at = Date.now()): void {
+    this.dropped(at - REPLICATION_MARGIN_MS);
+    this.#schedule(FIRST_RETRY_MS);
+  }
+
   /** Whether a heal is running or waits to run. */
   get busy(): boolean {
     return this.#running !== null || this.#timer !== null;
@@ -149,35 +161,38 @@ export class IndexHeal {
     }
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.#running = this.#run().finally(() => {
+      this.#running = this.#run().then((retryInMs) => {
         this.#running = null;
-        if (this.#again) {
-          this.#again = false;
-          this.#schedule(0);
-        }
+        const again = this.#again;
+        this.#again = false;
+        // After a failure its retry covers what was lost meanwhile: no tight loop while the store is away.
+        if (retryInMs !== null) this.#schedule(retryInMs);
+        else if (again) this.#schedule(0);
       });
     }, delayMs);
     this.#timer.unref();
   }
 
-  async #run(): Promise<void> {
+  /** One heal of what is pending; resolves with when to try again after a failure, null when it is done. */
+  async #run(): Promise<number | null> {
     const since = this.#since;
     const lost = [...this.#lost];
     this.#since = null;
     this.#lost = new Set();
-    if (since === null && lost.length === 0) return;
+    if (since === null && lost.length === 0) return null;
     try {
       this.onStart(since, lost.length);
       this.onEnd(await this.#heal(since, lost));
       this.#retryMs = FIRST_RETRY_MS;
+      return null;
     } catch (error) {
       // What was not healed waits for the next try, with what was lost meanwhile.
       if (since !== null) this.dropped(since);
       for (const id of lost) if (this.#lost.size < MAX_LOST) this.#lost.add(id);
-      this.onError(error, this.#retryMs);
       const delay = this.#retryMs;
       this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
-      queueMicrotask(() => this.#schedule(delay));
+      this.onError(error, delay);
+      return delay;
     }
   }
 

@@ -91,6 +91,8 @@ type Documents = {
     "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n": typeof types.ClusterEverythingDocument,
     "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.ClusterGoalDocument,
     "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n": typeof types.ClusterLiveDocument,
+    "\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": typeof types.KillCountDocument,
+    "\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n": typeof types.KillSearchDocument,
     "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": typeof types.FailoverCountDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": typeof types.StoreCreateDocument,
@@ -249,6 +251,8 @@ const documents: Documents = {
     "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n": types.ClusterEverythingDocument,
     "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.ClusterGoalDocument,
     "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n": types.ClusterLiveDocument,
+    "\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": types.KillCountDocument,
+    "\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n": types.KillSearchDocument,
     "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": types.FailoverCountDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": types.StoreCreateDocument,
@@ -652,6 +656,14 @@ export function graphql(source: "\n  mutation ClusterGoal($key: ID!, $taskId: ID
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n"): (typeof documents)["\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n"): (typeof documents)["\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n"): (typeof documents)["\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
