@@ -12,7 +12,8 @@
  *    most `maxUnfinished`), which may have finished meanwhile;
  * 3. after a drop, the result keys written since it: one SCAN pass (the
  *    backfill's, redis/key-scan.ts), a key's remaining TTL telling when Celery
- *    wrote it (it sets result_expires on each), so only those are read.
+ *    wrote it (it sets result_expires on each: the longest TTL seen, or
+ *    --result-expires if lower, stands for it), so only those are read.
  *
  * A final state found is recorded as the consumer records a published one
  * (HistoryStorage.recordMeta: index, tombstone, child links; idempotent),
@@ -63,7 +64,7 @@ export interface HealSources {
 }
 
 export interface HealSettings {
-  /** Celery's result_expires (s): a result key's remaining TTL tells when it was written. */
+  /** Celery's result_expires (s) as configured: with the longest TTL seen, a result key's remaining TTL tells when it was written. */
   readonly resultExpiresSeconds: number;
   /** Keys SCAN looks at per call. @default 1000 */
   readonly scanCount?: number;
@@ -236,15 +237,19 @@ export class IndexHeal {
    */
   async #scan(since: number, report: HealReport, seen: Set<string>): Promise<void> {
     const { backend, celery } = this.sources;
-    const expiresMs = this.settings.resultExpiresSeconds * 1000;
     const perSecond = this.settings.keysPerSecond ?? 20_000;
+    // The longest TTL seen so far: no key was given more than Celery's result_expires, whatever --result-expires says.
+    let longest = 0;
     for await (const { keys } of scanKeys(backend, celery.taskPattern, this.settings.scanCount ?? 1000)) {
       const began = Date.now();
       report.scanned += keys.length;
       const pipeline = backend.pipeline();
       for (const key of keys) pipeline.pttl(key);
       const ttls = keys.length === 0 ? [] : await execAll(pipeline);
-      // Written since the drop: at least result_expires − (time since the drop) left, give or take the slack.
+      for (const [error, ttl] of ttls) if (!error) longest = Math.max(longest, Number(ttl));
+      // Written since the drop: at least result_expires − (time since the drop) left, give or take the slack. Too
+      // low a guess of result_expires only reads more keys, so the lower of the setting and the longest TTL seen.
+      const expiresMs = Math.min(this.settings.resultExpiresSeconds * 1000, longest);
       const fresh = expiresMs - (Date.now() - since) - TTL_SLACK_MS;
       const ids = keys.flatMap((key, position) => {
         const [error, ttl] = ttls[position] ?? [null, -2];

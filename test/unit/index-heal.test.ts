@@ -137,6 +137,20 @@ describe('IndexHeal', () => {
     expect(healer.healed).toBe(3);
   });
 
+  it("reads what was written since the drop when Celery's result_expires is shorter than --result-expires", async () => {
+    vi.useFakeTimers();
+    const hour = 3_600_000;
+    const { healer, recorded, read } = heal({
+      fresh: { state: 'SUCCESS', pttl: hour - 1000 },
+      old: { state: 'SUCCESS', pttl: hour / 2 },
+    });
+    healer.dropped(Date.now() - 10_000);
+    healer.gap();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(recorded).toEqual(['fresh']);
+    expect(read).toEqual(['fresh']);
+  });
+
   it('tries a refused heal again later, with the tasks it had, and backs off', async () => {
     vi.useFakeTimers();
     const { healer, recorded, reports, errors } = heal({ a: { state: 'SUCCESS', pttl: DAY * 1000 } }, { failures: 2 });
