@@ -168,6 +168,9 @@ export class EventConsumer {
     if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
       this.failed += 1;
       this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
+      // A published state dropped names its task: healed from the result backend later (an event batch is not decoded here).
+      const id = waiting.meta ? this.celery.taskIdOf(waiting.meta.channel) : null;
+      if (id) this.onLost([id]);
       this.#done(waiting);
       return;
     }
