@@ -16,6 +16,7 @@ import { createMetrics } from './plugins/use-metrics.ts';
 import type { LensContext } from './schema/context.ts';
 import { logBackendState, logStoreState } from './redis/backend-state.ts';
 import { consumerReporter } from './intake/consumer-reporter.ts';
+import type { IndexHeal } from './intake/index-heal.ts';
 import { createHttpServer, listenBacklog } from './transport/http-server.ts';
 import { type PubSubConnection, reportSubscriberDrops } from './redis/subscriber-drops.ts';
 import { LiveCore } from './live/live-core.ts';
@@ -143,8 +144,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
   ];
   reportSubscriberDrops(pubsub, logger, {
     watchedTasks: () => watcher.watchedCount,
-    onDrop: (role) => metrics.subscriberDisconnects.inc({ connection: role }),
+    onDrop: (role) => {
+      metrics.subscriberDisconnects.inc({ connection: role });
+      // What is published from now on is lost: healed from the result backend once the consumer hears again.
+      if (role === 'events') stores.heal?.dropped();
+    },
   });
+  if (stores.heal) reportHeals(stores.heal, logger, (healed) => metrics.indexHealed.inc(healed));
+  // A Cluster primary lost may take writes it had not replicated with it (its replica promoted without them).
+  if (config.store?.cluster) connections.store.on('node error', () => stores.heal?.storeFailed());
 
   const shutdown = new AbortController();
   // Every live subscription listens to it (and stops listening when it ends): no cap, no leak warning.
@@ -242,6 +250,7 @@ export function createApp(config: Config, options: AppOptions = {}) {
      */
     async stop(): Promise<void> {
       if (trimmer) clearInterval(trimmer);
+      stores.heal?.stop();
       stopSampling?.();
       await alerts.stop();
       const closed = http.close(STOP_GRACE_MS);
@@ -257,6 +266,23 @@ export function createApp(config: Config, options: AppOptions = {}) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** A heal's start and end as info lines (its end with what it re-read and healed), its failures as warnings. */
+function reportHeals(heal: IndexHeal, logger: Logger, healed: (count: number) => void): void {
+  heal.onStart = (since, lost) =>
+    logger.info(
+      { since: since === null ? null : new Date(since).toISOString(), lostRecords: lost },
+      'index heal: re-reading final states from the result backend',
+    );
+  heal.onHealed = healed;
+  heal.onEnd = (report) =>
+    logger.info(
+      { ...report, since: report.since === null ? null : new Date(report.since).toISOString() },
+      'index heal: done',
+    );
+  heal.onError = (error, retryInMs) =>
+    logger.warn({ err: error, retryInMs }, 'index heal: failed; tried again from the same point');
+}
 
 /** The Host allowlist (src/http/allowed-hosts.ts), and what it means for this listen address, said once at start. */
 function hostAllowlist(config: Config, logger: Logger): HostAllowlist {

@@ -28,6 +28,8 @@ import { StoredCursorKeys } from './store/cursor-key-store.ts';
 import { ConfiguredCursorKeys, type CursorKeys } from './store/cursor-keys.ts';
 import type { Connections } from './redis/connections.ts';
 import { EventConsumer } from './intake/event-consumer.ts';
+import { IndexHeal } from './intake/index-heal.ts';
+import { decodeTaskMeta } from './celery/meta.ts';
 import { DecodeOnce } from './celery/decode-once.ts';
 import { GoalStore } from './store/goal-store.ts';
 import { HistoryStore } from './store/history-store.ts';
@@ -181,8 +183,25 @@ export function createStores(
         store.states,
       )
     : null;
+  // What the consumer loses (a pub/sub drop, writes the store refused) is re-read from the result backend.
+  const heal = consumer
+    ? new IndexHeal(
+        {
+          backend: connections.redis,
+          celery: keys,
+          history: store.history,
+          index,
+          decode: (id, key, bytes) => decodeTaskMeta(id, key, bytes, backend.valueLimits),
+        },
+        { resultExpiresSeconds: config.resultExpires },
+      )
+    : null;
   if (consumer) {
-    consumer.onResubscribed = () => changes.notify({ ids: [], related: [], gap: true });
+    consumer.onResubscribed = () => {
+      changes.notify({ ids: [], related: [], gap: true });
+      heal?.gap();
+    };
+    consumer.onLost = (ids) => heal?.lost(ids);
     consumer.decodeMeta = (id, key, bytes) => decodes.decode(id, key, bytes, watcher.watches(id));
   }
   const control = new TaskControl(broker, store.sent);
@@ -202,6 +221,8 @@ export function createStores(
     queues,
     queueLengths,
     consumer,
+    /** Re-reads from the result backend what the consumer lost (intake/index-heal.ts); null when not consuming. */
+    heal,
     changes,
     control,
     inspector,

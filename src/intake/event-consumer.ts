@@ -68,8 +68,10 @@ export class EventConsumer {
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
-  /** Told when a connection subscribes again after a drop (stores.ts: progress subscriptions re-count). */
+  /** Told when a connection subscribes again after a drop (stores.ts: progress subscriptions re-count, the index heals). */
   onResubscribed: () => void = () => {};
+  /** Told of the tasks a message was about when its record failed for good (the store away): the index heals them later. */
+  onLost: (ids: readonly string[]) => void = () => {};
   /**
    * Decodes a published state (it throws MetaDecodeError): stores.ts shares
    * the task watcher's decodes (celery/decode-once.ts), so a state both hear
@@ -167,6 +169,9 @@ export class EventConsumer {
     if (this.#backlog.length - this.#head >= MAX_BACKLOG) {
       this.failed += 1;
       this.report('record', new Error(`more than ${MAX_BACKLOG} messages wait to be recorded; this one is dropped`));
+      // A published state dropped names its task: healed from the result backend later (an event batch is not decoded here).
+      const id = waiting.meta ? this.celery.taskIdOf(waiting.meta.channel) : null;
+      if (id) this.onLost([id]);
       this.#done(waiting);
       return;
     }
@@ -218,12 +223,14 @@ export class EventConsumer {
   async #handle(waiting: Waiting): Promise<void> {
     const { receivedAt } = waiting;
     let record: () => Promise<void>;
+    let ids: readonly string[] = [];
     try {
       if (waiting.meta) {
         const { channel, message } = waiting.meta;
         const id = this.celery.taskIdOf(channel);
         if (!id) return;
         const meta = this.decodeMeta(id, channel, message);
+        ids = [id];
         const states = this.states?.windowSeconds ? this.states : null;
         // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
         // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
@@ -242,6 +249,7 @@ export class EventConsumer {
           this.lastEventLagMs = receivedAt - event.at;
           this.lastEventAt = event.at;
         }
+        ids = [...new Set(tasks.map((task) => task.taskId))];
         record = () => this.store.recordEvents(tasks);
       }
     } catch (error) {
@@ -264,5 +272,6 @@ export class EventConsumer {
     }
     this.failed += 1;
     this.report('record', failure);
+    this.onLost(ids);
   }
 }

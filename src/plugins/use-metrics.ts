@@ -152,6 +152,11 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
     registers: [registry],
   });
   for (const connection of ['subscriptions', 'events']) subscriberDisconnects.inc({ connection }, 0);
+  const indexHealed = new Counter({
+    name: 'celery_lens_index_healed_total',
+    help: 'Final states the index (and tombstones) learnt from the result backend after the consumer lost them: published while its pub/sub connection was dropped, or whose write the store refused',
+    registers: [registry],
+  });
   const errorsByCode = new Counter({
     name: 'celery_lens_errors_total',
     help: 'GraphQL errors returned (parse and validation failures too), by extensions.code',
@@ -212,6 +217,7 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
     redisLatency,
     reconnects,
     subscriberDisconnects,
+    indexHealed,
     errorsByCode,
     controlActions,
     alertTransitions,

@@ -43,7 +43,7 @@ const COMMANDS = [
   'rpush',
   'multi',
   'exec',
-  // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill`, hscan for its cells' sweep
+  // the task index: its scripts, the commands they run, hmget for taskStats, scan for `index --backfill` and the index' heal after a pub/sub drop (with pttl and mget), hscan for its cells' sweep
   'eval',
   'evalsha',
   'hget',

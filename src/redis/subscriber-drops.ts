@@ -6,7 +6,8 @@
  * (celery_lens_subscriber_disconnects_total{connection}); its return is said
  * with what is re-read from the result backend to heal the gap (the task
  * watcher re-reads every watched task, task-watcher.ts; progress
- * subscriptions re-count, event-consumer.ts).
+ * subscriptions re-count, event-consumer.ts; the index and tombstones heal,
+ * intake/index-heal.ts).
  */
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -31,7 +32,7 @@ const LOST: Record<PubSubRole, string> = {
     "changes published on celery-lens' store (the index' taskEvents feed, goal, alert and bulk-action changes) until it is back are not heard by this process' subscriptions; what the store holds is not lost",
   subscriptions: 'task states published until it is back are not heard',
   events:
-    'Celery events and published states until it is back are lost: timelines, tombstones and the index miss them; progress subscriptions re-count from the result backend once it is back',
+    'Celery events and published states until it is back are lost: timelines miss them; once it is back the index and tombstones heal from the result backend (final states: "index heal" lines) and progress subscriptions re-count',
 };
 const REREAD =
   'every watched task is re-read from the result backend once it is back, so subscriptions and awaitTask get each final state (PROGRESS steps in between are lost)';

@@ -61,6 +61,7 @@ type Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": typeof types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": typeof types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": typeof types.GraphUpdatesDocument,
+    "\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n": typeof types.HealStateDocument,
     "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n": typeof types.NewerDocument,
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": typeof types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": typeof types.WatchForMetricsDocument,
@@ -90,6 +91,8 @@ type Documents = {
     "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n": typeof types.ClusterEverythingDocument,
     "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": typeof types.ClusterGoalDocument,
     "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n": typeof types.ClusterLiveDocument,
+    "\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": typeof types.KillCountDocument,
+    "\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n": typeof types.KillSearchDocument,
     "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": typeof types.FailoverCountDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": typeof types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": typeof types.StoreCreateDocument,
@@ -218,6 +221,7 @@ const documents: Documents = {
     "\n  query SavedGroup($id: ID!) {\n    group(id: $id) { id saved membersKnown size completed failed ready successful tasks { id state } }\n  }\n": types.SavedGroupDocument,
     "\n  query Header($id: ID!) {\n    group(id: $id) { membersKnown tasks { id } chordCallback { id } }\n  }\n": types.HeaderDocument,
     "\n  subscription GraphUpdates($rootId: ID!) {\n    taskGraph(rootId: $rootId) { ready nodes { id task { state } } edges { from to kind } }\n  }\n": types.GraphUpdatesDocument,
+    "\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n": types.HealStateDocument,
     "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n": types.NewerDocument,
     "\n  query Secret($id: ID!) {\n    task(id: $id) { state result args kwargs }\n  }\n": types.SecretDocument,
     "\n  subscription WatchForMetrics($id: ID!) {\n    task(id: $id, untilReady: false) { state }\n  }\n": types.WatchForMetricsDocument,
@@ -247,6 +251,8 @@ const documents: Documents = {
     "\n  query ClusterEverything($id: ID!, $goal: ID!) {\n    task(id: $id) { state timeline { type } lastOutcome { state } }\n    goal(key: $goal) { status attempts { id } currentTask { id } }\n    searchTasks(filter: { name: \"cluster.job\" }, first: 100) { edges { node { id status } } }\n    failures(first: 10) { edges { node { name exceptionType count } } }\n    taskStats(by: NAME) { groups { key total } }\n  }\n": types.ClusterEverythingDocument,
     "\n  mutation ClusterGoal($key: ID!, $taskId: ID!) {\n    createGoal(key: $key) { key }\n    attachTask(key: $key, taskId: $taskId) { key }\n  }\n": types.ClusterGoalDocument,
     "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n": types.ClusterLiveDocument,
+    "\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": types.KillCountDocument,
+    "\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n": types.KillSearchDocument,
     "\n  query FailoverCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n": types.FailoverCountDocument,
     "\n  query StoreGoal($key: ID!) { goal(key: $key) { key status attempts { id } } }\n": types.StoreGoalDocument,
     "\n  mutation StoreCreate($key: ID!) { createGoal(key: $key) { key } }\n": types.StoreCreateDocument,
@@ -533,6 +539,10 @@ export function graphql(source: "\n  subscription GraphUpdates($rootId: ID!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n"): (typeof documents)["\n  query HealState($name: String!) {\n    taskStats(by: NAME) { groups { key total byStatus { status count } } }\n    searchTasks(filter: { name: $name }, first: 500) { edges { node { id status } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n"): (typeof documents)["\n  query Newer($id: ID!) {\n    task(id: $id) { state exists status statusReason dateDone startedAt worker name timeline { type } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -646,6 +656,14 @@ export function graphql(source: "\n  mutation ClusterGoal($key: ID!, $taskId: ID
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n"): (typeof documents)["\n  subscription ClusterLive { taskEvents(filter: { name: \"cluster.live\" }) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n"): (typeof documents)["\n  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n"): (typeof documents)["\n  query KillSearch { searchTasks(filter: { name: \"kill.job\" }, first: 1) { edges { node { id status } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

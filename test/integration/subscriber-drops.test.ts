@@ -3,7 +3,8 @@
  * client-output-buffer-limit (set low here): what was published until they
  * are back is lost. The drop is logged and counted, and the gap is healed
  * from the result backend: a task that finished meanwhile reaches its
- * awaitTask and its subscription, and a group's progress re-counts.
+ * awaitTask and its subscription, a group's progress re-counts, and the
+ * index learns the final states (intake/index-heal.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -117,6 +118,17 @@ describe('a dropped pub/sub connection', () => {
         lost: expect.stringContaining('re-read from the result backend'),
       });
       await until(() => lens.app.logs.some((line) => line.includes('pub/sub connection is back')));
+      // The index heals from the result backend: the two tasks it never heard of are indexed (and the members it held running end).
+      const healed = async () =>
+        Number(
+          /^celery_lens_index_healed_total (\d+)$/m.exec(
+            await (await fetch(new URL('/metrics', lens.app.url))).text(),
+          )?.[1],
+        );
+      await until(
+        async () => (await lens.app.index?.latestTimes([awaited, followed]))?.every((at) => at !== null) === true,
+      );
+      expect(await healed()).toBeGreaterThanOrEqual(2);
     } finally {
       await ws.dispose();
     }

@@ -14,6 +14,7 @@ import { decodeTaskMeta } from '../../celery/meta.ts';
 import { LensError } from '../../errors/lens-error.ts';
 import { indexableId, updateFromMeta } from './index-updates.ts';
 import { execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
+import { scanKeys } from '../../redis/key-scan.ts';
 import type { TaskIndex } from './task-index.ts';
 import type { IndexUpdate } from './index-types.ts';
 
@@ -52,13 +53,10 @@ export async function backfillIndex(
   const store = options.store ?? redis;
   if (options.restart) await guarded(() => store.del(stateKey));
   const saved = await guarded(() => store.get(stateKey));
-  let cursor = saved ?? '0';
+  const cursor = saved ?? '0';
   const progress: BackfillProgress = { scanned: 0, indexed: 0, skipped: 0, complete: false, resumed: saved !== null };
-  do {
+  for await (const { keys, next } of scanKeys(redis, celery.taskPattern, options.count ?? 1000, cursor)) {
     if (options.signal?.aborted) return progress;
-    const [next, keys] = await guarded(() =>
-      redis.scan(cursor, 'MATCH', celery.taskPattern, 'COUNT', options.count ?? 1000),
-    );
     const values = keys.length === 0 ? [] : await guarded(() => redis.mgetBuffer(...keys));
     const updates: IndexUpdate[] = [];
     const now = Date.now();
@@ -84,9 +82,8 @@ export async function backfillIndex(
     else pipeline.set(stateKey, next);
     for (const reply of await execAll(pipeline)) valueOf(reply, stateKey);
     progress.indexed += updates.length;
-    cursor = next;
     progress.complete = next === '0';
     options.progress?.({ ...progress });
-  } while (cursor !== '0');
+  }
   return progress;
 }

@@ -1,0 +1,172 @@
+/**
+ * A store on a Redis Cluster built as an operator does (`redis-cli --cluster
+ * create … --cluster-replicas 1`: three primaries, three replicas), tasks
+ * flowing through intake, and the primary holding the task index crashes
+ * (SIGKILL) until its replica is promoted. While its slots are down
+ * celery-lens stays up and answers STORE_UNAVAILABLE, never "not found"
+ * nor an empty answer; afterwards no index entry is lost: the writes the
+ * store refused meanwhile, and those the dead primary had acknowledged but
+ * not replicated, are healed from the result backend (intake/index-heal.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql } from '../gql/index.js';
+import { startApp } from '../helpers/app.ts';
+import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
+import { celeryDate } from '../helpers/clock.ts';
+import { execute } from '../helpers/graphql.ts';
+import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
+import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import { until } from '../helpers/until.ts';
+
+const Count = graphql(`
+  query KillCount { taskStats(by: NAME) { groups { key total byStatus { status count } } } }
+`);
+const Search = graphql(`
+  query KillSearch { searchTasks(filter: { name: "kill.job" }, first: 1) { edges { node { id status } } } }
+`);
+
+const INDEX_KEY = 'celery-lens:{ix}:all';
+let cluster: RedisCluster;
+let backend: RedisServer;
+let app: Awaited<ReturnType<typeof startApp>>;
+
+beforeAll(async () => {
+  [cluster, backend] = await Promise.all([startRedisCluster(3, { replicas: true, create: 'redis-cli' }), startRedis()]);
+  const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
+  app = await startApp(backend.url(), ['--store', `redis+cluster://${nodes}`]);
+  await until(async () => (await app.yoga.fetch('http://yoga/readyz')).status === 200, 20_000);
+}, 90_000);
+afterAll(async () => {
+  await app?.stop();
+  await Promise.all([cluster?.stop(), backend?.stop()]);
+});
+
+/** The index of the primary (in cluster.ports) serving the index' slot, by CLUSTER SLOTS. */
+async function indexPrimary(): Promise<number> {
+  const admin = new Redis({ port: cluster.ports[0], host: '127.0.0.1' });
+  try {
+    const slot = Number(await admin.call('CLUSTER', 'KEYSLOT', INDEX_KEY));
+    const ranges = (await admin.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
+    const owner = ranges.find(([from, to]) => from <= slot && slot <= to)?.[2][1];
+    return cluster.ports.indexOf(Number(owner));
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** Tasks sent, run and finished as a worker with events on does, 10 at a time, until stopped. */
+function produce(admin: Redis) {
+  const ids: string[] = [];
+  let stopped = false;
+  let batches = 0;
+  const done = (async () => {
+    while (!stopped) {
+      const batch = Array.from({ length: 10 }, () => randomUUID());
+      ids.push(...batch);
+      const at = Date.now() / 1000;
+      await publishEvents(
+        admin,
+        0,
+        batch.map((uuid) => ({ type: 'task-received', uuid, name: 'kill.job', timestamp: at, hostname: 'w@h' })),
+      );
+      for (const id of batch)
+        await writeMeta(
+          admin,
+          { status: 'SUCCESS', result: 1, name: 'kill.job', date_done: celeryDate() },
+          { id, ttl: 86_400 },
+        );
+      batches += 1;
+      // A steady flow, not a flood: ~100 tasks a second.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    ids,
+    batches: () => batches,
+    stop: async () => {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+describe('--store on a Redis Cluster, a primary crashes', () => {
+  it('answers STORE_UNAVAILABLE while its slots are down, and loses no index entry once its replica is promoted', async () => {
+    const indexNode = await indexPrimary();
+    expect(indexNode).toBeGreaterThanOrEqual(0);
+    const flow = produce(backend.client());
+    await until(() => flow.batches() >= 5);
+    const killedAt = Date.now();
+    await cluster.kill(indexNode);
+
+    // While the slot is down: every answer is STORE_UNAVAILABLE or a full one, never "not found" nor empty.
+    const codes = new Map<string, number>();
+    const promoted = cluster.promoted(indexNode).then(() => Date.now());
+    let up: number | null = null;
+    let failed: unknown = null;
+    promoted.then(
+      (at) => {
+        up = at;
+      },
+      (error: unknown) => {
+        failed = error;
+      },
+    );
+    while (up === null) {
+      if (failed) throw failed;
+      const [count, search, health] = await Promise.all([
+        execute(app, Count),
+        execute(app, Search),
+        app.yoga.fetch('http://yoga/healthz'),
+      ]);
+      expect(health.status).toBe(200);
+      for (const result of [count, search]) {
+        const code = result.errors?.[0]?.extensions?.code ?? 'ok';
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        if (code === 'ok') expect(result.data).toBeTruthy();
+      }
+      const found = search.data?.searchTasks.edges.length;
+      if (found !== undefined) expect(found).toBe(1);
+      // Polled as until() does: an answer refused at once (no I/O) would otherwise starve the timers.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const downMs = (await promoted) - killedAt;
+    expect([...codes.keys()].filter((code) => code !== 'ok')).toEqual(['STORE_UNAVAILABLE']);
+
+    // Tasks flow on after the promotion too.
+    const promotedAt = flow.batches();
+    await until(() => flow.batches() >= promotedAt + 5, 60_000);
+    await flow.stop();
+    const ids = flow.ids;
+    const total = async () => (await execute(app, Count)).data?.taskStats.groups.find((g) => g.key === 'kill.job');
+    const started = Date.now();
+    await until(async () => {
+      const group = await total();
+      return group?.total === ids.length && group.byStatus.length === 1;
+    }, 90_000).catch(() => {});
+    const healedInMs = Date.now() - started;
+    expect(await total()).toEqual({
+      key: 'kill.job',
+      total: ids.length,
+      byStatus: [{ status: 'SUCCEEDED', count: ids.length }],
+    });
+    // The promoted replica holds the index' slot now, every entry in it.
+    const promotedNode = new Redis({ port: cluster.replicaPorts[indexNode], host: '127.0.0.1' });
+    try {
+      expect(await promotedNode.zcard(INDEX_KEY)).toBe(ids.length);
+    } finally {
+      promotedNode.disconnect();
+    }
+    // The records refused while the slot was down were healed (logged), not left out.
+    expect(app.logs.some((line) => line.includes('"msg":"index heal: done"'))).toBe(true);
+    const metrics = await (await app.yoga.fetch('http://yoga/metrics')).text();
+    const healed = Number(/^celery_lens_index_healed_total (\d+)$/m.exec(metrics)?.[1]);
+    console.info(
+      `primary crash: slot down ${downMs} ms (answers: ${JSON.stringify(Object.fromEntries(codes))}), ` +
+        `${app.consumer?.failed ?? 0} consumer records failed, ${healed} final states healed, ` +
+        `${ids.length} tasks all indexed ${healedInMs} ms after the flow stopped`,
+    );
+  }, 150_000);
+});
