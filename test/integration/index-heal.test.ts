@@ -16,7 +16,7 @@ import { startApp } from '../helpers/app.ts';
 import { publishEvents } from '../helpers/celery-meta.ts';
 import { celeryDate } from '../helpers/clock.ts';
 import { execute } from '../helpers/graphql.ts';
-import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
+import { type ClusterStore, startClusterStore } from '../helpers/cluster-store.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 
@@ -165,19 +165,14 @@ describe('the index heals after a pub/sub drop', () => {
 });
 
 describe('the index heals after a pub/sub drop, on a Redis Cluster store', () => {
-  let cluster: RedisCluster;
   let backend: RedisServer;
   let app: App;
+  let store: ClusterStore | undefined;
   beforeAll(async () => {
-    [cluster, backend] = await Promise.all([startRedisCluster(), startRedis()]);
-    const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
-    app = await startApp(backend.url(), ['--store', `redis+cluster://${nodes}`]);
-    await until(async () => (await app.yoga.fetch('http://yoga/readyz')).status === 200, 20_000);
+    store = await startClusterStore();
+    ({ backend, app } = store);
   }, 90_000);
-  afterAll(async () => {
-    await app?.stop();
-    await Promise.all([cluster?.stop(), backend?.stop()]);
-  });
+  afterAll(() => store?.stop());
 
   it('records the final states in the cluster', async () => {
     const { ids, name } = await dropWhileTasksFinish(app, backend.client());

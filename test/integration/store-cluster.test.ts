@@ -16,8 +16,9 @@ import { graphql } from '../gql/index.js';
 import { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import { execute } from '../helpers/graphql.ts';
-import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import type { RedisCluster } from '../helpers/redis-cluster.ts';
+import { type ClusterStore, startClusterStore } from '../helpers/cluster-store.ts';
+import type { RedisServer } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 import { subscribe, wsClient } from '../helpers/ws-client.ts';
 
@@ -45,16 +46,12 @@ let cluster: RedisCluster;
 let backend: RedisServer;
 let app: Awaited<ReturnType<typeof startApp>>;
 
+let store: ClusterStore | undefined;
 beforeAll(async () => {
-  [cluster, backend] = await Promise.all([startRedisCluster(), startRedis()]);
-  const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
-  app = await startApp(backend.url(), ['--store', `redis+cluster://${nodes}`]);
-  await until(async () => (await app.yoga.fetch('http://yoga/readyz')).status === 200, 20_000);
+  store = await startClusterStore();
+  ({ cluster, backend, app } = store);
 }, 90_000);
-afterAll(async () => {
-  await app?.stop();
-  await Promise.all([cluster?.stop(), backend?.stop()]);
-});
+afterAll(() => store?.stop());
 
 /** Every key celery-lens wrote, by node. */
 async function keysByNode(): Promise<string[][]> {

@@ -12,12 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
-import { startApp } from '../helpers/app.ts';
+import type { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
 import { celeryDate } from '../helpers/clock.ts';
 import { execute } from '../helpers/graphql.ts';
-import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
-import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
+import type { RedisCluster } from '../helpers/redis-cluster.ts';
+import { type ClusterStore, startClusterStore } from '../helpers/cluster-store.ts';
+import type { RedisServer } from '../helpers/redis-server.ts';
 import { until } from '../helpers/until.ts';
 
 const Count = graphql(`
@@ -32,16 +33,12 @@ let cluster: RedisCluster;
 let backend: RedisServer;
 let app: Awaited<ReturnType<typeof startApp>>;
 
+let store: ClusterStore | undefined;
 beforeAll(async () => {
-  [cluster, backend] = await Promise.all([startRedisCluster(3, { replicas: true, create: 'redis-cli' }), startRedis()]);
-  const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`).join(',');
-  app = await startApp(backend.url(), ['--store', `redis+cluster://${nodes}`]);
-  await until(async () => (await app.yoga.fetch('http://yoga/readyz')).status === 200, 20_000);
+  store = await startClusterStore({ replicas: true, create: 'redis-cli' });
+  ({ cluster, backend, app } = store);
 }, 90_000);
-afterAll(async () => {
-  await app?.stop();
-  await Promise.all([cluster?.stop(), backend?.stop()]);
-});
+afterAll(() => store?.stop());
 
 /** The index of the primary (in cluster.ports) serving the index' slot, by CLUSTER SLOTS. */
 async function indexPrimary(): Promise<number> {

@@ -7,6 +7,7 @@
  * time searchTasks orders by, a PROGRESS update included.
  */
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { publishEvents } from '../helpers/celery-meta.ts';
@@ -95,23 +96,38 @@ async function lone(name: string, id: string, at: number) {
   );
 }
 
+/** An end told with its task-failed event, at `at`. */
+const failedAt = (id: string, at: number) => ({
+  id,
+  status: 'FAILED',
+  state: 'FAILURE',
+  finishedAt: iso(at),
+  lastHeardAt: iso(at),
+  error: { type: 'ValueError' },
+});
+
+/** A task received at t0, started 10 ms later, its FAILURE stored and published 20 ms after t0 (no task-failed event yet). */
+async function receivedStartedFailed(redis: Redis, id: string, name: string, t0: number): Promise<void> {
+  await publishEvents(
+    redis,
+    0,
+    events(id, name, [
+      ['task-received', t0],
+      ['task-started', t0 + 10],
+    ]),
+  );
+  const meta = failureMeta(id, name, t0 + 20);
+  await meta.store();
+  await meta.publish();
+}
+
 describe('taskEvents: one event per failure, with finishedAt', () => {
   it('the result published before the task-failed event (as one Redis delivers them): sent with the event', async () => {
     const { name, sub } = await listening();
     const redis = lens.redis.client();
     const [id, early, late] = [randomUUID(), randomUUID(), randomUUID()];
     const t0 = Date.now() - 2000;
-    await publishEvents(
-      redis,
-      0,
-      events(id, name, [
-        ['task-received', t0],
-        ['task-started', t0 + 10],
-      ]),
-    );
-    const meta = failureMeta(id, name, t0 + 20);
-    await meta.store();
-    await meta.publish();
+    await receivedStartedFailed(redis, id, name, t0);
     await until(async () => (await execute(lens.app, Heard, { id })).data?.task?.lastHeardAt === iso(t0 + 20));
     // Indexed as failed, not sent yet: a failure after it comes through first.
     await lone(name, early, t0 + 25);
@@ -122,30 +138,9 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     await lone(name, late, t0 + 40);
     await sub.waitFor(3, 20_000);
     expect(sub.events.map((event) => event.taskEvents)).toEqual([
-      {
-        id: early,
-        status: 'FAILED',
-        state: 'FAILURE',
-        finishedAt: iso(t0 + 25),
-        lastHeardAt: iso(t0 + 25),
-        error: { type: 'ValueError' },
-      },
-      {
-        id,
-        status: 'FAILED',
-        state: 'FAILURE',
-        finishedAt: iso(t0 + 30),
-        lastHeardAt: iso(t0 + 30),
-        error: { type: 'ValueError' },
-      },
-      {
-        id: late,
-        status: 'FAILED',
-        state: 'FAILURE',
-        finishedAt: iso(t0 + 40),
-        lastHeardAt: iso(t0 + 40),
-        error: { type: 'ValueError' },
-      },
+      failedAt(early, t0 + 25),
+      failedAt(id, t0 + 30),
+      failedAt(late, t0 + 40),
     ]);
     expect(sub.errors).toEqual([]);
   });
@@ -180,14 +175,7 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     );
     await sub.waitFor(2, 20_000);
     expect(sub.events.map((event) => event.taskEvents.id)).toEqual([id, marker]);
-    expect(sub.events[0]?.taskEvents).toEqual({
-      id,
-      status: 'FAILED',
-      state: 'FAILURE',
-      finishedAt: iso(t0 + 30),
-      lastHeardAt: iso(t0 + 30),
-      error: { type: 'ValueError' },
-    });
+    expect(sub.events[0]?.taskEvents).toEqual(failedAt(id, t0 + 30));
   });
 
   it('the task-failed event later than HOLD_MS after the result (a loaded worker): sent without finishedAt, then again with it', async () => {
@@ -195,17 +183,7 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     const redis = lens.redis.client();
     const [id, marker] = [randomUUID(), randomUUID()];
     const t0 = Date.now() - 2000;
-    await publishEvents(
-      redis,
-      0,
-      events(id, name, [
-        ['task-received', t0],
-        ['task-started', t0 + 10],
-      ]),
-    );
-    const meta = failureMeta(id, name, t0 + 20);
-    await meta.store();
-    await meta.publish();
+    await receivedStartedFailed(redis, id, name, t0);
     // Held for the event, then sent without it.
     await sub.waitFor(1, HOLD_MS + 10_000);
     expect(sub.events[0]?.taskEvents).toMatchObject({ id, status: 'FAILED', finishedAt: null });
@@ -215,14 +193,7 @@ describe('taskEvents: one event per failure, with finishedAt', () => {
     await lone(name, marker, t0 + 40);
     await sub.waitFor(3, 20_000);
     expect(sub.events.map((event) => event.taskEvents.id)).toEqual([id, id, marker]);
-    expect(sub.events[1]?.taskEvents).toEqual({
-      id,
-      status: 'FAILED',
-      state: 'FAILURE',
-      finishedAt: iso(t0 + 30),
-      lastHeardAt: iso(t0 + 30),
-      error: { type: 'ValueError' },
-    });
+    expect(sub.events[1]?.taskEvents).toEqual(failedAt(id, t0 + 30));
     expect(sub.errors).toEqual([]);
   });
 });
