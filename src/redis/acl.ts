@@ -66,8 +66,6 @@ const COMMANDS = [
   'xrevrange',
   'xlen',
   'time',
-  // the numbered states resumable subscriptions replay (state-log.ts: a script, and what it runs besides the above)
-  'zremrangebyrank',
   // bulk actions (src/bulk/: their records, leases and scripts, besides the above), and pexpire and zremrangebyscore for the rollups (store/stats/lua/record.lua)
   'sadd',
   'srem',
