@@ -41,8 +41,7 @@ import { StateLog } from './store/state-log.ts';
 import { TaskIndex } from './store/index/task-index.ts';
 import { StatsStore } from './store/stats/stats-store.ts';
 import { type TaskUpdate, TaskWatcher, rawOf } from './live/task-watcher.ts';
-import type { TaskSnapshot } from './read/task-snapshot.ts';
-import { READY_STATES } from './celery/states.ts';
+import { isReadyUpdate } from './live/task-await.ts';
 import { WorkerLiveness } from './read/worker-liveness.ts';
 import { RedisAlertStore } from './alerts/alert-store.ts';
 
@@ -156,10 +155,7 @@ export function createStores(
     windowSeconds: config.resumeWindowSeconds,
     // The log is asked only about updates the watcher notified (live/replay.ts).
     rawOf: (update) => rawOf(update as TaskUpdate),
-    finalOf: (update) => {
-      const meta = (update as TaskUpdate) instanceof Error ? null : (update as TaskSnapshot).meta;
-      return meta !== null && READY_STATES.has(meta.state);
-    },
+    finalOf: (update) => isReadyUpdate(update as TaskUpdate),
     // Final states are replayed from the backend, which holds their bytes while the result lives.
     readBackend: async (ids) => (await backend.readTasksRaw(ids, { ttl: 'none' })).map((read) => read.raw),
   });

@@ -19,6 +19,7 @@
  */
 import type { TimelineEntry } from '../celery/timeline-order.ts';
 import { decodeTimelineMember } from './timeline-members.ts';
+import { parseBase36 } from './base36.ts';
 
 const US = '\x1f';
 const RS = '\x1e';
@@ -46,7 +47,8 @@ function parts(text: string): [bigint, string] | null {
 export function decodeHistoryRecord(id: string, text: string): HistoryRecord | null {
   const f = text.split(US);
   if (f[0] !== '1' || f.length < 11 || f.length > 15) return null;
-  const t0 = /^-?[0-9a-z]+$/.test(f[1] as string) ? BigInt(Number.parseInt(f[1] as string, 36)) : null;
+  const whole = parseBase36(f[1] as string);
+  const t0 = whole === null ? null : BigInt(whole);
   const timeOf = (offset: string): string | null => {
     const off = parts(offset);
     if (off === null || t0 === null) return null;

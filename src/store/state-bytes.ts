@@ -23,6 +23,7 @@
  */
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { DICTIONARY_VERSION, metaDictionary } from '../celery/meta-dictionary.ts';
+import { parseBase36 } from './base36.ts';
 
 /** Bytes of the SHA-1 kept per state. */
 export const DIGEST_BYTES = 8;
@@ -77,8 +78,8 @@ const HASH = 0x23;
 
 /** A sequence number as the log writes it (lua/base36.lua), or null. */
 function base36(text: string): number | null {
-  const value = /^[0-9a-z]+$/.test(text) ? Number.parseInt(text, 36) : Number.NaN;
-  return Number.isSafeInteger(value) ? value : null;
+  const value = parseBase36(text);
+  return value !== null && value >= 0 ? value : null;
 }
 
 /** A task's log as stored (null: no key). */

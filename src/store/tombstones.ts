@@ -8,6 +8,7 @@
  * for the JSON earlier versions wrote, which are still read).
  */
 import type { Tombstone } from './history-types.ts';
+import { parseBase36 } from './base36.ts';
 
 const US = '\x1f';
 
@@ -26,10 +27,10 @@ export function encodeTombstone(tomb: Tombstone): string {
   return fields.map((field) => field ?? '').join(US);
 }
 
+/** A time in ms, within what a Date holds. */
 const time = (text: string): number | null => {
-  if (!/^-?[0-9a-z]+$/.test(text)) return null;
-  const ms = Number.parseInt(text, 36);
-  return Number.isSafeInteger(ms) && Math.abs(ms) <= 8.64e15 ? ms : null;
+  const ms = parseBase36(text);
+  return ms !== null && Math.abs(ms) <= 8.64e15 ? ms : null;
 };
 
 /** A tombstone in the compact form; null when the text is not one (JSON of earlier versions, or garbage). */
