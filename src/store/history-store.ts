@@ -152,8 +152,12 @@ export class HistoryStore implements HistoryStorage {
     const stats = this.settings.stats ? new StatsIntake() : null;
     const byTask = new Map<string, TaskEvent[]>();
     // A time no Date holds is not recorded in the history (the script keeps times as digits).
-    for (const event of events.filter((each) => isTime(each.at)))
-      byTask.set(event.taskId, [...(byTask.get(event.taskId) ?? []), event]);
+    for (const event of events) {
+      if (!isTime(event.at)) continue;
+      const own = byTask.get(event.taskId);
+      if (own) own.push(event);
+      else byTask.set(event.taskId, [event]);
+    }
     for (const [id, own] of byTask) {
       queueScript(
         pipeline,
