@@ -4,17 +4,27 @@
  * runs it at once; every process also looks, each half lease, for RUNNING
  * actions whose lease lapsed (their process stopped or died) and takes them
  * over. Each step renews the lease, walks the task index from the action's
- * cursor (newest first, tasks whose latest state is later than the action's
- * start left out: its own revokes and re-sends among them), claims a batch,
- * acts on it and commits it (bulk-batch.ts).
+ * cursor (newest first, down from a few seconds past the action's start:
+ * its own revokes and re-sends come after its first step and so above its
+ * cursor), claims a batch, acts on it and commits it (bulk-batch.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { BulkAction, BulkState, NewBulkAction } from '../store/bulk-types.ts';
+import { HOLD_MS } from '../store/index/task-index.ts';
 import type { BulkStorage, IndexStorage } from '../store/store.ts';
 import { type BatchDeps, actOnBatch } from './bulk-batch.ts';
 
 /** Most tasks the matched count counts exactly when it has to walk (a rootId or kwargs filter). */
 export const MATCH_COUNT_CAP = 100_000;
+/**
+ * How far past its start an action counts and walks. Celery tells a state
+ * twice (task-sent then task-received; a stored result then its worker's
+ * event, which the pool's parent sends a little later, batched) and the index
+ * dates a task at the later telling, so a task failed before the start may be
+ * dated just after it; a worker's clock may run ahead of ours too. The index
+ * itself waits HOLD_MS for an end's second telling.
+ */
+const TOLD_AGAIN_MS = HOLD_MS;
 /** Failures in a row (the broker or Redis away) after which an action ends FAILED. */
 const MAX_FAILURES = 5;
 
@@ -62,7 +72,10 @@ export class BulkRunner {
 
   /** Counts what `input` matches and records the action; runs it from now on (a dry run only counts). */
   async begin(input: Omit<NewBulkAction, 'matched'>, now = Date.now()): Promise<BulkAction> {
-    const filter = { ...input.filter, until: Math.min(input.filter.until ?? now, now) };
+    const filter = {
+      ...input.filter,
+      until: Math.min(input.filter.until ?? Number.POSITIVE_INFINITY, now + TOLD_AGAIN_MS),
+    };
     const max = input.options.max;
     const { count } = await this.deps.index.count(filter, max ?? MATCH_COUNT_CAP);
     const matched = max === null ? count : Math.min(count, max);
@@ -123,7 +136,7 @@ export class BulkRunner {
     const size = Math.min(this.options.batch, left);
     const end = () => store.commit(action.id, this.owner, { done: 0, failed: 0, finish: 'DONE' });
     if (size <= 0) return (await end()) ?? 'RUNNING';
-    const until = Math.min(action.filter.until ?? action.startedAt.getTime(), action.startedAt.getTime());
+    const until = Math.min(action.filter.until ?? Number.POSITIVE_INFINITY, action.startedAt.getTime() + TOLD_AGAIN_MS);
     const { entries, stoppedAt } = await index.search({ ...action.filter, until }, 'desc', size, action.cursor);
     const cursor = stoppedAt ?? entries.at(-1) ?? null;
     if (cursor === null) return (await end()) ?? 'RUNNING';
