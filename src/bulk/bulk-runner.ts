@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BulkAction, BulkState, NewBulkAction } from '../store/bulk-types.ts';
-import { HOLD_MS } from '../store/index/task-index.ts';
+import { HOLD_MS } from '../store/index/index-types.ts';
 import type { BulkStorage, IndexStorage } from '../store/store.ts';
 import { type BatchDeps, actOnBatch } from './bulk-batch.ts';
 

@@ -91,3 +91,11 @@ export interface IndexedTask {
   /** key → JSON text. */
   readonly kwargs: Readonly<Record<string, string>>;
 }
+
+/**
+ * How long an end told by a stored result waits for its worker's
+ * task-succeeded/-failed event (which follows within a second) before
+ * taskEvents hears it without that event's finishedAt and runtime (and
+ * hears it again, with them, should the event come later).
+ */
+export const HOLD_MS = 5000;

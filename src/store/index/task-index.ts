@@ -74,13 +74,9 @@ const UPDATES_PER_SCRIPT = 200;
 export const SEARCH_BUDGET = 20_000;
 /** …and per script call (a few ms of Redis). */
 const WALK_PER_CALL = 200;
-/**
- * How long an end told by a stored result waits for its worker's
- * task-succeeded/-failed event (which follows within a second) before
- * taskEvents hears it without that event's finishedAt and runtime (and
- * hears it again, with them, should the event come later).
- */
-export const HOLD_MS = 5000;
+import { HOLD_MS } from './index-types.ts';
+
+export { HOLD_MS };
 
 const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
 
