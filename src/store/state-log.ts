@@ -63,9 +63,9 @@ export class StateLog implements ResumeLog {
   readonly #finalOf: (update: object) => boolean;
   readonly #readBackend: StateLogOptions['readBackend'];
   /**
-   * Records in flight, by task and digest: the consumer and the
-   * subscriptions of this process see every message twice (two connections,
-   * the same moment), and number it with one script call. Forgotten once
+   * Records in flight, by task and digest: the consumer records a state as
+   * the subscriptions of this process number the same update (the change bus
+   * tells both at the same moment), with one script call. Forgotten once
    * answered: a later call asks Redis, which may have lost the states since.
    */
   readonly #recent = new Map<string, Promise<Position>>();
