@@ -8,7 +8,10 @@
  *   earlier;
  * - a retry re-sends the task from inside the running attempt: the new
  *   `task-sent` (retries N+1) comes after attempt N's receipt and start, and
- *   must stay there. Only the receipt of its own attempt may be passed.
+ *   must stay there. Only the receipt of its own attempt may be passed. The
+ *   pool's parent stamps a start when the child reports it accepted, which a
+ *   loaded worker may do after the child already re-sent the task: such a
+ *   send is moved after that start.
  *
  * Events stamped in the same millisecond keep their lifecycle order (a ZSET
  * would order them by their JSON text: `task-failed` before `task-started`).
@@ -56,6 +59,21 @@ export function causalOrder(timeline: TimelineEntry[]): TimelineEntry[] {
     if (before?.type === 'task-started' && isOwnReceipt(timeline[index - 2], sent)) to = index - 2;
     else if (isOwnReceipt(before, sent)) to = index - 1;
     if (to < index) timeline.splice(to, 0, ...timeline.splice(index, 1));
+  }
+  return afterTheirAttempts(timeline);
+}
+
+/** Moves each retry's send (retries N+1) after the start of attempt N, the first start after attempt N's receipt. */
+function afterTheirAttempts(timeline: TimelineEntry[]): TimelineEntry[] {
+  for (let index = 0; index < timeline.length; index += 1) {
+    const sent = timeline[index] as TimelineEntry;
+    const attempt = sent.type === 'task-sent' && sent.retries ? sent.retries - 1 : -1;
+    if (attempt < 0) continue;
+    const received = timeline.findIndex((entry) => entry.type === 'task-received' && entry.retries === attempt);
+    const started = timeline.findIndex((entry, at) => at > received && entry.type === 'task-started');
+    if (received < 0 || started < index) continue;
+    timeline.splice(started, 0, ...timeline.splice(index, 1));
+    index -= 1;
   }
   return timeline;
 }
