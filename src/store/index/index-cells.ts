@@ -4,7 +4,9 @@
  * each process from its copy of the registry (index-cell-copy.ts); a page is
  * then one pipeline of plain range reads, one or two per matching cell,
  * merged here (k-way, by time then id), after the reads that tell whether
- * the copy is current.
+ * the copy is current. With several shards (index-shards.ts) each has its
+ * own cells: the page reads every shard's matching cells in the same
+ * pipeline (split per node on a cluster) and merges them all.
  *
  * A page of a filter that matches more than MAX_MERGED_CELLS cells is not
  * merged (up to a page read per cell): the caller walks the tasks in order
@@ -15,11 +17,12 @@
  * registry walk and the merge in Lua) against ~0.6 ms for the reads alone.
  */
 import type { ChainableCommander } from 'ioredis';
-import type { CellCopy } from './index-cell-copy.ts';
+import type { StoreRedis } from '../../redis/store-redis.ts';
+import { type CellCopy, type Registry, withRegistries } from './index-cell-copy.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
 import type { IndexEntry, IndexFilter, IndexOrder } from './index-types.ts';
 
-/** Cells a page merges at most; a filter matching more is walked. */
+/** Cells a page merges at most, over all shards; a filter matching more is walked. */
 const MAX_MERGED_CELLS = 1000;
 /** Entries of one exact time read at most when a cursor sits among them. */
 const SAME_TIME_LIMIT = 10_000;
@@ -74,7 +77,10 @@ function mergeRanges(ranges: readonly (readonly string[])[], order: IndexOrder, 
   return merged;
 }
 
-/** Adds the reads of a page over sorted sets to a pipeline; returns how to merge their replies. */
+/**
+ * Adds the reads of a page over sorted sets to a pipeline; returns how many
+ * replies they take and how to turn those into ranges for mergeRanges.
+ */
 function pageReads(
   pipeline: ChainableCommander,
   keys: readonly string[],
@@ -82,7 +88,7 @@ function pageReads(
   order: IndexOrder,
   limit: number,
   after: IndexEntry | null,
-) {
+): { size: number; ranges: (values: readonly unknown[]) => (readonly string[])[] } {
   const lo = filter.since ?? MIN_TIME;
   const hi = filter.until ?? MAX_TIME;
   const sameTime = after !== null && after.at >= lo && after.at <= hi;
@@ -96,8 +102,8 @@ function pageReads(
       pipeline.zrangebyscore(key, bottom, hi, 'WITHSCORES', 'LIMIT', 0, limit);
     }
   }
-  return (values: readonly unknown[]): IndexEntry[] => {
-    const ranges: (readonly string[])[] = [];
+  const ranges = (values: readonly unknown[]): (readonly string[])[] => {
+    const out: (readonly string[])[] = [];
     let position = 0;
     for (let k = 0; k < keys.length; k += 1) {
       if (sameTime) {
@@ -107,22 +113,44 @@ function pageReads(
           if (order === 'desc' ? id < after.id : id > after.id) tied.push(id, String(after.at));
         }
         // ZRANGEBYSCORE gives ties by id ascending; newest first wants them descending.
-        ranges.push(order === 'desc' ? reversePairs(tied) : tied);
+        out.push(order === 'desc' ? reversePairs(tied) : tied);
         position += 1;
       }
-      ranges.push(values[position] as string[]);
+      out.push(values[position] as string[]);
       position += 1;
+    }
+    return out;
+  };
+  return { size: keys.length * (sameTime ? 2 : 1), ranges };
+}
+
+/** The page reads of `keys` of every shard, in one pipeline: how to merge their replies. */
+function shardPageReads(
+  pipeline: ChainableCommander,
+  keys: readonly (readonly string[])[],
+  filter: IndexFilter,
+  order: IndexOrder,
+  limit: number,
+  after: IndexEntry | null,
+): (values: readonly unknown[]) => IndexEntry[] {
+  const reads = keys.map((shardKeys) => pageReads(pipeline, shardKeys, filter, order, limit, after));
+  return (values) => {
+    const ranges: (readonly string[])[] = [];
+    let position = 0;
+    for (const { size, ranges: of } of reads) {
+      ranges.push(...of(values.slice(position, position + size)));
+      position += size;
     }
     return mergeRanges(ranges, order, limit);
   };
 }
 
+/** The index' shards (index-shards.ts) as the cell reads see them: each one's copy of its registry. */
 export class CellIndex {
-  constructor(readonly copy: CellCopy) {}
-
-  get #all(): string {
-    return `${this.copy.prefix}all`;
-  }
+  constructor(
+    readonly redis: StoreRedis,
+    readonly copies: readonly CellCopy[],
+  ) {}
 
   /** Up to `limit` entries after `after`, in order; null when the filter matches too many cells to merge. */
   async search(
@@ -132,21 +160,23 @@ export class CellIndex {
     after: IndexEntry | null,
   ): Promise<IndexEntry[] | null> {
     if (!hasCellFilter(filter)) {
-      const pipeline = this.copy.redis.pipeline();
-      const merge = pageReads(pipeline, [this.#all], filter, order, limit, after);
-      return merge((await execAll(pipeline)).map((reply) => valueOf(reply, this.#all)));
-    }
-    return this.copy.withRegistry((pipeline, registry) => {
-      const numbers = this.copy.numbersFor(registry, filter);
-      if (numbers.length > MAX_MERGED_CELLS) return () => null;
-      return pageReads(
+      const pipeline = this.redis.pipeline();
+      const merge = shardPageReads(
         pipeline,
-        numbers.map((n) => `${this.copy.prefix}c:${n}`),
+        this.copies.map((copy) => [`${copy.prefix}all`]),
         filter,
         order,
         limit,
         after,
       );
+      return merge((await execAll(pipeline)).map((reply) => valueOf(reply, `${this.copies[0]?.prefix}all`)));
+    }
+    return withRegistries(this.redis, this.copies, (pipeline, registries) => {
+      const keys = this.copies.map((copy, s) =>
+        copy.numbersFor(registries[s] as Registry, filter).map((n) => `${copy.prefix}c:${n}`),
+      );
+      if (keys.reduce((sum, shard) => sum + shard.length, 0) > MAX_MERGED_CELLS) return () => null;
+      return shardPageReads(pipeline, keys, filter, order, limit, after);
     });
   }
 
@@ -154,13 +184,17 @@ export class CellIndex {
   async count(filter: IndexFilter): Promise<number> {
     const lo = filter.since ?? MIN_TIME;
     const hi = filter.until ?? MAX_TIME;
+    const sum = (values: readonly unknown[]) => values.reduce<number>((total, value) => total + Number(value), 0);
     if (!hasCellFilter(filter)) {
-      const [reply] = await execAll(this.copy.redis.pipeline().zcount(this.#all, lo, hi));
-      return Number(valueOf(reply, this.#all));
+      const pipeline = this.redis.pipeline();
+      for (const copy of this.copies) pipeline.zcount(`${copy.prefix}all`, lo, hi);
+      return sum((await execAll(pipeline)).map((reply) => valueOf(reply, `${this.copies[0]?.prefix}all`)));
     }
-    return this.copy.withRegistry((pipeline, registry) => {
-      for (const n of this.copy.numbersFor(registry, filter)) pipeline.zcount(`${this.copy.prefix}c:${n}`, lo, hi);
-      return (values) => values.reduce<number>((sum, value) => sum + Number(value), 0);
+    return withRegistries(this.redis, this.copies, (pipeline, registries) => {
+      this.copies.forEach((copy, s) => {
+        for (const n of copy.numbersFor(registries[s] as Registry, filter)) pipeline.zcount(`${copy.prefix}c:${n}`, lo, hi);
+      });
+      return sum;
     });
   }
 }
