@@ -98,7 +98,7 @@ export class IndexShard {
       this.prefix,
       this.channel,
       this.settings.maxTasks,
-      this.#cutoff(now),
+      this.cutoff(now),
       updates.length + TRIM_PER_BATCH,
       HOLD_CODES[hold],
     ];
@@ -113,8 +113,12 @@ export class IndexShard {
     );
   }
 
-  /** Drops what retention says is too old or too many, oldest first, then forgets cells without tasks; returns how many tasks it dropped. */
-  async trim(now: number): Promise<number> {
+  /**
+   * Drops, oldest first, what is older than `cutoff` (ms) or past the shard's
+   * share of --index-max-tasks, then forgets cells without tasks; returns how
+   * many tasks it dropped.
+   */
+  async trim(cutoff: number): Promise<number> {
     let removed = 0;
     for (;;) {
       const reply = await guarded(() =>
@@ -122,7 +126,7 @@ export class IndexShard {
           this.prefix,
           this.channel,
           this.settings.maxTasks,
-          this.#cutoff(now),
+          cutoff,
           TRIM_PER_CALL,
         ]),
       );
@@ -135,7 +139,8 @@ export class IndexShard {
     return removed;
   }
 
-  #cutoff(now: number): number {
+  /** Where retention drops tasks at `now`: those whose latest state is older. */
+  cutoff(now: number): number {
     return now - this.settings.retentionSeconds * 1000;
   }
 

@@ -61,6 +61,7 @@ import { CellIndex } from './index-cells.ts';
 import { IndexShard } from './index-shard.ts';
 import { shardOf, shardPrefixes } from './index-shards.ts';
 import { mergeWalks } from './index-walks.ts';
+import { shardShare, trimShards } from './index-retention.ts';
 import { INDEX_SCRIPTS, cellStatsKeys, defineIndexScripts } from './index-scripts.ts';
 import { queueScript } from '../../redis/lua-scripts.ts';
 import { type Reply, execAll, valueOf } from '../../redis/redis-replies.ts';
@@ -107,7 +108,7 @@ export class TaskIndex implements IndexStorage {
   ) {
     const count = settings.shards ?? 1;
     // Each shard keeps its share of --index-max-tasks (ids hash evenly).
-    const share = { ...settings, maxTasks: Math.ceil(settings.maxTasks / count) };
+    const share = { ...settings, maxTasks: shardShare(settings.maxTasks, count) };
     this.shards = shardPrefixes(prefix, count).map((each) => new IndexShard(redis, each, this.changesChannel, share));
     const copies = this.shards.map((shard) => shard.copy);
     this.#cells = new CellIndex(redis, copies);
@@ -194,13 +195,12 @@ export class TaskIndex implements IndexStorage {
 
   /**
    * Drops what retention says is too old or too many, oldest first, a shard
-   * after another, then forgets cells left without tasks by earlier versions;
+   * after another (index-retention.ts), then forgets cells left without tasks by earlier versions;
    * returns how many tasks it dropped.
    */
-  async trim(now = Date.now()): Promise<number> {
-    let removed = 0;
-    for (const shard of this.shards) removed += await shard.trim(now);
-    return removed;
+  trim(now = Date.now()): Promise<number> {
+    const cutoff = (this.shards[0] as IndexShard).cutoff(now);
+    return trimShards(this.redis, this.shards, this.settings.maxTasks, cutoff);
   }
 
   /** Filters the cells alone answer (no workflow, no kwargs): plain reads, no script. */
