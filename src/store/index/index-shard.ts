@@ -114,18 +114,18 @@ export class IndexShard {
   }
 
   /**
-   * Drops, oldest first, what is older than `cutoff` (ms) or past the shard's
-   * share of --index-max-tasks, then forgets cells without tasks; returns how
-   * many tasks it dropped.
+   * Drops, oldest first, what is past `maxTasks` (the shard's share of
+   * --index-max-tasks unless told) or older than `cutoff` (ms), then forgets
+   * cells without tasks; returns how many tasks it dropped.
    */
-  async trim(cutoff: number): Promise<number> {
+  async trim(cutoff: number, maxTasks = this.settings.maxTasks): Promise<number> {
     let removed = 0;
     for (;;) {
       const reply = await guarded(() =>
         runScript<number[]>(this.redis, INDEX_SCRIPTS.update, updateKeys(this.keys), [
           this.prefix,
           this.channel,
-          this.settings.maxTasks,
+          maxTasks,
           cutoff,
           TRIM_PER_CALL,
         ]),
