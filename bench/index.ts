@@ -37,7 +37,7 @@ import { type RedisCluster, startRedisCluster } from '../test/helpers/redis-clus
 import { createCluster } from '../src/redis/cluster-connection.ts';
 import { parseStoreUrl } from '../src/redis/cluster-url.ts';
 import type { StoreRedis } from '../src/redis/store-redis.ts';
-import { CLUSTER_INDEX_SHARDS } from '../src/store/index/index-shards.ts';
+import { CLUSTER_INDEX_SHARDS } from '../src/config/config.ts';
 import { NAMES, fillIndex } from './lib/index-fill.ts';
 import { startLens } from './lib/processes.ts';
 import { commandCalls, memoryOf, percentile } from './lib/stats.ts';

@@ -19,7 +19,6 @@ import type { StallRules } from '../read/stall.ts';
 import type { HostPattern } from '../http/allowed-hosts.ts';
 import type { Cidr } from '../http/client-address.ts';
 import { OPTIONS, type OptionName } from './options.ts';
-import { CLUSTER_INDEX_SHARDS, MAX_INDEX_SHARDS } from '../store/index/index-shards.ts';
 import {
   allowedHosts,
   apiKeys,
@@ -213,6 +212,14 @@ function brokerApi(url: string, broker: RedisTarget | AmqpTarget): BrokerApi | n
   if (!isAmqp(broker)) throw new ConfigError('--broker-api (FLOWER_BROKER_API) is for a RabbitMQ broker (amqp://)');
   return parseBrokerApi(url, broker);
 }
+
+/**
+ * The task index' shards on a Redis Cluster store unless --index-shards says otherwise (a single Redis keeps one,
+ * the `{ix}:` layout): spread over 8 equal slot ranges, so over every primary of a cluster of up to 8.
+ */
+export const CLUSTER_INDEX_SHARDS = 8;
+/** Most shards: every query reads each. */
+const MAX_INDEX_SHARDS = 256;
 
 /** --index-shards: `auto` is CLUSTER_INDEX_SHARDS on a Redis Cluster store (spread over its primaries), else 1. */
 function indexShards(value: string, store: StoreTarget | null): number {

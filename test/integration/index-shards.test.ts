@@ -29,7 +29,11 @@ beforeAll(async () => {
   [server, cluster] = await Promise.all([startRedis(), startRedisCluster(3)]);
   plain = server.client();
   store = createCluster(
-    { ...(await import('../../src/redis/cluster-url.ts')).parseStoreUrl(`redis+cluster://127.0.0.1:${cluster.ports[0]}`) },
+    {
+      ...(await import('../../src/redis/cluster-url.ts')).parseStoreUrl(
+        `redis+cluster://127.0.0.1:${cluster.ports[0]}`,
+      ),
+    },
     { commandTimeoutMs: 5000, connectionName: 'index-shards-test', role: 'store' },
   );
   await store.connect();
@@ -58,7 +62,9 @@ function events(now: number) {
     const at = now - 100_000 + Math.floor(i / 3);
     const hostname = `w${i % 3}@h`;
     const rootId = i % 4 === 0 ? root : id;
-    all.push(taskEvent('task-received', id, at, { name: `app.t${i % 7}`, hostname, rootId, kwargs: `{'tenant': ${i % 5}}` }));
+    all.push(
+      taskEvent('task-received', id, at, { name: `app.t${i % 7}`, hostname, rootId, kwargs: `{'tenant': ${i % 5}}` }),
+    );
     if (i % 2 === 1) {
       const type = i % 6 === 1 ? 'task-failed' : 'task-succeeded';
       all.push(taskEvent(type, id, at + 1, { hostname, runtime: i / 100, exception: "KeyError('k')" }));
@@ -105,7 +111,17 @@ async function answers(index: TaskIndex, root: string, now: number) {
   const cells = await index.cells(now - 200_000, now, 100);
   out.push(
     cells
-      .map((c) => [c.status, c.name, c.worker, c.exceptionType, c.count, c.firstAt, c.lastAt, c.lastId, c.runtimes.length])
+      .map((c) => [
+        c.status,
+        c.name,
+        c.worker,
+        c.exceptionType,
+        c.count,
+        c.firstAt,
+        c.lastAt,
+        c.lastId,
+        c.runtimes.length,
+      ])
       .sort(),
     await index.minutes(now - 200_000, now),
   );

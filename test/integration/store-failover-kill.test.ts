@@ -11,7 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_INDEX_SHARDS, shardOf, shardPrefixes } from '../../src/store/index/index-shards.ts';
+import { CLUSTER_INDEX_SHARDS } from '../../src/config/config.ts';
+import { shardOf, shardPrefixes } from '../../src/store/index/index-shards.ts';
 import { graphql } from '../gql/index.js';
 import type { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';

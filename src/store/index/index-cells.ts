@@ -192,7 +192,8 @@ export class CellIndex {
     }
     return withRegistries(this.redis, this.copies, (pipeline, registries) => {
       this.copies.forEach((copy, s) => {
-        for (const n of copy.numbersFor(registries[s] as Registry, filter)) pipeline.zcount(`${copy.prefix}c:${n}`, lo, hi);
+        for (const n of copy.numbersFor(registries[s] as Registry, filter))
+          pipeline.zcount(`${copy.prefix}c:${n}`, lo, hi);
       });
       return sum;
     });

@@ -24,15 +24,16 @@ export function shardShare(maxTasks: number, shards: number): number {
  * the shards' oldest entries merged, each shard's count among the first
  * `over`; null when they fit. At most OVER_PER_ROUND a round.
  */
-async function shardQuotas(redis: StoreRedis, shards: readonly IndexShard[], maxTasks: number): Promise<number[] | null> {
+async function shardQuotas(
+  redis: StoreRedis,
+  shards: readonly IndexShard[],
+  maxTasks: number,
+): Promise<number[] | null> {
   const label = shards[0]?.keys.all ?? 'the index';
   const sizes = redis.pipeline();
   for (const shard of shards) sizes.zcard(shard.keys.all);
   const cards = (await execAll(sizes)).map((reply) => Number(valueOf(reply, label)));
-  const over = Math.min(
-    cards.reduce((sum, card) => sum + card, 0) - maxTasks,
-    OVER_PER_ROUND,
-  );
+  const over = Math.min(cards.reduce((sum, card) => sum + card, 0) - maxTasks, OVER_PER_ROUND);
   if (over <= 0) return null;
   const oldest = redis.pipeline();
   for (const shard of shards) oldest.zrange(shard.keys.all, 0, over - 1, 'WITHSCORES');

@@ -16,11 +16,6 @@
  */
 import { SLOTS, keySlot } from '../../redis/key-slot.ts';
 
-/** Shards on a Redis Cluster store unless --index-shards says otherwise; a single Redis keeps one. */
-export const CLUSTER_INDEX_SHARDS = 8;
-/** Most shards: every query reads each. */
-export const MAX_INDEX_SHARDS = 256;
-
 /** The tag of shard `s` of `count`: `<tag>:<s>`, or `<tag>:<s>.<k>` for the first k whose slot is mid-range. */
 function spreadTag(tag: string, s: number, count: number): string {
   const width = SLOTS / count;

@@ -287,7 +287,8 @@ export class TaskIndex implements IndexStorage {
     if (fields.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const { keys } of this.shards)
-      for (let from = 0; from < fields.length; from += 2000) pipeline.hmget(keys.min, ...fields.slice(from, from + 2000));
+      for (let from = 0; from < fields.length; from += 2000)
+        pipeline.hmget(keys.min, ...fields.slice(from, from + 2000));
     const replies = await execAll(pipeline);
     const totals = new Array<number>(fields.length).fill(0);
     const chunks = Math.ceil(fields.length / 2000);
@@ -299,7 +300,11 @@ export class TaskIndex implements IndexStorage {
     });
     const series = [];
     for (let index = 0; index < totals.length; index += 2) {
-      series.push({ minute: first + index / 2, succeeded: totals[index] as number, failed: totals[index + 1] as number });
+      series.push({
+        minute: first + index / 2,
+        succeeded: totals[index] as number,
+        failed: totals[index + 1] as number,
+      });
     }
     return series;
   }
