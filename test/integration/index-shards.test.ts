@@ -14,6 +14,7 @@ import { type LensCluster, createCluster } from '../../src/redis/cluster-connect
 import type { StoreRedis } from '../../src/redis/store-redis.ts';
 import { HistoryStore } from '../../src/store/history-store.ts';
 import type { IndexFilter, IndexOrder } from '../../src/store/index/index-types.ts';
+import { shardOf } from '../../src/store/index/index-shards.ts';
 import { TaskIndex } from '../../src/store/index/task-index.ts';
 import { lensKeys } from '../../src/store/lens-keys.ts';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
@@ -159,6 +160,26 @@ describe('the index over several shards', () => {
     expect(byNode.filter((keys) => keys.length > 0).length).toBe(3);
     // One shard is the layout of before: `{ix}:`.
     expect(await plain.hlen(`${one.keys.index}rec`)).toBe(400);
+  }, 60_000);
+
+  it('pages right when the newest tasks all live in one shard (a range read short is read again whole)', async () => {
+    const now = Date.now();
+    // 60 tasks of shard 0 newest, then 60 spread: a page of 17 is shard 0's alone.
+    const skewed: string[] = [];
+    while (skewed.length < 60) {
+      const id = randomUUID();
+      if (shardOf(id, 8) === 0) skewed.push(id);
+    }
+    const spread = Array.from({ length: 60 }, () => randomUUID());
+    const all = [...spread, ...skewed].map((id, i) =>
+      taskEvent('task-received', id, now - 10_000 + i, { name: 'app.skew', hostname: `w${i % 2}@h` }),
+    );
+    const one = indexOn(plain, 1);
+    const eight = indexOn(store, 8);
+    await Promise.all([record(one.history, all), record(eight.history, all)]);
+    for (const filter of [{}, { name: 'app.skew' }, { worker: 'w1@h' }])
+      for (const order of ['desc', 'asc'] as const)
+        expect(await pages(eight.index, filter, order)).toEqual(await pages(one.index, filter, order));
   }, 60_000);
 
   it('keeps --index-max-tasks over all shards, the oldest going first', async () => {

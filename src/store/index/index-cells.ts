@@ -22,7 +22,7 @@ import { type CellCopy, type Registry, withRegistries } from './index-cell-copy.
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
 import type { IndexEntry, IndexFilter, IndexOrder } from './index-types.ts';
 
-/** Cells a page merges at most, over all shards; a filter matching more is walked. */
+/** Cells a page merges at most, a shard; a filter matching more is walked. */
 const MAX_MERGED_CELLS = 1000;
 /** Entries of one exact time read at most when a cursor sits among them. */
 const SAME_TIME_LIMIT = 10_000;
@@ -88,7 +88,7 @@ function pageReads(
   order: IndexOrder,
   limit: number,
   after: IndexEntry | null,
-): { size: number; ranges: (values: readonly unknown[]) => (readonly string[])[] } {
+): { size: number; ranges: (values: readonly unknown[]) => { all: (readonly string[])[]; main: string[][] } } {
   const lo = filter.since ?? MIN_TIME;
   const hi = filter.until ?? MAX_TIME;
   const sameTime = after !== null && after.at >= lo && after.at <= hi;
@@ -102,8 +102,9 @@ function pageReads(
       pipeline.zrangebyscore(key, bottom, hi, 'WITHSCORES', 'LIMIT', 0, limit);
     }
   }
-  const ranges = (values: readonly unknown[]): (readonly string[])[] => {
+  const ranges = (values: readonly unknown[]) => {
     const out: (readonly string[])[] = [];
+    const main: string[][] = [];
     let position = 0;
     for (let k = 0; k < keys.length; k += 1) {
       if (sameTime) {
@@ -117,14 +118,23 @@ function pageReads(
         position += 1;
       }
       out.push(values[position] as string[]);
+      main.push(values[position] as string[]);
       position += 1;
     }
-    return out;
+    return { all: out, main };
   };
   return { size: keys.length * (sameTime ? 2 : 1), ranges };
 }
 
-/** The page reads of `keys` of every shard, in one pipeline: how to merge their replies. */
+/** Whether `a` comes after `b` in `order` (by time, then id). */
+const isAfter = (a: IndexEntry, b: IndexEntry, order: IndexOrder): boolean =>
+  a.at !== b.at ? (order === 'desc' ? a.at < b.at : a.at > b.at) : order === 'desc' ? a.id < b.id : a.id > b.id;
+
+/**
+ * The page reads of `keys` of every shard, in one pipeline, `take` entries a
+ * range (a page's `limit`, or fewer: shardShare): how to merge their replies,
+ * null when a range cut short may hide entries of the page.
+ */
 function shardPageReads(
   pipeline: ChainableCommander,
   keys: readonly (readonly string[])[],
@@ -132,17 +142,39 @@ function shardPageReads(
   order: IndexOrder,
   limit: number,
   after: IndexEntry | null,
-): (values: readonly unknown[]) => IndexEntry[] {
-  const reads = keys.map((shardKeys) => pageReads(pipeline, shardKeys, filter, order, limit, after));
+  take = limit,
+): (values: readonly unknown[]) => IndexEntry[] | null {
+  const reads = keys.map((shardKeys) => pageReads(pipeline, shardKeys, filter, order, take, after));
   return (values) => {
     const ranges: (readonly string[])[] = [];
+    // The earliest last entry of a range read whole (`take` of them): past it, the merge may miss entries.
+    let cut: IndexEntry | null = null;
     let position = 0;
     for (const { size, ranges: of } of reads) {
-      ranges.push(...of(values.slice(position, position + size)));
+      const { all, main } = of(values.slice(position, position + size));
+      ranges.push(...all);
       position += size;
+      for (const range of take < limit ? main : []) {
+        if (range.length < 2 * take) continue;
+        const last = { id: range[range.length - 2] as string, at: Number(range[range.length - 1]) };
+        if (cut === null || isAfter(cut, last, order)) cut = last;
+      }
     }
-    return mergeRanges(ranges, order, limit);
+    const page = mergeRanges(ranges, order, limit);
+    if (cut === null) return page;
+    const end = page.at(-1);
+    return page.length === limit && end !== undefined && !isAfter(end, cut, order) ? page : null;
   };
+}
+
+/**
+ * What each range of a page over several shards reads: twice a shard's share
+ * of the page, and a few (ids spread evenly over the shards, so a shard's
+ * ranges rarely hold more of a page); a page whose merge may miss an entry
+ * is read again whole. One shard reads the page's `limit` from each range.
+ */
+function shardShare(limit: number, shards: number): number {
+  return shards === 1 ? limit : Math.min(limit, Math.ceil((2 * limit) / shards) + 4);
 }
 
 /** The index' shards (index-shards.ts) as the cell reads see them: each one's copy of its registry. */
@@ -160,24 +192,33 @@ export class CellIndex {
     after: IndexEntry | null,
   ): Promise<IndexEntry[] | null> {
     if (!hasCellFilter(filter)) {
-      const pipeline = this.redis.pipeline();
-      const merge = shardPageReads(
-        pipeline,
-        this.copies.map((copy) => [`${copy.prefix}all`]),
-        filter,
-        order,
-        limit,
-        after,
-      );
-      return merge((await execAll(pipeline)).map((reply) => valueOf(reply, `${this.copies[0]?.prefix}all`)));
+      const keys = this.copies.map((copy) => [`${copy.prefix}all`]);
+      for (const take of [shardShare(limit, this.copies.length), limit]) {
+        const pipeline = this.redis.pipeline();
+        const merge = shardPageReads(pipeline, keys, filter, order, limit, after, take);
+        const page = merge((await execAll(pipeline)).map((reply) => valueOf(reply, `${this.copies[0]?.prefix}all`)));
+        if (page) return page;
+      }
+      return null;
     }
-    return withRegistries(this.redis, this.copies, (pipeline, registries) => {
-      const keys = this.copies.map((copy, s) =>
-        copy.numbersFor(registries[s] as Registry, filter).map((n) => `${copy.prefix}c:${n}`),
+    for (const take of [shardShare(limit, this.copies.length), limit]) {
+      const page = await withRegistries<IndexEntry[] | null | 'walk'>(
+        this.redis,
+        this.copies,
+        (pipeline, registries) => {
+          const keys = this.copies.map((copy, s) =>
+            copy.numbersFor(registries[s] as Registry, filter).map((n) => `${copy.prefix}c:${n}`),
+          );
+          // As many cells a shard as one shard merges at most: its ranges read a share of the page each.
+          const cells = keys.reduce((sum, shard) => sum + shard.length, 0);
+          if (cells > MAX_MERGED_CELLS * this.copies.length) return () => 'walk';
+          return shardPageReads(pipeline, keys, filter, order, limit, after, take);
+        },
       );
-      if (keys.reduce((sum, shard) => sum + shard.length, 0) > MAX_MERGED_CELLS) return () => null;
-      return shardPageReads(pipeline, keys, filter, order, limit, after);
-    });
+      if (page === 'walk') return null;
+      if (page) return page;
+    }
+    return null;
   }
 
   /** Exact number of tasks the filter matches: a ZCOUNT per matching cell (microseconds each, however many cells). */
