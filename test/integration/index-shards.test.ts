@@ -182,6 +182,43 @@ describe('the index over several shards', () => {
         expect(await pages(eight.index, filter, order)).toEqual(await pages(one.index, filter, order));
   }, 60_000);
 
+  it('finds a workflow three deep from stored results alone, its tasks in different shards', async () => {
+    // Stored results name a parent, not the root: a grandchild's root is its parent's, read in the parent's shard.
+    const now = Date.now();
+    const idIn = (s: number) => {
+      for (;;) {
+        const id = randomUUID();
+        if (shardOf(id, 8) === s) return id;
+      }
+    };
+    const [root, child, grandchild] = [idIn(0), idIn(1), idIn(2)];
+    const meta = (id: string, parentId: string | null, at: number) => ({
+      id,
+      status: 'SUCCEEDED' as const,
+      at,
+      name: 'app.chain',
+      worker: 'w1@h',
+      queue: 'celery',
+      rootId: null,
+      parentId,
+      exceptionType: null,
+      runtime: null,
+      kwargs: {},
+      source: 'meta' as const,
+      digest: null,
+    });
+    for (const redis of [plain, store]) {
+      const { index } = indexOn(redis, redis === plain ? 1 : 8);
+      for (const update of [meta(root, null, now - 3), meta(child, root, now - 2), meta(grandchild, child, now - 1)]) {
+        const pipeline = redis.pipeline();
+        index.addUpdates(pipeline, [update], now);
+        index.releaseLater((await pipeline.exec()) as [Error | null, unknown][]);
+      }
+      await until(async () => (await pages(index, { rootId: root }, 'desc')).length === 3);
+      expect(await pages(index, { rootId: root }, 'desc')).toEqual([grandchild, child, root]);
+    }
+  }, 60_000);
+
   it('keeps --index-max-tasks over all shards, the oldest going first', async () => {
     const now = Date.now();
     const { all } = events(now);

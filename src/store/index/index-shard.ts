@@ -74,6 +74,13 @@ function updateArgs(u: IndexUpdate): (string | number)[] {
   ];
 }
 
+/** A task whose root the write took to be its parent, and the root that parent has in its own shard. */
+export interface RootFix {
+  readonly id: string;
+  readonly parent: string;
+  readonly root: string;
+}
+
 export class IndexShard {
   readonly keys: IndexKeys;
   /** This process' copy of the shard's cell registry (index-cell-copy.ts). */
@@ -103,6 +110,13 @@ export class IndexShard {
       HOLD_CODES[hold],
     ];
     for (const u of updates) args.push(...updateArgs(u));
+    queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.keys), args);
+  }
+
+  /** Appends the script that gives each task its parent's root, while its root is still that parent (lua/update.lua). */
+  queueReroots(pipeline: ChainableCommander, fixes: readonly RootFix[], now: number): void {
+    const args: (string | number)[] = [this.prefix, this.channel, this.settings.maxTasks, this.cutoff(now), 0, '0'];
+    for (const { id, root, parent } of fixes) args.push(id, '', '', '', '', '', root, parent, '', '', '', 'r', '');
     queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.keys), args);
   }
 

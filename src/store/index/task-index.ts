@@ -58,7 +58,7 @@ import type {
 import type { IndexStorage } from '../store.ts';
 import { CellStatsReader } from './index-cell-stats.ts';
 import { CellIndex } from './index-cells.ts';
-import { IndexShard } from './index-shard.ts';
+import { IndexShard, type RootFix } from './index-shard.ts';
 import { shardOf, shardPrefixes } from './index-shards.ts';
 import { mergeWalks } from './index-walks.ts';
 import { shardShare, trimShards } from './index-retention.ts';
@@ -166,7 +166,11 @@ export class TaskIndex implements IndexStorage {
    * A failure then (Redis away) leaves them to that event.
    */
   releaseLater(replies: readonly Reply[]): void {
-    const ids = replies.flatMap(([error, value]) => (error || !Array.isArray(value) ? [] : value.slice(2).map(String)));
+    const told = replies.flatMap(([error, value]) =>
+      error || !Array.isArray(value) ? [] : value.slice(2).map(String),
+    );
+    this.reroot(told).catch(() => {});
+    const ids = told.filter((entry) => !entry.includes('\x1f'));
     if (ids.length === 0) return;
     setTimeout(() => {
       for (const [s, group] of byShard(ids, this.shards.length))
@@ -174,23 +178,58 @@ export class TaskIndex implements IndexStorage {
     }, HOLD_MS).unref();
   }
 
-  /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
-  async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
-    if (ids.length === 0) return [];
+  /**
+   * Given what update scripts told (their replies past the counts): the
+   * tasks whose root a script took to be their parent, for want of the
+   * parent's record in its shard, get that parent's own root when the parent
+   * lives in another shard and has one (what one shard finds in the write
+   * itself). A task whose parent is not indexed yet keeps the parent, as in
+   * one shard.
+   */
+  async reroot(told: readonly string[], now = Date.now()): Promise<void> {
+    const guesses = told.flatMap((entry) => {
+      const [id = '', parent = ''] = entry.split('\x1f');
+      const count = this.shards.length;
+      return parent !== '' && shardOf(id, count) !== shardOf(parent, count) ? [{ id, parent }] : [];
+    });
+    if (guesses.length === 0) return;
+    const records = await this.#records(guesses.map(({ parent }) => parent));
+    const fixes = new Map<IndexShard, RootFix[]>();
+    for (const { id, parent } of guesses) {
+      const root = records.get(parent)?.split('\x1f')[2] ?? '';
+      if (root === '' || root === id) continue;
+      const shard = this.#shardOf(id);
+      fixes.set(shard, [...(fixes.get(shard) ?? []), { id, parent, root }]);
+    }
+    if (fixes.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [shard, group] of fixes) shard.queueReroots(pipeline, group, now);
+    for (const reply of await execAll(pipeline)) valueOf(reply, `${this.prefix}*`);
+  }
+
+  /** Each task's record (null: not indexed), read from its shard; one round trip. */
+  async #records(ids: readonly string[]): Promise<Map<string, string | null>> {
     const groups = [...byShard(ids, this.shards.length)];
     const pipeline = this.redis.pipeline();
     for (const [s, group] of groups) pipeline.hmget((this.shards[s] as IndexShard).keys.rec, ...group);
     const replies = await execAll(pipeline);
-    const times = new Map<string, number | null>();
+    const records = new Map<string, string | null>();
     groups.forEach(([s, group], index) => {
       const raws = valueOf(replies[index], (this.shards[s] as IndexShard).keys.rec) as (string | null)[];
-      group.forEach((id, position) => {
-        const raw = raws[position] ?? null;
-        const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
-        times.set(id, Number.isFinite(at) ? at : null);
-      });
+      group.forEach((id, position) => records.set(id, raws[position] ?? null));
     });
-    return ids.map((id) => times.get(id) ?? null);
+    return records;
+  }
+
+  /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
+  async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
+    if (ids.length === 0) return [];
+    const records = await this.#records(ids);
+    return ids.map((id) => {
+      const raw = records.get(id) ?? null;
+      const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
+      return Number.isFinite(at) ? at : null;
+    });
   }
 
   /**
