@@ -20,6 +20,8 @@ import type { ChainableCommander } from 'ioredis';
 import type { StoreRedis } from '../../redis/store-redis.ts';
 import { type CellCopy, type Registry, withRegistries } from './index-cell-copy.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
+import { queueScript } from '../../redis/lua-scripts.ts';
+import { INDEX_SCRIPTS } from './index-scripts.ts';
 import type { IndexEntry, IndexFilter, IndexOrder } from './index-types.ts';
 
 /** Cells a page merges at most, a shard; a filter matching more is walked. */
@@ -168,6 +170,49 @@ function shardPageReads(
 }
 
 /**
+ * With several shards, a page filtered on cells: one lua/page.lua call a
+ * shard, over its matching cells' sets, each answering its first `take`
+ * entries merged and where they stop being exact; merged here over the
+ * shards. Null when an entry of the page may lie past such a point.
+ */
+function shardScriptReads(
+  pipeline: ChainableCommander,
+  keys: readonly (readonly string[])[],
+  filter: IndexFilter,
+  order: IndexOrder,
+  limit: number,
+  after: IndexEntry | null,
+  take: number,
+): (values: readonly unknown[]) => IndexEntry[] | null {
+  const args = [
+    order,
+    filter.since ?? MIN_TIME,
+    filter.until ?? MAX_TIME,
+    after === null ? '' : after.at,
+    after === null ? '' : after.id,
+    take,
+    SAME_TIME_LIMIT,
+  ];
+  const called = keys.filter((shardKeys) => shardKeys.length > 0);
+  for (const shardKeys of called) queueScript(pipeline, INDEX_SCRIPTS.page, [...shardKeys], args);
+  return (values) => {
+    let cut: IndexEntry | null = null;
+    const ranges = values.slice(0, called.length).map((value) => {
+      const reply = value as string[];
+      if (reply[1]) {
+        const at = { at: Number(reply[0]), id: reply[1] };
+        if (cut === null || isAfter(cut, at, order)) cut = at;
+      }
+      return reply.slice(2);
+    });
+    const page = mergeRanges(ranges, order, limit);
+    if (cut === null) return page;
+    const end = page.at(-1);
+    return page.length === limit && end !== undefined && !isAfter(end, cut, order) ? page : null;
+  };
+}
+
+/**
  * What each range of a page over several shards reads: twice a shard's share
  * of the page, and a few (ids spread evenly over the shards, so a shard's
  * ranges rarely hold more of a page); a page whose merge may miss an entry
@@ -212,7 +257,9 @@ export class CellIndex {
           // As many cells a shard as one shard merges at most: its ranges read a share of the page each.
           const cells = keys.reduce((sum, shard) => sum + shard.length, 0);
           if (cells > MAX_MERGED_CELLS * this.copies.length) return () => 'walk';
-          return shardPageReads(pipeline, keys, filter, order, limit, after, take);
+          // One shard: a read a cell (the fewest commands for it); more: a script a shard.
+          if (this.copies.length === 1) return shardPageReads(pipeline, keys, filter, order, limit, after, take);
+          return shardScriptReads(pipeline, keys, filter, order, limit, after, take);
         },
       );
       if (page === 'walk') return null;
