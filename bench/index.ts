@@ -4,6 +4,8 @@
  *   npm run bench:index                      (about 2 minutes here)
  *   npm run bench:index -- --tasks 200000    a smaller fill
  *   npm run bench:index -- --profile DIR     the server under node --cpu-prof
+ *   npm run bench:index -- --cluster         the store on a 3-primary Redis Cluster (the
+ *                                            index in 8 shards, as --index-shards auto)
  *
  * I1 writes: commands and round trips per 24-event batch (a worker's
  *    task.multi) with the index and without, the Redis time its script takes,
@@ -17,17 +19,26 @@
  * I3 a rootId listing of a 1,000-task workflow (two pages of 500).
  *
  * The big fill writes the index' entries directly in bulk (pipelines of the
- * same layout the script writes, checked against it), so it takes seconds
- * rather than replaying a million events.
+ * same layout the script writes, shard by shard, checked against it:
+ * lib/index-fill.ts), so it takes seconds rather than replaying a million
+ * events. With --cluster, I1 still runs on the plain Redis (the backend);
+ * I2 and I3 ask celery-lens started with --store redis+cluster://, and
+ * Redis' own times are summed over the primaries.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { HistoryStore } from '../src/store/history-store.ts';
 import { lensKeys } from '../src/store/lens-keys.ts';
 import { TaskIndex } from '../src/store/index/task-index.ts';
 import type { TaskEvent, TaskEventType } from '../src/celery/events.ts';
 import { startRedis } from '../test/helpers/redis-server.ts';
+import { type RedisCluster, startRedisCluster } from '../test/helpers/redis-cluster.ts';
+import { createCluster } from '../src/redis/cluster-connection.ts';
+import { parseStoreUrl } from '../src/redis/cluster-url.ts';
+import type { StoreRedis } from '../src/redis/store-redis.ts';
+import { CLUSTER_INDEX_SHARDS } from '../src/config/config.ts';
+import { NAMES, fillIndex } from './lib/index-fill.ts';
 import { startLens } from './lib/processes.ts';
 import { commandCalls, memoryOf, percentile } from './lib/stats.ts';
 import { taskEvent } from '../test/helpers/task-event.ts';
@@ -37,6 +48,7 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '1000000' },
     requests: { type: 'string', default: '400' },
     profile: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
   },
 });
 const TASKS = Number(values.tasks);
@@ -115,80 +127,6 @@ async function writes(redis: Redis) {
   ]);
 }
 
-/** The cells a deployment of 20 task names, 4 workers and 2 queues fills; statuses weighted as a quiet day's. */
-const NAMES = Array.from({ length: 20 }, (_, i) => `proj.tasks.t${String(i).padStart(2, '0')}`);
-const STATUSES = [
-  'SUCCEEDED',
-  'SUCCEEDED',
-  'SUCCEEDED',
-  'SUCCEEDED',
-  'SUCCEEDED',
-  'SUCCEEDED',
-  'SUCCEEDED',
-  'FAILED',
-  'RUNNING',
-  'QUEUED',
-];
-
-/** Writes `count` tasks' index entries in the script's layout, and a 1,000-task workflow; Celery metas for the newest 60,000. */
-async function fill(redis: Redis, prefix: string, count: number) {
-  const cells = new Map<string, string>();
-  const cellOf = (desc: string) => {
-    let n = cells.get(desc);
-    if (!n) {
-      n = String(cells.size + 1);
-      cells.set(desc, n);
-    }
-    return n;
-  };
-  const now = Date.now();
-  const span = 6 * 86_400_000;
-  const root = randomUUID();
-  const workflow: string[] = [];
-  let pipeline = redis.pipeline();
-  for (let i = 0; i < count; i += 1) {
-    const id = i === 0 ? root : randomUUID();
-    const inWorkflow = i < 1000;
-    // Oldest first, distinct milliseconds; the workflow among the newest.
-    const at = inWorkflow ? now - 60_000 + i : now - span + Math.floor((i * span) / count);
-    const pick = (n: number) => Math.floor(Math.random() * n);
-    const status = STATUSES[pick(STATUSES.length)] as string;
-    const desc = [
-      status,
-      NAMES[pick(NAMES.length)],
-      `celery@worker-${pick(4)}`,
-      `q${pick(2)}`,
-      status === 'FAILED' ? 'ValueError' : '',
-    ].join('\x1f');
-    const cell = cellOf(desc);
-    const rootOf = inWorkflow && i > 0 ? root : '';
-    if (inWorkflow) workflow.push(id);
-    pipeline.hset(`${prefix}rec`, id, [cell, at, rootOf, status === 'SUCCEEDED' ? '0.0123' : '', ''].join('\x1f'));
-    pipeline.zadd(`${prefix}all`, at, id).zadd(`${prefix}c:${cell}`, at, id);
-    if (rootOf) pipeline.zadd(`${prefix}r:${root}`, at, id);
-    if (count - i <= 60_000 || inWorkflow) {
-      const meta = {
-        status: status === 'SUCCEEDED' ? 'SUCCESS' : status === 'FAILED' ? 'FAILURE' : 'STARTED',
-        result: 1,
-        traceback: null,
-        children: [],
-        date_done: null,
-        name: 'x',
-        task_id: id,
-      };
-      pipeline.setex(`celery-task-meta-${id}`, 86_400, JSON.stringify(meta));
-    }
-    if (pipeline.length >= 20_000) {
-      await pipeline.exec();
-      pipeline = redis.pipeline();
-    }
-  }
-  for (const [desc, n] of cells) pipeline.hset(`${prefix}cells`, n, desc).hset(`${prefix}cellid`, desc, n);
-  pipeline.set(`${prefix}cellseq`, cells.size);
-  await pipeline.exec();
-  return { root, workflow, cells: cells.size };
-}
-
 async function timed(
   url: string,
   query: string,
@@ -250,7 +188,17 @@ async function rounds(
   return measured;
 }
 
-async function searches(lens: Lens, root: string, redis: Redis) {
+/** Each command's Redis time (µs) since the last RESETSTAT, summed over `nodes` (the primaries of a cluster). */
+async function usecOf(nodes: readonly Redis[]): Promise<(name: string) => number> {
+  const stats = await Promise.all(nodes.map((node) => node.info('commandstats')));
+  return (name) =>
+    stats.reduce(
+      (sum, each) => sum + Number(new RegExp(`cmdstat_${name}:calls=\\d+,usec=(\\d+)`).exec(each)?.[1] ?? 0),
+      0,
+    );
+}
+
+async function searches(lens: Lens, root: string, nodes: readonly Redis[]) {
   const url = lens.url;
   const filter = (i: number) => ({ status: ['SUCCEEDED'], name: NAMES[i % NAMES.length] });
   // Warm-up, so that no phase pays for the JIT alone: each query shape 100 times.
@@ -265,7 +213,7 @@ async function searches(lens: Lens, root: string, redis: Redis) {
       ids: ((page.body.data?.searchTasks.edges ?? []) as { node: { id: string } }[]).map((edge) => edge.node.id),
     });
   }
-  await redis.config('RESETSTAT');
+  await Promise.all(nodes.map((node) => node.config('RESETSTAT')));
   const pages: { ids: string[]; endCursor: string | null }[] = [];
   const [first, next, bare, baseline] = (await rounds(lens, REQUESTS, [
     async (i) => {
@@ -283,8 +231,7 @@ async function searches(lens: Lens, root: string, redis: Redis) {
     // The same 50 tasks by id: what the page costs beyond finding them.
     async (i) => (await timed(url, TASKS_QUERY, { ids: pages[i]?.ids ?? [] })).ms,
   ])) as [Measured, Measured, Measured, Measured];
-  const stats = await redis.info('commandstats');
-  const usec = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=\\d+,usec=(\\d+)`).exec(stats)?.[1] ?? 0);
+  const usec = await usecOf(nodes);
   // Redis' own time for the pages' reads (range reads and the registry check, 3 pages a turn; the nodes' MGET/EXISTS, 4 reads of 50 a turn).
   const findUs = (usec('zrevrangebyscore') + usec('zrangebyscore') + usec('hlen')) / (3 * REQUESTS);
   const nodesUs = (usec('mget') + usec('exists')) / (4 * REQUESTS);
@@ -293,7 +240,7 @@ async function searches(lens: Lens, root: string, redis: Redis) {
   rows.push([
     `I2 searchTasks status+name, first page of 50 (${TASKS.toLocaleString('en')} indexed)`,
     line(first),
-    "goal p99 < 20 ms; every edge's cursor selected",
+    `goal p99 < 20 ms; every edge's cursor selected${values.cluster ? '; store: 3-primary cluster, 8 index shards' : ''}`,
   ]);
   rows.push([
     'I2 … the next page (after: endCursor)',
@@ -325,38 +272,69 @@ async function searches(lens: Lens, root: string, redis: Redis) {
   ]);
 }
 
+/** `read()`, again while it fails, for up to 10 s. */
+async function readable<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 const { loadavg } = await import('node:os');
 const redisServer = await startRedis();
+const cluster: RedisCluster | null = values.cluster ? await startRedisCluster(3) : null;
 try {
   const redis = redisServer.client();
   await writes(redis);
   const prefix = lensKeys('celery-lens:').index;
+  const shards = cluster ? CLUSTER_INDEX_SHARDS : 1;
+  const storeUrl = cluster ? `redis+cluster://${cluster.ports.map((port) => `127.0.0.1:${port}`).join(',')}` : null;
+  // The primaries, for memory and Redis times; the store as celery-lens connects to it (pipelines split per node).
+  const nodes: Redis[] = cluster ? cluster.ports.map((port) => new Redis({ port, host: '127.0.0.1' })) : [redis];
+  const store: StoreRedis = storeUrl
+    ? createCluster(parseStoreUrl(storeUrl), { commandTimeoutMs: 60_000, connectionName: 'bench', role: 'store' })
+    : redis;
+  if (storeUrl) await store.connect();
   const started = performance.now();
-  const { root, cells } = await fill(redis, prefix, TASKS);
-  console.error(`filled ${TASKS} tasks in ${fmt((performance.now() - started) / 1000, 1)} s (${cells} cells)`);
-  const memory = await memoryOf(redis, `${prefix}*`);
+  const { root, cells } = await fillIndex(cluster ? cluster.client() : redis, redis, prefix, TASKS, shards);
+  console.error(
+    `filled ${TASKS} tasks in ${fmt((performance.now() - started) / 1000, 1)} s (${shards} shard(s), ${cells} cells)`,
+  );
+  const pattern = cluster ? `${prefix.slice(0, -'{ix}:'.length)}{ix:*` : `${prefix}*`;
+  const memory = (await Promise.all(nodes.map((node) => memoryOf(node, pattern)))).reduce(
+    (sum, each) => ({ bytes: sum.bytes + each.bytes, keys: sum.keys + each.keys }),
+    { bytes: 0, keys: 0 },
+  );
   rows.push([
-    `I1 Redis bytes per indexed task (${TASKS.toLocaleString('en')}, bulk fill)`,
+    `I1 Redis bytes per indexed task (${TASKS.toLocaleString('en')}, bulk fill${cluster ? ', 3-primary cluster' : ''})`,
     fmt(memory.bytes / TASKS, 0),
     `${memory.keys} keys`,
   ]);
   // The bulk layout is the script's: a task written through the script after it lands beside the others.
-  const check = new TaskIndex(redis, prefix, { maxTasks: TASKS + 10, retentionSeconds: 7 * 86400 });
-  const found = await check.search({ statuses: ['SUCCEEDED'], name: NAMES[3] }, 'desc', 50, null);
+  const check = new TaskIndex(store, prefix, { maxTasks: TASKS + 10, retentionSeconds: 7 * 86400, shards });
+  // A cluster client connects to each node on its first command (and refuses commands meanwhile: no offline queue).
+  const found = await readable(() => check.search({ statuses: ['SUCCEEDED'], name: NAMES[3] }, 'desc', 50, null));
   if (found.entries.length !== 50) throw new Error('the bulk fill is not readable by the index');
   // --profile DIR: the server runs under node --cpu-prof, its profile written to DIR when it stops.
   const lens = await startLens(
     redisServer.url(0),
-    [],
+    storeUrl ? ['--store', storeUrl] : [],
     values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
   );
   try {
-    await searches(lens, root, redis);
+    // Redis' times: the store's nodes, and the backend's (the tasks' MGET) when it is apart.
+    await searches(lens, root, cluster ? [...nodes, redis] : nodes);
   } finally {
     await lens.stop();
+    if (storeUrl) store.disconnect();
+    for (const node of nodes) if (node !== redis) node.disconnect();
   }
 } finally {
-  await redisServer.stop();
+  await Promise.all([redisServer.stop(), cluster?.stop()]);
 }
 
 rows.push([

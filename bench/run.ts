@@ -2,7 +2,7 @@
  * celery-lens benchmarks, each against a baseline measured in the same run:
  *
  *   npm run bench                    all cases
- *   npm run bench -- --only P1,P2    some of them (P1 P2 P3 P4 P5; P3 is P3a and P3b)
+ *   npm run bench -- --only P1,P2    some of them (P1 P2 P3 P4 P5 S1 S2; P3 is P3a and P3b)
  *   npm run bench -- --seconds 10    per load run (default 4); --rounds N of P1 (default 3, best kept)
  *   npm run bench -- --ci            every case briefly, small counts: fails on a crash or a
  *                                    wrong answer, never on a time (.ci/run runs it)
@@ -16,6 +16,8 @@
  * P5  awaiting tasks by subscription vs polling AsyncResult(id).state every 500 ms
  * S1  Redis bytes of celery-lens' store per task, by kind, with a real worker (npm run bench:store);
  *     --ci: 100 tasks, and fails when they take more than CI_BYTES_PER_TASK
+ * S2  a burst of tasks' events and results through intake (npm run bench:intake's, smaller): every task
+ *     indexed; --ci: 500 tasks, and fails when one is lost (never on the time it took)
  *
  * It starts its own redis-server and runs celery-lens as `npm start` does
  * (`node dist/main.js`, defaults unless a row says otherwise), each server in
@@ -27,6 +29,7 @@ import { p5 } from './cases/await.ts';
 import { p1, p2 } from './cases/http.ts';
 import { p3aP4, p3b } from './cases/subscriptions.ts';
 import { s1 } from './cases/store-bytes.ts';
+import { s2 } from './cases/intake-burst.ts';
 import { type Scale, check, printTable } from './lib/report.ts';
 
 /** What --ci lets 100 tasks take of celery-lens' store, per task (831 measured at 100, 2026-12-07; docs/benchmarks.md). */
@@ -34,7 +37,7 @@ const CI_BYTES_PER_TASK = 900;
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'P1,P2,P3,P4,P5,S1' },
+    only: { type: 'string', default: 'P1,P2,P3,P4,P5,S1,S2' },
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     ci: { type: 'boolean', default: false },
@@ -69,6 +72,11 @@ try {
     const { perTask } = await s1(scale.ci ? 100 : 2000);
     if (scale.ci)
       check(perTask <= CI_BYTES_PER_TASK, `${perTask.toFixed(0)} B of store per task, over ${CI_BYTES_PER_TASK}`);
+  }
+  if (only.has('S2')) {
+    const tasks = scale.ci ? 500 : 2000;
+    const { indexed } = await s2(tasks);
+    check(indexed === tasks, `intake lost ${tasks - indexed} of ${tasks} tasks`);
   }
 } finally {
   client.disconnect();

@@ -65,6 +65,7 @@ type StoreConfig = Pick<
   | 'index'
   | 'indexSeconds'
   | 'indexMaxTasks'
+  | 'indexShards'
   | 'indexKwargs'
   | 'resumeWindowSeconds'
   | 'cursorSecrets'
@@ -100,6 +101,7 @@ export function createStores(
     ? new TaskIndex(connections.store, ownKeys.index, {
         maxTasks: config.indexMaxTasks,
         retentionSeconds: config.indexSeconds,
+        shards: config.indexShards,
       })
     : null;
   const stats =

@@ -69,6 +69,7 @@ export async function runIndexCommand(
     const index = new TaskIndex(store, lensKeys(config.lensPrefix).index, {
       maxTasks: config.indexMaxTasks,
       retentionSeconds: config.indexSeconds,
+      shards: config.indexShards,
     });
     const started = Date.now();
     const result = await backfillIndex(redis, index, celeryKeys(config.globalKeyprefix), {

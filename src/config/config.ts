@@ -166,6 +166,8 @@ export interface Config {
   /** Index retention: tasks whose latest state is older are dropped (seconds), and at most this many tasks, the oldest first. */
   readonly indexSeconds: number;
   readonly indexMaxTasks: number;
+  /** Shards of the index (store/index/index-shards.ts): every replica of a deployment must use the same. */
+  readonly indexShards: number;
   /** kwargs keys indexed by exact value (none by default: kwargs are payload). */
   readonly indexKwargs: readonly string[];
   /** Longest wait one awaitTask/awaitTasks/taskCompleted may ask for, in seconds. */
@@ -211,6 +213,20 @@ function brokerApi(url: string, broker: RedisTarget | AmqpTarget): BrokerApi | n
   return parseBrokerApi(url, broker);
 }
 
+/**
+ * The task index' shards on a Redis Cluster store unless --index-shards says otherwise (a single Redis keeps one,
+ * the `{ix}:` layout): spread over 8 equal slot ranges, so over every primary of a cluster of up to 8.
+ */
+export const CLUSTER_INDEX_SHARDS = 8;
+/** Most shards: every query reads each. */
+const MAX_INDEX_SHARDS = 256;
+
+/** --index-shards: `auto` is CLUSTER_INDEX_SHARDS on a Redis Cluster store (spread over its primaries), else 1. */
+function indexShards(value: string, store: StoreTarget | null): number {
+  if (value === 'auto') return store?.cluster ? CLUSTER_INDEX_SHARDS : 1;
+  return integer('index-shards', value, 1, MAX_INDEX_SHARDS);
+}
+
 /** --store: another Redis for celery-lens' own keys; null when empty or naming the backend's very server and db. */
 function storeTarget(url: string, backend: RedisTarget, sentinelMaster: string): StoreTarget | null {
   if (url === '') return null;
@@ -235,11 +251,12 @@ export function loadConfig(
     );
   }
   const broker = brokerTarget(get('broker'), get('broker-use-ssl'), backend);
+  const store = storeTarget(get('store'), backend, get('sentinel-master'));
   const config: Config = Object.freeze({
     backend,
     broker,
     brokerApi: brokerApi(get('broker-api'), broker),
-    store: storeTarget(get('store'), backend, get('sentinel-master')),
+    store,
     eventQueueTtlMs: integer('event-queue-ttl', get('event-queue-ttl'), 1, 86_400) * 1000,
     eventQueueExpiresMs: integer('event-queue-expires', get('event-queue-expires'), 1, 86_400) * 1000,
     lensPrefix: get('lens-prefix'),
@@ -309,6 +326,7 @@ export function loadConfig(
     index: boolean('index', get('index')),
     indexSeconds: integer('index-days', get('index-days'), 1, 3650) * 86400,
     indexMaxTasks: integer('index-max-tasks', get('index-max-tasks'), 1, 100_000_000),
+    indexShards: indexShards(get('index-shards'), store),
     indexKwargs: kwargKeys(get('index-kwargs')),
     statsSeconds: integer('stats-days', get('stats-days'), 0, 366) * 86400,
     maxAwaitSeconds: integer('max-await-seconds', get('max-await-seconds'), 1, 86_400),

@@ -225,6 +225,11 @@ export const OPTIONS = {
     default: '1000000',
     help: 'most tasks in the index; the oldest go first',
   },
+  'index-shards': {
+    env: 'LENS_INDEX_SHARDS',
+    default: 'auto',
+    help: 'shards the task index is spread over, each in a Redis Cluster slot of its own (auto: 8 on a cluster store, else 1)',
+  },
   'index-kwargs': {
     env: 'LENS_INDEX_KWARGS',
     default: '',

@@ -40,9 +40,11 @@ export interface LensKeys {
   /**
    * Prefix of the task index' keys (task-index.ts, index-keys.ts):
    * `{ix}:all`, `{ix}:rec`, `{ix}:cells`, `{ix}:c:<cell>`, `{ix}:r:<root>`,
-   * `{ix}:k:<key>=<json>`, … and its `{ix}:changes` channel. One hash tag:
-   * the index' write script touches keys it discovers as it runs, so they
-   * all live in one Redis Cluster slot.
+   * `{ix}:k:<key>=<json>`, … and its `{ix}:changes` channel. One hash tag a
+   * shard: the index' write script touches keys it discovers as it runs, so
+   * a shard's live in one Redis Cluster slot; with several shards
+   * (--index-shards) each has a tag of its own derived from this prefix,
+   * `{ix:<s>}` (index-shards.ts), the channel staying `{ix}:changes`.
    */
   readonly index: string;
   /**

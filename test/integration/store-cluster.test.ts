@@ -1,8 +1,8 @@
 /**
  * celery-lens with --store redis+cluster://… on a real Redis Cluster (three
  * primaries): the consumer's batches touch tasks on every node (pipelines
- * split per node), the index, rollups and resume log each run their scripts
- * on their slot, goals' MULTI touches one slot (hash-tagged keys), and the
+ * split per node), the index' shards (on every primary), rollups and resume
+ * log each run their scripts on their slot, goals' MULTI touches one slot (hash-tagged keys), and the
  * change feeds reach subscribers through the cluster's pub/sub. The backend
  * (a plain Redis) sees none of it.
  */
@@ -107,6 +107,9 @@ describe('--store on a Redis Cluster', () => {
     const byNode = await keysByNode();
     // The timelines spread over the three primaries; the goal's two keys share a slot.
     expect(byNode.map((keys) => keys.some((key) => key.startsWith('celery-lens:t:')))).toEqual([true, true, true]);
+    // So does the index, in 8 shards (--index-shards auto on a cluster), each under a tag of its own.
+    expect(byNode.map((keys) => keys.some((key) => key.startsWith('celery-lens:{ix:')))).toEqual([true, true, true]);
+    expect(byNode.flat().filter((key) => key.startsWith('celery-lens:{ix}:'))).toEqual([]);
     const goalKeys = byNode.flat().filter((key) => key.includes(goal));
     expect(goalKeys.sort()).toEqual([`celery-lens:goal-attempts:{${goal}}`, `celery-lens:goal:{${goal}}`]);
     expect(new Set(goalKeys.map(keySlot)).size).toBe(1);

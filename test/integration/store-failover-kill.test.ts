@@ -2,7 +2,7 @@
  * A store on a Redis Cluster built as an operator does (`redis-cli --cluster
  * create … --cluster-replicas 1`: three primaries, three replicas), tasks
  * flowing through intake, and the primary holding the task index crashes
- * (SIGKILL) until its replica is promoted. While its slots are down
+ * (SIGKILL: the primary of the index' first shard) until its replica is promoted. While its slots are down
  * celery-lens stays up and answers STORE_UNAVAILABLE, never "not found"
  * nor an empty answer; afterwards no index entry is lost: the writes the
  * store refused meanwhile, and those the dead primary had acknowledged but
@@ -11,6 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_INDEX_SHARDS } from '../../src/config/config.ts';
+import { shardOf, shardPrefixes } from '../../src/store/index/index-shards.ts';
 import { graphql } from '../gql/index.js';
 import type { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
@@ -28,7 +30,9 @@ const Search = graphql(`
   query KillSearch { searchTasks(filter: { name: "kill.job" }, first: 1) { edges { node { id status } } } }
 `);
 
-const INDEX_KEY = 'celery-lens:{ix}:all';
+/** The index' shards on a cluster store (--index-shards auto); the first one's primary is the one killed. */
+const SHARDS = shardPrefixes('celery-lens:{ix}:', CLUSTER_INDEX_SHARDS);
+const INDEX_KEY = `${SHARDS[0]}all`;
 let cluster: RedisCluster;
 let backend: RedisServer;
 let app: Awaited<ReturnType<typeof startApp>>;
@@ -40,11 +44,11 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => store?.stop());
 
-/** The index of the primary (in cluster.ports) serving the index' slot, by CLUSTER SLOTS. */
-async function indexPrimary(): Promise<number> {
+/** The index of the primary (in cluster.ports) serving a key's slot (the first shard's by default), by CLUSTER SLOTS. */
+async function indexPrimary(key = INDEX_KEY): Promise<number> {
   const admin = new Redis({ port: cluster.ports[0], host: '127.0.0.1' });
   try {
-    const slot = Number(await admin.call('CLUSTER', 'KEYSLOT', INDEX_KEY));
+    const slot = Number(await admin.call('CLUSTER', 'KEYSLOT', key));
     const ranges = (await admin.call('CLUSTER', 'SLOTS')) as [number, number, [string, number]][];
     const owner = ranges.find(([from, to]) => from <= slot && slot <= to)?.[2][1];
     return cluster.ports.indexOf(Number(owner));
@@ -93,6 +97,8 @@ describe('--store on a Redis Cluster, a primary crashes', () => {
   it('answers STORE_UNAVAILABLE while its slots are down, and loses no index entry once its replica is promoted', async () => {
     const indexNode = await indexPrimary();
     expect(indexNode).toBeGreaterThanOrEqual(0);
+    const held: number[] = [];
+    for (const [s, prefix] of SHARDS.entries()) if ((await indexPrimary(`${prefix}all`)) === indexNode) held.push(s);
     const flow = produce(backend.client());
     await until(() => flow.batches() >= 5);
     const killedAt = Date.now();
@@ -149,10 +155,12 @@ describe('--store on a Redis Cluster, a primary crashes', () => {
       total: ids.length,
       byStatus: [{ status: 'SUCCEEDED', count: ids.length }],
     });
-    // The promoted replica holds the index' slot now, every entry in it.
+    // The promoted replica holds its shards' slots now, every entry of theirs in them.
     const promotedNode = new Redis({ port: cluster.replicaPorts[indexNode], host: '127.0.0.1' });
     try {
-      expect(await promotedNode.zcard(INDEX_KEY)).toBe(ids.length);
+      let entries = 0;
+      for (const s of held) entries += await promotedNode.zcard(`${SHARDS[s]}all`);
+      expect(entries).toBe(ids.filter((id) => held.includes(shardOf(id, SHARDS.length))).length);
     } finally {
       promotedNode.disconnect();
     }

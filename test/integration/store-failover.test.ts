@@ -1,6 +1,6 @@
 /**
- * A store on a Redis Cluster with replicas: a manual failover of the primary
- * holding the task index (its replica promoted) while the consumer records a
+ * A store on a Redis Cluster with replicas: a manual failover of a primary
+ * holding shards of the task index (its replica promoted) while the consumer records a
  * stream of tasks loses no index entry; celery-lens follows the new primary
  * (MOVED) without a restart.
  */
@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keySlot, SLOTS } from '../../src/redis/key-slot.ts';
+import { CLUSTER_INDEX_SHARDS } from '../../src/config/config.ts';
+import { shardOf, shardPrefixes } from '../../src/store/index/index-shards.ts';
 import { graphql } from '../gql/index.js';
 import type { startApp } from '../helpers/app.ts';
 import { publishEvents, writeMeta } from '../helpers/celery-meta.ts';
@@ -35,8 +37,11 @@ afterAll(() => store?.stop());
 describe('--store on a Redis Cluster, failover', () => {
   it("loses no index entry when the index' primary fails over to its replica", async () => {
     const admin = backend.client();
-    // The primary serving the index' slot (the helper gives each primary a contiguous third).
-    const indexNode = Math.floor((keySlot('celery-lens:{ix}:all') * 3) / SLOTS);
+    // The primary serving the index' first shard's slot (the helper gives each primary a contiguous third), and its shards.
+    const shards = shardPrefixes('celery-lens:{ix}:', CLUSTER_INDEX_SHARDS);
+    const nodeOf = (prefix: string) => Math.floor((keySlot(`${prefix}all`) * 3) / SLOTS);
+    const indexNode = nodeOf(shards[0] as string);
+    const held = shards.flatMap((prefix, s) => (nodeOf(prefix) === indexNode ? [s] : []));
     const ids: string[] = [];
     const batch = async () => {
       const batchIds = Array.from({ length: 10 }, () => randomUUID());
@@ -64,11 +69,13 @@ describe('--store on a Redis Cluster, failover', () => {
       total: ids.length,
       byStatus: [{ status: 'SUCCEEDED', count: ids.length }],
     });
-    // The promoted replica holds the index now, every entry in it: written there after the failover, or replicated before.
+    // The promoted replica holds its shards now, every entry of theirs in them: written there after the failover, or replicated before.
     const promoted = new Redis({ port: cluster.replicaPorts[indexNode], host: '127.0.0.1' });
     try {
       expect(((await promoted.info('replication')) as string).includes('role:master')).toBe(true);
-      expect(await promoted.zcard('celery-lens:{ix}:all')).toBe(ids.length);
+      let entries = 0;
+      for (const s of held) entries += await promoted.zcard(`${shards[s]}all`);
+      expect(entries).toBe(ids.filter((id) => held.includes(shardOf(id, shards.length))).length);
     } finally {
       promoted.disconnect();
     }

@@ -25,6 +25,16 @@ describe('index options', () => {
     });
   });
 
+  it('spreads the index over 8 shards on a cluster store, keeps one elsewhere, unless told', () => {
+    expect(loadConfig([], {}).indexShards).toBe(1);
+    expect(loadConfig(['--store', 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001'], {}).indexShards).toBe(8);
+    expect(loadConfig(['--index-shards', '4'], {}).indexShards).toBe(4);
+    expect(loadConfig(['--store', 'redis+cluster://127.0.0.1:7000'], { LENS_INDEX_SHARDS: '1' }).indexShards).toBe(1);
+    expect(() => loadConfig(['--index-shards', '0'], {})).toThrow(
+      '--index-shards (LENS_INDEX_SHARDS) must be an integer from 1 to 256, got "0"',
+    );
+  });
+
   it('refuses bad values, naming the option', () => {
     expect(() => loadConfig(['--index', 'perhaps'], {})).toThrow('--index (LENS_INDEX) must be true or false');
     expect(() => loadConfig(['--index-days', '0'], {})).toThrow(

@@ -80,7 +80,12 @@ export async function backfillIndex(
     // Saved with the batch it follows: a run stopped now re-reads at most this batch.
     if (next === '0') pipeline.del(stateKey);
     else pipeline.set(stateKey, next);
-    for (const reply of await execAll(pipeline)) valueOf(reply, stateKey);
+    const told = (await execAll(pipeline)).flatMap((reply) => {
+      const value = valueOf(reply, stateKey);
+      return Array.isArray(value) ? value.slice(2).map(String) : [];
+    });
+    // Roots taken from parents of other shards, corrected (task-index.ts).
+    await index.reroot(told);
     progress.indexed += updates.length;
     progress.complete = next === '0';
     options.progress?.({ ...progress });

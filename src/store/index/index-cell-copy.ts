@@ -122,26 +122,51 @@ export class CellCopy {
     return numbers;
   }
 
-  /**
-   * Runs `read` (which adds its commands to a pipeline that begins with the
-   * registry's last number and size, and returns how to decode their
-   * replies) against a current copy: again after updating it when cells
-   * were numbered meanwhile.
-   */
-  async withRegistry<T>(
-    read: (pipeline: ChainableCommander, registry: Registry) => (values: readonly unknown[]) => T,
-  ): Promise<T> {
-    let registry = this.#registry ?? (await this.#load());
-    for (let attempt = 0; ; attempt += 1) {
-      const pipeline = this.redis.pipeline().get(this.#lastKey).hlen(this.#cellsKey);
-      const decode = read(pipeline, registry);
-      const replies = await execAll(pipeline);
-      const values = replies.map((reply, index) => valueOf(reply, index < 2 ? this.#cellsKey : `${this.prefix}c:*`));
-      const [last, size] = [Number(values[0] ?? 0), Number(values[1])];
-      // A copy of mostly forgotten cells is read afresh.
-      const bloated = registry.cells.size > 2 * size + 64;
-      if ((last === registry.last && !bloated) || attempt > 0) return decode(values.slice(2));
-      registry = bloated ? await this.#load() : await this.#update(registry, last);
-    }
+  /** The copy as it is, read first when there is none. */
+  async current(): Promise<Registry> {
+    return this.#registry ?? (await this.#load());
+  }
+
+  /** Adds the reads that tell whether a copy is current: the registry's last number and size. */
+  queueCheck(pipeline: ChainableCommander): void {
+    pipeline.get(this.#lastKey).hlen(this.#cellsKey);
+  }
+
+  /** The copy to read with, given queueCheck's replies: null when `registry` is current. */
+  async refreshed(registry: Registry, lastReply: unknown, sizeReply: unknown): Promise<Registry | null> {
+    const [last, size] = [Number(lastReply ?? 0), Number(sizeReply)];
+    // A copy of mostly forgotten cells is read afresh.
+    const bloated = registry.cells.size > 2 * size + 64;
+    if (last === registry.last && !bloated) return null;
+    return bloated ? this.#load() : this.#update(registry, last);
+  }
+}
+
+/**
+ * Runs `read` (which adds its commands to a pipeline that begins with each
+ * shard's registry check, and returns how to decode their replies) against
+ * current copies of every shard's registry (index-shards.ts): again after
+ * updating those whose cells were numbered meanwhile. One pipeline: one
+ * round trip on a single Redis, one per node on a cluster.
+ */
+export async function withRegistries<T>(
+  redis: StoreRedis,
+  copies: readonly CellCopy[],
+  read: (pipeline: ChainableCommander, registries: readonly Registry[]) => (values: readonly unknown[]) => T,
+): Promise<T> {
+  let registries = await Promise.all(copies.map((copy) => copy.current()));
+  for (let attempt = 0; ; attempt += 1) {
+    const pipeline = redis.pipeline();
+    for (const copy of copies) copy.queueCheck(pipeline);
+    const decode = read(pipeline, registries);
+    const checks = copies.length * 2;
+    const values = (await execAll(pipeline)).map((reply, index) =>
+      valueOf(reply, index < checks ? `${copies[Math.floor(index / 2)]?.prefix}cells` : `${copies[0]?.prefix}c:*`),
+    );
+    const fresh = await Promise.all(
+      copies.map((copy, s) => copy.refreshed(registries[s] as Registry, values[2 * s], values[2 * s + 1])),
+    );
+    if (attempt > 0 || fresh.every((registry) => registry === null)) return decode(values.slice(checks));
+    registries = fresh.map((registry, s) => registry ?? (registries[s] as Registry));
   }
 }

@@ -1,13 +1,14 @@
 /**
- * The task index' key names (task-index.ts describes what each holds), all
- * `<lens-prefix>{ix}:…`: one hash tag, so every key lives in one Redis
+ * The key names of one shard of the task index (task-index.ts describes what
+ * each holds), all `<lens-prefix>{ix}:…` (one shard) or `<lens-prefix>{ix:<s>}:…`
+ * (index-shards.ts): one hash tag a shard, so a shard's keys live in one Redis
  * Cluster slot. The write script has to: it discovers keys as it goes (the
  * cell a task moves to, numbered in the script; the workflow and kwargs sets
  * of a record it reads; the entries it trims), which no caller can name in
  * KEYS beforehand (lua/update.lua).
  */
 export interface IndexKeys {
-  /** `<lens-prefix>{ix}:`, what every key and the changes channel begin with. */
+  /** `<lens-prefix>{ix}:` or `<lens-prefix>{ix:<s>}:`, what every key of the shard begins with. */
   readonly prefix: string;
   readonly rec: string;
   readonly all: string;
@@ -23,7 +24,7 @@ export interface IndexKeys {
   readonly worked: string;
   /** The backfill's saved SCAN cursor. */
   readonly backfill: string;
-  /** A channel, not a key. */
+  /** A channel, not a key (the index publishes on its first shard's prefix's: task-index.ts). */
   readonly changes: string;
   /** ZSET: the tasks of cell n. */
   cell(n: string): string;

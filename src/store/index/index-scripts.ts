@@ -19,6 +19,8 @@ export const INDEX_SCRIPTS = {
   release: script('lensIndexRelease', 'release.lua'),
   /** A page of a walked search (a workflow, kwargs, or too many cells to merge). */
   search: script('lensIndexSearch', 'search.lua'),
+  /** One shard's part of a page filtered on its cells, when the index has several (index-cells.ts). */
+  page: script('lensIndexPage', 'page.lua'),
   /** The same walk, counting. */
   count: script('lensIndexCount', 'count.lua'),
   /** taskStats' and failures' per-cell reads. */

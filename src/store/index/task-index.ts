@@ -2,8 +2,17 @@
  * The persistent task index, under `<lens-prefix>{ix}:`, written by the event
  * consumer and shared by every replica.
  *
- * Layout (index-keys.ts names the keys, all in one Redis Cluster slot; the
- * scripts are lua/*.lua, loaded by index-scripts.ts):
+ * It is one or more shards (--index-shards; index-shards.ts): one is the
+ * layout below under `{ix}:`; more are each that layout under a tag of
+ * their own (`{ix:<s>}:`, a slot each), a task in the shard its id hashes
+ * to, so that a Redis Cluster spreads the index over its primaries. A write
+ * is one script call per shard its batch touches; a read asks every shard
+ * in one pipeline (split per node on a cluster) and merges: pages k-way by
+ * (time, id), counts and stats added up. The changes channel is one.
+ *
+ * Layout of a shard (index-keys.ts names the keys, all in one Redis Cluster
+ * slot; the scripts are lua/*.lua, loaded by index-scripts.ts; index-shard.ts
+ * runs them):
  * - `{ix}:rec` HASH id → record: its cell, the time of its latest state (ms),
  *   its workflow root, runtime and indexed kwargs. One hash, not a key per
  *   task: a key costs ~90 bytes of overhead on its own.
@@ -30,7 +39,9 @@
  *   workers send task events, so every replica holds ends (one just started too).
  *
  * Pages are keyset-paginated on (time, id): a cursor names the last entry,
- * so entries that come and go before it do not shift the next page.
+ * so entries that come and go before it do not shift the next page; the
+ * order is the same in every shard, so a cursor means the same whatever
+ * shard its entry lives in, and in every replica.
  */
 import type { ChainableCommander } from 'ioredis';
 import type { StoreRedis } from '../../redis/store-redis.ts';
@@ -45,76 +56,80 @@ import type {
   IndexUpdate,
 } from './index-types.ts';
 import type { IndexStorage } from '../store.ts';
-import { sweepCells } from './index-cell-registry.ts';
 import { CellStatsReader } from './index-cell-stats.ts';
-import { CellCopy } from './index-cell-copy.ts';
 import { CellIndex } from './index-cells.ts';
-import { type IndexKeys, indexKeys } from './index-keys.ts';
-import {
-  INDEX_SCRIPTS,
-  cellStatsKeys,
-  defineIndexScripts,
-  releaseKeys,
-  sweepKeys,
-  updateKeys,
-  walkKeys,
-} from './index-scripts.ts';
-import { type LuaScript, queueScript, runScript } from '../../redis/lua-scripts.ts';
-import { type Reply, execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
+import { IndexShard, type RootFix } from './index-shard.ts';
+import { shardOf, shardPrefixes } from './index-shards.ts';
+import { mergeWalks } from './index-walks.ts';
+import { shardShare, trimShards } from './index-retention.ts';
+import { INDEX_SCRIPTS, cellStatsKeys, defineIndexScripts } from './index-scripts.ts';
+import { queueScript } from '../../redis/lua-scripts.ts';
+import { type Reply, execAll, valueOf } from '../../redis/redis-replies.ts';
 
-/** Outermost times a filter may name (what a Date holds). */
-const MIN_TIME = -8.64e15;
-const MAX_TIME = 8.64e15;
-/** Entries removed at most per write batch beyond the batch itself, and per trim call (a few ms of Redis). */
-const TRIM_PER_BATCH = 16;
-const TRIM_PER_CALL = 100;
 /** Tasks one update script writes at most. */
 const UPDATES_PER_SCRIPT = 200;
-/** Entries a search examines at most when it walks (a workflow, kwargs, or too many cells to merge)… */
+/** Entries a search examines at most when it walks (a workflow, kwargs, or too many cells to merge), over all shards. */
 export const SEARCH_BUDGET = 20_000;
-/** …and per script call (a few ms of Redis). */
-const WALK_PER_CALL = 200;
 import { HOLD_MS } from './index-types.ts';
 
 export { HOLD_MS };
 
-const SOURCE_CODES = { worker: 'w', client: 'c', meta: 'm' } as const;
+export interface ShardedIndexSettings extends IndexSettings {
+  /** Shards (--index-shards; index-shards.ts). @default 1 */
+  readonly shards?: number;
+}
 
-const HOLD_CODES: Readonly<Record<HoldEnds, string>> = { always: '2', worked: '1', never: '0' };
+/** Ids by the shard they live in. */
+function byShard(ids: readonly string[], shards: number): Map<number, string[]> {
+  const groups = new Map<number, string[]>();
+  for (const id of ids) {
+    const s = shardOf(id, shards);
+    const group = groups.get(s);
+    if (group) group.push(id);
+    else groups.set(s, [id]);
+  }
+  return groups;
+}
 
 export class TaskIndex implements IndexStorage {
+  readonly shards: readonly IndexShard[];
   readonly #cells: CellIndex;
   readonly #stats: CellStatsReader;
-  readonly #keys: IndexKeys;
 
   constructor(
     readonly redis: StoreRedis,
-    /** `<lens-prefix>{ix}:`. */
+    /** `<lens-prefix>{ix}:`: the one shard's, the changes channel's and the backfill's. */
     readonly prefix: string,
-    readonly settings: IndexSettings,
+    readonly settings: ShardedIndexSettings,
   ) {
-    const keys = indexKeys(prefix);
-    this.#keys = keys;
-    const copy = new CellCopy(redis, prefix);
-    this.#cells = new CellIndex(copy);
-    this.#stats = new CellStatsReader(copy, (pipeline, cells, args) =>
-      queueScript(pipeline, INDEX_SCRIPTS.cells, cellStatsKeys(keys, cells), args),
+    const count = settings.shards ?? 1;
+    // Each shard keeps its share of --index-max-tasks (ids hash evenly).
+    const share = { ...settings, maxTasks: shardShare(settings.maxTasks, count) };
+    this.shards = shardPrefixes(prefix, count).map((each) => new IndexShard(redis, each, this.changesChannel, share));
+    const copies = this.shards.map((shard) => shard.copy);
+    this.#cells = new CellIndex(redis, copies);
+    this.#stats = new CellStatsReader(redis, copies, (pipeline, s, cells, args) =>
+      queueScript(pipeline, INDEX_SCRIPTS.cells, cellStatsKeys((this.shards[s] as IndexShard).keys, cells), args),
     );
     defineIndexScripts(redis);
   }
 
-  /** The channel changes are published on, a batch a message (index-feed.ts decodes them). */
+  /** The channel changes are published on, a batch a message (index-feed.ts decodes them); one for every shard. */
   get changesChannel(): string {
-    return this.#keys.changes;
+    return `${this.prefix}changes`;
+  }
+
+  #shardOf(id: string): IndexShard {
+    return this.shards[shardOf(id, this.shards.length)] as IndexShard;
   }
 
   /**
    * Appends the index writes of `updates` to a pipeline the caller runs: one
-   * command for an event batch (a worker sends up to 24 events a message),
-   * one per UPDATES_PER_SCRIPT for more, so no one script holds Redis long.
-   * An end told by a result first may wait for its worker's event (`hold`;
-   * the caller then hands the scripts' replies to releaseLater). Returns how
-   * many commands it appended.
+   * command per shard an event batch touches (a worker sends up to 24 events
+   * a message), one per UPDATES_PER_SCRIPT for more, so no one script holds
+   * Redis long. An end told by a result first may wait for its worker's
+   * event (`hold`; the caller then hands the scripts' replies to
+   * releaseLater). Returns how many commands it appended.
    */
   addUpdates(
     pipeline: ChainableCommander,
@@ -122,44 +137,21 @@ export class TaskIndex implements IndexStorage {
     now = Date.now(),
     hold: HoldEnds = 'never',
   ): number {
+    const groups = new Map<IndexShard, IndexUpdate[]>();
+    for (const update of updates) {
+      const shard = this.#shardOf(update.id);
+      const group = groups.get(shard);
+      if (group) group.push(update);
+      else groups.set(shard, [update]);
+    }
     let added = 0;
-    for (let from = 0; from < updates.length; from += UPDATES_PER_SCRIPT) {
-      this.#addScript(pipeline, updates.slice(from, from + UPDATES_PER_SCRIPT), now, hold);
-      added += 1;
+    for (const [shard, group] of groups) {
+      for (let from = 0; from < group.length; from += UPDATES_PER_SCRIPT) {
+        shard.queueUpdates(pipeline, group.slice(from, from + UPDATES_PER_SCRIPT), now, hold);
+        added += 1;
+      }
     }
     return added;
-  }
-
-  #addScript(pipeline: ChainableCommander, updates: readonly IndexUpdate[], now: number, hold: HoldEnds): void {
-    const args: (string | number)[] = [
-      this.prefix,
-      this.#keys.changes,
-      this.settings.maxTasks,
-      this.#cutoff(now),
-      updates.length + TRIM_PER_BATCH,
-      HOLD_CODES[hold],
-    ];
-    for (const u of updates) {
-      const kwargs = Object.entries(u.kwargs)
-        .map(([key, value]) => `${key}=${value}`)
-        .join('\x1e');
-      args.push(
-        u.id,
-        u.status,
-        Math.round(u.at),
-        u.name ?? '',
-        u.worker ?? '',
-        u.queue ?? '',
-        u.rootId ?? '',
-        u.parentId ?? '',
-        u.exceptionType ?? '',
-        u.runtime === null ? '' : String(u.runtime),
-        kwargs,
-        SOURCE_CODES[u.source],
-        u.digest ?? '',
-      );
-    }
-    queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.#keys), args);
   }
 
   /**
@@ -170,53 +162,80 @@ export class TaskIndex implements IndexStorage {
    * A failure then (Redis away) leaves them to that event.
    */
   releaseLater(replies: readonly Reply[]): void {
-    const ids = replies.flatMap(([error, value]) => (error || !Array.isArray(value) ? [] : value.slice(2).map(String)));
+    const told = replies.flatMap(([error, value]) =>
+      error || !Array.isArray(value) ? [] : value.slice(2).map(String),
+    );
+    this.reroot(told).catch(() => {});
+    const ids = told.filter((entry) => !entry.includes('\x1f'));
     if (ids.length === 0) return;
     setTimeout(() => {
-      guarded(() =>
-        runScript<number>(this.redis, INDEX_SCRIPTS.release, releaseKeys(this.#keys), [this.#keys.changes, ...ids]),
-      ).catch(() => {});
+      for (const [s, group] of byShard(ids, this.shards.length))
+        (this.shards[s] as IndexShard).release(group).catch(() => {});
     }, HOLD_MS).unref();
+  }
+
+  /**
+   * Given what update scripts told (their replies past the counts): the
+   * tasks whose root a script took to be their parent, for want of the
+   * parent's record in its shard, get that parent's own root when the parent
+   * lives in another shard and has one (what one shard finds in the write
+   * itself). A task whose parent is not indexed yet keeps the parent, as in
+   * one shard.
+   */
+  async reroot(told: readonly string[], now = Date.now()): Promise<void> {
+    const guesses = told.flatMap((entry) => {
+      const [id = '', parent = ''] = entry.split('\x1f');
+      const count = this.shards.length;
+      return parent !== '' && shardOf(id, count) !== shardOf(parent, count) ? [{ id, parent }] : [];
+    });
+    if (guesses.length === 0) return;
+    const records = await this.#records(guesses.map(({ parent }) => parent));
+    const fixes = new Map<IndexShard, RootFix[]>();
+    for (const { id, parent } of guesses) {
+      const root = records.get(parent)?.split('\x1f')[2] ?? '';
+      if (root === '' || root === id) continue;
+      const shard = this.#shardOf(id);
+      fixes.set(shard, [...(fixes.get(shard) ?? []), { id, parent, root }]);
+    }
+    if (fixes.size === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [shard, group] of fixes) shard.queueReroots(pipeline, group, now);
+    for (const reply of await execAll(pipeline)) valueOf(reply, `${this.prefix}*`);
+  }
+
+  /** Each task's record (null: not indexed), read from its shard; one round trip. */
+  async #records(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const groups = [...byShard(ids, this.shards.length)];
+    const pipeline = this.redis.pipeline();
+    for (const [s, group] of groups) pipeline.hmget((this.shards[s] as IndexShard).keys.rec, ...group);
+    const replies = await execAll(pipeline);
+    const records = new Map<string, string | null>();
+    groups.forEach(([s, group], index) => {
+      const raws = valueOf(replies[index], (this.shards[s] as IndexShard).keys.rec) as (string | null)[];
+      group.forEach((id, position) => records.set(id, raws[position] ?? null));
+    });
+    return records;
   }
 
   /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
   async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
     if (ids.length === 0) return [];
-    const key = this.#keys.rec;
-    const [reply] = await execAll(this.redis.pipeline().hmget(key, ...ids));
-    return (valueOf(reply, key) as (string | null)[]).map((raw) => {
+    const records = await this.#records(ids);
+    return ids.map((id) => {
+      const raw = records.get(id) ?? null;
       const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
       return Number.isFinite(at) ? at : null;
     });
   }
 
   /**
-   * Drops what retention says is too old or too many, oldest first, then
-   * forgets cells left without tasks by earlier versions; returns how many tasks it dropped.
+   * Drops what retention says is too old or too many, oldest first, a shard
+   * after another (index-retention.ts), then forgets cells left without tasks by earlier versions;
+   * returns how many tasks it dropped.
    */
-  async trim(now = Date.now()): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const reply = await guarded(() =>
-        runScript<number[]>(this.redis, INDEX_SCRIPTS.update, updateKeys(this.#keys), [
-          this.prefix,
-          this.#keys.changes,
-          this.settings.maxTasks,
-          this.#cutoff(now),
-          TRIM_PER_CALL,
-        ]),
-      );
-      removed += Number(reply[1]);
-      if (Number(reply[1]) < TRIM_PER_CALL) break;
-    }
-    await sweepCells(this.redis, this.#keys.cells, (cells) =>
-      runScript<number>(this.redis, INDEX_SCRIPTS.sweep, sweepKeys(this.#keys, cells), cells),
-    );
-    return removed;
-  }
-
-  #cutoff(now: number): number {
-    return now - this.settings.retentionSeconds * 1000;
+  trim(now = Date.now()): Promise<number> {
+    const cutoff = (this.shards[0] as IndexShard).cutoff(now);
+    return trimShards(this.redis, this.shards, this.settings.maxTasks, cutoff);
   }
 
   /** Filters the cells alone answer (no workflow, no kwargs): plain reads, no script. */
@@ -224,28 +243,9 @@ export class TaskIndex implements IndexStorage {
     return !filter.rootId && (filter.kwargs ?? []).length === 0;
   }
 
-  #filterArgs(
-    filter: IndexFilter,
-    order: IndexOrder,
-    limit: number,
-    after: IndexEntry | null,
-    budget: number,
-  ): (string | number)[] {
-    return [
-      order,
-      filter.since ?? MIN_TIME,
-      filter.until ?? MAX_TIME,
-      limit,
-      after === null ? '' : after.at,
-      after === null ? '' : after.id,
-      (filter.statuses ?? []).join(','),
-      filter.name ?? '',
-      filter.namePrefix ?? '',
-      filter.worker ?? '',
-      filter.queue ?? '',
-      filter.rootId ?? '',
-      budget,
-    ];
+  /** A walk's budget for each shard: the budget shared among them. */
+  #share(budget: number): number {
+    return Math.max(1, Math.ceil(budget / this.shards.length));
   }
 
   /**
@@ -261,68 +261,51 @@ export class TaskIndex implements IndexStorage {
   ): Promise<{ entries: IndexEntry[]; stoppedAt: IndexEntry | null }> {
     const merged = this.#cellsOnly(filter) ? await this.#cells.search(filter, order, limit, after) : null;
     if (merged) return { entries: merged, stoppedAt: null };
-    const entries: IndexEntry[] = [];
-    const stoppedAt = await this.#walk(INDEX_SCRIPTS.search, filter, order, limit, after, budget, (values) => {
-      for (let index = 2; index < values.length; index += 2)
-        entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
-      return (values.length - 2) / 2;
-    });
-    return { entries, stoppedAt };
+    const walks = await Promise.all(
+      this.shards.map(async (shard) => {
+        const entries: IndexEntry[] = [];
+        const stoppedAt = await shard.walk(
+          INDEX_SCRIPTS.search,
+          filter,
+          order,
+          limit,
+          after,
+          this.#share(budget),
+          (values) => {
+            for (let index = 2; index < values.length; index += 2)
+              entries.push({ id: values[index] as string, at: Number(values[index + 1]) });
+            return (values.length - 2) / 2;
+          },
+        );
+        return { entries, stoppedAt };
+      }),
+    );
+    return this.shards.length === 1 ? (walks[0] as (typeof walks)[0]) : mergeWalks(walks, order, limit);
   }
 
   /** How many tasks match, exactly up to `cap` (time and cell filters alone: always exact). */
   async count(filter: IndexFilter, cap: number): Promise<{ count: number; capped: boolean }> {
     if (this.#cellsOnly(filter)) return { count: await this.#cells.count(filter), capped: false };
-    let count = 0;
-    const stoppedAt = await this.#walk(
-      INDEX_SCRIPTS.count,
-      filter,
-      'desc',
-      cap,
-      null,
-      Math.max(cap, SEARCH_BUDGET),
-      (values) => {
-        count += Number(values[2]);
-        return Number(values[2]);
-      },
+    const counts = await Promise.all(
+      this.shards.map(async (shard) => {
+        let count = 0;
+        const stoppedAt = await shard.walk(
+          INDEX_SCRIPTS.count,
+          filter,
+          'desc',
+          cap,
+          null,
+          this.#share(Math.max(cap, SEARCH_BUDGET)),
+          (values) => {
+            count += Number(values[2]);
+            return Number(values[2]);
+          },
+        );
+        return { count, stopped: stoppedAt !== null };
+      }),
     );
-    return { count, capped: stoppedAt !== null || count >= cap };
-  }
-
-  /**
-   * Walks the matches a script call at a time (WALK_PER_CALL entries each)
-   * until `limit` were found (`take` reads a call's reply and returns how
-   * many it found) or `budget` entries were examined; returns where it
-   * stopped then, null when it found them all.
-   */
-  async #walk(
-    script: LuaScript,
-    filter: IndexFilter,
-    order: IndexOrder,
-    limit: number,
-    after: IndexEntry | null,
-    budget: number,
-    take: (values: readonly unknown[]) => number,
-  ): Promise<IndexEntry | null> {
-    let from = after;
-    let found = 0;
-    for (let spent = 0; ; spent += WALK_PER_CALL) {
-      const step = Math.max(1, Math.min(WALK_PER_CALL, budget - spent));
-      const pipeline = this.redis.pipeline();
-      queueScript(
-        pipeline,
-        script,
-        walkKeys(this.#keys, filter.rootId ?? null, filter.kwargs ?? []),
-        this.#filterArgs(filter, order, limit - found, from, step),
-      );
-      const [reply] = await execAll(pipeline);
-      const values = valueOf(reply, `${this.prefix}*`) as unknown[];
-      found += take(values);
-      const stopped: IndexEntry | null = values[1] ? { at: Number(values[0]), id: String(values[1]) } : null;
-      if (stopped === null || found >= limit) return null;
-      if (spent + step >= budget) return stopped;
-      from = stopped;
-    }
+    const count = counts.reduce((sum, each) => sum + each.count, 0);
+    return { count: Math.min(count, cap), capped: counts.some((each) => each.stopped) || count >= cap };
   }
 
   /** Every cell with tasks in [since, until] (of `status` only, unless null), with up to `sample` runtimes each. */
@@ -337,16 +320,25 @@ export class TaskIndex implements IndexStorage {
     const fields: string[] = [];
     for (let minute = first; minute <= last; minute += 1) fields.push(`${minute}s`, `${minute}f`);
     if (fields.length === 0) return [];
-    const key = this.#keys.min;
     const pipeline = this.redis.pipeline();
-    for (let from = 0; from < fields.length; from += 2000) pipeline.hmget(key, ...fields.slice(from, from + 2000));
-    const values = (await execAll(pipeline)).flatMap((reply) => valueOf(reply, key) as (string | null)[]);
+    for (const { keys } of this.shards)
+      for (let from = 0; from < fields.length; from += 2000)
+        pipeline.hmget(keys.min, ...fields.slice(from, from + 2000));
+    const replies = await execAll(pipeline);
+    const totals = new Array<number>(fields.length).fill(0);
+    const chunks = Math.ceil(fields.length / 2000);
+    replies.forEach((reply, index) => {
+      const offset = (index % chunks) * 2000;
+      (valueOf(reply, `${this.prefix}min`) as (string | null)[]).forEach((value, position) => {
+        totals[offset + position] = (totals[offset + position] as number) + Number(value ?? 0);
+      });
+    });
     const series = [];
-    for (let index = 0; index < values.length; index += 2) {
+    for (let index = 0; index < totals.length; index += 2) {
       series.push({
         minute: first + index / 2,
-        succeeded: Number(values[index] ?? 0),
-        failed: Number(values[index + 1] ?? 0),
+        succeeded: totals[index] as number,
+        failed: totals[index + 1] as number,
       });
     }
     return series;

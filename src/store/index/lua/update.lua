@@ -22,9 +22,10 @@
 -- worker's event about the task was heard, '0' never), then 13 values per task: id, status,
 -- at (ms), name, worker, queue, root, parent, exception type, runtime, kwargs ("key=json"
 -- joined by \30), source ('w' a worker's event, 'c' a client's task-sent, 'm' a stored
--- state), and an unfinished stored state's digest. Empty strings for what the update does
--- not know.
--- Returns the tasks changed, the tasks trimmed, then the ids of the tasks it held.
+-- state; 'r' a root corrected: id, root and parent only), and an unfinished stored state's
+-- digest. Empty strings for what the update does not know.
+-- Returns the tasks changed, the tasks trimmed, the ids of the tasks it held, then
+-- "id\31parent" of each task whose root it took to be a parent it holds no record of.
 --
 -- Keys not in KEYS, built from ARGV[1]: `c:<n>` (a cell's tasks), `r:<root>` (a workflow's),
 -- `k:<key>=<json>` (a kwargs value's). The script cannot know them before it runs: it numbers
@@ -104,6 +105,8 @@ end
 
 -- Every task of the batch: as stored before it (false: none), and as merged so far.
 local stored, merged, order = {}, {}, {}
+-- "id\31parent" of each task whose root was taken to be a parent with no record here.
+local guessed = {}
 -- Tasks whose worker's event of their end is in the batch.
 local ended = {}
 local function current(id)
@@ -121,11 +124,24 @@ local function apply(id, u, parent)
   if rec.status ~= 'FAILED' then rec.exc = '' end
   if rec.root == id then rec.root = '' end
   if rec.root == '' and parent ~= '' and parent ~= id then
-    -- Metas name a parent, not the root: the parent's root, or the parent itself.
+    -- Metas name a parent, not the root: the parent's root, or the parent itself (told back: see reroot).
     local p = current(parent)
     rec.root = (p and p.root ~= '') and p.root or parent
+    if not p then guessed[#guessed + 1] = id .. US .. parent end
   end
   if u.worked and READY[u.status] then ended[id] = true end
+  if not merged[id] then order[#order + 1] = id end
+  merged[id] = rec
+end
+
+-- A root taken from a parent this shard does not hold, corrected once the caller read the parent's
+-- record in its own shard (task-index.ts): the task's root, while still that parent, becomes the parent's.
+local function reroot(id, root, parent)
+  local old = current(id)
+  if not old or old.root ~= parent or root == '' or root == id then return end
+  local rec = {}
+  for k, v in pairs(old) do rec[k] = v end
+  rec.root = root
   if not merged[id] then order[#order + 1] = id end
   merged[id] = rec
 end
@@ -199,10 +215,14 @@ end
 
 local workedNow = false
 for i = 7, #ARGV, 13 do
-  local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
-    root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = parseKw(ARGV[i + 10]), worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
-  apply(ARGV[i], u, ARGV[i + 7])
-  if u.worked then workedNow = true end
+  if ARGV[i + 11] == 'r' then
+    reroot(ARGV[i], ARGV[i + 6], ARGV[i + 7])
+  else
+    local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
+      root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = parseKw(ARGV[i + 10]), worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
+    apply(ARGV[i], u, ARGV[i + 7])
+    if u.worked then workedNow = true end
+  end
 end
 if workedNow then redis.call('SET', WORKED, '1', 'PX', 600000) end
 local changed = 0
@@ -211,4 +231,5 @@ if #changes > 0 then redis.call('PUBLISH', ARGV[2], table.concat(changes, '\29')
 local removed = trim(budget)
 local reply = { changed, removed }
 for _, id in ipairs(held) do reply[#reply + 1] = id end
+for _, pair in ipairs(guessed) do reply[#reply + 1] = pair end
 return reply
