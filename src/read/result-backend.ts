@@ -8,6 +8,7 @@ import { decodeGroupMeta } from '../celery/group-meta.ts';
 import { DEFAULT_VALUE_LIMITS, type ValueLimits, decodeTaskMeta } from '../celery/meta.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { type Commands, PipelineBatch } from '../redis/pipeline-batch.ts';
 import { type Reply, unavailable, valueOf } from '../redis/redis-replies.ts';
 import type { TaskSnapshot, TtlReading } from './task-snapshot.ts';
 
@@ -57,13 +58,20 @@ export class ResultBackend {
   roundTrips = 0;
   /** Called with each round trip's duration in seconds (metrics). */
   onRoundTrip: (seconds: number) => void = () => {};
+  /** Reads made in one turn of the event loop go to Redis in one pipeline (pipeline-batch.ts). */
+  readonly #batch: PipelineBatch;
 
   constructor(
     readonly redis: Redis,
     readonly keys: CeleryKeys,
     /** Bounds on the values decoded (the watcher decodes published ones with the same). */
     readonly valueLimits: ValueLimits = DEFAULT_VALUE_LIMITS,
-  ) {}
+  ) {
+    this.#batch = new PipelineBatch(redis, {
+      sent: () => (this.roundTrips += 1),
+      answered: (seconds) => this.onRoundTrip(seconds),
+    });
+  }
 
   /**
    * Reads many tasks in one round trip: MGET of every key, pipelined with
@@ -94,9 +102,9 @@ export class ResultBackend {
       (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && existing > present) ? [index] : [],
     );
     if (second.length > 0) {
-      const ttlPipeline = this.redis.pipeline();
-      for (const index of second) ttlPipeline.pttl(keys[index] as string);
-      const ttls: Reply[] = (await this.#exec(() => ttlPipeline.exec())) ?? [];
+      const ttls = await this.#send((pipeline) => {
+        for (const index of second) pipeline.pttl(keys[index] as string);
+      });
       second.forEach((index, at) => {
         pttls[index] = numberOf(ttls[at], keys[index] as string);
       });
@@ -129,9 +137,9 @@ export class ResultBackend {
   async readTtls(ids: readonly string[]): Promise<TtlReading[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.pttl(key);
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const replies = await this.#send((pipeline) => {
+      for (const key of keys) pipeline.pttl(key);
+    });
     const readAt = new Date();
     return keys.map((key, index) => {
       const pttl = numberOf(replies[index], key);
@@ -149,11 +157,11 @@ export class ResultBackend {
     const chunks: string[][] = [];
     for (let start = 0; start < keys.length; start += KEYS_PER_COMMAND)
       chunks.push(keys.slice(start, start + KEYS_PER_COMMAND));
-    const pipeline = this.redis.pipeline();
-    for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
-    if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
-    if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const replies = await this.#send((pipeline) => {
+      for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
+      if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
+      if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
+    });
     const values: (Buffer | null)[] = [];
     for (let index = 0; index < chunks.length; index += 1) {
       const [error, reply] = replies[index] ?? [new Error('no reply to MGET'), null];
@@ -215,12 +223,12 @@ export class ResultBackend {
    */
   async #chordResults(ids: readonly string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) {
-      const key = this.keys.chordResults(id);
-      pipeline.zcard(key).llen(key).hlen(key);
-    }
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const replies = await this.#send((pipeline) => {
+      for (const id of ids) {
+        const key = this.keys.chordResults(id);
+        pipeline.zcard(key).llen(key).hlen(key);
+      }
+    });
     return new Map(
       ids.map((id, index) => {
         const answers = replies.slice(index * 3, index * 3 + 3).filter(([error]) => error === null);
@@ -233,20 +241,19 @@ export class ResultBackend {
   async health(): Promise<BackendHealth> {
     const started = performance.now();
     try {
-      await this.#exec(() => this.redis.ping());
+      this.roundTrips += 1;
+      await this.redis.ping();
+      this.onRoundTrip((performance.now() - started) / 1000);
       return { up: true, latencyMs: performance.now() - started, error: null, checkedAt: new Date() };
     } catch (error) {
-      return { up: false, latencyMs: null, error: (error as Error).message, checkedAt: new Date() };
+      return { up: false, latencyMs: null, error: unavailable(error).message, checkedAt: new Date() };
     }
   }
 
-  async #exec<T>(command: () => Promise<T>): Promise<T> {
-    this.roundTrips += 1;
-    const started = performance.now();
+  /** One read's commands, sent with the others of this turn; any failure of the whole is BACKEND_UNAVAILABLE. */
+  async #send(commands: Commands): Promise<Reply[]> {
     try {
-      const result = await command();
-      this.onRoundTrip((performance.now() - started) / 1000);
-      return result;
+      return await this.#batch.send(commands);
     } catch (error) {
       throw unavailable(error);
     }
