@@ -191,8 +191,11 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ),
   );
   // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
+  // HTTP requests answered so far (WebSocket upgrades aside): main.ts' heap policy (heap-growth.ts) reads their rate.
+  let httpRequests = 0;
   const http = createHttpServer(
     guardHosts(checkHost, (req, res) => {
+      httpRequests += 1;
       // Yoga answers its own errors; a rejection here is a client gone mid-answer.
       Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
     }),
@@ -209,6 +212,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
     watcher,
     /** Every live subscription, by cohort (src/live/live-core.ts). */
     cohorts,
+    /** HTTP requests received so far (not WebSocket upgrades). */
+    get httpRequests(): number {
+      return httpRequests;
+    },
     subscriber: connections.subscriber,
     history: stores.history,
     index: stores.index,
