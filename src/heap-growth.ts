@@ -10,8 +10,9 @@
  * compacted as it grows: 2.7–3.7 KiB each (docs/benchmarks.md, P3b). But
  * under a stream of queries the more frequent full collections cost each
  * query CPU (P1 on machine E: 510 against 310 µs per task(id) query), and
- * queries keep little once answered. So the factor is V8's own while HTTP
- * requests come at `busyAt` a second or more and fewer than `tightAt / 2`
+ * queries keep little once answered. So the factor is V8's own while GraphQL
+ * requests come over HTTP at `busyAt` a second or more (tasks(ids) of 1,000
+ * ids keeps a core busy at 50 a second) and fewer than `tightAt / 2`
  * subscriptions are open, and tight otherwise (and from the start, as
  * before: idle, or opening a burst of subscriptions). V8 reads the flag each
  * time it sets the next limit, after a collection.
@@ -21,7 +22,7 @@ import { setFlagsFromString } from 'node:v8';
 export interface HeapGrowthOptions {
   /** Live subscriptions from which the factor is tight whatever the queries. @default 1000 */
   readonly tightAt?: number;
-  /** HTTP requests a second from which the process counts as busy with queries. @default 100 */
+  /** GraphQL requests over HTTP a second from which the process counts as busy with queries. @default 10 */
   readonly busyAt?: number;
   /** The tight factor, as V8's percent over 1. @default 20 (1.2×) */
   readonly percent?: number;
@@ -29,10 +30,10 @@ export interface HeapGrowthOptions {
   readonly setFlag?: (flag: string) => void;
 }
 
-/** Sets the tight factor now; returns what to call once a second with the live subscriptions and the HTTP requests of that second. */
+/** Sets the tight factor now; returns what to call once a second with the live subscriptions and that second's GraphQL requests over HTTP. */
 export function heapGrowth({
   tightAt = 1000,
-  busyAt = 100,
+  busyAt = 10,
   percent = 20,
   setFlag = setFlagsFromString,
 }: HeapGrowthOptions = {}) {

@@ -77,8 +77,8 @@ try {
   if (heap) {
     let requests = 0;
     setInterval(() => {
-      heap(app.cohorts.size, app.httpRequests - requests);
-      requests = app.httpRequests;
+      heap(app.cohorts.size, app.queries - requests);
+      requests = app.queries;
     }, 1000).unref();
   }
   // The alert rules file is read again; a bad one is logged and the rules in force are kept.

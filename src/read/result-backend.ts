@@ -41,6 +41,8 @@ const NO_EXPIRY = -1;
 const NO_KEY = -2;
 /** Keys one MGET or EXISTS carries at most; more go in further commands of the same pipeline. */
 const KEYS_PER_COMMAND = 1000;
+/** Keys from which a read goes to Redis at once, in a pipeline of its own, rather than with the others of its turn. */
+const KEYS_ALONE = 100;
 
 // A PTTL or EXISTS that failed must not read as "no key": the read fails instead.
 const numberOf = (reply: Reply | undefined, key: string): number => Number(valueOf(reply, key));
@@ -161,7 +163,7 @@ export class ResultBackend {
       for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
       if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
       if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
-    });
+    }, keys.length >= KEYS_ALONE);
     const values: (Buffer | null)[] = [];
     for (let index = 0; index < chunks.length; index += 1) {
       const [error, reply] = replies[index] ?? [new Error('no reply to MGET'), null];
@@ -251,9 +253,9 @@ export class ResultBackend {
   }
 
   /** One read's commands, sent with the others of this turn; any failure of the whole is BACKEND_UNAVAILABLE. */
-  async #send(commands: Commands): Promise<Reply[]> {
+  async #send(commands: Commands, alone = false): Promise<Reply[]> {
     try {
-      return await this.#batch.send(commands);
+      return await this.#batch.send(commands, alone);
     } catch (error) {
       throw unavailable(error);
     }

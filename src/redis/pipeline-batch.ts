@@ -38,16 +38,26 @@ export class PipelineBatch {
     readonly hooks: PipelineBatchHooks = {},
   ) {}
 
-  /** The replies to `commands`, sent with whatever else is queued in this turn of the event loop. */
-  send(commands: Commands): Promise<Reply[]> {
+  /**
+   * The replies to `commands`, sent with whatever else is queued in this turn
+   * of the event loop; `alone`: sent now, in a pipeline of their own (a read
+   * of many keys fills its write by itself, and waits for no one: the task
+   * watcher's reads of the watches opened in one turn, tasks(ids)).
+   */
+  send(commands: Commands, alone = false): Promise<Reply[]> {
     return new Promise((resolve, reject) => {
-      if (this.#pending.push({ commands, resolve, reject }) === 1) setImmediate(this.#flush);
+      if (alone) this.#sendNow([{ commands, resolve, reject }]);
+      else if (this.#pending.push({ commands, resolve, reject }) === 1) setImmediate(this.#flush);
     });
   }
 
   readonly #flush = (): void => {
     const reads = this.#pending;
     this.#pending = [];
+    this.#sendNow(reads);
+  };
+
+  #sendNow(reads: readonly Pending[]): void {
     const pipeline = this.redis.pipeline();
     // Where each read's replies end; a read whose commands threw is answered with its error alone.
     const ends: number[] = [];
@@ -75,5 +85,5 @@ export class PipelineBatch {
         for (const read of reads) read.reject(error);
       },
     );
-  };
+  }
 }
