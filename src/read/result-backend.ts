@@ -88,14 +88,19 @@ export class ResultBackend {
     return (await this.readTasksRaw(ids, options)).map((read) => read.update);
   }
 
-  /** readTasks, with the raw bytes of each value (null when there is no key). */
+  /**
+   * readTasks, with the raw bytes of each value (null when there is no key).
+   * `alone`: sent at once in pipelines of its own, for a caller that batches
+   * its reads itself (the task watcher: every watch opened in one turn);
+   * otherwise a read of fewer than KEYS_ALONE keys waits for the others of its turn.
+   */
   async readTasksRaw(
     ids: readonly string[],
-    { ttl = 'all' }: { ttl?: TtlRead } = {},
+    { ttl = 'all', alone = false }: { ttl?: TtlRead; alone?: boolean } = {},
   ): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
-    const { values, pttls, existing } = await this.#readKeys(keys, ttl);
+    const { values, pttls, existing } = await this.#readKeys(keys, ttl, alone);
     const readAt = new Date();
     // MGET answers nil for a key of another type too. With 'none', EXISTS
     // counting more keys than MGET found values says one is; PTTL tells which.
@@ -106,7 +111,7 @@ export class ResultBackend {
     if (second.length > 0) {
       const ttls = await this.#send((pipeline) => {
         for (const index of second) pipeline.pttl(keys[index] as string);
-      });
+      }, alone);
       second.forEach((index, at) => {
         pttls[index] = numberOf(ttls[at], keys[index] as string);
       });
@@ -155,15 +160,18 @@ export class ResultBackend {
    * command stalls Redis), pipelined with a PTTL per key ('all') or EXISTS
    * ('none'). PTTLs are undefined where none was asked.
    */
-  async #readKeys(keys: readonly string[], ttl: TtlRead) {
+  async #readKeys(keys: readonly string[], ttl: TtlRead, alone = false) {
     const chunks: string[][] = [];
     for (let start = 0; start < keys.length; start += KEYS_PER_COMMAND)
       chunks.push(keys.slice(start, start + KEYS_PER_COMMAND));
-    const replies = await this.#send((pipeline) => {
-      for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
-      if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
-      if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
-    }, keys.length >= KEYS_ALONE);
+    const replies = await this.#send(
+      (pipeline) => {
+        for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
+        if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
+        if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
+      },
+      alone || keys.length >= KEYS_ALONE,
+    );
     const values: (Buffer | null)[] = [];
     for (let index = 0; index < chunks.length; index += 1) {
       const [error, reply] = replies[index] ?? [new Error('no reply to MGET'), null];

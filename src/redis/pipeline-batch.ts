@@ -41,8 +41,8 @@ export class PipelineBatch {
   /**
    * The replies to `commands`, sent with whatever else is queued in this turn
    * of the event loop; `alone`: sent now, in a pipeline of their own (a read
-   * of many keys fills its write by itself, and waits for no one: the task
-   * watcher's reads of the watches opened in one turn, tasks(ids)).
+   * of many keys fills its write by itself, and a caller that batches its
+   * reads itself, the task watcher, waits for no one).
    */
   send(commands: Commands, alone = false): Promise<Reply[]> {
     return new Promise((resolve, reject) => {
