@@ -58,21 +58,29 @@ export class PipelineBatch {
   };
 
   #sendNow(reads: readonly Pending[]): void {
-    const pipeline = this.redis.pipeline();
     // Where each read's replies end; a read whose commands threw is answered with its error alone.
     const ends: number[] = [];
     const failed = new Map<number, unknown>();
-    reads.forEach((read, index) => {
-      try {
-        read.commands(pipeline);
-      } catch (error) {
-        failed.set(index, error);
-      }
-      ends.push(pipeline.length);
-    });
-    this.hooks.sent?.();
     const started = performance.now();
-    pipeline.exec().then(
+    let answer: Promise<unknown[] | null>;
+    try {
+      const pipeline = this.redis.pipeline();
+      reads.forEach((read, index) => {
+        try {
+          read.commands(pipeline);
+        } catch (error) {
+          failed.set(index, error);
+        }
+        ends.push(pipeline.length);
+      });
+      this.hooks.sent?.();
+      answer = pipeline.exec();
+    } catch (error) {
+      // Not expected of ioredis (a refused command rejects within the pipeline's answer), but it runs
+      // outside any request here: every read of the batch fails with it rather than the process.
+      answer = Promise.reject(error);
+    }
+    answer.then(
       (replies) => {
         this.hooks.answered?.((performance.now() - started) / 1000);
         reads.forEach((read, index) => {
