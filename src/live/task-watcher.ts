@@ -305,8 +305,7 @@ export class TaskWatcher {
     for (const entry of entries) entry.held ??= [];
     let values: { update: TaskUpdate; raw: Buffer | null }[];
     try {
-      // Alone: the watches opened in one turn are read together already; waiting for the turn's other reads
-      // would hold every one of their subscribes (their operations' work) one turn longer.
+      // Alone: this batches its own reads; waiting for the turn's others would hold its subscribes a turn longer.
       values = await this.backend.readTasksRaw(
         entries.map((entry) => entry.id),
         { ttl: 'existing', alone: true },
