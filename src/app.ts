@@ -191,8 +191,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ),
   );
   // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
+  // GraphQL requests over HTTP so far (not /metrics, probes or the page; not WebSockets): main.ts' heap policy
+  // (heap-growth.ts) reads their rate.
+  let queries = 0;
   const http = createHttpServer(
     guardHosts(checkHost, (req, res) => {
+      if (req.url?.startsWith('/graphql')) queries += 1;
       // Yoga answers its own errors; a rejection here is a client gone mid-answer.
       Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
     }),
@@ -209,6 +213,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
     watcher,
     /** Every live subscription, by cohort (src/live/live-core.ts). */
     cohorts,
+    /** GraphQL requests received over HTTP so far (WebSockets aside). */
+    get queries(): number {
+      return queries;
+    },
     subscriber: connections.subscriber,
     history: stores.history,
     index: stores.index,

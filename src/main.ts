@@ -1,4 +1,3 @@
-import { setFlagsFromString } from 'node:v8';
 import { createApp } from './app.ts';
 import { aclRule, storeAclRule } from './redis/acl.ts';
 import { amqpPermissions, setPermissionsCommand } from './broker/amqp/amqp-permissions.ts';
@@ -8,6 +7,7 @@ import { usage } from './config/usage.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { runCursorKeyCommand } from './cli/cursor-key-cli.ts';
 import { runIndexCommand } from './cli/index-cli.ts';
+import { heapGrowth } from './heap-growth.ts';
 import { createLogging } from './logging.ts';
 
 /**
@@ -22,17 +22,11 @@ function redisCliWord(word: string): string {
 }
 
 /**
- * V8 lets the old generation grow up to 4× what survived the last full
- * collection before it collects again, and keeps the pages it grew into.
- * Opening many subscriptions at once promotes each one's short-lived work
- * with it, so 10,000 idle subscriptions held 7.9 KiB of RSS each for 2.4 KiB
- * of live heap. At 1.2× the heap is collected (and compacted) as it grows:
- * 3.8 KiB each (docs/benchmarks.md, P3b). A `node --heap-growing-percent=N`
- * given by the operator wins.
+ * V8's heap growing factor: tight from the start (idle subscriptions' RSS),
+ * V8's own while the process is busy with queries (heap-growth.ts). An
+ * operator's own `node --heap-growing-percent=N` wins, always.
  */
-if (!process.execArgv.some((flag) => flag.startsWith('--heap-growing-percent'))) {
-  setFlagsFromString('--heap-growing-percent=20');
-}
+const heap = process.execArgv.some((flag) => flag.startsWith('--heap-growing-percent')) ? null : heapGrowth();
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(usage());
@@ -80,6 +74,13 @@ try {
     process.exit(1);
   });
   const app = createApp(config, { logger, operationLogger });
+  if (heap) {
+    let requests = 0;
+    setInterval(() => {
+      heap(app.cohorts.size, app.queries - requests);
+      requests = app.queries;
+    }, 1000).unref();
+  }
   // The alert rules file is read again; a bad one is logged and the rules in force are kept.
   // Listened to before start: SIGHUP's default action would end the process.
   process.on('SIGHUP', () => app.alerts.reload());

@@ -305,9 +305,10 @@ export class TaskWatcher {
     for (const entry of entries) entry.held ??= [];
     let values: { update: TaskUpdate; raw: Buffer | null }[];
     try {
+      // Alone: this batches its own reads; waiting for the turn's others would hold its subscribes a turn longer.
       values = await this.backend.readTasksRaw(
         entries.map((entry) => entry.id),
-        { ttl: 'existing' },
+        { ttl: 'existing', alone: true },
       );
     } catch (error) {
       for (const entry of entries) entry.held = null;

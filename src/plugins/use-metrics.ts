@@ -12,7 +12,8 @@
  * other one is "other"; error paths are not labels.
  */
 import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import type { Plugin } from 'graphql-yoga';
+import { getOperationAST } from 'graphql';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type ApiKey, findApiKey } from '../auth/principal.ts';
 
@@ -44,12 +45,7 @@ export function boundedLabel(known: readonly string[], size: number, other: stri
   };
 }
 
-function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
-  const name = boundedLabel(options.operations, options.learnedNames ?? 50, 'other');
-  const labels = (params: { operationName?: string; operationType?: string }) => ({
-    operationName: name(params.operationName ?? 'Anonymous'),
-    operationType: params.operationType ?? 'unknown',
-  });
+function operationPlugin(registry: Registry, labels: ReturnType<typeof operationLabels>): Plugin {
   // Request-level series only: the per-phase histograms and the deprecated-field
   // visitor cost several percent of throughput on every request.
   return usePrometheus({
@@ -84,21 +80,8 @@ function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
         },
         fillLabelsFn: (params) => ({ ...labels(params), phase: String(params.errorPhase ?? 'unknown') }),
       }),
-      graphql_yoga_http_duration: createHistogram({
-        registry,
-        histogram: {
-          name: 'graphql_yoga_http_duration',
-          help: 'Time spent on HTTP connection',
-          labelNames: ['operationName', 'operationType', 'method', 'statusCode', 'url'],
-        },
-        // The path, not the URL: a GET's query string is the whole operation.
-        fillLabelsFn: (params, { request, response }) => ({
-          ...labels(params),
-          method: request.method,
-          statusCode: String(response.status),
-          url: new URL(request.url).pathname,
-        }),
-      }),
+      // Measured by httpDuration below, the same series without copying each request's context.
+      graphql_yoga_http_duration: false,
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: false,
@@ -109,6 +92,57 @@ function operationPlugin(registry: Registry, options: MetricsOptions): Plugin {
       graphql_envelop_schema_change: false,
     },
   });
+}
+
+type OperationLabels = ReturnType<ReturnType<typeof operationLabels>>;
+
+/** An operation's labels: its name from a bounded set (else "other"), its type. */
+function operationLabels(options: MetricsOptions) {
+  const name = boundedLabel(options.operations, options.learnedNames ?? 50, 'other');
+  return (params: { operationName?: string | undefined; operationType?: string | undefined }) => ({
+    operationName: name(params.operationName ?? 'Anonymous'),
+    operationType: params.operationType ?? 'unknown',
+  });
+}
+
+/**
+ * graphql_yoga_http_duration as usePrometheus measures it (from onRequest to
+ * onResponse, for a request whose document parsed; the path, not the URL: a
+ * GET's query string is the whole operation), but its own hooks: the Guild's
+ * copies the request's whole context (every store, the config) at each response.
+ */
+function httpDuration(registry: Registry, labels: ReturnType<typeof operationLabels>): Plugin {
+  const histogram = new Histogram({
+    name: 'graphql_yoga_http_duration',
+    help: 'Time spent on HTTP connection',
+    labelNames: ['operationName', 'operationType', 'method', 'statusCode', 'url'] as const,
+    registers: [registry],
+  });
+  const started = new WeakMap<Request, { at: number; path: string; labels: OperationLabels | null }>();
+  return {
+    onRequest({ request, url }) {
+      started.set(request, { at: Date.now(), path: url.pathname, labels: null });
+    },
+    onParse({ context }) {
+      const { request } = context as { request?: Request };
+      const start = request && started.get(request);
+      if (!start) return undefined;
+      return ({ result, context: parsed }) => {
+        // A failed parse (an Error, a GraphQLError) is not observed, as usePrometheus does.
+        if (result instanceof Error) return;
+        const operation = getOperationAST(result, (parsed as { params?: GraphQLParams }).params?.operationName);
+        start.labels = labels({ operationName: operation?.name?.value, operationType: operation?.operation });
+      };
+    },
+    onResponse({ request, response }) {
+      const start = started.get(request);
+      if (!start?.labels) return;
+      histogram.observe(
+        { ...start.labels, method: request.method, statusCode: String(response.status), url: start.path },
+        (Date.now() - start.at) / 1000,
+      );
+    },
+  };
 }
 
 /** /metrics refused without a credential (--metrics-auth), before usePrometheus answers it. */
@@ -228,16 +262,17 @@ function lensMetrics(registry: Registry, source: LensMetricsSource) {
 export function createMetrics(source: LensMetricsSource, options: MetricsOptions) {
   const registry = new Registry();
   const own = lensMetrics(registry, source);
-  const prometheus = operationPlugin(registry, options);
+  const labels = operationLabels(options);
+  const prometheus = operationPlugin(registry, labels);
+  const http = httpDuration(registry, labels);
   const { apiKeys } = options;
-  const plugin: Plugin = apiKeys
-    ? {
-        onPluginInit({ addPlugin }) {
-          addPlugin(guard(apiKeys));
-          addPlugin(prometheus);
-        },
-      }
-    : prometheus;
+  const plugin: Plugin = {
+    onPluginInit({ addPlugin }) {
+      if (apiKeys) addPlugin(guard(apiKeys));
+      addPlugin(prometheus);
+      addPlugin(http);
+    },
+  };
   // Error codes are ours, but a bound keeps a code from a dependency from growing the series.
   const code = boundedLabel([], 100, 'OTHER');
   return { registry, plugin, ...own, countError: (value: string) => own.errorsByCode.inc({ code: code(value) }) };

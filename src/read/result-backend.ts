@@ -8,6 +8,7 @@ import { decodeGroupMeta } from '../celery/group-meta.ts';
 import { DEFAULT_VALUE_LIMITS, type ValueLimits, decodeTaskMeta } from '../celery/meta.ts';
 import { BackendUnavailableError } from '../errors/backend-unavailable-error.ts';
 import { MetaDecodeError } from '../errors/meta-decode-error.ts';
+import { type Commands, PipelineBatch } from '../redis/pipeline-batch.ts';
 import { type Reply, unavailable, valueOf } from '../redis/redis-replies.ts';
 import type { TaskSnapshot, TtlReading } from './task-snapshot.ts';
 
@@ -40,6 +41,8 @@ const NO_EXPIRY = -1;
 const NO_KEY = -2;
 /** Keys one MGET or EXISTS carries at most; more go in further commands of the same pipeline. */
 const KEYS_PER_COMMAND = 1000;
+/** Keys from which a read goes to Redis at once, in a pipeline of its own, rather than with the others of its turn. */
+const KEYS_ALONE = 100;
 
 // A PTTL or EXISTS that failed must not read as "no key": the read fails instead.
 const numberOf = (reply: Reply | undefined, key: string): number => Number(valueOf(reply, key));
@@ -57,13 +60,20 @@ export class ResultBackend {
   roundTrips = 0;
   /** Called with each round trip's duration in seconds (metrics). */
   onRoundTrip: (seconds: number) => void = () => {};
+  /** Reads made in one turn of the event loop go to Redis in one pipeline (pipeline-batch.ts). */
+  readonly #batch: PipelineBatch;
 
   constructor(
     readonly redis: Redis,
     readonly keys: CeleryKeys,
     /** Bounds on the values decoded (the watcher decodes published ones with the same). */
     readonly valueLimits: ValueLimits = DEFAULT_VALUE_LIMITS,
-  ) {}
+  ) {
+    this.#batch = new PipelineBatch(redis, {
+      sent: () => (this.roundTrips += 1),
+      answered: (seconds) => this.onRoundTrip(seconds),
+    });
+  }
 
   /**
    * Reads many tasks in one round trip: MGET of every key, pipelined with
@@ -78,14 +88,19 @@ export class ResultBackend {
     return (await this.readTasksRaw(ids, options)).map((read) => read.update);
   }
 
-  /** readTasks, with the raw bytes of each value (null when there is no key). */
+  /**
+   * readTasks, with the raw bytes of each value (null when there is no key).
+   * `alone`: sent at once in pipelines of its own, for a caller that batches
+   * its reads itself (the task watcher: every watch opened in one turn);
+   * otherwise a read of fewer than KEYS_ALONE keys waits for the others of its turn.
+   */
   async readTasksRaw(
     ids: readonly string[],
-    { ttl = 'all' }: { ttl?: TtlRead } = {},
+    { ttl = 'all', alone = false }: { ttl?: TtlRead; alone?: boolean } = {},
   ): Promise<{ update: TaskSnapshot | MetaDecodeError; raw: Buffer | null }[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
-    const { values, pttls, existing } = await this.#readKeys(keys, ttl);
+    const { values, pttls, existing } = await this.#readKeys(keys, ttl, alone);
     const readAt = new Date();
     // MGET answers nil for a key of another type too. With 'none', EXISTS
     // counting more keys than MGET found values says one is; PTTL tells which.
@@ -94,9 +109,9 @@ export class ResultBackend {
       (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && existing > present) ? [index] : [],
     );
     if (second.length > 0) {
-      const ttlPipeline = this.redis.pipeline();
-      for (const index of second) ttlPipeline.pttl(keys[index] as string);
-      const ttls: Reply[] = (await this.#exec(() => ttlPipeline.exec())) ?? [];
+      const ttls = await this.#send((pipeline) => {
+        for (const index of second) pipeline.pttl(keys[index] as string);
+      }, alone);
       second.forEach((index, at) => {
         pttls[index] = numberOf(ttls[at], keys[index] as string);
       });
@@ -129,9 +144,9 @@ export class ResultBackend {
   async readTtls(ids: readonly string[]): Promise<TtlReading[]> {
     if (ids.length === 0) return [];
     const keys = ids.map((id) => this.keys.task(id));
-    const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.pttl(key);
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const replies = await this.#send((pipeline) => {
+      for (const key of keys) pipeline.pttl(key);
+    });
     const readAt = new Date();
     return keys.map((key, index) => {
       const pttl = numberOf(replies[index], key);
@@ -145,15 +160,18 @@ export class ResultBackend {
    * command stalls Redis), pipelined with a PTTL per key ('all') or EXISTS
    * ('none'). PTTLs are undefined where none was asked.
    */
-  async #readKeys(keys: readonly string[], ttl: TtlRead) {
+  async #readKeys(keys: readonly string[], ttl: TtlRead, alone = false) {
     const chunks: string[][] = [];
     for (let start = 0; start < keys.length; start += KEYS_PER_COMMAND)
       chunks.push(keys.slice(start, start + KEYS_PER_COMMAND));
-    const pipeline = this.redis.pipeline();
-    for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
-    if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
-    if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const replies = await this.#send(
+      (pipeline) => {
+        for (const chunk of chunks) pipeline.mgetBuffer(...chunk);
+        if (ttl === 'all') for (const key of keys) pipeline.pttl(key);
+        if (ttl === 'none') for (const chunk of chunks) pipeline.exists(...chunk);
+      },
+      alone || keys.length >= KEYS_ALONE,
+    );
     const values: (Buffer | null)[] = [];
     for (let index = 0; index < chunks.length; index += 1) {
       const [error, reply] = replies[index] ?? [new Error('no reply to MGET'), null];
@@ -215,12 +233,12 @@ export class ResultBackend {
    */
   async #chordResults(ids: readonly string[]): Promise<Map<string, number>> {
     if (ids.length === 0) return new Map();
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) {
-      const key = this.keys.chordResults(id);
-      pipeline.zcard(key).llen(key).hlen(key);
-    }
-    const replies: Reply[] = (await this.#exec(() => pipeline.exec())) ?? [];
+    const replies = await this.#send((pipeline) => {
+      for (const id of ids) {
+        const key = this.keys.chordResults(id);
+        pipeline.zcard(key).llen(key).hlen(key);
+      }
+    });
     return new Map(
       ids.map((id, index) => {
         const answers = replies.slice(index * 3, index * 3 + 3).filter(([error]) => error === null);
@@ -233,20 +251,19 @@ export class ResultBackend {
   async health(): Promise<BackendHealth> {
     const started = performance.now();
     try {
-      await this.#exec(() => this.redis.ping());
+      this.roundTrips += 1;
+      await this.redis.ping();
+      this.onRoundTrip((performance.now() - started) / 1000);
       return { up: true, latencyMs: performance.now() - started, error: null, checkedAt: new Date() };
     } catch (error) {
-      return { up: false, latencyMs: null, error: (error as Error).message, checkedAt: new Date() };
+      return { up: false, latencyMs: null, error: unavailable(error).message, checkedAt: new Date() };
     }
   }
 
-  async #exec<T>(command: () => Promise<T>): Promise<T> {
-    this.roundTrips += 1;
-    const started = performance.now();
+  /** One read's commands, sent with the others of this turn; any failure of the whole is BACKEND_UNAVAILABLE. */
+  async #send(commands: Commands, alone = false): Promise<Reply[]> {
     try {
-      const result = await command();
-      this.onRoundTrip((performance.now() - started) / 1000);
-      return result;
+      return await this.#batch.send(commands, alone);
     } catch (error) {
       throw unavailable(error);
     }

@@ -76,6 +76,9 @@ export function createLensYoga(parts: YogaParts) {
     }),
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // useBodyLimit below holds --max-body-bytes; Yoga's own limit (25 MB) would pipe every body
+    // through a TransformStream and a second Request (about a tenth of a query's CPU) to say it again.
+    maxRequestBodySize: false,
     parserAndValidationCache: documentCaches(),
     // Same-origin unless --cors-origins lists the page's origin (src/transport/origin.ts); then reflected with credentials.
     cors: (request) => {

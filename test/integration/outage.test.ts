@@ -32,6 +32,11 @@ describe('Redis outage', () => {
     expect(down.data).toEqual({ task: null });
     expect(down.errors?.[0]?.extensions?.code).toBe('BACKEND_UNAVAILABLE');
     expect(down.errors?.[0]?.message).toMatch(/^the Celery result backend is unavailable/);
+    // Queries that arrive together share one pipeline (pipeline-batch.ts): each still answers the code itself.
+    const together = await Promise.all(
+      [randomUUID(), id, randomUUID()].map((each) => execute(lens.app, StateQuery, { id: each })),
+    );
+    for (const answer of together) expect(answer.errors?.[0]?.extensions?.code).toBe('BACKEND_UNAVAILABLE');
 
     // Liveness answers from memory: the read connection's drop shows a moment after it is noticed.
     const liveness = async () => {

@@ -237,6 +237,32 @@ describe('batching', () => {
     );
   }
 
+  it('sends the reads made together in one round trip, each answered with its own tasks', async () => {
+    const [done, wrong, missing] = [
+      await writeMeta(client, { status: 'SUCCESS', result: 3 }),
+      randomUUID(),
+      randomUUID(),
+    ];
+    await client.rpush(`celery-task-meta-${wrong}`, 'x');
+    const before = app.backend.roundTrips;
+    const [first, second, third] = await Promise.all([
+      app.backend.readTasks([done, missing], { ttl: 'all' }),
+      app.backend.readTasks([wrong], { ttl: 'none' }),
+      app.backend.readTasks([missing, done], { ttl: 'none' }),
+    ]);
+    expect(app.backend.roundTrips - before).toBe(2); // the three reads, then the PTTL that tells the wrong type
+    expect(first).toMatchObject([
+      { id: done, meta: { result: 3 } },
+      { id: missing, meta: null },
+    ]);
+    expect(first?.[0]).toMatchObject({ ttlMs: expect.any(Number) });
+    expect(second?.[0]).toBeInstanceOf(Error);
+    expect(third).toMatchObject([
+      { id: missing, meta: null, ttlMs: null },
+      { id: done, meta: { result: 3 }, ttlMs: null },
+    ]);
+  });
+
   it('reads 1,000 tasks in one round trip: one MGET and one EXISTS when no TTL is asked for', async () => {
     const ids = Array.from({ length: 1000 }, () => randomUUID());
     const handled = app.consumer?.handled ?? 0;
