@@ -19,10 +19,29 @@ import {
 import type { WebSocket, WebSocketServer } from 'ws';
 import { type OperationSteps, runOperation } from './ws-operations.ts';
 
+/**
+ * What of the upgrade request a connection keeps: who is calling, for the
+ * per-caller limits (http/client-address.ts). Not the IncomingMessage itself,
+ * which (its headers, parser state and buffers) would outweigh everything else
+ * an idle socket holds.
+ */
+export interface SocketRequest {
+  readonly socket: { readonly remoteAddress?: string };
+  readonly headers: { readonly 'x-forwarded-for'?: string | string[] };
+}
+
 /** What graphql-ws hands to its hooks as `ctx.extra`. */
 export interface SocketExtra {
   readonly socket: WebSocket;
-  readonly request: IncomingMessage;
+  readonly request: SocketRequest;
+}
+
+function slim(request: IncomingMessage): SocketRequest {
+  const forwarded = request.headers['x-forwarded-for'];
+  return {
+    socket: { remoteAddress: request.socket.remoteAddress },
+    headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded },
+  };
 }
 
 const INTERNAL = 'Internal server error';
@@ -48,9 +67,10 @@ export function serveGraphqlWs(
   wsServer.on('error', () => {
     for (const client of wsServer.clients) client.close(CloseCode.InternalServerError, INTERNAL);
   });
+  const pinging = keepAlive > 0 ? pingEvery(wsServer, keepAlive) : null;
   wsServer.on('connection', (socket, request) => {
     socket.once('error', () => socket.close(CloseCode.InternalServerError, INTERNAL));
-    const stopPinging = keepAlive > 0 ? pingEvery(socket, keepAlive) : () => {};
+    pinging?.add(socket);
     const operationSocket = {
       send: (data: string) =>
         new Promise<void>((resolve, reject) => {
@@ -78,16 +98,16 @@ export function serveGraphqlWs(
             runOperation(ctx, operationSocket, subscribe, steps).catch(internal);
           }),
       },
-      { socket, request },
+      { socket, request: slim(request) },
     );
     socket.once('close', (code, reason) => {
-      stopPinging();
       // Its hooks (onClose) do not throw; the subscriptions' return() are the members' own.
       closed(code, String(reason)).catch(() => {});
     });
   });
   return {
     async dispose() {
+      pinging?.stop();
       for (const client of wsServer.clients) client.close(1001, 'Going away');
       wsServer.removeAllListeners();
       await new Promise<void>((resolve, reject) => wsServer.close((error) => (error ? reject(error) : resolve())));
@@ -107,20 +127,31 @@ function subscribeMessageOf(data: string): { id: string; payload: SubscribePaylo
   }
 }
 
-/** Pings every `interval` ms and terminates the socket when a pong is not back within as long. */
-function pingEvery(socket: WebSocket, interval: number): () => void {
-  let pongWait: ReturnType<typeof setTimeout> | null = null;
-  const pinging = setInterval(() => {
-    if (socket.readyState !== socket.OPEN) return;
-    pongWait = setTimeout(() => socket.terminate(), interval);
-    socket.once('pong', () => {
-      if (pongWait) clearTimeout(pongWait);
-      pongWait = null;
-    });
-    socket.ping();
+/**
+ * Pings every socket every `interval` ms and terminates one whose pong to the
+ * previous ping is not back: it goes between one and two intervals after it
+ * fell silent. One timer and one shared pong listener for all of them, not a
+ * timer and closures per socket (an idle socket's memory is the point).
+ */
+function pingEvery(wsServer: WebSocketServer, interval: number) {
+  const waiting = new WeakSet<WebSocket>();
+  function ponged(this: WebSocket): void {
+    waiting.delete(this);
+  }
+  const timer = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (waiting.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      waiting.add(socket);
+      socket.ping();
+    }
   }, interval);
-  return () => {
-    if (pongWait) clearTimeout(pongWait);
-    clearInterval(pinging);
+  timer.unref();
+  return {
+    add: (socket: WebSocket) => socket.on('pong', ponged),
+    stop: () => clearInterval(timer),
   };
 }
