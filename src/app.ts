@@ -191,12 +191,12 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ),
   );
   // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
-  // GraphQL requests over HTTP so far (not /metrics, probes or the page; not WebSockets): main.ts' heap policy
-  // (heap-growth.ts) reads their rate.
+  // GraphQL requests over HTTP so far (not /metrics, probes or the page; not WebSockets, nor SSE streams, which
+  // are subscriptions): main.ts' heap policy (heap-growth.ts) reads their rate.
   let queries = 0;
   const http = createHttpServer(
     guardHosts(checkHost, (req, res) => {
-      if (req.url?.startsWith('/graphql')) queries += 1;
+      if (req.url?.startsWith('/graphql') && !req.headers.accept?.includes('text/event-stream')) queries += 1;
       // Yoga answers its own errors; a rejection here is a client gone mid-answer.
       Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
     }),

@@ -24,9 +24,11 @@ function redisCliWord(word: string): string {
 /**
  * V8's heap growing factor: tight from the start (idle subscriptions' RSS),
  * V8's own while the process is busy with queries (heap-growth.ts). An
- * operator's own `node --heap-growing-percent=N` wins, always.
+ * operator's own `node --heap-growing-percent=N` (or `--heap_growing_percent`) wins, always.
  */
-const heap = process.execArgv.some((flag) => flag.startsWith('--heap-growing-percent')) ? null : heapGrowth();
+const heap = process.execArgv.some((flag) => flag.replace(/_/g, '-').startsWith('--heap-growing-percent'))
+  ? null
+  : heapGrowth();
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(usage());

@@ -82,12 +82,15 @@ export class PipelineBatch {
     }
     answer.then(
       (replies) => {
-        this.hooks.answered?.((performance.now() - started) / 1000);
         reads.forEach((read, index) => {
           if (failed.has(index)) read.reject(failed.get(index));
           else if (!replies) read.reject(new Error('Redis discarded the pipeline'));
           else read.resolve(replies.slice(index === 0 ? 0 : ends[index - 1], ends[index]) as Reply[]);
         });
+        // After the reads are settled: a hook that throws (a metric) must not leave them waiting.
+        try {
+          this.hooks.answered?.((performance.now() - started) / 1000);
+        } catch {}
       },
       (error: unknown) => {
         for (const read of reads) read.reject(error);

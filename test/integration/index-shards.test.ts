@@ -39,6 +39,9 @@ beforeAll(async () => {
   );
   await store.connect();
   await until(async () => (await store.ping()) === 'PONG');
+  // Each node's connection opens on first use; the store refuses commands meanwhile (no offline queue).
+  await Promise.all(store.nodes('master').map((node) => node.ping().catch(() => null)));
+  await until(() => store.nodes('master').every((node) => node.status === 'ready'));
 }, 90_000);
 afterAll(async () => {
   plain?.disconnect();
@@ -216,6 +219,20 @@ describe('the index over several shards', () => {
       }
       await until(async () => (await pages(index, { rootId: root }, 'desc')).length === 3);
       expect(await pages(index, { rootId: root }, 'desc')).toEqual([grandchild, child, root]);
+    }
+    // Four deep in one batch, as the backfill writes: each guess corrected from its parent's correction.
+    const chain = [idIn(4), idIn(5), idIn(6), idIn(7)];
+    for (const redis of [plain, store]) {
+      const { index } = indexOn(redis, redis === plain ? 1 : 8);
+      const pipeline = redis.pipeline();
+      index.addUpdates(
+        pipeline,
+        chain.map((id, n) => meta(id, n === 0 ? null : (chain[n - 1] as string), now - 4 + n)),
+        now,
+      );
+      index.releaseLater((await pipeline.exec()) as [Error | null, unknown][]);
+      await until(async () => (await pages(index, { rootId: chain[0] as string }, 'desc')).length === 4);
+      expect(await pages(index, { rootId: chain[0] as string }, 'desc')).toEqual([...chain].reverse());
     }
   }, 60_000);
 

@@ -42,29 +42,43 @@ interface Reading {
   readonly stats: Map<string, CellStats & { runtimes: number[] }>;
 }
 
-/** The same cell's stats of every shard as one: counts added, the first and last kept, samples joined. */
+/** The same cell's stats of every shard as one: counts added, the first and last kept, samples interleaved. */
 function mergeShards(stats: Iterable<CellStats & { runtimes: number[] }>, sample: number): CellStats[] {
-  const cells = new Map<string, CellStats & { runtimes: number[] }>();
+  const cells = new Map<string, { cell: CellStats; samples: (readonly number[])[] }>();
   for (const cell of stats) {
     const key = [cell.status, cell.name, cell.worker, cell.queue, cell.exceptionType].join('\x1f');
     const seen = cells.get(key);
     if (!seen) {
-      cells.set(key, cell);
+      cells.set(key, { cell, samples: [cell.runtimes] });
       continue;
     }
-    const later = cell.lastAt > seen.lastAt || (cell.lastAt === seen.lastAt && cell.lastId > seen.lastId);
-    cells.set(key, {
-      ...seen,
-      count: seen.count + cell.count,
-      firstAt: Math.min(seen.firstAt, cell.firstAt),
-      lastAt: later ? cell.lastAt : seen.lastAt,
-      lastId: later ? cell.lastId : seen.lastId,
-      runtimes: [...seen.runtimes, ...cell.runtimes],
-    });
+    const was = seen.cell;
+    const later = cell.lastAt > was.lastAt || (cell.lastAt === was.lastAt && cell.lastId > was.lastId);
+    seen.cell = {
+      ...was,
+      count: was.count + cell.count,
+      firstAt: Math.min(was.firstAt, cell.firstAt),
+      lastAt: later ? cell.lastAt : was.lastAt,
+      lastId: later ? cell.lastId : was.lastId,
+    };
+    seen.samples.push(cell.runtimes);
   }
-  return [...cells.values()].map((cell) =>
-    cell.runtimes.length > sample ? { ...cell, runtimes: cell.runtimes.slice(0, sample) } : cell,
-  );
+  return [...cells.values()].map(({ cell, samples }) => ({ ...cell, runtimes: interleave(samples, sample) }));
+}
+
+/** Up to `limit` values taken from each list in turn: every shard's sample represented, not the first shards' alone. */
+function interleave(lists: readonly (readonly number[])[], limit: number): number[] {
+  const out: number[] = [];
+  for (let at = 0; out.length < limit; at += 1) {
+    let any = false;
+    for (const list of lists) {
+      if (at >= list.length) continue;
+      any = true;
+      if (out.length < limit) out.push(list[at] as number);
+    }
+    if (!any) break;
+  }
+  return out;
 }
 
 export class CellStatsReader {

@@ -190,9 +190,17 @@ export class TaskIndex implements IndexStorage {
     });
     if (guesses.length === 0) return;
     const records = await this.#records(guesses.map(({ parent }) => parent));
+    // A parent guessed in the same writes (a chain's results in one batch) has the root this call finds for it.
+    const parents = new Map(guesses.map(({ id, parent }) => [id, parent]));
+    const rootOf = (parent: string, depth = 0): string => {
+      const stored = records.get(parent)?.split('\x1f')[2] ?? '';
+      const above = parents.get(parent);
+      if (above === undefined || depth > guesses.length) return stored;
+      return rootOf(above, depth + 1) || stored;
+    };
     const fixes = new Map<IndexShard, RootFix[]>();
     for (const { id, parent } of guesses) {
-      const root = records.get(parent)?.split('\x1f')[2] ?? '';
+      const root = rootOf(parent);
       if (root === '' || root === id) continue;
       const shard = this.#shardOf(id);
       fixes.set(shard, [...(fixes.get(shard) ?? []), { id, parent, root }]);
