@@ -31,6 +31,16 @@ import { storedCall } from './schema/control.ts';
 import { attachWebSockets } from './transport/ws-server.ts';
 import { sampleQueues } from './intake/queue-sampler.ts';
 import { Alerts, loadAlertRules } from './alerts/alerts.ts';
+import { type IndexLayout, checkIndexLayout } from './store/index/index-layout.ts';
+
+/** What an index of another shard count than the store's means for the operator (store/index/index-layout.ts). */
+function layoutWarning({ shards, recorded, unsharded }: IndexLayout): string | null {
+  if (recorded !== null)
+    return `the store's task index was written with --index-shards ${recorded}, this process uses ${shards}: it reads and writes another, emptier index; start every replica with the same count (--index-shards ${recorded} keeps the index you have)`;
+  if (unsharded > 0)
+    return `the store holds ${unsharded} tasks in the one-shard index layout and this process uses ${shards} shards, which start empty: run \`celery-lens index --backfill\` to fill them from the result backend, or start with --index-shards 1 to keep that index (docs/brokers-and-stores.md)`;
+  return null;
+}
 
 export interface AppOptions {
   /** Structured logs (JSON lines). @default pino() to stdout */
@@ -234,6 +244,15 @@ export function createApp(config: Config, options: AppOptions = {}) {
       const { index } = stores;
       // Read (or created) now, so that every replica has the same keys before its first page; a failure is retried by that page.
       if (index) stores.cursorKeys.signing().catch(() => {});
+      // A failure (the store away) is told by the first page instead.
+      if (index)
+        checkIndexLayout(index.redis, index.prefix, index.shards.length).then(
+          (layout) => {
+            const warning = layoutWarning(layout);
+            if (warning) logger.warn(layout, `task index: ${warning}`);
+          },
+          () => {},
+        );
       if (index && consumer) {
         trimmer = setInterval(() => {
           index.trim().catch((error: unknown) => logger.warn({ err: error }, 'index retention failed'));

@@ -15,7 +15,9 @@ import type { StoreRedis } from '../../src/redis/store-redis.ts';
 import { HistoryStore } from '../../src/store/history-store.ts';
 import type { IndexFilter, IndexOrder } from '../../src/store/index/index-types.ts';
 import { shardOf } from '../../src/store/index/index-shards.ts';
+import { checkIndexLayout } from '../../src/store/index/index-layout.ts';
 import { TaskIndex } from '../../src/store/index/task-index.ts';
+import { startApp } from '../helpers/app.ts';
 import { lensKeys } from '../../src/store/lens-keys.ts';
 import { type RedisCluster, startRedisCluster } from '../helpers/redis-cluster.ts';
 import { type RedisServer, startRedis } from '../helpers/redis-server.ts';
@@ -249,4 +251,25 @@ describe('the index over several shards', () => {
     expect(await spread.index.trim(now + 2 * 86_400_000)).toBe(100);
     expect(await spread.index.count({}, 1000)).toEqual({ count: 0, capped: false });
   }, 60_000);
+
+  it('tells an operator whose process uses another shard count than the store holds', async () => {
+    const { keys, history } = indexOn(plain, 1);
+    await record(history, events(Date.now()).all.slice(0, 40));
+    expect(await checkIndexLayout(plain, keys.index, 1)).toEqual({ shards: 1, recorded: null, unsharded: 0 });
+    const tasks = await plain.zcard(`${keys.index}all`);
+    expect(tasks).toBeGreaterThan(0);
+    expect(await checkIndexLayout(plain, keys.index, 8)).toEqual({ shards: 8, recorded: 1, unsharded: tasks });
+    // A process started so logs it, naming the way back.
+    const app = await startApp(server.url(0), [
+      '--lens-prefix',
+      keys.index.replace('{ix}:', ''),
+      '--index-shards',
+      '8',
+    ]);
+    try {
+      await until(() => app.logs.some((line) => line.includes('written with --index-shards 1, this process uses 8')));
+    } finally {
+      await app.stop();
+    }
+  });
 });
