@@ -24,8 +24,8 @@
 import { randomBytes } from 'node:crypto';
 import type { StoreRedis } from '../redis/store-redis.ts';
 import type { LensKeys } from './lens-keys.ts';
-import { type LoggedState, type Position, type Replay, type ResumeLog, digestOf } from './store.ts';
-import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
+import { type LoggedState, type Position, type Replay, type ResumeLog, type StateRecord, digestOf } from './store.ts';
+import { defineScript, luaScript, queueScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 import { type ParsedLog, packState, parseLog, shortDigest, unpackState } from './state-bytes.ts';
 
@@ -108,6 +108,44 @@ export class StateLog implements ResumeLog {
       ),
     );
     return { epoch, seq: Number(seq) };
+  }
+
+  /** record of several states, their scripts in one pipeline in their order: one round trip. */
+  async recordAll(states: readonly StateRecord[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    // Taken only when the clock is missing: the batch's first script starts it, the others find it.
+    const epoch = randomBytes(6).toString('hex');
+    const waiting: Promise<Position>[] = [];
+    const queued = new Map<string, number>();
+    for (const { id, raw, final } of states) {
+      const digest = digestOf(raw);
+      const key = `${digest}:${id}`;
+      const recording = this.#recent.get(key);
+      if (recording) waiting.push(recording);
+      if (recording || queued.has(key)) continue;
+      queued.set(key, pipeline.length);
+      const payload = packState(id, raw, final && this.#readBackend !== undefined);
+      queueScript(
+        pipeline,
+        RECORD,
+        [this.keys.stateClock(), this.keys.stateLog(id)],
+        [shortDigest(digest), payload, this.windowSeconds, MAX_STATES, epoch],
+      );
+    }
+    if (queued.size > 0) {
+      const replies = execAll(pipeline);
+      for (const [key, at] of queued) {
+        const recording = replies.then((all) => {
+          const [first, seq] = valueOf(all[at], this.keys.stateClock()) as RecordReply;
+          return { epoch: first, seq: Number(seq) };
+        });
+        this.#recent.set(key, recording);
+        const forget = () => this.#recent.delete(key);
+        recording.then(forget, forget);
+        waiting.push(recording);
+      }
+    }
+    await Promise.all(waiting);
   }
 
   /**
