@@ -34,6 +34,8 @@ import {
   type Tombstone,
 } from './history-types.ts';
 import { StatsIntake } from './stats/stats-intake.ts';
+import { PackedValues } from './packed-args.ts';
+import { isCounted } from './stats/stats-updates.ts';
 import type { StatsUpdate } from './stats/stats-updates.ts';
 
 // The shapes' old home: tests and older imports name them here.
@@ -161,11 +163,13 @@ export class HistoryStore implements HistoryStorage {
       else byTask.set(event.taskId, [event]);
     }
     for (const [id, own] of byTask) {
+      const packed = new PackedValues();
+      for (const event of own) addEvent(packed, event, stats !== null);
       queueScript(
         pipeline,
         RECORD_EVENTS,
         [this.keys.history(id)],
-        [id, this.settings.historyTtlSeconds, MAX_TIMELINE, ...own.flatMap(eventArgs)],
+        [id, this.settings.historyTtlSeconds, MAX_TIMELINE, packed.toString()],
       );
       stats?.queue(own, pipeline.length - 1);
     }
@@ -410,21 +414,20 @@ export class HistoryStore implements HistoryStorage {
   }
 }
 
-/** An event's 11 values for lua/record-events.lua (its header names them). */
-function eventArgs(event: TaskEvent): string[] {
+/** An event's 12 values for lua/record-events.lua (its header names them); `counted`: the rollups want its answer. */
+function addEvent(packed: PackedValues, event: TaskEvent, counted: boolean): void {
   // An empty hostname is none (Celery always names its nodes).
   const hostname = event.hostname === '' ? null : event.hostname;
-  return [
-    typeLetter(event.type),
-    String(event.at),
-    event.retries === null ? '' : String(event.retries),
-    hostname === null ? '' : `@${hostname}`,
-    event.name ?? '',
-    event.queue ?? '',
-    event.parentId ?? '',
-    event.rootId ?? '',
-    event.runtime === null ? '' : String(event.runtime),
-    FINISHED.has(event.type) ? 'f' : '',
-    hostname !== null && event.type !== 'task-sent' ? 'w' : '',
-  ];
+  packed.add(typeLetter(event.type));
+  packed.add(String(event.at));
+  packed.add(event.retries === null ? '' : String(event.retries));
+  packed.add(hostname === null ? '' : `@${hostname}`);
+  packed.add(event.name ?? '');
+  packed.add(event.queue ?? '');
+  packed.add(event.parentId ?? '');
+  packed.add(event.rootId ?? '');
+  packed.add(event.runtime === null ? '' : String(event.runtime));
+  packed.add(FINISHED.has(event.type) ? 'f' : '');
+  packed.add(hostname !== null && event.type !== 'task-sent' ? 'w' : '');
+  packed.add(counted && isCounted(event.type) ? 'c' : '');
 }

@@ -25,7 +25,7 @@ import { randomBytes } from 'node:crypto';
 import type { StoreRedis } from '../redis/store-redis.ts';
 import type { LensKeys } from './lens-keys.ts';
 import { type LoggedState, type Position, type Replay, type ResumeLog, type StateRecord, digestOf } from './store.ts';
-import { defineScript, luaScript, queueScript, runScript } from '../redis/lua-scripts.ts';
+import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 import { type ParsedLog, packState, parseLog, shortDigest, unpackState } from './state-bytes.ts';
 
@@ -104,17 +104,17 @@ export class StateLog implements ResumeLog {
         this.redis,
         RECORD,
         [this.keys.stateClock(), this.keys.stateLog(id)],
-        [shortDigest(digest), payload, this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')],
+        [this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex'), shortDigest(digest), payload],
       ),
     );
     return { epoch, seq: Number(seq) };
   }
 
-  /** record of several states, their scripts in one pipeline in their order: one round trip. */
+  /** record of several states in one script call (their logs share the clock's slot), in their order. */
   async recordAll(states: readonly StateRecord[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    // Taken only when the clock is missing: the batch's first script starts it, the others find it.
-    const epoch = randomBytes(6).toString('hex');
+    const keys = [this.keys.stateClock()];
+    // Taken only when the clock is missing.
+    const args: (string | number | Buffer)[] = [this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')];
     const waiting: Promise<Position>[] = [];
     const queued = new Map<string, number>();
     for (const { id, raw, final } of states) {
@@ -123,22 +123,14 @@ export class StateLog implements ResumeLog {
       const recording = this.#recent.get(key);
       if (recording) waiting.push(recording);
       if (recording || queued.has(key)) continue;
-      queued.set(key, pipeline.length);
-      const payload = packState(id, raw, final && this.#readBackend !== undefined);
-      queueScript(
-        pipeline,
-        RECORD,
-        [this.keys.stateClock(), this.keys.stateLog(id)],
-        [shortDigest(digest), payload, this.windowSeconds, MAX_STATES, epoch],
-      );
+      queued.set(key, keys.length);
+      keys.push(this.keys.stateLog(id));
+      args.push(shortDigest(digest), packState(id, raw, final && this.#readBackend !== undefined));
     }
     if (queued.size > 0) {
-      const replies = execAll(pipeline);
+      const reply = guarded(() => runScript<string[]>(this.redis, RECORD, keys, args));
       for (const [key, at] of queued) {
-        const recording = replies.then((all) => {
-          const [first, seq] = valueOf(all[at], this.keys.stateClock()) as RecordReply;
-          return { epoch: first, seq: Number(seq) };
-        });
+        const recording = reply.then((numbers) => ({ epoch: numbers[0] as string, seq: Number(numbers[at]) }));
         this.#recent.set(key, recording);
         const forget = () => this.#recent.delete(key);
         recording.then(forget, forget);

@@ -18,7 +18,7 @@
  * Failures: every method that asks the store rejects with a coded LensError
  * (BACKEND_UNAVAILABLE while it is unreachable), never "not found".
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
 import type { TaskEvent } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
@@ -211,7 +211,8 @@ export interface AlertStorage {
  * implementation (a stream compares it with the states it delivered).
  */
 export function digestOf(raw: Buffer): string {
-  return createHash('sha1').update(raw).digest('hex');
+  // One call, not createHash's object and stream: every published state the consumer hears is digested.
+  return hash('sha1', raw, 'hex');
 }
 
 /**

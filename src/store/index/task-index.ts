@@ -61,6 +61,7 @@ import {
 } from './index-scripts.ts';
 import { type LuaScript, queueScript, runScript } from '../../redis/lua-scripts.ts';
 import { type Reply, execAll, guarded, valueOf } from '../../redis/redis-replies.ts';
+import { PackedValues } from '../packed-args.ts';
 
 /** Outermost times a filter may name (what a Date holds). */
 const MIN_TIME = -8.64e15;
@@ -143,26 +144,26 @@ export class TaskIndex implements IndexStorage {
       updates.length + TRIM_PER_BATCH,
       HOLD_CODES[hold],
     ];
+    const packed = new PackedValues();
     for (const u of updates) {
       const kwargs = Object.entries(u.kwargs)
         .map(([key, value]) => `${key}=${value}`)
         .join('\x1e');
-      args.push(
-        u.id,
-        u.status,
-        Math.round(u.at),
-        u.name ?? '',
-        u.worker ?? '',
-        u.queue ?? '',
-        u.rootId ?? '',
-        u.parentId ?? '',
-        u.exceptionType ?? '',
-        u.runtime === null ? '' : String(u.runtime),
-        kwargs,
-        SOURCE_CODES[u.source],
-        u.digest ?? '',
-      );
+      packed.add(u.id);
+      packed.add(u.status);
+      packed.add(String(Math.round(u.at)));
+      packed.add(u.name ?? '');
+      packed.add(u.worker ?? '');
+      packed.add(u.queue ?? '');
+      packed.add(u.rootId ?? '');
+      packed.add(u.parentId ?? '');
+      packed.add(u.exceptionType ?? '');
+      packed.add(u.runtime === null ? '' : String(u.runtime));
+      packed.add(kwargs);
+      packed.add(SOURCE_CODES[u.source]);
+      packed.add(u.digest ?? '');
     }
+    args.push(packed.toString());
     queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.#keys), args);
   }
 
