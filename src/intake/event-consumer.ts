@@ -28,14 +28,15 @@ export const MAX_WORKERS = 10_000;
 /** Workers sent task events this recently: a task's end waits for its event (history-store.ts' recordMeta). */
 const WORKER_EVENTS_MS = 10 * 60_000;
 /**
- * Groups of messages decoded and written at once, messages in a group, and
- * messages that may wait behind them. A group is one round trip per kind of
- * write (published states, events, the resume log) however many messages it
- * holds: a burst costs a write per group, not per message. Its decode is one
- * macrotask: 64 messages of 24 events take a few ms.
+ * Groups of messages being written at once, and the most messages and bytes
+ * in a group. A group is one round trip per kind of write (published states,
+ * events, the resume log) however many messages it holds: a burst costs a
+ * write per group, not per message. Its decode and the building of its
+ * writes are one macrotask: 128 KB is ~20 messages of 24 events, ~10 ms.
  */
 const MAX_IN_FLIGHT = 4;
 const MAX_GROUP = 64;
+const MAX_GROUP_BYTES = 128 * 1024;
 const MAX_BACKLOG = 100_000;
 
 /** Where the consumer's messages come from; each is optional (a test feeds one). */
@@ -61,6 +62,12 @@ type Waiting = (
   readonly batch: BatchLeft | null;
 };
 
+/** A message's bytes, as received. */
+function sizeOf({ meta, event }: Waiting): number {
+  if (meta) return meta.message.length;
+  return 'envelope' in event ? event.envelope.length : event.body.length;
+}
+
 export class EventConsumer {
   /**
    * The state of each worker from its events (heartbeats every 2 s by default), the
@@ -74,8 +81,8 @@ export class EventConsumer {
   /** Groups being decoded or written (or about to take their messages), and the messages they hold. */
   #inFlight = 0;
   #inFlightMessages = 0;
-  /** Groups scheduled that have not taken their messages yet. */
-  #scheduled = 0;
+  /** A group is about to take its messages (on the next turn). */
+  #starting = false;
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
@@ -190,37 +197,43 @@ export class EventConsumer {
     this.#pump();
   }
 
-  /** Schedules groups while fewer than MAX_IN_FLIGHT run and messages wait that no scheduled group will take. */
+  /**
+   * Starts a group on the next turn of the event loop while fewer than
+   * MAX_IN_FLIGHT are being written and messages wait: one a turn (the
+   * immediates queued in a turn all run before any I/O), so requests are
+   * answered between groups.
+   */
   #pump(): void {
-    while (this.#inFlight < MAX_IN_FLIGHT && this.#backlog.length - this.#head > this.#scheduled * MAX_GROUP) {
+    if (this.#starting || this.#inFlight >= MAX_IN_FLIGHT || this.#head >= this.#backlog.length) return;
+    this.#starting = true;
+    // A macrotask first: the rest of the burst arrives and joins the group, and requests get their turn.
+    setImmediate(() => {
+      this.#starting = false;
+      const group = this.#take();
+      if (group.length === 0) return;
       this.#inFlight += 1;
-      this.#scheduled += 1;
-      // A macrotask first: the rest of the burst arrives and joins the group, and requests get their turn.
-      setImmediate(() => {
-        this.#scheduled -= 1;
-        const group = this.#take();
-        if (group.length === 0) {
+      this.#inFlightMessages += group.length;
+      this.#handle(group)
+        .catch(() => {
+          this.failed += group.length; // #handle counts its own failures; this is a last resort
+        })
+        .finally(() => {
           this.#inFlight -= 1;
-          return;
-        }
-        this.#inFlightMessages += group.length;
-        this.#handle(group)
-          .catch(() => {
-            this.failed += group.length; // #handle counts its own failures; this is a last resort
-          })
-          .finally(() => {
-            this.#inFlight -= 1;
-            this.#inFlightMessages -= group.length;
-            for (const waiting of group) this.#done(waiting);
-            this.#pump();
-          });
-      });
-    }
+          this.#inFlightMessages -= group.length;
+          for (const waiting of group) this.#done(waiting);
+          this.#pump();
+        });
+      this.#pump();
+    });
   }
 
-  /** Up to MAX_GROUP messages from the front of the backlog. */
+  /** Messages from the front of the backlog: at most MAX_GROUP, and MAX_GROUP_BYTES unless it is one. */
   #take(): Waiting[] {
-    const end = Math.min(this.#backlog.length, this.#head + MAX_GROUP);
+    let end = this.#head;
+    for (let bytes = 0; end < this.#backlog.length && end - this.#head < MAX_GROUP; end += 1) {
+      bytes += sizeOf(this.#backlog[end] as Waiting);
+      if (bytes > MAX_GROUP_BYTES && end > this.#head) break;
+    }
     const group = this.#backlog.slice(this.#head, end) as Waiting[];
     this.#backlog.fill(null, this.#head, end);
     this.#head = end;
