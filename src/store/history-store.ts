@@ -10,7 +10,7 @@
  * receiving the same pub/sub messages never double count.
  */
 import type { StoreRedis } from '../redis/store-redis.ts';
-import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
+import type { TaskEvent, TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
@@ -19,6 +19,7 @@ import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
 import { typeLetter } from './timeline-members.ts';
+import { decodeJson, isEntry, isTime, isTombstone, numbers } from './history-checks.ts';
 import { decodeHistoryRecord, timelineOf } from './history-record.ts';
 import { decodeTombstone, encodeTombstone } from './tombstones.ts';
 import { defineScript, luaScript, queueScript } from '../redis/lua-scripts.ts';
@@ -79,59 +80,6 @@ const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt',
 const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) =>
   timeline.findLast((entry) => entry.type === type)?.at ?? null;
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** JSON celery-lens wrote under `key`, checked by `valid`; anything else is a LensDataError. */
-function decodeJson<T>(key: string, text: string, what: string, valid: (value: Record<string, unknown>) => boolean): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    throw new LensDataError(key, `${what} is not JSON`);
-  }
-  if (!isObject(value) || !valid(value)) throw new LensDataError(key, `${what} is not one celery-lens wrote`);
-  return value as T;
-}
-
-const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
-// What a JavaScript Date can hold (±100,000,000 days), so every time shown is a valid DateTime.
-const isTime = (ms: unknown) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
-const isText = (value: unknown) => value === null || typeof value === 'string';
-const isEntry = (entry: Record<string, unknown>) =>
-  EVENT_TYPES.has(entry.type) &&
-  isTime(entry.at) &&
-  isText(entry.hostname ?? null) &&
-  (entry.retries === undefined || Number.isSafeInteger(entry.retries));
-const isTombstone = (tomb: Record<string, unknown>) =>
-  typeof tomb.state === 'string' &&
-  isTime(tomb.recordedAt) &&
-  [tomb.errorType, tomb.errorMessage, tomb.name].every((field) => isText(field ?? null)) &&
-  (tomb.dateDone == null || (typeof tomb.dateDone === 'string' && !Number.isNaN(Date.parse(tomb.dateDone))));
-
-/** The numeric fields of a history hash, or a LensDataError naming the first that is not a number (or, for times, not a time). */
-function numbers(
-  key: string,
-  hash: Record<string, string>,
-  fields: readonly string[],
-  times: ReadonlySet<string>,
-): Record<string, number | null> {
-  return Object.fromEntries(
-    fields.map((field) => {
-      const value = hash[field];
-      if (value === undefined || value === '') return [field, null];
-      const parsed = Number(value);
-      if (!Number.isFinite(parsed) || (times.has(field) && !isTime(parsed))) {
-        throw new LensDataError(
-          key,
-          `"${field}" is not a ${times.has(field) ? 'time in ms' : 'number'}: ${JSON.stringify(value.slice(0, 40))}`,
-        );
-      }
-      return [field, parsed];
-    }),
-  );
-}
 
 /** Histories (store.ts' HistoryStorage) on Redis: a record per task (history-record.ts), child and group sets, tombstones. */
 export class HistoryStore implements HistoryStorage {
