@@ -269,7 +269,6 @@ export class EventConsumer {
     const metas: MetaRecord[] = [];
     const events: TaskEvent[] = [];
     const states: StateRecord[] = [];
-    const ids = new Set<string>();
     let decoded = 0;
     const log = this.states?.windowSeconds ? this.states : null;
     for (const waiting of group) {
@@ -279,17 +278,15 @@ export class EventConsumer {
           const id = this.celery.taskIdOf(channel);
           if (!id) continue;
           const meta = this.decodeMeta(id, channel, message);
-          ids.add(id);
           // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
           metas.push({ meta, workerEvents: waiting.receivedAt - this.#workerTaskEventAt < WORKER_EVENTS_MS });
-          // In arrival order (one pipeline): the numbers follow Celery's publishing order.
+          // In arrival order (one script call): the numbers follow Celery's publishing order.
           // A final state's bytes stay in the backend: the log keeps its digest only.
           if (log) states.push({ id, raw: message, final: READY_STATES.has(meta.state) });
         } else {
           for (const event of decodeEvents(waiting.event)) {
             if (event.kind === 'task') {
               events.push(event);
-              ids.add(event.taskId);
               if (event.type !== 'task-sent') this.#workerTaskEventAt = waiting.receivedAt;
             } else this.#heard(event, waiting.receivedAt);
             this.lastEventLagMs = waiting.receivedAt - event.at;
@@ -324,6 +321,7 @@ export class EventConsumer {
     }
     this.failed += decoded;
     this.report('record', failure);
-    this.onLost([...ids]);
+    // The tasks the group was about: their index heals later.
+    this.onLost([...new Set([...metas.map(({ meta }) => meta.id), ...events.map((event) => event.taskId)])]);
   }
 }
