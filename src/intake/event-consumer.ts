@@ -78,7 +78,7 @@ export class EventConsumer {
   /** Messages not handled yet, from `#head` on (those before it are let go: a burst's are MBs). */
   readonly #backlog: (Waiting | null)[] = [];
   #head = 0;
-  /** Groups being decoded or written (or about to take their messages), and the messages they hold. */
+  /** Groups being written, and the messages they hold. */
   #inFlight = 0;
   #inFlightMessages = 0;
   /** A group is about to take its messages (on the next turn). */
