@@ -20,15 +20,23 @@ import { type TaskMeta, decodeTaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { type WorkerState, nextWorkerState } from '../celery/worker-state.ts';
 import type { PatternMessage, PatternSubscriber } from '../redis/pattern-subscriber.ts';
-import type { HistoryStorage, ResumeLog } from '../store/store.ts';
+import type { HistoryStorage, MetaRecord, ResumeLog, StateRecord } from '../store/store.ts';
 import { WorkerLiveness } from '../read/worker-liveness.ts';
 
 /** Workers remembered (and listed by `workers`): far more nodes than one Celery fleet runs. */
 export const MAX_WORKERS = 10_000;
 /** Workers sent task events this recently: a task's end waits for its event (history-store.ts' recordMeta). */
 const WORKER_EVENTS_MS = 10 * 60_000;
-/** Messages decoded and written at once, and messages that may wait behind them. */
-const MAX_IN_FLIGHT = 8;
+/**
+ * Groups of messages being written at once, and the most messages and bytes
+ * in a group. A group is one round trip per kind of write (published states,
+ * events, the resume log) however many messages it holds: a burst costs a
+ * write per group, not per message. Its decode and the building of its
+ * writes are one macrotask: 128 KB is ~20 messages of 24 events, ~10 ms.
+ */
+const MAX_IN_FLIGHT = 4;
+const MAX_GROUP = 64;
+const MAX_GROUP_BYTES = 128 * 1024;
 const MAX_BACKLOG = 100_000;
 
 /** Where the consumer's messages come from; each is optional (a test feeds one). */
@@ -54,6 +62,12 @@ type Waiting = (
   readonly batch: BatchLeft | null;
 };
 
+/** A message's bytes, as received. */
+function sizeOf({ meta, event }: Waiting): number {
+  if (meta) return meta.message.length;
+  return 'envelope' in event ? event.envelope.length : event.body.length;
+}
+
 export class EventConsumer {
   /**
    * The state of each worker from its events (heartbeats every 2 s by default), the
@@ -64,7 +78,11 @@ export class EventConsumer {
   /** Messages not handled yet, from `#head` on (those before it are let go: a burst's are MBs). */
   readonly #backlog: (Waiting | null)[] = [];
   #head = 0;
+  /** Groups being written, and the messages they hold. */
   #inFlight = 0;
+  #inFlightMessages = 0;
+  /** A group is about to take its messages (on the next turn). */
+  #starting = false;
   /** Messages handled, and failures to record one (Redis away, bad payload). */
   handled = 0;
   failed = 0;
@@ -89,7 +107,7 @@ export class EventConsumer {
 
   /** Messages received and not recorded yet: what a count read now may still miss. */
   get pending(): number {
-    return this.#backlog.length - this.#head + this.#inFlight;
+    return this.#backlog.length - this.#head + this.#inFlightMessages;
   }
 
   /** Whether every consumer connection is up. */
@@ -158,7 +176,7 @@ export class EventConsumer {
   }
 
   /**
-   * Messages are handled a few at a time, in arrival order: a burst (busy
+   * Messages are handled in groups, in arrival order: a burst (busy
    * workers, a backlog after a reconnect) is decoded and written over many
    * turns of the event loop instead of in one, so requests keep being
    * answered. Past MAX_BACKLOG waiting messages, new ones are counted as
@@ -179,30 +197,52 @@ export class EventConsumer {
     this.#pump();
   }
 
+  /**
+   * Starts a group on the next turn of the event loop while fewer than
+   * MAX_IN_FLIGHT are being written and messages wait: one a turn (the
+   * immediates queued in a turn all run before any I/O), so requests are
+   * answered between groups.
+   */
   #pump(): void {
-    while (this.#inFlight < MAX_IN_FLIGHT && this.#head < this.#backlog.length) {
-      const next = this.#backlog[this.#head] as Waiting;
-      this.#backlog[this.#head] = null;
-      this.#head += 1;
-      // Compacted once the front half is spent: shifting one by one would be quadratic.
-      if (this.#head * 2 > this.#backlog.length && this.#head > 1024) {
-        this.#backlog.splice(0, this.#head);
-        this.#head = 0;
-      }
+    if (this.#starting || this.#inFlight >= MAX_IN_FLIGHT || this.#head >= this.#backlog.length) return;
+    this.#starting = true;
+    // A macrotask first: the rest of the burst arrives and joins the group, and requests get their turn.
+    setImmediate(() => {
+      this.#starting = false;
+      const group = this.#take();
+      if (group.length === 0) return;
       this.#inFlight += 1;
-      // A macrotask first: the burst's other messages, and requests, get their turn.
-      setImmediate(() => {
-        this.#handle(next)
-          .catch(() => {
-            this.failed += 1; // #handle counts its own failures; this is a last resort
-          })
-          .finally(() => {
-            this.#inFlight -= 1;
-            this.#done(next);
-            this.#pump();
-          });
-      });
+      this.#inFlightMessages += group.length;
+      this.#handle(group)
+        .catch(() => {
+          this.failed += group.length; // #handle counts its own failures; this is a last resort
+        })
+        .finally(() => {
+          this.#inFlight -= 1;
+          this.#inFlightMessages -= group.length;
+          for (const waiting of group) this.#done(waiting);
+          this.#pump();
+        });
+      this.#pump();
+    });
+  }
+
+  /** Messages from the front of the backlog: at most MAX_GROUP, and MAX_GROUP_BYTES unless it is one. */
+  #take(): Waiting[] {
+    let end = this.#head;
+    for (let bytes = 0; end < this.#backlog.length && end - this.#head < MAX_GROUP; end += 1) {
+      bytes += sizeOf(this.#backlog[end] as Waiting);
+      if (bytes > MAX_GROUP_BYTES && end > this.#head) break;
     }
+    const group = this.#backlog.slice(this.#head, end) as Waiting[];
+    this.#backlog.fill(null, this.#head, end);
+    this.#head = end;
+    // Compacted once the front half is spent: shifting one by one would be quadratic.
+    if (this.#head * 2 > this.#backlog.length && this.#head > 1024) {
+      this.#backlog.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return group;
   }
 
   /** Updates a worker's state and pulse; past MAX_WORKERS, the one heard from longest ago is forgotten. */
@@ -220,49 +260,58 @@ export class EventConsumer {
     }
   }
 
-  async #handle(waiting: Waiting): Promise<void> {
-    const { receivedAt } = waiting;
-    let record: () => Promise<void>;
-    let ids: readonly string[] = [];
-    try {
-      if (waiting.meta) {
-        const { channel, message } = waiting.meta;
-        const id = this.celery.taskIdOf(channel);
-        if (!id) return;
-        const meta = this.decodeMeta(id, channel, message);
-        ids = [id];
-        const states = this.states?.windowSeconds ? this.states : null;
-        // In arrival order (one connection, commands sent in turn): the numbers follow Celery's publishing order.
-        // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
-        const workerEvents = receivedAt - this.#workerTaskEventAt < WORKER_EVENTS_MS;
-        record = async () => {
+  /**
+   * Decodes a group's messages in arrival order, then writes them: the
+   * published states in one call, the events in another, the states' numbers
+   * in a third (each one round trip), retried as one. Counted per message.
+   */
+  async #handle(group: readonly Waiting[]): Promise<void> {
+    const metas: MetaRecord[] = [];
+    const events: TaskEvent[] = [];
+    const states: StateRecord[] = [];
+    let decoded = 0;
+    const log = this.states?.windowSeconds ? this.states : null;
+    for (const waiting of group) {
+      try {
+        if (waiting.meta) {
+          const { channel, message } = waiting.meta;
+          const id = this.celery.taskIdOf(channel);
+          if (!id) continue;
+          const meta = this.decodeMeta(id, channel, message);
+          // A worker batches its task events (up to ~1 s): a task's end usually comes before them.
+          metas.push({ meta, workerEvents: waiting.receivedAt - this.#workerTaskEventAt < WORKER_EVENTS_MS });
+          // In arrival order (one script call): the numbers follow Celery's publishing order.
           // A final state's bytes stay in the backend: the log keeps its digest only.
-          const final = READY_STATES.has(meta.state);
-          await Promise.all([this.store.recordMeta(meta, workerEvents), states?.record(id, message, undefined, final)]);
-        };
-      } else {
-        const tasks: TaskEvent[] = [];
-        for (const event of decodeEvents(waiting.event)) {
-          if (event.kind === 'task') tasks.push(event);
-          else this.#heard(event, receivedAt);
-          if (event.kind === 'task' && event.type !== 'task-sent') this.#workerTaskEventAt = receivedAt;
-          this.lastEventLagMs = receivedAt - event.at;
-          this.lastEventAt = event.at;
+          if (log) states.push({ id, raw: message, final: READY_STATES.has(meta.state) });
+        } else {
+          for (const event of decodeEvents(waiting.event)) {
+            if (event.kind === 'task') {
+              events.push(event);
+              if (event.type !== 'task-sent') this.#workerTaskEventAt = waiting.receivedAt;
+            } else this.#heard(event, waiting.receivedAt);
+            this.lastEventLagMs = waiting.receivedAt - event.at;
+            this.lastEventAt = event.at;
+          }
         }
-        ids = [...new Set(tasks.map((task) => task.taskId))];
-        record = () => this.store.recordEvents(tasks);
+        decoded += 1;
+      } catch (error) {
+        this.failed += 1; // an undecodable meta (pickle serializer), an event batch larger than any worker sends
+        this.report('decode', error);
       }
-    } catch (error) {
-      this.failed += 1; // an undecodable meta (pickle serializer), an event batch larger than any worker sends
-      this.report('decode', error);
-      return;
     }
+    if (decoded === 0) return;
+    const record = () =>
+      Promise.all([
+        metas.length > 0 ? this.store.recordMetas(metas) : null,
+        events.length > 0 ? this.store.recordEvents(events) : null,
+        log && states.length > 0 ? log.recordAll(states) : null,
+      ]);
     // Writes are idempotent: a slow or briefly unavailable Redis is retried.
     let failure: unknown = null;
     for (const delayMs of [100, 400, 1600, 0]) {
       try {
         await record();
-        this.handled += 1;
+        this.handled += decoded;
         return;
       } catch (error) {
         failure = error;
@@ -270,8 +319,9 @@ export class EventConsumer {
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
-    this.failed += 1;
+    this.failed += decoded;
     this.report('record', failure);
-    this.onLost(ids);
+    // The tasks the group was about: their index heals later.
+    this.onLost([...new Set([...metas.map(({ meta }) => meta.id), ...events.map((event) => event.taskId)])]);
   }
 }

@@ -9,7 +9,7 @@ import type { TaskEvent } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import type { ChildrenListener, TaskHistory } from '../store/history-types.ts';
 import type { LensError } from '../errors/lens-error.ts';
-import type { HistoryStorage } from '../store/store.ts';
+import type { HistoryStorage, MetaRecord } from '../store/store.ts';
 
 export interface TaskChange {
   readonly ids: readonly string[];
@@ -64,6 +64,16 @@ export class NotifyingHistory implements HistoryStorage {
   async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
     await this.inner.recordMeta(meta, workerEvents);
     if (this.changes.listening === 0) return;
+    this.#notifyMeta(meta);
+  }
+
+  async recordMetas(metas: readonly MetaRecord[]): Promise<void> {
+    await this.inner.recordMetas(metas);
+    if (this.changes.listening === 0) return;
+    for (const { meta } of metas) this.#notifyMeta(meta);
+  }
+
+  #notifyMeta(meta: TaskMeta): void {
     this.changes.notify({
       ids: [meta.id],
       related: [meta.groupId, meta.parentId].filter((id): id is string => id !== null),

@@ -10,7 +10,7 @@
  * receiving the same pub/sub messages never double count.
  */
 import type { StoreRedis } from '../redis/store-redis.ts';
-import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from '../celery/events.ts';
+import type { TaskEvent, TaskEventType } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
 import { READY_STATES } from '../celery/states.ts';
 import { LensDataError } from '../errors/lens-data-error.ts';
@@ -19,13 +19,14 @@ import type { LensKeys } from './lens-keys.ts';
 import { type Reply, execAll, valueOf } from '../redis/redis-replies.ts';
 import { type TimelineEntry, causalOrder, firstSentAt } from '../celery/timeline-order.ts';
 import { typeLetter } from './timeline-members.ts';
+import { decodeJson, isEntry, isTime, isTombstone, numbers } from './history-checks.ts';
 import { decodeHistoryRecord, timelineOf } from './history-record.ts';
 import { decodeTombstone, encodeTombstone } from './tombstones.ts';
 import { defineScript, luaScript, queueScript } from '../redis/lua-scripts.ts';
 import { indexableId, updateFromEvent, updateFromMeta } from './index/index-updates.ts';
 import type { TaskIndex } from './index/task-index.ts';
-import type { HoldEnds } from './index/index-types.ts';
-import type { HistoryStorage } from './store.ts';
+import type { HoldEnds, IndexUpdate } from './index/index-types.ts';
+import type { HistoryStorage, MetaRecord } from './store.ts';
 import {
   type ChildLink,
   type ChildrenListener,
@@ -34,6 +35,8 @@ import {
   type Tombstone,
 } from './history-types.ts';
 import { StatsIntake } from './stats/stats-intake.ts';
+import { PackedValues } from './packed-args.ts';
+import { isCounted } from './stats/stats-updates.ts';
 import type { StatsUpdate } from './stats/stats-updates.ts';
 
 // The shapes' old home: tests and older imports name them here.
@@ -64,6 +67,8 @@ const FINISHED: ReadonlySet<TaskEventType> = new Set([
   'task-revoked',
   'task-rejected',
 ]);
+type Pipeline = ReturnType<StoreRedis['pipeline']>;
+
 /** Records a task's events in its history record (KEYS and ARGV: the file). */
 const RECORD_EVENTS = luaScript('lensRecordEvents', new URL('./lua/record-events.lua', import.meta.url));
 
@@ -75,59 +80,6 @@ const TIMES: ReadonlySet<string> = new Set(['sentAt', 'receivedAt', 'startedAt',
 const lastAt = (timeline: readonly TimelineEntry[], type: TaskEventType) =>
   timeline.findLast((entry) => entry.type === type)?.at ?? null;
 const str = (value: string | undefined) => (value === undefined || value === '' ? null : value);
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** JSON celery-lens wrote under `key`, checked by `valid`; anything else is a LensDataError. */
-function decodeJson<T>(key: string, text: string, what: string, valid: (value: Record<string, unknown>) => boolean): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    throw new LensDataError(key, `${what} is not JSON`);
-  }
-  if (!isObject(value) || !valid(value)) throw new LensDataError(key, `${what} is not one celery-lens wrote`);
-  return value as T;
-}
-
-const EVENT_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
-// What a JavaScript Date can hold (±100,000,000 days), so every time shown is a valid DateTime.
-const isTime = (ms: unknown) => typeof ms === 'number' && Math.abs(ms) <= 8.64e15;
-const isText = (value: unknown) => value === null || typeof value === 'string';
-const isEntry = (entry: Record<string, unknown>) =>
-  EVENT_TYPES.has(entry.type) &&
-  isTime(entry.at) &&
-  isText(entry.hostname ?? null) &&
-  (entry.retries === undefined || Number.isSafeInteger(entry.retries));
-const isTombstone = (tomb: Record<string, unknown>) =>
-  typeof tomb.state === 'string' &&
-  isTime(tomb.recordedAt) &&
-  [tomb.errorType, tomb.errorMessage, tomb.name].every((field) => isText(field ?? null)) &&
-  (tomb.dateDone == null || (typeof tomb.dateDone === 'string' && !Number.isNaN(Date.parse(tomb.dateDone))));
-
-/** The numeric fields of a history hash, or a LensDataError naming the first that is not a number (or, for times, not a time). */
-function numbers(
-  key: string,
-  hash: Record<string, string>,
-  fields: readonly string[],
-  times: ReadonlySet<string>,
-): Record<string, number | null> {
-  return Object.fromEntries(
-    fields.map((field) => {
-      const value = hash[field];
-      if (value === undefined || value === '') return [field, null];
-      const parsed = Number(value);
-      if (!Number.isFinite(parsed) || (times.has(field) && !isTime(parsed))) {
-        throw new LensDataError(
-          key,
-          `"${field}" is not a ${times.has(field) ? 'time in ms' : 'number'}: ${JSON.stringify(value.slice(0, 40))}`,
-        );
-      }
-      return [field, parsed];
-    }),
-  );
-}
 
 /** Histories (store.ts' HistoryStorage) on Redis: a record per task (history-record.ts), child and group sets, tombstones. */
 export class HistoryStore implements HistoryStorage {
@@ -159,11 +111,13 @@ export class HistoryStore implements HistoryStorage {
       else byTask.set(event.taskId, [event]);
     }
     for (const [id, own] of byTask) {
+      const packed = new PackedValues();
+      for (const event of own) addEvent(packed, event, stats !== null);
       queueScript(
         pipeline,
         RECORD_EVENTS,
         [this.keys.history(id)],
-        [id, this.settings.historyTtlSeconds, MAX_TIMELINE, ...own.flatMap(eventArgs)],
+        [id, this.settings.historyTtlSeconds, MAX_TIMELINE, packed.toString()],
       );
       stats?.queue(own, pipeline.length - 1);
     }
@@ -204,40 +158,74 @@ export class HistoryStore implements HistoryStorage {
    * outcome. `workerEvents`: whether workers send task events now, so an end
    * waits for its event in taskEvents (index/lua/update.lua).
    */
-  async recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
+  recordMeta(meta: TaskMeta, workerEvents = false): Promise<void> {
+    return this.recordMetas([{ meta, workerEvents }]);
+  }
+
+  /** recordMeta of several metas in one round trip, in their order; the index' updates in as few script calls. */
+  async recordMetas(metas: readonly MetaRecord[]): Promise<void> {
+    if (metas.length === 0) return;
     const pipeline = this.redis.pipeline();
-    if (meta.parentId) this.#child(pipeline, meta.parentId, meta.id, Date.now());
-    if (meta.groupId) {
-      const key = this.keys.groupMembers(meta.groupId);
-      pipeline.zadd(key, 'NX', Date.now(), meta.id).expire(key, this.settings.historyTtlSeconds);
-    }
-    if (READY_STATES.has(meta.state)) {
-      const tombstone: Tombstone = {
-        state: meta.state,
-        dateDone: meta.dateDone?.toISOString() ?? null,
-        errorType: meta.exception?.type ?? null,
-        errorMessage: meta.exception?.message ?? null,
-        name: meta.name,
-        recordedAt: Date.now(),
-      };
-      pipeline.set(this.keys.tombstone(meta.id), encodeTombstone(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
-    }
-    const index = indexableId(meta.id) ? this.settings.index : null;
-    const from = pipeline.length;
-    // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index/lua/update.lua).
-    const hold: HoldEnds = workerEvents ? 'always' : 'worked';
-    const scripts =
-      index?.addUpdates(
-        pipeline,
-        [updateFromMeta(meta, this.settings.indexKwargs ?? [], Date.now())],
-        Date.now(),
-        hold,
-      ) ?? 0;
-    if (pipeline.length > 0) index?.releaseLater((await this.#write(pipeline)).slice(from, from + scripts));
+    const now = Date.now();
     const links: ChildLink[] = [];
-    if (meta.parentId) links.push({ parentId: meta.parentId, childId: meta.id });
-    if (meta.groupId) links.push({ parentId: meta.groupId, childId: meta.id });
+    for (const { meta } of metas) {
+      if (meta.parentId) {
+        this.#child(pipeline, meta.parentId, meta.id, now);
+        links.push({ parentId: meta.parentId, childId: meta.id });
+      }
+      if (meta.groupId) {
+        const key = this.keys.groupMembers(meta.groupId);
+        pipeline.zadd(key, 'NX', now, meta.id).expire(key, this.settings.historyTtlSeconds);
+        links.push({ parentId: meta.groupId, childId: meta.id });
+      }
+      if (READY_STATES.has(meta.state)) {
+        const tombstone: Tombstone = {
+          state: meta.state,
+          dateDone: meta.dateDone?.toISOString() ?? null,
+          errorType: meta.exception?.type ?? null,
+          errorMessage: meta.exception?.message ?? null,
+          name: meta.name,
+          recordedAt: now,
+        };
+        pipeline.set(this.keys.tombstone(meta.id), encodeTombstone(tombstone), 'EX', this.settings.tombstoneTtlSeconds);
+      }
+    }
+    const held = this.#queueMetaUpdates(pipeline, metas, now);
+    if (pipeline.length > 0) {
+      const replies = await this.#write(pipeline);
+      for (const [from, count] of held) this.settings.index?.releaseLater(replies.slice(from, from + count));
+    }
     this.#tell(links);
+  }
+
+  /**
+   * The index' updates of published metas, a script call per run of metas
+   * that hold their ends alike (in their order); returns where each run's
+   * replies are in the pipeline, and how many.
+   */
+  #queueMetaUpdates(pipeline: Pipeline, metas: readonly MetaRecord[], now: number): [number, number][] {
+    const index = this.settings.index;
+    if (!index) return [];
+    const runs: [number, number][] = [];
+    const kwargKeys = this.settings.indexKwargs ?? [];
+    let run: IndexUpdate[] = [];
+    let hold: HoldEnds | null = null;
+    const flush = () => {
+      if (run.length === 0 || hold === null) return;
+      const from = pipeline.length;
+      runs.push([from, index.addUpdates(pipeline, run, now, hold)]);
+      run = [];
+    };
+    for (const { meta, workerEvents } of metas) {
+      if (!indexableId(meta.id)) continue;
+      // An end told by the result waits for the worker's event, which tells finishedAt and runtime (index/lua/update.lua).
+      const wanted: HoldEnds = workerEvents ? 'always' : 'worked';
+      if (wanted !== hold) flush();
+      hold = wanted;
+      run.push(updateFromMeta(meta, kwargKeys, now));
+    }
+    flush();
+    return runs;
   }
 
   /** Listens to the child links recorded from now on; returns the function that stops it. */
@@ -252,14 +240,14 @@ export class HistoryStore implements HistoryStorage {
   }
 
   /** Runs writes; a failed one (Redis down, a key of another type) fails the batch so the consumer counts it. */
-  async #write(pipeline: ReturnType<StoreRedis['pipeline']>): Promise<Reply[]> {
+  async #write(pipeline: Pipeline): Promise<Reply[]> {
     const replies = await execAll(pipeline);
     for (const reply of replies) valueOf(reply, 'a celery-lens history key');
     return replies;
   }
 
   /** Children in the order they were first seen (NX: a later sighting keeps the first time). */
-  #child(pipeline: ReturnType<StoreRedis['pipeline']>, parentId: string, childId: string, at: number): void {
+  #child(pipeline: Pipeline, parentId: string, childId: string, at: number): void {
     const key = this.keys.children(parentId);
     pipeline.zadd(key, 'NX', at, childId).expire(key, this.settings.historyTtlSeconds);
   }
@@ -374,21 +362,20 @@ export class HistoryStore implements HistoryStorage {
   }
 }
 
-/** An event's 11 values for lua/record-events.lua (its header names them). */
-function eventArgs(event: TaskEvent): string[] {
+/** An event's 12 values for lua/record-events.lua (its header names them); `counted`: the rollups want its answer. */
+function addEvent(packed: PackedValues, event: TaskEvent, counted: boolean): void {
   // An empty hostname is none (Celery always names its nodes).
   const hostname = event.hostname === '' ? null : event.hostname;
-  return [
-    typeLetter(event.type),
-    String(event.at),
-    event.retries === null ? '' : String(event.retries),
-    hostname === null ? '' : `@${hostname}`,
-    event.name ?? '',
-    event.queue ?? '',
-    event.parentId ?? '',
-    event.rootId ?? '',
-    event.runtime === null ? '' : String(event.runtime),
-    FINISHED.has(event.type) ? 'f' : '',
-    hostname !== null && event.type !== 'task-sent' ? 'w' : '',
-  ];
+  packed.add(typeLetter(event.type));
+  packed.add(String(event.at));
+  packed.add(event.retries === null ? '' : String(event.retries));
+  packed.add(hostname === null ? '' : `@${hostname}`);
+  packed.add(event.name ?? '');
+  packed.add(event.queue ?? '');
+  packed.add(event.parentId ?? '');
+  packed.add(event.rootId ?? '');
+  packed.add(event.runtime === null ? '' : String(event.runtime));
+  packed.add(FINISHED.has(event.type) ? 'f' : '');
+  packed.add(hostname !== null && event.type !== 'task-sent' ? 'w' : '');
+  packed.add(counted && isCounted(event.type) ? 'c' : '');
 }

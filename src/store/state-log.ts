@@ -24,7 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import type { StoreRedis } from '../redis/store-redis.ts';
 import type { LensKeys } from './lens-keys.ts';
-import { type LoggedState, type Position, type Replay, type ResumeLog, digestOf } from './store.ts';
+import { type LoggedState, type Position, type Replay, type ResumeLog, type StateRecord, digestOf } from './store.ts';
 import { defineScript, luaScript, runScript } from '../redis/lua-scripts.ts';
 import { execAll, guarded, valueOf } from '../redis/redis-replies.ts';
 import { type ParsedLog, packState, parseLog, shortDigest, unpackState } from './state-bytes.ts';
@@ -104,10 +104,40 @@ export class StateLog implements ResumeLog {
         this.redis,
         RECORD,
         [this.keys.stateClock(), this.keys.stateLog(id)],
-        [shortDigest(digest), payload, this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')],
+        [this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex'), shortDigest(digest), payload],
       ),
     );
     return { epoch, seq: Number(seq) };
+  }
+
+  /** record of several states in one script call (their logs share the clock's slot), in their order. */
+  async recordAll(states: readonly StateRecord[]): Promise<void> {
+    const keys = [this.keys.stateClock()];
+    // Taken only when the clock is missing.
+    const args: (string | number | Buffer)[] = [this.windowSeconds, MAX_STATES, randomBytes(6).toString('hex')];
+    const waiting: Promise<Position>[] = [];
+    const queued = new Map<string, number>();
+    for (const { id, raw, final } of states) {
+      const digest = digestOf(raw);
+      const key = `${digest}:${id}`;
+      const recording = this.#recent.get(key);
+      if (recording) waiting.push(recording);
+      if (recording || queued.has(key)) continue;
+      queued.set(key, keys.length);
+      keys.push(this.keys.stateLog(id));
+      args.push(shortDigest(digest), packState(id, raw, final && this.#readBackend !== undefined));
+    }
+    if (queued.size > 0) {
+      const reply = guarded(() => runScript<string[]>(this.redis, RECORD, keys, args));
+      for (const [key, at] of queued) {
+        const recording = reply.then((numbers) => ({ epoch: numbers[0] as string, seq: Number(numbers[at]) }));
+        this.#recent.set(key, recording);
+        const forget = () => this.#recent.delete(key);
+        recording.then(forget, forget);
+        waiting.push(recording);
+      }
+    }
+    await Promise.all(waiting);
   }
 
   /**

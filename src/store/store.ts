@@ -18,7 +18,7 @@
  * Failures: every method that asks the store rejects with a coded LensError
  * (BACKEND_UNAVAILABLE while it is unreachable), never "not found".
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TaskCall } from '../celery/outgoing-messages.ts';
 import type { TaskEvent } from '../celery/events.ts';
 import type { TaskMeta } from '../celery/meta.ts';
@@ -33,11 +33,19 @@ import type { Resolution, Scope } from './stats/stats-keys.ts';
 import type { StatsUpdate } from './stats/stats-updates.ts';
 
 /** Each task's timeline, tombstone and child links, written by the event consumer (history-store.ts). */
+/** A published meta to record, and whether workers send task events then (its end waits for its event). */
+export interface MetaRecord {
+  readonly meta: TaskMeta;
+  readonly workerEvents: boolean;
+}
+
 export interface HistoryStorage {
   /** Records a batch of task events (idempotent). */
   recordEvents(events: readonly TaskEvent[]): Promise<void>;
   /** Records what a published meta tells (idempotent); `workerEvents`: its worker sends events too. */
   recordMeta(meta: TaskMeta, workerEvents?: boolean): Promise<void>;
+  /** Records several published metas at once (idempotent), in their order: as recordMeta each, in one round trip. */
+  recordMetas(metas: readonly MetaRecord[]): Promise<void>;
   /** Listens to the child links recorded from now on by this process; returns the function that stops it. */
   onChildren(listener: ChildrenListener): () => void;
   /** For each id, the children seen naming it as parent, in the order first seen. */
@@ -203,7 +211,8 @@ export interface AlertStorage {
  * implementation (a stream compares it with the states it delivered).
  */
 export function digestOf(raw: Buffer): string {
-  return createHash('sha1').update(raw).digest('hex');
+  // One call, not createHash's object and stream: every published state the consumer hears is digested.
+  return hash('sha1', raw, 'hex');
 }
 
 /**
@@ -211,6 +220,13 @@ export function digestOf(raw: Buffer): string {
  * an epoch, renewed when the counter is lost) so that a subscription resumes
  * from a cursor on any process (state-log.ts).
  */
+/** A published state for the resume log: its task, its bytes, and whether it is final (the backend keeps its bytes). */
+export interface StateRecord {
+  readonly id: string;
+  readonly raw: Buffer;
+  readonly final: boolean;
+}
+
 export interface ResumeLog {
   /** How long a task's states are kept after its last one, in seconds; 0: nothing is recorded. */
   readonly windowSeconds: number;
@@ -219,6 +235,8 @@ export interface ResumeLog {
    * number. `final`: a final state, whose bytes the result backend holds (the log need not keep them twice).
    */
   record(id: string, raw: Buffer, digest?: string, final?: boolean): Promise<Position>;
+  /** Records several states at once, in their order (as record each, in one round trip). */
+  recordAll(states: readonly StateRecord[]): Promise<void>;
   /** The number of a state the watcher notified (recorded now if need be); null when it has no bytes or nothing is recorded. */
   positionOf(id: string, update: object): Promise<Position> | null;
   /** The counter now (started if it never was): every state numbered up to it was stored before this read. */

@@ -39,6 +39,7 @@ function history(): HistoryStorage & { events: TaskEvent[] } {
       events.push(...batch);
     },
     recordMeta: async () => {},
+    recordMetas: async () => {},
     onChildren: () => () => {},
     readChildren: async (ids) => ids.map(() => []),
     readGroupMembers: async (ids) => ids.map(() => []),

@@ -5,6 +5,7 @@
  * index (task-index.ts) routes each task to its shard and merges what the
  * shards answer.
  */
+import { PackedValues } from '../packed-args.ts';
 import type { ChainableCommander } from 'ioredis';
 import type { StoreRedis } from '../../redis/store-redis.ts';
 import type { HoldEnds, IndexEntry, IndexFilter, IndexOrder, IndexSettings, IndexUpdate } from './index-types.ts';
@@ -52,26 +53,24 @@ function filterArgs(
   ];
 }
 
-/** An update's 13 script arguments (lua/update.lua). */
-function updateArgs(u: IndexUpdate): (string | number)[] {
+/** An update's 13 values (lua/update.lua), packed into one script argument (store/packed-args.ts). */
+function packUpdate(packed: PackedValues, u: IndexUpdate): void {
   const kwargs = Object.entries(u.kwargs)
     .map(([key, value]) => `${key}=${value}`)
     .join('\x1e');
-  return [
-    u.id,
-    u.status,
-    Math.round(u.at),
-    u.name ?? '',
-    u.worker ?? '',
-    u.queue ?? '',
-    u.rootId ?? '',
-    u.parentId ?? '',
-    u.exceptionType ?? '',
-    u.runtime === null ? '' : String(u.runtime),
-    kwargs,
-    SOURCE_CODES[u.source],
-    u.digest ?? '',
-  ];
+  packed.add(u.id);
+  packed.add(u.status);
+  packed.add(String(Math.round(u.at)));
+  packed.add(u.name ?? '');
+  packed.add(u.worker ?? '');
+  packed.add(u.queue ?? '');
+  packed.add(u.rootId ?? '');
+  packed.add(u.parentId ?? '');
+  packed.add(u.exceptionType ?? '');
+  packed.add(u.runtime === null ? '' : String(u.runtime));
+  packed.add(kwargs);
+  packed.add(SOURCE_CODES[u.source]);
+  packed.add(u.digest ?? '');
 }
 
 /** A task whose root the write took to be its parent, and the root that parent has in its own shard. */
@@ -109,14 +108,19 @@ export class IndexShard {
       updates.length + TRIM_PER_BATCH,
       HOLD_CODES[hold],
     ];
-    for (const u of updates) args.push(...updateArgs(u));
+    const packed = new PackedValues();
+    for (const u of updates) packUpdate(packed, u);
+    args.push(packed.toString());
     queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.keys), args);
   }
 
   /** Appends the script that gives each task its parent's root, while its root is still that parent (lua/update.lua). */
   queueReroots(pipeline: ChainableCommander, fixes: readonly RootFix[], now: number): void {
     const args: (string | number)[] = [this.prefix, this.channel, this.settings.maxTasks, this.cutoff(now), 0, '0'];
-    for (const { id, root, parent } of fixes) args.push(id, '', '', '', '', '', root, parent, '', '', '', 'r', '');
+    const packed = new PackedValues();
+    for (const { id, root, parent } of fixes)
+      for (const value of [id, '', '', '', '', '', root, parent, '', '', '', 'r', '']) packed.add(value);
+    args.push(packed.toString());
     queueScript(pipeline, INDEX_SCRIPTS.update, updateKeys(this.keys), args);
   }
 

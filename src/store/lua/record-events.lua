@@ -4,14 +4,17 @@
 -- a timeline entry already there (another replica's copy of the event) is not added again, and
 -- only the latest ARGV[3] entries are kept.
 -- KEYS[1] the record.
--- ARGV[1] the task id, ARGV[2] ttl (s), ARGV[3] most timeline entries kept, then 11 values per
--- event: its type letter (timeline-members.ts), time (ms, as JavaScript prints it), retries,
--- hostname ('' none; else '@' and the name), name, queue, parent, root, runtime, 'f' when it
--- sets finishedAt (a task's end), 'w' when its hostname is the task's worker now.
--- Returns, per event: 1 when its entry was added (0 when it was there), then the task's name,
--- queue, earliest send and latest receipt times and retries after it (what the rollups count
--- it with).
+-- ARGV[1] the task id, ARGV[2] ttl (s), ARGV[3] most timeline entries kept, ARGV[4] the
+-- events, packed (unpack.lua), 12 values per event: its type letter (timeline-members.ts), time
+-- (ms, as JavaScript prints it), retries, hostname ('' none; else '@' and the name), name, queue,
+-- parent, root, runtime, 'f' when it sets finishedAt (a task's end), 'w' when its hostname is the
+-- task's worker now, 'c' when the rollups count it.
+-- Returns, per event: 1 when its entry was added (0 when it was there), then, for an event the
+-- rollups count whose entry was added, the task's name, queue, earliest send and latest receipt
+-- times and retries after it (what the rollups count it with).
 local US, RS = '\31', '\30'
+--- @include "unpack.lua"
+local V = unpackValues(ARGV[4] or '')
 
 local function split(text, sep)
   local parts, at = {}, 1
@@ -95,8 +98,8 @@ end
 
 local function set(at, value) if value ~= '' then f[at] = value end end
 local reply = {}
-for i = 4, #ARGV, 11 do
-  local letter, time, retries, host = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+for i = 1, #V, 12 do
+  local letter, time, retries, host = V[i], V[i + 1], V[i + 2], V[i + 3]
   local name = host ~= '' and string.sub(host, 2) or nil
   local at = name and knownHost(name)
   -- A hostname not seen yet: a new entry.
@@ -109,16 +112,19 @@ for i = 4, #ARGV, 11 do
     seen(letter, time)
     added = 1
   end
-  set(NAME, ARGV[i + 4])
-  set(QUEUE, ARGV[i + 5])
-  set(PARENT, ARGV[i + 6])
-  set(ROOT, ARGV[i + 7] == ARGV[1] and '=' or ARGV[i + 7])
+  set(NAME, V[i + 4])
+  set(QUEUE, V[i + 5])
+  set(PARENT, V[i + 6])
+  set(ROOT, V[i + 7] == ARGV[1] and '=' or V[i + 7])
   set(RETRIES, retries)
-  set(RUNTIME, ARGV[i + 8])
-  if ARGV[i + 10] == 'w' then f[WORKER] = tostring(hostIndex(string.sub(host, 2))) end
-  if ARGV[i + 9] == 'f' then f[FINISHED] = offset(time) end
-  local sentAt, receivedAt = sent or timeOf(f[SENT]), received or timeOf(f[RECEIVED])
-  for _, value in ipairs({ added, f[NAME], f[QUEUE], sentAt, receivedAt, f[RETRIES] }) do reply[#reply + 1] = value end
+  set(RUNTIME, V[i + 8])
+  if V[i + 10] == 'w' then f[WORKER] = tostring(hostIndex(string.sub(host, 2))) end
+  if V[i + 9] == 'f' then f[FINISHED] = offset(time) end
+  reply[#reply + 1] = added
+  if added == 1 and V[i + 11] == 'c' then
+    local sentAt, receivedAt = sent or timeOf(f[SENT]), received or timeOf(f[RECEIVED])
+    for _, value in ipairs({ f[NAME], f[QUEUE], sentAt, receivedAt, f[RETRIES] }) do reply[#reply + 1] = value end
+  end
 end
 
 -- Only the latest entries: by time, then by member (the order of the ZSET earlier versions kept).

@@ -47,6 +47,24 @@ interface Pending {
   readonly fields: Map<string, number>;
 }
 
+/** Updates of one minute, task name and queue, added up (record). */
+interface Sum {
+  at: number;
+  readonly name: string | null;
+  readonly queue: string | null;
+  readonly fields: Map<string, number>;
+}
+
+const ALL: Scope = { kind: 'all' };
+
+/** Adds an amount to a field: the max fields (stats-fields.ts) keep the largest, the others add up. */
+function addField(fields: Map<string, number>, field: string, amount: number): void {
+  const before = fields.get(field);
+  fields.set(field, before === undefined ? amount : MAX_FIELDS.has(field) ? Math.max(before, amount) : before + amount);
+}
+
+const fieldMap = (fields: Readonly<Record<string, number>>): Map<string, number> => new Map(Object.entries(fields));
+
 export class StatsStore implements StatsStorage {
   readonly keys: StatsKeys;
   readonly now: () => number;
@@ -82,15 +100,43 @@ export class StatsStore implements StatsStorage {
     return resolution === 'm' ? Math.min(MINUTES_KEPT_MS, this.settings.keepMs) : this.settings.keepMs;
   }
 
-  /** Adds what the events told (each once: the caller deduplicates). */
+  /**
+   * Adds what the events told (each once: the caller deduplicates). Updates
+   * of one name, queue and minute are added up first, then spread over their
+   * buckets (minute and hour of each of their 3 scopes): a batch's thousands
+   * of events are a few sums, not six map entries each.
+   */
   async record(updates: readonly StatsUpdate[]): Promise<void> {
+    const sums = new Map<number, Map<string | null, Map<string | null, Sum>>>();
+    for (const update of updates) {
+      const minute = Math.floor(update.at / MINUTE_MS);
+      let byName = sums.get(minute);
+      if (!byName) sums.set(minute, (byName = new Map()));
+      let byQueue = byName.get(update.name);
+      if (!byQueue) byName.set(update.name, (byQueue = new Map()));
+      const sum = byQueue.get(update.queue);
+      if (sum) {
+        sum.at = Math.max(sum.at, update.at);
+        for (const field in update.fields) addField(sum.fields, field, update.fields[field] as number);
+      } else {
+        byQueue.set(update.queue, {
+          at: update.at,
+          name: update.name,
+          queue: update.queue,
+          fields: fieldMap(update.fields),
+        });
+      }
+    }
     const pending = new Map<string, Pending>();
     const now = this.now();
-    for (const update of updates) {
-      const scopes: Scope[] = [{ kind: 'all' }];
-      if (update.name !== null) scopes.push({ kind: 'name', key: update.name });
-      if (update.queue !== null) scopes.push({ kind: 'queue', key: update.queue });
-      for (const scope of scopes) this.#add(pending, update.at, now, scope, update.fields);
+    for (const byName of sums.values()) {
+      for (const byQueue of byName.values()) {
+        for (const { at, name, queue, fields } of byQueue.values()) {
+          this.#add(pending, at, now, ALL, fields);
+          if (name !== null) this.#add(pending, at, now, { kind: 'name', key: name }, fields);
+          if (queue !== null) this.#add(pending, at, now, { kind: 'queue', key: queue }, fields);
+        }
+      }
     }
     await this.#write(pending);
   }
@@ -108,13 +154,13 @@ export class StatsStore implements StatsStorage {
         fields.qa = oldestAgeSeconds;
         oldest = Math.max(oldest ?? 0, oldestAgeSeconds);
       }
-      this.#add(pending, at, now, { kind: 'queue', key: queue }, fields);
+      this.#add(pending, at, now, { kind: 'queue', key: queue }, fieldMap(fields));
     }
-    this.#add(pending, at, now, { kind: 'all' }, oldest === null ? { ql: total } : { ql: total, qa: oldest });
+    this.#add(pending, at, now, ALL, fieldMap(oldest === null ? { ql: total } : { ql: total, qa: oldest }));
     await this.#write(pending);
   }
 
-  #add(pending: Map<string, Pending>, at: number, now: number, scope: Scope, fields: Readonly<Record<string, number>>) {
+  #add(pending: Map<string, Pending>, at: number, now: number, scope: Scope, fields: ReadonlyMap<string, number>) {
     for (const resolution of ['m', 'h'] as const) {
       const size = SIZE_MS[resolution];
       const start = Math.floor(at / size) * size;
@@ -124,13 +170,7 @@ export class StatsStore implements StatsStorage {
       const entry = pending.get(key) ?? { member: memberOf(scope), seen: at, ttl, fields: new Map<string, number>() };
       pending.set(key, entry);
       entry.seen = Math.max(entry.seen, at);
-      for (const [field, amount] of Object.entries(fields)) {
-        const before = entry.fields.get(field);
-        entry.fields.set(
-          field,
-          before === undefined ? amount : MAX_FIELDS.has(field) ? Math.max(before, amount) : before + amount,
-        );
-      }
+      for (const [field, amount] of fields) addField(entry.fields, field, amount);
     }
   }
 

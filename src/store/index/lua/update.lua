@@ -19,7 +19,8 @@
 -- ARGV[1] the prefix of those keys (`<lens-prefix>{ix}:`), ARGV[2] the changes channel,
 -- ARGV[3] maxTasks, ARGV[4] cutoff (ms; older latest states are dropped), ARGV[5] trim
 -- budget, ARGV[6] hold (a result's end waits for its worker's event: '2' always, '1' when a
--- worker's event about the task was heard, '0' never), then 13 values per task: id, status,
+-- worker's event about the task was heard, '0' never), ARGV[7] the updates, packed
+-- (store/lua/unpack.lua), 13 values per task: id, status,
 -- at (ms), name, worker, queue, root, parent, exception type, runtime, kwargs ("key=json"
 -- joined by \30), source ('w' a worker's event, 'c' a client's task-sent, 'm' a stored
 -- state; 'r' a root corrected: id, root and parent only), and an unfinished stored state's
@@ -39,6 +40,7 @@ local REC, CELLS, CELLID, SEQ, ALL, MIN, HELD, WORKED = KEYS[1], KEYS[2], KEYS[3
 local function cellKey(n) return P .. 'c:' .. n end
 --- @include "records.lua"
 --- @include "cell-registry.lua"
+--- @include "../../lua/unpack.lua"
 
 local maxTasks, cutoff, budget, hold = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6] or '0'
 -- Whether workers send task events is known to every replica once one of them wrote such an event: a process
@@ -214,13 +216,14 @@ local function trim(limit)
 end
 
 local workedNow = false
-for i = 7, #ARGV, 13 do
-  if ARGV[i + 11] == 'r' then
-    reroot(ARGV[i], ARGV[i + 6], ARGV[i + 7])
+local V = unpackValues(ARGV[7] or '')
+for i = 1, #V, 13 do
+  if V[i + 11] == 'r' then
+    reroot(V[i], V[i + 6], V[i + 7])
   else
-    local u = { status = ARGV[i + 1], at = ARGV[i + 2], name = ARGV[i + 3], worker = ARGV[i + 4], queue = ARGV[i + 5],
-      root = ARGV[i + 6], exc = ARGV[i + 8], runtime = ARGV[i + 9], kw = parseKw(ARGV[i + 10]), worked = ARGV[i + 11] == 'w', digest = ARGV[i + 12] }
-    apply(ARGV[i], u, ARGV[i + 7])
+    local u = { status = V[i + 1], at = V[i + 2], name = V[i + 3], worker = V[i + 4], queue = V[i + 5],
+      root = V[i + 6], exc = V[i + 8], runtime = V[i + 9], kw = parseKw(V[i + 10]), worked = V[i + 11] == 'w', digest = V[i + 12] }
+    apply(V[i], u, V[i + 7])
     if u.worked then workedNow = true end
   end
 end
