@@ -132,6 +132,23 @@ function pageReads(
 const isAfter = (a: IndexEntry, b: IndexEntry, order: IndexOrder): boolean =>
   a.at !== b.at ? (order === 'desc' ? a.at < b.at : a.at > b.at) : order === 'desc' ? a.id < b.id : a.id > b.id;
 
+/** A page over the shards: each shard's keys to merge, and `take` entries read a range (shardShare). */
+interface ShardPage {
+  readonly keys: readonly (readonly string[])[];
+  readonly filter: IndexFilter;
+  readonly order: IndexOrder;
+  readonly limit: number;
+  readonly after: IndexEntry | null;
+  readonly take: number;
+}
+
+/** The merged page, or null when it is not full up to `cut` (a range read short may hide an entry past it). */
+function exactPage(page: IndexEntry[], cut: IndexEntry | null, order: IndexOrder, limit: number): IndexEntry[] | null {
+  if (cut === null) return page;
+  const end = page.at(-1);
+  return page.length === limit && end !== undefined && !isAfter(end, cut, order) ? page : null;
+}
+
 /**
  * The page reads of `keys` of every shard, in one pipeline, `take` entries a
  * range (a page's `limit`, or fewer: shardShare): how to merge their replies,
@@ -139,12 +156,7 @@ const isAfter = (a: IndexEntry, b: IndexEntry, order: IndexOrder): boolean =>
  */
 function shardPageReads(
   pipeline: ChainableCommander,
-  keys: readonly (readonly string[])[],
-  filter: IndexFilter,
-  order: IndexOrder,
-  limit: number,
-  after: IndexEntry | null,
-  take = limit,
+  { keys, filter, order, limit, after, take }: ShardPage,
 ): (values: readonly unknown[]) => IndexEntry[] | null {
   const reads = keys.map((shardKeys) => pageReads(pipeline, shardKeys, filter, order, take, after));
   return (values) => {
@@ -162,10 +174,7 @@ function shardPageReads(
         if (cut === null || isAfter(cut, last, order)) cut = last;
       }
     }
-    const page = mergeRanges(ranges, order, limit);
-    if (cut === null) return page;
-    const end = page.at(-1);
-    return page.length === limit && end !== undefined && !isAfter(end, cut, order) ? page : null;
+    return exactPage(mergeRanges(ranges, order, limit), cut, order, limit);
   };
 }
 
@@ -177,12 +186,7 @@ function shardPageReads(
  */
 function shardScriptReads(
   pipeline: ChainableCommander,
-  keys: readonly (readonly string[])[],
-  filter: IndexFilter,
-  order: IndexOrder,
-  limit: number,
-  after: IndexEntry | null,
-  take: number,
+  { keys, filter, order, limit, after, take }: ShardPage,
 ): (values: readonly unknown[]) => IndexEntry[] | null {
   const args = [
     order,
@@ -205,10 +209,7 @@ function shardScriptReads(
       }
       return reply.slice(2);
     });
-    const page = mergeRanges(ranges, order, limit);
-    if (cut === null) return page;
-    const end = page.at(-1);
-    return page.length === limit && end !== undefined && !isAfter(end, cut, order) ? page : null;
+    return exactPage(mergeRanges(ranges, order, limit), cut, order, limit);
   };
 }
 
@@ -240,7 +241,7 @@ export class CellIndex {
       const keys = this.copies.map((copy) => [`${copy.prefix}all`]);
       for (const take of [shardShare(limit, this.copies.length), limit]) {
         const pipeline = this.redis.pipeline();
-        const merge = shardPageReads(pipeline, keys, filter, order, limit, after, take);
+        const merge = shardPageReads(pipeline, { keys, filter, order, limit, after, take });
         const page = merge((await execAll(pipeline)).map((reply) => valueOf(reply, `${this.copies[0]?.prefix}all`)));
         if (page) return page;
       }
@@ -258,8 +259,9 @@ export class CellIndex {
           const cells = keys.reduce((sum, shard) => sum + shard.length, 0);
           if (cells > MAX_MERGED_CELLS * this.copies.length) return () => 'walk';
           // One shard: a read a cell (the fewest commands for it); more: a script a shard.
-          if (this.copies.length === 1) return shardPageReads(pipeline, keys, filter, order, limit, after, take);
-          return shardScriptReads(pipeline, keys, filter, order, limit, after, take);
+          const page = { keys, filter, order, limit, after, take };
+          if (this.copies.length === 1) return shardPageReads(pipeline, page);
+          return shardScriptReads(pipeline, page);
         },
       );
       if (page === 'walk') return null;
