@@ -236,6 +236,25 @@ describe('the index over several shards', () => {
       await until(async () => (await pages(index, { rootId: chain[0] as string }, 'desc')).length === 4);
       expect(await pages(index, { rootId: chain[0] as string }, 'desc')).toEqual([...chain].reverse());
     }
+    // A grandchild in its guessed parent's shard takes the guess from the parent's record in the write: moved
+    // with the parent once the parent's root is known.
+    const [top, middle, guessed, last] = [idIn(0), idIn(1), idIn(2), idIn(2)];
+    for (const redis of [plain, store]) {
+      const { index } = indexOn(redis, redis === plain ? 1 : 8);
+      for (const run of [[meta(top, null, now - 4)], [meta(middle, top, now - 3)]]) {
+        const pipeline = redis.pipeline();
+        index.addUpdates(pipeline, run, now);
+        index.releaseLater((await pipeline.exec()) as [Error | null, unknown][]);
+        await until(async () => (await pages(index, { rootId: top }, 'desc')).includes(run[0]?.id as string));
+      }
+      const pipeline = redis.pipeline();
+      index.addUpdates(pipeline, [meta(guessed, middle, now - 2), meta(last, guessed, now - 1)], now);
+      index.releaseLater((await pipeline.exec()) as [Error | null, unknown][]);
+      await until(async () => (await pages(index, { rootId: top }, 'desc')).length === 4);
+      expect(await pages(index, { rootId: top }, 'desc')).toEqual([last, guessed, middle, top]);
+      // The middle task's own workflow listing holds itself alone (a listing names its root), none moved there.
+      expect(await pages(index, { rootId: middle }, 'desc')).toEqual([middle]);
+    }
   }, 60_000);
 
   it('keeps --index-max-tasks over all shards, the oldest going first', async () => {

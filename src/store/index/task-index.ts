@@ -58,9 +58,10 @@ import type {
 import type { IndexStorage } from '../store.ts';
 import { CellStatsReader } from './index-cell-stats.ts';
 import { CellIndex } from './index-cells.ts';
-import { IndexShard, type RootFix } from './index-shard.ts';
+import { IndexShard } from './index-shard.ts';
 import { shardOf, shardPrefixes } from './index-shards.ts';
 import { mergeWalks } from './index-walks.ts';
+import { reroot } from './index-reroot.ts';
 import { shardShare, trimShards } from './index-retention.ts';
 import { INDEX_SCRIPTS, cellStatsKeys, defineIndexScripts } from './index-scripts.ts';
 import { queueScript } from '../../redis/lua-scripts.ts';
@@ -174,45 +175,13 @@ export class TaskIndex implements IndexStorage {
     }, HOLD_MS).unref();
   }
 
-  /**
-   * Given what update scripts told (their replies past the counts): the
-   * tasks whose root a script took to be their parent, for want of the
-   * parent's record in its shard, get that parent's own root when the parent
-   * lives in another shard and has one (what one shard finds in the write
-   * itself). A task whose parent is not indexed yet keeps the parent, as in
-   * one shard.
-   */
-  async reroot(told: readonly string[], now = Date.now()): Promise<void> {
-    const guesses = told.flatMap((entry) => {
-      const [id = '', parent = ''] = entry.split('\x1f');
-      const count = this.shards.length;
-      return parent !== '' && shardOf(id, count) !== shardOf(parent, count) ? [{ id, parent }] : [];
-    });
-    if (guesses.length === 0) return;
-    const records = await this.#records(guesses.map(({ parent }) => parent));
-    // A parent guessed in the same writes (a chain's results in one batch) has the root this call finds for it.
-    const parents = new Map(guesses.map(({ id, parent }) => [id, parent]));
-    const rootOf = (parent: string, depth = 0): string => {
-      const stored = records.get(parent)?.split('\x1f')[2] ?? '';
-      const above = parents.get(parent);
-      if (above === undefined || depth > guesses.length) return stored;
-      return rootOf(above, depth + 1) || stored;
-    };
-    const fixes = new Map<IndexShard, RootFix[]>();
-    for (const { id, parent } of guesses) {
-      const root = rootOf(parent);
-      if (root === '' || root === id) continue;
-      const shard = this.#shardOf(id);
-      fixes.set(shard, [...(fixes.get(shard) ?? []), { id, parent, root }]);
-    }
-    if (fixes.size === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const [shard, group] of fixes) shard.queueReroots(pipeline, group, now);
-    for (const reply of await execAll(pipeline)) valueOf(reply, `${this.prefix}*`);
+  /** Gives the tasks update scripts told back the root their parent has in its shard (index-reroot.ts). */
+  reroot(told: readonly string[], now = Date.now()): Promise<void> {
+    return reroot(this, told, now);
   }
 
   /** Each task's record (null: not indexed), read from its shard; one round trip. */
-  async #records(ids: readonly string[]): Promise<Map<string, string | null>> {
+  async records(ids: readonly string[]): Promise<Map<string, string | null>> {
     const groups = [...byShard(ids, this.shards.length)];
     const pipeline = this.redis.pipeline();
     for (const [s, group] of groups) pipeline.hmget((this.shards[s] as IndexShard).keys.rec, ...group);
@@ -228,7 +197,7 @@ export class TaskIndex implements IndexStorage {
   /** The time of each task's latest state as the index orders it (ms), null for a task not in it; one round trip. */
   async latestTimes(ids: readonly string[]): Promise<(number | null)[]> {
     if (ids.length === 0) return [];
-    const records = await this.#records(ids);
+    const records = await this.records(ids);
     return ids.map((id) => {
       const raw = records.get(id) ?? null;
       const at = raw === null ? Number.NaN : Number(raw.split('\x1f')[1]);
