@@ -10,7 +10,7 @@
 import type { StoreRedis } from '../../redis/store-redis.ts';
 import { execAll, valueOf } from '../../redis/redis-replies.ts';
 import type { IndexShard, RootFix } from './index-shard.ts';
-import { shardOf } from './index-shards.ts';
+import { byShard, shardOf } from './index-shards.ts';
 
 /** Most tasks moved from one wrongly taken root per call: a workflow's size, not a whole index. */
 const MAX_ADOPTED = 10_000;
@@ -47,13 +47,9 @@ export async function reroot(index: RerootIndex, told: readonly string[], now: n
   }
   if (fixes.length === 0) return;
   fixes.push(...(await adopted(index, fixes)));
-  const byShard = new Map<number, RootFix[]>();
-  for (const fix of fixes) {
-    const s = shardOf(fix.id, count);
-    byShard.set(s, [...(byShard.get(s) ?? []), fix]);
-  }
   const pipeline = index.redis.pipeline();
-  for (const [s, group] of byShard) (index.shards[s] as IndexShard).queueReroots(pipeline, group, now);
+  for (const [s, group] of byShard(fixes, count, ({ id }) => id))
+    (index.shards[s] as IndexShard).queueReroots(pipeline, group, now);
   for (const reply of await execAll(pipeline)) valueOf(reply, `${index.prefix}*`);
 }
 

@@ -46,3 +46,15 @@ export function shardPrefixes(prefix: string, count: number): string[] {
 export function shardOf(id: string, count: number): number {
   return count === 1 ? 0 : keySlot(id) % count;
 }
+
+/** `items` grouped by the shard their task lives in (`idOf` names the task), in their order within each. */
+export function byShard<T>(items: readonly T[], count: number, idOf: (item: T) => string): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const item of items) {
+    const s = shardOf(idOf(item), count);
+    const group = groups.get(s);
+    if (group) group.push(item);
+    else groups.set(s, [item]);
+  }
+  return groups;
+}

@@ -59,7 +59,7 @@ import type { IndexStorage } from '../store.ts';
 import { CellStatsReader } from './index-cell-stats.ts';
 import { CellIndex } from './index-cells.ts';
 import { IndexShard } from './index-shard.ts';
-import { shardOf, shardPrefixes } from './index-shards.ts';
+import { byShard, shardPrefixes } from './index-shards.ts';
 import { mergeWalks } from './index-walks.ts';
 import { reroot } from './index-reroot.ts';
 import { shardShare, trimShards } from './index-retention.ts';
@@ -80,17 +80,7 @@ export interface ShardedIndexSettings extends IndexSettings {
   readonly shards?: number;
 }
 
-/** Ids by the shard they live in. */
-function byShard(ids: readonly string[], shards: number): Map<number, string[]> {
-  const groups = new Map<number, string[]>();
-  for (const id of ids) {
-    const s = shardOf(id, shards);
-    const group = groups.get(s);
-    if (group) group.push(id);
-    else groups.set(s, [id]);
-  }
-  return groups;
-}
+const ownId = (id: string): string => id;
 
 export class TaskIndex implements IndexStorage {
   readonly shards: readonly IndexShard[];
@@ -120,10 +110,6 @@ export class TaskIndex implements IndexStorage {
     return `${this.prefix}changes`;
   }
 
-  #shardOf(id: string): IndexShard {
-    return this.shards[shardOf(id, this.shards.length)] as IndexShard;
-  }
-
   /**
    * Appends the index writes of `updates` to a pipeline the caller runs: one
    * command per shard an event batch touches (a worker sends up to 24 events
@@ -138,15 +124,9 @@ export class TaskIndex implements IndexStorage {
     now = Date.now(),
     hold: HoldEnds = 'never',
   ): number {
-    const groups = new Map<IndexShard, IndexUpdate[]>();
-    for (const update of updates) {
-      const shard = this.#shardOf(update.id);
-      const group = groups.get(shard);
-      if (group) group.push(update);
-      else groups.set(shard, [update]);
-    }
     let added = 0;
-    for (const [shard, group] of groups) {
+    for (const [s, group] of byShard(updates, this.shards.length, (update) => update.id)) {
+      const shard = this.shards[s] as IndexShard;
       for (let from = 0; from < group.length; from += UPDATES_PER_SCRIPT) {
         shard.queueUpdates(pipeline, group.slice(from, from + UPDATES_PER_SCRIPT), now, hold);
         added += 1;
@@ -170,7 +150,7 @@ export class TaskIndex implements IndexStorage {
     const ids = told.filter((entry) => !entry.includes('\x1f'));
     if (ids.length === 0) return;
     setTimeout(() => {
-      for (const [s, group] of byShard(ids, this.shards.length))
+      for (const [s, group] of byShard(ids, this.shards.length, ownId))
         (this.shards[s] as IndexShard).release(group).catch(() => {});
     }, HOLD_MS).unref();
   }
@@ -182,7 +162,7 @@ export class TaskIndex implements IndexStorage {
 
   /** Each task's record (null: not indexed), read from its shard; one round trip. */
   async records(ids: readonly string[]): Promise<Map<string, string | null>> {
-    const groups = [...byShard(ids, this.shards.length)];
+    const groups = [...byShard(ids, this.shards.length, ownId)];
     const pipeline = this.redis.pipeline();
     for (const [s, group] of groups) pipeline.hmget((this.shards[s] as IndexShard).keys.rec, ...group);
     const replies = await execAll(pipeline);
