@@ -11,7 +11,7 @@ import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { graphql } from '../gql/index.js';
 import { publishEvents } from '../helpers/celery-meta.ts';
-import { HOLD_MS } from '../../src/store/index/task-index.ts';
+import { HOLD_MS } from '../../src/store/index/index-types.ts';
 import { execute } from '../helpers/graphql.ts';
 import { useLens } from '../helpers/lens-fixture.ts';
 import { celeryDate } from '../helpers/clock.ts';

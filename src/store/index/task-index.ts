@@ -46,14 +46,15 @@
 import type { ChainableCommander } from 'ioredis';
 import type { StoreRedis } from '../../redis/store-redis.ts';
 import type { TaskStatus } from '../task-statuses.ts';
-import type {
-  CellStats,
-  HoldEnds,
-  IndexEntry,
-  IndexFilter,
-  IndexOrder,
-  IndexSettings,
-  IndexUpdate,
+import {
+  type CellStats,
+  HOLD_MS,
+  type HoldEnds,
+  type IndexEntry,
+  type IndexFilter,
+  type IndexOrder,
+  type IndexSettings,
+  type IndexUpdate,
 } from './index-types.ts';
 import type { IndexStorage } from '../store.ts';
 import { CellStatsReader } from './index-cell-stats.ts';
@@ -71,10 +72,6 @@ import { type Reply, execAll, valueOf } from '../../redis/redis-replies.ts';
 const UPDATES_PER_SCRIPT = 200;
 /** Entries a search examines at most when it walks (a workflow, kwargs, or too many cells to merge), over all shards. */
 export const SEARCH_BUDGET = 20_000;
-import { HOLD_MS } from './index-types.ts';
-
-export { HOLD_MS };
-
 export interface ShardedIndexSettings extends IndexSettings {
   /** Shards (--index-shards; index-shards.ts). @default 1 */
   readonly shards?: number;
