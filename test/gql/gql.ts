@@ -125,7 +125,7 @@ type Documents = {
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": typeof types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": typeof types.AmqpRevokeDocument,
     "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": typeof types.AmqpQueueLengthsDocument,
-    "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": typeof types.AmqpQueuedTimelineDocument,
+    "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { sentAt timeline { type } }\n  }\n": typeof types.AmqpQueuedTimelineDocument,
     "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": typeof types.AmqpWorkerInspectDocument,
     "\n  query AmqpWorkerNames { workers { hostname online } }\n": typeof types.AmqpWorkerNamesDocument,
     "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": typeof types.AmqpWorkerGrowDocument,
@@ -285,7 +285,7 @@ const documents: Documents = {
     "\n  mutation AmqpSend($name: String!, $args: JSON, $queue: String) {\n    sendTask(name: $name, args: $args, queue: $queue) { id status }\n  }\n": types.AmqpSendDocument,
     "\n  mutation AmqpRevoke($id: ID!) { revokeTask(id: $id) { id } }\n": types.AmqpRevokeDocument,
     "\n  query AmqpQueueLengths {\n    queues { name length oldestTaskId oldestAgeSeconds }\n  }\n": types.AmqpQueueLengthsDocument,
-    "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n": types.AmqpQueuedTimelineDocument,
+    "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { sentAt timeline { type } }\n  }\n": types.AmqpQueuedTimelineDocument,
     "\n  query AmqpWorkerInspect($hostname: String!) {\n    worker(hostname: $hostname) { activeTasks { id } registered queues pool { maxConcurrency processes } }\n  }\n": types.AmqpWorkerInspectDocument,
     "\n  query AmqpWorkerNames { workers { hostname online } }\n": types.AmqpWorkerNamesDocument,
     "\n  mutation AmqpWorkerGrow($hostname: String!) { growPool(hostname: $hostname) { hostname ok message } }\n": types.AmqpWorkerGrowDocument,
@@ -795,7 +795,7 @@ export function graphql(source: "\n  query AmqpQueueLengths {\n    queues { name
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n"): (typeof documents)["\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { timeline { type } }\n  }\n"];
+export function graphql(source: "\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { sentAt timeline { type } }\n  }\n"): (typeof documents)["\n  query AmqpQueuedTimeline($id: ID!) {\n    task(id: $id) { sentAt timeline { type } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
