@@ -198,6 +198,9 @@ describe('the changes the index publishes', () => {
     for (const store of [a, b]) await store.recordEvents([event('task-sent', id, t0, { hostname: 'client@h' })]);
     for (const store of [a, b]) await store.recordEvents([event('task-received', id, t0 + 1)]);
     for (const done of [1, 2]) {
+      // An unfinished state is stamped on receipt, to the millisecond: the next update comes a millisecond later.
+      const heardAt = Date.now();
+      await until(() => Date.now() > heardAt);
       for (const store of [a, b]) await store.recordMeta(progress(id, done));
     }
     const changes = await changesOf(id);
