@@ -58,10 +58,11 @@ const wantsPage = (request: Request, pathname: string) =>
 export function useGraphiQLPage(options: GraphiQLOptions, frameAncestors: readonly string[]): Plugin {
   let page: Promise<StaticFile> | null = null;
   return {
-    async onRequest({ request, url, endResponse }) {
+    // Not async: every other request passes with no promise made.
+    onRequest({ request, url, endResponse }) {
       if (!wantsPage(request, url.pathname)) return;
       page ??= renderPage(options, frameAncestors);
-      endResponse((await page).respond(request));
+      return page.then((file) => endResponse(file.respond(request)));
     },
   };
 }

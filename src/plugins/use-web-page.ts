@@ -73,29 +73,30 @@ export function useWebPage({ dir = WEB_DIST, frameAncestors = [] }: WebPageOptio
   // Read once, on the first visit; a missing build is looked for again on the next one.
   let build: Promise<Map<string, StaticFile>> | null = null;
   return {
-    async onRequest({ request, url, endResponse }) {
+    // Not async: every other request (GraphQL's) passes with no promise made.
+    onRequest({ request, url, endResponse }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       const page = PAGE_PATH.test(url.pathname);
       if (!page && !url.pathname.startsWith('/assets/')) return;
       build ??= loadBuild(dir, headers);
-      let files: Map<string, StaticFile>;
-      try {
-        files = await build;
-      } catch {
-        build = null;
-        endResponse(
-          new Response('The web page is not built: run `npm run build:web` (npm start does it).\n', {
-            status: 503,
-            headers: { 'content-type': 'text/plain; charset=utf-8' },
-          }),
-        );
-        return;
-      }
-      const file = files.get(page ? '/index.html' : url.pathname);
-      endResponse(
-        file
-          ? file.respond(request)
-          : new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+      return build.then(
+        (files) => {
+          const file = files.get(page ? '/index.html' : url.pathname);
+          endResponse(
+            file
+              ? file.respond(request)
+              : new Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+          );
+        },
+        () => {
+          build = null;
+          endResponse(
+            new Response('The web page is not built: run `npm run build:web` (npm start does it).\n', {
+              status: 503,
+              headers: { 'content-type': 'text/plain; charset=utf-8' },
+            }),
+          );
+        },
       );
     },
   };

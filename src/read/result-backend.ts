@@ -104,10 +104,13 @@ export class ResultBackend {
     const readAt = new Date();
     // MGET answers nil for a key of another type too. With 'none', EXISTS
     // counting more keys than MGET found values says one is; PTTL tells which.
-    const present = values.filter((value) => value !== null).length;
-    const second = values.flatMap((value, index) =>
-      (ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && existing > present) ? [index] : [],
-    );
+    let present = 0;
+    for (const value of values) if (value !== null) present += 1;
+    const second: number[] = [];
+    values.forEach((value, index) => {
+      if ((ttl === 'existing' && value !== null) || (ttl === 'none' && value === null && existing > present))
+        second.push(index);
+    });
     if (second.length > 0) {
       const ttls = await this.#send((pipeline) => {
         for (const index of second) pipeline.pttl(keys[index] as string);

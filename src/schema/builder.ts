@@ -2,7 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, GraphQLScalarType } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { principalOf } from '../auth/principal-of.ts';
 import type { Scope } from '../auth/principal.ts';
@@ -46,7 +46,19 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+// graphql-scalars checks a DateTime and answers the Date itself, which JSON.stringify then writes through
+// Date#toJSON, a call back into JS per value: 0.7 µs each, three quarters of writing a tasks(ids) answer
+// (docs/benchmarks.md, P2). The same text, made once here, keeps the serializer on its fast path.
+builder.addScalarType(
+  'DateTime',
+  new GraphQLScalarType({
+    ...DateTimeResolver.toConfig(),
+    serialize: (value) => {
+      const checked: unknown = DateTimeResolver.serialize(value);
+      return checked instanceof Date ? checked.toISOString() : checked;
+    },
+  }),
+);
 builder.addScalarType('JSON', JSONResolver);
 
 // Everything needs the status scope; payload fields ask for more where they are defined.

@@ -37,5 +37,18 @@ describe('parseCeleryDate refuses impossible dates instead of rolling them over'
     expect(parseCeleryDate('2021-11-24T19:49:18.5-00:30')?.toISOString()).toBe('2021-11-24T20:19:18.500Z');
     expect(parseCeleryDate('2021-11-24 20:19')?.toISOString()).toBe('2021-11-24T20:19:00.000Z');
     expect(parseCeleryDate('0050-03-01T00:00:00Z')?.toISOString()).toBe('0050-03-01T00:00:00.000Z');
+    // A short fraction is padded, and the offset's digits after it are not read as more of it.
+    expect(parseCeleryDate('2021-11-24T20:19:18.5+11:00')?.toISOString()).toBe('2021-11-24T09:19:18.500Z');
+    expect(parseCeleryDate('2021-11-24T20:19:18.05')?.toISOString()).toBe('2021-11-24T20:19:18.050Z');
+  });
+
+  it('refuses a fraction with no digits, a stray character and an offset of the wrong length', () => {
+    for (const value of [
+      '2021-11-24T20:19:18.',
+      '2021-11-24T20:19:18.5x',
+      '2021-11-24T20:19:18+1:00',
+      '2021-11-24T20:1',
+    ])
+      expect(parseCeleryDate(value)).toBeNull();
   });
 });
