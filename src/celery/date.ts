@@ -51,10 +51,14 @@ export function parseCeleryDate(value: string): Date | null {
   // YYYY-MM-DD[T ]HH:MM, then optionally :SS and .fraction, then the offset.
   if (value.length < 16 || value[4] !== '-' || value[7] !== '-' || value[13] !== ':') return null;
   if (value[10] !== 'T' && value[10] !== ' ') return null;
-  const [year, month, day] = [digits(value, 0, 4), digits(value, 5, 2), digits(value, 8, 2)];
-  const [hour, minute] = [digits(value, 11, 2), digits(value, 14, 2)];
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 2);
+  const day = digits(value, 8, 2);
+  const hour = digits(value, 11, 2);
+  const minute = digits(value, 14, 2);
   let at = 16;
-  let [second, ms] = [0, 0];
+  let second = 0;
+  let ms = 0;
   if (value[at] === ':') {
     second = digits(value, at + 1, 2);
     at += 3;

@@ -32,19 +32,24 @@ function scalarSize(value: unknown): number {
 
 export function exceedsJsonLimits(value: unknown, limits: JsonLimits): JsonExcess {
   let bytes = 0;
-  // An explicit stack: the walk itself must not overflow on the values it guards against.
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const current = item.value;
+  // An explicit stack, so the walk itself cannot overflow on the values it guards against; two
+  // arrays side by side rather than an object per entry (a tasks(ids) answer is walked at each request).
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const current = values.pop();
+    const depth = (depths.pop() as number) + 1;
     if (typeof current !== 'object' || current === null || current instanceof Date) {
       bytes += current instanceof Date ? 26 : scalarSize(current);
     } else {
-      const depth = item.depth + 1;
       if (depth > limits.maxDepth) return { measure: 'depth', limit: limits.maxDepth };
       if (Array.isArray(current)) {
         // Brackets and the commas between elements.
         bytes += 2 + Math.max(current.length - 1, 0);
-        for (const element of current as unknown[]) stack.push({ value: element, depth });
+        for (const element of current as unknown[]) {
+          values.push(element);
+          depths.push(depth);
+        }
       } else {
         const record = current as Record<string, unknown>;
         const keys = Object.keys(record);
@@ -52,7 +57,8 @@ export function exceedsJsonLimits(value: unknown, limits: JsonLimits): JsonExces
         for (const key of keys) {
           // The key's quotes and its colon.
           bytes += key.length + 3;
-          stack.push({ value: record[key], depth });
+          values.push(record[key]);
+          depths.push(depth);
         }
       }
     }

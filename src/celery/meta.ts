@@ -99,8 +99,8 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function optionalString(meta: Record<string, unknown>, field: string, key: string): string | null {
-  const value = meta[field];
+// Each takes the value read at its call site (a named property load there, not a keyed one per field here).
+function optionalString(value: unknown, field: string, key: string): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') {
     throw new MetaDecodeError(key, `"${field}" is expected to be a string, got ${describe(value)}`);
@@ -109,8 +109,8 @@ function optionalString(meta: Record<string, unknown>, field: string, key: strin
 }
 
 /** An ISO date field: naive (5.2, UTC) or with any offset (5.3+ writes app.now() in Celery's `timezone`). */
-function optionalDate(meta: Record<string, unknown>, field: string, key: string): Date | null {
-  const raw = optionalString(meta, field, key);
+function optionalDate(value: unknown, field: string, key: string): Date | null {
+  const raw = optionalString(value, field, key);
   const date = raw === null ? null : parseCeleryDate(raw);
   if (raw !== null && date === null)
     throw new MetaDecodeError(key, `"${field}" is not an ISO date: ${JSON.stringify(raw.slice(0, 40))}`);
@@ -174,7 +174,11 @@ export function decodeTaskMeta(
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+    // ioredis hands Buffers: read as they are, with no view made over their memory first.
+    const text = Buffer.isBuffer(bytes)
+      ? bytes.toString('utf8')
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    parsed = JSON.parse(text);
   } catch {
     throw new MetaDecodeError(
       key,
@@ -193,14 +197,14 @@ export function decodeTaskMeta(
   if (!Array.isArray(children)) {
     throw new MetaDecodeError(key, `"children" is expected to be a list, got ${describe(children)}`);
   }
-  const dateDone = optionalDate(meta, 'date_done', key);
-  const dateStarted = optionalDate(meta, 'date_started', key);
+  const dateDone = optionalDate(meta.date_done, 'date_done', key);
+  const dateStarted = optionalDate(meta.date_started, 'date_started', key);
   const retries = meta.retries ?? null;
   if (retries !== null && !Number.isInteger(retries)) {
     throw new MetaDecodeError(key, `"retries" is expected to be an integer, got ${describe(retries)}`);
   }
-  const parentId = optionalString(meta, 'parent_id', key);
-  const traceback = optionalString(meta, 'traceback', key);
+  const parentId = optionalString(meta.parent_id, 'parent_id', key);
+  const traceback = optionalString(meta.traceback, 'traceback', key);
   const isException = EXCEPTION_STATES.has(meta.status);
   const walk = mayPassLimits(bytes.length, limits);
   const result = bounded(meta.result ?? null, 'result', key, limits, walk);
@@ -214,17 +218,17 @@ export function decodeTaskMeta(
         ? new ValueTooLargeError(key, 'traceback', 'bytes', limits.maxValueBytes)
         : traceback,
     // A retried task is re-sent from inside itself: Celery lists it among its own children.
-    children: children.filter((child) => !isSelf(child, id)),
+    children: children.some((child) => isSelf(child, id)) ? children.filter((child) => !isSelf(child, id)) : children,
     dateDone,
     dateStarted,
     parentId: parentId === id ? null : parentId,
-    groupId: optionalString(meta, 'group_id', key),
-    name: optionalString(meta, 'name', key),
+    groupId: optionalString(meta.group_id, 'group_id', key),
+    name: optionalString(meta.name, 'name', key),
     args: bounded(meta.args ?? null, 'args', key, limits, walk),
     kwargs: bounded(meta.kwargs ?? null, 'kwargs', key, limits, walk),
-    worker: optionalString(meta, 'worker', key),
+    worker: optionalString(meta.worker, 'worker', key),
     retries: retries as number | null,
-    queue: optionalString(meta, 'queue', key),
+    queue: optionalString(meta.queue, 'queue', key),
     extended: 'name' in meta,
   };
 }

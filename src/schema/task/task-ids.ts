@@ -17,11 +17,11 @@ export async function batchById<T>(
   const pattern = context.config.taskIdPattern;
   const valid = ids.filter((id) => pattern.test(id));
   const loaded = await withCodes(() => read(valid));
+  const answer = (found: T | LensError) => (found instanceof LensError ? toGraphQLError(found) : found);
+  // Every id valid (the usual case): the answers are in the order asked, no lookup needed.
+  if (valid.length === ids.length) return loaded.map(answer);
   const byId = new Map(valid.map((id, index) => [id, loaded[index]]));
-  return ids.map((id) => {
-    const found = byId.get(id) ?? new InvalidTaskIdError(id, pattern);
-    return found instanceof LensError ? toGraphQLError(found) : found;
-  });
+  return ids.map((id) => answer(byId.get(id) ?? new InvalidTaskIdError(id, pattern)));
 }
 
 /** An id argument that must match the pattern; throws INVALID_TASK_ID otherwise. */
