@@ -30,7 +30,7 @@ export interface HeapGrowthOptions {
   readonly setFlag?: (flag: string) => void;
 }
 
-/** Sets the tight factor now; returns what to call once a second with the live subscriptions and that second's GraphQL requests over HTTP. */
+/** Sets the tight factor now; returns what to call (main.ts: every 100 ms) with the live subscriptions and the last second's GraphQL requests over HTTP. */
 export function heapGrowth({
   tightAt = 1000,
   busyAt = 10,
