@@ -52,14 +52,57 @@ export class LensCluster extends Cluster {
 
   /** A pipeline split per node on exec() (node-batch.ts); with `commands`, ioredis' own. */
   override pipeline(commands?: unknown[][]): ChainableCommander {
-    if (commands) return super.pipeline(commands);
-    return nodeBatch(this, () => super.pipeline());
+    if (commands) return this.#wordedExec(super.pipeline(commands));
+    return nodeBatch(this, () => this.#wordedExec(super.pipeline()));
   }
 
+  /** ioredis' MULTI, its errors worded as a pipeline's (#wordedExec). */
+  override multi(options: { pipeline: false }): Promise<'OK'>;
+  override multi(): ChainableCommander;
+  override multi(options: { pipeline: true }): ChainableCommander;
+  override multi(commands?: unknown[][]): ChainableCommander;
+  override multi(...args: unknown[]): ChainableCommander | Promise<'OK'> {
+    const made = (super.multi as (...options: unknown[]) => ChainableCommander | Promise<'OK'>).apply(this, args);
+    return made instanceof Promise ? made : this.#wordedExec(made);
+  }
+
+  /**
+   * A command of a pipeline or MULTI (`node` given) keeps ioredis' own error
+   * until its exec() answers (#wordedExec): the pipeline sends itself again
+   * when every command failed with "Connection is closed." (a node
+   * connection ioredis is still opening at its first use is refused so, with
+   * the offline queue off) only when it reads that very message. A worded one
+   * made that a STORE_UNAVAILABLE from a store that is up. A single command
+   * is worded here: ioredis retries it (handleError) before this rejection.
+   */
   override sendCommand(command: Command, stream?: Parameters<Cluster['sendCommand']>[1], node?: unknown): unknown {
     const reject = command.reject;
-    command.reject = (error: Error) => reject(this.#worded(error));
+    command.reject =
+      node === undefined
+        ? (error: Error) => reject(this.#worded(error))
+        : (error: Error) => reject(markStoreError(error));
     return super.sendCommand(command, stream, node);
+  }
+
+  /**
+   * `batch`, its exec() answering the store's errors worded (#worded) once
+   * ioredis is done with them. ioredis calls exec() again to retry: each call
+   * reaches ioredis', and the caller's first promise is the one answered.
+   */
+  #wordedExec(batch: ChainableCommander): ChainableCommander {
+    const exec = batch.exec.bind(batch);
+    let answer: ReturnType<ChainableCommander['exec']> | null = null;
+    batch.exec = () => {
+      const replies = exec();
+      answer ??= replies.then(
+        (results) => results && results.map(([error, value]) => [error && this.#worded(error), value]),
+        (error: unknown) => {
+          throw error instanceof Error ? this.#worded(error) : error;
+        },
+      );
+      return answer;
+    };
+    return batch;
   }
 }
 

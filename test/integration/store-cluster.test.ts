@@ -9,6 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCluster } from '../../src/redis/cluster-connection.ts';
+import { parseStoreUrl } from '../../src/redis/cluster-url.ts';
 import { keySlot } from '../../src/redis/key-slot.ts';
 import { storeAclRule } from '../../src/redis/acl.ts';
 import { loadConfig } from '../../src/config/config.ts';
@@ -158,6 +160,42 @@ describe('--store on a Redis Cluster', () => {
       expect(restricted.logs.filter((line) => line.includes('NOPERM'))).toEqual([]);
     } finally {
       await restricted.stop();
+    }
+  });
+
+  it("answers batches sent while a node's connection is still opening, its first use", async () => {
+    const url = `redis+cluster://${cluster.ports.map((port) => `127.0.0.1:${port}`).join(',')}`;
+    const settings = { commandTimeoutMs: 5000, connectionName: 'first-use', role: 'store' } as const;
+    const client = createCluster(parseStoreUrl(url), settings);
+    try {
+      await client.connect();
+      // ioredis opens a node's connection on its first command: connect() leaves one node at least unopened.
+      const fresh = client.nodes('master').find((node) => node.status === 'wait');
+      expect(fresh).toBeDefined();
+      const on = `127.0.0.1:${fresh?.options.port}`;
+      const tag = Array.from({ length: 1000 }, (_, i) => `first-use-${i}`).find(
+        (candidate) => client.slots[keySlot(candidate)]?.[0] === on,
+      );
+      const [a, b] = [`celery-lens:{${tag}}:a`, `celery-lens:{${tag}}:b`];
+      // The first batch opens the connection; the others reach the node while it is still connecting.
+      const [first, second, transaction, single] = await Promise.all([
+        client.pipeline().set(a, '1').get(a).exec(),
+        client.pipeline().get(a).get(b).exec(),
+        client.multi().set(b, '2').get(b).exec(),
+        client.get(a),
+      ]);
+      const errors = [first, second, transaction].flatMap((replies) =>
+        (replies ?? []).map(([error]) => error?.message),
+      );
+      expect(errors).toEqual(Array(6).fill(undefined));
+      expect(first).toEqual([
+        [null, 'OK'],
+        [null, '1'],
+      ]);
+      expect(transaction?.[1]).toEqual([null, '2']);
+      expect([null, '1']).toContain(single);
+    } finally {
+      client.disconnect();
     }
   });
 
