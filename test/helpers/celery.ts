@@ -59,12 +59,20 @@ export interface WorkerOptions extends CeleryEnv {
   readonly hostname?: string;
 }
 
+export interface WorkerStop {
+  readonly ms: number;
+  readonly killed: boolean;
+}
+
 export interface CeleryWorker {
   /** The worker's node name, e.g. lens-1a2b@host. */
   readonly hostname: string;
   output(): string;
-  /** Warm shutdown (SIGTERM): the worker says goodbye (worker-offline). */
-  stop(): Promise<void>;
+  /**
+   * Warm shutdown (SIGTERM): the worker says goodbye (worker-offline); SIGKILLed if still there after 5 s.
+   * Resolves with how long it took and whether it was killed (for a test's failure message).
+   */
+  stop(): Promise<WorkerStop>;
   /** SIGKILLs the worker and its pool processes at once, as a crash, the OOM killer or a host lost would: no goodbye. */
   kill(): Promise<void>;
 }
@@ -129,13 +137,19 @@ export async function startWorker(options: WorkerOptions): Promise<CeleryWorker>
     child.once('exit', (code) => reject(new Error(`celery worker exited (${code}) before it was ready:\n${log}`)));
     setTimeout(() => reject(new Error(`celery worker not ready after 30 s:\n${log}`)), 30_000).unref();
   });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+  const stop = async (): Promise<WorkerStop> => {
+    const started = Date.now();
+    let killed = false;
+    if (child.exitCode !== null || child.signalCode !== null) return { ms: 0, killed };
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, 5000);
     await exited;
     clearTimeout(timer);
+    return { ms: Date.now() - started, killed };
   };
   try {
     await ready;

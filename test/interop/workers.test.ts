@@ -85,11 +85,15 @@ describe.each(BROKER_KINDS)('workers from real heartbeats on a %s broker', (kind
 
   it('offline at once after a warm shutdown (worker-offline), its last heartbeat kept', async () => {
     const worker = await started('leaving');
-    await worker.stop();
+    const stopped = await worker.stop();
     await until(async () => (await workerNamed(worker))!.online === false, 5000);
     const gone = (await workerNamed(worker))!;
     // Offline by its goodbye, not by a heartbeat expiring (that one would still have an expiry time).
-    expect(gone.heartbeatExpires).toBeNull();
+    const heard = app.consumer?.workers.get(gone.hostname);
+    const why =
+      `no worker-offline heard (last event: ${heard?.type} at ${heard?.at}); the worker stopped in ${stopped.ms} ms` +
+      `${stopped.killed ? ', SIGKILLed' : ''}, its log ending:\n${worker.output().slice(-2000)}`;
+    expect(gone.heartbeatExpires, why).toBeNull();
     expect(gone.lastHeartbeat).not.toBeNull();
   });
 
