@@ -4,12 +4,16 @@
  *
  *   npm run bench:ab -- old=/path/to/old/dist/main.js new=dist/main.js
  *   npm run bench:ab -- --rounds 5 --seconds 6 --only P1 old=… new=…
+ *   npm run bench:ab -- --only P2fresh --rounds 10 old=… new=…
  *
  * Each build is started as `node <main.js> serve --backend … --port …` (only
  * options every build has had, so an old commit's checkout, built with its
  * own `npm ci && npm run build`, runs as its `npm start` did). P1: task(id)
  * over HTTP POST under wrk (16 connections, one hot id, then random ids
  * among 1,000). P2: tasks(ids) of 100 and 1,000 ids, 50 sequential requests.
+ * P2fresh (not in the default): a fresh process of each build per round, its
+ * first requests as `npm run bench`'s P2 takes them (10 of 100 ids, then the
+ * median of the next 50), for the cost of a process V8 has not warmed yet.
  * Per run: req/s or median latency, the server's CPU per request (steadier
  * than req/s on a shared machine) and the load average; then the median and
  * range over the rounds of each build.
@@ -136,6 +140,33 @@ async function p2(servers: Server[], redis: Parameters<typeof seed>[0]): Promise
   }
 }
 
+/** P2fresh: each round starts each build afresh, sends 10 requests of 100 ids, then times 50. */
+async function p2fresh(redis: Parameters<typeof seed>[0], backend: string): Promise<void> {
+  const ids = Array.from({ length: 100 }, () => randomUUID());
+  await seed(redis, ids);
+  for (let round = 0; round < rounds; round += 1)
+    for (const build of round % 2 ? [...builds].reverse() : builds) {
+      const server = await start(build.name, build.main, backend);
+      try {
+        for (let i = 0; i < 10; i += 1) await post(server.url, TASKS, { ids });
+        const samples: number[] = [];
+        const before = server.cpuSeconds();
+        for (let i = 0; i < 50; i += 1) {
+          const started = performance.now();
+          await post(server.url, TASKS, { ids });
+          samples.push(performance.now() - started);
+        }
+        const perRequest = ((server.cpuSeconds() - before) * 1e6) / 50;
+        record(`P2fresh 100 ${build.name}`, [percentile(samples, 50), perRequest, load()]);
+        console.log(
+          `P2fresh 100 ids ${build.name} round ${round + 1}: median ${percentile(samples, 50).toFixed(2)} ms, load ${load().toFixed(1)}`,
+        );
+      } finally {
+        server.child.kill('SIGTERM');
+      }
+    }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const range = (xs: number[], digits: number) =>
   `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
@@ -144,7 +175,9 @@ const redis = await startRedis();
 const client = redis.client();
 const servers: Server[] = [];
 try {
-  for (const { name, main } of builds) servers.push(await start(name, main, redis.url()));
+  if (only.has('P2fresh')) await p2fresh(client, redis.url());
+  if (only.has('P1') || only.has('P2'))
+    for (const { name, main } of builds) servers.push(await start(name, main, redis.url()));
   const ids = Array.from({ length: 1000 }, () => randomUUID());
   await seed(client, ids);
   if (only.has('P1')) await p1(servers, mkdtempSync(join(tmpdir(), 'lens-bench-ab-')), ids);

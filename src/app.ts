@@ -49,6 +49,8 @@ export interface AppOptions {
   readonly operationLogger?: Logger;
   /** The clock alert rules' windows are measured with (tests). @default Date.now */
   readonly now?: () => number;
+  /** Called at each GraphQL request over HTTP (main.ts' heap policy, heap-growth.ts). */
+  readonly onQuery?: () => void;
 }
 
 /** How long in-flight requests may take to finish once stop() is called, in ms. */
@@ -206,7 +208,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
   let queries = 0;
   const http = createHttpServer(
     guardHosts(checkHost, (req, res) => {
-      if (req.url?.startsWith('/graphql') && !req.headers.accept?.includes('text/event-stream')) queries += 1;
+      if (req.url?.startsWith('/graphql') && !req.headers.accept?.includes('text/event-stream')) {
+        queries += 1;
+        options.onQuery?.();
+      }
       // Yoga answers its own errors; a rejection here is a client gone mid-answer.
       Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
     }),

@@ -13,9 +13,10 @@
  * queries keep little once answered. So the factor is V8's own while GraphQL
  * requests come over HTTP at `busyAt` a second or more (tasks(ids) of 1,000
  * ids keeps a core busy at 50 a second) and fewer than `tightAt / 2`
- * subscriptions are open, and tight otherwise (and from the start, as
- * before: idle, or opening a burst of subscriptions). V8 reads the flag each
- * time it sets the next limit, after a collection.
+ * subscriptions are open, and tight otherwise (and from the start: idle, or
+ * opening a burst of subscriptions). A query with few subscriptions open
+ * loosens it at once. V8 reads the flag each time it sets the next limit,
+ * after a collection.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -30,23 +31,37 @@ export interface HeapGrowthOptions {
   readonly setFlag?: (flag: string) => void;
 }
 
-/** Sets the tight factor now; returns what to call (main.ts: every 100 ms) with the live subscriptions and the last second's GraphQL requests over HTTP. */
+/** What main.ts calls: `tick` every 100 ms with the live subscriptions and the last second's GraphQL requests over HTTP, `queried` at each of those requests. */
+export interface HeapGrowth {
+  tick(live: number, requestsPerSecond: number): void;
+  /** A query came: loosened at once when few subscriptions are open (a fresh process' first burst pays no full collections for it). */
+  queried(live: number): void;
+}
+
+/** Sets the tight factor now; see HeapGrowth. */
 export function heapGrowth({
   tightAt = 1000,
   busyAt = 10,
   percent = 20,
   setFlag = setFlagsFromString,
-}: HeapGrowthOptions = {}) {
+}: HeapGrowthOptions = {}): HeapGrowth {
   let tight = true;
   setFlag(`--heap-growing-percent=${percent}`);
-  return (live: number, requestsPerSecond: number): void => {
-    // Each bound with room below it (half, a fifth): a load that hovers near one does not flip the flag at each call.
-    const loose = tight
-      ? live < tightAt / 2 && requestsPerSecond >= busyAt
-      : live < tightAt && requestsPerSecond >= busyAt / 5;
+  const set = (loose: boolean) => {
     if (loose !== tight) return;
     tight = !loose;
     // 0 is V8's default: its own factor, from the allocation and collection speeds.
     setFlag(`--heap-growing-percent=${tight ? percent : 0}`);
+  };
+  return {
+    tick(live, requestsPerSecond) {
+      // Each bound with room below it (half, a fifth): a load that hovers near one does not flip the flag at each call.
+      set(
+        tight ? live < tightAt / 2 && requestsPerSecond >= busyAt : live < tightAt && requestsPerSecond >= busyAt / 5,
+      );
+    },
+    queried(live) {
+      if (tight && live < tightAt / 2) set(true);
+    },
   };
 }

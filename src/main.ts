@@ -7,7 +7,7 @@ import { usage } from './config/usage.ts';
 import { ConfigError } from './errors/config-error.ts';
 import { runCursorKeyCommand } from './cli/cursor-key-cli.ts';
 import { runIndexCommand } from './cli/index-cli.ts';
-import { heapGrowth } from './heap-growth.ts';
+import { type HeapGrowth, heapGrowth } from './heap-growth.ts';
 import { createLogging } from './logging.ts';
 
 /**
@@ -22,13 +22,13 @@ function redisCliWord(word: string): string {
 }
 
 /**
- * V8's heap growing factor: tight from the start (idle subscriptions' RSS),
- * V8's own while the process is busy with queries (heap-growth.ts). An
+ * V8's heap growing factor: tight once the process serves (idle subscriptions' RSS),
+ * V8's own while the process is busy with queries (heap-growth.ts). Not before it
+ * serves: start-up's full collections would set the first limits tight, and a
+ * fresh process' first queries pay for them (P2 in docs/benchmarks.md). An
  * operator's own `node --heap-growing-percent=N` (or `--heap_growing_percent`) wins, always.
  */
-const heap = process.execArgv.some((flag) => flag.replace(/_/g, '-').startsWith('--heap-growing-percent'))
-  ? null
-  : heapGrowth();
+const operatorHeapFlag = process.execArgv.some((flag) => flag.replace(/_/g, '-').startsWith('--heap-growing-percent'));
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(usage());
@@ -75,24 +75,13 @@ try {
     flushSync();
     process.exit(1);
   });
-  const app = createApp(config, { logger, operationLogger });
-  if (heap) {
-    // The queries of the last second, looked at every 100 ms: a fresh process that meets a burst of
-    // queries loosens the factor within 100 ms, not at the next whole second (P2 in docs/benchmarks.md
-    // measures a fresh process' first requests). The counts a second ago, one per tick, in a ring.
-    const counts = new Array<number>(10).fill(0);
-    let tick = 0;
-    setInterval(() => {
-      const slot = tick++ % counts.length;
-      const secondAgo = counts[slot] ?? 0;
-      counts[slot] = app.queries;
-      heap(app.cohorts.size, app.queries - secondAgo);
-    }, 100).unref();
-  }
+  let heap: HeapGrowth | null = null;
+  const app = createApp(config, { logger, operationLogger, onQuery: () => heap?.queried(app.cohorts.size) });
   // The alert rules file is read again; a bad one is logged and the rules in force are kept.
   // Listened to before start: SIGHUP's default action would end the process.
   process.on('SIGHUP', () => app.alerts.reload());
   const { url } = await app.start();
+  if (!operatorHeapFlag) heap = heapPolicy(app);
   logger.info({ url, backend: config.backend.redacted, broker: config.broker.redacted }, 'serving');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -115,4 +104,22 @@ try {
     process.exit(2);
   }
   throw error;
+}
+
+/**
+ * The heap policy's clock: the queries of the last second, looked at every 100 ms
+ * (the counts a second ago, one per tick, in a ring), so a burst of queries
+ * loosens the factor within 100 ms; each query also loosens it at once.
+ */
+function heapPolicy(app: { readonly queries: number; readonly cohorts: { readonly size: number } }): HeapGrowth {
+  const heap = heapGrowth();
+  const counts = new Array<number>(10).fill(0);
+  let tick = 0;
+  setInterval(() => {
+    const slot = tick++ % counts.length;
+    const secondAgo = counts[slot] ?? 0;
+    counts[slot] = app.queries;
+    heap.tick(app.cohorts.size, app.queries - secondAgo);
+  }, 100).unref();
+  return heap;
 }
