@@ -113,6 +113,22 @@ async function p1(servers: Server[], dir: string, ids: string[]): Promise<void> 
       }
 }
 
+/** 50 sequential tasks(ids) requests to `server`, recorded under `label`: median latency, CPU per request. */
+async function timed50(server: Server, ids: string[], label: string, round: number): Promise<void> {
+  const samples: number[] = [];
+  const before = server.cpuSeconds();
+  for (let i = 0; i < 50; i += 1) {
+    const started = performance.now();
+    await post(server.url, TASKS, { ids });
+    samples.push(performance.now() - started);
+  }
+  const perRequest = ((server.cpuSeconds() - before) * 1e6) / 50;
+  record(`${label} ${server.name}`, [percentile(samples, 50), perRequest, load()]);
+  console.log(
+    `${label} ids ${server.name} round ${round + 1}: median ${percentile(samples, 50).toFixed(2)} ms, ${(perRequest / 1000).toFixed(2)} ms CPU/request, load ${load().toFixed(1)}`,
+  );
+}
+
 async function p2(servers: Server[], redis: Parameters<typeof seed>[0]): Promise<void> {
   for (const size of [100, 1000]) {
     const ids = Array.from({ length: size }, () => randomUUID());
@@ -124,18 +140,7 @@ async function p2(servers: Server[], redis: Parameters<typeof seed>[0]): Promise
     }
     for (let round = 0; round < rounds; round += 1)
       for (const server of ordered(servers, round)) {
-        const samples: number[] = [];
-        const before = server.cpuSeconds();
-        for (let i = 0; i < 50; i += 1) {
-          const started = performance.now();
-          await post(server.url, TASKS, { ids });
-          samples.push(performance.now() - started);
-        }
-        const perRequest = ((server.cpuSeconds() - before) * 1e6) / 50;
-        record(`P2 ${size} ${server.name}`, [percentile(samples, 50), perRequest, load()]);
-        console.log(
-          `P2 ${size} ids ${server.name} round ${round + 1}: median ${percentile(samples, 50).toFixed(2)} ms, ${(perRequest / 1000).toFixed(2)} ms CPU/request, load ${load().toFixed(1)}`,
-        );
+        await timed50(server, ids, `P2 ${size}`, round);
       }
   }
 }
@@ -149,18 +154,7 @@ async function p2fresh(redis: Parameters<typeof seed>[0], backend: string): Prom
       const server = await start(build.name, build.main, backend);
       try {
         for (let i = 0; i < 10; i += 1) await post(server.url, TASKS, { ids });
-        const samples: number[] = [];
-        const before = server.cpuSeconds();
-        for (let i = 0; i < 50; i += 1) {
-          const started = performance.now();
-          await post(server.url, TASKS, { ids });
-          samples.push(performance.now() - started);
-        }
-        const perRequest = ((server.cpuSeconds() - before) * 1e6) / 50;
-        record(`P2fresh 100 ${build.name}`, [percentile(samples, 50), perRequest, load()]);
-        console.log(
-          `P2fresh 100 ids ${build.name} round ${round + 1}: median ${percentile(samples, 50).toFixed(2)} ms, load ${load().toFixed(1)}`,
-        );
+        await timed50(server, ids, 'P2fresh 100', round);
       } finally {
         server.child.kill('SIGTERM');
       }
