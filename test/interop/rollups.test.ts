@@ -84,10 +84,14 @@ describe('rollups from a real worker', () => {
     ] as const) {
       type Percentiles = { count: number; p50?: number | null; p95?: number | null; p99?: number | null } | null;
       let group: { runtime?: Percentiles; wait?: Percentiles } | undefined;
-      await until(async () => {
-        group = (await execute(app, PerName, { since, by, key })).data?.taskStats.groups[0];
-        return group?.runtime?.count === ids.length && group.wait?.count === ids.length;
-      }, 20_000);
+      await until(
+        async () => {
+          group = (await execute(app, PerName, { since, by, key })).data?.taskStats.groups[0];
+          return group?.runtime?.count === ids.length && group.wait?.count === ids.length;
+        },
+        20_000,
+        () => `${by} ${key}: ${JSON.stringify(group)}, ${ids.length} tasks sent`,
+      );
       for (const [q, field] of [
         [0.5, 'p50'],
         [0.95, 'p95'],
