@@ -48,7 +48,18 @@ describe('bulk actions on a RabbitMQ broker', () => {
     const ids = await sendMany(40, 'lens.add', IDLE, (index) => [index, 1]);
     // QUEUED from the task-sent events (RabbitMQ's queues are not scanned), the ones the worker prefetched too.
     const filter = { queue: IDLE, status: ['QUEUED'] };
-    await until(async () => (await total(filter)) === 40, 30_000);
+    let [queued, states] = [0, new Map<string, number>()];
+    await until(
+      async () => {
+        queued = await total(filter);
+        if (queued === 40) return true;
+        states = new Map();
+        for (const task of await tasks(ids)) states.set(task.state, (states.get(task.state) ?? 0) + 1);
+        return false;
+      },
+      30_000,
+      () => `${queued} QUEUED in ${IDLE}; the 40 tasks' states: ${JSON.stringify(Object.fromEntries(states))}`,
+    );
     const dry = await ok<{ revokeTasksMatching: Action & { dryRun: boolean } }>(app, RevokeMatching, {
       filter,
       dryRun: true,
