@@ -49,7 +49,7 @@ export interface AppOptions {
   readonly operationLogger?: Logger;
   /** The clock alert rules' windows are measured with (tests). @default Date.now */
   readonly now?: () => number;
-  /** Called at each GraphQL request over HTTP (main.ts' heap policy, heap-growth.ts). */
+  /** Called at each GraphQL request over HTTP, WebSockets and SSE aside (main.ts' heap policy, heap-growth.ts). */
   readonly onQuery?: () => void;
 }
 
@@ -203,15 +203,10 @@ export function createApp(config: Config, options: AppOptions = {}) {
     ),
   );
   // Before anything else reads a request: a Host that is not allowed gets 421 (DNS rebinding).
-  // GraphQL requests over HTTP so far (not /metrics, probes or the page; not WebSockets, nor SSE streams, which
-  // are subscriptions): main.ts' heap policy (heap-growth.ts) reads their rate.
-  let queries = 0;
   const http = createHttpServer(
     guardHosts(checkHost, (req, res) => {
-      if (req.url?.startsWith('/graphql') && !req.headers.accept?.includes('text/event-stream')) {
-        queries += 1;
-        options.onQuery?.();
-      }
+      // GraphQL requests (not /metrics, probes or the page; not SSE streams, which are subscriptions).
+      if (req.url?.startsWith('/graphql') && !req.headers.accept?.includes('text/event-stream')) options.onQuery?.();
       // Yoga answers its own errors; a rejection here is a client gone mid-answer.
       Promise.resolve(yoga(req, res)).catch((error: unknown) => yoga.logger.error(error));
     }),
@@ -228,10 +223,6 @@ export function createApp(config: Config, options: AppOptions = {}) {
     watcher,
     /** Every live subscription, by cohort (src/live/live-core.ts). */
     cohorts,
-    /** GraphQL requests received over HTTP so far (WebSockets aside). */
-    get queries(): number {
-      return queries;
-    },
     subscriber: connections.subscriber,
     history: stores.history,
     index: stores.index,

@@ -76,12 +76,21 @@ try {
     process.exit(1);
   });
   let heap: HeapGrowth | null = null;
-  const app = createApp(config, { logger, operationLogger, onQuery: () => heap?.queried(app.cohorts.size) });
+  let queries = 0;
+  const onQuery = () => {
+    queries += 1;
+    heap?.queried(app.cohorts.size);
+  };
+  const app = createApp(config, { logger, operationLogger, onQuery });
   // The alert rules file is read again; a bad one is logged and the rules in force are kept.
   // Listened to before start: SIGHUP's default action would end the process.
   process.on('SIGHUP', () => app.alerts.reload());
   const { url } = await app.start();
-  if (!operatorHeapFlag) heap = heapPolicy(app);
+  if (!operatorHeapFlag)
+    heap = heapPolicy(
+      () => queries,
+      () => app.cohorts.size,
+    );
   logger.info({ url, backend: config.backend.redacted, broker: config.broker.redacted }, 'serving');
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -111,15 +120,15 @@ try {
  * (the counts a second ago, one per tick, in a ring), so a burst of queries
  * loosens the factor within 100 ms; each query also loosens it at once.
  */
-function heapPolicy(app: { readonly queries: number; readonly cohorts: { readonly size: number } }): HeapGrowth {
+function heapPolicy(queries: () => number, live: () => number): HeapGrowth {
   const heap = heapGrowth();
   const counts = new Array<number>(10).fill(0);
   let tick = 0;
   setInterval(() => {
     const slot = tick++ % counts.length;
     const secondAgo = counts[slot] ?? 0;
-    counts[slot] = app.queries;
-    heap.tick(app.cohorts.size, app.queries - secondAgo);
+    counts[slot] = queries();
+    heap.tick(live(), queries() - secondAgo);
   }, 100).unref();
   return heap;
 }
